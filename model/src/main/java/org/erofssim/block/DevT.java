@@ -1,0 +1,23 @@
+package org.erofssim.block;
+
+/**
+ * A device number {@code MAJ:MIN} ({@code dev_t}). {@link #newEncode()} is
+ * {@code new_encode_dev} of {@code include/linux/kdev_t.h}, used by statfs for {@code f_fsid}.
+ */
+public record DevT(int major, int minor) {
+    public static DevT parse(String s) {
+        int c = s.indexOf(':');
+        if (c < 0) {
+            throw new IllegalArgumentException("dev must be MAJ:MIN, got '" + s + "'");
+        }
+        return new DevT(Integer.parseInt(s.substring(0, c)), Integer.parseInt(s.substring(c + 1)));
+    }
+
+    public long newEncode() {
+        return (minor & 0xffL) | ((long) major << 8) | (((long) minor & ~0xffL) << 12);
+    }
+
+    @Override public String toString() {
+        return major + ":" + minor;
+    }
+}

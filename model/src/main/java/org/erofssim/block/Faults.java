@@ -1,0 +1,27 @@
+package org.erofssim.block;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Injected read faults of one node, by 4 KiB page index: {@link Kind#EIO} fails any read that
+ * touches the page; {@link Kind#SHORT} ends every read at the start of the page, as a backing
+ * file that was truncated under the mount would.
+ */
+public record Faults(Map<Long, Kind> byPage) {
+    public enum Kind { EIO, SHORT }
+
+    public static final Faults NONE = new Faults(Map.of());
+
+    public Faults {
+        byPage = java.util.Collections.unmodifiableMap(new TreeMap<>(byPage));
+    }
+
+    public boolean isEmpty() {
+        return byPage.isEmpty();
+    }
+
+    Kind at(long page) {
+        return byPage.get(page);
+    }
+}

@@ -1,0 +1,53 @@
+package org.erofssim.block;
+
+/**
+ * A node of the virtual namespace: what a path resolves to. The kinds are those of the
+ * harness contract's {@code "kind"} field.
+ */
+public sealed interface Node permits Node.BlockDevice, Node.RegularFile, Node.Directory,
+        Node.Symlink, Node.CharDevice, Node.Fifo, Node.Socket, Node.FscacheBlob {
+
+    /** The contract's name of this kind ({@code bdev}, {@code file}, ...). */
+    String kind();
+
+    /**
+     * A block device (a loop device in the live oracle). {@code bytes} is null for an unbound
+     * loop device (capacity 0). {@code logicalBlockSize} is the device's sector size (512 or
+     * 4096); {@code dax} whether it has a DAX device.
+     */
+    record BlockDevice(ImageBytes bytes, DevT dev, boolean readOnly, int logicalBlockSize, boolean dax)
+            implements Node {
+        public long capacity() { return bytes == null ? 0 : bytes.size(); }
+        @Override public String kind() { return "bdev"; }
+    }
+
+    /** A regular file on filesystem {@code fs}. */
+    record RegularFile(ImageBytes bytes, BackingFs fs) implements Node {
+        @Override public String kind() { return "file"; }
+    }
+
+    record Directory() implements Node {
+        @Override public String kind() { return "dir"; }
+    }
+
+    record Symlink(String target) implements Node {
+        @Override public String kind() { return "symlink"; }
+    }
+
+    record CharDevice(DevT dev) implements Node {
+        @Override public String kind() { return "chardev"; }
+    }
+
+    record Fifo() implements Node {
+        @Override public String kind() { return "fifo"; }
+    }
+
+    record Socket() implements Node {
+        @Override public String kind() { return "socket"; }
+    }
+
+    /** An fscache cookie's data, at path {@code fscache:<volume>/<cookie>}. */
+    record FscacheBlob(ImageBytes bytes) implements Node {
+        @Override public String kind() { return "blob"; }
+    }
+}

@@ -1,0 +1,61 @@
+package org.erofssim.kernel;
+
+/**
+ * A behaviour of the EROFS mount path that changed between kernel releases (spec §11).
+ * A {@link KernelProfile} is the set of these that a release has; the model asks
+ * {@code profile.has(X)} at the one place each change takes effect.
+ */
+public enum Behavior {
+    /**
+     * "erofs: ensure regular inodes for file-backed mounts" (6.12-rc): the primary must be a
+     * regular file whose mapping has {@code read_folio}, else ENOTBLK; a fileio extra device
+     * must be a regular file, else EINVAL. Without it any opened path became a fileio mount.
+     */
+    FILEIO_REGULAR_FILE_CHECK,
+    /**
+     * 14c2d97265ea (6.12-rc): {@code get_tree_bdev_flags(..., QUIET_LOOKUP)} when
+     * BACKED_BY_FILE, so a file source does not log {@code Can't lookup blockdev}.
+     */
+    QUIET_BDEV_LOOKUP,
+    /**
+     * bae085416093 (6.13-rc1, 6.12.2; CVE-2024-56750): a fileio mount with a block size below
+     * PAGE_SIZE sets {@code s_blocksize} directly. Without it {@code sb_set_blocksize} touches
+     * the missing block device and the kernel crashes.
+     */
+    FILEIO_SUBPAGE_BLOCKSIZE,
+    /**
+     * 90655ee279b2 (6.13-rc1): log lines read {@code erofs (device X): msg}. Without it errors
+     * read {@code erofs: (device X): function: msg} and info {@code erofs: (device X): msg}.
+     */
+    DEVICE_LOG_PREFIX,
+    /** 6422cde1b0d5 (6.13-rc4, 6.12.7): buffered I/O by default and the {@code directio} option. */
+    DIRECTIO_OPTION,
+    /** Up to 6.14: a volume name without a NUL in its 16 bytes fails with EUCLEAN. */
+    VOLUME_NAME_NUL_CHECK,
+    /** 6.15: the 48-bit layout (incompat 0x80, rootnid_8b, blocks_hi, epoch times, NLINK_1). */
+    LAYOUT_48BIT,
+    /** 6.16: the {@code fsoffset=} option. */
+    FSOFFSET_OPTION,
+    /**
+     * 6.16 "avoid using multiple devices with different type": ENOTBLK from opening an extra
+     * block device becomes EINVAL. Without it ENOTBLK leaks out of fill_super and get_tree
+     * takes the file-backed fallback on a freed superblock info (use-after-free).
+     */
+    EXTRA_BDEV_ENOTBLK_TO_EINVAL,
+    /** 6.17: metadata compression (incompat 0x100, metabox_nid, extslot required). */
+    METABOX,
+    /** 6.17: directory readahead, sysfs {@code dir_ra_bytes}. */
+    DIR_READAHEAD,
+    /** 6.18.44 backport: the DAX check happens in the device scan and logs at info level. */
+    DAX_CHECK_IN_DEVICE_SCAN,
+    /**
+     * 072a7c7cdbea and its fix (6.19-rc, backported to 6.18.44): a file-backed mount whose
+     * backing file lives on a file-backed/fscache erofs or on a stacked fs fails with ENOTBLK
+     * and {@code file-backed mounts cannot be applied to stacked fses}.
+     */
+    FILEIO_STACKING_REFUSAL,
+    /** 2026 fix backported to 6.18.44: any short file-backed read fails the folio with EIO. */
+    FILEIO_SHORT_READ_EIO,
+    /** Seed to 6.13-rc3: file-backed data reads use direct I/O whenever the file allows it. */
+    FILEIO_ALWAYS_DIRECT
+}

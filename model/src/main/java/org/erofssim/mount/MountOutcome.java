@@ -1,0 +1,34 @@
+package org.erofssim.mount;
+
+import java.util.List;
+import org.erofssim.kernel.Errno;
+
+/**
+ * What one {@code mount(2)} of a scenario does: the contract's {@code "outcome"}.
+ * {@link Crashed} is the model's own addition for paths where the modelled kernel oopses or
+ * panics (CVE-2024-56750 in the 6.12 profile); the kernel oracle reports it as a finding.
+ */
+public sealed interface MountOutcome
+        permits MountOutcome.Mounted, MountOutcome.Failed, MountOutcome.Blocked, MountOutcome.Crashed {
+
+    /** Kernel log lines of this attempt, in order (spec §0.4). */
+    List<String> log();
+
+    /** Model-side remarks a person should read (a kernel bug on this path, a guess). */
+    List<String> notes();
+
+    /** The mode reached before the outcome, or null where none was (option or lookup errors). */
+    Mode mode();
+
+    record Mounted(Mode mode, List<String> log, SuperblockInfo superblock, String superOptions,
+                   Statfs statfs, List<DeviceInfo> devices, List<TreeEntry> tree, List<String> notes)
+            implements MountOutcome {}
+
+    record Failed(Errno errno, Mode mode, List<String> log, List<String> notes) implements MountOutcome {}
+
+    /** mount(2) would not return (a FIFO source waits in open for a writer). */
+    record Blocked(String reason, Mode mode, List<String> log, List<String> notes) implements MountOutcome {}
+
+    /** The modelled kernel crashes on this path. */
+    record Crashed(String what, Mode mode, List<String> log, List<String> notes) implements MountOutcome {}
+}
