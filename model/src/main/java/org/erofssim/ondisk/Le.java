@@ -1,0 +1,72 @@
+package org.erofssim.ondisk;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Little-endian reads and writes at absolute indices that never throw: a read outside
+ * {@code [0, buf.limit())} yields zero bytes, as if the device were zero-padded. The buffer's
+ * own byte order and position are ignored.
+ */
+final class Le {
+    private Le() {}
+
+    static int u8(ByteBuffer buf, long index) {
+        if (index < 0 || index >= buf.limit()) {
+            return 0;
+        }
+        return buf.get((int) index) & 0xff;
+    }
+
+    static int u16(ByteBuffer buf, long index) {
+        return u8(buf, index) | u8(buf, index + 1) << 8;
+    }
+
+    static long u32(ByteBuffer buf, long index) {
+        return (u16(buf, index) & 0xffffL) | (u16(buf, index + 2) & 0xffffL) << 16;
+    }
+
+    /** 64-bit value; unsigned values at or above 2^63 come back negative. */
+    static long u64(ByteBuffer buf, long index) {
+        return u32(buf, index) | u32(buf, index + 4) << 32;
+    }
+
+    /** Unsigned little-endian integer of 1..8 bytes. */
+    static long uint(ByteBuffer buf, long index, int width) {
+        long v = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            v = v << 8 | u8(buf, index + i);
+        }
+        return v;
+    }
+
+    static byte[] bytes(ByteBuffer buf, long index, int len) {
+        byte[] out = new byte[len];
+        for (int i = 0; i < len; i++) {
+            out[i] = (byte) u8(buf, index + i);
+        }
+        return out;
+    }
+
+    /** Writes the low {@code width} bytes of {@code value} little-endian into {@code dst[index..]}. */
+    static void put(byte[] dst, int index, int width, long value) {
+        for (int i = 0; i < width; i++) {
+            dst[index + i] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    /** Copies {@code src} into {@code dst[index..index+width)}, truncated or zero-filled to width. */
+    static void putBytes(byte[] dst, int index, int width, byte[] src) {
+        for (int i = 0; i < width; i++) {
+            dst[index + i] = src != null && i < src.length ? src[i] : 0;
+        }
+    }
+
+    /** Fixed-length copy of an array: truncated or zero-padded; {@code null} reads as zeros. */
+    static byte[] fixed(byte[] src, int len) {
+        byte[] out = new byte[len];
+        if (src != null) {
+            System.arraycopy(src, 0, out, 0, Math.min(len, src.length));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * On-disk EROFS structures: records with named offsets, decoded from little-endian bytes at
+ * absolute indices. Decoders never throw: bytes outside the given buffer read as zero, the
+ * way the kernel sees a zero-padded page. Encoders and an image editor
+ * build and corrupt images for tests and fuzzing.
+ */
+package org.erofssim.ondisk;
