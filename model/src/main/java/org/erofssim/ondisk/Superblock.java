@@ -17,6 +17,10 @@ import java.util.List;
  * <p>{@code raw} holds the {@link #ENCODED_SIZE} bytes from the superblock start as they were
  * read; {@link #encode()} starts from it, so reserved bytes survive a decode/encode round trip.
  * Two superblocks are equal when they encode to the same bytes.
+ *
+ * <p>Bytes from offset 128 on belong to the superblock only when {@code sbExtslots >= 1}; otherwise
+ * they are whatever follows it (usually the device table or the first inodes), and
+ * {@link #metaboxNid()} then reads those bytes. Whether to honour a field is the mount code's call.
  */
 public record Superblock(
         long magic,
