@@ -1,13 +1,60 @@
 package org.erofssim.block;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
 
-/** The scenario's namespace: absolute path to node. (Path walk: see docs/DESIGN.md.) */
+/**
+ * The scenario's namespace: absolute path to node, walked the way the kernel walks a path.
+ *
+ * <p>Keys are either normalised absolute paths ({@code /dev/loop0}: a leading slash, no empty,
+ * {@code .} or {@code ..} components, no trailing slash, not {@code /} itself) or fscache cookie
+ * keys starting with {@value #FSCACHE_PREFIX}. Every proper ancestor of a listed path exists as
+ * a directory without being listed; {@code /} always exists. A listed ancestor must therefore be
+ * a directory itself ({@link #checkPaths}).
+ */
 public final class VirtualNamespace {
-    private final Map<String, Node> nodes;
+    /** {@code MAXSYMLINKS} of {@code include/linux/namei.h}: links one walk may follow. */
+    public static final int MAXSYMLINKS = 40;
+    /** {@code PATH_MAX}: a path string must be shorter than this (the NUL included). */
+    public static final int PATH_MAX = 4096;
+    /** {@code NAME_MAX}: the longest component, in bytes. */
+    public static final int NAME_MAX = 255;
+    /** The prefix of fscache cookie keys ({@code fscache:<volume>/<cookie>}). */
+    public static final String FSCACHE_PREFIX = "fscache:";
 
+    private static final Node DIRECTORY = new Node.Directory();
+
+    private final Map<String, Node> nodes;
+    private final Set<String> implicitDirs;
+
+    /**
+     * @throws IllegalArgumentException when a key is not a normalised absolute path or an
+     *         fscache key, or when a listed node has a listed ancestor that is not a directory
+     */
     public VirtualNamespace(Map<String, Node> nodes) {
         this.nodes = Map.copyOf(nodes);
+        String problem = checkPaths(this.nodes);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        Set<String> dirs = new HashSet<>();
+        for (String key : this.nodes.keySet()) {
+            if (key.startsWith(FSCACHE_PREFIX)) {
+                continue;
+            }
+            for (int slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1)) {
+                dirs.add(key.substring(0, slash));
+            }
+        }
+        this.implicitDirs = Set.copyOf(dirs);
     }
 
     public Map<String, Node> nodes() {
@@ -17,7 +64,209 @@ public final class VirtualNamespace {
     /** A resolved path: the canonical path walked to and its node. */
     public record Resolved(String path, Node node) {}
 
+    /**
+     * Why {@code key} cannot be a node's path, or null when it can. fscache keys must have
+     * something after the prefix; other keys must be normalised absolute paths.
+     */
+    public static String checkKey(String key) {
+        if (key.startsWith(FSCACHE_PREFIX)) {
+            return key.length() == FSCACHE_PREFIX.length() ? "empty fscache key" : null;
+        }
+        if (!key.startsWith("/")) {
+            return "not an absolute path (nor an " + FSCACHE_PREFIX + " key)";
+        }
+        if (key.equals("/")) {
+            return "/ always exists as a directory and cannot be listed";
+        }
+        if (key.endsWith("/")) {
+            return "trailing slash";
+        }
+        if (key.indexOf('\0') >= 0) {
+            return "NUL byte in path";
+        }
+        for (String c : key.substring(1).split("/", -1)) {
+            if (c.isEmpty()) {
+                return "empty path component";
+            }
+            if (c.equals(".") || c.equals("..")) {
+                return "'" + c + "' component";
+            }
+            if (c.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+                return "component longer than " + NAME_MAX + " bytes";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why these nodes cannot form a namespace, or null when they can: the first key (in sorted
+     * order) that {@link #checkKey} refuses, or a listed ancestor that is not a directory.
+     * The message starts with the offending key and a colon.
+     */
+    public static String checkPaths(Map<String, Node> nodes) {
+        for (String key : new java.util.TreeSet<>(nodes.keySet())) {
+            String bad = checkKey(key);
+            if (bad != null) {
+                return key + ": " + bad;
+            }
+            if (key.startsWith(FSCACHE_PREFIX)) {
+                continue;
+            }
+            for (int slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1)) {
+                String parent = key.substring(0, slash);
+                Node p = nodes.get(parent);
+                if (p != null && !(p instanceof Node.Directory)) {
+                    return key + ": parent " + parent + " is a " + p.kind() + ", not a dir";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Walks {@code path} as the kernel's path lookup does for {@code lookup_bdev} (its
+     * {@code kern_path(pathname, LOOKUP_FOLLOW, ...)}) and for {@code filp_open}: this is
+     * {@code path_lookupat}, which runs {@code link_path_walk} over every component but the
+     * last and then looks the last one up, following a final symlink when asked.
+     *
+     * <p>The rules, in the order the walk meets them:
+     * <ul>
+     *   <li>The kernel sees the string up to its first NUL. An empty string is refused with
+     *       EINVAL, as {@code lookup_bdev} does before walking; {@value #PATH_MAX} bytes or more
+     *       is ENAMETOOLONG, as {@code getname} refuses it.</li>
+     *   <li>A key starting with {@value #FSCACHE_PREFIX} is no path: it is looked up as an
+     *       exact key (ENOENT when absent).</li>
+     *   <li>The walk starts at {@code /} whether the path is absolute or not (the model's
+     *       working directory is the root). Repeated slashes count as one.</li>
+     *   <li>Before each component the current position must be a directory; the walk only
+     *       ever descends into directories, so a component after a non-directory fails with
+     *       ENOTDIR. {@code .} stays, {@code ..} goes to the parent of where the walk really
+     *       is (after symlinks), and stays at {@code /} at the root.</li>
+     *   <li>A component longer than {@value #NAME_MAX} bytes is ENAMETOOLONG (what ext4 and
+     *       tmpfs lookups return); a component that does not exist is ENOENT.</li>
+     *   <li>A symlink met before the last component is always followed; the last component is
+     *       followed when {@code followFinal} is set or the path ends with a slash. Following
+     *       one splices its target in: an absolute target restarts at {@code /}, a relative one
+     *       continues from the directory holding the link, and the rest of the path follows.
+     *       The {@value #MAXSYMLINKS}-plus-first link of one walk fails with ELOOP (the count
+     *       {@code nameidata.total_link_count} keeps across nested links).</li>
+     *   <li>A trailing slash (on the path, or on a target followed as its last component) asks
+     *       for a directory ({@code LOOKUP_DIRECTORY}): anything else is ENOTDIR.</li>
+     * </ul>
+     *
+     * @param followFinal {@code LOOKUP_FOLLOW}: follow a symlink in the last component
+     * @return the canonical path reached ({@code ..} and followed links removed) and its node;
+     *         an implicit directory resolves to a {@link Node.Directory}
+     * @throws KernelError EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR or ELOOP as above
+     */
     public Resolved resolve(String path, boolean followFinal) {
-        throw new UnsupportedOperationException("path walk: being written (docs/DESIGN.md)");
+        int nul = path.indexOf('\0');
+        if (nul >= 0) {
+            path = path.substring(0, nul);
+        }
+        if (path.isEmpty()) {
+            throw new KernelError(Errno.EINVAL, "empty path");
+        }
+        if (path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+            throw new KernelError(Errno.ENAMETOOLONG, "path of PATH_MAX bytes or more");
+        }
+        if (path.startsWith(FSCACHE_PREFIX)) {
+            Node n = nodes.get(path);
+            if (n == null) {
+                throw new KernelError(Errno.ENOENT, "no fscache key " + path);
+            }
+            return new Resolved(path, n);
+        }
+
+        Deque<String> pending = new ArrayDeque<>();
+        pushFront(pending, path);
+        boolean mustBeDir = path.endsWith("/");
+        boolean followLast = followFinal || mustBeDir;
+        List<String> at = new ArrayList<>(); // components of the directory the walk is in
+        int links = 0;
+
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            boolean last = pending.isEmpty();
+            if (name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                if (!at.isEmpty()) {
+                    at.remove(at.size() - 1);
+                }
+                continue;
+            }
+            if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+                throw new KernelError(Errno.ENAMETOOLONG, "component longer than NAME_MAX: " + name);
+            }
+            String here = join(at, name);
+            Node node = lookup(here);
+            if (node == null) {
+                throw new KernelError(Errno.ENOENT, "no such path: " + here);
+            }
+            if (node instanceof Node.Symlink link && (!last || followLast)) {
+                if (++links > MAXSYMLINKS) {
+                    throw new KernelError(Errno.ELOOP, "more than " + MAXSYMLINKS + " symlinks");
+                }
+                String target = link.target();
+                if (target.isEmpty()) {
+                    // symlink(2) refuses to create one; a hand-built namespace gets ENOENT
+                    throw new KernelError(Errno.ENOENT, "empty symlink " + here);
+                }
+                if (target.startsWith("/")) {
+                    at.clear();
+                }
+                if (last && target.endsWith("/")) {
+                    mustBeDir = true;
+                }
+                pushFront(pending, target);
+                continue;
+            }
+            if (!last) {
+                if (!(node instanceof Node.Directory)) {
+                    throw new KernelError(Errno.ENOTDIR, here + " is a " + node.kind());
+                }
+                at.add(name);
+                continue;
+            }
+            if (mustBeDir && !(node instanceof Node.Directory)) {
+                throw new KernelError(Errno.ENOTDIR, here + " is a " + node.kind() + ", wanted a directory");
+            }
+            return new Resolved(here, node);
+        }
+        // the path (or the target followed last) ended in a directory: "/", ".", "..", "x/."
+        String dir = join(at, null);
+        return new Resolved(dir, dir.equals("/") ? DIRECTORY : lookup(dir));
+    }
+
+    /** A listed node, an implicit directory, or null. */
+    private Node lookup(String absolute) {
+        Node n = nodes.get(absolute);
+        if (n != null) {
+            return n;
+        }
+        return absolute.equals("/") || implicitDirs.contains(absolute) ? DIRECTORY : null;
+    }
+
+    /** Puts the non-empty components of {@code path} in front of {@code pending}, in order. */
+    private static void pushFront(Deque<String> pending, String path) {
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (!parts[i].isEmpty()) {
+                pending.push(parts[i]);
+            }
+        }
+    }
+
+    private static String join(List<String> dir, String name) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : dir) {
+            sb.append('/').append(c);
+        }
+        if (name != null) {
+            sb.append('/').append(name);
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
     }
 }
