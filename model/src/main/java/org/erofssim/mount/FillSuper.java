@@ -1,0 +1,121 @@
+package org.erofssim.mount;
+
+import org.erofssim.block.BackingFs;
+import org.erofssim.block.Node;
+import org.erofssim.data.ErofsInode;
+import org.erofssim.data.Iget;
+import org.erofssim.data.MetaBuf;
+import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.ondisk.FeatureIncompat;
+
+/**
+ * {@code erofs_fc_fill_super} (fs/erofs/super.c): sets up a new superblock in the profile's
+ * order (spec §4.1 for 6.13, §4.7 for 6.18). On success the superblock info is complete and
+ * the root inode read; on failure the errno is thrown after the kernel's log lines.
+ */
+final class FillSuper {
+    private static final String FN = "erofs_fc_fill_super";
+    private static final int PAGE_SHIFT = 12;
+
+    private FillSuper() {}
+
+    /** Result of a fill: the metadata buffer used (for later reads) and the root inode. */
+    record Filled(MetaBuf buf, ErofsInode root) {}
+
+    /**
+     * @param bdev the superblock's block device in bdev mode, null otherwise
+     */
+    static Filled fill(SbInfo sbi, MountContext ctx, SbLog log, Node.BlockDevice bdev) {
+        if (sbi.mode == Mode.FILEIO && ctx.kernel.has(Behavior.FILEIO_STACKING_REFUSAL)) {
+            BackingFs fs = ((DeviceBacking.OfFile) sbi.dif0).file().fs();
+            if (fs.erofsWithoutBdev() || fs.stackDepth() != 0) {
+                log.err(FN, "file-backed mounts cannot be applied to stacked fses");
+                throw new KernelError(Errno.ENOTBLK);
+            }
+        }
+        boolean hasDaxDev = false;
+        sbi.blocksizeBits = PAGE_SHIFT;
+        if (bdev == null) {
+            if (sbi.mode == Mode.FSCACHE) {
+                sbi.dif0 = Fscache.registerFs(sbi, ctx, log);
+            }
+            // super_setup_bdi: the private BDI "erofs-<N>" (its name becomes the fileio sysfs name)
+        } else {
+            // sb_set_blocksize(PAGE_SIZE) cannot fail for 512- or 4096-byte sectors
+            hasDaxDev = bdev.dax();
+        }
+        MetaBuf buf = new MetaBuf(sbi);
+        ReadSuperblock.read(sbi, buf, log, ctx, hasDaxDev);
+
+        if (sbi.blocksizeBits != sbi.blkszbits) {
+            if (sbi.mode == Mode.FSCACHE) {
+                log.fc("unsupported blksize for fscache mode");
+                throw new KernelError(Errno.EINVAL);
+            }
+            if (sbi.mode == Mode.FILEIO) {
+                if (!ctx.kernel.has(Behavior.FILEIO_SUBPAGE_BLOCKSIZE)) {
+                    throw new KernelCrash("sb_set_blocksize() on a superblock without a block device "
+                            + "dereferences a NULL s_bdev (CVE-2024-56750, fixed by bae085416093 in 6.12.2/6.13-rc1)");
+                }
+                sbi.blocksizeBits = sbi.blkszbits;
+            } else {
+                if ((1 << sbi.blkszbits) < bdev.logicalBlockSize()) {
+                    log.fc("failed to set erofs blksize");
+                    throw new KernelError(Errno.EINVAL);
+                }
+                sbi.blocksizeBits = sbi.blkszbits;
+            }
+        }
+        if (ctx.kernel.has(Behavior.FSOFFSET_OPTION) && sbi.opts.fsoffset() != 0) {
+            if (sbi.mode == Mode.FSCACHE) {
+                log.fc("cannot use fsoffset in fscache mode");
+                throw new KernelError(Errno.EINVAL);
+            }
+            long bs = 1L << sbi.blocksizeBits;
+            if ((sbi.opts.fsoffset() & (bs - 1)) != 0) {
+                log.fc("fsoffset " + Long.toUnsignedString(sbi.opts.fsoffset()) + " is not aligned to block size " + bs);
+                throw new KernelError(Errno.EINVAL);
+            }
+        }
+        if (sbi.daxAlways) {
+            if (ctx.kernel.has(Behavior.DAX_CHECK_IN_DEVICE_SCAN)) {
+                if (sbi.blkszbits != PAGE_SHIFT) {
+                    log.info("unsupported blocksize for DAX");
+                    sbi.daxAlways = false;
+                }
+            } else if (!hasDaxDev) {
+                log.fc("DAX unsupported by block device. Turning off DAX.");
+                sbi.daxAlways = false;
+            } else if (sbi.blkszbits != PAGE_SHIFT) {
+                log.fc("unsupported blocksize for DAX");
+                sbi.daxAlways = false;
+            }
+        }
+        boolean fragments = sbi.hasIncompat(FeatureIncompat.FRAGMENTS.bit());
+        boolean metaboxFirst = ctx.kernel.has(Behavior.METABOX);
+        if (metaboxFirst) {
+            // 6.17+: packed and metabox inodes are read before the root inode
+            if (fragments && sbi.packedNid != 0) {
+                Iget.iget(sbi, buf, log, sbi.packedNid);
+            }
+            if (sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
+                Iget.iget(sbi, buf, log, sbi.metaboxNid);
+            }
+        }
+        ErofsInode root = Iget.iget(sbi, buf, log, sbi.rootNid);
+        if (!root.isDir()) {
+            log.err(FN, "rootino(nid " + sbi.rootNid + ") is not a directory(i_mode "
+                    + Integer.toOctalString(root.mode()) + ")");
+            throw new KernelError(Errno.EINVAL);
+        }
+        if (!metaboxFirst && fragments && sbi.packedNid != 0) {
+            Iget.iget(sbi, buf, log, sbi.packedNid);
+        }
+        if (sbi.xattrPrefixCount() != 0) {
+            ctx.notes.add("long xattr prefixes (" + sbi.xattrPrefixCount() + ") are not checked at mount by the model yet");
+        }
+        return new Filled(buf, root);
+    }
+}

@@ -1,0 +1,167 @@
+package org.erofssim.mount;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.erofssim.block.DevT;
+import org.erofssim.block.Node;
+import org.erofssim.block.VirtualNamespace;
+import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+
+/**
+ * {@code erofs_fc_get_tree} (fs/erofs/super.c, spec §3) with the VFS helpers it calls,
+ * {@code get_tree_bdev_flags} and {@code get_tree_nodev}: chooses the mode and creates or
+ * reuses the superblock.
+ */
+final class GetTree {
+    private GetTree() {}
+
+    /** A mounted superblock: its info, its VFS superblock facts and what fill_super left. */
+    record Result(SbInfo sbi, SuperblockInfo superblock, DevT bdevDev, FillSuper.Filled filled,
+                  MountOutcome.Mounted reused) {}
+
+    /** The mode reached so far, for the outcome of a failure. */
+    static final class Progress {
+        Mode mode;
+    }
+
+    static Result getTree(MountContext ctx, Progress progress) {
+        boolean ondemand = ctx.kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND);
+        boolean byFile = ctx.kernel.enabled(ConfigFlag.EROFS_FS_BACKED_BY_FILE);
+        if (ondemand && ctx.opts.fsid().isPresent()) {
+            progress.mode = Mode.FSCACHE;
+            return getTreeNodev(ctx, Mode.FSCACHE, null);
+        }
+        boolean quiet = byFile && ctx.kernel.has(Behavior.QUIET_BDEV_LOOKUP);
+        KernelError notBlock;
+        try {
+            return getTreeBdev(ctx, quiet, progress);
+        } catch (KernelError e) {
+            if (e.errno() != Errno.ENOTBLK || !byFile) {
+                throw e;
+            }
+            notBlock = e;
+        } catch (DeviceScan.ExtraBdevNotBlock e) {
+            ctx.notes.add("extra device " + e.path + " is not a block device: ENOTBLK leaks out of fill_super and "
+                    + "erofs_fc_get_tree takes the file-backed fallback on the freed erofs_sb_info "
+                    + "(use-after-free, fixed in 6.16 by \"erofs: avoid using multiple devices with different type\")");
+            if (!byFile) {
+                throw new KernelError(Errno.ENOTBLK);
+            }
+            notBlock = new KernelError(Errno.ENOTBLK);
+        }
+        // the file-backed fallback
+        if (ctx.source == null) {
+            ctx.vfsMessage("No source specified");
+            throw new KernelError(Errno.EINVAL);
+        }
+        VirtualNamespace.Resolved r = FileOpen.filpOpen(ctx, ctx.source);
+        if (r.node() instanceof Node.RegularFile f
+                && (f.fs().hasReadFolio() || !ctx.kernel.has(Behavior.FILEIO_REGULAR_FILE_CHECK))) {
+            progress.mode = Mode.FILEIO;
+            return getTreeNodev(ctx, Mode.FILEIO, new DeviceBacking.OfFile(f, ctx.source));
+        }
+        if (!ctx.kernel.has(Behavior.FILEIO_REGULAR_FILE_CHECK)) {
+            throw new KernelCrash("a " + r.node().kind() + " became a file-backed mount without a type check "
+                    + "(syzbot 001306cd9c92; fixed by \"erofs: ensure regular inodes for file-backed mounts\")");
+        }
+        throw notBlock;
+    }
+
+    /** {@code get_tree_bdev_flags} (fs/super.c). */
+    private static Result getTreeBdev(MountContext ctx, boolean quiet, Progress progress) {
+        if (ctx.source == null) {
+            ctx.vfsMessage("No source specified");
+            throw new KernelError(Errno.EINVAL);
+        }
+        Node.BlockDevice bdev;
+        try {
+            bdev = Vfs.lookupBdev(ctx.namespace, ctx.source);
+        } catch (KernelError e) {
+            if (!quiet) {
+                ctx.vfsMessage(ctx.source + ": Can't lookup blockdev");
+            }
+            throw e;
+        }
+        progress.mode = Mode.BDEV;
+        String name = Vfs.bdevName(ctx.namespace, ctx.source);
+        KernelState.LiveSuper live = ctx.state.bdevSupers.get(bdev.dev());
+        if (live != null) {
+            if (!ctx.readOnly) {
+                ctx.vfsMessage(name + ": Can't mount, would change RO state");
+                throw new KernelError(Errno.EBUSY);
+            }
+            return new Result(live.sbi(), live.outcome().superblock(), bdev.dev(), null, live.outcome());
+        }
+        // setup_bdev_super: open with the new superblock as exclusive holder
+        Object holder = new Object();
+        try {
+            Vfs.claim(ctx.state, bdev, holder);
+        } catch (KernelError e) {
+            ctx.vfsMessage(ctx.source + ": Can't open blockdev");
+            throw e;
+        }
+        if (!ctx.readOnly && bdev.readOnly()) {
+            ctx.state.claims.remove(bdev.dev());
+            throw new KernelError(Errno.EACCES, "read-only block device opened for writing");
+        }
+        SbInfo sbi = new SbInfo(ctx.kernel, ctx.opts);
+        sbi.mode = Mode.BDEV;
+        sbi.sId = name;
+        sbi.dif0 = new DeviceBacking.OfBdev(bdev, ctx.source);
+        FillSuper.Filled filled = fillOrKill(sbi, ctx, bdev, holder);
+        SuperblockInfo info = new SuperblockInfo(false, bdev.dev().toString(), name, 1 << sbi.blocksizeBits);
+        return new Result(sbi, info, bdev.dev(), filled, null);
+    }
+
+    /** {@code get_tree_nodev}: always a new anonymous superblock with {@code s_id} "erofs". */
+    private static Result getTreeNodev(MountContext ctx, Mode mode, DeviceBacking primary) {
+        SbInfo sbi = new SbInfo(ctx.kernel, ctx.opts);
+        sbi.mode = mode;
+        sbi.sId = "erofs";
+        sbi.dif0 = primary;
+        FillSuper.Filled filled = fillOrKill(sbi, ctx, null, null);
+        String sysfs = sysfsName(sbi);
+        return new Result(sbi, new SuperblockInfo(true, "0:*", sysfs, 1 << sbi.blocksizeBits), null, filled, null);
+    }
+
+    /**
+     * fill_super, then sysfs registration; on any failure {@code kill_sb} releases what was
+     * claimed (the primary's holder claim, extra block devices claimed by this attempt).
+     */
+    private static FillSuper.Filled fillOrKill(SbInfo sbi, MountContext ctx, Node.BlockDevice bdev, Object holder) {
+        List<DevT> claimedBefore = new ArrayList<>(ctx.state.claims.keySet());
+        SbLog log = new SbLog(ctx.log, ctx.kernel, sbi.sId);
+        try {
+            FillSuper.Filled filled = FillSuper.fill(sbi, ctx, log, bdev);
+            String name = sysfsName(sbi);
+            if (sbi.mode != Mode.FILEIO && !ctx.state.sysfsNames.add(name)) {
+                throw new KernelError(Errno.EEXIST, "/sys/fs/erofs/" + name + " exists");
+            }
+            log.info("mounted with root inode @ nid " + sbi.rootNid + ".");
+            return filled;
+        } catch (RuntimeException e) {
+            ctx.state.claims.keySet().retainAll(claimedBefore);
+            if (holder != null) {
+                ctx.state.claims.remove(bdev.dev());
+            }
+            throw e;
+        }
+    }
+
+    /** {@code erofs_set_sysfs_name} (spec §4.5). */
+    static String sysfsName(SbInfo sbi) {
+        if (sbi.opts.domainId().isPresent()) {
+            return sbi.opts.domainId().get() + "," + sbi.opts.fsid().orElse("(null)");
+        }
+        if (sbi.opts.fsid().isPresent()) {
+            return sbi.opts.fsid().get();
+        }
+        if (sbi.mode == Mode.FILEIO) {
+            return "erofs-*";
+        }
+        return sbi.sId;
+    }
+}

@@ -1,0 +1,25 @@
+package org.erofssim.mount;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.erofssim.block.DevT;
+
+/**
+ * What outlives one mount(2) inside the modelled kernel: superblocks of mounted block devices
+ * (reused by {@code sget_dev}), exclusive block-device claims and their holders, sysfs entry
+ * names under {@code /sys/fs/erofs/}, and the anonymous-device counter.
+ */
+final class KernelState {
+    /** Live bdev superblocks by device number. */
+    final Map<DevT, LiveSuper> bdevSupers = new HashMap<>();
+    /** Exclusive block-device claims: device → holder (a superblock, or the erofs fs type). */
+    final Map<DevT, Object> claims = new HashMap<>();
+    final Set<String> sysfsNames = new HashSet<>();
+    /** Holder of extra block devices: {@code sb->s_type}, the erofs file-system type. */
+    static final Object EROFS_FS_TYPE = new Object();
+
+    /** A mounted superblock. */
+    record LiveSuper(SbInfo sbi, MountOutcome.Mounted outcome) {}
+}

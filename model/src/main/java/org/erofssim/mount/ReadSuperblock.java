@@ -1,0 +1,123 @@
+package org.erofssim.mount;
+
+import java.nio.ByteBuffer;
+import org.erofssim.data.MetaBuf;
+import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.ondisk.FeatureCompat;
+import org.erofssim.ondisk.FeatureIncompat;
+import org.erofssim.ondisk.Superblock;
+import org.erofssim.ondisk.SuperblockChecksum;
+
+/**
+ * {@code erofs_read_superblock} (fs/erofs/super.c, spec §4.2): reads the first page of the
+ * primary, checks it in the kernel's order and fills the superblock info; ends with the device
+ * scan. Each failed check logs its line and throws the errno.
+ */
+final class ReadSuperblock {
+    private static final String FN = "erofs_read_superblock";
+    private static final int PAGE_SIZE = 4096;
+    private static final int PAGE_SHIFT = 12;
+
+    private ReadSuperblock() {}
+
+    static Superblock read(SbInfo sbi, MetaBuf buf, SbLog log, MountContext ctx, boolean hasDaxDev) {
+        ByteBuffer page;
+        try {
+            page = buf.page(0);
+        } catch (KernelError e) {
+            log.err(FN, "cannot read erofs superblock");
+            throw e;
+        }
+        // the in-page offset of byte 0 is 0, so the superblock sits at index 1024 of this page
+        Superblock dsb = Superblock.decode(page);
+        if (dsb.magic() != Superblock.MAGIC) {
+            log.err(FN, "cannot find valid erofs superblock");
+            throw new KernelError(Errno.EINVAL);
+        }
+        int blkszbits = dsb.blkszbits();
+        sbi.blkszbits = blkszbits;
+        if (blkszbits < 9 || blkszbits > PAGE_SHIFT) {
+            log.err(FN, "blkszbits " + blkszbits + " isn't supported");
+            throw new KernelError(Errno.EINVAL);
+        }
+        if (dsb.dirblkbits() != 0) {
+            log.err(FN, "dirblkbits " + dsb.dirblkbits() + " isn't supported");
+            throw new KernelError(Errno.EINVAL);
+        }
+        sbi.featureCompat = (int) dsb.featureCompat();
+        if ((sbi.featureCompat & FeatureCompat.SB_CHKSUM.bit()) != 0) {
+            int crc = (int) SuperblockChecksum.compute(page, blkszbits);
+            int expected = (int) dsb.checksum();
+            if (crc != expected) {
+                log.err("erofs_superblock_csum_verify",
+                        String.format("invalid checksum 0x%08x, 0x%08x expected", crc, expected));
+                throw new KernelError(Errno.EBADMSG);
+            }
+        }
+        sbi.featureIncompat = (int) dsb.featureIncompat();
+        int unknown = sbi.featureIncompat & ~sbi.kernel.profile().supportedIncompat();
+        if (unknown != 0) {
+            log.err(FN, "unidentified incompatible feature " + Integer.toHexString(unknown)
+                    + ", please upgrade kernel");
+            throw new KernelError(Errno.EINVAL);
+        }
+        sbi.sbSize = Superblock.BASE_SIZE + dsb.sbExtslots() * 16;
+        if (sbi.sbSize > PAGE_SIZE - Superblock.OFFSET) {
+            log.err(FN, "invalid sb_extslots " + sbi.sbSize + " (more than a fs block)");
+            throw new KernelError(Errno.EINVAL);
+        }
+        boolean has48 = sbi.kernel.has(Behavior.LAYOUT_48BIT);
+        long blocksLo = dsb.blocksLo();
+        if (has48 && sbi.hasIncompat(FeatureIncompat.BIT48.bit()) && dsb.rootNid8b() != 0) {
+            sbi.rootNid = dsb.rootNid8b();
+            sbi.dif0Blocks = ((long) dsb.rootNid() << 32) | blocksLo;
+        } else {
+            sbi.rootNid = dsb.rootNid();
+            sbi.dif0Blocks = blocksLo;
+        }
+        if (sbi.kernel.has(Behavior.METABOX) && sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
+            if (sbi.sbSize <= Superblock.BASE_SIZE) {
+                throw new KernelError(Errno.EUCLEAN, "metabox needs a superblock extslot (silent)");
+            }
+            sbi.metaboxNid = dsb.metaboxNid();
+            if (sbi.metaboxNid < 0) {
+                throw new KernelError(Errno.EUCLEAN, "metabox_nid with bit 63 set (silent)");
+            }
+        }
+        sbi.metaBlkaddr = dsb.metaBlkaddr();
+        sbi.xattrBlkaddr = dsb.xattrBlkaddr();
+        sbi.packedNid = dsb.packedNid();
+        sbi.xattrPrefixCount = dsb.xattrPrefixCount();
+        sbi.inos = dsb.inos();
+        sbi.epoch = dsb.epoch();
+        sbi.fixedNsec = dsb.fixedNsec();
+        sbi.uuid = dsb.uuid();
+        if (sbi.kernel.has(Behavior.VOLUME_NAME_NUL_CHECK) && !hasNul(dsb.volumeName())) {
+            log.err(FN, "bad volume name without NIL terminator");
+            throw new KernelError(Errno.EUCLEAN);
+        }
+        CompressionConfigs.parse(sbi, dsb, buf, log);
+        DeviceScan.scan(sbi, dsb, buf, log, ctx, hasDaxDev);
+        if (has48 && sbi.hasIncompat(FeatureIncompat.BIT48.bit())) {
+            log.info("EXPERIMENTAL 48-bit layout support in use. Use at your own risk!");
+        }
+        if (sbi.kernel.has(Behavior.METABOX) && sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
+            log.info("EXPERIMENTAL metadata compression support in use. Use at your own risk!");
+        }
+        if (sbi.mode == Mode.FSCACHE) {
+            log.info("[deprecated] fscache-based on-demand read feature in use. Use at your own risk!");
+        }
+        return dsb;
+    }
+
+    private static boolean hasNul(byte[] name) {
+        for (byte b : name) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

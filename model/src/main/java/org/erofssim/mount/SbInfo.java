@@ -1,0 +1,80 @@
+package org.erofssim.mount;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.erofssim.kernel.KernelConfig;
+
+/**
+ * The model's {@code struct erofs_sb_info} (fs/erofs/internal.h) together with the few VFS
+ * {@code super_block} fields the mount path reads: what fill_super builds and the read path uses.
+ */
+public final class SbInfo {
+    final KernelConfig kernel;
+    final MountOptions opts;
+    /** {@code s_id}: block device name, or {@code erofs} for a superblock without one. */
+    String sId;
+    /** {@code dif0}: the primary device (the superblock's bdev, the backing file, or the cookie). */
+    DeviceBacking dif0;
+    long dif0Blocks;
+    Mode mode;
+    /** {@code s_blocksize_bits}. */
+    int blocksizeBits = 12;
+    /** {@code sbi->blkszbits}: the erofs block size shift. */
+    int blkszbits = 12;
+    int sbSize;
+    int featureCompat;
+    int featureIncompat;
+    long totalBlocks;
+    long metaBlkaddr;
+    long xattrBlkaddr;
+    long rootNid;
+    long packedNid;
+    int xattrPrefixCount;
+    long metaboxNid;
+    long inos;
+    long epoch;
+    long fixedNsec;
+    byte[] uuid = new byte[16];
+    boolean flatdev;
+    int deviceIdMask;
+    boolean daxAlways;
+    final List<ErofsDevice> devices = new ArrayList<>();
+
+    SbInfo(KernelConfig kernel, MountOptions opts) {
+        this.kernel = kernel;
+        this.opts = opts;
+        this.daxAlways = opts.daxAlways();
+    }
+
+    public KernelConfig kernel() { return kernel; }
+    public MountOptions options() { return opts; }
+    public Mode mode() { return mode; }
+    public String sId() { return sId; }
+    public DeviceBacking primary() { return dif0; }
+    public int blkszbits() { return blkszbits; }
+    public int blockSize() { return 1 << blkszbits; }
+    public int blocksizeBits() { return blocksizeBits; }
+    public int featureIncompat() { return featureIncompat; }
+    public int featureCompat() { return featureCompat; }
+    public long metaBlkaddr() { return metaBlkaddr; }
+    public long xattrBlkaddr() { return xattrBlkaddr; }
+    public long rootNid() { return rootNid; }
+    public long inos() { return inos; }
+    public long packedNid() { return packedNid; }
+    public int xattrPrefixCount() { return xattrPrefixCount; }
+    public boolean daxAlways() { return daxAlways; }
+    public long epoch() { return epoch; }
+    public long fixedNsec() { return fixedNsec; }
+    public long totalBlocks() { return totalBlocks; }
+    public boolean flatdev() { return flatdev; }
+    public int deviceIdMask() { return deviceIdMask; }
+    public List<ErofsDevice> devices() { return devices; }
+    public byte[] uuid() { return uuid.clone(); }
+    /** {@code fsoffset=} (6.16+), 0 otherwise. */
+    public long fsoffset() { return opts.fsoffset(); }
+
+    /** {@code erofs_sb_has_*} for an incompat bit. */
+    public boolean hasIncompat(int bit) {
+        return (featureIncompat & bit) != 0;
+    }
+}
