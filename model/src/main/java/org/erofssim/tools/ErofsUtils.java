@@ -1,0 +1,116 @@
+package org.erofssim.tools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The erofs-utils programs on this machine ({@code mkfs.erofs}, {@code dump.erofs},
+ * {@code fsck.erofs}), found on {@code PATH} and run with a time limit.
+ *
+ * <p>Tests that need them call {@link #require}: where a tool is missing it answers
+ * {@code false} with a printed reason (the test then skips), except under CI
+ * ({@code CI=true} or {@code -Derofssim.requireOracles=true}), where a missing oracle is an
+ * error: CI must never pass because a whole oracle was skipped.
+ */
+public final class ErofsUtils {
+    public static final String MKFS = "mkfs.erofs";
+    public static final String DUMP = "dump.erofs";
+    public static final String FSCK = "fsck.erofs";
+
+    private ErofsUtils() {}
+
+    /** The tool's path on {@code PATH}, if any. */
+    public static Optional<Path> find(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True where missing oracles must fail rather than skip (CI). */
+    public static boolean oraclesRequired() {
+        return "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("erofssim.requireOracles");
+    }
+
+    /**
+     * Whether {@code tool} can be used. Missing: prints why and returns false, or under CI
+     * throws {@link IllegalStateException} naming the package to install.
+     */
+    public static boolean require(String tool) {
+        if (find(tool).isPresent()) {
+            return true;
+        }
+        String why = tool + " not found on PATH (install erofs-utils: apt-get install -y erofs-utils)";
+        if (oraclesRequired()) {
+            throw new IllegalStateException("oracle missing under CI: " + why);
+        }
+        System.out.println("SKIPPED: " + why);
+        return false;
+    }
+
+    /** The result of running a tool. */
+    public record Run(int exitCode, String stdout, String stderr) {}
+
+    /** Runs {@code tool args...} with a time limit, capturing both streams. */
+    public static Run run(String tool, List<String> args, long timeoutSeconds) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(find(tool).orElseThrow(() -> new IllegalStateException(tool + " not found on PATH")).toString());
+        cmd.addAll(args);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            StreamGobbler out = new StreamGobbler(p.getInputStream());
+            StreamGobbler err = new StreamGobbler(p.getErrorStream());
+            out.start();
+            err.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", cmd) + ": no answer within " + timeoutSeconds + " s");
+            }
+            out.join();
+            err.join();
+            return new Run(p.exitValue(), out.text(), err.text());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + tool, e);
+        }
+    }
+
+    private static final class StreamGobbler extends Thread {
+        private final InputStream in;
+        private volatile String text = "";
+
+        StreamGobbler(InputStream in) {
+            this.in = in;
+            setDaemon(true);
+        }
+
+        @Override public void run() {
+            try {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                text = "";
+            }
+        }
+
+        String text() {
+            return text;
+        }
+    }
+}
