@@ -73,6 +73,40 @@ public final class SbInfo {
     /** {@code fsoffset=} (6.16+), 0 otherwise. */
     public long fsoffset() { return opts.fsoffset(); }
 
+    /** One extra device for {@link #withDevices}: its slot's {@code blocks} and {@code mapped_blkaddr}. */
+    public record DeviceSpec(long blocks, long mappedBlkaddr) {}
+
+    /**
+     * A superblock info as the device scan would leave it, for driving {@code erofs_map_dev}
+     * directly (tests, properties, benchmarks): a primary of {@code primary} bytes, block size
+     * {@code 1 << blkszbits}, and the given extra devices, flat or opened as files.
+     */
+    public static SbInfo withDevices(KernelConfig kernel, int blkszbits, boolean flatdev,
+                                     org.erofssim.block.ImageBytes primary, List<DeviceSpec> devices) {
+        SbInfo sbi = new SbInfo(kernel, MountOptions.defaults(kernel));
+        sbi.mode = Mode.FILEIO;
+        sbi.sId = "erofs";
+        sbi.blkszbits = blkszbits;
+        sbi.blocksizeBits = blkszbits;
+        sbi.dif0 = new DeviceBacking.OfFile(new org.erofssim.block.Node.RegularFile(primary,
+                org.erofssim.block.BackingFs.EXT4), "primary");
+        sbi.flatdev = flatdev;
+        int id = 1;
+        for (DeviceSpec d : devices) {
+            ErofsDevice dif = new ErofsDevice(id, flatdev ? null : "device" + id);
+            dif.blocks = d.blocks();
+            dif.mappedBlkaddr = d.mappedBlkaddr();
+            if (!flatdev) {
+                dif.backing = new DeviceBacking.OfFile(new org.erofssim.block.Node.RegularFile(
+                        org.erofssim.block.ImageBytes.empty(), org.erofssim.block.BackingFs.EXT4), dif.path);
+            }
+            sbi.devices.add(dif);
+            id++;
+        }
+        sbi.deviceIdMask = devices.isEmpty() ? 0 : DeviceScan.roundupPow2(devices.size() + 1) - 1;
+        return sbi;
+    }
+
     /** {@code erofs_sb_has_*} for an incompat bit. */
     public boolean hasIncompat(int bit) {
         return (featureIncompat & bit) != 0;
