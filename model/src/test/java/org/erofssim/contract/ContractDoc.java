@@ -26,6 +26,11 @@ final class ContractDoc {
 
     /** The first fenced block after the line starting with {@code heading}, made plain JSON. */
     static String jsonBlockAfter(String heading) throws IOException {
+        return jsonBlockAfter(heading, "null");
+    }
+
+    /** As {@link #jsonBlockAfter(String)} with {@code placeholder} (JSON text) for {@code ...} values. */
+    static String jsonBlockAfter(String heading, String placeholder) throws IOException {
         String doc = text();
         int h = doc.indexOf("\n" + heading);
         if (h < 0) {
@@ -38,7 +43,7 @@ final class ContractDoc {
         for (String line : doc.substring(start, end).split("\n")) {
             json.append(stripComment(line)).append('\n');
         }
-        return json.toString().replaceAll(":\\s*\\.\\.\\.", ": null");
+        return json.toString().replaceAll(":\\s*\\.\\.\\.", ": " + placeholder);
     }
 
     /** Drops a {@code //} note that is outside a string. */
