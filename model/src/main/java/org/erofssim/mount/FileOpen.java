@@ -18,6 +18,10 @@ final class FileOpen {
         if (path == null || path.isEmpty()) {
             throw new KernelError(Errno.ENOENT, "empty path");
         }
+        if (path.startsWith(VirtualNamespace.FSCACHE_PREFIX)) {
+            // a relative path named "fscache:..." in the mounter's cwd; cookies are not reachable by path
+            throw new KernelError(Errno.ENOENT, "fscache cookies are not paths");
+        }
         VirtualNamespace.Resolved r = ctx.namespace.resolve(path, true);
         if (r.node() instanceof Node.Fifo) {
             throw new MountBlocked("open(" + path + ") of a FIFO waits for a writer");

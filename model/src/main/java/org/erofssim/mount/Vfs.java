@@ -17,6 +17,9 @@ final class Vfs {
         if (path == null || path.isEmpty()) {
             throw new KernelError(Errno.EINVAL, "empty block device path");
         }
+        if (path.startsWith(VirtualNamespace.FSCACHE_PREFIX)) {
+            throw new KernelError(Errno.ENOENT, "fscache cookies are not paths");
+        }
         VirtualNamespace.Resolved r = ns.resolve(path, true);
         if (r.node() instanceof Node.BlockDevice b) {
             return b;
