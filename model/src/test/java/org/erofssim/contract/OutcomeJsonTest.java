@@ -250,7 +250,7 @@ class OutcomeJsonTest {
                     Arguments.of("{\"version\": 2, \"outcome\": \"failed\"}", "version", "expected 1, got 2"),
                     Arguments.of("{\"version\": 1}", "outcome", "missing"),
                     Arguments.of("{\"version\": 1, \"outcome\": \"ok\"}", "outcome", "got 'ok'"),
-                    Arguments.of("{\"version\": 1, \"outcome\": \"failed\", \"errno\": \"EXDEV\"}", "errno", "unknown errno 'ENOTANERRNO'"),
+                    Arguments.of("{\"version\": 1, \"outcome\": \"failed\", \"errno\": \"ENOTANERRNO\"}", "errno", "unknown errno 'ENOTANERRNO'"),
                     Arguments.of("{\"version\": 1, \"outcome\": \"failed\", \"errno\": 22}", "errno", "expected a string, got number"),
                     Arguments.of("{\"version\": 1, \"outcome\": \"failed\", \"errno\": \"EIO\", \"mode\": \"nodev\"}", "mode", "got 'nodev'"),
                     Arguments.of("{\"version\": 1, \"outcome\": \"blocked\"}", "reason", "missing"),
