@@ -1,0 +1,12 @@
+package org.erofssim.compare;
+
+/**
+ * One field where the model and the kernel disagree: the JSON path of the field in the
+ * contract's outcome ({@code statfs.blocks}, {@code tree[/d/a].sha256}, {@code log[1]}) and
+ * both values as JSON text ({@code <absent>} where one side has no such field).
+ */
+public record Difference(String field, String model, String kernel) {
+    @Override public String toString() {
+        return field + ": model " + model + ", kernel " + kernel;
+    }
+}

@@ -1,0 +1,148 @@
+package org.erofssim.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.erofssim.block.DevT;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.mount.MountOutcome;
+
+/**
+ * The differential engine: compares a model outcome with a kernel outcome field by field, in
+ * the contract's JSON shape. Nothing is waved through except numbers the kernel assigns at run
+ * time, which compare by pattern:
+ * <ul>
+ *   <li>a model string with {@code *} (anonymous device {@code 0:*}, sysfs {@code erofs-*})
+ *       matches any kernel string of that shape;</li>
+ *   <li>with an all-zero UUID a block-device mount's {@code f_fsid} is the encoded {@code dev_t};
+ *       when each side's fsid is its own device's encoding, they agree even though the kernel's
+ *       loop device number differs from the scenario's.</li>
+ * </ul>
+ * Model-only fields ({@code notes}, per-entry {@code notes}) are not compared.
+ */
+public final class OutcomeComparator {
+    private static final Set<String> MODEL_ONLY = Set.of("notes", "reason");
+
+    private OutcomeComparator() {}
+
+    public static List<Difference> compare(MountOutcome model, MountOutcome kernel) {
+        return compare(OutcomeJson.toTree(model), OutcomeJson.toTree(kernel));
+    }
+
+    public static List<Difference> compare(ObjectNode model, ObjectNode kernel) {
+        List<Difference> out = new ArrayList<>();
+        boolean fsidByDev = fsidIsEncodedDev(model) && fsidIsEncodedDev(kernel);
+        compareObject("", model, kernel, out, fsidByDev);
+        return out;
+    }
+
+    private static void compareObject(String path, JsonNode m, JsonNode k, List<Difference> out, boolean fsidByDev) {
+        Set<String> names = new LinkedHashSet<>();
+        m.fieldNames().forEachRemaining(names::add);
+        k.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (MODEL_ONLY.contains(name)) {
+                continue;
+            }
+            String p = path.isEmpty() ? name : path + "." + name;
+            if (fsidByDev && (p.equals("statfs.fsid") || p.equals("superblock.dev"))) {
+                continue;
+            }
+            compareValue(p, m.get(name), k.get(name), out, fsidByDev);
+        }
+    }
+
+    private static void compareValue(String path, JsonNode m, JsonNode k, List<Difference> out, boolean fsidByDev) {
+        if (m == null || k == null) {
+            if (!(isNullish(m) && isNullish(k))) {
+                out.add(new Difference(path, text(m), text(k)));
+            }
+            return;
+        }
+        if (m.isObject() && k.isObject()) {
+            compareObject(path, m, k, out, fsidByDev);
+        } else if (path.equals("tree") && m.isArray() && k.isArray()) {
+            compareTree((ArrayNode) m, (ArrayNode) k, out);
+        } else if (m.isArray() && k.isArray()) {
+            int n = Math.max(m.size(), k.size());
+            for (int i = 0; i < n; i++) {
+                compareValue(path + "[" + i + "]", m.get(i), k.get(i), out, fsidByDev);
+            }
+        } else if (m.isTextual() && k.isTextual() && m.asText().contains("*")) {
+            if (!glob(m.asText()).matcher(k.asText()).matches()) {
+                out.add(new Difference(path, text(m), text(k)));
+            }
+        } else if (!m.equals(k) && !(m.isNumber() && k.isNumber() && m.asText().equals(k.asText()))) {
+            out.add(new Difference(path, text(m), text(k)));
+        }
+    }
+
+    /** Tree entries pair up by path, so one missing file is one difference, not a shifted list. */
+    private static void compareTree(ArrayNode m, ArrayNode k, List<Difference> out) {
+        Map<String, JsonNode> mm = byPath(m);
+        Map<String, JsonNode> kk = byPath(k);
+        Set<String> paths = new LinkedHashSet<>(mm.keySet());
+        paths.addAll(kk.keySet());
+        for (String p : paths) {
+            JsonNode a = mm.get(p);
+            JsonNode b = kk.get(p);
+            String at = "tree[" + p + "]";
+            if (a == null || b == null) {
+                out.add(new Difference(at, a == null ? "<absent>" : "present", b == null ? "<absent>" : "present"));
+            } else {
+                compareObject(at, a, b, out, false);
+            }
+        }
+    }
+
+    private static Map<String, JsonNode> byPath(ArrayNode a) {
+        Map<String, JsonNode> m = new LinkedHashMap<>();
+        for (Iterator<JsonNode> it = a.elements(); it.hasNext();) {
+            JsonNode e = it.next();
+            m.put(e.path("path").asText(), e);
+        }
+        return m;
+    }
+
+    /** True where an outcome's fsid is the {@code new_encode_dev} of its own block device. */
+    static boolean fsidIsEncodedDev(JsonNode o) {
+        JsonNode dev = o.path("superblock").path("dev");
+        JsonNode fsid = o.path("statfs").path("fsid");
+        if (!dev.isTextual() || !fsid.isTextual() || dev.asText().contains("*") || !dev.asText().contains(":")) {
+            return false;
+        }
+        try {
+            long v = DevT.parse(dev.asText()).newEncode();
+            return fsid.asText().equals(String.format("%08x:%08x", (int) v, (int) (v >>> 32)));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Pattern glob(String g) {
+        StringBuilder re = new StringBuilder();
+        for (String part : g.split("\\*", -1)) {
+            if (re.length() > 0) {
+                re.append(".*");
+            }
+            re.append(Pattern.quote(part));
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    private static boolean isNullish(JsonNode n) {
+        return n == null || n.isNull();
+    }
+
+    private static String text(JsonNode n) {
+        return n == null ? "<absent>" : n.toString();
+    }
+}

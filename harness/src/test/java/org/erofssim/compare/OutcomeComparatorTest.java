@@ -1,0 +1,89 @@
+package org.erofssim.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.erofssim.kernel.Errno;
+import org.erofssim.mount.DeviceInfo;
+import org.erofssim.mount.Mode;
+import org.erofssim.mount.MountOutcome;
+import org.erofssim.mount.Statfs;
+import org.erofssim.mount.SuperblockInfo;
+import org.erofssim.mount.TreeEntry;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("OutcomeComparator")
+class OutcomeComparatorTest {
+    static final String LINE = "erofs (device erofs): mounted with root inode @ nid 36.";
+
+    static TreeEntry entry(String path, String sha) {
+        return new TreeEntry(path, 40, "file", "0644", 0, 0, 6, 8, 1, 0, 0, null, null, Map.of(), sha, null, 6,
+                null, List.of());
+    }
+
+    static MountOutcome.Mounted mounted(SuperblockInfo sb, String fsid0, long blocks, List<TreeEntry> tree,
+                                        List<String> notes) {
+        int f0 = Integer.parseUnsignedInt(fsid0, 16);
+        return new MountOutcome.Mounted(Mode.FILEIO, List.of(LINE), sb, "ro,user_xattr,acl,cache_strategy=readaround",
+                new Statfs(0xE0F5E1E2L, 4096, blocks, 0, 0, -1, -9, 255, f0, 0), List.<DeviceInfo>of(), tree, notes);
+    }
+
+    @Test
+    @DisplayName("identical outcomes have no differences, whatever the model's notes say")
+    void same() {
+        SuperblockInfo sb = new SuperblockInfo(true, "0:*", "erofs-*", 4096);
+        assertThat(OutcomeComparator.compare(mounted(sb, "0", 1, null, List.of("a remark")), mounted(sb, "0", 1, null,
+                List.of()))).isEmpty();
+    }
+
+    @Nested
+    @DisplayName("kernel-assigned numbers compare by pattern")
+    class Patterns {
+        @Test
+        @DisplayName("0:* and erofs-* match the kernel's 0:39 and erofs-2063, and nothing else")
+        void anon() {
+            MountOutcome m = mounted(new SuperblockInfo(true, "0:*", "erofs-*", 4096), "0", 1, null, List.of());
+            MountOutcome k = mounted(new SuperblockInfo(true, "0:39", "erofs-2063", 4096), "0", 1, null, List.of());
+            assertThat(OutcomeComparator.compare(m, k)).isEmpty();
+            MountOutcome wrong = mounted(new SuperblockInfo(true, "7:0", "loop0", 4096), "0", 1, null, List.of());
+            assertThat(OutcomeComparator.compare(m, wrong)).extracting(Difference::field)
+                    .containsExactly("superblock.dev", "superblock.sysfsName");
+        }
+
+        @Test
+        @DisplayName("a zero-uuid bdev fsid is each side's own encoded dev_t (7:0 vs loop 7:3)")
+        void encodedDev() {
+            MountOutcome m = mounted(new SuperblockInfo(false, "7:0", "loop0", 4096), "00000700", 1, null, List.of());
+            MountOutcome k = mounted(new SuperblockInfo(false, "7:3", "loop0", 4096), "00000703", 1, null, List.of());
+            assertThat(OutcomeComparator.compare(m, k)).isEmpty();
+            // a kernel fsid that is not its own device's encoding: devices compare as they are
+            MountOutcome off = mounted(new SuperblockInfo(false, "7:3", "loop0", 4096), "00000700", 1, null, List.of());
+            assertThat(OutcomeComparator.compare(m, off)).extracting(Difference::field)
+                    .containsExactly("superblock.dev");
+        }
+    }
+
+    @Test
+    @DisplayName("a different errno, log or statfs value is a difference naming its field")
+    void fields() {
+        MountOutcome a = new MountOutcome.Failed(Errno.EINVAL, null, List.of("x"), List.of());
+        MountOutcome b = new MountOutcome.Failed(Errno.ENOTBLK, null, List.of("y"), List.of());
+        assertThat(OutcomeComparator.compare(a, b)).extracting(Difference::field).containsExactly("errno", "log[0]");
+        SuperblockInfo sb = new SuperblockInfo(true, "0:*", "erofs-*", 4096);
+        assertThat(OutcomeComparator.compare(mounted(sb, "0", 1, null, List.of()), mounted(sb, "0", 2, null, List.of())))
+                .containsExactly(new Difference("statfs.blocks", "1", "2"));
+    }
+
+    @Test
+    @DisplayName("tree entries pair by path: one missing file is one difference")
+    void tree() {
+        SuperblockInfo sb = new SuperblockInfo(true, "0:*", "erofs-*", 4096);
+        MountOutcome m = mounted(sb, "0", 1, List.of(entry("/a", "aa"), entry("/b", "bb"), entry("/c", "cc")), List.of());
+        MountOutcome k = mounted(sb, "0", 1, List.of(entry("/a", "aa"), entry("/c", "cd")), List.of());
+        assertThat(OutcomeComparator.compare(m, k)).extracting(Difference::field)
+                .containsExactly("tree[/b]", "tree[/c].sha256");
+    }
+}
