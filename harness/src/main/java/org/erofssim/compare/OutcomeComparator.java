@@ -1,6 +1,7 @@
 package org.erofssim.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.erofssim.report.Difference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

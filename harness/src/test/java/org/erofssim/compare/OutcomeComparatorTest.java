@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.erofssim.kernel.Errno;
+import org.erofssim.report.Difference;
 import org.erofssim.mount.DeviceInfo;
 import org.erofssim.mount.Mode;
 import org.erofssim.mount.MountOutcome;

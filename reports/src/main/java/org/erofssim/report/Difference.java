@@ -1,4 +1,4 @@
-package org.erofssim.compare;
+package org.erofssim.report;
 
 /**
  * One field where the model and the kernel disagree: the JSON path of the field in the
