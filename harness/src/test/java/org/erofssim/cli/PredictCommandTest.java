@@ -121,4 +121,17 @@ class PredictCommandTest {
         assertThat(outcomes.get(2).get("log").get(0).asText()).isEqualTo("No source specified");
         assertThat(outcomes.get(3).get("errno").asText()).isEqualTo("ENOENT");
     }
+
+    @Test
+    void scenarioPathsAreRelativeToTheWorkingDirectoryAndImagesToTheScenario() throws IOException {
+        // a corpus scenario given relative to the checkout; surefire runs in harness/, so go via the root
+        Path corpusFile = Cli.root().resolve("fixtures/scenarios/decision-table/row03-bdev.json");
+        Path rel = Path.of("").toAbsolutePath().relativize(corpusFile);
+        Cli.Result r = Cli.run("predict", rel.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode o = JSON.readTree(r.out());
+        // spec §9 row 3 + §0.4: bdev mode, log prefix the bdev name
+        assertThat(o.get("mode").asText()).isEqualTo("bdev");
+        assertThat(o.get("log").get(0).asText()).startsWith("erofs (device loop0): mounted with root inode @ nid ");
+    }
 }
