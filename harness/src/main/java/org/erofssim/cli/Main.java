@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "erofs-sim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"An executable model of the Linux EROFS mount path.", ""},
-        subcommands = {PredictCommand.class, ConformCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PredictCommand.class, InspectCommand.class, ConformCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0   done",
                 "  1   divergence or a failed check",
@@ -41,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw CliException.badInput("no command given (one of: predict, conform); see 'erofs-sim --help'");
+        throw CliException.badInput("no command given (one of: predict, inspect, conform); see 'erofs-sim --help'");
     }
 
     public static void main(String[] args) {

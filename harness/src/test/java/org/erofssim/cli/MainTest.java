@@ -43,14 +43,14 @@ class MainTest {
     void helpListsTheCommandsOfThisBuildOnly() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("predict", "conform");
+        assertThat(r.out()).contains("predict", "inspect", "conform");
         // observe, compare and fuzz are added by another branch; never as stubs
         assertThat(r.out()).doesNotContain("observe", "compare", "fuzz");
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"predict", "conform"}) {
+        for (String c : new String[] {"predict", "inspect", "conform"}) {
             Cli.Result r = Cli.run(c, "--help");
             assertThat(r.exit()).as(c).isZero();
             assertThat(r.out()).as(c).startsWith("Usage: erofs-sim " + c);
