@@ -24,12 +24,13 @@ import picocli.CommandLine.Spec;
  * and checks each scenario's optional {@code "expect"} object (taken from the spec). Exit 1 when
  * an expectation fails, 2 when a scenario file is bad.
  */
-@Command(name = "conform", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "conform", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"The conformance report: the model over the bundled scenario corpus.",
                 "",
-                "Runs the model over every scenario JSON under fixtures/scenarios/ (recursively, in path",
-                "order) and checks each one's \"expect\" object (outcome, errno, mode, log, as the spec",
-                "states them). Prints a table and a summary; exit 1 if any expectation fails."})
+                "Runs the model over every scenario JSON under fixtures/scenarios/",
+                "(recursively, in path order) and checks each one's \"expect\" object",
+                "(outcome, errno, mode, log, as the spec states them). Prints a table and",
+                "a summary; exit 1 if any expectation fails."})
 final class ConformCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

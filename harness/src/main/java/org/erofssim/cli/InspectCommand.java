@@ -34,13 +34,14 @@ import picocli.CommandLine.Spec;
  * prints what decodes, then one line naming the byte of the first field the kernel refuses, and
  * exits 2.
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Decode an image: superblock, device table, root inode, the model's mount and tree.",
+@Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {"Decode an image: superblock, device table, root inode, mount, tree.",
                 "",
-                "Prints every superblock field with its byte offset and meaning, feature names, derived",
-                "values, the root inode record, the device table slots, and the model's file-backed mount",
-                "of the image (with the tree when this build walks it). A corrupt image prints what",
-                "decodes, then one line naming the byte of the first field the kernel refuses (exit 2)."})
+                "Prints every superblock field with its byte offset and meaning, the",
+                "feature names, derived values, the root inode record, the device table",
+                "slots, and the model's file-backed mount of the image (with the tree",
+                "when this build walks it). A corrupt image prints what decodes, then",
+                "one line naming the byte of the first field the kernel refuses (exit 2)."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -16,12 +16,13 @@ import picocli.CommandLine.Spec;
  * outcome JSON, one line per scenario (JSON Lines) in the order given. Every file is decoded
  * before anything is printed, so bad input yields no partial output.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"The model's outcome of each scenario as contract JSON, one line each.",
                 "",
-                "One outcome per scenario (JSON Lines), in the order given, from one process. Every",
-                "file is decoded before anything is printed. Scenario paths are relative to the working",
-                "directory; image paths inside a scenario are relative to the scenario's folder."})
+                "One outcome per scenario (JSON Lines), in the order given, from one",
+                "process. Every file is decoded before anything is printed. Scenario",
+                "paths are relative to the working directory; image paths inside a",
+                "scenario are relative to the scenario's folder."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
