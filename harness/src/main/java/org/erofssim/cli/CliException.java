@@ -1,0 +1,28 @@
+package org.erofssim.cli;
+
+/**
+ * A command's planned failure: a one-line message for stderr and the exit code to end with.
+ * Carries no stack trace; {@link Main} prints the message as is.
+ */
+public final class CliException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int exitCode;
+
+    public CliException(int exitCode, String message) {
+        super(oneLine(message), null, false, false);
+        this.exitCode = exitCode;
+    }
+
+    /** Bad usage or bad input (exit 2); the message names the file, field or byte offset. */
+    public static CliException badInput(String message) {
+        return new CliException(ExitCode.BAD_INPUT, message);
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    }
+}

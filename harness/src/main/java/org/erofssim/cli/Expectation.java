@@ -1,0 +1,150 @@
+package org.erofssim.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.kernel.Errno;
+import org.erofssim.mount.Mode;
+import org.erofssim.mount.MountOutcome;
+
+/**
+ * The optional {@code "expect"} object of a corpus scenario (a model extension that other
+ * tools ignore): what the spec says the outcome is. Each field is checked only when given:
+ * {@code outcome} (mounted, failed, blocked, crashed), {@code errno} (a name or null),
+ * {@code mode} (bdev, fileio, fscache or null) and {@code log} (the exact list of lines).
+ */
+record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMode, String mode, List<String> log) {
+    static final Set<String> FIELDS = Set.of("outcome", "errno", "mode", "log");
+    static final Set<String> OUTCOMES = Set.of("mounted", "failed", "blocked", "crashed");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /**
+     * The {@code expect} object of a scenario file that {@link org.erofssim.contract.ScenarioJson}
+     * already accepted; null when it has none.
+     *
+     * @throws CliException (exit 2) naming {@code expect.<field>} when it is malformed
+     */
+    static Expectation read(Path file, String shownAs) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw CliException.badInput(shownAs + ": cannot read: " + e.getClass().getSimpleName());
+        }
+        JsonNode e = root == null ? null : root.get("expect");
+        if (e == null || e.isNull()) {
+            return null;
+        }
+        if (!e.isObject()) {
+            throw bad(shownAs, "expect", "expected an object, got " + e.getNodeType().name().toLowerCase());
+        }
+        for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw bad(shownAs, "expect." + f, "unknown field (known: errno, log, mode, outcome)");
+            }
+        }
+        String outcome = null;
+        if (e.has("outcome")) {
+            outcome = text(e.get("outcome"), shownAs, "expect.outcome");
+            if (!OUTCOMES.contains(outcome)) {
+                throw bad(shownAs, "expect.outcome", "unknown outcome '" + outcome + "' (known: blocked, crashed, failed, mounted)");
+            }
+        }
+        String errno = null;
+        if (e.has("errno") && !e.get("errno").isNull()) {
+            errno = text(e.get("errno"), shownAs, "expect.errno");
+            try {
+                Errno.valueOf(errno);
+            } catch (IllegalArgumentException x) {
+                throw bad(shownAs, "expect.errno", "unknown errno name '" + errno + "'");
+            }
+        }
+        String mode = null;
+        if (e.has("mode") && !e.get("mode").isNull()) {
+            mode = text(e.get("mode"), shownAs, "expect.mode");
+            boolean known = false;
+            for (Mode m : Mode.values()) {
+                known |= m.contractName().equals(mode);
+            }
+            if (!known) {
+                throw bad(shownAs, "expect.mode", "unknown mode '" + mode + "' (known: bdev, fileio, fscache, or null)");
+            }
+        }
+        List<String> log = null;
+        if (e.has("log")) {
+            JsonNode l = e.get("log");
+            if (!l.isArray()) {
+                throw bad(shownAs, "expect.log", "expected a list of strings");
+            }
+            log = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                log.add(text(l.get(i), shownAs, "expect.log[" + i + "]"));
+            }
+            log = List.copyOf(log);
+        }
+        return new Expectation(outcome, e.has("errno"), errno, e.has("mode"), mode, log);
+    }
+
+    private static String text(JsonNode n, String shownAs, String field) {
+        if (n == null || !n.isTextual()) {
+            throw bad(shownAs, field, "expected a string");
+        }
+        return n.textValue();
+    }
+
+    private static CliException bad(String shownAs, String field, String why) {
+        return CliException.badInput(shownAs + ": " + field + ": " + why);
+    }
+
+    /** The differences between this expectation and an outcome, one line each; empty when met. */
+    List<String> mismatches(MountOutcome o) {
+        List<String> out = new ArrayList<>();
+        String gotOutcome = OutcomeJson.outcomeName(o);
+        if (outcome != null && !outcome.equals(gotOutcome)) {
+            out.add("outcome: expected " + outcome + ", got " + gotOutcome);
+        }
+        String gotErrno = errnoOf(o);
+        if (hasErrno && !Objects.equals(errno, gotErrno)) {
+            out.add("errno: expected " + errno + ", got " + gotErrno);
+        }
+        String gotMode = modeOf(o);
+        if (hasMode && !Objects.equals(mode, gotMode)) {
+            out.add("mode: expected " + mode + ", got " + gotMode);
+        }
+        if (log != null && !log.equals(o.log())) {
+            out.add("log: expected " + quoted(log) + ", got " + quoted(o.log()));
+        }
+        return out;
+    }
+
+    static String errnoOf(MountOutcome o) {
+        return o instanceof MountOutcome.Failed && ((MountOutcome.Failed) o).errno() != null
+                ? ((MountOutcome.Failed) o).errno().name() : null;
+    }
+
+    static String modeOf(MountOutcome o) {
+        return o.mode() == null ? null : o.mode().contractName();
+    }
+
+    private static String quoted(List<String> lines) {
+        List<String> q = new ArrayList<>();
+        for (String s : lines) {
+            q.add('"' + s + '"');
+        }
+        return "[" + String.join(", ", q) + "]";
+    }
+
+    /** Whether no field is given at all ({@code "expect": {}}). */
+    boolean isEmpty() {
+        return outcome == null && !hasErrno && !hasMode && log == null;
+    }
+}

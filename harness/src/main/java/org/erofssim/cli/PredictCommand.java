@@ -1,0 +1,46 @@
+package org.erofssim.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code predict SCENARIO.json...}: the model's outcome of each scenario as the contract's
+ * outcome JSON, one line per scenario (JSON Lines) in the order given. Every file is decoded
+ * before anything is printed, so bad input yields no partial output.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {"The model's outcome of each scenario as contract JSON, one line each.",
+                "",
+                "One outcome per scenario (JSON Lines), in the order given, from one",
+                "process. Every file is decoded before anything is printed. Scenario",
+                "paths are relative to the working directory; image paths inside a",
+                "scenario are relative to the scenario's folder."})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "SCENARIO.json", description = "scenario files (contract JSON, \"version\": 1)")
+    List<String> scenarios = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        List<Scenario> decoded = new ArrayList<>();
+        for (String arg : scenarios) {
+            decoded.add(Scenarios.load(arg));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (int i = 0; i < decoded.size(); i++) {
+            out.println(OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i))));
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+}

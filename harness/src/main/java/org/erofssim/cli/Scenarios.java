@@ -1,0 +1,61 @@
+package org.erofssim.cli;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import org.erofssim.contract.Scenario;
+import org.erofssim.contract.ScenarioException;
+import org.erofssim.contract.ScenarioJson;
+import org.erofssim.mount.MountModel;
+import org.erofssim.mount.MountOutcome;
+
+/** Loading scenario files for the commands, with the file named in every error. */
+final class Scenarios {
+    private Scenarios() {}
+
+    /** A path argument as the user typed it (relative to the working directory). */
+    static Path path(String arg, String what) {
+        try {
+            return Path.of(arg);
+        } catch (InvalidPathException e) {
+            throw CliException.badInput(what + " '" + arg + "': invalid path");
+        }
+    }
+
+    /**
+     * Decodes one scenario file; every problem is a one-line {@link CliException} (exit 2) that
+     * starts with the file as given and names the JSON field.
+     */
+    static Scenario load(String arg) {
+        Path p = path(arg, "scenario");
+        if (Files.isDirectory(p)) {
+            throw CliException.badInput(arg + ": is a directory, expected a scenario JSON file");
+        }
+        return load(p, arg);
+    }
+
+    static Scenario load(Path p, String shownAs) {
+        try {
+            return ScenarioJson.read(p);
+        } catch (ScenarioException e) {
+            String m = e.getMessage();
+            String prefix = p.toString();
+            if (m.startsWith(prefix + ":")) {
+                m = m.substring(prefix.length() + 1).stripLeading();
+            }
+            throw CliException.badInput(shownAs + ": " + m);
+        }
+    }
+
+    /**
+     * {@link MountModel#predict}, with the scenario named if the model itself fails (a bug: the
+     * model turns every kernel error into an outcome).
+     */
+    static MountOutcome predict(Scenario s, String shownAs) {
+        try {
+            return MountModel.predict(s);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the model failed on " + shownAs + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.erofssim.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Plain-text tables: columns padded to their widest cell, two spaces apart, no trailing blanks. */
+final class Table {
+    private Table() {}
+
+    static void print(PrintWriter out, List<String[]> rows) {
+        int cols = 0;
+        for (String[] r : rows) {
+            cols = Math.max(cols, r.length);
+        }
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                if (i > 0) {
+                    b.append("  ");
+                }
+                b.append(r[i]);
+                if (i < r.length - 1) {
+                    b.append(" ".repeat(width[i] - r[i].length()));
+                }
+            }
+            out.println(b.toString().stripTrailing());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.erofssim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.erofssim.contract.ScenarioException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class MainTest {
+
+    @Test
+    void noCommandIsBadUsageOnOneLine() {
+        Cli.Result r = Cli.run();
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("no command given");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void unknownCommandIsBadUsageOnOneLine() {
+        Cli.Result r = Cli.run("frobnicate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("'frobnicate'");
+    }
+
+    @Test
+    void unknownOptionIsBadUsageOnOneLine() {
+        Cli.Result r = Cli.run("predict", "--frob", "x.json");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("erofs-sim predict: ").contains("--frob");
+    }
+
+    @Test
+    void helpListsTheCommandsOfThisBuildOnly() {
+        Cli.Result r = Cli.run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("predict", "inspect", "conform");
+        // observe, compare and fuzz are added by another branch; never as stubs
+        assertThat(r.out()).doesNotContain("observe", "compare", "fuzz");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : new String[] {"predict", "inspect", "conform"}) {
+            Cli.Result r = Cli.run(c, "--help");
+            assertThat(r.exit()).as(c).isZero();
+            assertThat(r.out()).as(c).startsWith("Usage: erofs-sim " + c);
+        }
+    }
+
+    @Command(name = "boom")
+    static final class Boom implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("kaput\nsecond line");
+        }
+    }
+
+    @Command(name = "badscenario")
+    static final class BadScenario implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw ScenarioException.at("nodes./x.kind", "unknown kind 'y'");
+        }
+    }
+
+    private static int runWith(Object command, String name, ByteArrayOutputStream err) {
+        PrintWriter o = new PrintWriter(new ByteArrayOutputStream(), true);
+        PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        CommandLine cl = Main.commandLine(o, e);
+        cl.addSubcommand(name, command);
+        cl.setOut(o); // out/err reach only the subcommands present when they are set
+        cl.setErr(e);
+        int exit = cl.execute(name);
+        e.flush();
+        return exit;
+    }
+
+    @Test
+    void unexpectedExceptionIsOneLineWithoutTrace() {
+        assumeFalse(Cli.debugEnv(), Main.DEBUG_ENV + " is set: traces are wanted");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = runWith(new Boom(), "boom", err);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isEqualTo(ExitCode.INTERNAL);
+        assertThat(text.split("\n")).hasSize(1);
+        assertThat(text).contains("IllegalStateException: kaput second line")
+                .contains("(internal error; rerun with ERO_SIM_DEBUG=1 for a trace)")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aScenarioExceptionReachingTheTopIsBadInput() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = runWith(new BadScenario(), "badscenario", err);
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("erofs-sim badscenario: nodes./x.kind: unknown kind 'y'\n");
+    }
+}
