@@ -13,6 +13,11 @@ import java.util.stream.Stream;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.mount.MountOutcome;
+import org.erofssim.report.CaseResult;
+import org.erofssim.report.ConformanceReport;
+import org.erofssim.report.Difference;
+import org.erofssim.report.ReportWriter;
+import org.erofssim.report.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,8 +44,13 @@ final class ConformCommand implements Callable<Integer> {
             description = "the scenario folder (default: fixtures/scenarios of this checkout)")
     String corpus;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "where to write report.json, report.xml (JUnit) and report.html (default: report)")
+    String reportDir = "report";
+
     /** One scenario's result. */
-    record Row(String name, MountOutcome outcome, Expectation expect, List<String> mismatches) {
+    record Row(String name, Path file, MountOutcome outcome, Expectation expect, List<Difference> mismatches,
+               long micros) {
         String verdict() {
             if (expect == null) {
                 return "no expect";
@@ -63,13 +73,35 @@ final class ConformCommand implements Callable<Integer> {
             String shownAs = f.toString();
             Scenario s = Scenarios.load(f, shownAs);
             Expectation e = Expectation.read(f, shownAs);
+            long t0 = System.nanoTime();
             MountOutcome o = Scenarios.predict(s, shownAs);
-            rows.add(new Row(name, o, e, e == null ? List.of() : e.mismatches(o)));
+            long micros = (System.nanoTime() - t0) / 1000;
+            rows.add(new Row(name, f, o, e, e == null ? List.of() : e.mismatches(o), micros));
         }
         PrintWriter out = spec.commandLine().getOut();
         print(out, dir, rows);
+        Path written = ReportWriter.writeAll(report(rows), Path.of(reportDir));
+        out.println("report: " + written + " (also report.xml, report.html)");
         out.flush();
         return rows.stream().anyMatch(r -> !r.mismatches().isEmpty()) ? ExitCode.FAILED_CHECK : ExitCode.OK;
+    }
+
+    private static ConformanceReport report(List<Row> rows) {
+        List<CaseResult> cases = new ArrayList<>();
+        for (Row r : rows) {
+            Verdict v;
+            if (r.expect() == null) {
+                v = new Verdict.Unchecked("no expectation and no recorded kernel observation");
+            } else if (r.mismatches().isEmpty()) {
+                v = new Verdict.Agrees();
+            } else {
+                v = new Verdict.Diverges(r.mismatches());
+            }
+            cases.add(new CaseResult(r.name(), r.file().toString(), "spec expectation", OutcomeJson.write(r.outcome()),
+                    v, r.micros()));
+        }
+        String profile = rows.isEmpty() ? "" : "per scenario (default " + org.erofssim.kernel.KernelProfiles.newest().name() + ")";
+        return new ConformanceReport(profile, null, java.time.Instant.now().toString(), cases);
     }
 
     private Path corpusDir() {
@@ -110,8 +142,8 @@ final class ConformCommand implements Callable<Integer> {
         long none = rows.size() - pass - fail;
         out.println();
         for (Row r : rows) {
-            for (String m : r.mismatches()) {
-                out.println("FAIL " + r.name() + ": " + m);
+            for (Difference m : r.mismatches()) {
+                out.println("FAIL " + r.name() + ": " + m.field() + ": expected " + m.reference() + ", got " + m.model());
             }
         }
         if (fail > 0) {

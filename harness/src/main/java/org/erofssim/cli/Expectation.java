@@ -14,6 +14,7 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.kernel.Errno;
 import org.erofssim.mount.Mode;
 import org.erofssim.mount.MountOutcome;
+import org.erofssim.report.Difference;
 
 /**
  * The optional {@code "expect"} object of a corpus scenario (a model extension that other
@@ -105,23 +106,23 @@ record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMo
         return CliException.badInput(shownAs + ": " + field + ": " + why);
     }
 
-    /** The differences between this expectation and an outcome, one line each; empty when met. */
-    List<String> mismatches(MountOutcome o) {
-        List<String> out = new ArrayList<>();
+    /** The fields where an outcome differs from this expectation; empty when it is met. */
+    List<Difference> mismatches(MountOutcome o) {
+        List<Difference> out = new ArrayList<>();
         String gotOutcome = OutcomeJson.outcomeName(o);
         if (outcome != null && !outcome.equals(gotOutcome)) {
-            out.add("outcome: expected " + outcome + ", got " + gotOutcome);
+            out.add(new Difference("outcome", gotOutcome, outcome));
         }
         String gotErrno = errnoOf(o);
         if (hasErrno && !Objects.equals(errno, gotErrno)) {
-            out.add("errno: expected " + errno + ", got " + gotErrno);
+            out.add(new Difference("errno", String.valueOf(gotErrno), String.valueOf(errno)));
         }
         String gotMode = modeOf(o);
         if (hasMode && !Objects.equals(mode, gotMode)) {
-            out.add("mode: expected " + mode + ", got " + gotMode);
+            out.add(new Difference("mode", String.valueOf(gotMode), String.valueOf(mode)));
         }
         if (log != null && !log.equals(o.log())) {
-            out.add("log: expected " + quoted(log) + ", got " + quoted(o.log()));
+            out.add(new Difference("log", quoted(o.log()), quoted(log)));
         }
         return out;
     }

@@ -55,7 +55,7 @@ public final class ReportWriter {
             if (c.verdict() instanceof Verdict.Diverges d) {
                 ArrayNode diffs = o.putArray("differences");
                 for (Difference x : d.differences()) {
-                    diffs.addObject().put("field", x.field()).put("model", x.model()).put("reference", x.kernel());
+                    diffs.addObject().put("field", x.field()).put("model", x.model()).put("reference", x.reference());
                 }
             } else if (c.verdict() instanceof Verdict.Unchecked u) {
                 o.put("reason", u.reason());
