@@ -1,0 +1,387 @@
+package org.erofssim.contract;
+
+import static org.erofssim.contract.JsonFields.asLong;
+import static org.erofssim.contract.JsonFields.asString;
+import static org.erofssim.contract.JsonFields.asUnsigned64;
+import static org.erofssim.contract.JsonFields.child;
+import static org.erofssim.contract.JsonFields.describe;
+import static org.erofssim.contract.JsonFields.opt;
+import static org.erofssim.contract.JsonFields.requiredString;
+import static org.erofssim.contract.JsonFields.typeOf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.erofssim.kernel.Errno;
+import org.erofssim.mount.DeviceInfo;
+import org.erofssim.mount.Mode;
+import org.erofssim.mount.MountOutcome;
+import org.erofssim.mount.Statfs;
+import org.erofssim.mount.SuperblockInfo;
+import org.erofssim.mount.TreeEntry;
+
+/**
+ * The contract's outcome JSON ({@code "version": 1}): {@link #write} gives one compact line
+ * with the fields in the contract's order, {@link #read} is its inverse (for recorded kernel
+ * observations). Field order and the model's additions are listed in {@code package-info.java}.
+ */
+public final class OutcomeJson {
+    public static final int VERSION = 1;
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Pattern FSID = Pattern.compile("([0-9a-f]{8}):([0-9a-f]{8})");
+    private static final Pattern HEX = Pattern.compile("0x([0-9a-f]{1,16})");
+
+    private OutcomeJson() {}
+
+    /** The contract's name of an outcome: mounted, failed, blocked or crashed. */
+    public static String outcomeName(MountOutcome o) {
+        if (o instanceof MountOutcome.Mounted) {
+            return "mounted";
+        }
+        if (o instanceof MountOutcome.Failed) {
+            return "failed";
+        }
+        if (o instanceof MountOutcome.Blocked) {
+            return "blocked";
+        }
+        return "crashed";
+    }
+
+    /** One line of JSON, no trailing newline. */
+    public static String write(MountOutcome o) {
+        try {
+            return JsonFields.MAPPER.writeValueAsString(toTree(o));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot happen: writing a tree of plain values", e);
+        }
+    }
+
+    /** The outcome as a Jackson tree, fields in the contract's order. */
+    public static ObjectNode toTree(MountOutcome o) {
+        ObjectNode out = F.objectNode();
+        out.put("version", VERSION);
+        out.put("outcome", outcomeName(o));
+        out.put("errno", o instanceof MountOutcome.Failed f && f.errno() != null ? f.errno().name() : null);
+        out.put("mode", o.mode() == null ? null : o.mode().contractName());
+        out.set("log", strings(o.log()));
+        MountOutcome.Mounted m = o instanceof MountOutcome.Mounted mm ? mm : null;
+        out.set("superblock", m == null || m.superblock() == null ? F.nullNode() : superblock(m.superblock()));
+        out.put("superOptions", m == null ? null : m.superOptions());
+        out.set("statfs", m == null || m.statfs() == null ? F.nullNode() : statfs(m.statfs()));
+        out.set("devices", m == null || m.devices() == null ? F.nullNode() : devices(m.devices()));
+        out.set("tree", m == null || m.tree() == null ? F.nullNode() : tree(m.tree()));
+        if (o.notes() != null && !o.notes().isEmpty()) {
+            out.set("notes", strings(o.notes()));
+        }
+        if (o instanceof MountOutcome.Blocked b) {
+            out.put("reason", b.reason());
+        } else if (o instanceof MountOutcome.Crashed c) {
+            out.put("reason", c.what());
+        }
+        return out;
+    }
+
+    private static ArrayNode strings(List<String> list) {
+        ArrayNode a = F.arrayNode();
+        if (list != null) {
+            list.forEach(a::add);
+        }
+        return a;
+    }
+
+    private static ObjectNode superblock(SuperblockInfo s) {
+        ObjectNode n = F.objectNode();
+        n.put("anonDev", s.anonDev());
+        n.put("dev", s.dev());
+        n.put("sysfsName", s.sysfsName());
+        n.put("blockSize", s.blockSize());
+        return n;
+    }
+
+    private static ObjectNode statfs(Statfs s) {
+        ObjectNode n = F.objectNode();
+        n.put("type", "0x" + Long.toHexString(s.type()));
+        n.put("bsize", s.bsize());
+        n.put("blocks", s.blocks());
+        n.put("bfree", s.bfree());
+        n.put("bavail", s.bavail());
+        n.put("files", unsigned(s.files()));
+        n.put("ffree", unsigned(s.ffree()));
+        n.put("namelen", s.namelen());
+        n.put("fsid", s.fsid());
+        return n;
+    }
+
+    private static BigInteger unsigned(long v) {
+        return new BigInteger(Long.toUnsignedString(v));
+    }
+
+    private static ArrayNode devices(List<DeviceInfo> devices) {
+        ArrayNode a = F.arrayNode();
+        for (DeviceInfo d : devices) {
+            ObjectNode n = a.addObject();
+            n.put("id", d.id());
+            n.put("tag", d.tag());
+            n.put("kind", d.kind());
+            n.put("blocks", d.blocks());
+            n.put("mappedBlkaddr", d.mappedBlkaddr());
+            n.put("path", d.path());
+        }
+        return a;
+    }
+
+    private static ArrayNode tree(List<TreeEntry> tree) {
+        ArrayNode a = F.arrayNode();
+        for (TreeEntry t : tree) {
+            ObjectNode n = a.addObject();
+            n.put("path", t.path());
+            n.put("ino", t.ino());
+            n.put("type", t.type());
+            n.put("mode", t.mode());
+            n.put("uid", t.uid());
+            n.put("gid", t.gid());
+            n.put("size", t.size());
+            n.put("blocks", t.blocks());
+            n.put("nlink", t.nlink());
+            n.put("mtime", t.mtime());
+            n.put("mtimeNsec", t.mtimeNsec());
+            n.put("target", t.target());
+            n.put("rdev", t.rdev());
+            if (t.xattrs() == null) {
+                n.putNull("xattrs");
+            } else {
+                ObjectNode x = n.putObject("xattrs");
+                new TreeMap<>(t.xattrs()).forEach(x::put);
+            }
+            n.put("sha256", t.sha256());
+            n.put("readErrno", t.readErrno());
+            n.put("readOkBytes", t.readOkBytes());
+            if (t.extents() != null) {
+                ArrayNode ex = n.putArray("extents");
+                for (TreeEntry.Extent e : t.extents()) {
+                    ex.addArray().add(e.logical()).add(e.physical()).add(e.length()).add(e.flags()).add(e.device());
+                }
+            }
+            if (t.notes() != null && !t.notes().isEmpty()) {
+                n.set("notes", strings(t.notes()));
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Decodes an outcome line. Lists that {@link #write} omits when empty ({@code notes}) come
+     * back empty; a tree entry without {@code extents} gets null ones.
+     *
+     * @throws ScenarioException naming the field on bad input
+     */
+    public static MountOutcome read(String json) {
+        JsonNode root = JsonFields.parseObject(json, "outcome");
+        JsonNode v = opt(root, "version");
+        if (v == null) {
+            throw ScenarioException.at("version", "missing (expected " + VERSION + ")");
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != VERSION) {
+            throw ScenarioException.at("version", "expected " + VERSION + ", got " + describe(v));
+        }
+        String outcome = requiredString(root, "outcome", "");
+        Mode mode = mode(root);
+        List<String> log = stringList(root, "log", "");
+        List<String> notes = stringList(root, "notes", "");
+        switch (outcome) {
+            case "mounted": {
+                JsonNode sb = obj(root, "superblock", "");
+                JsonNode sf = obj(root, "statfs", "");
+                return new MountOutcome.Mounted(mode, log, sb == null ? null : superblock(sb, "superblock"),
+                        JsonFields.string(root, "superOptions", "", null), sf == null ? null : statfs(sf, "statfs"),
+                        devices(root), tree(root), notes);
+            }
+            case "failed": {
+                String name = requiredString(root, "errno", "");
+                Errno errno;
+                try {
+                    errno = Errno.valueOf(name);
+                } catch (IllegalArgumentException e) {
+                    throw ScenarioException.at("errno", "unknown errno '" + name + "'");
+                }
+                return new MountOutcome.Failed(errno, mode, log, notes);
+            }
+            case "blocked":
+                return new MountOutcome.Blocked(requiredString(root, "reason", ""), mode, log, notes);
+            case "crashed":
+                return new MountOutcome.Crashed(requiredString(root, "reason", ""), mode, log, notes);
+            default:
+                throw ScenarioException.at("outcome", "expected mounted, failed, blocked or crashed, got '" + outcome + "'");
+        }
+    }
+
+    private static Mode mode(JsonNode root) {
+        String name = JsonFields.string(root, "mode", "", null);
+        if (name == null) {
+            return null;
+        }
+        for (Mode m : Mode.values()) {
+            if (m.contractName().equals(name)) {
+                return m;
+            }
+        }
+        throw ScenarioException.at("mode", "expected bdev, fileio or fscache, got '" + name + "'");
+    }
+
+    private static JsonNode obj(JsonNode parent, String name, String path) {
+        return JsonFields.object(parent, name, path);
+    }
+
+    private static List<String> stringList(JsonNode parent, String name, String path) {
+        List<String> l = JsonFields.strings(parent, name, path);
+        return l == null ? List.of() : List.copyOf(l);
+    }
+
+    private static long longField(JsonNode parent, String name, String path) {
+        JsonNode n = opt(parent, name);
+        if (n == null) {
+            throw ScenarioException.at(child(path, name), "missing");
+        }
+        return asLong(n, child(path, name));
+    }
+
+    private static int intField(JsonNode parent, String name, String path) {
+        long v = longField(parent, name, path);
+        if (v != (int) v) {
+            throw ScenarioException.at(child(path, name), "out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    private static SuperblockInfo superblock(JsonNode n, String path) {
+        JsonNode anon = opt(n, "anonDev");
+        if (anon == null || !anon.isBoolean()) {
+            throw ScenarioException.at(path + ".anonDev", anon == null ? "missing" : "expected true or false, got " + typeOf(anon));
+        }
+        return new SuperblockInfo(anon.booleanValue(), JsonFields.string(n, "dev", path, null),
+                JsonFields.string(n, "sysfsName", path, null), intField(n, "blockSize", path));
+    }
+
+    private static Statfs statfs(JsonNode n, String path) {
+        String type = requiredString(n, "type", path);
+        Matcher t = HEX.matcher(type);
+        if (!t.matches()) {
+            throw ScenarioException.at(path + ".type", "expected 0x and lower-case hex digits, got '" + type + "'");
+        }
+        String fsid = requiredString(n, "fsid", path);
+        Matcher f = FSID.matcher(fsid);
+        if (!f.matches()) {
+            throw ScenarioException.at(path + ".fsid", "expected %08x:%08x, got '" + fsid + "'");
+        }
+        return new Statfs(Long.parseUnsignedLong(t.group(1), 16), longField(n, "bsize", path),
+                longField(n, "blocks", path), optLong(n, "bfree", path), optLong(n, "bavail", path),
+                unsignedField(n, "files", path), unsignedField(n, "ffree", path), longField(n, "namelen", path),
+                Integer.parseUnsignedInt(f.group(1), 16), Integer.parseUnsignedInt(f.group(2), 16));
+    }
+
+    /** bfree/bavail: the contract's example leaves them out; they are 0 for erofs. */
+    private static long optLong(JsonNode parent, String name, String path) {
+        JsonNode n = opt(parent, name);
+        return n == null ? 0 : asLong(n, child(path, name));
+    }
+
+    private static long unsignedField(JsonNode parent, String name, String path) {
+        JsonNode n = opt(parent, name);
+        if (n == null) {
+            throw ScenarioException.at(child(path, name), "missing");
+        }
+        return asUnsigned64(n, child(path, name));
+    }
+
+    private static List<DeviceInfo> devices(JsonNode root) {
+        JsonNode a = JsonFields.array(root, "devices", "");
+        if (a == null) {
+            return null;
+        }
+        List<DeviceInfo> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            String path = "devices[" + i + "]";
+            JsonNode d = element(a, i, path);
+            out.add(new DeviceInfo(intField(d, "id", path), JsonFields.string(d, "tag", path, null),
+                    requiredString(d, "kind", path), longField(d, "blocks", path),
+                    longField(d, "mappedBlkaddr", path), JsonFields.string(d, "path", path, null)));
+        }
+        return List.copyOf(out);
+    }
+
+    private static JsonNode element(JsonNode array, int i, String path) {
+        JsonNode e = array.get(i);
+        if (!e.isObject()) {
+            throw ScenarioException.at(path, "expected an object, got " + typeOf(e));
+        }
+        return e;
+    }
+
+    private static List<TreeEntry> tree(JsonNode root) {
+        JsonNode a = JsonFields.array(root, "tree", "");
+        if (a == null) {
+            return null;
+        }
+        List<TreeEntry> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            String path = "tree[" + i + "]";
+            JsonNode t = element(a, i, path);
+            out.add(new TreeEntry(requiredString(t, "path", path), longField(t, "ino", path),
+                    requiredString(t, "type", path), requiredString(t, "mode", path),
+                    longField(t, "uid", path), longField(t, "gid", path), longField(t, "size", path),
+                    longField(t, "blocks", path), longField(t, "nlink", path), longField(t, "mtime", path),
+                    longField(t, "mtimeNsec", path), JsonFields.string(t, "target", path, null),
+                    JsonFields.string(t, "rdev", path, null), xattrs(t, path),
+                    JsonFields.string(t, "sha256", path, null), JsonFields.string(t, "readErrno", path, null),
+                    longField(t, "readOkBytes", path), extents(t, path), stringList(t, "notes", path)));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<String, String> xattrs(JsonNode t, String path) {
+        JsonNode x = JsonFields.object(t, "xattrs", path);
+        if (x == null) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = x.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), asString(e.getValue(), path + ".xattrs." + e.getKey()));
+        }
+        return out;
+    }
+
+    private static List<TreeEntry.Extent> extents(JsonNode t, String path) {
+        JsonNode a = JsonFields.array(t, "extents", path);
+        if (a == null) {
+            return null;
+        }
+        List<TreeEntry.Extent> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            String p = path + ".extents[" + i + "]";
+            JsonNode e = a.get(i);
+            if (!e.isArray() || (e.size() != 4 && e.size() != 5)) {
+                throw ScenarioException.at(p, "expected [logical, physical, length, \"flags\"(, device)], got " + describe(e));
+            }
+            long device = e.size() == 5 ? asLong(e.get(4), p + "[4]") : 0;
+            if (device != (int) device) {
+                throw ScenarioException.at(p + "[4]", "out of range: " + device);
+            }
+            out.add(new TreeEntry.Extent(asLong(e.get(0), p + "[0]"), asLong(e.get(1), p + "[1]"),
+                    asLong(e.get(2), p + "[2]"), asString(e.get(3), p + "[3]"), (int) device));
+        }
+        return List.copyOf(out);
+    }
+}

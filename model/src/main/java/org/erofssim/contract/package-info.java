@@ -1,0 +1,75 @@
+/**
+ * The harness contract ({@code shared/spec/harness-contract.md}): scenarios in
+ * ({@link org.erofssim.contract.ScenarioJson}), outcomes out ({@link org.erofssim.contract.OutcomeJson}).
+ *
+ * <h2>Scenario, as this reader takes it</h2>
+ * <ul>
+ *   <li>{@code version}: required, the number 1.</li>
+ *   <li>{@code kernel}: a profile name (a string: {@code "6.18"}, never the number 6.18);
+ *       default the newest profile.</li>
+ *   <li>{@code config}: {@code {"SYMBOL": true|false}}, the symbol with or without {@code CONFIG_};
+ *       the same symbol twice (with and without prefix) is an error.</li>
+ *   <li>{@code nodes}: keys are normalised absolute paths (no {@code //}, {@code .}, {@code ..},
+ *       trailing slash, not {@code /}) or {@code fscache:} keys, which must be {@code blob}s
+ *       (and blobs must have such keys). A listed ancestor of a node must be a {@code dir}.
+ *       A known node field on a kind it does not belong to is an error (e.g. {@code image} on
+ *       a dir); unknown node fields are ignored.
+ *       <ul>
+ *         <li>{@code image} (bdev, file, blob): relative to the scenario's folder or absolute;
+ *             a bdev without one is an unbound loop device, a file or blob without one is empty.</li>
+ *         <li>{@code dev} (bdev, chardev): {@code "MAJ:MIN"}, MAJ &lt; 4096, MIN &lt; 2^20. Two bdevs
+ *             may not share one. Defaults, assigned in path order after the explicit ones:
+ *             a bdev at {@code /dev/loopN} gets {@code 7:N} when free, any other bdev the first
+ *             free {@code 259:N}; a chardev at {@code /dev/null}, {@code zero}, {@code full},
+ *             {@code random}, {@code urandom} gets its real number when free, any other the
+ *             first free of those (harmless to open for the live oracle), then {@code 1:256+}.</li>
+ *         <li>{@code readOnly} (bdev): default true. {@code fs} (file): default {@code ext4}.
+ *             {@code target} (symlink): required, not empty.</li>
+ *       </ul></li>
+ *   <li>{@code source}, {@code options}: strings; absent or null → null.</li>
+ *   <li>{@code flags}: a list, default {@code ["ro"]}. The only flag known so far is {@code ro}
+ *       (the only one {@link org.erofssim.contract.Scenario} carries); any other is refused
+ *       rather than silently dropped.</li>
+ *   <li>{@code read}, {@code extents}, {@code probeCache}: booleans, default false.</li>
+ * </ul>
+ * A field given as JSON {@code null} counts as absent. Unknown top-level fields are ignored;
+ * a known field of the wrong type is an error. Duplicate keys and data after the document are
+ * errors. No comments: the contract's examples carry {@code //} notes, real files may not.
+ *
+ * <h3>Model extensions (scenario)</h3>
+ * <ul>
+ *   <li>{@code "name"}: the scenario's name; default the file name without {@code .json}.</li>
+ *   <li>{@code "before"}: a list of {@code {"source", "options", "flags"}} mounts made first, in
+ *       order (superblock reuse of a mounted block device); same rules and defaults as the
+ *       scenario's own fields.</li>
+ *   <li>node {@code "logicalBlockSize"} (bdev): 512 (default), 1024, 2048 or 4096 — the sector
+ *       size the live oracle gives {@code losetup --sector-size}.</li>
+ *   <li>node {@code "dax"} (bdev): whether the device has a DAX device, default false.</li>
+ *   <li>node {@code "faults"} (bdev with image, file, blob): {@code {"<4 KiB page index>": "eio" | "short"}}:
+ *       reads touching an {@code eio} page fail with EIO; reads end at the start of a
+ *       {@code short} page, as if the file had been truncated there.</li>
+ * </ul>
+ *
+ * <h2>Outcome, as the writer writes it</h2>
+ * One compact line, fields in this order: {@code version, outcome, errno, mode, log,
+ * superblock{anonDev, dev, sysfsName, blockSize}, superOptions,
+ * statfs{type, bsize, blocks, bfree, bavail, files, ffree, namelen, fsid}, devices[], tree[],
+ * notes, reason}. {@code superblock}, {@code superOptions}, {@code statfs}, {@code devices} and
+ * {@code tree} are present on every outcome and {@code null} unless it is {@code mounted}.
+ * {@code statfs.type} is {@code "0x"} and lower-case hex; {@code files}/{@code ffree} are
+ * unsigned 64-bit numbers (up to 18446744073709551615).
+ *
+ * <h3>Model extensions (outcome)</h3>
+ * <ul>
+ *   <li>{@code "outcome": "crashed"} with {@code "reason"}: the modelled kernel oopses on this
+ *       path; {@code "blocked"} also carries a {@code "reason"}.</li>
+ *   <li>{@code superblock.dev} ({@code "7:0"}, {@code "0:*"} for an anonymous device),
+ *       {@code statfs.bfree}/{@code bavail}, {@code devices[].path} (the {@code device=} value or
+ *       tag used to open it; null in flat mode).</li>
+ *   <li>{@code "notes"} (top level and per tree entry): model-side remarks, left out when empty.</li>
+ *   <li>{@code extents} entries are {@code [logical, physical, length, "flags", device]}: the
+ *       contract's four elements plus the erofs device id as a fifth; the reader also takes four
+ *       (device 0).</li>
+ * </ul>
+ */
+package org.erofssim.contract;
