@@ -127,8 +127,8 @@ public final class LiveKernelOracle {
         if (!Files.exists(Path.of("/dev/loop-control"))) {
             return "no /dev/loop-control: the running kernel has no loop driver";
         }
-        try (Kmsg k = Kmsg.open()) {
-            // readable
+        try {
+            Kmsg.open().close();
         } catch (SyscallException e) {
             return "cannot read the kernel log /dev/kmsg (" + SyscallException.name(e.errno()) + ")";
         }
@@ -241,10 +241,23 @@ public final class LiveKernelOracle {
 
     /** Releases what killed runs left in {@code /tmp/erofs-sim-live-*}; one line per folder. */
     public static List<String> reclaimStale() {
+        return underGlobalLock(() -> Journal.reclaimStale(TMP));
+    }
+
+    /**
+     * Runs {@code body} holding this JVM's lock and the machine-wide {@code /tmp/erofs-sim-live.lock}:
+     * oracle runs never overlap (their kernel-log windows and sysfs listings stay their own) and a
+     * sandbox is reclaimed only while nobody can be creating one.
+     */
+    private static <T> T underGlobalLock(java.util.function.Supplier<T> body) {
         synchronized (JVM_LOCK) {
-            try (FileChannel ch = FileChannel.open(GLOBAL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock l = ch.lock()) {
-                return Journal.reclaimStale(TMP);
+            try (FileChannel ch = FileChannel.open(GLOBAL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock l = ch.lock();
+                try {
+                    return body.get();
+                } finally {
+                    l.release();
+                }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -267,20 +280,15 @@ public final class LiveKernelOracle {
         if (why != null) {
             throw new OracleUnavailable(why);
         }
-        synchronized (JVM_LOCK) {
-            try (FileChannel ch = FileChannel.open(GLOBAL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock l = ch.lock()) {
-                for (String r : Journal.reclaimStale(TMP)) {
-                    System.err.println("erofs-sim live oracle: " + r);
-                }
-                try (Sandbox sb = Sandbox.create(TMP)) {
-                    lastSandbox = sb.dir;
-                    return observeIn(sb, sc);
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        return underGlobalLock(() -> {
+            for (String r : Journal.reclaimStale(TMP)) {
+                System.err.println("erofs-sim live oracle: " + r);
             }
-        }
+            try (Sandbox sb = Sandbox.create(TMP)) {
+                lastSandbox = sb.dir;
+                return observeIn(sb, sc);
+            }
+        });
     }
 
     private MountOutcome observeIn(Sandbox sb, Scenario sc) {

@@ -35,6 +35,8 @@ import org.erofssim.kernel.KernelError;
 final class Sandbox implements AutoCloseable {
     static final long EXT4_MAGIC = 0xEF53L;
     private static final int MKFS_TIMEOUT_SECONDS = 120;
+    /** Tests: put ext4 files on an ext4 of the sandbox's own even when the sandbox is on ext4. */
+    static volatile boolean forceOwnExt4;
 
     final Path dir;
     final Path root;
@@ -234,7 +236,7 @@ final class Sandbox implements AutoCloseable {
         Map<String, Node> sorted = new TreeMap<>(nodes);
         Map<BackingFs, Map<String, Node.RegularFile>> byFs = new EnumMap<>(BackingFs.class);
         Map<String, Node.BlockDevice> bdevs = new TreeMap<>();
-        boolean sandboxIsExt = Syscalls.statfs(dir.toString()).type() == EXT4_MAGIC;
+        boolean sandboxIsExt = Syscalls.statfs(dir.toString()).type() == EXT4_MAGIC && !forceOwnExt4;
         try {
             for (Map.Entry<String, Node> e : sorted.entrySet()) {
                 String key = e.getKey();

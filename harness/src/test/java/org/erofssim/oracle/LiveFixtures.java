@@ -113,6 +113,19 @@ final class LiveFixtures {
         }
     }
 
+    /** A copy of {@code img} with {@code blkszbits} set to {@code bits}, checksum fixed (spec §10 rows). */
+    static Path blkszbits(Path work, Path img, int bits) {
+        try {
+            byte[] b = org.erofssim.ondisk.ImageEditor.read(img)
+                    .set(org.erofssim.ondisk.SuperblockField.BLKSZBITS, bits).fixChecksum().bytes();
+            Path out = work.resolve("blkszbits" + bits + ".img");
+            Files.write(out, b);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Superblock fields by the spec's §1.2 offsets (from the superblock start at 1024). */
     record Sb(int rootNid, long inos, long blocks) {}
 

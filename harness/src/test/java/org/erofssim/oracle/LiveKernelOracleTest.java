@@ -41,6 +41,7 @@ class LiveKernelOracleTest {
         plain = LiveFixtures.image(work, "plain.img", LiveFixtures.SPEC_UUID);
         zeroUuid = LiveFixtures.image(work, "zero.img", LiveFixtures.ZERO_UUID);
         LiveFixtures.badMagic(work, plain);
+        LiveFixtures.blkszbits(work, plain, 9);
         sb = LiveFixtures.superblock(plain);
         // spec §10: mkfs.erofs 1.5 puts the root at nid 36
         assertThat(sb.rootNid()).isEqualTo(36);
@@ -165,7 +166,57 @@ class LiveKernelOracleTest {
         assertThat(o.log()).containsExactly("erofs (device erofs): " + MOUNTED_36);
     }
 
+    @Test
+    @DisplayName("§10: blkszbits 9 on a 4 KiB-built image mounts file-backed with statfs bsize 512")
+    void fileioBlkszbits9() {
+        MountOutcome o = observe("""
+                {"version": 1, "name": "fileio-blkszbits9",
+                 "nodes": {"/a.erofs": {"kind": "file", "image": "blkszbits9.img"}}, "source": "/a.erofs"}""");
+        assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
+        MountOutcome.Mounted m = (MountOutcome.Mounted) o;
+        assertThat(m.statfs().bsize()).isEqualTo(512);
+        assertThat(m.superblock().blockSize()).isEqualTo(512);
+    }
+
+    @Test
+    @DisplayName("§3.3 / §9 row 6: a file on an ext4 the oracle makes itself (when the sandbox is not on ext4) mounts file-backed")
+    void ownExt4() {
+        Sandbox.forceOwnExt4 = true;
+        try {
+            MountOutcome o = observe("""
+                    {"version": 1, "name": "own-ext4",
+                     "nodes": {"/srv/a.erofs": {"kind": "file", "image": "plain.img", "fs": "ext4"}},
+                     "source": "/srv/a.erofs", "read": true}""");
+            assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
+            assertThat(o.mode()).isEqualTo(Mode.FILEIO);
+            assertThat(o.log()).containsExactly("erofs (device erofs): " + MOUNTED_36);
+            assertThat(((MountOutcome.Mounted) o).tree()).hasSize(5);
+        } finally {
+            Sandbox.forceOwnExt4 = false;
+        }
+    }
+
     // ---------------------------------------------------------------- failures
+
+    @Test
+    @DisplayName("§10: a loop device with 4096-byte sectors and blkszbits 9 -> EINVAL, erofs: failed to set erofs blksize")
+    void loopSectorsLargerThanBlock() {
+        MountOutcome o = observe("""
+                {"version": 1, "name": "loop4k-blkszbits9",
+                 "nodes": {"/dev/loop0": {"kind": "bdev", "image": "blkszbits9.img", "logicalBlockSize": 4096}},
+                 "source": "/dev/loop0"}""");
+        assertFailed(o, Errno.EINVAL, List.of("erofs: failed to set erofs blksize"));
+        assertThat(o.mode()).isEqualTo(Mode.BDEV);
+    }
+
+    @Test
+    @DisplayName("§3.3 / §9 row 7: a procfs file (/proc/version) -> ENOTBLK, silent")
+    void procFile() {
+        assertFailed(observe("""
+                {"version": 1, "name": "proc-file",
+                 "nodes": {"/p/version": {"kind": "file", "fs": "proc"}}, "source": "/p/version"}"""),
+                Errno.ENOTBLK, List.of());
+    }
 
     @Test
     @DisplayName("§3.3 / §9 row 6: an image inside a file-backed erofs -> ENOTBLK + stacking message")
