@@ -126,6 +126,17 @@ final class LiveFixtures {
         }
     }
 
+    /** A copy of {@code img} cut to {@code size} bytes. */
+    static Path truncated(Path work, Path img, int size) {
+        try {
+            Path out = work.resolve("truncated" + size + ".img");
+            Files.write(out, java.util.Arrays.copyOf(Files.readAllBytes(img), size));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Superblock fields by the spec's §1.2 offsets (from the superblock start at 1024). */
     record Sb(int rootNid, long inos, long blocks) {}
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class LiveKernelOracleTest {
     private static final String MOUNTED_36 = "mounted with root inode @ nid 36.";
     private static final long U64_MAX = -1L;
+    private static final int TRUNCATED_AT = 151552;
 
     private static Path work;
     private static Path plain;      // UUID of spec §8.1
@@ -42,6 +43,8 @@ class LiveKernelOracleTest {
         zeroUuid = LiveFixtures.image(work, "zero.img", LiveFixtures.ZERO_UUID);
         LiveFixtures.badMagic(work, plain);
         LiveFixtures.blkszbits(work, plain, 9);
+        // /d/big's data is bytes 4096..303104 of the image (dump.erofs -e): cut in the middle of it
+        LiveFixtures.truncated(work, plain, TRUNCATED_AT);
         sb = LiveFixtures.superblock(plain);
         // spec §10: mkfs.erofs 1.5 puts the root at nid 36
         assertThat(sb.rootNid()).isEqualTo(36);
@@ -196,7 +199,63 @@ class LiveKernelOracleTest {
         }
     }
 
+    @Test
+    @DisplayName("§10: a file-backed image cut short mounts; reading past its end fails with EIO, "
+            + "the hash covers the bytes read before")
+    void shortReadIsEio() {
+        MountOutcome o = observe("""
+                {"version": 1, "name": "truncated-read",
+                 "nodes": {"/cut.erofs": {"kind": "file", "image": "truncated151552.img"}},
+                 "source": "/cut.erofs", "read": true}""");
+        assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
+        TreeEntry big = ((MountOutcome.Mounted) o).tree().stream().filter(t -> t.path().equals("/d/big"))
+                .findFirst().orElseThrow();
+        assertThat(big.readErrno()).isEqualTo("EIO");
+        assertThat(big.readOkBytes()).isLessThanOrEqualTo(TRUNCATED_AT - 4096L);
+        assertThat(big.sha256()).isEqualTo(LiveFixtures.sha256(
+                java.util.Arrays.copyOf(LiveFixtures.BIG, (int) big.readOkBytes())));
+        TreeEntry hello = ((MountOutcome.Mounted) o).tree().stream().filter(t -> t.path().equals("/hello"))
+                .findFirst().orElseThrow();
+        assertThat(hello.readErrno()).as("inline data sits in the metadata block").isNull();
+    }
+
+    @Test
+    @DisplayName("§3.1: a symlink source is followed (absolute target inside the namespace)")
+    void symlinkSource() {
+        MountOutcome o = observe("""
+                {"version": 1, "name": "symlink-source",
+                 "nodes": {"/srv/a.erofs": {"kind": "file", "image": "plain.img"},
+                           "/lnk": {"kind": "symlink", "target": "/srv/a.erofs"}},
+                 "source": "/lnk"}""");
+        assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(o.mode()).isEqualTo(Mode.FILEIO);
+    }
+
+    @Test
+    @DisplayName("§2 / §9 row 2: fsid= without ONDEMAND is logged and ignored; §8.3: directio is shown for fileio")
+    void fsidIgnoredDirectioShown() {
+        MountOutcome o = observe("""
+                {"version": 1, "name": "fsid-directio",
+                 "nodes": {"/srv/a.erofs": {"kind": "file", "image": "plain.img"}},
+                 "source": "/srv/a.erofs", "options": "fsid=x,directio"}""");
+        assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(o.log()).containsExactly("erofs: fsid option not supported", "erofs (device erofs): " + MOUNTED_36);
+        assertThat(((MountOutcome.Mounted) o).superOptions())
+                .isEqualTo("ro,user_xattr,acl,cache_strategy=readaround,directio");
+    }
+
     // ---------------------------------------------------------------- failures
+
+    @Test
+    @DisplayName("§2: an unknown option -> EINVAL + erofs: Unknown parameter 'foo', no mode")
+    void unknownOption() {
+        MountOutcome o = observe("""
+                {"version": 1, "name": "unknown-option",
+                 "nodes": {"/srv/a.erofs": {"kind": "file", "image": "plain.img"}},
+                 "source": "/srv/a.erofs", "options": "foo"}""");
+        assertFailed(o, Errno.EINVAL, List.of("erofs: Unknown parameter 'foo'"));
+        assertThat(o.mode()).isNull();
+    }
 
     @Test
     @DisplayName("§10: a loop device with 4096-byte sectors and blkszbits 9 -> EINVAL, erofs: failed to set erofs blksize")
