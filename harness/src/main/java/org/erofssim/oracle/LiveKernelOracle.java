@@ -51,8 +51,9 @@ import org.erofssim.mount.TreeEntry;
  * SIGKILL is cleaned up by the next one (journal under the folder).
  *
  * <p>Not observable here, so left null in a {@link MountOutcome.Mounted}: {@code devices} (the
- * kernel shows no per-device state), and the optional {@code extents}/{@code probeCache} probes
- * (not implemented; a note says so). The {@code mode} of a failure is inferred: from the
+ * kernel shows no per-device state); the optional {@code probeCache} probe is not implemented
+ * (a note says so). The {@code extents} probe is {@code FS_IOC_FIEMAP} on each regular file
+ * (flags as lower-case FIEMAP names joined by commas, device id always 0). The {@code mode} of a failure is inferred: from the
  * {@code erofs (device …)} prefix of a log line when there is one, else from the source's kind
  * (noted in {@code notes}).
  *
@@ -300,8 +301,8 @@ public final class LiveKernelOracle {
         }
         sb.realise(sc.namespace().nodes(), sc.probeCache());
         notes.addAll(sb.notes);
-        if (sc.extents()) {
-            notes.add("the extents probe is not implemented by the live oracle");
+        if (sc.extents() && sc.options() != null && sc.options().contains("device=")) {
+            notes.add("extents: FIEMAP does not name the erofs device of an extent; device 0 is written");
         }
         if (sc.probeCache()) {
             notes.add("the probeCache probe is not implemented by the live oracle");
@@ -524,7 +525,7 @@ public final class LiveKernelOracle {
         SuperblockInfo sbInfo = new SuperblockInfo(anon, dev, sysfsName, (int) st.bsize());
         List<TreeEntry> tree = null;
         if (sc.read()) {
-            TreeWalker.Walk w = TreeWalker.walk(mp);
+            TreeWalker.Walk w = TreeWalker.walk(mp, sc.extents());
             tree = w.tree();
             notes.addAll(w.notes());
         }

@@ -319,6 +319,62 @@ public final class Syscalls {
         }
     }
 
+    // ---------------------------------------------------------------- FIEMAP
+
+    /** {@code FS_IOC_FIEMAP} = {@code _IOWR('f', 11, struct fiemap)}. */
+    private static final long FS_IOC_FIEMAP = 0xC020660BL;
+    private static final int FIEMAP_HEADER = 32;
+    private static final int FIEMAP_EXTENT_SIZE = 56;
+    public static final int FIEMAP_EXTENT_LAST = 0x1;
+
+    /** One {@code struct fiemap_extent}: bytes, and the {@code FIEMAP_EXTENT_*} flags. */
+    public record FiemapExtent(long logical, long physical, long length, int flags) {}
+
+    /** The extents of the file open at {@code fd}, all of them ({@code FS_IOC_FIEMAP}, no flags). */
+    public static List<FiemapExtent> fiemap(int fd) {
+        final int batch = 256;
+        List<FiemapExtent> out = new ArrayList<>();
+        long start = 0;
+        try (Memory m = new Memory(FIEMAP_HEADER + (long) batch * FIEMAP_EXTENT_SIZE)) {
+            while (true) {
+                m.clear();
+                m.setLong(0, start);           // fm_start
+                m.setLong(8, -1L);             // fm_length: to the end
+                m.setInt(16, 0);               // fm_flags
+                m.setInt(24, batch);           // fm_extent_count
+                if (C.ioctl(fd, new NativeLong(FS_IOC_FIEMAP), m) < 0) {
+                    throw fail("FS_IOC_FIEMAP");
+                }
+                int mapped = m.getInt(20);
+                FiemapExtent last = null;
+                for (int i = 0; i < mapped; i++) {
+                    long o = FIEMAP_HEADER + (long) i * FIEMAP_EXTENT_SIZE;
+                    last = new FiemapExtent(m.getLong(o), m.getLong(o + 8), m.getLong(o + 16), m.getInt(o + 40));
+                    out.add(last);
+                }
+                if (last == null || (last.flags() & FIEMAP_EXTENT_LAST) != 0 || mapped < batch
+                        || last.logical() + last.length() <= start) {
+                    return out;
+                }
+                start = last.logical() + last.length();
+            }
+        }
+    }
+
+    /** The flag names of {@code FIEMAP_EXTENT_*} in bit order, lower case without the prefix. */
+    public static String fiemapFlags(int flags) {
+        String[] names = {"last", "unknown", "delalloc", "encoded", null, null, null, "data_encrypted",
+            "not_aligned", "data_inline", "data_tail", "unwritten", "merged", "shared"};
+        List<String> out = new ArrayList<>();
+        for (int bit = 0; bit < 32; bit++) {
+            if ((flags & (1 << bit)) != 0) {
+                String n = bit < names.length ? names[bit] : null;
+                out.add(n != null ? n : "0x" + Integer.toHexString(1 << bit));
+            }
+        }
+        return String.join(",", out);
+    }
+
     // ---------------------------------------------------------------- tree reading
 
     /** {@code readlink(2)}: the raw target bytes. */

@@ -30,17 +30,23 @@ final class TreeWalker {
     private static final int CHUNK = 128 * 1024;
 
     private final String mountRoot;
+    private final boolean extents;
     private final List<TreeEntry> out = new ArrayList<>();
     private final Set<Long> dirsSeen = new HashSet<>();
     final List<String> notes = new ArrayList<>();
 
-    private TreeWalker(String mountRoot) {
+    private TreeWalker(String mountRoot, boolean extents) {
         this.mountRoot = mountRoot;
+        this.extents = extents;
     }
 
-    /** The tree below {@code mountRoot}, sorted by path ({@code /} first). */
-    static Walk walk(String mountRoot) {
-        TreeWalker w = new TreeWalker(mountRoot);
+    /**
+     * The tree below {@code mountRoot}, sorted by path ({@code /} first); with {@code extents}
+     * each regular file also gets its {@code FS_IOC_FIEMAP} extents (device id 0: FIEMAP does not
+     * say which erofs device holds an extent).
+     */
+    static Walk walk(String mountRoot, boolean extents) {
+        TreeWalker w = new TreeWalker(mountRoot, extents);
         w.visit(new byte[0], 0);
         w.out.sort(Comparator.comparing(TreeEntry::path));
         return new Walk(List.copyOf(w.out), List.copyOf(w.notes));
@@ -88,11 +94,15 @@ final class TreeWalker {
         String readErrno = null;
         long okBytes = 0;
         List<byte[]> children = List.of();
+        List<TreeEntry.Extent> ext = null;
         if (st.type() == Syscalls.S_IFREG) {
             Read r = readFile(cpath);
             sha = r.sha256;
             readErrno = r.errno;
             okBytes = r.okBytes;
+            if (extents) {
+                ext = extents(cpath, entryNotes);
+            }
         } else if (st.type() == Syscalls.S_IFDIR) {
             int fd = -1;
             try {
@@ -106,7 +116,7 @@ final class TreeWalker {
         }
         out.add(new TreeEntry(path, st.ino(), type, String.format("%04o", st.mode() & 07777), st.uid(), st.gid(),
                 st.size(), st.blocks(), st.nlink(), st.mtime(), st.mtimeNsec(), target, rdev, xattrs, sha, readErrno,
-                okBytes, null, List.copyOf(entryNotes)));
+                okBytes, ext, List.copyOf(entryNotes)));
         if (st.type() == Syscalls.S_IFDIR) {
             if (!dirsSeen.add(st.ino())) {
                 notes.add(path + ": directory ino " + st.ino() + " seen before; not walked again");
@@ -164,6 +174,23 @@ final class TreeWalker {
             }
         }
         return x;
+    }
+
+    private static List<TreeEntry.Extent> extents(byte[] cpath, List<String> entryNotes) {
+        int fd = -1;
+        try {
+            fd = Syscalls.open(cpath, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC | Syscalls.O_NOFOLLOW);
+            List<TreeEntry.Extent> out = new ArrayList<>();
+            for (Syscalls.FiemapExtent e : Syscalls.fiemap(fd)) {
+                out.add(new TreeEntry.Extent(e.logical(), e.physical(), e.length(), Syscalls.fiemapFlags(e.flags()), 0));
+            }
+            return out;
+        } catch (SyscallException e) {
+            entryNotes.add("FS_IOC_FIEMAP " + SyscallException.name(e.errno()));
+            return null;
+        } finally {
+            Syscalls.close(fd);
+        }
     }
 
     private record Read(String sha256, String errno, long okBytes) {}

@@ -244,6 +244,24 @@ class LiveKernelOracleTest {
                 .isEqualTo("ro,user_xattr,acl,cache_strategy=readaround,directio");
     }
 
+    @Test
+    @DisplayName("extents probe: FIEMAP of /d/big is the layout dump.erofs -e shows (block data + inline tail)")
+    void extents() {
+        MountOutcome o = observe("""
+                {"version": 1, "name": "extents",
+                 "nodes": {"/srv/a.erofs": {"kind": "file", "image": "plain.img"}},
+                 "source": "/srv/a.erofs", "read": true, "extents": true}""");
+        TreeEntry big = ((MountOutcome.Mounted) o).tree().stream().filter(t -> t.path().equals("/d/big"))
+                .findFirst().orElseThrow();
+        // dump.erofs -e --path=/d/big: 0..299008 at 4096, then 992 bytes inline at 1376
+        assertThat(big.extents()).hasSize(2);
+        TreeEntry.Extent body = big.extents().get(0);
+        assertThat(List.of(body.logical(), body.physical(), body.length())).containsExactly(0L, 4096L, 299008L);
+        TreeEntry.Extent tail = big.extents().get(1);
+        assertThat(List.of(tail.logical(), tail.physical(), tail.length())).containsExactly(299008L, 1376L, 992L);
+        assertThat(tail.flags()).contains("last").contains("data_inline");
+    }
+
     // ---------------------------------------------------------------- failures
 
     @Test
