@@ -299,7 +299,11 @@ public final class LiveKernelOracle {
         if (!release.startsWith(profile + ".") && !release.equals(profile)) {
             notes.add("observed on Linux " + release + ", not on the scenario's profile " + profile);
         }
-        sb.realise(sc.namespace().nodes(), sc.probeCache());
+        try {
+            sb.realise(sc.namespace().nodes(), sc.probeCache());
+        } catch (SyscallException | java.io.UncheckedIOException | IllegalStateException e) {
+            throw new OracleUnavailable("cannot build the scenario's namespace: " + e.getMessage());
+        }
         notes.addAll(sb.notes);
         if (sc.extents() && sc.options() != null && sc.options().contains("device=")) {
             notes.add("extents: FIEMAP does not name the erofs device of an extent; device 0 is written");

@@ -174,26 +174,19 @@ final class LiveFixtures {
 
     // ------------------------------------------------------------------ leftovers
 
-    /** What an oracle may leave behind: mounts and bound loops in its folders, loops it added. */
+    /** Mount lines of {@code /proc/self/mounts} and bound loop devices ({@code loopN backing}) of the machine. */
     record Leftovers(Set<String> mounts, Set<String> loops, Set<String> addedLoops) {}
 
     static Leftovers leftovers() {
-        Set<String> mounts = new TreeSet<>();
+        Set<String> mounts;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-                String[] f = line.split(" ");
-                if (f.length > 1 && MountInfo.unescape(f[1]).startsWith("/tmp/" + Journal.PREFIX)) {
-                    mounts.add(line);
-                }
-            }
+            mounts = new TreeSet<>(Files.readAllLines(Path.of("/proc/self/mounts")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Set<String> loops = new TreeSet<>();
         for (Reclaim.LoopDev l : Reclaim.boundLoops()) {
-            if (l.backing().startsWith("/tmp/" + Journal.PREFIX)) {
-                loops.add("loop" + l.number() + " " + l.backing());
-            }
+            loops.add("loop" + l.number() + " " + l.backing());
         }
         Set<String> added = new TreeSet<>();
         try (var ds = Files.newDirectoryStream(Path.of("/sys/block"), "loop*")) {
@@ -209,25 +202,33 @@ final class LiveFixtures {
         return new Leftovers(mounts, loops, added);
     }
 
-    /** Fails unless the latest observe left nothing: no mount or loop of its folder, the folder gone. */
+    /** Entries in {@code after} and not in {@code before}, except those of other oracle runs still going. */
+    private static List<String> added(Set<String> before, Set<String> after, Path ours) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Pattern sandbox = java.util.regex.Pattern.compile("/tmp/" + Journal.PREFIX + "[^/ ]*");
+        for (String line : after) {
+            if (before.contains(line)) {
+                continue;
+            }
+            java.util.regex.Matcher m = sandbox.matcher(line);
+            if (m.find() && !m.group().equals(ours.toString()) && Files.exists(Path.of(m.group()))) {
+                continue; // another live run's (the global lock serialises runs, not our snapshots)
+            }
+            out.add(line);
+        }
+        return out;
+    }
+
+    /**
+     * Fails unless the latest observe left nothing: no new line in /proc/self/mounts, no new
+     * bound loop device, no added loop device, the sandbox folder gone.
+     */
     static void assertReleased(Leftovers before) {
         Path dir = LiveKernelOracle.lastSandbox;
         assertThat(dir).as("a sandbox was made").isNotNull();
         Leftovers after = leftovers();
-        List<String> own = new ArrayList<>();
-        for (String m : after.mounts()) {
-            if (m.contains(dir.toString())) {
-                own.add(m);
-            }
-        }
-        for (String l : after.loops()) {
-            if (l.contains(dir.toString())) {
-                own.add(l);
-            }
-        }
-        assertThat(own).as("mounts and loop devices of " + dir).isEmpty();
-        assertThat(after.mounts()).as("no new mount in /proc/self/mounts").isSubsetOf(before.mounts());
-        assertThat(after.loops()).as("no new bound loop device").isSubsetOf(before.loops());
+        assertThat(added(before.mounts(), after.mounts(), dir)).as("new lines in /proc/self/mounts").isEmpty();
+        assertThat(added(before.loops(), after.loops(), dir)).as("new bound loop devices").isEmpty();
         assertThat(after.addedLoops()).as("no loop device added and left").isSubsetOf(before.addedLoops());
         assertThat(dir).as("sandbox folder removed").doesNotExist();
     }
