@@ -391,6 +391,10 @@ class LiveKernelOracleTest {
         assertFailed(observe("""
                 {"version": 1, "name": "socket", "nodes": {"/run/s.sock": {"kind": "socket"}},
                  "source": "/run/s.sock"}"""), Errno.ENXIO, List.of());
+        String deep = "/run/" + "d".repeat(60) + "/" + "s".repeat(60) + ".sock"; // longer than sun_path
+        assertFailed(observe("""
+                {"version": 1, "name": "socket-long-path", "nodes": {"%s": {"kind": "socket"}},
+                 "source": "%s"}""".formatted(deep, deep)), Errno.ENXIO, List.of());
     }
 
     @Test
