@@ -1,0 +1,567 @@
+package org.erofssim.oracle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.GZIPInputStream;
+import org.erofssim.block.DevT;
+import org.erofssim.block.Node;
+import org.erofssim.block.VirtualNamespace;
+import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Errno;
+import org.erofssim.mount.Mode;
+import org.erofssim.mount.MountOutcome;
+import org.erofssim.mount.Statfs;
+import org.erofssim.mount.SuperblockInfo;
+import org.erofssim.mount.TreeEntry;
+
+/**
+ * The live-kernel oracle: realises a scenario on the running kernel and reports what
+ * {@code mount(2)} did, in the model's shapes ({@link MountOutcome}), so the two compare field
+ * by field (harness contract, "How observe realises a scenario").
+ *
+ * <p>For each scenario it makes a private folder {@code /tmp/erofs-sim-live-XXXX} ({@link Sandbox}),
+ * builds the namespace there (files, loop devices, dirs, symlinks, device nodes, FIFOs, sockets;
+ * files on a tmpfs/ramfs/proc/overlay/erofs it mounts itself where {@code fs} asks), makes the
+ * scenario's {@code before} mounts, then calls {@code mount(2)} with the real paths and observes:
+ * the errno; the kernel log since just before the call (erofs lines and the VFS lines the spec
+ * names, real names mapped back); {@code /proc/self/mountinfo} (device number, super options);
+ * {@code statfs}; the new {@code /sys/fs/erofs/} entry; and when {@code read}, the tree. The
+ * log is read after the tree walk, so read-time erofs lines are part of it. Everything mounted
+ * or attached is released before {@code observe} returns, on every path; a run killed with
+ * SIGKILL is cleaned up by the next one (journal under the folder).
+ *
+ * <p>Not observable here, so left null in a {@link MountOutcome.Mounted}: {@code devices} (the
+ * kernel shows no per-device state); the optional {@code probeCache} probe is not implemented
+ * (a note says so). The {@code extents} probe is {@code FS_IOC_FIEMAP} on each regular file
+ * (flags as lower-case FIEMAP names joined by commas, device id always 0). The {@code mode} of a failure is inferred: from the
+ * {@code erofs (device …)} prefix of a log line when there is one, else from the source's kind
+ * (noted in {@code notes}).
+ *
+ * <p>Names the kernel chooses are written the contract's way: a loop device as the scenario
+ * node's name and number ({@code loop0}, {@code 7:0}; {@code f_fsid} of a zero-UUID image
+ * re-encoded with the scenario's number), an anonymous device as {@code 0:*}, a file-backed
+ * sysfs entry as {@code erofs-*}.
+ */
+public final class LiveKernelOracle {
+    /** How long {@code mount(2)} may take before the attempt is reported {@code blocked}. */
+    public static final Duration DEFAULT_MOUNT_TIMEOUT = Duration.ofSeconds(10);
+    /** Where sandboxes are made. */
+    static final Path TMP = Path.of("/tmp");
+    private static final Path GLOBAL_LOCK = TMP.resolve("erofs-sim-live.lock");
+    private static final Object JVM_LOCK = new Object();
+    private static final long EROFS_MAGIC = 0xE0F5E1E2L;
+
+    /** Character devices it is harmless to open (the mount path opens a char-device source). */
+    static final Set<String> HARMLESS_CHARDEVS = Set.of("1:3", "1:5", "1:7", "1:8", "1:9");
+
+    /**
+     * @param mountTimeout how long mount(2) may block before {@code blocked} is reported
+     * @param refuseHangs  refuse scenarios that would block mount(2) (a FIFO source or
+     *                     {@code device=}); off only in tests of the timeout path
+     */
+    public record Options(Duration mountTimeout, boolean refuseHangs) {
+        public static final Options DEFAULT = new Options(DEFAULT_MOUNT_TIMEOUT, true);
+    }
+
+    private final Options options;
+
+    /** Tests: the sandbox folder of the latest {@link #observe} of this JVM. */
+    static volatile Path lastSandbox;
+    /** Tests: runs right after a successful mount(2), with the sandbox folder (to kill a run mid-way). */
+    static volatile java.util.function.Consumer<Path> afterMountHook;
+
+    public LiveKernelOracle() {
+        this(Options.DEFAULT);
+    }
+
+    public LiveKernelOracle(Options options) {
+        this.options = options;
+    }
+
+    // ------------------------------------------------------------------ availability
+
+    /** Why this machine cannot run the oracle at all (one line), or null when it can. */
+    public static String unavailableReason() {
+        if (!"Linux".equals(System.getProperty("os.name"))
+                || !Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"))) {
+            return "the live kernel oracle runs on x86-64 Linux only (this is " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + ")";
+        }
+        int euid;
+        try {
+            euid = Syscalls.geteuid();
+        } catch (Throwable t) {
+            return "the live kernel oracle cannot call libc through JNA: " + t;
+        }
+        if (euid != 0) {
+            return "the live kernel oracle needs root (running as uid " + euid + ")";
+        }
+        try {
+            boolean erofs = Files.readAllLines(Path.of("/proc/filesystems")).stream()
+                    .anyMatch(l -> l.strip().equals("erofs") || l.endsWith("\terofs"));
+            if (!erofs) {
+                return "the running kernel has no erofs (not in /proc/filesystems)";
+            }
+        } catch (IOException e) {
+            return "cannot read /proc/filesystems: " + e.getMessage();
+        }
+        if (!Files.exists(Path.of("/dev/loop-control"))) {
+            return "no /dev/loop-control: the running kernel has no loop driver";
+        }
+        try {
+            Kmsg.open().close();
+        } catch (SyscallException e) {
+            return "cannot read the kernel log /dev/kmsg (" + SyscallException.name(e.errno()) + ")";
+        }
+        return null;
+    }
+
+    /** The running kernel's CONFIG values from {@code /proc/config.gz} ("y"/"m" = on), or null. */
+    static Map<String, Boolean> runningConfig() {
+        Path p = Path.of("/proc/config.gz");
+        if (!Files.exists(p)) {
+            return null;
+        }
+        Map<String, Boolean> out = new HashMap<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("CONFIG_")) {
+                    int eq = line.indexOf('=');
+                    String v = line.substring(eq + 1);
+                    out.put(line.substring(7, eq), v.equals("y") || v.equals("m"));
+                } else if (line.startsWith("# CONFIG_") && line.endsWith(" is not set")) {
+                    out.put(line.substring(9, line.length() - " is not set".length()), false);
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return out;
+    }
+
+    static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Why this scenario cannot be observed on this kernel (one line), or null when it can:
+     * fscache blobs (no ONDEMAND here and no cachefiles daemon), DAX block devices, CONFIG
+     * values the running kernel does not have, and mounts that would hang (FIFO source or
+     * {@code device=}) or open a character device that is not known to be harmless.
+     */
+    public String refusal(Scenario sc) {
+        Map<String, Boolean> running = runningConfig();
+        boolean ondemand = running != null && Boolean.TRUE.equals(running.get("EROFS_FS_ONDEMAND"));
+        for (Map.Entry<String, Node> e : new java.util.TreeMap<>(sc.namespace().nodes()).entrySet()) {
+            if (e.getValue() instanceof Node.FscacheBlob) {
+                return "fscache blob " + e.getKey() + " cannot be realised: "
+                        + (ondemand ? "this oracle runs no cachefiles daemon"
+                                    : "the running kernel has CONFIG_EROFS_FS_ONDEMAND off");
+            }
+            if (e.getValue() instanceof Node.BlockDevice b && b.dax()) {
+                return "bdev " + e.getKey() + " with dax cannot be realised with a loop device";
+            }
+        }
+        if (running != null) {
+            for (ConfigFlag f : ConfigFlag.values()) {
+                Boolean have = running.get(f.symbol());
+                boolean want = sc.kernel().enabled(f);
+                if (have != null && have != want) {
+                    return "the scenario needs CONFIG_" + f.symbol() + "=" + (want ? "y" : "n")
+                            + " but the running kernel " + kernelRelease() + " has " + (have ? "y" : "n");
+                }
+            }
+        }
+        List<String[]> mounts = new ArrayList<>();
+        for (Scenario.Mount m : sc.before()) {
+            mounts.add(new String[] {m.source(), m.options()});
+        }
+        mounts.add(new String[] {sc.source(), sc.options()});
+        for (String[] m : mounts) {
+            List<String> opened = new ArrayList<>();
+            if (m[0] != null) {
+                opened.add(m[0]);
+            }
+            if (m[1] != null) {
+                for (String part : m[1].split(",", -1)) {
+                    for (String key : List.of("device=", "source=")) {
+                        if (part.startsWith(key) && part.length() > key.length()) {
+                            opened.add(part.substring(key.length()));
+                        }
+                    }
+                }
+            }
+            for (String path : opened) {
+                Node n = resolve(sc.namespace(), path);
+                if (n instanceof Node.Fifo && options.refuseHangs()) {
+                    return "FIFO " + path + " would block mount(2) in open until a writer comes; not run";
+                }
+                if (n instanceof Node.CharDevice c) {
+                    String dev = c.dev() != null ? c.dev().toString() : "1:3";
+                    if (!HARMLESS_CHARDEVS.contains(dev)) {
+                        return "character device " + path + " (" + dev + ") would really be opened by mount(2); "
+                                + "only " + new TreeSet<>(HARMLESS_CHARDEVS) + " are known to be harmless";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Node resolve(VirtualNamespace ns, String path) {
+        try {
+            return ns.resolve(path, true).node();
+        } catch (RuntimeException e) {
+            return null; // a lookup error: nothing is opened
+        }
+    }
+
+    /** Releases what killed runs left in {@code /tmp/erofs-sim-live-*}; one line per folder. */
+    public static List<String> reclaimStale() {
+        return underGlobalLock(() -> Journal.reclaimStale(TMP));
+    }
+
+    /**
+     * Runs {@code body} holding this JVM's lock and the machine-wide {@code /tmp/erofs-sim-live.lock}:
+     * oracle runs never overlap (their kernel-log windows and sysfs listings stay their own) and a
+     * sandbox is reclaimed only while nobody can be creating one.
+     */
+    private static <T> T underGlobalLock(java.util.function.Supplier<T> body) {
+        synchronized (JVM_LOCK) {
+            try (FileChannel ch = FileChannel.open(GLOBAL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock l = ch.lock();
+                try {
+                    return body.get();
+                } finally {
+                    l.release();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ observe
+
+    /**
+     * The running kernel's outcome for {@code sc}.
+     *
+     * @throws OracleUnavailable when this machine or this scenario cannot be observed (exit 77)
+     */
+    public MountOutcome observe(Scenario sc) {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new OracleUnavailable(why);
+        }
+        why = refusal(sc);
+        if (why != null) {
+            throw new OracleUnavailable(why);
+        }
+        return underGlobalLock(() -> {
+            for (String r : Journal.reclaimStale(TMP)) {
+                System.err.println("erofs-sim live oracle: " + r);
+            }
+            try (Sandbox sb = Sandbox.create(TMP)) {
+                lastSandbox = sb.dir;
+                return observeIn(sb, sc);
+            }
+        });
+    }
+
+    private MountOutcome observeIn(Sandbox sb, Scenario sc) {
+        List<String> notes = new ArrayList<>();
+        String release = kernelRelease();
+        String profile = sc.kernel().profile().name();
+        if (!release.startsWith(profile + ".") && !release.equals(profile)) {
+            notes.add("observed on Linux " + release + ", not on the scenario's profile " + profile);
+        }
+        try {
+            sb.realise(sc.namespace().nodes(), sc.probeCache());
+        } catch (SyscallException | java.io.UncheckedIOException | IllegalStateException e) {
+            throw new OracleUnavailable("cannot build the scenario's namespace: " + e.getMessage());
+        }
+        notes.addAll(sb.notes);
+        if (sc.extents() && sc.options() != null && sc.options().contains("device=")) {
+            notes.add("extents: FIEMAP does not name the erofs device of an extent; device 0 is written");
+        }
+        if (sc.probeCache()) {
+            notes.add("the probeCache probe is not implemented by the live oracle");
+        }
+        Map<String, String> realToScenario = new LinkedHashMap<>();
+        int i = 0;
+        for (Scenario.Mount m : sc.before()) {
+            String mp = sb.mountPoint("before" + i);
+            pathPairs(sb, m.source(), m.options(), realToScenario);
+            sb.aboutToMount(mp);
+            try {
+                Syscalls.mount(sb.real(m.source()), mp, "erofs", m.readOnly() ? Syscalls.MS_RDONLY : 0,
+                        sb.realOptions(m.options()));
+                sb.mounted(mp);
+            } catch (SyscallException e) {
+                notes.add("before mount " + i + " (" + m.source() + ") failed: " + SyscallException.name(e.errno()));
+            }
+            i++;
+        }
+        pathPairs(sb, sc.source(), sc.options(), realToScenario);
+        LogFilter logs = new LogFilter(sb, realToScenario);
+        String mp = sb.mountPoint("main");
+        String realSource = sb.real(sc.source());
+        String realOptions = sb.realOptions(sc.options());
+        long flags = sc.readOnly() ? Syscalls.MS_RDONLY : 0;
+        Set<String> sysfsBefore = sysfsEntries();
+        try (Kmsg kmsg = Kmsg.open()) {
+            sb.aboutToMount(mp);
+            Attempt a = mountWithTimeout(realSource, mp, flags, realOptions, sc, sb);
+            if (a.blocked) {
+                notes.addAll(a.notes);
+                List<String> log = logs.filter(kmsg.readNew());
+                return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
+                        + " ms", inferMode(log, realSource, -1, notes), log, List.copyOf(notes));
+            }
+            if (a.errno != 0) {
+                List<String> log = logs.filter(kmsg.readNew());
+                Errno e = Errno.ofNumber(a.errno);
+                if (e == null) {
+                    notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
+                }
+                return new MountOutcome.Failed(e, inferMode(log, realSource, a.errno, notes), log, List.copyOf(notes));
+            }
+            sb.mounted(mp);
+            java.util.function.Consumer<Path> hook = afterMountHook;
+            if (hook != null) {
+                hook.accept(sb.dir);
+            }
+            return describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes);
+        }
+    }
+
+    private static void pathPairs(Sandbox sb, String source, String opts, Map<String, String> pairs) {
+        if (source != null && !source.isEmpty()) {
+            pairs.put(sb.real(source), source);
+        }
+        if (opts != null) {
+            for (String part : opts.split(",", -1)) {
+                for (String key : List.of("device=", "source=")) {
+                    if (part.startsWith(key) && part.length() > key.length()) {
+                        String v = part.substring(key.length());
+                        pairs.put(sb.real(v), v);
+                    }
+                }
+            }
+        }
+    }
+
+    private record Attempt(int errno, boolean blocked, List<String> notes) {}
+
+    /**
+     * mount(2) on a thread of its own. When it has not returned after the timeout, every FIFO
+     * of the namespace is opened for writing once (that releases an open() waiting for a
+     * writer); the attempt is {@code blocked} either way.
+     */
+    private Attempt mountWithTimeout(String source, String target, long flags, String data, Scenario sc, Sandbox sb) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                Syscalls.mount(source, target, "erofs", flags, data);
+                done.complete(0);
+            } catch (SyscallException e) {
+                done.complete(e.errno());
+            } catch (Throwable x) {
+                done.completeExceptionally(x);
+            }
+        }, "erofs-sim-live-mount");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return new Attempt(done.get(options.mountTimeout().toMillis(), TimeUnit.MILLISECONDS), false, List.of());
+        } catch (TimeoutException e) {
+            List<String> notes = new ArrayList<>();
+            for (Map.Entry<String, Node> n : sc.namespace().nodes().entrySet()) {
+                if (n.getValue() instanceof Node.Fifo) {
+                    try {
+                        Syscalls.close(Syscalls.open(sb.real(n.getKey()), Syscalls.O_WRONLY | Syscalls.O_NONBLOCK
+                                | Syscalls.O_CLOEXEC));
+                    } catch (SyscallException ex) {
+                        // no reader waiting on this one
+                    }
+                }
+            }
+            try {
+                int errno = done.get(5, TimeUnit.SECONDS);
+                notes.add("after a writer opened the FIFO, mount(2) returned " + (errno == 0 ? "0 (mounted)"
+                        : SyscallException.name(errno)));
+                if (errno == 0) {
+                    sb.mounted(target);
+                }
+            } catch (TimeoutException | ExecutionException ex) {
+                notes.add("mount(2) still had not returned when the sandbox was released");
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            return new Attempt(-1, true, notes);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("mount(2) thread failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while mount(2) ran");
+        }
+    }
+
+    /** Option-parser and VFS context messages: the mount failed before get_tree chose a mode. */
+    private static boolean beforeGetTree(String line) {
+        return line.startsWith("erofs: Unknown parameter") || line.startsWith("erofs: Bad value for")
+                || line.startsWith("erofs: Unexpected value for") || line.equals("erofs: dax options not supported")
+                || line.equals("Multiple sources") || line.equals("No source specified");
+    }
+
+    /** The mode a failed attempt reached, as far as the kernel lets one see it. */
+    private static Mode inferMode(List<String> log, String realSource, int errno, List<String> notes) {
+        for (String l : log) {
+            if (l.startsWith("erofs (device erofs)")) {
+                return Mode.FILEIO;
+            }
+            if (l.startsWith("erofs (device ")) {
+                return Mode.BDEV;
+            }
+        }
+        if (log.stream().anyMatch(LiveKernelOracle::beforeGetTree) || realSource == null || realSource.isEmpty()) {
+            return null;
+        }
+        Syscalls.Stat st;
+        try {
+            st = Syscalls.stat(Syscalls.cPath(realSource));
+        } catch (SyscallException e) {
+            return null;
+        }
+        if (st.type() == Syscalls.S_IFBLK) {
+            notes.add("mode inferred from the source being a block device (no erofs device line)");
+            return Mode.BDEV;
+        }
+        if (st.type() == Syscalls.S_IFREG && errno > 0 && errno != Errno.ENOTBLK.number()
+                && errno != Errno.EACCES.number() && errno != Errno.EPERM.number()) {
+            notes.add("mode inferred from the source being a regular file (no erofs device line)");
+            return Mode.FILEIO;
+        }
+        return null;
+    }
+
+    private MountOutcome describeMounted(Sandbox sb, Scenario sc, String mp, Set<String> sysfsBefore, Kmsg kmsg,
+                                         LogFilter logs, List<String> notes) {
+        MountInfo mi = null;
+        for (MountInfo m : MountInfo.read()) {
+            if (m.mountPoint().equals(mp)) {
+                mi = m; // the last one is the top of the stack
+            }
+        }
+        if (mi == null) {
+            throw new IllegalStateException("mount(2) succeeded but " + mp + " is not in /proc/self/mountinfo");
+        }
+        boolean anon = mi.major() == 0;
+        Set<String> sysfsNew = new TreeSet<>(sysfsEntries());
+        sysfsNew.removeAll(sysfsBefore);
+        Syscalls.StatfsResult st = Syscalls.statfs(mp);
+        int fsid0 = st.fsid0();
+        int fsid1 = st.fsid1();
+        String dev;
+        String sysfsName;
+        Mode mode;
+        if (anon) {
+            dev = "0:*";
+            mode = sc.options() != null && sc.options().contains("fsid=") && Boolean.TRUE.equals(
+                    runningConfigValue("EROFS_FS_ONDEMAND")) ? Mode.FSCACHE : Mode.FILEIO;
+            List<String> bdi = sysfsNew.stream().filter(n -> n.matches("erofs-\\d+")).toList();
+            if (bdi.size() == 1) {
+                sysfsName = "erofs-*";
+            } else if (mode == Mode.FSCACHE && sysfsNew.size() == 1) {
+                sysfsName = sysfsNew.iterator().next();
+            } else {
+                sysfsName = bdi.isEmpty() ? null : "erofs-*";
+                notes.add("/sys/fs/erofs gained " + sysfsNew + " during the mount; sysfs name uncertain");
+            }
+        } else {
+            mode = Mode.BDEV;
+            DevT scenarioDev = sb.bdevDevs.get(mi.dev());
+            DevT realDev = new DevT(mi.major(), mi.minor());
+            if (scenarioDev == null) {
+                notes.add("mounted device " + mi.dev() + " is not one of the scenario's bdev nodes");
+                scenarioDev = realDev;
+            }
+            dev = scenarioDev.toString();
+            if (fsid1 == 0 && (fsid0 & 0xffffffffL) == realDev.newEncode()) {
+                fsid0 = (int) scenarioDev.newEncode(); // zero UUID: f_fsid is the device number
+            }
+            String real = bdevName(mi);
+            sysfsName = real != null && Files.isDirectory(Path.of("/sys/fs/erofs", real))
+                    ? sb.bdevNames.getOrDefault(real, real) : null;
+            if (sysfsName == null) {
+                notes.add("no /sys/fs/erofs entry for block device " + real);
+            }
+        }
+        if (st.type() != EROFS_MAGIC) {
+            notes.add("statfs f_type is 0x" + Long.toHexString(st.type()) + ", not erofs");
+        }
+        Statfs statfs = new Statfs(st.type(), st.bsize(), st.blocks(), st.bfree(), st.bavail(), st.files(),
+                st.ffree(), st.namelen(), fsid0, fsid1);
+        SuperblockInfo sbInfo = new SuperblockInfo(anon, dev, sysfsName, (int) st.bsize());
+        List<TreeEntry> tree = null;
+        if (sc.read()) {
+            TreeWalker.Walk w = TreeWalker.walk(mp, sc.extents());
+            tree = w.tree();
+            notes.addAll(w.notes());
+        }
+        List<String> log = logs.filter(kmsg.readNew());
+        return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes));
+    }
+
+    private static Boolean runningConfigValue(String symbol) {
+        Map<String, Boolean> c = runningConfig();
+        return c == null ? null : c.get(symbol);
+    }
+
+    /** The kernel's name of the block device a mount sits on ({@code /sys/dev/block/M:m}). */
+    private static String bdevName(MountInfo mi) {
+        try {
+            return Path.of("/sys/dev/block", mi.dev()).toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The entries of {@code /sys/fs/erofs} (live superblocks, plus {@code features}). */
+    static Set<String> sysfsEntries() {
+        Set<String> out = new TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/sys/fs/erofs"))) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            // no erofs sysfs: nothing to compare
+        }
+        out.remove("features");
+        return out;
+    }
+}

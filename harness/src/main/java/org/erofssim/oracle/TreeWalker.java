@@ -1,0 +1,236 @@
+package org.erofssim.oracle;
+
+import com.sun.jna.Memory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.erofssim.mount.TreeEntry;
+
+/**
+ * Reads a mounted tree the way the contract's {@code tree} describes it: {@code lstat} of every
+ * path, {@code readlink} of symlinks, {@code llistxattr}/{@code lgetxattr}, and for regular files
+ * a full read hashed with SHA-256, stopping at the first error ({@code readErrno}, and
+ * {@code readOkBytes} bytes hashed before it). A directory that cannot be opened or listed gets
+ * {@code readErrno}; directories, symlinks and device nodes have no hash (null). Device nodes
+ * and FIFOs are never opened.
+ */
+final class TreeWalker {
+    static final int MAX_ENTRIES = 100_000;
+    static final int MAX_DEPTH = 64;
+    private static final int CHUNK = 128 * 1024;
+
+    private final String mountRoot;
+    private final boolean extents;
+    private final List<TreeEntry> out = new ArrayList<>();
+    private final Set<Long> dirsSeen = new HashSet<>();
+    final List<String> notes = new ArrayList<>();
+
+    private TreeWalker(String mountRoot, boolean extents) {
+        this.mountRoot = mountRoot;
+        this.extents = extents;
+    }
+
+    /**
+     * The tree below {@code mountRoot}, sorted by path ({@code /} first); with {@code extents}
+     * each regular file also gets its {@code FS_IOC_FIEMAP} extents (device id 0: FIEMAP does not
+     * say which erofs device holds an extent).
+     */
+    static Walk walk(String mountRoot, boolean extents) {
+        TreeWalker w = new TreeWalker(mountRoot, extents);
+        w.visit(new byte[0], 0);
+        w.out.sort(Comparator.comparing(TreeEntry::path));
+        return new Walk(List.copyOf(w.out), List.copyOf(w.notes));
+    }
+
+    record Walk(List<TreeEntry> tree, List<String> notes) {}
+
+    private byte[] realPath(byte[] rel) {
+        byte[] base = mountRoot.getBytes(StandardCharsets.UTF_8);
+        byte[] p = Arrays.copyOf(base, base.length + rel.length);
+        System.arraycopy(rel, 0, p, base.length, rel.length);
+        return Syscalls.cPath(p);
+    }
+
+    private void visit(byte[] rel, int depth) {
+        if (out.size() >= MAX_ENTRIES) {
+            if (out.size() == MAX_ENTRIES) {
+                notes.add("tree walk stopped after " + MAX_ENTRIES + " entries");
+            }
+            return;
+        }
+        String path = rel.length == 0 ? "/" : new String(rel, StandardCharsets.UTF_8);
+        byte[] cpath = realPath(rel);
+        Syscalls.Stat st;
+        List<String> entryNotes = new ArrayList<>();
+        try {
+            st = Syscalls.lstat(cpath);
+        } catch (SyscallException e) {
+            notes.add(path + ": lstat " + SyscallException.name(e.errno()));
+            return;
+        }
+        String type = typeName(st.type());
+        String target = null;
+        if (st.type() == Syscalls.S_IFLNK) {
+            try {
+                target = new String(Syscalls.readlink(cpath), StandardCharsets.UTF_8);
+            } catch (SyscallException e) {
+                entryNotes.add("readlink " + SyscallException.name(e.errno()));
+            }
+        }
+        String rdev = st.type() == Syscalls.S_IFCHR || st.type() == Syscalls.S_IFBLK
+                ? st.rdevMajor() + ":" + st.rdevMinor() : null;
+        Map<String, String> xattrs = xattrs(cpath, entryNotes);
+        String sha = null;
+        String readErrno = null;
+        long okBytes = 0;
+        List<byte[]> children = List.of();
+        List<TreeEntry.Extent> ext = null;
+        if (st.type() == Syscalls.S_IFREG) {
+            Read r = readFile(cpath);
+            sha = r.sha256;
+            readErrno = r.errno;
+            okBytes = r.okBytes;
+            if (extents) {
+                ext = extents(cpath, entryNotes);
+            }
+        } else if (st.type() == Syscalls.S_IFDIR) {
+            int fd = -1;
+            try {
+                fd = Syscalls.open(cpath, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+                children = Syscalls.readDir(fd);
+            } catch (SyscallException e) {
+                readErrno = SyscallException.name(e.errno());
+            } finally {
+                Syscalls.close(fd);
+            }
+        }
+        out.add(new TreeEntry(path, st.ino(), type, String.format("%04o", st.mode() & 07777), st.uid(), st.gid(),
+                st.size(), st.blocks(), st.nlink(), st.mtime(), st.mtimeNsec(), target, rdev, xattrs, sha, readErrno,
+                okBytes, ext, List.copyOf(entryNotes)));
+        if (st.type() == Syscalls.S_IFDIR) {
+            if (!dirsSeen.add(st.ino())) {
+                notes.add(path + ": directory ino " + st.ino() + " seen before; not walked again");
+                return;
+            }
+            if (depth >= MAX_DEPTH) {
+                notes.add(path + ": deeper than " + MAX_DEPTH + " levels; not walked");
+                return;
+            }
+            children.sort(TreeWalker::compareBytes);
+            for (byte[] name : children) {
+                byte[] child = Arrays.copyOf(rel, rel.length + 1 + name.length);
+                child[rel.length] = '/';
+                System.arraycopy(name, 0, child, rel.length + 1, name.length);
+                visit(child, depth + 1);
+            }
+        }
+    }
+
+    private static int compareBytes(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, b);
+    }
+
+    static String typeName(int type) {
+        switch (type) {
+            case Syscalls.S_IFREG: return "file";
+            case Syscalls.S_IFDIR: return "dir";
+            case Syscalls.S_IFLNK: return "symlink";
+            case Syscalls.S_IFCHR: return "chr";
+            case Syscalls.S_IFBLK: return "blk";
+            case Syscalls.S_IFIFO: return "fifo";
+            case Syscalls.S_IFSOCK: return "sock";
+            default: return "unknown";
+        }
+    }
+
+    private static Map<String, String> xattrs(byte[] cpath, List<String> entryNotes) {
+        Map<String, String> x = new TreeMap<>();
+        List<byte[]> names;
+        try {
+            names = Syscalls.listxattr(cpath);
+        } catch (SyscallException e) {
+            if (e.errno() == 95) { // EOPNOTSUPP: none
+                return x;
+            }
+            entryNotes.add("llistxattr " + SyscallException.name(e.errno()));
+            return null;
+        }
+        for (byte[] n : names) {
+            String name = new String(n, StandardCharsets.UTF_8);
+            try {
+                x.put(name, Base64.getEncoder().encodeToString(Syscalls.getxattr(cpath, n)));
+            } catch (SyscallException e) {
+                entryNotes.add("lgetxattr " + name + " " + SyscallException.name(e.errno()));
+            }
+        }
+        return x;
+    }
+
+    private static List<TreeEntry.Extent> extents(byte[] cpath, List<String> entryNotes) {
+        int fd = -1;
+        try {
+            fd = Syscalls.open(cpath, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC | Syscalls.O_NOFOLLOW);
+            List<TreeEntry.Extent> out = new ArrayList<>();
+            for (Syscalls.FiemapExtent e : Syscalls.fiemap(fd)) {
+                out.add(new TreeEntry.Extent(e.logical(), e.physical(), e.length(), Syscalls.fiemapFlags(e.flags()), 0));
+            }
+            return out;
+        } catch (SyscallException e) {
+            entryNotes.add("FS_IOC_FIEMAP " + SyscallException.name(e.errno()));
+            return null;
+        } finally {
+            Syscalls.close(fd);
+        }
+    }
+
+    private record Read(String sha256, String errno, long okBytes) {}
+
+    private static Read readFile(byte[] cpath) {
+        MessageDigest md = sha256();
+        long ok = 0;
+        int fd;
+        try {
+            fd = Syscalls.open(cpath, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC | Syscalls.O_NOFOLLOW);
+        } catch (SyscallException e) {
+            return new Read(HexFormat.of().formatHex(md.digest()), SyscallException.name(e.errno()), 0);
+        }
+        try (Memory buf = new Memory(CHUNK)) {
+            while (true) {
+                int n;
+                try {
+                    n = Syscalls.read(fd, buf, CHUNK);
+                } catch (SyscallException e) {
+                    if (e.errno() == Syscalls.EINTR) {
+                        continue;
+                    }
+                    return new Read(HexFormat.of().formatHex(md.digest()), SyscallException.name(e.errno()), ok);
+                }
+                if (n == 0) {
+                    return new Read(HexFormat.of().formatHex(md.digest()), null, ok);
+                }
+                md.update(buf.getByteArray(0, n));
+                ok += n;
+            }
+        } finally {
+            Syscalls.close(fd);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
