@@ -18,6 +18,11 @@ public final class CliException extends RuntimeException {
         return new CliException(ExitCode.BAD_INPUT, message);
     }
 
+    /** The kernel oracle cannot run here, or refuses this scenario (exit 77). */
+    public static CliException unavailable(String message) {
+        return new CliException(ExitCode.ORACLE_UNAVAILABLE, message);
+    }
+
     public int exitCode() {
         return exitCode;
     }

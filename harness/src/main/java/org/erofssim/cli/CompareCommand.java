@@ -1,0 +1,123 @@
+package org.erofssim.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.erofssim.compare.OutcomeComparator;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.mount.MountOutcome;
+import org.erofssim.report.Difference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code compare SCENARIO.json}: the model (on the running kernel's profile) and the running
+ * kernel side by side, field by field, then the differences; exit 1 on divergence. A kernel
+ * without a modelled profile is reported (its outcome printed), not compared: exit 77.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"The model and the running kernel side by side; exit 1 if they differ.",
+                "",
+                "The model runs on the profile of the running kernel (uname -r), not on",
+                "the scenario's \"kernel\". Kernel-assigned numbers (anonymous devices,",
+                "erofs-N, loop numbers) compare by pattern; every other field must be",
+                "equal. Needs root (exit 77 otherwise)."})
+final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1", paramLabel = "SCENARIO.json", description = "a scenario file (contract JSON)")
+    String scenario;
+
+    @Option(names = "--json", description = "print {model, kernel, differences} as one JSON object instead")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Scenario s = Scenarios.load(scenario);
+        PrintWriter out = spec.commandLine().getOut();
+        String release = LiveKernel.release();
+        KernelProfile profile = LiveKernel.profile().orElse(null);
+        MountOutcome kernel = LiveKernel.observe(s);
+        if (profile == null) {
+            out.println(OutcomeJson.write(kernel));
+            out.flush();
+            throw CliException.unavailable("kernel " + release + " has no modelled profile: its outcome is "
+                    + "reported above, not compared");
+        }
+        MountOutcome model = Scenarios.predict(LiveKernel.onRunningKernel(s, profile), scenario);
+        List<Difference> diffs = OutcomeComparator.compare(model, kernel);
+        if (json) {
+            ObjectNode o = OutcomeJson.toTree(model).objectNode();
+            o.put("scenario", scenario).put("kernel", release).put("profile", profile.name());
+            o.set("model", OutcomeJson.toTree(model));
+            o.set("observed", OutcomeJson.toTree(kernel));
+            var arr = o.putArray("differences");
+            for (Difference d : diffs) {
+                arr.addObject().put("field", d.field()).put("model", d.model()).put("kernel", d.reference());
+            }
+            out.println(o);
+        } else {
+            out.println(scenario + " on " + release + " (model profile " + profile.name() + ")");
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"field", "model", "kernel", ""});
+            Map<String, String> m = flatten(OutcomeJson.toTree(model));
+            Map<String, String> k = flatten(OutcomeJson.toTree(kernel));
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(m.keySet());
+            names.addAll(k.keySet());
+            java.util.Set<String> differing = new java.util.HashSet<>();
+            for (Difference d : diffs) {
+                differing.add(d.field());
+            }
+            for (String n : names) {
+                rows.add(new String[] {n, m.getOrDefault(n, "-"), k.getOrDefault(n, "-"),
+                        differing.contains(n) ? "DIFFERS" : ""});
+            }
+            Table.print(out, rows);
+            out.println();
+            for (Difference d : diffs) {
+                out.println("DIFF " + d.field() + ": model " + d.model() + ", kernel " + d.reference());
+            }
+            out.println(diffs.isEmpty() ? "agree" : diffs.size() + " field(s) differ");
+        }
+        out.flush();
+        return diffs.isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
+    }
+
+    /** The outcome's fields as dotted paths, trees summarised as a count (their differences follow). */
+    static Map<String, String> flatten(JsonNode n) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        flatten("", n, out);
+        return out;
+    }
+
+    private static void flatten(String at, JsonNode n, Map<String, String> out) {
+        if (n.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals("notes")) {
+                    continue;
+                }
+                flatten(at.isEmpty() ? e.getKey() : at + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (n.isArray() && at.equals("tree")) {
+            out.put(at, n.size() + " entries");
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                flatten(at + "[" + i + "]", n.get(i), out);
+            }
+        } else {
+            out.put(at, n.isTextual() ? n.asText() : n.toString());
+        }
+    }
+}
