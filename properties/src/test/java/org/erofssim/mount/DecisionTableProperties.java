@@ -459,4 +459,228 @@ class DecisionTableProperties {
             return Arbitraries.of(OPTIONS);
         }
     }
+
+    // =======================================================================================
+    // §9 multi-device rows with §4.3's device scan
+    // =======================================================================================
+
+    enum Primary { BDEV, FILEIO, FSCACHE }
+
+    /** A {@code device=} target; slot {@code i} gets its own node of each kind. */
+    enum Target {
+        BDEV, BDEV_LINK, FILE_EXT4, FILE_TMPFS, FILE_LINK, DIRECTORY, CHARDEV, SOCKET, FIFO, MISSING;
+
+        String path(int i) {
+            switch (this) {
+                case BDEV: return "/dev/loop" + (2 + i);
+                case BDEV_LINK: return "/extra/" + i + "/to-bdev";
+                case FILE_EXT4: return "/extra/" + i + "/file.ext4";
+                case FILE_TMPFS: return "/extra/" + i + "/file.tmpfs";
+                case FILE_LINK: return "/extra/" + i + "/to-file";
+                case DIRECTORY: return "/extra/" + i + "/dir";
+                case CHARDEV: return "/extra/" + i + "/chr";
+                case SOCKET: return "/extra/" + i + "/sock";
+                case FIFO: return "/extra/" + i + "/fifo";
+                case MISSING: return "/extra/" + i + "/missing";
+                default: throw new AssertionError(this);
+            }
+        }
+
+        /** The kind after following a symlink. */
+        Target resolved() {
+            return this == BDEV_LINK ? BDEV : this == FILE_LINK ? FILE_EXT4 : this;
+        }
+    }
+
+    /**
+     * One multi-device mount: the primary's mode, BACKED_BY_FILE, whether DEVICE_TABLE is set,
+     * the on-disk {@code extra_devices}, whether slots carry tags ({@code tag1}..), and the
+     * {@code device=} targets in order.
+     */
+    record DevCase(String profile, Primary primary, boolean backedByFile, boolean tableBit, int ondisk,
+                   boolean tagged, List<Target> given) {
+        String options() {
+            List<String> o = new ArrayList<>();
+            if (primary == Primary.FSCACHE) {
+                o.add("fsid=fs1");
+            }
+            for (int i = 0; i < given.size(); i++) {
+                o.add("device=" + given.get(i).path(i));
+            }
+            return String.join(",", o);
+        }
+
+        String source() {
+            return primary == Primary.BDEV ? "/dev/loop0" : primary == Primary.FILEIO ? "/img/primary.erofs" : null;
+        }
+    }
+
+    static final class DeviceNamespaces {
+        private static final Map<String, VirtualNamespace> CACHE = new HashMap<>();
+
+        /** The base image with the device table edits of a case, checksum recomputed. */
+        static byte[] image(boolean tableBit, int ondisk, boolean tagged) {
+            ImageEditor e = ImageEditor.of(Base.IMAGE);
+            if (tableBit) {
+                e.set(SuperblockField.FEATURE_INCOMPAT, e.get(SuperblockField.FEATURE_INCOMPAT) | 0x8);
+            }
+            e.set(SuperblockField.EXTRA_DEVICES, ondisk);
+            e.set(SuperblockField.DEVT_SLOTOFF, SLOTOFF);
+            for (int i = 0; i < ondisk && tagged; i++) {
+                e.setSlotBytes(i, DeviceSlotField.TAG, ("tag" + (i + 1)).getBytes(StandardCharsets.US_ASCII));
+            }
+            byte[] img = e.bytes();
+            SpecBytes.writeChecksum(img, 12, 0);
+            return img;
+        }
+
+        static synchronized VirtualNamespace of(boolean tableBit, int ondisk, boolean tagged) {
+            return CACHE.computeIfAbsent(tableBit + "/" + ondisk + "/" + tagged, k -> {
+                byte[] img = image(tableBit, ondisk, tagged);
+                byte[] blob = new byte[8192];
+                Map<String, Node> m = new LinkedHashMap<>();
+                m.put("/dev/loop0", new Node.BlockDevice(ImageBytes.of(img), new DevT(7, 0), false, 512, false));
+                m.put("/img/primary.erofs", new Node.RegularFile(ImageBytes.of(img), BackingFs.EXT4));
+                m.put("fscache:erofs,fs1/fs1", new Node.FscacheBlob(ImageBytes.of(img)));
+                for (int i = 0; i < 4; i++) {
+                    m.put("fscache:erofs,fs1/tag" + (i + 1), new Node.FscacheBlob(ImageBytes.of(blob)));
+                    m.put(Target.BDEV.path(i), new Node.BlockDevice(ImageBytes.of(blob), new DevT(7, 2 + i), false, 512, false));
+                    m.put(Target.BDEV_LINK.path(i), new Node.Symlink(Target.BDEV.path(i)));
+                    m.put(Target.FILE_EXT4.path(i), new Node.RegularFile(ImageBytes.of(blob), BackingFs.EXT4));
+                    m.put(Target.FILE_TMPFS.path(i), new Node.RegularFile(ImageBytes.of(blob), BackingFs.TMPFS));
+                    m.put(Target.FILE_LINK.path(i), new Node.Symlink(Target.FILE_EXT4.path(i)));
+                    m.put(Target.DIRECTORY.path(i), new Node.Directory());
+                    m.put(Target.CHARDEV.path(i), new Node.CharDevice(new DevT(1, 5)));
+                    m.put(Target.SOCKET.path(i), new Node.Socket());
+                    m.put(Target.FIFO.path(i), new Node.Fifo());
+                }
+                return new VirtualNamespace(m);
+            });
+        }
+
+        private DeviceNamespaces() {}
+    }
+
+    /**
+     * The oracle for the multi-device rows: §9's extra table and §4.3 steps 1–5 (count check,
+     * flat mode, fscache tags and cookies, per-mode opening of each {@code device=}), with §1.2's
+     * rule that {@code extra_devices} counts only with DEVICE_TABLE.
+     */
+    static Expect expectDevices(Release r, DevCase c, long rootNid) {
+        List<Line> log = new ArrayList<>();
+        Mode mode = c.primary() == Primary.BDEV ? Mode.BDEV : c.primary() == Primary.FILEIO ? Mode.FILEIO : Mode.FSCACHE;
+        String sid = c.primary() == Primary.BDEV ? "loop0" : "erofs";
+        int ondisk = c.tableBit() ? c.ondisk() : 0;
+        int given = c.given().size();
+        if (given > 0 && given != ondisk) {
+            log.add(r.err(sid, "extra devices don't match (ondisk " + ondisk + ", given " + given + ")"));
+            return Expect.failed(EINVAL, mode, log, "count mismatch");
+        }
+        if (ondisk == 0) {
+            return mountedAfterFill(r, sid, mode, false, log, rootNid,
+                    c.ondisk() > 0 ? "extra_devices without DEVICE_TABLE: ignored" : "no extra devices");
+        }
+        if (given == 0 && mode != Mode.FSCACHE) {
+            return mountedAfterFill(r, sid, mode, false, log, rootNid, "flat mode (no device=)");
+        }
+        String what = mode.contractName();
+        for (int i = 0; i < ondisk; i++) {
+            if (given == 0) {
+                if (!c.tagged()) {
+                    log.add(r.err(sid, "empty device tag @ pos " + (SLOTOFF * 128 + 128 * i)));
+                    return Expect.failed(EINVAL, mode, log, "fscache: empty tag");
+                }
+                continue; // a cookie named by the tag exists
+            }
+            Target t = c.given().get(i).resolved();
+            String path = c.given().get(i).path(i);
+            switch (mode) {
+                case FSCACHE:
+                    log.add(r.err(sid, "failed to get cookie for " + path));
+                    return Expect.failed(EINVAL, mode, log, "fscache: device= names no cookie");
+                case FILEIO:
+                    switch (t) {
+                        case MISSING: return Expect.failed(ENOENT, mode, log, "fileio: device=missing");
+                        case SOCKET: return Expect.failed(ENXIO, mode, log, "fileio: device=socket");
+                        case FIFO: return Expect.blocked(mode, log, "fileio: device=fifo blocks");
+                        case FILE_EXT4: case FILE_TMPFS: break;
+                        default: return Expect.failed(EINVAL, mode, log, "fileio: device=non-regular");
+                    }
+                    break;
+                default: // BDEV
+                    if (t == Target.MISSING) {
+                        return Expect.failed(ENOENT, mode, log, "bdev: device=missing");
+                    }
+                    if (t != Target.BDEV) {
+                        return r.extraBdevEinval()
+                                ? Expect.failed(EINVAL, mode, log, "bdev: device=non-bdev EINVAL (6.16+)")
+                                : Expect.failed(ENOTBLK, mode, log, "bdev: device=non-bdev ENOTBLK (6.13 UAF)");
+                    }
+            }
+        }
+        return mountedAfterFill(r, sid, mode, false, log, rootNid,
+                given == 0 ? "fscache: tags as cookies" : what + ": devices opened");
+    }
+
+    @Group
+    @Label("§9 multi-device rows: primary bdev/fileio/fscache × device= targets × on-disk count")
+    class DeviceRows {
+        @Property(tries = 1000, seed = "20261124", shrinking = ShrinkingMode.FULL)
+        @Label("device= count and targets give the errno, mode and log lines of spec §4.3 and §9")
+        void deviceRows(@ForAll("devCases") DevCase c) {
+            Release r = Release.of(c.profile());
+            Map<ConfigFlag, Boolean> config = Map.of(ConfigFlag.EROFS_FS_BACKED_BY_FILE, c.backedByFile(),
+                    ConfigFlag.EROFS_FS_ONDEMAND, c.primary() == Primary.FSCACHE);
+            VirtualNamespace ns = DeviceNamespaces.of(c.tableBit(), c.ondisk(), c.tagged());
+            MountOutcome actual = MountModel.predict(scenario(c.profile(), config, ns, c.source(), c.options(), true));
+            Expect e = expectDevices(r, c, Base.ROOT);
+            check(e, actual, c + " options '" + c.options() + "'");
+
+            Statistics.label("row").collect(e.row());
+            Statistics.label("outcome").collect(e.outcomeLabel());
+            for (Target t : c.given()) {
+                Statistics.label("device= target").collect(c.primary() + " " + t);
+            }
+            Statistics.label("row").coverage(cov -> {
+                for (String row : List.of("count mismatch", "no extra devices",
+                        "extra_devices without DEVICE_TABLE: ignored", "flat mode (no device=)",
+                        "fscache: empty tag", "fscache: tags as cookies", "fscache: device= names no cookie",
+                        "fileio: devices opened", "fileio: device=missing", "fileio: device=socket",
+                        "fileio: device=fifo blocks", "fileio: device=non-regular", "bdev: devices opened",
+                        "bdev: device=missing", "bdev: device=non-bdev EINVAL (6.16+)",
+                        "bdev: device=non-bdev ENOTBLK (6.13 UAF)")) {
+                    cov.check(row).count(n -> n > 0);
+                }
+            });
+            Statistics.label("device= target").coverage(cov -> {
+                for (Primary p : List.of(Primary.BDEV, Primary.FILEIO)) {
+                    for (Target t : Target.values()) {
+                        cov.check(p + " " + t).count(n -> n > 0);
+                    }
+                }
+            });
+        }
+
+        @Provide
+        Arbitrary<DevCase> devCases() {
+            Arbitrary<String> profiles = Arbitraries.of(PROFILES);
+            Arbitrary<Primary> primaries = Arbitraries.of(Primary.class);
+            Arbitrary<Boolean> byFile = Arbitraries.of(true, false);
+            Arbitrary<Boolean> tableBit = Arbitraries.frequency(
+                    net.jqwik.api.Tuple.of(5, true), net.jqwik.api.Tuple.of(1, false));
+            Arbitrary<Integer> ondisk = Arbitraries.integers().between(0, 3);
+            Arbitrary<Boolean> tagged = Arbitraries.of(true, false);
+            return Combinators.combine(profiles, primaries, byFile, tableBit, ondisk, tagged)
+                    .flatAs((p, prim, bf, tb, od, tag) -> {
+                        // fileio needs BACKED_BY_FILE (else the source is refused before any device)
+                        boolean backed = prim == Primary.FILEIO || bf;
+                        // the count matches most of the time, so that targets are reached
+                        Arbitrary<List<Target>> given = Arbitraries.frequencyOf(
+                                net.jqwik.api.Tuple.of(6, Arbitraries.of(Target.class).list().ofSize(tb ? od : 0)),
+                                net.jqwik.api.Tuple.of(1, Arbitraries.of(Target.class).list().ofMaxSize(3)),
+                                net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of())));
+                        return given.map(g -> new DevCase(p, prim, backed, tb, od, tag, g));
+                    });
+        }
+    }
 }
