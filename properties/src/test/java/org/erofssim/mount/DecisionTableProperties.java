@@ -638,6 +638,11 @@ class DecisionTableProperties {
 
             Statistics.label("row").collect(e.row());
             Statistics.label("outcome").collect(e.outcomeLabel());
+            // every label collects on every try: jqwik checks coverage of a label even when the
+            // property failed early, and a label without entries would hide the real failure
+            if (c.given().isEmpty()) {
+                Statistics.label("device= target").collect("(none)");
+            }
             for (Target t : c.given()) {
                 Statistics.label("device= target").collect(c.primary() + " " + t);
             }
@@ -681,6 +686,471 @@ class DecisionTableProperties {
                                 net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of())));
                         return given.map(g -> new DevCase(p, prim, backed, tb, od, tag, g));
                     });
+        }
+    }
+
+    // =======================================================================================
+    // §4.2 checks in order, §4.1 step 4 (block size), §7.1 root inode errors
+    // =======================================================================================
+
+    /** Edits of the superblock page, named after the §4.2 check they aim at (some are not faults on every profile). */
+    enum Check {
+        READ_EIO, MAGIC, BLKSZBITS, DIRBLKBITS, CHECKSUM, CHECKSUM_FEATURE_OFF, INCOMPAT_UNKNOWN, INCOMPAT_48BIT,
+        INCOMPAT_METABOX, EXTSLOTS, VOLUME_NAME_16, U1
+    }
+
+    /** Where root_nid points: the root, {@code d/}, {@code a.txt}, {@code link}, zeros, planted garbage. */
+    enum Root { ROOT, DIR_D, FILE_A, SYMLINK, ZEROS_NID0, GARBAGE_999, LAYOUT_998, BIT4_997 }
+
+    /**
+     * One image and mount: profile, bdev (with a logical block size) or fileio, ZIP, a valid
+     * {@code blkszbits} (9..12) unless BLKSZBITS overrides it, the edits with their values, the
+     * root, and the data layout planted for {@link Root#LAYOUT_998}.
+     */
+    record SbCase(String profile, boolean bdev, int logicalBlockSize, boolean zip, int blkszbits,
+                  Map<Check, Long> edits, Root root, int layout) {
+        @Override public String toString() {
+            return profile + (bdev ? " bdev(lbs " + logicalBlockSize + ")" : " fileio") + " ZIP=" + (zip ? "y" : "n")
+                    + " blkszbits " + blkszbits + " edits " + edits + " root " + root
+                    + (root == Root.LAYOUT_998 ? "(layout " + layout + ")" : "");
+        }
+    }
+
+    static long nidOf(Root root) {
+        switch (root) {
+            case ROOT: return Base.ROOT;
+            case DIR_D: return Base.NID_DIR;
+            case FILE_A: return Base.NID_FILE;
+            case SYMLINK: return Base.NID_LINK;
+            case ZEROS_NID0: return 0;
+            case GARBAGE_999: return 999;
+            case LAYOUT_998: return 998;
+            case BIT4_997: return 997;
+            default: throw new AssertionError(root);
+        }
+    }
+
+    /** The case's image: edits through {@link ImageEditor}, inodes planted, checksum by the test's CRC (+ delta). */
+    static byte[] sbImage(SbCase c) {
+        Map<Check, Long> x = c.edits();
+        ImageEditor e = ImageEditor.of(Base.IMAGE);
+        int bits = x.containsKey(Check.BLKSZBITS) ? x.get(Check.BLKSZBITS).intValue() : c.blkszbits();
+        e.set(SuperblockField.BLKSZBITS, bits);
+        if (x.containsKey(Check.MAGIC)) {
+            e.set(SuperblockField.MAGIC, x.get(Check.MAGIC));
+        }
+        if (x.containsKey(Check.DIRBLKBITS)) {
+            e.set(SuperblockField.DIRBLKBITS, x.get(Check.DIRBLKBITS));
+        }
+        if (x.containsKey(Check.CHECKSUM_FEATURE_OFF)) {
+            e.set(SuperblockField.FEATURE_COMPAT, e.get(SuperblockField.FEATURE_COMPAT) & ~1L);
+        }
+        long incompat = e.get(SuperblockField.FEATURE_INCOMPAT);
+        if (x.containsKey(Check.INCOMPAT_UNKNOWN)) {
+            incompat |= x.get(Check.INCOMPAT_UNKNOWN);
+        }
+        if (x.containsKey(Check.INCOMPAT_48BIT)) {
+            incompat |= 0x80;
+        }
+        if (x.containsKey(Check.INCOMPAT_METABOX)) {
+            incompat |= 0x100;
+        }
+        e.set(SuperblockField.FEATURE_INCOMPAT, incompat);
+        if (x.containsKey(Check.EXTSLOTS)) {
+            e.set(SuperblockField.SB_EXTSLOTS, x.get(Check.EXTSLOTS));
+        }
+        if (x.containsKey(Check.VOLUME_NAME_16)) {
+            long seed = x.get(Check.VOLUME_NAME_16);
+            byte[] name = new byte[16];
+            for (int i = 0; i < 16; i++) {
+                name[i] = (byte) ('A' + ((seed >>> (4 * (i % 16))) & 0xF) + i);
+            }
+            e.setBytes(SuperblockField.VOLUME_NAME, name);
+        }
+        if (x.containsKey(Check.U1)) {
+            e.set(SuperblockField.U1, x.get(Check.U1));
+        }
+        e.set(SuperblockField.ROOT_NID, nidOf(c.root()));
+        byte[] img = e.bytes();
+        switch (c.root()) {
+            case GARBAGE_999: SpecBytes.put(img, 999 * 32, 2, 10051); break;
+            case LAYOUT_998: SpecBytes.put(img, 998 * 32, 2, (long) c.layout() << 1); break;
+            case BIT4_997: SpecBytes.put(img, 997 * 32, 2, 0x10); break;
+            default: break;
+        }
+        int csBits = bits >= 9 && bits <= 12 ? bits : 12;
+        SpecBytes.writeChecksum(img, csBits, x.getOrDefault(Check.CHECKSUM, 0L));
+        return img;
+    }
+
+    /**
+     * The oracle for one image, reading only the image bytes: §4.2's checks #1–#10 in order
+     * (with 6.18's metabox rule after #7 and its info lines after the device scan), §4.1 step 4
+     * (bdev: {@code sb_set_blocksize} fails below the logical block size; fileio on 6.12.0: the
+     * CVE-2024-56750 crash of §11.1), then §7.1's inode errors and §4.1 step 8 for the root.
+     */
+    static Expect expectChecks(Release r, boolean bdev, int lbs, boolean zip, boolean readError, byte[] img) {
+        String sid = bdev ? "loop0" : "erofs";
+        Mode mode = bdev ? Mode.BDEV : Mode.FILEIO;
+        List<Line> log = new ArrayList<>();
+        int sb = SpecBytes.SB;
+        if (readError) {
+            log.add(r.err(sid, "cannot read erofs superblock"));
+            return Expect.failed(EIO, mode, log, "#1 read error");
+        }
+        if (SpecBytes.u32(img, sb) != SpecBytes.MAGIC) {
+            log.add(r.err(sid, "cannot find valid erofs superblock"));
+            return Expect.failed(EINVAL, mode, log, "#2 magic");
+        }
+        int bits = SpecBytes.u8(img, sb + 12);
+        if (bits < 9 || bits > 12) {
+            log.add(r.err(sid, "blkszbits " + bits + " isn't supported"));
+            return Expect.failed(EINVAL, mode, log, "#3 blkszbits");
+        }
+        int dirblkbits = SpecBytes.u8(img, sb + 90);
+        if (dirblkbits != 0) {
+            log.add(r.err(sid, "dirblkbits " + dirblkbits + " isn't supported"));
+            return Expect.failed(EINVAL, mode, log, "#4 dirblkbits");
+        }
+        if ((SpecBytes.u32(img, sb + 8) & 1) != 0) {
+            long computed = SpecBytes.kernelChecksum(img, bits);
+            long stored = SpecBytes.u32(img, sb + 4);
+            if (computed != stored) {
+                log.add(r.err(sid, String.format("invalid checksum 0x%08x, 0x%08x expected", computed, stored)));
+                return Expect.failed(EBADMSG, mode, log, "#5 checksum");
+            }
+        }
+        long incompat = SpecBytes.u32(img, sb + 80);
+        long unknown = incompat & ~r.incompatMask() & 0xFFFFFFFFL;
+        if (unknown != 0) {
+            log.add(r.err(sid, "unidentified incompatible feature " + Long.toHexString(unknown)
+                    + ", please upgrade kernel"));
+            return Expect.failed(EINVAL, mode, log, "#6 incompatible feature");
+        }
+        int sbSize = 128 + 16 * SpecBytes.u8(img, sb + 13);
+        if (sbSize > 4096 - 1024) {
+            log.add(r.err(sid, "invalid sb_extslots " + sbSize + " (more than a fs block)"));
+            return Expect.failed(EINVAL, mode, log, "#7 sb_extslots");
+        }
+        if (r.metabox() && (incompat & 0x100) != 0 && sbSize <= 128) {
+            return Expect.failed(EUCLEAN, mode, log, "#7b metabox without extslot (6.18, silent)");
+        }
+        if (r.volumeNameNul()) {
+            boolean nul = false;
+            for (int i = 0; i < 16; i++) {
+                nul |= SpecBytes.u8(img, sb + 64 + i) == 0;
+            }
+            if (!nul) {
+                log.add(r.err(sid, "bad volume name without NIL terminator"));
+                return Expect.failed(EUCLEAN, mode, log, "#9 volume name without NUL (6.12/6.13)");
+            }
+        }
+        if (!zip && SpecBytes.u16(img, sb + 84) != 0) {
+            log.add(r.err(sid, "compression disabled, unable to mount compressed EROFS"));
+            return Expect.failed(EOPNOTSUPP, mode, log, "#10 ZIP=n and u1 != 0");
+        }
+        // #11: no device table in these images
+        if ((r.incompatMask() & 0x80) != 0 && (incompat & 0x80) != 0) {
+            log.add(r.info(sid, "EXPERIMENTAL 48-bit layout support in use. Use at your own risk!"));
+        }
+        if (bits != 12) {
+            if (bdev && (1 << bits) < lbs) {
+                log.add(fc("failed to set erofs blksize"));
+                return Expect.failed(EINVAL, mode, log, "§4.1 bdev blksize below sector size");
+            }
+            if (!bdev && !r.subpageFileio()) {
+                return Expect.crashed(mode, log, "§11.1 6.12.0 fileio sub-page crash");
+            }
+        }
+        long nid = SpecBytes.rootNid(img);
+        long iloc = SpecBytes.u32(img, sb + 40) * (1L << bits) + nid * 32;
+        int ifmt = SpecBytes.u16(img, iloc);
+        int imode = SpecBytes.u16(img, iloc + 4);
+        if ((ifmt & ~(r.nlink1Bit() ? 0x1F : 0x0F)) != 0) {
+            log.add(r.err(sid, "unsupported i_format " + ifmt + " of nid " + nid));
+            return Expect.failed(EOPNOTSUPP, mode, log, "root: unsupported i_format");
+        }
+        int layout = (ifmt >> 1) & 7;
+        if (layout >= 5) {
+            log.add(r.err(sid, "unsupported datalayout " + layout + " of nid " + nid));
+            return Expect.failed(EOPNOTSUPP, mode, log, "root: unsupported datalayout");
+        }
+        int type = imode & 0170000;
+        if (type != 0100000 && type != 0040000 && type != 0120000 && type != 0020000 && type != 0060000
+                && type != 0010000 && type != 0140000) {
+            log.add(r.err(sid, "bogus i_mode (" + Integer.toOctalString(imode) + ") @ nid " + nid));
+            return Expect.failed(EUCLEAN, mode, log, "root: bogus i_mode");
+        }
+        if (type != 0040000) {
+            log.add(r.err(sid, "rootino(nid " + nid + ") is not a directory(i_mode " + Integer.toOctalString(imode) + ")"));
+            return Expect.failed(EINVAL, mode, log, "root: not a directory");
+        }
+        log.add(r.info(sid, "mounted with root inode @ nid " + nid + "."));
+        return Expect.mounted(mode, log, "mounted");
+    }
+
+    /** Order of the rows above, for "was check X reached" statistics. */
+    static int rank(String row) {
+        if (row.startsWith("#7b")) {
+            return 8;
+        }
+        if (row.startsWith("#")) {
+            return Integer.parseInt(row.substring(1, row.indexOf(' ')));
+        }
+        return 20;
+    }
+
+    static MountOutcome mountImage(String profile, boolean bdev, int lbs, boolean zip, Faults faults, byte[] img,
+                                   String options) {
+        ImageBytes bytes = ImageBytes.of(img).withFaults(faults);
+        Map<String, Node> m = new HashMap<>();
+        m.put("/dev/loop0", new Node.BlockDevice(bytes, new DevT(7, 0), false, lbs, false));
+        m.put("/img/test.erofs", new Node.RegularFile(bytes, BackingFs.EXT4));
+        Map<ConfigFlag, Boolean> config = new EnumMap<>(ConfigFlag.class);
+        config.put(ConfigFlag.EROFS_FS_ZIP, zip);
+        return MountModel.predict(scenario(profile, config, new VirtualNamespace(m),
+                bdev ? "/dev/loop0" : "/img/test.erofs", options, true));
+    }
+
+    @Group
+    @Label("§4.2 erofs_read_superblock checks in order, then block size and root inode")
+    class SuperblockChecks {
+        @Property(tries = 1500, seed = "4242")
+        @Label("with up to three faults on a real image, the first one in the spec's order decides errno and message")
+        void firstFailingCheckDecides(@ForAll("sbCases") SbCase c) {
+            Release r = Release.of(c.profile());
+            byte[] img = sbImage(c);
+            boolean eio = c.edits().containsKey(Check.READ_EIO);
+            Faults faults = eio ? new Faults(Map.of(0L, Faults.Kind.EIO)) : Faults.NONE;
+            MountOutcome actual = mountImage(c.profile(), c.bdev(), c.logicalBlockSize(), c.zip(), faults, img, null);
+            Expect e = expectChecks(r, c.bdev(), c.logicalBlockSize(), c.zip(), eio, img);
+            check(e, actual, c);
+
+            Statistics.label("decided by").collect(e.row());
+            Statistics.label("edits per image").collect(c.edits().size());
+            int reached = rank(e.row());
+            // every label collects on every try (see DeviceRows)
+            Statistics.label("per profile").collect("(any)");
+            if (c.edits().containsKey(Check.INCOMPAT_48BIT) && reached >= 6) {
+                Statistics.label("per profile").collect(c.profile() + " 0x80 48BIT → " + e.row());
+            }
+            if (c.edits().containsKey(Check.INCOMPAT_METABOX) && reached >= 6) {
+                Statistics.label("per profile").collect(c.profile() + " 0x100 METABOX → " + e.row());
+            }
+            if (c.edits().containsKey(Check.INCOMPAT_UNKNOWN) && reached >= 6) {
+                Statistics.label("per profile").collect(c.profile() + " unknown incompat → " + e.row());
+            }
+            if (c.edits().containsKey(Check.VOLUME_NAME_16) && reached >= 9) {
+                Statistics.label("per profile").collect(c.profile() + " 16-byte volume name → " + e.row());
+            }
+            Statistics.label("decided by").coverage(cov -> {
+                for (String row : List.of("#1 read error", "#2 magic", "#3 blkszbits", "#4 dirblkbits", "#5 checksum",
+                        "#6 incompatible feature", "#7 sb_extslots", "#7b metabox without extslot (6.18, silent)",
+                        "#9 volume name without NUL (6.12/6.13)", "#10 ZIP=n and u1 != 0",
+                        "§4.1 bdev blksize below sector size", "§11.1 6.12.0 fileio sub-page crash",
+                        "root: unsupported i_format", "root: unsupported datalayout", "root: bogus i_mode",
+                        "root: not a directory", "mounted")) {
+                    cov.check(row).count(n -> n > 0);
+                }
+            });
+            Statistics.label("per profile").coverage(cov -> {
+                for (String p : List.of("6.12", "6.13")) {
+                    cov.check(p + " 0x80 48BIT → #6 incompatible feature").count(n -> n > 0);
+                    cov.check(p + " 0x100 METABOX → #6 incompatible feature").count(n -> n > 0);
+                    cov.check(p + " 16-byte volume name → #9 volume name without NUL (6.12/6.13)").count(n -> n > 0);
+                }
+                cov.check("6.18 0x100 METABOX → #7b metabox without extslot (6.18, silent)").count(n -> n > 0);
+                cov.check("6.18 0x80 48BIT → mounted").count(n -> n > 0);
+                cov.check("6.18 16-byte volume name → mounted").count(n -> n > 0);
+                for (String p : PROFILES) {
+                    cov.check(p + " unknown incompat → #6 incompatible feature").count(n -> n > 0);
+                }
+            });
+        }
+
+        @Provide
+        Arbitrary<SbCase> sbCases() {
+            Arbitrary<Map<Check, Long>> edits = Arbitraries.of(Check.class).list().uniqueElements().ofMaxSize(3)
+                    .flatMap(ks -> {
+                        if (ks.isEmpty()) {
+                            return Arbitraries.just(new EnumMap<Check, Long>(Check.class));
+                        }
+                        List<Arbitrary<Map.Entry<Check, Long>>> parts = new ArrayList<>();
+                        for (Check k : ks) {
+                            parts.add(param(k).map(v -> Map.entry(k, v)));
+                        }
+                        return Combinators.combine(parts).as(entries -> {
+                            Map<Check, Long> m = new EnumMap<>(Check.class);
+                            entries.forEach(en -> m.put(en.getKey(), en.getValue()));
+                            return m;
+                        });
+                    });
+            Arbitrary<Root> roots = Arbitraries.frequency(
+                    net.jqwik.api.Tuple.of(8, Root.ROOT), net.jqwik.api.Tuple.of(1, Root.DIR_D),
+                    net.jqwik.api.Tuple.of(1, Root.FILE_A), net.jqwik.api.Tuple.of(1, Root.SYMLINK),
+                    net.jqwik.api.Tuple.of(1, Root.ZEROS_NID0), net.jqwik.api.Tuple.of(1, Root.GARBAGE_999),
+                    net.jqwik.api.Tuple.of(1, Root.LAYOUT_998), net.jqwik.api.Tuple.of(1, Root.BIT4_997));
+            Arbitrary<Integer> blkszbits = Arbitraries.frequency(
+                    net.jqwik.api.Tuple.of(9, 12), net.jqwik.api.Tuple.of(1, 9), net.jqwik.api.Tuple.of(1, 10),
+                    net.jqwik.api.Tuple.of(1, 11));
+            return Combinators.combine(Arbitraries.of(PROFILES), Arbitraries.of(true, false), Arbitraries.of(512, 4096),
+                    Arbitraries.of(true, false), blkszbits, edits, roots, Arbitraries.integers().between(5, 7))
+                    .as((p, bdev, lbs, zip, bits, ed, root, layout) -> {
+                        Map<Check, Long> m = new EnumMap<>(Check.class);
+                        m.putAll(ed);
+                        // metabox with 1..184 extslots would read metabox_nid from the root inode's bytes
+                        if (m.containsKey(Check.INCOMPAT_METABOX) && m.getOrDefault(Check.EXTSLOTS, 255L) <= 184) {
+                            m.remove(Check.EXTSLOTS);
+                        }
+                        // with ZIP=y a non-zero u1 is parsed as compression configs, outside this spec
+                        if (zip) {
+                            m.remove(Check.U1);
+                        }
+                        return new SbCase(p, bdev, lbs, zip, bits, m, root, layout);
+                    });
+        }
+
+        Arbitrary<Long> param(Check k) {
+            switch (k) {
+                case MAGIC:
+                    return Arbitraries.longs().between(0, 0xFFFFFFFFL).filter(v -> v != SpecBytes.MAGIC);
+                case BLKSZBITS:
+                    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.of(8L, 13L)),
+                            net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 8)),
+                            net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(13, 255)));
+                case DIRBLKBITS:
+                    return Arbitraries.longs().between(1, 255);
+                case CHECKSUM:
+                    return Arbitraries.longs().between(1, 0xFFFFFFFFL);
+                case INCOMPAT_UNKNOWN:
+                    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, Arbitraries.of(0x200L, 0x400L, 0x80000000L)),
+                            net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0x200, 0xFFFFFFFFL)
+                                    .map(v -> v & ~0x1FFL).filter(v -> v != 0)));
+                case EXTSLOTS:
+                    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(185, 255)),
+                            net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 184)));
+                case VOLUME_NAME_16:
+                    return Arbitraries.longs();
+                case U1:
+                    return Arbitraries.longs().between(1, 0xFFFF);
+                default:
+                    return Arbitraries.just(0L);
+            }
+        }
+    }
+
+    // =======================================================================================
+    // §10 verified examples, verbatim
+    // =======================================================================================
+
+    /** One row of §10's "Verified examples" table (6.18.44, fileio unless it says loop). */
+    record Verified(String name, UnaryOperator<byte[]> image, boolean bdev, int lbs, String options, Errno errno,
+                    List<String> log, long bsize) {
+        @Override public String toString() {
+            return name;
+        }
+    }
+
+    static UnaryOperator<byte[]> edit(UnaryOperator<ImageEditor> f, boolean fixChecksum) {
+        return img -> {
+            byte[] out = f.apply(ImageEditor.of(img)).bytes();
+            if (fixChecksum) {
+                int bits = SpecBytes.u8(out, 1024 + 12);
+                SpecBytes.writeChecksum(out, bits >= 9 && bits <= 12 ? bits : 12, 0);
+            }
+            return out;
+        };
+    }
+
+    static List<Verified> verifiedExamples() {
+        String p = "erofs (device erofs): ";
+        String mounted = p + "mounted with root inode @ nid 36.";
+        List<Verified> v = new ArrayList<>();
+        v.add(new Verified("file-backed mount", img -> img, false, 512, null, null, List.of(mounted), 4096));
+        v.add(new Verified("loop-backed mount", img -> img, true, 512, null, null,
+                List.of("erofs (device loop0): mounted with root inode @ nid 36."), 4096));
+        v.add(new Verified("magic patched", edit(e -> e.set(SuperblockField.MAGIC, 0x12345678), true), false, 512,
+                null, EINVAL, List.of(p + "cannot find valid erofs superblock"), 0));
+        for (int b : new int[] {8, 13}) {
+            v.add(new Verified("blkszbits " + b, edit(e -> e.set(SuperblockField.BLKSZBITS, b), true), false, 512,
+                    null, EINVAL, List.of(p + "blkszbits " + b + " isn't supported"), 0));
+        }
+        for (int b : new int[] {9, 10, 11}) {
+            v.add(new Verified("blkszbits " + b + " on a 4 KiB-built image (fileio)",
+                    edit(e -> e.set(SuperblockField.BLKSZBITS, b), true), false, 512, null, null, List.of(mounted), 1L << b));
+        }
+        v.add(new Verified("dirblkbits 1", edit(e -> e.set(SuperblockField.DIRBLKBITS, 1), true), false, 512, null,
+                EINVAL, List.of(p + "dirblkbits 1 isn't supported"), 0));
+        v.add(new Verified("incompat 0x80000000", edit(e -> e.set(SuperblockField.FEATURE_INCOMPAT, 0x80000000L), true),
+                false, 512, null, EINVAL,
+                List.of(p + "unidentified incompatible feature 80000000, please upgrade kernel"), 0));
+        v.add(new Verified("incompat 0x200", edit(e -> e.set(SuperblockField.FEATURE_INCOMPAT, 0x200), true), false, 512,
+                null, EINVAL, List.of(p + "unidentified incompatible feature 200, please upgrade kernel"), 0));
+        v.add(new Verified("incompat 0x80 (48-bit, rootnid_8b 0)",
+                edit(e -> e.set(SuperblockField.FEATURE_INCOMPAT, 0x80), true), false, 512, null, null,
+                List.of(p + "EXPERIMENTAL 48-bit layout support in use. Use at your own risk!", mounted), 4096));
+        v.add(new Verified("incompat 0x100, extslots 0", edit(e -> e.set(SuperblockField.FEATURE_INCOMPAT, 0x100), true),
+                false, 512, null, EUCLEAN, List.of(), 0));
+        v.add(new Verified("sb_extslots 255", edit(e -> e.set(SuperblockField.SB_EXTSLOTS, 255), true), false, 512,
+                null, EINVAL, List.of(p + "invalid sb_extslots 4208 (more than a fs block)"), 0));
+        v.add(new Verified("unknown compat bits", edit(e -> e.set(SuperblockField.FEATURE_COMPAT,
+                e.get(SuperblockField.FEATURE_COMPAT) | 0xFFFFFF00L), true), false, 512, null, null, List.of(mounted), 4096));
+        v.add(new Verified("16-byte volume name", edit(e -> e.setBytes(SuperblockField.VOLUME_NAME,
+                "ABCDEFGHIJKLMNOP".getBytes(StandardCharsets.US_ASCII)), true), false, 512, null, null, List.of(mounted), 4096));
+        v.add(new Verified("root nid → regular file", edit(e -> e.set(SuperblockField.ROOT_NID, 40), true), false, 512,
+                null, EINVAL, List.of(p + "rootino(nid 40) is not a directory(i_mode 100644)"), 0));
+        v.add(new Verified("root nid 0 (zeros)", edit(e -> e.set(SuperblockField.ROOT_NID, 0), true), false, 512, null,
+                EUCLEAN, List.of(p + "bogus i_mode (0) @ nid 0"), 0));
+        v.add(new Verified("root nid 999 (garbage)", edit(e -> e.set(SuperblockField.ROOT_NID, 999)
+                .write(999 * 32, new byte[] {(byte) (10051 & 0xFF), (byte) (10051 >> 8)}), true), false, 512, null,
+                EOPNOTSUPP, List.of(p + "unsupported i_format 10051 of nid 999"), 0));
+        long stored = SpecBytes.u32(Base.IMAGE, 1028);
+        v.add(new Verified("bad checksum", edit(e -> e.set(SuperblockField.CHECKSUM, stored + 1), false), false, 512,
+                null, EBADMSG, List.of(String.format(p + "invalid checksum 0x%08x, 0x%08x expected", stored, stored + 1)), 0));
+        v.add(new Verified("empty file", img -> new byte[0], false, 512, null, EINVAL,
+                List.of(p + "cannot find valid erofs superblock"), 0));
+        v.add(new Verified("512-byte file", img -> java.util.Arrays.copyOf(img, 512), false, 512, null, EINVAL,
+                List.of(p + "cannot find valid erofs superblock"), 0));
+        byte[] truncated = java.util.Arrays.copyOf(Base.IMAGE, 2048);
+        v.add(new Verified("image truncated to 2048 bytes", img -> java.util.Arrays.copyOf(img, 2048), false, 512, null,
+                EBADMSG, List.of(String.format(p + "invalid checksum 0x%08x, 0x%08x expected",
+                SpecBytes.kernelChecksum(truncated, 12), stored)), 0));
+        v.add(new Verified("loop with 4096-byte sectors, blkszbits 9",
+                edit(e -> e.set(SuperblockField.BLKSZBITS, 9), true), true, 4096, null, EINVAL,
+                List.of("erofs: failed to set erofs blksize"), 0));
+        v.add(new Verified("-o dax (fileio)", img -> img, false, 512, "dax", null,
+                List.of(p + "DAX unsupported by block device. Turning off DAX.", mounted), 4096));
+        return v;
+    }
+
+    @Group
+    @Label("§10 verified examples (6.18.44), errno and dmesg verbatim")
+    class VerifiedExamples {
+        @Property(tries = 100, generation = GenerationMode.EXHAUSTIVE)
+        @Label("each observed example gives the observed errno and lines")
+        void observed(@ForAll("examples") Verified v) {
+            if (Base.NID_FILE != 40 || Base.ROOT != 36) {
+                throw new IllegalStateException("mkfs.erofs laid the image out unlike spec §10's (root "
+                        + Base.ROOT + ", a.txt " + Base.NID_FILE + ")");
+            }
+            byte[] img = v.image().apply(Base.IMAGE);
+            MountOutcome o = mountImage("6.18", v.bdev(), v.lbs(), true, Faults.NONE, img, v.options());
+            Mode mode = v.bdev() ? Mode.BDEV : Mode.FILEIO;
+            List<Line> lines = new ArrayList<>();
+            v.log().forEach(l -> lines.add(Line.exact(l)));
+            Expect e = v.errno() == null ? Expect.mounted(mode, lines, v.name()) : Expect.failed(v.errno(), mode, lines, v.name());
+            check(e, o, v);
+            if (o instanceof MountOutcome.Mounted m && m.statfs().bsize() != v.bsize()) {
+                throw new AssertionError(v + ": statfs bsize " + v.bsize() + " expected, got " + m.statfs().bsize());
+            }
+            Statistics.label("example").collect(v.name());
+            Statistics.label("errno").collect(v.errno() == null ? "0" : String.valueOf(v.errno().number()));
+            Statistics.label("example").coverage(cov -> verifiedExamples().forEach(x -> cov.check(x.name()).count(n -> n == 1)));
+        }
+
+        @Provide
+        Arbitrary<Verified> examples() {
+            return Arbitraries.of(verifiedExamples());
         }
     }
 }
