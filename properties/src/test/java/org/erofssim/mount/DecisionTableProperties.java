@@ -163,6 +163,45 @@ class DecisionTableProperties {
         }
     }
 
+    /**
+     * What a mounted outcome shows besides the log (§9's "sb type", "sysfs name" and "f_fsid"
+     * columns, §8.1 statfs, §8.3 super options), for the images of this class: default CONFIG
+     * (XATTR, POSIX_ACL, ZIP on), so the options always read {@code ro,user_xattr,acl,
+     * cache_strategy=readaround}, then {@code ,directio} (fileio, when set), then {@code ,fsid=}.
+     */
+    record Facts(boolean anonDev, String dev, String sysfsName, int blockSize, String superOptions, Statfs statfs) {}
+
+    static Facts expectFacts(Mode mode, String sid, String devt, byte[] img, boolean directio, String fsid,
+                             long totalBlocks) {
+        boolean anon = mode != Mode.BDEV;
+        String sysfs = fsid != null ? fsid : mode == Mode.FILEIO ? "erofs-*" : sid;
+        String opts = "ro,user_xattr,acl,cache_strategy=readaround" + (mode == Mode.FILEIO && directio ? ",directio" : "")
+                + (fsid != null ? ",fsid=" + fsid : "");
+        int sb = SpecBytes.SB;
+        int bs = 1 << SpecBytes.u8(img, sb + 12);
+        long inos = SpecBytes.u64(img, sb + 16);
+        long v = SpecBytes.u64(img, sb + 48) ^ SpecBytes.u64(img, sb + 56);
+        boolean zeroUuid = SpecBytes.u64(img, sb + 48) == 0 && SpecBytes.u64(img, sb + 56) == 0;
+        if (zeroUuid) {
+            // new_encode_dev: (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12); 0 without a bdev
+            String[] mm = devt.split(":");
+            long major = Long.parseLong(mm[0]);
+            long minor = Long.parseLong(mm[1]);
+            v = anon ? 0 : (minor & 0xff) | (major << 8) | ((minor & ~0xffL) << 12);
+        }
+        Statfs st = new Statfs(0xE0F5E1E2L, bs, totalBlocks, 0, 0, -1L, -1L - inos, 255, (int) v, (int) (v >>> 32));
+        return new Facts(anon, anon ? "0:*" : devt, sysfs, bs, opts, st);
+    }
+
+    static void checkFacts(Facts f, MountOutcome actual, Object input) {
+        MountOutcome.Mounted m = (MountOutcome.Mounted) actual;
+        Facts got = new Facts(m.superblock().anonDev(), m.superblock().dev(), m.superblock().sysfsName(),
+                m.superblock().blockSize(), m.superOptions(), m.statfs());
+        if (!got.equals(f)) {
+            throw new AssertionError(input + ": mounted facts " + f + " expected, got " + got);
+        }
+    }
+
     static Scenario scenario(String profile, Map<ConfigFlag, Boolean> config, VirtualNamespace ns, String source,
                              String options, boolean readOnly) {
         KernelConfig kc = new KernelConfig(KernelProfiles.byName(profile).orElseThrow(), config);
@@ -262,10 +301,17 @@ class DecisionTableProperties {
     static final List<String> OPTIONS = List.of("", "acl,user_xattr", "directio", "dax", "foo");
 
     static final class SourceNamespace {
-        static final VirtualNamespace NS;
+        static final VirtualNamespace NS = build(Base.IMAGE);
+        static final byte[] ZERO_UUID_IMAGE = zeroUuid();
+        static final VirtualNamespace NS_ZERO_UUID = build(ZERO_UUID_IMAGE);
 
-        static {
-            byte[] img = Base.IMAGE;
+        static byte[] zeroUuid() {
+            byte[] img = ImageEditor.of(Base.IMAGE).setBytes(SuperblockField.UUID, new byte[16]).bytes();
+            SpecBytes.writeChecksum(img, 12, 0);
+            return img;
+        }
+
+        static VirtualNamespace build(byte[] img) {
             Map<String, Node> m = new LinkedHashMap<>();
             m.put("/dev/loop0", new Node.BlockDevice(ImageBytes.of(img), new DevT(7, 0), false, 512, false));
             m.put("/dev/loop1", new Node.BlockDevice(ImageBytes.of(img), new DevT(7, 1), true, 512, false));
@@ -282,7 +328,7 @@ class DecisionTableProperties {
                 }
             }
             m.put("fscache:erofs,fs1/fs1", new Node.FscacheBlob(ImageBytes.of(img)));
-            NS = new VirtualNamespace(m);
+            return new VirtualNamespace(m);
         }
 
         private SourceNamespace() {}
@@ -403,25 +449,36 @@ class DecisionTableProperties {
     }
 
     @Group
-    @Label("§9 rows 1-15: source kind × fsid × BACKED_BY_FILE × ONDEMAND × profile × options")
+    @Label("§9 rows 1-15: source kind × fsid × BACKED_BY_FILE × ONDEMAND × profile × options × uuid")
     class SourceRows {
-        @Property(tries = 4000, generation = GenerationMode.EXHAUSTIVE)
-        @Label("every source kind, direct or through a symlink, gives the errno, mode and log lines of the table")
+        @Property(tries = 8000, generation = GenerationMode.EXHAUSTIVE)
+        @Label("every source kind, direct or through a symlink, gives the errno, mode, log lines, sb type, sysfs name, f_fsid, statfs and options of the table")
         void decisionTable(@ForAll("sources") Source source, @ForAll boolean fsid, @ForAll boolean backedByFile,
                            @ForAll boolean ondemand, @ForAll("profiles") String profile,
-                           @ForAll("options") String options) {
+                           @ForAll("options") String options, @ForAll boolean zeroUuid) {
             Release r = Release.of(profile);
+            byte[] img = zeroUuid ? SourceNamespace.ZERO_UUID_IMAGE : Base.IMAGE;
             Map<ConfigFlag, Boolean> config = Map.of(ConfigFlag.EROFS_FS_BACKED_BY_FILE, backedByFile,
                     ConfigFlag.EROFS_FS_ONDEMAND, ondemand);
             String opts = (fsid ? "fsid=fs1" + (options.isEmpty() ? "" : ",") : "") + options;
             boolean readOnly = source.kind() != Kind.BDEV_READONLY;
-            MountOutcome actual = MountModel.predict(
-                    scenario(profile, config, SourceNamespace.NS, source.path(), opts, readOnly));
+            MountOutcome actual = MountModel.predict(scenario(profile, config,
+                    zeroUuid ? SourceNamespace.NS_ZERO_UUID : SourceNamespace.NS, source.path(), opts, readOnly));
             Expect e = expectSourceRow(r, source, fsid, backedByFile, ondemand, options, Base.ROOT);
             String input = "source " + source + " '" + source.path() + "', options '" + opts + "', " + profile
-                    + ", BACKED_BY_FILE=" + (backedByFile ? "y" : "n") + ", ONDEMAND=" + (ondemand ? "y" : "n");
+                    + ", BACKED_BY_FILE=" + (backedByFile ? "y" : "n") + ", ONDEMAND=" + (ondemand ? "y" : "n")
+                    + (zeroUuid ? ", zero uuid" : "");
             check(e, actual, input);
-
+            if (e.kind() == Expect.Kind.MOUNTED) {
+                boolean directio = options.equals("directio") && r.directio() && backedByFile;
+                String fsidShown = e.mode() == Mode.FSCACHE ? "fs1" : null;
+                String sid = e.mode() == Mode.BDEV ? "loop0" : "erofs";
+                checkFacts(expectFacts(e.mode(), sid, "7:0", img, directio, fsidShown, SpecBytes.u32(img, 1024 + 36)),
+                        actual, input);
+                Statistics.label("f_fsid").collect(e.mode().contractName() + (zeroUuid ? ", zero uuid" : ", uuid"));
+            } else {
+                Statistics.label("f_fsid").collect("(not mounted)");
+            }
             Statistics.label("row").collect(e.row());
             Statistics.label("outcome").collect(e.outcomeLabel());
             Statistics.label("fsid").collect(!fsid ? "unset" : ondemand ? "row 1: fscache" : "row 2: ignored, logged");
@@ -436,6 +493,12 @@ class DecisionTableProperties {
             Statistics.label("outcome").coverage(c -> {
                 for (String o : List.of("mounted", "EINVAL", "ENOENT", "ENOTBLK", "ENXIO", "EACCES", "blocked")) {
                     c.check(o).count(n -> n > 0);
+                }
+            });
+            Statistics.label("f_fsid").coverage(c -> {
+                for (Mode m : Mode.values()) {
+                    c.check(m.contractName() + ", uuid").count(n -> n > 0);
+                    c.check(m.contractName() + ", zero uuid").count(n -> n > 0);
                 }
             });
             Statistics.label("fsid").coverage(c -> {
@@ -515,6 +578,14 @@ class DecisionTableProperties {
         }
     }
 
+    static long slotBlocks(int i) {
+        return 7L * (i + 1);
+    }
+
+    static long slotMapped(int i) {
+        return 100L * (i + 1);
+    }
+
     static final class DeviceNamespaces {
         private static final Map<String, VirtualNamespace> CACHE = new HashMap<>();
 
@@ -526,8 +597,15 @@ class DecisionTableProperties {
             }
             e.set(SuperblockField.EXTRA_DEVICES, ondisk);
             e.set(SuperblockField.DEVT_SLOTOFF, SLOTOFF);
-            for (int i = 0; i < ondisk && tagged; i++) {
-                e.setSlotBytes(i, DeviceSlotField.TAG, ("tag" + (i + 1)).getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < ondisk; i++) {
+                if (tagged) {
+                    e.setSlotBytes(i, DeviceSlotField.TAG, ("tag" + (i + 1)).getBytes(StandardCharsets.US_ASCII));
+                }
+                e.setSlot(i, DeviceSlotField.BLOCKS_LO, slotBlocks(i));
+                e.setSlot(i, DeviceSlotField.UNIADDR_LO, slotMapped(i));
+                // 6.15+ high words: spec §1.5/§4.3, the 6.17/6.18 mount code reads only the _lo fields
+                e.setSlot(i, DeviceSlotField.BLOCKS_HI, 1);
+                e.setSlot(i, DeviceSlotField.UNIADDR_HI, 1);
             }
             byte[] img = e.bytes();
             SpecBytes.writeChecksum(img, 12, 0);
@@ -622,11 +700,35 @@ class DecisionTableProperties {
                 given == 0 ? "fscache: tags as cookies" : what + ": devices opened");
     }
 
+    /**
+     * §1.6/§8.1: {@code f_blocks} = primary blocks + every slot's {@code blocks} (low word), flat
+     * mode included; §4.3 step 5: each device's id, tag, low-word {@code blocks} and
+     * {@code mapped_blkaddr}, and what it was opened by (the {@code device=} string, the tag in
+     * fscache mode, nothing in flat mode; the contract's kinds file/bdev/blob/flat).
+     */
+    static void checkMountedDevices(DevCase c, MountOutcome.Mounted m) {
+        int ondisk = c.tableBit() ? c.ondisk() : 0;
+        long total = SpecBytes.u32(Base.IMAGE, 1024 + 36);
+        List<DeviceInfo> want = new ArrayList<>();
+        boolean flat = c.given().isEmpty() && c.primary() != Primary.FSCACHE;
+        for (int i = 0; i < ondisk; i++) {
+            total += slotBlocks(i);
+            String kind = flat ? "flat" : c.primary() == Primary.FSCACHE ? "blob" : c.primary() == Primary.FILEIO ? "file" : "bdev";
+            String path = flat ? null : c.given().isEmpty() ? "tag" + (i + 1) : c.given().get(i).path(i);
+            want.add(new DeviceInfo(i + 1, c.tagged() ? "tag" + (i + 1) : "", kind, slotBlocks(i), slotMapped(i), path));
+        }
+        if (m.statfs().blocks() != total || !m.devices().equals(want)) {
+            throw new AssertionError(c + ": f_blocks " + total + " and devices " + want + " expected, got "
+                    + m.statfs().blocks() + " and " + m.devices());
+        }
+        Statistics.label("mounted device kinds").collect(want.isEmpty() ? "none" : want.get(0).kind());
+    }
+
     @Group
     @Label("§9 multi-device rows: primary bdev/fileio/fscache × device= targets × on-disk count")
     class DeviceRows {
         @Property(tries = 1000, seed = "20261124", shrinking = ShrinkingMode.FULL)
-        @Label("device= count and targets give the errno, mode and log lines of spec §4.3 and §9")
+        @Label("device= count and targets give the errno, mode and log lines of spec §4.3 and §9; mounted: each device and f_blocks")
         void deviceRows(@ForAll("devCases") DevCase c) {
             Release r = Release.of(c.profile());
             Map<ConfigFlag, Boolean> config = Map.of(ConfigFlag.EROFS_FS_BACKED_BY_FILE, c.backedByFile(),
@@ -635,9 +737,20 @@ class DecisionTableProperties {
             MountOutcome actual = MountModel.predict(scenario(c.profile(), config, ns, c.source(), c.options(), true));
             Expect e = expectDevices(r, c, Base.ROOT);
             check(e, actual, c + " options '" + c.options() + "'");
+            if (e.kind() == Expect.Kind.MOUNTED) {
+                checkMountedDevices(c, (MountOutcome.Mounted) actual);
+            }
 
             Statistics.label("row").collect(e.row());
             Statistics.label("outcome").collect(e.outcomeLabel());
+            if (e.kind() != Expect.Kind.MOUNTED) {
+                Statistics.label("mounted device kinds").collect("(not mounted)");
+            }
+            Statistics.label("mounted device kinds").coverage(cov -> {
+                for (String k : List.of("none", "flat", "file", "bdev", "blob")) {
+                    cov.check(k).count(n -> n > 0);
+                }
+            });
             // every label collects on every try: jqwik checks coverage of a label even when the
             // property failed early, and a label without entries would hide the real failure
             if (c.given().isEmpty()) {
@@ -862,8 +975,15 @@ class DecisionTableProperties {
                 return Expect.crashed(mode, log, "§11.1 6.12.0 fileio sub-page crash");
             }
         }
-        long nid = SpecBytes.rootNid(img);
-        long iloc = SpecBytes.u32(img, sb + 40) * (1L << bits) + nid * 32;
+        return rootAndMount(r, sid, mode, img, SpecBytes.rootNid(img), bits, log);
+    }
+
+    /**
+     * §7.1's inode checks for the root (i_format bits, data layout, file type) and §4.1 step 8
+     * (a directory), then the final line; inodes past the end of the image read as zeros (§6.1).
+     */
+    static Expect rootAndMount(Release r, String sid, Mode mode, byte[] img, long nid, int bits, List<Line> log) {
+        long iloc = SpecBytes.u32(img, SpecBytes.SB + 40) * (1L << bits) + nid * 32;
         int ifmt = SpecBytes.u16(img, iloc);
         int imode = SpecBytes.u16(img, iloc + 4);
         if ((ifmt & ~(r.nlink1Bit() ? 0x1F : 0x0F)) != 0) {
@@ -887,6 +1007,31 @@ class DecisionTableProperties {
         }
         log.add(r.info(sid, "mounted with root inode @ nid " + nid + "."));
         return Expect.mounted(mode, log, "mounted");
+    }
+
+    /**
+     * §1.2's 48-bit rules on 6.18 (not on 6.12/6.13, where 0x80 is refused): with 48BIT and
+     * {@code rootnid_8b != 0} the root is {@code rootnid_8b} and the primary's blocks are
+     * {@code (blocks_hi << 32) | blocks_lo}, {@code blocks_hi} being the 16 bits at offset 14;
+     * otherwise the root is those 16 bits and the blocks {@code blocks_lo}.
+     */
+    static Expect expect48(Release r, byte[] img, boolean bit48, long rootNid8b, int field14, long blocksLo,
+                           long[] blocksOut) {
+        List<Line> log = new ArrayList<>();
+        if (bit48 && (r.incompatMask() & 0x80) == 0) {
+            log.add(r.err("erofs", "unidentified incompatible feature 80, please upgrade kernel"));
+            return Expect.failed(EINVAL, Mode.FILEIO, log, "0x80 refused (6.12/6.13)");
+        }
+        boolean use8b = bit48 && rootNid8b != 0;
+        long root = use8b ? rootNid8b : field14;
+        blocksOut[0] = use8b ? ((long) field14 << 32) | blocksLo : blocksLo;
+        if (bit48) {
+            log.add(r.info("erofs", "EXPERIMENTAL 48-bit layout support in use. Use at your own risk!"));
+        }
+        Expect e = rootAndMount(r, "erofs", Mode.FILEIO, img, root, 12, log);
+        return new Expect(e.kind(), e.errno(), e.mode(), e.log(),
+                (use8b ? "root from rootnid_8b → " : bit48 ? "48BIT, rootnid_8b 0: 16-bit root → " : "no 48BIT: 16-bit root → ")
+                        + e.row());
     }
 
     /** Order of the rows above, for "was check X reached" statistics. */
@@ -966,6 +1111,64 @@ class DecisionTableProperties {
                     cov.check(p + " unknown incompat → #6 incompatible feature").count(n -> n > 0);
                 }
             });
+        }
+
+        @Property(tries = 600, seed = "4848", edgeCases = net.jqwik.api.EdgeCasesMode.NONE)
+        @Label("48-bit layout: root from rootnid_8b and blocks from blocks_hi:blocks_lo only with 48BIT and a non-zero rootnid_8b")
+        void fortyEightBit(@ForAll("profiles") String profile, @ForAll boolean bit48, @ForAll("nids8b") long rootNid8b,
+                           @ForAll("field14") int field14, @ForAll("u32") long blocksLo) {
+            Release r = Release.of(profile);
+            ImageEditor ed = ImageEditor.of(Base.IMAGE).set(SuperblockField.FEATURE_INCOMPAT, bit48 ? 0x80 : 0)
+                    .set(SuperblockField.ROOTNID_8B, rootNid8b).set(SuperblockField.ROOT_NID, field14)
+                    .set(SuperblockField.BLOCKS_LO, blocksLo);
+            byte[] img = ed.bytes();
+            SpecBytes.writeChecksum(img, 12, 0);
+            MountOutcome actual = mountImage(profile, false, 512, true, Faults.NONE, img, null);
+            long[] blocks = new long[1];
+            Expect e = expect48(r, img, bit48, rootNid8b, field14, blocksLo, blocks);
+            String input = profile + " 48BIT=" + bit48 + " rootnid_8b=" + rootNid8b + " @14=" + field14
+                    + " blocks_lo=" + blocksLo;
+            check(e, actual, input);
+            if (actual instanceof MountOutcome.Mounted m && m.statfs().blocks() != blocks[0]) {
+                throw new AssertionError(input + ": f_blocks " + blocks[0] + " expected, got " + m.statfs().blocks());
+            }
+            Statistics.label("case").collect(profile + ": " + e.row());
+            Statistics.label("case").coverage(cov -> {
+                cov.check("6.18: root from rootnid_8b → mounted").count(n -> n > 0);
+                cov.check("6.18: root from rootnid_8b → root: not a directory").count(n -> n > 0);
+                cov.check("6.18: root from rootnid_8b → root: bogus i_mode").count(n -> n > 0);
+                cov.check("6.18: 48BIT, rootnid_8b 0: 16-bit root → mounted").count(n -> n > 0);
+                for (String p : PROFILES) {
+                    cov.check(p + ": no 48BIT: 16-bit root → mounted").count(n -> n > 0);
+                }
+                cov.check("6.13: 0x80 refused (6.12/6.13)").count(n -> n > 0);
+                cov.check("6.12: 0x80 refused (6.12/6.13)").count(n -> n > 0);
+            });
+        }
+
+        @Provide
+        Arbitrary<String> profiles() {
+            return Arbitraries.of(PROFILES);
+        }
+
+        /** 0, the root, d/, a.txt, or a nid past the image (zeros). */
+        @Provide
+        Arbitrary<Long> nids8b() {
+            return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, Arbitraries.just(0L)),
+                    net.jqwik.api.Tuple.of(3, Arbitraries.of(Base.ROOT, Base.NID_DIR, Base.NID_FILE)),
+                    net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(36864 / 32, 1L << 40)));
+        }
+
+        /** The root or d/ (a 16-bit root that mounts), or a value whose inode lies past the image. */
+        @Provide
+        Arbitrary<Integer> field14() {
+            return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, Arbitraries.of((int) Base.ROOT, (int) Base.NID_DIR)),
+                    net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(36864 / 32, 0xFFFF)));
+        }
+
+        @Provide
+        Arbitrary<Long> u32() {
+            return Arbitraries.longs().between(0, 0xFFFFFFFFL);
         }
 
         @Provide
