@@ -182,14 +182,14 @@ class MapDevProperties {
 
     private static Arbitrary<Integer> deviceIds(Table t) {
         int n = t.devices().size();
-        List<Tuple.Tuple2<Integer, Arbitrary<Integer>>> f = new ArrayList<>();
-        f.add(Tuple.of(5, Arbitraries.just(0)));
-        if (n > 0) {
-            f.add(Tuple.of(4, Arbitraries.integers().between(1, n)));
+        Arbitrary<Integer> zero = Arbitraries.just(0);
+        Arbitrary<Integer> pastTheTable = Arbitraries.integers().between(n + 1, n + 3);
+        Arbitrary<Integer> largest = Arbitraries.just(0xFFFF);
+        if (n == 0) {
+            return Arbitraries.frequencyOf(Tuple.of(5, zero), Tuple.of(1, pastTheTable), Tuple.of(1, largest));
         }
-        f.add(Tuple.of(1, Arbitraries.integers().between(n + 1, n + 3)));
-        f.add(Tuple.of(1, Arbitraries.just(0xFFFF)));
-        return Arbitraries.frequencyOf(f.toArray(new Tuple.Tuple2[0]));
+        return Arbitraries.frequencyOf(Tuple.of(5, zero), Tuple.of(4, Arbitraries.integers().between(1, n)),
+                Tuple.of(1, pastTheTable), Tuple.of(1, largest));
     }
 
     /** Addresses near and inside the devices' ranges (block boundaries, first/last byte), or anywhere. */

@@ -55,10 +55,17 @@ import org.erofssim.props.SpecBytes;
 
 /**
  * {@link MountModel#predict} against an oracle written in this file from the text of
- * {@code kernel-mount-path.md}: the decision table of §9 (with §2's option gates and §3's
- * get_tree), its multi-device rows with §4.3's device scan, the superblock checks of §4.2 in
- * their order (plus §4.1's block-size step and §7.1's root-inode errors), and §10's verified
- * examples verbatim.
+ * {@code kernel-mount-path.md}, one group per concern:
+ * <ul>
+ *   <li>{@link SourceRows}: §9 rows 1–15 exhaustively (§2 option gates, §3 get_tree, and for
+ *       mounted rows the table's sb type / sysfs name / f_fsid columns, §8.1 statfs, §8.3 options);</li>
+ *   <li>{@link SecondMounts}: row 3's superblock reuse and §3.2's RO-state rule;</li>
+ *   <li>{@link DeviceRows}: §9's multi-device rows with §4.3's device scan and §1.6's totals;</li>
+ *   <li>{@link SuperblockChecks}: §4.2's checks in their order (plus §4.1's block-size step and
+ *       §7.1's root-inode errors) and §1.2's 48-bit rules;</li>
+ *   <li>{@link VerifiedExamples}: §10's observed examples verbatim;</li>
+ *   <li>{@link FsOffset}: §4.7 step 6.</li>
+ * </ul>
  *
  * <p>The oracle never calls model code to compute an expectation. Images are a real
  * {@code mkfs.erofs} image edited with {@link ImageEditor}; the superblock checksum is recomputed
@@ -66,7 +73,7 @@ import org.erofssim.props.SpecBytes;
  * needs with {@link SpecBytes}.
  */
 @AddLifecycleHook(RealImages.RequireMkfs.class)
-@Label("Mount decision table, superblock checks and device rows (spec §9, §4.2, §4.3, §10)")
+@Label("Mount decision table, superblock checks and device rows (spec §9, §4.2, §4.3, §4.7, §10)")
 class DecisionTableProperties {
 
     static final List<String> PROFILES = List.of("6.12", "6.13", "6.18");

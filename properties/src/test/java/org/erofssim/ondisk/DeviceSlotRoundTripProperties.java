@@ -231,7 +231,9 @@ class DeviceSlotRoundTripProperties {
                 for (int i = len + 1; i < 64; i++) {
                     t[i] = (byte) r.nextInt(256);
                 }
-                t[63] = (byte) (t[63] == 0 ? 1 : t[63]);
+                if (t[63] == 0) {
+                    t[63] = 1;
+                }
                 if (len == 63) {
                     t[62] = 0;
                 }
