@@ -69,13 +69,14 @@ final class FillSuper {
             }
         }
         if (ctx.kernel.has(Behavior.FSOFFSET_OPTION) && sbi.opts.fsoffset() != 0) {
-            if (sbi.mode == Mode.FSCACHE) {
-                log.fc("cannot use fsoffset in fscache mode");
-                throw new KernelError(Errno.EINVAL);
-            }
+            // alignment first, then the fscache refusal (spec §4.7 step 6; the 6.16 fsoffset patch)
             long bs = 1L << sbi.blocksizeBits;
             if ((sbi.opts.fsoffset() & (bs - 1)) != 0) {
                 log.fc("fsoffset " + Long.toUnsignedString(sbi.opts.fsoffset()) + " is not aligned to block size " + bs);
+                throw new KernelError(Errno.EINVAL);
+            }
+            if (sbi.mode == Mode.FSCACHE) {
+                log.fc("cannot use fsoffset in fscache mode");
                 throw new KernelError(Errno.EINVAL);
             }
         }

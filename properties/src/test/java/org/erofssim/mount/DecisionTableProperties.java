@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.Disabled;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Group;
@@ -1505,11 +1504,8 @@ class DecisionTableProperties {
          * The slice the property above leaves out: fscache mode with an fsoffset that is not a
          * multiple of the (4 KiB) block size and a superblock found. Spec §4.7 step 6 checks the
          * alignment first (so does the kernel: {@code fsoffset & (s_blocksize - 1)} before
-         * {@code erofs_is_fscache_mode}); the model checks fscache first.
+         * {@code erofs_is_fscache_mode}).
          */
-        @Disabled("model bug: FillSuper.fill checks 'cannot use fsoffset in fscache mode' before the alignment check;"
-                + " spec §4.7 step 6 checks alignment first (fscache + fsoffset=100 must log"
-                + " 'erofs: fsoffset 100 is not aligned to block size 4096')")
         @Property(generation = GenerationMode.EXHAUSTIVE)
         @Label("fscache with a misaligned fsoffset: the alignment message comes first")
         void fsoffsetFscacheMisaligned(@ForAll("fscacheMisaligned") OffCase c) {
