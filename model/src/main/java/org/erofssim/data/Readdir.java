@@ -44,11 +44,23 @@ public final class Readdir {
         }
     }
 
-    /** A listing: the entries in on-disk order and the errno that ended it early, or null. */
-    public record Listing(List<Entry> entries, Errno errno) {}
+    /**
+     * A listing: the entries in on-disk order, the errno that ended it early (or null), and
+     * whether the model stopped it at its entry limit (a corrupt size can repeat blocks).
+     */
+    public record Listing(List<Entry> entries, Errno errno, boolean truncated) {
+        public Listing(List<Entry> entries, Errno errno) {
+            this(entries, errno, false);
+        }
+    }
 
     /** Lists {@code dir} completely (or up to its first error). */
     public static Listing list(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir) {
+        return list(sbi, reader, log, dir, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #list(SbInfo, DataReader, SbLog, ErofsInode)}, stopping after {@code limit} entries. */
+    public static Listing list(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, int limit) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
         long size = dir.size();
@@ -88,6 +100,9 @@ public final class Readdir {
                 if (((nameoff + namelen) & 0xFFFFFFFFL) > maxsize || namelen > NAME_LEN) {
                     log.err(FN, "bogus dirent @ nid " + dir.nid());
                     return new Listing(out, Errno.EUCLEAN);
+                }
+                if (out.size() >= limit) {
+                    return new Listing(out, null, true);
                 }
                 byte[] name = new byte[(int) namelen];
                 copy(page, at + nameoff, name);

@@ -139,9 +139,12 @@ public final class TreeWalk {
             } else if (!listedDirs.add(inode.nid())) {
                 notes.add("directory nid " + inode.nid() + " was listed under another path already");
             } else {
-                Readdir.Listing l = Readdir.list(sbi, reader, log, inode);
+                Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES);
                 children = l.entries();
                 readErrno = l.errno() == null ? null : l.errno().name();
+                if (l.truncated()) {
+                    notes.add("the model stopped listing after " + MAX_ENTRIES + " entries");
+                }
             }
         }
         Xattrs.Listed x = Xattrs.list(sbi, buf, log, inode);

@@ -220,6 +220,16 @@ class ReaddirTest {
         }
     }
 
+    @Test void aListingStopsAtItsLimit() {
+        MountModel.LiveMount live = ErofsImages.mount(ErofsImages.fileMount("6.18", ErofsImages.read(image), Faults.NONE,
+                null, false));
+        SbLog log = new SbLog(live.log(), live.sbi().kernel(), live.sbi().sId());
+        ErofsInode dir = Iget.iget(live.sbi(), live.buf(), log, many.nid());
+        Readdir.Listing l = Readdir.list(live.sbi(), new DataReader(live.sbi(), live.buf(), log), log, dir, 5);
+        assertThat(l.truncated()).isTrue();
+        assertThat(rows(l.entries())).isEqualTo(dumpLs("/many").subList(0, 5));
+    }
+
     @Test void entryNamesAreBytes() {
         Readdir.Entry e = new Readdir.Entry("ab".getBytes(StandardCharsets.UTF_8), 5, 1);
         assertThat(e.nameString()).isEqualTo("ab");
