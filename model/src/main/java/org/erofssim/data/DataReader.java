@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.kernel.Behavior;
@@ -57,6 +59,8 @@ public final class DataReader {
     private final SbLog log;
     private final boolean fileio;
     private final boolean direct;
+    /** Folios left in the page cache not uptodate by a failed read: "nid/index". */
+    private final Set<String> failed = new HashSet<>();
 
     public DataReader(SbInfo sbi, MetaBuf buf, SbLog log) {
         this.sbi = sbi;
@@ -150,19 +154,25 @@ public final class DataReader {
     }
 
     /**
-     * A page as {@code filemap_read} gets it on a cold cache: first the readahead pass
+     * A page as {@code filemap_read} gets it. On a cold cache: first the readahead pass
      * ({@code erofs_fileio_readahead}, which logs {@code readahead error at folio N @ nid M}
      * for a mapping-step error other than EINTR; iomap readahead in bdev mode, silent), then,
      * the page not being uptodate, {@code read_folio} once more through
-     * {@link #readMappingFolio}. Mapping-step log lines thus appear twice, as on the kernel.
+     * {@link #readMappingFolio}; mapping-step log lines thus appear twice. A page whose read
+     * failed before stays in the page cache not uptodate, so a later read (another path of a
+     * hard-linked inode) goes to {@code read_folio} directly.
      */
     public byte[] readPage(ErofsInode inode, long index) {
-        Folio f = readFolio(inode, index);
-        if (f.uptodate()) {
-            return f.data();
-        }
-        if (sbi.mode() == Mode.FILEIO && f.scanError() != null && f.scanError() != Errno.EINTR) {
-            log.err("erofs_fileio_readahead", "readahead error at folio " + index + " @ nid " + inode.nid());
+        String key = inode.nid() + "/" + index;
+        if (!failed.contains(key)) {
+            Folio f = readFolio(inode, index);
+            if (f.uptodate()) {
+                return f.data();
+            }
+            failed.add(key);
+            if (sbi.mode() == Mode.FILEIO && f.scanError() != null && f.scanError() != Errno.EINTR) {
+                log.err("erofs_fileio_readahead", "readahead error at folio " + index + " @ nid " + inode.nid());
+            }
         }
         return readMappingFolio(inode, index);
     }

@@ -256,6 +256,18 @@ class DataReaderTest {
                     "erofs (device erofs): readahead error at folio 0 @ nid " + d.nid(), line);
         }
 
+        @Test void aSecondReadOfAFailedPageGoesToReadFolioDirectly() {
+            ErofsImages.Dumped d = dump(inline, "/small");
+            ImageEditor ed = ImageEditor.read(inline);
+            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0});
+            Reading r = Reading.file("6.18", ed.fixChecksum().bytes(), Faults.NONE);
+            r.read(d.nid());
+            int before = linesAfterMount(r.live()).size();
+            assertThat(r.read(d.nid()).errno()).isEqualTo(Errno.EUCLEAN);
+            assertThat(linesAfterMount(r.live()).subList(before, linesAfterMount(r.live()).size()))
+                    .containsExactly("erofs (device erofs): inline data across blocks @ nid " + d.nid());
+        }
+
         @Test void aSlowSymlinkPageThatFailsFailsReadlinkWithoutReadahead() {
             ErofsImages.Dumped d = dump(plain, "/slow");
             long devicePage = d.extents().get(0).physical() / 4096;
