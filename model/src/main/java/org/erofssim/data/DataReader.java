@@ -115,6 +115,9 @@ public final class DataReader {
                 }
                 long ofs = pos + cur - map.la();
                 int len = (int) Math.min(map.llen() - ofs, PAGE - cur);
+                if (len <= 0) { // cannot happen for erofs_map_blocks answers; never loop on one
+                    throw new KernelError(Errno.EIO, "empty extent at " + (pos + cur) + " of nid " + inode.nid());
+                }
                 if (map.meta()) {
                     copyMeta(metaOffset(map) + ofs, out, cur, len);
                 } else if (map.mapped()) {
