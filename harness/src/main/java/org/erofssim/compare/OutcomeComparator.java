@@ -30,7 +30,10 @@ import org.erofssim.mount.MountOutcome;
  * Model-only fields ({@code notes}, per-entry {@code notes}) are not compared.
  */
 public final class OutcomeComparator {
-    private static final Set<String> MODEL_ONLY = Set.of("notes", "reason");
+    /** Fields only the model produces: remarks, the unmount list, the crash/block reason text. */
+    private static final Set<String> MODEL_ONLY = Set.of("notes", "reason", "unmount");
+    /** Fields the kernel oracle cannot observe: compared only where the reference has them. */
+    private static final Set<String> UNOBSERVABLE = Set.of("devices");
 
     private OutcomeComparator() {}
 
@@ -55,6 +58,13 @@ public final class OutcomeComparator {
             }
             String p = path.isEmpty() ? name : path + "." + name;
             if (fsidByDev && (p.equals("statfs.fsid") || p.equals("superblock.dev"))) {
+                continue;
+            }
+            if (UNOBSERVABLE.contains(p) && isNullish(k.get(name))) {
+                continue;
+            }
+            if (p.equals("metadataCache")) {
+                compareCache(m.get(name), k.get(name), out);
                 continue;
             }
             compareValue(p, m.get(name), k.get(name), out, fsidByDev);
@@ -83,6 +93,33 @@ public final class OutcomeComparator {
             }
         } else if (!m.equals(k) && !(m.isNumber() && k.isNumber() && m.asText().equals(k.asText()))) {
             out.add(new Difference(path, text(m), text(k)));
+        }
+    }
+
+    /**
+     * The {@code probeCache} answer: the same cache, and the kernel's resident pages (readahead
+     * may add some) must include every page the model read.
+     */
+    private static void compareCache(JsonNode m, JsonNode k, List<Difference> out) {
+        if (isNullish(m) || isNullish(k)) {
+            if (!(isNullish(m) && isNullish(k))) {
+                out.add(new Difference("metadataCache", text(m), text(k)));
+            }
+            return;
+        }
+        if (!m.path("cache").equals(k.path("cache"))) {
+            out.add(new Difference("metadataCache.cache", text(m.get("cache")), text(k.get("cache"))));
+        }
+        Set<Long> resident = new java.util.HashSet<>();
+        k.path("blocks").forEach(b -> resident.add(b.asLong()));
+        List<Long> missing = new ArrayList<>();
+        m.path("blocks").forEach(b -> {
+            if (!resident.contains(b.asLong())) {
+                missing.add(b.asLong());
+            }
+        });
+        if (!missing.isEmpty()) {
+            out.add(new Difference("metadataCache.blocks", "reads pages " + missing, "not resident"));
         }
     }
 

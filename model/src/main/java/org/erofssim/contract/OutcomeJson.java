@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.erofssim.kernel.Errno;
 import org.erofssim.mount.DeviceInfo;
 import org.erofssim.mount.Mode;
+import org.erofssim.mount.MetadataCache;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.Statfs;
 import org.erofssim.mount.SuperblockInfo;
@@ -82,6 +83,15 @@ public final class OutcomeJson {
         out.set("statfs", m == null || m.statfs() == null ? F.nullNode() : statfs(m.statfs()));
         out.set("devices", m == null || m.devices() == null ? F.nullNode() : devices(m.devices()));
         out.set("tree", m == null || m.tree() == null ? F.nullNode() : tree(m.tree()));
+        if (m != null && m.metadataCache() != null) {
+            ObjectNode c = out.putObject("metadataCache");
+            c.put("cache", m.metadataCache().cache());
+            ArrayNode blocks = c.putArray("blocks");
+            m.metadataCache().blocks().forEach(blocks::add);
+        }
+        if (m != null && m.unmount() != null && !m.unmount().isEmpty()) {
+            out.set("unmount", strings(m.unmount()));
+        }
         if (o.notes() != null && !o.notes().isEmpty()) {
             out.set("notes", strings(o.notes()));
         }
@@ -206,7 +216,7 @@ public final class OutcomeJson {
                 JsonNode sf = obj(root, "statfs", "");
                 return new MountOutcome.Mounted(mode, log, sb == null ? null : superblock(sb, "superblock"),
                         JsonFields.string(root, "superOptions", "", null), sf == null ? null : statfs(sf, "statfs"),
-                        devices(root), tree(root), notes);
+                        devices(root), tree(root), notes, metadataCache(root), stringList(root, "unmount", ""));
             }
             case "failed": {
                 String name = requiredString(root, "errno", "");
@@ -327,6 +337,26 @@ public final class OutcomeJson {
             throw ScenarioException.at(path, "expected an object, got " + typeOf(e));
         }
         return e;
+    }
+
+    /** The {@code probeCache} answer, or null where the outcome has none. */
+    private static MetadataCache metadataCache(JsonNode root) {
+        JsonNode c = obj(root, "metadataCache", "");
+        if (c == null) {
+            return null;
+        }
+        String cache = requiredString(c, "cache", "metadataCache");
+        JsonNode a = JsonFields.array(c, "blocks", "metadataCache");
+        List<Long> blocks = new ArrayList<>();
+        if (a != null) {
+            for (int i = 0; i < a.size(); i++) {
+                if (!a.get(i).canConvertToLong()) {
+                    throw ScenarioException.at("metadataCache.blocks[" + i + "]", "expected a page number");
+                }
+                blocks.add(a.get(i).longValue());
+            }
+        }
+        return new MetadataCache(cache, blocks);
     }
 
     private static List<TreeEntry> tree(JsonNode root) {

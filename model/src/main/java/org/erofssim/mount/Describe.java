@@ -32,7 +32,7 @@ final class Describe {
             devices.add(new DeviceInfo(d.id, d.tag, kindOf(d.backing), d.blocks, d.mappedBlkaddr, d.path));
         }
         return new MountOutcome.Mounted(sbi.mode, List.copyOf(log.lines()), r.superblock(), superOptions, statfs,
-                List.copyOf(devices), tree, List.copyOf(notes), cache(r, probes));
+                List.copyOf(devices), tree, List.copyOf(notes), cache(r, probes), KillSb.releases(sbi, r.superblock()));
     }
 
     /**
@@ -44,7 +44,7 @@ final class Describe {
         MountOutcome.Mounted prev = r.reused();
         List<TreeEntry> tree = probes.read() && r.filled() != null ? tree(r, log, probes) : prev.tree();
         return new MountOutcome.Mounted(prev.mode(), List.copyOf(log.lines()), prev.superblock(), prev.superOptions(),
-                prev.statfs(), prev.devices(), tree, List.copyOf(notes), cache(r, probes));
+                prev.statfs(), prev.devices(), tree, List.copyOf(notes), cache(r, probes), prev.unmount());
     }
 
     private static List<TreeEntry> tree(GetTree.Result r, KernelLog log, Probes probes) {

@@ -22,17 +22,26 @@ public sealed interface MountOutcome
 
     /**
      * A mounted superblock. {@code tree} is null unless the scenario asked to read;
-     * {@code metadataCache} is null unless it asked for the {@code probeCache} probe.
+     * {@code metadataCache} is null unless it asked for the {@code probeCache} probe;
+     * {@code unmount} lists what unmounting would release ({@code erofs_put_super} and
+     * {@code erofs_kill_sb}, a model extension the kernel oracle cannot observe).
      */
     record Mounted(Mode mode, List<String> log, SuperblockInfo superblock, String superOptions,
                    Statfs statfs, List<DeviceInfo> devices, List<TreeEntry> tree, List<String> notes,
-                   MetadataCache metadataCache)
+                   MetadataCache metadataCache, List<String> unmount)
             implements MountOutcome {
 
-        /** Without the cache probe (the form before {@code metadataCache} existed). */
+        /** Without the cache probe and the unmount list. */
         public Mounted(Mode mode, List<String> log, SuperblockInfo superblock, String superOptions,
                        Statfs statfs, List<DeviceInfo> devices, List<TreeEntry> tree, List<String> notes) {
-            this(mode, log, superblock, superOptions, statfs, devices, tree, notes, null);
+            this(mode, log, superblock, superOptions, statfs, devices, tree, notes, null, List.of());
+        }
+
+        /** Without the unmount list. */
+        public Mounted(Mode mode, List<String> log, SuperblockInfo superblock, String superOptions,
+                       Statfs statfs, List<DeviceInfo> devices, List<TreeEntry> tree, List<String> notes,
+                       MetadataCache metadataCache) {
+            this(mode, log, superblock, superOptions, statfs, devices, tree, notes, metadataCache, List.of());
         }
     }
 
