@@ -428,7 +428,7 @@ final class ImageInspector {
     static String incompatNames(long bits, KernelProfile profile) {
         List<String> names = new ArrayList<>();
         for (FeatureIncompat f : FeatureIncompat.decode((int) bits)) {
-            names.add(String.join("/", f.laterDumpNames()));
+            names.add(String.join(" ", f.laterDumpNames())); // as current dump.erofs prints them
         }
         long unsupported = bits & ~(long) profile.supportedIncompat();
         if (unsupported != 0) {
