@@ -48,16 +48,7 @@ public final class OutcomeJson {
 
     /** The contract's name of an outcome: mounted, failed, blocked or crashed. */
     public static String outcomeName(MountOutcome o) {
-        if (o instanceof MountOutcome.Mounted) {
-            return "mounted";
-        }
-        if (o instanceof MountOutcome.Failed) {
-            return "failed";
-        }
-        if (o instanceof MountOutcome.Blocked) {
-            return "blocked";
-        }
-        return "crashed";
+        return o.outcome();
     }
 
     /** One line of JSON, no trailing newline. */

@@ -29,7 +29,7 @@ final class Describe {
         Statfs statfs = StatfsModel.statfs(sbi, r.bdevDev());
         List<DeviceInfo> devices = new ArrayList<>();
         for (ErofsDevice d : sbi.devices) {
-            devices.add(new DeviceInfo(d.id, d.tag, kindOf(d.backing), d.blocks, d.mappedBlkaddr, d.path));
+            devices.add(new DeviceInfo(d.id, d.tag, d.backing.kind(), d.blocks, d.mappedBlkaddr, d.path));
         }
         return new MountOutcome.Mounted(sbi.mode, List.copyOf(log.lines()), r.superblock(), superOptions, statfs,
                 List.copyOf(devices), tree, List.copyOf(notes), cache(r, probes), KillSb.releases(sbi, r.superblock()));
@@ -60,19 +60,5 @@ final class Describe {
         }
         MetaBuf buf = r.filled().buf();
         return new MetadataCache(buf.cache(), new ArrayList<>(buf.touchedPages()));
-    }
-
-    /** The contract's device {@code kind}: file, bdev, blob (fscache cookie) or flat (not opened). */
-    static String kindOf(DeviceBacking b) {
-        if (b instanceof DeviceBacking.OfFile) {
-            return "file";
-        }
-        if (b instanceof DeviceBacking.OfBdev) {
-            return "bdev";
-        }
-        if (b instanceof DeviceBacking.OfCookie) {
-            return "blob";
-        }
-        return "flat";
     }
 }

@@ -11,6 +11,11 @@ import org.erofssim.kernel.Errno;
 public sealed interface MountOutcome
         permits MountOutcome.Mounted, MountOutcome.Failed, MountOutcome.Blocked, MountOutcome.Crashed {
 
+    /** The contract's {@code "outcome"}: mounted, failed, blocked or crashed. */
+    default String outcome() {
+        return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Kernel log lines of this attempt, in order (spec §0.4). */
     List<String> log();
 
