@@ -56,6 +56,17 @@ public final class DumpErofs {
         return parseSuperblock(r.out());
     }
 
+    /** {@code dump.erofs -s -S}: the superblock and the statistics from one run. */
+    public record Summary(SuperblockInfo superblock, Stats stats) {}
+
+    public static Summary summary(Path image, Collection<Path> devices) {
+        UtilsProcess.Result r = UtilsProcess.run(ErofsUtils.DUMP, args(devices, "-s", "-S", image.toString()));
+        if (!r.ok() || r.err().contains("<E>")) {
+            throw new DumpFailed(r.command() + " exited " + r.exitCode() + ": " + r.err().strip());
+        }
+        return new Summary(parseSuperblock(r.out()), parseStats(r.out()));
+    }
+
     /** ctime(3) in the C locale: {@code "Thu Jan  1 00:00:00 1970"}. */
     static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
@@ -193,6 +204,55 @@ public final class DumpErofs {
             throw new DumpFailed(r.command() + " exited " + r.exitCode() + ": " + r.err().strip());
         }
         return parseInode(r.outLatin1(), expectedNames);
+    }
+
+    /**
+     * {@link #inode} for many nids in one go: one {@code /bin/sh} loop runs dump.erofs per nid
+     * (a JVM process start costs ~10 ms here, a dump.erofs run ~1 ms). {@code expectedNames} per
+     * nid as in {@link #inode}.
+     */
+    public static Map<Long, InodeInfo> inodes(Path image, Collection<Path> devices, Collection<Long> nids, boolean ls,
+                                              Map<Long, ? extends Collection<byte[]>> expectedNames) {
+        Map<Long, InodeInfo> out = new LinkedHashMap<>();
+        if (nids.isEmpty()) {
+            return out;
+        }
+        String dump = ErofsUtils.find(ErofsUtils.DUMP).orElseThrow(() -> new IllegalStateException("dump.erofs not found"))
+                .toString();
+        StringBuilder cmd = new StringBuilder(shellQuote(dump));
+        for (Path d : devices) {
+            cmd.append(' ').append(shellQuote("--device=" + d));
+        }
+        StringBuilder script = new StringBuilder("img=\"$1\"; shift; for n in \"$@\"; do printf '\\000NID %s\\000\\n' \"$n\"; ")
+                .append(cmd).append(" --nid=\"$n\"").append(ls ? " --ls" : "").append(" \"$img\" 2>&1; done");
+        List<String> args = new ArrayList<>(List.of("-c", script.toString(), "sh", image.toString()));
+        for (Long n : nids) {
+            args.add(Long.toString(n));
+        }
+        UtilsProcess.Result r = UtilsProcess.runProgram("/bin/sh", args, Map.of());
+        if (!r.ok()) {
+            throw new DumpFailed("dump.erofs batch exited " + r.exitCode() + ": " + r.err().strip());
+        }
+        String all = r.outLatin1();
+        String[] parts = all.split("\u0000NID ", -1);
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i];
+            int end = p.indexOf('\u0000');
+            long nid = Long.parseLong(p.substring(0, end));
+            String body = p.substring(end + 2);
+            if (body.contains("<E>")) {
+                throw new DumpFailed("dump.erofs --nid=" + nid + ": " + body.strip());
+            }
+            out.put(nid, parseInode(body, expectedNames.containsKey(nid) ? expectedNames.get(nid) : List.of()));
+        }
+        if (out.size() != new java.util.HashSet<>(nids).size()) {
+            throw new DumpFailed("dump.erofs batch answered for " + out.keySet() + ", asked " + nids);
+        }
+        return out;
+    }
+
+    private static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static final Pattern INODE = Pattern.compile(

@@ -222,19 +222,19 @@ public record MkfsOptions(Compression compression, int level, int pclusterBytes,
                 Tuple.of(1, Arbitraries.integers().between(0, 12)));
         Arbitrary<Integer> pcluster = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)),
                 Tuple.of(2, Arbitraries.of(4096, 8192, 16384, 65536, 262144)));
-        Arbitrary<Set<Extended>> ext = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(Set.<Extended>of())),
-                Tuple.of(2, Arbitraries.of(Extended.class).set().ofMaxSize(3)));
+        Arbitrary<Set<Extended>> ext = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(Set.<Extended>of())),
+                Tuple.of(2, Arbitraries.of(Extended.class).set().ofMinSize(1).ofMaxSize(3)));
         Arbitrary<Integer> chunk = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)),
                 Tuple.of(2, Arbitraries.of(4096, 8192, 16384, 65536, 1 << 20)));
         Arbitrary<Boolean> blob = Arbitraries.of(false, true);
         Arbitrary<Integer> xt = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just((Integer) null)),
-                Tuple.of(2, Arbitraries.of(-1, 0, 1, 2, 4)));
+                Tuple.of(1, Arbitraries.just(-1)), Tuple.of(2, Arbitraries.of(0, 1, 2, 4)));
         Arbitrary<Timestamps> time = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(Timestamps.fixed(0))),
                 Tuple.of(1, Arbitraries.of(1_700_000_000L, 4_102_444_800L).map(Timestamps::fixed)),
                 Tuple.of(2, Arbitraries.of(2_000_000_000L, 4_000_000_000L).map(Timestamps::clamp)));
-        Arbitrary<String> uuid = Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.just(DEFAULT_UUID)),
+        Arbitrary<String> uuid = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(DEFAULT_UUID)),
                 Tuple.of(1, Arbitraries.just(ZERO_UUID)));
-        Arbitrary<Owner> owner = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(Owner.KEEP)),
+        Arbitrary<Owner> owner = Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.just(Owner.KEEP)),
                 Tuple.of(1, Arbitraries.just(new Owner(true, -1, -1))),
                 Tuple.of(1, Arbitraries.of(new Owner(false, 1000, -1), new Owner(false, -1, 70000),
                         new Owner(false, 65536, 5))));

@@ -15,7 +15,8 @@ import org.erofssim.mount.TreeEntry;
  * <ul>
  * <li>{@code -T t}: every mtime is {@code t}, nanoseconds 0 ({@code TIMESTAMP_FIXED});</li>
  * <li>{@code SOURCE_DATE_EPOCH=t}: mtimes at or after {@code t} become {@code t}.0, earlier ones
- *     stay ({@code TIMESTAMP_CLAMPING});</li>
+ *     stay ({@code TIMESTAMP_CLAMPING}); "after" compares as unsigned 64-bit numbers (1.5 keeps
+ *     {@code i_mtime} as {@code u64}), so a pre-1970 mtime is clamped too;</li>
  * <li>{@code --all-root}, {@code --force-uid}, {@code --force-gid}: owners replaced;</li>
  * <li>{@code -x} below 0: no xattrs.</li>
  * </ul>
@@ -29,7 +30,7 @@ public final class SourceTree {
         for (TreeEntry x : TreeReader.entries(source)) {
             long mtime = x.mtime();
             long nsec = x.mtimeNsec();
-            if (o.time().fixed() || mtime >= o.time().epoch()) {
+            if (o.time().fixed() || Long.compareUnsigned(mtime, o.time().epoch()) >= 0) {
                 mtime = o.time().epoch();
                 nsec = 0;
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +74,15 @@ public final class UtilsProcess {
     }
 
     public static Result run(String tool, List<String> args, Map<String, String> extraEnv) {
+        return runProgram(ErofsUtils.find(tool).orElseThrow(() -> new IllegalStateException(tool + " not found on PATH"))
+                .toString(), args, extraEnv);
+    }
+
+    /** Runs {@code program} (a path) like {@link #run}; for batches of tool runs under {@code /bin/sh}. */
+    public static Result runProgram(String program, List<String> args, Map<String, String> extraEnv) {
+        String tool = Path.of(program).getFileName().toString();
         List<String> cmd = new ArrayList<>();
-        cmd.add(ErofsUtils.find(tool).orElseThrow(() -> new IllegalStateException(tool + " not found on PATH"))
-                .toString());
+        cmd.add(program);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = pb.environment();

@@ -2,11 +2,9 @@ package org.erofssim.oracle.utils;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,8 @@ import org.erofssim.mount.TreeEntry;
  * The tree of an image as erofs-utils sees it, in the model's {@link TreeEntry} shape:
  * {@code fsck.erofs --extract} for types, contents, modes, mtimes, sizes, symlink targets and
  * device numbers, and {@code dump.erofs --nid --ls} on every inode for what extraction loses:
- * the nid ({@code ino}), link counts, uid/gid and directory sizes. Where the two tools tell
+ * the nid ({@code ino}), link counts, uid/gid and directory sizes ({@code dump.erofs -s -S} once,
+ * then one batch of {@code --nid --ls} per directory level and one of {@code --nid} for the rest). Where the two tools tell
  * different stories about the same field, {@link Result#inconsistencies} says so (erofs-utils
  * disagreeing with itself).
  *
@@ -29,7 +28,7 @@ public final class UtilsTree {
     private UtilsTree() {}
 
     /** The tree, what dump.erofs -s said, and erofs-utils' self-contradictions (normally none). */
-    public record Result(List<TreeEntry> entries, DumpErofs.SuperblockInfo superblock,
+    public record Result(List<TreeEntry> entries, DumpErofs.SuperblockInfo superblock, DumpErofs.Stats stats,
                          Map<String, DumpErofs.InodeInfo> inodes, List<String> inconsistencies) {}
 
     /** Reads a built image (its devices included); extraction goes to {@code workDir/extract}. */
@@ -38,7 +37,8 @@ public final class UtilsTree {
     }
 
     public static Result read(Path image, List<Path> devices, Path extractInto) throws IOException {
-        DumpErofs.SuperblockInfo sb = DumpErofs.superblock(image, devices);
+        DumpErofs.Summary summary = DumpErofs.summary(image, devices);
+        DumpErofs.SuperblockInfo sb = summary.superblock();
         FsckErofs.extract(image, devices, extractInto);
         List<TreeReader.Node> nodes = TreeReader.read(extractInto);
         Map<String, TreeReader.Node> byPath = new HashMap<>();
@@ -52,61 +52,73 @@ public final class UtilsTree {
         }
         List<String> problems = new ArrayList<>();
         Map<String, DumpErofs.InodeInfo> info = new HashMap<>();
-        Map<Long, DumpErofs.InodeInfo> byNid = new HashMap<>();
-        Deque<Object[]> queue = new ArrayDeque<>();
-        queue.add(new Object[] {List.<byte[]>of(), sb.rootNid(), sb.rootNid()});
-        while (!queue.isEmpty()) {
-            Object[] q = queue.poll();
-            @SuppressWarnings("unchecked")
-            List<byte[]> comps = (List<byte[]>) q[0];
-            long nid = (Long) q[1];
-            long parentNid = (Long) q[2];
-            String path = Names.path(comps);
-            List<byte[]> expected = new ArrayList<>(children.getOrDefault(path, List.of()));
-            expected.add(new byte[] {'.'});
-            expected.add(new byte[] {'.', '.'});
-            DumpErofs.InodeInfo dir = DumpErofs.inode(image, devices, nid, true, false, expected);
-            info.put(path, dir);
-            Set<String> listed = new TreeSet<>();
-            for (DumpErofs.Dirent d : dir.dirents()) {
-                byte[] n = d.name();
-                if (Arrays.equals(n, new byte[] {'.'})) {
-                    check(problems, path, "'.' nid", nid, d.nid());
-                    continue;
-                }
-                if (Arrays.equals(n, new byte[] {'.', '.'})) {
-                    check(problems, path, "'..' nid", parentNid, d.nid());
-                    continue;
-                }
-                List<byte[]> c = new ArrayList<>(comps);
-                c.add(n);
-                String childPath = Names.path(c);
-                listed.add(childPath);
-                TreeReader.Node x = byPath.get(childPath);
-                if (x == null) {
-                    problems.add(childPath + ": listed by dump.erofs --ls (nid " + d.nid() + ") but not extracted by fsck.erofs");
-                    continue;
-                }
-                check(problems, childPath, "dirent file type vs extracted type", ftype(x.entry().type()), d.fileType());
-                if ("dir".equals(x.entry().type())) {
-                    queue.add(new Object[] {c, d.nid(), nid});
-                } else {
-                    DumpErofs.InodeInfo i = byNid.get(d.nid());
-                    if (i == null) {
-                        i = DumpErofs.inode(image, devices, d.nid(), false, false, List.of());
-                        byNid.put(d.nid(), i);
+        Map<String, Long> nonDirNids = new HashMap<>();
+        // breadth first, one dump.erofs batch per directory level, one for all other inodes
+        List<Object[]> level = new ArrayList<>();
+        level.add(new Object[] {List.<byte[]>of(), sb.rootNid(), sb.rootNid()});
+        while (!level.isEmpty()) {
+            Map<Long, List<byte[]>> expectedNames = new HashMap<>();
+            List<Long> nids = new ArrayList<>();
+            for (Object[] q : level) {
+                @SuppressWarnings("unchecked")
+                List<byte[]> comps = (List<byte[]>) q[0];
+                List<byte[]> expected = new ArrayList<>(children.getOrDefault(Names.path(comps), List.of()));
+                expected.add(new byte[] {'.'});
+                expected.add(new byte[] {'.', '.'});
+                expectedNames.put((Long) q[1], expected);
+                nids.add((Long) q[1]);
+            }
+            Map<Long, DumpErofs.InodeInfo> dirs = DumpErofs.inodes(image, devices, nids, true, expectedNames);
+            List<Object[]> next = new ArrayList<>();
+            for (Object[] q : level) {
+                @SuppressWarnings("unchecked")
+                List<byte[]> comps = (List<byte[]>) q[0];
+                long nid = (Long) q[1];
+                long parentNid = (Long) q[2];
+                String path = Names.path(comps);
+                DumpErofs.InodeInfo dir = dirs.get(nid);
+                info.put(path, dir);
+                Set<String> listed = new TreeSet<>();
+                for (DumpErofs.Dirent d : dir.dirents()) {
+                    byte[] n = d.name();
+                    if (Arrays.equals(n, new byte[] {'.'})) {
+                        check(problems, path, "'.' nid", nid, d.nid());
+                        continue;
                     }
-                    info.put(childPath, i);
+                    if (Arrays.equals(n, new byte[] {'.', '.'})) {
+                        check(problems, path, "'..' nid", parentNid, d.nid());
+                        continue;
+                    }
+                    List<byte[]> c = new ArrayList<>(comps);
+                    c.add(n);
+                    String childPath = Names.path(c);
+                    listed.add(childPath);
+                    TreeReader.Node x = byPath.get(childPath);
+                    if (x == null) {
+                        problems.add(childPath + ": listed by dump.erofs --ls (nid " + d.nid()
+                                + ") but not extracted by fsck.erofs");
+                        continue;
+                    }
+                    check(problems, childPath, "dirent file type vs extracted type", ftype(x.entry().type()), d.fileType());
+                    if ("dir".equals(x.entry().type())) {
+                        next.add(new Object[] {c, d.nid(), nid});
+                    } else {
+                        nonDirNids.put(childPath, d.nid());
+                    }
+                }
+                for (byte[] n : children.getOrDefault(path, List.of())) {
+                    List<byte[]> c = new ArrayList<>(comps);
+                    c.add(n);
+                    if (!listed.contains(Names.path(c))) {
+                        problems.add(Names.path(c) + ": extracted by fsck.erofs but not listed by dump.erofs --ls");
+                    }
                 }
             }
-            for (byte[] n : children.getOrDefault(path, List.of())) {
-                List<byte[]> c = new ArrayList<>(comps);
-                c.add(n);
-                if (!listed.contains(Names.path(c))) {
-                    problems.add(Names.path(c) + ": extracted by fsck.erofs but not listed by dump.erofs --ls");
-                }
-            }
+            level = next;
         }
+        Map<Long, DumpErofs.InodeInfo> others = DumpErofs.inodes(image, devices,
+                new java.util.TreeSet<>(nonDirNids.values()), false, Map.of());
+        nonDirNids.forEach((path, nid) -> info.put(path, others.get(nid)));
         List<TreeEntry> out = new ArrayList<>();
         for (TreeReader.Node n : nodes) {
             TreeEntry x = n.entry();
@@ -126,7 +138,7 @@ public final class UtilsTree {
             out.add(withoutXattrs(x, i.nid(), i.uid(), i.gid(), i.links(), "dir".equals(x.type()) ? i.size() : x.size()));
         }
         out.sort(Comparator.comparing(TreeEntry::path));
-        return new Result(out, sb, info, problems);
+        return new Result(out, sb, summary.stats(), info, problems);
     }
 
     private static TreeEntry withoutXattrs(TreeEntry x, long ino, long uid, long gid, long nlink, long size) {
