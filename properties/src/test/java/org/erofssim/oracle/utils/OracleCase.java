@@ -40,7 +40,7 @@ final class OracleCase implements AutoCloseable {
         try {
             Mkfs.Built b = Mkfs.build(spec, options, w.dir());
             if (!b.ok()) {
-                String why = b.refusal();
+                String why = b.run().err();
                 if (KNOWN_REFUSALS.stream().anyMatch(why::contains)) {
                     Statistics.label("mkfs").collect("refused: " + KNOWN_REFUSALS.stream().filter(why::contains).findFirst().get());
                     w.close();
