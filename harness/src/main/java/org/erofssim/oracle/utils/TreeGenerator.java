@@ -498,7 +498,10 @@ public final class TreeGenerator {
     /** File contents: a size and the regions written into it. */
     public record FileData(long size, List<Region> regions) {}
 
-    /** Sizes around 0, 1 and block/chunk boundaries (± 1) and random ones; dense, zero, sparse or all-hole. */
+    /**
+     * Sizes around 0, 1 and block/chunk boundaries (± 1) and random ones; dense, zero, sparse or
+     * all-hole; contents random, compressible text or zeros ({@link TreeSpec#contentByte}).
+     */
     public static Arbitrary<FileData> fileData(Config c) {
         int max = c.maxFileSize();
         Arbitrary<Long> boundary = Combinators.combine(Arbitraries.of(4096L, 8192L, 16384L, 32768L, 65536L, 131072L, 262144L),
@@ -509,7 +512,8 @@ public final class TreeGenerator {
                 Tuple.of(5, Arbitraries.longs().between(0, Math.min(12_000, max))),
                 Tuple.of(1, Arbitraries.longs().between(0, max)));
         Arbitrary<Long> seed = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of(1L, 2L)),
-                Tuple.of(3, Arbitraries.longs().between(3, Long.MAX_VALUE)));
+                Tuple.of(2, Arbitraries.longs().between(3, Long.MAX_VALUE)),
+                Tuple.of(4, Arbitraries.longs().between(-16, -1)));
         Arbitrary<String> layout = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("dense")),
                 Tuple.of(1, Arbitraries.just("zeros")), Tuple.of(1, Arbitraries.just("hole")),
                 Tuple.of(3, Arbitraries.just("sparse")));

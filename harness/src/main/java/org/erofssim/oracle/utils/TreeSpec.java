@@ -111,7 +111,7 @@ public record TreeSpec(Meta root, List<Entry> entries) {
         }
     }
 
-    /** Written bytes of a file: {@code length} bytes at {@code offset}; seed 0 writes zeros. */
+    /** Written bytes of a file: {@code length} bytes at {@code offset}; see {@link #contentByte} for the seed. */
     public record Region(long offset, int length, long seed) {
         public long end() {
             return offset + length;
@@ -192,7 +192,7 @@ public record TreeSpec(Meta root, List<Entry> entries) {
                     return "dir  " + p + " " + meta;
                 case FILE:
                     return "file " + p + " " + meta + " size=" + size + " data=" + regions.stream()
-                            .map(r -> r.offset() + "+" + r.length() + (r.seed() == 0 ? ":zero" : ":s" + r.seed()))
+                            .map(r -> r.offset() + "+" + r.length() + (r.seed() == 0 ? ":zero" : r.seed() < 0 ? ":text" + -r.seed() : ":s" + r.seed()))
                             .toList();
                 case SYMLINK:
                     return "sym  " + p + " " + meta + " -> \"" + (target.length > 64
@@ -211,10 +211,17 @@ public record TreeSpec(Meta root, List<Entry> entries) {
         }
     }
 
-    /** The byte at absolute offset {@code pos} of a region with {@code seed} (0: zero). */
+    /**
+     * The byte at absolute offset {@code pos} of a region with {@code seed}: 0 writes zeros, a
+     * negative seed compressible text (runs over a 16-letter alphabet), a positive one
+     * pseudo-random bytes (incompressible: mkfs keeps them uncompressed).
+     */
     public static byte contentByte(long seed, long pos) {
         if (seed == 0) {
             return 0;
+        }
+        if (seed < 0) {
+            return (byte) ('a' + ((pos / 5 + (pos / 97) * 3 - seed) & 0x0F));
         }
         return (byte) (mix(seed * 0x9E3779B97F4A7C15L + (pos >>> 3)) >>> ((pos & 7) * 8));
     }
