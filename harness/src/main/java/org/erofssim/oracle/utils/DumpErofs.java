@@ -206,6 +206,21 @@ public final class DumpErofs {
         return parseInode(r.outLatin1(), expectedNames);
     }
 
+    /** {@code dump.erofs --path=P [--ls]}: the inode a path names (P must be valid UTF-8 here). */
+    public static InodeInfo inodeAt(Path image, Collection<Path> devices, String path, boolean ls) {
+        List<String> a = new ArrayList<>();
+        a.add("--path=" + path);
+        if (ls) {
+            a.add("--ls");
+        }
+        a.add(image.toString());
+        UtilsProcess.Result r = UtilsProcess.run(ErofsUtils.DUMP, args(devices, a.toArray(new String[0])));
+        if (!r.ok() || r.err().contains("<E>")) {
+            throw new DumpFailed(r.command() + " exited " + r.exitCode() + ": " + r.err().strip());
+        }
+        return parseInode(r.outLatin1(), List.of());
+    }
+
     /**
      * {@link #inode} for many nids in one go: one {@code /bin/sh} loop runs dump.erofs per nid
      * (a JVM process start costs ~10 ms here, a dump.erofs run ~1 ms). {@code expectedNames} per

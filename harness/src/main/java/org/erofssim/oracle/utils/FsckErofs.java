@@ -27,6 +27,15 @@ public final class FsckErofs {
     }
 
     /**
+     * Extracts the image into a new temporary folder and returns it (the caller deletes it, e.g.
+     * with {@link Workspace#delete}).
+     */
+    public static Path extract(Path image, Collection<Path> devices) throws IOException {
+        Path parent = Files.createTempDirectory("erofs-sim-extract");
+        return extract(image, devices, parent.resolve("root"));
+    }
+
+    /**
      * Extracts the image into {@code into} (must not exist yet) and returns it. Throws
      * {@link UtilsProcess.ToolFailed} when fsck.erofs fails.
      */

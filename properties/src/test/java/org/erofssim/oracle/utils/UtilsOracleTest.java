@@ -63,6 +63,15 @@ class UtilsOracleTest {
             assertThat(SuperblockOracle.compare(utils.superblock(), out, 0)).isEmpty();
             DumpErofs.Stats st = DumpErofs.stats(b.image(), b.devices());
             assertThat(st.files()).isEqualTo(expected.size());
+            DumpErofs.InodeInfo ab = DumpErofs.inodeAt(b.image(), b.devices(), "/d/a b", false);
+            assertThat(ab.links()).isEqualTo(2);
+            assertThat(ab.nid()).isEqualTo(utils.inodes().get("/d/hl").nid());
+            java.nio.file.Path x = FsckErofs.extract(b.image(), b.devices());
+            try {
+                assertThat(TreeReader.entries(x)).hasSameSizeAs(expected);
+            } finally {
+                Workspace.delete(x.getParent());
+            }
         }
     }
 }
