@@ -9,7 +9,8 @@ package org.erofssim.data;
  * @param dataOffset   byte position (metadata space) right after the inode and its inline xattrs:
  *                     where inline data and chunk indexes start
  * @param startBlk     {@code raw_blkaddr} (6.15+: {@code startblk} with the high bits), for
- *                     REG/DIR/LNK; {@link #NULL_ADDR} when a FLAT_PLAIN file is a whole hole
+ *                     REG/DIR/LNK; {@link #NULL_ADDR} (all ones, never a real address) when a
+ *                     6.15+ FLAT_PLAIN file is a whole hole
  * @param blocks       {@code i_blocks} in 512-byte units
  * @param fastSymlink  the target of a fast symlink (bytes up to the first NUL), else null
  * @param chunkBits    for CHUNK_BASED: {@code s_blocksize_bits + (format & 0x1F)}
@@ -19,7 +20,12 @@ public record ErofsInode(long nid, long iloc, int layout, boolean extended, int 
                          long mtime, long mtimeNsec, long startBlk, int rdevMajor, int rdevMinor,
                          int chunkFormat, int chunkBits, long blocks, byte[] fastSymlink, long rawIu) {
 
-    public static final long NULL_ADDR = 0xFFFFFFFFL;
+    /**
+     * {@code EROFS_NULL_ADDR} as the 6.15+ kernel keeps it in the 64-bit {@code vi->startblk}:
+     * all ones. Real start blocks have at most 48 bits, so the value cannot be mistaken for one
+     * (a 32-bit all-ones marker could: 48-bit inodes may start at block 0xFFFFFFFF).
+     */
+    public static final long NULL_ADDR = -1L;
     public static final int S_IFMT = 0170000;
     public static final int S_IFSOCK = 0140000;
     public static final int S_IFLNK = 0120000;

@@ -2,22 +2,64 @@ package org.erofssim.mount;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.erofssim.data.MetaBuf;
+import org.erofssim.data.TreeWalk;
 import org.erofssim.kernel.KernelLog;
 
-/** Turns a mounted superblock into the contract's outcome (statfs, show_options, devices). */
+/**
+ * Turns a mounted superblock into the contract's outcome (statfs, show_options, devices) and,
+ * when the scenario asks, walks its tree ({@link TreeWalk}) and reports the metadata cache.
+ */
 final class Describe {
     private Describe() {}
 
-    static MountOutcome.Mounted mounted(GetTree.Result r, KernelLog log, List<String> notes, boolean read) {
+    /**
+     * What a scenario asks of a mounted superblock besides the mount: {@code read} walks the
+     * tree, {@code extents} adds FIEMAP extents to its files (only with {@code read}),
+     * {@code probeCache} reports the metadata cache's pages.
+     */
+    record Probes(boolean read, boolean extents, boolean probeCache) {
+        static final Probes NONE = new Probes(false, false, false);
+    }
+
+    static MountOutcome.Mounted mounted(GetTree.Result r, KernelLog log, List<String> notes, Probes probes) {
         SbInfo sbi = r.sbi();
+        List<TreeEntry> tree = tree(r, log, probes);
         String superOptions = ShowOptions.render(sbi.opts.withDaxAlways(sbi.daxAlways), sbi.mode, sbi.kernel);
         Statfs statfs = StatfsModel.statfs(sbi, r.bdevDev());
         List<DeviceInfo> devices = new ArrayList<>();
         for (ErofsDevice d : sbi.devices) {
             devices.add(new DeviceInfo(d.id, d.tag, kindOf(d.backing), d.blocks, d.mappedBlkaddr, d.path));
         }
-        return new MountOutcome.Mounted(sbi.mode, log.lines(), r.superblock(), superOptions, statfs,
-                List.copyOf(devices), null, List.copyOf(notes));
+        return new MountOutcome.Mounted(sbi.mode, List.copyOf(log.lines()), r.superblock(), superOptions, statfs,
+                List.copyOf(devices), tree, List.copyOf(notes), cache(r, probes));
+    }
+
+    /**
+     * A mount that reused the live superblock of its block device: the first mount's outcome,
+     * with this attempt's log and notes, and a walk of the live superblock when asked (its
+     * metadata cache is the live one, warm from the first mount).
+     */
+    static MountOutcome.Mounted reused(GetTree.Result r, KernelLog log, List<String> notes, Probes probes) {
+        MountOutcome.Mounted prev = r.reused();
+        List<TreeEntry> tree = probes.read() && r.filled() != null ? tree(r, log, probes) : prev.tree();
+        return new MountOutcome.Mounted(prev.mode(), List.copyOf(log.lines()), prev.superblock(), prev.superOptions(),
+                prev.statfs(), prev.devices(), tree, List.copyOf(notes), cache(r, probes));
+    }
+
+    private static List<TreeEntry> tree(GetTree.Result r, KernelLog log, Probes probes) {
+        if (!probes.read() || r.filled() == null) {
+            return null;
+        }
+        return TreeWalk.walk(r.sbi(), r.filled().buf(), r.filled().root(), log, probes.extents());
+    }
+
+    private static MetadataCache cache(GetTree.Result r, Probes probes) {
+        if (!probes.probeCache() || r.filled() == null) {
+            return null;
+        }
+        MetaBuf buf = r.filled().buf();
+        return new MetadataCache(buf.cache(), new ArrayList<>(buf.touchedPages()));
     }
 
     /** The contract's device {@code kind}: file, bdev, blob (fscache cookie) or flat (not opened). */

@@ -18,7 +18,10 @@ import org.erofssim.kernel.KernelError;
 final class GetTree {
     private GetTree() {}
 
-    /** A mounted superblock: its info, its VFS superblock facts and what fill_super left. */
+    /**
+     * A mounted superblock: its info, its VFS superblock facts and what fill_super left; for a
+     * reused superblock ({@code reused} set) the live superblock's fill result.
+     */
     record Result(SbInfo sbi, SuperblockInfo superblock, DevT bdevDev, FillSuper.Filled filled,
                   MountOutcome.Mounted reused) {}
 
@@ -93,7 +96,7 @@ final class GetTree {
                 ctx.vfsMessage(name + ": Can't mount, would change RO state");
                 throw new KernelError(Errno.EBUSY);
             }
-            return new Result(live.sbi(), live.outcome().superblock(), bdev.dev(), null, live.outcome());
+            return new Result(live.sbi(), live.outcome().superblock(), bdev.dev(), live.filled(), live.outcome());
         }
         // setup_bdev_super: open with the new superblock as exclusive holder
         Object holder = new Object();

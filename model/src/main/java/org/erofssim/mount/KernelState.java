@@ -20,6 +20,6 @@ final class KernelState {
     /** Holder of extra block devices: {@code sb->s_type}, the erofs file-system type. */
     static final Object EROFS_FS_TYPE = new Object();
 
-    /** A mounted superblock. */
-    record LiveSuper(SbInfo sbi, MountOutcome.Mounted outcome) {}
+    /** A mounted superblock, with its metadata buffer and root inode for later reads. */
+    record LiveSuper(SbInfo sbi, FillSuper.Filled filled, MountOutcome.Mounted outcome) {}
 }

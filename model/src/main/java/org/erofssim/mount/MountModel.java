@@ -2,6 +2,8 @@ package org.erofssim.mount;
 
 import java.util.List;
 import org.erofssim.contract.Scenario;
+import org.erofssim.data.ErofsInode;
+import org.erofssim.data.MetaBuf;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelLog;
 
@@ -14,15 +16,29 @@ public final class MountModel {
 
     /** Mounts the scenario's {@code before} mounts, then its own mount, and returns the latter's outcome. */
     public static MountOutcome predict(Scenario scenario) {
-        KernelState state = new KernelState();
-        for (Scenario.Mount m : scenario.before()) {
-            mountOnce(scenario, state, m.source(), m.options(), m.readOnly(), false);
-        }
-        return mountOnce(scenario, state, scenario.source(), scenario.options(), scenario.readOnly(), scenario.read());
+        return mountLive(scenario).outcome();
     }
 
-    private static MountOutcome mountOnce(Scenario sc, KernelState state, String source, String options,
-                                          boolean readOnly, boolean read) {
+    /**
+     * A superblock that stays mounted after {@link #predict}'s work, for further reads by the
+     * data path (tests, {@code inspect}): the outcome, and for a mounted one its superblock
+     * info, metadata buffer, root inode and the attempt's log (later reads print there).
+     * {@code sbi}, {@code buf} and {@code root} are null unless the outcome is {@code Mounted}.
+     */
+    public record LiveMount(MountOutcome outcome, SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log) {}
+
+    /** As {@link #predict}, keeping the mounted superblock (see {@link LiveMount}). */
+    public static LiveMount mountLive(Scenario scenario) {
+        KernelState state = new KernelState();
+        for (Scenario.Mount m : scenario.before()) {
+            mountOnce(scenario, state, m.source(), m.options(), m.readOnly(), Describe.Probes.NONE);
+        }
+        Describe.Probes probes = new Describe.Probes(scenario.read(), scenario.extents(), scenario.probeCache());
+        return mountOnce(scenario, state, scenario.source(), scenario.options(), scenario.readOnly(), probes);
+    }
+
+    private static LiveMount mountOnce(Scenario sc, KernelState state, String source, String options,
+                                       boolean readOnly, Describe.Probes probes) {
         KernelLog log = new KernelLog();
         GetTree.Progress progress = new GetTree.Progress();
         MountContext ctx = null;
@@ -34,24 +50,31 @@ public final class MountModel {
             ctx = new MountContext(sc.kernel(), sc.namespace(), state, effectiveSource, opts, ro, log);
             GetTree.Result r = GetTree.getTree(ctx, progress);
             if (r.reused() != null) {
-                MountOutcome.Mounted prev = r.reused();
                 ctx.notes.add("the block device is already mounted: its superblock is reused and this mount's "
                         + "options are ignored");
-                return new MountOutcome.Mounted(prev.mode(), log.lines(), prev.superblock(), prev.superOptions(),
-                        prev.statfs(), prev.devices(), prev.tree(), List.copyOf(ctx.notes));
+                return live(Describe.reused(r, log, ctx.notes, probes), r, log);
             }
-            MountOutcome.Mounted mounted = Describe.mounted(r, log, ctx.notes, read);
+            MountOutcome.Mounted mounted = Describe.mounted(r, log, ctx.notes, probes);
             if (r.bdevDev() != null) {
-                state.bdevSupers.put(r.bdevDev(), new KernelState.LiveSuper(r.sbi(), mounted));
+                state.bdevSupers.put(r.bdevDev(), new KernelState.LiveSuper(r.sbi(), r.filled(), mounted));
             }
-            return mounted;
+            return live(mounted, r, log);
         } catch (KernelError e) {
-            return new MountOutcome.Failed(e.errno(), progress.mode, log.lines(), notes(ctx));
+            return dead(new MountOutcome.Failed(e.errno(), progress.mode, List.copyOf(log.lines()), notes(ctx)), log);
         } catch (MountBlocked e) {
-            return new MountOutcome.Blocked(e.getMessage(), progress.mode, log.lines(), notes(ctx));
+            return dead(new MountOutcome.Blocked(e.getMessage(), progress.mode, List.copyOf(log.lines()), notes(ctx)), log);
         } catch (KernelCrash e) {
-            return new MountOutcome.Crashed(e.getMessage(), progress.mode, log.lines(), notes(ctx));
+            return dead(new MountOutcome.Crashed(e.getMessage(), progress.mode, List.copyOf(log.lines()), notes(ctx)), log);
         }
+    }
+
+    private static LiveMount live(MountOutcome.Mounted m, GetTree.Result r, KernelLog log) {
+        FillSuper.Filled f = r.filled();
+        return new LiveMount(m, r.sbi(), f == null ? null : f.buf(), f == null ? null : f.root(), log);
+    }
+
+    private static LiveMount dead(MountOutcome o, KernelLog log) {
+        return new LiveMount(o, null, null, null, log);
     }
 
     private static List<String> notes(MountContext ctx) {

@@ -20,9 +20,21 @@ public sealed interface MountOutcome
     /** The mode reached before the outcome, or null where none was (option or lookup errors). */
     Mode mode();
 
+    /**
+     * A mounted superblock. {@code tree} is null unless the scenario asked to read;
+     * {@code metadataCache} is null unless it asked for the {@code probeCache} probe.
+     */
     record Mounted(Mode mode, List<String> log, SuperblockInfo superblock, String superOptions,
-                   Statfs statfs, List<DeviceInfo> devices, List<TreeEntry> tree, List<String> notes)
-            implements MountOutcome {}
+                   Statfs statfs, List<DeviceInfo> devices, List<TreeEntry> tree, List<String> notes,
+                   MetadataCache metadataCache)
+            implements MountOutcome {
+
+        /** Without the cache probe (the form before {@code metadataCache} existed). */
+        public Mounted(Mode mode, List<String> log, SuperblockInfo superblock, String superOptions,
+                       Statfs statfs, List<DeviceInfo> devices, List<TreeEntry> tree, List<String> notes) {
+            this(mode, log, superblock, superOptions, statfs, devices, tree, notes, null);
+        }
+    }
 
     record Failed(Errno errno, Mode mode, List<String> log, List<String> notes) implements MountOutcome {}
 

@@ -1,0 +1,354 @@
+package org.erofssim.data;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.erofssim.block.BackingFs;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.mount.DeviceBacking;
+import org.erofssim.mount.Mode;
+import org.erofssim.mount.SbInfo;
+import org.erofssim.mount.SbLog;
+
+/**
+ * The data read path of uncompressed inodes (spec §6.2, §6.3): one page-cache folio at a time,
+ * through {@link MapBlocks} and {@link MapDev}, the way the superblock's address-space
+ * operations fill it: {@code erofs_fileio_read_folio}/{@code erofs_fileio_readahead}
+ * (fs/erofs/fileio.c) in fileio mode, {@code erofs_read_folio}/{@code erofs_readahead} through
+ * iomap (fs/erofs/data.c) in bdev mode.
+ *
+ * <p><b>Granularity.</b> Folios are modelled as single 4 KiB pages. The kernel marks its
+ * inode mappings {@code mapping_set_large_folios}, so readahead may build larger folios whose
+ * failure is then reported at the larger folio's boundary and index; the model always fails
+ * at the page that holds the failing byte. Each page is read on its own (one page per request
+ * or bio); the kernel may batch several pages of a readahead window into one request, which
+ * matters for 6.13 only: a short read of a batched request zero-fills every later page of it.
+ *
+ * <p><b>Errors.</b> Errors of the mapping step ({@code erofs_map_blocks},
+ * {@code erofs_map_dev}, the metadata read of an inline tail) are returned by the fileio
+ * {@code read_folio} with their own errno; I/O failures complete the folio without
+ * "uptodate", which the page cache reports as EIO. In bdev mode {@code iomap_read_folio}
+ * returns 0 whatever happened, so every failure reaches the reader as EIO.
+ *
+ * <p><b>Device reads.</b> bdev: a bio that reaches past the device's last whole 512-byte
+ * sector fails (EIO); an injected EIO page fails the bio; a {@code SHORT} page reads as zeros
+ * (the loop driver zero-fills short reads of its backing file). fileio: the device file is
+ * read like {@code vfs_iocb_iter_read} does: buffered reads return the bytes before an
+ * injected EIO page (a short read), direct reads (mount option {@code directio} on a backing
+ * fs with O_DIRECT, or the 6.12 "always direct" behaviour) fail as a whole; a short read is
+ * zero-filled (6.13) or fails the folio with EIO ({@link Behavior#FILEIO_SHORT_READ_EIO}).
+ * fscache mode is read like fileio from the cookie's data, without the readahead log line (its
+ * own request path, {@code erofs_fscache_read_folio}, is not modelled).
+ */
+public final class DataReader {
+    /** The modelled folio size ({@code PAGE_SIZE}). */
+    public static final int PAGE = ImageBytes.PAGE_SIZE;
+    /** Files longer than this are hashed only up to it (a corrupt size must not read for hours). */
+    public static final long READ_LIMIT = 1L << 30;
+
+    private final SbInfo sbi;
+    private final MetaBuf buf;
+    private final SbLog log;
+    private final boolean fileio;
+    private final boolean direct;
+
+    public DataReader(SbInfo sbi, MetaBuf buf, SbLog log) {
+        this.sbi = sbi;
+        this.buf = buf;
+        this.log = log;
+        this.fileio = sbi.mode() != Mode.BDEV;
+        boolean wantDirect = sbi.kernel().has(Behavior.FILEIO_ALWAYS_DIRECT)
+                || sbi.kernel().has(Behavior.DIRECTIO_OPTION) && sbi.options().directio();
+        this.direct = sbi.mode() == Mode.FILEIO && wantDirect;
+    }
+
+    /**
+     * One folio as its {@code read_folio}/readahead step leaves it: the bytes (zeros where
+     * nothing was copied), and whether it failed — by a mapping-step error ({@code scanError},
+     * the errno the fileio {@code read_folio} returns) or by I/O ({@code ioFailed}).
+     */
+    public record Folio(byte[] data, Errno scanError, boolean ioFailed) {
+        public boolean uptodate() {
+            return scanError == null && !ioFailed;
+        }
+    }
+
+    /**
+     * The whole of a regular file as a sequential {@code read(2)} loop gets it.
+     *
+     * @param sha256  hex SHA-256 of the bytes returned before the error (all of them without one)
+     * @param okBytes how many bytes that is
+     * @param errno   the error that ended the reads, or null
+     * @param notes   model remarks (a file cut at {@link #READ_LIMIT})
+     */
+    public record Content(String sha256, long okBytes, Errno errno, List<String> notes) {}
+
+    /**
+     * {@code erofs_fileio_scan_folio} (fileio) / {@code iomap_readpage_iter} over
+     * {@code erofs_iomap_begin} (bdev): fills page {@code index} of {@code inode}. Pieces are
+     * taken from successive {@code erofs_map_blocks} extents: META pieces are copied from the
+     * metadata buffer, holes zero-filled, mapped pieces read from the device
+     * {@code erofs_map_dev} names, physically contiguous pieces of one device as one request.
+     */
+    public Folio readFolio(ErofsInode inode, long index) {
+        byte[] out = new byte[PAGE];
+        long pos = index * PAGE;
+        int cur = 0;
+        MapBlocks.Mapping map = null;
+        Request rq = null;
+        boolean ioFailed = false;
+        Errno scanError = null;
+        try {
+            while (cur < PAGE) {
+                if (map == null || !map.contains(pos + cur)) {
+                    map = MapBlocks.map(sbi, buf, log, inode, pos + cur, PAGE - cur);
+                }
+                long ofs = pos + cur - map.la();
+                int len = (int) Math.min(map.llen() - ofs, PAGE - cur);
+                if (map.meta()) {
+                    copyMeta(metaOffset(map) + ofs, out, cur, len);
+                } else if (map.mapped()) {
+                    if (rq == null || rq.deviceId != map.deviceId() || rq.nextPa != map.pa() + ofs) {
+                        if (rq != null) {
+                            ioFailed |= !submit(rq, out);
+                        }
+                        MapDev.Target t = MapDev.map(sbi, map.deviceId(), map.pa() + ofs);
+                        rq = new Request(map.deviceId(), map.pa() + ofs, t);
+                    }
+                    rq.add(cur, len);
+                }
+                cur += len;
+            }
+        } catch (KernelError e) {
+            scanError = e.errno();
+        }
+        if (rq != null) {
+            ioFailed |= !submit(rq, out);
+        }
+        return new Folio(out, scanError, ioFailed);
+    }
+
+    /**
+     * {@code read_mapping_folio} → {@code filemap_read_folio}: one {@code read_folio} call, no
+     * readahead (how directories and slow symlinks read their pages).
+     *
+     * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
+     */
+    public byte[] readMappingFolio(ErofsInode inode, long index) {
+        Folio f = readFolio(inode, index);
+        if (f.uptodate()) {
+            return f.data();
+        }
+        throw new KernelError(fileio && f.scanError() != null ? f.scanError() : Errno.EIO,
+                "page " + index + " of nid " + inode.nid() + " not uptodate");
+    }
+
+    /**
+     * A page as {@code filemap_read} gets it on a cold cache: first the readahead pass
+     * ({@code erofs_fileio_readahead}, which logs {@code readahead error at folio N @ nid M}
+     * for a mapping-step error other than EINTR; iomap readahead in bdev mode, silent), then,
+     * the page not being uptodate, {@code read_folio} once more through
+     * {@link #readMappingFolio}. Mapping-step log lines thus appear twice, as on the kernel.
+     */
+    public byte[] readPage(ErofsInode inode, long index) {
+        Folio f = readFolio(inode, index);
+        if (f.uptodate()) {
+            return f.data();
+        }
+        if (sbi.mode() == Mode.FILEIO && f.scanError() != null && f.scanError() != Errno.EINTR) {
+            log.err("erofs_fileio_readahead", "readahead error at folio " + index + " @ nid " + inode.nid());
+        }
+        return readMappingFolio(inode, index);
+    }
+
+    /**
+     * {@code read(2)} of a regular file from 0 to {@code i_size} in a loop (the page cache's
+     * {@code filemap_read}): pages in order; the first failing page ends the data at its start.
+     */
+    public Content readFile(ErofsInode inode) {
+        MessageDigest md = sha256();
+        long size = Math.max(0, inode.size());
+        List<String> notes = new ArrayList<>();
+        long limit = size;
+        if (size > READ_LIMIT) {
+            limit = READ_LIMIT;
+            notes.add("the model read only the first " + READ_LIMIT + " of " + size + " bytes");
+        }
+        long ok = 0;
+        Errno err = null;
+        for (long index = 0; index * PAGE < limit; index++) {
+            byte[] page;
+            try {
+                page = readPage(inode, index);
+            } catch (KernelError e) {
+                err = e.errno();
+                break;
+            }
+            int n = (int) Math.min(PAGE, limit - index * PAGE);
+            md.update(page, 0, n);
+            ok += n;
+        }
+        return new Content(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+    }
+
+    /**
+     * {@code page_get_link} of a slow symlink: page 0 through {@code read_mapping_page}, cut at
+     * {@code min(i_size, PAGE_SIZE - 1)} ({@code nd_terminate_link}) and at the first NUL.
+     *
+     * @throws KernelError as {@link #readMappingFolio}
+     */
+    public byte[] readLink(ErofsInode inode) {
+        byte[] page = readMappingFolio(inode, 0);
+        int max = (int) Math.min(Math.max(0, inode.size()), PAGE - 1);
+        int len = 0;
+        while (len < max && page[len] != 0) {
+            len++;
+        }
+        return java.util.Arrays.copyOf(page, len);
+    }
+
+    /**
+     * Where the bytes of a META extent are read in the metadata buffer: fileio reads at
+     * {@code m_pa}; bdev reads through {@code erofs_iomap_begin} ({@link #iomapMetaOffset}).
+     */
+    long metaOffset(MapBlocks.Mapping map) {
+        return fileio ? map.pa() : iomapMetaOffset(sbi, map);
+    }
+
+    /**
+     * The metadata offset {@code erofs_iomap_begin} reads an inline tail at: 6.17+ at
+     * {@code m_pa}; 6.13–6.16 at the {@code m_pa} that {@code erofs_map_dev} returned (without
+     * {@code fsoffset}), so a tail whose address lies in an extra device's unified range is
+     * read from the primary at the device-relative offset.
+     */
+    static long iomapMetaOffset(SbInfo sbi, MapBlocks.Mapping map) {
+        if (sbi.kernel().has(Behavior.METABOX)) {
+            return map.pa();
+        }
+        MapDev.Target t = MapDev.map(sbi, map.deviceId(), map.pa());
+        boolean fsoff = t.device() == 0 && sbi.kernel().has(Behavior.FSOFFSET_OPTION);
+        return t.position() - (fsoff ? sbi.fsoffset() : 0);
+    }
+
+    private void copyMeta(long offset, byte[] out, int at, int len) {
+        ByteBuffer page = buf.page(offset);
+        int in = MetaBuf.inPage(offset);
+        int n = Math.max(0, Math.min(len, PAGE - in));
+        page.get(in, out, at, n);
+    }
+
+    /** A pending read request: pieces of the folio that are contiguous on one device. */
+    private static final class Request {
+        final int deviceId;
+        final MapDev.Target target;
+        final List<int[]> pieces = new ArrayList<>();
+        long nextPa;
+        int length;
+
+        Request(int deviceId, long pa, MapDev.Target target) {
+            this.deviceId = deviceId;
+            this.nextPa = pa;
+            this.target = target;
+        }
+
+        void add(int at, int len) {
+            pieces.add(new int[] {at, len});
+            nextPa += len;
+            length += len;
+        }
+    }
+
+    /** Submits a request; false when it failed (the folio then is not uptodate). */
+    private boolean submit(Request rq, byte[] out) {
+        ImageBytes bytes = rq.target.backing().bytes();
+        if (bytes == null) {
+            return false;
+        }
+        byte[] data = new byte[rq.length];
+        long pos = rq.target.position();
+        int n;
+        if (!fileio || rq.target.backing() instanceof DeviceBacking.OfBdev) {
+            long capacity = bytes.size() & ~511L;
+            if (pos < 0 || pos + rq.length > capacity) {
+                return false; // bio_check_eod: "attempt to access beyond end of device"
+            }
+            try {
+                bytes.read(pos, data, 0, rq.length); // short (truncated loop file): zero-filled
+            } catch (KernelError e) {
+                return false;
+            }
+            n = rq.length;
+        } else {
+            try {
+                n = backingRead(rq.target.backing(), bytes, pos, data);
+            } catch (KernelError e) {
+                return false;
+            }
+            if (n < rq.length && sbi.kernel().has(Behavior.FILEIO_SHORT_READ_EIO)) {
+                return false;
+            }
+        }
+        int done = 0;
+        for (int[] p : rq.pieces) {
+            int copy = Math.max(0, Math.min(p[1], n - done));
+            System.arraycopy(data, done, out, p[0], copy);
+            done += p[1];
+        }
+        return true;
+    }
+
+    /**
+     * {@code vfs_iocb_iter_read} on a device file: direct reads fail as a whole on an EIO page;
+     * buffered reads ({@code filemap_read} of the backing file) return what precedes it.
+     */
+    private int backingRead(DeviceBacking backing, ImageBytes bytes, long pos, byte[] data) {
+        if (pos < 0) {
+            throw new KernelError(Errno.EINVAL, "negative position");
+        }
+        if (direct && canDirect(backing)) {
+            return bytes.read(pos, data, 0, data.length);
+        }
+        int total = 0;
+        while (total < data.length) {
+            long p = pos + total;
+            int chunk = (int) Math.min(data.length - total, PAGE - (p % PAGE));
+            int n;
+            try {
+                n = bytes.read(p, data, total, chunk);
+            } catch (KernelError e) {
+                if (total > 0) {
+                    return total;
+                }
+                throw e;
+            }
+            total += n;
+            if (n < chunk) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** {@code FMODE_CAN_ODIRECT} of a device file on its backing filesystem. */
+    private static boolean canDirect(DeviceBacking backing) {
+        if (backing instanceof DeviceBacking.OfFile f) {
+            BackingFs fs = f.file().fs();
+            return fs == BackingFs.EXT4 || fs == BackingFs.TMPFS || fs == BackingFs.EROFS_BDEV;
+        }
+        return false;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

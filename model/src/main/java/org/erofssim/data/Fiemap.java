@@ -1,0 +1,110 @@
+package org.erofssim.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.mount.SbInfo;
+import org.erofssim.mount.SbLog;
+import org.erofssim.mount.TreeEntry;
+
+/**
+ * {@code FS_IOC_FIEMAP} from 0 to the end on an uncompressed regular file: {@code erofs_fiemap}
+ * → {@code iomap_fiemap} over {@code erofs_iomap_begin} (fs/erofs/data.c, fs/iomap/fiemap.c),
+ * the extents probe of the harness contract.
+ *
+ * <p>Each {@code erofs_map_blocks} answer is one extent (no merging): holes are left out;
+ * mapped extents report the position {@code erofs_map_dev} gives (on the device that holds
+ * them, 6.16+ with {@code fsoffset}) and no flag; inline tails are {@code data_inline} with
+ * {@code not_aligned} ({@code fiemap_fill_next_extent} adds it) at physical 0 up to 6.16 (the
+ * iomap address is never set for them) and at the metadata position from 6.17 on
+ * ({@link Behavior#METABOX}: {@code iomap->addr} is set for every mapped extent). The last
+ * extent also gets {@code last}. Lengths are the extents' ({@code m_llen}), not cut at
+ * {@code i_size}. 6.13–6.16 read the inline tail's metadata page in {@code iomap_begin}, later
+ * versions do not for FIEMAP.
+ *
+ * <p>Flags are written as FIEMAP names them, several joined by {@code ,} in bit order
+ * ({@code last}=0x1 … {@code not_aligned}=0x100, {@code data_inline}=0x200); no flag is
+ * {@code ""}.
+ */
+public final class Fiemap {
+    public static final int FIEMAP_EXTENT_LAST = 0x1;
+    public static final int FIEMAP_EXTENT_NOT_ALIGNED = 0x100;
+    public static final int FIEMAP_EXTENT_DATA_INLINE = 0x200;
+
+    private Fiemap() {}
+
+    /** The extents, or the error FIEMAP returns. */
+    public record Result(List<TreeEntry.Extent> extents, Errno errno) {}
+
+    /**
+     * Runs the probe. An {@code iomap_begin} error ends the walk; as in {@code iomap_fiemap},
+     * the extent already held back is then still reported as the last one and the ioctl
+     * succeeds; only an error before any extent fails it.
+     */
+    public static Result fiemap(SbInfo sbi, MetaBuf buf, SbLog log, ErofsInode inode) {
+        List<TreeEntry.Extent> out = new ArrayList<>();
+        long pos = 0;
+        long remaining = Long.MAX_VALUE;
+        Pending prev = null;
+        Errno err = null;
+        boolean addrForInline = sbi.kernel().has(Behavior.METABOX);
+        while (remaining > 0) {
+            MapBlocks.Mapping map;
+            MapDev.Target target;
+            try {
+                map = MapBlocks.map(sbi, buf, log, inode, pos, remaining);
+                target = map.mapped() ? MapDev.map(sbi, map.deviceId(), map.pa()) : null;
+                if (map.meta() && !addrForInline) {
+                    buf.page(DataReader.iomapMetaOffset(sbi, map));
+                }
+            } catch (KernelError e) {
+                err = e.errno();
+                break;
+            }
+            if (map.llen() <= 0 || map.la() > pos) {
+                err = Errno.EIO; // iomap_iter's sanity checks
+                break;
+            }
+            if (map.mapped()) {
+                if (prev != null) {
+                    out.add(prev.extent(0));
+                }
+                long physical = map.meta() && !addrForInline ? 0 : target.position();
+                int flags = map.meta() ? FIEMAP_EXTENT_DATA_INLINE | FIEMAP_EXTENT_NOT_ALIGNED : 0;
+                prev = new Pending(map.la(), physical, map.llen(), flags, target.device());
+            }
+            long advance = Math.min(map.la() + map.llen() - pos, remaining);
+            pos += advance;
+            remaining -= advance;
+        }
+        if (prev != null) {
+            out.add(prev.extent(FIEMAP_EXTENT_LAST));
+            return new Result(List.copyOf(out), null);
+        }
+        return new Result(err == null ? List.of() : null, err);
+    }
+
+    private record Pending(long logical, long physical, long length, int flags, int device) {
+        TreeEntry.Extent extent(int more) {
+            return new TreeEntry.Extent(logical, physical, length, flagNames(flags | more), device);
+        }
+    }
+
+    /** FIEMAP flag names, joined by {@code ,} in bit order. */
+    public static String flagNames(int flags) {
+        String[] names = {"last", "unknown", "delalloc", "encoded", null, null, null, "data_encrypted",
+            "not_aligned", "data_inline", "data_tail", "unwritten", "merged", "shared"};
+        StringBuilder sb = new StringBuilder();
+        for (int bit = 0; bit < names.length; bit++) {
+            if ((flags & (1 << bit)) != 0 && names[bit] != null) {
+                if (sb.length() > 0) {
+                    sb.append(',');
+                }
+                sb.append(names[bit]);
+            }
+        }
+        return sb.toString();
+    }
+}
