@@ -42,6 +42,11 @@ public final class ModelMount {
 
     /** {@link MountModel#predict} of {@link #scenario} on the newest modelled kernel. */
     public static MountOutcome predict(Mkfs.Built built, boolean read) {
-        return MountModel.predict(scenario(built.image(), built.devices(), KernelProfiles.newest(), read));
+        return predict(built, KernelProfiles.newest(), read);
+    }
+
+    /** {@link MountModel#predict} of {@link #scenario} on {@code kernel}. */
+    public static MountOutcome predict(Mkfs.Built built, KernelProfile kernel, boolean read) {
+        return MountModel.predict(scenario(built.image(), built.devices(), kernel, read));
     }
 }
