@@ -150,9 +150,9 @@ public final class TreeGenerator {
         return trees(Config.forThisHost());
     }
 
-    /** Trees for {@code c}: 11 in 12 small mixed trees, 1 in 12 one directory of many entries. */
+    /** Trees for {@code c}: 5 in 6 small mixed trees, 1 in 6 one directory of many entries. */
     public static Arbitrary<TreeSpec> trees(Config c) {
-        return Arbitraries.frequencyOf(Tuple.of(11, mixed(c)), Tuple.of(1, wide(c)));
+        return Arbitraries.frequencyOf(Tuple.of(5, mixed(c)), Tuple.of(1, wide(c)));
     }
 
     /** Small trees of every entry kind the config allows. */
@@ -579,6 +579,6 @@ public final class TreeGenerator {
         return Arbitraries.frequencyOf(Tuple.of(4, shortT), Tuple.of(2, pathLike),
                 Tuple.of(2, Arbitraries.of("../x", "/", "/dev/null", ".", "..", "a/../b/./c//d")
                         .map(TreeGenerator::utf8)),
-                Tuple.of(2, longT));
+                Tuple.of(4, longT));
     }
 }

@@ -336,6 +336,18 @@ public record TreeSpec(Meta root, List<Entry> entries) {
                 "file".equals(type) ? size : 0, null, List.of());
     }
 
+    /** This tree with {@code more} entries appended (checked with {@link #problems()}). */
+    public TreeSpec plus(Entry... more) {
+        List<Entry> all = new ArrayList<>(entries);
+        all.addAll(List.of(more));
+        TreeSpec t = new TreeSpec(root, all);
+        List<String> p = t.problems();
+        if (!p.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", p));
+        }
+        return t;
+    }
+
     /** How many entries of each kind (root not counted). */
     public Map<Kind, Integer> counts() {
         Map<Kind, Integer> m = new EnumMap<>(Kind.class);
