@@ -386,7 +386,9 @@ public final class TreeGenerator {
                 Tuple.of(1, Arbitraries.of(-1L, -86_400L, 1L << 33)));
         Arbitrary<Integer> nsec = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)),
                 Tuple.of(2, Arbitraries.integers().between(0, 999_999_999)));
-        return Combinators.combine(perm, id, id, mtime, nsec, xattrs(c, kind)).as(Meta::new);
+        // without root, the owner must keep read (and search) access or mkfs/fsck cannot read the tree
+        Arbitrary<Integer> usable = c.owners() ? perm : perm.map(p -> p | (kind == Kind.DIR ? 0700 : 0600));
+        return Combinators.combine(usable, id, id, mtime, nsec, xattrs(c, kind)).as(Meta::new);
     }
 
     /** Xattrs for one entry: 0–4, a third from a small shared pool, values 0 B to ~1.5 KiB. */
