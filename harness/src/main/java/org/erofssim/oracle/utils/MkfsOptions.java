@@ -143,6 +143,18 @@ public record MkfsOptions(Compression compression, int level, int pclusterBytes,
                 maxExtentBytes);
     }
 
+    /**
+     * Whether erofs-utils 1.5 writes wrong data with these options: with {@code -z},
+     * {@code -E ztailpacking} and {@code -E noinline_data}, a file whose compression does not save
+     * a block falls back to uncompressed data, but {@code compressed_idata} stays set from the
+     * ztailpacking attempt, so {@code erofs_write_tail_end} writes the tail right-aligned in its
+     * block (0padding style) while the inode says FLAT_PLAIN from offset 0: the kernel, fsck.erofs
+     * and the model all read zeros. The arbitraries never produce this combination.
+     */
+    public boolean losesUncompressedTails() {
+        return compressed() && extended.contains(Extended.ZTAILPACKING) && extended.contains(Extended.NOINLINE_DATA);
+    }
+
     /** The options (without image and source), in a stable order. */
     public List<String> args(Path blob) {
         List<String> a = new ArrayList<>();
@@ -223,7 +235,7 @@ public record MkfsOptions(Compression compression, int level, int pclusterBytes,
         Arbitrary<Integer> pcluster = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)),
                 Tuple.of(2, Arbitraries.of(4096, 8192, 16384, 65536, 262144)));
         Arbitrary<Set<Extended>> ext = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(Set.<Extended>of())),
-                Tuple.of(2, Arbitraries.of(Extended.class).set().ofMinSize(1).ofMaxSize(3)));
+                Tuple.of(3, Arbitraries.of(Extended.class).set().ofMinSize(1).ofMaxSize(4)));
         Arbitrary<Integer> chunk = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)),
                 Tuple.of(2, Arbitraries.of(4096, 8192, 16384, 65536, 1 << 20)));
         Arbitrary<Boolean> blob = Arbitraries.of(false, true);
@@ -236,7 +248,7 @@ public record MkfsOptions(Compression compression, int level, int pclusterBytes,
                 Tuple.of(1, Arbitraries.just(ZERO_UUID)));
         Arbitrary<Owner> owner = Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.just(Owner.KEEP)),
                 Tuple.of(1, Arbitraries.just(new Owner(true, -1, -1))),
-                Tuple.of(1, Arbitraries.of(new Owner(false, 1000, -1), new Owner(false, -1, 70000),
+                Tuple.of(2, Arbitraries.of(new Owner(false, 1000, -1), new Owner(false, -1, 70000),
                         new Owner(false, 65536, 5))));
         Arbitrary<Long> maxExtent = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(0L)),
                 Tuple.of(1, Arbitraries.of(16384L, 65536L)));
@@ -255,7 +267,11 @@ public record MkfsOptions(Compression compression, int level, int pclusterBytes,
                 .build(Draft::toOptions);
     }
 
-    /** Mutable draft for the builder; {@link #toOptions} drops what 1.5 would refuse outright. */
+    /**
+     * Mutable draft for the builder; {@link #toOptions} drops what 1.5 would refuse outright, and
+     * {@code noinline_data} where it meets {@code -z} and {@code ztailpacking}: 1.5 then loses the
+     * tail of a file whose compression does not pay off (see {@link #losesUncompressedTails()}).
+     */
     private static final class Draft {
         Compression compression;
         int level;
@@ -273,6 +289,9 @@ public record MkfsOptions(Compression compression, int level, int pclusterBytes,
             boolean comp = compression != Compression.NONE;
             EnumSet<Extended> e = extended.isEmpty() ? EnumSet.noneOf(Extended.class) : EnumSet.copyOf(extended);
             boolean b = blob && chunk > 0 && !e.contains(Extended.FORCE_INODE_BLOCKMAP);
+            if (comp && e.contains(Extended.ZTAILPACKING)) {
+                e.remove(Extended.NOINLINE_DATA);
+            }
             return new MkfsOptions(compression, compression == Compression.LZ4HC ? level : -1, comp ? pcluster : 0,
                     e, chunk, b, xattrTolerance, time, uuid, owner, comp ? maxExtent : 0);
         }

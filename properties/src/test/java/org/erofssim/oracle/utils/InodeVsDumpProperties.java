@@ -12,7 +12,8 @@ import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.KernelProfiles;
 
 /**
- * For random trees and random mkfs options (compression included: only inodes are read), the
+ * For random trees (each with a compressible file) and random mkfs options (compression
+ * included: only inodes are read), the
  * model's {@code erofs_iget} of every inode agrees with {@code dump.erofs --nid} on every
  * modelled kernel profile (layout, inode and xattr area sizes, mode, owners, links, size, mtime).
  */
@@ -20,7 +21,7 @@ class InodeVsDumpProperties {
 
     @Provide
     Arbitrary<TreeSpec> trees() {
-        return TreeGenerator.trees(TreeGenerator.Config.forErofsUtils15().withSize(4, 10, 3));
+        return OracleCase.withCompressibleFile(TreeGenerator.trees(TreeGenerator.Config.forErofsUtils15().withSize(4, 10, 3)));
     }
 
     /** The whole option space, with legacy (COMPRESSED_FULL) indexes made likelier. */

@@ -87,16 +87,11 @@ class ModelTreeVsUtilsProperties {
         }
     }
 
-    /** Trees plus one file of compressible text (16 KiB..200 KiB) at the root, so mkfs compresses something. */
+    /** Trees plus one file of compressible text, so mkfs compresses something. */
     @Provide
     Arbitrary<TreeSpec> treesWithText() {
-        return net.jqwik.api.Combinators.combine(trees(), net.jqwik.api.Arbitraries.integers().between(16384, 200_000),
-                net.jqwik.api.Arbitraries.longs().between(-16, -1)).as((t, n, seed) -> t.entry(List.of(TEXT)) != null ? t
-                : t.plus(TreeSpec.Entry.file(List.of(TEXT), TreeSpec.Meta.plain(0644), n,
-                        List.of(new TreeSpec.Region(0, n, seed)))));
+        return OracleCase.withCompressibleFile(trees());
     }
-
-    private static final TreeSpec.Name TEXT = TreeSpec.Name.of("compressible text");
 
     @Provide
     Arbitrary<MkfsOptions> compressedOptions() {

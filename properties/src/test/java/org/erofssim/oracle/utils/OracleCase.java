@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.statistics.Statistics;
 import org.erofssim.tools.ErofsUtils;
 
@@ -60,6 +63,19 @@ final class OracleCase implements AutoCloseable {
             w.close();
             throw e;
         }
+    }
+
+    private static final TreeSpec.Name TEXT = TreeSpec.Name.of("compressible text");
+
+    /**
+     * {@code trees}, each with one more root file of compressible text (16 KiB..200 KiB), so that
+     * compressing mkfs options really produce compressed inodes.
+     */
+    static Arbitrary<TreeSpec> withCompressibleFile(Arbitrary<TreeSpec> trees) {
+        return Combinators.combine(trees, Arbitraries.integers().between(16384, 200_000),
+                Arbitraries.longs().between(-16, -1)).as((t, n, seed) -> t.entry(List.of(TEXT)) != null ? t
+                : t.plus(TreeSpec.Entry.file(List.of(TEXT), TreeSpec.Meta.plain(0644), n,
+                        List.of(new TreeSpec.Region(0, n, seed)))));
     }
 
     /** Tree and options, as a reproducer. */
