@@ -482,7 +482,7 @@ public final class TreeGenerator {
         kinds.add(Tuple.of(15, Combinators.combine(meta(c, Kind.SYMLINK), symlinkTargets(c))
                 .as((m, t) -> new Payload(Kind.SYMLINK, m, 0, List.of(), t, 0, 0))));
         kinds.add(Tuple.of(5, meta(c, Kind.FIFO).map(m -> new Payload(Kind.FIFO, m, 0, List.of(), null, 0, 0))));
-        kinds.add(Tuple.of(3, meta(c, Kind.SOCK).map(m -> new Payload(Kind.SOCK, m, 0, List.of(), null, 0, 0))));
+        kinds.add(Tuple.of(6, meta(c, Kind.SOCK).map(m -> new Payload(Kind.SOCK, m, 0, List.of(), null, 0, 0))));
         if (c.devices()) {
             Arbitrary<Long> major = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(0L, 1L, 7L, 8L, 259L, 4095L)),
                     Tuple.of(1, Arbitraries.longs().between(0, 4095)));
