@@ -77,7 +77,7 @@ public final class TreeWalk {
     public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents) {
         TreeWalk w = new TreeWalk(sbi, buf, log, extents);
         w.icache.put(root.nid(), root);
-        w.visit("/", root, new ArrayList<>());
+        w.visit("/", 1, root, new ArrayList<>());
         if (w.truncated && !w.out.isEmpty()) {
             TreeEntry first = w.out.get(0);
             w.out.set(0, withNote(first, "the model stopped the walk after " + MAX_ENTRIES + " paths"));
@@ -100,7 +100,11 @@ public final class TreeWalk {
         return a.compareTo(b);
     }
 
-    private void visit(String path, ErofsInode inode, List<Long> ancestors) {
+    /**
+     * @param rawLength the path's length in bytes as the kernel sees it (raw name bytes, not the
+     *                  rendered UTF-8 of {@code path}, where a malformed byte becomes 3 bytes)
+     */
+    private void visit(String path, int rawLength, ErofsInode inode, List<Long> ancestors) {
         if (out.size() >= MAX_ENTRIES) {
             truncated = true;
             return;
@@ -190,7 +194,8 @@ public final class TreeWalk {
                 continue;
             }
             String childPath = path.equals("/") ? "/" + name : path + "/" + name;
-            lookup(childPath, child, below);
+            int childLength = (path.equals("/") ? 1 : rawLength + 1) + child.name().length;
+            lookup(childPath, childLength, child, below);
             if (truncated) {
                 return;
             }
@@ -198,8 +203,8 @@ public final class TreeWalk {
     }
 
     /** {@code lstat} of a path: {@code erofs_lookup} → {@code erofs_iget}, then the visit. */
-    private void lookup(String path, Readdir.Entry dirent, List<Long> ancestors) {
-        if (path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+    private void lookup(String path, int rawLength, Readdir.Entry dirent, List<Long> ancestors) {
+        if (rawLength >= PATH_MAX) {
             out.add(failed(path, dirent, Errno.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more"));
             return;
         }
@@ -218,7 +223,7 @@ public final class TreeWalk {
                     + " is an ancestor of this path (d_splice_alias refuses the loop)"));
             return;
         }
-        visit(path, inode, ancestors);
+        visit(path, rawLength, inode, ancestors);
     }
 
     private static TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {

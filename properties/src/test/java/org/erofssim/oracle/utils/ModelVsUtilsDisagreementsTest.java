@@ -11,26 +11,24 @@ import org.erofssim.mount.TreeEntry;
 import org.erofssim.oracle.utils.TreeSpec.Entry;
 import org.erofssim.oracle.utils.TreeSpec.Meta;
 import org.erofssim.oracle.utils.TreeSpec.Name;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * Disagreements between the model and erofs-utils found by the oracle, each with its smallest
- * reproducer, asserting what erofs-utils (and the kernel source) say. Disabled while the model
- * is wrong; enable when fixed.
+ * reproducer, asserting what erofs-utils (and the kernel source) say. Each was a model bug,
+ * fixed; the test stays as its regression test.
  */
 class ModelVsUtilsDisagreementsTest {
 
     /**
-     * TreeWalk measures PATH_MAX on the rendered path ({@code path.getBytes(UTF_8)}), where
+     * TreeWalk measured PATH_MAX on the rendered path ({@code path.getBytes(UTF_8)}), where
      * every malformed byte of a name became U+FFFD (3 bytes). Five directories and a file, each
      * named by 254 bytes 0xff (one ASCII letter first), make a path of 1,530 bytes: the kernel's
      * limit is on the bytes a walker passes ({@code getname}: PATH_MAX = 4096), fsck.erofs
-     * extracts it, dump.erofs lists it; the model says ENAMETOOLONG for the 6th component and
-     * leaves everything below it out.
+     * extracts it, dump.erofs lists it; the model said ENAMETOOLONG for the 6th component and
+     * left everything below it out.
      */
     @Test
-    @Disabled("model bug (data.TreeWalk.lookup): PATH_MAX counted on the U+FFFD rendering, not the name bytes")
     void pathMaxCountsNameBytesNotTheirRendering() throws Exception {
         assumeTrue(OracleCase.toolsPresent());
         List<Entry> es = new ArrayList<>();
