@@ -54,6 +54,17 @@ interface LibC extends Library {
 
     NativeLong getdents64(int fd, Pointer buf, NativeLong count);
 
+    /** Returns the error number itself (0 on success), not -1 with errno. */
+    int posix_fadvise(int fd, long offset, long len, int advice);
+
+    int fsync(int fd);
+
+    Pointer mmap(Pointer addr, NativeLong length, int prot, int flags, int fd, long offset);
+
+    int munmap(Pointer addr, NativeLong length);
+
+    int mincore(Pointer addr, NativeLong length, byte[] vec);
+
     int geteuid();
 
     int gettid();

@@ -28,6 +28,7 @@ import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
+import org.erofssim.mount.MetadataCache;
 import org.erofssim.mount.Mode;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.Statfs;
@@ -51,8 +52,10 @@ import org.erofssim.mount.TreeEntry;
  * SIGKILL is cleaned up by the next one (journal under the folder).
  *
  * <p>Not observable here, so left null in a {@link MountOutcome.Mounted}: {@code devices} (the
- * kernel shows no per-device state); the optional {@code probeCache} probe is not implemented
- * (a note says so). The {@code extents} probe is {@code FS_IOC_FIEMAP} on each regular file
+ * kernel shows no per-device state). The {@code probeCache} probe ({@link CacheProbe}) drops the
+ * primary's pages from its image file's cache and, for a loop device (attached with direct I/O),
+ * from the device's with {@code POSIX_FADV_DONTNEED} before any mount, and after the walk reports
+ * the cache that holds pages and which ({@code mincore}). The {@code extents} probe is {@code FS_IOC_FIEMAP} on each regular file
  * (flags as lower-case FIEMAP names joined by commas, device id always 0). The {@code mode} of a failure is inferred: from the
  * {@code erofs (device …)} prefix of a log line when there is one, else from the source's kind
  * (noted in {@code notes}).
@@ -87,6 +90,8 @@ public final class LiveKernelOracle {
 
     /** Tests: the sandbox folder of the latest {@link #observe} of this JVM. */
     static volatile Path lastSandbox;
+    /** Tests: what the {@code probeCache} probe of the latest {@link #observe} of this JVM saw, or null. */
+    static volatile CacheProbe.Result lastCacheProbe;
     /** Tests: runs right after a successful mount(2), with the sandbox folder (to kill a run mid-way). */
     static volatile java.util.function.Consumer<Path> afterMountHook;
 
@@ -285,6 +290,7 @@ public final class LiveKernelOracle {
             for (String r : Journal.reclaimStale(TMP)) {
                 System.err.println("erofs-sim live oracle: " + r);
             }
+            lastCacheProbe = null;
             try (Sandbox sb = Sandbox.create(TMP)) {
                 lastSandbox = sb.dir;
                 return observeIn(sb, sc);
@@ -308,9 +314,7 @@ public final class LiveKernelOracle {
         if (sc.extents() && sc.options() != null && sc.options().contains("device=")) {
             notes.add("extents: FIEMAP does not name the erofs device of an extent; device 0 is written");
         }
-        if (sc.probeCache()) {
-            notes.add("the probeCache probe is not implemented by the live oracle");
-        }
+        CacheProbe.Run cacheRun = sc.probeCache() ? evictPrimary(sb, sc, notes) : null;
         Map<String, String> realToScenario = new LinkedHashMap<>();
         int i = 0;
         for (Scenario.Mount m : sc.before()) {
@@ -355,8 +359,35 @@ public final class LiveKernelOracle {
             if (hook != null) {
                 hook.accept(sb.dir);
             }
-            return describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes);
+            return describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes, cacheRun);
         }
+    }
+
+    /**
+     * The {@code probeCache} probe's first half, before any mount: the primary (the source,
+     * symlinks followed) as realised, its pages dropped from the image file's cache and, for a
+     * loop device, from the device's. Null (with a note) when the source is no image.
+     */
+    private static CacheProbe.Run evictPrimary(Sandbox sb, Scenario sc, List<String> notes) {
+        VirtualNamespace.Resolved r = null;
+        if (sc.source() != null && !sc.source().isEmpty()) {
+            try {
+                r = sc.namespace().resolve(sc.source(), true);
+            } catch (RuntimeException e) {
+                r = null; // a lookup error: the mount fails before reading anything
+            }
+        }
+        CacheProbe.Primary p = null;
+        if (r != null && r.node() instanceof Node.RegularFile f && f.bytes() != null) {
+            p = new CacheProbe.Primary(r.path(), sb.real(r.path()), null);
+        } else if (r != null && r.node() instanceof Node.BlockDevice && sb.bdevImages.containsKey(r.path())) {
+            p = new CacheProbe.Primary(r.path(), sb.bdevImages.get(r.path()).toString(), sb.real(r.path()));
+        }
+        if (p == null) {
+            notes.add("probeCache: the source is neither an image file nor a loop device with an image; no cache probed");
+            return null;
+        }
+        return CacheProbe.evict(p, notes);
     }
 
     private static void pathPairs(Sandbox sb, String source, String opts, Map<String, String> pairs) {
@@ -470,7 +501,7 @@ public final class LiveKernelOracle {
     }
 
     private MountOutcome describeMounted(Sandbox sb, Scenario sc, String mp, Set<String> sysfsBefore, Kmsg kmsg,
-                                         LogFilter logs, List<String> notes) {
+                                         LogFilter logs, List<String> notes, CacheProbe.Run cacheRun) {
         MountInfo mi = null;
         for (MountInfo m : MountInfo.read()) {
             if (m.mountPoint().equals(mp)) {
@@ -533,8 +564,15 @@ public final class LiveKernelOracle {
             tree = w.tree();
             notes.addAll(w.notes());
         }
+        MetadataCache cache = null;
+        if (cacheRun != null) {
+            CacheProbe.Result probed = CacheProbe.observe(cacheRun, mode, notes);
+            lastCacheProbe = probed;
+            cache = probed.cache();
+        }
         List<String> log = logs.filter(kmsg.readNew());
-        return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes));
+        return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
+                cache);
     }
 
     private static Boolean runningConfigValue(String symbol) {

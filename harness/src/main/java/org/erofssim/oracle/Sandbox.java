@@ -58,8 +58,12 @@ final class Sandbox implements AutoCloseable {
     final Map<String, String> bdevNames = new TreeMap<>();
     /** Real block device number (7:12) → the scenario's number for it. */
     final Map<String, DevT> bdevDevs = new TreeMap<>();
+    /** Scenario bdev path (with an image) → the image file behind its loop device. */
+    final Map<String, Path> bdevImages = new TreeMap<>();
     /** Oracle-side remarks on how the scenario was realised. */
     final List<String> notes = new ArrayList<>();
+    /** Whether images are fsync'ed once written (their page cache is then clean and can be evicted). */
+    private boolean syncImages;
 
     private Sandbox(Path dir) {
         this.dir = dir;
@@ -217,6 +221,15 @@ final class Sandbox implements AutoCloseable {
         throw new SyscallException("LOOP_CTL_ADD", Syscalls.EEXIST);
     }
 
+    /** {@code /sys/block/loopN/loop/dio}: "1" when the loop driver does direct I/O on its file. */
+    private static String loopDio(int n) {
+        try {
+            return Files.readString(Path.of("/sys/block/loop" + n + "/loop/dio")).strip();
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
     private static DevT loopDev(int n) {
         Path p = Path.of("/sys/block/loop" + n + "/dev");
         for (int i = 0; i < 100; i++) {
@@ -231,8 +244,15 @@ final class Sandbox implements AutoCloseable {
 
     // ------------------------------------------------------------------ nodes
 
-    /** Builds every node of the namespace under {@code root}. */
-    void realise(Map<String, Node> nodes, boolean directIoLoops) {
+    /**
+     * Builds every node of the namespace under {@code root}. For the {@code probeCache} probe
+     * ({@code forCacheProbe}) the scenario's loop devices use direct I/O, so the loop driver
+     * leaves its backing file's page cache alone, and every image is fsync'ed once written, so
+     * its pages are clean and {@code POSIX_FADV_DONTNEED} can drop them.
+     */
+    void realise(Map<String, Node> nodes, boolean forCacheProbe) {
+        boolean directIoLoops = forCacheProbe;
+        syncImages = forCacheProbe;
         Map<String, Node> sorted = new TreeMap<>(nodes);
         Map<BackingFs, Map<String, Node.RegularFile>> byFs = new EnumMap<>(BackingFs.class);
         Map<String, Node.BlockDevice> bdevs = new TreeMap<>();
@@ -296,6 +316,11 @@ final class Sandbox implements AutoCloseable {
             writeImage(b.bytes(), img, key);
             int lbs = b.logicalBlockSize() > 0 ? b.logicalBlockSize() : 512;
             loop = attachLoop(img, b.readOnly(), lbs, directIo);
+            bdevImages.put(key, img);
+            if (directIo && !"1".equals(loopDio(loop.number()))) {
+                notes.add("bdev " + key + ": LO_FLAGS_DIRECT_IO was asked for, but the loop driver reads its image "
+                        + "buffered (loop/dio = " + loopDio(loop.number()) + "), so the image file's cache fills too");
+            }
         }
         Syscalls.mknod(real(key), Syscalls.S_IFBLK | 0600, loop.dev().major(), loop.dev().minor());
         String name = key.substring(key.lastIndexOf('/') + 1);
@@ -419,8 +444,11 @@ final class Sandbox implements AutoCloseable {
      * Writes a node's bytes to {@code to}. Injected faults cannot be realised on a real kernel:
      * an image that fails or ends early while being copied is refused.
      */
-    private static void writeImage(ImageBytes bytes, Path to, String key) throws IOException {
-        try (OutputStream out = Files.newOutputStream(to)) {
+    private void writeImage(ImageBytes bytes, Path to, String key) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(to,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE);
+             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
             if (bytes == null) {
                 return;
             }
@@ -440,6 +468,9 @@ final class Sandbox implements AutoCloseable {
                 }
                 out.write(buf, 0, n);
                 pos += n;
+            }
+            if (syncImages) {
+                ch.force(true);
             }
         }
     }

@@ -3,6 +3,7 @@ package org.erofssim.oracle;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,12 @@ public final class Syscalls {
     public static final int O_NOFOLLOW = 0x20000;
     public static final int O_CLOEXEC = 0x80000;
     public static final int O_LARGEFILE = 0x8000;
+
+    // page cache (x86-64: 4 KiB pages)
+    public static final int PAGE_SIZE = 4096;
+    public static final int POSIX_FADV_DONTNEED = 4;
+    private static final int PROT_READ = 1;
+    private static final int MAP_SHARED = 1;
 
     // mount(2) / umount2(2)
     public static final long MS_RDONLY = 1;
@@ -159,6 +166,68 @@ public final class Syscalls {
             throw fail("read");
         }
         return (int) n;
+    }
+
+    /** {@code fsync(2)}. */
+    public static void fsync(int fd) {
+        if (C.fsync(fd) != 0) {
+            throw fail("fsync");
+        }
+    }
+
+    /**
+     * {@code posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)}: asks the kernel to drop the clean,
+     * unmapped page-cache pages of this one file or block device (dirty ones get writeback
+     * started and stay).
+     */
+    public static void fadviseDontNeed(int fd) {
+        int r = C.posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        if (r != 0) {
+            throw new SyscallException("posix_fadvise DONTNEED", r);
+        }
+    }
+
+    /**
+     * The page-cache pages of the file or block device at {@code path} that are resident now,
+     * as ascending 4 KiB page indexes: {@code mmap(PROT_READ, MAP_SHARED)} over its whole size,
+     * then {@code mincore(2)}. Nothing is read (the mapping is never touched). Empty for an
+     * empty file. Root sees the truth: {@code mincore} reports every page resident for file
+     * mappings the caller could neither write nor owns.
+     */
+    public static List<Long> residentPages(String path) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_LARGEFILE);
+        try {
+            long size = seekEnd(fd);
+            List<Long> out = new ArrayList<>();
+            if (size == 0) {
+                return out;
+            }
+            long pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+            if (pages > Integer.MAX_VALUE) {
+                throw new SyscallException("mincore " + path + " (" + size + " bytes, too large)", EINVAL);
+            }
+            NativeLong len = new NativeLong(size);
+            Pointer map = C.mmap(null, len, PROT_READ, MAP_SHARED, fd, 0);
+            if (map == null || Pointer.nativeValue(map) == -1L) {
+                throw fail("mmap " + path);
+            }
+            try {
+                byte[] vec = new byte[(int) pages];
+                if (C.mincore(map, len, vec) != 0) {
+                    throw fail("mincore " + path);
+                }
+                for (int i = 0; i < vec.length; i++) {
+                    if ((vec[i] & 1) != 0) {
+                        out.add((long) i);
+                    }
+                }
+                return out;
+            } finally {
+                C.munmap(map, len);
+            }
+        } finally {
+            close(fd);
+        }
     }
 
     /** {@code mknod(2)}; {@code mode} holds the type bits and the permissions. */
