@@ -41,6 +41,9 @@ final class LiveFixtures {
         if (why == null && !onPath("mkfs.erofs")) {
             why = "mkfs.erofs (erofs-utils) is not installed";
         }
+        if (why != null && org.erofssim.tools.ErofsUtils.oraclesRequired()) {
+            throw new IllegalStateException("live kernel oracle missing under CI: " + why);
+        }
         if (why != null) {
             System.out.println("SKIPPED live kernel oracle tests: " + why);
         }
