@@ -291,10 +291,14 @@ final class ConformCommand implements Callable<Integer> {
             long refusedN = count(rows, ref, "refused");
             long stale = count(rows, ref, "stale");
             long missing = rows.size() - agree - diverge - refusedN - stale;
-            out.println(ref + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
-                    + refusedN + " refused, " + stale + " stale, " + missing + " "
-                    + (ref.startsWith("live ") && lv.unavailable != null ? "unchecked (" + lv.unavailable + ")"
-                            : "not recorded"));
+            if (ref.startsWith("live ")) {
+                out.println(ref + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
+                        + refusedN + " refused, " + missing + " unchecked"
+                        + (lv.unavailable != null ? " (" + lv.unavailable + ")" : ""));
+            } else {
+                out.println(ref + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
+                        + refusedN + " refused, " + stale + " stale, " + missing + " not recorded");
+            }
         }
         if (releases.isEmpty()) {
             out.println("no recorded kernel observations beside the corpus (make them with ./erofs-sim record, as root)");

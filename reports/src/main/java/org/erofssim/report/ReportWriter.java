@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * case with one entry per reference), {@code report.xml} (JUnit XML, one testcase per scenario
  * and reference, for CI dashboards) and {@code report.html} (one page a person reads: a summary
  * per reference, a table with one column per reference, then each case with its differences and
- * the outcomes compared).
+ * the model's outcome). A kernel outcome (recorded or live) is included where it diverges from
+ * the model; where they agree it equals the model's up to kernel-assigned numbers.
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,7 +68,7 @@ public final class ReportWriter {
                 x.put("profile", k.profile());
                 x.put("verdict", k.verdict().word());
                 verdictDetails(x, k.verdict());
-                if (k.referenceOutcomeJson() != null) {
+                if (k.referenceOutcomeJson() != null && k.verdict() instanceof Verdict.Diverges) {
                     x.set("kernel", tree(k.referenceOutcomeJson()));
                 }
             }
@@ -182,7 +183,7 @@ public final class ReportWriter {
                     .append(esc(c.scenarioPath())).append("</p>\n<p>model (scenario profile):</p><pre>")
                     .append(esc(c.modelOutcomeJson())).append("</pre>\n");
             for (CaseResult.Check k : c.checks()) {
-                if (k.referenceOutcomeJson() != null) {
+                if (k.referenceOutcomeJson() != null && k.verdict() instanceof Verdict.Diverges) {
                     b.append("<p>").append(esc(k.reference())).append(" (model profile ").append(esc(k.profile()))
                             .append("): <span class=").append(k.verdict().word()).append(">").append(k.verdict().word())
                             .append("</span></p><pre>").append(esc(k.referenceOutcomeJson())).append("</pre>\n");
