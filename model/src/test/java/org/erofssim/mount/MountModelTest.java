@@ -251,6 +251,16 @@ class MountModelTest {
         }
 
         @Test
+        @DisplayName("dax with a device count mismatch: the count check fails first, no DAX line [obs-6.18.44]")
+        void daxLineComesAfterTheDeviceCountCheck() {
+            // found by LiveScenarioProperties (fixtures/scenarios/found/bdev-0379bd7000.json); the fileio
+            // form 'plain + dax,device=<file>' on 6.18.44 logs only 'extra devices don't match (ondisk 0, given 1)'
+            Scenarios s = Scenarios.on("6.18").file("/a", plain).file("/b", plain);
+            assertThat(failed(MountModel.predict(s.mount("/a", "dax,device=/b")), Errno.EINVAL).log())
+                    .containsExactly("erofs (device erofs): extra devices don't match (ondisk 0, given 1)");
+        }
+
+        @Test
         @DisplayName("fsoffset=100 → 'erofs: fsoffset 100 is not aligned to block size 4096'; fsoffset=4096 → no superblock there")
         void fsoffset() {
             Scenarios s = Scenarios.on("6.18").file("/a", plain);
