@@ -99,7 +99,15 @@ final class ReadSuperblock {
             throw new KernelError(Errno.EUCLEAN);
         }
         CompressionConfigs.parse(sbi, dsb, buf, log);
-        DeviceScan.scan(sbi, dsb, buf, log, ctx, hasDaxDev);
+        // The info lines follow the device scan whatever it returned: a scan that fails still
+        // prints them, after its own error line [obs-6.18.44: a 48-bit image with a device count
+        // mismatch logs 'extra devices don't match' and then the EXPERIMENTAL line]
+        KernelError scanError = null;
+        try {
+            DeviceScan.scan(sbi, dsb, buf, log, ctx, hasDaxDev);
+        } catch (KernelError e) {
+            scanError = e;
+        }
         if (has48 && sbi.hasIncompat(FeatureIncompat.BIT48.bit())) {
             log.info("EXPERIMENTAL 48-bit layout support in use. Use at your own risk!");
         }
@@ -108,6 +116,9 @@ final class ReadSuperblock {
         }
         if (sbi.mode == Mode.FSCACHE) {
             log.info("[deprecated] fscache-based on-demand read feature in use. Use at your own risk!");
+        }
+        if (scanError != null) {
+            throw scanError;
         }
         return dsb;
     }

@@ -261,6 +261,18 @@ class MountModelTest {
         }
 
         @Test
+        @DisplayName("the EXPERIMENTAL 48-bit line follows a failed device scan too [obs-6.18.44]")
+        void experimentalLineFollowsAFailedDeviceScan() {
+            // found by LiveScenarioProperties (fixtures/scenarios/found/bdev-583e3cecad.json)
+            byte[] bit48 = org.erofssim.ondisk.ImageEditor.of(plain)
+                    .set(org.erofssim.ondisk.SuperblockField.FEATURE_INCOMPAT, 0x80).fixChecksum().bytes();
+            Scenarios s = Scenarios.on("6.18").file("/a", bit48).file("/b", plain);
+            assertThat(failed(MountModel.predict(s.mount("/a", "device=/b")), Errno.EINVAL).log()).containsExactly(
+                    "erofs (device erofs): extra devices don't match (ondisk 0, given 1)",
+                    "erofs (device erofs): EXPERIMENTAL 48-bit layout support in use. Use at your own risk!");
+        }
+
+        @Test
         @DisplayName("fsoffset=100 → 'erofs: fsoffset 100 is not aligned to block size 4096'; fsoffset=4096 → no superblock there")
         void fsoffset() {
             Scenarios s = Scenarios.on("6.18").file("/a", plain);
