@@ -147,6 +147,21 @@ class MountModelTest {
         }
 
         @Test
+        @DisplayName("§9 row 5: a device node on a nodev mount is EACCES from lookup_bdev: silent, or 'Can't lookup blockdev' without BACKED_BY_FILE")
+        void nodevMount() {
+            String json = "{\"version\": 1, \"kernel\": \"6.18\", %s \"nodes\": {\"/dev/loop0\": {\"kind\": \"bdev\","
+                    + " \"image\": \"" + TestImages.plain().toAbsolutePath() + "\", \"nodev\": true}}, \"source\": \"/dev/loop0\"}";
+            MountOutcome.Failed y = failed(MountModel.predict(org.erofssim.contract.ScenarioJson.read(
+                    String.format(json, ""), TestImages.plain().getParent())), Errno.EACCES);
+            assertThat(y.log()).isEmpty();
+            assertThat(y.mode()).isNull();
+            MountOutcome.Failed n = failed(MountModel.predict(org.erofssim.contract.ScenarioJson.read(
+                    String.format(json, "\"config\": {\"EROFS_FS_BACKED_BY_FILE\": false},"),
+                    TestImages.plain().getParent())), Errno.EACCES);
+            assertThat(n.log()).containsExactly("/dev/loop0: Can't lookup blockdev");
+        }
+
+        @Test
         @DisplayName("a 512-byte block image on a 4096-byte-sector device: EINVAL 'erofs: failed to set erofs blksize'")
         void sectorSize() {
             byte[] img = org.erofssim.ondisk.ImageEditor.of(plain)
