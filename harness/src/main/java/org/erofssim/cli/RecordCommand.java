@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
  * {@code record}: observes every corpus scenario on the running kernel and writes the outcomes
  * as recorded observations ({@link Recordings}), so that {@code conform} can check the model
  * against this kernel on any machine, without root. Scenarios the live oracle refuses (a FIFO
- * source would hang mount(2)) are listed and named in {@code refused.tsv}, not recorded.
+ * source would hang mount(2)) are listed and named in {@code refused.tsv}, not recorded. A
+ * recording whose inputs and outcome are unchanged is left as it is (header included), so that
+ * recording again only changes what the kernel now does differently.
  */
 @Command(name = "record", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Record the running kernel's outcome of every corpus scenario.",
@@ -75,6 +77,7 @@ final class RecordCommand implements Callable<Integer> {
         Map<String, String> failed = new TreeMap<>();
         Set<Path> written = new HashSet<>();
         int recorded = 0;
+        int unchanged = 0;
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
             String name = Corpus.name(dir, f);
@@ -97,29 +100,60 @@ final class RecordCommand implements Callable<Integer> {
                 pw.flush();
                 continue;
             }
-            ObjectNode h = header(release, version, commit);
-            h.put("scenario", dir.relativize(f).toString());
-            h.put("inputsSha256", Recordings.inputsSha256(f));
-            Files.createDirectories(target.getParent());
-            Files.writeString(target, Recordings.format(h, OutcomeJson.toTree(o)));
+            String inputs = Recordings.inputsSha256(f);
+            ObjectNode tree = OutcomeJson.toTree(o);
             written.add(target.toAbsolutePath().normalize());
             recorded++;
+            if (sameAsRecorded(out, release, name, inputs, tree)) {
+                unchanged++;
+                pw.println("unchanged    " + name);
+                pw.flush();
+                continue; // keep the file (and its header: first observed then, still so)
+            }
+            ObjectNode h = header(release, version, commit);
+            h.put("scenario", dir.relativize(f).toString());
+            h.put("inputsSha256", inputs);
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, Recordings.format(h, tree));
             pw.println("recorded     " + name + ": " + OutcomeJson.outcomeName(o)
                     + (Expectation.errnoOf(o) != null ? " " + Expectation.errnoOf(o) : "")
                     + (Expectation.modeOf(o) != null ? " " + Expectation.modeOf(o) : ""));
             pw.flush();
         }
-        Recordings.writeRefused(releaseDir, header(release, version, commit), refused);
+        if (!refused.equals(Recordings.refused(out, release)) || !Files.exists(releaseDir.resolve(Recordings.REFUSED))) {
+            Recordings.writeRefused(releaseDir, header(release, version, commit), refused);
+        }
         List<String> orphans = orphans(releaseDir, written, refused.keySet(), failed.keySet());
         for (String o : orphans) {
             pw.println("orphan       " + o + ": a recording without a scenario of this corpus (left in place)");
         }
         pw.println();
         pw.println("recorded " + recorded + " of " + files.size() + " scenarios of " + dir + " on " + release + " into "
-                + releaseDir + "; " + refused.size() + " refused, " + failed.size() + " not recorded"
+                + releaseDir + " (" + unchanged + " unchanged); " + refused.size() + " refused, " + failed.size()
+                + " not recorded"
                 + (orphans.isEmpty() ? "" : ", " + orphans.size() + " orphan recording(s)"));
         pw.flush();
         return failed.isEmpty() ? ExitCode.OK : ExitCode.ORACLE_UNAVAILABLE;
+    }
+
+    /** Whether a fresh (same inputs) recording of this scenario already holds exactly this outcome. */
+    private static boolean sameAsRecorded(Path out, String release, String name, String inputs, ObjectNode outcome) {
+        Recordings.Recording old;
+        try {
+            old = Recordings.read(out, release, name);
+        } catch (CliException e) {
+            return false; // unreadable: rewrite it
+        }
+        if (old == null || !inputs.equals(old.inputsSha256())) {
+            return false;
+        }
+        try {
+            // as text: the parsed tree holds IntNodes where the written one has LongNodes
+            return Recordings.mapper().writeValueAsString(Recordings.mapper().readTree(old.outcomeJson()))
+                    .equals(Recordings.mapper().writeValueAsString(outcome));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static ObjectNode header(String release, String version, String commit) {

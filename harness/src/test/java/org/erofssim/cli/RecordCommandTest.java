@@ -92,7 +92,7 @@ class RecordCommandTest {
         Path recorded = tmp.resolve("recorded").resolve(release);
         assertThat(r.out()).contains("refused      decision-table/row12-fifo: FIFO")
                 .contains("recorded 5 of 6 scenarios of " + corpus + " on " + release + " into " + recorded
-                        + "; 1 refused, 0 not recorded");
+                        + " (0 unchanged); 1 refused, 0 not recorded");
         assertThat(recorded.resolve("decision-table/row12-fifo.json")).doesNotExist();
         assertThat(Recordings.refused(tmp.resolve("recorded"), release)).containsOnlyKeys("decision-table/row12-fifo");
         for (String n : PICKED) {
@@ -121,6 +121,13 @@ class RecordCommandTest {
             }
         }
         assertThat(found).isTrue();
+
+        // recording again changes nothing: the kernel gives the same outcomes, the files stay as they are
+        String before = Files.readString(recorded.resolve("superblock/bad-magic.json"));
+        Cli.Result again = Cli.run("record", "--corpus", corpus.toString());
+        assertThat(again.exit()).as(again.out()).isZero();
+        assertThat(again.out()).contains("unchanged    superblock/bad-magic").contains("(5 unchanged)");
+        assertThat(Files.readString(recorded.resolve("superblock/bad-magic.json"))).isEqualTo(before);
 
         // and conform now checks the model against these fresh recordings
         Cli.Result c = Cli.run("conform", "--corpus", corpus.toString(), "--report", tmp.resolve("report").toString());
