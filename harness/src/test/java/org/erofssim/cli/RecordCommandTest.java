@@ -133,6 +133,18 @@ class RecordCommandTest {
         Cli.Result c = Cli.run("conform", "--corpus", corpus.toString(), "--report", tmp.resolve("report").toString());
         assertThat(c.exit()).as(c.out()).isZero();
         assertThat(c.out()).contains("recorded " + release + " (model profile 6.18): 5 agree, 0 diverge, 1 refused, 0 stale");
+
+        // --live adds the running kernel as a third reference, released like record's runs
+        Set<String> mountsBeforeLive = mounts();
+        Set<String> loopsBeforeLive = loops();
+        Cli.Result live = Cli.run("conform", "--live", "--corpus", corpus.toString(), "--report",
+                tmp.resolve("report-live").toString());
+        assertThat(leaked(mountsBeforeLive, mounts())).as("mounts left by conform --live").isEmpty();
+        assertThat(leaked(loopsBeforeLive, loops())).as("loop devices left by conform --live").isEmpty();
+        assertThat(live.exit()).as(live.out()).isZero();
+        assertThat(live.out()).containsPattern("(?m)^scenario +outcome +errno +mode +spec +" + Pattern.quote(release) + " +live$")
+                .containsPattern("(?m)^decision-table/row12-fifo +blocked +- +- +pass +refused +refused$")
+                .contains("live " + release + " (model profile 6.18): 5 agree, 0 diverge, 1 refused, 0 unchecked");
     }
 
     @Test
