@@ -73,6 +73,8 @@ public final class LiveKernelOracle {
     private static final Path GLOBAL_LOCK = TMP.resolve("erofs-sim-live.lock");
     private static final Object JVM_LOCK = new Object();
     private static final long EROFS_MAGIC = 0xE0F5E1E2L;
+    /** {@code statfs} {@code f_flags}: the filesystem is mounted nodev. */
+    private static final long ST_NODEV = 4;
 
     /** Character devices it is harmless to open (the mount path opens a char-device source). */
     static final Set<String> HARMLESS_CHARDEVS = Set.of("1:3", "1:5", "1:7", "1:8", "1:9");
@@ -489,6 +491,14 @@ public final class LiveKernelOracle {
             return null;
         }
         if (st.type() == Syscalls.S_IFBLK) {
+            try {
+                if ((Syscalls.statfs(realSource).flags() & ST_NODEV) != 0) {
+                    notes.add("the source device node is on a nodev mount: lookup_bdev fails before a mode is chosen");
+                    return null;
+                }
+            } catch (SyscallException e) {
+                // cannot tell: fall through
+            }
             notes.add("mode inferred from the source being a block device (no erofs device line)");
             return Mode.BDEV;
         }

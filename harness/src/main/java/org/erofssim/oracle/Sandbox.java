@@ -322,7 +322,19 @@ final class Sandbox implements AutoCloseable {
                         + "buffered (loop/dio = " + loopDio(loop.number()) + "), so the image file's cache fills too");
             }
         }
-        Syscalls.mknod(real(key), Syscalls.S_IFBLK | 0600, loop.dev().major(), loop.dev().minor());
+        if (b.nodev()) {
+            // the node on a tmpfs mounted nodev, bind-mounted at its path (the bind mount keeps nodev)
+            Path base = fsDir.resolve("nodev");
+            if (!Files.isDirectory(base)) {
+                Files.createDirectories(base);
+                mount("tmpfs", base.toString(), "tmpfs", Syscalls.MS_NOSUID | Syscalls.MS_NODEV, "mode=0755");
+            }
+            Path node = base.resolve("bdev" + (counter++));
+            Syscalls.mknod(node.toString(), Syscalls.S_IFBLK | 0600, loop.dev().major(), loop.dev().minor());
+            bindFile(node, key);
+        } else {
+            Syscalls.mknod(real(key), Syscalls.S_IFBLK | 0600, loop.dev().major(), loop.dev().minor());
+        }
         String name = key.substring(key.lastIndexOf('/') + 1);
         bdevNames.put(loop.name(), name);
         bdevDevs.put(loop.dev().toString(), b.dev() != null ? b.dev() : loop.dev());

@@ -20,9 +20,11 @@ import org.erofssim.mount.TreeEntry;
  * Reads a mounted tree the way the contract's {@code tree} describes it: {@code lstat} of every
  * path, {@code readlink} of symlinks, {@code llistxattr}/{@code lgetxattr}, and for regular files
  * a full read hashed with SHA-256, stopping at the first error ({@code readErrno}, and
- * {@code readOkBytes} bytes hashed before it). A directory that cannot be opened or listed gets
- * {@code readErrno}; directories, symlinks and device nodes have no hash (null). Device nodes
- * and FIFOs are never opened.
+ * {@code readOkBytes} bytes hashed before it), in {@code read(2)} calls of 128 KiB (the size the
+ * model's {@code DataReader.READ_CALL} assumes). A directory that cannot be opened or listed and a
+ * symlink whose {@code readlink} fails get {@code readErrno} (as the model's tree walk writes
+ * them); directories, symlinks and device nodes have no hash (null). A directory listing that
+ * fails part-way is walked with no children. Device nodes and FIFOs are never opened.
  */
 final class TreeWalker {
     static final int MAX_ENTRIES = 100_000;
@@ -80,20 +82,21 @@ final class TreeWalker {
         }
         String type = typeName(st.type());
         String target = null;
+        String linkErrno = null;
         if (st.type() == Syscalls.S_IFLNK) {
             try {
                 target = new String(Syscalls.readlink(cpath), StandardCharsets.UTF_8);
             } catch (SyscallException e) {
-                entryNotes.add("readlink " + SyscallException.name(e.errno()));
+                linkErrno = SyscallException.name(e.errno()); // the model's convention: readErrno of readlink
             }
         }
         String rdev = st.type() == Syscalls.S_IFCHR || st.type() == Syscalls.S_IFBLK
                 ? st.rdevMajor() + ":" + st.rdevMinor() : null;
         Map<String, String> xattrs = xattrs(cpath, entryNotes);
         String sha = null;
-        String readErrno = null;
+        String readErrno = linkErrno;
         long okBytes = 0;
-        List<byte[]> children = List.of();
+        List<byte[]> children = new ArrayList<>();
         List<TreeEntry.Extent> ext = null;
         if (st.type() == Syscalls.S_IFREG) {
             Read r = readFile(cpath);
@@ -107,7 +110,7 @@ final class TreeWalker {
             int fd = -1;
             try {
                 fd = Syscalls.open(cpath, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
-                children = Syscalls.readDir(fd);
+                children = new ArrayList<>(Syscalls.readDir(fd));
             } catch (SyscallException e) {
                 readErrno = SyscallException.name(e.errno());
             } finally {

@@ -2,17 +2,45 @@ package org.erofssim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.ScenarioJson;
+import org.erofssim.mount.MountModel;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * {@code conform} against the spec ({@code expect}) and against recorded kernel observations:
+ * no root needed. Temporary corpora live in {@code <tmp>/scenarios} so that their default
+ * recordings folder is {@code <tmp>/recorded}.
+ */
 class ConformCommandTest {
+    /** The kernel's answer to a mount without source, as spec §9 row 14 states it. */
+    private static final String NO_SOURCE_OUTCOME = "{\"version\":1,\"outcome\":\"failed\",\"errno\":\"EINVAL\","
+            + "\"mode\":null,\"log\":[\"No source specified\"],\"superblock\":null,\"superOptions\":null,"
+            + "\"statfs\":null,\"devices\":null,\"tree\":null}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
+    Path tmp;
     Path dir;
+    Path out;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        dir = Files.createDirectories(tmp.resolve("scenarios"));
+        out = tmp.resolve("report");
+    }
 
     private void write(String name, String json) throws IOException {
         Path p = dir.resolve(name);
@@ -25,9 +53,31 @@ class ConformCommandTest {
         return "{\"version\": 1, \"kernel\": \"6.18\", \"nodes\": {}, \"expect\": " + expect + "}";
     }
 
+    /** Writes a recording of {@code name} on {@code release} in the format record writes, with the given outcome. */
+    private void record(String release, String name, String outcomeJson, String inputsSha256) throws IOException {
+        ObjectNode h = JSON.createObjectNode().put("kernel", release).put("date", "2026-01-01T00:00:00Z")
+                .put("erofsSim", "test").put("scenario", name + ".json")
+                .put("inputsSha256", inputsSha256 != null ? inputsSha256
+                        : Recordings.inputsSha256(dir.resolve(name + ".json")));
+        Path f = tmp.resolve("recorded").resolve(release).resolve(name + ".json");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, Recordings.format(h, (ObjectNode) JSON.readTree(outcomeJson)));
+    }
+
+    private Cli.Result conform(String... more) {
+        String[] args = new String[4 + more.length];
+        args[0] = "conform";
+        args[1] = "--corpus";
+        args[2] = dir.toString();
+        args[3] = "--report=" + out;
+        System.arraycopy(more, 0, args, 4, more.length);
+        return Cli.run(args);
+    }
+
+    /** The bundled corpus: every expectation met, and the model agrees with every bundled recording. */
     @Test
-    void bundledCorpusConforms() throws IOException {
-        Cli.Result r = Cli.run("conform");
+    void bundledCorpusConformsToTheSpecAndToTheRecordings() throws IOException {
+        Cli.Result r = Cli.run("conform", "--report", out.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).isEmpty();
         Path corpus = Cli.root().resolve("fixtures/scenarios");
@@ -36,13 +86,24 @@ class ConformCommandTest {
             names = s.filter(p -> p.toString().endsWith(".json")).map(p -> corpus.relativize(p).toString())
                     .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
         }
-        assertThat(names).hasSizeGreaterThanOrEqualTo(15);
-        // one row per file, every one with an expectation, none failing
+        assertThat(names).hasSizeGreaterThanOrEqualTo(50);
+        List<String> releases = Recordings.releases(Cli.root().resolve("fixtures/recorded"));
+        assertThat(releases).as("recorded kernel observations in fixtures/recorded").isNotEmpty();
+        // one row per file: spec pass (or no expect), then agree (or refused) for every recorded release
+        String cells = " +(agree|refused)".repeat(releases.size());
         for (String n : names) {
-            assertThat(r.out()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(n) + " +\\S+ +\\S+ +\\S+ +pass$");
+            assertThat(r.out()).containsPattern("(?m)^" + Pattern.quote(n) + " +\\S+ +\\S+ +\\S+ +(pass|no expect)"
+                    + cells + "$");
         }
-        assertThat(r.out()).doesNotContain("FAIL").contains(names.size() + " scenarios in ")
-                .contains(names.size() + " pass, 0 fail, 0 without expectation");
+        assertThat(r.out()).doesNotContain("FAIL").doesNotContain("DIVERGE").doesNotContain("NOTE")
+                .contains(names.size() + " scenarios in ").contains(" 0 fail, ");
+        for (String rel : releases) {
+            assertThat(r.out()).containsPattern("recorded " + Pattern.quote(rel)
+                    + " \\(model profile [0-9.]+\\): [0-9]+ agree, 0 diverge, [0-9]+ refused, 0 stale, 0 not recorded");
+        }
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.path("summary").path("diverge").asInt()).isZero();
+        assertThat(report.path("cases").get(0).path("checks").size()).isEqualTo(1 + releases.size());
     }
 
     @Test
@@ -50,7 +111,7 @@ class ConformCommandTest {
         write("a/wrong.json", noSource("{\"outcome\": \"failed\", \"errno\": \"ENOENT\", \"log\": []}"));
         write("b/right.json", noSource("{\"outcome\": \"failed\", \"errno\": \"EINVAL\", \"log\": [\"No source specified\"]}"));
         write("c/none.json", "{\"version\": 1, \"nodes\": {}}");
-        Cli.Result r = Cli.run("conform", "--corpus", dir.toString());
+        Cli.Result r = conform();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out())
                 .containsPattern("(?m)^a/wrong +failed +EINVAL +- +FAIL$")
@@ -58,13 +119,118 @@ class ConformCommandTest {
                 .containsPattern("(?m)^c/none +failed +EINVAL +- +no expect$")
                 .contains("FAIL a/wrong: errno: expected ENOENT, got EINVAL")
                 .contains("FAIL a/wrong: log: expected [], got [\"No source specified\"]")
-                .contains("3 scenarios in " + dir + ": 1 pass, 1 fail, 1 without expectation");
+                .contains("3 scenarios in " + dir + ": 1 pass, 1 fail, 1 without expectation")
+                .contains("no recorded kernel observations beside the corpus");
+    }
+
+    @Test
+    void aRecordingThatAgreesIsAgreeOnTheReleasesProfile() throws IOException {
+        write("row14.json", noSource("{\"outcome\": \"failed\", \"errno\": \"EINVAL\"}"));
+        record("6.18.44-test", "row14", NO_SOURCE_OUTCOME, null);
+        Cli.Result r = conform();
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^scenario +outcome +errno +mode +spec +6\\.18\\.44-test$")
+                .containsPattern("(?m)^row14 +failed +EINVAL +- +pass +agree$")
+                .contains("recorded 6.18.44-test (model profile 6.18): 1 agree, 0 diverge, 0 refused, 0 stale, 0 not recorded");
+        JsonNode c = JSON.readTree(out.resolve("report.json").toFile()).path("cases").get(0);
+        assertThat(c.path("verdict").asText()).isEqualTo("agree");
+        assertThat(c.path("checks").get(1).path("reference").asText()).isEqualTo("recorded 6.18.44-test");
+        assertThat(c.path("checks").get(1).path("profile").asText()).isEqualTo("6.18");
+        assertThat(c.path("checks").get(1).path("kernel").isMissingNode()).as("kernel outcome only where it diverges").isTrue();
+    }
+
+    @Test
+    void aRecordingThatDiffersIsADivergenceWithExitOneNamingTheField() throws IOException {
+        write("row14.json", noSource("{\"outcome\": \"failed\", \"errno\": \"EINVAL\"}"));
+        record("6.18.44-test", "row14", NO_SOURCE_OUTCOME.replace("\"EINVAL\"", "\"EPERM\""), null);
+        Cli.Result r = conform();
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("(?m)^row14 +failed +EINVAL +- +pass +DIVERGE$")
+                .contains("DIVERGE row14 (recorded 6.18.44-test, model 6.18): errno: model \"EINVAL\", kernel \"EPERM\"")
+                // the spec's expect and the recording disagree too: said, so the corpus can be fixed
+                .contains("NOTE row14: the recorded 6.18.44-test outcome does not meet the scenario's expect: errno")
+                .contains("recorded 6.18.44-test (model profile 6.18): 0 agree, 1 diverge");
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.path("summary").path("diverge").asInt()).isEqualTo(1);
+        JsonNode check = report.path("cases").get(0).path("checks").get(1);
+        assertThat(check.path("verdict").asText()).isEqualTo("diverge");
+        assertThat(check.path("differences").get(0).path("field").asText()).isEqualTo("errno");
+        assertThat(check.path("kernel").path("errno").asText()).isEqualTo("EPERM");
+        assertThat(Files.readString(out.resolve("report.xml")))
+                .contains("classname=\"conform.recorded 6.18.44-test\" name=\"row14\"").contains("<failure");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("recorded 6.18.44-test: errno: model");
+    }
+
+    @Test
+    void staleRefusedUnprofiledAndMissingRecordingsAreUncheckedNotCompared() throws IOException {
+        write("stale.json", noSource("{}"));
+        write("refused.json", noSource("{}"));
+        write("missing.json", noSource("{}"));
+        record("6.18.44-test", "stale", NO_SOURCE_OUTCOME, "0".repeat(64));
+        Path refused = tmp.resolve("recorded/6.18.44-test").resolve(Recordings.REFUSED);
+        Files.writeString(refused, "# header\nrefused\tFIFO /x would block\n");
+        record("5.10.0-old", "missing", NO_SOURCE_OUTCOME, null);
+        Cli.Result r = conform();
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("(?m)^missing +failed +EINVAL +- +pass +no profile +-$")
+                .containsPattern("(?m)^refused +failed +EINVAL +- +pass +- +refused$")
+                .containsPattern("(?m)^stale +failed +EINVAL +- +pass +- +stale$")
+                .contains("recorded 6.18.44-test (model profile 6.18): 0 agree, 0 diverge, 1 refused, 1 stale, 1 not recorded")
+                .contains("recorded 5.10.0-old (model profile none)");
+        JsonNode cases = JSON.readTree(out.resolve("report.json").toFile()).path("cases");
+        assertThat(cases.get(2).path("checks").get(2).path("reason").asText()).startsWith("stale: ");
+        assertThat(cases.get(1).path("checks").get(2).path("reason").asText())
+                .isEqualTo("refused by the live oracle when recorded: FIFO /x would block");
+        assertThat(cases.get(0).path("checks").get(1).path("reason").asText())
+                .isEqualTo("kernel 5.10.0-old has no modelled profile");
+    }
+
+    @Test
+    void aRecordingIsComparedWithTheModelOnTheRecordedReleasesProfileNotTheScenarios() throws IOException {
+        // §3.3: a file inside a file-backed erofs mounts on 6.13 (no stacking check) and is refused on 6.18.44
+        String scenario = "{\"version\": 1, \"kernel\": \"6.13\", \"nodes\": {\"/mnt/a.erofs\": {\"kind\": \"file\", "
+                + "\"image\": \"" + Cli.image("plain.erofs") + "\", \"fs\": \"erofs\"}}, \"source\": \"/mnt/a.erofs\"}";
+        write("stacked.json", scenario);
+        String kernel = "{\"version\":1,\"outcome\":\"failed\",\"errno\":\"ENOTBLK\",\"mode\":\"fileio\",\"log\":"
+                + "[\"erofs (device erofs): file-backed mounts cannot be applied to stacked fses\"],\"superblock\":null,"
+                + "\"superOptions\":null,\"statfs\":null,\"devices\":null,\"tree\":null}";
+        record("6.18.44-test", "stacked", kernel, null);
+        Cli.Result r = conform();
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^stacked +mounted +- +fileio +no expect +agree$");
+        assertThat(OutcomeJson.outcomeName(MountModel.predict(ScenarioJson.read(dir.resolve("stacked.json")))))
+                .isEqualTo("mounted");
+    }
+
+    @Test
+    void aBrokenRecordingIsBadInputNamingTheFile() throws IOException {
+        write("x.json", noSource("{}"));
+        Path f = tmp.resolve("recorded/6.18.44-test/x.json");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "{\"recording\": {}, \"outcome\": {\"version\": 1, \"outcome\": \"exploded\"}}");
+        Cli.Result r = conform();
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains(f.toString()).contains("outcome");
+    }
+
+    @Test
+    void theRecordingFormatRoundTripsThroughTheReader() throws IOException {
+        write("row14.json", noSource("{}"));
+        record("6.18.44-test", "row14", NO_SOURCE_OUTCOME, null);
+        Recordings.Recording rec = Recordings.read(tmp.resolve("recorded"), "6.18.44-test", "row14");
+        assertThat(rec.date()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(JSON.readTree(rec.outcomeJson())).isEqualTo(JSON.readTree(NO_SOURCE_OUTCOME));
+        assertThat(Recordings.read(tmp.resolve("recorded"), "6.18.44-test", "nope")).isNull();
+        assertThat(Recordings.defaultDir(dir)).isEqualTo(tmp.resolve("recorded").toAbsolutePath().normalize());
+        assertThat(Recordings.refused(tmp.resolve("recorded"), "6.18.44-test")).isEqualTo(Map.of());
     }
 
     @Test
     void malformedExpectationNamesTheField() throws IOException {
         write("x.json", noSource("{\"errno\": \"ENOPE\"}"));
-        Cli.Result r = Cli.run("conform", "--corpus", dir.toString());
+        Cli.Result r = conform();
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("x.json: expect.errno: unknown errno name 'ENOPE'");
@@ -73,7 +239,7 @@ class ConformCommandTest {
     @Test
     void unknownExpectationFieldIsRefused() throws IOException {
         write("x.json", noSource("{\"outcom\": \"failed\"}"));
-        Cli.Result r = Cli.run("conform", "--corpus", dir.toString());
+        Cli.Result r = conform();
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("expect.outcom: unknown field");
     }
@@ -82,7 +248,7 @@ class ConformCommandTest {
     void badScenarioInTheCorpusNamesFileAndField() throws IOException {
         write("ok.json", noSource("{}"));
         write("bad.json", "{\"version\": 1, \"nodes\": {\"relative/path\": {\"kind\": \"dir\"}}}");
-        Cli.Result r = Cli.run("conform", "--corpus", dir.toString());
+        Cli.Result r = conform();
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("bad.json: nodes.relative/path: ");
@@ -91,7 +257,7 @@ class ConformCommandTest {
 
     @Test
     void emptyOrMissingCorpusIsBadInput() {
-        Cli.Result empty = Cli.run("conform", "--corpus", dir.toString());
+        Cli.Result empty = conform();
         assertThat(empty.exit()).isEqualTo(2);
         assertThat(empty.err()).contains("no scenario files");
         Cli.Result missing = Cli.run("conform", "--corpus", dir.resolve("nope").toString());

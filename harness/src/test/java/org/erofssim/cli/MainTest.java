@@ -43,7 +43,7 @@ class MainTest {
     void helpListsTheCommandsOfThisBuildOnly() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("predict", "observe", "compare", "inspect", "conform");
+        assertThat(r.out()).contains("predict", "observe", "compare", "inspect", "conform", "record");
         // fuzz comes with the fuzzing campaign; never as a stub
         assertThat(r.out()).doesNotContain("fuzz");
     }

@@ -13,10 +13,16 @@ public sealed interface Node permits Node.BlockDevice, Node.RegularFile, Node.Di
     /**
      * A block device (a loop device in the live oracle). {@code bytes} is null for an unbound
      * loop device (capacity 0). {@code logicalBlockSize} is the device's sector size (512 or
-     * 4096); {@code dax} whether it has a DAX device.
+     * 4096); {@code dax} whether it has a DAX device; {@code nodev} whether the node lives on a
+     * filesystem mounted {@code nodev} (opening it as a device is refused, spec §9 row 5).
      */
-    record BlockDevice(ImageBytes bytes, DevT dev, boolean readOnly, int logicalBlockSize, boolean dax)
+    record BlockDevice(ImageBytes bytes, DevT dev, boolean readOnly, int logicalBlockSize, boolean dax, boolean nodev)
             implements Node {
+        /** A device node on an ordinary mount. */
+        public BlockDevice(ImageBytes bytes, DevT dev, boolean readOnly, int logicalBlockSize, boolean dax) {
+            this(bytes, dev, readOnly, logicalBlockSize, dax, false);
+        }
+
         public long capacity() { return bytes == null ? 0 : bytes.size(); }
         @Override public String kind() { return "bdev"; }
     }

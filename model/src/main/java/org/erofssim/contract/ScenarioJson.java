@@ -68,6 +68,7 @@ public final class ScenarioJson {
             "readOnly", Set.of("bdev"),
             "logicalBlockSize", Set.of("bdev"),
             "dax", Set.of("bdev"),
+            "nodev", Set.of("bdev"),
             "fs", Set.of("file"),
             "target", Set.of("symlink"));
 
@@ -348,7 +349,7 @@ public final class ScenarioJson {
                         throw ScenarioException.at(path + ".faults", "a bdev without image has no bytes to fault");
                     }
                     return new Node.BlockDevice(bytes, dev, bool(n, "readOnly", path, true),
-                            logicalBlockSize(n, path), bool(n, "dax", path, false));
+                            logicalBlockSize(n, path), bool(n, "dax", path, false), bool(n, "nodev", path, false));
                 }
                 case "file": {
                     String fsName = string(n, "fs", path, BackingFs.EXT4.contractName());

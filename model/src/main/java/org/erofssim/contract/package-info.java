@@ -45,6 +45,8 @@
  *   <li>node {@code "logicalBlockSize"} (bdev): 512 (default), 1024, 2048 or 4096 — the sector
  *       size the live oracle gives {@code losetup --sector-size}.</li>
  *   <li>node {@code "dax"} (bdev): whether the device has a DAX device, default false.</li>
+ *   <li>node {@code "nodev"} (bdev): the device node lives on a filesystem mounted {@code nodev}
+ *       (spec §9 row 5: looking it up as a block device is EACCES), default false.</li>
  *   <li>node {@code "faults"} (bdev with image, file, blob): {@code {"<4 KiB page index>": "eio" | "short"}}:
  *       reads touching an {@code eio} page fail with EIO; reads end at the start of a
  *       {@code short} page, as if the file had been truncated there.</li>

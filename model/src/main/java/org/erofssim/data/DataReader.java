@@ -53,6 +53,13 @@ public final class DataReader {
     public static final int PAGE = ImageBytes.PAGE_SIZE;
     /** Files longer than this are hashed only up to it (a corrupt size must not read for hours). */
     public static final long READ_LIMIT = 1L << 30;
+    /** Bytes one {@code read(2)} call asks for in {@link #readFile} (what the live oracle's tree walk asks). */
+    public static final int READ_CALL = 128 * 1024;
+    /**
+     * Pages of the fileio readahead window that a read of a cold page starts: the private BDI's
+     * default {@code ra_pages} (128 KiB), which a {@link #READ_CALL}-sized read gets whole.
+     */
+    public static final int RA_PAGES = 32;
 
     private final SbInfo sbi;
     private final MetaBuf buf;
@@ -61,6 +68,10 @@ public final class DataReader {
     private final boolean direct;
     /** Folios left in the page cache not uptodate by a failed read: "nid/index". */
     private final Set<String> failed = new HashSet<>();
+    /** Folios a fileio readahead pass brought into the page cache (uptodate or not): "nid/index". */
+    private final Set<String> cached = new HashSet<>();
+    /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
+    private final java.util.Map<String, byte[]> readAhead = new java.util.HashMap<>();
 
     public DataReader(SbInfo sbi, MetaBuf buf, SbLog log) {
         this.sbi = sbi;
@@ -157,32 +168,83 @@ public final class DataReader {
     }
 
     /**
-     * A page as {@code filemap_read} gets it. On a cold cache: first the readahead pass
-     * ({@code erofs_fileio_readahead}, which logs {@code readahead error at folio N @ nid M}
-     * for a mapping-step error other than EINTR; iomap readahead in bdev mode, silent), then,
-     * the page not being uptodate, {@code read_folio} once more through
-     * {@link #readMappingFolio}; mapping-step log lines thus appear twice. A page whose read
-     * failed before stays in the page cache not uptodate, so a later read (another path of a
-     * hard-linked inode) goes to {@code read_folio} directly.
+     * A page as {@code filemap_read} gets it: from the page cache when a readahead pass left it
+     * there uptodate; on a cold page, a readahead pass first; a page not uptodate after it is
+     * read once more by {@code read_folio} through {@link #readMappingFolio}, so mapping-step
+     * log lines appear at least twice.
+     *
+     * <p>The readahead pass, per mode [obs-6.18.44]:
+     * <ul>
+     *   <li>fileio ({@code erofs_fileio_readahead}) scans every folio of the window,
+     *       {@link #RA_PAGES} pages from this one up to the end of the file, skipping pages
+     *       already cached, and logs {@code readahead error at folio N @ nid M} for each folio
+     *       whose mapping step failed (not for EINTR); failed folios stay in the page cache not
+     *       uptodate (a file whose three pages all name a missing device logs folio 0, 1 and 2);</li>
+     *   <li>bdev (iomap readahead) is silent, scans the window up to the first folio that
+     *       fails and leaves that one out of the page cache, so reaching it starts another
+     *       readahead pass before {@code read_folio} (an inline tail across blocks on page 2
+     *       logs its line four times: two passes, two {@code read_folio} calls of
+     *       {@link #readFile}'s two {@code read(2)} calls).</li>
+     * </ul>
+     * A page whose {@code read_folio} failed stays in the page cache not uptodate, so a later
+     * read (the next {@code read(2)} call, another path of a hard-linked inode) goes to
+     * {@code read_folio} directly.
      */
     public byte[] readPage(ErofsInode inode, long index) {
-        String key = inode.nid() + "/" + index;
-        if (!failed.contains(key)) {
-            Folio f = readFolio(inode, index);
-            if (f.uptodate()) {
-                return f.data();
+        String key = key(inode, index);
+        if (!failed.contains(key) && !cached.contains(key)) {
+            readahead(inode, index);
+        }
+        if (cached.contains(key) && !failed.contains(key)) {
+            byte[] ahead = readAhead.remove(key);
+            return ahead != null ? ahead : readFolio(inode, index).data();
+        }
+        try {
+            return readMappingFolio(inode, index);
+        } catch (KernelError e) {
+            failed.add(key);
+            throw e;
+        }
+    }
+
+    private static String key(ErofsInode inode, long index) {
+        return inode.nid() + "/" + index;
+    }
+
+    private void readahead(ErofsInode inode, long index) {
+        long pages = (Math.max(0, inode.size()) + PAGE - 1) / PAGE;
+        long end = Math.max(index + 1, Math.min(index + RA_PAGES, pages));
+        boolean wholeWindow = sbi.mode() != Mode.BDEV; // fscache: read like fileio, without the log line
+        for (long i = index; i < end; i++) {
+            String key = key(inode, i);
+            if (cached.contains(key) || failed.contains(key)) {
+                continue; // already in the page cache: the readahead pass skips it
             }
+            Folio f = readFolio(inode, i);
+            if (f.uptodate()) {
+                cached.add(key);
+                readAhead.put(key, f.data());
+                continue;
+            }
+            if (!wholeWindow) {
+                return; // iomap readahead ends at the failing folio, which is not left in the cache
+            }
+            cached.add(key);
             failed.add(key);
             if (sbi.mode() == Mode.FILEIO && f.scanError() != null && f.scanError() != Errno.EINTR) {
-                log.err("erofs_fileio_readahead", "readahead error at folio " + index + " @ nid " + inode.nid());
+                log.err("erofs_fileio_readahead", "readahead error at folio " + i + " @ nid " + inode.nid());
             }
         }
-        return readMappingFolio(inode, index);
     }
 
     /**
-     * {@code read(2)} of a regular file from 0 to {@code i_size} in a loop (the page cache's
-     * {@code filemap_read}): pages in order; the first failing page ends the data at its start.
+     * {@code read(2)} of a regular file from 0 to {@code i_size} in a loop of
+     * {@link #READ_CALL}-byte calls (the page cache's {@code filemap_read}): pages in order;
+     * the first failing page ends the data at its start. When pages before it were copied in
+     * the same call, that call returns them and the next call, starting at the failing page
+     * (cached, not uptodate, so no readahead), runs its {@code read_folio} again: the error
+     * comes back from that second call [obs-6.18.44: an inline tail across blocks on page 2
+     * logs its line three times].
      */
     public Content readFile(ErofsInode inode) {
         MessageDigest md = sha256();
@@ -195,18 +257,32 @@ public final class DataReader {
         }
         long ok = 0;
         Errno err = null;
+        long callStart = 0;
         for (long index = 0; index * PAGE < limit; index++) {
             byte[] page;
             try {
                 page = readPage(inode, index);
             } catch (KernelError e) {
-                err = e.errno();
-                break;
+                if (index * PAGE == callStart) {
+                    err = e.errno();
+                    break;
+                }
+                callStart = index * PAGE; // a short read(2); the next call starts here
+                try {
+                    page = readMappingFolio(inode, index);
+                } catch (KernelError again) {
+                    err = again.errno();
+                    break;
+                }
             }
             int n = (int) Math.min(PAGE, limit - index * PAGE);
             md.update(page, 0, n);
             ok += n;
+            if ((index + 1) * PAGE - callStart >= READ_CALL) {
+                callStart = (index + 1) * PAGE;
+            }
         }
+        readAhead.keySet().removeIf(k -> k.startsWith(inode.nid() + "/"));
         return new Content(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
     }
 

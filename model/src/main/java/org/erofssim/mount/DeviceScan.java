@@ -21,16 +21,18 @@ final class DeviceScan {
     private DeviceScan() {}
 
     static void scan(SbInfo sbi, Superblock dsb, MetaBuf buf, SbLog log, MountContext ctx, boolean hasDaxDev) {
-        if (ctx.kernel.has(Behavior.DAX_CHECK_IN_DEVICE_SCAN) && sbi.daxAlways && !hasDaxDev) {
-            log.info("DAX unsupported by block device. Turning off DAX.");
-            sbi.daxAlways = false;
-        }
         sbi.totalBlocks = sbi.dif0Blocks;
         int ondisk = sbi.hasIncompat(FeatureIncompat.DEVICE_TABLE.bit()) ? dsb.extraDevices() : 0;
         List<String> given = sbi.opts.devices();
         if (!given.isEmpty() && given.size() != ondisk) {
             log.err("erofs_scan_devices", "extra devices don't match (ondisk " + ondisk + ", given " + given.size() + ")");
             throw new KernelError(Errno.EINVAL);
+        }
+        // 6.18: the primary's DAX check comes after the count check (a count mismatch with 'dax' logs
+        // no DAX line) and before ondisk == 0 returns and before any extra device is opened [obs-6.18.44]
+        if (ctx.kernel.has(Behavior.DAX_CHECK_IN_DEVICE_SCAN) && sbi.daxAlways && !hasDaxDev) {
+            log.info("DAX unsupported by block device. Turning off DAX.");
+            sbi.daxAlways = false;
         }
         if (ondisk == 0) {
             return;

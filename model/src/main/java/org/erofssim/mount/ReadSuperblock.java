@@ -99,12 +99,25 @@ final class ReadSuperblock {
             throw new KernelError(Errno.EUCLEAN);
         }
         CompressionConfigs.parse(sbi, dsb, buf, log);
-        DeviceScan.scan(sbi, dsb, buf, log, ctx, hasDaxDev);
+        // The EXPERIMENTAL lines follow the device scan whatever it returned: a scan that fails
+        // still prints them, after its own error line [obs-6.18.44: a 48-bit or a metabox image
+        // with a device count mismatch logs 'extra devices don't match', then the EXPERIMENTAL
+        // line]. The fscache line is printed after a successful scan only (spec §4.2 order; not
+        // observable here).
+        KernelError scanError = null;
+        try {
+            DeviceScan.scan(sbi, dsb, buf, log, ctx, hasDaxDev);
+        } catch (KernelError e) {
+            scanError = e;
+        }
         if (has48 && sbi.hasIncompat(FeatureIncompat.BIT48.bit())) {
             log.info("EXPERIMENTAL 48-bit layout support in use. Use at your own risk!");
         }
         if (sbi.kernel.has(Behavior.METABOX) && sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
             log.info("EXPERIMENTAL metadata compression support in use. Use at your own risk!");
+        }
+        if (scanError != null) {
+            throw scanError;
         }
         if (sbi.mode == Mode.FSCACHE) {
             log.info("[deprecated] fscache-based on-demand read feature in use. Use at your own risk!");

@@ -11,7 +11,8 @@ final class Vfs {
 
     /**
      * {@code lookup_bdev}: an empty path is EINVAL; the path walk's errors; anything but a block
-     * device is ENOTBLK.
+     * device is ENOTBLK; a block device node on a {@code nodev} mount is EACCES
+     * ({@code may_open_dev}; spec §3.2, §9 row 5).
      */
     static Node.BlockDevice lookupBdev(VirtualNamespace ns, String path) {
         if (path == null || path.isEmpty()) {
@@ -22,6 +23,9 @@ final class Vfs {
         }
         VirtualNamespace.Resolved r = ns.resolve(path, true);
         if (r.node() instanceof Node.BlockDevice b) {
+            if (b.nodev()) {
+                throw new KernelError(Errno.EACCES, path + " is a device node on a nodev mount");
+            }
             return b;
         }
         throw new KernelError(Errno.ENOTBLK, path + " is a " + r.node().kind());

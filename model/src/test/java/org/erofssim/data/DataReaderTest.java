@@ -184,6 +184,19 @@ class DataReaderTest {
             assertThat(c.errno()).isEqualTo(Errno.EIO);
             assertThat(c.okBytes()).isEqualTo(firstOutside);
         }
+
+        @Test void iomapReadaheadLeavesTheFailingFolioOutSoReachingItReadsAheadAgain() {
+            // [obs-6.18.44] superblock/blkszbits10-bdev: an inline tail across blocks on page 2 of a
+            // file logs its line four times in bdev mode (fileio: three, see FileioMode)
+            ErofsImages.Dumped d = dump(inline, "/f9000");
+            ImageEditor ed = ImageEditor.read(inline);
+            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x2F, 0, 0}); // i_size 12192: tail 4000 bytes
+            Reading r = Reading.bdev("6.18", ed.fixChecksum().bytes(), Faults.NONE);
+            DataReader.Content c = r.read(d.nid());
+            assertThat(c).isEqualTo(new DataReader.Content(sha256(F9000, 8192), 8192, Errno.EIO, List.of()));
+            String line = "erofs (device loop0): inline data across blocks @ nid " + d.nid();
+            assertThat(linesAfterMount(r.live())).containsExactly(line, line, line, line);
+        }
     }
 
     @Nested
@@ -243,6 +256,42 @@ class DataReaderTest {
             assertThat(c.okBytes()).isEqualTo(8192);
             assertThat(linesAfterMount(r.live()))
                     .containsExactly("erofs (device erofs): readahead error at folio 2 @ nid " + nid);
+        }
+
+        @Test void fileioReadaheadLogsEveryFolioOfTheWindowWhoseMappingFails() {
+            // [obs-6.18.44] addressing/twodev-fileio: a 9000-byte file whose chunks all name device 3
+            // of a 2-device table logs "readahead error" for folios 0, 1 and 2, then read(2) fails
+            long nid = dump(blobbed, "/f20000", "--device=" + blob).nid();
+            ImageEditor ed = ImageEditor.read(blobbed);
+            ed.set(SuperblockField.EXTRA_DEVICES, 2); // mask 3; ids 1 and 2 exist (flat mode)
+            long first = (iloc(ed, nid) + 32 + 7) & ~7L;
+            for (int chunk = 0; chunk < 5; chunk++) {
+                ed.write(first + 8L * chunk + 2, new byte[] {3, 0});
+            }
+            Reading r = Reading.file("6.18", ed.fixChecksum().bytes(), Faults.NONE);
+            DataReader.Content c = r.read(nid);
+            assertThat(c.errno()).isEqualTo(Errno.ENODEV);
+            assertThat(c.okBytes()).isZero();
+            List<String> expected = new java.util.ArrayList<>();
+            for (int folio = 0; folio < 5; folio++) {
+                expected.add("erofs (device erofs): readahead error at folio " + folio + " @ nid " + nid);
+            }
+            assertThat(linesAfterMount(r.live())).containsExactlyElementsOf(expected);
+        }
+
+        @Test void filemapReadRetriesAFailedFolioInTheNextReadCallAfterAShortRead() {
+            // [obs-6.18.44] superblock/blkszbits10: an inline tail across blocks on page 2 of a file
+            // logs its line three times: readahead, read_folio of the read(2) that returned pages 0-1,
+            // read_folio of the next read(2), which returns the error
+            ErofsImages.Dumped d = dump(inline, "/f9000");
+            ImageEditor ed = ImageEditor.read(inline);
+            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x2F, 0, 0}); // i_size 12192: tail 4000 bytes
+            Reading r = Reading.file("6.18", ed.fixChecksum().bytes(), Faults.NONE);
+            DataReader.Content c = r.read(d.nid());
+            assertThat(c).isEqualTo(new DataReader.Content(sha256(F9000, 8192), 8192, Errno.EUCLEAN, List.of()));
+            String line = "erofs (device erofs): inline data across blocks @ nid " + d.nid();
+            assertThat(linesAfterMount(r.live())).containsExactly(line,
+                    "erofs (device erofs): readahead error at folio 2 @ nid " + d.nid(), line, line);
         }
 
         @Test void anInlineTailAcrossBlocksIsEucleanLoggedTwiceAroundTheReadaheadLine() {

@@ -147,6 +147,21 @@ class MountModelTest {
         }
 
         @Test
+        @DisplayName("§9 row 5: a device node on a nodev mount is EACCES from lookup_bdev: silent, or 'Can't lookup blockdev' without BACKED_BY_FILE")
+        void nodevMount() {
+            String json = "{\"version\": 1, \"kernel\": \"6.18\", %s \"nodes\": {\"/dev/loop0\": {\"kind\": \"bdev\","
+                    + " \"image\": \"" + TestImages.plain().toAbsolutePath() + "\", \"nodev\": true}}, \"source\": \"/dev/loop0\"}";
+            MountOutcome.Failed y = failed(MountModel.predict(org.erofssim.contract.ScenarioJson.read(
+                    String.format(json, ""), TestImages.plain().getParent())), Errno.EACCES);
+            assertThat(y.log()).isEmpty();
+            assertThat(y.mode()).isNull();
+            MountOutcome.Failed n = failed(MountModel.predict(org.erofssim.contract.ScenarioJson.read(
+                    String.format(json, "\"config\": {\"EROFS_FS_BACKED_BY_FILE\": false},"),
+                    TestImages.plain().getParent())), Errno.EACCES);
+            assertThat(n.log()).containsExactly("/dev/loop0: Can't lookup blockdev");
+        }
+
+        @Test
         @DisplayName("a 512-byte block image on a 4096-byte-sector device: EINVAL 'erofs: failed to set erofs blksize'")
         void sectorSize() {
             byte[] img = org.erofssim.ondisk.ImageEditor.of(plain)
@@ -248,6 +263,28 @@ class MountModelTest {
             assertThat(m.log()).containsExactly("erofs (device erofs): DAX unsupported by block device. Turning off DAX.",
                     "erofs (device erofs): mounted with root inode @ nid 36.");
             assertThat(m.superOptions()).doesNotContain("dax");
+        }
+
+        @Test
+        @DisplayName("dax with a device count mismatch: the count check fails first, no DAX line [obs-6.18.44]")
+        void daxLineComesAfterTheDeviceCountCheck() {
+            // found by LiveScenarioProperties (fixtures/scenarios/found/bdev-0379bd7000.json); the fileio
+            // form 'plain + dax,device=<file>' on 6.18.44 logs only 'extra devices don't match (ondisk 0, given 1)'
+            Scenarios s = Scenarios.on("6.18").file("/a", plain).file("/b", plain);
+            assertThat(failed(MountModel.predict(s.mount("/a", "dax,device=/b")), Errno.EINVAL).log())
+                    .containsExactly("erofs (device erofs): extra devices don't match (ondisk 0, given 1)");
+        }
+
+        @Test
+        @DisplayName("the EXPERIMENTAL 48-bit line follows a failed device scan too [obs-6.18.44]")
+        void experimentalLineFollowsAFailedDeviceScan() {
+            // found by LiveScenarioProperties (fixtures/scenarios/found/bdev-583e3cecad.json)
+            byte[] bit48 = org.erofssim.ondisk.ImageEditor.of(plain)
+                    .set(org.erofssim.ondisk.SuperblockField.FEATURE_INCOMPAT, 0x80).fixChecksum().bytes();
+            Scenarios s = Scenarios.on("6.18").file("/a", bit48).file("/b", plain);
+            assertThat(failed(MountModel.predict(s.mount("/a", "device=/b")), Errno.EINVAL).log()).containsExactly(
+                    "erofs (device erofs): extra devices don't match (ondisk 0, given 1)",
+                    "erofs (device erofs): EXPERIMENTAL 48-bit layout support in use. Use at your own risk!");
         }
 
         @Test

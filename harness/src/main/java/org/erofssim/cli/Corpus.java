@@ -1,0 +1,56 @@
+package org.erofssim.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The scenario corpus a command works on: its folder and its files, in path order. */
+final class Corpus {
+    private Corpus() {}
+
+    /**
+     * {@code --corpus DIR} as given, or the bundled corpus of this checkout.
+     *
+     * @throws CliException (exit 2) when there is none or it is not a directory
+     */
+    static Path dir(String option) {
+        Path dir;
+        if (option != null) {
+            dir = Scenarios.path(option, "--corpus");
+        } else {
+            dir = RepoRoot.find().map(r -> r.resolve(RepoRoot.CORPUS)).orElseThrow(() -> CliException.badInput(
+                    "cannot find the bundled corpus (" + RepoRoot.CORPUS + "); run from the checkout, use the"
+                            + " ./erofs-sim launcher, or give --corpus DIR"));
+        }
+        if (!Files.isDirectory(dir)) {
+            throw CliException.badInput("--corpus " + dir + ": not a directory");
+        }
+        return dir;
+    }
+
+    /** Every {@code *.json} under {@code dir}, recursively, sorted; exit 2 when there is none. */
+    static List<Path> files(Path dir) {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
+                    .sorted()
+                    .collect(Collectors.toList());
+        } catch (IOException | UncheckedIOException e) {
+            throw CliException.badInput(dir + ": cannot list the corpus: " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            throw CliException.badInput(dir + ": no scenario files (*.json) in the corpus");
+        }
+        return files;
+    }
+
+    /** A scenario's name: its path relative to the corpus, without {@code .json}. */
+    static String name(Path dir, Path file) {
+        String name = dir.relativize(file).toString();
+        return name.substring(0, name.length() - ".json".length());
+    }
+}

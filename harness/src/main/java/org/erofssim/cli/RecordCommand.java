@@ -1,0 +1,208 @@
+package org.erofssim.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import org.erofssim.mount.MountOutcome;
+import org.erofssim.oracle.LiveKernelOracle;
+import org.erofssim.oracle.OracleUnavailable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code record}: observes every corpus scenario on the running kernel and writes the outcomes
+ * as recorded observations ({@link Recordings}), so that {@code conform} can check the model
+ * against this kernel on any machine, without root. Scenarios the live oracle refuses (a FIFO
+ * source would hang mount(2)) are listed and named in {@code refused.tsv}, not recorded. A
+ * recording whose inputs and outcome are unchanged is left as it is (header included), so that
+ * recording again only changes what the kernel now does differently.
+ */
+@Command(name = "record", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {"Record the running kernel's outcome of every corpus scenario.",
+                "",
+                "Observes each scenario of the corpus like 'observe' and writes",
+                "<recorded>/<uname -r>/<scenario>.json (the outcome plus a header: kernel",
+                "release, date, erofs-sim version). Refused scenarios are listed, not",
+                "recorded. Needs root (exit 77 otherwise)."})
+final class RecordCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--corpus", paramLabel = "DIR",
+            description = "the scenario folder (default: fixtures/scenarios of this checkout)")
+    String corpus;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "the recordings folder (default: 'recorded' beside the corpus, i.e. fixtures/recorded)")
+    String outDir;
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = Corpus.dir(corpus);
+        List<Path> files = Corpus.files(dir);
+        List<Scenario> scenarios = new ArrayList<>();
+        for (Path f : files) {
+            scenarios.add(Scenarios.load(f, f.toString()));
+        }
+        String why = LiveKernelOracle.unavailableReason();
+        if (why != null) {
+            throw CliException.unavailable("kernel oracle unavailable: " + why);
+        }
+        Path out = outDir != null ? Scenarios.path(outDir, "--out") : Recordings.defaultDir(dir);
+        String release = LiveKernel.release();
+        Path releaseDir = out.resolve(release);
+        Files.createDirectories(releaseDir);
+        PrintWriter pw = spec.commandLine().getOut();
+        String version = new Main.Version().getVersion()[0].replaceFirst("^erofs-sim ", "");
+        String commit = gitCommit();
+        LiveKernelOracle oracle = new LiveKernelOracle();
+        Map<String, String> refused = new TreeMap<>();
+        Map<String, String> failed = new TreeMap<>();
+        Set<Path> written = new HashSet<>();
+        int recorded = 0;
+        int unchanged = 0;
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            String name = Corpus.name(dir, f);
+            Scenario s = scenarios.get(i);
+            Path target = Recordings.file(out, release, name);
+            String refusal = oracle.refusal(s);
+            if (refusal != null) {
+                refused.put(name, refusal);
+                Files.deleteIfExists(target); // a recording from before the refusal would be stale
+                pw.println("refused      " + name + ": " + refusal);
+                pw.flush();
+                continue;
+            }
+            MountOutcome o;
+            try {
+                o = oracle.observe(s);
+            } catch (OracleUnavailable e) {
+                failed.put(name, e.reason());
+                pw.println("NOT RECORDED " + name + ": " + e.reason());
+                pw.flush();
+                continue;
+            }
+            String inputs = Recordings.inputsSha256(f);
+            ObjectNode tree = OutcomeJson.toTree(o);
+            written.add(target.toAbsolutePath().normalize());
+            recorded++;
+            if (sameAsRecorded(out, release, name, inputs, tree)) {
+                unchanged++;
+                pw.println("unchanged    " + name);
+                pw.flush();
+                continue; // keep the file (and its header: first observed then, still so)
+            }
+            ObjectNode h = header(release, version, commit);
+            h.put("scenario", dir.relativize(f).toString());
+            h.put("inputsSha256", inputs);
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, Recordings.format(h, tree));
+            pw.println("recorded     " + name + ": " + OutcomeJson.outcomeName(o)
+                    + (Expectation.errnoOf(o) != null ? " " + Expectation.errnoOf(o) : "")
+                    + (Expectation.modeOf(o) != null ? " " + Expectation.modeOf(o) : ""));
+            pw.flush();
+        }
+        if (!refused.equals(Recordings.refused(out, release)) || !Files.exists(releaseDir.resolve(Recordings.REFUSED))) {
+            Recordings.writeRefused(releaseDir, header(release, version, commit), refused);
+        }
+        List<String> orphans = orphans(releaseDir, written, refused.keySet(), failed.keySet());
+        for (String o : orphans) {
+            pw.println("orphan       " + o + ": a recording without a scenario of this corpus (left in place)");
+        }
+        pw.println();
+        pw.println("recorded " + recorded + " of " + files.size() + " scenarios of " + dir + " on " + release + " into "
+                + releaseDir + " (" + unchanged + " unchanged); " + refused.size() + " refused, " + failed.size()
+                + " not recorded"
+                + (orphans.isEmpty() ? "" : ", " + orphans.size() + " orphan recording(s)"));
+        pw.flush();
+        return failed.isEmpty() ? ExitCode.OK : ExitCode.ORACLE_UNAVAILABLE;
+    }
+
+    /** Whether a fresh (same inputs) recording of this scenario already holds exactly this outcome. */
+    private static boolean sameAsRecorded(Path out, String release, String name, String inputs, ObjectNode outcome) {
+        Recordings.Recording old;
+        try {
+            old = Recordings.read(out, release, name);
+        } catch (CliException e) {
+            return false; // unreadable: rewrite it
+        }
+        if (old == null || !inputs.equals(old.inputsSha256())) {
+            return false;
+        }
+        try {
+            // as text: the parsed tree holds IntNodes where the written one has LongNodes
+            return Recordings.mapper().writeValueAsString(Recordings.mapper().readTree(old.outcomeJson()))
+                    .equals(Recordings.mapper().writeValueAsString(outcome));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static ObjectNode header(String release, String version, String commit) {
+        ObjectNode h = Recordings.mapper().createObjectNode();
+        h.put("kernel", release);
+        h.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        h.put("erofsSim", version);
+        if (commit != null) {
+            h.put("commit", commit);
+        }
+        return h;
+    }
+
+    private static List<String> orphans(Path releaseDir, Set<Path> written, Set<String> refused, Set<String> failed)
+            throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(releaseDir)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                if (!p.toString().endsWith(".json")) {
+                    continue;
+                }
+                String name = Corpus.name(releaseDir, p);
+                if (!written.contains(p.toAbsolutePath().normalize()) && !refused.contains(name) && !failed.contains(name)) {
+                    out.add(releaseDir.relativize(p).toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code git describe --always --dirty} of the checkout, or null. */
+    private static String gitCommit() {
+        Path root = RepoRoot.find().orElse(null);
+        if (root == null || !Files.exists(root.resolve(".git"))) {
+            return null;
+        }
+        try {
+            Process p = new ProcessBuilder("git", "-C", root.toString(), "describe", "--always", "--dirty", "--abbrev=12")
+                    .redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes()).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return s;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
