@@ -33,6 +33,14 @@ import org.erofssim.ondisk.ZMapHeader;
  * limitations", 6.13-rc1). The 6.15+ encoded-extent layout ({@code Z_EROFS_ADVISE_EXTENTS},
  * not written by erofs-utils 1.5) is not modelled: such inodes raise {@link NotModelled}.
  *
+ * <p>Sources: the 6.13 behaviour was read in the 6.10–6.12 zmap.c plus the 6.13-rc1 patches
+ * (byte-offset metabuf reads, {@code kaddr} removal, pcluster size limits); the 6.18 behaviour
+ * in a 6.17-era zmap.c plus "consolidate z_erofs_extent_lookback()" (Oct 2025). Every 6.18 log
+ * line here was also observed on this machine's 6.18.44 with the same damage ({@code bogus
+ * lookback distance}, {@code unknown algorithm}, {@code inconsistent algorithmtype},
+ * {@code per-inode big pcluster}, {@code head1/2 ... consistent}, {@code ztailpacking inline data
+ * across blocks}, a missing CBLKCNT read as one block), see {@code LiveCompressedTest}.
+ *
  * <p>Every loop over on-disk indexes is bounded by {@link #MAX_STEPS}: a crafted index that
  * would keep the kernel walking for hours raises {@link NotModelled} instead of hanging.
  */
