@@ -60,9 +60,16 @@ final class InspectCommand implements Callable<Integer> {
             description = "the kernel profile for the checks and the mount (default: newest)")
     String kernel;
 
+    @Option(names = "--extract", paramLabel = "DIR",
+            description = "also write the model's tree to DIR (a new or empty directory), like fsck.erofs --extract")
+    java.nio.file.Path extract;
+
     @Override
     public Integer call() {
         KernelProfile profile = profile();
+        if (extract != null) {
+            TreeExtractor.refuseNonEmpty(extract);
+        }
         ImageInspector.Report r = ImageInspector.inspect(image, devices, profile);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -74,6 +81,10 @@ final class InspectCommand implements Callable<Integer> {
         ImageInspector.Problem p = r.problem();
         if (p != null) {
             throw CliException.badInput(p.oneLine(image));
+        }
+        if (extract != null) {
+            return TreeExtractor.print(json ? spec.commandLine().getErr() : out, TreeExtractor.extract(java.nio.file.Path.of(image),
+                    devices.stream().map(java.nio.file.Path::of).toList(), profile, extract), extract);
         }
         return ExitCode.OK;
     }

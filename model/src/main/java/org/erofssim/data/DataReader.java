@@ -19,11 +19,18 @@ import org.erofssim.mount.SbInfo;
 import org.erofssim.mount.SbLog;
 
 /**
- * The data read path of uncompressed inodes (spec §6.2, §6.3): one page-cache folio at a time,
+ * The data read path (spec §6.2, §6.3): one page-cache folio at a time,
  * through {@link MapBlocks} and {@link MapDev}, the way the superblock's address-space
  * operations fill it: {@code erofs_fileio_read_folio}/{@code erofs_fileio_readahead}
  * (fs/erofs/fileio.c) in fileio mode, {@code erofs_read_folio}/{@code erofs_readahead} through
  * iomap (fs/erofs/data.c) in bdev mode.
+ *
+ * <p><b>Compressed inodes</b> (COMPRESSED_FULL/COMPACT) use {@code z_erofs_aops} in every
+ * mode: {@link #readFolio}, {@link #readMappingFolio}, {@link #readPage} and so
+ * {@link #readFile}/{@link #readLink} hand them to {@link ZReader}, whose read_folio returns
+ * its error itself (no EIO rewrite in bdev mode) and logs {@code read error -E @ N of nid M};
+ * data the model cannot decode makes {@link #readFile} return a null hash with a
+ * {@code not modelled: ...} note.
  *
  * <p><b>Granularity.</b> Folios are modelled as single 4 KiB pages. The kernel marks its
  * inode mappings {@code mapping_set_large_folios}, so readahead may build larger folios whose
@@ -72,6 +79,8 @@ public final class DataReader {
     private final Set<String> cached = new HashSet<>();
     /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
     private final java.util.Map<String, byte[]> readAhead = new java.util.HashMap<>();
+    /** The compressed read path, made on first use. */
+    private ZReader zreader;
 
     public DataReader(SbInfo sbi, MetaBuf buf, SbLog log) {
         this.sbi = sbi;
@@ -112,6 +121,10 @@ public final class DataReader {
      * {@code erofs_map_dev} names, physically contiguous pieces of one device as one request.
      */
     public Folio readFolio(ErofsInode inode, long index) {
+        if (inode.isCompressed()) {
+            ZReader.ZFolio z = z().readFolio(inode, index);
+            return new Folio(z.uptodate() ? z.data() : new byte[PAGE], z.error(), false);
+        }
         byte[] out = new byte[PAGE];
         long pos = index * PAGE;
         int cur = 0;
@@ -159,6 +172,13 @@ public final class DataReader {
      * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
+        if (inode.isCompressed()) {
+            ZReader.ZFolio z = z().readFolio(inode, index);
+            if (z.uptodate()) {
+                return z.data();
+            }
+            throw new KernelError(z.error(), "page " + index + " of nid " + inode.nid() + " not uptodate");
+        }
         Folio f = readFolio(inode, index);
         if (f.uptodate()) {
             return f.data();
@@ -192,6 +212,16 @@ public final class DataReader {
      */
     public byte[] readPage(ErofsInode inode, long index) {
         String key = key(inode, index);
+        if (inode.isCompressed()) {
+            if (!failed.contains(key)) {
+                ZReader.ZFolio z = z().readahead(inode, index);
+                if (z.uptodate()) {
+                    return z.data();
+                }
+                failed.add(key);
+            }
+            return readMappingFolio(inode, index);
+        }
         if (!failed.contains(key) && !cached.contains(key)) {
             readahead(inode, index);
         }
@@ -274,6 +304,9 @@ public final class DataReader {
                     err = again.errno();
                     break;
                 }
+            } catch (NotModelled e) {
+                notes.add("not modelled: " + e.getMessage() + " (at byte " + index * PAGE + "); contents unknown");
+                return new Content(null, 0, null, List.copyOf(notes));
             }
             int n = (int) Math.min(PAGE, limit - index * PAGE);
             md.update(page, 0, n);
@@ -300,6 +333,41 @@ public final class DataReader {
             len++;
         }
         return java.util.Arrays.copyOf(page, len);
+    }
+
+    /** The compressed read path of this superblock ({@code z_erofs_aops}). */
+    ZReader z() {
+        if (zreader == null) {
+            zreader = new ZReader(sbi, buf, log, this);
+        }
+        return zreader;
+    }
+
+    /** Leaves page {@code index} of {@code inode} in the page cache not uptodate (a failed readahead). */
+    void markNotUptodate(ErofsInode inode, long index) {
+        failed.add(inode.nid() + "/" + index);
+    }
+
+    /**
+     * One read of the compressed path ({@code z_erofs_submit_queue}): {@code len} bytes at
+     * physical address {@code pa} of the primary's unified address space ({@code erofs_map_dev}
+     * with device 0), with the device semantics of {@link #readFolio}'s requests (bdev: the bio
+     * fails past the device's end or on an EIO page; fileio: a short read is zero-filled at
+     * 6.13 and EIO at 6.18.44).
+     *
+     * @return the bytes, or null when the I/O failed (the kernel's {@code io->eio})
+     */
+    byte[] readPhysical(long pa, int len) {
+        MapDev.Target t;
+        try {
+            t = MapDev.map(sbi, 0, pa);
+        } catch (KernelError e) {
+            return null;
+        }
+        byte[] out = new byte[len];
+        Request rq = new Request(0, pa, t);
+        rq.add(0, len);
+        return submit(rq, out) ? out : null;
     }
 
     /**

@@ -29,8 +29,10 @@ import org.erofssim.ondisk.Dirent;
  * The result is sorted by path with {@code /} first.
  *
  * <p><b>Per type:</b> regular files get {@code sha256}/{@code readOkBytes}/{@code readErrno}
- * of the data ({@link DataReader#readFile}); compressed ones get none of these and the note
- * {@code compressed data not modelled yet}. Symlinks get {@code target} (fast: the inline copy
+ * of the data ({@link DataReader#readFile}, compressed ones through {@link ZReader}); data the
+ * model cannot decode ({@link NotModelled}: LZMA/DEFLATE/ZSTD pclusters, fragments) leaves
+ * {@code sha256} null with a {@code not modelled: ...} note, for files, symlink targets and
+ * directory listings alike. Symlinks get {@code target} (fast: the inline copy
  * {@link Iget} made; slow: {@link DataReader#readLink}) or the {@code readErrno} of
  * {@code readlink}. Directories get the {@code readErrno} of their listing (their
  * {@code sha256} is null, {@code readOkBytes} 0); the entries listed before the error are still
@@ -116,38 +118,36 @@ public final class TreeWalk {
         String target = null;
         List<Readdir.Entry> children = List.of();
         if (inode.isReg()) {
-            if (inode.isCompressed()) {
-                notes.add("compressed data not modelled yet");
-            } else {
-                DataReader.Content c = reader.readFile(inode);
-                sha = c.sha256();
-                okBytes = c.okBytes();
-                readErrno = c.errno() == null ? null : c.errno().name();
-                notes.addAll(c.notes());
-            }
+            DataReader.Content c = reader.readFile(inode);
+            sha = c.sha256();
+            okBytes = c.okBytes();
+            readErrno = c.errno() == null ? null : c.errno().name();
+            notes.addAll(c.notes());
         } else if (inode.isSymlink()) {
             if (inode.fastSymlink() != null) {
                 target = new String(inode.fastSymlink(), StandardCharsets.UTF_8);
-            } else if (inode.isCompressed()) {
-                notes.add("compressed symlink data not modelled yet");
             } else {
                 try {
                     target = new String(reader.readLink(inode), StandardCharsets.UTF_8);
                 } catch (KernelError e) {
                     readErrno = e.errno().name();
+                } catch (NotModelled e) {
+                    notes.add("not modelled: " + e.getMessage() + "; target unknown");
                 }
             }
         } else if (inode.isDir()) {
-            if (inode.isCompressed()) {
-                notes.add("compressed directory data not modelled yet");
-            } else if (!listedDirs.add(inode.nid())) {
+            if (!listedDirs.add(inode.nid())) {
                 notes.add("directory nid " + inode.nid() + " was listed under another path already");
             } else {
-                Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES);
-                children = l.entries();
-                readErrno = l.errno() == null ? null : l.errno().name();
-                if (l.truncated()) {
-                    notes.add("the model stopped listing after " + MAX_ENTRIES + " entries");
+                try {
+                    Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES);
+                    children = l.entries();
+                    readErrno = l.errno() == null ? null : l.errno().name();
+                    if (l.truncated()) {
+                        notes.add("the model stopped listing after " + MAX_ENTRIES + " entries");
+                    }
+                } catch (NotModelled e) {
+                    notes.add("not modelled: " + e.getMessage() + "; entries unknown");
                 }
             }
         }
@@ -158,14 +158,14 @@ public final class TreeWalk {
         }
         List<TreeEntry.Extent> ext = null;
         if (extents && inode.isReg()) {
-            if (inode.isCompressed()) {
-                notes.add("extents of compressed data not modelled yet");
-            } else {
-                Fiemap.Result f = Fiemap.fiemap(sbi, buf, log, inode);
+            try {
+                Fiemap.Result f = Fiemap.fiemap(sbi, buf, log, inode, reader);
                 ext = f.extents();
                 if (f.errno() != null) {
                     notes.add("FIEMAP: " + f.errno().name());
                 }
+            } catch (NotModelled e) {
+                notes.add("not modelled: " + e.getMessage() + "; extents unknown");
             }
         }
         String rdev = null;

@@ -57,5 +57,17 @@ public enum Behavior {
     /** 2026 fix backported to 6.18.44: any short file-backed read fails the folio with EIO. */
     FILEIO_SHORT_READ_EIO,
     /** Seed to 6.13-rc3: file-backed data reads use direct I/O whenever the file allows it. */
-    FILEIO_ALWAYS_DIRECT
+    FILEIO_ALWAYS_DIRECT,
+    /**
+     * The compressed-map rework that came with the 48-bit layout (6.15) and its follow-ups up to
+     * 6.18.44 ({@code z_erofs_map_blocks_fo}, {@code z_erofs_fill_inode},
+     * {@code z_erofs_map_sanity_check}): no algorithm check when the map header is read but an
+     * {@code unknown algorithm}/{@code inconsistent algorithmtype} check on every map; 4
+     * cluster bits; a ztailpacking inode is one with a non-zero {@code h_idata_size}, its tail
+     * size checked when mapped; PLAIN and HEAD2 pclusters of big-pcluster inodes also read their
+     * CBLKCNT, a missing CBLKCNT means one block; lookback checks a zero distance before loading
+     * and the "invalid logical cluster 0" check is gone [obs-6.18.44: {@code bogus lookback
+     * distance 1 @ lcn 0}]. Which 6.15–6.18 release brought each piece is [unsure].
+     */
+    ZMAP_REWORK
 }

@@ -36,9 +36,11 @@ final class CompressionConfigs {
             return;
         }
         if (!sbi.hasIncompat(FeatureIncompat.COMPR_CFGS.bit())) {
+            sbi.availableComprAlgs = 1; // 1 << Z_EROFS_COMPRESSION_LZ4
             return; // u1 is lz4_max_distance; z_erofs_load_lz4_config without a record cannot fail
         }
         int algs = dsb.u1();
+        sbi.availableComprAlgs = algs;
         if ((algs & ~ALL_ALGS) != 0) {
             log.err("z_erofs_parse_cfgs", "unidentified algorithms " + Integer.toHexString(algs & ~ALL_ALGS)
                     + ", please upgrade kernel");

@@ -38,6 +38,11 @@ public final class SbInfo {
     boolean flatdev;
     int deviceIdMask;
     boolean daxAlways;
+    /**
+     * {@code available_compr_algs}: the algorithms {@code z_erofs_parse_cfgs} found (bit per
+     * {@code Z_EROFS_COMPRESSION_*}); without COMPR_CFGS only LZ4 (bit 0).
+     */
+    int availableComprAlgs = 1;
     final List<ErofsDevice> devices = new ArrayList<>();
 
     SbInfo(KernelConfig kernel, MountOptions opts) {
@@ -70,6 +75,8 @@ public final class SbInfo {
     public int deviceIdMask() { return deviceIdMask; }
     public List<ErofsDevice> devices() { return devices; }
     public byte[] uuid() { return uuid.clone(); }
+    /** {@code available_compr_algs} (bit 0 LZ4, 1 LZMA, 2 DEFLATE, 3 ZSTD). */
+    public int availableComprAlgs() { return availableComprAlgs; }
     /** {@code fsoffset=} (6.16+), 0 otherwise. */
     public long fsoffset() { return opts.fsoffset(); }
 

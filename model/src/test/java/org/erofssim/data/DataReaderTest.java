@@ -330,4 +330,31 @@ class DataReaderTest {
     static long iloc(ImageEditor ed, long nid) {
         return (ed.get(SuperblockField.META_BLKADDR) << 12) + nid * 32;
     }
+    @Nested
+    @DisplayName("compressed inodes (z_erofs_aops)")
+    class Compressed {
+        @Test void readMappingFolioReturnsTheDecompressionErrorItselfInBothModes() {
+            byte[] img = ErofsImages.read(ZTrees.fixture("lz4.erofs"));
+            ErofsInode probe = ZTrees.mount("6.18", img, false).inode(879);
+            // text64k is one 4 KiB pcluster at block 7: zero it (all-zero 0padding block: EUCLEAN)
+            byte[] bad = org.erofssim.ondisk.ImageEditor.of(img).write(28672, new byte[4096]).bytes();
+            for (boolean bdev : List.of(false, true)) {
+                ZTrees.Live live = ZTrees.mount("6.18", bad, bdev);
+                DataReader r = new DataReader(live.sbi(), live.buf(), live.sblog());
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.readMappingFolio(probe, 3))
+                        .isInstanceOfSatisfying(org.erofssim.kernel.KernelError.class,
+                                e -> assertThat(e.errno()).isEqualTo(org.erofssim.kernel.Errno.EUCLEAN));
+                assertThat(live.lines()).containsExactly((bdev ? "erofs (device loop0): " : "erofs (device erofs): ")
+                        + "read error -117 @ 3 of nid 879");
+            }
+        }
+
+        @Test void readPhysicalFailsPastTheBlockDeviceAndReadsTheFile() {
+            byte[] img = ErofsImages.read(ZTrees.fixture("lz4.erofs"));
+            ZTrees.Live bdev = ZTrees.mount("6.18", img, true);
+            DataReader r = new DataReader(bdev.sbi(), bdev.buf(), bdev.sblog());
+            assertThat(r.readPhysical(28672, 4096)).isEqualTo(java.util.Arrays.copyOfRange(img, 28672, 32768));
+            assertThat(r.readPhysical(img.length, 4096)).isNull();
+        }
+    }
 }

@@ -177,4 +177,58 @@ class FiemapTest {
         assertThat(Fiemap.flagNames(0x301)).isEqualTo("last,not_aligned,data_inline");
         assertThat(Fiemap.flagNames(0x8 | 0x2)).isEqualTo("unknown,encoded");
     }
+    @Nested
+    @DisplayName("compressed files (z_erofs_iomap_begin_report)")
+    class Compressed {
+        /** dump.erofs -e of a compressed file: logical start and length, physical start. */
+        List<TreeEntry.Extent> dumped(Path img, String path) {
+            Map.Entry<Long, List<ZTrees.DumpExtent>> d = ZTrees.dumpExtents(img, path);
+            List<TreeEntry.Extent> out = new ArrayList<>();
+            for (int i = 0; i < d.getValue().size(); i++) {
+                ZTrees.DumpExtent e = d.getValue().get(i);
+                out.add(new TreeEntry.Extent(e.logical(), e.physical(), e.length(),
+                        i == d.getValue().size() - 1 ? "last" : "", 0));
+            }
+            return out;
+        }
+
+        @Test void everyPclusterIsOnePlainMappedExtentAsDumpErofsListsIt() {
+            Path tree = ZTrees.standardTree(tmp.resolve("ztree"));
+            for (String recipe : List.of("-zlz4", "-zlz4hc -C16384", "-zlz4 -Elegacy-compress", "-zlz4 -Eztailpacking")) {
+                Path img = mkfs(tmp.resolve("z" + recipe.hashCode() + ".erofs"), tree, recipe.split(" "));
+                for (String path : List.of("/text/t300000", "/mixed/m131072", "/mixed/m132072", "/zeros/z1m", "/small/s010")) {
+                    if (!java.nio.file.Files.exists(tree.resolve(path.substring(1)))) {
+                        continue;
+                    }
+                    long nid = ZTrees.dumpExtents(img, path).getKey();
+                    if (!ZTrees.mount("6.18", ErofsImages.read(img), false).inode(nid).isCompressed()) {
+                        continue; // small files are compressed only with ztailpacking
+                    }
+                    for (String k : List.of("6.13", "6.18")) {
+                        Fiemap.Result r = fiemap(k, ErofsImages.read(img), nid);
+                        // no "encoded": the kernel reports compressed extents as plain mapped ones
+                        assertThat(r).as(recipe + " " + k + " " + path).isEqualTo(new Fiemap.Result(dumped(img, path), null));
+                    }
+                }
+            }
+        }
+
+        @Test void ztailpackingFixtureAsFilefragShowedItOn61844() {
+            // filefrag -v on 6.18.44: text64k 0..65535 at 23976 (last); f4097 0..4096 at 1392 (last)
+            byte[] img = ErofsImages.read(ZTrees.fixture("ztailpacking.erofs"));
+            Path p = ZTrees.fixture("ztailpacking.erofs");
+            assertThat(fiemap("6.18", img, ZTrees.dumpExtents(p, "/text64k").getKey()).extents())
+                    .containsExactly(new TreeEntry.Extent(0, 23976, 65536, "last", 0));
+            assertThat(fiemap("6.18", img, ZTrees.dumpExtents(p, "/f4097").getKey()).extents())
+                    .containsExactly(new TreeEntry.Extent(0, 1392, 4097, "last", 0));
+        }
+
+        @Test void aDamagedIndexFailsTheIoctlBeforeAnyExtent() {
+            byte[] img = ErofsImages.read(ZTrees.fixture("lz4.erofs"));
+            ErofsInode text = ZTrees.mount("6.18", img, false).inode(879);
+            // HEAD1 algorithm LZMA: lz4.erofs lists only LZ4
+            byte[] bad = ImageEditor.of(img).write(ZTrees.header(text) + 6, new byte[] {1}).fixChecksum().bytes();
+            assertThat(fiemap("6.18", bad, 879)).isEqualTo(new Fiemap.Result(null, Errno.EUCLEAN));
+        }
+    }
 }

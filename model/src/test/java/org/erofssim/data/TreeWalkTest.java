@@ -190,6 +190,21 @@ class TreeWalkTest {
             }
         }
 
+        @Test void compressedFilesHashToTheBytesMkfsWasGiven() {
+            Path ztree = tmp.resolve("ztree");
+            byte[] text = "compress me please\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);
+            write(ztree.resolve("text"), text);
+            Path img = mkfs(tmp.resolve("lz4.erofs"), ztree, "-zlz4");
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(
+                    ErofsImages.fileMount("6.18", ErofsImages.read(img), Faults.NONE, null, true));
+            TreeEntry e = byPath(m.tree()).get("/text");
+            assertThat(e.sha256()).isEqualTo(sha256(text));
+            assertThat(e.readErrno()).isNull();
+            assertThat(e.readOkBytes()).isEqualTo(text.length);
+            assertThat(e.notes()).isEmpty();
+            assertThat(e.size()).isEqualTo(19 * 5000);
+        }
+
         @Test void inodeNumbersAreTheNidsDumpErofsShowsAndHardLinksShareOne() {
             Path img = mkfs(tmp.resolve("nids.erofs"), tree);
             Map<String, TreeEntry> got = byPath(walk(ErofsImages.fileMount("6.18", ErofsImages.read(img), Faults.NONE, null, true)));
@@ -308,19 +323,6 @@ class TreeWalkTest {
             TreeEntry e = byPath(m.tree()).get("/sub/deep/leaf");
             assertThat(e.readErrno()).isEqualTo("ELOOP");
             assertThat(e.type()).isEqualTo("dir");
-        }
-
-        @Test void compressedFilesHaveNoHashButANote() {
-            Path ztree = tmp.resolve("ztree");
-            write(ztree.resolve("text"), "compress me please\n".repeat(5000).getBytes(StandardCharsets.US_ASCII));
-            Path img = mkfs(tmp.resolve("lz4.erofs"), ztree, "-zlz4");
-            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(
-                    ErofsImages.fileMount("6.18", ErofsImages.read(img), Faults.NONE, null, true));
-            TreeEntry e = byPath(m.tree()).get("/text");
-            assertThat(e.sha256()).isNull();
-            assertThat(e.readErrno()).isNull();
-            assertThat(e.notes()).contains("compressed data not modelled yet");
-            assertThat(e.size()).isEqualTo(19 * 5000);
         }
     }
 

@@ -20,7 +20,7 @@ public final class Linux618 implements KernelProfile {
         return KernelProfile.of(FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP, FILEIO_SUBPAGE_BLOCKSIZE,
                 DEVICE_LOG_PREFIX, DIRECTIO_OPTION, LAYOUT_48BIT, FSOFFSET_OPTION,
                 EXTRA_BDEV_ENOTBLK_TO_EINVAL, METABOX, DIR_READAHEAD, DAX_CHECK_IN_DEVICE_SCAN,
-                FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO);
+                FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, ZMAP_REWORK);
     }
     @Override public Map<ConfigFlag, Boolean> defaultConfig() { return Defaults.UPSTREAM; }
 }
