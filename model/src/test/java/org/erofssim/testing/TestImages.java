@@ -47,7 +47,7 @@ public final class TestImages {
             if (Files.exists(image)) {
                 return image;
             }
-            Path tree = Files.createTempDirectory("erofs-sim-tree");
+            Path tree = Files.createDirectories(DIR.resolve(name + "-tree")); // under target/, not /tmp
             Files.writeString(tree.resolve("a.txt"), "hello\n", StandardCharsets.US_ASCII);
             Files.createDirectories(tree.resolve("d"));
             byte[] b = new byte[5000];
@@ -55,6 +55,7 @@ public final class TestImages {
                 b[i] = (byte) (i * 7);
             }
             Files.write(tree.resolve("d/b.bin"), b);
+            Files.deleteIfExists(tree.resolve("link"));
             Files.createSymbolicLink(tree.resolve("link"), Path.of("a.txt"));
             List<String> args = new ArrayList<>(List.of("-T0", "-U" + uuid));
             args.addAll(options);

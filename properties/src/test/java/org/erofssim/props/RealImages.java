@@ -114,7 +114,7 @@ public final class RealImages {
             if (Files.exists(image)) {
                 return image;
             }
-            Path tree = Files.createTempDirectory("erofs-sim-prop-tree");
+            Path tree = Files.createDirectories(DIR.resolve(name + "-tree-" + ProcessHandle.current().pid()));
             Files.writeString(tree.resolve("a.txt"), "hello\n", StandardCharsets.US_ASCII);
             Files.createDirectories(tree.resolve("d"));
             byte[] b = new byte[5000];
