@@ -158,7 +158,15 @@ public final class Iget {
             }
             chunkBits = bits + (chunkFormat & 0x1F);
         }
-        long blocks = nblks == 0 ? roundUp(size, bs) >>> 9 : nblks << (bits - 9);
+        long blocks;
+        if ((layout == 1 || layout == 3) && nlink1Bit) {
+            // 6.15+: a compressed inode's i_blocks is its compressed block count (blocks_hi:blocks_lo),
+            // even 0 for a file packed whole into its inode [obs-6.18.44: st_blocks 0 for a
+            // 16 KiB -zlz4 -Eztailpacking file]; 6.13 fell back to round_up(i_size) for 0
+            blocks = ((startHi << 32) | nblks) << (bits - 9);
+        } else {
+            blocks = nblks == 0 ? roundUp(size, bs) >>> 9 : nblks << (bits - 9);
+        }
         ErofsInode inode = new ErofsInode(nid, iloc, layout, extended, isize, xattrIsize, rec.xattrIcount(),
                 mode, rec.uid(), rec.gid(), nlink, size, mtime, mtimeNsec, startBlk, rdevMajor, rdevMinor,
                 chunkFormat, chunkBits, blocks, fast, rec.iu());

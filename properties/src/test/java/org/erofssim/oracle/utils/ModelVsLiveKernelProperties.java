@@ -30,7 +30,7 @@ import org.erofssim.report.Difference;
 import org.erofssim.tools.ErofsUtils;
 
 /**
- * Random trees made by mkfs.erofs with random uncompressed options, mounted file-backed and
+ * Random trees made by mkfs.erofs with random options (uncompressed and LZ4/LZ4HC), mounted file-backed and
  * loop-backed: the model's whole outcome (mode, log, superblock, super options, statfs, the tree
  * with hashes) equals the running kernel's, field by field ({@link OutcomeComparator}). The model
  * runs on the running kernel's profile. Needs root: skips with a printed reason otherwise, and
@@ -44,9 +44,16 @@ class ModelVsLiveKernelProperties {
         return TreeGenerator.trees(TreeGenerator.Config.forErofsUtils15());
     }
 
+    /** The whole 1.5 option space: uncompressed, and LZ4/LZ4HC compressed layouts. */
     @Provide
     Arbitrary<MkfsOptions> options() {
-        return MkfsOptions.uncompressed();
+        return MkfsOptions.arbitrary();
+    }
+
+    /** Trees plus one file of compressible text, so a compressing mkfs compresses something. */
+    @Provide
+    Arbitrary<TreeSpec> treesWithText() {
+        return OracleCase.withCompressibleFile(trees());
     }
 
     @Provide
@@ -66,9 +73,9 @@ class ModelVsLiveKernelProperties {
         return false;
     }
 
-    @Property(tries = 40, seed = "20261124")
+    @Property(tries = 300, seed = "20261124")
     @Label("random mkfs.erofs trees: the model's outcome equals the live kernel's, tree and hashes included")
-    void modelEqualsLiveKernel(@ForAll("trees") TreeSpec spec, @ForAll("options") MkfsOptions options,
+    void modelEqualsLiveKernel(@ForAll("treesWithText") TreeSpec spec, @ForAll("options") MkfsOptions options,
                                @ForAll("sources") Source source) throws Exception {
         if (!OracleCase.toolsPresent() || !liveAvailable()) {
             return;
@@ -94,6 +101,11 @@ class ModelVsLiveKernelProperties {
             }
             int entries = kernel instanceof MountOutcome.Mounted m && m.tree() != null ? m.tree().size() : 0;
             Statistics.label("entries").collect(entries < 10 ? "< 10" : entries < 40 ? "10-39" : ">= 40");
+            Statistics.label("layout").collect(options.compressed() ? "compressed" : "uncompressed");
+            Statistics.label("layout").coverage(c -> {
+                c.check("compressed").count(n -> n > 0);
+                c.check("uncompressed").count(n -> n > 0);
+            });
             Statistics.label("source").coverage(c -> {
                 c.check("FILE_EXT4").count(n -> n > 0);
                 c.check("LOOP_BDEV").count(n -> n > 0);
