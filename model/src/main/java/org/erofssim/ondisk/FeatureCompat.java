@@ -1,6 +1,5 @@
 package org.erofssim.ondisk;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,7 +12,7 @@ import java.util.List;
  * ({@link #printedByDumpErofs15()}); {@code xattr_filter} is printed by later releases; the two
  * newest bits are not printed by any dump.erofs we know of, their name is the kernel's in lower case.
  */
-public enum FeatureCompat {
+public enum FeatureCompat implements FeatureBit {
     SB_CHKSUM(0x01, "sb_csum", true),
     MTIME(0x02, "mtime", true),
     XATTR_FILTER(0x04, "xattr_filter", false),
@@ -31,7 +30,7 @@ public enum FeatureCompat {
     }
 
     /** The feature's bit (a single set bit). */
-    public int bit() {
+    @Override public int bit() {
         return bit;
     }
 
@@ -45,28 +44,13 @@ public enum FeatureCompat {
         return dump15;
     }
 
-    /** Whether {@code bits} has this feature's bit. */
-    public boolean in(long bits) {
-        return (bits & bit) != 0;
-    }
-
     /** The known features set in {@code bits}, in bit order; unknown bits are dropped. */
     public static List<FeatureCompat> decode(int bits) {
-        List<FeatureCompat> out = new ArrayList<>();
-        for (FeatureCompat f : values()) {
-            if ((bits & f.bit) != 0) {
-                out.add(f);
-            }
-        }
-        return out;
+        return FeatureBit.decode(values(), bits);
     }
 
     /** OR of all known bits. */
     public static int knownMask() {
-        int m = 0;
-        for (FeatureCompat f : values()) {
-            m |= f.bit;
-        }
-        return m;
+        return FeatureBit.mask(values());
     }
 }

@@ -1,6 +1,5 @@
 package org.erofssim.ondisk;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ import java.util.List;
  * {@code big_pcluster} and bit 0x20 as both {@code fragments} and {@code dedupe}
  * ({@link #laterDumpNames()}).
  */
-public enum FeatureIncompat {
+public enum FeatureIncompat implements FeatureBit {
     ZERO_PADDING(0x01, "0padding", true, "0padding"),
     COMPR_CFGS(0x02, "big_pcluster", true, "compr_cfgs", "big_pcluster"),
     CHUNKED_FILE(0x04, "chunked_file", true, "chunked_file"),
@@ -53,7 +52,7 @@ public enum FeatureIncompat {
     }
 
     /** The feature's bit (a single set bit). */
-    public int bit() {
+    @Override public int bit() {
         return bit;
     }
 
@@ -72,28 +71,13 @@ public enum FeatureIncompat {
         return laterDumpNames;
     }
 
-    /** Whether {@code bits} has this feature's bit. */
-    public boolean in(long bits) {
-        return (bits & bit) != 0;
-    }
-
     /** The known features set in {@code bits}, in bit order; unknown bits are dropped. */
     public static List<FeatureIncompat> decode(int bits) {
-        List<FeatureIncompat> out = new ArrayList<>();
-        for (FeatureIncompat f : values()) {
-            if ((bits & f.bit) != 0) {
-                out.add(f);
-            }
-        }
-        return out;
+        return FeatureBit.decode(values(), bits);
     }
 
     /** OR of all known bits (0x1FF). */
     public static int knownMask() {
-        int m = 0;
-        for (FeatureIncompat f : values()) {
-            m |= f.bit;
-        }
-        return m;
+        return FeatureBit.mask(values());
     }
 }
