@@ -88,6 +88,15 @@ public final class Xattrs {
     }
 
     /**
+     * The POSIX ACL handlers list their names only where the superblock has {@code SB_POSIXACL}
+     * ({@code posix_acl_xattr_list}): CONFIG_EROFS_FS_POSIX_ACL and the {@code acl} option
+     * [obs-6.18.44: with {@code noacl} a file's {@code system.posix_acl_access} is not listed].
+     */
+    static boolean posixAcl(SbInfo sbi) {
+        return sbi.kernel().enabled(ConfigFlag.EROFS_FS_POSIX_ACL) && sbi.options().acl();
+    }
+
+    /**
      * {@code erofs_xattr_prefix}: the listed prefix of a name index, or null where
      * {@code erofs_listxattr} skips the entry.
      */
@@ -96,9 +105,9 @@ public final class Xattrs {
             case INDEX_USER:
                 return sbi.options().userXattr() ? "user." : null;
             case INDEX_POSIX_ACL_ACCESS:
-                return sbi.kernel().enabled(ConfigFlag.EROFS_FS_POSIX_ACL) ? "system.posix_acl_access" : null;
+                return posixAcl(sbi) ? "system.posix_acl_access" : null;
             case INDEX_POSIX_ACL_DEFAULT:
-                return sbi.kernel().enabled(ConfigFlag.EROFS_FS_POSIX_ACL) ? "system.posix_acl_default" : null;
+                return posixAcl(sbi) ? "system.posix_acl_default" : null;
             case INDEX_TRUSTED:
                 return "trusted.";
             case INDEX_SECURITY:
