@@ -73,12 +73,12 @@ public final class DataReader {
     private final SbLog log;
     private final boolean fileio;
     private final boolean direct;
-    /** Folios left in the page cache not uptodate by a failed read: "nid/index". */
-    private final Set<String> failed = new HashSet<>();
-    /** Folios a fileio readahead pass brought into the page cache (uptodate or not): "nid/index". */
-    private final Set<String> cached = new HashSet<>();
+    /** Folios left in the page cache not uptodate by a failed read. */
+    private final Set<PageKey> failed = new HashSet<>();
+    /** Folios a fileio readahead pass brought into the page cache (uptodate or not). */
+    private final Set<PageKey> cached = new HashSet<>();
     /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
-    private final java.util.Map<String, byte[]> readAhead = new java.util.HashMap<>();
+    private final java.util.Map<PageKey, byte[]> readAhead = new java.util.HashMap<>();
     /** The compressed read path, made on first use. */
     private ZReader zreader;
 
@@ -211,7 +211,7 @@ public final class DataReader {
      * {@code read_folio} directly.
      */
     public byte[] readPage(ErofsInode inode, long index) {
-        String key = key(inode, index);
+        PageKey key = key(inode, index);
         if (inode.isCompressed()) {
             if (!failed.contains(key)) {
                 ZReader.ZFolio z = z().readahead(inode, index);
@@ -237,8 +237,11 @@ public final class DataReader {
         }
     }
 
-    private static String key(ErofsInode inode, long index) {
-        return inode.nid() + "/" + index;
+    /** A page of an inode's page cache. */
+    private record PageKey(long nid, long index) {}
+
+    private static PageKey key(ErofsInode inode, long index) {
+        return new PageKey(inode.nid(), index);
     }
 
     private void readahead(ErofsInode inode, long index) {
@@ -246,7 +249,7 @@ public final class DataReader {
         long end = Math.max(index + 1, Math.min(index + RA_PAGES, pages));
         boolean wholeWindow = sbi.mode() != Mode.BDEV; // fscache: read like fileio, without the log line
         for (long i = index; i < end; i++) {
-            String key = key(inode, i);
+            PageKey key = key(inode, i);
             if (cached.contains(key) || failed.contains(key)) {
                 continue; // already in the page cache: the readahead pass skips it
             }
@@ -315,7 +318,7 @@ public final class DataReader {
                 callStart = (index + 1) * PAGE;
             }
         }
-        readAhead.keySet().removeIf(k -> k.startsWith(inode.nid() + "/"));
+        readAhead.keySet().removeIf(k -> k.nid() == inode.nid());
         return new Content(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
     }
 
@@ -345,7 +348,7 @@ public final class DataReader {
 
     /** Leaves page {@code index} of {@code inode} in the page cache not uptodate (a failed readahead). */
     void markNotUptodate(ErofsInode inode, long index) {
-        failed.add(inode.nid() + "/" + index);
+        failed.add(key(inode, index));
     }
 
     /**
