@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"An executable model of the Linux EROFS mount path.", ""},
         subcommands = {PredictCommand.class, ObserveCommand.class, CompareCommand.class, InspectCommand.class,
-                ConformCommand.class, RecordCommand.class,
+                ConformCommand.class, RecordCommand.class, FuzzCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0   done",
@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw CliException.badInput("no command given (one of: predict, observe, compare, inspect, conform, record); see 'erofs-sim --help'");
+        throw CliException.badInput("no command given (one of: predict, observe, compare, inspect, conform, record, fuzz); see 'erofs-sim --help'");
     }
 
     public static void main(String[] args) {

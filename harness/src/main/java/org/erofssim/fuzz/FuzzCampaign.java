@@ -1,0 +1,483 @@
+package org.erofssim.fuzz;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.erofssim.compare.OutcomeComparator;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import org.erofssim.contract.ScenarioJson;
+import org.erofssim.fuzz.FuzzCase.BaseImage;
+import org.erofssim.fuzz.FuzzCase.DeviceArg;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.mount.MountModel;
+import org.erofssim.mount.MountOutcome;
+import org.erofssim.ondisk.DeviceSlotField;
+import org.erofssim.ondisk.FieldEdit;
+import org.erofssim.report.Difference;
+
+/**
+ * A device-slot-table fuzz campaign (the contract's {@code fuzz} command): seeded
+ * {@link FuzzCase}s, each predicted by the model twice (it must give an outcome, within a time
+ * limit, the same both times) and, when a {@link KernelUnderTest} is given, observed on the
+ * kernel and compared field by field ({@link OutcomeComparator}). A case that fails is shrunk
+ * (edits, devices and values dropped or made smaller while the same kind of failure remains)
+ * and written as a replayable scenario folder: {@code findings/<kind>-<hash>/scenario.json}
+ * with its {@code image.erofs} and {@code blob.img}, so that {@code erofs-sim compare} (or
+ * {@code predict}) reruns it.
+ *
+ * <p>Before each kernel observation the case is written to {@code in-flight/} and removed after
+ * it: a campaign that finds that folder at its start knows that the previous one stopped in the
+ * middle of an observation (a kernel crash, a reboot, a kill) and keeps it as a finding of kind
+ * {@link Kind#INTERRUPTED}.
+ */
+public final class FuzzCampaign {
+    /** What went wrong in a case. */
+    public enum Kind {
+        /** The model threw instead of giving an outcome. */
+        MODEL_ERROR,
+        /** The model took longer than the limit. */
+        MODEL_HANG,
+        /** Two predictions of the same case differ. */
+        NONDETERMINISTIC,
+        /** The model and the kernel differ. */
+        DIVERGENCE,
+        /** The kernel logged a BUG, WARNING, Oops or the like. */
+        KERNEL_TROUBLE,
+        /** A previous campaign stopped in the middle of this case's kernel observation. */
+        INTERRUPTED
+    }
+
+    /**
+     * @param seed       the generator's seed
+     * @param cases      how many cases at most
+     * @param maxTime    stop drawing new cases after this long (null: no limit)
+     * @param profile    the profile the model runs on (the running kernel's when comparing live)
+     * @param images     the {@code fixtures/images} folder (bases and the blob)
+     * @param out        the campaign's folder (findings, in-flight case, scratch images)
+     * @param kernel     the kernel to compare with, or null for the model alone
+     * @param modelLimit the time one prediction may take
+     * @param shrinkBudget how many evaluations shrinking one finding may spend
+     */
+    public record Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
+                           KernelUnderTest kernel, Duration modelLimit, int shrinkBudget) {}
+
+    /** A failure: its kind and one line (or a few) on what was seen. */
+    public record Failure(Kind kind, String what) {}
+
+    /** A kept finding: the case as drawn, as shrunk, and where it was written. */
+    public record Finding(Kind kind, String what, FuzzCase original, FuzzCase shrunk, Path folder) {}
+
+    /** The campaign's result. */
+    public record Summary(long seed, int cases, int refused, List<Finding> findings, CampaignStatistics statistics,
+                          Duration elapsed) {}
+
+    static final String BLOB = "multidev-blob.img";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Settings settings;
+    private final Map<BaseImage, byte[]> bases = new EnumMap<>(BaseImage.class);
+    private final Path work;
+    private final Path inFlight;
+    private final Path findings;
+    private ExecutorService modelThread = newModelThread();
+    private int scratch;
+
+    public FuzzCampaign(Settings settings) {
+        this.settings = settings;
+        for (BaseImage b : BaseImage.values()) {
+            bases.put(b, read(settings.images().resolve(b.path())));
+        }
+        read(settings.images().resolve(BLOB));
+        this.work = settings.out().resolve("work");
+        this.inFlight = settings.out().resolve("in-flight");
+        this.findings = settings.out().resolve("findings");
+    }
+
+    /** Runs the campaign; progress lines (one per finding, one every 100 cases) go to {@code progress}. */
+    public Summary run(PrintWriter progress) {
+        Instant start = Instant.now();
+        CampaignStatistics stats = new CampaignStatistics();
+        expectations(stats);
+        List<Finding> found = new ArrayList<>();
+        try {
+            Files.createDirectories(work);
+            Finding interrupted = keepInterrupted();
+            if (interrupted != null) {
+                found.add(interrupted);
+                progress.println("finding " + interrupted.kind() + ": " + interrupted.what() + " -> "
+                        + interrupted.folder());
+            }
+            FuzzGenerator gen = new FuzzGenerator(settings.seed(), bases);
+            int refused = 0;
+            int done = 0;
+            for (; done < settings.cases(); done++) {
+                if (settings.maxTime() != null && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
+                    break;
+                }
+                FuzzCase c = gen.next();
+                Evaluation e = evaluate(c);
+                collect(stats, c, e);
+                if (e.refusal() != null) {
+                    refused++;
+                }
+                if (e.failure() != null) {
+                    FuzzCase small = shrink(c, e.failure().kind());
+                    Evaluation again = evaluate(small);
+                    Failure f = again.failure() != null ? again.failure() : e.failure();
+                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, done));
+                    found.add(finding);
+                    progress.println("finding " + f.kind() + " at case " + done + ": " + firstLine(f.what()) + " -> "
+                            + finding.folder());
+                }
+                if ((done + 1) % 100 == 0) {
+                    progress.println((done + 1) + " cases, " + found.size() + " finding(s)");
+                }
+                progress.flush();
+            }
+            return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            modelThread.shutdownNow();
+            deleteTree(work);
+        }
+    }
+
+    // ------------------------------------------------------------------ one case
+
+    /** The outcomes of one case and what failed (null: nothing). */
+    record Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure) {}
+
+    Evaluation evaluate(FuzzCase c) {
+        Path image = work.resolve("case-" + (scratch++) + ".erofs");
+        try {
+            Files.write(image, c.image(bases.get(c.base())));
+            Scenario s = scenario(c, image);
+            MountOutcome model;
+            try {
+                model = predict(s);
+                MountOutcome second = predict(s);
+                if (!OutcomeJson.write(model).equals(OutcomeJson.write(second))) {
+                    return new Evaluation(model, null, null, new Failure(Kind.NONDETERMINISTIC,
+                            "two predictions differ: " + OutcomeComparator.compare(model, second)));
+                }
+            } catch (TimeoutException t) {
+                return new Evaluation(null, null, null, new Failure(Kind.MODEL_HANG,
+                        "the model took more than " + settings.modelLimit().toMillis() + " ms"));
+            } catch (ExecutionException x) {
+                Throwable cause = x.getCause() == null ? x : x.getCause();
+                return new Evaluation(null, null, null, new Failure(Kind.MODEL_ERROR, cause.toString()
+                        + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : "")));
+            }
+            KernelUnderTest kernel = settings.kernel();
+            if (kernel == null) {
+                return new Evaluation(model, null, null, null);
+            }
+            String refusal = kernel.refusal(s);
+            if (refusal != null) {
+                return new Evaluation(model, null, refusal, null);
+            }
+            markInFlight(c, image);
+            KernelUnderTest.Observation o = kernel.observe(s);
+            deleteTree(inFlight);
+            if (!o.trouble().isEmpty()) {
+                return new Evaluation(model, o.outcome(), null, new Failure(Kind.KERNEL_TROUBLE,
+                        String.join("\n", o.trouble())));
+            }
+            List<Difference> diffs = OutcomeComparator.compare(model, o.outcome());
+            if (!diffs.isEmpty()) {
+                StringBuilder b = new StringBuilder("model and kernel differ in " + diffs.size() + " field(s):");
+                for (Difference d : diffs.subList(0, Math.min(diffs.size(), 6))) {
+                    b.append("\n  ").append(d);
+                }
+                return new Evaluation(model, o.outcome(), null, new Failure(Kind.DIVERGENCE, b.toString()));
+            }
+            return new Evaluation(model, o.outcome(), null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                Files.deleteIfExists(image);
+            } catch (IOException ignored) {
+                // scratch: removed with the work folder at the end
+            }
+        }
+    }
+
+    private Scenario scenario(FuzzCase c, Path image) {
+        ObjectNode json = c.scenario(settings.profile().name(), image.toString(),
+                settings.images().resolve(BLOB).toString());
+        return ScenarioJson.read(json.toString(), work, "fuzz");
+    }
+
+    private MountOutcome predict(Scenario s) throws TimeoutException, ExecutionException {
+        Future<MountOutcome> f = modelThread.submit(() -> MountModel.predict(s));
+        try {
+            return f.get(settings.modelLimit().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException t) {
+            f.cancel(true);
+            modelThread.shutdownNow(); // the stuck thread is a daemon; the next prediction gets a new one
+            modelThread = newModelThread();
+            throw t;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExecutionException(e);
+        }
+    }
+
+    private static ExecutorService newModelThread() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "erofs-sim-fuzz-model");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    // ------------------------------------------------------------------ shrinking
+
+    /**
+     * Greedy shrinking: tries the simpler variants of the case one by one and moves to the first
+     * that still fails with the same kind, until none does or the budget is spent.
+     */
+    FuzzCase shrink(FuzzCase c, Kind kind) {
+        FuzzCase current = c;
+        int budget = settings.shrinkBudget();
+        boolean progressed = true;
+        while (progressed && budget > 0) {
+            progressed = false;
+            for (FuzzCase candidate : simpler(current)) {
+                if (budget-- <= 0) {
+                    break;
+                }
+                Failure f = evaluate(candidate).failure();
+                if (f != null && f.kind() == kind) {
+                    current = candidate;
+                    progressed = true;
+                    break;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** The one-step simpler variants of a case, simplest first. */
+    static List<FuzzCase> simpler(FuzzCase c) {
+        List<FuzzCase> out = new ArrayList<>();
+        for (int i = 0; i < c.edits().size(); i++) {
+            List<SlotEdit> fewer = new ArrayList<>(c.edits());
+            fewer.remove(i);
+            out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), fewer, c.devices(), c.read()));
+        }
+        for (int i = c.devices().size() - 1; i >= 0; i--) {
+            List<DeviceArg> fewer = new ArrayList<>(c.devices());
+            fewer.remove(i);
+            out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), c.edits(), fewer, c.read()));
+        }
+        if (c.read()) {
+            out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), false));
+        }
+        if (!c.fixChecksum()) {
+            out.add(new FuzzCase(c.base(), c.source(), true, c.edits(), c.devices(), c.read()));
+        }
+        for (int i = 0; i < c.devices().size(); i++) {
+            if (c.devices().get(i) != DeviceArg.BLOB_FILE) {
+                List<DeviceArg> plain = new ArrayList<>(c.devices());
+                plain.set(i, DeviceArg.BLOB_FILE);
+                out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), c.edits(), plain, c.read()));
+            }
+        }
+        for (int i = 0; i < c.edits().size(); i++) {
+            SlotEdit e = c.edits().get(i);
+            FieldEdit.Verb v = e.edit().verb();
+            long value = e.edit().value();
+            boolean operand = v == FieldEdit.Verb.SET || v == FieldEdit.Verb.ADD || v == FieldEdit.Verb.SUB;
+            if (!operand || value == 0 || e.edit().field() == DeviceSlotField.TAG) {
+                continue;
+            }
+            for (long smaller : new long[] {0, value / 2, value - 1}) {
+                if (Long.compareUnsigned(smaller, value) < 0 && (smaller != value / 2 || smaller != 0)) {
+                    List<SlotEdit> edits = new ArrayList<>(c.edits());
+                    edits.set(i, e.withValue(smaller));
+                    out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), edits, c.devices(), c.read()));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ findings
+
+    /** Writes a finding's folder: scenario.json (with a comment), image.erofs, blob.img. */
+    private Path write(FuzzCase c, Failure f, int index) {
+        try {
+            ObjectNode s = c.scenario(settings.profile().name(), "image.erofs", "blob.img");
+            ObjectNode out = JSON.createObjectNode();
+            out.put("version", 1);
+            out.put("description", "found by erofs-sim fuzz (device-slot table, seed " + settings.seed() + ", case "
+                    + index + ", shrunk): " + c);
+            out.put("comment", f.kind() + " found " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": " + f.what());
+            s.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("version") && !e.getKey().equals("description")) {
+                    out.set(e.getKey(), e.getValue());
+                }
+            });
+            byte[] image = c.image(bases.get(c.base()));
+            String hash = hash(s.toString().getBytes(StandardCharsets.UTF_8), image);
+            Path dir = findings.resolve(f.kind().name().toLowerCase().replace('_', '-') + "-" + hash);
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("image.erofs"), image);
+            Files.copy(settings.images().resolve(BLOB), dir.resolve("blob.img"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dir.resolve("scenario.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n", StandardCharsets.UTF_8);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Records the case about to be observed, so that a crash mid-observation leaves it behind. */
+    private void markInFlight(FuzzCase c, Path image) throws IOException {
+        Files.createDirectories(inFlight);
+        Files.copy(image, inFlight.resolve("image.erofs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(settings.images().resolve(BLOB), inFlight.resolve("blob.img"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ObjectNode s = c.scenario(settings.profile().name(), "image.erofs", "blob.img");
+        s.put("comment", "in flight since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " (seed "
+                + settings.seed() + ")");
+        try (var w = Files.newBufferedWriter(inFlight.resolve("scenario.json"), StandardCharsets.UTF_8)) {
+            w.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+            w.write("\n");
+        }
+        try (var ch = java.nio.channels.FileChannel.open(inFlight.resolve("scenario.json"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true); // it must survive the crash it is there to report
+        }
+    }
+
+    /** A previous campaign's in-flight case, moved to the findings. */
+    private Finding keepInterrupted() throws IOException {
+        if (!Files.isRegularFile(inFlight.resolve("scenario.json"))) {
+            deleteTree(inFlight);
+            return null;
+        }
+        Path dir = findings.resolve("interrupted-" + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()
+                .replace(':', '-'));
+        Files.createDirectories(findings);
+        Files.move(inFlight, dir);
+        return new Finding(Kind.INTERRUPTED, "a previous campaign stopped while the kernel was observing this case "
+                + "(kernel crash, reboot or kill): replay it with care", null, null, dir);
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    private static void expectations(CampaignStatistics s) {
+        List<String> fields = new ArrayList<>(List.of("EXTRA_DEVICES", "DEVT_SLOTOFF", "FEATURE_INCOMPAT"));
+        for (DeviceSlotField f : DeviceSlotField.values()) {
+            fields.add("slot." + f);
+        }
+        s.expect("field edited", fields);
+        s.expect("verb", Arrays.stream(FieldEdit.Verb.values()).map(Enum::name).toList());
+        s.expect("base", Arrays.stream(BaseImage.values()).map(BaseImage::path).toList());
+        s.expect("device= given", Arrays.stream(DeviceArg.values()).map(Enum::name).toList());
+        s.expect("model outcome", List.of("mounted", "EINVAL", "ENOENT", "ENOTBLK"));
+        s.expect("model tree read", List.of("every file read", "some file failed"));
+    }
+
+    private void collect(CampaignStatistics s, FuzzCase c, Evaluation e) {
+        s.collect("base", c.base().path());
+        s.collect("source", c.source().name().toLowerCase());
+        for (SlotEdit x : c.edits()) {
+            s.collect("field edited", x.slot() < 0 ? x.edit().field().toString() : "slot." + x.edit().field());
+            s.collect("verb", x.edit().verb());
+        }
+        if (c.devices().isEmpty()) {
+            s.collect("device= given", "none");
+        }
+        for (DeviceArg d : c.devices()) {
+            s.collect("device= given", d);
+        }
+        if (e.model() != null) {
+            s.collect("model outcome", label(e.model()));
+            s.collect("model mode", e.model().mode() == null ? "none" : e.model().mode().contractName());
+            if (e.model() instanceof MountOutcome.Mounted m && m.tree() != null) {
+                boolean failed = m.tree().stream().anyMatch(t -> t.readErrno() != null);
+                s.collect("model tree read", failed ? "some file failed" : "every file read");
+            }
+        }
+        if (settings.kernel() != null) {
+            s.collect("kernel", e.refusal() != null ? "refused" : e.kernel() == null ? "not observed"
+                    : e.failure() == null ? "agrees" : e.failure().kind().name().toLowerCase());
+        }
+        s.collect("result", e.failure() == null ? "ok" : e.failure().kind().name().toLowerCase());
+    }
+
+    static String label(MountOutcome o) {
+        return o instanceof MountOutcome.Failed f ? f.errno().name() : OutcomeJson.outcomeName(o);
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("cannot read fixture image " + p + ": " + e.getMessage(), e));
+        }
+    }
+
+    private static String hash(byte[]... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) {
+                md.update(p);
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

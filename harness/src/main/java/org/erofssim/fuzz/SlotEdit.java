@@ -1,0 +1,64 @@
+package org.erofssim.fuzz;
+
+import org.erofssim.ondisk.DeviceSlotField;
+import org.erofssim.ondisk.FieldEdit;
+import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.ondisk.SuperblockField;
+
+/**
+ * One edit of the device-slot table of an image: a field of device slot {@code slot}
+ * ({@link DeviceSlotField}, slot 0 is the table's first slot, i.e. device id 1), or, with
+ * {@code slot == -1}, one of the superblock fields that say where the table is and how long it
+ * is ({@code extra_devices}, {@code devt_slotoff}, {@code feature_incompat}).
+ *
+ * @param edit the (field, verb, value) edit
+ * @param slot the slot index for a slot field; -1 for a superblock field
+ */
+public record SlotEdit(FieldEdit edit, int slot) {
+    public SlotEdit {
+        if ((edit.field() instanceof SuperblockField) != (slot < 0)) {
+            throw new IllegalArgumentException("a superblock field takes slot -1, a slot field a slot >= 0: " + edit);
+        }
+    }
+
+    /** An edit of a superblock field. */
+    public static SlotEdit superblock(SuperblockField field, FieldEdit.Verb verb, long value) {
+        return new SlotEdit(new FieldEdit(field, verb, value), -1);
+    }
+
+    /** An edit of a field of device slot {@code slot}. */
+    public static SlotEdit slot(int slot, DeviceSlotField field, FieldEdit.Verb verb, long value) {
+        return new SlotEdit(new FieldEdit(field, verb, value), slot);
+    }
+
+    /**
+     * Applies the edit; false when the field lies outside the image (a slot beyond the end for the
+     * current {@code devt_slotoff}): then nothing is written.
+     */
+    public boolean applyTo(ImageEditor image) {
+        try {
+            if (slot < 0) {
+                image.apply(edit);
+            } else {
+                image.apply(slot, edit);
+            }
+            return true;
+        } catch (IllegalArgumentException outside) {
+            return false;
+        }
+    }
+
+    /** The same edit with another operand (for shrinking). */
+    SlotEdit withValue(long value) {
+        return new SlotEdit(new FieldEdit(edit.field(), edit.verb(), value), slot);
+    }
+
+    /** A short name of the edited field: {@code EXTRA_DEVICES} or {@code slot1.BLOCKS_LO}. */
+    public String fieldName() {
+        return slot < 0 ? edit.field().toString() : "slot" + slot + "." + edit.field();
+    }
+
+    @Override public String toString() {
+        return slot < 0 ? edit.toString() : "slot" + slot + "." + edit;
+    }
+}

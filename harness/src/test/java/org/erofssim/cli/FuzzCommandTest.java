@@ -1,0 +1,44 @@
+package org.erofssim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FuzzCommandTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void aModelOnlyCampaignPrintsItsSeedStatisticsAndNoFindings() {
+        Cli.Result r = Cli.run("fuzz", "--cases", "60", "--seed", "7", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("seed 7", "model alone (profile ", "[field edited]", "[model outcome]",
+                "60 cases in", "no findings");
+    }
+
+    @Test
+    void jsonSummaryHasTheCountsAndHistograms() {
+        Cli.Result r = Cli.run("fuzz", "--cases", "20", "--seed", "3", "--json", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().strip()).startsWith("{").contains("\"seed\":3", "\"cases\":20", "\"histograms\"",
+                "\"findings\":[]");
+    }
+
+    @Test
+    void badArgumentsAreOneLineErrorsWithExit2() {
+        Cli.Result zero = Cli.run("fuzz", "--cases", "0");
+        assertThat(zero.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(zero.errLines()).hasSize(1);
+        Cli.Result both = Cli.run("fuzz", "--live", "--kernel", "6.18");
+        assertThat(both.exit()).isIn(ExitCode.BAD_INPUT, ExitCode.ORACLE_UNAVAILABLE);
+        assertThat(both.errLines()).hasSize(1);
+        Cli.Result time = Cli.run("fuzz", "--max-time", "soon");
+        assertThat(time.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(time.err()).contains("soon");
+        Cli.Result profile = Cli.run("fuzz", "--kernel", "5.4");
+        assertThat(profile.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(profile.err()).contains("5.4");
+    }
+}

@@ -1,0 +1,180 @@
+package org.erofssim.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.erofssim.contract.Scenario;
+import org.erofssim.contract.ScenarioJson;
+import org.erofssim.fuzz.FuzzCase.BaseImage;
+import org.erofssim.fuzz.FuzzCase.DeviceArg;
+import org.erofssim.fuzz.FuzzCase.Source;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.mount.Mode;
+import org.erofssim.mount.MountModel;
+import org.erofssim.mount.MountOutcome;
+import org.erofssim.ondisk.DeviceSlotField;
+import org.erofssim.ondisk.FieldEdit.Verb;
+import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.ondisk.SuperblockField;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FuzzCampaignTest {
+    static final Path IMAGES = root().resolve("fixtures/images");
+
+    @TempDir
+    Path out;
+
+    static Path root() {
+        String prop = System.getProperty("erofssim.root");
+        if (prop != null) {
+            return Path.of(prop);
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("fixtures/images"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no fixtures/images above " + Path.of("").toAbsolutePath());
+    }
+
+    static Map<BaseImage, byte[]> bases() throws Exception {
+        Map<BaseImage, byte[]> m = new EnumMap<>(BaseImage.class);
+        for (BaseImage b : BaseImage.values()) {
+            m.put(b, Files.readAllBytes(IMAGES.resolve(b.path())));
+        }
+        return m;
+    }
+
+    FuzzCampaign campaign(KernelUnderTest kernel, int cases) {
+        return new FuzzCampaign(new FuzzCampaign.Settings(5, cases, null, KernelProfiles.newest(), IMAGES, out, kernel,
+                Duration.ofSeconds(5), 80));
+    }
+
+    /**
+     * A stand-in kernel that agrees with the model except on images whose slot 0 claims 7
+     * blocks, where it fails the mount with EIO: a planted divergence of one field.
+     */
+    static final class PlantedDivergence implements KernelUnderTest {
+        int observed;
+
+        @Override public String refusal(Scenario s) {
+            return null;
+        }
+
+        @Override public Observation observe(Scenario s) {
+            observed++;
+            MountOutcome model = MountModel.predict(s);
+            byte[] image = new byte[4096];
+            var n = s.namespace().nodes().get(s.source());
+            var bytes = n instanceof org.erofssim.block.Node.RegularFile f ? f.bytes()
+                    : ((org.erofssim.block.Node.BlockDevice) n).bytes();
+            bytes.read(0, image, 0, image.length);
+            boolean planted = ImageEditor.of(image).get(SuperblockField.EXTRA_DEVICES) > 0
+                    && ImageEditor.of(image).slot(0).blocksLo() == 7;
+            return new Observation(planted ? new MountOutcome.Failed(Errno.EIO, Mode.FILEIO, List.of(), List.of()) : model,
+                    List.of());
+        }
+    }
+
+    @Test
+    void theSameSeedDrawsTheSameCasesAndAnotherSeedOthers() throws Exception {
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+        List<String> c = new ArrayList<>();
+        FuzzGenerator g1 = new FuzzGenerator(42, bases());
+        FuzzGenerator g2 = new FuzzGenerator(42, bases());
+        FuzzGenerator g3 = new FuzzGenerator(43, bases());
+        for (int i = 0; i < 50; i++) {
+            a.add(g1.next().toString());
+            b.add(g2.next().toString());
+            c.add(g3.next().toString());
+        }
+        assertThat(a).isEqualTo(b).isNotEqualTo(c);
+    }
+
+    @Test
+    void aDivergingCaseShrinksToItsOneEditAndIsWrittenAsAReplayableScenario() throws Exception {
+        FuzzCase big = new FuzzCase(BaseImage.MULTIDEV, Source.FILE, true, List.of(
+                SlotEdit.slot(0, DeviceSlotField.UNIADDR_HI, Verb.SET, 0),
+                SlotEdit.slot(0, DeviceSlotField.BLOCKS_LO, Verb.SET, 7),
+                SlotEdit.slot(1, DeviceSlotField.TAG, Verb.ONES, 0),
+                SlotEdit.superblock(SuperblockField.DEVT_SLOTOFF, Verb.ADD, 0)),
+                List.of(DeviceArg.BLOB_BDEV, DeviceArg.DIR), true);
+        PlantedDivergence kernel = new PlantedDivergence();
+        FuzzCampaign fc = campaign(kernel, 1);
+        Files.createDirectories(out.resolve("work"));
+        FuzzCampaign.Evaluation e = fc.evaluate(big);
+        assertThat(e.failure()).isNotNull();
+        assertThat(e.failure().kind()).isEqualTo(FuzzCampaign.Kind.DIVERGENCE);
+
+        FuzzCase small = fc.shrink(big, FuzzCampaign.Kind.DIVERGENCE);
+        assertThat(small.edits()).containsExactly(SlotEdit.slot(0, DeviceSlotField.BLOCKS_LO, Verb.SET, 7));
+        assertThat(small.devices()).isEmpty();
+        assertThat(small.read()).isFalse();
+        assertThat(fc.evaluate(small).failure().kind()).isEqualTo(FuzzCampaign.Kind.DIVERGENCE);
+    }
+
+    @Test
+    void aCampaignWritesEachFindingAsAScenarioFolderThatLoads() throws Exception {
+        // every case is observed as a failed mount: the first one diverges (or the model also fails with EIO)
+        KernelUnderTest alwaysEio = new KernelUnderTest() {
+            @Override public String refusal(Scenario s) {
+                return null;
+            }
+
+            @Override public Observation observe(Scenario s) {
+                return new Observation(new MountOutcome.Failed(Errno.EIO, Mode.FILEIO, List.of("erofs: planted"),
+                        List.of()), List.of());
+            }
+        };
+        StringWriter progress = new StringWriter();
+        FuzzCampaign.Summary sum = campaign(alwaysEio, 3).run(new PrintWriter(progress));
+        assertThat(sum.findings()).isNotEmpty();
+        for (FuzzCampaign.Finding f : sum.findings()) {
+            assertThat(f.kind()).isEqualTo(FuzzCampaign.Kind.DIVERGENCE);
+            Path scenario = f.folder().resolve("scenario.json");
+            assertThat(f.folder().resolve("image.erofs")).isRegularFile();
+            assertThat(f.folder().resolve("blob.img")).isRegularFile();
+            Scenario s = ScenarioJson.read(scenario);
+            assertThat(s.source()).isIn("/srv/image.erofs", "/dev/loop0");
+            assertThat(Files.readString(scenario)).contains("\"comment\"", "DIVERGENCE");
+        }
+        assertThat(progress.toString()).contains("finding DIVERGENCE");
+        assertThat(out.resolve("work")).doesNotExist();
+        assertThat(out.resolve("in-flight")).doesNotExist();
+    }
+
+    @Test
+    void aCaseLeftInFlightByAStoppedCampaignBecomesAFindingOfTheNext() throws Exception {
+        Path inFlight = Files.createDirectories(out.resolve("in-flight"));
+        Files.writeString(inFlight.resolve("scenario.json"), "{\"version\": 1}\n");
+        FuzzCampaign.Summary sum = campaign(null, 1).run(new PrintWriter(new StringWriter()));
+        assertThat(sum.findings()).hasSize(1);
+        assertThat(sum.findings().get(0).kind()).isEqualTo(FuzzCampaign.Kind.INTERRUPTED);
+        assertThat(sum.findings().get(0).folder().resolve("scenario.json")).isRegularFile();
+        assertThat(inFlight).doesNotExist();
+    }
+
+    @Test
+    void modelAloneCountsEveryCaseAndReachesTheExpectedClasses() {
+        FuzzCampaign.Summary sum = campaign(null, 400).run(new PrintWriter(new StringWriter()));
+        assertThat(sum.cases()).isEqualTo(400);
+        assertThat(sum.findings()).as("model errors, hangs or nondeterminism").isEmpty();
+        CampaignStatistics s = sum.statistics();
+        assertThat(s.count("result", "ok")).isEqualTo(400);
+        // every slot field, verb, base and device kind was drawn; mounts and failures both happen
+        assertThat(s.unreached()).allMatch(u -> u.startsWith("model outcome"));
+        assertThat(s.count("model outcome", "mounted")).isPositive();
+        assertThat(s.count("model outcome", "EINVAL")).isPositive();
+    }
+}
