@@ -505,24 +505,37 @@ public final class Syscalls {
         }
     }
 
+    /** One {@code linux_dirent64}: the name, {@code d_ino} and {@code d_type} ({@code DT_*}). */
+    public record DirEntry(byte[] name, long ino, int type) {}
+
     /**
-     * The names in directory {@code fd} ({@code getdents64(2)}), without {@code .} and {@code ..},
-     * in the order the filesystem returns them.
+     * What repeated {@code getdents64(2)} calls on directory {@code fd} returned: the entries
+     * (without {@code .} and {@code ..}) in the filesystem's order, up to the call that failed,
+     * and that call's errno (null when the listing ended normally). A call that emits entries
+     * and then meets an error returns the entries; the error comes from the next call.
      */
-    public static List<byte[]> readDir(int fd) {
-        List<byte[]> names = new ArrayList<>();
-        try (Memory b = new Memory(65536)) {
+    public record DirRead(List<DirEntry> entries, Integer errno) {}
+
+    /** The buffer each {@code getdents64} call gets (the model's {@code Readdir} assumes the same). */
+    public static final int GETDENTS_BUFFER = 65536;
+
+    /** Lists directory {@code fd} with {@code getdents64(2)}, keeping what came before an error. */
+    public static DirRead readDir(int fd) {
+        List<DirEntry> entries = new ArrayList<>();
+        try (Memory b = new Memory(GETDENTS_BUFFER)) {
             while (true) {
-                long n = C.getdents64(fd, b, new NativeLong(65536)).longValue();
+                long n = C.getdents64(fd, b, new NativeLong(GETDENTS_BUFFER)).longValue();
                 if (n < 0) {
-                    throw fail("getdents64");
+                    return new DirRead(entries, Native.getLastError());
                 }
                 if (n == 0) {
-                    return names;
+                    return new DirRead(entries, null);
                 }
                 int off = 0;
                 while (off < n) {
+                    long ino = b.getLong(off);
                     int reclen = b.getShort(off + 16) & 0xffff;
+                    int type = b.getByte(off + 18) & 0xff;
                     byte[] rec = b.getByteArray(off + 19, reclen - 19);
                     int len = 0;
                     while (len < rec.length && rec[len] != 0) {
@@ -530,7 +543,7 @@ public final class Syscalls {
                     }
                     byte[] name = Arrays.copyOf(rec, len);
                     if (!(len == 1 && name[0] == '.') && !(len == 2 && name[0] == '.' && name[1] == '.')) {
-                        names.add(name);
+                        entries.add(new DirEntry(name, ino, type));
                     }
                     off += reclen;
                 }

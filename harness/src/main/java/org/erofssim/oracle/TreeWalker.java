@@ -49,7 +49,7 @@ final class TreeWalker {
      */
     static Walk walk(String mountRoot, boolean extents) {
         TreeWalker w = new TreeWalker(mountRoot, extents);
-        w.visit(new byte[0], 0);
+        w.visit(new byte[0], 0, null);
         w.out.sort(Comparator.comparing(TreeEntry::path));
         return new Walk(List.copyOf(w.out), List.copyOf(w.notes));
     }
@@ -63,7 +63,7 @@ final class TreeWalker {
         return Syscalls.cPath(p);
     }
 
-    private void visit(byte[] rel, int depth) {
+    private void visit(byte[] rel, int depth, Syscalls.DirEntry dirent) {
         if (out.size() >= MAX_ENTRIES) {
             if (out.size() == MAX_ENTRIES) {
                 notes.add("tree walk stopped after " + MAX_ENTRIES + " entries");
@@ -77,7 +77,14 @@ final class TreeWalker {
         try {
             st = Syscalls.lstat(cpath);
         } catch (SyscallException e) {
-            notes.add(path + ": lstat " + SyscallException.name(e.errno()));
+            if (dirent == null) {
+                notes.add(path + ": lstat " + SyscallException.name(e.errno()));
+            } else {
+                // the model's convention: the name as readdir gave it (d_ino, d_type) and lstat's errno
+                out.add(new TreeEntry(path, dirent.ino(), direntType(dirent.type()), null, 0, 0, 0, 0, 0, 0, 0, null,
+                        null, null, null, SyscallException.name(e.errno()), 0, null,
+                        List.of("lstat " + SyscallException.name(e.errno()))));
+            }
             return;
         }
         String type = typeName(st.type());
@@ -96,7 +103,7 @@ final class TreeWalker {
         String sha = null;
         String readErrno = linkErrno;
         long okBytes = 0;
-        List<byte[]> children = new ArrayList<>();
+        List<Syscalls.DirEntry> children = new ArrayList<>();
         List<TreeEntry.Extent> ext = null;
         if (st.type() == Syscalls.S_IFREG) {
             Read r = readFile(cpath);
@@ -110,7 +117,11 @@ final class TreeWalker {
             int fd = -1;
             try {
                 fd = Syscalls.open(cpath, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
-                children = new ArrayList<>(Syscalls.readDir(fd));
+                Syscalls.DirRead listing = Syscalls.readDir(fd);
+                children = new ArrayList<>(listing.entries());
+                if (listing.errno() != null) {
+                    readErrno = SyscallException.name(listing.errno());
+                }
             } catch (SyscallException e) {
                 readErrno = SyscallException.name(e.errno());
             } finally {
@@ -129,18 +140,33 @@ final class TreeWalker {
                 notes.add(path + ": deeper than " + MAX_DEPTH + " levels; not walked");
                 return;
             }
-            children.sort(TreeWalker::compareBytes);
-            for (byte[] name : children) {
+            children.sort((a, b) -> compareBytes(a.name(), b.name()));
+            for (Syscalls.DirEntry entry : children) {
+                byte[] name = entry.name();
                 byte[] child = Arrays.copyOf(rel, rel.length + 1 + name.length);
                 child[rel.length] = '/';
                 System.arraycopy(name, 0, child, rel.length + 1, name.length);
-                visit(child, depth + 1);
+                visit(child, depth + 1, entry);
             }
         }
     }
 
     private static int compareBytes(byte[] a, byte[] b) {
         return Arrays.compareUnsigned(a, b);
+    }
+
+    /** The contract's type for a {@code d_type} ({@code DT_*} of getdents64), null for DT_UNKNOWN and others. */
+    static String direntType(int dType) {
+        switch (dType) {
+            case 1: return "fifo";
+            case 2: return "chr";
+            case 4: return "dir";
+            case 6: return "blk";
+            case 8: return "file";
+            case 10: return "symlink";
+            case 12: return "sock";
+            default: return null;
+        }
     }
 
     static String typeName(int type) {

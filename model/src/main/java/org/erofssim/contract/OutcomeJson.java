@@ -360,7 +360,8 @@ public final class OutcomeJson {
             String path = "tree[" + i + "]";
             JsonNode t = element(a, i, path);
             out.add(new TreeEntry(requiredString(t, "path", path), longField(t, "ino", path),
-                    requiredString(t, "type", path), requiredString(t, "mode", path),
+                    // null for a name whose lstat failed (then only path, ino, type of the dirent and readErrno)
+                    JsonFields.string(t, "type", path, null), JsonFields.string(t, "mode", path, null),
                     longField(t, "uid", path), longField(t, "gid", path), longField(t, "size", path),
                     longField(t, "blocks", path), longField(t, "nlink", path), longField(t, "mtime", path),
                     longField(t, "mtimeNsec", path), JsonFields.string(t, "target", path, null),
