@@ -8,6 +8,7 @@ import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.mount.SbInfo;
 import org.erofssim.mount.SbLog;
+import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.InodeRecord;
 
 /**
@@ -21,7 +22,9 @@ public final class Iget {
 
     /**
      * Reads inode {@code nid}. Errors, in the kernel's order: the page read
-     * ({@code failed to get inode (nid: n) page, err e}); i_format bits outside the known ones
+     * ({@code failed to get inode (nid: n) page, err e}; 6.17+, "erofs: remove need_kmap in
+     * erofs_read_metabuf()": {@code failed to read inode meta block (nid: n): e}, and a nid with
+     * bit 63 set on an image without metabox fails there with EUCLEAN); i_format bits outside the known ones
      * (EOPNOTSUPP); a data layout ≥ 5 (EOPNOTSUPP); the second block of a block-straddling
      * extended inode; a file type that is none of the seven (EUCLEAN); a chunk format with unknown
      * bits (EOPNOTSUPP); and in {@code erofs_fill_inode} a compressed inode without
@@ -34,12 +37,22 @@ public final class Iget {
         long blkaddr = iloc >>> bits;
         int ofs = (int) (iloc & (bs - 1));
         long blkpos = blkaddr << bits;
+        String nidText = Long.toUnsignedString(nid);
+        boolean newMessages = sbi.kernel().has(Behavior.METABOX);
 
         ByteBuffer page;
         try {
+            if (newMessages && nid < 0 && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) == 0) {
+                // 6.17+ erofs_inode_in_metabox: nid bit 63 asks for the metabox inode's mapping;
+                // erofs_init_metabuf refuses without one [obs-6.18.44: a dirent nid 0xffffffff0000005d
+                // on a plain image gives "failed to read inode meta block (nid: 18446744069414584413): -117"]
+                throw new KernelError(Errno.EUCLEAN);
+            }
             page = buf.page(blkpos);
         } catch (KernelError e) {
-            log.err(READ_INODE, "failed to get inode (nid: " + nid + ") page, err -" + e.errno().number());
+            log.err(READ_INODE, newMessages
+                    ? "failed to read inode meta block (nid: " + nidText + "): -" + e.errno().number()
+                    : "failed to get inode (nid: " + nidText + ") page, err -" + e.errno().number());
             throw e;
         }
         int base = MetaBuf.inPage(blkpos);
@@ -47,12 +60,12 @@ public final class Iget {
         boolean nlink1Bit = sbi.kernel().has(Behavior.LAYOUT_48BIT);
         int allBits = nlink1Bit ? 0x1F : 0x0F;
         if ((ifmt & ~allBits) != 0) {
-            log.err(READ_INODE, "unsupported i_format " + ifmt + " of nid " + nid);
+            log.err(READ_INODE, "unsupported i_format " + ifmt + " of nid " + nidText);
             throw new KernelError(Errno.EOPNOTSUPP);
         }
         int layout = (ifmt >> 1) & 0x7;
         if (layout >= 5) {
-            log.err(READ_INODE, "unsupported datalayout " + layout + " of nid " + nid);
+            log.err(READ_INODE, "unsupported datalayout " + layout + " of nid " + nidText);
             throw new KernelError(Errno.EOPNOTSUPP);
         }
         boolean extended = (ifmt & 1) != 0;
@@ -75,7 +88,9 @@ public final class Iget {
             try {
                 next = buf.page(nextPos);
             } catch (KernelError e) {
-                log.err(READ_INODE, "failed to get inode payload block (nid: " + nid + "), err -" + e.errno().number());
+                log.err(READ_INODE, newMessages
+                        ? "failed to read inode payload block (nid: " + nidText + "): -" + e.errno().number()
+                        : "failed to get inode payload block (nid: " + nidText + "), err -" + e.errno().number());
                 throw e;
             }
             int nb = MetaBuf.inPage(nextPos);
@@ -140,7 +155,7 @@ public final class Iget {
             }
             case ErofsInode.S_IFIFO, ErofsInode.S_IFSOCK -> { }
             default -> {
-                log.err(READ_INODE, "bogus i_mode (" + Integer.toOctalString(mode) + ") @ nid " + nid);
+                log.err(READ_INODE, "bogus i_mode (" + Integer.toOctalString(mode) + ") @ nid " + nidText);
                 throw new KernelError(Errno.EUCLEAN);
             }
         }
@@ -153,7 +168,7 @@ public final class Iget {
             chunkFormat = (int) (rec.iu() & 0xFFFF);
             int known = nlink1Bit ? 0x7F : 0x3F;
             if ((chunkFormat & ~known) != 0) {
-                log.err(READ_INODE, "unsupported chunk format " + Integer.toHexString(chunkFormat) + " of nid " + nid);
+                log.err(READ_INODE, "unsupported chunk format " + Integer.toHexString(chunkFormat) + " of nid " + nidText);
                 throw new KernelError(Errno.EOPNOTSUPP);
             }
             chunkBits = bits + (chunkFormat & 0x1F);

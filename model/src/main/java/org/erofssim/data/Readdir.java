@@ -22,13 +22,24 @@ import org.erofssim.ondisk.Dirent;
  * {@code invalid de[0].nameoff X @ nid N}; each name runs to the next entry's
  * {@code nameoff}, the last one of a block to the first NUL within the block's valid bytes
  * ({@code min(bs, i_size - block start)}); a name that runs past those bytes or is longer than
- * 255 bytes ends the listing with EUCLEAN and {@code bogus dirent @ nid N}. Entries emitted
- * before an error are kept: {@code getdents64} returns them and reports the error on the next
- * call. The 6.17+ directory readahead ({@link Behavior#DIR_READAHEAD}) is not modelled.
+ * 255 bytes ends the listing with EUCLEAN and {@code bogus dirent @ nid N}. With
+ * {@link Behavior#DIRENT_NAMEOFF_CHECKS} (6.18.44) {@code de[0].nameoff} must also be a multiple
+ * of 12, an empty name is bogus, and so is a trailing name starting at or past the valid bytes.
+ *
+ * <p><b>getdents64 calls.</b> The listing is what successive {@code getdents64} calls with a
+ * {@link #GETDENTS_BUFFER}-byte buffer (the harness walker's) return: a call ends when the next
+ * record ({@code linux_dirent64}: 19 bytes + name + NUL, 8-byte aligned) does not fit, and the
+ * next call resumes at that entry. A call that meets an error after emitting entries returns
+ * the entries and drops the error ({@code getdents64} reports the bytes filled); the next call
+ * resumes at the failing position and meets the error again, so its log line (and the failing
+ * page read with its own lines) comes twice, then the error is returned. The 6.17+ directory
+ * readahead ({@link Behavior#DIR_READAHEAD}) is not modelled.
  */
 public final class Readdir {
     /** {@code EROFS_NAME_LEN}. */
     public static final int NAME_LEN = 255;
+    /** The buffer of each {@code getdents64} call of the harness's tree walker. */
+    public static final int GETDENTS_BUFFER = 65536;
     private static final String FN = "erofs_readdir";
 
     private Readdir() {}
@@ -68,6 +79,8 @@ public final class Readdir {
         long cachedIndex = -1;
         byte[] page = null;
         long dbstart = 0;
+        int callBytes = 0;
+        int emittedInCall = 0;
         while (dbstart < size) {
             long index = dbstart / DataReader.PAGE;
             if (index != cachedIndex) {
@@ -75,15 +88,25 @@ public final class Readdir {
                     page = reader.readMappingFolio(dir, index);
                 } catch (KernelError e) {
                     String what = sbi.kernel().has(Behavior.LAYOUT_48BIT) ? "failed" : "fail";
-                    log.err(FN, what + " to readdir of logical block " + (dbstart >>> bits) + " of nid " + dir.nid());
+                    String line = what + " to readdir of logical block " + (dbstart >>> bits) + " of nid " + dir.nid();
+                    log.err(FN, line);
+                    if (emittedInCall > 0) { // the next getdents64 call reads the block again
+                        try {
+                            reader.readMappingFolio(dir, index);
+                        } catch (KernelError again) {
+                            log.err(FN, line);
+                            return new Listing(out, again.errno());
+                        }
+                    }
                     return new Listing(out, e.errno());
                 }
                 cachedIndex = index;
             }
             int at = (int) (dbstart % DataReader.PAGE);
             int nameoff0 = u16(page, at + Dirent.OFF_NAMEOFF);
-            if (nameoff0 < Dirent.SIZE || nameoff0 >= bs) {
-                log.err(FN, "invalid de[0].nameoff " + nameoff0 + " @ nid " + dir.nid());
+            boolean strict = sbi.kernel().has(Behavior.DIRENT_NAMEOFF_CHECKS);
+            if (nameoff0 < Dirent.SIZE || nameoff0 >= bs || (strict && nameoff0 % Dirent.SIZE != 0)) {
+                fail(log, emittedInCall, "invalid de[0].nameoff " + nameoff0 + " @ nid " + dir.nid());
                 return new Listing(out, Errno.EUCLEAN);
             }
             int maxsize = (int) Math.min(size - dbstart, bs);
@@ -91,19 +114,36 @@ public final class Readdir {
                 int base = at + de * Dirent.SIZE;
                 long nameoff = u16(page, base + Dirent.OFF_NAMEOFF);
                 long namelen;
+                boolean bogus;
                 if ((de + 1) * Dirent.SIZE >= nameoff0) {
-                    long room = (maxsize - nameoff) & 0xFFFFFFFFL;
-                    namelen = strnlen(page, at + nameoff, room);
+                    if (strict && maxsize <= nameoff) {
+                        namelen = 0;
+                        bogus = true;
+                    } else {
+                        long room = (maxsize - nameoff) & 0xFFFFFFFFL;
+                        namelen = strnlen(page, at + nameoff, room);
+                        bogus = false;
+                    }
                 } else {
                     namelen = (u16(page, base + Dirent.SIZE + Dirent.OFF_NAMEOFF) - nameoff) & 0xFFFFFFFFL;
+                    bogus = false;
                 }
-                if (((nameoff + namelen) & 0xFFFFFFFFL) > maxsize || namelen > NAME_LEN) {
-                    log.err(FN, "bogus dirent @ nid " + dir.nid());
+                bogus |= ((nameoff + namelen) & 0xFFFFFFFFL) > maxsize || namelen > NAME_LEN
+                        || (strict && namelen == 0);
+                if (bogus) {
+                    fail(log, emittedInCall, "bogus dirent @ nid " + dir.nid());
                     return new Listing(out, Errno.EUCLEAN);
                 }
                 if (out.size() >= limit) {
                     return new Listing(out, null, true);
                 }
+                int rec = recordLength((int) namelen);
+                if (callBytes + rec > GETDENTS_BUFFER) { // dir_emit refuses: this call ends, the next starts here
+                    callBytes = 0;
+                    emittedInCall = 0;
+                }
+                callBytes += rec;
+                emittedInCall++;
                 byte[] name = new byte[(int) namelen];
                 copy(page, at + nameoff, name);
                 out.add(new Entry(name, u64(page, base), u8(page, base + Dirent.OFF_FILE_TYPE)));
@@ -111,6 +151,19 @@ public final class Readdir {
             dbstart += maxsize;
         }
         return new Listing(out, null);
+    }
+
+    /** Logs a listing error once, or twice when the failing getdents64 call had emitted entries. */
+    private static void fail(SbLog log, int emittedInCall, String line) {
+        log.err(FN, line);
+        if (emittedInCall > 0) {
+            log.err(FN, line);
+        }
+    }
+
+    /** The size of one {@code linux_dirent64} record: 19 header bytes, the name, its NUL, 8-aligned. */
+    static int recordLength(int namelen) {
+        return (19 + namelen + 1 + 7) & ~7;
     }
 
     private static long strnlen(byte[] page, long from, long max) {

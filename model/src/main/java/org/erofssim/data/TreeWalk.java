@@ -40,8 +40,10 @@ import org.erofssim.ondisk.Dirent;
  * the nid and type of its dirent, and the errno of {@code lstat}; the log holds what
  * {@code erofs_iget} printed.
  *
- * <p><b>Simplifications:</b> lookups use the dirent's nid instead of a second name search
- * ({@code erofs_namei}); a failed lookup is made once per path (a real walker may repeat it
+ * <p><b>Lookups</b> search the name as the kernel does ({@link Namei}, a binary search): a name
+ * readdir lists may not be found (ENOENT) or be found under another nid.
+ *
+ * <p><b>Simplifications:</b> a failed lookup is made once per path (a real walker may repeat it
  * per system call, logging again); a directory met again under another name is listed once
  * (the VFS allows one dentry per directory: an entry that is its own ancestor gets ELOOP, any
  * other repeat a note); names that are empty or hold {@code /} are left out with a note; a
@@ -175,7 +177,7 @@ public final class TreeWalk {
         }
         out.add(new TreeEntry(path, inode.nid(), inode.typeName(), String.format("%04o", inode.mode() & 07777),
                 inode.uid(), inode.gid(), inode.size(), inode.blocks(), inode.nlink(), inode.mtime(),
-                inode.mtimeNsec(), target, rdev, x.values(), sha, readErrno, okBytes, ext,
+                inode.mtimeNsec(), target, rdev, asListed(x.values(), notes), sha, readErrno, okBytes, ext,
                 List.copyOf(notes)));
         if (children.isEmpty()) {
             return;
@@ -195,28 +197,39 @@ public final class TreeWalk {
             }
             String childPath = path.equals("/") ? "/" + name : path + "/" + name;
             int childLength = (path.equals("/") ? 1 : rawLength + 1) + child.name().length;
-            lookup(childPath, childLength, child, below);
+            lookup(inode, childPath, childLength, child, below);
             if (truncated) {
                 return;
             }
         }
     }
 
-    /** {@code lstat} of a path: {@code erofs_lookup} → {@code erofs_iget}, then the visit. */
-    private void lookup(String path, int rawLength, Readdir.Entry dirent, List<Long> ancestors) {
+    /**
+     * {@code lstat} of a path: {@code erofs_lookup} → {@link Namei} (the name searched for in
+     * {@code parent}, which may find another nid than the listed entry's, or nothing) →
+     * {@code erofs_iget}, then the visit.
+     */
+    private void lookup(ErofsInode parent, String path, int rawLength, Readdir.Entry dirent, List<Long> ancestors) {
         if (rawLength >= PATH_MAX) {
             out.add(failed(path, dirent, Errno.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more"));
             return;
         }
-        ErofsInode inode = icache.get(dirent.nid());
+        long nid;
+        try {
+            nid = Namei.lookup(sbi, reader, log, parent, dirent.name()).nid();
+        } catch (KernelError e) {
+            out.add(failed(path, dirent, e.errno(), "lookup of the listed name: " + e.errno().name()));
+            return;
+        }
+        ErofsInode inode = icache.get(nid);
         if (inode == null) {
             try {
-                inode = Iget.iget(sbi, buf, log, dirent.nid());
+                inode = Iget.iget(sbi, buf, log, nid);
             } catch (KernelError e) {
                 out.add(failed(path, dirent, e.errno(), null));
                 return;
             }
-            icache.put(dirent.nid(), inode);
+            icache.put(nid, inode);
         }
         if (inode.isDir() && ancestors.contains(inode.nid())) {
             out.add(failed(path, dirent, Errno.ELOOP, "directory nid " + inode.nid()
@@ -229,6 +242,34 @@ public final class TreeWalk {
     private static TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {
         return new TreeEntry(path, dirent.nid(), direntType(dirent.fileType()), null, 0, 0, 0, 0, 0, 0, 0,
                 null, null, null, null, errno.name(), 0, null, note == null ? List.of() : List.of(note));
+    }
+
+    /**
+     * The xattrs as a walker sees them through {@code llistxattr} then {@code lgetxattr}: the
+     * list is NUL-separated, so a name holding NUL bytes (a damaged {@code e_name_len}) shows
+     * up as its non-empty pieces, and a piece is only read if some entry has exactly that name
+     * (else {@code erofs_getxattr} finds nothing: ENODATA, noted) [obs-6.18.44:
+     * found/fuzz-shared-xattr-namelen-21].
+     */
+    static Map<String, String> asListed(Map<String, String> values, List<String> notes) {
+        if (values == null || values.keySet().stream().noneMatch(n -> n.indexOf('\0') >= 0)) {
+            return values;
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String name : values.keySet()) {
+            for (String piece : name.split("\0")) {
+                if (piece.isEmpty()) {
+                    continue;
+                }
+                String v = values.get(piece);
+                if (v != null) {
+                    out.put(piece, v);
+                } else {
+                    notes.add("getxattr " + piece + ": ENODATA (listed as part of a name holding NUL bytes)");
+                }
+            }
+        }
+        return out;
     }
 
     /** The contract's type name for a dirent file type, null for unknown ones. */

@@ -56,6 +56,14 @@ public enum Behavior {
     FILEIO_STACKING_REFUSAL,
     /** 2026 fix backported to 6.18.44: any short file-backed read fails the folio with EIO. */
     FILEIO_SHORT_READ_EIO,
+    /**
+     * "erofs: fix the out-of-bounds nameoff handling for trailing dirents" (April 2026, Cc
+     * stable, in 6.18.44): {@code de[0].nameoff} must also be a multiple of 12, a trailing
+     * dirent whose {@code nameoff} is at or past the block's valid bytes is bogus, and a name
+     * length must lie in 1..255 (an empty name is bogus) [obs-6.18.44: {@code invalid
+     * de[0].nameoff 13}].
+     */
+    DIRENT_NAMEOFF_CHECKS,
     /** Seed to 6.13-rc3: file-backed data reads use direct I/O whenever the file allows it. */
     FILEIO_ALWAYS_DIRECT,
     /**
