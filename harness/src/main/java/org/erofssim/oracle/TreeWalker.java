@@ -143,12 +143,27 @@ final class TreeWalker {
             children.sort((a, b) -> compareBytes(a.name(), b.name()));
             for (Syscalls.DirEntry entry : children) {
                 byte[] name = entry.name();
+                if (name.length == 0 || indexOf(name, (byte) '/') >= 0) {
+                    // a dirent name starting with NUL (empty here) or holding '/' names no child
+                    notes.add(path + ": dirent name '" + new String(name, StandardCharsets.UTF_8) + "' (ino "
+                            + entry.ino() + ") cannot be looked up and is left out");
+                    continue;
+                }
                 byte[] child = Arrays.copyOf(rel, rel.length + 1 + name.length);
                 child[rel.length] = '/';
                 System.arraycopy(name, 0, child, rel.length + 1, name.length);
                 visit(child, depth + 1, entry);
             }
         }
+    }
+
+    private static int indexOf(byte[] a, byte b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int compareBytes(byte[] a, byte[] b) {

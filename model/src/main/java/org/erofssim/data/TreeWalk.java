@@ -46,7 +46,9 @@ import org.erofssim.ondisk.Dirent;
  * <p><b>Simplifications:</b> a failed lookup is made once per path (a real walker may repeat it
  * per system call, logging again); a directory met again under another name is listed once
  * (the VFS allows one dentry per directory: an entry that is its own ancestor gets ELOOP, any
- * other repeat a note); names that are empty or hold {@code /} are left out with a note; a
+ * other repeat a note); a name holding a NUL byte is taken up to it, as a walker gets it from
+ * getdents64 (a lookup of that part can find the entry: the kernel's name comparison stops at
+ * an on-disk NUL); names that are then empty or hold {@code /} are left out with a note; a
  * path of 4096 bytes or more gets ENAMETOOLONG.
  */
 public final class TreeWalk {
@@ -185,14 +187,16 @@ public final class TreeWalk {
         List<Long> below = new ArrayList<>(ancestors);
         below.add(inode.nid());
         int me = out.size() - 1;
-        for (Readdir.Entry child : children) {
+        for (Readdir.Entry listed : children) {
+            // a walker gets names as C strings: a name holding a NUL byte is its part before it
+            Readdir.Entry child = new Readdir.Entry(upToNul(listed.name()), listed.nid(), listed.fileType());
             if (child.isDotOrDotDot()) {
                 continue;
             }
             String name = child.nameString();
             if (name.isEmpty() || name.indexOf('/') >= 0) {
-                out.set(me, withNote(out.get(me), "dirent name '" + name + "' (nid " + child.nid()
-                        + ") cannot be looked up and is left out"));
+                out.set(me, withNote(out.get(me), "dirent name '" + listed.nameString().replace("\0", "\\0") + "' (nid "
+                        + child.nid() + ") cannot be looked up and is left out"));
                 continue;
             }
             String childPath = path.equals("/") ? "/" + name : path + "/" + name;
@@ -242,6 +246,16 @@ public final class TreeWalk {
     private static TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {
         return new TreeEntry(path, dirent.nid(), direntType(dirent.fileType()), null, 0, 0, 0, 0, 0, 0, 0,
                 null, null, null, null, errno.name(), 0, null, note == null ? List.of() : List.of(note));
+    }
+
+    /** The bytes before the first NUL (all of them if there is none). */
+    static byte[] upToNul(byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (name[i] == 0) {
+                return java.util.Arrays.copyOf(name, i);
+            }
+        }
+        return name;
     }
 
     /**
