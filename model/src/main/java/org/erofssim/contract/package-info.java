@@ -72,6 +72,12 @@
  *   <li>{@code extents} entries are {@code [logical, physical, length, "flags", device]}: the
  *       contract's four elements plus the erofs device id as a fifth; the reader also takes four
  *       (device 0).</li>
+ *   <li>A tree entry for a name that {@code getdents64} lists but {@code lstat} cannot reach
+ *       carries only {@code path}, {@code ino} (the dirent's nid, {@code d_ino}), {@code type}
+ *       (from the dirent's file type, null when unknown), {@code mode} null and {@code readErrno}
+ *       (lstat's errno); the contract is silent on such names. A walker gets names as C strings:
+ *       a name holding a NUL byte is its part before the NUL, and names that are then empty or
+ *       hold {@code /} are left out (with a note).</li>
  * </ul>
  */
 package org.erofssim.contract;
