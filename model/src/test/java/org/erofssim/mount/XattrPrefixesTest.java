@@ -255,4 +255,40 @@ class XattrPrefixesTest {
             assertThat(sbi.xattrPrefixesUnknown()).isNull();
         }
     }
+
+    @Nested
+    @DisplayName("what Xattrs makes of the table")
+    class Names {
+        @Test
+        @DisplayName("an entry of a table the model could not load is left out with a note (set by hand here:"
+                + " real ones come from metabox images)")
+        void unknownTableLeavesTheEntryOut() throws IOException {
+            assumeTrue(ErofsUtils.require(ErofsUtils.DUMP));
+            byte[] img = Files.readAllBytes(TestImages.userXattr());
+            ErofsUtils.Run run = ErofsUtils.run(ErofsUtils.DUMP, List.of("--path=/a.txt",
+                    TestImages.userXattr().toAbsolutePath().toString()), 60);
+            Matcher m = Pattern.compile("NID: (\\d+)").matcher(run.stdout());
+            assertThat(m.find()).isTrue();
+            long nid = Long.parseLong(m.group(1));
+            ImageEditor e = ImageEditor.of(img);
+            int iloc = (int) (e.get(SuperblockField.META_BLKADDR) * BS + nid * 32);
+            InodeRecord ino = InodeRecord.decode(e.buffer(), iloc);
+            int entry = iloc + ino.isize() + 12 + 4 * (e.buffer().get(iloc + ino.isize() + 4) & 0xFF);
+            assertThat(e.buffer().get(entry + 1)).as("user.k has index 1").isEqualTo((byte) 1);
+            e.write(entry + 1, new byte[] {(byte) 0x80});
+            MountModel.LiveMount live = MountModel.mountLive(Scenarios.on("6.18").file("/a",
+                    e.set(SuperblockField.XATTR_PREFIX_COUNT, 1).set(SuperblockField.XATTR_PREFIX_START, 256 / 4)
+                            .write(256, XattrLongPrefix.table(USER_LONG)).fixChecksum().bytes()).mount("/a", null));
+            SbLog log = new SbLog(live.log(), live.sbi().kernel(), live.sbi().sId());
+            var inode = org.erofssim.data.Iget.iget(live.sbi(), live.buf(), log, nid);
+            assertThat(org.erofssim.data.Xattrs.list(live.sbi(), live.buf(), log, inode).values())
+                    .containsOnlyKeys("user.long.k");
+            live.sbi().xattrPrefixes = List.of();
+            live.sbi().xattrPrefixesUnknown = "the table is where the model cannot read";
+            org.erofssim.data.Xattrs.Listed l = org.erofssim.data.Xattrs.list(live.sbi(), live.buf(), log, inode);
+            assertThat(l.values()).isEmpty();
+            assertThat(l.notes()).containsExactly("not modelled: an xattr with long name prefix 0 is left out"
+                    + " (the table is where the model cannot read)");
+        }
+    }
 }
