@@ -39,7 +39,8 @@ import org.erofssim.oracle.Syscalls;
  * FIFOs and sockets ({@code mknod}); then, deepest paths first, each path's mtime (to the
  * nanosecond; symlinks to the microsecond), permission bits including set-id and sticky bits
  * (not for symlinks) and, as root, its owner ({@code lchown}). Unlike fsck.erofs 1.5 it also
- * sets the {@code user.*} xattrs on files and directories.
+ * sets the {@code user.*} xattrs on files and directories, long-prefix names included (one it
+ * cannot set, such as a name over 255 bytes or one whose value the model could not read, is a note).
  *
  * <p>Not extracted, each with a note: special files when not root; the rest of a file after a
  * read error (the bytes before it are written); a file, target or listing the model cannot
@@ -225,15 +226,23 @@ final class TreeExtractor {
         List<String> failed = new ArrayList<>();
         boolean link = "symlink".equals(e.type());
         if (e.xattrs() != null && !link && !e.xattrs().isEmpty()) {
-            try {
-                UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
-                for (Map.Entry<String, String> x : e.xattrs().entrySet()) {
-                    if (x.getKey().startsWith("user.")) {
-                        v.write(x.getKey().substring(5), ByteBuffer.wrap(Base64.getDecoder().decode(x.getValue())));
-                    }
+            UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+            for (Map.Entry<String, String> x : e.xattrs().entrySet()) {
+                if (!x.getKey().startsWith("user.")) {
+                    continue;
                 }
-            } catch (IOException | UnsupportedOperationException ex) {
-                failed.add("user xattrs (" + ex.getMessage() + ")");
+                if (x.getValue() == null) {
+                    failed.add("user xattr " + x.getKey() + " (its value could not be read)");
+                    continue;
+                }
+                try {
+                    if (v == null) {
+                        throw new UnsupportedOperationException("no user xattrs here");
+                    }
+                    v.write(x.getKey().substring(5), ByteBuffer.wrap(Base64.getDecoder().decode(x.getValue())));
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+                    failed.add("user xattr " + x.getKey() + " (" + ex.getMessage() + ")");
+                }
             }
         }
         if (root) {

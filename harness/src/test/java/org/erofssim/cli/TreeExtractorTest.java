@@ -116,6 +116,34 @@ class TreeExtractorTest {
         }
     }
 
+    @Nested
+    @DisplayName("long xattr name prefixes (crafted images)")
+    class LongPrefixes {
+        @Test
+        void userNamesBuiltFromALongPrefixAreSetAndTheOthersLeftAlone() throws IOException {
+            // crafted/README.md: /f1's user.private → prefix 0 (user. + "long."), /dir1's → trusted. + "overlay.",
+            // the shared user.shared → prefix 3 (user. + "")
+            Path mine = dir.resolve("model");
+            Cli.Result r = Cli.run("inspect", Cli.image("crafted/long-prefixes.erofs").toString(), "--extract", mine.toString());
+            assertThat(r.exit()).as(r.out() + r.err()).isZero();
+            assertThat(xattr(mine.resolve("f1"), "long.private")).isEqualTo("one");
+            assertThat(xattr(mine.resolve("f0"), "shared")).isEqualTo("same-value");
+            assertThat(Files.getFileAttributeView(mine.resolve("dir1"), UserDefinedFileAttributeView.class).list()).isEmpty();
+        }
+
+        @Test
+        void aNameThatCannotBeReadIsANoteNotACrash() throws IOException {
+            // crafted/README.md: /f1's user.private → user. + 255 × 'a': a 267-byte name, getxattr ERANGE
+            Path mine = dir.resolve("model");
+            String name = "user." + "a".repeat(255) + "private";
+            Cli.Result r = Cli.run("inspect", Cli.image("crafted/long-prefix-infix-255.erofs").toString(), "--extract",
+                    mine.toString());
+            assertThat(r.exit()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("note: /f1: could not set user xattr " + name + " (its value could not be read)");
+            assertThat(xattr(mine.resolve("f1"), "shared")).isEqualTo("same-value");
+        }
+    }
+
     static String xattr(Path p, String name) throws IOException {
         UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
         ByteBuffer b = ByteBuffer.allocate(v.size(name));

@@ -21,7 +21,7 @@ import org.erofssim.mount.SbInfo;
  * injected fault fails with its errno. The pages read are remembered for the
  * {@code metadataCache} probe.
  */
-public final class MetaBuf {
+public final class MetaBuf implements ErofsBuf {
     private final ImageBytes bytes;
     private final String cache;
     private final long fsoffset;
@@ -59,7 +59,7 @@ public final class MetaBuf {
      *
      * @throws org.erofssim.kernel.KernelError the read error (EIO for an injected fault)
      */
-    public ByteBuffer page(long offset) {
+    @Override public ByteBuffer page(long offset) {
         long index = (fsoffset + offset) >>> 12;
         if (index != heldIndex) {
             byte[] b = new byte[ImageBytes.PAGE_SIZE];

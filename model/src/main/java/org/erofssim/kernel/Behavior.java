@@ -44,6 +44,15 @@ public enum Behavior {
     EXTRA_BDEV_ENOTBLK_TO_EINVAL,
     /** 6.17: metadata compression (incompat 0x100, metabox_nid, extslot required). */
     METABOX,
+    /**
+     * 1fcf686def19 "erofs: fix long xattr name prefix placement" (a fix of the 6.17 metadata
+     * compression; which release first had it is [unsure]): {@code erofs_xattr_prefixes_init}
+     * reads the table from the metadata area when {@code COMPAT_PLAIN_XATTR_PFX} is set, else
+     * from the metabox inode (METABOX), else the packed inode, else the metadata area. Without
+     * it: the packed inode when there is one, else the metadata area [obs-6.18.44: an image with
+     * both a packed inode and PLAIN_XATTR_PFX takes its prefixes from the metadata area].
+     */
+    XATTR_PREFIX_PLACEMENT,
     /** 6.17: directory readahead, sysfs {@code dir_ra_bytes}. */
     DIR_READAHEAD,
     /** 6.18.44 backport: the DAX check happens in the device scan and logs at info level. */

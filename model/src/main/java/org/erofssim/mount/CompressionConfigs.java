@@ -1,7 +1,7 @@
 package org.erofssim.mount;
 
-import java.nio.ByteBuffer;
 import org.erofssim.data.MetaBuf;
+import org.erofssim.data.ReadMetadata;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
@@ -51,16 +51,10 @@ final class CompressionConfigs {
             if ((algs & (1 << alg)) == 0) {
                 continue;
             }
-            offset = (offset + 3) & ~3L;
-            int len = u16(buf, offset);
-            if (len == 0) {
-                len = 65536;
-            }
-            offset += 2;
-            byte[] data = readMetadata(buf, offset, len, sbi.blockSize());
-            offset += len;
+            ReadMetadata.Record rec = ReadMetadata.read(buf, offset, sbi.blockSize());
+            offset = rec.next();
             if (alg == 0) {
-                lz4(sbi, data, log);
+                lz4(sbi, rec.data(), log);
             }
         }
     }
@@ -76,31 +70,5 @@ final class CompressionConfigs {
             log.err("z_erofs_load_lz4_config", "too large lz4 pclusterblks " + maxPclusterblks);
             throw new KernelError(Errno.EINVAL);
         }
-    }
-
-    private static int u16(MetaBuf buf, long offset) {
-        ByteBuffer page = buf.page(offset);
-        int at = MetaBuf.inPage(offset);
-        if (at + 2 <= page.capacity()) {
-            return page.getShort(at) & 0xFFFF;
-        }
-        int lo = page.get(at) & 0xFF;
-        int hi = buf.page(offset + 1).get(MetaBuf.inPage(offset + 1)) & 0xFF;
-        return lo | (hi << 8);
-    }
-
-    /** {@code erofs_read_metadata}: {@code len} bytes from {@code offset}, block by block. */
-    private static byte[] readMetadata(MetaBuf buf, long offset, int len, int bs) {
-        byte[] out = new byte[len];
-        int i = 0;
-        while (i < len) {
-            int cnt = (int) Math.min(bs - (offset & (bs - 1)), len - i);
-            ByteBuffer page = buf.page(offset);
-            int at = MetaBuf.inPage(offset);
-            page.get(at, out, i, Math.min(cnt, page.capacity() - at));
-            offset += cnt;
-            i += cnt;
-        }
-        return out;
     }
 }

@@ -99,7 +99,7 @@ final class FillSuper {
         if (metaboxFirst) {
             // 6.17+: packed and metabox inodes are read before the root inode
             if (fragments && sbi.packedNid != 0) {
-                Iget.iget(sbi, buf, log, sbi.packedNid);
+                sbi.packedInode = Iget.iget(sbi, buf, log, sbi.packedNid);
             }
             if (sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
                 Iget.iget(sbi, buf, log, sbi.metaboxNid);
@@ -112,11 +112,10 @@ final class FillSuper {
             throw new KernelError(Errno.EINVAL);
         }
         if (!metaboxFirst && fragments && sbi.packedNid != 0) {
-            Iget.iget(sbi, buf, log, sbi.packedNid);
+            sbi.packedInode = Iget.iget(sbi, buf, log, sbi.packedNid);
         }
-        if (sbi.xattrPrefixCount() != 0) {
-            ctx.notes.add("long xattr prefixes (" + sbi.xattrPrefixCount() + ") are not checked at mount by the model yet");
-        }
+        // d_make_root, erofs_shrinker_register, then the long xattr name prefixes
+        XattrPrefixes.init(sbi, buf, log, ctx.notes);
         return new Filled(buf, root);
     }
 }

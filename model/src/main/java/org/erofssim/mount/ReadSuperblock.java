@@ -3,6 +3,7 @@ package org.erofssim.mount;
 import java.nio.ByteBuffer;
 import org.erofssim.data.MetaBuf;
 import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureCompat;
@@ -87,9 +88,14 @@ final class ReadSuperblock {
             }
         }
         sbi.metaBlkaddr = dsb.metaBlkaddr();
-        sbi.xattrBlkaddr = dsb.xattrBlkaddr();
+        if (sbi.kernel.enabled(ConfigFlag.EROFS_FS_XATTR)) {
+            // the xattr fields exist only with CONFIG_EROFS_FS_XATTR
+            sbi.xattrBlkaddr = dsb.xattrBlkaddr();
+            sbi.xattrPrefixStart = dsb.xattrPrefixStart();
+            sbi.xattrPrefixCount = dsb.xattrPrefixCount();
+            sbi.xattrFilterReserved = dsb.xattrFilterReserved();
+        }
         sbi.packedNid = dsb.packedNid();
-        sbi.xattrPrefixCount = dsb.xattrPrefixCount();
         sbi.inos = dsb.inos();
         sbi.epoch = dsb.epoch();
         sbi.fixedNsec = dsb.fixedNsec();

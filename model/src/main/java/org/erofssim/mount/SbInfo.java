@@ -2,7 +2,9 @@ package org.erofssim.mount;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.erofssim.data.ErofsInode;
 import org.erofssim.kernel.KernelConfig;
+import org.erofssim.ondisk.XattrLongPrefix;
 
 /**
  * The model's {@code struct erofs_sb_info} (fs/erofs/internal.h) together with the few VFS
@@ -30,6 +32,16 @@ public final class SbInfo {
     long rootNid;
     long packedNid;
     int xattrPrefixCount;
+    /** {@code xattr_prefix_start}: the table's offset in 4-byte units. */
+    long xattrPrefixStart;
+    /** {@code xattr_filter_reserved}: non-zero turns the xattr name filter off. */
+    int xattrFilterReserved;
+    /** {@code xattr_prefixes}: the long prefixes {@code erofs_xattr_prefixes_init} loaded. */
+    List<XattrLongPrefix> xattrPrefixes = List.of();
+    /** Why the model could not load a table the kernel does load (null when it could, or there is none). */
+    String xattrPrefixesUnknown;
+    /** {@code packed_inode} (FRAGMENTS with a packed nid), null without one. */
+    ErofsInode packedInode;
     long metaboxNid;
     long inos;
     long epoch;
@@ -67,6 +79,13 @@ public final class SbInfo {
     public long inos() { return inos; }
     public long packedNid() { return packedNid; }
     public int xattrPrefixCount() { return xattrPrefixCount; }
+    public long xattrPrefixStart() { return xattrPrefixStart; }
+    public int xattrFilterReserved() { return xattrFilterReserved; }
+    /** The loaded long xattr name prefixes, by number (empty when there are none). */
+    public List<XattrLongPrefix> xattrPrefixes() { return xattrPrefixes; }
+    /** Non-null when the kernel loads a prefix table the model cannot read: why. */
+    public String xattrPrefixesUnknown() { return xattrPrefixesUnknown; }
+    public ErofsInode packedInode() { return packedInode; }
     public boolean daxAlways() { return daxAlways; }
     public long epoch() { return epoch; }
     public long fixedNsec() { return fixedNsec; }
@@ -117,5 +136,10 @@ public final class SbInfo {
     /** {@code erofs_sb_has_*} for an incompat bit. */
     public boolean hasIncompat(int bit) {
         return (featureIncompat & bit) != 0;
+    }
+
+    /** {@code erofs_sb_has_*} for a compat bit. */
+    public boolean hasCompat(int bit) {
+        return (featureCompat & bit) != 0;
     }
 }

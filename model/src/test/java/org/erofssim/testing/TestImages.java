@@ -2,6 +2,7 @@ package org.erofssim.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,11 @@ public final class TestImages {
         return new Path[] {primary, blob};
     }
 
+    /** The small tree with {@code user.k = "v"} on {@code a.txt} (an inline xattr; user xattrs need no root). */
+    public static synchronized Path userXattr() {
+        return build("user-xattr", List.of(), UUID);
+    }
+
     private static Path build(String name, List<String> options, String uuid) {
         try {
             Files.createDirectories(DIR);
@@ -57,6 +63,9 @@ public final class TestImages {
             Files.write(tree.resolve("d/b.bin"), b);
             Files.deleteIfExists(tree.resolve("link"));
             Files.createSymbolicLink(tree.resolve("link"), Path.of("a.txt"));
+            if (name.equals("user-xattr")) {
+                Files.setAttribute(tree.resolve("a.txt"), "user:k", ByteBuffer.wrap(new byte[] {'v'}));
+            }
             List<String> args = new ArrayList<>(List.of("-T0", "-U" + uuid));
             args.addAll(options);
             args.add(image.toAbsolutePath().toString());
