@@ -179,7 +179,7 @@ public final class TreeWalk {
         }
         out.add(new TreeEntry(path, inode.nid(), inode.typeName(), String.format("%04o", inode.mode() & 07777),
                 inode.uid(), inode.gid(), inode.size(), inode.blocks(), inode.nlink(), inode.mtime(),
-                inode.mtimeNsec(), target, rdev, asListed(x.values(), notes), sha, readErrno, okBytes, ext,
+                inode.mtimeNsec(), target, rdev, x.values(), sha, readErrno, okBytes, ext,
                 List.copyOf(notes)));
         if (children.isEmpty()) {
             return;
@@ -256,34 +256,6 @@ public final class TreeWalk {
             }
         }
         return name;
-    }
-
-    /**
-     * The xattrs as a walker sees them through {@code llistxattr} then {@code lgetxattr}: the
-     * list is NUL-separated, so a name holding NUL bytes (a damaged {@code e_name_len}) shows
-     * up as its non-empty pieces, and a piece is only read if some entry has exactly that name
-     * (else {@code erofs_getxattr} finds nothing: ENODATA, noted) [obs-6.18.44:
-     * found/fuzz-shared-xattr-namelen-21].
-     */
-    static Map<String, String> asListed(Map<String, String> values, List<String> notes) {
-        if (values == null || values.keySet().stream().noneMatch(n -> n.indexOf('\0') >= 0)) {
-            return values;
-        }
-        Map<String, String> out = new java.util.TreeMap<>();
-        for (String name : values.keySet()) {
-            for (String piece : name.split("\0")) {
-                if (piece.isEmpty()) {
-                    continue;
-                }
-                String v = values.get(piece);
-                if (v != null) {
-                    out.put(piece, v);
-                } else {
-                    notes.add("getxattr " + piece + ": ENODATA (listed as part of a name holding NUL bytes)");
-                }
-            }
-        }
-        return out;
     }
 
     /** The contract's type name for a dirent file type, null for unknown ones. */

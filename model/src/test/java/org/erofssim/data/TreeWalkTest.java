@@ -337,22 +337,4 @@ class TreeWalkTest {
                 ErofsImages.IMAGE, null, true, List.of(), true, false, false);
         assertThat(byPath(walk(noExtents)).get("/big").extents()).isNull();
     }
-
-    @Test
-    void aNameHoldingNulBytesIsSeenAsItsPiecesAndEachPieceMustBeAWholeName() {
-        // llistxattr's buffer is NUL-separated: "user.sharedsame-value\0\0\0" reads as the name
-        // "user.sharedsame-value", which no entry has exactly (ENODATA); "user.b\0user.c" reads
-        // as two names that do exist
-        java.util.Map<String, String> listed = new java.util.TreeMap<>();
-        listed.put("user.sharedsame-value\0\0\0", "v1");
-        listed.put("user.b\0user.c", "v2");
-        listed.put("user.b", "vb");
-        listed.put("user.c", "vc");
-        List<String> notes = new java.util.ArrayList<>();
-        assertThat(TreeWalk.asListed(listed, notes)).containsExactly(Map.entry("user.b", "vb"), Map.entry("user.c", "vc"));
-        assertThat(notes).containsExactly(
-                "getxattr user.sharedsame-value: ENODATA (listed as part of a name holding NUL bytes)");
-        java.util.Map<String, String> plain = Map.of("user.k", "v");
-        assertThat(TreeWalk.asListed(plain, new java.util.ArrayList<>())).isSameAs(plain);
-    }
 }
