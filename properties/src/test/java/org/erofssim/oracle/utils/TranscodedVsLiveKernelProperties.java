@@ -142,6 +142,9 @@ class TranscodedVsLiveKernelProperties {
             if (rep.leading() > 0) {
                 Statistics.label("layout").collect(alg + " leading");
             }
+            if (rep.multiBlock() > 0) {
+                Statistics.label("layout").collect(alg + " multi-block");
+            }
             if (rep.inline() > 0) {
                 Statistics.label("layout").collect(alg + " inline");
             }
@@ -155,6 +158,7 @@ class TranscodedVsLiveKernelProperties {
             Statistics.label("layout").coverage(c -> {
                 for (Transcoder.Algorithm a : Transcoder.Algorithm.values()) {
                     c.check(a + " trailing").count(n -> n > 0);
+                    c.check(a + " multi-block").count(n -> n > 0);
                 }
                 c.check("DEFLATE leading").count(n -> n > 0);
                 c.check("ZSTD leading").count(n -> n > 0);
