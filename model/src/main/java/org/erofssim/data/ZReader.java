@@ -52,8 +52,7 @@ import org.erofssim.mount.SbLog;
  * time, and the pcluster cut by the window's end is decoded partially, then again); the data
  * is the same, but the number of {@code failed to decompress} lines and their {@code out[]}
  * sizes can differ on damaged images. Two extents sharing a pcluster in one folio (only in
- * crafted images) are decoded separately. Fragments and LZMA/DEFLATE/ZSTD pclusters raise
- * {@link NotModelled}.
+ * crafted images) are decoded separately. Fragments raise {@link NotModelled}.
  */
 final class ZReader {
     /** Decoded extents and compressed pclusters kept between pages (a small LRU each). */
