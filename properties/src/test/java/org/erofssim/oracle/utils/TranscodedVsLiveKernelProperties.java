@@ -54,10 +54,29 @@ class TranscodedVsLiveKernelProperties {
     @Provide
     Arbitrary<TreeSpec> trees() {
         return Combinators.combine(OracleCase.withCompressibleFile(TreeGenerator.trees(TreeGenerator.Config.forErofsUtils15())),
-                Arbitraries.integers().between(0, 100_000), Arbitraries.longs().between(1, 1000))
-                .as((t, n, seed) -> n < 4096 || t.entry(List.of(LETTERS)) != null ? t
+                Arbitraries.integers().between(0, 100_000), Arbitraries.longs().between(1, 1000), Arbitraries.of(false, true))
+                .as((t, n, seed, interleaved) -> n < 4096 || t.entry(List.of(LETTERS)) != null ? t
                         : t.plus(TreeSpec.Entry.file(List.of(LETTERS), TreeSpec.Meta.plain(0644), n,
-                                List.of(new TreeSpec.Region(0, n, TreeSpec.LETTERS - seed)))));
+                                letters(n, seed, interleaved))));
+    }
+
+    /**
+     * Random letters, or (interleaved) 3 KiB of random bytes then 1 KiB of letters in every 4 KiB:
+     * then every encoder saves about the same, so MicroLZMA streams of several blocks still end in
+     * their pcluster's last block.
+     */
+    static List<TreeSpec.Region> letters(int n, long seed, boolean interleaved) {
+        if (!interleaved) {
+            return List.of(new TreeSpec.Region(0, n, TreeSpec.LETTERS - seed));
+        }
+        List<TreeSpec.Region> r = new java.util.ArrayList<>();
+        for (int off = 0; off < n; off += 4096) {
+            r.add(new TreeSpec.Region(off, Math.min(3072, n - off), seed));
+            if (off + 3072 < n) {
+                r.add(new TreeSpec.Region(off + 3072, Math.min(1024, n - off - 3072), TreeSpec.LETTERS - seed));
+            }
+        }
+        return r;
     }
 
     /**
