@@ -74,7 +74,7 @@ class LiveCompressedTest {
                 {"version": 1, "name": "%s", "kernel": "6.18",
                  "nodes": {%s},
                  "source": "%s", "read": true, "extents": true}""".formatted(name, node,
-                bdev ? "/dev/loop0" : "/srv/a.erofs"), work);
+                bdev ? "/dev/loop0" : "/srv/a.erofs"), image.toAbsolutePath().getParent());
     }
 
     /** Kernel and model on one image: equal per-path reads and extents; model log a subsequence of the kernel's. */

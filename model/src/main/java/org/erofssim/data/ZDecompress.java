@@ -14,7 +14,10 @@ import org.erofssim.ondisk.FeatureIncompat;
  * its decompressed extent, for the LZ4 decompressor ({@code z_erofs_lz4_decompress} →
  * {@code z_erofs_lz4_decompress_mem}; LZ4HC writes the same format) and the two uncompressed
  * formats ({@code z_erofs_transform_plain}: SHIFTED, and INTERLACED where the block is stored
- * rotated by the extent's offset in its block).
+ * rotated by the extent's offset in its block), and the stream decompressors of
+ * decompressor_lzma.c, decompressor_deflate.c and decompressor_zstd.c
+ * ({@link MicroLzmaDecompressor}, {@link DeflateDecompressor}, {@link ZstdDecompressor}, which
+ * share the page bookkeeping of {@link StreamBufs}).
  *
  * <p><b>LZ4.</b> With ZERO_PADDING the stream ends at the end of the pcluster and is preceded
  * by zeros, which {@code z_erofs_fixup_insize} skips (an all-zero first block is EUCLEAN,
@@ -65,9 +68,9 @@ public final class ZDecompress {
      * Decompresses {@code rq}.
      *
      * @return exactly {@code outputsize} bytes
-     * @throws KernelError EUCLEAN for a corrupt LZ4 stream (after the kernel's line) or an
+     * @throws KernelError EUCLEAN for a corrupt stream (after the kernel's line) or an
      *                     all-zero padded pcluster
-     * @throws NotModelled for LZMA, DEFLATE and ZSTD pclusters
+     * @throws NotModelled for an algorithm number beyond the kernel's table
      */
     public static byte[] decompress(SbInfo sbi, SbLog log, Request rq) {
         switch (rq.algorithm()) {
@@ -77,11 +80,11 @@ public final class ZDecompress {
             case ZMapBlocks.INTERLACED:
                 return plain(sbi, rq);
             case ZMapBlocks.LZMA:
-                throw new NotModelled("LZMA pcluster");
+                return MicroLzmaDecompressor.decompress(sbi.blockSize(), sbi.lzmaDictSize(), log, rq);
             case ZMapBlocks.DEFLATE:
-                throw new NotModelled("DEFLATE pcluster");
+                return DeflateDecompressor.decompress(sbi.blockSize(), log, rq);
             case ZMapBlocks.ZSTD:
-                throw new NotModelled("ZSTD pcluster");
+                return ZstdDecompressor.decompress(sbi.blockSize(), log, rq);
             default:
                 throw new NotModelled("pcluster of algorithm " + rq.algorithm());
         }

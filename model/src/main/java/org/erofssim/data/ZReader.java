@@ -33,6 +33,14 @@ import org.erofssim.mount.SbLog;
  * nid M} in read_folio (both modes: compressed inodes use the same address-space operations
  * in bdev and fileio mode), and read_folio returns the error itself (not EIO).
  *
+ * <p><b>LZMA, DEFLATE, ZSTD in read_folio.</b> For these the READMORE map of the folio's last
+ * byte says {@code FULL_MAPPED} with the extent's whole length (when it is at least a block),
+ * and {@code z_erofs_pcluster_readmore} attaches the extent's following folios too: the extent
+ * is decoded whole, as in readahead, so a damaged stream fails every page of its extent, the
+ * pages before the damage included (LZ4 decodes only up to the page). The model decodes such an
+ * extent as its readahead does; the folio after the extent, which the kernel's backward scan
+ * also attaches when the extent ends inside it, is not.
+ *
  * <p><b>Queues and errors.</b> As in {@code z_erofs_runqueue}: pclusters that need no I/O
  * (inline ones, and those whose compressed blocks are already in the managed cache) are
  * decoded first, then the others once their I/O completes; an I/O error fails every pcluster
@@ -44,8 +52,7 @@ import org.erofssim.mount.SbLog;
  * time, and the pcluster cut by the window's end is decoded partially, then again); the data
  * is the same, but the number of {@code failed to decompress} lines and their {@code out[]}
  * sizes can differ on damaged images. Two extents sharing a pcluster in one folio (only in
- * crafted images) are decoded separately. Fragments and LZMA/DEFLATE/ZSTD pclusters raise
- * {@link NotModelled}.
+ * crafted images) are decoded separately. Fragments raise {@link NotModelled}.
  */
 final class ZReader {
     /** Decoded extents and compressed pclusters kept between pages (a small LRU each). */
@@ -97,13 +104,17 @@ final class ZReader {
      */
     ZFolio readFolio(ErofsInode inode, long index) {
         // z_erofs_pcluster_readmore(backmost): a READMORE map of the folio's last byte first
+        long readmoreLa = -1;
         try {
-            zmap.map(inode, index * PAGE + PAGE - 1, ZMapBlocks.GET_BLOCKS_READMORE);
+            ZMapBlocks.ZMapping more = zmap.map(inode, index * PAGE + PAGE - 1, ZMapBlocks.GET_BLOCKS_READMORE);
+            if ((more.flags() & ZMapBlocks.ENCODED) != 0 && more.fullMapped() && isStream(more.algorithm())) {
+                readmoreLa = more.la();
+            }
         } catch (KernelError e) {
             // logged where the kernel logs it; read_folio goes on with its own scan
         }
         Scan s = scan(inode, index);
-        Errno err = decode(inode, index, s, false);
+        Errno err = decode(inode, index, s, false, readmoreLa);
         if (err == null && s.error != null) {
             err = s.error.errno();
         }
@@ -123,7 +134,7 @@ final class ZReader {
         if (s.error != null && s.error.errno() != Errno.EINTR) {
             log.err("z_erofs_readahead", "readahead error at folio " + index + " @ nid " + inode.nid());
         }
-        Errno err = decode(inode, index, s, true);
+        Errno err = decode(inode, index, s, true, -1);
         if (err == null && s.error != null) {
             err = s.error.errno();
         }
@@ -228,7 +239,7 @@ final class ZReader {
      *
      * @return the queue error, or null when every part decoded
      */
-    private Errno decode(ErofsInode inode, long index, Scan s, boolean readahead) {
+    private Errno decode(ErofsInode inode, long index, Scan s, boolean readahead, long readmoreLa) {
         long pos = index * PAGE;
         List<Part> ascending = new ArrayList<>(s.parts);
         java.util.Collections.reverse(ascending);
@@ -252,14 +263,14 @@ final class ZReader {
                 managed.put(key(p.map()), data);
             }
         }
-        Errno bypassErr = decodeQueue(inode, pos, s, bypass, raw, readahead, null);
-        Errno submitErr = decodeQueue(inode, pos, s, submit, raw, readahead, eio ? Errno.EIO : null);
+        Errno bypassErr = decodeQueue(inode, pos, s, bypass, raw, readahead, readmoreLa, null);
+        Errno submitErr = decodeQueue(inode, pos, s, submit, raw, readahead, readmoreLa, eio ? Errno.EIO : null);
         return submitErr != null ? submitErr : bypassErr;
     }
 
     /** {@code z_erofs_decompress_queue}: one queue; an error fails the rest of the queue. */
     private Errno decodeQueue(ErofsInode inode, long pos, Scan s, List<Part> queue, Map<Part, byte[]> raw,
-                              boolean readahead, Errno initial) {
+                              boolean readahead, long readmoreLa, Errno initial) {
         Errno err = initial;
         for (Part p : queue) {
             if (err != null) {
@@ -270,7 +281,8 @@ final class ZReader {
             }
             byte[] data;
             try {
-                data = readahead ? extent(inode, p, s, raw) : pcluster(p, p.length(), p.full(), s, raw);
+                data = readahead || p.map().la() == readmoreLa ? extent(inode, p, s, raw)
+                        : pcluster(p, p.length(), p.full(), s, raw);
             } catch (KernelError e) {
                 err = e.errno();
                 continue;
@@ -350,6 +362,11 @@ final class ZReader {
         }
         return ZDecompress.decompress(sbi, log, new ZDecompress.Request(in, pageofsIn, (int) m.plen(),
                 (int) (m.la() & (PAGE - 1)), (int) length, m.algorithm(), !full));
+    }
+
+    /** The algorithms {@code z_erofs_map_blocks_ext} gives whole extents to with READMORE. */
+    private static boolean isStream(int algorithm) {
+        return algorithm == ZMapBlocks.LZMA || algorithm == ZMapBlocks.DEFLATE || algorithm == ZMapBlocks.ZSTD;
     }
 
     private static String key(ZMapBlocks.ZMapping m) {

@@ -25,6 +25,16 @@ public enum ConfigFlag {
      */
     EROFS_FS_ZIP,
     /**
+     * {@code CONFIG_EROFS_FS_ZIP_LZMA} (needs ZIP). When off, an image whose
+     * {@code available_compr_algs} has the LZMA bit fails to mount with EOPNOTSUPP and
+     * {@code algorithm 1 isn't enabled on this kernel} ({@code z_erofs_parse_cfgs}).
+     */
+    EROFS_FS_ZIP_LZMA,
+    /** {@code CONFIG_EROFS_FS_ZIP_DEFLATE} (needs ZIP): as {@link #EROFS_FS_ZIP_LZMA}, algorithm 2. */
+    EROFS_FS_ZIP_DEFLATE,
+    /** {@code CONFIG_EROFS_FS_ZIP_ZSTD} (needs ZIP, 6.10+): as {@link #EROFS_FS_ZIP_LZMA}, algorithm 3. */
+    EROFS_FS_ZIP_ZSTD,
+    /**
      * {@code CONFIG_EROFS_FS_XATTR}. When off: {@code user_xattr}/{@code nouser_xattr} log
      * {@code erofs: {,no}user_xattr options not supported} and are ignored; show_options
      * omits the xattr flag.

@@ -12,6 +12,11 @@ public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> confi
         if (!m.get(ConfigFlag.EROFS_FS_XATTR)) {
             m.put(ConfigFlag.EROFS_FS_POSIX_ACL, false); // Kconfig: POSIX_ACL depends on XATTR
         }
+        if (!m.get(ConfigFlag.EROFS_FS_ZIP)) { // Kconfig: the algorithms depend on ZIP
+            m.put(ConfigFlag.EROFS_FS_ZIP_LZMA, false);
+            m.put(ConfigFlag.EROFS_FS_ZIP_DEFLATE, false);
+            m.put(ConfigFlag.EROFS_FS_ZIP_ZSTD, false);
+        }
         config = java.util.Collections.unmodifiableMap(m);
     }
 

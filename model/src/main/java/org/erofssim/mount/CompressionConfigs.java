@@ -13,9 +13,16 @@ import org.erofssim.ondisk.Superblock;
  * stand-in in fs/erofs/super.c: the on-disk compression configurations read at mount.
  *
  * <p>Modelled: the ZIP=n refusal, the unknown-algorithm check, reading each record with
- * {@code erofs_read_metadata} (4-byte aligned, u16 length, 0 = 65536) and the LZ4 record checks.
- * The LZMA/DEFLATE/ZSTD records are read but their contents are not checked (mkfs.erofs 1.5 here
- * writes only LZ4); such images get a note instead.
+ * {@code erofs_read_metadata} (4-byte aligned, u16 length, 0 = 65536), an algorithm whose CONFIG is
+ * off ({@code algorithm N isn't enabled on this kernel}, EOPNOTSUPP), and each algorithm's
+ * {@code config} callback: {@code z_erofs_load_lz4_config}, {@code z_erofs_load_lzma_config}
+ * (decompressor_lzma.c), {@code z_erofs_load_deflate_config} (decompressor_deflate.c, which also
+ * prints {@code EXPERIMENTAL DEFLATE feature in use. Use at your own risk!} on every mount that
+ * loads it) and {@code z_erofs_load_zstd_config} (decompressor_zstd.c). The records' sizes and
+ * limits are those of erofs_fs.h ({@code z_erofs_*_cfgs}). The stream pools these callbacks grow
+ * are machine-wide in the kernel (the largest LZMA dictionary / ZSTD window loaded since boot);
+ * the model keeps only this mount's values ({@link SbInfo#lzmaDictSize()},
+ * {@link SbInfo#zstdWindowSize()}).
  */
 final class CompressionConfigs {
     /** {@code Z_EROFS_ALL_COMPR_ALGS}: LZ4, LZMA, DEFLATE, ZSTD. */
@@ -24,6 +31,18 @@ final class CompressionConfigs {
     static final int LZ4_CFGS_SIZE = 14;
     /** {@code Z_EROFS_PCLUSTER_MAX_SIZE}: 1 MiB. */
     static final int PCLUSTER_MAX_SIZE = 1 << 20;
+    /** {@code sizeof(struct z_erofs_lzma_cfgs)}: dict_size u32, format u16, reserved[8]. */
+    static final int LZMA_CFGS_SIZE = 14;
+    /** {@code Z_EROFS_LZMA_MAX_DICT_SIZE}: 8 * Z_EROFS_PCLUSTER_MAX_SIZE. */
+    static final int LZMA_MAX_DICT_SIZE = 8 * PCLUSTER_MAX_SIZE;
+    /** {@code sizeof(struct z_erofs_deflate_cfgs)}: windowbits u8, reserved[5]. */
+    static final int DEFLATE_CFGS_SIZE = 6;
+    /** {@code MAX_WBITS} of the kernel's zlib. */
+    static final int MAX_WBITS = 15;
+    /** {@code sizeof(struct z_erofs_zstd_cfgs)}: format u8, windowlog u8, reserved[4]. */
+    static final int ZSTD_CFGS_SIZE = 6;
+    /** {@code ilog2(Z_EROFS_ZSTD_MAX_DICT_SIZE) - 10}: the largest windowlog (a 1 MiB window). */
+    static final int ZSTD_MAX_WINDOWLOG = 20 - 10;
 
     private CompressionConfigs() {}
 
@@ -53,10 +72,80 @@ final class CompressionConfigs {
             }
             ReadMetadata.Record rec = ReadMetadata.read(buf, offset, sbi.blockSize());
             offset = rec.next();
-            if (alg == 0) {
-                lz4(sbi, rec.data(), log);
+            byte[] data = rec.data();
+            if (!enabled(sbi, alg)) {
+                log.err("z_erofs_parse_cfgs", "algorithm " + alg + " isn't enabled on this kernel");
+                throw new KernelError(Errno.EOPNOTSUPP);
+            }
+            switch (alg) {
+                case 0 -> lz4(sbi, data, log);
+                case 1 -> lzma(sbi, data, log);
+                case 2 -> deflate(data, log);
+                default -> zstd(sbi, data, log);
             }
         }
+    }
+
+    /** Whether {@code z_erofs_decomp[alg]} exists on this kernel (LZ4 always does). */
+    private static boolean enabled(SbInfo sbi, int alg) {
+        return switch (alg) {
+            case 0 -> true;
+            case 1 -> sbi.kernel.enabled(ConfigFlag.EROFS_FS_ZIP_LZMA);
+            case 2 -> sbi.kernel.enabled(ConfigFlag.EROFS_FS_ZIP_DEFLATE);
+            default -> sbi.kernel.enabled(ConfigFlag.EROFS_FS_ZIP_ZSTD);
+        };
+    }
+
+    /** {@code z_erofs_load_lzma_config}: size, format 0, 4096 &lt;= dict_size &lt;= 8 MiB. */
+    private static void lzma(SbInfo sbi, byte[] data, SbLog log) {
+        if (data.length < LZMA_CFGS_SIZE) {
+            log.err("z_erofs_load_lzma_config", "invalid lzma cfgs, size=" + data.length);
+            throw new KernelError(Errno.EINVAL);
+        }
+        int format = u16(data, 4);
+        if (format != 0) {
+            log.err("z_erofs_load_lzma_config", "unidentified lzma format " + Integer.toHexString(format)
+                    + ", please check kernel version");
+            throw new KernelError(Errno.EINVAL);
+        }
+        long dictSize = u16(data, 0) | ((long) u16(data, 2) << 16);
+        if (dictSize > LZMA_MAX_DICT_SIZE || dictSize < 4096) {
+            log.err("z_erofs_load_lzma_config", "unsupported lzma dictionary size " + dictSize);
+            throw new KernelError(Errno.EINVAL);
+        }
+        sbi.lzmaDictSize = (int) dictSize;
+    }
+
+    /** {@code z_erofs_load_deflate_config}: size, windowbits &lt;= MAX_WBITS (EOPNOTSUPP), then the notice. */
+    private static void deflate(byte[] data, SbLog log) {
+        if (data.length < DEFLATE_CFGS_SIZE) {
+            log.err("z_erofs_load_deflate_config", "invalid deflate cfgs, size=" + data.length);
+            throw new KernelError(Errno.EINVAL);
+        }
+        int windowbits = data[0] & 0xFF;
+        if (windowbits > MAX_WBITS) {
+            log.err("z_erofs_load_deflate_config", "unsupported windowbits " + windowbits);
+            throw new KernelError(Errno.EOPNOTSUPP);
+        }
+        log.info("EXPERIMENTAL DEFLATE feature in use. Use at your own risk!");
+    }
+
+    /** {@code z_erofs_load_zstd_config}: size and format 0 (one message for both), windowlog &lt;= 10. */
+    private static void zstd(SbInfo sbi, byte[] data, SbLog log) {
+        if (data.length < ZSTD_CFGS_SIZE || data[0] != 0) {
+            log.err("z_erofs_load_zstd_config", "unsupported zstd format, size=" + data.length);
+            throw new KernelError(Errno.EINVAL);
+        }
+        int windowlog = data[1] & 0xFF;
+        if (windowlog > ZSTD_MAX_WINDOWLOG) {
+            log.err("z_erofs_load_zstd_config", "unsupported zstd window log " + windowlog);
+            throw new KernelError(Errno.EINVAL);
+        }
+        sbi.zstdWindowSize = 1 << (windowlog + 10);
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8);
     }
 
     /** {@code z_erofs_load_lz4_config} with a record. */

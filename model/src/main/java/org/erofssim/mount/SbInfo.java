@@ -55,6 +55,10 @@ public final class SbInfo {
      * {@code Z_EROFS_COMPRESSION_*}); without COMPR_CFGS only LZ4 (bit 0).
      */
     int availableComprAlgs = 1;
+    /** The LZMA record's {@code dict_size} (0 without one). */
+    int lzmaDictSize;
+    /** {@code 1 << (windowlog + 10)} of the ZSTD record (0 without one). */
+    int zstdWindowSize;
     final List<ErofsDevice> devices = new ArrayList<>();
 
     SbInfo(KernelConfig kernel, MountOptions opts) {
@@ -96,6 +100,10 @@ public final class SbInfo {
     public byte[] uuid() { return uuid.clone(); }
     /** {@code available_compr_algs} (bit 0 LZ4, 1 LZMA, 2 DEFLATE, 3 ZSTD). */
     public int availableComprAlgs() { return availableComprAlgs; }
+    /** The mounted LZMA configuration's dictionary size ({@code z_erofs_lzma_cfgs.dict_size}), 0 without one. */
+    public int lzmaDictSize() { return lzmaDictSize; }
+    /** The mounted ZSTD configuration's window ({@code 1 << (windowlog + 10)}), 0 without one. */
+    public int zstdWindowSize() { return zstdWindowSize; }
     /** {@code fsoffset=} (6.16+), 0 otherwise. */
     public long fsoffset() { return opts.fsoffset(); }
 

@@ -95,4 +95,36 @@ class ErofsUtils15QuirksTest {
             }
         }
     }
+
+    /**
+     * fsck.erofs 1.5 cannot read the algorithms it cannot write: on the crafted deflate.erofs and
+     * zstd.erofs (lz4hc-pcluster.erofs re-encoded by {@code Transcoder}, which the 6.18.44 kernel
+     * reads correctly: recorded scenarios {@code algorithms/}) it reports "unknown compression
+     * format 2|3 for nid 879" and "Found some filesystem corruption" (exit 1), with or without
+     * {@code --extract}; on lzma.erofs a plain check passes (1.5 knows the LZMA number and does
+     * not decompress) but {@code --extract} fails with "failed to decompress data of m_pa 28672,
+     * m_plen 4096 @ nid 879: Operation not supported" (this build has no liblzma). Consequence:
+     * the erofs-utils oracle ({@code UtilsTree}) cannot be used on such images; they are checked
+     * against the live kernel only ({@code TranscodedVsLiveKernelProperties}).
+     */
+    @Test
+    void fsckCannotReadDeflateZstdOrLzmaImages() throws Exception {
+        assumeTrue(OracleCase.toolsPresent());
+        java.nio.file.Path crafted = java.nio.file.Path.of(System.getProperty("erofssim.root", "..")).toAbsolutePath()
+                .normalize().resolve("fixtures/images/crafted");
+        for (String alg : List.of("deflate", "zstd")) {
+            java.nio.file.Path img = crafted.resolve(alg + ".erofs");
+            UtilsProcess.Result r = FsckErofs.check(img, List.of());
+            assertThat(r.exitCode()).as(alg).isEqualTo(1);
+            assertThat(r.out() + r.err()).as(alg).contains("unknown compression format " + (alg.equals("deflate") ? 2 : 3)
+                    + " for nid 879").contains("Found some filesystem corruption");
+        }
+        java.nio.file.Path lzma = crafted.resolve("lzma.erofs");
+        assertThat(FsckErofs.check(lzma, List.of()).exitCode()).isZero();
+        try (Workspace w = Workspace.create("erofs-sim-quirk")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FsckErofs.extract(lzma, List.of(), w.resolve("x")))
+                    .isInstanceOf(UtilsProcess.ToolFailed.class)
+                    .hasMessageContaining("failed to decompress data of m_pa 28672, m_plen 4096 @ nid 879");
+        }
+    }
 }
