@@ -87,4 +87,43 @@ class OutcomeComparatorTest {
         assertThat(OutcomeComparator.compare(m, k)).extracting(Difference::field)
                 .containsExactly("tree[/b]", "tree[/c].sha256");
     }
+
+    @Nested
+    @DisplayName("a file the kernel returns undefined bytes for (null hash + the note)")
+    class UndefinedBytesEntries {
+        static final String NOTE = org.erofssim.data.UndefinedBytes.NOTE_PREFIX + "5 of the bytes read ...";
+
+        TreeEntry undefined(String path, long ok, String errno, List<String> notes) {
+            return new TreeEntry(path, 40, "file", "0644", 0, 0, 6, 8, 1, 0, 0, null, null, Map.of(), null, errno, ok,
+                    null, notes);
+        }
+
+        TreeEntry kernel(String path, String sha, long ok, String errno) {
+            return new TreeEntry(path, 40, "file", "0644", 0, 0, 6, 8, 1, 0, 0, null, null, Map.of(), sha, errno, ok,
+                    null, List.of());
+        }
+
+        @Test
+        @DisplayName("matches any kernel hash, but not another readOkBytes, readErrno or size")
+        void anyHash() {
+            SuperblockInfo sb = new SuperblockInfo(true, "0:*", "erofs-*", 4096);
+            MountOutcome m = mounted(sb, "0", 1, List.of(undefined("/a", 6, null, List.of(NOTE))), List.of());
+            for (String sha : new String[] {"aa", "bb"}) {
+                assertThat(OutcomeComparator.compare(m, mounted(sb, "0", 1, List.of(kernel("/a", sha, 6, null)), List.of())))
+                        .as(sha).isEmpty();
+            }
+            assertThat(OutcomeComparator.compare(m, mounted(sb, "0", 1, List.of(kernel("/a", "aa", 4, "EIO")), List.of())))
+                    .extracting(Difference::field).containsExactly("tree[/a].readErrno", "tree[/a].readOkBytes");
+        }
+
+        @Test
+        @DisplayName("a null hash without the note (not modelled, say) still differs from a kernel hash")
+        void otherNullHashes() {
+            SuperblockInfo sb = new SuperblockInfo(true, "0:*", "erofs-*", 4096);
+            MountOutcome m = mounted(sb, "0", 1, List.of(undefined("/a", 6, null, List.of("not modelled: LZMA pcluster"))),
+                    List.of());
+            assertThat(OutcomeComparator.compare(m, mounted(sb, "0", 1, List.of(kernel("/a", "aa", 6, null)), List.of())))
+                    .extracting(Difference::field).containsExactly("tree[/a].sha256");
+        }
+    }
 }

@@ -69,6 +69,15 @@
  *       {@code statfs.bfree}/{@code bavail}, {@code devices[].path} (the {@code device=} value or
  *       tag used to open it; null in flat mode).</li>
  *   <li>{@code "notes"} (top level and per tree entry): model-side remarks, left out when empty.</li>
+ *   <li>A file the kernel reads without an error but with bytes nothing on the image
+ *       determines (stale memory: the kernel's LZ4 decoder accepts a match of offset 0 and, in
+ *       a partial decode, leaves the page's old contents in place) has {@code "sha256": null}
+ *       and a per-entry note starting with {@code kernel returns undefined bytes: } (saying how
+ *       many and where), with {@code readErrno}/{@code readOkBytes} as for any file. The
+ *       contract's "the hash then is that of the wrong bytes" cannot hold for bytes that change
+ *       from one read to the next, so the comparator takes such an entry to match any kernel
+ *       {@code sha256} and compares the rest. Deterministic wrong bytes (the same decoder's
+ *       offset-0 match in a full decode writes zeros) keep the contract's rule: their hash.</li>
  *   <li>{@code extents} entries are {@code [logical, physical, length, "flags", device]}: the
  *       contract's four elements plus the erofs device id as a fifth; the reader also takes four
  *       (device 0).</li>

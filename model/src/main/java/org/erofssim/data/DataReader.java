@@ -79,6 +79,11 @@ public final class DataReader {
     private final Set<PageKey> cached = new HashSet<>();
     /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
     private final java.util.Map<PageKey, byte[]> readAhead = new java.util.HashMap<>();
+    /**
+     * Compressed folios whose bytes are partly the page's old contents (stale memory the
+     * kernel's LZ4 decoder leaves in place for an offset-0 match): page → its stale bytes.
+     */
+    private final java.util.Map<PageKey, java.util.BitSet> undefined = new java.util.HashMap<>();
     /** The compressed read path, made on first use. */
     private ZReader zreader;
 
@@ -122,7 +127,7 @@ public final class DataReader {
      */
     public Folio readFolio(ErofsInode inode, long index) {
         if (inode.isCompressed()) {
-            ZReader.ZFolio z = z().readFolio(inode, index);
+            ZReader.ZFolio z = filled(inode, index, z().readFolio(inode, index));
             return new Folio(z.uptodate() ? z.data() : new byte[PAGE], z.error(), false);
         }
         byte[] out = new byte[PAGE];
@@ -170,10 +175,23 @@ public final class DataReader {
      * readahead (how directories and slow symlinks read their pages).
      *
      * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
+     * @throws UndefinedBytes a compressed page the kernel fills partly with stale memory
+     *                        (directories and symlinks cannot be modelled from it)
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
+        byte[] page = mappingFolio(inode, index);
+        java.util.BitSet stale = undefined.get(key(inode, index));
+        if (stale != null) {
+            throw new UndefinedBytes(stale.cardinality() + " bytes of page " + index + " of nid " + inode.nid()
+                    + " are the page's old contents (" + UndefinedBytes.CAUSE + ")");
+        }
+        return page;
+    }
+
+    /** {@link #readMappingFolio} that leaves stale bytes to the caller (as zeros, listed in {@link #undefined}). */
+    private byte[] mappingFolio(ErofsInode inode, long index) {
         if (inode.isCompressed()) {
-            ZReader.ZFolio z = z().readFolio(inode, index);
+            ZReader.ZFolio z = filled(inode, index, z().readFolio(inode, index));
             if (z.uptodate()) {
                 return z.data();
             }
@@ -214,13 +232,13 @@ public final class DataReader {
         PageKey key = key(inode, index);
         if (inode.isCompressed()) {
             if (!failed.contains(key)) {
-                ZReader.ZFolio z = z().readahead(inode, index);
+                ZReader.ZFolio z = filled(inode, index, z().readahead(inode, index));
                 if (z.uptodate()) {
                     return z.data();
                 }
                 failed.add(key);
             }
-            return readMappingFolio(inode, index);
+            return mappingFolio(inode, index);
         }
         if (!failed.contains(key) && !cached.contains(key)) {
             readahead(inode, index);
@@ -239,6 +257,16 @@ public final class DataReader {
 
     /** A page of an inode's page cache. */
     private record PageKey(long nid, long index) {}
+
+    /** Notes which bytes of a compressed folio just filled are stale (or none). */
+    private ZReader.ZFolio filled(ErofsInode inode, long index, ZReader.ZFolio z) {
+        if (z.uptodate() && z.stale() != null) {
+            undefined.put(key(inode, index), z.stale());
+        } else {
+            undefined.remove(key(inode, index));
+        }
+        return z;
+    }
 
     private static PageKey key(ErofsInode inode, long index) {
         return new PageKey(inode.nid(), index);
@@ -291,27 +319,43 @@ public final class DataReader {
         long ok = 0;
         Errno err = null;
         long callStart = 0;
+        long staleCount = 0;
+        long staleFirst = -1;
+        long staleLast = -1;
         for (long index = 0; index * PAGE < limit; index++) {
             byte[] page;
             try {
-                page = readPage(inode, index);
-            } catch (KernelError e) {
-                if (index * PAGE == callStart) {
-                    err = e.errno();
-                    break;
-                }
-                callStart = index * PAGE; // a short read(2); the next call starts here
                 try {
-                    page = readMappingFolio(inode, index);
-                } catch (KernelError again) {
-                    err = again.errno();
-                    break;
+                    page = readPage(inode, index);
+                } catch (KernelError e) {
+                    if (index * PAGE == callStart) {
+                        err = e.errno();
+                        break;
+                    }
+                    callStart = index * PAGE; // a short read(2); the next call starts here
+                    try {
+                        page = mappingFolio(inode, index);
+                    } catch (KernelError again) {
+                        err = again.errno();
+                        break;
+                    }
                 }
             } catch (NotModelled e) {
                 notes.add("not modelled: " + e.getMessage() + " (at byte " + index * PAGE + "); contents unknown");
                 return new Content(null, 0, null, List.copyOf(notes));
             }
             int n = (int) Math.min(PAGE, limit - index * PAGE);
+            java.util.BitSet stale = undefined.get(key(inode, index));
+            if (stale != null) {
+                java.util.BitSet in = stale.get(0, n);
+                if (!in.isEmpty()) {
+                    staleCount += in.cardinality();
+                    if (staleFirst < 0) {
+                        staleFirst = index * PAGE + in.nextSetBit(0);
+                    }
+                    staleLast = index * PAGE + in.length() - 1;
+                }
+            }
             md.update(page, 0, n);
             ok += n;
             if ((index + 1) * PAGE - callStart >= READ_CALL) {
@@ -319,6 +363,12 @@ public final class DataReader {
             }
         }
         readAhead.keySet().removeIf(k -> k.nid() == inode.nid());
+        if (staleCount > 0) {
+            notes.add(UndefinedBytes.NOTE_PREFIX + staleCount + " of the bytes read, between offsets " + staleFirst
+                    + " and " + staleLast + ", are the page cache's old contents (" + UndefinedBytes.CAUSE
+                    + "); hash unknown");
+            return new Content(null, ok, err, List.copyOf(notes));
+        }
         return new Content(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
     }
 

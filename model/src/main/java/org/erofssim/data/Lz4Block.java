@@ -1,34 +1,51 @@
 package org.erofssim.data;
 
+import java.util.BitSet;
+
 /**
- * The LZ4 block decoder of the kernel's {@code lib/lz4} ({@code LZ4_decompress_safe} and
- * {@code LZ4_decompress_safe_partial}, an LZ4 1.9-based decoder) as a behaviour: which streams
- * it accepts, what it writes, and the value it returns — the number of bytes decoded, or
- * {@code -(input position of the failure) - 1}, the number {@code z_erofs_lz4_decompress_mem}
- * prints in {@code failed to decompress %d ...}.
+ * The LZ4 block decoder of the kernel's {@code lib/lz4/lz4_decompress.c}
+ * ({@code LZ4_decompress_generic} as {@code LZ4_decompress_safe} and
+ * {@code LZ4_decompress_safe_partial}: the LZ4 v1.8.3 decoder the kernel imported in 2018, with
+ * its in-place {@code memmove} of the last literals and the 2022 partial-decoding input check)
+ * as a behaviour: which streams it accepts, which bytes it writes where, and the value it
+ * returns — the number of bytes decoded, or {@code -(input position of the failure) - 1}, the
+ * number {@code z_erofs_lz4_decompress_mem} prints in {@code failed to decompress %d ...}.
  *
- * <p>Written from the LZ4 block format (a sequence = token, literal length extension, literals,
- * 2-byte offset, match length extension) and the acceptance rules of that decoder generation:
+ * <p>The decoder (no dictionary: erofs decodes every pcluster on its own, the output start is
+ * the lowest address a match may reach) works sequence by sequence:
  * <ul>
- * <li>a literal-length extension must start before {@code iend - 15}; a match-length
- *     extension may not reach {@code iend - 4};</li>
- * <li>a match may not start before the output start (no dictionary: erofs decodes every
- *     pcluster on its own), checked before its length extension is read;</li>
- * <li>full decoding: the literals that come within 12 bytes of the output end or 8 bytes of
- *     the input end must be the last ones and end exactly at the input end; a match may not
- *     end within the last 5 output bytes;</li>
- * <li>partial decoding stops as soon as the output is full, in the middle of a literal run or
- *     a match, and also after literals that leave fewer than 2 input bytes for an offset;</li>
- * <li>the decoder's shortcut (short literal run and short match far from both ends) and its
- *     fast loop (while 64 or more output bytes remain) skip the end-of-block literal rule, so
- *     a few streams the LZ4 format forbids still decode; modelled the same way.</li>
+ * <li><b>shortcut</b>: a literal run shorter than 15 with the input position more than 16
+ *     bytes before the input end and the output position at least 32 bytes before the output
+ *     end copies 16 bytes of input (more than the run), reads the offset, and when the match
+ *     length code is not 15, the offset at least 8 and the match inside the output, copies 18
+ *     bytes of match; otherwise it goes on at the match step with what it read;</li>
+ * <li><b>literals</b>: a length code 15 is extended (the first extension byte must come before
+ *     {@code iend - 15}, the extension stops there); literals that end within 12 bytes of the
+ *     output end or 8 bytes of the input end are the block's last: a full decode needs them to
+ *     end exactly at the input end and inside the output, a partial decode cuts them at the
+ *     output end and stops there, or when fewer than 2 input bytes remain for an offset; other
+ *     literals are copied in 8-byte steps (up to 7 bytes past the run);</li>
+ * <li><b>match</b>: a match starting before the output start fails (after its offset was
+ *     read); a full decode then stores the 16-bit offset as four bytes at the output position
+ *     (the decoder's "silence msan" store); a length code 15 is extended (an extension byte
+ *     that leaves fewer than 5 input bytes fails); a partial decode copies a match that ends
+ *     within 12 bytes of the output end byte by byte, cut at the output end (and stops when
+ *     the output is full); otherwise 8 bytes are copied first (offsets below 8 through the
+ *     decoder's two step tables), a match ending within 5 bytes of the output end fails, and
+ *     the rest is copied in 8-byte steps or byte by byte near the end.</li>
  * </ul>
- * Bytes of {@code src} outside the given range read as zero (the kernel would read whatever
- * follows in memory; a valid or invalid verdict never depends on them for the checks above).
  *
- * <p>{@link ZDecompress} uses lz4-java for full decodes and this class for partial decodes and
- * for the return value of a failed one (lz4-java's native library reports failures in its own
- * way); tests check that both agree on valid and corrupted streams.
+ * <p><b>Stale bytes.</b> The LZ4 block format forbids offset 0, but this decoder does not
+ * check it: such a match copies the output onto itself. A full decode first stores the offset
+ * (zeros) there, so its bytes are zeros; a partial decode copies whatever the output buffer
+ * held — bytes an earlier over-long copy of this decode left there, or else the buffer's old
+ * contents (for erofs: a fresh page-cache page or bounce page, i.e. stale memory). The model
+ * tracks, per output byte, whether its value is determined by the input: {@link Decoded#stale()}
+ * lists the output bytes that come from the buffer's old contents, so a caller can say the
+ * kernel returns undefined bytes there instead of inventing them.
+ *
+ * <p>Bytes of {@code src} outside the given range read as zero (the decoder never reads them
+ * on any path; the guard only keeps a malformed call from throwing).
  */
 public final class Lz4Block {
     private static final int MINMATCH = 4;
@@ -37,18 +54,60 @@ public final class Lz4Block {
     private static final int RUN_MASK = 15;
     private static final int ML_MASK = 15;
     private static final int MATCH_SAFEGUARD_DISTANCE = 12;
-    private static final int FASTLOOP_SAFE_DISTANCE = 64;
+    private static final int WILDCOPYLENGTH = 8;
+    /** The decoder's step tables for offsets below 8. */
+    private static final int[] INC32 = {0, 1, 2, 1, 0, 4, 4, 4};
+    private static final int[] DEC64 = {0, 0, 0, -1, -4, 1, 2, 3};
 
     private Lz4Block() {}
 
-    /** {@code LZ4_decompress_safe(src, dst, srcSize, outputSize)}. */
-    public static int decompressSafe(byte[] src, int srcOff, int srcSize, byte[] dst, int outputSize) {
-        return new Run(src, srcOff, srcSize, dst, outputSize, false).decode();
+    /**
+     * One decoding.
+     *
+     * @param value the decoder's return value: bytes decoded, or {@code -(failure position) - 1}
+     * @param out   the output buffer ({@code outputSize} bytes; stale bytes read as 0)
+     * @param stale output positions below {@code max(value, 0)} whose byte is the buffer's old
+     *              contents (empty when every byte decoded follows from the input)
+     */
+    public record Decoded(int value, byte[] out, BitSet stale) {
+        /** Whether some decoded byte is stale (the kernel returns undefined bytes there). */
+        public boolean hasStale() {
+            return !stale.isEmpty();
+        }
     }
 
-    /** {@code LZ4_decompress_safe_partial(src, dst, srcSize, outputSize, outputSize)}. */
+    /** {@code LZ4_decompress_safe(src, dst, srcSize, outputSize)}; stale bytes are left as zeros in {@code dst}. */
+    public static int decompressSafe(byte[] src, int srcOff, int srcSize, byte[] dst, int outputSize) {
+        return copyBack(decode(src, srcOff, srcSize, outputSize, false), dst);
+    }
+
+    /** {@code LZ4_decompress_safe_partial(src, dst, srcSize, outputSize, outputSize)}; stale bytes as zeros. */
     public static int decompressSafePartial(byte[] src, int srcOff, int srcSize, byte[] dst, int outputSize) {
-        return new Run(src, srcOff, srcSize, dst, outputSize, true).decode();
+        return copyBack(decode(src, srcOff, srcSize, outputSize, true), dst);
+    }
+
+    /**
+     * Decodes {@code srcSize} bytes at {@code src[srcOff]} into a fresh buffer of
+     * {@code outputSize} bytes, fully ({@code LZ4_decompress_safe}) or partially
+     * ({@code LZ4_decompress_safe_partial} with target = capacity = {@code outputSize}).
+     */
+    public static Decoded decode(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial) {
+        Run r = new Run(src, srcOff, srcSize, Math.max(0, outputSize), partial);
+        int value = r.decode();
+        BitSet stale = new BitSet();
+        int end = Math.max(0, Math.min(value, r.oend));
+        if (end > r.written) {
+            stale.set(r.written, end);
+        }
+        if (r.staleSet != null) {
+            stale.or(r.staleSet.get(0, end));
+        }
+        return new Decoded(value, r.dst, stale);
+    }
+
+    private static int copyBack(Decoded d, byte[] dst) {
+        System.arraycopy(d.out(), 0, dst, 0, Math.min(dst.length, d.out().length));
+        return d.value();
     }
 
     /** One decoding: positions are relative to the input and output starts. */
@@ -61,22 +120,26 @@ public final class Lz4Block {
         final boolean partial;
         int ip;
         int op;
+        /** Output bytes below this were written by this decode; the others hold the old contents. */
+        int written;
+        /** Written output bytes whose value was copied from old contents (made on first need). */
+        BitSet staleSet;
 
-        Run(byte[] src, int srcOff, int srcSize, byte[] dst, int outputSize, boolean partial) {
+        Run(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial) {
             this.src = src;
             this.base = srcOff;
-            this.iend = srcSize;
-            this.dst = dst;
-            this.oend = Math.min(outputSize, dst.length);
+            this.iend = Math.max(0, srcSize);
+            this.dst = new byte[outputSize];
+            this.oend = outputSize;
             this.partial = partial;
         }
 
-        int in(int pos) {
-            int at = base + pos;
+        int in(long pos) {
+            long at = base + pos;
             if (pos < 0 || pos >= iend || at < 0 || at >= src.length) {
                 return 0;
             }
-            return src[at] & 0xFF;
+            return src[(int) at] & 0xFF;
         }
 
         int le16(int pos) {
@@ -87,218 +150,213 @@ public final class Lz4Block {
             return -ip - 1;
         }
 
-        /** {@code read_variable_length}: -1 on the initial check, -2 on the loop check, else the sum. */
-        long readLength(int lencheck, boolean initialCheck, boolean[] loopError) {
-            if (initialCheck && ip >= lencheck) {
-                return -1;
+        boolean isStale(int p) {
+            return p >= written || (staleSet != null && staleSet.get(p));
+        }
+
+        void put(int p, int value, boolean stale) {
+            if (p < 0 || p >= oend) {
+                return; // the decoder's bounds keep every store inside; never throw on a modelling slip
             }
-            long length = 0;
-            int s;
-            do {
-                s = in(ip);
-                ip++;
-                length += s;
-                if (ip >= lencheck) {
-                    loopError[0] = true;
-                    return length;
+            dst[p] = (byte) value;
+            if (stale) {
+                if (staleSet == null) {
+                    staleSet = new BitSet();
                 }
-            } while (s == 255);
-            return length;
-        }
-
-        void copyLiterals(int length) {
-            for (int k = 0; k < length; k++) {
-                dst[op + k] = (byte) in(ip + k);
+                staleSet.set(p);
+            } else if (staleSet != null) {
+                staleSet.clear(p);
+            }
+            if (p >= written) {
+                written = p + 1;
             }
         }
 
-        /** A match copy, byte by byte so that overlapping matches repeat (as LZ4 requires). */
-        void copyMatch(int match, long length) {
-            for (long k = 0; k < length; k++) {
-                dst[op] = dst[match++];
-                op++;
+        int get(int p) {
+            return p >= 0 && p < oend ? dst[p] & 0xFF : 0;
+        }
+
+        /** Input to output, {@code n} bytes. */
+        void copyIn(int to, long from, long n) {
+            if (n > 0 && to >= 0 && to + n <= oend && from >= 0 && from + n <= iend && base + from + n <= src.length) {
+                System.arraycopy(src, (int) (base + from), dst, to, (int) n);
+                wrote(to, (int) (to + n));
+                return;
             }
+            for (long k = 0; k < n; k++) {
+                put((int) (to + k), in(from + k), false);
+            }
+        }
+
+        /** Marks {@code [from, to)} written with values that follow from the input. */
+        void wrote(int from, int to) {
+            if (staleSet != null) {
+                staleSet.clear(from, to);
+            }
+            written = Math.max(written, to);
+        }
+
+        /** Output to output, byte by byte in increasing order (what every copy of the decoder amounts to). */
+        void copyOut(int to, int from, long n) {
+            boolean forwardSafe = to <= from || to >= from + n; // no byte is read after this copy wrote it
+            if (n > 0 && forwardSafe && from >= 0 && to >= 0 && to + n <= oend && from + n <= written
+                    && (staleSet == null || staleSet.nextSetBit(from) < 0 || staleSet.nextSetBit(from) >= from + n)) {
+                System.arraycopy(dst, from, dst, to, (int) n);
+                wrote(to, (int) (to + n));
+                return;
+            }
+            for (long k = 0; k < n; k++) {
+                int f = (int) (from + k);
+                put((int) (to + k), get(f), isStale(f));
+            }
+        }
+
+        /** {@code LZ4_wildCopy} from the input: 8-byte steps from {@code to} until {@code end} is reached. */
+        void wildCopyIn(int to, long from, long end) {
+            long n = Math.max(WILDCOPYLENGTH, (end - to + WILDCOPYLENGTH - 1) / WILDCOPYLENGTH * WILDCOPYLENGTH);
+            copyIn(to, from, n);
+        }
+
+        /** {@code LZ4_wildCopy} within the output. */
+        void wildCopyOut(int to, int from, long end) {
+            long n = Math.max(WILDCOPYLENGTH, (end - to + WILDCOPYLENGTH - 1) / WILDCOPYLENGTH * WILDCOPYLENGTH);
+            copyOut(to, from, n);
         }
 
         int decode() {
             if (oend == 0) {
                 return (iend == 1 && in(0) == 0) ? 0 : -1;
             }
-            if (iend <= 0) {
+            if (iend == 0) {
                 return -1;
             }
-            boolean[] loopError = new boolean[1];
-            int token;
-            long length;
-            int match;
-            // the fast loop, while at least 64 output bytes remain
-            boolean fast = oend - op >= FASTLOOP_SAFE_DISTANCE;
+            final long shortiend = (long) iend - 14 - 2;
+            final long shortoend = (long) oend - 14 - 18;
             while (true) {
-                int stage; // 0 = next token, 1 = literal end checks (length in `length`), 2 = copy match
-                if (fast) {
-                    token = in(ip++);
-                    length = token >>> 4;
+                int token = in(ip++);
+                long length = token >>> 4;
+                int offset;
+                int match;
+                if (length != RUN_MASK && ip < shortiend && op <= shortoend) {
+                    // the shortcut: 16 bytes of input on behalf of the literals
+                    copyIn(op, ip, 16);
+                    op += (int) length;
+                    ip += (int) length;
+                    length = token & ML_MASK;
+                    offset = le16(ip);
+                    ip += 2;
+                    match = op - offset;
+                    if (length != ML_MASK && offset >= 8 && match >= 0) {
+                        copyOut(op, match, 18);
+                        op += (int) length + MINMATCH;
+                        continue;
+                    }
+                    // the match step with this offset and length code
+                } else {
                     if (length == RUN_MASK) {
-                        loopError[0] = false;
-                        long ext = readLength(iend - RUN_MASK, true, loopError);
-                        if (ext < 0) {
+                        if (ip >= iend - RUN_MASK) {
                             return fail();
                         }
-                        length += ext;
-                        long cpy = op + length;
-                        if (cpy > oend - 32 || ip + length > iend - 32) {
-                            fast = false;
-                            stage = 1;
-                        } else {
-                            copyLiterals((int) length);
-                            ip += (int) length;
-                            op = (int) cpy;
-                            stage = 2;
+                        int s;
+                        do {
+                            s = in(ip++);
+                            length += s;
+                        } while (ip < iend - RUN_MASK && s == 255);
+                    }
+                    long cpy = op + length;
+                    if (cpy > oend - MFLIMIT || ip + length > iend - (2 + 1 + LASTLITERALS)) {
+                        if (partial) {
+                            if (cpy > oend) {
+                                cpy = oend;
+                                length = oend - op;
+                            }
+                            if (ip + length > iend) {
+                                return fail();
+                            }
+                        } else if (ip + length != iend || cpy > oend) {
+                            return fail();
+                        }
+                        copyIn(op, ip, length);
+                        ip += (int) length;
+                        op += (int) length;
+                        if (!partial || cpy == oend || ip >= iend - 2) {
+                            break;
                         }
                     } else {
-                        if (ip > iend - 17) {
-                            fast = false;
-                            stage = 1;
-                        } else {
-                            copyLiterals((int) length);
-                            ip += (int) length;
-                            op += (int) length;
-                            stage = 2;
-                        }
-                    }
-                    if (stage == 2) {
-                        int offset = le16(ip);
-                        ip += 2;
-                        match = op - offset;
-                        length = token & ML_MASK;
-                        if (match < 0) {
-                            return fail();
-                        }
-                        if (length == ML_MASK) {
-                            loopError[0] = false;
-                            long ext = readLength(iend - LASTLITERALS + 1, false, loopError);
-                            if (loopError[0]) {
-                                return fail();
-                            }
-                            length += ext;
-                        }
-                        length += MINMATCH;
-                        if (op + length >= oend - FASTLOOP_SAFE_DISTANCE) {
-                            fast = false;
-                            int r = matchCopy(match, length);
-                            if (r == 1) {
-                                break;
-                            } else if (r < 0) {
-                                return fail();
-                            }
-                            continue;
-                        }
-                        copyMatch(match, length);
-                        continue;
-                    }
-                } else {
-                    token = in(ip++);
-                    length = token >>> 4;
-                    if (length != RUN_MASK && ip < iend - 16 && op <= oend - 32) {
-                        // the two-stage shortcut
-                        copyLiterals((int) length);
-                        op += (int) length;
+                        wildCopyIn(op, ip, cpy);
                         ip += (int) length;
-                        int mlen = token & ML_MASK;
-                        int offset = le16(ip);
-                        ip += 2;
-                        match = op - offset;
-                        if (mlen != ML_MASK && offset >= 8 && match >= 0) {
-                            copyMatch(match, mlen + MINMATCH);
-                            continue;
-                        }
-                        int r = copyMatchStage(match, mlen, loopError);
-                        if (r == 1) {
-                            break;
-                        } else if (r < 0) {
-                            return fail();
-                        }
-                        continue;
+                        op = (int) cpy;
                     }
-                    if (length == RUN_MASK) {
-                        loopError[0] = false;
-                        long ext = readLength(iend - RUN_MASK, true, loopError);
-                        if (ext < 0) {
-                            return fail();
-                        }
-                        length += ext;
-                    }
-                    stage = 1;
+                    offset = le16(ip);
+                    ip += 2;
+                    match = op - offset;
+                    length = token & ML_MASK;
                 }
-                // stage 1: the literal copy with the end-of-block rules
-                long cpy = op + length;
-                if (cpy > oend - MFLIMIT || ip + length > iend - (2 + 1 + LASTLITERALS)) {
-                    if (partial) {
-                        if (cpy > oend) {
-                            cpy = oend;
-                            length = oend - op;
-                        }
-                        if (ip + length > iend) {
-                            return fail();
-                        }
-                    } else if (ip + length != iend || cpy > oend) {
-                        return fail();
-                    }
-                    copyLiterals((int) length);
-                    ip += (int) length;
-                    op += (int) length;
-                    if (!partial || cpy == oend || ip >= iend - 2) {
-                        break;
-                    }
-                } else {
-                    copyLiterals((int) length);
-                    ip += (int) length;
-                    op = (int) cpy;
-                }
-                int offset = le16(ip);
-                ip += 2;
-                match = op - offset;
-                int r = copyMatchStage(match, token & ML_MASK, loopError);
-                if (r == 1) {
-                    break;
-                } else if (r < 0) {
+                // the match step
+                if (match < 0) {
                     return fail();
                 }
+                if (!partial) {
+                    put(op, offset & 0xFF, false);
+                    put(op + 1, offset >>> 8, false);
+                    put(op + 2, 0, false);
+                    put(op + 3, 0, false);
+                }
+                if (length == ML_MASK) {
+                    int s;
+                    do {
+                        s = in(ip++);
+                        if (ip > iend - LASTLITERALS) {
+                            return fail();
+                        }
+                        length += s;
+                    } while (s == 255);
+                }
+                length += MINMATCH;
+                long cpy = op + length;
+                if (partial && cpy > oend - MATCH_SAFEGUARD_DISTANCE) {
+                    long mlen = Math.min(length, (long) oend - op);
+                    copyOut(op, match, mlen);
+                    op += (int) mlen;
+                    if (op == oend) {
+                        break;
+                    }
+                    continue;
+                }
+                if (offset < 8) {
+                    copyOut(op, match, 4);
+                    match += INC32[offset];
+                    copyOut(op + 4, match, 4);
+                    match -= DEC64[offset];
+                } else {
+                    copyOut(op, match, 8);
+                    match += 8;
+                }
+                op += 8;
+                if (cpy > oend - MATCH_SAFEGUARD_DISTANCE) {
+                    int oCopyLimit = oend - (WILDCOPYLENGTH - 1);
+                    if (cpy > oend - LASTLITERALS) {
+                        return fail();
+                    }
+                    if (op < oCopyLimit) {
+                        wildCopyOut(op, match, oCopyLimit);
+                        match += oCopyLimit - op;
+                        op = oCopyLimit;
+                    }
+                    while (op < cpy) {
+                        copyOut(op, match, 1);
+                        op++;
+                        match++;
+                    }
+                } else {
+                    copyOut(op, match, 8);
+                    if (length > 16) {
+                        wildCopyOut(op + 8, match + 8, cpy);
+                    }
+                }
+                op = (int) cpy;
             }
             return op;
-        }
-
-        /** From {@code _copy_match}: offset check, length extension, then the copy. */
-        int copyMatchStage(int match, int mlen, boolean[] loopError) {
-            if (match < 0) {
-                return -1;
-            }
-            long length = mlen;
-            if (length == ML_MASK) {
-                loopError[0] = false;
-                long ext = readLength(iend - LASTLITERALS + 1, false, loopError);
-                if (loopError[0]) {
-                    return -1;
-                }
-                length += ext;
-            }
-            length += MINMATCH;
-            return matchCopy(match, length);
-        }
-
-        /** From {@code safe_match_copy}: 0 continue, 1 end of decoding, -1 error. */
-        int matchCopy(int match, long length) {
-            long cpy = op + length;
-            if (partial && cpy > oend - MATCH_SAFEGUARD_DISTANCE) {
-                long mlen = Math.min(length, (long) oend - op);
-                copyMatch(match, mlen);
-                return op == oend ? 1 : 0;
-            }
-            if (cpy > oend - MATCH_SAFEGUARD_DISTANCE && cpy > oend - LASTLITERALS) {
-                return -1;
-            }
-            copyMatch(match, length);
-            return 0;
         }
     }
 }

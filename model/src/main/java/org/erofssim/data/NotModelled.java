@@ -6,7 +6,7 @@ package org.erofssim.data;
  * callers turn it into a note and leave the value unknown ({@code sha256} null), never into
  * invented bytes.
  */
-public final class NotModelled extends RuntimeException {
+public class NotModelled extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public NotModelled(String what) {

@@ -1,8 +1,5 @@
 package org.erofssim.data;
 
-import net.jpountz.lz4.LZ4Exception;
-import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.mount.SbInfo;
@@ -28,26 +25,24 @@ import org.erofssim.ondisk.FeatureIncompat;
  * {@code outputsize} bytes logs {@code failed to decompress <ret> in[<inputsize>, <margin>]
  * out[<outputsize>]} and is EUCLEAN (6.11+; EIO with a hex dump before).
  *
- * <p>Why lz4-java's {@link LZ4SafeDecompressor} (and not its fast decompressor): the kernel
- * only ever calls the safe entry points, which are bounded by both the input size and the
- * output size, so a corrupt image makes them fail instead of reading past the pcluster.
- * {@code LZ4_decompress_fast} (lz4-java's fast decompressor) is given no input size and
- * trusts the stream: on a corrupt pcluster it reads whatever follows, and it requires the
- * stream to end exactly at the requested output size, so it can neither reproduce the safe
- * decoder's failures nor decode the first {@code n} bytes of a longer stream. A full decode
- * is therefore lz4-java's {@code safeDecompressor().decompress(src, margin, inputsize, out, 0,
- * outputsize)} (the same contract as {@code LZ4_decompress_safe}: the whole input must be one
- * block decoding to at most {@code outputsize} bytes). lz4-java has no partial decoder, so
- * partial decodes, and the return value the kernel prints for a failed full decode, come
- * from {@link Lz4Block}, which follows the kernel's decoder; tests check both agree.
+ * <p><b>The decoder.</b> Both calls go to {@link Lz4Block}, a model of the kernel's own
+ * {@code lib/lz4} decoder (LZ4 v1.8.3 based), not to lz4-java: what matters here is which
+ * corrupt streams the kernel accepts, the value it prints for the others and which bytes it
+ * writes, including the partial decodes lz4-java does not offer (its 1.10 decoder accepts an
+ * offset-0 match in a full decode and writes zeros there, as the kernel does). lz4-java stays
+ * the independent check in the tests: on valid streams both must give the compressor's input,
+ * and on damaged ones the same verdict.
+ *
+ * <p><b>Undefined bytes.</b> A match of offset 0 is accepted by the kernel's decoder; in a
+ * partial decode it leaves the output buffer's old contents (stale memory) in place, without
+ * any error or log line. {@link #decode} returns which output bytes those are
+ * ({@link Decoded#stale()}); the model never invents them.
  *
  * <p>The {@code margin} printed is the pcluster's in-page offset plus the skipped zeros; the
  * kernel prints 0 instead when it copied in-place compressed data aside
  * ({@code z_erofs_lz4_handle_overlap}'s copy branch), which the model does not track.
  */
 public final class ZDecompress {
-    private static final LZ4SafeDecompressor SAFE = LZ4Factory.fastestInstance().safeDecompressor();
-
     private ZDecompress() {}
 
     /**
@@ -65,7 +60,17 @@ public final class ZDecompress {
                           boolean partial) {}
 
     /**
-     * Decompresses {@code rq}.
+     * Decompressed bytes and the positions among them the kernel leaves as the output buffer's
+     * old contents ({@link Lz4Block.Decoded#stale()}; always empty for the plain formats).
+     */
+    public record Decoded(byte[] out, java.util.BitSet stale) {
+        public boolean hasStale() {
+            return !stale.isEmpty();
+        }
+    }
+
+    /**
+     * Decompresses {@code rq}; stale bytes (see {@link #decode}) read as zeros.
      *
      * @return exactly {@code outputsize} bytes
      * @throws KernelError EUCLEAN for a corrupt stream (after the kernel's line) or an
@@ -73,25 +78,36 @@ public final class ZDecompress {
      * @throws NotModelled for an algorithm number beyond the kernel's table
      */
     public static byte[] decompress(SbInfo sbi, SbLog log, Request rq) {
+        return decode(sbi, log, rq).out();
+    }
+
+    /**
+     * Decompresses {@code rq}, saying which output bytes the kernel takes from the output
+     * buffer's old contents.
+     *
+     * @throws KernelError as {@link #decompress}
+     * @throws NotModelled as {@link #decompress}
+     */
+    public static Decoded decode(SbInfo sbi, SbLog log, Request rq) {
         switch (rq.algorithm()) {
             case ZMapBlocks.LZ4:
                 return lz4(sbi, log, rq);
             case ZMapBlocks.SHIFTED:
             case ZMapBlocks.INTERLACED:
-                return plain(sbi, rq);
+                return new Decoded(plain(sbi, rq), new java.util.BitSet());
             case ZMapBlocks.LZMA:
-                return MicroLzmaDecompressor.decompress(sbi.blockSize(), sbi.lzmaDictSize(), log, rq);
+                return new Decoded(MicroLzmaDecompressor.decompress(sbi.blockSize(), sbi.lzmaDictSize(), log, rq), new java.util.BitSet());
             case ZMapBlocks.DEFLATE:
-                return DeflateDecompressor.decompress(sbi.blockSize(), log, rq);
+                return new Decoded(DeflateDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
             case ZMapBlocks.ZSTD:
-                return ZstdDecompressor.decompress(sbi.blockSize(), log, rq);
+                return new Decoded(ZstdDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
             default:
                 throw new NotModelled("pcluster of algorithm " + rq.algorithm());
         }
     }
 
     /** {@code z_erofs_lz4_decompress_mem}. */
-    static byte[] lz4(SbInfo sbi, SbLog log, Request rq) {
+    static Decoded lz4(SbInfo sbi, SbLog log, Request rq) {
         int bs = sbi.blockSize();
         int inputsize = rq.inputsize();
         int pageofsIn = rq.pageofsIn();
@@ -110,34 +126,16 @@ public final class ZDecompress {
             pageofsIn += zeros;
         }
         int outputsize = rq.outputsize();
-        byte[] out = new byte[outputsize];
+        // legacy (no 0padding) pclusters may hold more than the extent: always partial
         boolean partial = rq.partial() || !zeroPadding;
-        int ret;
-        if (partial) {
-            ret = Lz4Block.decompressSafePartial(rq.in(), pageofsIn, inputsize, out, outputsize);
-        } else {
-            ret = -1;
-            boolean ok = false;
-            if (pageofsIn + inputsize <= rq.in().length) {
-                try {
-                    ret = SAFE.decompress(rq.in(), pageofsIn, inputsize, out, 0, outputsize);
-                    ok = ret == outputsize;
-                } catch (LZ4Exception e) {
-                    ok = false;
-                }
-            }
-            if (!ok) {
-                // the kernel's return value for the log line (and its verdict, should they differ)
-                java.util.Arrays.fill(out, (byte) 0);
-                ret = Lz4Block.decompressSafe(rq.in(), pageofsIn, inputsize, out, outputsize);
-            }
-        }
+        Lz4Block.Decoded d = Lz4Block.decode(rq.in(), pageofsIn, inputsize, outputsize, partial);
+        int ret = d.value();
         if (ret != outputsize) {
             log.err("z_erofs_lz4_decompress_mem", "failed to decompress " + ret + " in[" + inputsize + ", "
                     + pageofsIn + "] out[" + outputsize + "]");
             throw new KernelError(Errno.EUCLEAN, "LZ4 stream of " + inputsize + " bytes decoded to " + ret);
         }
-        return out;
+        return new Decoded(d.out(), d.stale());
     }
 
     /** {@code z_erofs_transform_plain}: SHIFTED copies the pcluster; INTERLACED un-rotates it;

@@ -67,7 +67,7 @@ final class ZReader {
     /** The managed cache: compressed pclusters read before, by physical address and length. */
     private final Map<String, byte[]> managed = lru();
     /** Extents decoded in full by a readahead pass: "nid/la" → bytes. */
-    private final Map<String, byte[]> decoded = lru();
+    private final Map<String, ZDecompress.Decoded> decoded = lru();
 
     ZReader(SbInfo sbi, MetaBuf buf, SbLog log, DataReader io) {
         this.sbi = sbi;
@@ -81,8 +81,12 @@ final class ZReader {
         return zmap;
     }
 
-    /** A folio as the compressed path leaves it: its bytes, or the error that left it not uptodate. */
-    record ZFolio(byte[] data, Errno error) {
+    /**
+     * A folio as the compressed path leaves it: its bytes, or the error that left it not
+     * uptodate; {@code stale} (null when none) marks the bytes the kernel left as the page's old
+     * contents (an offset-0 LZ4 match in a partial decode, {@link Lz4Block}): undefined, read as 0 here.
+     */
+    record ZFolio(byte[] data, Errno error, java.util.BitSet stale) {
         boolean uptodate() {
             return error == null;
         }
@@ -93,6 +97,7 @@ final class ZReader {
 
     private static final class Scan {
         final byte[] out = new byte[PAGE];
+        final java.util.BitSet stale = new java.util.BitSet();
         final List<Part> parts = new ArrayList<>(); // in scan order: highest offset first
         final Map<Part, byte[]> inline = new LinkedHashMap<>();
         KernelError error;
@@ -121,7 +126,11 @@ final class ZReader {
         if (err != null && err != Errno.EINTR) {
             log.err("z_erofs_read_folio", "read error -" + err.number() + " @ " + index + " of nid " + inode.nid());
         }
-        return new ZFolio(err == null ? s.out : null, err);
+        return folio(s, err);
+    }
+
+    private static ZFolio folio(Scan s, Errno err) {
+        return new ZFolio(err == null ? s.out : null, err, err == null && !s.stale.isEmpty() ? s.stale : null);
     }
 
     /**
@@ -138,7 +147,7 @@ final class ZReader {
         if (err == null && s.error != null) {
             err = s.error.errno();
         }
-        return new ZFolio(err == null ? s.out : null, err);
+        return folio(s, err);
     }
 
     /** {@code z_erofs_scan_folio}: the parts of folio {@code index}, from its end backwards. */
@@ -170,6 +179,7 @@ final class ZReader {
             int cur = pos > map.la() ? 0 : (int) (map.la() - pos);
             if (!map.mapped()) {
                 java.util.Arrays.fill(s.out, cur, end, (byte) 0);
+                s.stale.clear(cur, end);
             } else if (map.fragment()) {
                 throw new NotModelled("fragment data (packed inode) of nid " + inode.nid());
             } else {
@@ -279,7 +289,7 @@ final class ZReader {
                 }
                 continue;
             }
-            byte[] data;
+            ZDecompress.Decoded data;
             try {
                 data = readahead || p.map().la() == readmoreLa ? extent(inode, p, s, raw)
                         : pcluster(p, p.length(), p.full(), s, raw);
@@ -287,8 +297,13 @@ final class ZReader {
                 err = e.errno();
                 continue;
             }
-            long from = pos + p.cur() - p.map().la();
-            System.arraycopy(data, (int) from, s.out, p.cur(), p.end() - p.cur());
+            int from = (int) (pos + p.cur() - p.map().la());
+            System.arraycopy(data.out(), from, s.out, p.cur(), p.end() - p.cur());
+            s.stale.clear(p.cur(), p.end());
+            for (int b = data.stale().nextSetBit(from); b >= 0 && b < from + p.end() - p.cur();
+                    b = data.stale().nextSetBit(b + 1)) {
+                s.stale.set(p.cur() + b - from);
+            }
         }
         return err;
     }
@@ -301,10 +316,10 @@ final class ZReader {
      * to its end; the decode is full when that last map says {@code FULL_MAPPED} for the
      * extent's whole length.
      */
-    private byte[] extent(ErofsInode inode, Part p, Scan s, Map<Part, byte[]> raw) {
+    private ZDecompress.Decoded extent(ErofsInode inode, Part p, Scan s, Map<Part, byte[]> raw) {
         String k = dkey(inode, p);
-        byte[] done = decoded.get(k);
-        if (done != null && done.length >= p.length()) {
+        ZDecompress.Decoded done = decoded.get(k);
+        if (done != null && done.out().length >= p.length()) {
             return done;
         }
         long length = p.length();
@@ -327,7 +342,7 @@ final class ZReader {
             // the kernel's window stops attaching at the page whose map fails
         }
         try {
-            byte[] data = pcluster(p, length, full, s, raw);
+            ZDecompress.Decoded data = pcluster(p, length, full, s, raw);
             decoded.put(k, data);
             return data;
         } catch (KernelError e) {
@@ -343,7 +358,7 @@ final class ZReader {
     }
 
     /** {@code z_erofs_decompress_pcluster}: the first {@code length} bytes of the extent. */
-    private byte[] pcluster(Part p, long length, boolean full, Scan s, Map<Part, byte[]> raw) {
+    private ZDecompress.Decoded pcluster(Part p, long length, boolean full, Scan s, Map<Part, byte[]> raw) {
         ZMapBlocks.ZMapping m = p.map();
         byte[] in;
         int pageofsIn;
@@ -360,7 +375,7 @@ final class ZReader {
             }
             pageofsIn = 0;
         }
-        return ZDecompress.decompress(sbi, log, new ZDecompress.Request(in, pageofsIn, (int) m.plen(),
+        return ZDecompress.decode(sbi, log, new ZDecompress.Request(in, pageofsIn, (int) m.plen(),
                 (int) (m.la() & (PAGE - 1)), (int) length, m.algorithm(), !full));
     }
 

@@ -135,4 +135,95 @@ class Lz4BlockTest {
             }
         }
     }
+
+    /**
+     * The kernel's decoder does not reject an offset-0 match (the LZ4 block format forbids it).
+     * Expected bytes follow from how lib/lz4 (LZ4 v1.8.3) writes: the shortcut copies 16 input
+     * bytes for a short literal run, a literal run of the slow path is copied in 8-byte steps,
+     * a full decode stores the offset as 4 bytes at the output position before copying the
+     * match from there, and a partial decode copies a match ending within 12 bytes of the
+     * output end byte by byte. All three cases were read on 6.18.44 through crafted images
+     * (docs/findings/lz4-undefined-bytes.md).
+     */
+    @Nested
+    @DisplayName("an offset-0 match (accepted, as by the kernel)")
+    class OffsetZero {
+        /** 'X' + offset-0 match of 8, 'Y' + offset-1 match of {@code ylen}, 5 last literals "END!\n". */
+        byte[] stream(int ylen) {
+            return org.erofssim.ondisk.Lz4Sequence.encode(java.util.List.of(
+                    new org.erofssim.ondisk.Lz4Sequence(new byte[] {'X'}, 0, 8),
+                    new org.erofssim.ondisk.Lz4Sequence(new byte[] {'Y'}, 1, ylen),
+                    org.erofssim.ondisk.Lz4Sequence.last("END!\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        }
+
+        byte[] expected(byte[] eight, int ylen) {
+            byte[] out = new byte[1 + 8 + 1 + ylen + 5];
+            out[0] = 'X';
+            System.arraycopy(eight, 0, out, 1, 8);
+            Arrays.fill(out, 9, 10 + ylen, (byte) 'Y');
+            System.arraycopy("END!\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, out, 10 + ylen, 5);
+            return out;
+        }
+
+        @Test void aFullDecodeWritesZerosThereAsLz4JavaDoes() {
+            for (int ylen : new int[] {220, 65_000}) {
+                byte[] z = stream(ylen);
+                int n = 1 + 8 + 1 + ylen + 5;
+                Lz4Block.Decoded d = Lz4Block.decode(z, 0, z.length, n, false);
+                assertThat(d.value()).isEqualTo(n);
+                assertThat(d.hasStale()).isFalse();
+                assertThat(d.out()).isEqualTo(expected(new byte[8], ylen));
+                byte[] ref = new byte[n];
+                assertThat(LZ4.safeDecompressor().decompress(z, 0, z.length, ref, 0, n)).isEqualTo(n);
+                assertThat(ref).isEqualTo(d.out());
+            }
+        }
+
+        @Test void aPartialDecodeRepeatsTheFourBytesTheLiteralCopyLeftThere() {
+            // the literal copy (16 bytes in the shortcut of a long stream, 8 in the slow path of
+            // this short one) wrote stream bytes 2..5 = offset 00 00, next token 1F, 'Y' at
+            // output 1..4; the match copies them onto themselves and then 4 further on
+            byte[] eight = {0, 0, 0x1F, 'Y', 0, 0, 0x1F, 'Y'};
+            for (int ylen : new int[] {220, 65_000}) {
+                byte[] z = stream(ylen);
+                int n = 1 + 8 + 1 + ylen + 5;
+                Lz4Block.Decoded d = Lz4Block.decode(z, 0, z.length, n, true);
+                assertThat(d.value()).isEqualTo(n);
+                assertThat(d.hasStale()).as("every byte follows from the stream").isFalse();
+                assertThat(d.out()).isEqualTo(expected(eight, ylen));
+            }
+        }
+
+        @Test void aPartialDecodeNearTheEndLeavesTheBuffersOldContents() {
+            // 'X', offset 0 for 65530 bytes, "END!\n": the findings' reproducer stream (267 bytes)
+            byte[] end = "END!\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] z = org.erofssim.ondisk.Lz4Sequence.encode(java.util.List.of(
+                    new org.erofssim.ondisk.Lz4Sequence(new byte[] {'X'}, 0, 65_530), org.erofssim.ondisk.Lz4Sequence.last(end)));
+            assertThat(z).hasSize(267);
+            Lz4Block.Decoded d = Lz4Block.decode(z, 0, z.length, 65_536, true);
+            assertThat(d.value()).isEqualTo(65_536);
+            // the shortcut's 16-byte literal copy defines output 0..15 (= stream bytes 1..16);
+            // the match (ending within 12 bytes of the end) copies 16..65530 onto themselves
+            java.util.BitSet stale = new java.util.BitSet();
+            stale.set(16, 65_531);
+            assertThat(d.stale()).isEqualTo(stale);
+            assertThat(Arrays.copyOf(d.out(), 16)).isEqualTo(Arrays.copyOfRange(z, 1, 17));
+            assertThat(Arrays.copyOfRange(d.out(), 65_531, 65_536)).isEqualTo(end);
+            // the same stream decoded fully: the offset store makes it zeros, nothing stale
+            Lz4Block.Decoded full = Lz4Block.decode(z, 0, z.length, 65_536, false);
+            assertThat(full.value()).isEqualTo(65_536);
+            assertThat(full.hasStale()).isFalse();
+            assertThat(Arrays.copyOfRange(full.out(), 1, 65_531)).containsOnly(0);
+        }
+
+        @Test void theOldApiReadsStaleBytesAsZeros() {
+            byte[] z = org.erofssim.ondisk.Lz4Sequence.encode(java.util.List.of(
+                    new org.erofssim.ondisk.Lz4Sequence(new byte[] {'X'}, 0, 200),
+                    org.erofssim.ondisk.Lz4Sequence.last(new byte[] {1, 2, 3, 4, 5})));
+            byte[] out = new byte[206];
+            Arrays.fill(out, (byte) 0x55);
+            assertThat(Lz4Block.decompressSafePartial(z, 0, z.length, out, 206)).isEqualTo(206);
+            assertThat(Arrays.copyOfRange(out, 9, 201)).containsOnly(0);
+        }
+    }
 }

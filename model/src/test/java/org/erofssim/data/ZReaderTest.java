@@ -323,4 +323,100 @@ class ZReaderTest {
         Arrays.fill(b, (byte) v);
         return b;
     }
+
+    /**
+     * Pclusters whose LZ4 stream has a match of offset 0, which the kernel's decoder accepts
+     * ({@link Lz4Block}). /text64k of lz4.erofs is one pcluster (block 7, `dump.erofs -e`) and
+     * the file's last extent: its map never says FULL_MAPPED (no later head), so the kernel
+     * decodes it with LZ4_decompress_safe_partial. Expected values follow from the decoder's
+     * writes (see Lz4BlockTest.OffsetZero); 6.18.44 read these images the same way
+     * (docs/findings/lz4-undefined-bytes.md).
+     */
+    @Nested
+    @DisplayName("an LZ4 match of offset 0")
+    class OffsetZero {
+        final byte[] end = "END!\n".getBytes(StandardCharsets.US_ASCII);
+
+        byte[] text64k(List<org.erofssim.ondisk.Lz4Sequence> seqs) {
+            Path img = ZTrees.fixture("lz4.erofs");
+            List<ZTrees.DumpExtent> ext = ZTrees.dumpExtents(img, "/text64k").getValue();
+            assertThat(ext).hasSize(1);
+            byte[] stream = org.erofssim.ondisk.Lz4Sequence.encode(seqs);
+            byte[] pcluster = new byte[4096];
+            System.arraycopy(stream, 0, pcluster, 4096 - stream.length, stream.length); // 0padding: zeros first
+            return ImageEditor.of(ErofsImages.read(img)).write(ext.get(0).physical(), pcluster).bytes();
+        }
+
+        TreeEntry read(String kernel, boolean bdev, byte[] image) {
+            return byPath(ZTrees.walk(bdev ? ErofsImages.bdevMount(kernel, image, Faults.NONE, null, true)
+                    : ErofsImages.fileMount(kernel, image, Faults.NONE, null, true))).get("/text64k");
+        }
+
+        @Test void nearTheEndOfAPartialDecodeTheFileReadsWithoutErrorAndItsHashIsUnknown() {
+            byte[] img = text64k(List.of(new org.erofssim.ondisk.Lz4Sequence(new byte[] {'X'}, 0, 65_530),
+                    org.erofssim.ondisk.Lz4Sequence.last(end)));
+            for (String k : List.of("6.13", "6.18")) {
+                for (boolean bdev : List.of(false, true)) {
+                    TreeEntry e = read(k, bdev, img);
+                    String as = k + (bdev ? " bdev" : " fileio");
+                    assertThat(e.readErrno()).as(as).isNull();
+                    assertThat(e.readOkBytes()).as(as).isEqualTo(65_536);
+                    assertThat(e.sha256()).as(as).isNull();
+                    // bytes 0..15: the shortcut's 16-byte literal copy; 16..65530: the match onto itself
+                    assertThat(e.notes()).as(as).containsExactly(UndefinedBytes.NOTE_PREFIX + "65515 of the bytes read,"
+                            + " between offsets 16 and 65530, are the page cache's old contents (" + UndefinedBytes.CAUSE
+                            + "); hash unknown");
+                }
+            }
+        }
+
+        @Test void farFromTheEndItRepeatsWhatTheLiteralCopyLeftAndTheHashIsKnown() {
+            byte[] img = text64k(List.of(new org.erofssim.ondisk.Lz4Sequence(new byte[] {'X'}, 0, 8),
+                    new org.erofssim.ondisk.Lz4Sequence(new byte[] {'Y'}, 1, 65_521), org.erofssim.ondisk.Lz4Sequence.last(end)));
+            byte[] want = new byte[65_536];
+            want[0] = 'X';
+            // stream bytes 2..5 (offset 00 00, the next token 1F, 'Y'), copied twice
+            System.arraycopy(new byte[] {0, 0, 0x1F, 'Y', 0, 0, 0x1F, 'Y'}, 0, want, 1, 8);
+            Arrays.fill(want, 9, 65_531, (byte) 'Y');
+            System.arraycopy(end, 0, want, 65_531, 5);
+            for (String k : List.of("6.13", "6.18")) {
+                for (boolean bdev : List.of(false, true)) {
+                    TreeEntry e = read(k, bdev, img);
+                    assertThat(e.readErrno()).isNull();
+                    assertThat(e.notes()).isEmpty();
+                    // 6.18.44 returned this hash in four reads (file-backed and loop, two mounts each)
+                    assertThat(e.sha256()).as(k).isEqualTo(ErofsImages.sha256(want))
+                            .isEqualTo("be5c6f88efcc67c8d20325b24ab49187052ea25ee7328aad69e1e0a6d661bb3e");
+                }
+            }
+        }
+
+        @Test void inAFullDecodeTheMatchIsZeros() {
+            // extent 0 of /text ends inside lcluster 2 at the next pcluster's head: FULL_MAPPED,
+            // and a 128 KiB read covers it whole, so the kernel calls LZ4_decompress_safe
+            One o = one("offset0-full", "-zlz4");
+            ZTrees.DumpExtent e0 = o.extents().get(0);
+            assertThat(e0.logical()).isZero();
+            assertThat(e0.length() % 4096).as("ends inside an lcluster").isNotZero();
+            int n = (int) e0.length();
+            byte[] stream = org.erofssim.ondisk.Lz4Sequence.encode(List.of(
+                    new org.erofssim.ondisk.Lz4Sequence(new byte[] {'X'}, 0, 8),
+                    new org.erofssim.ondisk.Lz4Sequence(new byte[] {'Y'}, 1, n - 15), org.erofssim.ondisk.Lz4Sequence.last(end)));
+            byte[] pcluster = new byte[(int) e0.plen()];
+            System.arraycopy(stream, 0, pcluster, pcluster.length - stream.length, stream.length);
+            byte[] img = ImageEditor.of(o.image()).write(e0.physical(), pcluster).bytes();
+            byte[] want = o.data().clone();
+            want[0] = 'X';
+            Arrays.fill(want, 1, 9, (byte) 0);
+            Arrays.fill(want, 9, n - 5, (byte) 'Y');
+            System.arraycopy(end, 0, want, n - 5, 5);
+            for (boolean bdev : List.of(false, true)) {
+                Map.Entry<TreeEntry, List<String>> r = ZReaderTest.read("6.18", bdev, img, Faults.NONE);
+                assertThat(r.getKey().readErrno()).isNull();
+                assertThat(r.getKey().notes()).isEmpty();
+                assertThat(r.getKey().sha256()).isEqualTo(ErofsImages.sha256(want));
+                assertThat(r.getValue()).isEmpty();
+            }
+        }
+    }
 }
