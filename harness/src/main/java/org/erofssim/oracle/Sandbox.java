@@ -195,9 +195,33 @@ final class Sandbox implements AutoCloseable {
                 Syscalls.close(bfd);
             }
             loopFds.put(n, lfd);
+            setReadAhead(n);
             return new Loop(n, loopDev(n));
         }
         throw last != null ? last : new SyscallException("LOOP_CONFIGURE", Syscalls.EBUSY);
+    }
+
+    /** The readahead size every loop device of a run gets: the kernel's default (VM_READAHEAD_PAGES). */
+    static final String LOOP_READ_AHEAD_KB = "128";
+
+    /**
+     * Sets {@code /sys/block/loopN/queue/read_ahead_kb} to {@link #LOOP_READ_AHEAD_KB}. The loop
+     * driver never lowers a device's readahead size ({@code blk_apply_bdi_limits} keeps the
+     * largest value a device ever had), so on a shared machine loop0..3 may read ahead 2560 KiB
+     * and loop4.. 128 KiB; a bdev-mode mount's reads (the readahead windows of its files, and so
+     * the log lines of damaged compressed files) would depend on which device the run got. The
+     * model reads with the default window (DataReader.RA_PAGES). A device without the attribute
+     * is left as it is.
+     */
+    private void setReadAhead(int n) {
+        Path ra = Path.of("/sys/block/loop" + n + "/queue/read_ahead_kb");
+        try {
+            if (Files.exists(ra)) {
+                Files.writeString(ra, LOOP_READ_AHEAD_KB);
+            }
+        } catch (java.io.IOException e) {
+            journal.record("read_ahead_kb loop" + n + " not set: " + e.getMessage());
+        }
     }
 
     /** Creates a new, unbound loop device (capacity 0) with {@code LOOP_CTL_ADD}. */

@@ -26,18 +26,24 @@ import org.erofssim.mount.SbLog;
  * iomap (fs/erofs/data.c) in bdev mode.
  *
  * <p><b>Compressed inodes</b> (COMPRESSED_FULL/COMPACT) use {@code z_erofs_aops} in every
- * mode: {@link #readFolio}, {@link #readMappingFolio}, {@link #readPage} and so
- * {@link #readFile}/{@link #readLink} hand them to {@link ZReader}, whose read_folio returns
- * its error itself (no EIO rewrite in bdev mode) and logs {@code read error -E @ N of nid M};
- * data the model cannot decode makes {@link #readFile} return a null hash with a
- * {@code not modelled: ...} note.
+ * mode, through a page cache of folios of any order per inode ({@link PageCache}):
+ * {@link #readFile} is a sequence of {@link #READ_CALL}-byte {@code read(2)} calls of one open
+ * file ({@link FilemapRead}: {@code filemap_read}/{@code filemap_get_pages}), whose readahead
+ * windows ({@link Readahead}: {@code page_cache_sync_ra}/{@code page_cache_async_ra}, large
+ * folios from the second window on) go to {@link ZReader#readahead} and whose folios left not
+ * uptodate go to {@link ZReader#readFolio}, which returns its error itself (no EIO rewrite in
+ * bdev mode) and logs {@code read error -E @ N of nid M}; {@link #readMappingFolio} (directories,
+ * slow symlinks) is {@code read_mapping_folio}. Data the model cannot decode makes
+ * {@link #readFile} return a null hash with a {@code not modelled: ...} note, stale memory a
+ * {@code kernel returns undefined bytes: ...} note.
  *
- * <p><b>Granularity.</b> Folios are modelled as single 4 KiB pages. The kernel marks its
- * inode mappings {@code mapping_set_large_folios}, so readahead may build larger folios whose
- * failure is then reported at the larger folio's boundary and index; the model always fails
- * at the page that holds the failing byte. Each page is read on its own (one page per request
- * or bio); the kernel may batch several pages of a readahead window into one request, which
- * matters for 6.13 only: a short read of a batched request zero-fills every later page of it.
+ * <p><b>Granularity (uncompressed inodes).</b> Folios are modelled as single 4 KiB pages. The
+ * kernel marks its inode mappings {@code mapping_set_large_folios}, so readahead may build
+ * larger folios whose failure is then reported at the larger folio's boundary and index; the
+ * model always fails at the page that holds the failing byte. Each page is read on its own
+ * (one page per request or bio); the kernel may batch several pages of a readahead window into
+ * one request, which matters for 6.13 only: a short read of a batched request zero-fills every
+ * later page of it (modelled for compressed reads: {@link ZReader}).
  *
  * <p><b>Errors.</b> Errors of the mapping step ({@code erofs_map_blocks},
  * {@code erofs_map_dev}, the metadata read of an inline tail) are returned by the fileio
@@ -63,10 +69,14 @@ public final class DataReader {
     /** Bytes one {@code read(2)} call asks for in {@link #readFile} (what the live oracle's tree walk asks). */
     public static final int READ_CALL = 128 * 1024;
     /**
-     * Pages of the fileio readahead window that a read of a cold page starts: the private BDI's
-     * default {@code ra_pages} (128 KiB), which a {@link #READ_CALL}-sized read gets whole.
+     * Pages of the readahead window that a read of a cold page starts: the BDI's {@code ra_pages}
+     * (128 KiB): the private BDI of a file-backed mount has the default, and the live oracle sets
+     * its loop devices to it (the loop driver keeps the largest value a device ever had, 2560 KiB
+     * on loop0..3 of the project machine).
      */
     public static final int RA_PAGES = 32;
+    /** {@code io_pages} of a loop device's BDI here ({@code max_sectors_kb} 1280 [obs-6.18.44]). */
+    static final int BDEV_IO_PAGES = 320;
 
     private final SbInfo sbi;
     private final MetaBuf buf;
@@ -79,11 +89,32 @@ public final class DataReader {
     private final Set<PageKey> cached = new HashSet<>();
     /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
     private final java.util.Map<PageKey, byte[]> readAhead = new java.util.HashMap<>();
+    private static final ThreadLocal<Boolean> BDEV_IN_FLIGHT = ThreadLocal.withInitial(() -> false);
+
     /**
-     * Compressed folios whose bytes are partly the page's old contents (stale memory the
-     * kernel's LZ4 decoder leaves in place for an offset-0 match): page → its stale bytes.
+     * Runs {@code body} with the model taking the other side of a block-device race
+     * ({@link ZReader}): when a compressed file's readahead starts the next window, the previous
+     * window is still in flight, so the new window does not scan its failed folios again. The
+     * default (for file-backed mounts it is the only possibility) is that it has completed.
      */
-    private final java.util.Map<PageKey, java.util.BitSet> undefined = new java.util.HashMap<>();
+    public static <T> T assumingBdevReadaheadInFlight(java.util.function.Supplier<T> body) {
+        boolean old = BDEV_IN_FLIGHT.get();
+        BDEV_IN_FLIGHT.set(true);
+        try {
+            return body.get();
+        } finally {
+            BDEV_IN_FLIGHT.set(old);
+        }
+    }
+
+    static boolean bdevReadaheadInFlight() {
+        return BDEV_IN_FLIGHT.get();
+    }
+
+    /** The page caches of compressed inodes, by nid (folios of any order, {@link PageCache}). */
+    private final java.util.Map<Long, PageCache> zcaches = new java.util.HashMap<>();
+    /** One open file per compressed inode for {@link #readPage} (page-by-page extraction). */
+    private final java.util.Map<Long, FilemapRead> zpagers = new java.util.HashMap<>();
     /** The compressed read path, made on first use. */
     private ZReader zreader;
 
@@ -127,8 +158,11 @@ public final class DataReader {
      */
     public Folio readFolio(ErofsInode inode, long index) {
         if (inode.isCompressed()) {
-            ZReader.ZFolio z = filled(inode, index, z().readFolio(inode, index));
-            return new Folio(z.uptodate() ? z.data() : new byte[PAGE], z.error(), false);
+            try {
+                return new Folio(zMappingPage(inode, index), null, false);
+            } catch (KernelError e) {
+                return new Folio(new byte[PAGE], e.errno(), false);
+            }
         }
         byte[] out = new byte[PAGE];
         long pos = index * PAGE;
@@ -179,24 +213,68 @@ public final class DataReader {
      *                        (directories and symlinks cannot be modelled from it)
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
-        byte[] page = mappingFolio(inode, index);
-        java.util.BitSet stale = undefined.get(key(inode, index));
-        if (stale != null) {
-            throw new UndefinedBytes(stale.cardinality() + " bytes of page " + index + " of nid " + inode.nid()
-                    + " are the page's old contents (" + UndefinedBytes.CAUSE + ")");
+        if (inode.isCompressed()) {
+            byte[] page = zMappingPage(inode, index);
+            PageCache.Folio f = zcache(inode).at(index);
+            int at = (int) (index - f.index) * PAGE;
+            if (f.stale != null && !f.stale.get(at, at + PAGE).isEmpty()) {
+                throw new UndefinedBytes(f.stale.get(at, at + PAGE).cardinality() + " bytes of page " + index
+                        + " of nid " + inode.nid() + " are the page's old contents (" + UndefinedBytes.CAUSE + ")");
+            }
+            return page;
         }
-        return page;
+        return mappingFolio(inode, index);
     }
 
-    /** {@link #readMappingFolio} that leaves stale bytes to the caller (as zeros, listed in {@link #undefined}). */
-    private byte[] mappingFolio(ErofsInode inode, long index) {
-        if (inode.isCompressed()) {
-            ZReader.ZFolio z = filled(inode, index, z().readFolio(inode, index));
-            if (z.uptodate()) {
-                return z.data();
-            }
-            throw new KernelError(z.error(), "page " + index + " of nid " + inode.nid() + " not uptodate");
+    /**
+     * {@code read_mapping_folio} on a compressed inode ({@code do_read_cache_folio}): the folio
+     * holding the page from the page cache, read by {@code z_erofs_read_folio} when it is absent
+     * (an order-0 folio is added) or not uptodate; its error as it is, EIO for a folio left not
+     * uptodate without one.
+     */
+    private byte[] zMappingPage(ErofsInode inode, long index) {
+        PageCache cache = zcache(inode);
+        PageCache.Folio f = cache.at(index);
+        if (f != null) {
+            z().settle(cache, f);
         }
+        if (f == null) {
+            f = cache.add(index, 0);
+        }
+        if (!f.uptodate) {
+            f.locked = true;
+            Errno e = z().readFolio(inode, cache, f);
+            f.locked = false;
+            if (e != null) {
+                throw new KernelError(e, "page " + index + " of nid " + inode.nid() + ": read_folio");
+            }
+            if (!f.uptodate) {
+                throw new KernelError(Errno.EIO, "page " + index + " of nid " + inode.nid() + " not uptodate");
+            }
+        }
+        int at = (int) (index - f.index) * PAGE;
+        return java.util.Arrays.copyOfRange(f.data, at, at + PAGE);
+    }
+
+    /** The page cache of a compressed inode. */
+    PageCache zcache(ErofsInode inode) {
+        return zcaches.computeIfAbsent(inode.nid(), n -> new PageCache());
+    }
+
+    /**
+     * A new open file of a compressed inode: {@code file_ra_state} from the superblock's BDI
+     * ({@link #RA_PAGES} pages in every mode: the private BDI of a file-backed mount, and the
+     * loop devices the live oracle sets to 128 KiB), reading through {@link ZReader}.
+     */
+    FilemapRead zopen(ErofsInode inode) {
+        PageCache cache = zcache(inode);
+        Readahead.FileRa ra = new Readahead.FileRa(RA_PAGES, sbi.mode() == Mode.BDEV ? BDEV_IO_PAGES : RA_PAGES);
+        return new FilemapRead(cache, ra, Math.max(0, inode.size()), rac -> z().readahead(inode, cache, rac),
+                folio -> z().readFolio(inode, cache, folio), folio -> z().settle(cache, folio));
+    }
+
+    /** {@link #readMappingFolio} for uncompressed inodes. */
+    private byte[] mappingFolio(ErofsInode inode, long index) {
         Folio f = readFolio(inode, index);
         if (f.uptodate()) {
             return f.data();
@@ -231,14 +309,12 @@ public final class DataReader {
     public byte[] readPage(ErofsInode inode, long index) {
         PageKey key = key(inode, index);
         if (inode.isCompressed()) {
-            if (!failed.contains(key)) {
-                ZReader.ZFolio z = filled(inode, index, z().readahead(inode, index));
-                if (z.uptodate()) {
-                    return z.data();
-                }
-                failed.add(key);
+            FilemapRead r = zpagers.computeIfAbsent(inode.nid(), n -> zopen(inode));
+            FilemapRead.Call c = r.read(index * PAGE, PAGE);
+            if (c.error() != null) {
+                throw new KernelError(c.error(), "page " + index + " of nid " + inode.nid());
             }
-            return mappingFolio(inode, index);
+            return java.util.Arrays.copyOf(c.bytes(), PAGE);
         }
         if (!failed.contains(key) && !cached.contains(key)) {
             readahead(inode, index);
@@ -258,15 +334,6 @@ public final class DataReader {
     /** A page of an inode's page cache. */
     private record PageKey(long nid, long index) {}
 
-    /** Notes which bytes of a compressed folio just filled are stale (or none). */
-    private ZReader.ZFolio filled(ErofsInode inode, long index, ZReader.ZFolio z) {
-        if (z.uptodate() && z.stale() != null) {
-            undefined.put(key(inode, index), z.stale());
-        } else {
-            undefined.remove(key(inode, index));
-        }
-        return z;
-    }
 
     private static PageKey key(ErofsInode inode, long index) {
         return new PageKey(inode.nid(), index);
@@ -308,6 +375,9 @@ public final class DataReader {
      * logs its line three times].
      */
     public Content readFile(ErofsInode inode) {
+        if (inode.isCompressed()) {
+            return zReadFile(inode);
+        }
         MessageDigest md = sha256();
         long size = Math.max(0, inode.size());
         List<String> notes = new ArrayList<>();
@@ -319,9 +389,6 @@ public final class DataReader {
         long ok = 0;
         Errno err = null;
         long callStart = 0;
-        long staleCount = 0;
-        long staleFirst = -1;
-        long staleLast = -1;
         for (long index = 0; index * PAGE < limit; index++) {
             byte[] page;
             try {
@@ -334,7 +401,7 @@ public final class DataReader {
                     }
                     callStart = index * PAGE; // a short read(2); the next call starts here
                     try {
-                        page = mappingFolio(inode, index);
+                        page = readMappingFolio(inode, index);
                     } catch (KernelError again) {
                         err = again.errno();
                         break;
@@ -345,17 +412,6 @@ public final class DataReader {
                 return new Content(null, 0, null, List.copyOf(notes));
             }
             int n = (int) Math.min(PAGE, limit - index * PAGE);
-            java.util.BitSet stale = undefined.get(key(inode, index));
-            if (stale != null) {
-                java.util.BitSet in = stale.get(0, n);
-                if (!in.isEmpty()) {
-                    staleCount += in.cardinality();
-                    if (staleFirst < 0) {
-                        staleFirst = index * PAGE + in.nextSetBit(0);
-                    }
-                    staleLast = index * PAGE + in.length() - 1;
-                }
-            }
             md.update(page, 0, n);
             ok += n;
             if ((index + 1) * PAGE - callStart >= READ_CALL) {
@@ -363,13 +419,72 @@ public final class DataReader {
             }
         }
         readAhead.keySet().removeIf(k -> k.nid() == inode.nid());
+        return new Content(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+    }
+
+    /**
+     * {@link #readFile} of a compressed inode: a new open file ({@link #zopen}) read with
+     * {@link #READ_CALL}-byte {@code read(2)} calls through {@link FilemapRead} until one
+     * returns nothing (the end) or an error, as the live oracle's walk does. Bytes that are the
+     * page cache's old contents make the hash unknown ({@link UndefinedBytes#NOTE_PREFIX}).
+     */
+    private Content zReadFile(ErofsInode inode) {
+        MessageDigest md = sha256();
+        long size = Math.max(0, inode.size());
+        List<String> notes = new ArrayList<>();
+        long limit = size;
+        if (size > READ_LIMIT) {
+            limit = READ_LIMIT;
+            notes.add("the model read only the first " + READ_LIMIT + " of " + size + " bytes");
+        }
+        FilemapRead file = zopen(inode);
+        long pos = 0;
+        Errno err = null;
+        long staleCount = 0;
+        long staleFirst = -1;
+        long staleLast = -1;
+        try {
+            while (pos < limit) {
+                int before = file.copied.size();
+                FilemapRead.Call c = file.read(pos, limit < size ? (int) Math.min(READ_CALL, limit - pos) : READ_CALL);
+                if (c.error() != null) {
+                    err = c.error();
+                    break;
+                }
+                if (c.bytes().length == 0) {
+                    break;
+                }
+                md.update(c.bytes());
+                for (int k = before; k < file.copied.size(); k++) {
+                    long[] r = file.copied.get(k); // file position, bytes, offset in the folio
+                    java.util.BitSet st = file.copiedFolios.get(k).stale;
+                    if (st == null) {
+                        continue;
+                    }
+                    java.util.BitSet in = st.get((int) r[2], (int) (r[2] + r[1]));
+                    if (!in.isEmpty()) {
+                        staleCount += in.cardinality();
+                        if (staleFirst < 0) {
+                            staleFirst = r[0] + in.nextSetBit(0);
+                        }
+                        staleLast = r[0] + in.length() - 1;
+                    }
+                }
+                pos += c.bytes().length;
+            }
+        } catch (NotModelled e) {
+            notes.add("not modelled: " + e.getMessage() + " (at byte " + pos + "); contents unknown");
+            return new Content(null, 0, null, List.copyOf(notes));
+        } finally {
+            z().settle(zcache(inode));
+        }
         if (staleCount > 0) {
             notes.add(UndefinedBytes.NOTE_PREFIX + staleCount + " of the bytes read, between offsets " + staleFirst
                     + " and " + staleLast + ", are the page cache's old contents (" + UndefinedBytes.CAUSE
                     + "); hash unknown");
-            return new Content(null, ok, err, List.copyOf(notes));
+            return new Content(null, pos, err, List.copyOf(notes));
         }
-        return new Content(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+        return new Content(HexFormat.of().formatHex(md.digest()), pos, err, List.copyOf(notes));
     }
 
     /**
@@ -396,10 +511,6 @@ public final class DataReader {
         return zreader;
     }
 
-    /** Leaves page {@code index} of {@code inode} in the page cache not uptodate (a failed readahead). */
-    void markNotUptodate(ErofsInode inode, long index) {
-        failed.add(key(inode, index));
-    }
 
     /**
      * One read of the compressed path ({@code z_erofs_submit_queue}): {@code len} bytes at
@@ -421,6 +532,30 @@ public final class DataReader {
         Request rq = new Request(0, pa, t);
         rq.add(0, len);
         return submit(rq, out) ? out : null;
+    }
+
+    /**
+     * One file-backed request of a 6.12/6.13 kernel ({@code erofs_fileio_rq_submit}:
+     * {@code vfs_iocb_iter_read} of the backing file into the request's pages): how many bytes
+     * the read returned, {@code 0} at the file's end, or {@code -1} for an error. The bytes read
+     * are in {@code into} from index 0; the rest is left as it was.
+     */
+    int readBackingRequest(long pa, byte[] into) {
+        MapDev.Target t;
+        try {
+            t = MapDev.map(sbi, 0, pa);
+        } catch (KernelError e) {
+            return -1;
+        }
+        ImageBytes bytes = t.backing().bytes();
+        if (bytes == null) {
+            return -1;
+        }
+        try {
+            return backingRead(t.backing(), bytes, t.position(), into);
+        } catch (KernelError e) {
+            return -1;
+        }
     }
 
     /**

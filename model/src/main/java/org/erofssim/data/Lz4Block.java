@@ -92,17 +92,33 @@ public final class Lz4Block {
      * ({@code LZ4_decompress_safe_partial} with target = capacity = {@code outputSize}).
      */
     public static Decoded decode(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial) {
-        Run r = new Run(src, srcOff, srcSize, Math.max(0, outputSize), partial);
+        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), partial, -1));
+    }
+
+    /**
+     * A full decode in place ({@code z_erofs_lz4_handle_overlap} without a copy): the input
+     * lies in the output buffer at {@code inputAt} (its last pages), so a stream that writes
+     * past the input it has read changes what it reads next, as in the kernel.
+     */
+    public static Decoded decodeInPlace(byte[] src, int srcOff, int srcSize, int outputSize, int inputAt) {
+        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), false, Math.max(0, inputAt)));
+    }
+
+    private static Decoded finish(Run r) {
         int value = r.decode();
         BitSet stale = new BitSet();
         int end = Math.max(0, Math.min(value, r.oend));
         if (end > r.written) {
             stale.set(r.written, end);
         }
+        if (r.inputAt >= 0) {
+            stale.clear(Math.min(end, r.inputAt), Math.min(end, r.inputAt + r.iend));
+        }
         if (r.staleSet != null) {
             stale.or(r.staleSet.get(0, end));
         }
-        return new Decoded(value, r.dst, stale);
+        byte[] out = r.dst.length == r.oend ? r.dst : java.util.Arrays.copyOf(r.dst, r.oend);
+        return new Decoded(value, out, stale);
     }
 
     private static int copyBack(Decoded d, byte[] dst) {
@@ -124,12 +140,25 @@ public final class Lz4Block {
         int written;
         /** Written output bytes whose value was copied from old contents (made on first need). */
         BitSet staleSet;
+        /** In-place decoding: where the input lies in {@link #dst}; -1 otherwise. */
+        final int inputAt;
 
-        Run(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial) {
-            this.src = src;
-            this.base = srcOff;
+        Run(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial, int inputAt) {
             this.iend = Math.max(0, srcSize);
-            this.dst = new byte[outputSize];
+            this.inputAt = inputAt;
+            if (inputAt >= 0) {
+                this.dst = new byte[Math.max(outputSize, inputAt + iend)];
+                for (int k = 0; k < iend; k++) {
+                    int at = srcOff + k;
+                    dst[inputAt + k] = at >= 0 && at < src.length ? src[at] : 0;
+                }
+                this.src = dst;
+                this.base = inputAt;
+            } else {
+                this.dst = new byte[outputSize];
+                this.src = src;
+                this.base = srcOff;
+            }
             this.oend = outputSize;
             this.partial = partial;
         }
@@ -151,7 +180,8 @@ public final class Lz4Block {
         }
 
         boolean isStale(int p) {
-            return p >= written || (staleSet != null && staleSet.get(p));
+            boolean input = inputAt >= 0 && p >= inputAt && p < inputAt + iend;
+            return (p >= written && !input) || (staleSet != null && staleSet.get(p));
         }
 
         void put(int p, int value, boolean stale) {
@@ -178,7 +208,7 @@ public final class Lz4Block {
 
         /** Input to output, {@code n} bytes. */
         void copyIn(int to, long from, long n) {
-            if (n > 0 && to >= 0 && to + n <= oend && from >= 0 && from + n <= iend && base + from + n <= src.length) {
+            if (inputAt < 0 && n > 0 && to >= 0 && to + n <= oend && from >= 0 && from + n <= iend && base + from + n <= src.length) {
                 System.arraycopy(src, (int) (base + from), dst, to, (int) n);
                 wrote(to, (int) (to + n));
                 return;
@@ -199,7 +229,7 @@ public final class Lz4Block {
         /** Output to output, byte by byte in increasing order (what every copy of the decoder amounts to). */
         void copyOut(int to, int from, long n) {
             boolean forwardSafe = to <= from || to >= from + n; // no byte is read after this copy wrote it
-            if (n > 0 && forwardSafe && from >= 0 && to >= 0 && to + n <= oend && from + n <= written
+            if (inputAt < 0 && n > 0 && forwardSafe && from >= 0 && to >= 0 && to + n <= oend && from + n <= written
                     && (staleSet == null || staleSet.nextSetBit(from) < 0 || staleSet.nextSetBit(from) >= from + n)) {
                 System.arraycopy(dst, from, dst, to, (int) n);
                 wrote(to, (int) (to + n));

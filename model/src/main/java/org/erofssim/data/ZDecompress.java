@@ -38,26 +38,39 @@ import org.erofssim.ondisk.FeatureIncompat;
  * any error or log line. {@link #decode} returns which output bytes those are
  * ({@link Decoded#stale()}); the model never invents them.
  *
- * <p>The {@code margin} printed is the pcluster's in-page offset plus the skipped zeros; the
- * kernel prints 0 instead when it copied in-place compressed data aside
- * ({@code z_erofs_lz4_handle_overlap}'s copy branch), which the model does not track.
+ * <p>The {@code margin} printed is the pcluster's in-page offset plus the skipped zeros, or 0
+ * when the compressed data was read into the file's own pages (in-place I/O, {@link
+ * Request#inplaceIo()}) and {@code z_erofs_lz4_handle_overlap} copied it aside: for a partial
+ * decode, without 0padding, when the output leaves less than {@code (inputsize >> 8) + 32}
+ * bytes free in its last page, or when those pages are not the output's last ones. Otherwise
+ * such data is decoded in place ({@link Lz4Block#decodeInPlace}).
  */
 public final class ZDecompress {
+    private static final int PAGE = DataReader.PAGE;
+
     private ZDecompress() {}
 
     /**
      * One decompression request ({@code struct z_erofs_decompress_req}).
      *
-     * @param in          the compressed bytes; index {@code pageofsIn} is the pcluster's first byte
-     * @param pageofsIn   where the pcluster starts in {@code in} (inline pclusters: the offset in their page)
-     * @param inputsize   the pcluster's size ({@code m_plen})
-     * @param pageofsOut  the extent's offset in its first page ({@code m_la & ~PAGE_MASK})
-     * @param outputsize  how many decompressed bytes are wanted
-     * @param algorithm   {@code m_algorithmformat}
-     * @param partial     {@code partial_decoding}
+     * @param in            the compressed bytes; index {@code pageofsIn} is the pcluster's first byte
+     * @param pageofsIn     where the pcluster starts in {@code in} (inline pclusters: the offset in their page)
+     * @param inputsize     the pcluster's size ({@code m_plen})
+     * @param pageofsOut    the extent's offset in its first page ({@code m_la & ~PAGE_MASK})
+     * @param outputsize    how many decompressed bytes are wanted
+     * @param algorithm     {@code m_algorithmformat}
+     * @param partial       {@code partial_decoding}
+     * @param inplaceIo     {@code inplace_io}: a compressed page is one of the file's pages (in-place I/O)
+     * @param inplaceLayout those pages are the extent's last output pages, in order (decoding in place is possible)
      */
     public record Request(byte[] in, int pageofsIn, int inputsize, int pageofsOut, int outputsize, int algorithm,
-                          boolean partial) {}
+                          boolean partial, boolean inplaceIo, boolean inplaceLayout) {
+        /** A request without in-place I/O. */
+        public Request(byte[] in, int pageofsIn, int inputsize, int pageofsOut, int outputsize, int algorithm,
+                       boolean partial) {
+            this(in, pageofsIn, inputsize, pageofsOut, outputsize, algorithm, partial, false, false);
+        }
+    }
 
     /**
      * Decompressed bytes and the positions among them the kernel leaves as the output buffer's
@@ -126,13 +139,35 @@ public final class ZDecompress {
             pageofsIn += zeros;
         }
         int outputsize = rq.outputsize();
+        // z_erofs_lz4_handle_overlap: compressed data in the file's own pages is copied aside
+        // (and the margin printed is then 0) unless it can be decoded in place
+        boolean mayInplace = zeroPadding && (pageofsIn + inputsize) % bs == 0;
+        int oend = rq.pageofsOut() + outputsize;
+        int omargin = (oend + PAGE - 1) / PAGE * PAGE - oend;
+        boolean inPlace = false;
+        int margin = pageofsIn;
+        if (rq.inplaceIo()) {
+            if (rq.partial() || !mayInplace || omargin < (inputsize >> 8) + 32 || !rq.inplaceLayout()) {
+                margin = 0;
+            } else {
+                inPlace = true;
+            }
+        }
         // legacy (no 0padding) pclusters may hold more than the extent: always partial
         boolean partial = rq.partial() || !zeroPadding;
-        Lz4Block.Decoded d = Lz4Block.decode(rq.in(), pageofsIn, inputsize, outputsize, partial);
+        Lz4Block.Decoded d;
+        if (inPlace) {
+            int outpages = (oend + PAGE - 1) / PAGE;
+            int inpages = (rq.pageofsIn() + rq.inputsize() + PAGE - 1) / PAGE;
+            int inputAt = (outpages - inpages) * PAGE + (pageofsIn - rq.pageofsIn()) - rq.pageofsOut();
+            d = Lz4Block.decodeInPlace(rq.in(), pageofsIn, inputsize, outputsize, inputAt);
+        } else {
+            d = Lz4Block.decode(rq.in(), pageofsIn, inputsize, outputsize, partial);
+        }
         int ret = d.value();
         if (ret != outputsize) {
             log.err("z_erofs_lz4_decompress_mem", "failed to decompress " + ret + " in[" + inputsize + ", "
-                    + pageofsIn + "] out[" + outputsize + "]");
+                    + margin + "] out[" + outputsize + "]");
             throw new KernelError(Errno.EUCLEAN, "LZ4 stream of " + inputsize + " bytes decoded to " + ret);
         }
         return new Decoded(d.out(), d.stale());

@@ -2,72 +2,86 @@ package org.erofssim.data;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
+import org.erofssim.mount.CacheStrategy;
 import org.erofssim.mount.SbInfo;
 import org.erofssim.mount.SbLog;
 
 /**
- * The read path of compressed inodes ({@code z_erofs_aops}, fs/erofs/zdata.c) one 4 KiB folio
- * at a time: {@code z_erofs_scan_folio} splits a folio into the extents
- * {@link ZMapBlocks} returns (holes past the end are zero-filled), each extent's pcluster is
- * read (inline pclusters from the metadata buffer, others from the device through
- * {@link DataReader#readPhysical}, {@code z_erofs_submit_queue}) and decompressed
- * ({@link ZDecompress}, {@code z_erofs_decompress_pcluster}).
+ * The read path of compressed inodes ({@code z_erofs_aops}, fs/erofs/zdata.c of 6.18) over
+ * the inode's {@link PageCache}: {@link #readahead} is {@code z_erofs_readahead} for one
+ * window of folios that mm/readahead.c made ({@link Readahead}), {@link #readFolio} is
+ * {@code z_erofs_read_folio} for one folio of any size. Both are one request of a frontend
+ * ({@code struct z_erofs_frontend}) that scans folios and attaches their pages to pclusters,
+ * then runs the queues that read and decompress those pclusters.
  *
- * <p><b>Readahead and read_folio.</b> A page is first read as part of readahead
- * ({@code z_erofs_readahead}): the model's readahead window holds the whole extents that
- * overlap the page, so each of their pclusters is decoded in full (its length from
- * {@link ZMapBlocks#GET_BLOCKS_FIEMAP}), with {@code LZ4_decompress_safe} when the extent's
- * last byte maps with {@code FULL_MAPPED} (it ends at the next pcluster's head inside an
- * lcluster) and partially otherwise, as the kernel decides for a window that covers the
- * extent. Decoded extents are kept, so each pcluster is decoded once. A failing extent leaves
- * all its pages in the page cache not uptodate; they are then read one by one with
- * {@code z_erofs_read_folio}, which decodes each overlapping pcluster only up to the end of
- * the page — so a page before the damage inside a damaged pcluster still reads. A scan error
- * logs {@code readahead error at folio N @ nid M} in readahead and {@code read error -E @ N of
- * nid M} in read_folio (both modes: compressed inodes use the same address-space operations
- * in bdev and fileio mode), and read_folio returns the error itself (not EIO).
+ * <p><b>Scanning</b> ({@code z_erofs_scan_folio}): a folio is split from its end backwards into
+ * the extents {@link ZMapBlocks} returns (the map is reused while it covers the next byte and
+ * shortened as the scan goes: only the first, highest part of an extent can see
+ * {@code FULL_MAPPED}); holes are zero-filled; each page of an encoded part is attached to the
+ * extent's pcluster, whose decompressed {@code length} is the highest byte attached and which is
+ * decoded fully only when that attach saw {@code FULL_MAPPED}, no {@code PARTIAL_REF} and the
+ * whole extent ({@code pcl->partial}). A scan error (map failure, pcluster begin) fails the
+ * folio; readahead logs {@code readahead error at folio N @ nid M} for it.
  *
- * <p><b>LZMA, DEFLATE, ZSTD in read_folio.</b> For these the READMORE map of the folio's last
- * byte says {@code FULL_MAPPED} with the extent's whole length (when it is at least a block),
- * and {@code z_erofs_pcluster_readmore} attaches the extent's following folios too: the extent
- * is decoded whole, as in readahead, so a damaged stream fails every page of its extent, the
- * pages before the damage included (LZ4 decodes only up to the page). The model decodes such an
- * extent as its readahead does; the folio after the extent, which the kernel's backward scan
- * also attaches when the extent ends inside it, is not.
+ * <p><b>Readmore</b> ({@code z_erofs_pcluster_readmore}): before the scan, the extent holding
+ * the request's last byte is mapped with {@code GET_BLOCKS_READMORE} and a readahead window is
+ * expanded to its end ({@code readahead_expand}); read_folio instead scans the pages after the
+ * folio up to that extent's end. After the scan, the pages of the lowest extent that lie before
+ * the request (from the page after the one holding the extent's start) are scanned too when
+ * they are in the page cache not uptodate (or absent: they are created), so a failed page is
+ * decoded again with the request that reaches its extent.
  *
- * <p><b>Queues and errors.</b> As in {@code z_erofs_runqueue}: pclusters that need no I/O
- * (inline ones, and those whose compressed blocks are already in the managed cache) are
- * decoded first, then the others once their I/O completes; an I/O error fails every pcluster
- * of that queue with EIO (nothing is decompressed), and a decompression error fails every later
- * pcluster of its queue without decompressing it. The folio's error is the submitted queue's,
- * else the first queue's, else the scan error.
+ * <p><b>Pclusters and queues</b> ({@code z_erofs_pcluster_begin}, {@code z_erofs_bind_cache},
+ * {@code z_erofs_attach_page}, {@code z_erofs_submit_queue}, {@code z_erofs_runqueue}): a
+ * pcluster's compressed pages are taken from the managed cache (cache_strategy: allocated there
+ * when its map is not {@code FULL_MAPPED} or, with readaround, when it starts before the
+ * request), else from pages of the request that the pcluster will overwrite whole (in-place
+ * I/O), else short-lived pages. Pclusters form a chain in ascending order (registration puts
+ * each new one first, the scan goes backwards); inline ones and those whose compressed pages are
+ * all cached and uptodate go to the bypass queue, decoded first; the others are read
+ * (an I/O error fails the whole submitted queue with EIO) and decoded in chain order. A failed
+ * decode fails every later pcluster of its queue without decoding it. read_folio returns the
+ * submitted queue's error, else the bypass queue's, else its scan error, whichever pcluster
+ * failed, and logs {@code read error -E @ N of nid M}.
  *
- * <p><b>Simplifications.</b> The kernel's readahead window is larger (up to 128 pages at a
- * time, and the pcluster cut by the window's end is decoded partially, then again); the data
- * is the same, but the number of {@code failed to decompress} lines and their {@code out[]}
- * sizes can differ on damaged images. Two extents sharing a pcluster in one folio (only in
- * crafted images) are decoded separately. Fragments raise {@link NotModelled}.
+ * <p>In-place I/O matters for the decode: {@link ZDecompress} is told whether a compressed page
+ * is one of the file's pages and whether those pages are the extent's last output pages
+ * ({@code z_erofs_lz4_handle_overlap}), which decides the margin it prints and whether a
+ * corrupt stream can overwrite input it has not read yet.
+ *
+ * <p><b>Timing.</b> Decompression is modelled as finished when a request returns, which is
+ * what file-backed mounts do (the backing file's buffered read completes in the reader's
+ * task, and so does the decompression it kicks off). On a block device the readahead's bios
+ * complete in the loop driver's worker, so the previous window may still be in flight
+ * (its folios locked) when the reader starts the next one, whose readmore then skips them
+ * instead of scanning them again: a race the reader's pace decides.
+ * {@link DataReader#assumingBdevReadaheadInFlight} makes the model take the other side of it.
+ *
+ * <p>Simplifications: two extents sharing a pcluster (crafted {@code PARTIAL_REF} images) in
+ * one request are decoded as one with the first extent's start; pclusters are never reclaimed.
+ * Fragments and LZMA/DEFLATE/ZSTD pclusters raise {@link NotModelled}.
  */
 final class ZReader {
-    /** Decoded extents and compressed pclusters kept between pages (a small LRU each). */
-    private static final int CACHE_ENTRIES = 16;
     private static final int PAGE = DataReader.PAGE;
+    /** {@code -Derofssim.ztrace=true}: print each request and decode to stderr (for debugging the model). */
+    static final boolean TRACE = Boolean.getBoolean("erofssim.ztrace");
 
     private final SbInfo sbi;
     private final MetaBuf buf;
     private final SbLog log;
     private final DataReader io;
     private final ZMapBlocks zmap;
-    /** The managed cache: compressed pclusters read before, by physical address and length. */
-    private final Map<String, byte[]> managed = lru();
-    /** Extents decoded in full by a readahead pass: "nid/la" → bytes. */
-    private final Map<String, ZDecompress.Decoded> decoded = lru();
+    /** The managed cache: compressed pclusters by physical address, bytes once read (null: allocated, not uptodate). */
+    private final Map<Long, byte[]> managed = new HashMap<>();
 
     ZReader(SbInfo sbi, MetaBuf buf, SbLog log, DataReader io) {
         this.sbi = sbi;
@@ -81,153 +95,424 @@ final class ZReader {
         return zmap;
     }
 
-    /**
-     * A folio as the compressed path leaves it: its bytes, or the error that left it not
-     * uptodate; {@code stale} (null when none) marks the bytes the kernel left as the page's old
-     * contents (an offset-0 LZ4 match in a partial decode, {@link Lz4Block}): undefined, read as 0 here.
-     */
-    record ZFolio(byte[] data, Errno error, java.util.BitSet stale) {
-        boolean uptodate() {
-            return error == null;
+    /** One page of a folio attached to a pcluster ({@code struct z_erofs_bvec}). */
+    private record Bvec(PageCache.Folio folio, int page, long offset, int end) {}
+
+    /** A pcluster as one request sees it ({@code struct z_erofs_pcluster}). */
+    private static final class Pcl {
+        final ZMapBlocks.ZMapping map;
+        final int pages;
+        long length;
+        boolean partial = true;
+        final List<Bvec> bvecs = new ArrayList<>();
+        /** Compressed page slots: null, a file page used in place, or {@link #CACHED}. */
+        final Object[] slots;
+        byte[] metaPage;
+        /** The request whose chain decodes it. */
+        Frontend owner;
+        boolean decoded;
+
+        Pcl(ZMapBlocks.ZMapping map) {
+            this.map = map;
+            int pageofsIn = map.meta() ? (int) (map.pa() & (PAGE - 1)) : 0;
+            this.pages = (int) ((pageofsIn + map.plen() + PAGE - 1) / PAGE);
+            this.slots = new Object[Math.max(1, pages)];
         }
-    }
 
-    /** One attached piece of a folio: {@code [cur, end)} of the folio from extent {@code map}. */
-    private record Part(ZMapBlocks.ZMapping map, int cur, int end, long length, boolean full) {}
-
-    private static final class Scan {
-        final byte[] out = new byte[PAGE];
-        final java.util.BitSet stale = new java.util.BitSet();
-        final List<Part> parts = new ArrayList<>(); // in scan order: highest offset first
-        final Map<Part, byte[]> inline = new LinkedHashMap<>();
-        KernelError error;
-    }
-
-    /**
-     * {@code z_erofs_read_folio}: one folio on its own (no readahead); logs
-     * {@code read error -E @ N of nid M} when it fails.
-     */
-    ZFolio readFolio(ErofsInode inode, long index) {
-        // z_erofs_pcluster_readmore(backmost): a READMORE map of the folio's last byte first
-        long readmoreLa = -1;
-        try {
-            ZMapBlocks.ZMapping more = zmap.map(inode, index * PAGE + PAGE - 1, ZMapBlocks.GET_BLOCKS_READMORE);
-            if ((more.flags() & ZMapBlocks.ENCODED) != 0 && more.fullMapped() && isStream(more.algorithm())) {
-                readmoreLa = more.la();
+        boolean inplace() {
+            for (Object s : slots) {
+                if (s instanceof Bvec) {
+                    return true;
+                }
             }
-        } catch (KernelError e) {
-            // logged where the kernel logs it; read_folio goes on with its own scan
+            return false;
         }
-        Scan s = scan(inode, index);
-        Errno err = decode(inode, index, s, false, readmoreLa);
-        if (err == null && s.error != null) {
-            err = s.error.errno();
+    }
+
+    private static final Object CACHED = new Object();
+
+    /** {@code struct z_erofs_frontend}: one request. */
+    private final class Frontend {
+        final ErofsInode inode;
+        final PageCache cache;
+        final long headoffset;
+        ZMapBlocks.ZMapping map;
+        long mla;
+        long mllen;
+        int mflags;
+        Pcl pcl;
+        /** FOLLOWED (may use in-place pages) or not. */
+        boolean followed;
+        int icur;
+        /** Pclusters in chain order (head first: ascending). */
+        final List<Pcl> chain = new ArrayList<>();
+        final Map<Long, Pcl> byPa = new HashMap<>();
+        /** Every folio this request scanned, for completion. */
+        final Set<PageCache.Folio> touched = new LinkedHashSet<>();
+        final List<PageCache.Folio> lockedHere = new ArrayList<>();
+        /** Earlier requests of this inode still in flight (the bdev race). */
+        List<Frontend> inFlight = List.of();
+        /** The submitted queue, decoded in order from {@link #next}; its accumulated error. */
+        List<Pcl> queue = List.of();
+        Map<Pcl, byte[]> data = Map.of();
+        int next;
+        Errno qerr;
+
+        Frontend(ErofsInode inode, PageCache cache, long headoffset) {
+            this.inode = inode;
+            this.cache = cache;
+            this.headoffset = headoffset;
         }
+    }
+
+    // ------------------------------------------------------------------ the two entry points
+
+    /** {@code z_erofs_readahead}: the window {@code rac} (folios locked, in index order). */
+    void readahead(ErofsInode inode, PageCache cache, Readahead.Rac rac) {
+        Frontend f = new Frontend(inode, cache, rac.pos());
+        f.inFlight = List.copyOf(pending.getOrDefault(cache, List.of()));
+        readmore(f, rac, true);
+        if (TRACE) {
+            System.err.println("[z] readahead nid " + inode.nid() + " " + rac.folios);
+        }
+        List<PageCache.Folio> window = new ArrayList<>(rac.folios);
+        for (int i = window.size() - 1; i >= 0; i--) {
+            PageCache.Folio folio = window.get(i);
+            KernelError err = scanFolio(f, folio);
+            if (err != null && err.errno() != Errno.EINTR) {
+                log.err("z_erofs_readahead", "readahead error at folio " + folio.index + " @ nid " + inode.nid());
+            }
+        }
+        readmore(f, rac, false);
+        f.pcl = null;
+        boolean lazy = sbi.mode() == org.erofssim.mount.Mode.BDEV && DataReader.bdevReadaheadInFlight();
+        runqueue(f, lazy);
+        complete(f);
+        if (f.next < f.queue.size()) {
+            pending.computeIfAbsent(cache, c -> new ArrayList<>()).add(f);
+        }
+    }
+
+    /**
+     * The other side of the block-device race ({@link DataReader#assumingBdevReadaheadInFlight}):
+     * readaheads whose submitted queue is still in flight, by page cache. Their pclusters are
+     * decoded, in queue order, only when the reader waits for a folio that needs them
+     * ({@link #settle(PageCache, PageCache.Folio)}); until then their folios stay locked and a
+     * later request that meets one of their pclusters attaches its pages to it (an in-flight
+     * chain) instead of decoding it itself.
+     */
+    private final Map<PageCache, List<Frontend>> pending = new java.util.IdentityHashMap<>();
+
+    /** Completes every read of the inode still in flight. */
+    void settle(PageCache cache) {
+        List<Frontend> l = pending.get(cache);
+        while (l != null && !l.isEmpty()) {
+            Frontend f = l.get(0);
+            while (f.next < f.queue.size()) {
+                step(f);
+            }
+        }
+    }
+
+    /** The reader waits on {@code folio}: the decodes it needs happen (and all before them in their queues). */
+    void settle(PageCache cache, PageCache.Folio folio) {
+        while (!folio.waiting.isEmpty()) {
+            Pcl p = (Pcl) folio.waiting.iterator().next();
+            Frontend owner = p.owner;
+            if (owner == null) {
+                folio.waiting.remove(p); // never submitted (cannot happen for a scanned folio)
+                continue;
+            }
+            while (!p.decoded && owner.next < owner.queue.size()) {
+                step(owner);
+            }
+            folio.waiting.remove(p);
+        }
+        if (folio.ended) {
+            completeFolio(folio);
+        }
+    }
+
+    /** Decodes the next pcluster of {@code f}'s submitted queue. */
+    private void step(Frontend f) {
+        Pcl p = f.queue.get(f.next++);
+        f.qerr = decodeOne(p, f.data.get(p), f.qerr);
+        if (f.next >= f.queue.size()) {
+            List<Frontend> l = pending.get(f.cache);
+            if (l != null) {
+                l.remove(f);
+            }
+        }
+    }
+
+    /**
+     * {@code z_erofs_read_folio} on {@code folio} (locked by the caller).
+     *
+     * @return its error, or null
+     */
+    Errno readFolio(ErofsInode inode, PageCache cache, PageCache.Folio folio) {
+        settle(cache, folio);
+        Frontend f = new Frontend(inode, cache, folio.pos());
+        f.inFlight = List.copyOf(pending.getOrDefault(cache, List.of()));
+        if (TRACE) {
+            System.err.println("[z] read_folio nid " + inode.nid() + " " + folio);
+        }
+        readmore(f, null, true);
+        KernelError scan = scanFolio(f, folio);
+        readmore(f, null, false);
+        f.pcl = null;
+        Errno err = runqueue(f, false);
+        if (err == null && scan != null) {
+            err = scan.errno();
+        }
+        complete(f);
+        settle(cache, folio); // pages of it attached to an in-flight chain wait for that chain
         if (err != null && err != Errno.EINTR) {
-            log.err("z_erofs_read_folio", "read error -" + err.number() + " @ " + index + " of nid " + inode.nid());
+            log.err("z_erofs_read_folio", "read error -" + err.number() + " @ " + folio.index + " of nid " + inode.nid());
         }
-        return folio(s, err);
-    }
-
-    private static ZFolio folio(Scan s, Errno err) {
-        return new ZFolio(err == null ? s.out : null, err, err == null && !s.stale.isEmpty() ? s.stale : null);
+        return err;
     }
 
     /**
-     * {@code z_erofs_readahead} for a window made of the extents that overlap page
-     * {@code index}; logs {@code readahead error at folio N @ nid M} for a scan error. Pages of
-     * an extent that failed to decode are marked not uptodate in {@code io}.
+     * The request has scanned and submitted: each of its folios ends ({@code erofs_onlinefolio_end})
+     * once no decode it waits for is left, uptodate unless a part failed.
      */
-    ZFolio readahead(ErofsInode inode, long index) {
-        Scan s = scan(inode, index);
-        if (s.error != null && s.error.errno() != Errno.EINTR) {
-            log.err("z_erofs_readahead", "readahead error at folio " + index + " @ nid " + inode.nid());
+    private void complete(Frontend f) {
+        for (PageCache.Folio folio : f.touched) {
+            folio.ended = true;
+            if (folio.waiting.isEmpty()) {
+                completeFolio(folio);
+            }
         }
-        Errno err = decode(inode, index, s, true, -1);
-        if (err == null && s.error != null) {
-            err = s.error.errno();
-        }
-        return folio(s, err);
     }
 
-    /** {@code z_erofs_scan_folio}: the parts of folio {@code index}, from its end backwards. */
-    private Scan scan(ErofsInode inode, long index) {
-        Scan s = new Scan();
-        long pos = index * PAGE;
-        int end = PAGE;
-        ZMapBlocks.ZMapping map = null;
-        long mllen = 0;
-        int mflags = 0;
-        boolean begun = false;
-        while (end > 0) {
-            long la = pos + end - 1;
-            if (map == null || la < map.la() || la >= map.la() + mllen) {
+    private static void completeFolio(PageCache.Folio folio) {
+        folio.uptodate = !folio.failed;
+        folio.failed = false;
+        folio.locked = false;
+        folio.ended = false;
+    }
+
+    // ------------------------------------------------------------------ readmore
+
+    /** {@code z_erofs_pcluster_readmore}. */
+    private void readmore(Frontend f, Readahead.Rac rac, boolean backmost) {
+        long end;
+        long isize = f.inode.size();
+        if (backmost) {
+            end = f.headoffset + (rac != null ? rac.length() : PAGE) - 1;
+            try {
+                setMap(f, zmap.map(f.inode, end, ZMapBlocks.GET_BLOCKS_READMORE));
+            } catch (KernelError e) {
+                f.map = null;
+                f.mllen = 0;
+                return;
+            }
+            if (rac != null) {
+                long cur = roundUp(f.mla + f.mllen, PAGE);
+                rac.expand(f.headoffset, cur - f.headoffset);
+                return;
+            }
+            end = roundUp(end, PAGE);
+        } else {
+            if (f.map == null) {
+                return;
+            }
+            end = roundUp(f.mla, PAGE);
+            if (f.mllen == 0) {
+                return;
+            }
+        }
+        long cur = f.mla + f.mllen - 1;
+        while (cur >= end && cur < isize) {
+            long index = cur / PAGE;
+            PageCache.Folio folio = f.cache.at(index);
+            if (folio == null) {
+                folio = f.cache.add(index, 0);
+                folio.locked = true;
+                f.lockedHere.add(folio);
+                scanFolio(f, folio);
+            } else if (!folio.locked) {
+                if (!folio.uptodate) {
+                    folio.locked = true;
+                    f.lockedHere.add(folio);
+                    scanFolio(f, folio);
+                }
+            }
+            if (cur < PAGE) {
+                break;
+            }
+            cur = index * PAGE - 1;
+        }
+    }
+
+    private void setMap(Frontend f, ZMapBlocks.ZMapping m) {
+        f.map = m;
+        f.mla = m.la();
+        f.mllen = m.llen();
+        f.mflags = m.flags();
+    }
+
+    // ------------------------------------------------------------------ scanning
+
+    /** {@code z_erofs_scan_folio}: attaches {@code folio}'s parts; a scan error fails the folio and is returned. */
+    private KernelError scanFolio(Frontend f, PageCache.Folio folio) {
+        f.touched.add(folio);
+        long offset = folio.pos();
+        long end = folio.size();
+        int split = 0;
+        boolean tight = true;
+        KernelError err = null;
+        do {
+            long la = offset + end - 1;
+            if (f.map == null || la < f.mla || la >= f.mla + f.mllen) {
+                f.pcl = null; // z_erofs_pcluster_end
+                f.mla = la;
+                f.mllen = 0;
                 try {
-                    map = zmap.map(inode, la, 0);
+                    setMap(f, zmap.map(f.inode, la, 0));
                 } catch (KernelError e) {
-                    s.error = e;
+                    f.map = null;
+                    err = e;
                     break;
                 }
-                mllen = map.llen();
-                mflags = map.flags();
-                begun = false;
-                if (mllen <= 0 || la < map.la() || la >= map.la() + mllen) {
-                    s.error = new KernelError(Errno.EIO, "map of byte " + la + " of nid " + inode.nid() + " misses it");
+                if (f.mllen <= 0 || la < f.mla || la >= f.mla + f.mllen) {
+                    f.map = null;
+                    err = new KernelError(Errno.EIO, "map of byte " + la + " of nid " + f.inode.nid() + " misses it");
                     break;
                 }
             }
-            int cur = pos > map.la() ? 0 : (int) (map.la() - pos);
-            if (!map.mapped()) {
-                java.util.Arrays.fill(s.out, cur, end, (byte) 0);
-                s.stale.clear(cur, end);
-            } else if (map.fragment()) {
-                throw new NotModelled("fragment data (packed inode) of nid " + inode.nid());
+            long cur = offset > f.mla ? 0 : f.mla - offset;
+            long pgs = cur - cur % PAGE;
+            split++;
+            if ((f.mflags & ZMapBlocks.MAPPED) == 0) {
+                java.util.Arrays.fill(folio.data, (int) cur, (int) end, (byte) 0);
+                if (folio.stale != null) {
+                    folio.stale.clear((int) cur, (int) end);
+                }
+                tight = false;
+            } else if ((f.mflags & ZMapBlocks.FRAGMENT) != 0) {
+                throw new NotModelled("fragment data (packed inode) of nid " + f.inode.nid());
             } else {
-                byte[] page = null;
-                if (!begun) {
+                if (f.pcl == null) {
                     try {
-                        page = begin(map);
+                        pclusterBegin(f);
                     } catch (KernelError e) {
-                        s.error = e;
+                        err = e;
                         break;
                     }
-                    begun = true;
                 }
-                long length = pos + end - map.la();
-                boolean full = (mflags & ZMapBlocks.FULL_MAPPED) != 0 && (mflags & ZMapBlocks.PARTIAL_REF) == 0
-                        && length == mllen;
-                Part p = new Part(map, cur, end, length, full);
-                s.parts.add(p);
-                if (map.meta()) {
-                    s.inline.put(p, page != null ? page : inlinePage(map));
+                pgs = (end - 1) - (end - 1) % PAGE;
+                tight &= f.followed;
+                boolean excl = false;
+                if (cur <= pgs) {
+                    excl = split <= 1 || tight;
+                    cur = pgs;
+                }
+                attach(f, new Bvec(folio, (int) (pgs / PAGE), offset + pgs - f.mla, (int) (end - pgs)), excl);
+                Pcl p = f.pcl;
+                if (p.length < offset + end - f.mla) {
+                    p.length = offset + end - f.mla;
+                }
+                if ((f.mflags & ZMapBlocks.FULL_MAPPED) != 0 && (f.mflags & ZMapBlocks.PARTIAL_REF) == 0
+                        && p.length == f.mllen) {
+                    p.partial = false;
                 }
             }
-            mllen = pos + cur - map.la();
-            mflags &= ~ZMapBlocks.FULL_MAPPED;
+            f.mllen = offset + cur - f.mla;
+            f.mflags &= ~ZMapBlocks.FULL_MAPPED;
+            if (cur <= pgs) {
+                split = cur < pgs ? 1 : 0;
+                tight = true;
+            }
             end = cur;
+        } while (end > 0);
+        if (err != null) {
+            folio.failed = true;
         }
-        return s;
+        return err;
     }
 
     /**
-     * {@code z_erofs_pcluster_begin} / {@code z_erofs_register_pcluster}: a pcluster must be
-     * encoded and (unless inline) not at block 0; an inline one (6.15+: must fit its page) is
-     * read from the metadata buffer now, logging {@code failed to get inline data -E}.
-     *
-     * @return the inline pcluster's metadata page, else null
+     * {@code z_erofs_pcluster_begin}: the map's pcluster (the request's own if already in its
+     * chain, else registered at the chain's head), its compressed pages bound to the managed
+     * cache ({@code z_erofs_bind_cache}); an inline one is read from the metadata buffer.
      */
-    private byte[] begin(ZMapBlocks.ZMapping map) {
+    private void pclusterBegin(Frontend f) {
+        ZMapBlocks.ZMapping map = f.map;
         if ((map.flags() & ZMapBlocks.ENCODED) == 0
                 || (!map.meta() && (map.pa() >>> sbi.blkszbits()) == 0)) {
             throw new KernelError(Errno.EUCLEAN, "pcluster at block 0 or not encoded");
         }
-        if (!map.meta()) {
-            return null;
+        if (map.meta()) {
+            if (sbi.kernel().has(Behavior.ZMAP_REWORK) && (map.pa() & (PAGE - 1)) + map.plen() > PAGE) {
+                throw new KernelError(Errno.EUCLEAN, "inline pcluster crosses its page");
+            }
+            Pcl p = new Pcl(map);
+            p.metaPage = inlinePage(map);
+            f.chain.add(0, p);
+            f.pcl = p;
+            f.followed = false; // FOLLOWED_NOINPLACE
+            f.icur = p.pages;
+            return;
         }
-        if (sbi.kernel().has(Behavior.ZMAP_REWORK) && (map.pa() & (PAGE - 1)) + map.plen() > PAGE) {
-            throw new KernelError(Errno.EUCLEAN, "inline pcluster crosses its page");
+        Pcl p = f.byPa.get(map.pa());
+        for (Frontend other : f.inFlight) {
+            Pcl q = other.byPa.get(map.pa());
+            if (p == null && q != null && !q.decoded) {
+                p = q; // linked to an in-flight chain: INFLIGHT, decoded there
+            }
         }
-        return inlinePage(map);
+        if (p != null) {
+            f.pcl = p;
+            f.followed = false; // INFLIGHT: already in this request's chain
+            f.icur = p.pages;
+            return;
+        }
+        p = new Pcl(map);
+        f.byPa.put(map.pa(), p);
+        f.chain.add(0, p);
+        f.pcl = p;
+        f.followed = true;
+        bindCache(f, p);
+        f.icur = p.pages;
+    }
+
+    /** {@code z_erofs_bind_cache}. */
+    private void bindCache(Frontend f, Pcl p) {
+        CacheStrategy cs = sbi.options().cacheStrategy();
+        boolean shouldAlloc = cs != CacheStrategy.DISABLED
+                && ((f.mflags & ZMapBlocks.FULL_MAPPED) == 0
+                || cs == CacheStrategy.READAROUND && f.mla < f.headoffset);
+        boolean found = managed.containsKey(p.map.pa());
+        if (found || shouldAlloc) {
+            java.util.Arrays.fill(p.slots, CACHED);
+            if (!found) {
+                managed.put(p.map.pa(), null);
+            }
+        }
+        if (found) {
+            f.followed = false; // every page in the managed cache: FOLLOWED_NOINPLACE
+        }
+    }
+
+    /** {@code z_erofs_attach_page}: an exclusive page goes in place into a free compressed slot first. */
+    private void attach(Frontend f, Bvec bvec, boolean exclusive) {
+        Pcl p = f.pcl;
+        if (exclusive && (p.map.algorithm() < ZMapBlocks.COMPRESSION_MAX || f.icur <= 1)) {
+            while (f.icur > 0) {
+                f.icur--;
+                if (p.slots[f.icur] != null) {
+                    continue;
+                }
+                p.slots[f.icur] = bvec;
+                p.bvecs.add(bvec);
+                bvec.folio().waiting.add(p);
+                return;
+            }
+        }
+        p.bvecs.add(bvec);
+        bvec.folio().waiting.add(p);
     }
 
     private byte[] inlinePage(ZMapBlocks.ZMapping map) {
@@ -243,163 +528,242 @@ final class ZReader {
         return b;
     }
 
+    // ------------------------------------------------------------------ queues
+
     /**
-     * {@code z_erofs_runqueue}: decodes the parts' pclusters (lowest offset first) and copies
-     * them into the folio. In readahead each pcluster is decoded for its whole extent.
+     * {@code z_erofs_submit_queue} + {@code z_erofs_runqueue}: the bypass queue, then the
+     * submitted one.
      *
-     * @return the queue error, or null when every part decoded
+     * @return the submitted queue's error, else the bypass queue's, else null
      */
-    private Errno decode(ErofsInode inode, long index, Scan s, boolean readahead, long readmoreLa) {
-        long pos = index * PAGE;
-        List<Part> ascending = new ArrayList<>(s.parts);
-        java.util.Collections.reverse(ascending);
-        List<Part> bypass = new ArrayList<>();
-        List<Part> submit = new ArrayList<>();
-        for (Part p : ascending) {
-            if (p.map().meta() || managed.containsKey(key(p.map())) || (readahead && decoded.containsKey(dkey(inode, p)))) {
+    private Errno runqueue(Frontend f, boolean lazy) {
+        List<Pcl> bypass = new ArrayList<>();
+        List<Pcl> submit = new ArrayList<>();
+        Map<Pcl, byte[]> data = new HashMap<>();
+        for (Pcl p : f.chain) {
+            p.owner = f;
+            if (p.map.meta()) {
                 bypass.add(p);
+                data.put(p, p.metaPage);
+                continue;
+            }
+            byte[] cached = managed.get(p.map.pa());
+            if (p.slots[0] == CACHED && cached != null) {
+                bypass.add(p);
+                data.put(p, cached);
             } else {
                 submit.add(p);
             }
         }
-        Map<Part, byte[]> raw = new LinkedHashMap<>();
-        boolean eio = false;
-        for (Part p : submit) {
-            byte[] data = io.readPhysical(p.map().pa(), (int) p.map().plen());
-            if (data == null) {
-                eio = true;
-            } else {
-                raw.put(p, data);
-                managed.put(key(p.map()), data);
-            }
+        boolean eio = batchedFileio() ? submitBatched(submit, data) : submitEach(submit, data);
+        Errno bypassErr = null;
+        for (Pcl p : bypass) {
+            bypassErr = decodeOne(p, data.get(p), bypassErr);
         }
-        Errno bypassErr = decodeQueue(inode, pos, s, bypass, raw, readahead, readmoreLa, null);
-        Errno submitErr = decodeQueue(inode, pos, s, submit, raw, readahead, readmoreLa, eio ? Errno.EIO : null);
-        return submitErr != null ? submitErr : bypassErr;
-    }
-
-    /** {@code z_erofs_decompress_queue}: one queue; an error fails the rest of the queue. */
-    private Errno decodeQueue(ErofsInode inode, long pos, Scan s, List<Part> queue, Map<Part, byte[]> raw,
-                              boolean readahead, long readmoreLa, Errno initial) {
-        Errno err = initial;
-        for (Part p : queue) {
-            if (err != null) {
-                if (readahead) {
-                    markExtent(inode, p.map().la(), p.map().la() + p.length());
-                }
-                continue;
-            }
-            ZDecompress.Decoded data;
-            try {
-                data = readahead || p.map().la() == readmoreLa ? extent(inode, p, s, raw)
-                        : pcluster(p, p.length(), p.full(), s, raw);
-            } catch (KernelError e) {
-                err = e.errno();
-                continue;
-            }
-            int from = (int) (pos + p.cur() - p.map().la());
-            System.arraycopy(data.out(), from, s.out, p.cur(), p.end() - p.cur());
-            s.stale.clear(p.cur(), p.end());
-            for (int b = data.stale().nextSetBit(from); b >= 0 && b < from + p.end() - p.cur();
-                    b = data.stale().nextSetBit(b + 1)) {
-                s.stale.set(p.cur() + b - from);
-            }
+        f.queue = submit;
+        f.data = data;
+        f.qerr = eio ? Errno.EIO : null;
+        f.next = 0;
+        if (lazy) {
+            return bypassErr;
         }
-        return err;
+        while (f.next < f.queue.size()) {
+            step(f);
+        }
+        return f.qerr != null ? f.qerr : bypassErr;
     }
 
     /**
-     * A whole extent for readahead: decoded once and kept; on failure its pages are marked.
-     * Its length is what a window starting at this page attaches to the pcluster: the
-     * following pages are mapped (quietly: these are the model's look-ahead, their log lines
-     * come when the walk reaches them) while their last byte still maps into this extent, up
-     * to its end; the decode is full when that last map says {@code FULL_MAPPED} for the
-     * extent's whole length.
+     * Whether file-backed compressed reads follow 6.12/6.13's {@code erofs_fileio_ki_complete}:
+     * a short read zero-fills the rest of the request and an empty or failed one leaves its
+     * pages as they were, both without an error; 6.18.44 fails the request instead
+     * ({@link Behavior#FILEIO_SHORT_READ_EIO}).
      */
-    private ZDecompress.Decoded extent(ErofsInode inode, Part p, Scan s, Map<Part, byte[]> raw) {
-        String k = dkey(inode, p);
-        ZDecompress.Decoded done = decoded.get(k);
-        if (done != null && done.out().length >= p.length()) {
-            return done;
-        }
-        long length = p.length();
-        boolean full = p.full();
-        ZMapBlocks q = zmap.quiet();
-        long la = p.map().la();
-        try {
-            ZMapBlocks.ZMapping whole = q.map(inode, la, ZMapBlocks.GET_BLOCKS_FIEMAP);
-            long end = whole.la() == la ? whole.end() : la + length;
-            for (long pageEnd = la + length; pageEnd < end + PAGE && length < end - la; pageEnd += PAGE) {
-                long last = Math.min((pageEnd / PAGE + 1) * PAGE, end) - 1;
-                ZMapBlocks.ZMapping m = q.map(inode, last, 0);
-                if (m.la() != la || !m.mapped()) {
-                    break;
-                }
-                length = last + 1 - la;
-                full = m.fullMapped() && (m.flags() & ZMapBlocks.PARTIAL_REF) == 0 && m.llen() == length;
-            }
-        } catch (KernelError e) {
-            // the kernel's window stops attaching at the page whose map fails
-        }
-        try {
-            ZDecompress.Decoded data = pcluster(p, length, full, s, raw);
-            decoded.put(k, data);
-            return data;
-        } catch (KernelError e) {
-            markExtent(inode, p.map().la(), p.map().la() + length);
-            throw e;
-        }
+    private boolean batchedFileio() {
+        return sbi.mode() == org.erofssim.mount.Mode.FILEIO && !sbi.kernel().has(Behavior.FILEIO_SHORT_READ_EIO);
     }
 
-    private void markExtent(ErofsInode inode, long from, long to) {
-        for (long i = from / PAGE; i * PAGE < to; i++) {
-            io.markNotUptodate(inode, i);
+    /** Each pcluster's compressed data read on its own: any failure is the queue's EIO. */
+    private boolean submitEach(List<Pcl> submit, Map<Pcl, byte[]> data) {
+        boolean eio = false;
+        for (Pcl p : submit) {
+            byte[] in = io.readPhysical(p.map.pa(), (int) p.map.plen());
+            if (in == null) {
+                eio = true;
+            } else {
+                data.put(p, in);
+                if (p.slots[0] == CACHED) {
+                    managed.put(p.map.pa(), in);
+                }
+            }
         }
+        return eio;
+    }
+
+    /** Compressed data whose request returned nothing: the pages' old contents ({@link #submitBatched}). */
+    private static final byte[] STALE = new byte[0];
+    /** {@code BIO_MAX_VECS}: pages one request holds. */
+    private static final int BIO_MAX_VECS = 256;
+
+    /**
+     * {@code z_erofs_submit_queue} in a 6.12/6.13 file-backed mount: the submitted pclusters'
+     * compressed blocks, in chain order, form one request while they follow each other on the
+     * device (and fit {@link #BIO_MAX_VECS} pages); each request is one read of the backing
+     * file ({@code erofs_fileio_rq_submit}), completed by {@code erofs_fileio_ki_complete}: a
+     * short read zero-fills everything after the bytes read (later pclusters of the request
+     * included), a read that returned nothing or failed leaves the pages as they were, and
+     * neither sets an error, so the queue never sees EIO and the managed cache keeps what was
+     * read as uptodate.
+     *
+     * @return false: these requests never fail the queue
+     */
+    private boolean submitBatched(List<Pcl> submit, Map<Pcl, byte[]> data) {
+        int bs = sbi.blockSize();
+        int i = 0;
+        while (i < submit.size()) {
+            int j = i;
+            long start = submit.get(i).map.pa() / bs * bs;
+            long end = start;
+            long pages = 0;
+            while (j < submit.size()) {
+                ZMapBlocks.ZMapping m = submit.get(j).map;
+                long s = m.pa() / bs * bs;
+                long e = (m.pa() + m.plen() + bs - 1) / bs * bs;
+                long np = (e - s + PAGE - 1) / PAGE;
+                if (j > i && (s != end || pages + np > BIO_MAX_VECS)) {
+                    break;
+                }
+                end = e;
+                pages += np;
+                j++;
+            }
+            byte[] req = new byte[(int) (end - start)];
+            int n = io.readBackingRequest(start, req);
+            for (int k = i; k < j; k++) {
+                Pcl p = submit.get(k);
+                byte[] in;
+                if (n <= 0) {
+                    in = STALE;
+                } else {
+                    int from = (int) (p.map.pa() - start);
+                    in = java.util.Arrays.copyOfRange(req, from, from + (int) p.map.plen()); // zeros past n
+                }
+                data.put(p, in);
+                if (p.slots[0] == CACHED) {
+                    managed.put(p.map.pa(), in);
+                }
+            }
+            i = j;
+        }
+        return false;
+    }
+
+    /**
+     * {@code z_erofs_decompress_pcluster} within {@code z_erofs_decompress_queue}: with an
+     * error already in the queue ({@code err}) the pcluster is not decoded and fails; its
+     * folios end once they wait for nothing else.
+     *
+     * @return the queue's error after it
+     */
+    private Errno decodeOne(Pcl p, byte[] in, Errno err) {
+        Errno e = err;
+        if (e == null) {
+            try {
+                deliver(p, decompress(p, in));
+            } catch (KernelError k) {
+                e = k.errno();
+            }
+        }
+        p.decoded = true;
+        for (Bvec b : p.bvecs) {
+            PageCache.Folio folio = b.folio();
+            if (e != null) {
+                folio.failed = true;
+            }
+            folio.waiting.remove(p);
+        }
+        for (Bvec b : p.bvecs) {
+            PageCache.Folio folio = b.folio();
+            if (folio.ended && folio.waiting.isEmpty()) {
+                completeFolio(folio);
+            }
+        }
+        return e;
     }
 
     /** {@code z_erofs_decompress_pcluster}: the first {@code length} bytes of the extent. */
-    private ZDecompress.Decoded pcluster(Part p, long length, boolean full, Scan s, Map<Part, byte[]> raw) {
-        ZMapBlocks.ZMapping m = p.map();
-        byte[] in;
-        int pageofsIn;
-        if (m.meta()) {
-            in = s.inline.get(p);
-            pageofsIn = (int) (m.pa() & (PAGE - 1));
-        } else {
-            in = raw.get(p);
-            if (in == null) {
-                in = managed.get(key(m));
-            }
-            if (in == null) {
-                throw new KernelError(Errno.EIO, "compressed data of pcluster at " + m.pa() + " not read");
-            }
-            pageofsIn = 0;
+    private ZDecompress.Decoded decompress(Pcl p, byte[] in) {
+        if (in == null) {
+            throw new KernelError(Errno.EIO, "compressed data of pcluster at " + p.map.pa() + " not read");
         }
-        return ZDecompress.decode(sbi, log, new ZDecompress.Request(in, pageofsIn, (int) m.plen(),
-                (int) (m.la() & (PAGE - 1)), (int) length, m.algorithm(), !full));
+        if (in == STALE) {
+            throw new NotModelled("the file-backed read of the pcluster at " + p.map.pa() + " returned no bytes and no"
+                    + " error (6.12/6.13 erofs_fileio_ki_complete): the kernel decompresses the pages' old contents");
+        }
+        ZMapBlocks.ZMapping m = p.map;
+        int pageofsIn = m.meta() ? (int) (m.pa() & (PAGE - 1)) : 0;
+        int pageofsOut = (int) (m.la() & (PAGE - 1));
+        boolean inplace = p.inplace();
+        if (TRACE) {
+            System.err.println("[z]   decode pa " + m.pa() + " la " + m.la() + " length " + p.length + (p.partial ? " partial" : " full")
+                    + (inplace ? " inplace" : ""));
+        }
+        return ZDecompress.decode(sbi, log, new ZDecompress.Request(in, pageofsIn, (int) m.plen(), pageofsOut,
+                (int) p.length, m.algorithm(), p.partial, inplace, inplace && inPlaceLayout(p, pageofsOut)));
     }
 
-    /** The algorithms {@code z_erofs_map_blocks_ext} gives whole extents to with READMORE. */
-    private static boolean isStream(int algorithm) {
-        return algorithm == ZMapBlocks.LZMA || algorithm == ZMapBlocks.DEFLATE || algorithm == ZMapBlocks.ZSTD;
-    }
-
-    private static String key(ZMapBlocks.ZMapping m) {
-        return m.pa() + "+" + m.plen();
-    }
-
-    private static String dkey(ErofsInode inode, Part p) {
-        return inode.nid() + "/" + p.map().la();
-    }
-
-    private static <V> Map<String, V> lru() {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > CACHE_ENTRIES;
+    /**
+     * Whether the in-place compressed pages are the extent's last output pages, in order
+     * ({@code rq->out[outpages - inpages + i] == rq->in[i]}); an output page is a bvec's page
+     * when that bvec starts at a page boundary of the output and covers its page or the
+     * extent's end ({@code z_erofs_do_decompressed_bvec}).
+     */
+    private static boolean inPlaceLayout(Pcl p, int pageofsOut) {
+        long outpages = (pageofsOut + p.length + PAGE - 1) / PAGE;
+        for (int i = 0; i < p.pages; i++) {
+            if (!(p.slots[i] instanceof Bvec in)) {
+                return false;
             }
-        };
+            long j = outpages - p.pages + i;
+            Bvec out = null;
+            for (Bvec b : p.bvecs) {
+                long poff = b.offset() + pageofsOut;
+                if (poff % PAGE == 0 && (b.end() == PAGE || b.offset() + b.end() == p.length) && poff / PAGE == j) {
+                    out = b;
+                    break;
+                }
+            }
+            if (out == null || out.folio() != in.folio() || out.page() != in.page()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Copies the decoded extent into every attached page ({@code z_erofs_fill_other_copies} for all of them). */
+    private static void deliver(Pcl p, ZDecompress.Decoded d) {
+        for (Bvec b : p.bvecs) {
+            int cur = b.offset() < 0 ? (int) -b.offset() : 0;
+            int end = (int) Math.min(p.length - b.offset(), b.end());
+            PageCache.Folio folio = b.folio();
+            int base = b.page() * PAGE;
+            for (int k = cur; k < end; k++) {
+                int at = (int) (b.offset() + k);
+                folio.data[base + k] = d.out()[at];
+                boolean stale = d.stale().get(at);
+                if (stale) {
+                    if (folio.stale == null) {
+                        folio.stale = new BitSet();
+                    }
+                    folio.stale.set(base + k);
+                } else if (folio.stale != null) {
+                    folio.stale.clear(base + k);
+                }
+            }
+        }
+    }
+
+    private static long roundUp(long v, long a) {
+        return (v + a - 1) / a * a;
     }
 }

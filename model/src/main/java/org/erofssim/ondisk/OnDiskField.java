@@ -2,10 +2,10 @@ package org.erofssim.ondisk;
 
 /**
  * A named little-endian field of an on-disk structure: its byte offset from the structure's
- * start and its width in bytes. Implemented by {@link SuperblockField} and {@link DeviceSlotField}
+ * start and its width in bytes. Implemented by {@link SuperblockField}, {@link DeviceSlotField} and {@link Lz4Field}
  * so that {@link FieldEdit} can work on either.
  */
-public sealed interface OnDiskField permits SuperblockField, DeviceSlotField {
+public sealed interface OnDiskField permits SuperblockField, DeviceSlotField, Lz4Field {
     /** Offset in bytes from the start of the structure. */
     int offset();
 

@@ -279,6 +279,53 @@ class ZReaderTest {
             assertThat(r13.getKey().readErrno()).isNotEqualTo("EIO");
         }
 
+        /**
+         * 6.13's erofs_fileio_ki_complete (fs/erofs/fileio.c at 6422cde1b0d5): a read that
+         * returns fewer bytes than the request advances the bio by them and zero-fills the rest
+         * ({@code zero_fill_bio}), then completes without an error; z_erofs_submit_queue puts
+         * the window's pclusters that follow each other on the device into one request. So the
+         * last pcluster, cut inside its 0padding, is all zeros: z_erofs_fixup_insize finds no
+         * stream and fails the decode with EFSCORRUPTED without a log line, and the managed
+         * cache keeps the zeros (uptodate: no error was set), so both read_folio calls of the
+         * walk (the one that ends the first read(2) short and the next one) fail the same way
+         * and log only {@code read error -117}. 6.18.44 fails the short request with EIO.
+         */
+        @Test void a613FileBackedShortReadZeroFillsTheRestOfItsRequest() {
+            One o = one("short613", "-zlz4");
+            ZTrees.DumpExtent last = o.extents().get(o.extents().size() - 1);
+            int start = (int) last.physical();
+            while (o.image()[start] == 0) {
+                start++;
+            }
+            assertThat(start).as("the last pcluster has 0padding").isGreaterThan((int) last.physical() + 100);
+            byte[] cut = Arrays.copyOf(o.image(), (int) (last.physical() + 100));
+            Map.Entry<TreeEntry, List<String>> r13 = read("6.13", false, cut, Faults.NONE);
+            TreeEntry e = r13.getKey();
+            assertThat(e.readErrno()).isEqualTo("EUCLEAN");
+            assertThat(e.readOkBytes() % 4096).isZero();
+            assertThat(e.readOkBytes()).isLessThanOrEqualTo(last.logical()).isGreaterThan(last.logical() - 128 * 1024);
+            String line = P + "read error -117 @ " + e.readOkBytes() / 4096 + " of nid " + o.nid();
+            assertThat(r13.getValue()).containsExactly(line, line);
+            Map.Entry<TreeEntry, List<String>> r18 = read("6.18", false, cut, Faults.NONE);
+            assertThat(r18.getKey().readErrno()).isEqualTo("EIO");
+        }
+
+        /**
+         * The same completion when the request starts at the backing file's end: the read
+         * returns 0, nothing is zero-filled and no error is set, so 6.13 decompresses the
+         * pages' old contents. /text64k of lz4.erofs is one pcluster (block 7) alone in its
+         * request; the image cut at its start leaves nothing of it. The model says it cannot
+         * know the result (not modelled), never inventing it; 6.18.44 reads EIO.
+         */
+        @Test void a613FileBackedRequestAtTheEndOfTheFileLeavesThePagesAsTheyWere() {
+            byte[] img = Arrays.copyOf(ErofsImages.read(ZTrees.fixture("lz4.erofs")), 7 * 4096);
+            TreeEntry e13 = byPath(ZTrees.walk(ErofsImages.fileMount("6.13", img, Faults.NONE, null, true))).get("/text64k");
+            assertThat(e13.sha256()).isNull();
+            assertThat(e13.notes()).anySatisfy(n -> assertThat(n).startsWith("not modelled: the file-backed read of the pcluster"));
+            TreeEntry e18 = byPath(ZTrees.walk(ErofsImages.fileMount("6.18", img, Faults.NONE, null, true))).get("/text64k");
+            assertThat(e18.readErrno()).isEqualTo("EIO");
+        }
+
         @Test void anLz4StreamMarkedLzmaIsEuclean() {
             // lz4hc-pcluster.erofs has COMPR_CFGS: list LZMA too (its 16-byte record, dict_size 64 KiB,
             // fits before the root inode at 1184) and make /text64k's HEAD1 algorithm LZMA. The LZ4
