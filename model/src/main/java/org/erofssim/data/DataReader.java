@@ -89,17 +89,29 @@ public final class DataReader {
     private final Set<PageKey> cached = new HashSet<>();
     /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
     private final java.util.Map<PageKey, byte[]> readAhead = new java.util.HashMap<>();
-    private static final ThreadLocal<Boolean> BDEV_IN_FLIGHT = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<java.util.function.IntPredicate> BDEV_IN_FLIGHT =
+            ThreadLocal.withInitial(() -> w -> false);
 
     /**
      * Runs {@code body} with the model taking the other side of a block-device race
-     * ({@link ZReader}): when a compressed file's readahead starts the next window, the previous
-     * window is still in flight, so the new window does not scan its failed folios again. The
-     * default (for file-backed mounts it is the only possibility) is that it has completed.
+     * ({@link ZReader}) for every readahead window: each one's submitted pclusters are still in
+     * flight when the reader goes on, decoded only when it waits for a folio that needs them.
+     * The default (for file-backed mounts it is the only possibility) is that a window's
+     * decompression has completed before the reader goes on.
      */
     public static <T> T assumingBdevReadaheadInFlight(java.util.function.Supplier<T> body) {
-        boolean old = BDEV_IN_FLIGHT.get();
-        BDEV_IN_FLIGHT.set(true);
+        return assumingBdevReadaheadInFlight(w -> true, body);
+    }
+
+    /**
+     * As {@link #assumingBdevReadaheadInFlight(java.util.function.Supplier)} for the windows
+     * {@code inFlight} accepts: readahead windows of each compressed inode are numbered from 0
+     * in the order they are submitted.
+     */
+    public static <T> T assumingBdevReadaheadInFlight(java.util.function.IntPredicate inFlight,
+                                                      java.util.function.Supplier<T> body) {
+        java.util.function.IntPredicate old = BDEV_IN_FLIGHT.get();
+        BDEV_IN_FLIGHT.set(inFlight);
         try {
             return body.get();
         } finally {
@@ -107,8 +119,8 @@ public final class DataReader {
         }
     }
 
-    static boolean bdevReadaheadInFlight() {
-        return BDEV_IN_FLIGHT.get();
+    static boolean bdevReadaheadInFlight(int window) {
+        return BDEV_IN_FLIGHT.get().test(window);
     }
 
     /** The page caches of compressed inodes, by nid (folios of any order, {@link PageCache}). */

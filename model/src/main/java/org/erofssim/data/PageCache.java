@@ -64,6 +64,8 @@ final class PageCache {
     }
 
     private final TreeMap<Long, Folio> folios = new TreeMap<>();
+    /** Readahead windows submitted so far (their numbers, for the block-device race). */
+    int windows;
 
     /** The folio holding page {@code index}, or null ({@code xa_load}). */
     Folio at(long index) {

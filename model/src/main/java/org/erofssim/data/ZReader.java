@@ -130,6 +130,7 @@ final class ZReader {
     }
 
     private static final Object CACHED = new Object();
+    private static final Object META = new Object();
 
     /** {@code struct z_erofs_frontend}: one request. */
     private final class Frontend {
@@ -185,7 +186,7 @@ final class ZReader {
         }
         readmore(f, rac, false);
         f.pcl = null;
-        boolean lazy = sbi.mode() == org.erofssim.mount.Mode.BDEV && DataReader.bdevReadaheadInFlight();
+        boolean lazy = sbi.mode() == org.erofssim.mount.Mode.BDEV && DataReader.bdevReadaheadInFlight(cache.windows++);
         runqueue(f, lazy);
         complete(f);
         if (f.next < f.queue.size()) {
@@ -450,6 +451,7 @@ final class ZReader {
             }
             Pcl p = new Pcl(map);
             p.metaPage = inlinePage(map);
+            java.util.Arrays.fill(p.slots, META); // the metadata page is its compressed page: no in-place I/O
             f.chain.add(0, p);
             f.pcl = p;
             f.followed = false; // FOLLOWED_NOINPLACE

@@ -326,6 +326,31 @@ class ZReaderTest {
             assertThat(e18.readErrno()).isEqualTo("EIO");
         }
 
+        /**
+         * An inline (ztailpacking) pcluster has the metadata page as its compressed page
+         * (z_erofs_pcluster_begin stores it in compressed_bvecs[0]), so no page of the file is
+         * used in place and z_erofs_lz4_handle_overlap does not copy the data aside: the margin
+         * printed is the stream's offset in that page (after 0padding's zeros), not 0
+         * [a live property case on 6.18.44 printed {@code in[2576, 208]}].
+         */
+        @Test void aDamagedInlinePclusterPrintsItsOffsetInTheMetadataPage() {
+            byte[] img = ErofsImages.read(ZTrees.fixture("ztailpacking.erofs"));
+            ZTrees.DumpExtent e = ZTrees.dumpExtents(ZTrees.fixture("ztailpacking.erofs"), "/text64k").getValue().get(0);
+            int start = (int) e.physical();
+            while (img[start] == 0) {
+                start++;
+            }
+            byte[] ff = new byte[8];
+            Arrays.fill(ff, (byte) 0xFF);
+            byte[] bad = ImageEditor.of(img).write(start + 1, ff).bytes();
+            TreeEntry t = byPath(ZTrees.walk(ErofsImages.fileMount("6.18", bad, Faults.NONE, null, true))).get("/text64k");
+            assertThat(t.readErrno()).isEqualTo("EUCLEAN");
+            MountOutcome.Mounted m = mounted(ErofsImages.fileMount("6.18", bad, Faults.NONE, null, true));
+            String want = java.util.regex.Pattern.quote(P) + "failed to decompress -\\d+ in\\["
+                    + (e.physical() + e.plen() - start) + ", " + (start % 4096) + "\\] out\\[\\d+\\]";
+            assertThat(m.log()).anySatisfy(l -> assertThat(l).matches(want));
+        }
+
         @Test void anLz4StreamMarkedLzmaIsEuclean() {
             // lz4hc-pcluster.erofs has COMPR_CFGS: list LZMA too (its 16-byte record, dict_size 64 KiB,
             // fits before the root inode at 1184) and make /text64k's HEAD1 algorithm LZMA. The LZ4
