@@ -39,6 +39,8 @@ public final class FuzzGenerator {
     private final Random random;
     private final Map<BaseImage, byte[]> bases;
     private final Map<BaseImage, Integer> tableSlots = new EnumMap<>(BaseImage.class);
+    private final Map<BaseImage, Long> slotoff = new EnumMap<>(BaseImage.class);
+    private final Map<BaseImage, Long> incompat = new EnumMap<>(BaseImage.class);
 
     /** @param bases the bytes of every {@link BaseImage} */
     public FuzzGenerator(long seed, Map<BaseImage, byte[]> bases) {
@@ -49,7 +51,10 @@ public final class FuzzGenerator {
             if (bytes == null) {
                 throw new IllegalArgumentException("no bytes for base image " + b.path());
             }
-            tableSlots.put(b, (int) ImageEditor.of(bytes).get(SuperblockField.EXTRA_DEVICES));
+            ImageEditor e = ImageEditor.of(bytes);
+            tableSlots.put(b, (int) e.get(SuperblockField.EXTRA_DEVICES));
+            slotoff.put(b, e.get(SuperblockField.DEVT_SLOTOFF));
+            incompat.put(b, e.get(SuperblockField.FEATURE_INCOMPAT));
         }
     }
 
@@ -81,7 +86,7 @@ public final class FuzzGenerator {
                 return SlotEdit.superblock(SuperblockField.EXTRA_DEVICES, v, v == Verb.SET ? random.nextInt(6) : 1);
             }
             case 2, 3 -> {
-                long current = ImageEditor.of(bases.get(base)).get(SuperblockField.DEVT_SLOTOFF);
+                long current = slotoff.get(base);
                 long blocks = bases.get(base).length / 128;
                 long[] interesting = {0, 8, 9, current - 1, current + 1, current + 8, blocks - 1, blocks, 0xffff};
                 Verb v = random.nextInt(4) == 0 ? pick(OTHER_VERBS) : Verb.SET;
@@ -89,9 +94,8 @@ public final class FuzzGenerator {
                         v == Verb.SET ? interesting[random.nextInt(interesting.length)] : 1 + random.nextInt(8));
             }
             default -> {
-                long incompat = ImageEditor.of(bases.get(base)).get(SuperblockField.FEATURE_INCOMPAT);
                 return SlotEdit.superblock(SuperblockField.FEATURE_INCOMPAT, Verb.SET,
-                        incompat ^ FeatureIncompat.DEVICE_TABLE.bit());
+                        incompat.get(base) ^ FeatureIncompat.DEVICE_TABLE.bit());
             }
         }
     }
