@@ -72,6 +72,20 @@ public final class ScenarioJson {
             "fs", Set.of("file"),
             "target", Set.of("symlink"));
 
+    /**
+     * Top-level fields of a scenario: the contract's, the model's extensions and those of the
+     * harness ({@code "expect"}, {@code "description"}, {@code "comment"}). Any other name is a
+     * typo and refused, except names starting with {@link #EXTENSION_PREFIX}.
+     */
+    static final Set<String> TOP_FIELDS = Set.of("version", "name", "description", "comment", "kernel", "config",
+            "nodes", "source", "options", "flags", "before", "read", "extents", "probeCache", "expect");
+
+    /** Fields of a {@code "before"} mount. */
+    private static final Set<String> BEFORE_FIELDS = Set.of("source", "options", "flags");
+
+    /** A field whose name starts with this is another tool's own and is ignored (like OpenAPI's {@code x-}). */
+    public static final String EXTENSION_PREFIX = "x-";
+
     private static final Pattern DEV = Pattern.compile("(\\d{1,7}):(\\d{1,8})");
     private static final Pattern LOOP = Pattern.compile("/dev/loop(0|[1-9]\\d{0,6})");
     private static final int MAX_MAJOR = (1 << 12) - 1;
@@ -130,6 +144,7 @@ public final class ScenarioJson {
 
         Scenario scenario(JsonNode root, String defaultName) {
             version(root);
+            knownFields(root, "", TOP_FIELDS);
             String name = string(root, "name", "", defaultName);
             KernelConfig kernel = new KernelConfig(profile(root), config(root));
             VirtualNamespace ns = nodes(root);
@@ -140,6 +155,17 @@ public final class ScenarioJson {
             return new Scenario(name, kernel, ns, source, options, readOnly, before,
                     bool(root, "read", "", false), bool(root, "extents", "", false),
                     bool(root, "probeCache", "", false));
+        }
+
+        /** Refuses a field of {@code obj} that is not in {@code known} and not an extension ({@code x-...}). */
+        private static void knownFields(JsonNode obj, String path, Set<String> known) {
+            for (Iterator<String> names = obj.fieldNames(); names.hasNext(); ) {
+                String field = names.next();
+                if (!known.contains(field) && !field.startsWith(EXTENSION_PREFIX)) {
+                    throw ScenarioException.at(child(path, field), "unknown field (known: "
+                            + String.join(", ", new java.util.TreeSet<>(known)) + "; or " + EXTENSION_PREFIX + "...)");
+                }
+            }
         }
 
         private static void version(JsonNode root) {
@@ -222,6 +248,7 @@ public final class ScenarioJson {
                 if (!m.isObject()) {
                     throw ScenarioException.at(path, "expected an object, got " + typeOf(m));
                 }
+                knownFields(m, path, BEFORE_FIELDS);
                 out.add(new Scenario.Mount(string(m, "source", path, null), string(m, "options", path, null), flags(m, path)));
             }
             return List.copyOf(out);
@@ -260,6 +287,13 @@ public final class ScenarioJson {
                     throw ScenarioException.at(path + ".kind", fscacheKey
                             ? "a " + VirtualNamespace.FSCACHE_PREFIX + " key must be a blob, got " + kind
                             : "a blob's path must start with " + VirtualNamespace.FSCACHE_PREFIX);
+                }
+                for (Iterator<String> names = n.fieldNames(); names.hasNext(); ) {
+                    String field = names.next();
+                    if (!field.equals("kind") && !NODE_FIELDS.containsKey(field) && !field.startsWith(EXTENSION_PREFIX)) {
+                        throw ScenarioException.at(path + "." + field, "unknown field (known: kind, "
+                                + String.join(", ", new java.util.TreeSet<>(NODE_FIELDS.keySet())) + "; or " + EXTENSION_PREFIX + "...)");
+                    }
                 }
                 for (Map.Entry<String, Set<String>> f : NODE_FIELDS.entrySet()) {
                     if (opt(n, f.getKey()) != null && !f.getValue().contains(kind)) {

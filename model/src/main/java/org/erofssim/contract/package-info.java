@@ -13,7 +13,7 @@
  *       trailing slash, not {@code /}) or {@code fscache:} keys, which must be {@code blob}s
  *       (and blobs must have such keys). A listed ancestor of a node must be a {@code dir}.
  *       A known node field on a kind it does not belong to is an error (e.g. {@code image} on
- *       a dir); unknown node fields are ignored.
+ *       a dir); an unknown node field is an error too (see below).
  *       <ul>
  *         <li>{@code image} (bdev, file, blob): relative to the scenario's folder or absolute;
  *             a bdev without one is an unbound loop device, a file or blob without one is empty.</li>
@@ -32,8 +32,12 @@
  *       rather than silently dropped.</li>
  *   <li>{@code read}, {@code extents}, {@code probeCache}: booleans, default false.</li>
  * </ul>
- * A field given as JSON {@code null} counts as absent. Unknown top-level fields are ignored;
- * a known field of the wrong type is an error. Duplicate keys and data after the document are
+ * A field given as JSON {@code null} counts as absent. An unknown field (top level, node or
+ * {@code before} entry) is an error naming it: a typo such as {@code "opitons"} or
+ * {@code "imgae"} must not silently become a default (issue 11; the first contract draft ignored
+ * unknown fields). A field whose name starts with {@code x-} belongs to another tool and is
+ * ignored. The harness's own top-level fields {@code expect}, {@code description} and
+ * {@code comment} are known. A known field of the wrong type is an error. Duplicate keys and data after the document are
  * errors. No comments: the contract's examples carry {@code //} notes, real files may not.
  *
  * <h3>Model extensions (scenario)</h3>

@@ -78,13 +78,15 @@ class ScenarioJsonTest {
             assertThat(s.readOnly()).isTrue();
         }
 
-        @Test void unknownTopLevelFieldsAreIgnored() {
-            Scenario s = read("{\"version\": 1, \"comment\": \"x\", \"future\": {\"a\": [1, 2]}, \"source\": \"/x\"}");
+        @Test void extensionFieldsOfOtherToolsAreIgnored() {
+            Scenario s = read("{\"version\": 1, \"comment\": \"x\", \"x-future\": {\"a\": [1, 2]}, \"source\": \"/x\","
+                    + " \"before\": [{\"source\": \"/y\", \"x-why\": 1}]}");
             assertThat(s.source()).isEqualTo("/x");
+            assertThat(s.before()).hasSize(1);
         }
 
-        @Test void unknownNodeFieldsAreIgnored() {
-            Scenario s = read("{\"version\": 1, \"nodes\": {\"/d\": {\"kind\": \"dir\", \"owner\": \"root\"}}}");
+        @Test void extensionNodeFieldsAreIgnored() {
+            Scenario s = read("{\"version\": 1, \"nodes\": {\"/d\": {\"kind\": \"dir\", \"x-owner\": \"root\"}}}");
             assertThat(node(s, "/d")).isEqualTo(new Node.Directory());
         }
     }
@@ -338,7 +340,11 @@ class ScenarioJsonTest {
                     Arguments.of(v + "\"before\": {}}", "before", "expected a list, got object"),
                     Arguments.of(v + "\"before\": [\"/dev/loop0\"]}", "before[0]", "expected an object, got string"),
                     Arguments.of(v + "\"before\": [{}, {\"source\": 5}]}", "before[1].source", "expected a string, got number"),
-                    Arguments.of(v + "\"before\": [{\"flags\": [\"rw\"]}]}", "before[0].flags[0]", "unknown mount flag 'rw'"));
+                    Arguments.of(v + "\"before\": [{\"flags\": [\"rw\"]}]}", "before[0].flags[0]", "unknown mount flag 'rw'"),
+                    // issue 11 item 8: a typo is refused, never read as a default
+                    Arguments.of(v + "\"opitons\": \"device=/x\"}", "opitons", "unknown field (known: before, comment"),
+                    Arguments.of(v + "\"before\": [{\"sourec\": \"/x\"}]}", "before[0].sourec", "unknown field (known: flags, options, source"),
+                    Arguments.of(v + "\"nodes\": {\"/f\": {\"kind\": \"file\", \"imgae\": \"a.erofs\"}}}", "nodes./f.imgae", "unknown field (known: kind, dax"));
         }
 
         @ParameterizedTest(name = "{1}: {2}")
