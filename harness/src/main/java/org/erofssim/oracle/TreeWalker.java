@@ -27,8 +27,8 @@ import org.erofssim.mount.TreeEntry;
  * fails part-way is walked with no children. Device nodes and FIFOs are never opened.
  */
 final class TreeWalker {
-    static final int MAX_ENTRIES = 100_000;
-    static final int MAX_DEPTH = 64;
+    static final int MAX_ENTRIES = TreeEntry.MAX_PATHS;
+    static final int MAX_DEPTH = TreeEntry.MAX_DEPTH;
     private static final int CHUNK = 128 * 1024;
 
     private final String mountRoot;
@@ -106,7 +106,7 @@ final class TreeWalker {
         List<Syscalls.DirEntry> children = new ArrayList<>();
         List<TreeEntry.Extent> ext = null;
         if (st.type() == Syscalls.S_IFREG) {
-            Read r = readFile(cpath);
+            Read r = readFile(cpath, entryNotes);
             sha = r.sha256;
             readErrno = r.errno;
             okBytes = r.okBytes;
@@ -239,7 +239,8 @@ final class TreeWalker {
 
     private record Read(String sha256, String errno, long okBytes) {}
 
-    private static Read readFile(byte[] cpath) {
+    /** Reads and hashes a file up to {@link TreeEntry#MAX_FILE_BYTES}, the contract's limit (noted when reached). */
+    private static Read readFile(byte[] cpath, List<String> entryNotes) {
         MessageDigest md = sha256();
         long ok = 0;
         int fd;
@@ -250,9 +251,13 @@ final class TreeWalker {
         }
         try (Memory buf = new Memory(CHUNK)) {
             while (true) {
+                if (ok >= TreeEntry.MAX_FILE_BYTES) {
+                    entryNotes.add("read only the first " + TreeEntry.MAX_FILE_BYTES + " bytes (the contract's walk limit)");
+                    return new Read(HexFormat.of().formatHex(md.digest()), null, ok);
+                }
                 int n;
                 try {
-                    n = Syscalls.read(fd, buf, CHUNK);
+                    n = Syscalls.read(fd, buf, (int) Math.min(CHUNK, TreeEntry.MAX_FILE_BYTES - ok));
                 } catch (SyscallException e) {
                     if (e.errno() == Syscalls.EINTR) {
                         continue;

@@ -17,6 +17,7 @@ import org.erofssim.mount.DeviceBacking;
 import org.erofssim.mount.Mode;
 import org.erofssim.mount.SbInfo;
 import org.erofssim.mount.SbLog;
+import org.erofssim.mount.TreeEntry;
 
 /**
  * The data read path (spec §6.2, §6.3): one page-cache folio at a time,
@@ -65,7 +66,7 @@ public final class DataReader {
     /** The modelled folio size ({@code PAGE_SIZE}). */
     public static final int PAGE = ImageBytes.PAGE_SIZE;
     /** Files longer than this are hashed only up to it (a corrupt size must not read for hours). */
-    public static final long READ_LIMIT = 1L << 30;
+    public static final long READ_LIMIT = TreeEntry.MAX_FILE_BYTES;
     /** Bytes one {@code read(2)} call asks for in {@link #readFile} (what the live oracle's tree walk asks). */
     public static final int READ_CALL = 128 * 1024;
     /**

@@ -52,8 +52,8 @@ import org.erofssim.ondisk.Dirent;
  * path of 4096 bytes or more gets ENAMETOOLONG.
  */
 public final class TreeWalk {
-    /** Walks stop after this many paths (a corrupt image may describe huge trees). */
-    public static final int MAX_ENTRIES = 200_000;
+    /** Walks stop after this many paths (a corrupt image may describe huge trees): the contract's limit. */
+    public static final int MAX_ENTRIES = TreeEntry.MAX_PATHS;
     private static final int PATH_MAX = 4096;
 
     private final SbInfo sbi;
@@ -63,6 +63,13 @@ public final class TreeWalk {
     private final DataReader reader;
     private final Map<Long, ErofsInode> icache = new HashMap<>();
     private final Set<Long> listedDirs = new HashSet<>();
+    /**
+     * What a clean read of a regular inode gave, by nid: a hard link to a file read before is
+     * served from the page cache in the kernel (no I/O, no log line), so it is not decoded and
+     * hashed again (issue 11: 201 links to one 1 GiB file). A read that failed or left notes is
+     * made again, as the kernel would retry it.
+     */
+    private final Map<Long, DataReader.Content> cleanReads = new HashMap<>();
     private final List<TreeEntry> out = new ArrayList<>();
     private boolean truncated;
 
@@ -83,7 +90,7 @@ public final class TreeWalk {
     public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents) {
         TreeWalk w = new TreeWalk(sbi, buf, log, extents);
         w.icache.put(root.nid(), root);
-        w.visit("/", 1, root, new ArrayList<>());
+        w.walkFrom(root);
         if (w.truncated && !w.out.isEmpty()) {
             TreeEntry first = w.out.get(0);
             w.out.set(0, withNote(first, "the model stopped the walk after " + MAX_ENTRIES + " paths"));
@@ -107,13 +114,79 @@ public final class TreeWalk {
     }
 
     /**
+     * A directory whose children are being walked: the walk keeps these on an explicit stack
+     * (not the Java stack), so a valid image 1,500 levels deep cannot overflow it.
+     */
+    private static final class Frame {
+        final String path;
+        final int rawLength;
+        final int depth;
+        final ErofsInode inode;
+        final List<Readdir.Entry> children;
+        /** The nids of this directory and its ancestors (a directory may not contain one of them). */
+        final Set<Long> lineage;
+        /** Index in {@link #out} of this directory's own entry (for notes). */
+        final int me;
+        int next;
+
+        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children,
+              Set<Long> lineage, int me) {
+            this.path = path;
+            this.rawLength = rawLength;
+            this.depth = depth;
+            this.inode = inode;
+            this.children = children;
+            this.lineage = lineage;
+            this.me = me;
+        }
+    }
+
+    /** Depth first from the root, children in on-disk order, until the tree or {@link #MAX_ENTRIES} ends. */
+    private void walkFrom(ErofsInode root) {
+        java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+        Frame first = visit("/", 1, 0, root, Set.of());
+        if (first != null) {
+            stack.push(first);
+        }
+        while (!stack.isEmpty() && !truncated) {
+            Frame dir = stack.peek();
+            if (dir.next >= dir.children.size()) {
+                stack.pop();
+                continue;
+            }
+            Readdir.Entry listed = dir.children.get(dir.next++);
+            // a walker gets names as C strings: a name holding a NUL byte is its part before it
+            Readdir.Entry child = new Readdir.Entry(upToNul(listed.name()), listed.nid(), listed.fileType());
+            if (child.isDotOrDotDot()) {
+                continue;
+            }
+            String name = child.nameString();
+            if (name.isEmpty() || name.indexOf('/') >= 0) {
+                out.set(dir.me, withNote(out.get(dir.me), "dirent name '" + listed.nameString().replace("\0", "\\0")
+                        + "' (nid " + child.nid() + ") cannot be looked up and is left out"));
+                continue;
+            }
+            String childPath = dir.path.equals("/") ? "/" + name : dir.path + "/" + name;
+            int childLength = (dir.path.equals("/") ? 1 : dir.rawLength + 1) + child.name().length;
+            Frame below = lookup(dir, childPath, childLength, child);
+            if (below != null) {
+                stack.push(below);
+            }
+        }
+    }
+
+    /**
+     * Records one path and, for a directory with entries to walk, returns its frame.
+     *
      * @param rawLength the path's length in bytes as the kernel sees it (raw name bytes, not the
      *                  rendered UTF-8 of {@code path}, where a malformed byte becomes 3 bytes)
+     * @param depth     levels below {@code /}
+     * @param ancestors the nids of the directories above this path
      */
-    private void visit(String path, int rawLength, ErofsInode inode, List<Long> ancestors) {
+    private Frame visit(String path, int rawLength, int depth, ErofsInode inode, Set<Long> ancestors) {
         if (out.size() >= MAX_ENTRIES) {
             truncated = true;
-            return;
+            return null;
         }
         List<String> notes = new ArrayList<>();
         String sha = null;
@@ -122,7 +195,13 @@ public final class TreeWalk {
         String target = null;
         List<Readdir.Entry> children = List.of();
         if (inode.isReg()) {
-            DataReader.Content c = reader.readFile(inode);
+            DataReader.Content c = cleanReads.get(inode.nid());
+            if (c == null) {
+                c = reader.readFile(inode);
+                if (c.errno() == null && c.notes().isEmpty() && c.sha256() != null) {
+                    cleanReads.put(inode.nid(), c);
+                }
+            }
             sha = c.sha256();
             okBytes = c.okBytes();
             readErrno = c.errno() == null ? null : c.errno().name();
@@ -152,6 +231,10 @@ public final class TreeWalk {
                     }
                 } catch (NotModelled e) {
                     notes.add("not modelled: " + e.getMessage() + "; entries unknown");
+                }
+                if (depth >= TreeEntry.MAX_DEPTH && !children.isEmpty()) {
+                    notes.add("deeper than " + TreeEntry.MAX_DEPTH + " levels; not walked (the contract's walk limit)");
+                    children = List.of();
                 }
             }
         }
@@ -188,48 +271,29 @@ public final class TreeWalk {
                 inode.mtimeNsec(), target, rdev, xattrs, sha, readErrno, okBytes, ext,
                 List.copyOf(notes)));
         if (children.isEmpty()) {
-            return;
+            return null;
         }
-        List<Long> below = new ArrayList<>(ancestors);
-        below.add(inode.nid());
-        int me = out.size() - 1;
-        for (Readdir.Entry listed : children) {
-            // a walker gets names as C strings: a name holding a NUL byte is its part before it
-            Readdir.Entry child = new Readdir.Entry(upToNul(listed.name()), listed.nid(), listed.fileType());
-            if (child.isDotOrDotDot()) {
-                continue;
-            }
-            String name = child.nameString();
-            if (name.isEmpty() || name.indexOf('/') >= 0) {
-                out.set(me, withNote(out.get(me), "dirent name '" + listed.nameString().replace("\0", "\\0") + "' (nid "
-                        + child.nid() + ") cannot be looked up and is left out"));
-                continue;
-            }
-            String childPath = path.equals("/") ? "/" + name : path + "/" + name;
-            int childLength = (path.equals("/") ? 1 : rawLength + 1) + child.name().length;
-            lookup(inode, childPath, childLength, child, below);
-            if (truncated) {
-                return;
-            }
-        }
+        Set<Long> lineage = new HashSet<>(ancestors);
+        lineage.add(inode.nid());
+        return new Frame(path, rawLength, depth, inode, children, lineage, out.size() - 1);
     }
 
     /**
      * {@code lstat} of a path: {@code erofs_lookup} → {@link Namei} (the name searched for in
-     * {@code parent}, which may find another nid than the listed entry's, or nothing) →
+     * the parent, which may find another nid than the listed entry's, or nothing) →
      * {@code erofs_iget}, then the visit.
      */
-    private void lookup(ErofsInode parent, String path, int rawLength, Readdir.Entry dirent, List<Long> ancestors) {
+    private Frame lookup(Frame parent, String path, int rawLength, Readdir.Entry dirent) {
         if (rawLength >= PATH_MAX) {
             out.add(failed(path, dirent, Errno.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more"));
-            return;
+            return null;
         }
         long nid;
         try {
-            nid = Namei.lookup(sbi, reader, log, parent, dirent.name()).nid();
+            nid = Namei.lookup(sbi, reader, log, parent.inode, dirent.name()).nid();
         } catch (KernelError e) {
             out.add(failed(path, dirent, e.errno(), "lookup of the listed name: " + e.errno().name()));
-            return;
+            return null;
         }
         ErofsInode inode = icache.get(nid);
         if (inode == null) {
@@ -237,16 +301,16 @@ public final class TreeWalk {
                 inode = Iget.iget(sbi, buf, log, nid);
             } catch (KernelError e) {
                 out.add(failed(path, dirent, e.errno(), null));
-                return;
+                return null;
             }
             icache.put(nid, inode);
         }
-        if (inode.isDir() && ancestors.contains(inode.nid())) {
+        if (inode.isDir() && parent.lineage.contains(inode.nid())) {
             out.add(failed(path, dirent, Errno.ELOOP, "directory nid " + inode.nid()
                     + " is an ancestor of this path (d_splice_alias refuses the loop)"));
-            return;
+            return null;
         }
-        visit(path, rawLength, inode, ancestors);
+        return visit(path, rawLength, parent.depth + 1, inode, parent.lineage);
     }
 
     private static TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {

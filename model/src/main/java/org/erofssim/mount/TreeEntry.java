@@ -13,6 +13,23 @@ public record TreeEntry(String path, long ino, String type, String mode, long ui
                         Map<String, String> xattrs, String sha256, String readErrno, long readOkBytes,
                         List<Extent> extents, List<String> notes) {
 
+    /*
+     * The walk limits of the contract, the same for the model's walk and the live oracle's walker,
+     * so that a tree beyond them reads the same on both sides (each side says so in a note).
+     */
+
+    /** A walk records at most this many paths, in walk order (depth first, names in on-disk order). */
+    public static final int MAX_PATHS = 100_000;
+
+    /**
+     * A directory this many levels below {@code /} is listed (its entry and {@code readErrno}
+     * recorded) but its children are not walked.
+     */
+    public static final int MAX_DEPTH = 64;
+
+    /** A regular file is read and hashed up to this many bytes; the rest is left unread. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
     /** A FIEMAP-shaped extent in bytes; {@code device} is the erofs device id holding it. */
     public record Extent(long logical, long physical, long length, String flags, int device) {}
 }
