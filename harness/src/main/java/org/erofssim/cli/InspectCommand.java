@@ -227,7 +227,7 @@ final class InspectCommand implements Callable<Integer> {
         long bytes = 0;
         int readErrors = 0;
         for (TreeEntry t : tree) {
-            byType.merge(t.type(), 1, Integer::sum);
+            byType.merge(t.type() == null ? "unknown" : t.type(), 1, Integer::sum);
             if ("file".equals(t.type())) {
                 bytes += t.size();
             }
@@ -248,12 +248,17 @@ final class InspectCommand implements Callable<Integer> {
             if (t.rdev() != null) {
                 path += " [" + t.rdev() + "]";
             }
-            if (t.readErrno() != null) {
+            boolean statFailed = t.mode() == null; // lstat failed: only the dirent's nid and type are known
+            if (statFailed && t.readErrno() != null) {
+                path += " (lstat " + t.readErrno() + ")";
+            } else if (t.readErrno() != null) {
                 path += " (read " + t.readErrno() + " after " + t.readOkBytes() + " bytes)";
             }
             String sha = t.sha256() == null ? "-" : t.sha256().length() > 12 ? t.sha256().substring(0, 12) : t.sha256();
-            rows.add(new String[] {String.valueOf(t.ino()), t.type(), t.mode(), t.uid() + ":" + t.gid(),
-                    String.valueOf(t.nlink()), String.valueOf(t.size()), String.valueOf(t.blocks()), sha, path});
+            rows.add(statFailed
+                    ? new String[] {String.valueOf(t.ino()), t.type(), null, null, null, null, null, sha, path}
+                    : new String[] {String.valueOf(t.ino()), t.type(), t.mode(), t.uid() + ":" + t.gid(),
+                            String.valueOf(t.nlink()), String.valueOf(t.size()), String.valueOf(t.blocks()), sha, path});
         }
         Table.print(out, indent(rows));
     }

@@ -3,11 +3,22 @@ package org.erofssim.cli;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Plain-text tables: columns padded to their widest cell, two spaces apart, no trailing blanks. */
+/**
+ * Plain-text tables: columns padded to their widest cell, two spaces apart, no trailing blanks;
+ * a null cell (a value nobody knows, e.g. the mode of a path whose lstat failed) prints as {@code -}.
+ */
 final class Table {
     private Table() {}
 
-    static void print(PrintWriter out, List<String[]> rows) {
+    static void print(PrintWriter out, List<String[]> given) {
+        List<String[]> rows = new java.util.ArrayList<>(given.size());
+        for (String[] r : given) {
+            String[] c = r.clone();
+            for (int i = 0; i < c.length; i++) {
+                c[i] = c[i] == null ? "-" : c[i];
+            }
+            rows.add(c);
+        }
         int cols = 0;
         for (String[] r : rows) {
             cols = Math.max(cols, r.length);
