@@ -78,6 +78,10 @@ final class ConformCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String unwritable = ReportWriter.cannotWrite(Path.of(reportDir));
+        if (unwritable != null) {
+            throw CliException.badInput("--report " + unwritable);
+        }
         Path dir = Corpus.dir(corpus);
         List<Path> files = Corpus.files(dir);
         Path recDir = recorded != null ? Scenarios.path(recorded, "--recorded") : Recordings.defaultDir(dir);

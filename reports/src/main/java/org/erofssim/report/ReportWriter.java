@@ -25,6 +25,36 @@ public final class ReportWriter {
     private ReportWriter() {}
 
     /** Writes the three files into {@code dir} (created if needed) and returns the JSON file. */
+    /**
+     * Why the report could not be written to {@code dir}, or null when it can: checked before any
+     * work (issue 11: a run of minutes must not end in an internal error at the last step). The
+     * folder must be a directory or not exist yet under a writable parent; existing report files
+     * in it are replaced.
+     */
+    public static String cannotWrite(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            return dir + ": exists and is not a directory";
+        }
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            return dir + ": " + existing + " is not a directory";
+        }
+        if (!Files.isWritable(existing)) {
+            return dir + ": " + existing + " is not writable";
+        }
+        for (String name : new String[] {"report.json", "report.xml", "report.html"}) {
+            Path f = abs.resolve(name);
+            if (Files.exists(f) && (!Files.isRegularFile(f) || !Files.isWritable(f))) {
+                return f + ": exists and cannot be replaced";
+            }
+        }
+        return null;
+    }
+
     public static Path writeAll(ConformanceReport report, Path dir) {
         try {
             Files.createDirectories(dir);
