@@ -17,7 +17,7 @@ import org.erofssim.data.MetaBuf;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelLog;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.kernel.Errno;
 import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;
@@ -238,7 +238,7 @@ class XattrPrefixesTest {
         @DisplayName("with METABOX the table is in the metabox inode: not modelled, a note, nothing loaded")
         void metaboxNotModelled() {
             byte[] img = appended(XattrLongPrefix.table(USER_LONG), 1).bytes();
-            SbInfo sbi = SbInfo.withDevices(new KernelConfig(KernelProfiles.byName("6.18").orElseThrow(), Map.of()), 12,
+            SbInfo sbi = SbInfo.withDevices(new KernelConfig(Releases.resolve("6.18").profile(), Map.of()), 12,
                     false, ImageBytes.of(img), List.of());
             sbi.featureIncompat = FeatureIncompat.METABOX.bit();
             sbi.metaboxNid = 99;

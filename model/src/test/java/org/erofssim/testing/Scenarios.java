@@ -11,18 +11,25 @@ import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
 
 /** A small builder of scenarios for tests: nodes, then one mount. */
 public final class Scenarios {
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<ConfigFlag, Boolean> config = new LinkedHashMap<>();
     private final List<Scenario.Mount> before = new java.util.ArrayList<>();
-    private String kernel = "6.18";
+    private KernelProfile kernel = Releases.DEFAULT;
     private boolean readOnly = true;
     private boolean read;
 
+    /** A scenario on the preset {@code kernel} resolves to ({@link Releases#resolve}, e.g. "6.18"). */
     public static Scenarios on(String kernel) {
+        return on(Releases.resolve(kernel).profile());
+    }
+
+    /** A scenario on this profile, e.g. a preset {@code without} one commit. */
+    public static Scenarios on(KernelProfile kernel) {
         Scenarios s = new Scenarios();
         s.kernel = kernel;
         return s;
@@ -68,7 +75,7 @@ public final class Scenarios {
     }
 
     public Scenario mount(String source, String options) {
-        KernelConfig kc = new KernelConfig(KernelProfiles.byName(kernel).orElseThrow(), config);
+        KernelConfig kc = new KernelConfig(kernel, config);
         return new Scenario("test", kc, new VirtualNamespace(nodes), source, options, readOnly, List.copyOf(before),
                 read, false, false);
     }
