@@ -4,9 +4,12 @@ package org.erofssim.kernel;
  * One upstream change to the EROFS mount path, named for what a kernel that has it does
  * (positive polarity: "has commit X"). A {@link KernelProfile} is the set of these its release
  * has; the model asks {@code kernel.has(X)} at the sites listed under each constant, and at no
- * other place. Each constant has a regression test named after its commit
- * ({@code org.erofssim.kernel.regressions}) that evaluates a scenario on a preset with the
- * change and on the same preset {@link KernelProfile.Builder#without without} it.
+ * other place. Each constant has a regression test named after its commit (display name: hash
+ * and title) that evaluates the same input on a preset with the change and on that preset
+ * {@link KernelProfile.Builder#without without} it: mount-path changes in the test class
+ * {@code org.erofssim.regressions.MountPathCommitsTest}, read-path changes next to the unit
+ * tests of their site ({@code ReaddirTest}, {@code IgetTest}, {@code DataReaderTest},
+ * {@code FiemapTest}, {@code ZMapBlocksTest}, {@code XattrPrefixesTest}).
  *
  * <p>Hashes are the 12-hex prefixes of torvalds/linux commits; "[unsure]" marks what could not
  * be established from a stored source (a hash, or which release first had the change).

@@ -144,12 +144,7 @@ final class ErofsImages {
      * tests named after a commit: {@code "6.18 -READDIR_FAILED_MESSAGE"}.
      */
     static KernelConfig kernel(String name) {
-        String[] parts = name.split(" -");
-        org.erofssim.kernel.KernelProfile.Builder b = Releases.resolve(parts[0]).profile().toBuilder();
-        for (int i = 1; i < parts.length; i++) {
-            b.without(org.erofssim.kernel.Behavior.valueOf(parts[i]));
-        }
-        return KernelConfig.of(b.build());
+        return KernelConfig.of(org.erofssim.testing.Scenarios.profile(name));
     }
 
     /**

@@ -222,6 +222,16 @@ class XattrPrefixesTest {
         }
 
         @Test
+        @DisplayName("1fcf686def19 erofs: fix long xattr name prefix placement")
+        void c1fcf686def19() {
+            // with PLAIN_XATTR_PFX the fix reads the table from the metadata area, before it from the packed inode
+            assertThat(mount("6.18", packed(true), false, s -> s).sbi().xattrPrefixes())
+                    .containsExactly(new XattrLongPrefix(1, ascii("meta.")));
+            assertThat(mount("6.18 -XATTR_PREFIX_PLACEMENT", packed(true), false, s -> s).sbi().xattrPrefixes())
+                    .containsExactly(new XattrLongPrefix(1, ascii("packed.")));
+        }
+
+        @Test
         @DisplayName("a packed inode whose data block lies past the device: its read error (EIO) fails the mount")
         void packedReadError() {
             ImageEditor e = packed(false);

@@ -9,6 +9,7 @@ import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
@@ -23,9 +24,26 @@ public final class Scenarios {
     private boolean readOnly = true;
     private boolean read;
 
-    /** A scenario on the preset {@code kernel} resolves to ({@link Releases#resolve}, e.g. "6.18"). */
+    /** A scenario on {@link #profile(String) profile(kernel)}. */
     public static Scenarios on(String kernel) {
-        return on(Releases.resolve(kernel).profile());
+        return on(profile(kernel));
+    }
+
+    /**
+     * The preset a name resolves to ({@link Releases#resolve}, e.g. {@code "6.18"}), or, for the
+     * regression tests named after a commit, that preset minus upstream changes:
+     * {@code "6.18 -READDIR_FAILED_MESSAGE"}.
+     */
+    public static KernelProfile profile(String kernel) {
+        String[] parts = kernel.split(" -");
+        if (parts.length == 1) {
+            return Releases.resolve(kernel).profile();
+        }
+        KernelProfile.Builder b = Releases.resolve(parts[0]).profile().toBuilder();
+        for (int i = 1; i < parts.length; i++) {
+            b.without(Behavior.valueOf(parts[i]));
+        }
+        return b.build();
     }
 
     /** A scenario on this profile, e.g. a preset {@code without} one commit. */
