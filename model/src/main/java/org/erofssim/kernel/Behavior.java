@@ -20,7 +20,7 @@ public enum Behavior {
      * syzbot 001306cd9c92; 6.12-rc): the primary must be a regular file whose mapping has
      * {@code read_folio}, else ENOTBLK; a fileio extra device must be a regular file, else EINVAL.
      * Without it any opened path became a fileio mount.
-     * Sites: {@code GetTree.fileBacked}, {@code DeviceScan.openExtra}.
+     * Sites: {@code GetTree.getTree} (twice), {@code DeviceScan.openFile}.
      */
     FILEIO_REGULAR_FILE_CHECK,
     /**
@@ -49,7 +49,7 @@ public enum Behavior {
      * 6.12.7): file-backed data reads go through the backing file's page cache unless the new
      * {@code directio} option asks for direct I/O; the option is parsed and shown in mountinfo.
      * Without it the option is unknown and fileio data reads use direct I/O whenever the backing
-     * file allows it. Sites: {@code DataReader.fileioRead}, {@code MountOptionParser},
+     * file allows it. Sites: {@code DataReader} (constructor), {@code MountOptionParser},
      * {@code ShowOptions}.
      */
     DIRECTIO_OPTION,
@@ -170,8 +170,9 @@ public enum Behavior {
      * inodes (a missing one means one block) and "consolidate z_erofs_extent_lookback()" (Oct
      * 2025: a zero distance is checked before loading and the "invalid logical cluster 0" check
      * is gone) [obs-6.18.44: {@code bogus lookback distance 1 @ lcn 0}]. The other hashes and
-     * which release brought each piece are [unsure]. Sites: {@code ZMapBlocks} (the algorithm
-     * is chosen once per superblock), {@code ZReader}.
+     * which release brought each piece are [unsure]. Sites: {@code ZMapAlgorithm.of} (picks
+     * {@code ZMapLegacy} or {@code ZMapReworked} once per {@code ZMapBlocks}),
+     * {@code ZReader.pclusterBegin}.
      */
     ZMAP_REWORK
 }
