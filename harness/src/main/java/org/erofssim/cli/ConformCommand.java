@@ -13,7 +13,7 @@ import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.oracle.OracleUnavailable;
@@ -56,6 +56,16 @@ final class ConformCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    private Scenarios.Notes notes;
+
+    /** Resolution notes of the scenarios' {@code "kernel"}, each printed once to stderr. */
+    private Scenarios.Notes notes() {
+        if (notes == null) {
+            notes = new Scenarios.Notes(spec.commandLine().getErr());
+        }
+        return notes;
+    }
 
     @Option(names = "--corpus", paramLabel = "DIR",
             description = "the scenario folder (default: fixtures/scenarios of this checkout)")
@@ -109,7 +119,7 @@ final class ConformCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         print(out, dir, references, rows, releases, lv);
         ConformanceReport report = new ConformanceReport(
-                "per scenario (default " + KernelProfiles.newest().name() + ")", references,
+                "per scenario (default " + Releases.DEFAULT.name() + ")", references,
                 lv == null ? null : lv.release, java.time.Instant.now().toString(), cases(rows));
         Path written = ReportWriter.writeAll(report, Path.of(reportDir));
         out.println("report: " + written + " (also report.xml, report.html)");
@@ -136,7 +146,7 @@ final class ConformCommand implements Callable<Integer> {
                       Live lv) {
         String name = Corpus.name(dir, f);
         String shownAs = f.toString();
-        Scenario s = Scenarios.load(f, shownAs);
+        Scenario s = Scenarios.load(f, shownAs, notes());
         Expectation e = Expectation.read(f, shownAs);
         long t0 = System.nanoTime();
         MountOutcome model = Scenarios.predict(s, shownAs);
@@ -175,7 +185,7 @@ final class ConformCommand implements Callable<Integer> {
                 cells.put(ref, why != null ? "refused" : "-");
                 continue;
             }
-            Optional<KernelProfile> p = KernelProfiles.forRelease(rel);
+            Optional<KernelProfile> p = Releases.forRelease(rel);
             if (p.isEmpty()) {
                 checks.add(new CaseResult.Check(ref, null,
                         new Verdict.Unchecked("kernel " + rel + " has no modelled profile"), rec.outcomeJson()));
@@ -288,7 +298,7 @@ final class ConformCommand implements Callable<Integer> {
                 continue;
             }
             String profile = ref.startsWith("live ") ? (lv.profile == null ? "none" : lv.profile.name())
-                    : KernelProfiles.forRelease(ref.substring("recorded ".length())).map(KernelProfile::name)
+                    : Releases.forRelease(ref.substring("recorded ".length())).map(KernelProfile::name)
                             .orElse("none");
             long agree = count(rows, ref, "agree");
             long diverge = count(rows, ref, "DIVERGE");

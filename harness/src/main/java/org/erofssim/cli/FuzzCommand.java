@@ -13,7 +13,7 @@ import org.erofssim.fuzz.FuzzCampaign;
 import org.erofssim.fuzz.KernelUnderTest;
 import org.erofssim.fuzz.LiveKernelUnderTest;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.oracle.LiveKernelOracle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -98,9 +98,11 @@ final class FuzzCommand implements Callable<Integer> {
             kernelUnderTest = new LiveKernelUnderTest();
             against = "model (profile " + profile.name() + ") against the running kernel " + release;
         } else {
-            profile = kernel == null ? KernelProfiles.newest() : KernelProfiles.byName(kernel).orElseThrow(() ->
-                    CliException.badInput("--kernel: no modelled profile '" + kernel + "' (one of "
-                            + KernelProfiles.all().stream().map(KernelProfile::name).toList() + ")"));
+            try {
+                profile = kernel == null ? Releases.DEFAULT : Releases.resolve(kernel).profile();
+            } catch (Releases.UnknownRelease e) {
+                throw CliException.badInput("--kernel: " + e.getMessage());
+            }
             against = "model alone (profile " + profile.name() + ")";
         }
         long s = seed != null ? seed : new SecureRandom().nextLong();

@@ -223,7 +223,7 @@ final class ImageInspector {
                 return;
             }
         }
-        if (profile.has(Behavior.VOLUME_NAME_NUL_CHECK) && !hasNul(sb.volumeName())) {
+        if (!profile.has(Behavior.VOLUME_NAME_16_BYTES) && !hasNul(sb.volumeName())) {
             out.add(at(SuperblockField.VOLUME_NAME, "bad volume name without NIL terminator"));
             return;
         }
@@ -349,7 +349,7 @@ final class ImageInspector {
                 case VOLUME_NAME:
                     value = printable(sb.volumeName());
                     note = "hex " + HexFormat.of().formatHex(sb.volumeName())
-                            + (hasNul(sb.volumeName()) ? "" : profile.has(Behavior.VOLUME_NAME_NUL_CHECK)
+                            + (hasNul(sb.volumeName()) ? "" : !profile.has(Behavior.VOLUME_NAME_16_BYTES)
                             ? " (no NUL: refused by this kernel)" : " (16 bytes, no NUL)");
                     break;
                 case U1:

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.DeviceInfo;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.Statfs;
@@ -91,11 +91,13 @@ final class InspectCommand implements Callable<Integer> {
 
     private KernelProfile profile() {
         if (kernel == null) {
-            return KernelProfiles.newest();
+            return Releases.DEFAULT;
         }
-        return KernelProfiles.byName(kernel).orElseThrow(() -> CliException.badInput("--kernel: unknown profile '"
-                + kernel + "' (known: " + KernelProfiles.all().stream().map(KernelProfile::name)
-                .collect(Collectors.joining(", ")) + ")"));
+        try {
+            return Releases.resolve(kernel).profile();
+        } catch (Releases.UnknownRelease e) {
+            throw CliException.badInput("--kernel: " + e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- text

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.oracle.OracleUnavailable;
@@ -31,7 +31,7 @@ final class LiveKernel {
 
     /** The modelled profile of the running kernel, if there is one. */
     static Optional<KernelProfile> profile() {
-        return KernelProfiles.forRelease(release());
+        return Releases.forRelease(release());
     }
 
     /** The scenario evaluated on the running kernel's profile, with the scenario's CONFIG overrides. */

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.erofssim.contract.ScenarioException;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -121,9 +121,9 @@ public final class Main implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 // keep "unknown"
             }
-            String profiles = KernelProfiles.all().stream().map(KernelProfile::name).collect(Collectors.joining(", "));
+            String profiles = Releases.all().stream().map(KernelProfile::name).collect(Collectors.joining(", "));
             return new String[] {"erofs-sim " + v,
-                    "kernel profiles: " + profiles + " (default " + KernelProfiles.newest().name() + ")"};
+                    "kernel profiles: " + profiles + " (default " + Releases.DEFAULT.name() + ")"};
         }
     }
 }

@@ -33,8 +33,9 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Scenario> decoded = new ArrayList<>();
+        Scenarios.Notes notes = new Scenarios.Notes(spec.commandLine().getErr());
         for (String arg : scenarios) {
-            decoded.add(Scenarios.load(arg));
+            decoded.add(Scenarios.load(arg, notes));
         }
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < decoded.size(); i++) {

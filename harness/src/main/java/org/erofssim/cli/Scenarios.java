@@ -1,8 +1,12 @@
 package org.erofssim.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioException;
 import org.erofssim.contract.ScenarioJson;
@@ -12,6 +16,28 @@ import org.erofssim.mount.MountOutcome;
 /** Loading scenario files for the commands, with the file named in every error. */
 final class Scenarios {
     private Scenarios() {}
+
+    /**
+     * The one-line notes of decoding scenarios (a {@code "kernel"} release that resolved to
+     * another preset or build, {@link org.erofssim.kernel.Releases#resolve}), each printed once
+     * to stderr as {@code note: ...}.
+     */
+    static final class Notes implements Consumer<String> {
+        private final Set<String> printed = new LinkedHashSet<>();
+        private final PrintWriter err;
+
+        Notes(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void accept(String note) {
+            if (printed.add(note)) {
+                err.println("note: " + note);
+                err.flush();
+            }
+        }
+    }
 
     /** A path argument as the user typed it (relative to the working directory). */
     static Path path(String arg, String what) {
@@ -27,16 +53,25 @@ final class Scenarios {
      * starts with the file as given and names the JSON field.
      */
     static Scenario load(String arg) {
+        return load(arg, note -> { });
+    }
+
+    /** {@link #load(String)}, handing {@code notes} how the scenario's {@code "kernel"} resolved. */
+    static Scenario load(String arg, Consumer<String> notes) {
         Path p = path(arg, "scenario");
         if (Files.isDirectory(p)) {
             throw CliException.badInput(arg + ": is a directory, expected a scenario JSON file");
         }
-        return load(p, arg);
+        return load(p, arg, notes);
     }
 
     static Scenario load(Path p, String shownAs) {
+        return load(p, shownAs, note -> { });
+    }
+
+    static Scenario load(Path p, String shownAs, Consumer<String> notes) {
         try {
-            return ScenarioJson.read(p);
+            return ScenarioJson.read(p, notes);
         } catch (ScenarioException e) {
             String m = e.getMessage();
             String prefix = p.toString();

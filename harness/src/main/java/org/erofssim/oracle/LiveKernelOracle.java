@@ -304,7 +304,7 @@ public final class LiveKernelOracle {
         List<String> notes = new ArrayList<>();
         String release = kernelRelease();
         String profile = sc.kernel().profile().name();
-        if (!release.startsWith(profile + ".") && !release.equals(profile)) {
+        if (!org.erofssim.kernel.Releases.forRelease(release).map(sc.kernel().profile()::equals).orElse(false)) {
             notes.add("observed on Linux " + release + ", not on the scenario's profile " + profile);
         }
         try {

@@ -22,7 +22,7 @@ import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
@@ -110,7 +110,7 @@ public class RatioBenchmark {
             throw new IllegalStateException("mkfs.erofs: " + run.stderr());
         }
         String release = release();
-        KernelProfile profile = KernelProfiles.forRelease(release).orElse(KernelProfiles.newest());
+        KernelProfile profile = Releases.forRelease(release).orElse(Releases.DEFAULT);
         scenario = new Scenario("bench-" + op, KernelConfig.of(profile),
                 new VirtualNamespace(Map.of("/srv/image.erofs",
                         new Node.RegularFile(ImageBytes.of(Files.readAllBytes(image)), BackingFs.EXT4))),

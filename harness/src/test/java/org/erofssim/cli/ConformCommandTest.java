@@ -131,11 +131,11 @@ class ConformCommandTest {
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("(?m)^scenario +outcome +errno +mode +spec +6\\.18\\.44-test$")
                 .containsPattern("(?m)^row14 +failed +EINVAL +- +pass +agree$")
-                .contains("recorded 6.18.44-test (model profile 6.18): 1 agree, 0 diverge, 0 refused, 0 stale, 0 not recorded");
+                .contains("recorded 6.18.44-test (model profile 6.18.44): 1 agree, 0 diverge, 0 refused, 0 stale, 0 not recorded");
         JsonNode c = JSON.readTree(out.resolve("report.json").toFile()).path("cases").get(0);
         assertThat(c.path("verdict").asText()).isEqualTo("agree");
         assertThat(c.path("checks").get(1).path("reference").asText()).isEqualTo("recorded 6.18.44-test");
-        assertThat(c.path("checks").get(1).path("profile").asText()).isEqualTo("6.18");
+        assertThat(c.path("checks").get(1).path("profile").asText()).isEqualTo("6.18.44");
         assertThat(c.path("checks").get(1).path("kernel").isMissingNode()).as("kernel outcome only where it diverges").isTrue();
     }
 
@@ -146,10 +146,10 @@ class ConformCommandTest {
         Cli.Result r = conform();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).containsPattern("(?m)^row14 +failed +EINVAL +- +pass +DIVERGE$")
-                .contains("DIVERGE row14 (recorded 6.18.44-test, model 6.18): errno: model \"EINVAL\", kernel \"EPERM\"")
+                .contains("DIVERGE row14 (recorded 6.18.44-test, model 6.18.44): errno: model \"EINVAL\", kernel \"EPERM\"")
                 // the spec's expect and the recording disagree too: said, so the corpus can be fixed
                 .contains("NOTE row14: the recorded 6.18.44-test outcome does not meet the scenario's expect: errno")
-                .contains("recorded 6.18.44-test (model profile 6.18): 0 agree, 1 diverge");
+                .contains("recorded 6.18.44-test (model profile 6.18.44): 0 agree, 1 diverge");
         JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
         assertThat(report.path("summary").path("diverge").asInt()).isEqualTo(1);
         JsonNode check = report.path("cases").get(0).path("checks").get(1);
@@ -176,7 +176,7 @@ class ConformCommandTest {
                 .containsPattern("(?m)^missing +failed +EINVAL +- +pass +no profile +-$")
                 .containsPattern("(?m)^refused +failed +EINVAL +- +pass +- +refused$")
                 .containsPattern("(?m)^stale +failed +EINVAL +- +pass +- +stale$")
-                .contains("recorded 6.18.44-test (model profile 6.18): 0 agree, 0 diverge, 1 refused, 1 stale, 1 not recorded")
+                .contains("recorded 6.18.44-test (model profile 6.18.44): 0 agree, 0 diverge, 1 refused, 1 stale, 1 not recorded")
                 .contains("recorded 5.10.0-old (model profile none)");
         JsonNode cases = JSON.readTree(out.resolve("report.json").toFile()).path("cases");
         assertThat(cases.get(2).path("checks").get(2).path("reason").asText()).startsWith("stale: ");

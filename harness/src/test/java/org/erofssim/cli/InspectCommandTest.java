@@ -171,6 +171,6 @@ class InspectCommandTest {
     void unknownKernelProfileIsBadUsage() {
         Cli.Result r = Cli.run("inspect", "--kernel", "5.4", plain());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--kernel: unknown profile '5.4'");
+        assertThat(r.err()).contains("--kernel: '5.4': no modelled release of the 5.4 line");
     }
 }

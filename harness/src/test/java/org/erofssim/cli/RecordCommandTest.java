@@ -132,7 +132,7 @@ class RecordCommandTest {
         // and conform now checks the model against these fresh recordings
         Cli.Result c = Cli.run("conform", "--corpus", corpus.toString(), "--report", tmp.resolve("report").toString());
         assertThat(c.exit()).as(c.out()).isZero();
-        assertThat(c.out()).contains("recorded " + release + " (model profile 6.18): 5 agree, 0 diverge, 1 refused, 0 stale");
+        assertThat(c.out()).contains("recorded " + release + " (model profile 6.18.44): 5 agree, 0 diverge, 1 refused, 0 stale");
 
         // --live adds the running kernel as a third reference, released like record's runs
         Set<String> mountsBeforeLive = mounts();
@@ -144,7 +144,7 @@ class RecordCommandTest {
         assertThat(live.exit()).as(live.out()).isZero();
         assertThat(live.out()).containsPattern("(?m)^scenario +outcome +errno +mode +spec +" + Pattern.quote(release) + " +live$")
                 .containsPattern("(?m)^decision-table/row12-fifo +blocked +- +- +pass +refused +refused$")
-                .contains("live " + release + " (model profile 6.18): 5 agree, 0 diverge, 1 refused, 0 unchecked");
+                .contains("live " + release + " (model profile 6.18.44): 5 agree, 0 diverge, 1 refused, 0 unchecked");
     }
 
     @Test

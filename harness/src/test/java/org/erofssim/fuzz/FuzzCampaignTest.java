@@ -17,7 +17,7 @@ import org.erofssim.fuzz.FuzzCase.BaseImage;
 import org.erofssim.fuzz.FuzzCase.DeviceArg;
 import org.erofssim.fuzz.FuzzCase.Source;
 import org.erofssim.kernel.Errno;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.Mode;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
@@ -56,7 +56,7 @@ class FuzzCampaignTest {
     }
 
     FuzzCampaign campaign(KernelUnderTest kernel, int cases) {
-        return new FuzzCampaign(new FuzzCampaign.Settings(5, cases, null, KernelProfiles.newest(), IMAGES, out, kernel,
+        return new FuzzCampaign(new FuzzCampaign.Settings(5, cases, null, Releases.DEFAULT, IMAGES, out, kernel,
                 Duration.ofSeconds(5), 80));
     }
 

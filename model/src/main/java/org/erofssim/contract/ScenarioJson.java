@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -44,7 +45,7 @@ import org.erofssim.block.VirtualNamespace;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 
 /**
  * Decodes a scenario of the harness contract ({@code "version": 1}) into a {@link Scenario}.
@@ -105,6 +106,14 @@ public final class ScenarioJson {
      * defaults to the file name without {@code .json}.
      */
     public static Scenario read(Path file) {
+        return read(file, note -> { });
+    }
+
+    /**
+     * {@link #read(Path)}, handing {@code notes} the one-line notes of the decoding, e.g. how a
+     * {@code "kernel"} release resolved ({@link Releases.Resolution#note()}); the CLI prints them.
+     */
+    public static Scenario read(Path file, Consumer<String> notes) {
         String text;
         try {
             byte[] bytes = Files.readAllBytes(file);
@@ -121,7 +130,7 @@ public final class ScenarioJson {
             name = name.substring(0, name.length() - ".json".length());
         }
         Path dir = file.toAbsolutePath().getParent();
-        return read(text, dir, name);
+        return read(text, dir, name, notes);
     }
 
     /** Decodes scenario text; image paths are relative to {@code baseDir}; name defaults to {@code scenario}. */
@@ -131,15 +140,22 @@ public final class ScenarioJson {
 
     /** Decodes scenario text with the name to use when it has no {@code "name"}. */
     public static Scenario read(String json, Path baseDir, String defaultName) {
+        return read(json, baseDir, defaultName, note -> { });
+    }
+
+    /** {@link #read(String, Path, String)}, handing {@code notes} the decoding's one-line notes. */
+    public static Scenario read(String json, Path baseDir, String defaultName, Consumer<String> notes) {
         JsonNode root = JsonFields.parseObject(json, "scenario");
-        return new Decoder(baseDir == null ? Path.of("") : baseDir).scenario(root, defaultName);
+        return new Decoder(baseDir == null ? Path.of("") : baseDir, notes).scenario(root, defaultName);
     }
 
     private static final class Decoder {
         private final Path baseDir;
+        private final Consumer<String> notes;
 
-        Decoder(Path baseDir) {
+        Decoder(Path baseDir, Consumer<String> notes) {
             this.baseDir = baseDir;
+            this.notes = notes;
         }
 
         Scenario scenario(JsonNode root, String defaultName) {
@@ -178,14 +194,20 @@ public final class ScenarioJson {
             }
         }
 
-        private static KernelProfile profile(JsonNode root) {
+        /** {@code "kernel"}: a release or short name ({@link Releases#resolve}); absent: {@link Releases#DEFAULT}. */
+        private KernelProfile profile(JsonNode root) {
             String k = string(root, "kernel", "", null);
             if (k == null) {
-                return KernelProfiles.newest();
+                return Releases.DEFAULT;
             }
-            return KernelProfiles.byName(k).orElseThrow(() -> ScenarioException.at("kernel",
-                    "unknown kernel profile '" + k + "' (known: "
-                            + KernelProfiles.all().stream().map(KernelProfile::name).collect(Collectors.joining(", ")) + ")"));
+            Releases.Resolution r;
+            try {
+                r = Releases.resolve(k);
+            } catch (Releases.UnknownRelease e) {
+                throw ScenarioException.at("kernel", e.getMessage());
+            }
+            r.noteIfAny().ifPresent(notes);
+            return r.profile();
         }
 
         private static Map<ConfigFlag, Boolean> config(JsonNode root) {

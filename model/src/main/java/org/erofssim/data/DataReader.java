@@ -136,8 +136,7 @@ public final class DataReader {
         this.buf = buf;
         this.log = log;
         this.fileio = sbi.mode() != Mode.BDEV;
-        boolean wantDirect = sbi.kernel().has(Behavior.FILEIO_ALWAYS_DIRECT)
-                || sbi.kernel().has(Behavior.DIRECTIO_OPTION) && sbi.options().directio();
+        boolean wantDirect = !sbi.kernel().has(Behavior.DIRECTIO_OPTION) || sbi.options().directio();
         this.direct = sbi.mode() == Mode.FILEIO && wantDirect;
     }
 

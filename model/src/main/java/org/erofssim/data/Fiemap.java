@@ -20,7 +20,7 @@ import org.erofssim.mount.TreeEntry;
  * them, 6.16+ with {@code fsoffset}) and no flag; inline tails are {@code data_inline} with
  * {@code not_aligned} ({@code fiemap_fill_next_extent} adds it) at physical 0 up to 6.16 (the
  * iomap address is never set for them) and at the metadata position from 6.17 on
- * ({@link Behavior#METABOX}: {@code iomap->addr} is set for every mapped extent). The last
+ * ({@link Behavior#IOMAP_INLINE_ADDR}: {@code iomap->addr} is set for every mapped extent). The last
  * extent also gets {@code last}. Lengths are the extents' ({@code m_llen}), not cut at
  * {@code i_size}. 6.13–6.16 read the inline tail's metadata page in {@code iomap_begin}, later
  * versions do not for FIEMAP.
@@ -62,7 +62,7 @@ public final class Fiemap {
         long remaining = Long.MAX_VALUE;
         Pending prev = null;
         Errno err = null;
-        boolean addrForInline = sbi.kernel().has(Behavior.METABOX);
+        boolean addrForInline = sbi.kernel().has(Behavior.IOMAP_INLINE_ADDR);
         while (remaining > 0) {
             MapBlocks.Mapping map;
             MapDev.Target target;

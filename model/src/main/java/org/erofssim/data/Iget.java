@@ -38,11 +38,11 @@ public final class Iget {
         int ofs = (int) (iloc & (bs - 1));
         long blkpos = blkaddr << bits;
         String nidText = Long.toUnsignedString(nid);
-        boolean newMessages = sbi.kernel().has(Behavior.METABOX);
+        boolean newMessages = sbi.kernel().has(Behavior.READ_INODE_MESSAGE);
 
         ByteBuffer page;
         try {
-            if (newMessages && nid < 0 && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) == 0) {
+            if (sbi.kernel().has(Behavior.METABOX) && nid < 0 && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) == 0) {
                 // 6.17+ erofs_inode_in_metabox: nid bit 63 asks for the metabox inode's mapping;
                 // erofs_init_metabuf refuses without one [obs-6.18.44: a dirent nid 0xffffffff0000005d
                 // on a plain image gives "failed to read inode meta block (nid: 18446744069414584413): -117"]

@@ -97,7 +97,7 @@ public final class MapBlocks {
             long pa = inode.dataOffset() + (la & (bs - 1));
             long llen = size - la;
             if ((pa & (bs - 1)) + llen > bs) {
-                log.err(sbi.kernel().has(Behavior.LAYOUT_48BIT) ? FN : FN_FLAT,
+                log.err(sbi.kernel().has(Behavior.MAP_BLOCKS_FLATMODE_MERGED) ? FN : FN_FLAT,
                         "inline data across blocks @ nid " + inode.nid());
                 throw new KernelError(Errno.EUCLEAN, "inline tail of nid " + inode.nid() + " crosses a block");
             }

@@ -33,7 +33,7 @@ import org.erofssim.ondisk.Dirent;
  * the entries and drops the error ({@code getdents64} reports the bytes filled); the next call
  * resumes at the failing position and meets the error again, so its log line (and the failing
  * page read with its own lines) comes twice, then the error is returned. The 6.17+ directory
- * readahead ({@link Behavior#DIR_READAHEAD}) is not modelled.
+ * readahead (6.17, sysfs {@code dir_ra_bytes}) is not modelled.
  */
 public final class Readdir {
     /** {@code EROFS_NAME_LEN}. */
@@ -87,7 +87,7 @@ public final class Readdir {
                 try {
                     page = reader.readMappingFolio(dir, index);
                 } catch (KernelError e) {
-                    String what = sbi.kernel().has(Behavior.LAYOUT_48BIT) ? "failed" : "fail";
+                    String what = sbi.kernel().has(Behavior.READDIR_FAILED_MESSAGE) ? "failed" : "fail";
                     String line = what + " to readdir of logical block " + (dbstart >>> bits) + " of nid " + dir.nid();
                     log.err(FN, line);
                     if (emittedInCall > 0) { // the next getdents64 call reads the block again

@@ -28,7 +28,9 @@ import org.erofssim.ondisk.ZMapHeader;
  * <p>Kernel versions: the 6.13 code (the main commit's tree: {@code z_erofs_do_map_blocks},
  * index loads through {@code erofs_read_metabuf} at byte offsets) and the reworked one of
  * {@link Behavior#ZMAP_REWORK} (6.18.44: {@code z_erofs_map_blocks_fo} and
- * {@code z_erofs_map_sanity_check}). Both return {@code -EOPNOTSUPP} silently for a pcluster
+ * {@code z_erofs_map_sanity_check}). The steps where they differ are the methods of
+ * {@link ZMapAlgorithm}; the constructor picks {@link ZMapLegacy} or {@link ZMapReworked} once,
+ * and the shared code calls the step without asking which it has. Both return {@code -EOPNOTSUPP} silently for a pcluster
  * larger than 1 MiB or an extent decoding to more than 12 MiB ("erofs: restrict pcluster size
  * limitations", 6.13-rc1). The 6.15+ encoded-extent layout ({@code Z_EROFS_ADVISE_EXTENTS},
  * not written by erofs-utils 1.5) is not modelled: such inodes raise {@link NotModelled}.
@@ -77,7 +79,7 @@ public final class ZMapBlocks {
     /** Index loads one map call may make before the model gives up (see class comment). */
     public static final int MAX_STEPS = 1 << 20;
 
-    private static final long U32 = 0xFFFFFFFFL;
+    static final long U32 = 0xFFFFFFFFL;
 
     /**
      * The answer of one map call: {@code m_la}, {@code m_llen}, {@code m_pa}, {@code m_plen},
@@ -118,7 +120,7 @@ public final class ZMapBlocks {
     }
 
     /** {@code struct z_erofs_maprecorder} plus the {@code erofs_map_blocks} being filled. */
-    private static final class Recorder {
+    static final class Recorder {
         final ErofsInode inode;
         final ZInode z;
         long lcn;
@@ -153,7 +155,7 @@ public final class ZMapBlocks {
     private final SbInfo sbi;
     private final MetaBuf buf;
     private final SbLog log;
-    private final boolean rework;
+    private final ZMapAlgorithm alg;
     private final Map<Long, ZInode> inited;
     private ZMapBlocks quiet;
 
@@ -165,7 +167,7 @@ public final class ZMapBlocks {
         this.sbi = sbi;
         this.buf = buf;
         this.log = log;
-        this.rework = sbi.kernel().has(Behavior.ZMAP_REWORK);
+        this.alg = ZMapAlgorithm.of(this, sbi, log);
         this.inited = inited;
     }
 
@@ -207,25 +209,7 @@ public final class ZMapBlocks {
         if (la >= size || size < 0) {
             return new ZMapping(Math.max(size, 0), la + 1 - Math.max(size, 0), 0, 0, 0, 0);
         }
-        ZInode z = fillInode(inode);
-        ZMapping m;
-        if (rework) {
-            if (inode.layout() == DataLayout.COMPRESSED_FULL.value() && (z.advise & ADVISE_EXTENTS) != 0) {
-                throw new NotModelled("encoded extents (6.15+ compressed layout) of nid " + inode.nid());
-            }
-            m = mapBlocks(inode, z, la, flags);
-            sanityCheck(inode, m);
-        } else {
-            if ((z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0 && z.tailextentHeadlcn == 0) {
-                m = new ZMapping(0, size, 0, 0, MAPPED | FULL_MAPPED | FRAGMENT, 0);
-            } else {
-                m = mapBlocks(inode, z, la, flags);
-            }
-            if ((m.flags() & ENCODED) != 0 && (m.plen() > PCLUSTER_MAX_SIZE || m.llen() > PCLUSTER_MAX_DSIZE)) {
-                throw new KernelError(Errno.EOPNOTSUPP, "pcluster of nid " + inode.nid() + " too large");
-            }
-        }
-        return m;
+        return alg.mapIter(inode, fillInode(inode), la, flags);
     }
 
     /** The lclusterbits of an inode (after its map header was read), for callers sizing reads. */
@@ -238,37 +222,13 @@ public final class ZMapBlocks {
         return fillInode(inode).advise;
     }
 
-    /** {@code z_erofs_map_sanity_check} (6.15+). */
-    private void sanityCheck(ErofsInode inode, ZMapping m) {
-        if ((m.flags() & ENCODED) == 0) {
-            return;
-        }
-        int alg = m.algorithm();
-        if (alg >= RUNTIME_MAX) {
-            log.err("z_erofs_map_sanity_check", "unknown algorithm " + alg + " @ pos " + m.la() + " for nid "
-                    + inode.nid() + ", please upgrade kernel");
-            throw new KernelError(Errno.EOPNOTSUPP);
-        }
-        if (alg < COMPRESSION_MAX && (sbi.availableComprAlgs() & (1 << alg)) == 0) {
-            log.err("z_erofs_map_sanity_check", "inconsistent algorithmtype " + alg + " for nid " + inode.nid());
-            throw new KernelError(Errno.EUCLEAN);
-        }
-        if (m.plen() > PCLUSTER_MAX_SIZE || m.llen() > PCLUSTER_MAX_DSIZE) {
-            throw new KernelError(Errno.EOPNOTSUPP, "pcluster of nid " + inode.nid() + " too large");
-        }
-        long pend = m.pa() + m.plen();
-        if (pend < m.pa() || (pend >>> sbi.blkszbits()) >= (1L << 48)) {
-            throw new KernelError(Errno.EUCLEAN, "pcluster of nid " + inode.nid() + " beyond 48-bit addresses");
-        }
-    }
-
     /** {@code z_erofs_fill_inode_lazy} (6.13) / {@code z_erofs_fill_inode} (6.15+). */
     private ZInode fillInode(ErofsInode inode) {
         ZInode done = inited.get(inode.nid());
         if (done != null) {
             return done;
         }
-        String fn = rework ? "z_erofs_fill_inode" : "z_erofs_fill_inode_lazy";
+        String fn = alg.fillFunction();
         int bits = sbi.blkszbits();
         long pos = align8(inode.dataOffset());
         ByteBuffer page = buf.page(pos);
@@ -285,23 +245,11 @@ public final class ZMapBlocks {
         z.advise = h.advise();
         z.algorithm[0] = h.headAlgorithm1();
         z.algorithm[1] = h.headAlgorithm2();
-        if (!rework && (z.algorithm[0] >= COMPRESSION_MAX || z.algorithm[1] >= COMPRESSION_MAX)) {
-            int headnr = z.algorithm[0] >= COMPRESSION_MAX ? 0 : 1;
-            log.err(fn, "unknown HEAD" + (headnr + 1) + " format " + z.algorithm[headnr] + " for nid " + inode.nid()
-                    + ", please upgrade kernel");
-            throw new KernelError(Errno.EOPNOTSUPP);
-        }
-        z.lclusterbits = bits + (h.clusterBits() & (rework ? 15 : 7));
-        if (rework) {
-            if (inode.layout() == DataLayout.COMPRESSED_FULL.value() && (z.advise & ADVISE_EXTENTS) != 0) {
-                inited.put(inode.nid(), z);
-                return z;
-            }
-            if ((z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0) {
-                z.fragmentoff = h.fragmentOff();
-            } else if ((z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0) {
-                z.idataSize = h.idataSize();
-            }
+        alg.checkHeadAlgorithms(inode, z, fn);
+        z.lclusterbits = bits + (h.clusterBits() & alg.clusterBitsMask());
+        if (alg.readHeaderTail(inode, z, h)) {
+            inited.put(inode.nid(), z);
+            return z;
         }
         int big = ZMapHeader.ADVISE_BIG_PCLUSTER_1 | ZMapHeader.ADVISE_BIG_PCLUSTER_2;
         if (!sbi.hasIncompat(FeatureIncompat.BIG_PCLUSTER.bit()) && (z.advise & big) != 0) {
@@ -313,70 +261,36 @@ public final class ZMapBlocks {
             log.err(fn, "big pcluster head1/2 of compact indexes should be consistent for nid " + inode.nid());
             throw new KernelError(Errno.EUCLEAN);
         }
-        if (rework) {
-            if (z.idataSize != 0 || (z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0) {
-                mapBlocks(inode, z, 0, GET_BLOCKS_FINDTAIL);
-            }
-        } else {
-            if ((z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0) {
-                z.idataSize = h.idataSize();
-                Recorder r = new Recorder(inode, z);
-                KernelError failed = null;
-                try {
-                    doMapBlocks(r, 0, GET_BLOCKS_FINDTAIL);
-                } catch (KernelError e) {
-                    failed = e;
-                }
-                // the size check runs whatever the map returned (and overrides its error)
-                if (r.mplen == 0 || (r.mpa & ((1L << bits) - 1)) + r.mplen > (1L << bits)) {
-                    log.err(fn, "invalid tail-packing pclustersize " + r.mplen);
-                    throw new KernelError(Errno.EUCLEAN);
-                }
-                if (failed != null) {
-                    throw failed;
-                }
-            }
-            if ((z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0) {
-                z.fragmentoff = h.fragmentOff();
-                doMapBlocks(new Recorder(inode, z), 0, GET_BLOCKS_FINDTAIL);
-            }
-        }
+        alg.findTail(inode, z, h, fn);
         inited.put(inode.nid(), z);
         return z;
     }
 
-    private ZMapping mapBlocks(ErofsInode inode, ZInode z, long la, int flags) {
+    ZMapping mapBlocks(ErofsInode inode, ZInode z, long la, int flags) {
         Recorder r = new Recorder(inode, z);
         doMapBlocks(r, la, flags);
         return r.mapping();
     }
 
     /** {@code z_erofs_do_map_blocks} (6.13) / {@code z_erofs_map_blocks_fo} (6.15+). */
-    private void doMapBlocks(Recorder m, long la, int flags) {
+    void doMapBlocks(Recorder m, long la, int flags) {
         ErofsInode inode = m.inode;
         ZInode z = m.z;
-        String fn = rework ? "z_erofs_map_blocks_fo" : "z_erofs_do_map_blocks";
-        boolean ztailpacking = rework ? z.idataSize != 0 : (z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0;
+        String fn = alg.mapFunction();
+        boolean ztailpacking = alg.ztailpacking(z);
         boolean fragment = (z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0;
         boolean findtail = (flags & GET_BLOCKS_FINDTAIL) != 0;
         int bits = z.lclusterbits;
         long size = inode.size();
         long ofs = findtail ? size - 1 : la;
-        if (rework && fragment && !findtail && z.tailextentHeadlcn == 0) {
-            m.mla = 0;
-            m.mllen = size;
-            m.mflags = MAPPED | FRAGMENT;
+        if (alg.wholeFileFragment(m, fragment && !findtail)) {
             return;
         }
         long initialLcn = ofs >>> bits;
         long endoff = ofs & ((1L << bits) - 1);
         load(m, initialLcn, false);
         if (ztailpacking && findtail) {
-            if (rework) {
-                z.fragmentoff = m.nextpackoff;
-            } else {
-                z.idataoff = m.nextpackoff;
-            }
+            alg.setTailOffset(z, m.nextpackoff);
         }
         m.mflags = MAPPED | ENCODED;
         long end = (m.lcn + 1) << bits;
@@ -388,10 +302,7 @@ public final class ZMapBlocks {
             }
         } else {
             if (m.type != LclusterIndex.TYPE_NONHEAD) {
-                if (!rework && m.lcn == 0) {
-                    log.err(fn, "invalid logical cluster 0 at nid " + inode.nid());
-                    throw new KernelError(Errno.EUCLEAN);
-                }
+                alg.checkHeadBeforeLookback(m, fn);
                 end = (m.lcn << bits) | m.clusterofs;
                 m.mflags |= FULL_MAPPED;
                 m.delta0 = 1;
@@ -410,17 +321,14 @@ public final class ZMapBlocks {
         }
         if (ztailpacking && m.lcn == z.tailextentHeadlcn) {
             m.mflags |= META;
-            m.mpa = rework ? z.fragmentoff : z.idataoff;
+            m.mpa = alg.tailOffset(z);
             m.mplen = z.idataSize;
-            if (rework && (m.mpa & ((1L << sbi.blkszbits()) - 1)) + m.mplen > (1L << sbi.blkszbits())) {
-                log.err(fn, "ztailpacking inline data across blocks @ nid " + inode.nid());
-                throw new KernelError(Errno.EUCLEAN);
-            }
+            alg.checkInlineTail(m, fn);
         } else if (fragment && m.lcn == z.tailextentHeadlcn) {
-            m.mflags = rework ? MAPPED | FRAGMENT : m.mflags | FRAGMENT;
+            m.mflags = alg.fragmentFlags(m.mflags);
         } else {
             m.mpa = (m.pblk & U32) << sbi.blkszbits();
-            compressedLen(m, initialLcn);
+            alg.compressedLen(m, initialLcn);
         }
         if (m.headtype == LclusterIndex.TYPE_PLAIN) {
             if (m.mllen > m.mplen) {
@@ -429,10 +337,7 @@ public final class ZMapBlocks {
             m.malg = (z.advise & ZMapHeader.ADVISE_INTERLACED_PCLUSTER) != 0 ? INTERLACED : SHIFTED;
         } else {
             int afmt = m.headtype == LclusterIndex.TYPE_HEAD2 ? z.algorithm[1] : z.algorithm[0];
-            if (!rework && (afmt >= 31 || (sbi.availableComprAlgs() & (1 << afmt)) == 0)) {
-                log.err(fn, "inconsistent algorithmtype " + afmt + " for nid " + inode.nid());
-                throw new KernelError(Errno.EUCLEAN);
-            }
+            alg.checkAlgorithmType(inode, afmt, fn);
             m.malg = afmt;
         }
         boolean readmore = (flags & GET_BLOCKS_READMORE) != 0
@@ -444,7 +349,7 @@ public final class ZMapBlocks {
     }
 
     /** {@code z_erofs_load_lcluster_from_disk}. */
-    private void load(Recorder m, long lcn, boolean lookahead) {
+    void load(Recorder m, long lcn, boolean lookahead) {
         if (++m.steps > MAX_STEPS) {
             throw new NotModelled("the compressed index walk of nid " + m.inode.nid() + " took more than "
                     + MAX_STEPS + " steps");
@@ -497,7 +402,7 @@ public final class ZMapBlocks {
         long ebase = align8(m.inode.dataOffset()) + ZMapHeader.SIZE;
         long bs = 1L << sbi.blkszbits();
         long totalidx = (m.inode.size() + bs - 1) >>> sbi.blkszbits();
-        if (lcn >= totalidx || (rework && lclusterbits > 14)) {
+        if (lcn >= totalidx || alg.compactUnitTooLarge(lclusterbits)) {
             throw new KernelError(Errno.EINVAL, "lcn " + lcn + " beyond the compact index of nid " + m.inode.nid());
         }
         m.lcn = lcn;
@@ -634,14 +539,14 @@ public final class ZMapBlocks {
         int bits = m.z.lclusterbits;
         long dist = distance & 0xFFFFL;
         while (m.lcn >= dist) {
-            if (rework && dist == 0) {
+            if (alg.zeroDistanceStopsBeforeLoading() && dist == 0) {
                 break;
             }
             long lcn = m.lcn - dist;
             load(m, lcn, false);
             if (m.type == LclusterIndex.TYPE_NONHEAD) {
                 dist = m.delta0 & 0xFFFFL;
-                if (!rework && dist == 0) {
+                if (!alg.zeroDistanceStopsBeforeLoading() && dist == 0) {
                     break;
                 }
                 continue;
@@ -652,58 +557,6 @@ public final class ZMapBlocks {
         }
         log.err(fn, "bogus lookback distance " + dist + " @ lcn " + m.lcn + " of nid " + m.inode.nid());
         throw new KernelError(Errno.EUCLEAN);
-    }
-
-    /** {@code z_erofs_get_extent_compressedlen}: {@code m_plen} of the extent's pcluster. */
-    private void compressedLen(Recorder m, long initialLcn) {
-        String fn = "z_erofs_get_extent_compressedlen";
-        ZInode z = m.z;
-        int bits = z.lclusterbits;
-        int blkbits = sbi.blkszbits();
-        boolean big1 = (z.advise & ZMapHeader.ADVISE_BIG_PCLUSTER_1) != 0;
-        boolean big2 = (z.advise & ZMapHeader.ADVISE_BIG_PCLUSTER_2) != 0;
-        long lcn = m.lcn + 1;
-        if (rework) {
-            if ((m.headtype == LclusterIndex.TYPE_HEAD1 && !big1)
-                    || ((m.headtype == LclusterIndex.TYPE_PLAIN || m.headtype == LclusterIndex.TYPE_HEAD2) && !big2)
-                    || (lcn << bits) >= m.inode.size()) {
-                m.compressedblks = 1;
-            }
-            if (m.compressedblks == 0) {
-                load(m, lcn, false);
-                if (m.type == LclusterIndex.TYPE_NONHEAD && m.delta0 != 1) {
-                    log.err(fn, "bogus CBLKCNT @ lcn " + lcn + " of nid " + m.inode.nid());
-                    throw new KernelError(Errno.EUCLEAN);
-                }
-                if (m.type != LclusterIndex.TYPE_NONHEAD || m.compressedblks == 0) {
-                    m.compressedblks = 1;
-                }
-            }
-            m.mplen = (m.compressedblks & U32) << blkbits;
-            return;
-        }
-        if (m.headtype == LclusterIndex.TYPE_PLAIN
-                || (m.headtype == LclusterIndex.TYPE_HEAD1 && !big1)
-                || (m.headtype == LclusterIndex.TYPE_HEAD2 && !big2)) {
-            m.mplen = 1L << bits;
-            return;
-        }
-        if (m.compressedblks == 0) {
-            load(m, lcn, false);
-            if (m.type != LclusterIndex.TYPE_NONHEAD) {
-                m.compressedblks = 1L << (bits - blkbits);
-            } else {
-                if (m.delta0 != 1) {
-                    log.err(fn, "bogus CBLKCNT @ lcn " + lcn + " of nid " + m.inode.nid());
-                    throw new KernelError(Errno.EUCLEAN);
-                }
-                if (m.compressedblks == 0) {
-                    log.err(fn, "cannot found CBLKCNT @ lcn " + lcn + " of nid " + m.inode.nid());
-                    throw new KernelError(Errno.EUCLEAN);
-                }
-            }
-        }
-        m.mplen = (m.compressedblks & U32) << blkbits;
     }
 
     /** {@code z_erofs_get_extent_decompressedlen}: extends {@code m_llen} to the next head or EOF. */
@@ -719,9 +572,7 @@ public final class ZMapBlocks {
             }
             load(m, lcn, true);
             if (m.type == LclusterIndex.TYPE_NONHEAD) {
-                if (rework && m.delta1 == 0) {
-                    m.delta1 = 1; // pre-1.0 mkfs wrote zero delta[1]s
-                }
+                alg.fixZeroDelta1(m);
             } else {
                 if (lcn != headlcn) {
                     break;
@@ -729,7 +580,7 @@ public final class ZMapBlocks {
                 m.delta1 = 1;
             }
             lcn += m.delta1;
-            if (!rework && m.delta1 == 0) {
+            if (m.delta1 == 0) { // only the legacy walk keeps a zero delta[1] (see fixZeroDelta1)
                 break;
             }
         }

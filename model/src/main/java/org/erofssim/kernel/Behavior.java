@@ -1,90 +1,178 @@
 package org.erofssim.kernel;
 
 /**
- * A behaviour of the EROFS mount path that changed between kernel releases (spec §11).
- * A {@link KernelProfile} is the set of these that a release has; the model asks
- * {@code profile.has(X)} at the one place each change takes effect.
+ * One upstream change to the EROFS mount path, named for what a kernel that has it does
+ * (positive polarity: "has commit X"). A {@link KernelProfile} is the set of these its release
+ * has; the model asks {@code kernel.has(X)} at the sites listed under each constant, and at no
+ * other place. Each constant has a regression test named after its commit (display name: hash
+ * and title) that evaluates the same input on a preset with the change and on that preset
+ * {@link KernelProfile.Builder#without without} it: mount-path changes in the test class
+ * {@code org.erofssim.regressions.MountPathCommitsTest}, read-path changes next to the unit
+ * tests of their site ({@code ReaddirTest}, {@code IgetTest}, {@code DataReaderTest},
+ * {@code FiemapTest}, {@code ZMapBlocksTest}, {@code XattrPrefixesTest}).
+ *
+ * <p>Hashes are the 12-hex prefixes of torvalds/linux commits; "[unsure]" marks what could not
+ * be established from a stored source (a hash, or which release first had the change).
  */
 public enum Behavior {
     /**
-     * "erofs: ensure regular inodes for file-backed mounts" (6.12-rc): the primary must be a
-     * regular file whose mapping has {@code read_folio}, else ENOTBLK; a fileio extra device
-     * must be a regular file, else EINVAL. Without it any opened path became a fileio mount.
+     * "erofs: ensure regular inodes for file-backed mounts" (hash [unsure]; Fixes fb176750266a,
+     * syzbot 001306cd9c92; 6.12-rc): the primary must be a regular file whose mapping has
+     * {@code read_folio}, else ENOTBLK; a fileio extra device must be a regular file, else EINVAL.
+     * Without it any opened path became a fileio mount.
+     * Sites: {@code GetTree.getTree} (twice), {@code DeviceScan.openFile}.
      */
     FILEIO_REGULAR_FILE_CHECK,
     /**
-     * 14c2d97265ea (6.12-rc): {@code get_tree_bdev_flags(..., QUIET_LOOKUP)} when
+     * 14c2d97265ea "erofs: use get_tree_bdev_flags() to avoid misleading messages" (6.12-rc,
+     * via vfs.fixes): {@code get_tree_bdev_flags(..., GET_TREE_BDEV_QUIET_LOOKUP)} when
      * BACKED_BY_FILE, so a file source does not log {@code Can't lookup blockdev}.
+     * Sites: {@code GetTree}.
      */
     QUIET_BDEV_LOOKUP,
     /**
-     * bae085416093 (6.13-rc1, 6.12.2; CVE-2024-56750): a fileio mount with a block size below
-     * PAGE_SIZE sets {@code s_blocksize} directly. Without it {@code sb_set_blocksize} touches
-     * the missing block device and the kernel crashes.
+     * bae085416093 "erofs: fix blksize < PAGE_SIZE for file-backed mounts" (6.13-rc1, 6.12.2;
+     * CVE-2024-56750): a fileio mount with a block size below PAGE_SIZE sets {@code s_blocksize}
+     * directly. Without it {@code sb_set_blocksize} touches the missing block device and the
+     * kernel crashes. Sites: {@code FillSuper}.
      */
     FILEIO_SUBPAGE_BLOCKSIZE,
     /**
-     * 90655ee279b2 (6.13-rc1): log lines read {@code erofs (device X): msg}. Without it errors
-     * read {@code erofs: (device X): function: msg} and info {@code erofs: (device X): msg}.
+     * 90655ee279b2 "erofs: simplify definition of the log functions" (6.13-rc1): log lines read
+     * {@code erofs (device X): msg}. Without it errors read
+     * {@code erofs: (device X): function: msg} and info {@code erofs: (device X): msg}.
+     * Sites: {@code SbLog}.
      */
     DEVICE_LOG_PREFIX,
-    /** 6422cde1b0d5 (6.13-rc4, 6.12.7): buffered I/O by default and the {@code directio} option. */
+    /**
+     * 6422cde1b0d5 "erofs: use buffered I/O for file-backed mounts by default" (6.13-rc4,
+     * 6.12.7): file-backed data reads go through the backing file's page cache unless the new
+     * {@code directio} option asks for direct I/O; the option is parsed and shown in mountinfo.
+     * Without it the option is unknown and fileio data reads use direct I/O whenever the backing
+     * file allows it. Sites: {@code DataReader} (constructor), {@code MountOptionParser},
+     * {@code ShowOptions}.
+     */
     DIRECTIO_OPTION,
-    /** Up to 6.14: a volume name without a NUL in its 16 bytes fails with EUCLEAN. */
-    VOLUME_NAME_NUL_CHECK,
-    /** 6.15: the 48-bit layout (incompat 0x80, rootnid_8b, blocks_hi, epoch times, NLINK_1). */
+    /**
+     * "erofs: allow 16-byte volume name again" (hash [unsure]: the parent of b7710262d743;
+     * 6.15-rc1): a volume name filling all 16 bytes without a NUL mounts. Without it such a name
+     * fails with EUCLEAN and {@code bad volume name without NIL terminator}.
+     * Sites: {@code ReadSuperblock}, {@code ImageInspector} (harness).
+     */
+    VOLUME_NAME_16_BYTES,
+    /**
+     * The 48-bit layout series, from 61ba89b57905 "erofs: add 48-bit block addressing on-disk
+     * support" (6.15-rc1) to the commit that adds incompat 0x80 to
+     * {@code EROFS_ALL_FEATURE_INCOMPAT} (hash [unsure], same merge window): incompat 0x80,
+     * {@code rootnid_8b}, {@code blocks_hi}, the epoch and compact {@code i_mtime}, the
+     * {@code NLINK_1} i_format bit. Sites: {@link KernelProfile#supportedIncompat},
+     * {@code ReadSuperblock}, {@code Iget} (i_format bits), {@code ImageInspector} (harness).
+     */
     LAYOUT_48BIT,
-    /** 6.16: the {@code fsoffset=} option. */
+    /**
+     * The rewording of {@code erofs_readdir}'s read error from {@code fail to readdir of
+     * logical block} to {@code failed to readdir of logical block} (commit [unsure]; 6.15-rc1
+     * per the model's sources, where the block number became 64-bit). Sites: {@code Readdir}.
+     */
+    READDIR_FAILED_MESSAGE,
+    /**
+     * The merge of {@code erofs_map_blocks_flatmode} into {@code erofs_map_blocks} (commit
+     * [unsure]; 6.15-rc1 per the model's sources, with 48-bit addressing for unencoded inodes):
+     * the {@code inline data across blocks} error names {@code erofs_map_blocks}. Without it
+     * the line names {@code erofs_map_blocks_flatmode}. Sites: {@code MapBlocks}.
+     */
+    MAP_BLOCKS_FLATMODE_MERGED,
+    /**
+     * c36ec00d7f67 "erofs: add 'fsoffset' mount option to specify filesystem offset"
+     * (6.16-rc1). Sites: {@code MountOptionParser}, {@code ShowOptions}, {@code FillSuper},
+     * {@code MetaBuf}, {@code MapDev}, {@code DataReader.iomapMetaOffset}.
+     */
     FSOFFSET_OPTION,
     /**
-     * 6.16 "avoid using multiple devices with different type": ENOTBLK from opening an extra
-     * block device becomes EINVAL. Without it ENOTBLK leaks out of fill_super and get_tree
-     * takes the file-backed fallback on a freed superblock info (use-after-free).
+     * "erofs: avoid using multiple devices with different type" (Sheng Yong, 2025-05; hash
+     * [unsure]; 6.16-rc1): ENOTBLK from opening an extra block device becomes EINVAL. Without it
+     * ENOTBLK leaks out of fill_super and get_tree takes the file-backed fallback on a freed
+     * superblock info (use-after-free). Sites: {@code DeviceScan}.
      */
     EXTRA_BDEV_ENOTBLK_TO_EINVAL,
-    /** 6.17: metadata compression (incompat 0x100, metabox_nid, extslot required). */
+    /**
+     * 414091322c63 "erofs: implement metadata compression" (6.17-rc1, after 681acbda3a6d "erofs:
+     * add on-disk definition for metadata compression"): incompat 0x100, {@code metabox_nid}
+     * (extslot required), nid bit 63 reads from the metabox inode, the packed and metabox inodes
+     * are read before the root, and an inline tail is read at {@code m_pa} through the
+     * metabox-aware metabuf. Sites: {@link KernelProfile#supportedIncompat},
+     * {@code ReadSuperblock} (twice), {@code FillSuper}, {@code Iget} (nid bit 63),
+     * {@code XattrPrefixes}, {@code DataReader.iomapMetaOffset}, {@code ImageInspector}
+     * (harness). Which of these the preparatory commits of that series made is [unsure].
+     */
     METABOX,
     /**
-     * 1fcf686def19 "erofs: fix long xattr name prefix placement" (a fix of the 6.17 metadata
-     * compression; which release first had it is [unsure]): {@code erofs_xattr_prefixes_init}
-     * reads the table from the metadata area when {@code COMPAT_PLAIN_XATTR_PFX} is set, else
-     * from the metabox inode (METABOX), else the packed inode, else the metadata area. Without
-     * it: the packed inode when there is one, else the metadata area [obs-6.18.44: an image with
-     * both a packed inode and PLAIN_XATTR_PFX takes its prefixes from the metadata area].
+     * The rewording of {@code erofs_read_inode}'s metadata read error to
+     * {@code failed to read inode meta block (nid: N): -E} (previously
+     * {@code failed to get inode (nid: N) page, err -E}); commit [unsure], 6.17 per the model's
+     * sources (with the metabuf changes of metadata compression). Sites: {@code Iget}.
+     */
+    READ_INODE_MESSAGE,
+    /**
+     * {@code erofs_iomap_begin} sets {@code iomap->addr} for an inline tail too and FIEMAP no
+     * longer reads the tail's metadata block: an inline extent is reported at its metadata
+     * position, and an unreadable tail block does not end the extent list. Without it the extent
+     * is at physical 0 and the block is read. Commit [unsure]: the model's sources place it at
+     * 6.17 (the {@code erofs_iomap_begin} changes of the metadata-compression series around
+     * 414091322c63); "erofs: hold read context in iomap_iter if needed" (hash [unsure]) also
+     * stops FIEMAP's inline read. Observed on 6.18.44 [obs]. Sites: {@code Fiemap}.
+     */
+    IOMAP_INLINE_ADDR,
+    /**
+     * 1fcf686def19 "erofs: fix long xattr name prefix placement" (Fixes 414091322c63; release
+     * [unsure], in 6.18.44 [obs]): {@code erofs_xattr_prefixes_init} reads the table from the
+     * metadata area when {@code COMPAT_PLAIN_XATTR_PFX} is set, else from the metabox inode
+     * (with {@link #METABOX}), else the packed inode, else the metadata area. Without it: the
+     * packed inode when there is one, else the metadata area [obs-6.18.44: an image with both a
+     * packed inode and PLAIN_XATTR_PFX takes its prefixes from the metadata area].
+     * Sites: {@code XattrPrefixes}.
      */
     XATTR_PREFIX_PLACEMENT,
-    /** 6.17: directory readahead, sysfs {@code dir_ra_bytes}. */
-    DIR_READAHEAD,
-    /** 6.18.44 backport: the DAX check happens in the device scan and logs at info level. */
+    /**
+     * c6993c4cb918 "erofs: Fallback to normal access if DAX is not supported on extra device"
+     * (Aug 2025, 6.17-rc; in 6.18.44 [obs]): the DAX check moves into the device scan, checks
+     * every device and logs at info level. Sites: {@code FillSuper}, {@code DeviceScan}.
+     */
     DAX_CHECK_IN_DEVICE_SCAN,
     /**
-     * 072a7c7cdbea and its fix (6.19-rc, backported to 6.18.44): a file-backed mount whose
-     * backing file lives on a file-backed/fscache erofs or on a stacked fs fails with ENOTBLK
-     * and {@code file-backed mounts cannot be applied to stacked fses}.
+     * 072a7c7cdbea "erofs: don't bother with s_stack_depth increasing for now" and its follow-up
+     * fix that looks at the backing superblock's {@code s_bdev} (hash [unsure]) (6.19-rc,
+     * backported; in 6.18.44 [obs]): a file-backed mount whose backing file lives on a
+     * file-backed/fscache erofs or on a stacked fs fails with ENOTBLK and
+     * {@code file-backed mounts cannot be applied to stacked fses}. Sites: {@code FillSuper}.
      */
     FILEIO_STACKING_REFUSAL,
-    /** 2026 fix backported to 6.18.44: any short file-backed read fails the folio with EIO. */
+    /**
+     * eade54040384 "erofs: set fileio bio failed in short read case" (7.0-rc6, Cc stable; in
+     * 6.18.44 [obs]): any short file-backed read fails the folio with EIO instead of
+     * zero-filling the rest. Sites: {@code DataReader} (fileio completion), {@code ZReader}.
+     */
     FILEIO_SHORT_READ_EIO,
     /**
-     * "erofs: fix the out-of-bounds nameoff handling for trailing dirents" (April 2026, Cc
-     * stable, in 6.18.44): {@code de[0].nameoff} must also be a multiple of 12, a trailing
-     * dirent whose {@code nameoff} is at or past the block's valid bytes is bogus, and a name
-     * length must lie in 1..255 (an empty name is bogus) [obs-6.18.44: {@code invalid
-     * de[0].nameoff 13}].
+     * d18a3b5d337f "erofs: fix the out-of-bounds nameoff handling for trailing dirents" (April
+     * 2026, Cc stable; release [unsure], in 6.18.44 [obs]): {@code de[0].nameoff} must also be a
+     * multiple of 12, a trailing dirent whose {@code nameoff} is at or past the block's valid
+     * bytes is bogus, and a name length must lie in 1..255 [obs-6.18.44: {@code invalid
+     * de[0].nameoff 13}]. Sites: {@code Readdir}.
      */
     DIRENT_NAMEOFF_CHECKS,
-    /** Seed to 6.13-rc3: file-backed data reads use direct I/O whenever the file allows it. */
-    FILEIO_ALWAYS_DIRECT,
     /**
-     * The compressed-map rework that came with the 48-bit layout (6.15) and its follow-ups up to
-     * 6.18.44 ({@code z_erofs_map_blocks_fo}, {@code z_erofs_fill_inode},
-     * {@code z_erofs_map_sanity_check}): no algorithm check when the map header is read but an
-     * {@code unknown algorithm}/{@code inconsistent algorithmtype} check on every map; 4
-     * cluster bits; a ztailpacking inode is one with a non-zero {@code h_idata_size}, its tail
-     * size checked when mapped; PLAIN and HEAD2 pclusters of big-pcluster inodes also read their
-     * CBLKCNT, a missing CBLKCNT means one block; lookback checks a zero distance before loading
-     * and the "invalid logical cluster 0" check is gone [obs-6.18.44: {@code bogus lookback
-     * distance 1 @ lcn 0}]. Which 6.15–6.18 release brought each piece is [unsure].
+     * The compressed-map rework of 6.15–6.18 as one switch, not yet split per commit: it
+     * includes b7710262d743 "erofs: simplify tail inline pcluster handling" (6.15-rc1: a
+     * ztailpacking inode is one with a non-zero {@code h_idata_size}; idataoff and fragmentoff
+     * merged), {@code z_erofs_map_sanity_check} (the algorithm checks move from the map header
+     * to every map), 4 cluster bits, CBLKCNT read for PLAIN and HEAD2 pclusters of big-pcluster
+     * inodes (a missing one means one block) and "consolidate z_erofs_extent_lookback()" (Oct
+     * 2025: a zero distance is checked before loading and the "invalid logical cluster 0" check
+     * is gone) [obs-6.18.44: {@code bogus lookback distance 1 @ lcn 0}]. The other hashes and
+     * which release brought each piece are [unsure]. Sites: {@code ZMapAlgorithm.of} (picks
+     * {@code ZMapLegacy} or {@code ZMapReworked} once per {@code ZMapBlocks}),
+     * {@code ZReader.pclusterBegin}.
      */
     ZMAP_REWORK
 }

@@ -100,7 +100,7 @@ final class ReadSuperblock {
         sbi.epoch = dsb.epoch();
         sbi.fixedNsec = dsb.fixedNsec();
         sbi.uuid = dsb.uuid();
-        if (sbi.kernel.has(Behavior.VOLUME_NAME_NUL_CHECK) && !hasNul(dsb.volumeName())) {
+        if (!sbi.kernel.has(Behavior.VOLUME_NAME_16_BYTES) && !hasNul(dsb.volumeName())) {
             log.err(FN, "bad volume name without NIL terminator");
             throw new KernelError(Errno.EUCLEAN);
         }

@@ -13,7 +13,7 @@ import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -64,7 +64,7 @@ public class MountBenchmark {
     @Setup
     public void setup() throws IOException {
         ImageBytes bytes = ImageBytes.of(Files.readAllBytes(images().resolve(image)));
-        KernelConfig kernel = KernelConfig.of(KernelProfiles.newest());
+        KernelConfig kernel = KernelConfig.of(Releases.DEFAULT);
         fileio = new Scenario("bench-fileio", kernel,
                 new VirtualNamespace(Map.of("/srv/image.erofs", new Node.RegularFile(bytes, BackingFs.EXT4))),
                 "/srv/image.erofs", null, true, List.of(), read, false, false);

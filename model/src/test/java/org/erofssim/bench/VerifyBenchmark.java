@@ -16,7 +16,7 @@ import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.TreeEntry;
@@ -112,7 +112,7 @@ public class VerifyBenchmark {
             throw new IllegalStateException("mkfs.erofs " + args + ": " + run.stderr());
         }
         byte[] bytes = Files.readAllBytes(image);
-        scenario = new Scenario("bench-verify", KernelConfig.of(KernelProfiles.newest()),
+        scenario = new Scenario("bench-verify", KernelConfig.of(Releases.DEFAULT),
                 new VirtualNamespace(Map.of("/srv/image.erofs", new Node.RegularFile(ImageBytes.of(bytes), BackingFs.EXT4))),
                 "/srv/image.erofs", null, true, List.of(), true, false, false);
         MountOutcome o = verify();

@@ -16,7 +16,7 @@ import org.erofssim.block.Node;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -59,8 +59,8 @@ class ScenarioJsonTest {
         @Test void aScenarioWithOnlyAVersionHasEveryDefault() {
             Scenario s = read("{\"version\": 1}");
             assertThat(s.name()).isEqualTo("scenario");
-            assertThat(s.kernel().profile()).isSameAs(KernelProfiles.newest());
-            assertThat(s.kernel().config()).isEqualTo(KernelProfiles.newest().defaultConfig());
+            assertThat(s.kernel().profile()).isSameAs(Releases.DEFAULT);
+            assertThat(s.kernel().config()).isEqualTo(Releases.DEFAULT.defaultConfig());
             assertThat(s.namespace().nodes()).isEmpty();
             assertThat(s.source()).isNull();
             assertThat(s.options()).isNull();
@@ -73,7 +73,7 @@ class ScenarioJsonTest {
 
         @Test void aFieldGivenAsNullCountsAsAbsent() {
             Scenario s = read("{\"version\": 1, \"kernel\": null, \"source\": null, \"flags\": null, \"read\": null}");
-            assertThat(s.kernel().profile()).isSameAs(KernelProfiles.newest());
+            assertThat(s.kernel().profile()).isSameAs(Releases.DEFAULT);
             assertThat(s.source()).isNull();
             assertThat(s.readOnly()).isTrue();
         }
@@ -119,9 +119,20 @@ class ScenarioJsonTest {
             assertThat(((Node.RegularFile) node(s, "/f")).bytes().size()).isEqualTo(3);
         }
 
-        @Test void theKernelIsChosenByProfileName() {
-            assertThat(read("{\"version\": 1, \"kernel\": \"6.12\"}").kernel().profile().name()).isEqualTo("6.12");
-            assertThat(read("{\"version\": 1, \"kernel\": \"6.13\"}").kernel().profile().name()).isEqualTo("6.13");
+        @Test void theKernelIsChosenByShortNameOrRelease() {
+            assertThat(read("{\"version\": 1, \"kernel\": \"6.12\"}").kernel().profile().name()).isEqualTo("6.12.0");
+            assertThat(read("{\"version\": 1, \"kernel\": \"6.13\"}").kernel().profile().name()).isEqualTo("6.13.0-rc4");
+            assertThat(read("{\"version\": 1, \"kernel\": \"6.18.44-fc-v782\"}").kernel().profile())
+                    .isSameAs(Releases.linux_6_18_44());
+        }
+
+        @Test void aReleaseResolvedToAnotherPresetLeavesOneNote() {
+            List<String> notes = new java.util.ArrayList<>();
+            Scenario s = ScenarioJson.read("{\"version\": 1, \"kernel\": \"6.12.118+deb12-amd64\"}", null, "s",
+                    notes::add);
+            assertThat(s.kernel().profile()).isSameAs(Releases.linux_6_12_0());
+            assertThat(notes).containsExactly("kernel 6.12.118+deb12-amd64: not modelled; using 6.12.0, the newest"
+                    + " modelled 6.12 release not newer than it");
         }
 
         @Test void configOverridesTakeSymbolsWithOrWithoutThePrefix() {
@@ -264,7 +275,7 @@ class ScenarioJsonTest {
         @Test void theScenarioExampleDecodes() throws IOException {
             String example = ContractDoc.jsonBlockAfter("## Scenario");
             Scenario s = read(example);
-            assertThat(s.kernel().profile().name()).isEqualTo("6.18");
+            assertThat(s.kernel().profile().name()).isEqualTo("6.18.44");
             assertThat(s.kernel().enabled(ConfigFlag.EROFS_FS_ONDEMAND)).isFalse();
             assertThat(s.namespace().nodes()).containsOnlyKeys("/dev/loop0", "/srv/a.erofs", "/srv/blob", "/srv/dir", "/dev/null");
             assertThat(((Node.BlockDevice) node(s, "/dev/loop0")).dev()).isEqualTo(new DevT(7, 0));
@@ -287,7 +298,8 @@ class ScenarioJsonTest {
                     Arguments.of("{\"version\": 1.5}", "version", "expected 1, got 1.5"),
                     Arguments.of("[1]", "scenario", "expected a JSON object, got array"),
                     Arguments.of(v + "\"name\": 3}", "name", "expected a string, got number"),
-                    Arguments.of(v + "\"kernel\": \"5.10\"}", "kernel", "unknown kernel profile '5.10'"),
+                    Arguments.of(v + "\"kernel\": \"5.10\"}", "kernel", "'5.10': no modelled release of the 5.10 line"),
+                    Arguments.of(v + "\"kernel\": \"7.3.4-amd64\"}", "kernel", "'7.3.4-amd64': no modelled release of the 7.3 line"),
                     Arguments.of(v + "\"kernel\": 6.18}", "kernel", "expected a string, got number"),
                     Arguments.of(v + "\"config\": []}", "config", "expected an object, got array"),
                     Arguments.of(v + "\"config\": {\"CONFIG_FOO\": true}}", "config.CONFIG_FOO", "unknown CONFIG symbol"),

@@ -174,6 +174,24 @@ class DataReaderTest {
             assertThat(linesAfterMount(r.live())).containsExactly(line, line);
         }
 
+        @Test
+        @DisplayName("MAP_BLOCKS_FLATMODE_MERGED ([unsure] commit, 6.15): the function the old log format names")
+        void mapBlocksFlatmodeMerged() {
+            // only the pre-90655ee279b2 log format prints the function name
+            ErofsImages.Dumped d = dump(inline, "/small");
+            ImageEditor ed = ImageEditor.read(inline);
+            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0}); // i_size 4000
+            byte[] img = ed.fixChecksum().bytes();
+            Reading with = Reading.bdev("6.18 -DEVICE_LOG_PREFIX", img, Faults.NONE);
+            assertThat(with.read(d.nid()).errno()).isEqualTo(Errno.EIO);
+            assertThat(linesAfterMount(with.live())).first()
+                    .isEqualTo("erofs: (device loop0): erofs_map_blocks: inline data across blocks @ nid " + d.nid());
+            Reading without = Reading.bdev("6.18 -DEVICE_LOG_PREFIX -MAP_BLOCKS_FLATMODE_MERGED", img, Faults.NONE);
+            assertThat(without.read(d.nid()).errno()).isEqualTo(Errno.EIO);
+            assertThat(linesAfterMount(without.live())).first().isEqualTo(
+                    "erofs: (device loop0): erofs_map_blocks_flatmode: inline data across blocks @ nid " + d.nid());
+        }
+
         @Test void flatModeReadsChunksOfAnExtraDeviceFromThePrimaryAndFailsPastItsEnd() {
             byte[] img = ErofsImages.read(blobbed);
             ErofsImages.Dumped d = dump(blobbed, "/f20000", "--device=" + blob);
@@ -214,6 +232,22 @@ class DataReaderTest {
             DataReader.Content now = r.read(d.nid());
             assertThat(now).isEqualTo(new DataReader.Content(sha256(F20000, 8192), 8192, Errno.EIO, List.of()));
             assertThat(linesAfterMount(r.live())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("eade54040384 erofs: set fileio bio failed in short read case")
+        void eade54040384() {
+            ErofsImages.Dumped d = dump(plain, "/f20000");
+            long phys = d.extents().get(0).physical();
+            byte[] cut = Arrays.copyOf(ErofsImages.read(plain), (int) (phys + 8192 + 1000));
+            // with it: the folio holding the short read fails with EIO, the pages before it are read
+            Reading r = Reading.file("6.18", cut, Faults.NONE);
+            assertThat(r.read(d.nid())).isEqualTo(new DataReader.Content(sha256(F20000, 8192), 8192, Errno.EIO, List.of()));
+            // without it: the rest of the bio is zero-filled and the folios are uptodate
+            byte[] zeroFilled = F20000.clone();
+            Arrays.fill(zeroFilled, 8192 + 1000, zeroFilled.length, (byte) 0);
+            assertThat(Reading.file("6.18 -FILEIO_SHORT_READ_EIO", cut, Faults.NONE).read(d.nid()))
+                    .isEqualTo(new DataReader.Content(sha256(zeroFilled), 20000, null, List.of()));
         }
 
         @Test void flatModeReadsChunksOfAnExtraDeviceFromThePrimaryZeroFilledIn613AndEioIn618() {

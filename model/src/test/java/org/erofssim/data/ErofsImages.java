@@ -22,7 +22,7 @@ import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.junit.jupiter.api.Assumptions;
@@ -139,8 +139,12 @@ final class ErofsImages {
         return new Dumped(nid, ext);
     }
 
+    /**
+     * A preset by name ({@code "6.18"}), or a preset minus upstream changes for the regression
+     * tests named after a commit: {@code "6.18 -READDIR_FAILED_MESSAGE"}.
+     */
     static KernelConfig kernel(String name) {
-        return KernelConfig.of(KernelProfiles.byName(name).orElseThrow());
+        return KernelConfig.of(org.erofssim.testing.Scenarios.profile(name));
     }
 
     /**

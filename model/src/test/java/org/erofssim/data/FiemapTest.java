@@ -123,6 +123,17 @@ class FiemapTest {
                     new TreeEntry.Extent(8192, 0, 808, "last,not_aligned,data_inline", 0)), null));
         }
 
+        @Test
+        @DisplayName("IOMAP_INLINE_ADDR ([unsure] commit, 6.17): an inline tail at its metadata position, else at 0")
+        void iomapInlineAddr() {
+            ErofsImages.Dumped d = dump(inline, "/small");
+            long meta = d.extents().get(0).physical();
+            assertThat(fiemap("6.18", ErofsImages.read(inline), d.nid())).isEqualTo(new Fiemap.Result(List.of(
+                    new TreeEntry.Extent(0, meta, 3, "last,not_aligned,data_inline", 0)), null));
+            assertThat(fiemap("6.18 -IOMAP_INLINE_ADDR", ErofsImages.read(inline), d.nid())).isEqualTo(
+                    new Fiemap.Result(List.of(new TreeEntry.Extent(0, 0, 3, "last,not_aligned,data_inline", 0)), null));
+        }
+
         @Test void areDataInlineAtTheirMetadataPositionFrom617() {
             ErofsImages.Dumped d = dump(inline, "/small");
             assertThat(fiemap("6.18", ErofsImages.read(inline), d.nid())).isEqualTo(new Fiemap.Result(List.of(

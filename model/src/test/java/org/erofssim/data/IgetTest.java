@@ -88,4 +88,14 @@ class IgetTest {
         assertThat(igetLines("6.18", eio, 128, Errno.EIO))
                 .containsExactly("erofs (device erofs): failed to read inode meta block (nid: 128): -5");
     }
+
+    @Test
+    @DisplayName("READ_INODE_MESSAGE ([unsure] commit, 6.17): the erofs_read_inode wording with and without it")
+    void readInodeMessage() {
+        Faults eio = new Faults(Map.of(1L, Faults.Kind.EIO));
+        assertThat(igetLines("6.18", eio, 128, Errno.EIO))
+                .containsExactly("erofs (device erofs): failed to read inode meta block (nid: 128): -5");
+        assertThat(igetLines("6.18 -READ_INODE_MESSAGE", eio, 128, Errno.EIO))
+                .containsExactly("erofs (device erofs): failed to get inode (nid: 128) page, err -5");
+    }
 }

@@ -251,6 +251,31 @@ class ReaddirTest {
             assertThat(now.linesAfterMount())
                     .containsExactly("erofs (device erofs): failed to readdir of logical block 0 of nid " + many.nid());
         }
+
+        @Test
+        @DisplayName("READDIR_FAILED_MESSAGE ([unsure] commit, 6.15): 'failed to readdir' with it, 'fail to readdir' without")
+        void readdirFailedMessage() {
+            Faults eio = new Faults(Map.of(block0() / 4096, Faults.Kind.EIO));
+            assertThat(list("6.18", ErofsImages.read(image), eio, many.nid()).linesAfterMount())
+                    .containsExactly("erofs (device erofs): failed to readdir of logical block 0 of nid " + many.nid());
+            assertThat(list("6.18 -READDIR_FAILED_MESSAGE", ErofsImages.read(image), eio, many.nid()).linesAfterMount())
+                    .containsExactly("erofs (device erofs): fail to readdir of logical block 0 of nid " + many.nid());
+        }
+
+        @Test
+        @DisplayName("d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents")
+        void d18a3b5d337f() {
+            // the fix also requires de[0].nameoff to be a multiple of sizeof(struct erofs_dirent) (12)
+            ImageEditor ed = ImageEditor.read(image);
+            ed.write(dirent(block0(), 0) + 8, u16(13));
+            byte[] img = ed.fixChecksum().bytes();
+            Listing with = list("6.18", img, Faults.NONE, many.nid());
+            assertThat(with.listing()).isEqualTo(new Readdir.Listing(List.of(), Errno.EUCLEAN));
+            assertThat(with.linesAfterMount()).containsExactly("erofs (device erofs): invalid de[0].nameoff 13 @ nid "
+                    + many.nid());
+            Listing without = list("6.18 -DIRENT_NAMEOFF_CHECKS", img, Faults.NONE, many.nid());
+            assertThat(without.linesAfterMount()).noneMatch(x -> x.contains("invalid de[0].nameoff"));
+        }
     }
 
     @Test void aListingStopsAtItsLimit() {

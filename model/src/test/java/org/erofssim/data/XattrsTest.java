@@ -21,7 +21,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.SbLog;
 import org.erofssim.ondisk.FeatureCompat;
@@ -96,7 +96,7 @@ class XattrsTest {
     }
 
     static Ctx withConfig(ConfigFlag flag, boolean on) {
-        KernelConfig k = new KernelConfig(KernelProfiles.byName("6.18").orElseThrow(), Map.of(flag, on));
+        KernelConfig k = new KernelConfig(Releases.resolve("6.18").profile(), Map.of(flag, on));
         Scenario sc = new Scenario("t", k, new VirtualNamespace(Map.of(ErofsImages.IMAGE,
                 new Node.RegularFile(ImageBytes.of(ErofsImages.read(image)), BackingFs.EXT4))), ErofsImages.IMAGE,
                 null, true, List.of(), false, false, false);

@@ -192,6 +192,22 @@ class ZMapBlocksTest {
             assertThat(log18).containsExactly(P + "bogus lookback distance 1 @ lcn 0 of nid " + o.nid());
         }
 
+        @Test
+        @DisplayName("ZMAP_REWORK (the 6.15-6.18 compressed-map rework, commits [unsure]): a head after its first byte in lcluster 0")
+        void zmapRework() {
+            One o = one("lcn0", "-zlz4");
+            ZTrees.Live live = ZTrees.mount("6.18", o.image(), false);
+            byte[] bad = edit(o.image(), unit(o, live, 0), u16(LclusterIndex.TYPE_HEAD1 << 12 | 100));
+            // with it: the lookback from lcn 0 finds no head ("consolidate z_erofs_extent_lookback()")
+            List<String> with = new ArrayList<>();
+            assertThat(mapError("6.18", bad, o.nid(), 0, with).errno()).isEqualTo(Errno.EUCLEAN);
+            assertThat(with).containsExactly(P + "bogus lookback distance 1 @ lcn 0 of nid " + o.nid());
+            // without it: z_erofs_do_map_blocks refuses lcluster 0 before looking back
+            List<String> without = new ArrayList<>();
+            assertThat(mapError("6.18 -ZMAP_REWORK", bad, o.nid(), 0, without).errno()).isEqualTo(Errno.EUCLEAN);
+            assertThat(without).containsExactly(P + "invalid logical cluster 0 at nid " + o.nid());
+        }
+
         @Test void aZeroLookbackDistance() {
             One o = one("d0", "-zlz4");
             ZTrees.Live live = ZTrees.mount("6.13", o.image(), false);

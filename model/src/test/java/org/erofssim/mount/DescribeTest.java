@@ -16,7 +16,7 @@ import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -54,7 +54,7 @@ class DescribeTest {
         Map<String, Node> nodes = Map.of(
                 "/srv/img", new Node.RegularFile(ImageBytes.of(image), BackingFs.EXT4),
                 "/dev/loop0", new Node.BlockDevice(ImageBytes.of(image), new DevT(7, 0), true, 512, false));
-        KernelConfig k = KernelConfig.of(KernelProfiles.byName("6.18").orElseThrow());
+        KernelConfig k = KernelConfig.of(Releases.resolve("6.18").profile());
         return new Scenario("t", k, new VirtualNamespace(nodes), source, null, true, before, read, false, probeCache);
     }
 

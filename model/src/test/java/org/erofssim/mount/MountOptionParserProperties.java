@@ -19,7 +19,7 @@ import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelLog;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 
 /**
  * Option strings built from the known keys and values plus junk: the parser only ever fails
@@ -117,7 +117,7 @@ class MountOptionParserProperties {
         for (ConfigFlag f : ConfigFlag.values()) {
             all.put(f, true);
         }
-        return new KernelConfig(KernelProfiles.byName("6.18").orElseThrow(), all);
+        return new KernelConfig(Releases.resolve("6.18").profile(), all);
     }
 
     /** Statistics: the outcome, and every key the parser got to (parsing token prefixes). */
@@ -177,7 +177,7 @@ class MountOptionParserProperties {
 
     @Provide
     Arbitrary<KernelConfig> kernels() {
-        return Combinators.combine(Arbitraries.of(KernelProfiles.all()),
+        return Combinators.combine(Arbitraries.of(Releases.all()),
                         Arbitraries.maps(Arbitraries.of(ConfigFlag.class), Arbitraries.of(true, false)).ofMaxSize(6))
                 .as(KernelConfig::new);
     }

@@ -11,7 +11,7 @@ import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelLog;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class MountOptionParserTest {
     static final KernelConfig K618 = kernel("6.18");
 
     static KernelConfig kernel(String name) {
-        return KernelConfig.of(KernelProfiles.byName(name).orElseThrow());
+        return KernelConfig.of(Releases.resolve(name).profile());
     }
 
     static KernelConfig with(KernelConfig base, ConfigFlag flag, boolean on) {

@@ -17,7 +17,7 @@ import org.erofssim.data.MetaBuf;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelLog;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.kernel.Errno;
 import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;
@@ -222,6 +222,16 @@ class XattrPrefixesTest {
         }
 
         @Test
+        @DisplayName("1fcf686def19 erofs: fix long xattr name prefix placement")
+        void c1fcf686def19() {
+            // with PLAIN_XATTR_PFX the fix reads the table from the metadata area, before it from the packed inode
+            assertThat(mount("6.18", packed(true), false, s -> s).sbi().xattrPrefixes())
+                    .containsExactly(new XattrLongPrefix(1, ascii("meta.")));
+            assertThat(mount("6.18 -XATTR_PREFIX_PLACEMENT", packed(true), false, s -> s).sbi().xattrPrefixes())
+                    .containsExactly(new XattrLongPrefix(1, ascii("packed.")));
+        }
+
+        @Test
         @DisplayName("a packed inode whose data block lies past the device: its read error (EIO) fails the mount")
         void packedReadError() {
             ImageEditor e = packed(false);
@@ -238,7 +248,7 @@ class XattrPrefixesTest {
         @DisplayName("with METABOX the table is in the metabox inode: not modelled, a note, nothing loaded")
         void metaboxNotModelled() {
             byte[] img = appended(XattrLongPrefix.table(USER_LONG), 1).bytes();
-            SbInfo sbi = SbInfo.withDevices(new KernelConfig(KernelProfiles.byName("6.18").orElseThrow(), Map.of()), 12,
+            SbInfo sbi = SbInfo.withDevices(new KernelConfig(Releases.resolve("6.18").profile(), Map.of()), 12,
                     false, ImageBytes.of(img), List.of());
             sbi.featureIncompat = FeatureIncompat.METABOX.bit();
             sbi.metaboxNid = 99;

@@ -9,20 +9,45 @@ import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
 
 /** A small builder of scenarios for tests: nodes, then one mount. */
 public final class Scenarios {
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<ConfigFlag, Boolean> config = new LinkedHashMap<>();
     private final List<Scenario.Mount> before = new java.util.ArrayList<>();
-    private String kernel = "6.18";
+    private KernelProfile kernel = Releases.DEFAULT;
     private boolean readOnly = true;
     private boolean read;
 
+    /** A scenario on {@link #profile(String) profile(kernel)}. */
     public static Scenarios on(String kernel) {
+        return on(profile(kernel));
+    }
+
+    /**
+     * The preset a name resolves to ({@link Releases#resolve}, e.g. {@code "6.18"}), or, for the
+     * regression tests named after a commit, that preset minus upstream changes:
+     * {@code "6.18 -READDIR_FAILED_MESSAGE"}.
+     */
+    public static KernelProfile profile(String kernel) {
+        String[] parts = kernel.split(" -");
+        if (parts.length == 1) {
+            return Releases.resolve(kernel).profile();
+        }
+        KernelProfile.Builder b = Releases.resolve(parts[0]).profile().toBuilder();
+        for (int i = 1; i < parts.length; i++) {
+            b.without(Behavior.valueOf(parts[i]));
+        }
+        return b.build();
+    }
+
+    /** A scenario on this profile, e.g. a preset {@code without} one commit. */
+    public static Scenarios on(KernelProfile kernel) {
         Scenarios s = new Scenarios();
         s.kernel = kernel;
         return s;
@@ -68,7 +93,7 @@ public final class Scenarios {
     }
 
     public Scenario mount(String source, String options) {
-        KernelConfig kc = new KernelConfig(KernelProfiles.byName(kernel).orElseThrow(), config);
+        KernelConfig kc = new KernelConfig(kernel, config);
         return new Scenario("test", kc, new VirtualNamespace(nodes), source, options, readOnly, List.copyOf(before),
                 read, false, false);
     }

@@ -16,7 +16,7 @@ import org.erofssim.block.ImageBytes;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.DeviceBacking;
 import org.erofssim.mount.SbInfo;
 
@@ -76,7 +76,7 @@ class MapDevProperties {
         for (Dev d : t.devices()) {
             specs.add(new SbInfo.DeviceSpec(d.blocks(), d.mapped()));
         }
-        KernelConfig kernel = KernelConfig.of(KernelProfiles.byName(t.profile()).orElseThrow());
+        KernelConfig kernel = KernelConfig.of(Releases.resolve(t.profile()).profile());
         return SbInfo.withDevices(kernel, t.blkszbits(), t.flat(), ImageBytes.of(new byte[4096]), specs);
     }
 

@@ -28,7 +28,7 @@ import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.ondisk.DeviceSlotField;
 import org.erofssim.ondisk.FieldEdit;
 import org.erofssim.ondisk.ImageEditor;
@@ -97,7 +97,7 @@ class ArbitraryImageProperties {
         m.put("/img/test.erofs", new Node.RegularFile(bytes, BackingFs.EXT4));
         m.put("/dev/loop1", new Node.BlockDevice(ImageBytes.of(extra), new DevT(7, 1), false, 512, false));
         m.put("/img/extra.img", new Node.RegularFile(ImageBytes.of(extra), BackingFs.EXT4));
-        KernelConfig kc = KernelConfig.of(KernelProfiles.byName(profile).orElseThrow());
+        KernelConfig kc = KernelConfig.of(Releases.resolve(profile).profile());
         return new Scenario("arbitrary", kc, new VirtualNamespace(m), bdev ? "/dev/loop0" : "/img/test.erofs",
                 options, true, List.of(), false, false, false);
     }

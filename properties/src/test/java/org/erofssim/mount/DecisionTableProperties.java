@@ -43,7 +43,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.ondisk.DeviceSlotField;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
@@ -229,7 +229,7 @@ class DecisionTableProperties {
 
     static Scenario scenario(String profile, Map<ConfigFlag, Boolean> config, VirtualNamespace ns, String source,
                              String options, boolean readOnly) {
-        KernelConfig kc = new KernelConfig(KernelProfiles.byName(profile).orElseThrow(), config);
+        KernelConfig kc = new KernelConfig(Releases.resolve(profile).profile(), config);
         return new Scenario("prop", kc, ns, source, options, readOnly, List.of(), false, false, false);
     }
 
@@ -1585,7 +1585,7 @@ class DecisionTableProperties {
         void secondMount(@ForAll("pairs") TwoMounts t) {
             Release r = Release.of(t.profile());
             Map<ConfigFlag, Boolean> config = Map.of();
-            Scenario sc = new Scenario("two", new KernelConfig(KernelProfiles.byName(t.profile()).orElseThrow(), config),
+            Scenario sc = new Scenario("two", new KernelConfig(Releases.resolve(t.profile()).profile(), config),
                     SourceNamespace.NS, t.second().path(), t.secondOptions(), t.secondReadOnly(),
                     List.of(new Scenario.Mount(t.first().path(), t.firstOptions(), true)), false, false, false);
             MountOutcome actual = MountModel.predict(sc);

@@ -34,7 +34,7 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.TreeEntry;
@@ -202,7 +202,7 @@ class DamagedLz4Properties {
         if (!toolsPresent() || !liveAvailable()) {
             return;
         }
-        KernelProfile profile = KernelProfiles.forRelease(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim())
+        KernelProfile profile = Releases.forRelease(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim())
                 .orElse(null);
         if (profile == null) {
             System.out.println("SKIPPED: the running kernel has no modelled profile");

@@ -39,7 +39,7 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.report.Difference;
@@ -199,7 +199,7 @@ class LiveScenarioProperties {
     /** The running kernel's modelled profile; an error when there is none (nothing to compare). */
     static KernelProfile profile() {
         String release = LiveKernelOracle.kernelRelease();
-        return KernelProfiles.forRelease(release).orElseThrow(() -> new AssertionError(
+        return Releases.forRelease(release).orElseThrow(() -> new AssertionError(
                 "the running kernel " + release + " has no modelled profile"));
     }
 

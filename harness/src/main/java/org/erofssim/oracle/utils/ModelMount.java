@@ -11,7 +11,7 @@ import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 
@@ -42,7 +42,7 @@ public final class ModelMount {
 
     /** {@link MountModel#predict} of {@link #scenario} on the newest modelled kernel. */
     public static MountOutcome predict(Mkfs.Built built, boolean read) {
-        return predict(built, KernelProfiles.newest(), read);
+        return predict(built, Releases.DEFAULT, read);
     }
 
     /** {@link MountModel#predict} of {@link #scenario} on {@code kernel}. */

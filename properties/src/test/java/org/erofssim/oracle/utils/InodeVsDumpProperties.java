@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 
 /**
  * For random trees (each with a compressible file) and random mkfs options (compression
@@ -56,7 +56,7 @@ class InodeVsDumpProperties {
                 c.check("compact").count(n -> n > 0);
                 c.check("extended").count(n -> n > 0);
             });
-            for (KernelProfile k : KernelProfiles.all()) {
+            for (KernelProfile k : Releases.all()) {
                 List<InodeOracle.Difference> d = InodeOracle.compare(oc.built.image(), utils, k);
                 for (InodeOracle.Difference x : d) {
                     Statistics.label("differences").collect(k.name() + " " + x.field());

@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.TreeEntry;
 
@@ -65,7 +65,7 @@ class ModelTreeVsUtilsProperties {
             UtilsTree.Result utils = UtilsTree.read(oc.built, oc.work.dir());
             assertThat(utils.inconsistencies()).as("erofs-utils contradicts itself\n%s", oc.reproducer()).isEmpty();
             List<TreeEntry> source = SourceTree.expected(oc.built.source(), options);
-            for (KernelProfile kernel : KernelProfiles.all()) {
+            for (KernelProfile kernel : Releases.all()) {
                 MountOutcome o = ModelMount.predict(oc.built, kernel, true);
                 assertThat(o).as("model mount on %s\n%s", kernel.name(), oc.reproducer())
                         .isInstanceOf(MountOutcome.Mounted.class);
@@ -120,7 +120,7 @@ class ModelTreeVsUtilsProperties {
             }
             UtilsTree.Result utils = UtilsTree.read(oc.built, oc.work.dir());
             assertThat(utils.inconsistencies()).as("erofs-utils contradicts itself\n%s", oc.reproducer()).isEmpty();
-            for (KernelProfile kernel : KernelProfiles.all()) {
+            for (KernelProfile kernel : Releases.all()) {
                 List<TreeEntry> model = ((MountOutcome.Mounted) ModelMount.predict(oc.built, kernel, true)).tree();
                 List<TreeDiff.Difference> d = new java.util.ArrayList<>(
                         TreeDiff.diff(utils.entries(), model, UTILS_FIELDS, n -> true));

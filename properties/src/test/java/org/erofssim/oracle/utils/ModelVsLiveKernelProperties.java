@@ -22,7 +22,7 @@ import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
@@ -80,7 +80,7 @@ class ModelVsLiveKernelProperties {
         if (!OracleCase.toolsPresent() || !liveAvailable()) {
             return;
         }
-        KernelProfile profile = KernelProfiles.forRelease(
+        KernelProfile profile = Releases.forRelease(
                 java.nio.file.Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim()).orElse(null);
         if (profile == null) {
             System.out.println("SKIPPED: the running kernel has no modelled profile: reported, not compared");

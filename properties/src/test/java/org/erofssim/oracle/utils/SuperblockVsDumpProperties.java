@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountOutcome;
 
 /**
@@ -62,7 +62,7 @@ class SuperblockVsDumpProperties {
                     .isEmpty();
             boolean fsckOk = FsckErofs.check(oc.built.image(), oc.built.devices()).ok();
             assertThat(fsckOk).as("fsck.erofs accepts a fresh image\n%s", oc.reproducer()).isTrue();
-            for (KernelProfile kernel : KernelProfiles.all()) {
+            for (KernelProfile kernel : Releases.all()) {
                 MountOutcome outcome = ModelMount.predict(oc.built, kernel, false);
                 Statistics.label("model mount").collect(outcome.getClass().getSimpleName());
                 Statistics.label("model mount").coverage(c -> c.check("Mounted").percentage(p -> p == 100.0));

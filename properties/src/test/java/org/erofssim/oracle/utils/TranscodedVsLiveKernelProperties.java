@@ -26,7 +26,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.fixtures.Transcoder;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.KernelProfiles;
+import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
@@ -122,7 +122,7 @@ class TranscodedVsLiveKernelProperties {
         if (!OracleCase.toolsPresent() || !ModelVsLiveKernelProperties.liveAvailable()) {
             return;
         }
-        KernelProfile profile = KernelProfiles.forRelease(
+        KernelProfile profile = Releases.forRelease(
                 Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim()).orElse(null);
         if (profile == null) {
             System.out.println("SKIPPED: the running kernel has no modelled profile: reported, not compared");

@@ -1,0 +1,227 @@
+package org.erofssim.kernel;
+
+import static org.erofssim.kernel.Behavior.*;
+
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The modelled kernel releases, each a preset derived from the one before ("previous + these
+ * commits - those"), the {@linkplain #DEFAULT default} and the resolution of a release string
+ * as a scenario or {@code uname -r} writes it.
+ *
+ * <p>Adding a release: one preset method here (plus its new {@link Behavior} constants, their
+ * model sites and their regression tests), listed in {@link #all()}.
+ */
+public final class Releases {
+    /**
+     * The Kconfig defaults upstream (BACKED_BY_FILE=y since 6.12, ONDEMAND=n, ZIP/XATTR/ACL=y)
+     * with FS_DAX=y as on x86-64 distribution kernels and on the observed 6.18.44 machine, and
+     * ZIP_LZMA/ZIP_DEFLATE/ZIP_ZSTD=y (upstream defaults them to n; distribution kernels and the
+     * observed machine enable them, and the live oracle refuses scenarios whose CONFIG differs
+     * from the running kernel's).
+     */
+    private static final Map<ConfigFlag, Boolean> UPSTREAM_CONFIG;
+
+    static {
+        EnumMap<ConfigFlag, Boolean> m = new EnumMap<>(ConfigFlag.class);
+        m.put(ConfigFlag.EROFS_FS_BACKED_BY_FILE, true);
+        m.put(ConfigFlag.EROFS_FS_ONDEMAND, false);
+        m.put(ConfigFlag.EROFS_FS_ZIP, true);
+        m.put(ConfigFlag.EROFS_FS_ZIP_LZMA, true);
+        m.put(ConfigFlag.EROFS_FS_ZIP_DEFLATE, true);
+        m.put(ConfigFlag.EROFS_FS_ZIP_ZSTD, true);
+        m.put(ConfigFlag.EROFS_FS_XATTR, true);
+        m.put(ConfigFlag.EROFS_FS_POSIX_ACL, true);
+        m.put(ConfigFlag.FS_DAX, true);
+        UPSTREAM_CONFIG = java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static final KernelProfile LINUX_6_12_0 = new KernelProfile.Builder("6.12.0",
+            "Linux 6.12.0 (fb176750266a + 6.12-rc fixes), from source", UPSTREAM_CONFIG)
+            .with(FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP)
+            .build();
+
+    private static final KernelProfile LINUX_6_13_0_RC4 = LINUX_6_12_0.toBuilder()
+            .release("6.13.0-rc4")
+            .description("torvalds/linux 6422cde1b0d5 (v6.13-rc4), from source")
+            .with(FILEIO_SUBPAGE_BLOCKSIZE, DEVICE_LOG_PREFIX, DIRECTIO_OPTION)
+            .build();
+
+    private static final KernelProfile LINUX_6_18_44 = LINUX_6_13_0_RC4.toBuilder()
+            .release("6.18.44")
+            .description("Linux 6.18.44 as observed on this project's machines (6.18.44-fc-v782)")
+            .with(VOLUME_NAME_16_BYTES, LAYOUT_48BIT, READDIR_FAILED_MESSAGE, MAP_BLOCKS_FLATMODE_MERGED,
+                    FSOFFSET_OPTION, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
+                    METABOX, READ_INODE_MESSAGE, IOMAP_INLINE_ADDR, XATTR_PREFIX_PLACEMENT,
+                    DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK,
+                    FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS)
+            .build();
+
+    /**
+     * The profile of a scenario without {@code "kernel"} and of the tools' {@code --kernel}
+     * default: Linux 6.18.44, the release the project's recordings were made on. It is this
+     * constant, not "the newest preset": adding a release does not change it.
+     */
+    public static final KernelProfile DEFAULT = LINUX_6_18_44;
+
+    private static final List<KernelProfile> ALL = List.of(LINUX_6_12_0, LINUX_6_13_0_RC4, LINUX_6_18_44);
+
+    /** {@code uname -r}: major.minor[.patch][-rcN][build suffix]. */
+    private static final Pattern RELEASE = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})(?:\\.(\\d{1,6}))?(?:-rc(\\d{1,3}))?(.*)");
+
+    private Releases() {}
+
+    /**
+     * Linux 6.12.0 as first released: file-backed mounts (fb176750266a) with the 6.12-rc fixes
+     * (regular-file check, quiet bdev lookup), but still the old log format, always-direct
+     * file-backed reads and the sub-page block size crash (CVE-2024-56750, fixed in 6.12.2).
+     */
+    public static KernelProfile linux_6_12_0() {
+        return LINUX_6_12_0;
+    }
+
+    /**
+     * The spec's source commit 6422cde1b0d5 ("erofs: use buffered I/O for file-backed mounts by
+     * default", in v6.13-rc4): 6.12.0 plus bae085416093, 90655ee279b2 and 6422cde1b0d5.
+     */
+    public static KernelProfile linux_6_13_0_rc4() {
+        return LINUX_6_13_0_RC4;
+    }
+
+    /**
+     * Linux 6.18.44 as observed on the project's machine ({@code 6.18.44-fc-v782}): 6.13-rc4 plus
+     * the 6.15–6.18 changes and the stable backports of the stacking refusal, EIO on short
+     * file-backed reads and the dirent nameoff checks.
+     */
+    public static KernelProfile linux_6_18_44() {
+        return LINUX_6_18_44;
+    }
+
+    /** Every preset, oldest first. */
+    public static List<KernelProfile> all() {
+        return ALL;
+    }
+
+    /**
+     * What a kernel string resolved to.
+     *
+     * @param requested the string as given
+     * @param profile   the preset it resolved to
+     * @param note      one line for the user when the preset is not exactly what was asked for
+     *                  (another build of the same release, or an older release of the same
+     *                  stable line), else {@code null}
+     */
+    public record Resolution(String requested, KernelProfile profile, String note) {
+        public Optional<String> noteIfAny() {
+            return Optional.ofNullable(note);
+        }
+    }
+
+    /** A kernel string names no modelled release; the message is one line naming the string. */
+    public static final class UnknownRelease extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownRelease(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Resolves a release string as {@code uname -r} prints it ({@code 6.12.118+deb12-amd64},
+     * {@code 6.18.44-fc-v782}, {@code 7.3.4-amd64}) or a short name of a stable line
+     * ({@code 6.18}):
+     *
+     * <ul>
+     * <li>a short name: the newest preset of that line, without a note;</li>
+     * <li>a modelled release, whatever its build suffix: that preset (with a note naming the
+     *     build when there is one);</li>
+     * <li>else the newest preset of the same line that is not newer, with a note;</li>
+     * <li>else (unknown line, older than every preset of its line, not a release): {@link
+     *     UnknownRelease}.</li>
+     * </ul>
+     */
+    public static Resolution resolve(String kernel) {
+        Matcher m = kernel == null ? null : RELEASE.matcher(kernel);
+        if (m == null || !m.matches()) {
+            throw new UnknownRelease("'" + kernel + "' is not a kernel release (expected e.g. 6.18.44-fc-v782 or 6.18)");
+        }
+        String line = m.group(1) + "." + m.group(2);
+        List<KernelProfile> sameLine = ALL.stream().filter(p -> line(p.release()).equals(line)).toList();
+        if (sameLine.isEmpty()) {
+            throw new UnknownRelease("'" + kernel + "': no modelled release of the " + line + " line (modelled: "
+                    + ALL.stream().map(KernelProfile::release).collect(Collectors.joining(", ")) + ")");
+        }
+        String build = m.group(5);
+        if (m.group(3) == null && m.group(4) == null && build.isEmpty()) {
+            return new Resolution(kernel, sameLine.get(sameLine.size() - 1), null);
+        }
+        long[] want = key(m);
+        Optional<KernelProfile> best = sameLine.stream()
+                .filter(p -> compare(key(p.release()), want) <= 0)
+                .max(Comparator.comparing(p -> key(p.release()), Releases::compare));
+        if (best.isEmpty()) {
+            throw new UnknownRelease("'" + kernel + "' is older than every modelled " + line + " release (oldest: "
+                    + sameLine.get(0).release() + ")");
+        }
+        KernelProfile p = best.get();
+        if (compare(key(p.release()), want) == 0) {
+            return new Resolution(kernel, p, build.isEmpty() ? null
+                    : "kernel " + kernel + ": the " + p.release() + " preset (same release, build " + build + ")");
+        }
+        return new Resolution(kernel, p, "kernel " + kernel + ": not modelled; using " + p.release()
+                + ", the newest modelled " + line + " release not newer than it");
+    }
+
+    /**
+     * The preset a running kernel's {@code uname -r} resolves to ({@link #resolve}), or empty
+     * when it names no modelled line: the live oracle then reports the kernel instead of
+     * comparing.
+     */
+    public static Optional<KernelProfile> forRelease(String unameR) {
+        try {
+            return Optional.of(resolve(unameR).profile());
+        } catch (UnknownRelease e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String line(String release) {
+        Matcher m = RELEASE.matcher(release);
+        if (!m.matches()) {
+            throw new IllegalStateException("preset release " + release);
+        }
+        return m.group(1) + "." + m.group(2);
+    }
+
+    private static long[] key(String release) {
+        Matcher m = RELEASE.matcher(release);
+        if (!m.matches()) {
+            throw new IllegalStateException("preset release " + release);
+        }
+        return key(m);
+    }
+
+    /** major, minor, patch, rc (a final release sorts after its release candidates). */
+    private static long[] key(Matcher m) {
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                m.group(3) == null ? 0 : Long.parseLong(m.group(3)),
+                m.group(4) == null ? Long.MAX_VALUE : Long.parseLong(m.group(4))};
+    }
+
+    private static int compare(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) {
+            int c = Long.compare(a[i], b[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+}
