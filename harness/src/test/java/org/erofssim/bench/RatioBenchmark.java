@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
@@ -111,10 +110,9 @@ public class RatioBenchmark {
         }
         String release = release();
         KernelProfile profile = KernelProfiles.forRelease(release).orElse(KernelProfiles.newest());
-        scenario = new Scenario("bench-" + op, KernelConfig.of(profile),
-                new VirtualNamespace(Map.of("/srv/image.erofs",
-                        new Node.RegularFile(ImageBytes.of(Files.readAllBytes(image)), BackingFs.EXT4))),
-                "/srv/image.erofs", null, true, List.of(), op.equals("verify"), false, false);
+        scenario = Scenario.builder().name("bench-" + op).kernel(KernelConfig.of(profile))
+                .node("/srv/image.erofs", new Node.RegularFile(ImageBytes.of(Files.readAllBytes(image)), BackingFs.EXT4))
+                .source("/srv/image.erofs").read(op.equals("verify")).build();
         MountOutcome m = model();
         if (!(m instanceof MountOutcome.Mounted)) {
             throw new IllegalStateException("the bench image does not mount in the model: " + m);

@@ -6,14 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfiles;
@@ -112,9 +110,9 @@ public class VerifyBenchmark {
             throw new IllegalStateException("mkfs.erofs " + args + ": " + run.stderr());
         }
         byte[] bytes = Files.readAllBytes(image);
-        scenario = new Scenario("bench-verify", KernelConfig.of(KernelProfiles.newest()),
-                new VirtualNamespace(Map.of("/srv/image.erofs", new Node.RegularFile(ImageBytes.of(bytes), BackingFs.EXT4))),
-                "/srv/image.erofs", null, true, List.of(), true, false, false);
+        scenario = Scenario.builder().name("bench-verify").kernel(KernelConfig.of(KernelProfiles.newest()))
+                .node("/srv/image.erofs", new Node.RegularFile(ImageBytes.of(bytes), BackingFs.EXT4))
+                .source("/srv/image.erofs").read(true).build();
         MountOutcome o = verify();
         long files = ((MountOutcome.Mounted) o).tree().stream().filter(e -> "file".equals(e.type())).count();
         System.out.printf("%nimage %s: %d bytes, tree %d bytes in %d files%n", recipe, bytes.length, treeBytes, files);

@@ -230,7 +230,8 @@ class DecisionTableProperties {
     static Scenario scenario(String profile, Map<ConfigFlag, Boolean> config, VirtualNamespace ns, String source,
                              String options, boolean readOnly) {
         KernelConfig kc = new KernelConfig(KernelProfiles.byName(profile).orElseThrow(), config);
-        return new Scenario("prop", kc, ns, source, options, readOnly, List.of(), false, false, false);
+        return Scenario.builder().name("prop").kernel(kc).namespace(ns).source(source).options(options)
+                .readOnly(readOnly).build();
     }
 
     static void check(Expect e, MountOutcome actual, Object input) {
@@ -1585,9 +1586,11 @@ class DecisionTableProperties {
         void secondMount(@ForAll("pairs") TwoMounts t) {
             Release r = Release.of(t.profile());
             Map<ConfigFlag, Boolean> config = Map.of();
-            Scenario sc = new Scenario("two", new KernelConfig(KernelProfiles.byName(t.profile()).orElseThrow(), config),
-                    SourceNamespace.NS, t.second().path(), t.secondOptions(), t.secondReadOnly(),
-                    List.of(new Scenario.Mount(t.first().path(), t.firstOptions(), true)), false, false, false);
+            Scenario sc = Scenario.builder().name("two")
+                    .kernel(new KernelConfig(KernelProfiles.byName(t.profile()).orElseThrow(), config))
+                    .namespace(SourceNamespace.NS).source(t.second().path()).options(t.secondOptions())
+                    .readOnly(t.secondReadOnly())
+                    .before(List.of(new Scenario.Mount(t.first().path(), t.firstOptions(), true))).build();
             MountOutcome actual = MountModel.predict(sc);
 
             Expect first = expectSourceRow(r, t.first(), false, true, false, t.firstOptions(), Base.ROOT, true);
