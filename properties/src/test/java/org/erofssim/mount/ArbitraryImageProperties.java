@@ -35,9 +35,9 @@ import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.OnDiskField;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.props.Expect;
-import org.erofssim.props.RealImages;
 import org.erofssim.props.SpecBytes;
 import org.erofssim.props.Timeboxed;
+import org.erofssim.testkit.RealImages;
 
 /**
  * Robustness of {@link MountModel#predict} on arbitrary images: (a) real mkfs.erofs images with

@@ -49,8 +49,8 @@ import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.props.Expect;
 import org.erofssim.props.Expect.Line;
-import org.erofssim.props.RealImages;
 import org.erofssim.props.SpecBytes;
+import org.erofssim.testkit.RealImages;
 
 /**
  * {@link MountModel#predict} against an oracle written in this file from the text of
