@@ -268,8 +268,9 @@ final class ImageInspector {
             nodes.put(path, new Node.RegularFile(devices.get(i), BackingFs.EXT4));
             opts.add("device=" + path);
         }
-        Scenario s = new Scenario("inspect", KernelConfig.of(profile), new VirtualNamespace(nodes), IMAGE_NODE,
-                String.join(",", opts), true, List.of(), true, false, false);
+        Scenario s = Scenario.builder().name("inspect").kernel(KernelConfig.of(profile))
+                .namespace(new VirtualNamespace(nodes)).source(IMAGE_NODE).options(String.join(",", opts))
+                .read(true).build();
         return Scenarios.predict(s, "the inspected image");
     }
 

@@ -36,8 +36,7 @@ final class LiveKernel {
 
     /** The scenario evaluated on the running kernel's profile, with the scenario's CONFIG overrides. */
     static Scenario onRunningKernel(Scenario s, KernelProfile p) {
-        return new Scenario(s.name(), new KernelConfig(p, s.kernel().config()), s.namespace(), s.source(), s.options(),
-                s.readOnly(), s.before(), s.read(), s.extents(), s.probeCache());
+        return s.toBuilder().kernel(new KernelConfig(p, s.kernel().config())).build();
     }
 
     /** The kernel's outcome, or a {@link CliException} with exit 77 and the oracle's reason. */

@@ -96,8 +96,9 @@ final class TreeExtractor {
             nodes.put(path, new Node.RegularFile(ImageBytes.map(devices.get(i)), BackingFs.EXT4));
             opts.add("device=" + path);
         }
-        Scenario s = new Scenario("extract", KernelConfig.of(profile), new VirtualNamespace(nodes),
-                ImageInspector.IMAGE_NODE, String.join(",", opts), true, List.of(), true, false, false);
+        Scenario s = Scenario.builder().name("extract").kernel(KernelConfig.of(profile))
+                .namespace(new VirtualNamespace(nodes)).source(ImageInspector.IMAGE_NODE)
+                .options(String.join(",", opts)).read(true).build();
         MountModel.LiveMount live = MountModel.mountLive(s);
         if (!(live.outcome() instanceof MountOutcome.Mounted)) {
             throw CliException.badInput("--extract: the model does not mount " + image);

@@ -1,23 +1,18 @@
 package org.erofssim.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
@@ -26,6 +21,7 @@ import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
+import org.erofssim.testkit.BenchTree;
 import org.erofssim.tools.ErofsUtils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -88,33 +84,15 @@ public class RatioBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
-        if (!ErofsUtils.require(ErofsUtils.MKFS)) {
-            throw new IllegalStateException("mkfs.erofs not found on PATH (install erofs-utils)");
-        }
         dir = Files.createTempDirectory("erofs-sim-ratio-bench");
         Path tree = dir.resolve("tree");
-        Random r = new Random(1);
-        for (int i = 0; i < Math.max(1, MiB / 2); i++) {
-            write(tree.resolve("text/t" + i), text(r, 2 << 20));
-        }
-        byte[] noise = new byte[MiB * (1 << 20) / 10];
-        r.nextBytes(noise);
-        write(tree.resolve("noise/n"), noise);
-        for (int i = 0; i < 200; i++) {
-            write(tree.resolve(String.format("small/s%03d", i)), text(r, 100 + (i * 37) % 3000));
-        }
-        image = dir.resolve("bench.erofs");
-        ErofsUtils.Run run = ErofsUtils.run(ErofsUtils.MKFS, List.of("--quiet", "-T0", "-zlz4", image.toString(),
-                tree.toString()), 600);
-        if (run.exitCode() != 0) {
-            throw new IllegalStateException("mkfs.erofs: " + run.stderr());
-        }
+        BenchTree.write(tree, MiB, false);
+        image = BenchTree.mkfs(tree, dir.resolve("bench.erofs"), List.of("-zlz4"));
         String release = release();
         KernelProfile profile = Releases.forRelease(release).orElse(Releases.DEFAULT);
-        scenario = new Scenario("bench-" + op, KernelConfig.of(profile),
-                new VirtualNamespace(Map.of("/srv/image.erofs",
-                        new Node.RegularFile(ImageBytes.of(Files.readAllBytes(image)), BackingFs.EXT4))),
-                "/srv/image.erofs", null, true, List.of(), op.equals("verify"), false, false);
+        scenario = Scenario.builder().name("bench-" + op).kernel(KernelConfig.of(profile))
+                .node("/srv/image.erofs", new Node.RegularFile(ImageBytes.of(Files.readAllBytes(image)), BackingFs.EXT4))
+                .source("/srv/image.erofs").read(op.equals("verify")).build();
         MountOutcome m = model();
         if (!(m instanceof MountOutcome.Mounted)) {
             throw new IllegalStateException("the bench image does not mount in the model: " + m);
@@ -130,11 +108,7 @@ public class RatioBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
+        BenchTree.delete(dir);
     }
 
     @Benchmark
@@ -157,11 +131,7 @@ public class RatioBenchmark {
         if (op.equals("verify")) {
             Path out = dir.resolve("extract-" + (extracts++));
             run = ErofsUtils.run(ErofsUtils.FSCK, List.of("--extract=" + out, image.toString()), 600);
-            try (Stream<Path> s = Files.walk(out)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.delete(p);
-                }
-            }
+            BenchTree.delete(out);
         } else {
             run = ErofsUtils.run(ErofsUtils.DUMP, List.of("-s", image.toString()), 60);
         }
@@ -169,21 +139,6 @@ public class RatioBenchmark {
             throw new IllegalStateException("erofs-utils failed: " + run.stderr());
         }
         return run.exitCode();
-    }
-
-    private static void write(Path p, byte[] data) throws IOException {
-        Files.createDirectories(p.getParent());
-        Files.write(p, data);
-    }
-
-    private static byte[] text(Random r, int n) {
-        String[] words = {"erofs", "pcluster", "lcluster", "compact", "index", "head", "plain", "tail", "block",
-            "kernel", "mount", "read", "folio", "page", "zero", "padding", "lz4", "inline\n"};
-        StringBuilder sb = new StringBuilder(n + 16);
-        while (sb.length() < n) {
-            sb.append(words[r.nextInt(words.length)]).append(r.nextInt(7) == 0 ? '\n' : ' ');
-        }
-        return sb.substring(0, n).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Runs the benchmark (JMH options may follow), then prints the ratios per {@code op}. */

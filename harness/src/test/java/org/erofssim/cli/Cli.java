@@ -3,9 +3,9 @@ package org.erofssim.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.erofssim.testkit.Checkout;
 
 /** Test support: runs the CLI in-process and captures its exit code, stdout and stderr. */
 final class Cli {
@@ -29,18 +29,9 @@ final class Cli {
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** The checkout: system property {@code erofssim.root} (set by surefire), else found upwards. */
+    /** The checkout ({@link Checkout#root()}). */
     static Path root() {
-        String prop = System.getProperty("erofssim.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "fixtures", "images"))) {
-            return Path.of(prop);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/images"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("fixtures/images not found above " + Path.of("").toAbsolutePath());
+        return Checkout.root();
     }
 
     static Path image(String name) {

@@ -25,6 +25,7 @@ import org.erofssim.ondisk.DeviceSlotField;
 import org.erofssim.ondisk.FieldEdit.Verb;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
+import org.erofssim.testkit.Checkout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,16 +36,7 @@ class FuzzCampaignTest {
     Path out;
 
     static Path root() {
-        String prop = System.getProperty("erofssim.root");
-        if (prop != null) {
-            return Path.of(prop);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/images"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no fixtures/images above " + Path.of("").toAbsolutePath());
+        return Checkout.root();
     }
 
     static Map<BaseImage, byte[]> bases() throws Exception {

@@ -2,7 +2,6 @@ package org.erofssim.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.erofssim.mount.MetadataCache;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.report.Difference;
+import org.erofssim.testkit.Checkout;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,16 +46,7 @@ class LiveCacheProbeTest {
     }
 
     private static Path fixtures() {
-        String prop = System.getProperty("erofssim.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "fixtures", "images"))) {
-            return Path.of(prop, "fixtures", "images");
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/images"))) {
-                return p.resolve("fixtures/images");
-            }
-        }
-        throw new IllegalStateException("fixtures/images not found above " + Path.of("").toAbsolutePath());
+        return Checkout.images();
     }
 
     private static Scenario scenario(String json) {

@@ -25,6 +25,7 @@ import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.TreeEntry;
 import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.testkit.Checkout;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,9 +66,7 @@ class LiveCompressedTest {
     }
 
     static Path fixture(String name) {
-        String prop = System.getProperty("erofssim.root");
-        Path root = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath().getParent();
-        return root.resolve("fixtures/images").resolve(name);
+        return Checkout.image(name);
     }
 
     static Scenario scenario(Path image, boolean bdev, String name) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.TreeEntry;
+import org.erofssim.testkit.Checkout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,7 @@ class TreeWalkerLiveTest {
     @BeforeAll
     static void live() {
         LiveFixtures.assumeLive();
-        String root = System.getProperty("erofssim.root", "..");
-        crafted = Path.of(root, "fixtures/images/crafted").toAbsolutePath().normalize();
+        crafted = Checkout.crafted();
         assertThat(crafted.resolve("blkszbits9.erofs")).exists();
     }
 

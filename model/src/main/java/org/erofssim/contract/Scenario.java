@@ -1,11 +1,20 @@
 package org.erofssim.contract;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.kernel.KernelConfig;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
 
 /**
  * A scenario of the harness contract, decoded: the kernel, the namespace, the mount.
+ *
+ * <p>Build one with {@link #builder()} (every field defaults to what a scenario file without it
+ * means) or change one with {@link #toBuilder()}; {@link ScenarioJson} decodes the file form.
  *
  * @param source     {@code fc->source}; null for none
  * @param options    the {@code mount -o} string; null or empty for none
@@ -21,4 +30,128 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
 
     /** One earlier mount of {@link #before}. */
     public record Mount(String source, String options, boolean readOnly) {}
+
+    /**
+     * A builder with the defaults of a scenario file that leaves every field out: name
+     * {@code "scenario"}, the default kernel profile ({@link Releases#DEFAULT}, as
+     * {@link ScenarioJson}) with its default CONFIG, no nodes, no source, no options, read-only,
+     * no earlier mounts, no read, no probes.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this scenario's fields; {@code toBuilder().build()} equals this scenario. */
+    public Builder toBuilder() {
+        Builder b = new Builder().name(name).source(source).options(options).readOnly(readOnly)
+                .read(read).extents(extents).probeCache(probeCache);
+        b.kernel = kernel;
+        b.before = before;
+        b.namespace = namespace;
+        if (namespace != null) {
+            b.nodes.putAll(namespace.nodes());
+        }
+        return b;
+    }
+
+    /** Builds a {@link Scenario} field by field; setters return the builder. Not thread-safe. */
+    public static final class Builder {
+        private String name = "scenario";
+        private KernelConfig kernel = KernelConfig.of(Releases.DEFAULT);
+        private final Map<String, Node> nodes = new LinkedHashMap<>();
+        /** The namespace given whole (kept as is, so a round trip keeps it), or null once nodes change. */
+        private VirtualNamespace namespace;
+        private String source;
+        private String options;
+        private boolean readOnly = true;
+        private List<Mount> before = List.of();
+        private boolean read;
+        private boolean extents;
+        private boolean probeCache;
+
+        private Builder() {}
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** The profile and its CONFIG symbols. */
+        public Builder kernel(KernelConfig kernel) {
+            this.kernel = Objects.requireNonNull(kernel, "kernel");
+            return this;
+        }
+
+        /** The profile with its default CONFIG ({@link KernelConfig#of}). */
+        public Builder kernel(KernelProfile profile) {
+            return kernel(KernelConfig.of(profile));
+        }
+
+        /** The whole namespace, replacing any node given before. */
+        public Builder namespace(VirtualNamespace namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            nodes.clear();
+            nodes.putAll(namespace.nodes());
+            return this;
+        }
+
+        /** Adds (or replaces) one node; the namespace checks the paths in {@link #build()}. */
+        public Builder node(String path, Node node) {
+            nodes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(node, "node"));
+            namespace = null;
+            return this;
+        }
+
+        /** {@code fc->source}; null for none. */
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
+        /** The {@code mount -o} string; null or empty for none. */
+        public Builder options(String options) {
+            this.options = options;
+            return this;
+        }
+
+        /** Whether {@code MS_RDONLY} is among the flags (default true, the contract's {@code ["ro"]}). */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        /** Mounts made first, in order. */
+        public Builder before(List<Mount> before) {
+            this.before = List.copyOf(before);
+            return this;
+        }
+
+        /** On success also walk the tree and hash contents. */
+        public Builder read(boolean read) {
+            this.read = read;
+            return this;
+        }
+
+        /** Probe: FIEMAP-shaped extents per file. */
+        public Builder extents(boolean extents) {
+            this.extents = extents;
+            return this;
+        }
+
+        /** Probe: which page cache holds the metadata read. */
+        public Builder probeCache(boolean probeCache) {
+            this.probeCache = probeCache;
+            return this;
+        }
+
+        /**
+         * The scenario.
+         *
+         * @throws IllegalArgumentException when a node's path is not one a namespace can hold
+         */
+        public Scenario build() {
+            VirtualNamespace ns = namespace != null ? namespace : new VirtualNamespace(nodes);
+            return new Scenario(name, kernel, ns, source, options, readOnly, before, read, extents, probeCache);
+        }
+    }
 }

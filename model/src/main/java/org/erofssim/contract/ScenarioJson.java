@@ -168,9 +168,10 @@ public final class ScenarioJson {
             String options = string(root, "options", "", null);
             boolean readOnly = flags(root, "");
             List<Scenario.Mount> before = before(root);
-            return new Scenario(name, kernel, ns, source, options, readOnly, before,
-                    bool(root, "read", "", false), bool(root, "extents", "", false),
-                    bool(root, "probeCache", "", false));
+            return Scenario.builder().name(name).kernel(kernel).namespace(ns).source(source).options(options)
+                    .readOnly(readOnly).before(before).read(bool(root, "read", "", false))
+                    .extents(bool(root, "extents", "", false)).probeCache(bool(root, "probeCache", "", false))
+                    .build();
         }
 
         /** Refuses a field of {@code obj} that is not in {@code known} and not an extension ({@code x-...}). */

@@ -4,18 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.DevT;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
+import org.erofssim.testing.Checkout;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,12 +64,12 @@ public class MountBenchmark {
     public void setup() throws IOException {
         ImageBytes bytes = ImageBytes.of(Files.readAllBytes(images().resolve(image)));
         KernelConfig kernel = KernelConfig.of(Releases.DEFAULT);
-        fileio = new Scenario("bench-fileio", kernel,
-                new VirtualNamespace(Map.of("/srv/image.erofs", new Node.RegularFile(bytes, BackingFs.EXT4))),
-                "/srv/image.erofs", null, true, List.of(), read, false, false);
-        bdev = new Scenario("bench-bdev", kernel,
-                new VirtualNamespace(Map.of("/dev/loop0", new Node.BlockDevice(bytes, new DevT(7, 0), true, 512, false))),
-                "/dev/loop0", null, true, List.of(), read, false, false);
+        fileio = Scenario.builder().name("bench-fileio").kernel(kernel)
+                .node("/srv/image.erofs", new Node.RegularFile(bytes, BackingFs.EXT4))
+                .source("/srv/image.erofs").read(read).build();
+        bdev = Scenario.builder().name("bench-bdev").kernel(kernel)
+                .node("/dev/loop0", new Node.BlockDevice(bytes, new DevT(7, 0), true, 512, false))
+                .source("/dev/loop0").read(read).build();
         // a benchmark of a failing mount would measure the wrong path
         for (Scenario s : List.of(fileio, bdev)) {
             MountOutcome o = MountModel.predict(s);
@@ -90,18 +89,9 @@ public class MountBenchmark {
         return MountModel.predict(bdev);
     }
 
-    /** fixtures/images: under system property {@code erofssim.root}, else found upwards. */
+    /** fixtures/images ({@link Checkout}). */
     static Path images() {
-        String prop = System.getProperty("erofssim.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "fixtures", "images"))) {
-            return Path.of(prop, "fixtures", "images");
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/images"))) {
-                return p.resolve("fixtures/images");
-            }
-        }
-        throw new IllegalStateException("fixtures/images not found above " + Path.of("").toAbsolutePath());
+        return Checkout.images();
     }
 
     /** Runs this benchmark; arguments are JMH's own command-line options. */

@@ -3,6 +3,7 @@ package org.erofssim.contract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.erofssim.testing.Checkout;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -14,8 +15,7 @@ final class ContractDoc {
     private ContractDoc() {}
 
     static Path path() {
-        String root = System.getProperty("erofssim.root", ".");
-        return Path.of(root).toAbsolutePath().getParent().resolve("shared/spec/harness-contract.md");
+        return Checkout.root().getParent().resolve("shared/spec/harness-contract.md");
     }
 
     static String text() throws IOException {

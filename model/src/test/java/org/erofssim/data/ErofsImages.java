@@ -165,8 +165,8 @@ final class ErofsImages {
 
     /** A mount of {@code source}; {@code read} asks for the walk, extents and the cache probe. */
     static Scenario scenario(String kernel, Map<String, Node> nodes, String source, String options, boolean read) {
-        return new Scenario("test", kernel(kernel), new VirtualNamespace(nodes), source, options, true, List.of(),
-                read, read, read);
+        return Scenario.builder().name("test").kernel(kernel(kernel)).namespace(new VirtualNamespace(nodes))
+                .source(source).options(options).read(read).extents(read).probeCache(read).build();
     }
 
     /** Mounts and asserts the mount succeeded. */

@@ -332,9 +332,9 @@ class TreeWalkTest {
         List<TreeEntry> with = walk(ErofsImages.fileMount("6.18", bytes, Faults.NONE, null, true));
         assertThat(byPath(with).get("/big").extents()).isNotEmpty();
         assertThat(byPath(with).get("/sub").extents()).isNull();
-        Scenario noExtents = new Scenario("t", ErofsImages.kernel("6.18"), new org.erofssim.block.VirtualNamespace(
-                Map.of(ErofsImages.IMAGE, new Node.RegularFile(ImageBytes.of(bytes), BackingFs.EXT4))),
-                ErofsImages.IMAGE, null, true, List.of(), true, false, false);
+        Scenario noExtents = Scenario.builder().name("t").kernel(ErofsImages.kernel("6.18"))
+                .node(ErofsImages.IMAGE, new Node.RegularFile(ImageBytes.of(bytes), BackingFs.EXT4))
+                .source(ErofsImages.IMAGE).read(true).build();
         assertThat(byPath(walk(noExtents)).get("/big").extents()).isNull();
     }
 }

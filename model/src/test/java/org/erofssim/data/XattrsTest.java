@@ -16,7 +16,6 @@ import org.erofssim.block.BackingFs;
 import org.erofssim.block.Faults;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
@@ -97,9 +96,9 @@ class XattrsTest {
 
     static Ctx withConfig(ConfigFlag flag, boolean on) {
         KernelConfig k = new KernelConfig(Releases.resolve("6.18").profile(), Map.of(flag, on));
-        Scenario sc = new Scenario("t", k, new VirtualNamespace(Map.of(ErofsImages.IMAGE,
-                new Node.RegularFile(ImageBytes.of(ErofsImages.read(image)), BackingFs.EXT4))), ErofsImages.IMAGE,
-                null, true, List.of(), false, false, false);
+        Scenario sc = Scenario.builder().name("t").kernel(k)
+                .node(ErofsImages.IMAGE, new Node.RegularFile(ImageBytes.of(ErofsImages.read(image)), BackingFs.EXT4))
+                .source(ErofsImages.IMAGE).build();
         return Ctx.of(sc);
     }
 

@@ -19,6 +19,7 @@ import org.erofssim.block.Faults;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.TreeEntry;
+import org.erofssim.testing.Checkout;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.Assumptions;
 
@@ -221,18 +222,9 @@ final class ZTrees {
         return (inode.dataOffset() + 7) & ~7L;
     }
 
-    /** A file of fixtures/images (under system property {@code erofssim.root}, else found upwards). */
+    /** A file of fixtures/images ({@link Checkout}). */
     static Path fixture(String name) {
-        String prop = System.getProperty("erofssim.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "fixtures", "images"))) {
-            return Path.of(prop, "fixtures", "images", name);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/images"))) {
-                return p.resolve("fixtures/images").resolve(name);
-            }
-        }
-        throw new IllegalStateException("fixtures/images not found");
+        return Checkout.images().resolve(name);
     }
 
     /** Sorted map helper for readable failures. */

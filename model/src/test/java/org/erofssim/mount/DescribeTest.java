@@ -55,7 +55,8 @@ class DescribeTest {
                 "/srv/img", new Node.RegularFile(ImageBytes.of(image), BackingFs.EXT4),
                 "/dev/loop0", new Node.BlockDevice(ImageBytes.of(image), new DevT(7, 0), true, 512, false));
         KernelConfig k = KernelConfig.of(Releases.resolve("6.18").profile());
-        return new Scenario("t", k, new VirtualNamespace(nodes), source, null, true, before, read, false, probeCache);
+        return Scenario.builder().name("t").kernel(k).namespace(new VirtualNamespace(nodes)).source(source)
+                .before(before).read(read).probeCache(probeCache).build();
     }
 
     static MountOutcome.Mounted mounted(Scenario sc) {

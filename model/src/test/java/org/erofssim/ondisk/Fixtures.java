@@ -14,23 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.erofssim.testing.Checkout;
 
 /** Test support: the fixture images of {@code fixtures/images} and the erofs-utils oracle tools. */
 final class Fixtures {
     private Fixtures() {}
 
-    /** The repository root: system property {@code erofssim.root} (set by surefire), else found upwards. */
+    /** The repository root ({@link Checkout}). */
     static Path root() {
-        String prop = System.getProperty("erofssim.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "fixtures", "images"))) {
-            return Path.of(prop);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/images"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("fixtures/images not found above " + Path.of("").toAbsolutePath());
+        return Checkout.root();
     }
 
     static Path images() {

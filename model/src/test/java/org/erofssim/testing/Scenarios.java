@@ -94,7 +94,7 @@ public final class Scenarios {
 
     public Scenario mount(String source, String options) {
         KernelConfig kc = new KernelConfig(kernel, config);
-        return new Scenario("test", kc, new VirtualNamespace(nodes), source, options, readOnly, List.copyOf(before),
-                read, false, false);
+        return Scenario.builder().name("test").kernel(kc).namespace(new VirtualNamespace(nodes)).source(source)
+                .options(options).readOnly(readOnly).before(before).read(read).build();
     }
 }

@@ -13,6 +13,10 @@ import org.erofssim.tools.ErofsUtils;
 /**
  * Real images made by mkfs.erofs (erofs-utils) from small trees this class writes itself,
  * cached under {@code target/test-images}. Callers check {@link ErofsUtils#require} first.
+ *
+ * <p>The testkit's {@code org.erofssim.testkit.RealImages} builds the same tree for the other
+ * modules; this copy stays because the testkit depends on the model, so the model's tests
+ * cannot use it (Maven refuses the module cycle).
  */
 public final class TestImages {
     /** The UUID the spec's statfs example uses (§8.1): f_fsid {@code 5498b077:0529c128}. */

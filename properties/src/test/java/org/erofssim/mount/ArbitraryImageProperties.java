@@ -35,9 +35,9 @@ import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.OnDiskField;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.props.Expect;
-import org.erofssim.props.RealImages;
 import org.erofssim.props.SpecBytes;
 import org.erofssim.props.Timeboxed;
+import org.erofssim.testkit.RealImages;
 
 /**
  * Robustness of {@link MountModel#predict} on arbitrary images: (a) real mkfs.erofs images with
@@ -98,8 +98,8 @@ class ArbitraryImageProperties {
         m.put("/dev/loop1", new Node.BlockDevice(ImageBytes.of(extra), new DevT(7, 1), false, 512, false));
         m.put("/img/extra.img", new Node.RegularFile(ImageBytes.of(extra), BackingFs.EXT4));
         KernelConfig kc = KernelConfig.of(Releases.resolve(profile).profile());
-        return new Scenario("arbitrary", kc, new VirtualNamespace(m), bdev ? "/dev/loop0" : "/img/test.erofs",
-                options, true, List.of(), false, false, false);
+        return Scenario.builder().name("arbitrary").kernel(kc).namespace(new VirtualNamespace(m))
+                .source(bdev ? "/dev/loop0" : "/img/test.erofs").options(options).build();
     }
 
     /**

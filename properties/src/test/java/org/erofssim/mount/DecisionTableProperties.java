@@ -49,8 +49,8 @@ import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.props.Expect;
 import org.erofssim.props.Expect.Line;
-import org.erofssim.props.RealImages;
 import org.erofssim.props.SpecBytes;
+import org.erofssim.testkit.RealImages;
 
 /**
  * {@link MountModel#predict} against an oracle written in this file from the text of
@@ -230,7 +230,8 @@ class DecisionTableProperties {
     static Scenario scenario(String profile, Map<ConfigFlag, Boolean> config, VirtualNamespace ns, String source,
                              String options, boolean readOnly) {
         KernelConfig kc = new KernelConfig(Releases.resolve(profile).profile(), config);
-        return new Scenario("prop", kc, ns, source, options, readOnly, List.of(), false, false, false);
+        return Scenario.builder().name("prop").kernel(kc).namespace(ns).source(source).options(options)
+                .readOnly(readOnly).build();
     }
 
     static void check(Expect e, MountOutcome actual, Object input) {
@@ -1585,9 +1586,11 @@ class DecisionTableProperties {
         void secondMount(@ForAll("pairs") TwoMounts t) {
             Release r = Release.of(t.profile());
             Map<ConfigFlag, Boolean> config = Map.of();
-            Scenario sc = new Scenario("two", new KernelConfig(Releases.resolve(t.profile()).profile(), config),
-                    SourceNamespace.NS, t.second().path(), t.secondOptions(), t.secondReadOnly(),
-                    List.of(new Scenario.Mount(t.first().path(), t.firstOptions(), true)), false, false, false);
+            Scenario sc = Scenario.builder().name("two")
+                    .kernel(new KernelConfig(Releases.resolve(t.profile()).profile(), config))
+                    .namespace(SourceNamespace.NS).source(t.second().path()).options(t.secondOptions())
+                    .readOnly(t.secondReadOnly())
+                    .before(List.of(new Scenario.Mount(t.first().path(), t.firstOptions(), true))).build();
             MountOutcome actual = MountModel.predict(sc);
 
             Expect first = expectSourceRow(r, t.first(), false, true, false, t.firstOptions(), Base.ROOT, true);

@@ -300,7 +300,7 @@ class DamagedLz4Properties {
             primary = "/srv/image.erofs";
             nodes.put(primary, new Node.RegularFile(ImageBytes.map(image), BackingFs.EXT4));
         }
-        return new Scenario("damaged lz4", KernelConfig.of(profile), new VirtualNamespace(nodes), primary, null, true,
-                List.of(), true, false, false);
+        return Scenario.builder().name("damaged lz4").kernel(KernelConfig.of(profile))
+                .namespace(new VirtualNamespace(nodes)).source(primary).read(true).build();
     }
 }

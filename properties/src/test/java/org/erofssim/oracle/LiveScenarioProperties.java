@@ -43,6 +43,7 @@ import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.report.Difference;
+import org.erofssim.testkit.Checkout;
 import org.erofssim.tools.ErofsUtils;
 
 /**
@@ -68,7 +69,7 @@ import org.erofssim.tools.ErofsUtils;
  */
 @AddLifecycleHook(LiveScenarioProperties.RequireLiveOracle.class)
 class LiveScenarioProperties {
-    static final Path ROOT = Path.of(System.getProperty("erofssim.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Checkout.root();
     static final Path FOUND = ROOT.resolve("fixtures/scenarios/found");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final LiveKernelOracle ORACLE = new LiveKernelOracle();

@@ -23,7 +23,6 @@ import org.erofssim.block.BackingFs;
 import org.erofssim.block.DevT;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.Scenario;
 import org.erofssim.fixtures.CraftImages;
@@ -104,8 +103,8 @@ class LongPrefixLiveProperties {
             Node node = bdev ? new Node.BlockDevice(img, DevT.parse("7:0"), false, 512, false)
                     : new Node.RegularFile(img, BackingFs.EXT4);
             String source = bdev ? "/dev/loop0" : "/srv/prefixes.erofs";
-            return new Scenario("long-prefix-property", kernel, new VirtualNamespace(Map.of(source, node)), source,
-                    nouser ? "nouser_xattr" : null, true, List.of(), true, false, false);
+            return Scenario.builder().name("long-prefix-property").kernel(kernel).node(source, node).source(source)
+                    .options(nouser ? "nouser_xattr" : null).read(true).build();
         }
 
         /** What /f1's inline user.private became. */

@@ -7,6 +7,7 @@ import java.util.List;
 import org.erofssim.oracle.utils.TreeSpec.Entry;
 import org.erofssim.oracle.utils.TreeSpec.Meta;
 import org.erofssim.oracle.utils.TreeSpec.Name;
+import org.erofssim.testkit.Checkout;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,8 +111,7 @@ class ErofsUtils15QuirksTest {
     @Test
     void fsckCannotReadDeflateZstdOrLzmaImages() throws Exception {
         assumeTrue(OracleCase.toolsPresent());
-        java.nio.file.Path crafted = java.nio.file.Path.of(System.getProperty("erofssim.root", "..")).toAbsolutePath()
-                .normalize().resolve("fixtures/images/crafted");
+        java.nio.file.Path crafted = Checkout.crafted();
         for (String alg : List.of("deflate", "zstd")) {
             java.nio.file.Path img = crafted.resolve(alg + ".erofs");
             UtilsProcess.Result r = FsckErofs.check(img, List.of());

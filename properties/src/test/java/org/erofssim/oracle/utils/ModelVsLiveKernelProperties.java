@@ -141,7 +141,7 @@ class ModelVsLiveKernelProperties {
                 options.append(options.length() == 0 ? "" : ",").append("device=").append(p);
             }
         }
-        return new Scenario("random tree", KernelConfig.of(profile), new VirtualNamespace(nodes), primary,
-                options.toString(), true, List.of(), true, false, false);
+        return Scenario.builder().name("random tree").kernel(KernelConfig.of(profile))
+                .namespace(new VirtualNamespace(nodes)).source(primary).options(options.toString()).read(true).build();
     }
 }

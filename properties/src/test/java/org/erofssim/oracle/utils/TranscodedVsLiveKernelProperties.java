@@ -201,7 +201,7 @@ class TranscodedVsLiveKernelProperties {
             primary = "/dev/loop0";
             nodes.put(primary, new Node.BlockDevice(ImageBytes.map(image), new DevT(7, 0), true, 512, false));
         }
-        return new Scenario("transcoded tree", KernelConfig.of(profile), new VirtualNamespace(nodes), primary, "",
-                true, List.of(), true, false, false);
+        return Scenario.builder().name("transcoded tree").kernel(KernelConfig.of(profile))
+                .namespace(new VirtualNamespace(nodes)).source(primary).options("").read(true).build();
     }
 }

@@ -1,26 +1,20 @@
 package org.erofssim.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.TreeEntry;
-import org.erofssim.tools.ErofsUtils;
+import org.erofssim.testkit.BenchTree;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,10 +36,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * JMH: verifying a compressed image end to end — one {@link MountModel#predict} with
  * {@code read}, i.e. mount, walk every path, decompress and SHA-256 every file — on an LZ4
- * image that {@link #setup()} builds with the installed {@code mkfs.erofs} from a generated
- * tree: {@code MiB} MiB of text (compressible), a tenth of that of noise (stored uncompressed
- * inside compressed files, or as plain files), mixed files with uncompressed pclusters inside
- * compressed ones, and 200 small files.
+ * image that {@link #setup()} builds with the installed {@code mkfs.erofs} from the testkit's
+ * generated {@link BenchTree}: {@code MiB} MiB of text (compressible), a tenth of that of noise
+ * (stored uncompressed inside compressed files, or as plain files), mixed files with
+ * uncompressed pclusters inside compressed ones, and 200 small files. (In the harness's tests
+ * beside {@link RatioBenchmark}, which compresses the same tree, because the model's tests
+ * cannot use the testkit.)
  *
  * <p>Not a test and never run by {@code mvn verify} (its name matches no surefire pattern).
  * Run it with {@code bench/run-verify-benchmark.sh} (JMH options may follow, e.g.
@@ -74,47 +70,14 @@ public class VerifyBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
-        if (!ErofsUtils.require(ErofsUtils.MKFS)) {
-            throw new IllegalStateException("mkfs.erofs not found on PATH (install erofs-utils)");
-        }
         dir = Files.createTempDirectory("erofs-sim-verify-bench");
         Path tree = dir.resolve("tree");
-        Random r = new Random(1);
-        treeBytes = 0;
-        int textFiles = Math.max(1, MiB / 2);
-        for (int i = 0; i < textFiles; i++) {
-            treeBytes += write(tree.resolve("text/t" + i), text(r, 2 << 20));
-        }
-        byte[] noise = new byte[MiB * (1 << 20) / 10];
-        r.nextBytes(noise);
-        treeBytes += write(tree.resolve("noise/n"), noise);
-        for (int i = 0; i < 8; i++) {
-            byte[] t = text(r, 256 << 10);
-            byte[] z = new byte[t.length];
-            r.nextBytes(z);
-            for (int k = 0; k < t.length; k++) {
-                if ((k / 4096) % 3 == 0) {
-                    t[k] = z[k];
-                }
-            }
-            treeBytes += write(tree.resolve("mixed/m" + i), t);
-        }
-        for (int i = 0; i < 200; i++) {
-            treeBytes += write(tree.resolve(String.format("small/s%03d", i)), text(r, 100 + (i * 37) % 3000));
-        }
-        Path image = dir.resolve("bench.erofs");
-        List<String> args = new java.util.ArrayList<>(List.of("--quiet", "-T0"));
-        args.addAll(List.of(recipe.split(",")));
-        args.add(image.toString());
-        args.add(tree.toString());
-        ErofsUtils.Run run = ErofsUtils.run(ErofsUtils.MKFS, args, 600);
-        if (run.exitCode() != 0) {
-            throw new IllegalStateException("mkfs.erofs " + args + ": " + run.stderr());
-        }
+        treeBytes = BenchTree.write(tree, MiB, true);
+        Path image = BenchTree.mkfs(tree, dir.resolve("bench.erofs"), List.of(recipe.split(",")));
         byte[] bytes = Files.readAllBytes(image);
-        scenario = new Scenario("bench-verify", KernelConfig.of(Releases.DEFAULT),
-                new VirtualNamespace(Map.of("/srv/image.erofs", new Node.RegularFile(ImageBytes.of(bytes), BackingFs.EXT4))),
-                "/srv/image.erofs", null, true, List.of(), true, false, false);
+        scenario = Scenario.builder().name("bench-verify").kernel(KernelConfig.of(Releases.DEFAULT))
+                .node("/srv/image.erofs", new Node.RegularFile(ImageBytes.of(bytes), BackingFs.EXT4))
+                .source("/srv/image.erofs").read(true).build();
         MountOutcome o = verify();
         long files = ((MountOutcome.Mounted) o).tree().stream().filter(e -> "file".equals(e.type())).count();
         System.out.printf("%nimage %s: %d bytes, tree %d bytes in %d files%n", recipe, bytes.length, treeBytes, files);
@@ -122,11 +85,7 @@ public class VerifyBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
+        BenchTree.delete(dir);
     }
 
     /** Mount, walk, decompress and hash everything; fails loudly if anything is not read in full. */
@@ -142,22 +101,6 @@ public class VerifyBenchmark {
             }
         }
         return o;
-    }
-
-    private static long write(Path p, byte[] data) throws IOException {
-        Files.createDirectories(p.getParent());
-        Files.write(p, data);
-        return data.length;
-    }
-
-    private static byte[] text(Random r, int n) {
-        String[] words = {"erofs", "pcluster", "lcluster", "compact", "index", "head", "plain", "tail", "block",
-            "kernel", "mount", "read", "folio", "page", "zero", "padding", "lz4", "hc", "big", "inline\n"};
-        StringBuilder sb = new StringBuilder(n + 16);
-        while (sb.length() < n) {
-            sb.append(words[r.nextInt(words.length)]).append(r.nextInt(7) == 0 ? '\n' : ' ');
-        }
-        return sb.substring(0, n).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Runs this benchmark; arguments are JMH's own command-line options. */

@@ -1,4 +1,4 @@
-package org.erofssim.props;
+package org.erofssim.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +24,9 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
  * {@link RequireMkfs} are skipped with that reason. Failing is the default on purpose: CI must
  * never turn green because the images these properties stand on could not be made; skipping is
  * an explicit, visible opt-in for a developer machine without erofs-utils.
+ *
+ * <p>The model's tests build the same tree with {@code org.erofssim.testing.TestImages} (a copy:
+ * they cannot depend on this module, which depends on the model).
  */
 public final class RealImages {
     /** The UUID of spec §8.1's statfs example. */

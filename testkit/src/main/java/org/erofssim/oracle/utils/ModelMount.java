@@ -36,8 +36,8 @@ public final class ModelMount {
             nodes.put(p, new Node.RegularFile(ImageBytes.map(devices.get(i)), BackingFs.EXT4));
             options.append(options.length() == 0 ? "" : ",").append("device=").append(p);
         }
-        return new Scenario("erofs-utils oracle", KernelConfig.of(kernel), new VirtualNamespace(nodes), IMAGE,
-                options.toString(), true, List.of(), read, false, false);
+        return Scenario.builder().name("erofs-utils oracle").kernel(KernelConfig.of(kernel))
+                .namespace(new VirtualNamespace(nodes)).source(IMAGE).options(options.toString()).read(read).build();
     }
 
     /** {@link MountModel#predict} of {@link #scenario} on the newest modelled kernel. */

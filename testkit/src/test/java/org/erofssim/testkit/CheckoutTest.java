@@ -1,0 +1,34 @@
+package org.erofssim.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckoutTest {
+    @Test void findsTheCheckoutWithItsFixtures() {
+        Path root = Checkout.root();
+        assertThat(root.resolve("pom.xml")).isRegularFile();
+        assertThat(root.resolve("fixtures/scenarios")).isDirectory();
+        assertThat(Checkout.image("plain.erofs")).isRegularFile().startsWith(Checkout.images());
+        assertThat(Checkout.crafted().resolve("SHA256SUMS")).isRegularFile();
+    }
+
+    @Test void aPropertyWithoutFixturesFallsBackToTheFolderAbove(@TempDir Path elsewhere) {
+        String saved = System.getProperty(Checkout.PROPERTY);
+        try {
+            System.setProperty(Checkout.PROPERTY, elsewhere.toString());
+            Path root = Checkout.root();
+            assertThat(root).isNotEqualTo(elsewhere);
+            assertThat(Files.isDirectory(root.resolve("fixtures/images"))).isTrue();
+        } finally {
+            if (saved == null) {
+                System.clearProperty(Checkout.PROPERTY);
+            } else {
+                System.setProperty(Checkout.PROPERTY, saved);
+            }
+        }
+    }
+}
