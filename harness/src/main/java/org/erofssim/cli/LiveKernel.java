@@ -39,8 +39,15 @@ final class LiveKernel {
         return s.toBuilder().kernel(new KernelConfig(p, s.kernel().config())).build();
     }
 
-    /** The kernel's outcome, or a {@link CliException} with exit 77 and the oracle's reason. */
+    /**
+     * The kernel's outcome, or a {@link CliException}: exit 2 for a scenario no sandbox can
+     * realise faithfully ({@link LiveKernelOracle#unrealisable}), else exit 77 with the oracle's reason.
+     */
     static MountOutcome observe(Scenario s) {
+        String unrealisable = LiveKernelOracle.unrealisable(s);
+        if (unrealisable != null) {
+            throw CliException.badInput("scenario refused by the kernel oracle: " + unrealisable);
+        }
         String why = LiveKernelOracle.unavailableReason();
         if (why != null) {
             throw CliException.unavailable("kernel oracle unavailable: " + why);

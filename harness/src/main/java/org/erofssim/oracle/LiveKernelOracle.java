@@ -181,6 +181,10 @@ public final class LiveKernelOracle {
      * {@code device=}) or open a character device that is not known to be harmless.
      */
     public String refusal(Scenario sc) {
+        String unrealisable = unrealisable(sc);
+        if (unrealisable != null) {
+            return unrealisable;
+        }
         Map<String, Boolean> running = runningConfig();
         boolean ondemand = running != null && Boolean.TRUE.equals(running.get("EROFS_FS_ONDEMAND"));
         for (Map.Entry<String, Node> e : new java.util.TreeMap<>(sc.namespace().nodes()).entrySet()) {
@@ -237,6 +241,67 @@ public final class LiveKernelOracle {
             }
         }
         return null;
+    }
+
+    /**
+     * The option page the kernel copies from {@code mount(2)}'s data: it reads at most this many
+     * bytes of the option string (the page less its terminating NUL).
+     */
+    static final int OPTION_PAGE_BYTES = 4095;
+
+    /**
+     * Why this scenario cannot be realised faithfully in a sandbox whatever the machine (bad
+     * input: the command line exits 2), or null: a path the kernel would walk (a source,
+     * {@code device=} or {@code source=} value, through the scenario's symlinks) that meets a
+     * {@code ..} at the scenario's {@code /} and would leave the sandbox for host files; an
+     * option string whose sandbox paths make it cross the kernel's option page when the
+     * scenario's own string does not, or the other way round.
+     */
+    public static String unrealisable(Scenario sc) {
+        List<String[]> mounts = new ArrayList<>();
+        for (Scenario.Mount m : sc.before()) {
+            mounts.add(new String[] {m.source(), m.options()});
+        }
+        mounts.add(new String[] {sc.source(), sc.options()});
+        // the longest sandbox root Sandbox.create can make: /tmp/erofs-sim-live-<up to 20 digits>/root
+        int rootLength = (TMP + "/" + Journal.PREFIX).length() + 20 + "/root".length();
+        for (String[] m : mounts) {
+            List<String> walked = new ArrayList<>();
+            if (m[0] != null && !m[0].isEmpty()) {
+                walked.add(m[0]);
+            }
+            int realLength = m[1] == null ? 0 : m[1].getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            int sceneLength = realLength;
+            if (m[1] != null) {
+                for (String part : m[1].split(",", -1)) {
+                    for (String key : List.of("device=", "source=")) {
+                        if (part.startsWith(key) && part.length() > key.length()) {
+                            String p = part.substring(key.length());
+                            walked.add(p);
+                            realLength += rootLength + (p.startsWith("/") ? 0 : 1);
+                        }
+                    }
+                }
+            }
+            for (String path : walked) {
+                if (!path.startsWith(org.erofssim.block.VirtualNamespace.FSCACHE_PREFIX)
+                        && sc.namespace().climbsAboveRoot(path, true)) {
+                    return "path '" + abbreviate(path) + "' climbs above the scenario's / (a '..' at the root): "
+                            + "a real kernel would leave the sandbox there, so the live oracle does not run it";
+                }
+            }
+            if (realLength != sceneLength && Math.max(realLength, sceneLength) >= OPTION_PAGE_BYTES) {
+                return "option string of " + sceneLength + " bytes holds paths the sandbox makes longer (up to "
+                        + realLength + " bytes), so the kernel's " + OPTION_PAGE_BYTES
+                        + "-byte option page would cut it elsewhere; not run";
+            }
+        }
+        return null;
+    }
+
+    /** A path for a one-line message: at most 200 characters. */
+    private static String abbreviate(String path) {
+        return path.length() <= 200 ? path : path.substring(0, 100) + "..." + path.substring(path.length() - 97);
     }
 
     private static Node resolve(VirtualNamespace ns, String path) {

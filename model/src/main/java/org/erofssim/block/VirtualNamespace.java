@@ -160,6 +160,28 @@ public final class VirtualNamespace {
      * @throws KernelError EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR or ELOOP as above
      */
     public Resolved resolve(String path, boolean followFinal) {
+        return walk(path, followFinal, null);
+    }
+
+    /**
+     * Whether the walk of {@code path} (as {@link #resolve} walks it, followed links included)
+     * meets a {@code ..} at {@code /}, whether or not the walk then succeeds. In the scenario's
+     * namespace that {@code ..} stays at {@code /}; a real kernel walking the same string in a
+     * folder that stands for {@code /} would leave that folder there. The live oracle refuses
+     * such a scenario rather than let the kernel reach host files (issue 11).
+     */
+    public boolean climbsAboveRoot(String path, boolean followFinal) {
+        boolean[] climbed = new boolean[1];
+        try {
+            walk(path, followFinal, climbed);
+        } catch (KernelError e) {
+            // the walk failed after (or without) climbing; the flag says which
+        }
+        return climbed[0];
+    }
+
+    /** {@link #resolve}, setting {@code climbed[0]} when a {@code ..} is met at {@code /}. */
+    private Resolved walk(String path, boolean followFinal, boolean[] climbed) {
         int nul = path.indexOf('\0');
         if (nul >= 0) {
             path = path.substring(0, nul);
@@ -194,6 +216,8 @@ public final class VirtualNamespace {
             if (name.equals("..")) {
                 if (!at.isEmpty()) {
                     at.remove(at.size() - 1);
+                } else if (climbed != null) {
+                    climbed[0] = true;
                 }
                 continue;
             }

@@ -302,4 +302,39 @@ class VirtualNamespaceTest {
         }
         throw new AssertionError("no error");
     }
+
+    @Nested
+    @DisplayName("tells when a walk would climb above / (what the live oracle cannot realise)")
+    class ClimbsAboveRoot {
+        private final VirtualNamespace ns = withEscapes();
+
+        private VirtualNamespace withEscapes() {
+            Map<String, Node> m = new LinkedHashMap<>(ns().nodes());
+            m.put("/links/up3", new Node.Symlink("../../../tmp/x/decoy.erofs"));
+            m.put("/links/absup", new Node.Symlink("/../tmp/x"));
+            m.put("/links/viaup", new Node.Symlink("up3"));
+            return new VirtualNamespace(m);
+        }
+
+        @Test void pathsThatStayInsideDoNot() {
+            for (String p : new String[] {"/srv/a.erofs", "srv/a.erofs", "/links/rel", "/links/deep/up", "/srv/dir/..",
+                    "/links/todir/../dev/loop0", "/nowhere", "/links/dangling", "/links/self"}) {
+                assertThat(ns.climbsAboveRoot(p, true)).as(p).isFalse();
+            }
+        }
+
+        @Test void aDotDotAtTheRootDoesEvenWhenTheWalkThenFails() {
+            for (String p : new String[] {"/..", "/../../../tmp/x/decoy.erofs", "../srv/a.erofs", "/srv/../../srv/a.erofs",
+                    "/links/up3", "/links/absup", "/links/viaup", "/links/todir/../../x"}) {
+                assertThat(ns.climbsAboveRoot(p, true)).as(p).isTrue();
+            }
+            // the model itself stays at / and finds (or misses) what is there, as before
+            assertThat(ns.resolve("/../srv/a.erofs", true).path()).isEqualTo("/srv/a.erofs");
+        }
+
+        @Test void aFinalSymlinkCountsOnlyWhenFollowed() {
+            assertThat(ns.climbsAboveRoot("/links/up3", false)).isFalse();
+            assertThat(ns.climbsAboveRoot("/links/up3", true)).isTrue();
+        }
+    }
 }
