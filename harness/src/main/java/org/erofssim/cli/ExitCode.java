@@ -1,7 +1,7 @@
 package org.erofssim.cli;
 
 /**
- * The launcher's exit codes (shared/spec/harness-contract.md, "Launcher"), plus one the contract
+ * The launcher's exit codes (docs/spec/harness-contract.md, "Launcher"), plus one the contract
  * does not name: {@link #INTERNAL} for a bug in erofs-sim itself, so that a crash is never read
  * as a divergence (1) or as bad input (2).
  */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code erofs-sim} command line (shared/spec/harness-contract.md, "Launcher").
+ * The {@code erofs-sim} command line (docs/spec/harness-contract.md, "Launcher").
  *
  * <p>Every failure ends in exactly one line on stderr and one of the contract's exit codes:
  * bad usage or input → 2 with the file, JSON field or byte offset named; a bug in erofs-sim →

@@ -88,7 +88,7 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
     }
 
     /**
-     * The case as contract scenario JSON ({@code shared/spec/harness-contract.md}).
+     * The case as contract scenario JSON ({@code docs/spec/harness-contract.md}).
      *
      * @param profile the kernel profile name
      * @param image   how the scenario names the edited image file

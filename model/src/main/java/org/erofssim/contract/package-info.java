@@ -1,5 +1,5 @@
 /**
- * The harness contract ({@code shared/spec/harness-contract.md}): scenarios in
+ * The harness contract ({@code docs/spec/harness-contract.md}): scenarios in
  * ({@link org.erofssim.contract.ScenarioJson}), outcomes out ({@link org.erofssim.contract.OutcomeJson}).
  *
  * <h2>Scenario, as this reader takes it</h2>
