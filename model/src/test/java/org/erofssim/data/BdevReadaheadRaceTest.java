@@ -3,13 +3,17 @@ package org.erofssim.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.mount.MountModel;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,5 +59,40 @@ class BdevReadaheadRaceTest {
         assertThat(completed).contains("\"outcome\":\"mounted\"").contains("\"sha256\"");
         assertThat(OutcomeJson.write(MountModel.predict(file, BdevReadaheadRace.ALL_IN_FLIGHT))).isEqualTo(completed);
         assertThat(OutcomeJson.write(MountModel.predict(file, BdevReadaheadRace.windowInFlight(0)))).isEqualTo(completed);
+    }
+
+    @TempDir
+    static Path tmp;
+
+    @Test
+    @DisplayName("a damaged LZ4HC file of many readahead windows: on a loop device the sides differ, file-backed they do not")
+    void theSideMattersOnlyOnALoopDevice() throws IOException {
+        ZTrees.require("mkfs.erofs");
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+        String[] words = {"alpha", "beta", "gamma", "delta", "erofs", "kernel", "page", "folio", "read", "ahead"};
+        Random r = new Random(1);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 120_000; i++) {
+            b.append(words[r.nextInt(words.length)]).append(' ');
+        }
+        Files.writeString(tree.resolve("text"), b);
+        byte[] clean = Files.readAllBytes(ZTrees.mkfs(tmp.resolve("big.erofs"), tree, "-zlz4hc"));
+        int differ = 0;
+        for (int at = 8192; at + 200 < clean.length; at += 9000) {
+            byte[] img = clean.clone();
+            img[at] = 0;
+            img[at + 1] = (byte) 0xFF;
+            img[at + 2] = (byte) 0xFF;
+            img[at + 150] = (byte) 0xF0;
+            var bdev = ErofsImages.bdevMount("6.18", img, org.erofssim.block.Faults.NONE, null, true);
+            if (!OutcomeJson.write(MountModel.predict(bdev, BdevReadaheadRace.COMPLETED))
+                    .equals(OutcomeJson.write(MountModel.predict(bdev, BdevReadaheadRace.ALL_IN_FLIGHT)))) {
+                differ++;
+            }
+            var file = ErofsImages.fileMount("6.18", img, org.erofssim.block.Faults.NONE, null, true);
+            assertThat(OutcomeJson.write(MountModel.predict(file, BdevReadaheadRace.ALL_IN_FLIGHT)))
+                    .as("file-backed, damage at " + at).isEqualTo(OutcomeJson.write(MountModel.predict(file)));
+        }
+        assertThat(differ).as("damaged images whose loop-device outcome depends on the race side").isPositive();
     }
 }
