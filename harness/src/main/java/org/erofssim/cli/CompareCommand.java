@@ -8,11 +8,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.mount.MountOutcome;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.HostKernel;
+import org.erofssim.reference.Observation;
+import org.erofssim.reference.Reference;
 import org.erofssim.report.Difference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,17 +49,29 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         Scenario s = Scenarios.load(scenario);
         PrintWriter out = spec.commandLine().getOut();
-        String release = LiveKernel.release();
-        KernelProfile profile = LiveKernel.profile().orElse(null);
-        MountOutcome kernel = LiveKernel.observe(s);
+        // the kernels to compare with: the running one (a kernel in a VM will be another)
+        List<Reference> references = List.of(new HostKernel());
+        int rc = ExitCode.OK;
+        for (Reference ref : references) {
+            rc = Math.max(rc, compareWith(ref, s, out));
+        }
+        return rc;
+    }
+
+    /** The model on the reference's profile against its outcome; exit 1 on divergence, 77 without a profile. */
+    private int compareWith(Reference ref, Scenario s, PrintWriter out) {
+        String release = ref.identity().release();
+        KernelProfile profile = ref.profile(s).orElse(null);
+        Observation.Observed observed = ObserveCommand.observed(ref, Case.of(s));
+        MountOutcome kernel = observed.outcome();
         if (profile == null) {
             out.println(OutcomeJson.write(kernel));
             out.flush();
             throw CliException.unavailable("kernel " + release + " has no modelled profile: its outcome is "
                     + "reported above, not compared");
         }
-        MountOutcome model = Scenarios.predict(LiveKernel.onRunningKernel(s, profile), scenario);
-        List<Difference> diffs = OutcomeComparator.compare(model, kernel);
+        MountOutcome model = Scenarios.predict(Reference.onProfile(s, profile), scenario);
+        List<Difference> diffs = ref.comparison().differences(model, observed);
         if (json) {
             ObjectNode o = OutcomeJson.toTree(model).objectNode();
             o.put("scenario", scenario).put("kernel", release).put("profile", profile.name());

@@ -9,14 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountOutcome;
-import org.erofssim.oracle.LiveKernelOracle;
-import org.erofssim.oracle.OracleUnavailable;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.Comparison;
+import org.erofssim.reference.Expectation;
+import org.erofssim.reference.HostKernel;
+import org.erofssim.reference.Identity;
+import org.erofssim.reference.Observation;
+import org.erofssim.reference.RecordedKernel;
+import org.erofssim.reference.Recordings;
+import org.erofssim.reference.Reference;
+import org.erofssim.reference.SpecExpectation;
 import org.erofssim.report.CaseResult;
 import org.erofssim.report.ConformanceReport;
 import org.erofssim.report.Difference;
@@ -35,11 +42,11 @@ import picocli.CommandLine.Spec;
  *       scenario's own profile;</li>
  *   <li><b>recorded &lt;release&gt;</b>: each recorded kernel observation ({@link Recordings}) whose
  *       release has a modelled profile, the model evaluated on that profile, compared field by
- *       field ({@link OutcomeComparator}); a recording whose scenario or images changed since is
+ *       field ({@link org.erofssim.compare.OutcomeComparator}); a recording whose scenario or images changed since is
  *       stale and not compared;</li>
  *   <li><b>live &lt;release&gt;</b> with {@code --live}: the running kernel, observed now (root).</li>
  * </ul>
- * Prints one row per scenario with one column per reference, the differences, and a summary per
+ * Each is a {@link Reference}; the command loops over them. Prints one row per scenario with one column per reference, the differences, and a summary per
  * reference; writes report.json/xml/html. Exit 1 on any failed expectation or divergence.
  */
 @Command(name = "conform", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
@@ -52,8 +59,6 @@ import picocli.CommandLine.Spec;
                 "release has a modelled profile, and with --live the running kernel. Prints",
                 "a table and a summary; exit 1 if an expectation fails or the model diverges."})
 final class ConformCommand implements Callable<Integer> {
-    static final String SPEC = "spec";
-
     @Spec
     CommandSpec spec;
 
@@ -83,7 +88,7 @@ final class ConformCommand implements Callable<Integer> {
     String reportDir = "report";
 
     /** One scenario's result: the model outcome, the checks and their table cells. */
-    record Row(String name, Path file, MountOutcome outcome, List<CaseResult.Check> checks, Map<String, String> cells,
+    record Row(String name, Path file, Scenario scenario, MountOutcome outcome, List<CaseResult.Check> checks, Map<String, String> cells,
                List<String> details, List<String> notes, long micros) {}
 
     @Override
@@ -98,29 +103,35 @@ final class ConformCommand implements Callable<Integer> {
         if (recorded != null && !Files.isDirectory(recDir)) {
             throw CliException.badInput("--recorded " + recDir + ": not a directory");
         }
-        List<String> releases = Recordings.releases(recDir);
-        Map<String, Map<String, String>> refused = new LinkedHashMap<>();
-        for (String r : releases) {
-            refused.put(r, Recordings.refused(recDir, r));
+        List<Reference> references = new ArrayList<>();
+        references.add(new SpecExpectation());
+        List<RecordedKernel> recordings = RecordedKernel.all(recDir);
+        references.addAll(recordings);
+        HostKernel host = live ? new HostKernel() : null;
+        if (host != null) {
+            references.add(host);
         }
-        Live lv = live ? Live.start() : null;
-        List<String> references = new ArrayList<>();
-        references.add(SPEC);
-        for (String r : releases) {
-            references.add("recorded " + r);
-        }
-        if (lv != null) {
-            references.add("live " + lv.release);
+        // why a reference cannot answer at all here; a live kernel without a profile has nothing to compare with
+        Map<Reference, String> unavailable = new LinkedHashMap<>();
+        for (Reference ref : references) {
+            String why = ref.unavailable().orElse(null);
+            if (why == null && ref == host && host.profile().isEmpty()) {
+                why = "kernel " + host.release() + " has no modelled profile";
+            }
+            if (why != null) {
+                unavailable.put(ref, why);
+            }
         }
         List<Row> rows = new ArrayList<>();
         for (Path f : files) {
-            rows.add(check(dir, f, recDir, releases, refused, lv));
+            rows.add(check(dir, f, references, unavailable));
         }
         PrintWriter out = spec.commandLine().getOut();
-        print(out, dir, references, rows, releases, lv);
+        print(out, dir, references, unavailable, rows, recordings.isEmpty());
         ConformanceReport report = new ConformanceReport(
-                "per scenario (default " + Releases.DEFAULT.name() + ")", references,
-                lv == null ? null : lv.release, java.time.Instant.now().toString(), cases(rows));
+                "per scenario (default " + Releases.DEFAULT.name() + ")",
+                references.stream().map(r -> r.identity().label()).toList(),
+                host == null ? null : host.release(), java.time.Instant.now().toString(), cases(rows));
         Path written = ReportWriter.writeAll(report, Path.of(reportDir));
         out.println("report: " + written + " (also report.xml, report.html)");
         out.flush();
@@ -129,25 +140,12 @@ final class ConformCommand implements Callable<Integer> {
         return bad ? ExitCode.FAILED_CHECK : ExitCode.OK;
     }
 
-    /** The running kernel for {@code --live}: its release, profile, and why it cannot be used (or null). */
-    private record Live(String release, KernelProfile profile, String unavailable, LiveKernelOracle oracle) {
-        static Live start() {
-            String release = LiveKernel.release();
-            KernelProfile p = LiveKernel.profile().orElse(null);
-            String why = LiveKernelOracle.unavailableReason();
-            if (why == null && p == null) {
-                why = "kernel " + release + " has no modelled profile";
-            }
-            return new Live(release, p, why, new LiveKernelOracle());
-        }
-    }
-
-    private Row check(Path dir, Path f, Path recDir, List<String> releases, Map<String, Map<String, String>> refused,
-                      Live lv) {
+    private Row check(Path dir, Path f, List<Reference> references, Map<Reference, String> unavailable) {
         String name = Corpus.name(dir, f);
         String shownAs = f.toString();
         Scenario s = Scenarios.load(f, shownAs, notes());
         Expectation e = Expectation.read(f, shownAs);
+        Case c = new Case(name, f, s);
         long t0 = System.nanoTime();
         MountOutcome model = Scenarios.predict(s, shownAs);
         long micros = (System.nanoTime() - t0) / 1000;
@@ -155,96 +153,55 @@ final class ConformCommand implements Callable<Integer> {
         Map<String, String> cells = new LinkedHashMap<>();
         List<String> details = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        String profileName = s.kernel().profile().name();
-
-        // the spec
-        if (e == null) {
-            checks.add(new CaseResult.Check(SPEC, profileName,
-                    new Verdict.Unchecked("no \"expect\": the spec states no answer for this scenario"), null));
-            cells.put(SPEC, "no expect");
-        } else {
-            List<Difference> m = e.mismatches(model);
-            checks.add(new CaseResult.Check(SPEC, profileName, m.isEmpty() ? new Verdict.Agrees() : new Verdict.Diverges(m),
-                    null));
-            cells.put(SPEC, m.isEmpty() ? "pass" : "FAIL");
-            for (Difference d : m) {
-                details.add("FAIL " + name + ": " + d.field() + ": expected " + d.reference() + ", got " + d.model());
+        for (Reference ref : references) {
+            String label = ref.identity().label();
+            String why = unavailable.get(ref);
+            Observation o = why != null
+                    ? new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel oracle unavailable: " + why, null)
+                    : ref.observe(c);
+            Optional<KernelProfile> p = ref.profile(s);
+            if (o instanceof Observation.Observed && p.isEmpty()) {
+                o = new Observation.Unchecked(Observation.Why.NO_PROFILE, "kernel " + ref.identity().release()
+                        + " has no modelled profile", ((Observation.Observed) o).json());
             }
-        }
-
-        // recordings
-        String inputs = releases.isEmpty() ? null : Recordings.inputsSha256(f);
-        for (String rel : releases) {
-            String ref = "recorded " + rel;
-            Recordings.Recording rec = Recordings.read(recDir, rel, name);
-            if (rec == null) {
-                String why = refused.get(rel).get(name);
-                checks.add(new CaseResult.Check(ref, null, new Verdict.Unchecked(why != null
-                        ? "refused by the live oracle when recorded: " + why
-                        : "not recorded on " + rel + " (run ./erofs-sim record as root)"), null));
-                cells.put(ref, why != null ? "refused" : "-");
+            if (o instanceof Observation.Unchecked u) {
+                checks.add(new CaseResult.Check(label, u.why().profiled() ? p.map(KernelProfile::name).orElse(null) : null,
+                        new Verdict.Unchecked(u.reason()), u.json()));
+                cells.put(label, u.why().cell());
                 continue;
             }
-            Optional<KernelProfile> p = Releases.forRelease(rel);
-            if (p.isEmpty()) {
-                checks.add(new CaseResult.Check(ref, null,
-                        new Verdict.Unchecked("kernel " + rel + " has no modelled profile"), rec.outcomeJson()));
-                cells.put(ref, "no profile");
-                continue;
-            }
-            if (!inputs.equals(rec.inputsSha256())) {
-                checks.add(new CaseResult.Check(ref, p.get().name(), new Verdict.Unchecked("stale: the scenario or an"
-                        + " image changed since it was recorded (" + rec.date() + "); rerun ./erofs-sim record"),
-                        rec.outcomeJson()));
-                cells.put(ref, "stale");
-                continue;
-            }
-            checks.add(compare(ref, name, s, model, p.get(), rec.outcome(), rec.outcomeJson(), cells, details));
-            if (e != null) {
-                for (Difference d : e.mismatches(rec.outcome())) {
-                    notes.add("NOTE " + name + ": the " + ref + " outcome does not meet the scenario's expect: "
+            checks.add(compare(ref, label, name, s, model, p.get(), o, cells, details));
+            if (e != null && ref.identity().kind() == Identity.Kind.RECORDED) {
+                for (Difference d : e.mismatches(((Observation.Observed) o).outcome())) {
+                    notes.add("NOTE " + name + ": the " + label + " outcome does not meet the scenario's expect: "
                             + d.field() + ": expected " + d.reference() + ", kernel " + d.model());
                 }
             }
         }
-
-        // the running kernel
-        if (lv != null) {
-            String ref = "live " + lv.release;
-            String why = lv.unavailable != null ? lv.unavailable : lv.oracle.refusal(s);
-            if (why != null) {
-                checks.add(new CaseResult.Check(ref, null, new Verdict.Unchecked(
-                        (lv.unavailable != null ? "kernel oracle unavailable: " : "refused by the live oracle: ") + why),
-                        null));
-                cells.put(ref, lv.unavailable != null ? "-" : "refused");
-            } else {
-                try {
-                    MountOutcome k = lv.oracle.observe(s);
-                    checks.add(compare(ref, name, s, model, lv.profile, k, OutcomeJson.write(k), cells, details));
-                } catch (OracleUnavailable x) {
-                    checks.add(new CaseResult.Check(ref, null,
-                            new Verdict.Unchecked("kernel oracle unavailable: " + x.reason()), null));
-                    cells.put(ref, "-");
-                }
-            }
-        }
-        return new Row(name, f, model, checks, cells, details, notes, micros);
+        return new Row(name, f, s, model, checks, cells, details, notes, micros);
     }
 
-    /** The model on {@code profile} (the scenario's own outcome when that is its profile) against a kernel outcome. */
-    private static CaseResult.Check compare(String ref, String name, Scenario s, MountOutcome model, KernelProfile profile,
-                                            MountOutcome kernel, String kernelJson, Map<String, String> cells,
+    /**
+     * The model on {@code profile} (the scenario's own outcome when that is its profile) against a
+     * reference's answer, as the reference compares: the spec's cells say pass/FAIL, a kernel's
+     * agree/DIVERGE.
+     */
+    private static CaseResult.Check compare(Reference ref, String label, String name, Scenario s, MountOutcome model,
+                                            KernelProfile profile, Observation answer, Map<String, String> cells,
                                             List<String> details) {
         MountOutcome m = s.kernel().profile().name().equals(profile.name()) ? model
-                : Scenarios.predict(LiveKernel.onRunningKernel(s, profile), name);
-        List<Difference> diffs = OutcomeComparator.compare(m, kernel);
-        cells.put(ref, diffs.isEmpty() ? "agree" : "DIVERGE");
+                : Scenarios.predict(Reference.onProfile(s, profile), name);
+        List<Difference> diffs = ref.comparison().differences(m, answer);
+        boolean spec = ref.comparison() == Comparison.EXPECTATION_SUBSET;
+        cells.put(label, diffs.isEmpty() ? (spec ? "pass" : "agree") : (spec ? "FAIL" : "DIVERGE"));
         for (Difference d : diffs) {
-            details.add("DIVERGE " + name + " (" + ref + ", model " + profile.name() + "): " + d.field() + ": model "
-                    + d.model() + ", kernel " + d.reference());
+            details.add(spec
+                    ? "FAIL " + name + ": " + d.field() + ": expected " + d.reference() + ", got " + d.model()
+                    : "DIVERGE " + name + " (" + label + ", model " + profile.name() + "): " + d.field() + ": model "
+                            + d.model() + ", kernel " + d.reference());
         }
-        return new CaseResult.Check(ref, profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
-                : new Verdict.Diverges(diffs), kernelJson);
+        return new CaseResult.Check(label, profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
+                : new Verdict.Diverges(diffs), answer instanceof Observation.Observed ob ? ob.json() : null);
     }
 
     private static List<CaseResult> cases(List<Row> rows) {
@@ -255,19 +212,20 @@ final class ConformCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void print(PrintWriter out, Path dir, List<String> references, List<Row> rows, List<String> releases,
-                              Live lv) {
+    private static void print(PrintWriter out, Path dir, List<Reference> references, Map<Reference, String> unavailable,
+                              List<Row> rows, boolean noRecordings) {
         List<String[]> table = new ArrayList<>();
         List<String> head = new ArrayList<>(List.of("scenario", "outcome", "errno", "mode"));
-        for (String ref : references) {
-            head.add(ref.equals(SPEC) ? "spec" : ref.startsWith("live ") ? "live" : ref.substring("recorded ".length()));
+        for (Reference ref : references) {
+            Identity id = ref.identity();
+            head.add(id.kind() == Identity.Kind.RECORDED ? id.release() : id.kind().word());
         }
         table.add(head.toArray(new String[0]));
         for (Row r : rows) {
             List<String> row = new ArrayList<>(List.of(r.name(), OutcomeJson.outcomeName(r.outcome()),
                     dash(Expectation.errnoOf(r.outcome())), dash(Expectation.modeOf(r.outcome()))));
-            for (String ref : references) {
-                row.add(r.cells().getOrDefault(ref, "-"));
+            for (Reference ref : references) {
+                row.add(r.cells().getOrDefault(ref.identity().label(), "-"));
             }
             table.add(row.toArray(new String[0]));
         }
@@ -289,32 +247,32 @@ final class ConformCommand implements Callable<Integer> {
         if (any) {
             out.println();
         }
-        long pass = count(rows, SPEC, "pass");
-        long fail = count(rows, SPEC, "FAIL");
-        out.println(rows.size() + " scenarios in " + dir + ": " + pass + " pass, " + fail + " fail, "
-                + (rows.size() - pass - fail) + " without expectation");
-        for (String ref : references) {
-            if (ref.equals(SPEC)) {
+        for (Reference ref : references) {
+            String label = ref.identity().label();
+            if (ref.comparison() == Comparison.EXPECTATION_SUBSET) {
+                long pass = count(rows, label, "pass");
+                long fail = count(rows, label, "FAIL");
+                out.println(rows.size() + " scenarios in " + dir + ": " + pass + " pass, " + fail + " fail, "
+                        + (rows.size() - pass - fail) + " without expectation");
                 continue;
             }
-            String profile = ref.startsWith("live ") ? (lv.profile == null ? "none" : lv.profile.name())
-                    : Releases.forRelease(ref.substring("recorded ".length())).map(KernelProfile::name)
-                            .orElse("none");
-            long agree = count(rows, ref, "agree");
-            long diverge = count(rows, ref, "DIVERGE");
-            long refusedN = count(rows, ref, "refused");
-            long stale = count(rows, ref, "stale");
+            // a kernel's profile is its release's, whatever the scenario
+            String profile = ref.profile(rows.get(0).scenario()).map(KernelProfile::name).orElse("none");
+            long agree = count(rows, label, "agree");
+            long diverge = count(rows, label, "DIVERGE");
+            long refusedN = count(rows, label, "refused");
+            long stale = count(rows, label, "stale");
             long missing = rows.size() - agree - diverge - refusedN - stale;
-            if (ref.startsWith("live ")) {
-                out.println(ref + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
-                        + refusedN + " refused, " + missing + " unchecked"
-                        + (lv.unavailable != null ? " (" + lv.unavailable + ")" : ""));
-            } else {
-                out.println(ref + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
+            if (ref.identity().kind() == Identity.Kind.RECORDED) {
+                out.println(label + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
                         + refusedN + " refused, " + stale + " stale, " + missing + " not recorded");
+            } else {
+                String why = unavailable.get(ref);
+                out.println(label + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
+                        + refusedN + " refused, " + missing + " unchecked" + (why != null ? " (" + why + ")" : ""));
             }
         }
-        if (releases.isEmpty()) {
+        if (noRecordings) {
             out.println("no recorded kernel observations beside the corpus (make them with ./erofs-sim record, as root)");
         }
     }

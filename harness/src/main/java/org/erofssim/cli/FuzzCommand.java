@@ -10,11 +10,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.erofssim.fuzz.FuzzCampaign;
-import org.erofssim.fuzz.KernelUnderTest;
-import org.erofssim.fuzz.LiveKernelUnderTest;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
-import org.erofssim.oracle.LiveKernelOracle;
+import org.erofssim.reference.HostKernel;
+import org.erofssim.reference.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,21 +80,22 @@ final class FuzzCommand implements Callable<Integer> {
             throw CliException.badInput("no fixture images at " + images);
         }
         KernelProfile profile;
-        KernelUnderTest kernelUnderTest = null;
+        Reference kernelUnderTest = null;
         String against;
         if (live) {
             if (kernel != null) {
                 throw CliException.badInput("--kernel and --live exclude each other: live runs use the running "
                         + "kernel's profile");
             }
-            String why = LiveKernelOracle.unavailableReason();
+            HostKernel host = new HostKernel();
+            String why = host.unavailable().orElse(null);
             if (why != null) {
                 throw CliException.unavailable("kernel oracle unavailable: " + why);
             }
-            String release = LiveKernel.release();
-            profile = LiveKernel.profile().orElseThrow(() -> CliException.unavailable("kernel " + release
+            String release = host.release();
+            profile = host.profile().orElseThrow(() -> CliException.unavailable("kernel " + release
                     + " has no modelled profile: nothing to compare with"));
-            kernelUnderTest = new LiveKernelUnderTest();
+            kernelUnderTest = host;
             against = "model (profile " + profile.name() + ") against the running kernel " + release;
         } else {
             try {

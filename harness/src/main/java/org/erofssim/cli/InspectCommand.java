@@ -21,6 +21,7 @@ import org.erofssim.mount.MountOutcome;
 import org.erofssim.mount.Statfs;
 import org.erofssim.mount.TreeEntry;
 import org.erofssim.ondisk.InodeRecord;
+import org.erofssim.reference.Expectation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

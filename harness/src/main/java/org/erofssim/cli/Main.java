@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.erofssim.contract.ScenarioException;
+import org.erofssim.reference.ReferenceInputException;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import picocli.CommandLine;
@@ -84,7 +85,7 @@ public final class Main implements Callable<Integer> {
                 w.println(name + ": " + ex.getMessage());
                 return ((CliException) ex).exitCode();
             }
-            if (ex instanceof ScenarioException) {
+            if (ex instanceof ScenarioException || ex instanceof ReferenceInputException) {
                 w.println(name + ": " + ex.getMessage());
                 return ExitCode.BAD_INPUT;
             }

@@ -4,6 +4,11 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
+import org.erofssim.oracle.LiveKernelOracle;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.HostKernel;
+import org.erofssim.reference.Observation;
+import org.erofssim.reference.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -32,8 +37,38 @@ final class ObserveCommand implements Callable<Integer> {
     public Integer call() {
         Scenario s = Scenarios.load(scenario);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(OutcomeJson.write(LiveKernel.observe(s)));
+        out.println(OutcomeJson.write(observed(new HostKernel(), Case.of(s)).outcome()));
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * A kernel reference's outcome of the case, or a {@link CliException}: exit 2 for a scenario
+     * no sandbox can realise faithfully ({@link LiveKernelOracle#unrealisable}: a path climbing
+     * above its {@code /}, an option string the sandbox pushes past the option page), checked
+     * before anything else; exit 77 for the reference unavailable here, the case refused, or no
+     * answer when observed.
+     */
+    static Observation.Observed observed(Reference ref, Case c) {
+        String unrealisable = LiveKernelOracle.unrealisable(c.scenario());
+        if (unrealisable != null) {
+            throw CliException.badInput("scenario refused by the kernel oracle: " + unrealisable);
+        }
+        String why = ref.unavailable().orElse(null);
+        if (why != null) {
+            throw CliException.unavailable("kernel oracle unavailable: " + why);
+        }
+        String refusal = ref.refuses(c).orElse(null);
+        if (refusal != null) {
+            throw CliException.unavailable("scenario refused by the kernel oracle: " + refusal);
+        }
+        Observation o = ref.observe(c);
+        if (o instanceof Observation.Observed ob) {
+            return ob;
+        }
+        if (o instanceof Observation.Unchecked u) {
+            throw CliException.unavailable(u.reason());
+        }
+        throw new IllegalStateException(ref.identity() + " gave no kernel outcome");
     }
 }

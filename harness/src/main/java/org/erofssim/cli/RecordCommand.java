@@ -19,8 +19,13 @@ import java.util.stream.Stream;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.mount.MountOutcome;
-import org.erofssim.oracle.LiveKernelOracle;
-import org.erofssim.oracle.OracleUnavailable;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.Expectation;
+import org.erofssim.reference.HostKernel;
+import org.erofssim.reference.Observation;
+import org.erofssim.reference.Recordings;
+import org.erofssim.reference.Reference;
+import org.erofssim.reference.ReferenceInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,18 +66,30 @@ final class RecordCommand implements Callable<Integer> {
         for (Path f : files) {
             scenarios.add(Scenarios.load(f, f.toString()));
         }
-        String why = LiveKernelOracle.unavailableReason();
-        if (why != null) {
-            throw CliException.unavailable("kernel oracle unavailable: " + why);
+        // the kernels to record: the running one (a kernel in a VM will be another)
+        List<Reference> kernels = List.of(new HostKernel());
+        for (Reference ref : kernels) {
+            String why = ref.unavailable().orElse(null);
+            if (why != null) {
+                throw CliException.unavailable("kernel oracle unavailable: " + why);
+            }
         }
+        int rc = ExitCode.OK;
+        for (Reference ref : kernels) {
+            rc = Math.max(rc, record(ref, dir, files, scenarios));
+        }
+        return rc;
+    }
+
+    /** Records every scenario on one kernel reference into {@code <out>/<its release>/}. */
+    private int record(Reference ref, Path dir, List<Path> files, List<Scenario> scenarios) throws IOException {
         Path out = outDir != null ? Scenarios.path(outDir, "--out") : Recordings.defaultDir(dir);
-        String release = LiveKernel.release();
+        String release = ref.identity().release();
         Path releaseDir = out.resolve(release);
         Files.createDirectories(releaseDir);
         PrintWriter pw = spec.commandLine().getOut();
         String version = new Main.Version().getVersion()[0].replaceFirst("^erofs-sim ", "");
         String commit = gitCommit();
-        LiveKernelOracle oracle = new LiveKernelOracle();
         Map<String, String> refused = new TreeMap<>();
         Map<String, String> failed = new TreeMap<>();
         Set<Path> written = new HashSet<>();
@@ -83,7 +100,8 @@ final class RecordCommand implements Callable<Integer> {
             String name = Corpus.name(dir, f);
             Scenario s = scenarios.get(i);
             Path target = Recordings.file(out, release, name);
-            String refusal = oracle.refusal(s);
+            Case c = new Case(name, f, s);
+            String refusal = ref.refuses(c).orElse(null);
             if (refusal != null) {
                 refused.put(name, refusal);
                 Files.deleteIfExists(target); // a recording from before the refusal would be stale
@@ -91,15 +109,15 @@ final class RecordCommand implements Callable<Integer> {
                 pw.flush();
                 continue;
             }
-            MountOutcome o;
-            try {
-                o = oracle.observe(s);
-            } catch (OracleUnavailable e) {
-                failed.put(name, e.reason());
-                pw.println("NOT RECORDED " + name + ": " + e.reason());
+            Observation observation = ref.observe(c);
+            if (!(observation instanceof Observation.Observed observed)) {
+                String reason = observation instanceof Observation.Unchecked u ? u.reason() : "no kernel outcome";
+                failed.put(name, reason);
+                pw.println("NOT RECORDED " + name + ": " + reason);
                 pw.flush();
                 continue;
             }
+            MountOutcome o = observed.outcome();
             String inputs = Recordings.inputsSha256(f);
             ObjectNode tree = OutcomeJson.toTree(o);
             written.add(target.toAbsolutePath().normalize());
@@ -141,7 +159,7 @@ final class RecordCommand implements Callable<Integer> {
         Recordings.Recording old;
         try {
             old = Recordings.read(out, release, name);
-        } catch (CliException e) {
+        } catch (ReferenceInputException e) {
             return false; // unreadable: rewrite it
         }
         if (old == null || !inputs.equals(old.inputsSha256())) {

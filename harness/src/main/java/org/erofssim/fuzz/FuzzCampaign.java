@@ -38,14 +38,19 @@ import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
 import org.erofssim.ondisk.DeviceSlotField;
 import org.erofssim.ondisk.FieldEdit;
+import org.erofssim.oracle.OracleUnavailable;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.Observation;
+import org.erofssim.reference.Reference;
 import org.erofssim.report.Difference;
 
 /**
  * A device-slot-table fuzz campaign (the contract's {@code fuzz} command): seeded
  * {@link FuzzCase}s, each predicted by the model twice (it must give an outcome, within a time
- * limit, the same both times) and, when a {@link KernelUnderTest} is given, observed on the
- * kernel and compared field by field ({@link OutcomeComparator}). A case that fails is shrunk
- * (edits, devices and values dropped or made smaller while the same kind of failure remains)
+ * limit, the same both times) and, when a kernel {@link Reference} is given, observed on the
+ * kernel and compared field by field (its {@link Reference#comparison()}: {@link OutcomeComparator}).
+ * A case that fails is shrunk (edits, devices and values dropped or made smaller while the same
+ * kind of failure remains)
  * and written as a replayable scenario folder: {@code findings/<kind>-<hash>/scenario.json}
  * with its {@code image.erofs} and {@code blob.img}, so that {@code erofs-sim compare} (or
  * {@code predict}) reruns it.
@@ -79,12 +84,13 @@ public final class FuzzCampaign {
      * @param profile    the profile the model runs on (the running kernel's when comparing live)
      * @param images     the {@code fixtures/images} folder (bases and the blob)
      * @param out        the campaign's folder (findings, in-flight case, scratch images)
-     * @param kernel     the kernel to compare with, or null for the model alone
+     * @param kernel     the kernel to compare with (a reference whose answers are whole outcomes, e.g.
+     *                   {@link org.erofssim.reference.HostKernel}), or null for the model alone
      * @param modelLimit the time one prediction may take
      * @param shrinkBudget how many evaluations shrinking one finding may spend
      */
     public record Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
-                           KernelUnderTest kernel, Duration modelLimit, int shrinkBudget) {}
+                           Reference kernel, Duration modelLimit, int shrinkBudget) {}
 
     /** A failure: its kind and one line (or a few) on what was seen. */
     public record Failure(Kind kind, String what) {}
@@ -194,22 +200,28 @@ public final class FuzzCampaign {
                 return new Evaluation(null, null, null, new Failure(Kind.MODEL_ERROR, cause.toString()
                         + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : "")));
             }
-            KernelUnderTest kernel = settings.kernel();
+            Reference kernel = settings.kernel();
             if (kernel == null) {
                 return new Evaluation(model, null, null, null);
             }
-            String refusal = kernel.refusal(s);
+            Case kc = Case.of(s);
+            String refusal = kernel.refuses(kc).orElse(null);
             if (refusal != null) {
                 return new Evaluation(model, null, refusal, null);
             }
             markInFlight(c, image);
-            KernelUnderTest.Observation o = kernel.observe(s);
+            Observation observation = kernel.observe(kc);
             deleteTree(inFlight);
+            if (!(observation instanceof Observation.Observed o)) {
+                // the kernel could not be asked after all (its oracle became unavailable): no outcome to judge
+                throw new OracleUnavailable(observation instanceof Observation.Unchecked u ? u.reason()
+                        : kernel.identity() + " gave no kernel outcome");
+            }
             if (!o.trouble().isEmpty()) {
                 return new Evaluation(model, o.outcome(), null, new Failure(Kind.KERNEL_TROUBLE,
                         String.join("\n", o.trouble())));
             }
-            List<Difference> diffs = OutcomeComparator.compare(model, o.outcome());
+            List<Difference> diffs = kernel.comparison().differences(model, o);
             if (!diffs.isEmpty()) {
                 StringBuilder b = new StringBuilder("model and kernel differ in " + diffs.size() + " field(s):");
                 for (Difference d : diffs.subList(0, Math.min(diffs.size(), 6))) {

@@ -3,7 +3,7 @@ package org.erofssim.oracle;
 import java.util.List;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.Scenario;
-import org.erofssim.data.DataReader;
+import org.erofssim.data.BdevReadaheadRace;
 import org.erofssim.mount.Mode;
 import org.erofssim.mount.MountModel;
 import org.erofssim.mount.MountOutcome;
@@ -37,20 +37,18 @@ public final class BdevRace {
         MountOutcome model = MountModel.predict(sc);
         List<Difference> d = OutcomeComparator.compare(model, kernel);
         if (d.isEmpty()) {
-            return new Result("completed", d);
+            return new Result(BdevReadaheadRace.COMPLETED.side(), d);
         }
         if (kernel.mode() != Mode.BDEV) {
             return new Result("none", d);
         }
-        if (OutcomeComparator.compare(DataReader.assumingBdevReadaheadInFlight(() -> MountModel.predict(sc)), kernel)
-                .isEmpty()) {
-            return new Result("all in flight", List.of());
+        if (OutcomeComparator.compare(MountModel.predict(sc, BdevReadaheadRace.ALL_IN_FLIGHT), kernel).isEmpty()) {
+            return new Result(BdevReadaheadRace.ALL_IN_FLIGHT.side(), List.of());
         }
         for (int w = 0; w < MAX_WINDOW; w++) {
-            int only = w;
-            MountOutcome alt = DataReader.assumingBdevReadaheadInFlight(x -> x == only, () -> MountModel.predict(sc));
-            if (OutcomeComparator.compare(alt, kernel).isEmpty()) {
-                return new Result("window " + w + " in flight", List.of());
+            BdevReadaheadRace one = BdevReadaheadRace.windowInFlight(w);
+            if (OutcomeComparator.compare(MountModel.predict(sc, one), kernel).isEmpty()) {
+                return new Result(one.side(), List.of());
             }
         }
         return new Result("none", d);

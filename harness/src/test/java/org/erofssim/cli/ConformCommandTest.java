@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.mount.MountModel;
+import org.erofssim.reference.Recordings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -21,6 +21,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.erofssim.oracle.LiveKernelOracle;
+import org.erofssim.reference.Expectation;
+import org.erofssim.reference.Recordings;
 import org.erofssim.report.Difference;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.Assumptions;

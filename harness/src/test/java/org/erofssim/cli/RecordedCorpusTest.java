@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.erofssim.reference.Expectation;
+import org.erofssim.reference.Recordings;
 import org.erofssim.report.Difference;
 import org.junit.jupiter.api.Test;
 

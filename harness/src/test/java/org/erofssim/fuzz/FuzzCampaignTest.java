@@ -11,12 +11,15 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.fuzz.FuzzCase.BaseImage;
 import org.erofssim.fuzz.FuzzCase.DeviceArg;
 import org.erofssim.fuzz.FuzzCase.Source;
 import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.Mode;
 import org.erofssim.mount.MountModel;
@@ -26,6 +29,11 @@ import org.erofssim.ondisk.FieldEdit.Verb;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.testkit.Checkout;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.Comparison;
+import org.erofssim.reference.Identity;
+import org.erofssim.reference.Observation;
+import org.erofssim.reference.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +55,7 @@ class FuzzCampaignTest {
         return m;
     }
 
-    FuzzCampaign campaign(KernelUnderTest kernel, int cases) {
+    FuzzCampaign campaign(Reference kernel, int cases) {
         return new FuzzCampaign(new FuzzCampaign.Settings(5, cases, null, Releases.DEFAULT, IMAGES, out, kernel,
                 Duration.ofSeconds(5), 80));
     }
@@ -56,14 +64,10 @@ class FuzzCampaignTest {
      * A stand-in kernel that agrees with the model except on images whose slot 0 claims 7
      * blocks, where it fails the mount with EIO: a planted divergence of one field.
      */
-    static final class PlantedDivergence implements KernelUnderTest {
+    static final class PlantedDivergence extends StandIn {
         int observed;
 
-        @Override public String refusal(Scenario s) {
-            return null;
-        }
-
-        @Override public Observation observe(Scenario s) {
+        @Override MountOutcome outcome(Scenario s) {
             observed++;
             MountOutcome model = MountModel.predict(s);
             byte[] image = new byte[4096];
@@ -73,8 +77,33 @@ class FuzzCampaignTest {
             bytes.read(0, image, 0, image.length);
             boolean planted = ImageEditor.of(image).get(SuperblockField.EXTRA_DEVICES) > 0
                     && ImageEditor.of(image).slot(0).blocksLo() == 7;
-            return new Observation(planted ? new MountOutcome.Failed(Errno.EIO, Mode.FILEIO, List.of(), List.of()) : model,
-                    List.of());
+            return planted ? new MountOutcome.Failed(Errno.EIO, Mode.FILEIO, List.of(), List.of()) : model;
+        }
+    }
+
+    /** A stand-in kernel reference: no refusals, whole outcomes compared as a kernel's, on the newest profile. */
+    abstract static class StandIn implements Reference {
+        abstract MountOutcome outcome(Scenario s);
+
+        @Override public Identity identity() {
+            return new Identity(Identity.Kind.LIVE, "stand-in");
+        }
+
+        @Override public Comparison comparison() {
+            return Comparison.KERNEL_OUTCOME;
+        }
+
+        @Override public Optional<KernelProfile> profile(Scenario s) {
+            return Optional.of(Releases.DEFAULT);
+        }
+
+        @Override public Optional<String> refuses(Case c) {
+            return Optional.empty();
+        }
+
+        @Override public Observation observe(Case c) {
+            MountOutcome o = outcome(c.scenario());
+            return new Observation.Observed(o, OutcomeJson.write(o), List.of());
         }
     }
 
@@ -119,14 +148,9 @@ class FuzzCampaignTest {
     @Test
     void aCampaignWritesEachFindingAsAScenarioFolderThatLoads() throws Exception {
         // every case is observed as a failed mount: the first one diverges (or the model also fails with EIO)
-        KernelUnderTest alwaysEio = new KernelUnderTest() {
-            @Override public String refusal(Scenario s) {
-                return null;
-            }
-
-            @Override public Observation observe(Scenario s) {
-                return new Observation(new MountOutcome.Failed(Errno.EIO, Mode.FILEIO, List.of("erofs: planted"),
-                        List.of()), List.of());
+        Reference alwaysEio = new StandIn() {
+            @Override MountOutcome outcome(Scenario s) {
+                return new MountOutcome.Failed(Errno.EIO, Mode.FILEIO, List.of("erofs: planted"), List.of());
             }
         };
         StringWriter progress = new StringWriter();

@@ -90,38 +90,12 @@ public final class DataReader {
     private final Set<PageKey> cached = new HashSet<>();
     /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
     private final java.util.Map<PageKey, byte[]> readAhead = new java.util.HashMap<>();
-    private static final ThreadLocal<java.util.function.IntPredicate> BDEV_IN_FLIGHT =
-            ThreadLocal.withInitial(() -> w -> false);
+    /** Which side of the block-device readahead race compressed reads take. */
+    private final BdevReadaheadRace race;
 
-    /**
-     * Runs {@code body} with the model taking the other side of a block-device race
-     * ({@link ZReader}) for every readahead window: each one's submitted pclusters are still in
-     * flight when the reader goes on, decoded only when it waits for a folio that needs them.
-     * The default (for file-backed mounts it is the only possibility) is that a window's
-     * decompression has completed before the reader goes on.
-     */
-    public static <T> T assumingBdevReadaheadInFlight(java.util.function.Supplier<T> body) {
-        return assumingBdevReadaheadInFlight(w -> true, body);
-    }
-
-    /**
-     * As {@link #assumingBdevReadaheadInFlight(java.util.function.Supplier)} for the windows
-     * {@code inFlight} accepts: readahead windows of each compressed inode are numbered from 0
-     * in the order they are submitted.
-     */
-    public static <T> T assumingBdevReadaheadInFlight(java.util.function.IntPredicate inFlight,
-                                                      java.util.function.Supplier<T> body) {
-        java.util.function.IntPredicate old = BDEV_IN_FLIGHT.get();
-        BDEV_IN_FLIGHT.set(inFlight);
-        try {
-            return body.get();
-        } finally {
-            BDEV_IN_FLIGHT.set(old);
-        }
-    }
-
-    static boolean bdevReadaheadInFlight(int window) {
-        return BDEV_IN_FLIGHT.get().test(window);
+    /** Whether readahead window {@code window} of a compressed inode is still in flight ({@link #race}). */
+    boolean bdevReadaheadInFlight(int window) {
+        return race.inFlight(window);
     }
 
     /** The page caches of compressed inodes, by nid (folios of any order, {@link PageCache}). */
@@ -132,6 +106,12 @@ public final class DataReader {
     private ZReader zreader;
 
     public DataReader(SbInfo sbi, MetaBuf buf, SbLog log) {
+        this(sbi, buf, log, BdevReadaheadRace.COMPLETED);
+    }
+
+    /** A reader whose compressed bdev-mode reads take side {@code race} of the readahead race. */
+    public DataReader(SbInfo sbi, MetaBuf buf, SbLog log, BdevReadaheadRace race) {
+        this.race = java.util.Objects.requireNonNull(race, "race");
         this.sbi = sbi;
         this.buf = buf;
         this.log = log;

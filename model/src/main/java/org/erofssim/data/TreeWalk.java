@@ -73,12 +73,12 @@ public final class TreeWalk {
     private final List<TreeEntry> out = new ArrayList<>();
     private boolean truncated;
 
-    private TreeWalk(SbInfo sbi, MetaBuf buf, KernelLog log, boolean extents) {
+    private TreeWalk(SbInfo sbi, MetaBuf buf, KernelLog log, boolean extents, BdevReadaheadRace race) {
         this.sbi = sbi;
         this.buf = buf;
         this.log = new SbLog(log, sbi.kernel(), sbi.sId());
         this.extents = extents;
-        this.reader = new DataReader(sbi, buf, this.log);
+        this.reader = new DataReader(sbi, buf, this.log, race);
     }
 
     /**
@@ -88,7 +88,13 @@ public final class TreeWalk {
      * @return the entries sorted by path, {@code /} first
      */
     public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents) {
-        TreeWalk w = new TreeWalk(sbi, buf, log, extents);
+        return walk(sbi, buf, root, log, extents, BdevReadaheadRace.COMPLETED);
+    }
+
+    /** As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean)}, on side {@code race} of the bdev race. */
+    public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
+                                       BdevReadaheadRace race) {
+        TreeWalk w = new TreeWalk(sbi, buf, log, extents, race);
         w.icache.put(root.nid(), root);
         w.walkFrom(root);
         if (w.truncated && !w.out.isEmpty()) {

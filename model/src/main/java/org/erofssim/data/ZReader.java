@@ -64,7 +64,7 @@ import org.erofssim.mount.SbLog;
  * complete in the loop driver's worker, so the previous window may still be in flight
  * (its folios locked) when the reader starts the next one, whose readmore then skips them
  * instead of scanning them again: a race the reader's pace decides.
- * {@link DataReader#assumingBdevReadaheadInFlight} makes the model take the other side of it.
+ * A {@link BdevReadaheadRace} given to the {@link DataReader} makes the model take the other side of it.
  *
  * <p>Simplifications: two extents sharing a pcluster (crafted {@code PARTIAL_REF} images) in
  * one request are decoded as one with the first extent's start; pclusters are never reclaimed.
@@ -186,7 +186,7 @@ final class ZReader {
         }
         readmore(f, rac, false);
         f.pcl = null;
-        boolean lazy = sbi.mode() == org.erofssim.mount.Mode.BDEV && DataReader.bdevReadaheadInFlight(cache.windows++);
+        boolean lazy = sbi.mode() == org.erofssim.mount.Mode.BDEV && io.bdevReadaheadInFlight(cache.windows++);
         runqueue(f, lazy);
         complete(f);
         if (f.next < f.queue.size()) {
@@ -195,7 +195,7 @@ final class ZReader {
     }
 
     /**
-     * The other side of the block-device race ({@link DataReader#assumingBdevReadaheadInFlight}):
+     * The other side of the block-device race ({@link BdevReadaheadRace}):
      * readaheads whose submitted queue is still in flight, by page cache. Their pclusters are
      * decoded, in queue order, only when the reader waits for a folio that needs them
      * ({@link #settle(PageCache, PageCache.Folio)}); until then their folios stay locked and a

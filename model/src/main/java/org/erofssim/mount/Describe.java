@@ -2,6 +2,7 @@ package org.erofssim.mount;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.erofssim.data.BdevReadaheadRace;
 import org.erofssim.data.MetaBuf;
 import org.erofssim.data.TreeWalk;
 import org.erofssim.kernel.KernelLog;
@@ -16,10 +17,11 @@ final class Describe {
     /**
      * What a scenario asks of a mounted superblock besides the mount: {@code read} walks the
      * tree, {@code extents} adds FIEMAP extents to its files (only with {@code read}),
-     * {@code probeCache} reports the metadata cache's pages.
+     * {@code probeCache} reports the metadata cache's pages; the walk's compressed bdev reads
+     * take side {@code race} of the readahead race.
      */
-    record Probes(boolean read, boolean extents, boolean probeCache) {
-        static final Probes NONE = new Probes(false, false, false);
+    record Probes(boolean read, boolean extents, boolean probeCache, BdevReadaheadRace race) {
+        static final Probes NONE = new Probes(false, false, false, BdevReadaheadRace.COMPLETED);
     }
 
     static MountOutcome.Mounted mounted(GetTree.Result r, KernelLog log, List<String> notes, Probes probes) {
@@ -51,7 +53,7 @@ final class Describe {
         if (!probes.read() || r.filled() == null) {
             return null;
         }
-        return TreeWalk.walk(r.sbi(), r.filled().buf(), r.filled().root(), log, probes.extents());
+        return TreeWalk.walk(r.sbi(), r.filled().buf(), r.filled().root(), log, probes.extents(), probes.race());
     }
 
     private static MetadataCache cache(GetTree.Result r, Probes probes) {

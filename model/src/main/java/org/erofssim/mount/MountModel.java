@@ -2,6 +2,7 @@ package org.erofssim.mount;
 
 import java.util.List;
 import org.erofssim.contract.Scenario;
+import org.erofssim.data.BdevReadaheadRace;
 import org.erofssim.data.ErofsInode;
 import org.erofssim.data.MetaBuf;
 import org.erofssim.kernel.KernelError;
@@ -20,6 +21,15 @@ public final class MountModel {
     }
 
     /**
+     * As {@link #predict(Scenario)}, with the tree walk's compressed reads on a block device taking
+     * side {@code race} of the loop-device readahead race (the default is
+     * {@link BdevReadaheadRace#COMPLETED}).
+     */
+    public static MountOutcome predict(Scenario scenario, BdevReadaheadRace race) {
+        return mountLive(scenario, race).outcome();
+    }
+
+    /**
      * A superblock that stays mounted after {@link #predict}'s work, for further reads by the
      * data path (tests, {@code inspect}): the outcome, and for a mounted one its superblock
      * info, metadata buffer, root inode and the attempt's log (later reads print there).
@@ -29,11 +39,17 @@ public final class MountModel {
 
     /** As {@link #predict}, keeping the mounted superblock (see {@link LiveMount}). */
     public static LiveMount mountLive(Scenario scenario) {
+        return mountLive(scenario, BdevReadaheadRace.COMPLETED);
+    }
+
+    /** As {@link #mountLive(Scenario)} on side {@code race} of the bdev readahead race. */
+    public static LiveMount mountLive(Scenario scenario, BdevReadaheadRace race) {
         KernelState state = new KernelState();
         for (Scenario.Mount m : scenario.before()) {
             mountOnce(scenario, state, m.source(), m.options(), m.readOnly(), Describe.Probes.NONE);
         }
-        Describe.Probes probes = new Describe.Probes(scenario.read(), scenario.extents(), scenario.probeCache());
+        Describe.Probes probes = new Describe.Probes(scenario.read(), scenario.extents(), scenario.probeCache(),
+                race);
         return mountOnce(scenario, state, scenario.source(), scenario.options(), scenario.readOnly(), probes);
     }
 

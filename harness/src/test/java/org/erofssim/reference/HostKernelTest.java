@@ -1,11 +1,11 @@
-package org.erofssim.fuzz;
+package org.erofssim.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class LiveKernelUnderTestTest {
+class HostKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "BUG: unable to handle page fault for address: ffffc90000a3f000",
@@ -17,7 +17,7 @@ class LiveKernelUnderTestTest {
         "INFO: task mount:1234 blocked for more than 120 seconds.",
         "list_add corruption. prev->next should be next"})
     void kernelTroubleIsRecognised(String line) {
-        assertThat(LiveKernelUnderTest.isTrouble(line)).isTrue();
+        assertThat(HostKernel.isTrouble(line)).isTrue();
     }
 
     @ParameterizedTest
@@ -27,6 +27,6 @@ class LiveKernelUnderTestTest {
         "loop0: detected capacity change from 0 to 96",
         "EXT4-fs (sda1): warning: mounting fs with errors"})
     void ordinaryLinesAreNot(String line) {
-        assertThat(LiveKernelUnderTest.isTrouble(line)).isFalse();
+        assertThat(HostKernel.isTrouble(line)).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package org.erofssim.cli;
+package org.erofssim.reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +22,7 @@ import org.erofssim.report.Difference;
  * {@code outcome} (mounted, failed, blocked, crashed), {@code errno} (a name or null),
  * {@code mode} (bdev, fileio, fscache or null) and {@code log} (the exact list of lines).
  */
-record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMode, String mode, List<String> log) {
+public record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMode, String mode, List<String> log) {
     static final Set<String> FIELDS = Set.of("outcome", "errno", "mode", "log");
     static final Set<String> OUTCOMES = Set.of("mounted", "failed", "blocked", "crashed");
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,14 +31,14 @@ record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMo
      * The {@code expect} object of a scenario file that {@link org.erofssim.contract.ScenarioJson}
      * already accepted; null when it has none.
      *
-     * @throws CliException (exit 2) naming {@code expect.<field>} when it is malformed
+     * @throws ReferenceInputException (exit 2) naming {@code expect.<field>} when it is malformed
      */
-    static Expectation read(Path file, String shownAs) {
+    public static Expectation read(Path file, String shownAs) {
         JsonNode root;
         try {
             root = MAPPER.readTree(Files.readString(file));
         } catch (IOException e) {
-            throw CliException.badInput(shownAs + ": cannot read: " + e.getClass().getSimpleName());
+            throw new ReferenceInputException(shownAs + ": cannot read: " + e.getClass().getSimpleName());
         }
         JsonNode e = root == null ? null : root.get("expect");
         if (e == null || e.isNull()) {
@@ -102,12 +102,12 @@ record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMo
         return n.textValue();
     }
 
-    private static CliException bad(String shownAs, String field, String why) {
-        return CliException.badInput(shownAs + ": " + field + ": " + why);
+    private static ReferenceInputException bad(String shownAs, String field, String why) {
+        return new ReferenceInputException(shownAs + ": " + field + ": " + why);
     }
 
     /** The fields where an outcome differs from this expectation; empty when it is met. */
-    List<Difference> mismatches(MountOutcome o) {
+    public List<Difference> mismatches(MountOutcome o) {
         List<Difference> out = new ArrayList<>();
         String gotOutcome = OutcomeJson.outcomeName(o);
         if (outcome != null && !outcome.equals(gotOutcome)) {
@@ -127,12 +127,14 @@ record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMo
         return out;
     }
 
-    static String errnoOf(MountOutcome o) {
+    /** The errno name of a failed outcome, else null. */
+    public static String errnoOf(MountOutcome o) {
         return o instanceof MountOutcome.Failed && ((MountOutcome.Failed) o).errno() != null
                 ? ((MountOutcome.Failed) o).errno().name() : null;
     }
 
-    static String modeOf(MountOutcome o) {
+    /** The contract name of an outcome's mode, or null. */
+    public static String modeOf(MountOutcome o) {
         return o.mode() == null ? null : o.mode().contractName();
     }
 
@@ -145,7 +147,7 @@ record Expectation(String outcome, boolean hasErrno, String errno, boolean hasMo
     }
 
     /** Whether no field is given at all ({@code "expect": {}}). */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return outcome == null && !hasErrno && !hasMode && log == null;
     }
 }

@@ -1,4 +1,4 @@
-package org.erofssim.cli;
+package org.erofssim.reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,24 +42,24 @@ import org.erofssim.mount.MountOutcome;
  * <p>The default recordings folder of a corpus {@code X/scenarios} is {@code X/recorded}
  * (the bundled corpus: {@code fixtures/recorded}).
  */
-final class Recordings {
-    static final String REFUSED = "refused.tsv";
+public final class Recordings {
+    public static final String REFUSED = "refused.tsv";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Recordings() {}
 
     /** A recording read back. */
-    record Recording(String release, Path file, String date, String inputsSha256, MountOutcome outcome,
+    public record Recording(String release, Path file, String date, String inputsSha256, MountOutcome outcome,
                      String outcomeJson) {}
 
     /** {@code <corpus>/../recorded}. */
-    static Path defaultDir(Path corpus) {
+    public static Path defaultDir(Path corpus) {
         Path abs = corpus.toAbsolutePath().normalize();
         return abs.getParent() == null ? abs.resolve("recorded") : abs.resolveSibling("recorded");
     }
 
     /** The release folders under {@code dir}, sorted; empty when there is none. */
-    static List<String> releases(Path dir) {
+    public static List<String> releases(Path dir) {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -78,16 +78,16 @@ final class Recordings {
     }
 
     /** The recording file of scenario {@code name} (corpus-relative, without .json) on {@code release}. */
-    static Path file(Path dir, String release, String name) {
+    public static Path file(Path dir, String release, String name) {
         return dir.resolve(release).resolve(name + ".json");
     }
 
     /**
      * Reads a recording; null when there is none.
      *
-     * @throws CliException (exit 2) naming the file when it cannot be decoded
+     * @throws ReferenceInputException (exit 2) naming the file when it cannot be decoded
      */
-    static Recording read(Path dir, String release, String name) {
+    public static Recording read(Path dir, String release, String name) {
         Path f = file(dir, release, name);
         if (!Files.isRegularFile(f)) {
             return null;
@@ -97,20 +97,20 @@ final class Recordings {
             JsonNode h = root.path("recording");
             JsonNode o = root.get("outcome");
             if (!h.isObject() || o == null || !o.isObject()) {
-                throw CliException.badInput(f + ": expected {\"recording\": {...}, \"outcome\": {...}}");
+                throw new ReferenceInputException(f + ": expected {\"recording\": {...}, \"outcome\": {...}}");
             }
             String json = JSON.writeValueAsString(o);
             return new Recording(release, f, h.path("date").asText(null), h.path("inputsSha256").asText(null),
                     OutcomeJson.read(json), json);
         } catch (ScenarioException e) {
-            throw CliException.badInput(f + ": outcome: " + e.getMessage());
+            throw new ReferenceInputException(f + ": outcome: " + e.getMessage());
         } catch (IOException e) {
-            throw CliException.badInput(f + ": cannot read: " + CliException.oneLine(e.getMessage()));
+            throw new ReferenceInputException(f + ": cannot read: " + ReferenceInputException.oneLine(e.getMessage()));
         }
     }
 
     /** The refusals recorded for {@code release}: scenario name → reason. */
-    static Map<String, String> refused(Path dir, String release) {
+    public static Map<String, String> refused(Path dir, String release) {
         Path f = dir.resolve(release).resolve(REFUSED);
         Map<String, String> out = new TreeMap<>();
         if (!Files.isRegularFile(f)) {
@@ -125,7 +125,7 @@ final class Recordings {
                 out.put(line.substring(0, tab), line.substring(tab + 1));
             }
         } catch (IOException e) {
-            throw CliException.badInput(f + ": cannot read: " + CliException.oneLine(e.getMessage()));
+            throw new ReferenceInputException(f + ": cannot read: " + ReferenceInputException.oneLine(e.getMessage()));
         }
         return out;
     }
@@ -134,7 +134,7 @@ final class Recordings {
      * SHA-256 over the scenario file's bytes and, for each node with an {@code image} (in path
      * order), the node path and the image's bytes; a missing image counts as its path only.
      */
-    static String inputsSha256(Path scenarioFile) {
+    public static String inputsSha256(Path scenarioFile) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] text = Files.readAllBytes(scenarioFile);
@@ -158,7 +158,7 @@ final class Recordings {
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
-            throw CliException.badInput(scenarioFile + ": cannot read: " + CliException.oneLine(e.getMessage()));
+            throw new ReferenceInputException(scenarioFile + ": cannot read: " + ReferenceInputException.oneLine(e.getMessage()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -168,7 +168,7 @@ final class Recordings {
      * The recording's text: the header on one line, then the outcome with one top-level field
      * per line and one tree entry per line (diff-friendly, still plain JSON).
      */
-    static String format(ObjectNode header, ObjectNode outcome) {
+    public static String format(ObjectNode header, ObjectNode outcome) {
         try {
             StringBuilder b = new StringBuilder("{\n  \"recording\": ").append(JSON.writeValueAsString(header))
                     .append(",\n  \"outcome\": {");
@@ -195,14 +195,14 @@ final class Recordings {
     }
 
     /** Writes {@code refused.tsv} of one release: a comment line with the header, then one line per refusal. */
-    static void writeRefused(Path releaseDir, ObjectNode header, Map<String, String> refused) throws IOException {
+    public static void writeRefused(Path releaseDir, ObjectNode header, Map<String, String> refused) throws IOException {
         StringBuilder b = new StringBuilder("# scenarios the live oracle refused (not recorded): name<TAB>reason; ")
                 .append(JSON.writeValueAsString(header)).append('\n');
-        refused.forEach((n, r) -> b.append(n).append('\t').append(CliException.oneLine(r).replace('\t', ' ')).append('\n'));
+        refused.forEach((n, r) -> b.append(n).append('\t').append(ReferenceInputException.oneLine(r).replace('\t', ' ')).append('\n'));
         Files.writeString(releaseDir.resolve(REFUSED), b.toString());
     }
 
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return JSON;
     }
 }
