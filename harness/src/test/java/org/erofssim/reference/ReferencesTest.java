@@ -53,7 +53,7 @@ class ReferencesTest {
         Case unmet = write("unmet", NO_SOURCE + ", \"expect\": {\"outcome\": \"mounted\"}}");
         Case none = write("none", NO_SOURCE + "}");
         assertThat(spec.comparison()).isEqualTo(Comparison.EXPECTATION_SUBSET);
-        assertThat(spec.profile(met.scenario()).orElseThrow().name()).isEqualTo("6.18");
+        assertThat(spec.profile(met.scenario()).orElseThrow().name()).isEqualTo("6.18.44");
         assertThat(spec.refuses(met)).isEmpty();
         MountOutcome model = MountModel.predict(met.scenario());
         assertThat(spec.comparison().differences(model, spec.observe(met))).isEmpty();
@@ -84,7 +84,7 @@ class ReferencesTest {
         assertThat(RecordedKernel.all(rec)).extracting(RecordedKernel::release).containsExactly("5.10.0-old", "6.18.44-test");
         RecordedKernel k = new RecordedKernel(rec, "6.18.44-test");
         assertThat(k.comparison()).isEqualTo(Comparison.KERNEL_OUTCOME);
-        assertThat(k.profile(s).orElseThrow().name()).isEqualTo("6.18");
+        assertThat(k.profile(s).orElseThrow().name()).isEqualTo("6.18.44");
         Observation o = k.observe(c);
         assertThat(o).isInstanceOf(Observation.Observed.class);
         assertThat(k.comparison().differences(MountModel.predict(s), o)).isEmpty();
