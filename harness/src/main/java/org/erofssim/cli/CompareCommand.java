@@ -12,7 +12,7 @@ import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

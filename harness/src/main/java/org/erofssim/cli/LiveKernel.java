@@ -8,7 +8,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.KernelProfiles;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.oracle.OracleUnavailable;
 

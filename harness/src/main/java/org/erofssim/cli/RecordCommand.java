@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.oracle.OracleUnavailable;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package org.erofssim.fuzz;
 
 import java.util.List;
 import org.erofssim.contract.Scenario;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 
 /**
  * The kernel a campaign compares the model with: the running kernel ({@link LiveKernelUnderTest})

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.erofssim.contract.Scenario;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.Kmsg;
 import org.erofssim.oracle.LiveKernelOracle;
 

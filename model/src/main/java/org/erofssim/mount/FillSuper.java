@@ -2,13 +2,17 @@ package org.erofssim.mount;
 
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.Node;
-import org.erofssim.data.ErofsInode;
-import org.erofssim.data.Iget;
-import org.erofssim.data.MetaBuf;
+import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureIncompat;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code erofs_fc_fill_super} (fs/erofs/super.c): sets up a new superblock in the profile's

@@ -5,10 +5,16 @@ import java.util.List;
 import org.erofssim.block.DevT;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.SuperblockInfo;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code erofs_fc_get_tree} (fs/erofs/super.c, spec §3) with the VFS helpers it calls,

@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.erofssim.block.DevT;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.sb.SbInfo;
 
 /**
  * What outlives one mount(2) inside the modelled kernel: superblocks of mounted block devices

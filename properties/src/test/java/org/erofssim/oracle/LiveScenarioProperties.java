@@ -41,7 +41,7 @@ import org.erofssim.contract.ScenarioJson;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.KernelProfiles;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 import org.erofssim.tools.ErofsUtils;
 
