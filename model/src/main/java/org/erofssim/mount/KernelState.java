@@ -23,5 +23,5 @@ final class KernelState {
     static final Object EROFS_FS_TYPE = new Object();
 
     /** A mounted superblock, with its metadata buffer and root inode for later reads. */
-    record LiveSuper(SbInfo sbi, FillSuper.Filled filled, MountOutcome.Mounted outcome) {}
+    record LiveSuper(SbInfo sbi, FilledSuper filled, MountOutcome.Mounted outcome) {}
 }

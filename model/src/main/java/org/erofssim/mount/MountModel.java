@@ -73,7 +73,7 @@ public final class MountModel {
     }
 
     private static LiveMount live(MountOutcome.Mounted m, GetTree.Result r, KernelLog log) {
-        FillSuper.Filled f = r.filled();
+        FilledSuper f = r.filled();
         return new LiveMount(m, r.sbi(), f == null ? null : f.buf(), f == null ? null : f.root(), log);
     }
 
