@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("DataReader reads file data folio by folio as the fileio and iomap read paths do")
-public class DataReaderTest {
+class DataReaderTest {
     @TempDir static Path tmp;
     static final byte[] F20000 = noise(20000, 3);
     static final byte[] F9000 = noise(9000, 4);
@@ -88,15 +88,6 @@ public class DataReaderTest {
         }
     }
 
-    public static List<String> linesAfterMount(MountModel.LiveMount live) {
-        List<String> all = live.log().lines();
-        int i = 0;
-        while (i < all.size() && !all.get(i).contains("mounted with root inode")) {
-            i++;
-        }
-        return List.copyOf(all.subList(Math.min(i + 1, all.size()), all.size()));
-    }
-
     @Nested
     @DisplayName("whole files")
     class WholeFiles {
@@ -110,7 +101,7 @@ public class DataReaderTest {
                         assertThat(r.read(nid20000)).as(image + " " + k)
                                 .isEqualTo(new FileContent(sha256(F20000), 20000, null, List.of()));
                         assertThat(r.read(nid9000).sha256()).isEqualTo(sha256(F9000));
-                        assertThat(linesAfterMount(r.live())).isEmpty();
+                        assertThat(ErofsImages.linesAfterMount(r.live())).isEmpty();
                     }
                 }
             }
@@ -146,7 +137,7 @@ public class DataReaderTest {
             assertThat(c.errno()).isEqualTo(Errno.EIO);
             assertThat(c.okBytes()).isEqualTo(8192);
             assertThat(c.sha256()).isEqualTo(sha256(F20000, 8192));
-            assertThat(linesAfterMount(r.live())).isEmpty();
+            assertThat(ErofsImages.linesAfterMount(r.live())).isEmpty();
         }
 
         @Test void anInjectedEioFailsThePageThatTouchesIt() {
@@ -170,13 +161,13 @@ public class DataReaderTest {
         @Test void mappingErrorsReachTheReaderAsEioAndAreLoggedByReadaheadAndReadFolio() {
             ErofsImages.Dumped d = dump(inline, "/small");
             ImageEditor ed = ImageEditor.read(inline);
-            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0}); // i_size 4000
+            ed.write(ErofsImages.iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0}); // i_size 4000
             Reading r = Reading.bdev("6.18", ed.fixChecksum().bytes(), Faults.NONE);
             FileContent c = r.read(d.nid());
             assertThat(c.errno()).isEqualTo(Errno.EIO);
             assertThat(c.okBytes()).isZero();
             String line = "erofs (device loop0): inline data across blocks @ nid " + d.nid();
-            assertThat(linesAfterMount(r.live())).containsExactly(line, line);
+            assertThat(ErofsImages.linesAfterMount(r.live())).containsExactly(line, line);
         }
 
         @Test void flatModeReadsChunksOfAnExtraDeviceFromThePrimaryAndFailsPastItsEnd() {
@@ -195,12 +186,12 @@ public class DataReaderTest {
             // file logs its line four times in bdev mode (fileio: three, see FileioMode)
             ErofsImages.Dumped d = dump(inline, "/f9000");
             ImageEditor ed = ImageEditor.read(inline);
-            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x2F, 0, 0}); // i_size 12192: tail 4000 bytes
+            ed.write(ErofsImages.iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x2F, 0, 0}); // i_size 12192: tail 4000 bytes
             Reading r = Reading.bdev("6.18", ed.fixChecksum().bytes(), Faults.NONE);
             FileContent c = r.read(d.nid());
             assertThat(c).isEqualTo(new FileContent(sha256(F9000, 8192), 8192, Errno.EIO, List.of()));
             String line = "erofs (device loop0): inline data across blocks @ nid " + d.nid();
-            assertThat(linesAfterMount(r.live())).containsExactly(line, line, line, line);
+            assertThat(ErofsImages.linesAfterMount(r.live())).containsExactly(line, line, line, line);
         }
     }
 
@@ -218,7 +209,7 @@ public class DataReaderTest {
             Reading r = Reading.file("6.18", cut, Faults.NONE);
             FileContent now = r.read(d.nid());
             assertThat(now).isEqualTo(new FileContent(sha256(F20000, 8192), 8192, Errno.EIO, List.of()));
-            assertThat(linesAfterMount(r.live())).isEmpty();
+            assertThat(ErofsImages.linesAfterMount(r.live())).isEmpty();
         }
 
         @Test void flatModeReadsChunksOfAnExtraDeviceFromThePrimaryZeroFilledIn613AndEioIn618() {
@@ -244,7 +235,7 @@ public class DataReaderTest {
                 Reading r = Reading.file(k, ErofsImages.read(chunk8k), new Faults(Map.of(devicePage, Faults.Kind.EIO)));
                 assertThat(r.read(d.nid())).isEqualTo(new FileContent(sha256(F20000, 3 * 4096), 3 * 4096,
                         Errno.EIO, List.of()));
-                assertThat(linesAfterMount(r.live())).isEmpty();
+                assertThat(ErofsImages.linesAfterMount(r.live())).isEmpty();
             }
         }
 
@@ -252,14 +243,14 @@ public class DataReaderTest {
             long nid = dump(blobbed, "/f20000", "--device=" + blob).nid();
             ImageEditor ed = ImageEditor.read(blobbed);
             ed.set(SuperblockField.EXTRA_DEVICES, 2); // mask 3; ids 1 and 2 exist (flat mode)
-            long entry = ((iloc(ed, nid) + 32 + 7) & ~7L) + 8L * 2;
+            long entry = ((ErofsImages.iloc(ed, nid) + 32 + 7) & ~7L) + 8L * 2;
             ed.write(entry + 2, new byte[] {3, 0});
             Reading r = Reading.file("6.18", ed.fixChecksum().bytes(), Faults.NONE);
             assertThat(r.live().sbi().deviceIdMask()).isEqualTo(3);
             FileContent c = r.read(nid);
             assertThat(c.errno()).isEqualTo(Errno.ENODEV);
             assertThat(c.okBytes()).isEqualTo(8192);
-            assertThat(linesAfterMount(r.live()))
+            assertThat(ErofsImages.linesAfterMount(r.live()))
                     .containsExactly("erofs (device erofs): readahead error at folio 2 @ nid " + nid);
         }
 
@@ -269,7 +260,7 @@ public class DataReaderTest {
             long nid = dump(blobbed, "/f20000", "--device=" + blob).nid();
             ImageEditor ed = ImageEditor.read(blobbed);
             ed.set(SuperblockField.EXTRA_DEVICES, 2); // mask 3; ids 1 and 2 exist (flat mode)
-            long first = (iloc(ed, nid) + 32 + 7) & ~7L;
+            long first = (ErofsImages.iloc(ed, nid) + 32 + 7) & ~7L;
             for (int chunk = 0; chunk < 5; chunk++) {
                 ed.write(first + 8L * chunk + 2, new byte[] {3, 0});
             }
@@ -281,7 +272,7 @@ public class DataReaderTest {
             for (int folio = 0; folio < 5; folio++) {
                 expected.add("erofs (device erofs): readahead error at folio " + folio + " @ nid " + nid);
             }
-            assertThat(linesAfterMount(r.live())).containsExactlyElementsOf(expected);
+            assertThat(ErofsImages.linesAfterMount(r.live())).containsExactlyElementsOf(expected);
         }
 
         @Test void filemapReadRetriesAFailedFolioInTheNextReadCallAfterAShortRead() {
@@ -290,35 +281,35 @@ public class DataReaderTest {
             // read_folio of the next read(2), which returns the error
             ErofsImages.Dumped d = dump(inline, "/f9000");
             ImageEditor ed = ImageEditor.read(inline);
-            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x2F, 0, 0}); // i_size 12192: tail 4000 bytes
+            ed.write(ErofsImages.iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x2F, 0, 0}); // i_size 12192: tail 4000 bytes
             Reading r = Reading.file("6.18", ed.fixChecksum().bytes(), Faults.NONE);
             FileContent c = r.read(d.nid());
             assertThat(c).isEqualTo(new FileContent(sha256(F9000, 8192), 8192, Errno.EUCLEAN, List.of()));
             String line = "erofs (device erofs): inline data across blocks @ nid " + d.nid();
-            assertThat(linesAfterMount(r.live())).containsExactly(line,
+            assertThat(ErofsImages.linesAfterMount(r.live())).containsExactly(line,
                     "erofs (device erofs): readahead error at folio 2 @ nid " + d.nid(), line, line);
         }
 
         @Test void anInlineTailAcrossBlocksIsEucleanLoggedTwiceAroundTheReadaheadLine() {
             ErofsImages.Dumped d = dump(inline, "/small");
             ImageEditor ed = ImageEditor.read(inline);
-            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0});
+            ed.write(ErofsImages.iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0});
             Reading r = Reading.file("6.13", ed.fixChecksum().bytes(), Faults.NONE);
             assertThat(r.read(d.nid()).errno()).isEqualTo(Errno.EUCLEAN);
             String line = "erofs (device erofs): inline data across blocks @ nid " + d.nid();
-            assertThat(linesAfterMount(r.live())).containsExactly(line,
+            assertThat(ErofsImages.linesAfterMount(r.live())).containsExactly(line,
                     "erofs (device erofs): readahead error at folio 0 @ nid " + d.nid(), line);
         }
 
         @Test void aSecondReadOfAFailedPageGoesToReadFolioDirectly() {
             ErofsImages.Dumped d = dump(inline, "/small");
             ImageEditor ed = ImageEditor.read(inline);
-            ed.write(iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0});
+            ed.write(ErofsImages.iloc(ed, d.nid()) + 8, new byte[] {(byte) 0xA0, 0x0F, 0, 0});
             Reading r = Reading.file("6.18", ed.fixChecksum().bytes(), Faults.NONE);
             r.read(d.nid());
-            int before = linesAfterMount(r.live()).size();
+            int before = ErofsImages.linesAfterMount(r.live()).size();
             assertThat(r.read(d.nid()).errno()).isEqualTo(Errno.EUCLEAN);
-            assertThat(linesAfterMount(r.live()).subList(before, linesAfterMount(r.live()).size()))
+            assertThat(ErofsImages.linesAfterMount(r.live()).subList(before, ErofsImages.linesAfterMount(r.live()).size()))
                     .containsExactly("erofs (device erofs): inline data across blocks @ nid " + d.nid());
         }
 
@@ -332,9 +323,6 @@ public class DataReaderTest {
         }
     }
 
-    public static long iloc(ImageEditor ed, long nid) {
-        return (ed.get(SuperblockField.META_BLKADDR) << 12) + nid * 32;
-    }
     @Nested
     @DisplayName("compressed inodes (z_erofs_aops)")
     class Compressed {

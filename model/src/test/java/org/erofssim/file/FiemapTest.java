@@ -139,7 +139,7 @@ class FiemapTest {
     @DisplayName("holes and errors")
     class HolesAndErrors {
         long entry(ImageEditor ed, long nid, int chunk, int unit) {
-            return ((DataReaderTest.iloc(ed, nid) + 32 + unit - 1) & -unit) + (long) unit * chunk;
+            return ((ErofsImages.iloc(ed, nid) + 32 + unit - 1) & -unit) + (long) unit * chunk;
         }
 
         @Test void holesAreLeftOutAndTheLastExtentIsFlagged() {
@@ -157,7 +157,7 @@ class FiemapTest {
         @Test void aWholeFileHoleHasNoExtentsFrom615() {
             ErofsImages.Dumped d = dump(plain, "/f9000");
             ImageEditor ed = ImageEditor.read(plain);
-            ed.write(DataReaderTest.iloc(ed, d.nid()) + 16, new byte[] {-1, -1, -1, -1});
+            ed.write(ErofsImages.iloc(ed, d.nid()) + 16, new byte[] {-1, -1, -1, -1});
             assertThat(fiemap("6.18", ed.fixChecksum().bytes(), d.nid())).isEqualTo(new Fiemap.Result(List.of(), null));
         }
 

@@ -88,7 +88,7 @@ class NameiTest {
             assertThatThrownBy(() -> d.find(absent)).as(absent)
                     .isInstanceOfSatisfying(KernelError.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
         }
-        assertThat(DataReaderTest.linesAfterMount(d.live())).isEmpty();
+        assertThat(ErofsImages.linesAfterMount(d.live())).isEmpty();
     }
 
     @Test void aNameOnTheWrongSideOfTheSearchIsNotFound() {
@@ -113,7 +113,7 @@ class NameiTest {
         Dir d = open(ed.fixChecksum().bytes(), many.nid());
         assertThatThrownBy(() -> d.find("entry-199"))
                 .isInstanceOfSatisfying(KernelError.class, e -> assertThat(e.errno()).isEqualTo(Errno.EUCLEAN));
-        assertThat(DataReaderTest.linesAfterMount(d.live()))
+        assertThat(ErofsImages.linesAfterMount(d.live()))
                 .containsExactly("erofs (device erofs): corrupted dir block 1 @ nid " + many.nid());
     }
 

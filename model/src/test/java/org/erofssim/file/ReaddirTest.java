@@ -78,7 +78,7 @@ class ReaddirTest {
 
     record Listing(MountModel.LiveMount live, Readdir.Listing listing) {
         List<String> linesAfterMount() {
-            return DataReaderTest.linesAfterMount(live);
+            return ErofsImages.linesAfterMount(live);
         }
     }
 
@@ -132,7 +132,7 @@ class ReaddirTest {
         @Test void theLastNameOfABlockEndsAtTheDirectorySize() {
             ErofsImages.Dumped named = dump(image, "/named");
             ImageEditor ed = ImageEditor.read(image);
-            long iloc = DataReaderTest.iloc(ed, named.nid());
+            long iloc = ErofsImages.iloc(ed, named.nid());
             long size = ed.buffer().getInt((int) iloc + 8);
             ed.write(iloc + 8, new byte[] {(byte) (size - 55), (byte) ((size - 55) >> 8), 0, 0});
             Readdir.Listing l = list("6.18", ed.fixChecksum().bytes(), Faults.NONE, named.nid()).listing();

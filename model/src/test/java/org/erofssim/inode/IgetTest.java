@@ -1,6 +1,5 @@
 package org.erofssim.inode;
 
-import org.erofssim.file.DataReaderTest;
 import org.erofssim.testing.ErofsImages;
 import org.erofssim.testing.ZTrees;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +61,7 @@ class IgetTest {
         SbLog log = new SbLog(live.log(), live.sbi().kernel(), live.sbi().sId());
         assertThatThrownBy(() -> Iget.iget(live.sbi(), live.buf(), log, nid))
                 .isInstanceOfSatisfying(KernelError.class, e -> assertThat(e.errno()).isEqualTo(expected));
-        return DataReaderTest.linesAfterMount(live);
+        return ErofsImages.linesAfterMount(live);
     }
 
     /**

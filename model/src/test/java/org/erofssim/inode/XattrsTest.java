@@ -1,6 +1,5 @@
 package org.erofssim.inode;
 
-import org.erofssim.file.DataReaderTest;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.testing.ErofsImages;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,7 +107,7 @@ class XattrsTest {
 
     /** Position of the first inline xattr entry of an inode (after the 12-byte header and shared ids). */
     static long firstInlineEntry(ImageEditor ed, long nid) {
-        long hdr = DataReaderTest.iloc(ed, nid) + 32;
+        long hdr = ErofsImages.iloc(ed, nid) + 32;
         int shared = ed.buffer().get((int) hdr + 4) & 0xFF;
         return hdr + 12 + 4L * shared;
     }
@@ -162,10 +161,10 @@ class XattrsTest {
         @Test void anAreaOfOnlyTheHeaderIsEopnotsuppWithTheKernelsLine() {
             long nid = dump(image, "/plain").nid();
             ImageEditor ed = ImageEditor.read(image);
-            ed.write(DataReaderTest.iloc(ed, nid) + 2, new byte[] {1, 0}); // i_xattr_icount 1: 12 bytes
+            ed.write(ErofsImages.iloc(ed, nid) + 2, new byte[] {1, 0}); // i_xattr_icount 1: 12 bytes
             Ctx c = Ctx.of("6.13", ed.fixChecksum().bytes(), null);
             assertThat(c.list(nid)).isEqualTo(new Xattrs.Listed(null, Errno.EOPNOTSUPP, List.of()));
-            assertThat(DataReaderTest.linesAfterMount(c.live())).containsExactly(
+            assertThat(ErofsImages.linesAfterMount(c.live())).containsExactly(
                     "erofs (device erofs): xattr_isize 12 of nid " + nid + " is not supported yet");
         }
 
@@ -175,7 +174,7 @@ class XattrsTest {
             ed.write(firstInlineEntry(ed, nid) + 2, new byte[] {(byte) 0xF0, 0}); // e_value_size 240
             Ctx c = Ctx.of("6.18", ed.fixChecksum().bytes(), null);
             assertThat(c.list(nid).errno()).isEqualTo(Errno.EUCLEAN);
-            assertThat(DataReaderTest.linesAfterMount(c.live())).isEmpty();
+            assertThat(ErofsImages.linesAfterMount(c.live())).isEmpty();
         }
 
         @Test void unknownIndexesAndLongPrefixesBeyondTheCountAreSkipped() {
@@ -196,7 +195,7 @@ class XattrsTest {
 
     /** The inline entries of an inode, parsed from the image bytes (not through the model). */
     static List<Raw> inline(ImageEditor ed, long nid) {
-        long iloc = DataReaderTest.iloc(ed, nid);
+        long iloc = ErofsImages.iloc(ed, nid);
         InodeRecord ino = InodeRecord.decode(ed.buffer(), (int) iloc);
         long hdr = iloc + ino.isize();
         int shared = ed.buffer().get((int) hdr + 4) & 0xFF;
@@ -222,7 +221,7 @@ class XattrsTest {
 
     /** Head position of an inode's first shared entry: xattr_blkaddr * 4096 + id * 4. */
     static long firstShared(ImageEditor ed, long nid) {
-        long iloc = DataReaderTest.iloc(ed, nid);
+        long iloc = ErofsImages.iloc(ed, nid);
         long hdr = iloc + InodeRecord.decode(ed.buffer(), (int) iloc).isize();
         long id = ed.buffer().getInt((int) hdr + 12) & 0xFFFFFFFFL;
         return (ed.get(SuperblockField.XATTR_BLKADDR) << 12) + id * 4;
@@ -414,7 +413,7 @@ class XattrsTest {
         Ctx withFilter(long filter, int reserved) {
             long f1 = dump(image, "/f1").nid();
             ImageEditor ed = ImageEditor.read(image);
-            long iloc = DataReaderTest.iloc(ed, f1);
+            long iloc = ErofsImages.iloc(ed, f1);
             long hdr = iloc + InodeRecord.decode(ed.buffer(), (int) iloc).isize();
             ed.write(hdr, new byte[] {(byte) filter, (byte) (filter >>> 8), (byte) (filter >>> 16), (byte) (filter >>> 24)});
             ed.set(SuperblockField.FEATURE_COMPAT, ed.get(SuperblockField.FEATURE_COMPAT) | FeatureCompat.XATTR_FILTER.bit())

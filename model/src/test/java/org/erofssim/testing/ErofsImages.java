@@ -209,4 +209,19 @@ public final class ErofsImages {
             throw new AssertionError(e);
         }
     }
+
+    /** The log lines of a live mount after its {@code mounted with root inode} line (what reads printed). */
+    public static List<String> linesAfterMount(MountModel.LiveMount live) {
+        List<String> all = live.log().lines();
+        int i = 0;
+        while (i < all.size() && !all.get(i).contains("mounted with root inode")) {
+            i++;
+        }
+        return List.copyOf(all.subList(Math.min(i + 1, all.size()), all.size()));
+    }
+
+    /** Where inode {@code nid} starts in an image with 4 KiB blocks ({@code erofs_iloc}). */
+    public static long iloc(org.erofssim.ondisk.ImageEditor ed, long nid) {
+        return (ed.get(org.erofssim.ondisk.SuperblockField.META_BLKADDR) << 12) + nid * 32;
+    }
 }
