@@ -18,7 +18,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.ondisk.DataLayout;
 import org.erofssim.ondisk.DeviceSlot;
 import org.erofssim.ondisk.FeatureCompat;

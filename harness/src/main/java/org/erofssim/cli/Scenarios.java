@@ -11,7 +11,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioException;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 
 /** Loading scenario files for the commands, with the file named in every error. */
 final class Scenarios {

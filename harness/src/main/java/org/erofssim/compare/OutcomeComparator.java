@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.erofssim.block.DevT;
 import org.erofssim.contract.OutcomeJson;
-import org.erofssim.data.UndefinedBytes;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.sb.UndefinedBytes;
+import org.erofssim.contract.MountOutcome;
 
 /**
  * The differential engine: compares a model outcome with a kernel outcome field by field, in

@@ -35,7 +35,7 @@ import org.erofssim.fuzz.FuzzCase.BaseImage;
 import org.erofssim.fuzz.FuzzCase.DeviceArg;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.ondisk.DeviceSlotField;
 import org.erofssim.ondisk.FieldEdit;
 import org.erofssim.oracle.OracleUnavailable;

@@ -3,10 +3,12 @@ package org.erofssim.oracle;
 import java.util.List;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.Scenario;
-import org.erofssim.data.BdevReadaheadRace;
-import org.erofssim.mount.Mode;
+import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.sb.Mode;
+import org.erofssim.file.DataReader;
+import org.erofssim.sb.Mode;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 
 /**

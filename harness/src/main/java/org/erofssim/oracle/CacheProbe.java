@@ -3,8 +3,8 @@ package org.erofssim.oracle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.erofssim.mount.Mode;
-import org.erofssim.mount.MetadataCache;
+import org.erofssim.sb.Mode;
+import org.erofssim.contract.MetadataCache;
 
 /**
  * The {@code probeCache} probe on the live kernel (harness contract, "Optional probes"): which

@@ -28,12 +28,12 @@ import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
-import org.erofssim.mount.MetadataCache;
-import org.erofssim.mount.Mode;
-import org.erofssim.mount.MountOutcome;
-import org.erofssim.mount.Statfs;
-import org.erofssim.mount.SuperblockInfo;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.MetadataCache;
+import org.erofssim.sb.Mode;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.Statfs;
+import org.erofssim.contract.SuperblockInfo;
+import org.erofssim.contract.TreeEntry;
 
 /**
  * The live-kernel oracle: realises a scenario on the running kernel and reports what

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.TreeEntry;
 
 /**
  * Reads a mounted tree the way the contract's {@code tree} describes it: {@code lstat} of every

@@ -2,7 +2,7 @@ package org.erofssim.reference;
 
 import java.util.List;
 import org.erofssim.compare.OutcomeComparator;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 
 /** How a reference's answer is compared with the model's outcome. */

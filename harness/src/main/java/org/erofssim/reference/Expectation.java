@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.kernel.Errno;
-import org.erofssim.mount.Mode;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.sb.Mode;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 
 /**

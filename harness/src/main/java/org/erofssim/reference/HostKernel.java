@@ -11,7 +11,7 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.Kmsg;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.oracle.OracleUnavailable;

@@ -1,7 +1,7 @@
 package org.erofssim.reference;
 
 import java.util.List;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 
 /** What a reference says about one scenario: an answer to compare the model with, or why there is none. */
 public sealed interface Observation {

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.ScenarioException;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 
 /**
  * Recorded kernel observations ({@code fixtures/recorded/}): what {@code record} wrote and

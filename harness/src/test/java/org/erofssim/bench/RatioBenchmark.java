@@ -19,7 +19,7 @@ import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.testkit.BenchTree;
 import org.erofssim.tools.ErofsUtils;

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import org.erofssim.kernel.Errno;
 import org.erofssim.report.Difference;
-import org.erofssim.mount.DeviceInfo;
-import org.erofssim.mount.Mode;
-import org.erofssim.mount.MountOutcome;
-import org.erofssim.mount.Statfs;
-import org.erofssim.mount.SuperblockInfo;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.DeviceInfo;
+import org.erofssim.sb.Mode;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.Statfs;
+import org.erofssim.contract.SuperblockInfo;
+import org.erofssim.contract.TreeEntry;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -91,7 +91,7 @@ class OutcomeComparatorTest {
     @Nested
     @DisplayName("a file the kernel returns undefined bytes for (null hash + the note)")
     class UndefinedBytesEntries {
-        static final String NOTE = org.erofssim.data.UndefinedBytes.NOTE_PREFIX + "5 of the bytes read ...";
+        static final String NOTE = org.erofssim.sb.UndefinedBytes.NOTE_PREFIX + "5 of the bytes read ...";
 
         TreeEntry undefined(String path, long ok, String errno, List<String> notes) {
             return new TreeEntry(path, 40, "file", "0644", 0, 0, 6, 8, 1, 0, 0, null, null, Map.of(), null, errno, ok,

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.erofssim.fixtures.Transcoder;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.TreeEntry;
 import org.erofssim.oracle.utils.TreeSpec;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.AfterAll;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.erofssim.contract.ScenarioJson;
-import org.erofssim.mount.MountOutcome;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
 import org.erofssim.testkit.Checkout;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

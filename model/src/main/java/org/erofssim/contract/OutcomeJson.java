@@ -24,13 +24,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.erofssim.kernel.Errno;
-import org.erofssim.mount.DeviceInfo;
-import org.erofssim.mount.Mode;
-import org.erofssim.mount.MetadataCache;
-import org.erofssim.mount.MountOutcome;
-import org.erofssim.mount.Statfs;
-import org.erofssim.mount.SuperblockInfo;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.sb.Mode;
 
 /**
  * The contract's outcome JSON ({@code "version": 1}): {@link #write} gives one compact line

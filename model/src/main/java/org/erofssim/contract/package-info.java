@@ -1,6 +1,9 @@
 /**
  * The harness contract ({@code docs/spec/harness-contract.md}): scenarios in
- * ({@link org.erofssim.contract.ScenarioJson}), outcomes out ({@link org.erofssim.contract.OutcomeJson}).
+ * ({@link org.erofssim.contract.ScenarioJson}), outcomes out ({@link org.erofssim.contract.OutcomeJson}),
+ * and the values themselves ({@link org.erofssim.contract.Scenario},
+ * {@link org.erofssim.contract.MountOutcome} and its parts). Below the mount path (it uses only
+ * {@code sb}, {@code block} and {@code kernel}), so the model takes and returns its values.
  *
  * <h2>Scenario, as this reader takes it</h2>
  * <ul>

@@ -1,12 +1,14 @@
 package org.erofssim.mount;
 
-import org.erofssim.data.MetaBuf;
-import org.erofssim.data.ReadMetadata;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.Superblock;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.ReadMetadata;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code z_erofs_parse_cfgs} (fs/erofs/decompressor.c) and, without CONFIG_EROFS_FS_ZIP, its

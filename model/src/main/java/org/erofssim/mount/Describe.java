@@ -2,10 +2,19 @@ package org.erofssim.mount;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.erofssim.data.BdevReadaheadRace;
-import org.erofssim.data.MetaBuf;
-import org.erofssim.data.TreeWalk;
+import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.file.TreeWalk;
+import org.erofssim.contract.DeviceInfo;
+import org.erofssim.contract.MetadataCache;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.Statfs;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.file.TreeWalk;
 import org.erofssim.kernel.KernelLog;
+import org.erofssim.sb.ErofsDevice;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.SbInfo;
 
 /**
  * Turns a mounted superblock into the contract's outcome (statfs, show_options, devices) and,

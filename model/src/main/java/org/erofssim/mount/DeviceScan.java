@@ -4,13 +4,18 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
-import org.erofssim.data.MetaBuf;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.DeviceSlot;
 import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.Superblock;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.ErofsDevice;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code erofs_scan_devices} and {@code erofs_init_device} (fs/erofs/super.c, spec §4.3):
@@ -40,7 +45,7 @@ final class DeviceScan {
         if (given.isEmpty() && sbi.mode != Mode.FSCACHE) {
             sbi.flatdev = true;
         }
-        sbi.deviceIdMask = roundupPow2(ondisk + 1) - 1;
+        sbi.deviceIdMask = SbInfo.roundupPow2(ondisk + 1) - 1;
         long pos = (long) dsb.devtSlotoff() * DeviceSlot.SIZE;
         for (int i = 0; i < ondisk; i++) {
             ErofsDevice dif = new ErofsDevice(i + 1, given.isEmpty() ? null : given.get(i));
@@ -48,14 +53,6 @@ final class DeviceScan {
             initDevice(sbi, dif, pos, buf, log, ctx);
             pos += DeviceSlot.SIZE;
         }
-    }
-
-    static int roundupPow2(int v) {
-        int p = 1;
-        while (p < v) {
-            p <<= 1;
-        }
-        return p;
     }
 
     /** {@code erofs_init_device}. */

@@ -2,13 +2,17 @@ package org.erofssim.mount;
 
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.Node;
-import org.erofssim.data.ErofsInode;
-import org.erofssim.data.Iget;
-import org.erofssim.data.MetaBuf;
+import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureIncompat;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code erofs_fc_fill_super} (fs/erofs/super.c): sets up a new superblock in the profile's
@@ -21,13 +25,10 @@ final class FillSuper {
 
     private FillSuper() {}
 
-    /** Result of a fill: the metadata buffer used (for later reads) and the root inode. */
-    record Filled(MetaBuf buf, ErofsInode root) {}
-
     /**
      * @param bdev the superblock's block device in bdev mode, null otherwise
      */
-    static Filled fill(SbInfo sbi, MountContext ctx, SbLog log, Node.BlockDevice bdev) {
+    static FilledSuper fill(SbInfo sbi, MountContext ctx, SbLog log, Node.BlockDevice bdev) {
         if (sbi.mode == Mode.FILEIO && ctx.kernel.has(Behavior.FILEIO_STACKING_REFUSAL)) {
             BackingFs fs = ((DeviceBacking.OfFile) sbi.dif0).file().fs();
             if (fs.erofsWithoutBdev() || fs.stackDepth() != 0) {
@@ -116,6 +117,6 @@ final class FillSuper {
         }
         // d_make_root, erofs_shrinker_register, then the long xattr name prefixes
         XattrPrefixes.init(sbi, buf, log, ctx.notes);
-        return new Filled(buf, root);
+        return new FilledSuper(buf, root);
     }
 }

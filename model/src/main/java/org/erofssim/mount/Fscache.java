@@ -3,6 +3,9 @@ package org.erofssim.mount;
 import org.erofssim.block.Node;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * The fscache (on-demand) pieces of the mount path (fs/erofs/fscache.c, spec §4.6), reachable

@@ -5,10 +5,16 @@ import java.util.List;
 import org.erofssim.block.DevT;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.SuperblockInfo;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code erofs_fc_get_tree} (fs/erofs/super.c, spec §3) with the VFS helpers it calls,
@@ -22,7 +28,7 @@ final class GetTree {
      * A mounted superblock: its info, its VFS superblock facts and what fill_super left; for a
      * reused superblock ({@code reused} set) the live superblock's fill result.
      */
-    record Result(SbInfo sbi, SuperblockInfo superblock, DevT bdevDev, FillSuper.Filled filled,
+    record Result(SbInfo sbi, SuperblockInfo superblock, DevT bdevDev, FilledSuper filled,
                   MountOutcome.Mounted reused) {}
 
     /** The mode reached so far, for the outcome of a failure. */
@@ -114,7 +120,7 @@ final class GetTree {
         sbi.mode = Mode.BDEV;
         sbi.sId = name;
         sbi.dif0 = new DeviceBacking.OfBdev(bdev, ctx.source);
-        FillSuper.Filled filled = fillOrKill(sbi, ctx, bdev, holder);
+        FilledSuper filled = fillOrKill(sbi, ctx, bdev, holder);
         SuperblockInfo info = new SuperblockInfo(false, bdev.dev().toString(), name, 1 << sbi.blocksizeBits);
         return new Result(sbi, info, bdev.dev(), filled, null);
     }
@@ -125,7 +131,7 @@ final class GetTree {
         sbi.mode = mode;
         sbi.sId = "erofs";
         sbi.dif0 = primary;
-        FillSuper.Filled filled = fillOrKill(sbi, ctx, null, null);
+        FilledSuper filled = fillOrKill(sbi, ctx, null, null);
         String sysfs = sysfsName(sbi);
         return new Result(sbi, new SuperblockInfo(true, "0:*", sysfs, 1 << sbi.blocksizeBits), null, filled, null);
     }
@@ -134,11 +140,11 @@ final class GetTree {
      * fill_super, then sysfs registration; on any failure {@code kill_sb} releases what was
      * claimed (the primary's holder claim, extra block devices claimed by this attempt).
      */
-    private static FillSuper.Filled fillOrKill(SbInfo sbi, MountContext ctx, Node.BlockDevice bdev, Object holder) {
+    private static FilledSuper fillOrKill(SbInfo sbi, MountContext ctx, Node.BlockDevice bdev, Object holder) {
         List<DevT> claimedBefore = new ArrayList<>(ctx.state.claims.keySet());
         SbLog log = new SbLog(ctx.log, ctx.kernel, sbi.sId);
         try {
-            FillSuper.Filled filled = FillSuper.fill(sbi, ctx, log, bdev);
+            FilledSuper filled = FillSuper.fill(sbi, ctx, log, bdev);
             String name = sysfsName(sbi);
             if (sbi.mode != Mode.FILEIO && !ctx.state.sysfsNames.add(name)) {
                 throw new KernelError(Errno.EEXIST, "/sys/fs/erofs/" + name + " exists");

@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.erofssim.block.DevT;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.sb.SbInfo;
 
 /**
  * What outlives one mount(2) inside the modelled kernel: superblocks of mounted block devices
@@ -21,5 +23,5 @@ final class KernelState {
     static final Object EROFS_FS_TYPE = new Object();
 
     /** A mounted superblock, with its metadata buffer and root inode for later reads. */
-    record LiveSuper(SbInfo sbi, FillSuper.Filled filled, MountOutcome.Mounted outcome) {}
+    record LiveSuper(SbInfo sbi, FilledSuper filled, MountOutcome.Mounted outcome) {}
 }

@@ -2,7 +2,12 @@ package org.erofssim.mount;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.erofssim.contract.SuperblockInfo;
 import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.ErofsDevice;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.SbInfo;
 
 /**
  * {@code erofs_kill_sb} and {@code erofs_put_super} (fs/erofs/super.c, spec §8.2): what

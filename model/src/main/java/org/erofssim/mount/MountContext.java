@@ -5,6 +5,7 @@ import java.util.List;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelLog;
+import org.erofssim.sb.MountOptions;
 
 /**
  * One mount attempt's {@code struct fs_context}: the source, the parsed options, the mount

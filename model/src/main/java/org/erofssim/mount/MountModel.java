@@ -1,12 +1,18 @@
 package org.erofssim.mount;
 
 import java.util.List;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
-import org.erofssim.data.BdevReadaheadRace;
-import org.erofssim.data.ErofsInode;
-import org.erofssim.data.MetaBuf;
+import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.MetaBuf;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelLog;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.MountOptions;
+import org.erofssim.sb.SbFlag;
+import org.erofssim.sb.SbInfo;
 
 /**
  * The whole model: what {@code mount(2)} of a scenario does on the scenario's kernel.
@@ -85,7 +91,7 @@ public final class MountModel {
     }
 
     private static LiveMount live(MountOutcome.Mounted m, GetTree.Result r, KernelLog log) {
-        FillSuper.Filled f = r.filled();
+        FilledSuper f = r.filled();
         return new LiveMount(m, r.sbi(), f == null ? null : f.buf(), f == null ? null : f.root(), log);
     }
 

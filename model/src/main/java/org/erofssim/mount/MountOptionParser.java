@@ -13,6 +13,9 @@ import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelLog;
+import org.erofssim.sb.CacheStrategy;
+import org.erofssim.sb.MountOptions;
+import org.erofssim.sb.SbFlag;
 
 /**
  * The option half of a {@code mount(2)}: the VFS splits the data page on commas, takes out

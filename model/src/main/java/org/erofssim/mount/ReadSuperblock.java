@@ -1,7 +1,6 @@
 package org.erofssim.mount;
 
 import java.nio.ByteBuffer;
-import org.erofssim.data.MetaBuf;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
@@ -10,6 +9,10 @@ import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.Superblock;
 import org.erofssim.ondisk.SuperblockChecksum;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code erofs_read_superblock} (fs/erofs/super.c, spec §4.2): reads the first page of the

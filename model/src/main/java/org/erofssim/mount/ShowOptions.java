@@ -3,6 +3,9 @@ package org.erofssim.mount;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.MountOptions;
+import org.erofssim.sb.SbFlag;
 
 /**
  * The super-options field of {@code /proc/self/mountinfo} for an EROFS mount (spec §8.3).

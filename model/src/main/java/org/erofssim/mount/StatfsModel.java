@@ -1,7 +1,9 @@
 package org.erofssim.mount;
 
 import org.erofssim.block.DevT;
+import org.erofssim.contract.Statfs;
 import org.erofssim.ondisk.Superblock;
+import org.erofssim.sb.SbInfo;
 
 /** {@code erofs_statfs} (fs/erofs/super.c, spec §8.1). */
 final class StatfsModel {

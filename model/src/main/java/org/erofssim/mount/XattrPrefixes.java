@@ -2,12 +2,8 @@ package org.erofssim.mount;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.erofssim.data.DataReader;
-import org.erofssim.data.ErofsBuf;
-import org.erofssim.data.InodeBuf;
-import org.erofssim.data.MetaBuf;
-import org.erofssim.data.NotModelled;
-import org.erofssim.data.ReadMetadata;
+import org.erofssim.file.DataReader;
+import org.erofssim.file.InodeBuf;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
@@ -15,6 +11,12 @@ import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.XattrLongPrefix;
+import org.erofssim.sb.ErofsBuf;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.NotModelled;
+import org.erofssim.sb.ReadMetadata;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * {@code erofs_xattr_prefixes_init} (fs/erofs/xattr.c), called by {@code erofs_fc_fill_super}

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * {@link #PARTIAL_REF}), u16 {@code di_clusterofs} @2, then either u32 {@code blkaddr} @4
  * (head and plain lclusters) or u16 {@code delta[0]} @4 and u16 {@code delta[1]} @6
  * (non-head lclusters). Compact indexes pack the same information into 2- or 4-byte units
- * (decoded in {@code org.erofssim.data.ZMapBlocks}).
+ * (decoded in {@code org.erofssim.zip.ZMapBlocks}).
  */
 public record LclusterIndex(int advise, int clusterofs, long blkaddr) {
     public static final int SIZE = 8;

@@ -1,5 +1,9 @@
 package org.erofssim.mount;
 
+import org.erofssim.contract.MetadataCache;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.sb.Mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

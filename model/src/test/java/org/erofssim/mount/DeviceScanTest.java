@@ -1,5 +1,6 @@
 package org.erofssim.mount;
 
+import org.erofssim.contract.MountOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,7 @@
 package org.erofssim.mount;
 
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.sb.Mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,8 @@
 package org.erofssim.mount;
 
+import org.erofssim.sb.CacheStrategy;
+import org.erofssim.sb.MountOptions;
+import org.erofssim.sb.SbFlag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.EnumMap;

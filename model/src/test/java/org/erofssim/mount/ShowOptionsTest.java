@@ -1,5 +1,8 @@
 package org.erofssim.mount;
 
+import org.erofssim.sb.CacheStrategy;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.MountOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.erofssim.mount.MountOptionParserTest.K612;
 import static org.erofssim.mount.MountOptionParserTest.K613;

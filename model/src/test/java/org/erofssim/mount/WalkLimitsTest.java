@@ -1,5 +1,7 @@
 package org.erofssim.mount;
 
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -48,6 +50,7 @@ class WalkLimitsTest {
     void theLimitsAreTheContracts() {
         assertThat(TreeEntry.MAX_DEPTH).isEqualTo(64);
         assertThat(TreeEntry.MAX_PATHS).isEqualTo(100_000);
-        assertThat(TreeEntry.MAX_FILE_BYTES).isEqualTo(1L << 30);
+        assertThat(TreeEntry.MAX_FILE_BYTES).isEqualTo(1L << 30)
+                .isEqualTo(org.erofssim.read.PlainReader.READ_LIMIT).isEqualTo(org.erofssim.file.DataReader.READ_LIMIT);
     }
 }

@@ -1,5 +1,8 @@
 package org.erofssim.mount;
 
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,7 +16,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.erofssim.block.ImageBytes;
-import org.erofssim.data.MetaBuf;
+import org.erofssim.sb.MetaBuf;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelLog;
@@ -290,12 +293,12 @@ class XattrPrefixesTest {
                     e.set(SuperblockField.XATTR_PREFIX_COUNT, 1).set(SuperblockField.XATTR_PREFIX_START, 256 / 4)
                             .write(256, XattrLongPrefix.table(USER_LONG)).fixChecksum().bytes()).mount("/a", null));
             SbLog log = new SbLog(live.log(), live.sbi().kernel(), live.sbi().sId());
-            var inode = org.erofssim.data.Iget.iget(live.sbi(), live.buf(), log, nid);
-            assertThat(org.erofssim.data.Xattrs.list(live.sbi(), live.buf(), log, inode).values())
+            var inode = org.erofssim.inode.Iget.iget(live.sbi(), live.buf(), log, nid);
+            assertThat(org.erofssim.inode.Xattrs.list(live.sbi(), live.buf(), log, inode).values())
                     .containsOnlyKeys("user.long.k");
             live.sbi().xattrPrefixes = List.of();
             live.sbi().xattrPrefixesUnknown = "the table is where the model cannot read";
-            org.erofssim.data.Xattrs.Listed l = org.erofssim.data.Xattrs.list(live.sbi(), live.buf(), log, inode);
+            org.erofssim.inode.Xattrs.Listed l = org.erofssim.inode.Xattrs.list(live.sbi(), live.buf(), log, inode);
             assertThat(l.values()).isEmpty();
             assertThat(l.notes()).containsExactly("not modelled: an xattr with long name prefix 0 is left out"
                     + " (the table is where the model cannot read)");

@@ -25,6 +25,7 @@ import org.erofssim.block.Faults;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
@@ -38,6 +39,7 @@ import org.erofssim.props.Expect;
 import org.erofssim.props.SpecBytes;
 import org.erofssim.props.Timeboxed;
 import org.erofssim.testkit.RealImages;
+import org.erofssim.sb.Mode;
 
 /**
  * Robustness of {@link MountModel#predict} on arbitrary images: (a) real mkfs.erofs images with

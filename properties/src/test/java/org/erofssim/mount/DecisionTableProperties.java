@@ -1,5 +1,9 @@
 package org.erofssim.mount;
 
+import org.erofssim.contract.DeviceInfo;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.Statfs;
+import org.erofssim.sb.Mode;
 import static org.erofssim.kernel.Errno.EACCES;
 import static org.erofssim.kernel.Errno.EBADMSG;
 import static org.erofssim.kernel.Errno.EINVAL;

@@ -41,7 +41,7 @@ import org.erofssim.contract.ScenarioJson;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 import org.erofssim.testkit.Checkout;
 import org.erofssim.tools.ErofsUtils;

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.erofssim.kernel.Errno;
-import org.erofssim.mount.Mode;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.sb.Mode;
+import org.erofssim.contract.MountOutcome;
 
 /**
  * What an oracle written from the spec expects of one mount: the kind of outcome, the errno of a

@@ -90,7 +90,7 @@ class ErofsUtils15QuirksTest {
                     .satisfies(e -> assertThat(e.sha256()).isEqualTo(zeros));
             assertThat(r.inodes().get("/a").layout()).isZero();
             for (org.erofssim.kernel.KernelProfile k : org.erofssim.kernel.Releases.all()) {
-                org.erofssim.mount.MountOutcome.Mounted m = (org.erofssim.mount.MountOutcome.Mounted) ModelMount.predict(b, k, true);
+                org.erofssim.contract.MountOutcome.Mounted m = (org.erofssim.contract.MountOutcome.Mounted) ModelMount.predict(b, k, true);
                 assertThat(m.tree()).filteredOn(e -> e.path().equals("/a")).singleElement()
                         .satisfies(e -> assertThat(e.sha256()).as("the model reads what the kernel reads").isEqualTo(zeros));
             }

@@ -12,8 +12,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
-import org.erofssim.mount.MountOutcome;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
 
 /**
  * (b) For random trees and random uncompressed mkfs options, the model's tree of a mounted

@@ -10,7 +10,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 
 /**
  * (a) For random trees and random mkfs options (the whole 1.5 space: the superblock does not

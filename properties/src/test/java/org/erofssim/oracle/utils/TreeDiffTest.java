@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.TreeEntry;
 import org.junit.jupiter.api.Test;
 
 /** TreeDiff finds every kind of difference and skips only what the expected side does not know. */

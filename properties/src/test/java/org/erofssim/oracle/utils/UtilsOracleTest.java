@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.erofssim.mount.MountOutcome;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
 import org.erofssim.oracle.utils.TreeSpec.Entry;
 import org.erofssim.oracle.utils.TreeSpec.Kind;
 import org.erofssim.oracle.utils.TreeSpec.Meta;

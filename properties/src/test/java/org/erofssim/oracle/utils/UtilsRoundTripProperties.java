@@ -10,7 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.TreeEntry;
 
 /**
  * The oracle checks itself: for random trees and random mkfs options (compression included,

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.erofssim.block.ImageBytes;
-import org.erofssim.data.ErofsInode;
-import org.erofssim.data.Iget;
-import org.erofssim.data.MetaBuf;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.inode.Iget;
+import org.erofssim.sb.MetaBuf;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelProfile;
-import org.erofssim.mount.SbInfo;
-import org.erofssim.mount.SbLog;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 
 /**
  * The model's {@code erofs_iget} ({@link Iget}) on every inode erofs-utils listed, against

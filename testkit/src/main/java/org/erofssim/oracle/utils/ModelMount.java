@@ -13,7 +13,7 @@ import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 
 /**
  * The model's view of a built image: a file-backed mount of it on a modelled kernel, its

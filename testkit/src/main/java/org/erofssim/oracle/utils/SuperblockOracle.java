@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.erofssim.mount.MountOutcome;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.ondisk.DeviceSlot;
 import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;

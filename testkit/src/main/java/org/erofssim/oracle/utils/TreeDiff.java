@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.TreeEntry;
 
 /**
  * Field-by-field comparison of two trees in the {@link TreeEntry} shape. A field is compared

@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.TreeEntry;
 
 /**
  * Reads a folder on the host (an extracted image, or a materialized {@link TreeSpec}) into the

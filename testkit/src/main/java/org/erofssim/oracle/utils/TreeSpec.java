@@ -273,7 +273,7 @@ public record TreeSpec(Meta root, List<Entry> entries) {
      * the {@code system.} ones (the kernel rewrites an ACL value on chmod). A hard link's entry
      * repeats its target's.
      */
-    public List<org.erofssim.mount.TreeEntry> expectedEntries(boolean owners) {
+    public List<org.erofssim.contract.TreeEntry> expectedEntries(boolean owners) {
         Map<List<Name>, Integer> links = new java.util.HashMap<>();
         Map<List<Name>, Integer> subdirs = new java.util.HashMap<>();
         for (Entry e : entries) {
@@ -284,7 +284,7 @@ public record TreeSpec(Meta root, List<Entry> entries) {
                 subdirs.merge(e.path().subList(0, e.depth() - 1), 1, Integer::sum);
             }
         }
-        List<org.erofssim.mount.TreeEntry> out = new ArrayList<>();
+        List<org.erofssim.contract.TreeEntry> out = new ArrayList<>();
         out.add(expected(List.of(), Kind.DIR, root, null, 2 + subdirs.getOrDefault(List.of(), 0), owners));
         for (Entry e : entries) {
             Entry x = e.kind() == Kind.HARDLINK ? entry(e.linkTo()) : e;
@@ -292,11 +292,11 @@ public record TreeSpec(Meta root, List<Entry> entries) {
             long nlink = x.kind() == Kind.DIR ? 2 + subdirs.getOrDefault(x.path(), 0) : 1 + links.getOrDefault(self, 0);
             out.add(expected(e.path(), x.kind(), x.meta(), x, nlink, owners));
         }
-        out.sort(Comparator.comparing(org.erofssim.mount.TreeEntry::path));
+        out.sort(Comparator.comparing(org.erofssim.contract.TreeEntry::path));
         return out;
     }
 
-    private static org.erofssim.mount.TreeEntry expected(List<Name> path, Kind kind, Meta m, Entry x, long nlink,
+    private static org.erofssim.contract.TreeEntry expected(List<Name> path, Kind kind, Meta m, Entry x, long nlink,
                                                          boolean owners) {
         String type;
         long size = 0;
@@ -341,7 +341,7 @@ public record TreeSpec(Meta root, List<Entry> entries) {
                 xattrs.put(a.name(), java.util.Base64.getEncoder().encodeToString(a.value()));
             }
         }
-        return new org.erofssim.mount.TreeEntry(Names.path(path.stream().map(Name::bytes).toList()), TreeReader.UNKNOWN,
+        return new org.erofssim.contract.TreeEntry(Names.path(path.stream().map(Name::bytes).toList()), TreeReader.UNKNOWN,
                 type, TreeReader.mode(perm), owners ? m.uid() : TreeReader.UNKNOWN, owners ? m.gid() : TreeReader.UNKNOWN,
                 size, TreeReader.UNKNOWN, nlink, m.mtime(), m.mtimeNsec(), target, rdev, xattrs, sha, null,
                 "file".equals(type) ? size : 0, null, List.of());

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.erofssim.mount.TreeEntry;
+import org.erofssim.contract.TreeEntry;
 
 /**
  * The tree of an image as erofs-utils sees it, in the model's {@link TreeEntry} shape:

@@ -1,0 +1,35 @@
+package org.erofssim.contract;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One path of a mounted tree as {@code lstat}, {@code readlink}, the xattr calls and a full
+ * read show it (the contract's {@code tree} entries). {@code sha256} covers the bytes read
+ * before {@code readErrno}, if any. {@code extents} is filled only when a scenario asks.
+ */
+public record TreeEntry(String path, long ino, String type, String mode, long uid, long gid, long size,
+                        long blocks, long nlink, long mtime, long mtimeNsec, String target, String rdev,
+                        Map<String, String> xattrs, String sha256, String readErrno, long readOkBytes,
+                        List<Extent> extents, List<String> notes) {
+
+    /*
+     * The walk limits of the contract, the same for the model's walk and the live oracle's walker,
+     * so that a tree beyond them reads the same on both sides (each side says so in a note).
+     */
+
+    /** A walk records at most this many paths, in walk order (depth first, names in on-disk order). */
+    public static final int MAX_PATHS = 100_000;
+
+    /**
+     * A directory this many levels below {@code /} is listed (its entry and {@code readErrno}
+     * recorded) but its children are not walked.
+     */
+    public static final int MAX_DEPTH = 64;
+
+    /** A regular file is read and hashed up to this many bytes; the rest is left unread. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    /** A FIEMAP-shaped extent in bytes; {@code device} is the erofs device id holding it. */
+    public record Extent(long logical, long physical, long length, String flags, int device) {}
+}

@@ -1,0 +1,167 @@
+package org.erofssim.file;
+
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.ondisk.Dirent;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
+
+/**
+ * {@code erofs_namei} (fs/erofs/namei.c): the name lookup behind {@code erofs_lookup}, by
+ * binary search and not by a scan, so that a directory whose names are out of order (or whose
+ * {@code nameoff}s are damaged) can list a name through {@code readdir} that {@code lstat} then
+ * does not find (ENOENT), or finds under another entry's nid.
+ *
+ * <p>The search, as the kernel makes it: a directory of size 0 has no names (ENOENT). First
+ * over the directory's blocks ({@code erofs_find_target_block}): for the middle block, read
+ * through the directory's page cache ({@link DataReader#readMappingFolio}; a read error is the
+ * lookup's error), {@code ndirents = (de[0].nameoff & (bs - 1)) / 12}; none → EUCLEAN and
+ * {@code corrupted dir block B @ nid N}; its first name (up to the second entry's masked
+ * {@code nameoff}, or the block end) compared with the name sought: equal → that entry; the name
+ * is greater → the block is the candidate and the search goes right; smaller → left. Then
+ * inside the candidate block ({@code erofs_find_target_dirent}) over entries 1 to ndirents-1 the
+ * same way, each name ending at the next entry's masked {@code nameoff} (the last at the block
+ * end). No candidate, or no match in it: ENOENT. Comparisons ({@code erofs_dirnamecmp}) skip the
+ * prefix already known to match on both sides ({@code min(startprfx, endprfx)}), stop at a NUL
+ * or at the end of the on-disk name, and compare bytes unsigned; a sought name longer than the
+ * on-disk one is greater.
+ */
+public final class Namei {
+    private static final String FN = "erofs_find_target_block";
+
+    private Namei() {}
+
+    /** What a lookup found: the entry's nid and on-disk file type. */
+    public record Found(long nid, int fileType) {}
+
+    /**
+     * Looks {@code name} up in directory {@code dir}.
+     *
+     * @throws KernelError ENOENT when the search does not find it, EUCLEAN for a block without
+     *                     entries, or the error of a directory block read
+     */
+    public static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name) {
+        if (dir.size() == 0) {
+            throw new KernelError(Errno.ENOENT);
+        }
+        int bits = sbi.blocksizeBits();
+        int bs = 1 << bits;
+        long iblks = (dir.size() + bs - 1) >>> bits;
+        int head = 0;
+        int back = (int) (iblks - 1);
+        int startprfx = 0;
+        int endprfx = 0;
+        Block candidate = null;
+        while (head <= back) {
+            int mid = head + (back - head) / 2;
+            Block b = block(reader, dir, (long) mid << bits, bs);
+            int ndirents = b.nameoff(0) / Dirent.SIZE;
+            if (ndirents == 0) {
+                log.err(FN, "corrupted dir block " + mid + " @ nid " + Long.toUnsignedString(dir.nid()));
+                throw new KernelError(Errno.EUCLEAN);
+            }
+            int[] matched = {Math.min(startprfx, endprfx)};
+            int end = ndirents == 1 ? bs : b.nameoff(1);
+            int diff = compare(name, b, b.nameoff(0), end, matched);
+            if (diff == 0) {
+                return b.entry(0);
+            } else if (diff > 0) {
+                head = mid + 1;
+                startprfx = matched[0];
+                candidate = b;
+                candidate.ndirents = ndirents;
+            } else {
+                back = mid - 1;
+                endprfx = matched[0];
+            }
+        }
+        if (candidate == null) {
+            throw new KernelError(Errno.ENOENT);
+        }
+        return targetDirent(name, candidate, bs);
+    }
+
+    /** {@code erofs_find_target_dirent}: entries 1 .. ndirents-1 of the candidate block. */
+    private static Found targetDirent(byte[] name, Block b, int bs) {
+        int head = 1;
+        int back = b.ndirents - 1;
+        int startprfx = 0;
+        int endprfx = 0;
+        while (head <= back) {
+            int mid = head + (back - head) / 2;
+            int[] matched = {Math.min(startprfx, endprfx)};
+            int end = mid >= b.ndirents - 1 ? bs : b.nameoff(mid + 1);
+            int ret = compare(name, b, b.nameoff(mid), end, matched);
+            if (ret == 0) {
+                return b.entry(mid);
+            } else if (ret > 0) {
+                head = mid + 1;
+                startprfx = matched[0];
+            } else {
+                back = mid - 1;
+                endprfx = matched[0];
+            }
+        }
+        throw new KernelError(Errno.ENOENT);
+    }
+
+    /**
+     * {@code erofs_dirnamecmp}: the sought name (NUL-terminated as a dentry name is) against the
+     * on-disk name at {@code [from, end)} of the block, from byte {@code matched[0]} on; stores
+     * how far the two agreed.
+     */
+    static int compare(byte[] sought, Block b, int from, int end, int[] matched) {
+        int i = matched[0];
+        while (from + i < end && b.u8(from + i) != 0) {
+            int q = i < sought.length ? sought[i] & 0xFF : 0;
+            int d = b.u8(from + i);
+            if (q != d) {
+                matched[0] = i;
+                return q > d ? 1 : -1;
+            }
+            i++;
+        }
+        matched[0] = i;
+        return i >= sought.length ? 0 : 1;
+    }
+
+    private static Block block(DataReader reader, ErofsInode dir, long pos, int bs) {
+        byte[] page = reader.readMappingFolio(dir, pos / DataReader.PAGE);
+        return new Block(page, (int) (pos % DataReader.PAGE), bs);
+    }
+
+    /** One directory block inside its page. */
+    static final class Block {
+        private final byte[] page;
+        private final int at;
+        private final int bs;
+        int ndirents;
+
+        Block(byte[] page, int at, int bs) {
+            this.page = page;
+            this.at = at;
+            this.bs = bs;
+        }
+
+        int u8(int off) {
+            int i = at + off;
+            return off >= 0 && off < bs && i < page.length ? page[i] & 0xFF : 0;
+        }
+
+        /** Entry {@code k}'s {@code nameoff}, masked to the block ({@code nameoff_from_disk}). */
+        int nameoff(int k) {
+            int base = k * Dirent.SIZE + Dirent.OFF_NAMEOFF;
+            return (u8(base) | u8(base + 1) << 8) & (bs - 1);
+        }
+
+        Found entry(int k) {
+            int base = k * Dirent.SIZE;
+            long nid = 0;
+            for (int j = 7; j >= 0; j--) {
+                nid = nid << 8 | u8(base + j);
+            }
+            return new Found(nid, u8(base + Dirent.OFF_FILE_TYPE));
+        }
+    }
+}

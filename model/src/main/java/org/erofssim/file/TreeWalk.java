@@ -1,0 +1,366 @@
+package org.erofssim.file;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.inode.Iget;
+import org.erofssim.inode.Xattrs;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.kernel.KernelLog;
+import org.erofssim.ondisk.Dirent;
+import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.read.FileContent;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.NotModelled;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
+import org.erofssim.zip.ZReader;
+
+/**
+ * The harness's walk of a mounted tree (the contract's {@code tree}): every path reachable
+ * from the root by {@code getdents64}, each with what {@code lstat}, {@code readlink}, a full
+ * {@code read}, {@code llistxattr}/{@code lgetxattr} and (on request) {@code FS_IOC_FIEMAP}
+ * give.
+ *
+ * <p><b>Order of kernel work (and so of log lines):</b> depth first from {@code /}; for each
+ * path: the lookup ({@code erofs_iget} of the dirent's nid; inodes read before are reused as
+ * from the inode cache), then its content (file data, symlink target or directory listing),
+ * then its xattrs, then FIEMAP; the children of a directory follow in on-disk (byte) order.
+ * The result is sorted by path with {@code /} first.
+ *
+ * <p><b>Per type:</b> regular files get {@code sha256}/{@code readOkBytes}/{@code readErrno}
+ * of the data ({@link DataReader#readFile}, compressed ones through {@link ZReader}); data the
+ * model cannot decode ({@link NotModelled}: LZMA/DEFLATE/ZSTD pclusters, fragments) leaves
+ * {@code sha256} null with a {@code not modelled: ...} note, for files, symlink targets and
+ * directory listings alike. Symlinks get {@code target} (fast: the inline copy
+ * {@link Iget} made; slow: {@link DataReader#readLink}) or the {@code readErrno} of
+ * {@code readlink}. Directories get the {@code readErrno} of their listing (their
+ * {@code sha256} is null, {@code readOkBytes} 0); the entries listed before the error are still
+ * walked. Device nodes get {@code rdev}. A name whose inode cannot be read gets only its path,
+ * the nid and type of its dirent, and the errno of {@code lstat}; the log holds what
+ * {@code erofs_iget} printed.
+ *
+ * <p><b>Lookups</b> search the name as the kernel does ({@link Namei}, a binary search): a name
+ * readdir lists may not be found (ENOENT) or be found under another nid.
+ *
+ * <p><b>Simplifications:</b> a failed lookup is made once per path (a real walker may repeat it
+ * per system call, logging again); a directory met again under another name is listed once
+ * (the VFS allows one dentry per directory: an entry that is its own ancestor gets ELOOP, any
+ * other repeat a note); a name holding a NUL byte is taken up to it, as a walker gets it from
+ * getdents64 (a lookup of that part can find the entry: the kernel's name comparison stops at
+ * an on-disk NUL); names that are then empty or hold {@code /} are left out with a note; a
+ * path of 4096 bytes or more gets ENAMETOOLONG.
+ */
+public final class TreeWalk {
+    /** Walks stop after this many paths (a corrupt image may describe huge trees): the contract's limit. */
+    public static final int MAX_ENTRIES = TreeEntry.MAX_PATHS;
+    private static final int PATH_MAX = 4096;
+
+    private final SbInfo sbi;
+    private final MetaBuf buf;
+    private final SbLog log;
+    private final boolean extents;
+    private final DataReader reader;
+    private final Map<Long, ErofsInode> icache = new HashMap<>();
+    private final Set<Long> listedDirs = new HashSet<>();
+    /**
+     * What a clean read of a regular inode gave, by nid: a hard link to a file read before is
+     * served from the page cache in the kernel (no I/O, no log line), so it is not decoded and
+     * hashed again (issue 11: 201 links to one 1 GiB file). A read that failed or left notes is
+     * made again, as the kernel would retry it.
+     */
+    private final Map<Long, FileContent> cleanReads = new HashMap<>();
+    private final List<TreeEntry> out = new ArrayList<>();
+    private boolean truncated;
+
+    private TreeWalk(SbInfo sbi, MetaBuf buf, KernelLog log, boolean extents, BdevReadaheadRace race) {
+        this.sbi = sbi;
+        this.buf = buf;
+        this.log = new SbLog(log, sbi.kernel(), sbi.sId());
+        this.extents = extents;
+        this.reader = new DataReader(sbi, buf, this.log, race);
+    }
+
+    /**
+     * Walks the tree below {@code root} (the root inode fill_super read).
+     *
+     * @param extents also run the FIEMAP probe on regular files
+     * @return the entries sorted by path, {@code /} first
+     */
+    public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents) {
+        return walk(sbi, buf, root, log, extents, BdevReadaheadRace.COMPLETED);
+    }
+
+    /** As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean)}, on side {@code race} of the bdev race. */
+    public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
+                                       BdevReadaheadRace race) {
+        TreeWalk w = new TreeWalk(sbi, buf, log, extents, race);
+        w.icache.put(root.nid(), root);
+        w.walkFrom(root);
+        if (w.truncated && !w.out.isEmpty()) {
+            TreeEntry first = w.out.get(0);
+            w.out.set(0, withNote(first, "the model stopped the walk after " + MAX_ENTRIES + " paths"));
+        }
+        w.out.sort(Comparator.comparing(TreeEntry::path, TreeWalk::comparePaths));
+        return List.copyOf(w.out);
+    }
+
+    /** {@code /} first, then plain string order. */
+    static int comparePaths(String a, String b) {
+        if (a.equals(b)) {
+            return 0;
+        }
+        if (a.equals("/")) {
+            return -1;
+        }
+        if (b.equals("/")) {
+            return 1;
+        }
+        return a.compareTo(b);
+    }
+
+    /**
+     * A directory whose children are being walked: the walk keeps these on an explicit stack
+     * (not the Java stack), so a valid image 1,500 levels deep cannot overflow it.
+     */
+    private static final class Frame {
+        final String path;
+        final int rawLength;
+        final int depth;
+        final ErofsInode inode;
+        final List<Readdir.Entry> children;
+        /** The nids of this directory and its ancestors (a directory may not contain one of them). */
+        final Set<Long> lineage;
+        /** Index in {@link #out} of this directory's own entry (for notes). */
+        final int me;
+        int next;
+
+        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children,
+              Set<Long> lineage, int me) {
+            this.path = path;
+            this.rawLength = rawLength;
+            this.depth = depth;
+            this.inode = inode;
+            this.children = children;
+            this.lineage = lineage;
+            this.me = me;
+        }
+    }
+
+    /** Depth first from the root, children in on-disk order, until the tree or {@link #MAX_ENTRIES} ends. */
+    private void walkFrom(ErofsInode root) {
+        java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+        Frame first = visit("/", 1, 0, root, Set.of());
+        if (first != null) {
+            stack.push(first);
+        }
+        while (!stack.isEmpty() && !truncated) {
+            Frame dir = stack.peek();
+            if (dir.next >= dir.children.size()) {
+                stack.pop();
+                continue;
+            }
+            Readdir.Entry listed = dir.children.get(dir.next++);
+            // a walker gets names as C strings: a name holding a NUL byte is its part before it
+            Readdir.Entry child = new Readdir.Entry(upToNul(listed.name()), listed.nid(), listed.fileType());
+            if (child.isDotOrDotDot()) {
+                continue;
+            }
+            String name = child.nameString();
+            if (name.isEmpty() || name.indexOf('/') >= 0) {
+                out.set(dir.me, withNote(out.get(dir.me), "dirent name '" + listed.nameString().replace("\0", "\\0")
+                        + "' (nid " + child.nid() + ") cannot be looked up and is left out"));
+                continue;
+            }
+            String childPath = dir.path.equals("/") ? "/" + name : dir.path + "/" + name;
+            int childLength = (dir.path.equals("/") ? 1 : dir.rawLength + 1) + child.name().length;
+            Frame below = lookup(dir, childPath, childLength, child);
+            if (below != null) {
+                stack.push(below);
+            }
+        }
+    }
+
+    /**
+     * Records one path and, for a directory with entries to walk, returns its frame.
+     *
+     * @param rawLength the path's length in bytes as the kernel sees it (raw name bytes, not the
+     *                  rendered UTF-8 of {@code path}, where a malformed byte becomes 3 bytes)
+     * @param depth     levels below {@code /}
+     * @param ancestors the nids of the directories above this path
+     */
+    private Frame visit(String path, int rawLength, int depth, ErofsInode inode, Set<Long> ancestors) {
+        if (out.size() >= MAX_ENTRIES) {
+            truncated = true;
+            return null;
+        }
+        List<String> notes = new ArrayList<>();
+        String sha = null;
+        String readErrno = null;
+        long okBytes = 0;
+        String target = null;
+        List<Readdir.Entry> children = List.of();
+        if (inode.isReg()) {
+            FileContent c = cleanReads.get(inode.nid());
+            if (c == null) {
+                c = reader.readFile(inode);
+                if (c.errno() == null && c.notes().isEmpty() && c.sha256() != null) {
+                    cleanReads.put(inode.nid(), c);
+                }
+            }
+            sha = c.sha256();
+            okBytes = c.okBytes();
+            readErrno = c.errno() == null ? null : c.errno().name();
+            notes.addAll(c.notes());
+        } else if (inode.isSymlink()) {
+            if (inode.fastSymlink() != null) {
+                target = new String(inode.fastSymlink(), StandardCharsets.UTF_8);
+            } else {
+                try {
+                    target = new String(reader.readLink(inode), StandardCharsets.UTF_8);
+                } catch (KernelError e) {
+                    readErrno = e.errno().name();
+                } catch (NotModelled e) {
+                    notes.add("not modelled: " + e.getMessage() + "; target unknown");
+                }
+            }
+        } else if (inode.isDir()) {
+            if (!listedDirs.add(inode.nid())) {
+                notes.add("directory nid " + inode.nid() + " was listed under another path already");
+            } else {
+                try {
+                    Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES);
+                    children = l.entries();
+                    readErrno = l.errno() == null ? null : l.errno().name();
+                    if (l.truncated()) {
+                        notes.add("the model stopped listing after " + MAX_ENTRIES + " entries");
+                    }
+                } catch (NotModelled e) {
+                    notes.add("not modelled: " + e.getMessage() + "; entries unknown");
+                }
+                if (depth >= TreeEntry.MAX_DEPTH && !children.isEmpty()) {
+                    notes.add("deeper than " + TreeEntry.MAX_DEPTH + " levels; not walked (the contract's walk limit)");
+                    children = List.of();
+                }
+            }
+        }
+        Xattrs.Listed x = Xattrs.list(sbi, buf, log, inode);
+        notes.addAll(x.notes());
+        Map<String, String> xattrs = x.values();
+        if (x.errno() == Errno.EOPNOTSUPP && xattrs == null) {
+            // a walker reads llistxattr's EOPNOTSUPP as "no xattrs here" (as on filesystems without
+            // them) [obs-6.18.44: found/fuzz-xattr-isize-12, "xattr_isize 12 ... not supported yet"]
+            xattrs = Map.of();
+        }
+        if (x.errno() != null) {
+            notes.add("listxattr: " + x.errno().name());
+        }
+        List<TreeEntry.Extent> ext = null;
+        if (extents && inode.isReg()) {
+            try {
+                Fiemap.Result f = Fiemap.fiemap(sbi, buf, log, inode, reader);
+                ext = f.extents();
+                if (f.errno() != null) {
+                    notes.add("FIEMAP: " + f.errno().name());
+                }
+            } catch (NotModelled e) {
+                notes.add("not modelled: " + e.getMessage() + "; extents unknown");
+            }
+        }
+        String rdev = null;
+        int type = inode.mode() & ErofsInode.S_IFMT;
+        if (type == ErofsInode.S_IFCHR || type == ErofsInode.S_IFBLK) {
+            rdev = inode.rdevMajor() + ":" + inode.rdevMinor();
+        }
+        out.add(new TreeEntry(path, inode.nid(), inode.typeName(), String.format("%04o", inode.mode() & 07777),
+                inode.uid(), inode.gid(), inode.size(), inode.blocks(), inode.nlink(), inode.mtime(),
+                inode.mtimeNsec(), target, rdev, xattrs, sha, readErrno, okBytes, ext,
+                List.copyOf(notes)));
+        if (children.isEmpty()) {
+            return null;
+        }
+        Set<Long> lineage = new HashSet<>(ancestors);
+        lineage.add(inode.nid());
+        return new Frame(path, rawLength, depth, inode, children, lineage, out.size() - 1);
+    }
+
+    /**
+     * {@code lstat} of a path: {@code erofs_lookup} → {@link Namei} (the name searched for in
+     * the parent, which may find another nid than the listed entry's, or nothing) →
+     * {@code erofs_iget}, then the visit.
+     */
+    private Frame lookup(Frame parent, String path, int rawLength, Readdir.Entry dirent) {
+        if (rawLength >= PATH_MAX) {
+            out.add(failed(path, dirent, Errno.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more"));
+            return null;
+        }
+        long nid;
+        try {
+            nid = Namei.lookup(sbi, reader, log, parent.inode, dirent.name()).nid();
+        } catch (KernelError e) {
+            out.add(failed(path, dirent, e.errno(), "lookup of the listed name: " + e.errno().name()));
+            return null;
+        }
+        ErofsInode inode = icache.get(nid);
+        if (inode == null) {
+            try {
+                inode = Iget.iget(sbi, buf, log, nid);
+            } catch (KernelError e) {
+                out.add(failed(path, dirent, e.errno(), null));
+                return null;
+            }
+            icache.put(nid, inode);
+        }
+        if (inode.isDir() && parent.lineage.contains(inode.nid())) {
+            out.add(failed(path, dirent, Errno.ELOOP, "directory nid " + inode.nid()
+                    + " is an ancestor of this path (d_splice_alias refuses the loop)"));
+            return null;
+        }
+        return visit(path, rawLength, parent.depth + 1, inode, parent.lineage);
+    }
+
+    private static TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {
+        return new TreeEntry(path, dirent.nid(), direntType(dirent.fileType()), null, 0, 0, 0, 0, 0, 0, 0,
+                null, null, null, null, errno.name(), 0, null, note == null ? List.of() : List.of(note));
+    }
+
+    /** The bytes before the first NUL (all of them if there is none). */
+    static byte[] upToNul(byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (name[i] == 0) {
+                return java.util.Arrays.copyOf(name, i);
+            }
+        }
+        return name;
+    }
+
+    /** The contract's type name for a dirent file type, null for unknown ones. */
+    static String direntType(int fileType) {
+        switch (fileType) {
+            case Dirent.FT_REG_FILE: return "file";
+            case Dirent.FT_DIR: return "dir";
+            case Dirent.FT_CHRDEV: return "chr";
+            case Dirent.FT_BLKDEV: return "blk";
+            case Dirent.FT_FIFO: return "fifo";
+            case Dirent.FT_SOCK: return "sock";
+            case Dirent.FT_SYMLINK: return "symlink";
+            default: return null;
+        }
+    }
+
+    private static TreeEntry withNote(TreeEntry e, String note) {
+        List<String> notes = new ArrayList<>(e.notes() == null ? List.of() : e.notes());
+        notes.add(note);
+        return new TreeEntry(e.path(), e.ino(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.blocks(),
+                e.nlink(), e.mtime(), e.mtimeNsec(), e.target(), e.rdev(), e.xattrs(), e.sha256(), e.readErrno(),
+                e.readOkBytes(), e.extents(), List.copyOf(notes));
+    }
+}

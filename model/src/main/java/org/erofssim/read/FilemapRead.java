@@ -1,0 +1,169 @@
+package org.erofssim.read;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.erofssim.kernel.Errno;
+
+/**
+ * {@code read(2)} of one open file of a compressed inode through the page cache (mm/filemap.c
+ * of 6.18): {@code filemap_read} copies batches that {@code filemap_get_pages} collects, one
+ * folio at a time, and records {@code ra->prev_pos}.
+ *
+ * <p>{@code filemap_get_pages}: {@code filemap_get_read_batch} takes the folios from the read
+ * position on while they are uptodate, up to and including the first one that is not or that
+ * carries {@code PG_readahead}; an empty batch starts {@code page_cache_sync_ra} and looks
+ * again (still empty: {@code filemap_create_folio}, an order-0 folio read by read_folio); a
+ * marked last folio starts {@code page_cache_async_ra} ({@code filemap_readahead}); a last
+ * folio not uptodate is dropped from a longer batch (the next round starts with it: 6.18's
+ * {@code -EAGAIN} for batches of more than one) or, alone, goes to {@code
+ * filemap_update_page}, whose {@code filemap_read_folio} returns read_folio's error as it is
+ * (the folio may even be uptodate by then) or EIO for a folio read_folio left not uptodate.
+ * A failure after bytes were copied ends the call with those bytes; the next call starts at
+ * the failing folio.
+ */
+public final class FilemapRead {
+    static final int PAGE = PlainReader.PAGE;
+
+    /** The filesystem's {@code read_folio}: 0 (null) or the error it returns. */
+    public interface ReadFolio {
+        Errno readFolio(PageCache.Folio folio);
+    }
+
+    /** The bytes one {@code read(2)} returned, or its error when it returned none. */
+    public record Call(byte[] bytes, Errno error) {}
+
+    private final PageCache cache;
+    private final Readahead.FileRa ra;
+    private final long isize;
+    private final Readahead readahead;
+    private final ReadFolio fs;
+    /** Waits for the read that holds a folio locked (the reader sleeping on it). */
+    private final java.util.function.Consumer<PageCache.Folio> settle;
+    /** Folios copied out, in order, with the file range they gave (for stale-byte accounting). */
+    public final List<long[]> copied = new ArrayList<>();
+    public final List<PageCache.Folio> copiedFolios = new ArrayList<>();
+
+    public FilemapRead(PageCache cache, Readahead.FileRa ra, long isize, Readahead.Filesystem ahead, ReadFolio fs,
+                java.util.function.Consumer<PageCache.Folio> settle) {
+        this.settle = settle;
+        this.cache = cache;
+        this.ra = ra;
+        this.isize = isize;
+        this.readahead = new Readahead(cache, ra, isize, ahead);
+        this.fs = fs;
+    }
+
+    /** {@code filemap_read}: one {@code read(2)} of {@code count} bytes at {@code pos}. */
+    public Call read(long pos, int count) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long lastPos = ra.prevPos;
+        long remaining = count;
+        Errno error = null;
+        do {
+            if (pos >= isize) {
+                break;
+            }
+            Batch b = getPages(pos, remaining);
+            if (b.error != null) {
+                error = b.error;
+                break;
+            }
+            long endOffset = Math.min(isize, pos + remaining);
+            for (PageCache.Folio f : b.folios) {
+                long fsize = f.size();
+                long offset = pos & (fsize - 1);
+                long bytes = Math.min(endOffset - pos, fsize - offset);
+                if (endOffset < f.pos()) {
+                    break;
+                }
+                out.write(f.data, (int) offset, (int) bytes);
+                copied.add(new long[] {pos, bytes, offset});
+                copiedFolios.add(f);
+                pos += bytes;
+                remaining -= bytes;
+                lastPos = pos;
+            }
+        } while (remaining > 0 && pos < isize);
+        ra.prevPos = lastPos;
+        byte[] bytes = out.toByteArray();
+        return new Call(bytes, bytes.length > 0 ? null : error);
+    }
+
+    private record Batch(List<PageCache.Folio> folios, Errno error) {}
+
+    /** {@code filemap_get_pages}. */
+    private Batch getPages(long pos, long count) {
+        long index = pos / PAGE;
+        long lastIndex = (pos + count + PAGE - 1) / PAGE;
+        List<PageCache.Folio> batch = readBatch(index, lastIndex - 1);
+        if (batch.isEmpty()) {
+            readahead.syncRa(index, lastIndex - index);
+            PageCache.Folio first = cache.at(index);
+            if (first != null) {
+                settle.accept(first);
+            }
+            batch = readBatch(index, lastIndex - 1);
+        }
+        if (batch.isEmpty()) {
+            // filemap_create_folio: an order-0 folio read through read_folio
+            PageCache.Folio f = cache.add(index, 0);
+            Errno e = readFolio(f);
+            if (e != null) {
+                return new Batch(List.of(), e);
+            }
+            return new Batch(List.of(f), null);
+        }
+        PageCache.Folio last = batch.get(batch.size() - 1);
+        if (last.readahead) {
+            readahead.asyncRa(last, lastIndex - last.index);
+        }
+        settle.accept(last);
+        if (!last.uptodate) {
+            if (batch.size() > 1) {
+                batch.remove(batch.size() - 1);
+                return new Batch(batch, null);
+            }
+            Errno e = readFolio(last);
+            if (e != null) {
+                return new Batch(List.of(), e);
+            }
+        }
+        return new Batch(batch, null);
+    }
+
+    /**
+     * {@code filemap_read_folio}: read_folio's error, else EIO for a folio left not uptodate
+     * (and the file's readahead size divided by 4, {@code shrink_readahead_size_eio}).
+     */
+    private Errno readFolio(PageCache.Folio f) {
+        f.locked = true;
+        Errno e = fs.readFolio(f);
+        f.locked = false;
+        if (e != null) {
+            return e;
+        }
+        if (f.uptodate) {
+            return null;
+        }
+        ra.raPages /= 4; // shrink_readahead_size_eio
+        return Errno.EIO;
+    }
+
+    /** {@code filemap_get_read_batch}. */
+    private List<PageCache.Folio> readBatch(long index, long max) {
+        List<PageCache.Folio> batch = new ArrayList<>();
+        long i = index;
+        while (i <= max) {
+            PageCache.Folio f = cache.at(i);
+            if (f == null) {
+                break;
+            }
+            batch.add(f);
+            if (!f.uptodate || f.readahead) {
+                break;
+            }
+            i = f.next();
+        }
+        return batch;
+    }
+}

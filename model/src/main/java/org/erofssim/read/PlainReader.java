@@ -1,0 +1,487 @@
+package org.erofssim.read;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.erofssim.block.BackingFs;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.sb.DeviceBacking;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.NotModelled;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
+
+/**
+ * The data read path of uncompressed inodes (spec §6.2, §6.3): one page-cache folio at a time,
+ * through {@link MapBlocks} and {@link MapDev}, the way the superblock's address-space
+ * operations fill it: {@code erofs_fileio_read_folio}/{@code erofs_fileio_readahead}
+ * (fs/erofs/fileio.c) in fileio mode, {@code erofs_read_folio}/{@code erofs_readahead} through
+ * iomap (fs/erofs/data.c) in bdev mode; and the device reads the compressed path
+ * ({@code z_erofs_submit_queue}, in {@code org.erofssim.zip}) submits ({@link #readPhysical},
+ * {@link #readBackingRequest}). Compressed inodes are dispatched above this layer
+ * ({@code org.erofssim.file.DataReader}).
+ *
+ * <p><b>Granularity (uncompressed inodes).</b> Folios are modelled as single 4 KiB pages. The
+ * kernel marks its inode mappings {@code mapping_set_large_folios}, so readahead may build
+ * larger folios whose failure is then reported at the larger folio's boundary and index; the
+ * model always fails at the page that holds the failing byte. Each page is read on its own
+ * (one page per request or bio); the kernel may batch several pages of a readahead window into
+ * one request, which matters for 6.13 only: a short read of a batched request zero-fills every
+ * later page of it (modelled for compressed reads: {@code org.erofssim.zip.ZReader}).
+ *
+ * <p><b>Errors.</b> Errors of the mapping step ({@code erofs_map_blocks},
+ * {@code erofs_map_dev}, the metadata read of an inline tail) are returned by the fileio
+ * {@code read_folio} with their own errno; I/O failures complete the folio without
+ * "uptodate", which the page cache reports as EIO. In bdev mode {@code iomap_read_folio}
+ * returns 0 whatever happened, so every failure reaches the reader as EIO.
+ *
+ * <p><b>Device reads.</b> bdev: a bio that reaches past the device's last whole 512-byte
+ * sector fails (EIO); an injected EIO page fails the bio; a {@code SHORT} page reads as zeros
+ * (the loop driver zero-fills short reads of its backing file). fileio: the device file is
+ * read like {@code vfs_iocb_iter_read} does: buffered reads return the bytes before an
+ * injected EIO page (a short read), direct reads (mount option {@code directio} on a backing
+ * fs with O_DIRECT, or the 6.12 "always direct" behaviour) fail as a whole; a short read is
+ * zero-filled (6.13) or fails the folio with EIO ({@link Behavior#FILEIO_SHORT_READ_EIO}).
+ * fscache mode is read like fileio from the cookie's data, without the readahead log line (its
+ * own request path, {@code erofs_fscache_read_folio}, is not modelled).
+ */
+public final class PlainReader {
+    /** The modelled folio size ({@code PAGE_SIZE}). */
+    public static final int PAGE = ImageBytes.PAGE_SIZE;
+    /**
+     * Files longer than this are hashed only up to it (a corrupt size must not read for hours):
+     * the contract's {@code TreeEntry.MAX_FILE_BYTES} (a layer beside this one; WalkLimitsTest
+     * checks the two agree).
+     */
+    public static final long READ_LIMIT = 1L << 30;
+    /** Bytes one {@code read(2)} call asks for in {@link #readFile} (what the live oracle's tree walk asks). */
+    public static final int READ_CALL = 128 * 1024;
+    /**
+     * Pages of the readahead window that a read of a cold page starts: the BDI's {@code ra_pages}
+     * (128 KiB): the private BDI of a file-backed mount has the default, and the live oracle sets
+     * its loop devices to it (the loop driver keeps the largest value a device ever had, 2560 KiB
+     * on loop0..3 of the project machine).
+     */
+    public static final int RA_PAGES = 32;
+    /** {@code io_pages} of a loop device's BDI here ({@code max_sectors_kb} 1280 [obs-6.18.44]). */
+    public static final int BDEV_IO_PAGES = 320;
+
+    private final SbInfo sbi;
+    private final MetaBuf buf;
+    private final SbLog log;
+    private final boolean fileio;
+    private final boolean direct;
+    /** Folios left in the page cache not uptodate by a failed read. */
+    private final Set<PageKey> failed = new HashSet<>();
+    /** Folios a fileio readahead pass brought into the page cache (uptodate or not). */
+    private final Set<PageKey> cached = new HashSet<>();
+    /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
+    private final java.util.Map<PageKey, byte[]> readAhead = new java.util.HashMap<>();
+
+    public PlainReader(SbInfo sbi, MetaBuf buf, SbLog log) {
+        this.sbi = sbi;
+        this.buf = buf;
+        this.log = log;
+        this.fileio = sbi.mode() != Mode.BDEV;
+        boolean wantDirect = !sbi.kernel().has(Behavior.DIRECTIO_OPTION) || sbi.options().directio();
+        this.direct = sbi.mode() == Mode.FILEIO && wantDirect;
+    }
+
+    /**
+     * One folio as its {@code read_folio}/readahead step leaves it: the bytes (zeros where
+     * nothing was copied), and whether it failed — by a mapping-step error ({@code scanError},
+     * the errno the fileio {@code read_folio} returns) or by I/O ({@code ioFailed}).
+     */
+    public record Folio(byte[] data, Errno scanError, boolean ioFailed) {
+        public boolean uptodate() {
+            return scanError == null && !ioFailed;
+        }
+    }
+
+    /**
+     * {@code erofs_fileio_scan_folio} (fileio) / {@code iomap_readpage_iter} over
+     * {@code erofs_iomap_begin} (bdev): fills page {@code index} of {@code inode}. Pieces are
+     * taken from successive {@code erofs_map_blocks} extents: META pieces are copied from the
+     * metadata buffer, holes zero-filled, mapped pieces read from the device
+     * {@code erofs_map_dev} names, physically contiguous pieces of one device as one request.
+     */
+    public Folio readFolio(ErofsInode inode, long index) {
+        byte[] out = new byte[PAGE];
+        long pos = index * PAGE;
+        int cur = 0;
+        MapBlocks.Mapping map = null;
+        Request rq = null;
+        boolean ioFailed = false;
+        Errno scanError = null;
+        try {
+            while (cur < PAGE) {
+                if (map == null || !map.contains(pos + cur)) {
+                    map = MapBlocks.map(sbi, buf, log, inode, pos + cur, PAGE - cur);
+                }
+                long ofs = pos + cur - map.la();
+                int len = (int) Math.min(map.llen() - ofs, PAGE - cur);
+                if (len <= 0) { // cannot happen for erofs_map_blocks answers; never loop on one
+                    throw new KernelError(Errno.EIO, "empty extent at " + (pos + cur) + " of nid " + inode.nid());
+                }
+                if (map.meta()) {
+                    copyMeta(metaOffset(map) + ofs, out, cur, len);
+                } else if (map.mapped()) {
+                    if (rq == null || rq.deviceId != map.deviceId() || rq.nextPa != map.pa() + ofs) {
+                        if (rq != null) {
+                            ioFailed |= !submit(rq, out);
+                        }
+                        MapDev.Target t = MapDev.map(sbi, map.deviceId(), map.pa() + ofs);
+                        rq = new Request(map.deviceId(), map.pa() + ofs, t);
+                    }
+                    rq.add(cur, len);
+                }
+                cur += len;
+            }
+        } catch (KernelError e) {
+            scanError = e.errno();
+        }
+        if (rq != null) {
+            ioFailed |= !submit(rq, out);
+        }
+        return new Folio(out, scanError, ioFailed);
+    }
+
+    /**
+     * {@code read_mapping_folio} → {@code filemap_read_folio}: one {@code read_folio} call, no
+     * readahead (how directories and slow symlinks read their pages).
+     *
+     * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
+     */
+    public byte[] readMappingFolio(ErofsInode inode, long index) {
+        Folio f = readFolio(inode, index);
+        if (f.uptodate()) {
+            return f.data();
+        }
+        throw new KernelError(fileio && f.scanError() != null ? f.scanError() : Errno.EIO,
+                "page " + index + " of nid " + inode.nid() + " not uptodate");
+    }
+
+    /**
+     * A page as {@code filemap_read} gets it: from the page cache when a readahead pass left it
+     * there uptodate; on a cold page, a readahead pass first; a page not uptodate after it is
+     * read once more by {@code read_folio} through {@link #readMappingFolio}, so mapping-step
+     * log lines appear at least twice.
+     *
+     * <p>The readahead pass, per mode [obs-6.18.44]:
+     * <ul>
+     *   <li>fileio ({@code erofs_fileio_readahead}) scans every folio of the window,
+     *       {@link #RA_PAGES} pages from this one up to the end of the file, skipping pages
+     *       already cached, and logs {@code readahead error at folio N @ nid M} for each folio
+     *       whose mapping step failed (not for EINTR); failed folios stay in the page cache not
+     *       uptodate (a file whose three pages all name a missing device logs folio 0, 1 and 2);</li>
+     *   <li>bdev (iomap readahead) is silent, scans the window up to the first folio that
+     *       fails and leaves that one out of the page cache, so reaching it starts another
+     *       readahead pass before {@code read_folio} (an inline tail across blocks on page 2
+     *       logs its line four times: two passes, two {@code read_folio} calls of
+     *       {@link #readFile}'s two {@code read(2)} calls).</li>
+     * </ul>
+     * A page whose {@code read_folio} failed stays in the page cache not uptodate, so a later
+     * read (the next {@code read(2)} call, another path of a hard-linked inode) goes to
+     * {@code read_folio} directly.
+     */
+    public byte[] readPage(ErofsInode inode, long index) {
+        PageKey key = key(inode, index);
+        if (!failed.contains(key) && !cached.contains(key)) {
+            readahead(inode, index);
+        }
+        if (cached.contains(key) && !failed.contains(key)) {
+            byte[] ahead = readAhead.remove(key);
+            return ahead != null ? ahead : readFolio(inode, index).data();
+        }
+        try {
+            return readMappingFolio(inode, index);
+        } catch (KernelError e) {
+            failed.add(key);
+            throw e;
+        }
+    }
+
+    /** A page of an inode's page cache. */
+    private record PageKey(long nid, long index) {}
+
+
+    private static PageKey key(ErofsInode inode, long index) {
+        return new PageKey(inode.nid(), index);
+    }
+
+    private void readahead(ErofsInode inode, long index) {
+        long pages = (Math.max(0, inode.size()) + PAGE - 1) / PAGE;
+        long end = Math.max(index + 1, Math.min(index + RA_PAGES, pages));
+        boolean wholeWindow = sbi.mode() != Mode.BDEV; // fscache: read like fileio, without the log line
+        for (long i = index; i < end; i++) {
+            PageKey key = key(inode, i);
+            if (cached.contains(key) || failed.contains(key)) {
+                continue; // already in the page cache: the readahead pass skips it
+            }
+            Folio f = readFolio(inode, i);
+            if (f.uptodate()) {
+                cached.add(key);
+                readAhead.put(key, f.data());
+                continue;
+            }
+            if (!wholeWindow) {
+                return; // iomap readahead ends at the failing folio, which is not left in the cache
+            }
+            cached.add(key);
+            failed.add(key);
+            if (sbi.mode() == Mode.FILEIO && f.scanError() != null && f.scanError() != Errno.EINTR) {
+                log.err("erofs_fileio_readahead", "readahead error at folio " + i + " @ nid " + inode.nid());
+            }
+        }
+    }
+
+    /**
+     * {@code read(2)} of a regular file from 0 to {@code i_size} in a loop of
+     * {@link #READ_CALL}-byte calls (the page cache's {@code filemap_read}): pages in order;
+     * the first failing page ends the data at its start. When pages before it were copied in
+     * the same call, that call returns them and the next call, starting at the failing page
+     * (cached, not uptodate, so no readahead), runs its {@code read_folio} again: the error
+     * comes back from that second call [obs-6.18.44: an inline tail across blocks on page 2
+     * logs its line three times].
+     */
+    public FileContent readFile(ErofsInode inode) {
+        MessageDigest md = sha256();
+        long size = Math.max(0, inode.size());
+        List<String> notes = new ArrayList<>();
+        long limit = size;
+        if (size > READ_LIMIT) {
+            limit = READ_LIMIT;
+            notes.add("the model read only the first " + READ_LIMIT + " of " + size + " bytes");
+        }
+        long ok = 0;
+        Errno err = null;
+        long callStart = 0;
+        for (long index = 0; index * PAGE < limit; index++) {
+            byte[] page;
+            try {
+                try {
+                    page = readPage(inode, index);
+                } catch (KernelError e) {
+                    if (index * PAGE == callStart) {
+                        err = e.errno();
+                        break;
+                    }
+                    callStart = index * PAGE; // a short read(2); the next call starts here
+                    try {
+                        page = readMappingFolio(inode, index);
+                    } catch (KernelError again) {
+                        err = again.errno();
+                        break;
+                    }
+                }
+            } catch (NotModelled e) {
+                notes.add("not modelled: " + e.getMessage() + " (at byte " + index * PAGE + "); contents unknown");
+                return new FileContent(null, 0, null, List.copyOf(notes));
+            }
+            int n = (int) Math.min(PAGE, limit - index * PAGE);
+            md.update(page, 0, n);
+            ok += n;
+            if ((index + 1) * PAGE - callStart >= READ_CALL) {
+                callStart = (index + 1) * PAGE;
+            }
+        }
+        readAhead.keySet().removeIf(k -> k.nid() == inode.nid());
+        return new FileContent(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+    }
+
+    /**
+     * One read of the compressed path ({@code z_erofs_submit_queue}): {@code len} bytes at
+     * physical address {@code pa} of the primary's unified address space ({@code erofs_map_dev}
+     * with device 0), with the device semantics of {@link #readFolio}'s requests (bdev: the bio
+     * fails past the device's end or on an EIO page; fileio: a short read is zero-filled at
+     * 6.13 and EIO at 6.18.44).
+     *
+     * @return the bytes, or null when the I/O failed (the kernel's {@code io->eio})
+     */
+    public byte[] readPhysical(long pa, int len) {
+        MapDev.Target t;
+        try {
+            t = MapDev.map(sbi, 0, pa);
+        } catch (KernelError e) {
+            return null;
+        }
+        byte[] out = new byte[len];
+        Request rq = new Request(0, pa, t);
+        rq.add(0, len);
+        return submit(rq, out) ? out : null;
+    }
+
+    /**
+     * One file-backed request of a 6.12/6.13 kernel ({@code erofs_fileio_rq_submit}:
+     * {@code vfs_iocb_iter_read} of the backing file into the request's pages): how many bytes
+     * the read returned, {@code 0} at the file's end, or {@code -1} for an error. The bytes read
+     * are in {@code into} from index 0; the rest is left as it was.
+     */
+    public int readBackingRequest(long pa, byte[] into) {
+        MapDev.Target t;
+        try {
+            t = MapDev.map(sbi, 0, pa);
+        } catch (KernelError e) {
+            return -1;
+        }
+        ImageBytes bytes = t.backing().bytes();
+        if (bytes == null) {
+            return -1;
+        }
+        try {
+            return backingRead(t.backing(), bytes, t.position(), into);
+        } catch (KernelError e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Where the bytes of a META extent are read in the metadata buffer: fileio reads at
+     * {@code m_pa}; bdev reads through {@code erofs_iomap_begin} ({@link #iomapMetaOffset}).
+     */
+    long metaOffset(MapBlocks.Mapping map) {
+        return fileio ? map.pa() : iomapMetaOffset(sbi, map);
+    }
+
+    /**
+     * The metadata offset {@code erofs_iomap_begin} reads an inline tail at: 6.17+ at
+     * {@code m_pa}; 6.13–6.16 at the {@code m_pa} that {@code erofs_map_dev} returned (without
+     * {@code fsoffset}), so a tail whose address lies in an extra device's unified range is
+     * read from the primary at the device-relative offset.
+     */
+    public static long iomapMetaOffset(SbInfo sbi, MapBlocks.Mapping map) {
+        if (sbi.kernel().has(Behavior.METABOX)) {
+            return map.pa();
+        }
+        MapDev.Target t = MapDev.map(sbi, map.deviceId(), map.pa());
+        boolean fsoff = t.device() == 0 && sbi.kernel().has(Behavior.FSOFFSET_OPTION);
+        return t.position() - (fsoff ? sbi.fsoffset() : 0);
+    }
+
+    private void copyMeta(long offset, byte[] out, int at, int len) {
+        ByteBuffer page = buf.page(offset);
+        int in = MetaBuf.inPage(offset);
+        int n = Math.max(0, Math.min(len, PAGE - in));
+        page.get(in, out, at, n);
+    }
+
+    /** A pending read request: pieces of the folio that are contiguous on one device. */
+    private static final class Request {
+        final int deviceId;
+        final MapDev.Target target;
+        final List<int[]> pieces = new ArrayList<>();
+        long nextPa;
+        int length;
+
+        Request(int deviceId, long pa, MapDev.Target target) {
+            this.deviceId = deviceId;
+            this.nextPa = pa;
+            this.target = target;
+        }
+
+        void add(int at, int len) {
+            pieces.add(new int[] {at, len});
+            nextPa += len;
+            length += len;
+        }
+    }
+
+    /** Submits a request; false when it failed (the folio then is not uptodate). */
+    private boolean submit(Request rq, byte[] out) {
+        ImageBytes bytes = rq.target.backing().bytes();
+        if (bytes == null) {
+            return false;
+        }
+        byte[] data = new byte[rq.length];
+        long pos = rq.target.position();
+        int n;
+        if (!fileio || rq.target.backing() instanceof DeviceBacking.OfBdev) {
+            long capacity = bytes.size() & ~511L;
+            if (pos < 0 || pos + rq.length > capacity) {
+                return false; // bio_check_eod: "attempt to access beyond end of device"
+            }
+            try {
+                bytes.read(pos, data, 0, rq.length); // short (truncated loop file): zero-filled
+            } catch (KernelError e) {
+                return false;
+            }
+            n = rq.length;
+        } else {
+            try {
+                n = backingRead(rq.target.backing(), bytes, pos, data);
+            } catch (KernelError e) {
+                return false;
+            }
+            if (n < rq.length && sbi.kernel().has(Behavior.FILEIO_SHORT_READ_EIO)) {
+                return false;
+            }
+        }
+        int done = 0;
+        for (int[] p : rq.pieces) {
+            int copy = Math.max(0, Math.min(p[1], n - done));
+            System.arraycopy(data, done, out, p[0], copy);
+            done += p[1];
+        }
+        return true;
+    }
+
+    /**
+     * {@code vfs_iocb_iter_read} on a device file: direct reads fail as a whole on an EIO page;
+     * buffered reads ({@code filemap_read} of the backing file) return what precedes it.
+     */
+    private int backingRead(DeviceBacking backing, ImageBytes bytes, long pos, byte[] data) {
+        if (pos < 0) {
+            throw new KernelError(Errno.EINVAL, "negative position");
+        }
+        if (direct && canDirect(backing)) {
+            return bytes.read(pos, data, 0, data.length);
+        }
+        int total = 0;
+        while (total < data.length) {
+            long p = pos + total;
+            int chunk = (int) Math.min(data.length - total, PAGE - (p % PAGE));
+            int n;
+            try {
+                n = bytes.read(p, data, total, chunk);
+            } catch (KernelError e) {
+                if (total > 0) {
+                    return total;
+                }
+                throw e;
+            }
+            total += n;
+            if (n < chunk) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** {@code FMODE_CAN_ODIRECT} of a device file on its backing filesystem. */
+    private static boolean canDirect(DeviceBacking backing) {
+        if (backing instanceof DeviceBacking.OfFile f) {
+            BackingFs fs = f.file().fs();
+            return fs == BackingFs.EXT4 || fs == BackingFs.TMPFS || fs == BackingFs.EROFS_BDEV;
+        }
+        return false;
+    }
+
+    /** A new SHA-256 digest (the hash of {@link FileContent}). */
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.erofssim.sb;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Collections;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.kernel.Behavior;
+
+/**
+ * The metadata buffer of a superblock: {@code erofs_init_metabuf} chooses the page cache that
+ * backs metadata and {@code erofs_bread} reads one page of it (fs/erofs/data.c, spec §6.1).
+ *
+ * <p>bdev mode reads the block device's page cache, fileio the backing file's own page cache,
+ * fscache the primary cookie's anonymous inode. Reads are page-granular; a page past the end of
+ * the device or file reads as zeros (the page cache zero-fills beyond {@code i_size}); an
+ * injected fault fails with its errno. The pages read are remembered for the
+ * {@code metadataCache} probe.
+ */
+public final class MetaBuf implements ErofsBuf {
+    private final ImageBytes bytes;
+    private final String cache;
+    private final long fsoffset;
+    private final boolean fsoffsetKnown;
+    private final NavigableSet<Long> touched = new TreeSet<>();
+    private long heldIndex = -1;
+    private ByteBuffer held;
+
+    /** {@code erofs_init_metabuf} for the superblock's primary device. */
+    public MetaBuf(SbInfo sbi) {
+        DeviceBacking primary = sbi.primary();
+        this.bytes = primary.bytes() == null ? ImageBytes.empty() : primary.bytes();
+        this.cache = cacheName(sbi.mode());
+        this.fsoffsetKnown = sbi.kernel().has(Behavior.FSOFFSET_OPTION);
+        this.fsoffset = fsoffsetKnown ? sbi.fsoffset() : 0;
+    }
+
+    /** The contract's name of the cache used: {@code bdev}, {@code file} or {@code fscache}. */
+    public static String cacheName(Mode mode) {
+        return switch (mode) {
+            case BDEV -> "bdev";
+            case FILEIO -> "file";
+            case FSCACHE -> "fscache";
+        };
+    }
+
+    public String cache() {
+        return cache;
+    }
+
+    /**
+     * {@code erofs_bread(buf, offset, EROFS_KMAP)}: the page holding metadata byte {@code offset}
+     * (6.16+: page index {@code (fsoffset + offset) >> PAGE_SHIFT}), as a little-endian buffer
+     * whose index 0 is the page start. Combine with {@link #inPage(long)}.
+     *
+     * @throws org.erofssim.kernel.KernelError the read error (EIO for an injected fault)
+     */
+    @Override public ByteBuffer page(long offset) {
+        long index = (fsoffset + offset) >>> 12;
+        if (index != heldIndex) {
+            byte[] b = new byte[ImageBytes.PAGE_SIZE];
+            bytes.read(index << 12, b, 0, b.length);
+            held = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            heldIndex = index;
+            touched.add(index);
+        }
+        return held;
+    }
+
+    /**
+     * The in-page offset {@code erofs_bread} returns a pointer at: that of {@code offset} alone,
+     * without {@code fsoffset} (the reason a misaligned {@code fsoffset < 4096} still finds the
+     * superblock, spec §4.7 step 6).
+     */
+    public static int inPage(long offset) {
+        return (int) (offset & (ImageBytes.PAGE_SIZE - 1));
+    }
+
+    /** Pages of the metadata cache read so far, by page index of the primary device. */
+    public NavigableSet<Long> touchedPages() {
+        return Collections.unmodifiableNavigableSet(touched);
+    }
+}

@@ -1,0 +1,103 @@
+package org.erofssim.inode;
+
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.erofssim.block.Faults;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelError;
+import org.erofssim.sb.SbLog;
+import org.erofssim.mount.MountModel;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code erofs_read_inode} facts that the other data tests do not pin. */
+@DisplayName("Iget (erofs_read_inode)")
+class IgetTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * A 16 KiB compressible file packed whole into its inode ({@code -zlz4 -Eztailpacking}) has
+     * 0 compressed blocks: 6.18.44 reports {@code st_blocks} 0 (observed; the 6.15 48-bit rework
+     * takes i_blocks from the compressed block count as is), while 6.13's {@code erofs_read_inode}
+     * falls back to {@code round_up(i_size, bs) >> 9} = 32 for a count of 0.
+     */
+    @Test
+    @DisplayName("st_blocks of a compressed file packed into its inode: 0 on 6.18, round_up(size) on 6.13")
+    void compressedBlocksOfATailPackedFile() throws Exception {
+        ErofsImages.assumeMkfs();
+        Path dir = Files.createDirectories(tmp.resolve("tree"));
+        Files.writeString(dir.resolve("text"), "erofs-sim compressible text line\n".repeat(16384 / 33 + 1)
+                .substring(0, 16384), StandardCharsets.US_ASCII);
+        byte[] image = ErofsImages.read(ErofsImages.mkfs(tmp.resolve("i.erofs"), dir, "-zlz4", "-Eztailpacking"));
+        assertThat(blocksOfText("6.18", image)).isZero();
+        assertThat(blocksOfText("6.13", image)).isEqualTo(32);
+    }
+
+    private static long blocksOfText(String kernel, byte[] image) {
+        MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
+        assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
+        TreeEntry e = ((MountOutcome.Mounted) o).tree().stream().filter(t -> t.path().equals("/text")).findFirst()
+                .orElseThrow();
+        assertThat(e.readErrno()).isNull();
+        return e.blocks();
+    }
+
+    /** Mounts plain.erofs file-backed on {@code kernel} and reads inode {@code nid}; returns the lines after the mount. */
+    private static java.util.List<String> igetLines(String kernel, Faults faults, long nid, Errno expected) {
+        byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
+        MountModel.LiveMount live = ErofsImages.mount(ErofsImages.fileMount(kernel, img, faults, null, false));
+        SbLog log = new SbLog(live.log(), live.sbi().kernel(), live.sbi().sId());
+        assertThatThrownBy(() -> Iget.iget(live.sbi(), live.buf(), log, nid))
+                .isInstanceOfSatisfying(KernelError.class, e -> assertThat(e.errno()).isEqualTo(expected));
+        return ErofsImages.linesAfterMount(live);
+    }
+
+    /**
+     * A dirent nid with bit 63 set on an image without metabox: 6.17+ asks the metabox inode for
+     * it ({@code erofs_inode_in_metabox}) and {@code erofs_init_metabuf} refuses, EUCLEAN, with
+     * the nid printed unsigned [obs-6.18.44: found/fuzz-dirent-nid-bit63, recorded].
+     */
+    @Test
+    @DisplayName("a bit-63 nid without metabox: EUCLEAN and 'failed to read inode meta block' with the unsigned nid")
+    void aBit63NidWithoutMetabox() {
+        assertThat(igetLines("6.18", Faults.NONE, 0xFFFFFFFF0000005DL, Errno.EUCLEAN)).containsExactly(
+                "erofs (device erofs): failed to read inode meta block (nid: 18446744069414584413): -117");
+    }
+
+    /**
+     * The wording of a failed inode block read changed in 6.17 ("erofs: remove need_kmap in
+     * erofs_read_metabuf()"): {@code failed to get inode (nid: N) page, err E} became
+     * {@code failed to read inode meta block (nid: N): E}. Inode 128 lies at byte 4096, page 1.
+     */
+    @Test
+    @DisplayName("a failed inode block read: the 6.13 and the 6.17+ wording")
+    void theWordingOfAFailedInodeBlockRead() {
+        Faults eio = new Faults(Map.of(1L, Faults.Kind.EIO));
+        assertThat(igetLines("6.13", eio, 128, Errno.EIO))
+                .containsExactly("erofs (device erofs): failed to get inode (nid: 128) page, err -5");
+        assertThat(igetLines("6.18", eio, 128, Errno.EIO))
+                .containsExactly("erofs (device erofs): failed to read inode meta block (nid: 128): -5");
+    }
+
+    @Test
+    @DisplayName("READ_INODE_MESSAGE ([unsure] commit, 6.17): the erofs_read_inode wording with and without it")
+    void readInodeMessage() {
+        Faults eio = new Faults(Map.of(1L, Faults.Kind.EIO));
+        assertThat(igetLines("6.18", eio, 128, Errno.EIO))
+                .containsExactly("erofs (device erofs): failed to read inode meta block (nid: 128): -5");
+        assertThat(igetLines("6.18 -READ_INODE_MESSAGE", eio, 128, Errno.EIO))
+                .containsExactly("erofs (device erofs): failed to get inode (nid: 128) page, err -5");
+    }
+}
