@@ -36,7 +36,7 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1", paramLabel = "SCENARIO.json", description = "a scenario file (contract JSON)")
+    @Parameters(arity = "1", paramLabel = "SCENARIO.json", description = "a scenario file (contract JSON), or - for stdin (image paths relative to the working directory)")
     String scenario;
 
     @Option(names = "--json", description = "print {model, kernel, differences} as one JSON object instead")
@@ -44,7 +44,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Scenario s = Scenarios.load(scenario);
+        Scenario s = StdinScenario.load(scenario, note -> { });
         PrintWriter out = spec.commandLine().getOut();
         String release = LiveKernel.release();
         KernelProfile profile = LiveKernel.profile().orElse(null);
