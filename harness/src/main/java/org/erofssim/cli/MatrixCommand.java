@@ -49,9 +49,8 @@ final class MatrixCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--device", paramLabel = "PATH",
-            description = {"an extra device for a device= option: PATH is a regular file on ext4 at",
-                    "PATH; /dev/NODE=PATH a block device /dev/NODE holding the file PATH",
-                    "(repeatable; write the device= options yourself in -o)"})
+            description = "an extra device for a device= option you write in -o: a regular file on ext4 at PATH, "
+                    + "or with /dev/NODE=PATH a block device /dev/NODE holding the file PATH (repeatable)")
     List<String> devices = new ArrayList<>();
 
     @Option(names = {"-o", "--options"}, paramLabel = "OPTIONS", description = "the mount -o string, as written")
@@ -62,8 +61,7 @@ final class MatrixCommand implements Callable<Integer> {
     String as;
 
     @Option(names = "--kernel", paramLabel = "LIST|all", defaultValue = "all",
-            description = {"comma-separated releases (resolved as a scenario's \"kernel\"), or all",
-                    "(default): every modelled release"})
+            description = "comma-separated releases (each resolved as a scenario's \"kernel\"), or all (default): every modelled release")
     String kernel;
 
     @Option(names = "--config", paramLabel = "SYMBOL=y|n",
@@ -184,7 +182,7 @@ final class MatrixCommand implements Callable<Integer> {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         o.put("image", image);
-        o.put("source", imageNode);
+        o.put("fileSource", imageNode);
         o.put("options", options);
         ArrayNode ds = o.putArray("devices");
         for (Matrix.Device d : r.request().devices()) {
