@@ -41,8 +41,9 @@ import org.erofssim.mount.MountOutcome;
  * kind) is attributed by re-evaluating N's profile with each behaviour O lacks removed
  * ({@link KernelProfile#toBuilder()}{@code .without(b)}): the behaviours whose removal alone
  * makes N's outcome equal to O's are the difference's causes ({@link Difference#exact()}). When
- * no single removal does (two changes together), each differing field is attributed on its own:
- * the behaviours whose removal gives that field O's value.
+ * no single removal does, the pairs whose joint removal does; when no pair does either, each
+ * differing field is attributed on its own: the behaviours whose removal gives that field O's
+ * value.
  *
  * <p>Outcomes are compared as the contract's outcome JSON without {@code version} and the
  * model's {@code notes} (remarks for a person, not kernel behaviour).
@@ -141,15 +142,18 @@ final class Matrix {
      * A change between neighbouring releases for one source kind.
      *
      * @param fields     the outcome fields that differ, in the contract's order
-     * @param causes     the behaviours whose removal from {@code newer} gives {@code older}'s
-     *                   outcome (exact) or, when none does alone, the value of at least one
-     *                   differing field
-     * @param exact      whether each cause alone explains the whole difference
+     * @param causes     the behaviours of the {@code explanations} or, when there is none, those
+     *                   whose removal gives at least one differing field its older value
+     * @param exact      whether there are explanations
+     * @param explanations the sets of behaviours whose removal from {@code newer} gives
+     *                   {@code older}'s outcome: each single behaviour that does, or when none
+     *                   does, each pair that does together
      * @param byField    with {@code exact} false: per differing field, the behaviours whose
      *                   removal gives that field the older value
      */
     record Difference(SourceKind kind, KernelProfile older, KernelProfile newer, List<String> fields,
-                      List<Behavior> causes, boolean exact, Map<String, List<Behavior>> byField) {}
+                      List<Behavior> causes, boolean exact, List<List<Behavior>> explanations,
+                      Map<String, List<Behavior>> byField) {}
 
     /** The evaluated matrix: cells by kernel then kind, and the differences found. */
     record Result(Request request, Map<String, Map<SourceKind, Cell>> cells, List<Difference> differences) {
@@ -337,13 +341,31 @@ final class Matrix {
             }
         }
         if (!exact.isEmpty()) {
-            return new Difference(kind, older.kernel(), newer.kernel(), fields, List.copyOf(exact), true, Map.of());
+            return new Difference(kind, older.kernel(), newer.kernel(), fields, List.copyOf(exact), true,
+                    exact.stream().map(List::of).toList(), Map.of());
+        }
+        // no single change: the pairs whose joint removal gives the older outcome
+        List<Behavior> cands = new ArrayList<>(lacking);
+        List<List<Behavior>> pairs = new ArrayList<>();
+        for (int i = 0; i < cands.size(); i++) {
+            for (int j = i + 1; j < cands.size(); j++) {
+                KernelProfile without = newer.kernel().toBuilder().without(cands.get(i), cands.get(j)).build();
+                if (cell(r, imageNode, kind, without, images).compared().equals(older.compared())) {
+                    pairs.add(List.of(cands.get(i), cands.get(j)));
+                }
+            }
+        }
+        if (!pairs.isEmpty()) {
+            Set<Behavior> members = new LinkedHashSet<>();
+            pairs.forEach(members::addAll);
+            return new Difference(kind, older.kernel(), newer.kernel(), fields, List.copyOf(members), true,
+                    List.copyOf(pairs), Map.of());
         }
         Set<Behavior> partial = new LinkedHashSet<>();
         byField.values().forEach(partial::addAll);
         Map<String, List<Behavior>> frozen = new LinkedHashMap<>();
         byField.forEach((f, bs) -> frozen.put(f, List.copyOf(bs)));
-        return new Difference(kind, older.kernel(), newer.kernel(), fields, List.copyOf(partial), false, frozen);
+        return new Difference(kind, older.kernel(), newer.kernel(), fields, List.copyOf(partial), false, List.of(), frozen);
     }
 
     /** Top-level fields whose values differ, in the first object's order, then the second's extras. */

@@ -148,18 +148,16 @@ final class MatrixCommand implements Callable<Integer> {
             Matrix.Difference d = numbered.get(i);
             out.println("[" + (i + 1) + "] " + d.kind() + ", " + d.older().release() + " -> " + d.newer().release()
                     + ": " + String.join(", ", d.fields()) + (d.fields().size() == 1 ? " differs; " : " differ; ")
-                    + (d.causes().isEmpty() ? "no single upstream change of the newer release explains it"
-                    : d.exact() ? "caused by" : "no single change explains it all; per field:"));
+                    + (d.exact() ? "caused by" : d.causes().isEmpty()
+                    ? "no upstream change of the newer release, nor two together, explains it"
+                    : "no change nor two together explain it all; per field:"));
             if (d.exact()) {
-                for (Behavior b : d.causes()) {
-                    out.println("    " + behavior(b));
+                for (List<Behavior> e : d.explanations()) {
+                    out.println("    " + e.stream().map(MatrixCommand::behavior).collect(Collectors.joining(" together with ")));
                 }
-            } else {
-                d.byField().forEach((f, bs) -> {
-                    if (!bs.isEmpty()) {
-                        out.println("    " + f + ": " + bs.stream().map(MatrixCommand::behavior).collect(Collectors.joining("; ")));
-                    }
-                });
+            } else if (!d.causes().isEmpty()) {
+                d.byField().forEach((f, bs) -> out.println("    " + f + ": " + (bs.isEmpty() ? "no single change"
+                        : bs.stream().map(MatrixCommand::behavior).collect(Collectors.joining("; ")))));
             }
         }
     }
@@ -223,6 +221,11 @@ final class MatrixCommand implements Callable<Integer> {
             n.put("exact", d.exact());
             ArrayNode cs = n.putArray("causes");
             d.causes().forEach(b -> cs.add(behaviorJson(b)));
+            ArrayNode ex = n.putArray("explanations");
+            for (List<Behavior> e : d.explanations()) {
+                ArrayNode a = ex.addArray();
+                e.forEach(b -> a.add(behaviorJson(b)));
+            }
             if (!d.exact()) {
                 ObjectNode bf = n.putObject("causesByField");
                 d.byField().forEach((field, bs) -> {

@@ -144,6 +144,29 @@ class MatrixCommandTest {
         }
     }
 
+    /**
+     * fuzz-de0-nameoff-253.erofs has a directory whose de[0].nameoff is not a multiple of 12,
+     * which only d18a3b5d337f (in 6.18.44, not in 6.13.0-rc4) refuses. On a loop device no
+     * file-backed read is involved, so that commit alone explains the 6.13 -> 6.18 difference;
+     * on a file source any explanation must include it (alone or with another change).
+     */
+    @Test
+    void direntNameoffChangeIsLinkedToD18a3b5d337f() throws Exception {
+        JsonNode m = json(Cli.run("matrix", img("crafted/fuzz-de0-nameoff-253.erofs"), "--read",
+                "--kernel", "6.13,6.18", "--json"));
+        for (JsonNode d : m.get("differences")) {
+            assertThat(d.get("from").asText()).isEqualTo("6.13.0-rc4");
+            assertThat(d.get("exact").asBoolean()).isTrue();
+            if (d.get("kind").asText().equals("loop")) {
+                assertThat(causes(d)).containsExactly("DIRENT_NAMEOFF_CHECKS d18a3b5d337f");
+            }
+            for (JsonNode e : d.get("explanations")) {
+                assertThat(e.toString()).contains("\"DIRENT_NAMEOFF_CHECKS\"");
+            }
+        }
+        assertThat(m.get("differences")).hasSize(2);
+    }
+
     private static void assertBadInput(Cli.Result r, String... fragments) {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
