@@ -255,7 +255,7 @@ final class Matrix {
                 }
                 used.add(dev);
                 b.node(d.node(), new Node.BlockDevice(db, dev, true, 512, false));
-            } else {
+            } else if (!(kind == SourceKind.file && d.node().equals(imageNode))) { // else: the source file itself
                 b.node(d.node(), new Node.RegularFile(db, BackingFs.EXT4));
             }
         }
@@ -269,12 +269,20 @@ final class Matrix {
             if (!seen.add(d.node())) {
                 throw CliException.badInput("--device " + d.node() + ": given twice");
             }
-            if (d.node().equals(imageNode) && r.kinds().contains(SourceKind.file)) {
-                throw CliException.badInput("--device " + d.node() + ": is the image's own path (the file source)");
+            if (d.node().equals(imageNode) && r.kinds().contains(SourceKind.file) && (d.bdev() || !sameFile(d.image(), r.image()))) {
+                throw CliException.badInput("--device " + d.node() + ": is the path of the file source, with another file");
             }
             if (d.node().equals(LOOP_DEVICE) && r.kinds().contains(SourceKind.loop)) {
                 throw CliException.badInput("--device " + d.node() + ": is the loop device the image sits on; use /dev/loop1 and up");
             }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
