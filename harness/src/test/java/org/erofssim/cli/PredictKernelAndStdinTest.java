@@ -111,4 +111,14 @@ class PredictKernelAndStdinTest {
         assertThat(Cli.run("predict", "-").err()).contains("standard input is empty");
         assertThat(Cli.run("predict", "-", "-").err()).contains("more than once");
     }
+
+    @Test
+    void compareReadsStdinBeforeTouchingTheKernel() {
+        StdinScenario.in = new ByteArrayInputStream("{\"version\": 1, \"nodes\": {\"/x\": {\"kind\": \"teapot\"}}}"
+                .getBytes(StandardCharsets.UTF_8));
+        Cli.Result r = Cli.run("compare", "-");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("erofs-sim compare: -: nodes./x.kind");
+    }
 }
