@@ -74,6 +74,13 @@ final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the matrix as one JSON object")
     boolean json;
 
+    @Option(names = "--api", paramLabel = "mount", defaultValue = "mount",
+            description = "the mount API: only mount (the default); fsopen is not modelled yet")
+    String api;
+
+    @Option(names = "--live", description = "not yet: the host and VM kernels beside the model (refused with exit 2)")
+    boolean live;
+
     @Override
     public Integer call() {
         List<Matrix.SourceKind> kinds = switch (as) {
@@ -82,6 +89,12 @@ final class MatrixCommand implements Callable<Integer> {
             case "both" -> List.of(Matrix.SourceKind.file, Matrix.SourceKind.loop);
             default -> throw CliException.badInput("--as '" + as + "': expected file, loop or both");
         };
+        if (!api.equals("mount")) {
+            throw CliException.badInput("--api '" + api + "': only mount is modelled (fsopen is not yet)");
+        }
+        if (live) {
+            throw CliException.badInput("--live: not implemented yet (the model's matrix only)");
+        }
         Path imagePath = Matrix.existing(image, "IMAGE");
         String imageNode = Matrix.nodePath(image, "IMAGE");
         List<Matrix.Device> devs = devices.stream().map(Matrix::device).toList();

@@ -183,6 +183,8 @@ class MatrixCommandTest {
         assertBadInput(Cli.run("matrix", img("plain.erofs"), "--config", "EROFS_FS_NOPE=y"), "--config", "EROFS_FS_NOPE");
         assertBadInput(Cli.run("matrix", img("plain.erofs"), "--device", "missing.img"), "--device", "missing.img");
         assertBadInput(Cli.run("matrix"), "IMAGE");
+        assertBadInput(Cli.run("matrix", img("plain.erofs"), "--api", "fsopen"), "--api", "fsopen");
+        assertBadInput(Cli.run("matrix", img("plain.erofs"), "--live"), "--live", "not implemented");
     }
 
     @Test
