@@ -1,6 +1,5 @@
 package org.erofssim.cli;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,12 +104,5 @@ final class KernelOptions {
         }
         c.putAll(config(config));
         return s.toBuilder().kernel(new KernelConfig(profile, c)).build();
-    }
-
-    /** The names a list of values shows in help texts. */
-    static String modelled() {
-        List<String> names = new ArrayList<>();
-        Releases.all().forEach(p -> names.add(p.release()));
-        return String.join(", ", names);
     }
 }
