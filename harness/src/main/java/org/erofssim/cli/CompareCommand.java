@@ -40,7 +40,7 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1", paramLabel = "SCENARIO.json", description = "a scenario file (contract JSON)")
+    @Parameters(arity = "1", paramLabel = "SCENARIO.json", description = "a scenario file (contract JSON), or - for stdin (image paths relative to the working directory)")
     String scenario;
 
     @Option(names = "--json", description = "print {model, kernel, differences} as one JSON object instead")
@@ -48,7 +48,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Scenario s = Scenarios.load(scenario);
+        Scenario s = StdinScenario.load(scenario, note -> { });
         PrintWriter out = spec.commandLine().getOut();
         // the kernels to compare with: the running one (a kernel in a VM will be another)
         List<Reference> references = List.of(new HostKernel());

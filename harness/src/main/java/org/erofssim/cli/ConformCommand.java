@@ -86,6 +86,9 @@ final class ConformCommand implements Callable<Integer> {
     @Option(names = "--live", description = "also observe every scenario on the running kernel (needs root)")
     boolean live;
 
+    @Option(names = "--quiet", description = "no progress counter on stderr (it is off anyway when stderr is not a terminal)")
+    boolean quiet;
+
     @Option(names = "--report", paramLabel = "DIR",
             description = "where to write report.json, report.xml (JUnit) and report.html (default: report)")
     String reportDir = "report";
@@ -126,8 +129,11 @@ final class ConformCommand implements Callable<Integer> {
             }
         }
         List<Row> rows = new ArrayList<>();
-        for (Path f : files) {
-            rows.add(check(dir, f, references, unavailable));
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), "conform: scenario", files.size(), quiet)) {
+            for (Path f : files) {
+                rows.add(check(dir, f, references, unavailable));
+                progress.update(rows.size());
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         print(out, dir, references, unavailable, rows, recordings.isEmpty());

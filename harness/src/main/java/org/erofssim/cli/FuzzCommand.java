@@ -65,6 +65,9 @@ final class FuzzCommand implements Callable<Integer> {
             description = "stop drawing cases after this long: 90s, 10m, 2h")
     Duration maxTime;
 
+    @Option(names = "--quiet", description = "no progress lines (the seed line, every 100 cases, each finding)")
+    boolean quiet;
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
@@ -107,7 +110,8 @@ final class FuzzCommand implements Callable<Integer> {
         }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         PrintWriter o = spec.commandLine().getOut();
-        PrintWriter progress = json ? new PrintWriter(spec.commandLine().getErr(), true) : o;
+        PrintWriter progress = quiet ? new PrintWriter(java.io.Writer.nullWriter())
+                : json ? new PrintWriter(spec.commandLine().getErr(), true) : o;
         progress.println("fuzz: device-slot table, seed " + s + ", up to " + cases + " cases, " + against);
         progress.flush();
         FuzzCampaign.Summary sum = new FuzzCampaign(new FuzzCampaign.Settings(s, cases, maxTime, profile, images,

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "erofs-sim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"An executable model of the Linux EROFS mount path.", ""},
-        subcommands = {PredictCommand.class, ObserveCommand.class, CompareCommand.class, InspectCommand.class,
+        subcommands = {PredictCommand.class, MatrixCommand.class, ObserveCommand.class, CompareCommand.class, InspectCommand.class,
                 ConformCommand.class, RecordCommand.class, FuzzCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",

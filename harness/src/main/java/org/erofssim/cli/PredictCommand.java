@@ -8,6 +8,7 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,20 +23,35 @@ import picocli.CommandLine.Spec;
                 "One outcome per scenario (JSON Lines), in the order given, from one",
                 "process. Every file is decoded before anything is printed. Scenario",
                 "paths are relative to the working directory; image paths inside a",
-                "scenario are relative to the scenario's folder."})
+                "scenario are relative to the scenario's folder. '-' reads one scenario",
+                "from standard input, its image paths relative to the working directory.",
+                "--kernel and --config override every scenario's \"kernel\" and \"config\"."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "SCENARIO.json", description = "scenario files (contract JSON, \"version\": 1)")
+    @Parameters(arity = "1..*", paramLabel = "SCENARIO.json", description = "scenario files (contract JSON, \"version\": 1), or - for stdin")
     List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--kernel", paramLabel = "RELEASE",
+            description = "evaluate on this release instead of the scenario's (resolved as a scenario's \"kernel\")")
+    String kernel;
+
+    @Option(names = "--config", paramLabel = "SYMBOL=y|n",
+            description = "a CONFIG symbol over the scenario's, e.g. EROFS_FS_ONDEMAND=y (repeatable)")
+    List<String> config = new ArrayList<>();
 
     @Override
     public Integer call() {
         List<Scenario> decoded = new ArrayList<>();
         Scenarios.Notes notes = new Scenarios.Notes(spec.commandLine().getErr());
+        StdinScenario.checkOnce(scenarios);
+        KernelOptions.config(config); // bad --config values before any file is read
+        if (kernel != null) {
+            KernelOptions.release(kernel, notes);
+        }
         for (String arg : scenarios) {
-            decoded.add(Scenarios.load(arg, notes));
+            decoded.add(KernelOptions.apply(StdinScenario.load(arg, notes), kernel, config, notes));
         }
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < decoded.size(); i++) {

@@ -174,5 +174,57 @@ public enum Behavior {
      * {@code ZMapLegacy} or {@code ZMapReworked} once per {@code ZMapBlocks}),
      * {@code ZReader.pclusterBegin}.
      */
-    ZMAP_REWORK
+    ZMAP_REWORK;
+
+    /**
+     * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
+     * commit of a series), or null where the javadoc marks the hash [unsure].
+     */
+    public String commit() {
+        return switch (this) {
+            case QUIET_BDEV_LOOKUP -> "14c2d97265ea";
+            case FILEIO_SUBPAGE_BLOCKSIZE -> "bae085416093";
+            case DEVICE_LOG_PREFIX -> "90655ee279b2";
+            case DIRECTIO_OPTION -> "6422cde1b0d5";
+            case LAYOUT_48BIT -> "61ba89b57905";
+            case FSOFFSET_OPTION -> "c36ec00d7f67";
+            case METABOX -> "414091322c63";
+            case XATTR_PREFIX_PLACEMENT -> "1fcf686def19";
+            case DAX_CHECK_IN_DEVICE_SCAN -> "c6993c4cb918";
+            case FILEIO_STACKING_REFUSAL -> "072a7c7cdbea";
+            case FILEIO_SHORT_READ_EIO -> "eade54040384";
+            case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
+            case ZMAP_REWORK -> "b7710262d743";
+            default -> null;
+        };
+    }
+
+    /**
+     * The upstream subject line as the javadoc above quotes it, or, where it quotes none, the
+     * javadoc's one-line description in brackets.
+     */
+    public String title() {
+        return switch (this) {
+            case FILEIO_REGULAR_FILE_CHECK -> "erofs: ensure regular inodes for file-backed mounts";
+            case QUIET_BDEV_LOOKUP -> "erofs: use get_tree_bdev_flags() to avoid misleading messages";
+            case FILEIO_SUBPAGE_BLOCKSIZE -> "erofs: fix blksize < PAGE_SIZE for file-backed mounts";
+            case DEVICE_LOG_PREFIX -> "erofs: simplify definition of the log functions";
+            case DIRECTIO_OPTION -> "erofs: use buffered I/O for file-backed mounts by default";
+            case VOLUME_NAME_16_BYTES -> "erofs: allow 16-byte volume name again";
+            case LAYOUT_48BIT -> "erofs: add 48-bit block addressing on-disk support";
+            case READDIR_FAILED_MESSAGE -> "[erofs_readdir error reworded to 'failed to readdir']";
+            case MAP_BLOCKS_FLATMODE_MERGED -> "[erofs_map_blocks_flatmode merged into erofs_map_blocks]";
+            case FSOFFSET_OPTION -> "erofs: add 'fsoffset' mount option to specify filesystem offset";
+            case EXTRA_BDEV_ENOTBLK_TO_EINVAL -> "erofs: avoid using multiple devices with different type";
+            case METABOX -> "erofs: implement metadata compression";
+            case READ_INODE_MESSAGE -> "[erofs_read_inode error reworded to 'failed to read inode meta block']";
+            case IOMAP_INLINE_ADDR -> "[erofs_iomap_begin sets iomap->addr for an inline tail]";
+            case XATTR_PREFIX_PLACEMENT -> "erofs: fix long xattr name prefix placement";
+            case DAX_CHECK_IN_DEVICE_SCAN -> "erofs: Fallback to normal access if DAX is not supported on extra device";
+            case FILEIO_STACKING_REFUSAL -> "erofs: don't bother with s_stack_depth increasing for now";
+            case FILEIO_SHORT_READ_EIO -> "erofs: set fileio bio failed in short read case";
+            case DIRENT_NAMEOFF_CHECKS -> "erofs: fix the out-of-bounds nameoff handling for trailing dirents";
+            case ZMAP_REWORK -> "[compressed-map rework of 6.15-6.18, from 'erofs: simplify tail inline pcluster handling']";
+        };
+    }
 }
