@@ -1,10 +1,15 @@
 package org.erofssim.block;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The filesystem a regular file lives on, as far as the EROFS mount path cares (spec §3.3):
  * whether its page cache has {@code read_folio} (needed for a file-backed primary), whether it
  * is itself an erofs without a block device, and its {@code s_stack_depth}.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public enum BackingFs {
     /** ext4: {@code ext4_aops} has read_folio. */
     EXT4("ext4", true, false, 0),

@@ -1,9 +1,14 @@
 package org.erofssim.block;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A device number {@code MAJ:MIN} ({@code dev_t}). {@link #newEncode()} is
  * {@code new_encode_dev} of {@code include/linux/kdev_t.h}, used by statfs for {@code f_fsid}.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public record DevT(int major, int minor) {
     public static DevT parse(String s) {
         int c = s.indexOf(':');

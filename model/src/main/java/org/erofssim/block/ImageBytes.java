@@ -1,5 +1,9 @@
 package org.erofssim.block;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,6 +23,7 @@ import org.erofssim.kernel.KernelError;
  * and none past it. Fault injection ({@link #withFaults}) makes chosen 4 KiB pages fail with
  * EIO or end the data early, so tests can reach the kernel's read-error paths.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public abstract class ImageBytes {
     /** The page size of the modelled machine (x86-64). */
     public static final int PAGE_SIZE = 4096;

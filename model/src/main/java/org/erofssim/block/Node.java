@@ -1,9 +1,14 @@
 package org.erofssim.block;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A node of the virtual namespace: what a path resolves to. The kinds are those of the
  * harness contract's {@code "kind"} field.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public sealed interface Node permits Node.BlockDevice, Node.RegularFile, Node.Directory,
         Node.Symlink, Node.CharDevice, Node.Fifo, Node.Socket, Node.FscacheBlob {
 

@@ -1,5 +1,9 @@
 package org.erofssim.block;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +24,7 @@ import org.erofssim.kernel.KernelError;
  * a directory without being listed; {@code /} always exists. A listed ancestor must therefore be
  * a directory itself ({@link #checkPaths}).
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public final class VirtualNamespace {
     /** {@code MAXSYMLINKS} of {@code include/linux/namei.h}: links one walk may follow. */
     public static final int MAXSYMLINKS = 40;
@@ -62,6 +67,7 @@ public final class VirtualNamespace {
     }
 
     /** A resolved path: the canonical path walked to and its node. */
+    @API(status = EXPERIMENTAL, since = "0.1.0")
     public record Resolved(String path, Node node) {}
 
     /**

@@ -1,5 +1,9 @@
 package org.erofssim.contract;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 /**
@@ -8,6 +12,7 @@ import java.util.List;
  * file's, {@code "bdev"}: the block device's, {@code "fscache"}: the cookie's anonymous inode),
  * and which 4 KiB pages of the primary device it read, in ascending page order.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public record MetadataCache(String cache, List<Long> blocks) {
     public MetadataCache {
         blocks = List.copyOf(blocks);

@@ -1,5 +1,9 @@
 package org.erofssim.contract;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 import org.erofssim.kernel.Errno;
 import org.erofssim.sb.Mode;
@@ -9,6 +13,7 @@ import org.erofssim.sb.Mode;
  * {@link Crashed} is the model's own addition for paths where the modelled kernel oopses or
  * panics (CVE-2024-56750 in the 6.12 profile); the kernel oracle reports it as a finding.
  */
+@API(status = MAINTAINED, since = "0.1.0")
 public sealed interface MountOutcome
         permits MountOutcome.Mounted, MountOutcome.Failed, MountOutcome.Blocked, MountOutcome.Crashed {
 

@@ -1,5 +1,9 @@
 package org.erofssim.contract;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 import static org.erofssim.contract.JsonFields.asLong;
 import static org.erofssim.contract.JsonFields.asString;
 import static org.erofssim.contract.JsonFields.asUnsigned64;
@@ -31,6 +35,7 @@ import org.erofssim.sb.Mode;
  * with the fields in the contract's order, {@link #read} is its inverse (for recorded kernel
  * observations). Field order and the model's additions are listed in {@code package-info.java}.
  */
+@API(status = MAINTAINED, since = "0.1.0")
 public final class OutcomeJson {
     public static final int VERSION = 1;
 

@@ -1,5 +1,9 @@
 package org.erofssim.contract;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +28,13 @@ import org.erofssim.kernel.Releases;
  * @param extents    probe: FIEMAP-shaped extents per file
  * @param probeCache probe: which page cache holds the metadata read
  */
+@API(status = MAINTAINED, since = "0.1.0")
 public record Scenario(String name, KernelConfig kernel, VirtualNamespace namespace, String source,
                        String options, boolean readOnly, List<Mount> before, boolean read,
                        boolean extents, boolean probeCache) {
 
     /** One earlier mount of {@link #before}. */
+    @API(status = MAINTAINED, since = "0.1.0")
     public record Mount(String source, String options, boolean readOnly) {}
 
     /**
@@ -55,6 +61,7 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
     }
 
     /** Builds a {@link Scenario} field by field; setters return the builder. Not thread-safe. */
+    @API(status = MAINTAINED, since = "0.1.0")
     public static final class Builder {
         private String name = "scenario";
         private KernelConfig kernel = KernelConfig.of(Releases.DEFAULT);

@@ -1,5 +1,9 @@
 package org.erofssim.contract;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 import static org.erofssim.contract.JsonFields.array;
 import static org.erofssim.contract.JsonFields.asLong;
 import static org.erofssim.contract.JsonFields.asString;
@@ -52,6 +56,7 @@ import org.erofssim.kernel.Releases;
  * The fields and the model's extensions are listed in {@code package-info.java}. Every problem
  * is a {@link ScenarioException} with a one-line message naming the JSON field.
  */
+@API(status = MAINTAINED, since = "0.1.0")
 public final class ScenarioJson {
     /** The only scenario version this reader knows. */
     public static final int VERSION = 1;

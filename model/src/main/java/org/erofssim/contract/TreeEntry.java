@@ -1,5 +1,9 @@
 package org.erofssim.contract;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +12,7 @@ import java.util.Map;
  * read show it (the contract's {@code tree} entries). {@code sha256} covers the bytes read
  * before {@code readErrno}, if any. {@code extents} is filled only when a scenario asks.
  */
+@API(status = MAINTAINED, since = "0.1.0")
 public record TreeEntry(String path, long ino, String type, String mode, long uid, long gid, long size,
                         long blocks, long nlink, long mtime, long mtimeNsec, String target, String rdev,
                         Map<String, String> xattrs, String sha256, String readErrno, long readOkBytes,
@@ -31,5 +36,6 @@ public record TreeEntry(String path, long ino, String type, String mode, long ui
     public static final long MAX_FILE_BYTES = 1L << 30;
 
     /** A FIEMAP-shaped extent in bytes; {@code device} is the erofs device id holding it. */
+    @API(status = MAINTAINED, since = "0.1.0")
     public record Extent(long logical, long physical, long length, String flags, int device) {}
 }

@@ -1,5 +1,9 @@
 package org.erofssim.kernel;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * One upstream change to the EROFS mount path, named for what a kernel that has it does
  * (positive polarity: "has commit X"). A {@link KernelProfile} is the set of these its release
@@ -14,6 +18,7 @@ package org.erofssim.kernel;
  * <p>Hashes are the 12-hex prefixes of torvalds/linux commits; "[unsure]" marks what could not
  * be established from a stored source (a hash, or which release first had the change).
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public enum Behavior {
     /**
      * "erofs: ensure regular inodes for file-backed mounts" (hash [unsure]; Fixes fb176750266a,

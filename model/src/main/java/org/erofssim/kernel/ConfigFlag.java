@@ -1,9 +1,14 @@
 package org.erofssim.kernel;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The kernel CONFIG symbols that change the EROFS mount path (spec §0.2). A scenario may
  * override each one on top of its profile's defaults.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public enum ConfigFlag {
     /**
      * {@code CONFIG_EROFS_FS_BACKED_BY_FILE}. When off: no fallback to a file-backed mount

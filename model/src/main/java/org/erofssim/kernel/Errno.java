@@ -1,5 +1,9 @@
 package org.erofssim.kernel;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The errno values the EROFS mount path can return, with their x86-64 numbers.
  *
@@ -8,6 +12,7 @@ package org.erofssim.kernel;
  * {@link #EUCLEAN} is what EROFS calls
  * {@code EFSCORRUPTED} ({@code fs/erofs/internal.h}). The spec lists them in §0.3.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public enum Errno {
     EPERM(1), ENOENT(2), ESRCH(3), EINTR(4), EIO(5), ENXIO(6),
     E2BIG(7), ENOEXEC(8), EBADF(9), ECHILD(10), EAGAIN(11), ENOMEM(12),

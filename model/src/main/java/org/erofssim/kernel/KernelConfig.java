@@ -1,9 +1,14 @@
 package org.erofssim.kernel;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.util.EnumMap;
 import java.util.Map;
 
 /** A profile plus the scenario's CONFIG overrides: the kernel one mount is evaluated on. */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> config) {
     public KernelConfig {
         EnumMap<ConfigFlag, Boolean> m = new EnumMap<>(ConfigFlag.class);

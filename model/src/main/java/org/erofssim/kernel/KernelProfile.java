@@ -1,5 +1,9 @@
 package org.erofssim.kernel;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -20,6 +24,7 @@ import java.util.Set;
  * @param behaviors     the upstream changes this release has
  * @param defaultConfig the CONFIG values assumed unless a scenario overrides them
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public record KernelProfile(String release, String description, Set<Behavior> behaviors,
                             Map<ConfigFlag, Boolean> defaultConfig) {
     public KernelProfile {
@@ -77,6 +82,7 @@ public record KernelProfile(String release, String description, Set<Behavior> be
     }
 
     /** Derives a profile: "previous + these commits - those", a release name and a description. */
+    @API(status = EXPERIMENTAL, since = "0.1.0")
     public static final class Builder {
         private String release;
         private String description;

@@ -1,5 +1,9 @@
 package org.erofssim.kernel;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 import static org.erofssim.kernel.Behavior.*;
 
 import java.util.Comparator;
@@ -19,6 +23,7 @@ import java.util.stream.Collectors;
  * <p>Adding a release: one preset method here (plus its new {@link Behavior} constants, their
  * model sites and their regression tests), listed in {@link #all()}.
  */
+@API(status = MAINTAINED, since = "0.1.0")
 public final class Releases {
     /**
      * The Kconfig defaults upstream (BACKED_BY_FILE=y since 6.12, ONDEMAND=n, ZIP/XATTR/ACL=y)
@@ -118,6 +123,7 @@ public final class Releases {
      *                  (another build of the same release, or an older release of the same
      *                  stable line), else {@code null}
      */
+    @API(status = MAINTAINED, since = "0.1.0")
     public record Resolution(String requested, KernelProfile profile, String note) {
         public Optional<String> noteIfAny() {
             return Optional.ofNullable(note);
@@ -125,6 +131,7 @@ public final class Releases {
     }
 
     /** A kernel string names no modelled release; the message is one line naming the string. */
+    @API(status = MAINTAINED, since = "0.1.0")
     public static final class UnknownRelease extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,9 @@
 package org.erofssim.mount;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
@@ -18,6 +22,7 @@ import org.erofssim.sb.SbInfo;
  * The whole model: what {@code mount(2)} of a scenario does on the scenario's kernel.
  * Pure: it reads the scenario's images through their mappings and changes nothing.
  */
+@API(status = MAINTAINED, since = "0.1.0")
 public final class MountModel {
     private MountModel() {}
 
@@ -41,6 +46,7 @@ public final class MountModel {
      * info, metadata buffer, root inode and the attempt's log (later reads print there).
      * {@code sbi}, {@code buf} and {@code root} are null unless the outcome is {@code Mounted}.
      */
+    @API(status = MAINTAINED, since = "0.1.0")
     public record LiveMount(MountOutcome outcome, SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log) {}
 
     /** As {@link #predict}, keeping the mounted superblock (see {@link LiveMount}). */

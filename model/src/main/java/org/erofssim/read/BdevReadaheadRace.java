@@ -1,5 +1,9 @@
 package org.erofssim.read;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.util.Arrays;
 
 /**
@@ -14,6 +18,7 @@ import java.util.Arrays;
  * <p>An explicit input of an evaluation ({@code MountModel.predict(scenario, race)}), never
  * hidden state: the harness's {@code BdevRace} tries the sides one by one.
  */
+@API(status = EXPERIMENTAL, since = "0.1.0")
 public final class BdevReadaheadRace {
     /** Every window's decompression has completed before the reader goes on (the default). */
     public static final BdevReadaheadRace COMPLETED = new BdevReadaheadRace("completed", null, false);
