@@ -512,7 +512,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     private void run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = org.erofssim.tools.HostTools.processBuilder(cmd).redirectErrorStream(true).start();
         try {
             if (!p.waitFor(MKFS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

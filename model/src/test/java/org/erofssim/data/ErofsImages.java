@@ -73,7 +73,7 @@ final class ErofsImages {
     /** Runs a command, fails the test on a non-zero exit; returns stdout+stderr. */
     static String run(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+            Process p = org.erofssim.tools.HostTools.processBuilder(cmd).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

@@ -36,7 +36,7 @@ class DescribeTest {
         Path img = tmp.resolve("img.erofs");
         boolean made;
         try {
-            Process p = new ProcessBuilder("mkfs.erofs", "--quiet", "-T0", img.toString(), tree.toString())
+            Process p = org.erofssim.tools.HostTools.processBuilder("mkfs.erofs", "--quiet", "-T0", img.toString(), tree.toString())
                     .redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             made = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
