@@ -292,15 +292,105 @@ public final class LiveKernelOracle {
             for (String r : Journal.reclaimStale(TMP)) {
                 System.err.println("erofs-sim live oracle: " + r);
             }
-            lastCacheProbe = null;
-            try (Sandbox sb = Sandbox.create(TMP)) {
-                lastSandbox = sb.dir;
-                return observeIn(sb, sc);
-            }
+            return attributed(sc);
         });
     }
 
-    private MountOutcome observeIn(Sandbox sb, Scenario sc) {
+    /** How many observations of one scenario at most, when each saw foreign erofs activity. */
+    static final int MAX_OBSERVATIONS = 5;
+
+    /**
+     * Kernel-log attribution (harness contract): observes {@code sc} until an observation sees
+     * no erofs activity of other processes in its window ({@link LogFilter#attribute}), or two
+     * observations in a row give the same log; after {@link #MAX_OBSERVATIONS} the last outcome
+     * carries a note starting with {@link org.erofssim.compare.OutcomeComparator#LOG_UNCERTAIN},
+     * and its log is not compared.
+     */
+    private MountOutcome attributed(Scenario sc) {
+        MountOutcome previous = null;
+        List<String> seen = new ArrayList<>();
+        for (int n = 1; ; n++) {
+            List<String> evidence = new ArrayList<>();
+            lastCacheProbe = null;
+            MountOutcome o;
+            try (Sandbox sb = Sandbox.create(TMP)) {
+                lastSandbox = sb.dir;
+                o = observeIn(sb, sc, evidence);
+            }
+            if (evidence.isEmpty()) {
+                return n == 1 ? o : withNote(o, "kernel log: observation " + n + " saw no foreign erofs activity ("
+                        + (n - 1) + " before it did: " + String.join("; ", seen) + ")");
+            }
+            seen.addAll(evidence);
+            if (previous != null && previous.getClass() == o.getClass() && previous.log().equals(o.log())) {
+                return withNote(o, "kernel log: foreign erofs activity during observations " + (n - 1) + " and " + n
+                        + " (" + String.join("; ", evidence) + "); both gave this log");
+            }
+            if (n >= MAX_OBSERVATIONS) {
+                return withNote(o, org.erofssim.compare.OutcomeComparator.LOG_UNCERTAIN + "foreign erofs activity in each of "
+                        + n + " observations and no two in a row gave the same log (" + String.join("; ", seen) + ")");
+            }
+            previous = o;
+            try {
+                Thread.sleep(20L + java.util.concurrent.ThreadLocalRandom.current().nextLong(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted between observations");
+            }
+        }
+    }
+
+    private static MountOutcome withNote(MountOutcome o, String note) {
+        List<String> notes = new ArrayList<>(o.notes());
+        notes.add(note);
+        if (o instanceof MountOutcome.Mounted m) {
+            return new MountOutcome.Mounted(m.mode(), m.log(), m.superblock(), m.superOptions(), m.statfs(), m.devices(),
+                    m.tree(), List.copyOf(notes), m.metadataCache(), m.unmount());
+        }
+        if (o instanceof MountOutcome.Failed f) {
+            return new MountOutcome.Failed(f.errno(), f.mode(), f.log(), List.copyOf(notes));
+        }
+        if (o instanceof MountOutcome.Blocked b) {
+            return new MountOutcome.Blocked(b.reason(), b.mode(), b.log(), List.copyOf(notes));
+        }
+        if (o instanceof MountOutcome.Crashed c) {
+            return new MountOutcome.Crashed(c.what(), c.mode(), c.log(), List.copyOf(notes));
+        }
+        return o;
+    }
+
+    /** The window's log, attributed; evidence of foreign erofs activity (log lines, sysfs) goes to {@code evidence}. */
+    private static List<String> attributedLog(LogFilter logs, List<Kmsg.Record> records, boolean blockSource,
+                                              boolean mounted, String options, Set<String> sysfsBefore,
+                                              List<String> evidence) {
+        LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options);
+        evidence.addAll(a.evidence());
+        Set<String> after = sysfsEntries();
+        Set<String> gone = new TreeSet<>(sysfsBefore);
+        gone.removeAll(after);
+        Set<String> added = new TreeSet<>(after);
+        added.removeAll(sysfsBefore);
+        if (!gone.isEmpty()) {
+            evidence.add("/sys/fs/erofs lost " + gone + " during the observation");
+        }
+        if (added.size() > (mounted ? 1 : 0)) {
+            evidence.add("/sys/fs/erofs gained " + added + " during the observation");
+        }
+        return a.log();
+    }
+
+    private static boolean isBlockDevice(String realSource) {
+        if (realSource == null || realSource.isEmpty()) {
+            return false;
+        }
+        try {
+            return Syscalls.stat(Syscalls.cPath(realSource)).type() == Syscalls.S_IFBLK;
+        } catch (SyscallException e) {
+            return false;
+        }
+    }
+
+    private MountOutcome observeIn(Sandbox sb, Scenario sc, List<String> evidence) {
         List<String> notes = new ArrayList<>();
         String release = kernelRelease();
         String profile = sc.kernel().profile().name();
@@ -338,18 +428,21 @@ public final class LiveKernelOracle {
         String realSource = sb.real(sc.source());
         String realOptions = sb.realOptions(sc.options());
         long flags = sc.readOnly() ? Syscalls.MS_RDONLY : 0;
+        boolean blockSource = isBlockDevice(realSource);
         Set<String> sysfsBefore = sysfsEntries();
         try (Kmsg kmsg = Kmsg.open()) {
             sb.aboutToMount(mp);
             Attempt a = mountWithTimeout(realSource, mp, flags, realOptions, sc, sb);
             if (a.blocked) {
                 notes.addAll(a.notes);
-                List<String> log = logs.filter(kmsg.readNew());
+                List<String> log = attributedLog(logs, kmsg.readNew(), blockSource, false, sc.options(), sysfsBefore,
+                        evidence);
                 return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
                         + " ms", inferMode(log, realSource, -1, notes), log, List.copyOf(notes));
             }
             if (a.errno != 0) {
-                List<String> log = logs.filter(kmsg.readNew());
+                List<String> log = attributedLog(logs, kmsg.readNew(), blockSource, false, sc.options(), sysfsBefore,
+                        evidence);
                 Errno e = Errno.ofNumber(a.errno);
                 if (e == null) {
                     notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
@@ -361,7 +454,7 @@ public final class LiveKernelOracle {
             if (hook != null) {
                 hook.accept(sb.dir);
             }
-            return describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes, cacheRun);
+            return describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes, cacheRun, blockSource, evidence);
         }
     }
 
@@ -511,7 +604,8 @@ public final class LiveKernelOracle {
     }
 
     private MountOutcome describeMounted(Sandbox sb, Scenario sc, String mp, Set<String> sysfsBefore, Kmsg kmsg,
-                                         LogFilter logs, List<String> notes, CacheProbe.Run cacheRun) {
+                                         LogFilter logs, List<String> notes, CacheProbe.Run cacheRun,
+                                         boolean blockSource, List<String> evidence) {
         MountInfo mi = null;
         for (MountInfo m : MountInfo.read()) {
             if (m.mountPoint().equals(mp)) {
@@ -580,7 +674,7 @@ public final class LiveKernelOracle {
             lastCacheProbe = probed;
             cache = probed.cache();
         }
-        List<String> log = logs.filter(kmsg.readNew());
+        List<String> log = attributedLog(logs, kmsg.readNew(), blockSource, true, sc.options(), sysfsBefore, evidence);
         return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
                 cache);
     }

@@ -536,6 +536,18 @@ final class Sandbox implements AutoCloseable {
         return bdevNames.containsKey(loopName);
     }
 
+    /** True for a loop device this sandbox attached (scenario bdev nodes and wrapped file systems). */
+    boolean ownsLoop(String name) {
+        if (!name.startsWith("loop")) {
+            return false;
+        }
+        try {
+            return loopFds.containsKey(Integer.parseInt(name.substring(4)));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /**
      * Releases everything: the mounts made (newest first), then any other mount below the
      * folder, the loop devices (LOOP_CLR_FD, then the descriptor), the loop devices added, and
