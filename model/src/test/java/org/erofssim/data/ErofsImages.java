@@ -48,15 +48,6 @@ final class ErofsImages {
         Assumptions.assumeTrue(found, "mkfs.erofs not found on PATH (install erofs-utils)");
     }
 
-    /** Skips the calling test when the tests do not run as root (device nodes, ownership, trusted.*). */
-    static void assumeRoot() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) {
-            System.out.println("SKIPPED: needs root (mknod, chown, trusted.* xattrs)");
-        }
-        Assumptions.assumeTrue(root, "needs root (mknod, chown, trusted.* xattrs)");
-    }
-
     static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {
