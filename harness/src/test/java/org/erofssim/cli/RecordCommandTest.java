@@ -181,7 +181,11 @@ class RecordCommandTest {
         return out;
     }
 
-    /** Lines new since {@code before}, except those of another oracle run whose sandbox still exists. */
+    /**
+     * Lines new since {@code before} that name an oracle sandbox, except those of another oracle
+     * run whose sandbox still exists. Lines naming no sandbox are other users' of the machine
+     * (e.g. .ci/busy-erofs mounting erofs images while the tests run), not the oracle's.
+     */
     static List<String> leaked(Set<String> before, Set<String> after) {
         List<String> out = new ArrayList<>();
         for (String line : after) {
@@ -189,7 +193,10 @@ class RecordCommandTest {
                 continue;
             }
             Matcher m = SANDBOX.matcher(line);
-            if (m.find() && Files.exists(Path.of(m.group()))) {
+            if (!m.find()) {
+                continue; // not the oracle's
+            }
+            if (Files.exists(Path.of(m.group()))) {
                 continue; // another run in progress (the oracle's global lock serialises runs, not our snapshots)
             }
             out.add(line);

@@ -205,7 +205,11 @@ final class LiveFixtures {
         return new Leftovers(mounts, loops, added);
     }
 
-    /** Entries in {@code after} and not in {@code before}, except those of other oracle runs still going. */
+    /**
+     * Entries in {@code after} and not in {@code before} that name an oracle sandbox, except those
+     * of other oracle runs still going. Entries naming no sandbox are other users' of the machine
+     * (e.g. .ci/busy-erofs mounting erofs images while the tests run), not the oracle's.
+     */
     private static List<String> added(Set<String> before, Set<String> after, Path ours) {
         List<String> out = new ArrayList<>();
         java.util.regex.Pattern sandbox = java.util.regex.Pattern.compile("/tmp/" + Journal.PREFIX + "[^/ ]*");
@@ -214,7 +218,10 @@ final class LiveFixtures {
                 continue;
             }
             java.util.regex.Matcher m = sandbox.matcher(line);
-            if (m.find() && !m.group().equals(ours.toString()) && Files.exists(Path.of(m.group()))) {
+            if (!m.find()) {
+                continue; // not the oracle's
+            }
+            if (!m.group().equals(ours.toString()) && Files.exists(Path.of(m.group()))) {
                 continue; // another live run's (the global lock serialises runs, not our snapshots)
             }
             out.add(line);

@@ -87,6 +87,23 @@
  *       (lstat's errno); the contract is silent on such names. A walker gets names as C strings:
  *       a name holding a NUL byte is its part before the NUL, and names that are then empty or
  *       hold {@code /} are left out (with a note).</li>
+ *   <li>Kernel-log attribution (the live oracle's {@code log}). The kernel log is the machine's:
+ *       without {@code CONFIG_PRINTK_CALLER} a record names no task, and another process's
+ *       file-backed mount prints the same {@code erofs (device erofs)} lines. An observation's
+ *       {@code log} is the records printed between just before its {@code mount(2)} and the end
+ *       of its tree walk, with real names mapped back to the scenario's. Evidence of erofs
+ *       activity that is not the observation's: a line naming a block device its sandbox did not
+ *       attach; a {@code (device erofs)} line while its source is a block device; a
+ *       {@code mounted with root inode} line when its mount failed, or two for one mount; an
+ *       {@code erofs: Unknown parameter} its options do not have; an entry of {@code /sys/fs/erofs}
+ *       that appeared or vanished besides its own. Lines that are certainly foreign are left out
+ *       of {@code log}. With any evidence the scenario is observed again, in a new sandbox, up to
+ *       5 times: the first observation without evidence is the answer, or one whose {@code log}
+ *       equals the previous observation's (each says so in a note). When neither comes, the last
+ *       outcome carries the note {@code kernel log attribution uncertain, log not compared: }
+ *       (naming the evidence), and the comparator leaves {@code log} out of that comparison
+ *       instead of reporting a divergence. Undetectable: another process's read-time error
+ *       lines of a file-backed mount while this observation's own file-backed mount is walked.</li>
  * </ul>
  */
 package org.erofssim.contract;
