@@ -39,7 +39,7 @@ final class LiveFixtures {
     static void assumeLive() {
         String why = LiveKernelOracle.unavailableReason();
         if (why == null && !onPath("mkfs.erofs")) {
-            why = "mkfs.erofs (erofs-utils) is not installed";
+            why = org.erofssim.tools.HostTools.missingLine(org.erofssim.tools.HostTools.declared("mkfs.erofs"));
         }
         if (why != null && org.erofssim.tools.ErofsUtils.oraclesRequired()) {
             throw new IllegalStateException("live kernel oracle missing under CI: " + why);

@@ -41,11 +41,8 @@ final class ErofsImages {
 
     /** Skips the calling test, with the reason printed, when mkfs.erofs is not installed. */
     static void assumeMkfs() {
-        boolean found = onPath("mkfs.erofs");
-        if (!found) {
-            System.out.println("SKIPPED: mkfs.erofs not found on PATH (install erofs-utils)");
-        }
-        Assumptions.assumeTrue(found, "mkfs.erofs not found on PATH (install erofs-utils)");
+        // prints why and skips; a failure (tool X missing: install Debian package Y) under -Derofssim.requireOracles
+        Assumptions.assumeTrue(org.erofssim.tools.ErofsUtils.require("mkfs.erofs"), "mkfs.erofs not found on PATH");
     }
 
     static boolean onPath(String tool) {
