@@ -317,14 +317,20 @@ public final class LiveKernelOracle {
                 lastSandbox = sb.dir;
                 o = observeIn(sb, sc, evidence);
             }
+            // a re-observation that settles it is told on stderr, not in the outcome: an outcome (and a
+            // recording) must not depend on what other processes did while it was observed
             if (evidence.isEmpty()) {
-                return n == 1 ? o : withNote(o, "kernel log: observation " + n + " saw no foreign erofs activity ("
-                        + (n - 1) + " before it did: " + String.join("; ", seen) + ")");
+                if (n > 1) {
+                    System.err.println("erofs-sim live oracle: " + sc.name() + ": observation " + n
+                            + " saw no foreign erofs activity (" + (n - 1) + " before it did: " + String.join("; ", seen) + ")");
+                }
+                return o;
             }
             seen.addAll(evidence);
             if (previous != null && previous.getClass() == o.getClass() && previous.log().equals(o.log())) {
-                return withNote(o, "kernel log: foreign erofs activity during observations " + (n - 1) + " and " + n
-                        + " (" + String.join("; ", evidence) + "); both gave this log");
+                System.err.println("erofs-sim live oracle: " + sc.name() + ": foreign erofs activity during observations "
+                        + (n - 1) + " and " + n + " (" + String.join("; ", evidence) + "); both gave the same log");
+                return o;
             }
             if (n >= MAX_OBSERVATIONS) {
                 return withNote(o, org.erofssim.compare.OutcomeComparator.LOG_UNCERTAIN + "foreign erofs activity in each of "

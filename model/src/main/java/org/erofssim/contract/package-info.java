@@ -99,7 +99,7 @@
  *       that appeared or vanished besides its own. Lines that are certainly foreign are left out
  *       of {@code log}. With any evidence the scenario is observed again, in a new sandbox, up to
  *       5 times: the first observation without evidence is the answer, or one whose {@code log}
- *       equals the previous observation's (each says so in a note). When neither comes, the last
+ *       equals the previous observation's (said on stderr, not in the outcome). When neither comes, the last
  *       outcome carries the note {@code kernel log attribution uncertain, log not compared: }
  *       (naming the evidence), and the comparator leaves {@code log} out of that comparison
  *       instead of reporting a divergence. Undetectable: another process's read-time error
