@@ -92,7 +92,7 @@ final class ConformCommand implements Callable<Integer> {
         Live lv = live ? Live.start() : null;
         if (lv != null && lv.unavailable != null) {
             // --live asks for the running kernel: checking nothing is not a pass (issue 11 item 7)
-            throw CliException.unavailable("conform --live: kernel oracle unavailable: " + lv.unavailable);
+            throw CliException.unavailable("--live: kernel oracle unavailable: " + lv.unavailable);
         }
         List<String> references = new ArrayList<>();
         references.add(SPEC);

@@ -89,7 +89,7 @@ class ConformCommandTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(why != null, "the live oracle can run here");
         Cli.Result r = Cli.run("conform", "--live", "--report", out.toString()); // the bundled corpus
         assertThat(r.exit()).as(r.err()).isEqualTo(77);
-        assertThat(r.err().strip()).isEqualTo("conform --live: kernel oracle unavailable: " + why);
+        assertThat(r.err().strip()).isEqualTo("erofs-sim conform: --live: kernel oracle unavailable: " + why);
         assertThat(r.out()).doesNotContain("report:");
     }
 
