@@ -310,12 +310,17 @@ public final class LiveKernelOracle {
         MountOutcome previous = null;
         List<String> seen = new ArrayList<>();
         for (int n = 1; ; n++) {
-            List<String> evidence = new ArrayList<>();
             lastCacheProbe = null;
             MountOutcome o;
-            try (Sandbox sb = Sandbox.create(TMP)) {
-                lastSandbox = sb.dir;
-                o = observeIn(sb, sc, evidence);
+            List<String> evidence;
+            try (Kmsg guard = Kmsg.open()) {
+                Window w = new Window(guard);
+                evidence = w.evidence;
+                try (Sandbox sb = Sandbox.create(TMP)) {
+                    lastSandbox = sb.dir;
+                    o = observeIn(sb, sc, w);
+                }
+                guardWindow(guard, w);
             }
             // a re-observation that settles it is told on stderr, not in the outcome: an outcome (and a
             // recording) must not depend on what other processes did while it was observed
@@ -327,6 +332,10 @@ public final class LiveKernelOracle {
                 return o;
             }
             seen.addAll(evidence);
+            if (o instanceof MountOutcome.Blocked) { // a hang is not repeated: each costs the mount timeout
+                return withNote(o, org.erofssim.compare.OutcomeComparator.LOG_UNCERTAIN + "foreign erofs activity during "
+                        + "a blocked mount(2), which is not observed again (" + String.join("; ", seen) + ")");
+            }
             if (previous != null && previous.getClass() == o.getClass() && previous.log().equals(o.log())) {
                 System.err.println("erofs-sim live oracle: " + sc.name() + ": foreign erofs activity during observations "
                         + (n - 1) + " and " + n + " (" + String.join("; ", evidence) + "); both gave the same log");
@@ -342,6 +351,42 @@ public final class LiveKernelOracle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted between observations");
+            }
+        }
+    }
+
+    /** One observation's attribution: the evidence of foreign erofs activity, the last record of its log window. */
+    private static final class Window {
+        final List<String> evidence = new ArrayList<>();
+        /** Opened before the sandbox; drained right after the window opens; read again after the sandbox is released. */
+        final Kmsg guard;
+        final Set<Long> windowSeqs = new java.util.HashSet<>();
+
+        Window(Kmsg guard) {
+            this.guard = guard;
+        }
+    }
+
+    /** How long after an observation's sandbox is released the log is watched for foreign erofs lines. */
+    static final long GUARD_MILLIS = 60;
+
+    /**
+     * The guard after the window: erofs lines printed after the observation's window closed, up to
+     * {@link #GUARD_MILLIS} after its sandbox was released, are not its own (its file system is
+     * unmounted and nothing of it reads any more); they show another process's erofs work going on
+     * around the window (a tree walk printing read errors, say), which may have printed into it.
+     */
+    private static void guardWindow(Kmsg guard, Window w) {
+        try {
+            Thread.sleep(GUARD_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Kmsg.Record r : guard.readNew()) {
+            String m = r.message();
+            if (!w.windowSeqs.contains(r.seq()) && (m.startsWith("erofs (device ") || m.startsWith("erofs: "))) {
+                w.evidence.add("erofs lines right after the observation (" + m + ")");
+                return;
             }
         }
     }
@@ -366,9 +411,12 @@ public final class LiveKernelOracle {
     }
 
     /** The window's log, attributed; evidence of foreign erofs activity (log lines, sysfs) goes to {@code evidence}. */
-    private static List<String> attributedLog(LogFilter logs, List<Kmsg.Record> records, boolean blockSource,
+    private static List<String> attributedLog(LogFilter logs, Kmsg kmsg, boolean blockSource,
                                               boolean mounted, String options, Set<String> sysfsBefore,
-                                              List<String> evidence) {
+                                              Window w) {
+        List<String> evidence = w.evidence;
+        List<Kmsg.Record> records = kmsg.readNew();
+        records.forEach(r -> w.windowSeqs.add(r.seq()));
         LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options);
         evidence.addAll(a.evidence());
         Set<String> after = sysfsEntries();
@@ -396,7 +444,7 @@ public final class LiveKernelOracle {
         }
     }
 
-    private MountOutcome observeIn(Sandbox sb, Scenario sc, List<String> evidence) {
+    private MountOutcome observeIn(Sandbox sb, Scenario sc, Window evidence) {
         List<String> notes = new ArrayList<>();
         String release = kernelRelease();
         String profile = sc.kernel().profile().name();
@@ -437,17 +485,18 @@ public final class LiveKernelOracle {
         boolean blockSource = isBlockDevice(realSource);
         Set<String> sysfsBefore = sysfsEntries();
         try (Kmsg kmsg = Kmsg.open()) {
+            evidence.guard.readNew(); // the guard now starts where the window does
             sb.aboutToMount(mp);
             Attempt a = mountWithTimeout(realSource, mp, flags, realOptions, sc, sb);
             if (a.blocked) {
                 notes.addAll(a.notes);
-                List<String> log = attributedLog(logs, kmsg.readNew(), blockSource, false, sc.options(), sysfsBefore,
+                List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
                         evidence);
                 return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
                         + " ms", inferMode(log, realSource, -1, notes), log, List.copyOf(notes));
             }
             if (a.errno != 0) {
-                List<String> log = attributedLog(logs, kmsg.readNew(), blockSource, false, sc.options(), sysfsBefore,
+                List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
                         evidence);
                 Errno e = Errno.ofNumber(a.errno);
                 if (e == null) {
@@ -611,7 +660,7 @@ public final class LiveKernelOracle {
 
     private MountOutcome describeMounted(Sandbox sb, Scenario sc, String mp, Set<String> sysfsBefore, Kmsg kmsg,
                                          LogFilter logs, List<String> notes, CacheProbe.Run cacheRun,
-                                         boolean blockSource, List<String> evidence) {
+                                         boolean blockSource, Window evidence) {
         MountInfo mi = null;
         for (MountInfo m : MountInfo.read()) {
             if (m.mountPoint().equals(mp)) {
@@ -680,7 +729,7 @@ public final class LiveKernelOracle {
             lastCacheProbe = probed;
             cache = probed.cache();
         }
-        List<String> log = attributedLog(logs, kmsg.readNew(), blockSource, true, sc.options(), sysfsBefore, evidence);
+        List<String> log = attributedLog(logs, kmsg, blockSource, true, sc.options(), sysfsBefore, evidence);
         return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
                 cache);
     }
