@@ -308,13 +308,15 @@ public final class LiveKernelOracle {
      */
     private MountOutcome attributed(Scenario sc) {
         MountOutcome previous = null;
+        boolean previousAmbiguous = false;
         List<String> seen = new ArrayList<>();
         for (int n = 1; ; n++) {
             lastCacheProbe = null;
             MountOutcome o;
             List<String> evidence;
+            Window w;
             try (Kmsg guard = Kmsg.open()) {
-                Window w = new Window(guard);
+                w = new Window(guard);
                 evidence = w.evidence;
                 try (Sandbox sb = Sandbox.create(TMP)) {
                     lastSandbox = sb.dir;
@@ -336,7 +338,8 @@ public final class LiveKernelOracle {
                 return withNote(o, org.erofssim.compare.OutcomeComparator.LOG_UNCERTAIN + "foreign erofs activity during "
                         + "a blocked mount(2), which is not observed again (" + String.join("; ", seen) + ")");
             }
-            if (previous != null && previous.getClass() == o.getClass() && previous.log().equals(o.log())) {
+            if (previous != null && !previousAmbiguous && !w.ambiguous && previous.getClass() == o.getClass()
+                    && previous.log().equals(o.log())) {
                 System.err.println("erofs-sim live oracle: " + sc.name() + ": foreign erofs activity during observations "
                         + (n - 1) + " and " + n + " (" + String.join("; ", evidence) + "); both gave the same log");
                 return o;
@@ -346,6 +349,7 @@ public final class LiveKernelOracle {
                         + n + " observations and no two in a row gave the same log (" + String.join("; ", seen) + ")");
             }
             previous = o;
+            previousAmbiguous = w.ambiguous;
             try {
                 Thread.sleep(20L + java.util.concurrent.ThreadLocalRandom.current().nextLong(200));
             } catch (InterruptedException e) {
@@ -361,6 +365,8 @@ public final class LiveKernelOracle {
         /** Opened before the sandbox; drained right after the window opens; read again after the sandbox is released. */
         final Kmsg guard;
         final Set<Long> windowSeqs = new java.util.HashSet<>();
+        /** Foreign lines may remain in the log: this observation cannot settle it by agreeing with another. */
+        boolean ambiguous;
 
         Window(Kmsg guard) {
             this.guard = guard;
@@ -386,6 +392,7 @@ public final class LiveKernelOracle {
             String m = r.message();
             if (!w.windowSeqs.contains(r.seq()) && (m.startsWith("erofs (device ") || m.startsWith("erofs: "))) {
                 w.evidence.add("erofs lines right after the observation (" + m + ")");
+                w.ambiguous = true;
                 return;
             }
         }
@@ -413,12 +420,13 @@ public final class LiveKernelOracle {
     /** The window's log, attributed; evidence of foreign erofs activity (log lines, sysfs) goes to {@code evidence}. */
     private static List<String> attributedLog(LogFilter logs, Kmsg kmsg, boolean blockSource,
                                               boolean mounted, String options, Set<String> sysfsBefore,
-                                              Window w) {
+                                              Window w, long rootNid) {
         List<String> evidence = w.evidence;
         List<Kmsg.Record> records = kmsg.readNew();
         records.forEach(r -> w.windowSeqs.add(r.seq()));
-        LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options);
+        LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options, rootNid);
         evidence.addAll(a.evidence());
+        w.ambiguous |= a.ambiguous();
         Set<String> after = sysfsEntries();
         Set<String> gone = new TreeSet<>(sysfsBefore);
         gone.removeAll(after);
@@ -426,11 +434,22 @@ public final class LiveKernelOracle {
         added.removeAll(sysfsBefore);
         if (!gone.isEmpty()) {
             evidence.add("/sys/fs/erofs lost " + gone + " during the observation");
+            w.ambiguous = true;
         }
         if (added.size() > (mounted ? 1 : 0)) {
             evidence.add("/sys/fs/erofs gained " + added + " during the observation");
+            w.ambiguous = true;
         }
         return a.log();
+    }
+
+    /** {@code st_ino} of a mount's root: erofs numbers inodes by nid, so this is the root nid; -1 if unknown. */
+    private static long rootIno(String mountPoint) {
+        try {
+            return Syscalls.stat(Syscalls.cPath(mountPoint)).ino();
+        } catch (SyscallException e) {
+            return -1;
+        }
     }
 
     private static boolean isBlockDevice(String realSource) {
@@ -491,13 +510,13 @@ public final class LiveKernelOracle {
             if (a.blocked) {
                 notes.addAll(a.notes);
                 List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence);
+                        evidence, -1);
                 return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
                         + " ms", inferMode(log, realSource, -1, notes), log, List.copyOf(notes));
             }
             if (a.errno != 0) {
                 List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence);
+                        evidence, -1);
                 Errno e = Errno.ofNumber(a.errno);
                 if (e == null) {
                     notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
@@ -729,7 +748,8 @@ public final class LiveKernelOracle {
             lastCacheProbe = probed;
             cache = probed.cache();
         }
-        List<String> log = attributedLog(logs, kmsg, blockSource, true, sc.options(), sysfsBefore, evidence);
+        List<String> log = attributedLog(logs, kmsg, blockSource, true, sc.options(), sysfsBefore, evidence,
+                rootIno(mp));
         return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
                 cache);
     }

@@ -41,8 +41,12 @@ final class LogFilter {
                 .forEach(e -> paths.put(e.getKey(), e.getValue()));
     }
 
-    /** The window's log as this observation's, and the evidence of foreign erofs activity in it. */
-    record Attributed(List<String> log, List<String> evidence) {}
+    /**
+     * The window's log as this observation's, and the evidence of foreign erofs activity in it;
+     * {@code ambiguous} when foreign lines may remain in {@code log} (evidence of activity whose
+     * lines cannot all be told from this observation's).
+     */
+    record Attributed(List<String> log, List<String> evidence, boolean ambiguous) {}
 
     /**
      * The contract log of the window's records with the lines that are certainly foreign left
@@ -53,6 +57,15 @@ final class LogFilter {
      * @param options     the scenario's mount options (the keys an {@code Unknown parameter} of ours can name)
      */
     Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options) {
+        return attribute(records, blockSource, mounted, options, -1);
+    }
+
+    /**
+     * As {@link #attribute(List, boolean, boolean, String)}, with the root nid of this
+     * observation's mount ({@code st_ino} of its root), or -1 when unknown: a
+     * {@code mounted with root inode @ nid N.} line of another nid is another mount's.
+     */
+    Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options, long rootNid) {
         java.util.Set<String> keys = new java.util.HashSet<>();
         if (options != null) {
             for (String part : options.split(",", -1)) {
@@ -81,6 +94,10 @@ final class LogFilter {
                         evidence.add("a mount line although this observation's mount failed: " + m);
                         continue;
                     }
+                    if (rootNid >= 0 && !m.endsWith(" @ nid " + rootNid + ".")) {
+                        evidence.add("a mount line of another root nid than this mount's " + rootNid + ": " + m);
+                        continue;
+                    }
                     mountLines++;
                 }
             } else if (m.startsWith("erofs: Unknown parameter '")) {
@@ -93,10 +110,11 @@ final class LogFilter {
             }
             kept.add(r);
         }
-        if (mountLines > 1) {
+        boolean ambiguous = mountLines > 1;
+        if (ambiguous) {
             evidence.add(mountLines + " mount lines for one mount(2)");
         }
-        return new Attributed(filter(kept), List.copyOf(evidence));
+        return new Attributed(filter(kept), List.copyOf(evidence), ambiguous);
     }
 
     List<String> filter(List<Kmsg.Record> records) {

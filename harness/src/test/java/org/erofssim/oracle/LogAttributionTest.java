@@ -73,6 +73,23 @@ class LogAttributionTest {
         assertThat(a.evidence()).containsExactly("2 mount lines for one mount(2)");
     }
 
+    @Test void aMountLineOfAnotherRootNidIsForeignAndTwoOfOursAreAmbiguous() {
+        try (Sandbox sb = Sandbox.create(tmp)) {
+            LogFilter f = new LogFilter(sb, Map.of());
+            LogFilter.Attributed a = f.attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 38.",
+                    "erofs (device erofs): mounted with root inode @ nid 37."), false, true, null, 37);
+            assertThat(a.log()).containsExactly("erofs (device erofs): mounted with root inode @ nid 37.");
+            assertThat(a.evidence()).hasSize(1);
+            assertThat(a.ambiguous()).isFalse();
+            LogFilter.Attributed b = f.attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 36.",
+                    "erofs (device erofs): mounted with root inode @ nid 36."), false, true, null, 36);
+            assertThat(b.log()).hasSize(2);
+            assertThat(b.ambiguous()).isTrue();
+        }
+    }
+
     @Test void anUncertainKernelLogIsNotComparedAndTheNoteSaysWhy() {
         MountOutcome model = new MountOutcome.Failed(Errno.EINVAL, Mode.FILEIO,
                 List.of("erofs (device erofs): cannot find valid erofs superblock"), List.of());
