@@ -236,12 +236,36 @@ final class LiveFixtures {
     static void assertReleased(Leftovers before) {
         Path dir = LiveKernelOracle.lastSandbox;
         assertThat(dir).as("a sandbox was made").isNotNull();
-        Leftovers after = leftovers();
+        Leftovers after = settled(before, dir);
         assertThat(added(before.mounts(), after.mounts(), dir)).as("new lines in /proc/self/mounts").isEmpty();
         assertThat(added(before.loops(), after.loops(), dir)).as("new bound loop devices").isEmpty();
         assertThat(after.addedLoops()).as("no loop device added and left").isSubsetOf(before.addedLoops());
         assertThat(dir).as("sandbox folder removed").doesNotExist();
     }
+
+    /**
+     * The leftovers once the kernel has finished releasing: a loop device the oracle cleared
+     * (LOOP_CLR_FD) stays bound until its last opener closes it, and while other processes mount
+     * and probe loop devices (udev's blkid, .ci/busy-erofs) that can take a moment. Waits up to
+     * {@link #SETTLE_MILLIS} for the oracle's bound loop devices to go, then answers what is left.
+     */
+    static Leftovers settled(Leftovers before, Path ours) {
+        long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000L;
+        while (true) {
+            Leftovers after = leftovers();
+            if (added(before.loops(), after.loops(), ours).isEmpty() || System.nanoTime() > deadline) {
+                return after;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return after;
+            }
+        }
+    }
+
+    static final long SETTLE_MILLIS = 5000;
 
     static void deleteTree(Path p) {
         Reclaim.deleteTree(p);
