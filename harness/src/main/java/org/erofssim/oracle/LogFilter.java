@@ -76,6 +76,7 @@ final class LogFilter {
         List<Kmsg.Record> kept = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
         int mountLines = 0;
+        boolean foreignFileBacked = false;
         for (Kmsg.Record r : records) {
             String m = r.message();
             if (m.startsWith("erofs (device ")) {
@@ -92,10 +93,12 @@ final class LogFilter {
                 if (m.contains("): mounted with root inode")) {
                     if (!mounted) {
                         evidence.add("a mount line although this observation's mount failed: " + m);
+                        foreignFileBacked = true;
                         continue;
                     }
                     if (rootNid >= 0 && !m.endsWith(" @ nid " + rootNid + ".")) {
                         evidence.add("a mount line of another root nid than this mount's " + rootNid + ": " + m);
+                        foreignFileBacked = true;
                         continue;
                     }
                     mountLines++;
@@ -110,10 +113,14 @@ final class LogFilter {
             }
             kept.add(r);
         }
-        boolean ambiguous = mountLines > 1;
-        if (ambiguous) {
+        if (mountLines > 1) {
             evidence.add(mountLines + " mount lines for one mount(2)");
         }
+        // lines of foreign loop devices, foreign unknown parameters and file-backed lines during a
+        // block-device observation are all recognisable and gone from the log; a foreign
+        // file-backed mount during a file-backed observation may print lines (read errors) that
+        // look like this observation's
+        boolean ambiguous = !blockSource && (mountLines > 1 || foreignFileBacked);
         return new Attributed(filter(kept), List.copyOf(evidence), ambiguous);
     }
 

@@ -81,7 +81,14 @@ class LogAttributionTest {
                     "erofs (device erofs): mounted with root inode @ nid 37."), false, true, null, 37);
             assertThat(a.log()).containsExactly("erofs (device erofs): mounted with root inode @ nid 37.");
             assertThat(a.evidence()).hasSize(1);
-            assertThat(a.ambiguous()).isFalse();
+            assertThat(a.ambiguous()).as("a foreign file-backed mount may print more lines like ours").isTrue();
+            LogFilter.Attributed bdev = f.attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 38.",
+                    "erofs (device loop77): mounted with root inode @ nid 36.",
+                    "erofs: Unknown parameter 'busy'"), true, false, null, -1);
+            assertThat(bdev.log()).isEmpty();
+            assertThat(bdev.evidence()).hasSize(3);
+            assertThat(bdev.ambiguous()).as("every foreign line of a block-device observation is recognised").isFalse();
             LogFilter.Attributed b = f.attribute(records(
                     "erofs (device erofs): mounted with root inode @ nid 36.",
                     "erofs (device erofs): mounted with root inode @ nid 36."), false, true, null, 36);
