@@ -415,11 +415,11 @@ public final class LiveKernelOracle {
     /** The window's log, attributed; evidence of foreign erofs activity (log lines, sysfs) goes to {@code evidence}. */
     private static List<String> attributedLog(LogFilter logs, Kmsg kmsg, boolean blockSource,
                                               boolean mounted, String options, Set<String> sysfsBefore,
-                                              Window w, long rootNid) {
+                                              Window w, long rootNid, Set<Long> treeNids) {
         List<String> evidence = w.evidence;
         List<Kmsg.Record> records = kmsg.readNew();
         records.forEach(r -> w.windowSeqs.add(r.seq()));
-        LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options, rootNid);
+        LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options, rootNid, treeNids);
         evidence.addAll(a.evidence());
         w.ambiguous |= a.ambiguous();
         Set<String> after = sysfsEntries();
@@ -439,6 +439,19 @@ public final class LiveKernelOracle {
             w.ambiguous |= !blockSource;
         }
         return a.log();
+    }
+
+    /** The nids a walked tree holds (each entry's {@code ino}, the root's), or null when not walked. */
+    private static Set<Long> treeNids(List<TreeEntry> tree, long rootNid) {
+        if (tree == null) {
+            return null;
+        }
+        Set<Long> out = new java.util.HashSet<>();
+        out.add(rootNid);
+        for (TreeEntry e : tree) {
+            out.add(e.ino());
+        }
+        return out;
     }
 
     /** {@code st_ino} of a mount's root: erofs numbers inodes by nid, so this is the root nid; -1 if unknown. */
@@ -509,13 +522,13 @@ public final class LiveKernelOracle {
             if (a.blocked) {
                 notes.addAll(a.notes);
                 List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence, -1);
+                        evidence, -1, null);
                 return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
                         + " ms", inferMode(log, realSource, -1, notes), log, List.copyOf(notes));
             }
             if (a.errno != 0) {
                 List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence, -1);
+                        evidence, -1, null);
                 Errno e = Errno.ofNumber(a.errno);
                 if (e == null) {
                     notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
@@ -748,7 +761,7 @@ public final class LiveKernelOracle {
             cache = probed.cache();
         }
         List<String> log = attributedLog(logs, kmsg, blockSource, true, sc.options(), sysfsBefore, evidence,
-                rootIno(mp));
+                rootIno(mp), treeNids(tree, rootIno(mp)));
         return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
                 cache);
     }

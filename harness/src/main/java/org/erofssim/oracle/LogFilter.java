@@ -66,6 +66,18 @@ final class LogFilter {
      * {@code mounted with root inode @ nid N.} line of another nid is another mount's.
      */
     Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options, long rootNid) {
+        return attribute(records, blockSource, mounted, options, rootNid, null);
+    }
+
+    private static final java.util.regex.Pattern NID = java.util.regex.Pattern.compile("\\bnid (\\d+)");
+
+    /**
+     * As above, with the nids of this mount's walked tree (null when not walked): a
+     * {@code (device erofs)} line about a nid the tree does not hold may be another file-backed
+     * mount's (e.g. its read errors), so the observation is repeated.
+     */
+    Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options, long rootNid,
+                         java.util.Set<Long> treeNids) {
         java.util.Set<String> keys = new java.util.HashSet<>();
         if (options != null) {
             for (String part : options.split(",", -1)) {
@@ -102,6 +114,12 @@ final class LogFilter {
                         continue;
                     }
                     mountLines++;
+                } else if (dev.equals("erofs") && treeNids != null) {
+                    java.util.regex.Matcher n = NID.matcher(m);
+                    if (n.find() && !treeNids.contains(Long.parseLong(n.group(1)))) {
+                        evidence.add("a line about nid " + n.group(1) + ", which this mount's tree does not hold: " + m);
+                        foreignFileBacked = true;
+                    }
                 }
             } else if (m.startsWith("erofs: Unknown parameter '")) {
                 int end = m.indexOf('\'', "erofs: Unknown parameter '".length());

@@ -97,6 +97,17 @@ class LogAttributionTest {
         }
     }
 
+    @Test void aFileBackedLineAboutANidOutsideTheWalkedTreeIsAmbiguous() {
+        try (Sandbox sb = Sandbox.create(tmp)) {
+            LogFilter.Attributed a = new LogFilter(sb, Map.of()).attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 40.",
+                    "erofs (device erofs): readahead error at folio 26 @ nid 39"), false, true, null, 40,
+                    java.util.Set.of(40L, 41L));
+            assertThat(a.log()).hasSize(2);
+            assertThat(a.ambiguous()).isTrue();
+        }
+    }
+
     @Test void anUncertainKernelLogIsNotComparedAndTheNoteSaysWhy() {
         MountOutcome model = new MountOutcome.Failed(Errno.EINVAL, Mode.FILEIO,
                 List.of("erofs (device erofs): cannot find valid erofs superblock"), List.of());
