@@ -117,6 +117,13 @@ final class ConformCommand implements Callable<Integer> {
         if (host != null) {
             references.add(host);
         }
+        if (host != null) {
+            String hostWhy = host.unavailable().orElse(null);
+            if (hostWhy != null) {
+                // --live asks for the running kernel: checking nothing is not a pass (issue 11 item 7)
+                throw CliException.unavailable("--live: kernel oracle unavailable: " + hostWhy);
+            }
+        }
         // why a reference cannot answer at all here; a live kernel without a profile has nothing to compare with
         Map<Reference, String> unavailable = new LinkedHashMap<>();
         for (Reference ref : references) {

@@ -212,14 +212,14 @@ final class RecordCommand implements Callable<Integer> {
             return null;
         }
         try {
-            Process p = new ProcessBuilder("git", "-C", root.toString(), "describe", "--always", "--dirty", "--abbrev=12")
+            Process p = org.erofssim.tools.HostTools.processBuilder("git", "-C", root.toString(), "describe", "--always", "--dirty", "--abbrev=12")
                     .redirectErrorStream(true).start();
             String s = new String(p.getInputStream().readAllBytes()).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return null;
             }
             return s;
-        } catch (IOException e) {
+        } catch (IOException | org.erofssim.tools.HostTools.MissingTool e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,14 +35,16 @@ import org.erofssim.oracle.Syscalls;
 /**
  * {@code inspect IMAGE --extract DIR}: writes the model's tree of the image to {@code DIR} the
  * way {@code fsck.erofs --extract} (erofs-utils) does: directories, regular files with the
- * bytes the model reads (compressed ones decompressed), symlinks, and — as root — device nodes,
- * FIFOs and sockets ({@code mknod}); then, deepest paths first, each path's mtime (to the
+ * bytes the model reads (compressed ones decompressed), symlinks, FIFOs and sockets ({@code mknod},
+ * which needs no root for them) and, as root, device nodes; then, deepest paths first, each path's mtime (to the
  * nanosecond; symlinks to the microsecond), permission bits including set-id and sticky bits
  * (not for symlinks) and, as root, its owner ({@code lchown}). Unlike fsck.erofs 1.5 it also
  * sets the {@code user.*} xattrs on files and directories, long-prefix names included (one it
  * cannot set, such as a name over 255 bytes or one whose value the model could not read, is a note).
  *
- * <p>Not extracted, each with a note: special files when not root; the rest of a file after a
+ * <p>Not created when not root (a note each; no failure, since only privilege is missing, not
+ * anything of the image): device nodes, and owners. Not extracted, each with a note, making the
+ * exit 1: the rest of a file after a
  * read error (the bytes before it are written); a file, target or listing the model cannot
  * decode ({@code not modelled}). Paths the walk could not look up are left out. Hard links
  * become separate copies, as with fsck.erofs 1.5.
@@ -51,7 +53,7 @@ final class TreeExtractor {
     private TreeExtractor() {}
 
     /** What was written, and what was not. */
-    record Result(int written, int incomplete, List<String> notes) {}
+    record Result(int written, int incomplete, int unprivileged, List<String> notes) {}
 
     /**
      * Prints the summary line and the notes after the report; exit 0 when every path was
@@ -60,7 +62,8 @@ final class TreeExtractor {
     static int print(java.io.PrintWriter out, Result r, Path dir) {
         out.println();
         out.println("extracted " + r.written() + " paths to " + dir + (r.incomplete() == 0 ? ""
-                : "; " + r.incomplete() + " missing or incomplete"));
+                : "; " + r.incomplete() + " missing or incomplete")
+                + (r.unprivileged() == 0 ? "" : "; " + r.unprivileged() + " device nodes not created (they need root)"));
         for (String n : r.notes()) {
             out.println("  note: " + n);
         }
@@ -110,6 +113,7 @@ final class TreeExtractor {
         List<String> notes = new ArrayList<>();
         List<TreeEntry> done = new ArrayList<>();
         int incomplete = 0;
+        int unprivileged = 0;
         try {
             Files.createDirectories(dir);
             for (TreeEntry e : tree) {
@@ -120,6 +124,11 @@ final class TreeExtractor {
                     continue;
                 }
                 String problem = create(e, p, reader, live, log, root);
+                if (problem != null && problem.startsWith(NEEDS_ROOT)) {
+                    notes.add(e.path() + ": " + problem);
+                    unprivileged++;
+                    continue;
+                }
                 if (problem != null) {
                     notes.add(e.path() + ": " + problem);
                     incomplete++;
@@ -140,8 +149,11 @@ final class TreeExtractor {
         } catch (IOException ex) {
             throw CliException.badInput("--extract: writing " + dir + " failed: " + ex.getMessage());
         }
-        return new Result(done.size(), incomplete, List.copyOf(notes));
+        return new Result(done.size(), incomplete, unprivileged, List.copyOf(notes));
     }
+
+    /** The start of {@link #create}'s answer for a device node it may not make (not root, or EPERM). */
+    static final String NEEDS_ROOT = "not created (needs root): ";
 
     /** Creates one path; returns why it is missing or incomplete, or null. */
     private static String create(TreeEntry e, Path p, DataReader reader, MountModel.LiveMount live, SbLog log,
@@ -159,8 +171,9 @@ final class TreeExtractor {
                 Files.createSymbolicLink(p, Path.of(e.target()));
                 return null;
             default:
-                if (!root) {
-                    return e.type() + " not created: device nodes, FIFOs and sockets need root";
+                boolean device = e.type().equals("chr") || e.type().equals("blk");
+                if (device && !root) {
+                    return NEEDS_ROOT + e.type() + " " + e.rdev();
                 }
                 int type = switch (e.type()) {
                     case "chr" -> Syscalls.S_IFCHR;
@@ -178,6 +191,9 @@ final class TreeExtractor {
                 try {
                     Syscalls.mknod(p.toString(), type | 0600, major, minor);
                 } catch (SyscallException ex) {
+                    if (device && ex.errno() == 1) { // EPERM: no CAP_MKNOD here (a container, a user namespace)
+                        return NEEDS_ROOT + e.type() + " " + e.rdev() + " (mknod: EPERM)";
+                    }
                     return "mknod failed: " + SyscallException.name(ex.errno());
                 }
                 return null;

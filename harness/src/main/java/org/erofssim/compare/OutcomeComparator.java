@@ -35,12 +35,19 @@ import org.erofssim.contract.MountOutcome;
  * stale memory for it without an error, e.g. an LZ4 match of offset 0) matches any kernel
  * {@code sha256}; its {@code readErrno} and {@code readOkBytes} are still compared (see the
  * contract extension in {@code org.erofssim.contract}).
+ *
+ * <p>A kernel outcome whose notes hold a line starting with {@link #LOG_UNCERTAIN} (the live oracle
+ * saw other processes' erofs activity in every observation and could not attribute the kernel
+ * log) has its {@code log} left out of the comparison; that note says why.
  */
 public final class OutcomeComparator {
     /** Fields only the model produces: remarks, the unmount list, the crash/block reason text. */
     private static final Set<String> MODEL_ONLY = Set.of("notes", "reason", "unmount");
     /** Fields the kernel oracle cannot observe: compared only where the reference has them. */
     private static final Set<String> UNOBSERVABLE = Set.of("devices");
+
+    /** A kernel-outcome note: its kernel log could not be attributed, so {@code log} is not compared. */
+    public static final String LOG_UNCERTAIN = "kernel log attribution uncertain, log not compared: ";
 
     private OutcomeComparator() {}
 
@@ -51,6 +58,12 @@ public final class OutcomeComparator {
     public static List<Difference> compare(ObjectNode model, ObjectNode kernel) {
         List<Difference> out = new ArrayList<>();
         boolean fsidByDev = fsidIsEncodedDev(model) && fsidIsEncodedDev(kernel);
+        if (logUncertain(model) || logUncertain(kernel)) {
+            model = model.deepCopy();
+            kernel = kernel.deepCopy();
+            model.remove("log");
+            kernel.remove("log");
+        }
         compareObject("", model, kernel, out, fsidByDev);
         return out;
     }
@@ -152,6 +165,16 @@ public final class OutcomeComparator {
                 compareObject(at, a, b, out, false);
             }
         }
+    }
+
+    /** True where an outcome's notes say its kernel log could not be attributed. */
+    static boolean logUncertain(JsonNode outcome) {
+        for (JsonNode n : outcome.path("notes")) {
+            if (n.asText().startsWith(LOG_UNCERTAIN)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A model tree entry that says the kernel returns undefined bytes (null hash, the note). */

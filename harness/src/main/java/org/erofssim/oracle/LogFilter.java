@@ -12,7 +12,17 @@ import java.util.Map;
  * {@code <bdev>: Can't mount, would change RO state}) — and maps real names back to the
  * scenario's: sandbox paths to scenario paths, loop device names to the names of the scenario's
  * bdev nodes. Lines about block devices or paths that are not this sandbox's are dropped (other
- * users share the log); {@code (device erofs)} lines cannot be told apart and are all kept.
+ * users share the log).
+ *
+ * <p>Attribution (harness contract, "Kernel-log attribution"): this kernel has no
+ * {@code CONFIG_PRINTK_CALLER}, so a record names no task, and a {@code (device erofs)} line of
+ * another process's file-backed mount looks like this observation's. {@link #attribute} finds the
+ * evidence of erofs activity that is not this observation's in the window's records: lines of a
+ * block device the sandbox did not attach; {@code (device erofs)} lines while this observation's
+ * source is a block device; more {@code mounted with root inode} lines than this observation's
+ * mount can have printed; an {@code Unknown parameter} this observation's options do not have.
+ * Lines that are certainly foreign are removed from the log; any evidence makes the oracle observe
+ * again (see {@link LiveKernelOracle}).
  */
 final class LogFilter {
     private static final String LOOKUP = ": Can't lookup blockdev";
@@ -29,6 +39,107 @@ final class LogFilter {
                 .filter(e -> e.getKey() != null && !e.getKey().isEmpty())
                 .sorted((a, b) -> Integer.compare(b.getKey().length(), a.getKey().length()))
                 .forEach(e -> paths.put(e.getKey(), e.getValue()));
+    }
+
+    /**
+     * The window's log as this observation's, and the evidence of foreign erofs activity in it;
+     * {@code ambiguous} when foreign lines may remain in {@code log} (evidence of activity whose
+     * lines cannot all be told from this observation's).
+     */
+    record Attributed(List<String> log, List<String> evidence, boolean ambiguous) {}
+
+    /**
+     * The contract log of the window's records with the lines that are certainly foreign left
+     * out, and the evidence of foreign erofs activity (empty when there was none to see).
+     *
+     * @param blockSource this observation's mount source is a block device (its lines name it)
+     * @param mounted     this observation's mount(2) succeeded
+     * @param options     the scenario's mount options (the keys an {@code Unknown parameter} of ours can name)
+     */
+    Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options) {
+        return attribute(records, blockSource, mounted, options, -1);
+    }
+
+    /**
+     * As {@link #attribute(List, boolean, boolean, String)}, with the root nid of this
+     * observation's mount ({@code st_ino} of its root), or -1 when unknown: a
+     * {@code mounted with root inode @ nid N.} line of another nid is another mount's.
+     */
+    Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options, long rootNid) {
+        return attribute(records, blockSource, mounted, options, rootNid, null);
+    }
+
+    private static final java.util.regex.Pattern NID = java.util.regex.Pattern.compile("\\bnid (\\d+)");
+
+    /**
+     * As above, with the nids of this mount's walked tree (null when not walked): a
+     * {@code (device erofs)} line about a nid the tree does not hold may be another file-backed
+     * mount's (e.g. its read errors), so the observation is repeated.
+     */
+    Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options, long rootNid,
+                         java.util.Set<Long> treeNids) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        if (options != null) {
+            for (String part : options.split(",", -1)) {
+                int eq = part.indexOf('=');
+                keys.add(eq < 0 ? part : part.substring(0, eq));
+            }
+        }
+        List<Kmsg.Record> kept = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        int mountLines = 0;
+        boolean foreignFileBacked = false;
+        for (Kmsg.Record r : records) {
+            String m = r.message();
+            if (m.startsWith("erofs (device ")) {
+                int close = m.indexOf(')');
+                String dev = close < 0 ? "" : m.substring("erofs (device ".length(), close);
+                if (!dev.equals("erofs") && !sandbox.ownsLoop(dev)) {
+                    evidence.add("a line of device " + dev + ", which this sandbox did not attach");
+                    continue;
+                }
+                if (dev.equals("erofs") && blockSource) {
+                    evidence.add("a file-backed line during a block-device observation: " + m);
+                    continue;
+                }
+                if (m.contains("): mounted with root inode")) {
+                    if (!mounted) {
+                        evidence.add("a mount line although this observation's mount failed: " + m);
+                        foreignFileBacked = true;
+                        continue;
+                    }
+                    if (rootNid >= 0 && !m.endsWith(" @ nid " + rootNid + ".")) {
+                        evidence.add("a mount line of another root nid than this mount's " + rootNid + ": " + m);
+                        foreignFileBacked = true;
+                        continue;
+                    }
+                    mountLines++;
+                } else if (dev.equals("erofs") && treeNids != null) {
+                    java.util.regex.Matcher n = NID.matcher(m);
+                    if (n.find() && !treeNids.contains(Long.parseLong(n.group(1)))) {
+                        evidence.add("a line about nid " + n.group(1) + ", which this mount's tree does not hold: " + m);
+                        foreignFileBacked = true;
+                    }
+                }
+            } else if (m.startsWith("erofs: Unknown parameter '")) {
+                int end = m.indexOf('\'', "erofs: Unknown parameter '".length());
+                String key = end < 0 ? "" : m.substring("erofs: Unknown parameter '".length(), end);
+                if (!keys.contains(key)) {
+                    evidence.add("an unknown parameter '" + key + "' this observation did not give");
+                    continue;
+                }
+            }
+            kept.add(r);
+        }
+        if (mountLines > 1) {
+            evidence.add(mountLines + " mount lines for one mount(2)");
+        }
+        // lines of foreign loop devices, foreign unknown parameters and file-backed lines during a
+        // block-device observation are all recognisable and gone from the log; a foreign
+        // file-backed mount during a file-backed observation may print lines (read errors) that
+        // look like this observation's
+        boolean ambiguous = !blockSource && (mountLines > 1 || foreignFileBacked);
+        return new Attributed(filter(kept), List.copyOf(evidence), ambiguous);
     }
 
     List<String> filter(List<Kmsg.Record> records) {

@@ -512,7 +512,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     private void run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = org.erofssim.tools.HostTools.processBuilder(cmd).redirectErrorStream(true).start();
         try {
             if (!p.waitFor(MKFS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -534,6 +534,18 @@ final class Sandbox implements AutoCloseable {
     /** Whether {@code loopName} is a loop device this sandbox made for a scenario bdev node. */
     boolean isScenarioLoop(String loopName) {
         return bdevNames.containsKey(loopName);
+    }
+
+    /** True for a loop device this sandbox attached (scenario bdev nodes and wrapped file systems). */
+    boolean ownsLoop(String name) {
+        if (!name.startsWith("loop")) {
+            return false;
+        }
+        try {
+            return loopFds.containsKey(Integer.parseInt(name.substring(4)));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**

@@ -75,6 +75,25 @@ class ConformCommandTest {
         return Cli.run(args);
     }
 
+    /**
+     * {@code conform --live} where the kernel oracle cannot run (not root, no erofs): one line and
+     * exit 77, never exit 0 having checked nothing (issue 11 item 7). Where the oracle can run
+     * (root), RecordCommandTest runs {@code conform --live} for real; this case then skips, saying so.
+     */
+    @Test
+    void conformLiveWithoutTheOracleExits77WithOneLine() {
+        String why = org.erofssim.oracle.LiveKernelOracle.unavailableReason();
+        if (why == null) {
+            System.out.println("SKIPPED: the live oracle can run here (root); conform --live without it is "
+                    + "checked by a non-root run of the tests");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why != null, "the live oracle can run here");
+        Cli.Result r = Cli.run("conform", "--live", "--report", out.toString()); // the bundled corpus
+        assertThat(r.exit()).as(r.err()).isEqualTo(77);
+        assertThat(r.err().strip()).isEqualTo("erofs-sim conform: --live: kernel oracle unavailable: " + why);
+        assertThat(r.out()).doesNotContain("report:");
+    }
+
     /** The bundled corpus: every expectation met, and the model agrees with every bundled recording. */
     @Test
     void bundledCorpusConformsToTheSpecAndToTheRecordings() throws IOException {

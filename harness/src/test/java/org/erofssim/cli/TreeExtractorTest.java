@@ -76,7 +76,10 @@ class TreeExtractorTest {
 
     static Path fsck(Path image, Path into) {
         Assumptions.assumeTrue(ErofsUtils.require(ErofsUtils.FSCK), "fsck.erofs missing");
-        ErofsUtils.Run r = ErofsUtils.run(ErofsUtils.FSCK, List.of("--extract=" + into, image.toString()), 300);
+        // --preserve-perms: the default for root only; a non-root fsck.erofs applies the umask (1777 → 1755),
+        // while inspect --extract always writes the image's permission bits
+        ErofsUtils.Run r = ErofsUtils.run(ErofsUtils.FSCK, List.of("--extract=" + into, "--preserve-perms",
+                image.toString()), 300);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         return into;
     }

@@ -39,7 +39,7 @@ final class LiveFixtures {
     static void assumeLive() {
         String why = LiveKernelOracle.unavailableReason();
         if (why == null && !onPath("mkfs.erofs")) {
-            why = "mkfs.erofs (erofs-utils) is not installed";
+            why = org.erofssim.tools.HostTools.missingLine(org.erofssim.tools.HostTools.declared("mkfs.erofs"));
         }
         if (why != null && org.erofssim.tools.ErofsUtils.oraclesRequired()) {
             throw new IllegalStateException("live kernel oracle missing under CI: " + why);
@@ -162,7 +162,7 @@ final class LiveFixtures {
 
     static void run(String... cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Process p = org.erofssim.tools.HostTools.processBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
@@ -205,7 +205,11 @@ final class LiveFixtures {
         return new Leftovers(mounts, loops, added);
     }
 
-    /** Entries in {@code after} and not in {@code before}, except those of other oracle runs still going. */
+    /**
+     * Entries in {@code after} and not in {@code before} that name an oracle sandbox, except those
+     * of other oracle runs still going. Entries naming no sandbox are other users' of the machine
+     * (e.g. .ci/busy-erofs mounting erofs images while the tests run), not the oracle's.
+     */
     private static List<String> added(Set<String> before, Set<String> after, Path ours) {
         List<String> out = new ArrayList<>();
         java.util.regex.Pattern sandbox = java.util.regex.Pattern.compile("/tmp/" + Journal.PREFIX + "[^/ ]*");
@@ -214,7 +218,10 @@ final class LiveFixtures {
                 continue;
             }
             java.util.regex.Matcher m = sandbox.matcher(line);
-            if (m.find() && !m.group().equals(ours.toString()) && Files.exists(Path.of(m.group()))) {
+            if (!m.find()) {
+                continue; // not the oracle's
+            }
+            if (!m.group().equals(ours.toString()) && Files.exists(Path.of(m.group()))) {
                 continue; // another live run's (the global lock serialises runs, not our snapshots)
             }
             out.add(line);
@@ -229,12 +236,36 @@ final class LiveFixtures {
     static void assertReleased(Leftovers before) {
         Path dir = LiveKernelOracle.lastSandbox;
         assertThat(dir).as("a sandbox was made").isNotNull();
-        Leftovers after = leftovers();
+        Leftovers after = settled(before, dir);
         assertThat(added(before.mounts(), after.mounts(), dir)).as("new lines in /proc/self/mounts").isEmpty();
         assertThat(added(before.loops(), after.loops(), dir)).as("new bound loop devices").isEmpty();
         assertThat(after.addedLoops()).as("no loop device added and left").isSubsetOf(before.addedLoops());
         assertThat(dir).as("sandbox folder removed").doesNotExist();
     }
+
+    /**
+     * The leftovers once the kernel has finished releasing: a loop device the oracle cleared
+     * (LOOP_CLR_FD) stays bound until its last opener closes it, and while other processes mount
+     * and probe loop devices (udev's blkid, .ci/busy-erofs) that can take a moment. Waits up to
+     * {@link #SETTLE_MILLIS} for the oracle's bound loop devices to go, then answers what is left.
+     */
+    static Leftovers settled(Leftovers before, Path ours) {
+        long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000L;
+        while (true) {
+            Leftovers after = leftovers();
+            if (added(before.loops(), after.loops(), ours).isEmpty() || System.nanoTime() > deadline) {
+                return after;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return after;
+            }
+        }
+    }
+
+    static final long SETTLE_MILLIS = 5000;
 
     static void deleteTree(Path p) {
         Reclaim.deleteTree(p);

@@ -69,7 +69,7 @@ class LiveOracleKillTest {
     void killedRunIsReclaimed() throws Exception {
         Path marker = work.resolve("marker");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = org.erofssim.tools.HostTools.processBuilder(java, "-cp", System.getProperty("java.class.path"),
                 KillChild.class.getName(), work.toString(), marker.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("child.log").toFile()).start();
         Path dir;

@@ -94,6 +94,26 @@
  *       (lstat's errno); the contract is silent on such names. A walker gets names as C strings:
  *       a name holding a NUL byte is its part before the NUL, and names that are then empty or
  *       hold {@code /} are left out (with a note).</li>
+ *   <li>Kernel-log attribution (the live oracle's {@code log}). The kernel log is the machine's:
+ *       without {@code CONFIG_PRINTK_CALLER} a record names no task, and another process's
+ *       file-backed mount prints the same {@code erofs (device erofs)} lines. An observation's
+ *       {@code log} is the records printed between just before its {@code mount(2)} and the end
+ *       of its tree walk, with real names mapped back to the scenario's. Left out as certainly
+ *       foreign: lines naming a block device its sandbox did not attach; {@code (device erofs)}
+ *       lines while its source is a block device; a {@code mounted with root inode} line when its
+ *       mount failed or naming another root nid than its mount's ({@code st_ino} of its root);
+ *       an {@code erofs: Unknown parameter} its options do not have. Foreign file-backed activity
+ *       during a file-backed observation (such a foreign mount line, two mount lines of its
+ *       nid, an {@code erofs-N} entry of {@code /sys/fs/erofs} appearing or vanishing besides
+ *       its own, {@code (device erofs)} lines within 60 ms after its sandbox is released) may
+ *       leave foreign lines that look like its own: the scenario is then observed again in a
+ *       new sandbox, up to 5 times, and the first observation without it is the answer. When
+ *       none comes, the last outcome carries the note
+ *       {@code kernel log attribution uncertain, log not compared: } (naming the evidence), and
+ *       the comparator leaves {@code log} out of that comparison instead of reporting a
+ *       divergence. Two observations that give the same log do not settle it (on a busy host two
+ *       in a row held the same foreign line). Undetectable: a foreign file-backed mount that
+ *       prints read errors inside the window and nothing around it.</li>
  * </ul>
  */
 package org.erofssim.contract;

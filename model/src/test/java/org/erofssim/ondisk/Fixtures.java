@@ -92,7 +92,7 @@ final class Fixtures {
     /** Runs a command with TZ=UTC and LC_ALL=C, 60 s at most. */
     static Run run(String... cmd) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd);
+            ProcessBuilder pb = org.erofssim.tools.HostTools.processBuilder(cmd);
             Map<String, String> env = pb.environment();
             env.put("TZ", "UTC");
             env.put("LC_ALL", "C");

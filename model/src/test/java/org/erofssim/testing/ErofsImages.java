@@ -41,20 +41,8 @@ public final class ErofsImages {
 
     /** Skips the calling test, with the reason printed, when mkfs.erofs is not installed. */
     public static void assumeMkfs() {
-        boolean found = onPath("mkfs.erofs");
-        if (!found) {
-            System.out.println("SKIPPED: mkfs.erofs not found on PATH (install erofs-utils)");
-        }
-        Assumptions.assumeTrue(found, "mkfs.erofs not found on PATH (install erofs-utils)");
-    }
-
-    /** Skips the calling test when the tests do not run as root (device nodes, ownership, trusted.*). */
-    public static void assumeRoot() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) {
-            System.out.println("SKIPPED: needs root (mknod, chown, trusted.* xattrs)");
-        }
-        Assumptions.assumeTrue(root, "needs root (mknod, chown, trusted.* xattrs)");
+        // prints why and skips; a failure (tool X missing: install Debian package Y) under -Derofssim.requireOracles
+        Assumptions.assumeTrue(org.erofssim.tools.ErofsUtils.require("mkfs.erofs"), "mkfs.erofs not found on PATH");
     }
 
     public static boolean onPath(String tool) {
@@ -73,7 +61,7 @@ public final class ErofsImages {
     /** Runs a command, fails the test on a non-zero exit; returns stdout+stderr. */
     public static String run(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+            Process p = org.erofssim.tools.HostTools.processBuilder(cmd).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

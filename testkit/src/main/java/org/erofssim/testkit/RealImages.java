@@ -131,7 +131,7 @@ public final class RealImages {
             cmd.addAll(options);
             cmd.add(tmp.toAbsolutePath().toString());
             cmd.add(tree.toString());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+            Process p = org.erofssim.tools.HostTools.processBuilder(cmd).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -396,8 +396,9 @@ public record TreeSpec(Meta root, List<Entry> entries) {
 
     /**
      * Builds the tree under {@code dir} (created if missing; must be empty): entries in order,
-     * then xattrs, owners, times and finally permission bits (chmod after chown, which would
-     * clear setuid/setgid; deepest first). {@code dir} itself gets {@link #root}'s attributes.
+     * then xattrs, owners, times and finally, deepest first, POSIX ACLs and permission bits (chmod
+     * after chown, which would clear setuid/setgid; ACLs last, as they change permission bits and
+     * would deny the steps before to a non-root caller). {@code dir} itself gets {@link #root}'s attributes.
      * Device nodes need root; so do owners other than the caller and trusted./security. xattrs.
      */
     public void materialize(Path dir) throws IOException {
@@ -448,13 +449,19 @@ public record TreeSpec(Meta root, List<Entry> entries) {
                 owned.add(Map.entry(abs(base, e.path()), e));
             }
         }
+        // POSIX ACLs change permission bits at once: without root, an ACL set on a folder early
+        // would deny the later steps inside it, so ACLs go with the chmods, deepest first
         for (Map.Entry<byte[], Entry> o : owned) {
             for (Xattr x : o.getValue().meta().xattrs()) {
-                Posix.lsetxattr(o.getKey(), x.name(), x.value());
+                if (!isAcl(x)) {
+                    Posix.lsetxattr(o.getKey(), x.name(), x.value());
+                }
             }
         }
         for (Xattr x : root.xattrs()) {
-            Posix.lsetxattr(base, x.name(), x.value());
+            if (!isAcl(x)) {
+                Posix.lsetxattr(base, x.name(), x.value());
+            }
         }
         boolean root0 = Posix.isRoot();
         for (Map.Entry<byte[], Entry> o : owned) {
@@ -469,12 +476,26 @@ public record TreeSpec(Meta root, List<Entry> entries) {
         }
         owned.sort(Comparator.comparingInt((Map.Entry<byte[], Entry> o) -> o.getValue().depth()).reversed());
         for (Map.Entry<byte[], Entry> o : owned) {
+            for (Xattr x : o.getValue().meta().xattrs()) {
+                if (isAcl(x)) {
+                    Posix.lsetxattr(o.getKey(), x.name(), x.value());
+                }
+            }
             if (o.getValue().kind() != Kind.SYMLINK) {
                 Posix.chmod(o.getKey(), o.getValue().meta().perm());
             }
         }
         Posix.setMtime(base, root.mtime(), root.mtimeNsec());
+        for (Xattr x : root.xattrs()) {
+            if (isAcl(x)) {
+                Posix.lsetxattr(base, x.name(), x.value());
+            }
+        }
         Posix.chmod(base, root.perm());
+    }
+
+    private static boolean isAcl(Xattr x) {
+        return x.name().startsWith("system.posix_acl_");
     }
 
     private static byte[] abs(byte[] base, List<Name> path) {

@@ -84,7 +84,7 @@ public final class UtilsProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(program);
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = org.erofssim.tools.HostTools.processBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = pb.environment();
         env.remove("SOURCE_DATE_EPOCH");
         env.put("TZ", "UTC");

@@ -63,6 +63,18 @@ public final class Workspace implements AutoCloseable {
                     return FileVisitResult.CONTINUE;
                 }
 
+                /** A folder without read or search permission (mode 000): the walk opens it before preVisitDirectory. */
+                @Override public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof java.nio.file.AccessDeniedException
+                            && Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && f.toFile().setReadable(true, true) && f.toFile().setExecutable(true, true)) {
+                        f.toFile().setWritable(true, true);
+                        delete(f);
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
                 @Override public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
                     Files.delete(d);
                     return FileVisitResult.CONTINUE;

@@ -1,0 +1,124 @@
+package org.erofssim.oracle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.erofssim.compare.OutcomeComparator;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.kernel.Errno;
+import org.erofssim.sb.Mode;
+import org.erofssim.contract.MountOutcome;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Kernel-log attribution: lines of other processes' erofs activity are evidence, not this observation's log")
+class LogAttributionTest {
+    @TempDir Path tmp;
+
+    static List<Kmsg.Record> records(String... lines) {
+        List<Kmsg.Record> out = new java.util.ArrayList<>();
+        long seq = 100;
+        for (String l : lines) {
+            out.add(new Kmsg.Record(6, seq++, l));
+        }
+        return out;
+    }
+
+    LogFilter.Attributed attribute(boolean blockSource, boolean mounted, String options, String... lines) {
+        try (Sandbox sb = Sandbox.create(tmp)) {
+            return new LogFilter(sb, Map.of()).attribute(records(lines), blockSource, mounted, options);
+        }
+    }
+
+    @Test void aCleanWindowHasNoEvidence() {
+        LogFilter.Attributed a = attribute(false, true, "acl",
+                "erofs (device erofs): mounted with root inode @ nid 37.");
+        assertThat(a.log()).containsExactly("erofs (device erofs): mounted with root inode @ nid 37.");
+        assertThat(a.evidence()).isEmpty();
+    }
+
+    @Test void aForeignLoopDeviceIsEvidenceAndLeftOut() {
+        LogFilter.Attributed a = attribute(false, true, null,
+                "erofs (device loop42): mounted with root inode @ nid 36.",
+                "erofs (device erofs): mounted with root inode @ nid 37.");
+        assertThat(a.log()).containsExactly("erofs (device erofs): mounted with root inode @ nid 37.");
+        assertThat(a.evidence()).containsExactly("a line of device loop42, which this sandbox did not attach");
+    }
+
+    @Test void aFileBackedLineDuringABlockDeviceObservationIsForeign() {
+        LogFilter.Attributed a = attribute(true, false, null,
+                "erofs (device erofs): mounted with root inode @ nid 38.");
+        assertThat(a.log()).isEmpty();
+        assertThat(a.evidence()).hasSize(1);
+    }
+
+    @Test void aMountLineWhenTheMountFailedAndAForeignUnknownParameterAreLeftOut() {
+        LogFilter.Attributed a = attribute(false, false, "nosuch,device=/x",
+                "erofs: Unknown parameter 'busy'",
+                "erofs: Unknown parameter 'nosuch'",
+                "erofs (device erofs): mounted with root inode @ nid 38.");
+        assertThat(a.log()).containsExactly("erofs: Unknown parameter 'nosuch'");
+        assertThat(a.evidence()).hasSize(2);
+    }
+
+    @Test void twoMountLinesForOneMountAreAmbiguousEvidenceAndBothKept() {
+        LogFilter.Attributed a = attribute(false, true, null,
+                "erofs (device erofs): mounted with root inode @ nid 38.",
+                "erofs (device erofs): mounted with root inode @ nid 37.");
+        assertThat(a.log()).hasSize(2);
+        assertThat(a.evidence()).containsExactly("2 mount lines for one mount(2)");
+    }
+
+    @Test void aMountLineOfAnotherRootNidIsForeignAndTwoOfOursAreAmbiguous() {
+        try (Sandbox sb = Sandbox.create(tmp)) {
+            LogFilter f = new LogFilter(sb, Map.of());
+            LogFilter.Attributed a = f.attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 38.",
+                    "erofs (device erofs): mounted with root inode @ nid 37."), false, true, null, 37);
+            assertThat(a.log()).containsExactly("erofs (device erofs): mounted with root inode @ nid 37.");
+            assertThat(a.evidence()).hasSize(1);
+            assertThat(a.ambiguous()).as("a foreign file-backed mount may print more lines like ours").isTrue();
+            LogFilter.Attributed bdev = f.attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 38.",
+                    "erofs (device loop77): mounted with root inode @ nid 36.",
+                    "erofs: Unknown parameter 'busy'"), true, false, null, -1);
+            assertThat(bdev.log()).isEmpty();
+            assertThat(bdev.evidence()).hasSize(3);
+            assertThat(bdev.ambiguous()).as("every foreign line of a block-device observation is recognised").isFalse();
+            LogFilter.Attributed b = f.attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 36.",
+                    "erofs (device erofs): mounted with root inode @ nid 36."), false, true, null, 36);
+            assertThat(b.log()).hasSize(2);
+            assertThat(b.ambiguous()).isTrue();
+        }
+    }
+
+    @Test void aFileBackedLineAboutANidOutsideTheWalkedTreeIsAmbiguous() {
+        try (Sandbox sb = Sandbox.create(tmp)) {
+            LogFilter.Attributed a = new LogFilter(sb, Map.of()).attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 40.",
+                    "erofs (device erofs): readahead error at folio 26 @ nid 39"), false, true, null, 40,
+                    java.util.Set.of(40L, 41L));
+            assertThat(a.log()).hasSize(2);
+            assertThat(a.ambiguous()).isTrue();
+        }
+    }
+
+    @Test void anUncertainKernelLogIsNotComparedAndTheNoteSaysWhy() {
+        MountOutcome model = new MountOutcome.Failed(Errno.EINVAL, Mode.FILEIO,
+                List.of("erofs (device erofs): cannot find valid erofs superblock"), List.of());
+        MountOutcome kernel = new MountOutcome.Failed(Errno.EINVAL, Mode.FILEIO,
+                List.of("erofs (device erofs): mounted with root inode @ nid 38.",
+                        "erofs (device erofs): cannot find valid erofs superblock"),
+                List.of(OutcomeComparator.LOG_UNCERTAIN + "foreign erofs activity in each of 5 observations"));
+        assertThat(OutcomeComparator.compare(model, kernel)).isEmpty();
+        MountOutcome certain = new MountOutcome.Failed(Errno.EINVAL, Mode.FILEIO, kernel.log(), List.of());
+        assertThat(OutcomeComparator.compare(model, certain)).isNotEmpty();
+        ObjectNode k = OutcomeJson.toTree(kernel);
+        assertThat(k.path("notes").get(0).asText()).startsWith("kernel log attribution uncertain, log not compared: ");
+    }
+}
