@@ -80,7 +80,11 @@ final class LogFilter {
                          java.util.Set<Long> treeNids) {
         java.util.Set<String> keys = new java.util.HashSet<>();
         if (options != null) {
-            for (String part : options.split(",", -1)) {
+            // the kernel parses only the first OPTION_PAGE_BYTES bytes: a key cut there is one of ours too
+            byte[] b = options.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String seen = b.length <= LiveKernelOracle.OPTION_PAGE_BYTES ? options
+                    : new String(b, 0, LiveKernelOracle.OPTION_PAGE_BYTES, java.nio.charset.StandardCharsets.UTF_8);
+            for (String part : seen.split(",", -1)) {
                 int eq = part.indexOf('=');
                 keys.add(eq < 0 ? part : part.substring(0, eq));
             }

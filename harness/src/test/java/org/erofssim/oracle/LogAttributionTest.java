@@ -65,6 +65,14 @@ class LogAttributionTest {
         assertThat(a.evidence()).hasSize(2);
     }
 
+    @Test void anUnknownParameterCutByTheOptionPageIsOurs() {
+        // 372 x user_xattr (4,092 bytes) then noacl: the kernel's 4,095-byte page leaves 'noa'
+        String options = "user_xattr,".repeat(372) + "noacl";
+        LogFilter.Attributed a = attribute(false, false, options, "erofs: Unknown parameter 'noa'");
+        assertThat(a.log()).containsExactly("erofs: Unknown parameter 'noa'");
+        assertThat(a.evidence()).isEmpty();
+    }
+
     @Test void twoMountLinesForOneMountAreAmbiguousEvidenceAndBothKept() {
         LogFilter.Attributed a = attribute(false, true, null,
                 "erofs (device erofs): mounted with root inode @ nid 38.",
