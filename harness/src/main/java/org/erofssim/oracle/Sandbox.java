@@ -80,6 +80,7 @@ final class Sandbox implements AutoCloseable {
             Path d = Files.createTempDirectory(tmp, Journal.PREFIX,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).toRealPath();
             Sandbox s = new Sandbox(d);
+            s.registerShutdownHook();
             for (Path p : List.of(s.root, s.store, s.fsDir, s.mnt)) {
                 Files.createDirectory(p);
             }
@@ -591,10 +592,36 @@ final class Sandbox implements AutoCloseable {
         return left;
     }
 
+    /** Set once {@link #close()} has started: releasing twice (the shutdown hook and the caller) is harmless. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Releases this sandbox when the JVM is asked to stop (SIGTERM, SIGINT, SIGHUP) while it is
+     * open (issue 11: such a run used to leave its mounts and loop devices until a later run
+     * reclaimed them from the journal). SIGKILL runs no hook: the journal still serves the next run.
+     */
+    private final Thread shutdownHook = new Thread(this::close, "erofs-sim sandbox release");
+
+    private void registerShutdownHook() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
     @Override public void close() {
-        List<String> left = releaseAll();
-        if (!left.isEmpty()) {
-            System.err.println("erofs-sim live oracle: could not release " + left);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is stopping: the hook runs (or ran) and finds this sandbox closed
+            }
+        }
+        synchronized (this) {
+            List<String> left = releaseAll();
+            if (!left.isEmpty()) {
+                System.err.println("erofs-sim live oracle: could not release " + left);
+            }
         }
     }
 }

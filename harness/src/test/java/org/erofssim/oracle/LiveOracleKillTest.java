@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A run killed with SIGKILL in the middle of observe (everything made, the scenario mounted)
  * leaves mounts and loop devices; the next run releases them from the journal and the folder.
+ * A run stopped with SIGTERM releases them itself (a shutdown hook per open sandbox).
  */
-@DisplayName("LiveKernelOracle after a run killed with SIGKILL")
+@DisplayName("LiveKernelOracle after a run killed with SIGKILL or stopped with SIGTERM")
 class LiveOracleKillTest {
     private static Path work;
 
@@ -107,5 +109,46 @@ class LiveOracleKillTest {
         assertThat(loopsUnder(dir)).as("loop devices left by the killed run").isEmpty();
         assertThat(Path.of("/sys/block", added.get(0))).as("the added loop device is removed").doesNotExist();
         assertThat(dir).as("the killed run's folder").doesNotExist();
+    }
+
+    @Test
+    @DisplayName("a run stopped with SIGTERM releases its mounts, loop devices and folder itself, at once")
+    void terminatedRunReleasesItself() throws Exception {
+        Path marker = work.resolve("marker-term");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = org.erofssim.tools.HostTools.processBuilder(java, "-cp", System.getProperty("java.class.path"),
+                KillChild.class.getName(), work.toString(), marker.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("child-term.log").toFile()).start();
+        Path dir;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(marker)) {
+                assertThat(child.isAlive()).as("child still running; its log: %s",
+                        Files.exists(work.resolve("child-term.log")) ? Files.readString(work.resolve("child-term.log")) : "")
+                        .isTrue();
+                assertThat(System.nanoTime()).as("child reached the mount in time").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            dir = Path.of(Files.readString(marker).strip());
+            assertThat(mountsUnder(dir)).as("the child's mounts").hasSizeGreaterThanOrEqualTo(5);
+            child.destroy(); // SIGTERM
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child stopped").isTrue();
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        // no later run has reclaimed anything: the child's shutdown hook released it all
+        assertThat(mountsUnder(dir)).as("mounts left by the terminated run").isEmpty();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!loopsUnder(dir).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(loopsUnder(dir)).as("loop devices left by the terminated run").isEmpty();
+        assertThat(dir).as("the terminated run's folder").doesNotExist();
+        // the machine-wide lock is root's alone: a 0700 folder, a 0600 file
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(LiveKernelOracle.LOCK_DIR)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(LiveKernelOracle.LOCK_DIR.resolve("live.lock")))).isEqualTo("rw-------");
     }
 }
