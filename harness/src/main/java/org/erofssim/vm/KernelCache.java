@@ -196,7 +196,7 @@ public final class KernelCache {
                     if (out.contains("Unable to locate package") || out.contains("was not found")
                             || out.contains("has no installation candidate") || out.contains("404")) {
                         throw new VmUnavailable("kernel " + k.release() + ": pinned package " + p.pin() + " has left "
-                                + "the registry (" + k.suite() + "); update the pin in " + KernelCatalog.RESOURCE);
+                                + "the registry (" + k.suite() + "); update its pin in the kernel list");
                     }
                     throw new VmUnavailable("kernel " + k.release() + ": apt-get download " + p.pin() + " failed: "
                             + lastError(out));

@@ -71,6 +71,15 @@ public final class KernelCatalog {
         }
     }
 
+    /** A pinned list from a file (testing a pin, or a list of one's own); one-line errors. */
+    public static KernelCatalog load(java.nio.file.Path file) {
+        try {
+            return parse(java.nio.file.Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("kernel list " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+    }
+
     /**
      * Parses a pinned list; any malformed entry is an {@link IllegalArgumentException} naming
      * the field.

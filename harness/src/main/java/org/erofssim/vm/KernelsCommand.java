@@ -39,11 +39,20 @@ public final class KernelsCommand implements Callable<Integer> {
             description = "cache folder (default $" + KernelCache.ENV + ", else ${XDG_CACHE_HOME:-~/.cache}/erofs-sim/kernels)")
     Path cacheDir;
 
+    @Option(names = "--list", paramLabel = "FILE",
+            description = "a pinned list of one's own instead of the committed one (same JSON shape)")
+    Path list;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        KernelCatalog catalog = KernelCatalog.load();
+        KernelCatalog catalog;
+        try {
+            catalog = list == null ? KernelCatalog.load() : KernelCatalog.load(list);
+        } catch (IllegalArgumentException e) {
+            throw CliException.badInput(e.getMessage());
+        }
         KernelCache cache = new KernelCache(cacheDir != null ? cacheDir : KernelCache.defaultRoot(System.getenv()),
                 s -> {
                     err.println("kernels: " + s);
@@ -75,7 +84,7 @@ public final class KernelsCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         }
-        out.println("kernels of the matrix (pinned in " + KernelCatalog.RESOURCE + "; cache " + cache.root() + ")");
+        out.println("kernels of the matrix (pinned in " + (list == null ? KernelCatalog.RESOURCE : list.toString()) + "; cache " + cache.root() + ")");
         for (KernelCatalog.Kernel k : catalog.kernels()) {
             out.println();
             out.println(k.release() + "  [" + k.suite() + "]  preset: " + k.presetText() + "  cache: "

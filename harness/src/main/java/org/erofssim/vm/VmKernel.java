@@ -93,8 +93,17 @@ public final class VmKernel {
 
     /** Boots once and observes every scenario in the guest. */
     public Boot observe(List<Path> scenarios, Path java, Path jar) {
-        return boot(run -> batchScript(Path.of("").toAbsolutePath(), java, jar, System.getProperty("erofssim.root"),
-                run.resolve("outcomes.jsonl"), scenarios));
+        return boot(run -> {
+            // the guest runs its own copy: a jar rebuilt on the host during the boot cannot break it
+            Path copy = run.resolve("erofs-sim.jar");
+            try {
+                Files.copy(jar, copy);
+            } catch (IOException e) {
+                throw new VmUnavailable("kernel " + kernel.release() + ": cannot copy " + jar + ": " + e.getMessage());
+            }
+            return batchScript(Path.of("").toAbsolutePath(), java, copy, System.getProperty("erofssim.root"),
+                    run.resolve("outcomes.jsonl"), scenarios);
+        });
     }
 
     /** Boots once and runs a shell command as root in the guest. */

@@ -83,8 +83,9 @@ class VmKernelTest {
                 + "'{\"scenario\":\"/s/b.json\",\"release\":\"9.9.9-fake\",\"exit\":77,\"outcome\":null,"
                 + "\"error\":\"erofs-sim observe: kernel oracle unavailable: x\",\"seconds\":0.1}' > \"$OUT/outcomes.jsonl\"\n"
                 + "echo guest-output > \"$OUT/output.txt\"\necho 0 > \"$OUT/rc\"\necho 'ERV-CMD-END'");
+        Path jar = Files.writeString(tmp.resolve("erofs-sim.jar"), "not really a jar");
         VmKernel.Boot b = vm(q, 30).observe(List.of(Path.of("/s/a.json"), Path.of("/s/b.json")),
-                Path.of("/usr/bin/java"), Path.of("/r/erofs-sim.jar"));
+                Path.of("/usr/bin/java"), jar);
         assertEquals(0, b.commandStatus());
         assertEquals("guest-output\n", b.output());
         assertEquals(2, b.observations().size());
@@ -98,8 +99,8 @@ class VmKernelTest {
         assertTrue(b.secondsToCommand() != null && b.secondsToCommand() <= b.secondsTotal());
         String script = Files.readString(copy);
         assertTrue(script.contains("exec '/usr/bin/java'"), script);
-        assertTrue(script.contains("-cp '/r/erofs-sim.jar' org.erofssim.vm.GuestBatch '" + tmp.resolve("scratch")),
-                script);
+        assertTrue(script.matches("(?s).*-cp '" + tmp.resolve("scratch") + "/run-[^/']+/erofs-sim.jar' "
+                + "org.erofssim.vm.GuestBatch '" + tmp.resolve("scratch") + "/run-[^/']+/outcomes.jsonl'.*"), script);
         assertTrue(script.strip().endsWith("'/s/a.json' '/s/b.json'"), script);
         assertEquals(0, scratchEntries());
     }
