@@ -130,7 +130,12 @@ public final class VmKernel {
             p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             Process proc = p;
-            hook = new Thread(() -> ProcessTree.kill(proc), "erofs-sim-vm-kill");
+            Path runDir = run;
+            // SIGTERM/SIGINT of this JVM: the finally below never runs, so the hook kills and cleans
+            hook = new Thread(() -> {
+                ProcessTree.kill(proc);
+                Tools.deleteTree(runDir);
+            }, "erofs-sim-vm-kill");
             Runtime.getRuntime().addShutdownHook(hook);
             Double toCmd = null;
             long deadline = t0 + timeout.toNanos();
