@@ -48,6 +48,16 @@ public final class VmObserveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return observe(release, scenarios, timeout, cacheDir, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Boots kernel {@code release} of the matrix once and prints the outcome of each scenario
+     * (for one scenario exactly as {@code observe} prints it); also {@code observe --kernel}.
+     * Failures are {@link CliException}s: 2 for bad usage, 77 naming the kernel.
+     */
+    public static int observe(String release, List<Path> scenarios, Long timeout, Path cacheDir, PrintWriter out,
+            PrintWriter err) {
         KernelCatalog catalog = KernelCatalog.load();
         KernelCatalog.Kernel k = catalog.find(release).orElseThrow(() -> CliException.badInput("unknown kernel '"
                 + release + "' (known: " + catalog.releases() + ", or a prefix selecting one of them)"));
@@ -59,8 +69,6 @@ public final class VmObserveCommand implements Callable<Integer> {
         if (timeout != null && timeout <= 0) {
             throw CliException.badInput("--timeout must be positive");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Path jar = ownJar();
         Path java = ProcessHandle.current().info().command().map(Path::of)
                 .orElseThrow(() -> CliException.unavailable("cannot tell this JVM's java binary"));

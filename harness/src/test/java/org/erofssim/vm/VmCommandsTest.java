@@ -54,6 +54,11 @@ class VmCommandsTest {
         Run vmUnknown = cli("vm-observe", "7", "x.json");
         assertEquals(2, vmUnknown.exit());
         assertTrue(vmUnknown.err().startsWith("erofs-sim vm-observe: unknown kernel '7'"), vmUnknown.err());
+        String row03 = org.erofssim.testkit.Checkout.root()
+                .resolve("fixtures/scenarios/decision-table/row03-bdev.json").toString();
+        Run observeUnknown = cli("observe", "--kernel", "6.6", row03);
+        assertEquals(2, observeUnknown.exit());
+        assertTrue(observeUnknown.err().startsWith("erofs-sim observe: unknown kernel '6.6'"), observeUnknown.err());
         Run noScenario = cli("vm-observe", "6.1", tmp.resolve("missing.json").toString());
         assertEquals(2, noScenario.exit());
         assertTrue(noScenario.err().contains("no such scenario file"), noScenario.err());
