@@ -100,7 +100,8 @@ public final class VmObserveCommand implements Callable<Integer> {
                 VmKernel.Observation o = boot.observations().get(0);
                 if (o.outcomeJson() == null) {
                     throw new CliException(o.exit() == 0 ? ExitCode.ORACLE_UNAVAILABLE : o.exit(),
-                            "kernel " + k.release() + ": " + (o.error() == null ? "no outcome" : o.error()));
+                            "kernel " + k.release() + ": " + (o.error() == null ? "no outcome"
+                                    : o.error().replaceFirst("^erofs-sim observe: ", "")));
                 }
                 out.println(OutcomeJson.write(OutcomeJson.read(o.outcomeJson())));
             } else {
