@@ -99,6 +99,10 @@ public final class BootKernel {
 
     /** Prepares (or reuses) the boot folder of an unpacked kernel. */
     public static Prepared prepare(KernelCache cache, KernelCatalog.Kernel k, Consumer<String> progress) {
+        return cache.locked(() -> prepareLocked(cache, k, progress));
+    }
+
+    private static Prepared prepareLocked(KernelCache cache, KernelCatalog.Kernel k, Consumer<String> progress) {
         String rel = k.release();
         Path tree = cache.tree(k);
         Path bb = busybox();

@@ -56,6 +56,23 @@ public final class KernelCache {
         return root;
     }
 
+    /**
+     * Runs {@code work} holding the cache's lock file (several erofs-sim processes fetching or
+     * preparing at once would otherwise share the .partial folders).
+     */
+    public <T> T locked(java.util.function.Supplier<T> work) {
+        try {
+            Files.createDirectories(root);
+            try (var ch = java.nio.channels.FileChannel.open(root.resolve(".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    var lock = ch.lock()) {
+                return work.get();
+            }
+        } catch (IOException e) {
+            throw new VmUnavailable("kernel cache " + root + ": cannot lock it: " + e.getMessage());
+        }
+    }
+
     /** The unpacked packages of a release. */
     public Path tree(KernelCatalog.Kernel k) {
         return root.resolve("tree").resolve(k.release());
@@ -168,6 +185,10 @@ public final class KernelCache {
      * the registry, the download fails or a sha256 differs.
      */
     public Path fetch(KernelCatalog catalog, KernelCatalog.Kernel k) {
+        return locked(() -> fetchLocked(catalog, k));
+    }
+
+    private Path fetchLocked(KernelCatalog catalog, KernelCatalog.Kernel k) {
         if (Tools.which("apt-get") == null || Tools.which("dpkg-deb") == null) {
             throw new VmUnavailable("kernel " + k.release() + ": apt-get and dpkg-deb are needed to fetch it");
         }
