@@ -65,6 +65,12 @@ public final class VmObserveCommand implements Callable<Integer> {
             if (!Files.isRegularFile(s)) {
                 throw CliException.badInput(s + ": no such scenario file");
             }
+            // bad input is found before a boot, not a minute into one (ScenarioException: exit 2)
+            try {
+                org.erofssim.contract.ScenarioJson.read(s);
+            } catch (org.erofssim.contract.ScenarioException e) {
+                throw CliException.badInput(s + ": " + e.getMessage());
+            }
         }
         if (timeout != null && timeout <= 0) {
             throw CliException.badInput("--timeout must be positive");

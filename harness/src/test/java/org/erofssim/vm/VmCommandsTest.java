@@ -59,6 +59,10 @@ class VmCommandsTest {
         Run observeUnknown = cli("observe", "--kernel", "6.6", row03);
         assertEquals(2, observeUnknown.exit());
         assertTrue(observeUnknown.err().startsWith("erofs-sim observe: unknown kernel '6.6'"), observeUnknown.err());
+        Files.writeString(tmp.resolve("broken.json"), "{\"version\": 1, \"source\": 3}");
+        Run broken = cli("vm-observe", "6.1", tmp.resolve("broken.json").toString());
+        assertEquals(2, broken.exit(), broken.err());
+        assertEquals(1, broken.err().lines().count(), broken.err());
         Run noScenario = cli("vm-observe", "6.1", tmp.resolve("missing.json").toString());
         assertEquals(2, noScenario.exit());
         assertTrue(noScenario.err().contains("no such scenario file"), noScenario.err());
