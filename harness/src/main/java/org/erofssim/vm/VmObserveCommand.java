@@ -98,9 +98,10 @@ public final class VmObserveCommand implements Callable<Integer> {
                     boot.secondsTotal(), loadavg());
             err.flush();
             if (boot.observations().size() != scenarios.size()) {
+                Path kept = keep(cache.root(), k.release(), boot);
                 throw new VmUnavailable("kernel " + k.release() + ": the guest returned " + boot.observations().size()
                         + " of " + scenarios.size() + " outcomes (guest exit " + boot.commandStatus() + ": "
-                        + VmKernel.lastLine(boot.output()) + ")");
+                        + VmKernel.lastLine(boot.output()) + (kept == null ? "" : "; console and output in " + kept) + ")");
             }
             if (scenarios.size() == 1) {
                 VmKernel.Observation o = boot.observations().get(0);
@@ -129,6 +130,18 @@ public final class VmObserveCommand implements Callable<Integer> {
             throw CliException.unavailable(e.getMessage());
         } catch (java.io.IOException e) {
             throw CliException.unavailable("kernel " + k.release() + ": " + e.getMessage());
+        }
+    }
+
+    /** Keeps a failed boot's console and guest output under the cache's {@code failed/} folder. */
+    static Path keep(Path cacheRoot, String release, VmKernel.Boot boot) {
+        try {
+            Path d = Files.createDirectories(cacheRoot.resolve("failed"));
+            Path f = d.resolve(release + "-" + System.currentTimeMillis() + ".log");
+            Files.writeString(f, "== console\n" + boot.console() + "\n== guest output\n" + boot.output());
+            return f;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
