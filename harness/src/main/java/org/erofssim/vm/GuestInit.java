@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The guest's {@code /init} (busybox sh, in the initramfs): mounts proc/sys/devtmpfs, insmods
  * the module closure in order, mounts the host's root over 9p read-only at {@code /host} and the
- * run folder (kernel command line {@code erv.out=DIR}) read-write at its own host path, puts tmpfs
- * on /tmp, /run and /dev/shm, chroots and runs {@code DIR/cmd.sh} with its output in {@code
+ * run folder (kernel command line {@code erv.out=DIR}) read-write at its own host path, puts the
+ * scratch ext4 ({@code erv.scratch=vda}) or else tmpfs on /tmp, tmpfs on /run and /dev/shm, chroots and runs {@code DIR/cmd.sh} with its output in {@code
  * DIR/output.txt} and its exit status in {@code DIR/rc}, then powers off. Lines starting with
  * {@code ERV-} on the serial console are the host's progress markers.
  */
@@ -40,8 +40,12 @@ public final class GuestInit {
                     insmod /lib/modules/$m || echo "ERV-INSMOD-FAILED $m"
                 done
                 OUT=
+                SCRATCH=
                 for w in $(cat /proc/cmdline); do
-                    case "$w" in erv.out=*) OUT=${w#erv.out=} ;; esac
+                    case "$w" in
+                        erv.out=*) OUT=${w#erv.out=} ;;
+                        erv.scratch=*) SCRATCH=${w#erv.scratch=} ;;
+                    esac
                 done
                 [ -n "$OUT" ] || fail "no erv.out= on the kernel command line"
                 mkdir -p /host
@@ -52,7 +56,16 @@ public final class GuestInit {
                 mount --move /proc /host/proc || fail "move /proc"
                 mount --move /sys /host/sys || fail "move /sys"
                 mount --move /dev /host/dev || fail "move /dev"
-                mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fail "tmpfs /tmp"
+                if [ -n "$SCRATCH" ]; then
+                    i=0
+                    until [ -b "/host/dev/$SCRATCH" ]; do
+                        i=$((i+1)); [ $i -ge 100 ] && fail "no scratch disk /dev/$SCRATCH"; sleep 0.1
+                    done
+                    mount -t ext4 "/host/dev/$SCRATCH" /host/tmp || fail "cannot mount the scratch ext4 on /tmp"
+                    chmod 1777 /host/tmp
+                else
+                    mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fail "tmpfs /tmp"
+                fi
                 mount -t tmpfs -o mode=755 tmpfs /host/run || fail "tmpfs /run"
                 mkdir -p /host/dev/shm && mount -t tmpfs -o mode=1777 tmpfs /host/dev/shm
                 mkdir -p "/host$OUT" 2>/dev/null

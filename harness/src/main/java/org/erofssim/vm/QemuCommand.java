@@ -11,10 +11,18 @@ import java.util.List;
  * host root read-only and the run folder read-write over virtio-9p. The guest's command travels
  * as a file in the run folder, never on the kernel command line.
  */
-public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int cpus, int memoryMiB) {
-    /** The research's defaults: {@code -smp 2 -m 2048}. */
+public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int cpus, int memoryMiB, Path scratchDisk) {
+    /** The research's defaults: {@code -smp 2 -m 2048}; no scratch disk. */
     public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir) {
-        return new QemuCommand(qemu, k.vmlinuz(), k.initrd(), runDir, 2, 2048);
+        return of(qemu, k, runDir, null);
+    }
+
+    /**
+     * As {@link #of(Path, BootKernel.Prepared, Path)}, with a raw ext4 image as the guest's
+     * {@code /dev/vda}, mounted on its /tmp (a file-backed mount refuses a file on tmpfs).
+     */
+    public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir, Path scratchDisk) {
+        return new QemuCommand(qemu, k.vmlinuz(), k.initrd(), runDir, 2, 2048, scratchDisk);
     }
 
     public List<String> argv() {
@@ -27,11 +35,18 @@ public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int
                 "-smp", Integer.toString(cpus), "-m", Integer.toString(memoryMiB),
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-kernel", vmlinuz.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 loglevel=4 panic=-1 erv.out=" + out,
+                "-append", "console=ttyS0 loglevel=4 panic=-1 erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda"),
                 "-fsdev", "local,id=" + GuestInit.ROOT_TAG + ",path=/,security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + GuestInit.ROOT_TAG + ",mount_tag=" + GuestInit.ROOT_TAG,
                 "-fsdev", "local,id=" + GuestInit.OUT_TAG + ",path=" + out + ",security_model=none,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + GuestInit.OUT_TAG + ",mount_tag=" + GuestInit.OUT_TAG));
+        if (scratchDisk != null) {
+            String d = scratchDisk.toAbsolutePath().toString();
+            if (d.contains(",")) {
+                throw new IllegalArgumentException("scratch disk path with ',': " + d);
+            }
+            a.addAll(List.of("-drive", "file=" + d + ",if=virtio,format=raw,cache=unsafe"));
+        }
         return a;
     }
 }

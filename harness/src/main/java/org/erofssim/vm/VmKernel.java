@@ -125,7 +125,7 @@ public final class VmKernel {
             if (Tools.which("setsid") != null) {
                 argv.add("setsid");
             }
-            argv.addAll(QemuCommand.of(qemu, kernel, run).argv());
+            argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).argv());
             long t0 = System.nanoTime();
             p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -197,6 +197,29 @@ public final class VmKernel {
             }
             Tools.deleteTree(run);
         }
+    }
+
+    /** Size of the guest's scratch ext4 (sparse; removed with the run folder). */
+    static final long SCRATCH_BYTES = 2L << 30;
+
+    /**
+     * A sparse ext4 image in the run folder for the guest's /tmp (mkfs.ext4 needs no root), or
+     * null (tmpfs then) when mkfs.ext4 is missing or fails.
+     */
+    static Path scratchDisk(Path run) {
+        Path mkfs = Tools.which("mkfs.ext4", "/sbin/mkfs.ext4", "/usr/sbin/mkfs.ext4");
+        if (mkfs == null) {
+            return null;
+        }
+        Path img = run.resolve("scratch.ext4");
+        try (var f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
+            f.setLength(SCRATCH_BYTES);
+        } catch (IOException e) {
+            return null;
+        }
+        Tools.Result r = Tools.run(List.of(mkfs.toString(), "-q", "-F", "-m", "0", "-E", "root_owner=0:0",
+                img.toString()), null, null, 120);
+        return r.status() == 0 ? img : null;
     }
 
     static Observation observation(String line) throws IOException {

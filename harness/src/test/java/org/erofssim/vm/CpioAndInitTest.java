@@ -72,6 +72,9 @@ class CpioAndInitTest {
         // tmpfs on /tmp before the run folder is mounted, so a run folder under /tmp stays visible
         assertTrue(s.indexOf("tmpfs /host/tmp") < s.indexOf("erv_out \"/host$OUT\""));
         assertTrue(s.strip().endsWith("sleep 5") && s.contains("\npoweroff -f\n"));
+        // the command line is read before /proc moves into /host; the scratch ext4 replaces tmpfs on /tmp
+        assertTrue(s.indexOf("erv.scratch=*) SCRATCH=") < s.indexOf("mount --move /proc /host/proc"));
+        assertTrue(s.indexOf("mount -t ext4 \"/host/dev/$SCRATCH\" /host/tmp") < s.indexOf("erv_out \"/host$OUT\""));
         assertThrows(IllegalArgumentException.class, () -> GuestInit.script(List.of("x.ko; reboot")));
     }
 
@@ -90,5 +93,9 @@ class CpioAndInitTest {
         assertTrue(line.contains("-device virtio-9p-pci,fsdev=erv_out,mount_tag=erv_out"));
         assertThrows(IllegalArgumentException.class,
                 () -> QemuCommand.of(Path.of("q"), k, Path.of("/c/a,b")).argv());
+        assertTrue(a.stream().noneMatch(x -> x.equals("-drive")));
+        List<String> d = QemuCommand.of(Path.of("q"), k, Path.of("/c/r"), Path.of("/c/r/scratch.ext4")).argv();
+        assertEquals("console=ttyS0 loglevel=4 panic=-1 erv.out=/c/r erv.scratch=vda", d.get(d.indexOf("-append") + 1));
+        assertEquals("file=/c/r/scratch.ext4,if=virtio,format=raw,cache=unsafe", d.get(d.indexOf("-drive") + 1));
     }
 }

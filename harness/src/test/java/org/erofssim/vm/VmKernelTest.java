@@ -21,7 +21,7 @@ class VmKernelTest {
 
     private Path fakeQemu(String body) throws IOException {
         Path q = tmp.resolve("fake-qemu");
-        Files.writeString(q, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *erv.out=*) OUT=${a##*erv.out=};; esac; done\n"
+        Files.writeString(q, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *erv.out=*) OUT=${a##*erv.out=}; OUT=${OUT%% *};; esac; done\n"
                 + body + "\n");
         Files.setPosixFilePermissions(q, PosixFilePermissions.fromString("rwx------"));
         return q;
