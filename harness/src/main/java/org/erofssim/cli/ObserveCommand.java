@@ -33,9 +33,17 @@ final class ObserveCommand implements Callable<Integer> {
     @Parameters(arity = "1", paramLabel = "SCENARIO.json", description = "a scenario file (contract JSON)")
     String scenario;
 
+    @picocli.CommandLine.Option(names = "--kernel", paramLabel = "RELEASE",
+            description = "observe on a kernel of 'erofs-sim kernels' booted in QEMU (see vm-observe)")
+    String kernel;
+
     @Override
     public Integer call() {
         Scenario s = Scenarios.load(scenario);
+        if (kernel != null) {
+            return org.erofssim.vm.VmObserveCommand.observe(kernel, java.util.List.of(java.nio.file.Path.of(scenario)),
+                    null, null, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(OutcomeJson.write(observed(new HostKernel(), Case.of(s)).outcome()));
         out.flush();

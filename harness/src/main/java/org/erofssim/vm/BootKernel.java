@@ -1,0 +1,201 @@
+package org.erofssim.vm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A bootable kernel made from an unpacked Debian kernel ({@link KernelCache#tree}): {@code
+ * vmlinuz}, the package's {@code config}, and {@code initrd.img}, a gzip'd newc cpio written here
+ * in Java with a static busybox (Debian package busybox-static), {@link GuestInit#script} as
+ * {@code /init}, the decompressed module closure ({@link ModuleClosure}) and {@code
+ * dev/console}, {@code dev/null}. Cached per release in {@link KernelCache#boot}; rebuilt when
+ * the init script, module list or busybox changes (a stamp records them).
+ */
+public final class BootKernel {
+    /** The boot folder: {@code vmlinuz}, {@code initrd.img}, {@code config}, {@code modules.txt}. */
+    public record Prepared(String release, Path dir, List<String> modules, List<String> missing) {
+        public Path vmlinuz() {
+            return dir.resolve("vmlinuz");
+        }
+
+        public Path initrd() {
+            return dir.resolve("initrd.img");
+        }
+    }
+
+    private BootKernel() {}
+
+    /** The layouts Debian used: 6.1 {@code lib/modules}, 6.12+ {@code usr/lib/modules}. */
+    static Path moduleDir(Path tree, String release) {
+        for (String base : List.of("usr/lib/modules", "lib/modules")) {
+            Path d = tree.resolve(base).resolve(release);
+            if (Files.isDirectory(d.resolve("kernel"))) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    static Path find(Path tree, String release, String what) {
+        for (String c : List.of("boot/" + what + "-" + release, "usr/lib/modules/" + release + "/" + what,
+                "lib/modules/" + release + "/" + what)) {
+            Path p = tree.resolve(c);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** A static busybox: the given file when it is an ELF without an interpreter, else null. */
+    static boolean isStaticElf(Path f) {
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] head = in.readNBytes(1 << 16);
+            ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+            if (head.length < 64 || b.getInt(0) != 0x464c457f || head[4] != 2) {
+                return false;
+            }
+            long phoff = b.getLong(0x20);
+            int phentsize = Short.toUnsignedInt(b.getShort(0x36));
+            int phnum = Short.toUnsignedInt(b.getShort(0x38));
+            for (int i = 0; i < phnum; i++) {
+                long h = phoff + (long) i * phentsize;
+                if (h + 4 > head.length) {
+                    return false;
+                }
+                if (b.getInt((int) h) == 3) { // PT_INTERP
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static Path busybox() {
+        for (String c : List.of("/bin/busybox", "/usr/bin/busybox")) {
+            Path p = Path.of(c);
+            if (Files.isExecutable(p) && isStaticElf(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Prepares (or reuses) the boot folder of an unpacked kernel. */
+    public static Prepared prepare(KernelCache cache, KernelCatalog.Kernel k, Consumer<String> progress) {
+        return cache.locked(() -> prepareLocked(cache, k, progress));
+    }
+
+    private static Prepared prepareLocked(KernelCache cache, KernelCatalog.Kernel k, Consumer<String> progress) {
+        String rel = k.release();
+        Path tree = cache.tree(k);
+        Path bb = busybox();
+        if (bb == null) {
+            throw new VmUnavailable("kernel " + rel + ": no static busybox at /bin/busybox (apt-get install busybox-static)");
+        }
+        try {
+            Path mods = moduleDir(tree, rel);
+            Path vmlinuz = find(tree, rel, "vmlinuz");
+            if (mods == null || vmlinuz == null) {
+                throw new VmUnavailable("kernel " + rel + ": no vmlinuz or modules folder in " + tree
+                        + " (run 'erofs-sim kernels --fetch " + rel + "')");
+            }
+            Path config = find(tree, rel, "config");
+            Map<String, Path> index = ModuleClosure.index(mods);
+            var builtin = ModuleClosure.builtin(mods);
+            Map<String, List<String>> deps = new java.util.HashMap<>();
+            ModuleClosure.Result closure = ModuleClosure.closure(ModuleClosure.REQUESTED, name -> {
+                Path f = index.get(name);
+                if (f == null) {
+                    return null;
+                }
+                return deps.computeIfAbsent(name, n -> ModuleClosure.depends(ModuleClosure.modinfo(decompress(f))));
+            }, builtin);
+            String init = GuestInit.script(closure.order().stream().map(n -> n + ".ko").toList());
+            String stampText = "release " + rel + "\nbusybox " + Tools.sha256(bb) + "\nmodules " + closure.order()
+                    + "\ninit " + Integer.toHexString(init.hashCode()) + "\n";
+            Path dir = cache.boot(k);
+            Path stamp = dir.resolve("stamp");
+            if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(stampText)
+                    && Files.isRegularFile(dir.resolve("initrd.img")) && Files.isRegularFile(dir.resolve("vmlinuz"))) {
+                return new Prepared(rel, dir, closure.order(), closure.missing());
+            }
+            progress.accept("building the initramfs of " + rel + " (" + closure.order().size() + " modules)");
+            Path tmp = dir.resolveSibling(rel + ".partial");
+            Tools.deleteTree(tmp);
+            Files.createDirectories(tmp);
+            Files.copy(vmlinuz, tmp.resolve("vmlinuz"));
+            if (config != null) {
+                Files.copy(config, tmp.resolve("config"));
+            }
+            try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("initrd.img")), 1 << 16);
+                    Cpio c = new Cpio(o)) {
+                for (String d : List.of("bin", "dev", "proc", "sys", "host", "lib", "lib/modules")) {
+                    c.dir(d);
+                }
+                c.charDevice("dev/console", 0600, 5, 1);
+                c.charDevice("dev/null", 0666, 1, 3);
+                c.file("bin/busybox", 0755, Files.readAllBytes(bb));
+                c.file("init", 0755, init.getBytes(StandardCharsets.UTF_8));
+                for (String n : closure.order()) {
+                    c.file("lib/modules/" + n + ".ko", 0644, decompress(index.get(n)));
+                }
+            }
+            Files.writeString(tmp.resolve("modules.txt"), String.join("\n", closure.order()) + "\n"
+                    + (closure.missing().isEmpty() ? "" : "# requested but absent: " + closure.missing() + "\n"));
+            Files.writeString(tmp.resolve("stamp"), stampText);
+            Tools.deleteTree(dir);
+            Files.createDirectories(dir.getParent());
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return new Prepared(rel, dir, closure.order(), closure.missing());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new VmUnavailable("kernel " + rel + ": cannot prepare it: " + e.getMessage());
+        }
+    }
+
+    /** A module file's bytes, decompressed (.xz and .zst with the host's xz/zstd, .gz in Java). */
+    static byte[] decompress(Path f) {
+        String n = f.getFileName().toString();
+        try {
+            if (n.endsWith(".gz")) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+                    return in.readAllBytes();
+                }
+            }
+            if (n.endsWith(".xz") || n.endsWith(".zst")) {
+                List<String> cmd = new ArrayList<>(List.of(n.endsWith(".xz") ? "xz" : "zstd", "-dc", "--", f.toString()));
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (InputStream in = p.getInputStream()) {
+                    in.transferTo(bytes);
+                }
+                if (p.waitFor() != 0) {
+                    throw new IllegalArgumentException(cmd.get(0) + " -dc " + n + " failed");
+                }
+                return bytes.toByteArray();
+            }
+            return Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("reading " + f + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("interrupted reading " + f);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.erofssim.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
+
+/**
+ * The kernels the matrix knows (issue 9): Debian binary packages pinned by name, version and
+ * sha256 in the committed resource {@code org/erofssim/vm/kernels.json}. Nothing here is
+ * downloaded; {@link KernelCache} fetches.
+ */
+public final class KernelCatalog {
+    /** The committed pinned list, inside the jar. */
+    public static final String RESOURCE = "/org/erofssim/vm/kernels.json";
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern PKG = Pattern.compile("[a-z0-9][a-z0-9+.-]+");
+    private static final Pattern VERSION = Pattern.compile("[0-9][A-Za-z0-9.+~:-]*");
+    private static final Pattern RELEASE = Pattern.compile("[0-9]+\\.[0-9]+[A-Za-z0-9.+_-]*");
+
+    /** One pinned Debian package. */
+    public record Package(String name, String version, long size, String sha256) {
+        /** {@code name=version}, as {@code apt-get download} takes it. */
+        public String pin() {
+            return name + "=" + version;
+        }
+    }
+
+    /**
+     * One kernel: its {@code uname -r}, the Debian suite and archive it comes from, its packages.
+     */
+    public record Kernel(String release, String suite, String archive, List<Package> packages) {
+        /** The model preset this release resolves to exactly or by its stable line, if any. */
+        public Optional<KernelProfile> preset() {
+            return Releases.forRelease(release);
+        }
+
+        /** One line: the preset it maps to, or that it has none yet. */
+        public String presetText() {
+            try {
+                Releases.Resolution r = Releases.resolve(release);
+                return r.profile().release() + (r.note() == null ? "" : " (nearest in its line)");
+            } catch (Releases.UnknownRelease e) {
+                return "none yet (no modelled " + release.replaceAll("^(\\d+\\.\\d+).*", "$1") + " release)";
+            }
+        }
+    }
+
+    private final List<Kernel> kernels;
+
+    private KernelCatalog(List<Kernel> kernels) {
+        this.kernels = List.copyOf(kernels);
+    }
+
+    /** The committed list. */
+    public static KernelCatalog load() {
+        try (InputStream in = KernelCatalog.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the pinned kernel list " + RESOURCE + " is missing from the jar");
+            }
+            return parse(in.readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("reading " + RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A pinned list from a file (testing a pin, or a list of one's own); one-line errors. */
+    public static KernelCatalog load(java.nio.file.Path file) {
+        try {
+            return parse(java.nio.file.Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("kernel list " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Parses a pinned list; any malformed entry is an {@link IllegalArgumentException} naming
+     * the field.
+     */
+    public static KernelCatalog parse(byte[] json) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("kernel list: not JSON: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+        }
+        JsonNode arr = root == null ? null : root.get("kernels");
+        if (arr == null || !arr.isArray()) {
+            throw new IllegalArgumentException("kernel list: no \"kernels\" array");
+        }
+        List<Kernel> out = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            String at = "kernels[" + i + "]";
+            JsonNode k = arr.get(i);
+            String release = text(k, "release", at, RELEASE);
+            String suite = text(k, "suite", at, PKG);
+            String archive = text(k, "archive", at, Pattern.compile("debian|debian-security"));
+            JsonNode ps = k.get("packages");
+            if (ps == null || !ps.isArray() || ps.isEmpty()) {
+                throw new IllegalArgumentException("kernel list: " + at + ".packages: expected a non-empty array");
+            }
+            List<Package> pkgs = new ArrayList<>();
+            for (int j = 0; j < ps.size(); j++) {
+                String pat = at + ".packages[" + j + "]";
+                JsonNode p = ps.get(j);
+                JsonNode size = p.get("size");
+                if (size == null || !size.canConvertToLong() || size.asLong() <= 0) {
+                    throw new IllegalArgumentException("kernel list: " + pat + ".size: expected a positive number");
+                }
+                pkgs.add(new Package(text(p, "name", pat, PKG), text(p, "version", pat, VERSION), size.asLong(),
+                        text(p, "sha256", pat, SHA256)));
+            }
+            if (out.stream().anyMatch(x -> x.release().equals(release))) {
+                throw new IllegalArgumentException("kernel list: " + at + ".release: " + release + " listed twice");
+            }
+            out.add(new Kernel(release, suite, archive, pkgs));
+        }
+        return new KernelCatalog(out);
+    }
+
+    private static String text(JsonNode n, String field, String at, Pattern shape) {
+        JsonNode v = n == null ? null : n.get(field);
+        if (v == null || !v.isTextual() || !shape.matcher(v.asText()).matches()) {
+            throw new IllegalArgumentException("kernel list: " + at + "." + field + ": expected a string matching "
+                    + shape.pattern());
+        }
+        return v.asText();
+    }
+
+    public List<Kernel> kernels() {
+        return kernels;
+    }
+
+    /**
+     * The kernel a name selects: an exact {@code uname -r}, or a prefix that selects exactly
+     * one ({@code 6.1}, {@code 7.2}, {@code 6.12.118}); a prefix matches at a boundary only
+     * ({@code 6.1} never selects 6.12).
+     */
+    public Optional<Kernel> find(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Kernel k : kernels) {
+            if (k.release().equals(name)) {
+                return Optional.of(k);
+            }
+        }
+        List<Kernel> hits = kernels.stream().filter(k -> k.release().startsWith(name)
+                && !Character.isDigit(k.release().charAt(name.length()))).toList();
+        return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
+    }
+
+    /** The releases, comma-separated, for error messages. */
+    public String releases() {
+        return String.join(", ", kernels.stream().map(Kernel::release).toList());
+    }
+}

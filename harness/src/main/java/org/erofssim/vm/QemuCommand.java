@@ -1,0 +1,52 @@
+package org.erofssim.vm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The QEMU command line of a boot (shared/research/kernel-vms.md section 2): TCG (stock Debian
+ * kernels do not run under this host's kvm_pvm), no default devices, serial console on stdio,
+ * {@code -no-reboot} with {@code panic=-1} so that a dying {@code /init} or a panic ends QEMU, the
+ * host root read-only and the run folder read-write over virtio-9p. The guest's command travels
+ * as a file in the run folder, never on the kernel command line.
+ */
+public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int cpus, int memoryMiB, Path scratchDisk) {
+    /** The research's defaults: {@code -smp 2 -m 2048}; no scratch disk. */
+    public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir) {
+        return of(qemu, k, runDir, null);
+    }
+
+    /**
+     * As {@link #of(Path, BootKernel.Prepared, Path)}, with a raw ext4 image as the guest's
+     * {@code /dev/vda}, mounted on its /tmp (a file-backed mount refuses a file on tmpfs).
+     */
+    public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir, Path scratchDisk) {
+        return new QemuCommand(qemu, k.vmlinuz(), k.initrd(), runDir, 2, 2048, scratchDisk);
+    }
+
+    public List<String> argv() {
+        String out = runDir.toAbsolutePath().toString();
+        if (out.contains(",") || out.contains(" ")) {
+            throw new IllegalArgumentException("run folder path with ',' or ' ': " + out);
+        }
+        List<String> a = new ArrayList<>(List.of(qemu.toString(),
+                "-nodefaults", "-no-user-config", "-machine", "pc", "-accel", "tcg,thread=multi", "-cpu", "max",
+                "-smp", Integer.toString(cpus), "-m", Integer.toString(memoryMiB),
+                "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-kernel", vmlinuz.toString(), "-initrd", initrd.toString(),
+                "-append", "console=ttyS0 loglevel=4 panic=-1 erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda"),
+                "-fsdev", "local,id=" + GuestInit.ROOT_TAG + ",path=/,security_model=none,readonly=on,multidevs=remap",
+                "-device", "virtio-9p-pci,fsdev=" + GuestInit.ROOT_TAG + ",mount_tag=" + GuestInit.ROOT_TAG,
+                "-fsdev", "local,id=" + GuestInit.OUT_TAG + ",path=" + out + ",security_model=none,multidevs=remap",
+                "-device", "virtio-9p-pci,fsdev=" + GuestInit.OUT_TAG + ",mount_tag=" + GuestInit.OUT_TAG));
+        if (scratchDisk != null) {
+            String d = scratchDisk.toAbsolutePath().toString();
+            if (d.contains(",")) {
+                throw new IllegalArgumentException("scratch disk path with ',': " + d);
+            }
+            a.addAll(List.of("-drive", "file=" + d + ",if=virtio,format=raw,cache=unsafe"));
+        }
+        return a;
+    }
+}

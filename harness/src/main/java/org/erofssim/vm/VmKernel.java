@@ -1,0 +1,259 @@
+package org.erofssim.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A kernel of the matrix as a live oracle: boots a {@link BootKernel.Prepared} kernel in QEMU
+ * ({@link QemuCommand}: TCG, {@code -smp 2 -m 2048}) with the host's userland over 9p, runs the
+ * project's own live oracle inside ({@link GuestBatch}: one boot, one JVM, many scenarios) and
+ * returns each scenario's contract outcome as the guest's {@code erofs-sim observe} printed it.
+ *
+ * <p>Every boot is bounded by a timeout; on any failure (timeout, panic, a guest that never runs
+ * its command, this JVM interrupted or shut down) QEMU is SIGKILLed with its process group
+ * ({@link ProcessTree}) and the run folder is removed: nothing is left behind. Failures are a
+ * {@link VmUnavailable} with one line naming the kernel (exit 77 at the CLI).
+ *
+ * <p><b>Seam for the Reference interface</b> (branch refs, which merges the live-kernel
+ * wrappers): a Reference "kernel R in a VM" is {@code new VmKernel(prepared, qemu, timeout,
+ * scratch)} with {@link #observe(List, Path, Path)} called once for a batch of scenarios; each
+ * {@link Observation#outcomeJson()} reads back with {@code OutcomeJson.read} into the same {@code
+ * MountOutcome} the host oracle returns; {@link Observation#exit()} 2/77 with {@link
+ * Observation#error()} are the guest oracle's refusals (as {@code observe} prints them), to be
+ * mapped the way the host wrapper maps its own. The profile to compare against is {@code
+ * Releases.forRelease(release)}. The batch shape matters: a boot plus a guest JVM start costs
+ * 10-30 s under TCG, a scenario 10-30 s more, so a Reference should hand over whole corpora.
+ */
+public final class VmKernel {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One scenario's result from the guest. */
+    public record Observation(String scenario, String release, int exit, String outcomeJson, String error,
+            double seconds) {}
+
+    /**
+     * A finished boot: the guest command's exit status, its output, the observations (for a
+     * batch), and host timings (start → command start marker, start → QEMU exit), null when not seen.
+     */
+    public record Boot(int commandStatus, String output, List<Observation> observations, Double secondsToCommand,
+            double secondsTotal, String console) {}
+
+    private final BootKernel.Prepared kernel;
+    private final Path qemu;
+    private final Duration timeout;
+    private final Path scratch;
+
+    /**
+     * @param qemu    the qemu-system-x86_64 binary (or a stand-in in tests)
+     * @param timeout the bound of one whole boot
+     * @param scratch where run folders are made (removed after each boot)
+     */
+    public VmKernel(BootKernel.Prepared kernel, Path qemu, Duration timeout, Path scratch) {
+        this.kernel = kernel;
+        this.qemu = qemu;
+        this.timeout = timeout;
+        this.scratch = scratch;
+    }
+
+    /** {@code qemu-system-x86_64} on PATH, or a one-line {@link VmUnavailable}. */
+    public static Path findQemu() {
+        Path q = Tools.which("qemu-system-x86_64");
+        if (q == null) {
+            throw new VmUnavailable("qemu-system-x86_64 not found (Debian package qemu-system-x86)");
+        }
+        return q;
+    }
+
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** The guest's cmd.sh of a batch. */
+    static String batchScript(Path cwd, Path java, Path jar, String rootProperty, Path outcomes, List<Path> scenarios) {
+        StringBuilder sb = new StringBuilder("cd ").append(quote(cwd.toString())).append(" || exit 1\n");
+        sb.append("exec ").append(quote(java.toString()));
+        if (rootProperty != null) {
+            sb.append(' ').append(quote("-Derofssim.root=" + rootProperty));
+        }
+        sb.append(" -cp ").append(quote(jar.toString())).append(" org.erofssim.vm.GuestBatch ")
+                .append(quote(outcomes.toString()));
+        for (Path s : scenarios) {
+            sb.append(' ').append(quote(s.toAbsolutePath().normalize().toString()));
+        }
+        return sb.append('\n').toString();
+    }
+
+    /** Boots once and observes every scenario in the guest. */
+    public Boot observe(List<Path> scenarios, Path java, Path jar) {
+        return boot(run -> {
+            // the guest runs its own copy: a jar rebuilt on the host during the boot cannot break it
+            Path copy = run.resolve("erofs-sim.jar");
+            try {
+                Files.copy(jar, copy);
+            } catch (IOException e) {
+                throw new VmUnavailable("kernel " + kernel.release() + ": cannot copy " + jar + ": " + e.getMessage());
+            }
+            return batchScript(Path.of("").toAbsolutePath(), java, copy, System.getProperty("erofssim.root"),
+                    run.resolve("outcomes.jsonl"), scenarios);
+        });
+    }
+
+    /** Boots once and runs a shell command as root in the guest. */
+    public Boot run(String shellCommand) {
+        return boot(run -> shellCommand + "\n");
+    }
+
+    private Boot boot(java.util.function.Function<Path, String> script) {
+        String rel = kernel.release();
+        Path run = null;
+        Process p = null;
+        Thread hook = null;
+        try {
+            Files.createDirectories(scratch);
+            run = Files.createTempDirectory(scratch.toAbsolutePath(), "run-");
+            Files.writeString(run.resolve("cmd.sh"), script.apply(run));
+            Path console = run.resolve("console.log");
+            List<String> argv = new ArrayList<>();
+            if (Tools.which("setsid") != null) {
+                argv.add("setsid");
+            }
+            argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).argv());
+            long t0 = System.nanoTime();
+            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process proc = p;
+            Path runDir = run;
+            // SIGTERM/SIGINT of this JVM: the finally below never runs, so the hook kills and cleans
+            hook = new Thread(() -> {
+                ProcessTree.kill(proc);
+                Tools.deleteTree(runDir);
+            }, "erofs-sim-vm-kill");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Double toCmd = null;
+            long deadline = t0 + timeout.toNanos();
+            while (!p.waitFor(250, TimeUnit.MILLISECONDS)) {
+                if (toCmd == null && consoleHas(console, "ERV-CMD-START")) {
+                    toCmd = (System.nanoTime() - t0) / 1e9;
+                }
+                if (System.nanoTime() > deadline) {
+                    ProcessTree.kill(p);
+                    throw new VmUnavailable("kernel " + rel + ": the guest did not finish within " + timeout.toSeconds()
+                            + " s and was killed (last console line: " + lastLine(read(console)) + ")");
+                }
+            }
+            double total = (System.nanoTime() - t0) / 1e9;
+            String con = read(console);
+            if (toCmd == null && con.contains("ERV-CMD-START")) {
+                toCmd = total;
+            }
+            String panic = firstLine(con, "Kernel panic");
+            if (panic != null) {
+                throw new VmUnavailable("kernel " + rel + " panicked: " + panic);
+            }
+            String fail = firstLine(con, "ERV-FAIL");
+            if (fail != null) {
+                throw new VmUnavailable("kernel " + rel + ": " + fail.substring(fail.indexOf("ERV-FAIL")));
+            }
+            Path rc = run.resolve("rc");
+            if (!Files.isRegularFile(rc)) {
+                throw new VmUnavailable("kernel " + rel + ": the guest command did not run (QEMU exit " + p.exitValue()
+                        + ", last console line: " + lastLine(con) + ")");
+            }
+            int status = Integer.parseInt(Files.readString(rc).strip());
+            String output = Files.isRegularFile(run.resolve("output.txt")) ? read(run.resolve("output.txt")) : "";
+            List<Observation> obs = new ArrayList<>();
+            Path outcomes = run.resolve("outcomes.jsonl");
+            if (Files.isRegularFile(outcomes)) {
+                for (String line : Files.readAllLines(outcomes, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        obs.add(observation(line));
+                    }
+                }
+            }
+            return new Boot(status, output, obs, toCmd, total, con);
+        } catch (IOException e) {
+            throw new VmUnavailable("kernel " + rel + ": " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw new VmUnavailable("kernel " + rel + ": unreadable exit status from the guest");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmUnavailable("kernel " + rel + ": interrupted");
+        } finally {
+            ProcessTree.kill(p);
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // shutting down: the hook runs
+                }
+            }
+            Tools.deleteTree(run);
+        }
+    }
+
+    /** Size of the guest's scratch ext4 (sparse; removed with the run folder). */
+    static final long SCRATCH_BYTES = 2L << 30;
+
+    /**
+     * A sparse ext4 image in the run folder for the guest's /tmp (mkfs.ext4 needs no root), or
+     * null (tmpfs then) when mkfs.ext4 is missing or fails.
+     */
+    static Path scratchDisk(Path run) {
+        Path mkfs = Tools.which("mkfs.ext4", "/sbin/mkfs.ext4", "/usr/sbin/mkfs.ext4");
+        if (mkfs == null) {
+            return null;
+        }
+        Path img = run.resolve("scratch.ext4");
+        try (var f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
+            f.setLength(SCRATCH_BYTES);
+        } catch (IOException e) {
+            return null;
+        }
+        Tools.Result r = Tools.run(List.of(mkfs.toString(), "-q", "-F", "-m", "0", "-E", "root_owner=0:0",
+                img.toString()), null, null, 120);
+        return r.status() == 0 ? img : null;
+    }
+
+    static Observation observation(String line) throws IOException {
+        JsonNode n = JSON.readTree(line);
+        JsonNode o = n.get("outcome");
+        return new Observation(n.path("scenario").asText(), n.path("release").asText(), n.path("exit").asInt(-1),
+                o == null || o.isNull() ? null : (o.isTextual() ? o.asText() : JSON.writeValueAsString(o)),
+                n.hasNonNull("error") ? n.get("error").asText() : null, n.path("seconds").asDouble());
+    }
+
+    private static boolean consoleHas(Path f, String marker) {
+        return read(f).contains(marker);
+    }
+
+    private static String read(Path f) {
+        try {
+            return new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static String firstLine(String text, String needle) {
+        for (String l : text.split("\r?\n")) {
+            if (l.contains(needle)) {
+                return l.strip();
+            }
+        }
+        return null;
+    }
+
+    static String lastLine(String text) {
+        String[] ls = text.strip().split("\r?\n");
+        String l = ls.length == 0 ? "" : ls[ls.length - 1].strip();
+        return l.isEmpty() ? "(none)" : (l.length() > 200 ? l.substring(0, 200) + "…" : l);
+    }
+}

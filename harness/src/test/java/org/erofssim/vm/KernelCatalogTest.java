@@ -1,0 +1,68 @@
+package org.erofssim.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KernelCatalogTest {
+    private final KernelCatalog catalog = KernelCatalog.load();
+
+    @Test
+    void theCommittedListPinsFourKernelsWithTheirPackages() {
+        assertEquals(List.of("6.1.0-57-amd64", "6.12.118+deb13-amd64", "7.2.13+deb14-amd64", "7.3-amd64"),
+                catalog.kernels().stream().map(KernelCatalog.Kernel::release).toList());
+        KernelCatalog.Kernel k61 = catalog.find("6.1").orElseThrow();
+        assertEquals("linux-image-6.1.0-57-amd64=6.1.192-3", k61.packages().get(0).pin());
+        assertEquals("14d219d01e1283261817d961dbb3895cb5b4288d0de10e0ba0632a0d993e15bf", k61.packages().get(0).sha256());
+        assertEquals("debian-security", k61.archive());
+        // 7.x split its image package into binary, modules and base
+        assertEquals(List.of("linux-binary-7.2.13+deb14-amd64", "linux-modules-7.2.13+deb14-amd64",
+                "linux-base-7.2.13+deb14-amd64"),
+                catalog.find("7.2").orElseThrow().packages().stream().map(KernelCatalog.Package::name).toList());
+        assertEquals("7.3~rc7-1~exp1", catalog.find("7.3").orElseThrow().packages().get(1).version());
+    }
+
+    @Test
+    void presetsAreNamedOrTheirAbsenceSaid() {
+        assertTrue(catalog.find("6.1").orElseThrow().presetText().startsWith("none yet"));
+        assertTrue(catalog.find("7.2").orElseThrow().presetText().startsWith("none yet"));
+        assertTrue(catalog.find("6.1").orElseThrow().preset().isEmpty());
+        assertEquals("6.12.0", catalog.find("6.12").orElseThrow().preset().orElseThrow().release());
+    }
+
+    @Test
+    void prefixesSelectAtABoundaryAndOnlyOneKernel() {
+        assertEquals("6.1.0-57-amd64", catalog.find("6.1").orElseThrow().release());
+        assertEquals("6.12.118+deb13-amd64", catalog.find("6.12.118").orElseThrow().release());
+        assertEquals("7.3-amd64", catalog.find("7.3-amd64").orElseThrow().release());
+        assertTrue(catalog.find("7").isEmpty(), "7 selects two kernels");
+        assertTrue(catalog.find("6.13").isEmpty());
+        assertTrue(catalog.find("").isEmpty());
+    }
+
+    private static IllegalArgumentException bad(String json) {
+        return assertThrows(IllegalArgumentException.class, () -> KernelCatalog.parse(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void malformedListsNameTheField() {
+        String pkg = "{\"name\":\"linux-image-x\",\"version\":\"1-1\",\"size\":5,\"sha256\":\"%s\"}";
+        String kernel = "{\"release\":\"6.1.0-1-amd64\",\"suite\":\"bookworm\",\"archive\":\"debian\",\"packages\":[%s]}";
+        String good = String.format(pkg, "a".repeat(64));
+        assertEquals(1, KernelCatalog.parse(("{\"kernels\":[" + String.format(kernel, good) + "]}")
+                .getBytes(StandardCharsets.UTF_8)).kernels().size());
+        assertTrue(bad("{\"kernels\":[" + String.format(kernel, String.format(pkg, "xyz")) + "]}").getMessage()
+                .contains("kernels[0].packages[0].sha256"));
+        assertTrue(bad("{\"kernels\":[" + String.format(kernel, "") + "]}").getMessage().contains("kernels[0].packages"));
+        assertTrue(bad("{\"kernels\":[" + String.format(kernel, good) + "," + String.format(kernel, good) + "]}")
+                .getMessage().contains("listed twice"));
+        assertTrue(bad("{\"kernels\":[" + String.format(kernel, good).replace("\"debian\"", "\"ubuntu\"") + "]}")
+                .getMessage().contains("kernels[0].archive"));
+        assertTrue(bad("{\"kernel\":[]}").getMessage().contains("\"kernels\""));
+        assertTrue(bad("{").getMessage().startsWith("kernel list: not JSON"));
+    }
+}
