@@ -169,7 +169,7 @@ public final class BootKernel {
         }
     }
 
-    /** A module file's bytes, decompressed (.xz and .zst with the host's xz/zstd, .gz in Java). */
+    /** A module file's bytes, decompressed in Java (.gz, .xz, .zst). */
     static byte[] decompress(Path f) {
         String n = f.getFileName().toString();
         try {
@@ -178,24 +178,19 @@ public final class BootKernel {
                     return in.readAllBytes();
                 }
             }
-            if (n.endsWith(".xz") || n.endsWith(".zst")) {
-                List<String> cmd = new ArrayList<>(List.of(n.endsWith(".xz") ? "xz" : "zstd", "-dc", "--", f.toString()));
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (InputStream in = p.getInputStream()) {
-                    in.transferTo(bytes);
+            if (n.endsWith(".xz")) { // the kernel's modules (6.12+): XZ for Java, already the model's MicroLZMA codec
+                try (InputStream in = new org.tukaani.xz.XZInputStream(Files.newInputStream(f))) {
+                    return in.readAllBytes();
                 }
-                if (p.waitFor() != 0) {
-                    throw new IllegalArgumentException(cmd.get(0) + " -dc " + n + " failed");
+            }
+            if (n.endsWith(".zst")) { // zstd-jni, already the model's ZSTD codec
+                try (InputStream in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(f))) {
+                    return in.readAllBytes();
                 }
-                return bytes.toByteArray();
             }
             return Files.readAllBytes(f);
         } catch (IOException e) {
             throw new IllegalArgumentException("reading " + f + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalArgumentException("interrupted reading " + f);
         }
     }
 }

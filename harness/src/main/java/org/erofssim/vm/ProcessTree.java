@@ -25,7 +25,7 @@ final class ProcessTree {
         if (p.isAlive()) {
             try {
                 // the group the child leads under setsid (pgid == pid); harmless when it is gone
-                new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
+                org.erofssim.tools.HostTools.processBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
             } catch (java.io.IOException e) {
                 // the direct kill below still runs

@@ -23,7 +23,7 @@ final class Tools {
      * that, then a {@link VmUnavailable}); stdout and stderr merged.
      */
     static Result run(List<String> cmd, Path dir, Map<String, String> env, long timeoutSeconds) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = org.erofssim.tools.HostTools.processBuilder(cmd).redirectErrorStream(true);
         if (dir != null) {
             pb.directory(dir.toFile());
         }

@@ -127,7 +127,7 @@ public final class VmKernel {
             }
             argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).argv());
             long t0 = System.nanoTime();
-            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())
+            p = org.erofssim.tools.HostTools.processBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             Process proc = p;
             Path runDir = run;
