@@ -95,7 +95,8 @@ public final class KernelCache {
 
     /**
      * The Debian mirror URIs of the host's apt configuration ({@code debian}, {@code
-     * debian-security}), read only to reuse the same mirror; deb.debian.org when none is found.
+     * debian-security}), read only to reuse the same mirror; a key is absent when the host names
+     * none (then {@link #sourcesList} says so in one line: the project names no mirror of its own).
      */
     static Map<String, String> mirrors(List<String> sourceTexts) {
         String main = null;
@@ -119,15 +120,26 @@ public final class KernelCache {
                 }
             }
         }
-        return Map.of("debian", main == null ? "http://deb.debian.org/debian" : main,
-                "debian-security", security == null ? "http://deb.debian.org/debian-security" : security);
+        Map<String, String> out = new java.util.HashMap<>();
+        if (main != null) {
+            out.put("debian", main);
+        }
+        if (security != null) {
+            out.put("debian-security", security);
+        }
+        return Map.copyOf(out);
     }
 
     /** The private sources.list: one line per suite of the catalog, signed by the stock keyring. */
     static String sourcesList(KernelCatalog catalog, Map<String, String> mirrors) {
         Set<String> lines = new LinkedHashSet<>();
         for (KernelCatalog.Kernel k : catalog.kernels()) {
-            lines.add("deb [signed-by=" + KEYRING + "] " + mirrors.get(k.archive()) + " " + k.suite() + " main");
+            String mirror = mirrors.get(k.archive());
+            if (mirror == null) {
+                throw new VmUnavailable("the host's apt sources (/etc/apt) name no .../" + k.archive()
+                        + " mirror, which kernel " + k.release() + " is fetched from");
+            }
+            lines.add("deb [signed-by=" + KEYRING + "] " + mirror + " " + k.suite() + " main");
         }
         return String.join("\n", lines) + "\n";
     }
