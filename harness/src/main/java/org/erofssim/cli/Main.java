@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         description = {"An executable model of the Linux EROFS mount path.", ""},
         subcommands = {PredictCommand.class, MatrixCommand.class, ObserveCommand.class, CompareCommand.class, InspectCommand.class,
                 ConformCommand.class, RecordCommand.class, FuzzCommand.class,
-                org.erofssim.vm.KernelsCommand.class, org.erofssim.vm.VmObserveCommand.class,
+                org.erofssim.cli.KernelsCommand.class, org.erofssim.cli.VmObserveCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0   done",

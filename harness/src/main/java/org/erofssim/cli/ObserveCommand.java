@@ -41,7 +41,7 @@ final class ObserveCommand implements Callable<Integer> {
     public Integer call() {
         Scenario s = Scenarios.load(scenario);
         if (kernel != null) {
-            return org.erofssim.vm.VmObserveCommand.observe(kernel, java.util.List.of(java.nio.file.Path.of(scenario)),
+            return org.erofssim.cli.VmObserveCommand.observe(kernel, java.util.List.of(java.nio.file.Path.of(scenario)),
                     null, null, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A kernel of the matrix as a live oracle: boots a {@link BootKernel.Prepared} kernel in QEMU
  * ({@link QemuCommand}: TCG, {@code -smp 2 -m 2048}) with the host's userland over 9p, runs the
- * project's own live oracle inside ({@link GuestBatch}: one boot, one JVM, many scenarios) and
+ * project's own live oracle inside ({@code cli.GuestBatch}: one boot, one JVM, many scenarios) and
  * returns each scenario's contract outcome as the guest's {@code erofs-sim observe} printed it.
  *
  * <p>Every boot is bounded by a timeout; on any failure (timeout, panic, a guest that never runs
@@ -83,7 +83,7 @@ public final class VmKernel {
         if (rootProperty != null) {
             sb.append(' ').append(quote("-Derofssim.root=" + rootProperty));
         }
-        sb.append(" -cp ").append(quote(jar.toString())).append(" org.erofssim.vm.GuestBatch ")
+        sb.append(" -cp ").append(quote(jar.toString())).append(" org.erofssim.cli.GuestBatch ")
                 .append(quote(outcomes.toString()));
         for (Path s : scenarios) {
             sb.append(' ').append(quote(s.toAbsolutePath().normalize().toString()));
@@ -251,7 +251,7 @@ public final class VmKernel {
         return null;
     }
 
-    static String lastLine(String text) {
+    public static String lastLine(String text) {
         String[] ls = text.strip().split("\r?\n");
         String l = ls.length == 0 ? "" : ls[ls.length - 1].strip();
         return l.isEmpty() ? "(none)" : (l.length() > 200 ? l.substring(0, 200) + "…" : l);

@@ -491,7 +491,12 @@ class LiveKernelOracleTest {
         MountOutcome o = observe(oracle, scenario("""
                 {"version": 1, "name": "fifo-blocks", "nodes": {"/run/f": {"kind": "fifo"}}, "source": "/run/f"}"""));
         assertThat(o).isInstanceOf(MountOutcome.Blocked.class);
-        assertThat(o.log()).isEmpty();
+        // a blocked mount is not observed again (each costs the timeout): with foreign file-backed erofs
+        // activity during it, the log is marked uncertain (and not compared) instead of being empty
+        boolean uncertain = o.notes().stream().anyMatch(n -> n.startsWith(org.erofssim.compare.OutcomeComparator.LOG_UNCERTAIN));
+        if (!uncertain) {
+            assertThat(o.log()).isEmpty();
+        }
         assertThat(o.notes()).anySatisfy(n -> assertThat(n).contains("ENOTBLK"));
     }
 }

@@ -100,7 +100,7 @@ class VmKernelTest {
         String script = Files.readString(copy);
         assertTrue(script.contains("exec '/usr/bin/java'"), script);
         assertTrue(script.matches("(?s).*-cp '" + tmp.resolve("scratch") + "/run-[^/']+/erofs-sim.jar' "
-                + "org.erofssim.vm.GuestBatch '" + tmp.resolve("scratch") + "/run-[^/']+/outcomes.jsonl'.*"), script);
+                + "org.erofssim.cli.GuestBatch '" + tmp.resolve("scratch") + "/run-[^/']+/outcomes.jsonl'.*"), script);
         assertTrue(script.strip().endsWith("'/s/a.json' '/s/b.json'"), script);
         assertEquals(0, scratchEntries());
     }

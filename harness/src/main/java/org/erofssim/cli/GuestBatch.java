@@ -1,4 +1,4 @@
-package org.erofssim.vm;
+package org.erofssim.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +13,7 @@ import org.erofssim.cli.Main;
 
 /**
  * The guest side of a boot: one JVM, many scenarios. {@code java -cp erofs-sim.jar
- * org.erofssim.vm.GuestBatch OUT.jsonl SCENARIO.json...} runs {@code erofs-sim observe} on each
+ * org.erofssim.cli.GuestBatch OUT.jsonl SCENARIO.json...} runs {@code erofs-sim observe} on each
  * scenario in turn (the live oracle of the guest's kernel) and appends one JSON line per
  * scenario: {@code {"scenario", "release", "exit", "outcome" (the contract outcome JSON, or
  * null), "error" (observe's one-line stderr, or null), "seconds"}}. Never throws.

@@ -1,5 +1,9 @@
-package org.erofssim.vm;
+package org.erofssim.cli;
 
+import org.erofssim.vm.BootKernel;
+import org.erofssim.vm.KernelCache;
+import org.erofssim.vm.KernelCatalog;
+import org.erofssim.vm.VmUnavailable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,10 @@
-package org.erofssim.vm;
+package org.erofssim.cli;
 
+import org.erofssim.vm.VmUnavailable;
+import org.erofssim.vm.VmKernel;
+import org.erofssim.vm.KernelCache;
+import org.erofssim.vm.BootKernel;
+import org.erofssim.vm.KernelCatalog;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
