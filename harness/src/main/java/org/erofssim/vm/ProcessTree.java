@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Killing a child with everything it started. The children are collected before anything is
  * killed (a killed shell's orphans would otherwise be re-parented out of reach), then SIGKILLed
- * leaves-first, then the child, and the child's process group too when it leads one (the VM is
- * started under {@code setsid}).
+ * leaves-first, then the child (the VM runs under {@code setsid}, a group of its own whose members
+ * are all its descendants: QEMU does not daemonise), all in Java, with no {@code kill} program.
  */
 final class ProcessTree {
     private ProcessTree() {}
@@ -21,17 +21,6 @@ final class ProcessTree {
         java.util.Collections.reverse(all);
         for (ProcessHandle h : all) {
             h.destroyForcibly();
-        }
-        if (p.isAlive()) {
-            try {
-                // the group the child leads under setsid (pgid == pid); harmless when it is gone
-                org.erofssim.tools.HostTools.processBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
-            } catch (java.io.IOException e) {
-                // the direct kill below still runs
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         p.destroyForcibly();
         try {
