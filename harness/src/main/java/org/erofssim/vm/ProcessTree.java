@@ -8,10 +8,17 @@ import java.util.concurrent.TimeUnit;
  * Killing a child with everything it started. The children are collected before anything is
  * killed (a killed shell's orphans would otherwise be re-parented out of reach), then SIGKILLed
  * leaves-first, then the child (the VM runs under {@code setsid}, a group of its own whose members
- * are all its descendants: QEMU does not daemonise), all in Java, with no {@code kill} program.
+ * are all its descendants: QEMU does not daemonise), the group through kill(2) by JNA, with no {@code kill} program.
  */
 final class ProcessTree {
     private ProcessTree() {}
+
+    /** libc's kill(2), for a process group. */
+    interface Signals extends com.sun.jna.Library {
+        Signals INSTANCE = com.sun.jna.Native.load("c", Signals.class);
+
+        int kill(int pid, int sig);
+    }
 
     static void kill(Process p) {
         if (p == null) {
@@ -21,6 +28,11 @@ final class ProcessTree {
         java.util.Collections.reverse(all);
         for (ProcessHandle h : all) {
             h.destroyForcibly();
+        }
+        if (p.isAlive()) {
+            // the group the child leads under setsid (pgid == pid): kill(2) of -pgid, through JNA (no kill program
+            // on a minimal machine); harmless when the group is gone
+            Signals.INSTANCE.kill(-(int) p.pid(), 9);
         }
         p.destroyForcibly();
         try {
