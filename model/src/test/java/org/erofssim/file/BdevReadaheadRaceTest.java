@@ -1,9 +1,5 @@
 package org.erofssim.file;
 
-import org.erofssim.read.BdevReadaheadRace;
-import org.erofssim.testing.ErofsImages;
-import org.erofssim.block.Faults;
-import org.erofssim.testing.ZTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,10 +7,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.erofssim.block.Faults;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.mount.MountModel;
+import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,5 @@
 package org.erofssim.file;
 
-import org.erofssim.inode.Iget;
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.testing.ErofsImages;
-import org.erofssim.testing.ZTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.erofssim.testing.ErofsImages.dump;
 import static org.erofssim.testing.ErofsImages.mkfs;
@@ -19,12 +15,16 @@ import org.erofssim.block.Faults;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
 import org.erofssim.contract.Scenario;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Errno;
 import org.erofssim.mount.MountModel;
-import org.erofssim.sb.SbLog;
-import org.erofssim.contract.TreeEntry;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.SbLog;
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;

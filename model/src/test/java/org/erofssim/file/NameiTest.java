@@ -1,8 +1,5 @@
 package org.erofssim.file;
 
-import org.erofssim.inode.Iget;
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.testing.ErofsImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.erofssim.testing.ErofsImages.dump;
@@ -13,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.erofssim.block.Faults;
+import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.mount.MountModel;
-import org.erofssim.sb.SbLog;
 import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.SbLog;
+import org.erofssim.testing.ErofsImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,5 @@
 package org.erofssim.file;
 
-import org.erofssim.inode.Iget;
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.testing.ErofsImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.erofssim.testing.ErofsImages.dump;
 import static org.erofssim.testing.ErofsImages.mkfs;
@@ -17,10 +14,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.erofssim.block.Faults;
+import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Errno;
 import org.erofssim.mount.MountModel;
-import org.erofssim.sb.SbLog;
 import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.SbLog;
+import org.erofssim.testing.ErofsImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;

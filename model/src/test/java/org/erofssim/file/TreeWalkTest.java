@@ -1,6 +1,5 @@
 package org.erofssim.file;
 
-import org.erofssim.testing.ErofsImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.erofssim.testing.ErofsImages.dump;
 import static org.erofssim.testing.ErofsImages.mkfs;
@@ -29,11 +28,12 @@ import org.erofssim.block.BackingFs;
 import org.erofssim.block.Faults;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
-import org.erofssim.contract.Scenario;
-import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.Scenario;
 import org.erofssim.contract.TreeEntry;
+import org.erofssim.mount.MountModel;
 import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.testing.ErofsImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;

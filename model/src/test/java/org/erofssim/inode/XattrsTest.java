@@ -1,7 +1,5 @@
 package org.erofssim.inode;
 
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.testing.ErofsImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.erofssim.testing.ErofsImages.dump;
 import static org.erofssim.testing.ErofsImages.mkfs;
@@ -23,7 +21,6 @@ import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
-import org.erofssim.sb.SbLog;
 import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.ImageEditor;
@@ -31,6 +28,9 @@ import org.erofssim.ondisk.InodeRecord;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.ondisk.XattrEntry;
 import org.erofssim.ondisk.XattrLongPrefix;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.SbLog;
+import org.erofssim.testing.ErofsImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;

@@ -1,10 +1,10 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.MountOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.kernel.Errno;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,9 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.MetadataCache;
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.contract.TreeEntry;
-import org.erofssim.sb.Mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -18,9 +14,13 @@ import org.erofssim.block.DevT;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
+import org.erofssim.contract.MetadataCache;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
+import org.erofssim.contract.TreeEntry;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.Releases;
+import org.erofssim.sb.Mode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

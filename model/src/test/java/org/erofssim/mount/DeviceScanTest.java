@@ -1,6 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.MountOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.Node;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.kernel.Errno;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;

@@ -1,7 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.sb.Mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,8 +9,10 @@ import java.util.List;
 import org.erofssim.block.BackingFs;
 import org.erofssim.block.DevT;
 import org.erofssim.block.Node;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
+import org.erofssim.sb.Mode;
 import org.erofssim.testing.Scenarios;
 import org.erofssim.testing.TestImages;
 import org.erofssim.tools.ErofsUtils;

@@ -1,8 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.sb.CacheStrategy;
-import org.erofssim.sb.MountOptions;
-import org.erofssim.sb.SbFlag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.EnumMap;
@@ -15,6 +12,9 @@ import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelLog;
 import org.erofssim.kernel.Releases;
+import org.erofssim.sb.CacheStrategy;
+import org.erofssim.sb.MountOptions;
+import org.erofssim.sb.SbFlag;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

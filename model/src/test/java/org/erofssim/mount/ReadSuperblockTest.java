@@ -1,6 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.MountOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.ondisk.ImageEditor;

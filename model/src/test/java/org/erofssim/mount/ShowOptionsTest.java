@@ -1,8 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.sb.CacheStrategy;
-import org.erofssim.sb.Mode;
-import org.erofssim.sb.MountOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.erofssim.mount.MountOptionParserTest.K612;
 import static org.erofssim.mount.MountOptionParserTest.K613;
@@ -15,6 +12,9 @@ import java.util.Optional;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelLog;
+import org.erofssim.sb.CacheStrategy;
+import org.erofssim.sb.Mode;
+import org.erofssim.sb.MountOptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

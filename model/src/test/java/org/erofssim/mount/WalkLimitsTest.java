@@ -1,13 +1,13 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.contract.TreeEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.ScenarioJson;
+import org.erofssim.contract.TreeEntry;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

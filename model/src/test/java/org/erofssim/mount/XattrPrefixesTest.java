@@ -1,8 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.sb.SbInfo;
-import org.erofssim.sb.SbLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,18 +13,21 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.erofssim.block.ImageBytes;
-import org.erofssim.sb.MetaBuf;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelLog;
 import org.erofssim.kernel.Releases;
-import org.erofssim.kernel.Errno;
 import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.InodeRecord;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.ondisk.XattrLongPrefix;
+import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.SbInfo;
+import org.erofssim.sb.SbLog;
 import org.erofssim.testing.Scenarios;
 import org.erofssim.testing.TestImages;
 import org.erofssim.tools.ErofsUtils;

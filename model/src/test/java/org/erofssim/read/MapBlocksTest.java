@@ -1,8 +1,5 @@
 package org.erofssim.read;
 
-import org.erofssim.inode.Iget;
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.testing.ErofsImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.erofssim.testing.ErofsImages.dump;
@@ -14,12 +11,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.erofssim.block.Faults;
+import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.mount.MountModel;
-import org.erofssim.sb.SbLog;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.SbLog;
+import org.erofssim.testing.ErofsImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;

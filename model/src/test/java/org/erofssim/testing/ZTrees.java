@@ -1,8 +1,5 @@
 package org.erofssim.testing;
 
-import org.erofssim.inode.Iget;
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.sb.MetaBuf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,12 +16,13 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.erofssim.block.Faults;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.inode.Iget;
 import org.erofssim.mount.MountModel;
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.contract.TreeEntry;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.MetaBuf;
 import org.erofssim.testing.Checkout;
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.contract.TreeEntry;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.Assumptions;
 

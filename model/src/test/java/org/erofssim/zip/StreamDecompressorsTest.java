@@ -1,7 +1,5 @@
 package org.erofssim.zip;
 
-import org.erofssim.testing.ErofsImages;
-import org.erofssim.testing.ZTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +10,8 @@ import java.util.Arrays;
 import java.util.zip.Deflater;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,5 @@
 package org.erofssim.zip;
 
-import org.erofssim.sb.NotModelled;
-import org.erofssim.testing.ErofsImages;
-import org.erofssim.testing.ZTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +7,9 @@ import java.util.Arrays;
 import net.jpountz.lz4.LZ4Factory;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
+import org.erofssim.sb.NotModelled;
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

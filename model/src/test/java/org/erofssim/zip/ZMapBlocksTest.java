@@ -1,9 +1,5 @@
 package org.erofssim.zip;
 
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.sb.NotModelled;
-import org.erofssim.testing.ErofsImages;
-import org.erofssim.testing.ZTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -17,6 +13,10 @@ import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.LclusterIndex;
 import org.erofssim.ondisk.ZMapHeader;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.NotModelled;
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -1,10 +1,5 @@
 package org.erofssim.zip;
 
-import org.erofssim.file.DataReader;
-import org.erofssim.sb.ErofsInode;
-import org.erofssim.sb.UndefinedBytes;
-import org.erofssim.testing.ErofsImages;
-import org.erofssim.testing.ZTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -18,14 +13,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.erofssim.block.Faults;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.file.DataReader;
 import org.erofssim.kernel.Errno;
 import org.erofssim.mount.MountModel;
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.contract.TreeEntry;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.ondisk.ZMapHeader;
+import org.erofssim.sb.ErofsInode;
+import org.erofssim.sb.UndefinedBytes;
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,9 +1,5 @@
 package org.erofssim.mount;
 
-import org.erofssim.contract.DeviceInfo;
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.contract.Statfs;
-import org.erofssim.sb.Mode;
 import static org.erofssim.kernel.Errno.EACCES;
 import static org.erofssim.kernel.Errno.EBADMSG;
 import static org.erofssim.kernel.Errno.EINVAL;
@@ -32,9 +28,9 @@ import net.jqwik.api.Group;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple2;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple.Tuple2;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 import org.erofssim.block.BackingFs;
@@ -43,7 +39,10 @@ import org.erofssim.block.Faults;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
+import org.erofssim.contract.DeviceInfo;
+import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
+import org.erofssim.contract.Statfs;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
@@ -51,9 +50,10 @@ import org.erofssim.kernel.Releases;
 import org.erofssim.ondisk.DeviceSlotField;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
-import org.erofssim.props.Expect;
 import org.erofssim.props.Expect.Line;
+import org.erofssim.props.Expect;
 import org.erofssim.props.SpecBytes;
+import org.erofssim.sb.Mode;
 import org.erofssim.testkit.RealImages;
 
 /**
