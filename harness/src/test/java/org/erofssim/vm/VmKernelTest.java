@@ -38,6 +38,25 @@ class VmKernelTest {
         }
     }
 
+    /**
+     * Whether {@code pid} still runs: a killed child whose parent died too is a zombie until this
+     * machine's init reaps it, which {@link ProcessHandle#isAlive} still counts as alive.
+     */
+    private static boolean running(long pid) throws IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        String s;
+        try {
+            s = Files.readString(stat);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+        char state = s.charAt(s.lastIndexOf(')') + 2);
+        return state != 'Z' && state != 'X';
+    }
+
     @Test
     void aHangingGuestIsKilledWithItsChildrenWithinTheBound() throws Exception {
         Path pid = tmp.resolve("child.pid");
@@ -49,8 +68,11 @@ class VmKernelTest {
                 e.getMessage());
         assertTrue(took < 20, "took " + took + " s");
         long child = Long.parseLong(Files.readString(pid).strip());
-        Thread.sleep(200);
-        assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "the guest's child survived");
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (running(child) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertFalse(running(child), "the guest's child survived");
         assertEquals(0, scratchEntries(), "the run folder was left behind");
     }
 
