@@ -213,7 +213,7 @@ class LiveScenarioProperties {
         }
     }
 
-    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
+    @Property(seed = "20261206", tries = 100, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     @AddLifecycleHook(WriteFound.class)
     void theModelOnTheRunningKernelsProfileEqualsTheKernel(@ForAll("cases") LiveCase c) {
         String why = LiveKernelOracle.unavailableReason();

@@ -32,7 +32,7 @@ class InodeVsDumpProperties {
                         ? o.withExtended(MkfsOptions.Extended.LEGACY_COMPRESS) : o)));
     }
 
-    @Property(tries = 80)
+    @Property(seed = "20261206", tries = 80)
     void modelIgetEqualsDumpErofs(@ForAll("trees") TreeSpec spec, @ForAll("options") MkfsOptions options)
             throws Exception {
         if (!OracleCase.toolsPresent()) {

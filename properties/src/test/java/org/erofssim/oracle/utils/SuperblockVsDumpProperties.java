@@ -32,7 +32,7 @@ class SuperblockVsDumpProperties {
         return MkfsOptions.arbitrary();
     }
 
-    @Property(tries = 120)
+    @Property(seed = "20261206", tries = 120)
     void modelSuperblockEqualsDumpErofs(@ForAll("trees") TreeSpec spec, @ForAll("options") MkfsOptions options)
             throws Exception {
         if (!OracleCase.toolsPresent()) {

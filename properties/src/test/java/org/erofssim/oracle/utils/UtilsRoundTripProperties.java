@@ -31,7 +31,7 @@ class UtilsRoundTripProperties {
         return MkfsOptions.arbitrary();
     }
 
-    @Property(tries = 80)
+    @Property(seed = "20261206", tries = 80)
     void erofsUtilsGiveBackTheSourceTree(@ForAll("trees") TreeSpec spec, @ForAll("options") MkfsOptions options)
             throws Exception {
         if (!OracleCase.toolsPresent()) {
