@@ -21,6 +21,33 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1.0")
 public enum Behavior {
     /**
+     * "fs: open block device after superblock creation" (VFS, Christian Brauner; hash [unsure];
+     * 6.6-rc1 [unsure]): {@code get_tree_bdev} first resolves the source with
+     * {@code lookup_bdev}, whose failure logs {@code <src>: Can't lookup blockdev}, and opens the
+     * device only for a new superblock. Without it one {@code blkdev_get_by_path} does both, and
+     * any failure (no such path, not a block device, {@code nodev}, a read-only device opened for
+     * writing) logs {@code <src>: Can't open blockdev} [obs-6.1.0-57]. Sites: {@code GetTree.getTreeBdev}.
+     */
+    BDEV_LOOKUP_BEFORE_OPEN,
+    /**
+     * The statfs change that derives {@code f_fsid} from the on-disk UUID ({@code uuid_to_fsid})
+     * and falls back to the device number only for a null UUID (commit [unsure], between 6.1 and
+     * 6.12). Without it {@code f_fsid} is always {@code huge_encode_dev} of the block device
+     * [obs-6.1.0-57: {@code 00000700:00000000} for loop0 with a non-null UUID].
+     * Sites: {@code StatfsModel}.
+     */
+    STATFS_FSID_FROM_UUID,
+    /**
+     * fb176750266a "erofs: add file-backed mount support" (6.12-rc1): with
+     * {@code EROFS_FS_BACKED_BY_FILE} a source that is no block device is opened as a file and
+     * mounted through its page cache. Without it the Kconfig symbol does not exist (the
+     * profile's BACKED_BY_FILE counts as n whatever a scenario sets) and every source goes to
+     * {@code get_tree_bdev}: a regular file fails with ENOTBLK [obs-6.1.0-57; containerd's EROFS
+     * snapshotter relies on that ENOTBLK to retry with a loop device].
+     * Sites: {@link KernelConfig#enabled}.
+     */
+    FILE_BACKED_MOUNTS,
+    /**
      * "erofs: ensure regular inodes for file-backed mounts" (hash [unsure]; Fixes fb176750266a,
      * syzbot 001306cd9c92; 6.12-rc): the primary must be a regular file whose mapping has
      * {@code read_folio}, else ENOTBLK; a fileio extra device must be a regular file, else EINVAL.
@@ -179,7 +206,40 @@ public enum Behavior {
      * {@code ZMapLegacy} or {@code ZMapReworked} once per {@code ZMapBlocks}),
      * {@code ZReader.pclusterBegin}.
      */
-    ZMAP_REWORK;
+    ZMAP_REWORK,
+    /**
+     * The removal of the fscache (on-demand) backend in 7.x (commit [unsure]; in 7.2.13 [obs]):
+     * {@code fsid} is no parameter any more ({@code erofs: Unknown parameter 'fsid'}, EINVAL),
+     * {@code EROFS_FS_ONDEMAND} does not exist (counts as n), and {@code domain_id} is taken
+     * silently (it now names a page-cache sharing domain, not modelled further) [obs-7.2.13,
+     * obs-7.3]. Sites: {@link KernelConfig#enabled}, {@code MountOptionParser} (table, DOMAIN_ID).
+     */
+    FSCACHE_REMOVED,
+    /**
+     * A file-backed superblock's {@code s_id} (and so the {@code (device X)} of its log lines
+     * and its {@code /sys/fs/erofs} entry) is its anonymous device number {@code MAJ:MIN}
+     * instead of {@code erofs} and {@code erofs-N} (commit [unsure]; in 7.2.13 [obs:
+     * {@code erofs (device 0:N): mounted with root inode @ nid 37.}]). The contract writes it
+     * {@code 0:*}, as it writes the anonymous {@code dev}. The rename comes after the stacking
+     * refusal, which still names {@code erofs} [obs-7.2.13]. Sites: {@code FillSuper.fill},
+     * {@code GetTree.sysfsName}.
+     */
+    FILEIO_SID_DEVNUM,
+    /**
+     * {@code erofs_show_options} writes {@code cache_strategy=} only for an image that can hold
+     * compressed data (commit [unsure]; in 7.2.13 [obs: {@code ro,user_xattr,acl} for an
+     * uncompressed image]). The model's condition is the incompat bits a compressing mkfs sets
+     * ({@code ZERO_PADDING} or {@code COMPR_CFGS}) [unsure: the kernel's exact test].
+     * Sites: {@code ShowOptions}.
+     */
+    CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
+    /**
+     * EROFS parses {@code source} itself as a non-empty string parameter (commit [unsure]; in
+     * 7.3-rc7 [obs], not in 7.2.13): an empty source fails with EINVAL and
+     * {@code erofs: Bad value for 'source'} before {@code get_tree}. Without it the VFS takes
+     * the empty source and {@code get_tree} fails on it. Sites: {@code MountOptionParser}.
+     */
+    SOURCE_PARAMETER;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -200,6 +260,7 @@ public enum Behavior {
             case FILEIO_SHORT_READ_EIO -> "eade54040384";
             case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
             case ZMAP_REWORK -> "b7710262d743";
+            case FILE_BACKED_MOUNTS -> "fb176750266a";
             default -> null;
         };
     }
@@ -230,6 +291,13 @@ public enum Behavior {
             case FILEIO_SHORT_READ_EIO -> "erofs: set fileio bio failed in short read case";
             case DIRENT_NAMEOFF_CHECKS -> "erofs: fix the out-of-bounds nameoff handling for trailing dirents";
             case ZMAP_REWORK -> "[compressed-map rework of 6.15-6.18, from 'erofs: simplify tail inline pcluster handling']";
+            case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
+            case STATFS_FSID_FROM_UUID -> "[erofs_statfs derives f_fsid from the on-disk UUID]";
+            case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";
+            case FSCACHE_REMOVED -> "[the fscache (on-demand) backend removed; fsid= unknown]";
+            case FILEIO_SID_DEVNUM -> "[a file-backed superblock is named by its MAJ:MIN]";
+            case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "[cache_strategy= shown only for compressed images]";
+            case SOURCE_PARAMETER -> "[erofs parses 'source' itself; an empty one is a bad value]";
         };
     }
 }

@@ -29,7 +29,18 @@ public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> confi
         return new KernelConfig(profile, Map.of());
     }
 
+    /**
+     * The flag's value; a Kconfig symbol the release does not have counts as n whatever the
+     * scenario sets: {@code EROFS_FS_BACKED_BY_FILE} before {@link Behavior#FILE_BACKED_MOUNTS},
+     * {@code EROFS_FS_ONDEMAND} after {@link Behavior#FSCACHE_REMOVED}.
+     */
     public boolean enabled(ConfigFlag flag) {
+        if (flag == ConfigFlag.EROFS_FS_BACKED_BY_FILE && !profile.has(Behavior.FILE_BACKED_MOUNTS)) {
+            return false;
+        }
+        if (flag == ConfigFlag.EROFS_FS_ONDEMAND && profile.has(Behavior.FSCACHE_REMOVED)) {
+            return false;
+        }
         return config.get(flag);
     }
 
