@@ -38,6 +38,7 @@ import org.erofssim.vm.VmUnavailable;
  */
 final class VmReference implements Reference {
     private static final String REFUSED = "scenario refused by the kernel oracle: ";
+    private static final String NAMESPACE = "cannot build the scenario's namespace:";
 
     private final Identity id;
     private final Optional<KernelProfile> profile;
@@ -182,6 +183,11 @@ final class VmReference implements Reference {
         return profile;
     }
 
+    /**
+     * The guest oracle's refusal, or its failure to build the scenario's namespace on this kernel
+     * (a file inside a file-backed erofs cannot be set up where file-backed mounts do not exist:
+     * 6.1): neither is an observation of the kernel's mount path.
+     */
     @Override
     public Optional<String> refuses(Case c) {
         VmKernel.Observation o = byName.get(c.name());
@@ -189,7 +195,16 @@ final class VmReference implements Reference {
             return Optional.empty();
         }
         int at = o.error().indexOf(REFUSED);
-        return at < 0 ? Optional.empty() : Optional.of(o.error().substring(at + REFUSED.length()).strip());
+        if (at >= 0) {
+            return Optional.of(o.error().substring(at + REFUSED.length()).strip());
+        }
+        int ns = o.error().indexOf(NAMESPACE);
+        if (ns >= 0) {
+            // the sandbox path is random: keep what failed, not where
+            String why = o.error().substring(ns + NAMESPACE.length()).replaceAll("/tmp/erofs-sim-live-[^/ ]*", "<sandbox>");
+            return Optional.of("the oracle cannot build the scenario's namespace on this kernel:" + why);
+        }
+        return Optional.empty();
     }
 
     @Override

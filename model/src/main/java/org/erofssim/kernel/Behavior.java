@@ -48,6 +48,61 @@ public enum Behavior {
      */
     FILE_BACKED_MOUNTS,
     /**
+     * "erofs: add DEFLATE algorithm support" (hash [unsure]; 6.6-rc1): algorithm 2 and its
+     * Kconfig symbol {@code EROFS_FS_ZIP_DEFLATE}. Without it bit 2 of {@code available_compr_algs}
+     * is unknown: {@code unidentified algorithms 4, please upgrade kernel}, EOPNOTSUPP
+     * [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     */
+    DEFLATE_ALGORITHM,
+    /**
+     * "erofs: Zstandard compression support" (hash [unsure]; 6.10-rc1): algorithm 3 and
+     * {@code EROFS_FS_ZIP_ZSTD}. Without it: {@code unidentified algorithms 8, please upgrade
+     * kernel} [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     */
+    ZSTD_ALGORITHM,
+    /**
+     * "erofs: support flattened block device for multi-blob images" (hash [unsure]; 6.3-rc1):
+     * with no {@code device=} option outside fscache mode, the extra devices of the table are
+     * ranges of the primary device (flat mode) and a slot's tag may be empty. Without it every
+     * slot names a device by its tag, an empty tag fails with EINVAL and {@code empty device tag
+     * @ pos N} [obs-6.1.0-57]. Sites: {@code DeviceScan.scan}.
+     */
+    FLATTENED_BLOCK_DEVICE,
+    /**
+     * "erofs: enable long extended attribute name prefixes" (hash [unsure]; 6.4-rc1, the last
+     * of the long-prefix series): incompat 0x40 ({@code XATTR_PREFIXES}) and the superblock's
+     * {@code xattr_prefix_start}/{@code xattr_prefix_count}. Without it bit 0x40 is an unknown
+     * incompatible feature, the two fields are reserved bytes, and an entry whose name index has
+     * bit 7 set has no handler and is left out [obs-6.1.0-57]. Sites:
+     * {@link KernelProfile#supportedIncompat}, {@code ReadSuperblock}.
+     */
+    LONG_XATTR_PREFIXES,
+    /**
+     * The fold of {@code check_layout_compatibility} into {@code erofs_read_superblock}, whose
+     * unknown-feature line then ends {@code please upgrade kernel} instead of {@code please
+     * upgrade kernel version} (commit [unsure], between 6.1 and 6.12; function names show only
+     * in the pre-6.13 log format) [obs-6.1.0-57]. Sites: {@code ReadSuperblock}.
+     */
+    INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
+    /**
+     * "erofs: rename init_inode_xattrs with erofs_ prefix" (hash [unsure]; between 6.1 and
+     * 6.12): the function name in pre-6.13 log lines [obs-6.1.0-57: {@code init_inode_xattrs:
+     * xattr_isize 12 ...}]. Sites: {@code Xattrs}.
+     */
+    XATTR_INIT_FUNCTION_RENAMED,
+    /**
+     * {@code erofs_map_blocks_flatmode}'s error reworded from {@code inline data cross block
+     * boundary @ nid N} to {@code inline data across blocks @ nid N} (commit [unsure], between
+     * 6.1 and 6.12) [obs-6.1.0-57]. Sites: {@code MapBlocks}.
+     */
+    INLINE_ACROSS_BLOCKS_MESSAGE,
+    /**
+     * The end of the DAX experimental warning: before it, a {@code dax} option logs
+     * {@code erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk} when parsed
+     * (commit [unsure], between 6.1 and 6.12) [obs-6.1.0-57]. Sites: {@code MountOptionParser}.
+     */
+    DAX_NOT_EXPERIMENTAL,
+    /**
      * "erofs: ensure regular inodes for file-backed mounts" (hash [unsure]; Fixes fb176750266a,
      * syzbot 001306cd9c92; 6.12-rc): the primary must be a regular file whose mapping has
      * {@code read_folio}, else ENOTBLK; a fileio extra device must be a regular file, else EINVAL.
@@ -294,6 +349,14 @@ public enum Behavior {
             case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
             case STATFS_FSID_FROM_UUID -> "[erofs_statfs derives f_fsid from the on-disk UUID]";
             case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";
+            case DEFLATE_ALGORITHM -> "erofs: add DEFLATE algorithm support";
+            case ZSTD_ALGORITHM -> "erofs: Zstandard compression support";
+            case FLATTENED_BLOCK_DEVICE -> "erofs: support flattened block device for multi-blob images";
+            case LONG_XATTR_PREFIXES -> "erofs: enable long extended attribute name prefixes";
+            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "[check_layout_compatibility folded into erofs_read_superblock]";
+            case XATTR_INIT_FUNCTION_RENAMED -> "erofs: rename init_inode_xattrs with erofs_ prefix";
+            case INLINE_ACROSS_BLOCKS_MESSAGE -> "[erofs_map_blocks_flatmode error reworded to 'inline data across blocks']";
+            case DAX_NOT_EXPERIMENTAL -> "[the DAX experimental warning dropped]";
             case FSCACHE_REMOVED -> "[the fscache (on-demand) backend removed; fsid= unknown]";
             case FILEIO_SID_DEVNUM -> "[a file-backed superblock is named by its MAJ:MIN]";
             case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "[cache_strategy= shown only for compressed images]";

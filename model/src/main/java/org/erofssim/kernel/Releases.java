@@ -51,10 +51,12 @@ public final class Releases {
     /**
      * Debian's 6.1.192 (bookworm, {@code uname -r} 6.1.0-57-amd64): the world before file-backed
      * mounts, observed in a VM [obs-6.1.0-57]. The base every later preset derives from; the
-     * DEFLATE (6.6) and ZSTD (6.10) Kconfig symbols do not exist yet (n).
+     * DEFLATE (6.6) and ZSTD (6.10) Kconfig symbols do not exist yet (n), and Debian's bookworm
+     * config leaves EROFS_FS_ZIP_LZMA off [obs: {@code algorithm 1 isn't enabled on this kernel}].
      */
     private static final KernelProfile LINUX_6_1_192 = new KernelProfile.Builder("6.1.192",
             "Debian 6.1.192 (uname 6.1.0-57-amd64), observed in a VM: no file-backed mounts", UPSTREAM_CONFIG)
+            .config(ConfigFlag.EROFS_FS_ZIP_LZMA, false)
             .config(ConfigFlag.EROFS_FS_ZIP_DEFLATE, false)
             .config(ConfigFlag.EROFS_FS_ZIP_ZSTD, false)
             .build();
@@ -62,10 +64,13 @@ public final class Releases {
     private static final KernelProfile LINUX_6_12_0 = LINUX_6_1_192.toBuilder()
             .release("6.12.0")
             .description("Linux 6.12.0 (fb176750266a + 6.12-rc fixes), from source")
+            .config(ConfigFlag.EROFS_FS_ZIP_LZMA, true)
             .config(ConfigFlag.EROFS_FS_ZIP_DEFLATE, true)
             .config(ConfigFlag.EROFS_FS_ZIP_ZSTD, true)
-            .with(BDEV_LOOKUP_BEFORE_OPEN, STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK,
-                    QUIET_BDEV_LOOKUP)
+            .with(FLATTENED_BLOCK_DEVICE, LONG_XATTR_PREFIXES, DEFLATE_ALGORITHM, ZSTD_ALGORITHM,
+                    INCOMPAT_CHECK_IN_READ_SUPERBLOCK, XATTR_INIT_FUNCTION_RENAMED, INLINE_ACROSS_BLOCKS_MESSAGE,
+                    DAX_NOT_EXPERIMENTAL, BDEV_LOOKUP_BEFORE_OPEN,
+                    STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP)
             .build();
 
     private static final KernelProfile LINUX_6_12_118 = LINUX_6_12_0.toBuilder()

@@ -383,6 +383,9 @@ public final class MountOptionParser {
             if (!kernel.enabled(ConfigFlag.FS_DAX)) {
                 fail(FS_NAME + ": dax options not supported");
             }
+            if (always && !kernel.has(Behavior.DAX_NOT_EXPERIMENTAL)) {
+                notice("DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
+            }
             daxAlways = always;
             daxNever = !always;
         }

@@ -46,6 +46,10 @@ class ReleasesMatrixTest {
     @Test
     void presetsAreTheirPredecessorPlusCommits() {
         assertThat(added(Releases.linux_6_1_192(), Releases.linux_6_12_0())).containsExactlyInAnyOrder(
+                Behavior.FLATTENED_BLOCK_DEVICE, Behavior.DEFLATE_ALGORITHM, Behavior.ZSTD_ALGORITHM,
+                Behavior.LONG_XATTR_PREFIXES, Behavior.INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
+                Behavior.XATTR_INIT_FUNCTION_RENAMED, Behavior.INLINE_ACROSS_BLOCKS_MESSAGE,
+                Behavior.DAX_NOT_EXPERIMENTAL,
                 Behavior.BDEV_LOOKUP_BEFORE_OPEN, Behavior.STATFS_FSID_FROM_UUID, Behavior.FILE_BACKED_MOUNTS,
                 Behavior.FILEIO_REGULAR_FILE_CHECK, Behavior.QUIET_BDEV_LOOKUP);
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
@@ -55,7 +59,8 @@ class ReleasesMatrixTest {
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED);
         assertThat(added(Releases.linux_7_2_13(), Releases.linux_7_3_0_rc7())).containsExactly(Behavior.SOURCE_PARAMETER);
         assertThat(Releases.linux_6_1_192().behaviors()).isEmpty();
-        // the DEFLATE and ZSTD symbols came after 6.1
+        // the DEFLATE and ZSTD symbols came after 6.1; Debian's 6.1 has no LZMA
+        assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_LZMA)).isFalse();
         assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_ZSTD)).isFalse();
         assertThat(Releases.linux_6_12_0().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_ZSTD)).isTrue();
     }

@@ -153,6 +153,104 @@ class KernelMatrixCommitsTest {
         assertThat(before.log()).doesNotContain("erofs: Bad value for 'source'");
     }
 
+    static byte[] crafted(String name) throws IOException {
+        for (java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("fixtures/images/crafted"))) {
+                return Files.readAllBytes(p.resolve("fixtures/images/crafted").resolve(name));
+            }
+        }
+        throw new IllegalStateException("fixtures/images/crafted not found");
+    }
+
+    static MountOutcome bdevMount(KernelProfile k, byte[] image) {
+        return MountModel.predict(Scenarios.on(k).bdev("/dev/loop0", image, "7:0", true, 512).mount("/dev/loop0", null));
+    }
+
+    @Test
+    @DisplayName("erofs: add DEFLATE algorithm support ([unsure] hash, 6.6-rc1)")
+    void addDeflateAlgorithmSupport() throws IOException {
+        byte[] deflate = crafted("deflate.erofs");
+        assertThat(bdevMount(L612, deflate)).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(failed(bdevMount(without(L612, Behavior.DEFLATE_ALGORITHM), deflate), Errno.EOPNOTSUPP).log())
+                .containsExactly("erofs: (device loop0): z_erofs_parse_cfgs: unidentified algorithms 4, please upgrade kernel");
+    }
+
+    @Test
+    @DisplayName("erofs: Zstandard compression support ([unsure] hash, 6.10-rc1)")
+    void zstandardCompressionSupport() throws IOException {
+        byte[] zstd = crafted("zstd.erofs");
+        assertThat(bdevMount(L612, zstd)).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(failed(bdevMount(without(L612, Behavior.ZSTD_ALGORITHM), zstd), Errno.EOPNOTSUPP).log())
+                .containsExactly("erofs: (device loop0): z_erofs_parse_cfgs: unidentified algorithms 8, please upgrade kernel");
+    }
+
+    @Test
+    @DisplayName("erofs: support flattened block device for multi-blob images ([unsure] hash, 6.3-rc1)")
+    void supportFlattenedBlockDevice() throws IOException {
+        byte[] flat = crafted("flat-concat.erofs");
+        assertThat(bdevMount(L612, flat)).isInstanceOf(MountOutcome.Mounted.class);
+        // the slot at 1152 (devt_slotoff 9 * 128) has no tag: without flat mode it must name a device
+        assertThat(failed(bdevMount(without(L612, Behavior.FLATTENED_BLOCK_DEVICE), flat), Errno.EINVAL).log())
+                .containsExactly("erofs: (device loop0): erofs_init_device: empty device tag @ pos 1152");
+    }
+
+    @Test
+    @DisplayName("erofs: enable long extended attribute name prefixes ([unsure] hash, 6.4-rc1)")
+    void enableLongExtendedAttributeNamePrefixes() throws IOException {
+        byte[] img = crafted("long-prefixes.erofs");
+        assertThat(bdevMount(L612, img)).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(failed(bdevMount(without(L612, Behavior.LONG_XATTR_PREFIXES), img), Errno.EINVAL).log())
+                .containsExactly("erofs: (device loop0): erofs_read_superblock: unidentified incompatible feature 40,"
+                        + " please upgrade kernel");
+        assertThat(L612.supportedIncompat() & 0x40).isEqualTo(0x40);
+        assertThat(Releases.linux_6_1_192().supportedIncompat()).isEqualTo(0x3F);
+    }
+
+    @Test
+    @DisplayName("check_layout_compatibility folded into erofs_read_superblock ([unsure] commit)")
+    void incompatCheckInReadSuperblock() throws IOException {
+        byte[] img = crafted("incompat-48bit.erofs");
+        assertThat(failed(bdevMount(L612, img), Errno.EINVAL).log()).containsExactly(
+                "erofs: (device loop0): erofs_read_superblock: unidentified incompatible feature 80, please upgrade kernel");
+        assertThat(failed(bdevMount(without(L612, Behavior.INCOMPAT_CHECK_IN_READ_SUPERBLOCK), img), Errno.EINVAL).log())
+                .containsExactly("erofs: (device loop0): check_layout_compatibility: unidentified incompatible feature 80,"
+                        + " please upgrade kernel version");
+    }
+
+    @Test
+    @DisplayName("erofs: rename init_inode_xattrs with erofs_ prefix ([unsure] hash)")
+    void renameInitInodeXattrs() throws IOException {
+        byte[] img = crafted("fuzz-xattr-isize-12.erofs");
+        String line = "xattr_isize 12 of nid ";
+        assertThat(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", img, "7:0", true, 512).read()
+                .mount("/dev/loop0", null)).log()).anyMatch(l -> l.contains("erofs_init_inode_xattrs: " + line));
+        assertThat(MountModel.predict(Scenarios.on(without(L612, Behavior.XATTR_INIT_FUNCTION_RENAMED))
+                .bdev("/dev/loop0", img, "7:0", true, 512).read().mount("/dev/loop0", null)).log())
+                .anyMatch(l -> l.contains(": init_inode_xattrs: " + line));
+    }
+
+    @Test
+    @DisplayName("erofs_map_blocks_flatmode: 'inline data across blocks' ([unsure] commit)")
+    void inlineAcrossBlocksMessage() throws IOException {
+        byte[] img = crafted("blkszbits9.erofs");
+        assertThat(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", img, "7:0", true, 512).read()
+                .mount("/dev/loop0", null)).log()).anyMatch(l -> l.endsWith("erofs_map_blocks_flatmode: inline data across blocks @ nid 37"));
+        assertThat(MountModel.predict(Scenarios.on(without(L612, Behavior.INLINE_ACROSS_BLOCKS_MESSAGE))
+                .bdev("/dev/loop0", img, "7:0", true, 512).read().mount("/dev/loop0", null)).log())
+                .anyMatch(l -> l.endsWith("erofs_map_blocks_flatmode: inline data cross block boundary @ nid 37"));
+    }
+
+    @Test
+    @DisplayName("the DAX experimental warning dropped ([unsure] commit)")
+    void daxNotExperimental() {
+        MountOutcome now = MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", plain, "7:0", true, 512)
+                .mount("/dev/loop0", "dax"));
+        assertThat(now.log()).doesNotContain("erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
+        MountOutcome before = MountModel.predict(Scenarios.on(without(L612, Behavior.DAX_NOT_EXPERIMENTAL))
+                .bdev("/dev/loop0", plain, "7:0", true, 512).mount("/dev/loop0", "dax"));
+        assertThat(before.log()).startsWith("erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
+    }
+
     @Test
     @DisplayName("6.1.192: a regular file fails with ENOTBLK and the block layer's line (what containerd retries on)")
     void debian61HasNoFileBackedMounts() {
