@@ -48,7 +48,10 @@ import picocli.CommandLine.Spec;
                 "Observes each scenario of the corpus like 'observe' and writes",
                 "<recorded>/<uname -r>/<scenario>.json (the outcome plus a header: kernel",
                 "release, date, erofs-sim version). Refused scenarios are listed, not",
-                "recorded. Needs root (exit 77 otherwise)."})
+                "recorded. Needs root (exit 77 otherwise). With --kernel NAME the kernel is",
+                "one of 'erofs-sim kernels', booted once in QEMU for the whole corpus; with",
+                "--from-observations FILE the answers are those an earlier vm-observe run",
+                "printed (no root needed)."})
 final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,16 +64,37 @@ final class RecordCommand implements Callable<Integer> {
             description = "the recordings folder (default: 'recorded' beside the corpus, i.e. fixtures/recorded)")
     String outDir;
 
+    @Option(names = "--kernel", paramLabel = "NAME",
+            description = "record a kernel of 'erofs-sim kernels' booted in QEMU (e.g. 6.1, 7.3) instead of the running one")
+    String kernel;
+
+    @Option(names = "--from-observations", paramLabel = "FILE", split = ",",
+            description = "record what earlier 'vm-observe' runs printed (JSON lines of one kernel; later files win) instead of observing now")
+    List<Path> fromObservations;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "with --kernel: bound of the whole boot (default 180 + 120 per scenario)")
+    Long timeout;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "with --kernel: kernel cache folder (see 'kernels')")
+    Path cacheDir;
+
     @Override
     public Integer call() throws IOException {
+        if (kernel != null && fromObservations != null) {
+            throw CliException.badInput("--kernel and --from-observations exclude each other");
+        }
         Path dir = Corpus.dir(corpus);
         List<Path> files = Corpus.files(dir);
         List<Scenario> scenarios = new ArrayList<>();
         for (Path f : files) {
             scenarios.add(Scenarios.load(f, f.toString()));
         }
-        // the kernels to record: the running one (a kernel in a VM will be another)
-        List<Reference> kernels = List.of(new HostKernel());
+        // the kernel to record: the running one, one booted in QEMU, or a VM run's printed answers
+        List<Reference> kernels = List.of(kernel != null
+                ? VmReference.boot(kernel, dir, files, timeout, cacheDir, spec.commandLine().getErr())
+                : fromObservations != null ? VmReference.fromObservations(fromObservations, dir, files)
+                : new HostKernel());
         for (Reference ref : kernels) {
             String why = ref.unavailable().orElse(null);
             if (why != null) {
@@ -98,6 +122,7 @@ final class RecordCommand implements Callable<Integer> {
         Set<Path> written = new HashSet<>();
         int recorded = 0;
         int unchanged = 0;
+        int absent = 0;
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
             String name = Corpus.name(dir, f);
@@ -113,6 +138,10 @@ final class RecordCommand implements Callable<Integer> {
                 continue;
             }
             Observation observation = ref.observe(c);
+            if (observation instanceof Observation.Unchecked u && u.why() == Observation.Why.NOT_RECORDED) {
+                absent++; // --from-observations: the earlier run did not observe this scenario
+                continue;
+            }
             if (!(observation instanceof Observation.Observed observed)) {
                 String reason = observation instanceof Observation.Unchecked u ? u.reason() : "no kernel outcome";
                 failed.put(name, reason);
@@ -152,6 +181,7 @@ final class RecordCommand implements Callable<Integer> {
         pw.println("recorded " + recorded + " of " + files.size() + " scenarios of " + dir + " on " + release + " into "
                 + releaseDir + " (" + unchanged + " unchanged); " + refused.size() + " refused, " + failed.size()
                 + " not recorded"
+                + (absent == 0 ? "" : ", " + absent + " not in the observations")
                 + (orphans.isEmpty() ? "" : ", " + orphans.size() + " orphan recording(s)"));
         pw.flush();
         return failed.isEmpty() ? ExitCode.OK : ExitCode.ORACLE_UNAVAILABLE;

@@ -158,7 +158,7 @@ public final class VmObserveCommand implements Callable<Integer> {
         }
     }
 
-    private static Path ownJar() {
+    static Path ownJar() {
         try {
             Path p = Path.of(VmObserveCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (!p.toString().endsWith(".jar")) {

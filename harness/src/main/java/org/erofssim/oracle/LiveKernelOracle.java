@@ -518,7 +518,8 @@ public final class LiveKernelOracle {
         }
         for (Kmsg.Record r : guard.readNew()) {
             String m = r.message();
-            if (!w.windowSeqs.contains(r.seq()) && !w.blockSource && m.startsWith("erofs (device erofs)")) {
+            DeviceLine line = DeviceLine.parse(m);
+            if (!w.windowSeqs.contains(r.seq()) && !w.blockSource && line != null && line.fileBacked()) {
                 w.evidence.add("file-backed erofs lines right after the observation (" + m + ")");
                 w.ambiguous = true;
                 return;
@@ -561,8 +562,8 @@ public final class LiveKernelOracle {
         Set<String> added = new TreeSet<>(after);
         added.removeAll(sysfsBefore);
         // a file-backed superblock's entry is erofs-N, a block device's is its name (loopN: recognisable)
-        gone.removeIf(n -> !n.startsWith("erofs-"));
-        added.removeIf(n -> !n.startsWith("erofs-"));
+        gone.removeIf(n -> !n.startsWith("erofs-") && !n.matches("0:\\d+"));
+        added.removeIf(n -> !n.startsWith("erofs-") && !n.matches("0:\\d+"));
         if (!gone.isEmpty()) {
             evidence.add("/sys/fs/erofs lost " + gone + " during the observation");
             w.ambiguous |= !blockSource;
@@ -786,11 +787,9 @@ public final class LiveKernelOracle {
     /** The mode a failed attempt reached, as far as the kernel lets one see it. */
     private static Mode inferMode(List<String> log, String realSource, int errno, List<String> notes) {
         for (String l : log) {
-            if (l.startsWith("erofs (device erofs)")) {
-                return Mode.FILEIO;
-            }
-            if (l.startsWith("erofs (device ")) {
-                return Mode.BDEV;
+            DeviceLine line = DeviceLine.parse(l);
+            if (line != null) {
+                return line.fileBacked() ? Mode.FILEIO : Mode.BDEV;
             }
         }
         if (log.stream().anyMatch(LiveKernelOracle::beforeGetTree) || realSource == null || realSource.isEmpty()) {
@@ -848,7 +847,9 @@ public final class LiveKernelOracle {
             mode = sc.options() != null && sc.options().contains("fsid=") && Boolean.TRUE.equals(
                     runningConfigValue("EROFS_FS_ONDEMAND")) ? Mode.FSCACHE : Mode.FILEIO;
             List<String> bdi = sysfsNew.stream().filter(n -> n.matches("erofs-\\d+")).toList();
-            if (bdi.size() == 1) {
+            if (sysfsNew.contains(mi.dev())) {
+                sysfsName = "0:*"; // 7.x: the file-backed superblock's entry is its MAJ:MIN
+            } else if (bdi.size() == 1) {
                 sysfsName = "erofs-*";
             } else if (mode == Mode.FSCACHE && sysfsNew.size() == 1) {
                 sysfsName = sysfsNew.iterator().next();

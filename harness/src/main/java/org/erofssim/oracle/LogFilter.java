@@ -95,14 +95,15 @@ final class LogFilter {
         boolean foreignFileBacked = false;
         for (Kmsg.Record r : records) {
             String m = r.message();
-            if (m.startsWith("erofs (device ")) {
-                int close = m.indexOf(')');
-                String dev = close < 0 ? "" : m.substring("erofs (device ".length(), close);
-                if (!dev.equals("erofs") && !sandbox.ownsLoop(dev)) {
+            DeviceLine line = DeviceLine.parse(m);
+            if (line != null) {
+                String dev = line.device();
+                boolean fileBacked = line.fileBacked();
+                if (!fileBacked && !sandbox.ownsLoop(dev)) {
                     evidence.add("a line of device " + dev + ", which this sandbox did not attach");
                     continue;
                 }
-                if (dev.equals("erofs") && blockSource) {
+                if (fileBacked && blockSource) {
                     evidence.add("a file-backed line during a block-device observation: " + m);
                     continue;
                 }
@@ -118,7 +119,7 @@ final class LogFilter {
                         continue;
                     }
                     mountLines++;
-                } else if (dev.equals("erofs") && treeNids != null) {
+                } else if (fileBacked && treeNids != null) {
                     java.util.regex.Matcher n = NID.matcher(m);
                     if (n.find() && !treeNids.contains(Long.parseLong(n.group(1)))) {
                         evidence.add("a line about nid " + n.group(1) + ", which this mount's tree does not hold: " + m);
@@ -158,13 +159,9 @@ final class LogFilter {
     }
 
     boolean keep(String m) {
-        if (m.startsWith("erofs (device ")) {
-            int close = m.indexOf(')');
-            if (close < 0) {
-                return false;
-            }
-            String dev = m.substring("erofs (device ".length(), close);
-            return dev.equals("erofs") || sandbox.isScenarioLoop(dev);
+        DeviceLine line = DeviceLine.parse(m);
+        if (line != null) {
+            return line.fileBacked() || sandbox.isScenarioLoop(line.device());
         }
         if (m.startsWith("erofs: ") || m.equals("No source specified") || m.equals("Multiple sources")) {
             return true;
@@ -185,10 +182,11 @@ final class LogFilter {
     String map(String m) {
         String prefix = "";
         String s = m;
-        if (s.startsWith("erofs (device ")) {
-            int close = s.indexOf(')');
-            prefix = "erofs (device " + device(s.substring("erofs (device ".length(), close)) + ")";
-            s = s.substring(close + 1);
+        DeviceLine line = DeviceLine.parse(s);
+        if (line != null) {
+            // the contract's names: the scenario's loop node, 0:* for an anonymous device
+            prefix = line.prefix() + (line.anonymous() ? "0:*" : device(line.device())) + ")";
+            s = line.rest();
         } else if (s.endsWith(RO_STATE)) {
             return device(s.substring(0, s.length() - RO_STATE.length())) + RO_STATE;
         }

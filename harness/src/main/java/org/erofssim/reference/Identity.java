@@ -14,14 +14,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param release the kernel release, or null when the reference is no kernel
  */
 public record Identity(Kind kind, String release) {
-    /** The sorts of reference. A kernel booted in a VM (issue 9) will be one more. */
+    /** The sorts of reference.  */
     public enum Kind {
         /** The scenario's {@code "expect"}, as the spec states the answer. */
         SPEC("spec"),
         /** A kernel's outcome recorded earlier ({@code fixtures/recorded/<release>/}). */
         RECORDED("recorded"),
         /** The kernel this process runs on, observed now (root). */
-        LIVE("live");
+        LIVE("live"),
+        /** A kernel of the matrix booted in QEMU, observed in the guest (or read from such a run). */
+        VM("vm");
 
         private final String word;
 

@@ -43,8 +43,19 @@ public interface Reference {
     /** Its answer about the case, or why there is none. */
     Observation observe(Case c);
 
-    /** The scenario evaluated on {@code p} instead of its own profile, with its own CONFIG overrides. */
+    /**
+     * The scenario evaluated on {@code p} instead of its own profile, with its own CONFIG
+     * overrides: the values that differ from its profile's defaults (not the whole resolved
+     * map, which would carry the scenario's release's defaults onto {@code p}).
+     */
     static Scenario onProfile(Scenario s, KernelProfile p) {
-        return s.toBuilder().kernel(new KernelConfig(p, s.kernel().config())).build();
+        java.util.Map<org.erofssim.kernel.ConfigFlag, Boolean> overrides = new java.util.EnumMap<>(
+                org.erofssim.kernel.ConfigFlag.class);
+        s.kernel().config().forEach((flag, value) -> {
+            if (!value.equals(s.kernel().profile().defaultConfig().get(flag))) {
+                overrides.put(flag, value);
+            }
+        });
+        return s.toBuilder().kernel(new KernelConfig(p, overrides)).build();
     }
 }

@@ -46,7 +46,8 @@ public final class KernelCatalog {
         public String presetText() {
             try {
                 Releases.Resolution r = Releases.resolve(release);
-                return r.profile().release() + (r.note() == null ? "" : " (nearest in its line)");
+                return r.profile().release() + (r.note() == null || !r.note().contains("not modelled") ? ""
+                        : " (nearest in its line)");
             } catch (Releases.UnknownRelease e) {
                 return "none yet (no modelled " + release.replaceAll("^(\\d+\\.\\d+).*", "$1") + " release)";
             }

@@ -222,7 +222,8 @@ public final class VmKernel {
         return r.status() == 0 ? img : null;
     }
 
-    static Observation observation(String line) throws IOException {
+    /** One line as {@code vm-observe} prints it (and the guest batch writes it). */
+    public static Observation observation(String line) throws IOException {
         JsonNode n = JSON.readTree(line);
         JsonNode o = n.get("outcome");
         return new Observation(n.path("scenario").asText(), n.path("release").asText(), n.path("exit").asInt(-1),

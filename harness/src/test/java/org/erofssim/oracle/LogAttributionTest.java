@@ -49,6 +49,43 @@ class LogAttributionTest {
         assertThat(a.evidence()).containsExactly("a line of device loop42, which this sandbox did not attach");
     }
 
+    @Test void aSevenXFileBackedLineNamesItsAnonymousDeviceAndTheContractWritesItAsZeroStar() {
+        // 7.x (obs-7.2.13, obs-7.3): a file-backed superblock's s_id is its MAJ:MIN
+        LogFilter.Attributed a = attribute(false, true, null,
+                "erofs (device 0:57): mounted with root inode @ nid 37.");
+        assertThat(a.log()).containsExactly("erofs (device 0:*): mounted with root inode @ nid 37.");
+        assertThat(a.evidence()).isEmpty();
+        // during a block-device observation it is another process's file-backed mount
+        LogFilter.Attributed b = attribute(true, false, null, "erofs (device 0:57): mounted with root inode @ nid 37.");
+        assertThat(b.log()).isEmpty();
+        assertThat(b.evidence()).hasSize(1);
+    }
+
+    @Test void theOldLogFormatIsAttributedLikeTheNewOne() {
+        // before 90655ee279b2 (6.1, 6.12): "erofs: (device X): "
+        LogFilter.Attributed a = attribute(false, true, null,
+                "erofs: (device loop42): mounted with root inode @ nid 36.",
+                "erofs: (device erofs): mounted with root inode @ nid 37.");
+        assertThat(a.log()).containsExactly("erofs: (device erofs): mounted with root inode @ nid 37.");
+        assertThat(a.evidence()).containsExactly("a line of device loop42, which this sandbox did not attach");
+        LogFilter.Attributed b = attribute(true, false, null,
+                "erofs: (device erofs): erofs_fc_fill_super: file-backed mounts cannot be applied to stacked fses");
+        assertThat(b.log()).isEmpty();
+    }
+
+    @Test void deviceLinesParseInBothFormats() {
+        DeviceLine n = DeviceLine.parse("erofs (device loop0): mounted with root inode @ nid 37.");
+        assertThat(n.device()).isEqualTo("loop0");
+        assertThat(n.fileBacked()).isFalse();
+        assertThat(n.withDevice("loop3")).isEqualTo("erofs (device loop3): mounted with root inode @ nid 37.");
+        DeviceLine o = DeviceLine.parse("erofs: (device erofs): erofs_read_superblock: cannot find valid erofs superblock");
+        assertThat(o.device()).isEqualTo("erofs");
+        assertThat(o.fileBacked()).isTrue();
+        assertThat(DeviceLine.parse("erofs (device 0:61): x").anonymous()).isTrue();
+        assertThat(DeviceLine.parse("erofs (device 7:0): x").anonymous()).isFalse();
+        assertThat(DeviceLine.parse("erofs: fsid option not supported")).isNull();
+    }
+
     @Test void aFileBackedLineDuringABlockDeviceObservationIsForeign() {
         LogFilter.Attributed a = attribute(true, false, null,
                 "erofs (device erofs): mounted with root inode @ nid 38.");

@@ -28,10 +28,11 @@ class KernelCatalogTest {
 
     @Test
     void presetsAreNamedOrTheirAbsenceSaid() {
-        assertTrue(catalog.find("6.1").orElseThrow().presetText().startsWith("none yet"));
-        assertTrue(catalog.find("7.2").orElseThrow().presetText().startsWith("none yet"));
-        assertTrue(catalog.find("6.1").orElseThrow().preset().isEmpty());
-        assertEquals("6.12.0", catalog.find("6.12").orElseThrow().preset().orElseThrow().release());
+        assertEquals("6.1.192", catalog.find("6.1").orElseThrow().presetText());
+        assertEquals("7.2.13", catalog.find("7.2").orElseThrow().presetText());
+        assertEquals("7.3.0-rc7 (nearest in its line)", catalog.find("7.3").orElseThrow().presetText());
+        assertEquals("6.1.192", catalog.find("6.1").orElseThrow().preset().orElseThrow().release());
+        assertEquals("6.12.118", catalog.find("6.12").orElseThrow().preset().orElseThrow().release());
     }
 
     @Test

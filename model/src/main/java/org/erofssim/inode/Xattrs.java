@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import net.jpountz.xxhash.XXHash32;
 import net.jpountz.xxhash.XXHashFactory;
+import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
@@ -328,7 +329,7 @@ public final class Xattrs {
     static Init init(SbInfo sbi, MetaBuf buf, SbLog log, ErofsInode inode) {
         int xattrIsize = inode.xattrIsize();
         if (xattrIsize == XattrIbodyHeader.SIZE) {
-            log.err(FN, "xattr_isize " + xattrIsize + " of nid " + inode.nid() + " is not supported yet");
+            log.err(sbi.kernel().has(Behavior.XATTR_INIT_FUNCTION_RENAMED) ? FN : "init_inode_xattrs", "xattr_isize " + xattrIsize + " of nid " + inode.nid() + " is not supported yet");
             throw new KernelError(Errno.EOPNOTSUPP, "xattr ibody of only a header");
         }
         if (xattrIsize < XattrIbodyHeader.SIZE) {

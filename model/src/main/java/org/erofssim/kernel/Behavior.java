@@ -21,6 +21,88 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1.0")
 public enum Behavior {
     /**
+     * "fs: open block device after superblock creation" (VFS, Christian Brauner; hash [unsure];
+     * 6.6-rc1 [unsure]): {@code get_tree_bdev} first resolves the source with
+     * {@code lookup_bdev}, whose failure logs {@code <src>: Can't lookup blockdev}, and opens the
+     * device only for a new superblock. Without it one {@code blkdev_get_by_path} does both, and
+     * any failure (no such path, not a block device, {@code nodev}, a read-only device opened for
+     * writing) logs {@code <src>: Can't open blockdev} [obs-6.1.0-57]. Sites: {@code GetTree.getTreeBdev}.
+     */
+    BDEV_LOOKUP_BEFORE_OPEN,
+    /**
+     * The statfs change that derives {@code f_fsid} from the on-disk UUID ({@code uuid_to_fsid})
+     * and falls back to the device number only for a null UUID (commit [unsure], between 6.1 and
+     * 6.12). Without it {@code f_fsid} is always {@code huge_encode_dev} of the block device
+     * [obs-6.1.0-57: {@code 00000700:00000000} for loop0 with a non-null UUID].
+     * Sites: {@code StatfsModel}.
+     */
+    STATFS_FSID_FROM_UUID,
+    /**
+     * fb176750266a "erofs: add file-backed mount support" (6.12-rc1): with
+     * {@code EROFS_FS_BACKED_BY_FILE} a source that is no block device is opened as a file and
+     * mounted through its page cache. Without it the Kconfig symbol does not exist (the
+     * profile's BACKED_BY_FILE counts as n whatever a scenario sets) and every source goes to
+     * {@code get_tree_bdev}: a regular file fails with ENOTBLK [obs-6.1.0-57; containerd's EROFS
+     * snapshotter relies on that ENOTBLK to retry with a loop device].
+     * Sites: {@link KernelConfig#enabled}.
+     */
+    FILE_BACKED_MOUNTS,
+    /**
+     * "erofs: add DEFLATE algorithm support" (hash [unsure]; 6.6-rc1): algorithm 2 and its
+     * Kconfig symbol {@code EROFS_FS_ZIP_DEFLATE}. Without it bit 2 of {@code available_compr_algs}
+     * is unknown: {@code unidentified algorithms 4, please upgrade kernel}, EOPNOTSUPP
+     * [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     */
+    DEFLATE_ALGORITHM,
+    /**
+     * "erofs: Zstandard compression support" (hash [unsure]; 6.10-rc1): algorithm 3 and
+     * {@code EROFS_FS_ZIP_ZSTD}. Without it: {@code unidentified algorithms 8, please upgrade
+     * kernel} [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     */
+    ZSTD_ALGORITHM,
+    /**
+     * "erofs: support flattened block device for multi-blob images" (hash [unsure]; 6.3-rc1):
+     * with no {@code device=} option outside fscache mode, the extra devices of the table are
+     * ranges of the primary device (flat mode) and a slot's tag may be empty. Without it every
+     * slot names a device by its tag, an empty tag fails with EINVAL and {@code empty device tag
+     * @ pos N} [obs-6.1.0-57]. Sites: {@code DeviceScan.scan}.
+     */
+    FLATTENED_BLOCK_DEVICE,
+    /**
+     * "erofs: enable long extended attribute name prefixes" (hash [unsure]; 6.4-rc1, the last
+     * of the long-prefix series): incompat 0x40 ({@code XATTR_PREFIXES}) and the superblock's
+     * {@code xattr_prefix_start}/{@code xattr_prefix_count}. Without it bit 0x40 is an unknown
+     * incompatible feature, the two fields are reserved bytes, and an entry whose name index has
+     * bit 7 set has no handler and is left out [obs-6.1.0-57]. Sites:
+     * {@link KernelProfile#supportedIncompat}, {@code ReadSuperblock}.
+     */
+    LONG_XATTR_PREFIXES,
+    /**
+     * The fold of {@code check_layout_compatibility} into {@code erofs_read_superblock}, whose
+     * unknown-feature line then ends {@code please upgrade kernel} instead of {@code please
+     * upgrade kernel version} (commit [unsure], between 6.1 and 6.12; function names show only
+     * in the pre-6.13 log format) [obs-6.1.0-57]. Sites: {@code ReadSuperblock}.
+     */
+    INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
+    /**
+     * "erofs: rename init_inode_xattrs with erofs_ prefix" (hash [unsure]; between 6.1 and
+     * 6.12): the function name in pre-6.13 log lines [obs-6.1.0-57: {@code init_inode_xattrs:
+     * xattr_isize 12 ...}]. Sites: {@code Xattrs}.
+     */
+    XATTR_INIT_FUNCTION_RENAMED,
+    /**
+     * {@code erofs_map_blocks_flatmode}'s error reworded from {@code inline data cross block
+     * boundary @ nid N} to {@code inline data across blocks @ nid N} (commit [unsure], between
+     * 6.1 and 6.12) [obs-6.1.0-57]. Sites: {@code MapBlocks}.
+     */
+    INLINE_ACROSS_BLOCKS_MESSAGE,
+    /**
+     * The end of the DAX experimental warning: before it, a {@code dax} option logs
+     * {@code erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk} when parsed
+     * (commit [unsure], between 6.1 and 6.12) [obs-6.1.0-57]. Sites: {@code MountOptionParser}.
+     */
+    DAX_NOT_EXPERIMENTAL,
+    /**
      * "erofs: ensure regular inodes for file-backed mounts" (hash [unsure]; Fixes fb176750266a,
      * syzbot 001306cd9c92; 6.12-rc): the primary must be a regular file whose mapping has
      * {@code read_folio}, else ENOTBLK; a fileio extra device must be a regular file, else EINVAL.
@@ -179,7 +261,40 @@ public enum Behavior {
      * {@code ZMapLegacy} or {@code ZMapReworked} once per {@code ZMapBlocks}),
      * {@code ZReader.pclusterBegin}.
      */
-    ZMAP_REWORK;
+    ZMAP_REWORK,
+    /**
+     * The removal of the fscache (on-demand) backend in 7.x (commit [unsure]; in 7.2.13 [obs]):
+     * {@code fsid} is no parameter any more ({@code erofs: Unknown parameter 'fsid'}, EINVAL),
+     * {@code EROFS_FS_ONDEMAND} does not exist (counts as n), and {@code domain_id} is taken
+     * silently (it now names a page-cache sharing domain, not modelled further) [obs-7.2.13,
+     * obs-7.3]. Sites: {@link KernelConfig#enabled}, {@code MountOptionParser} (table, DOMAIN_ID).
+     */
+    FSCACHE_REMOVED,
+    /**
+     * A file-backed superblock's {@code s_id} (and so the {@code (device X)} of its log lines
+     * and its {@code /sys/fs/erofs} entry) is its anonymous device number {@code MAJ:MIN}
+     * instead of {@code erofs} and {@code erofs-N} (commit [unsure]; in 7.2.13 [obs:
+     * {@code erofs (device 0:N): mounted with root inode @ nid 37.}]). The contract writes it
+     * {@code 0:*}, as it writes the anonymous {@code dev}. The rename comes after the stacking
+     * refusal, which still names {@code erofs} [obs-7.2.13]. Sites: {@code FillSuper.fill},
+     * {@code GetTree.sysfsName}.
+     */
+    FILEIO_SID_DEVNUM,
+    /**
+     * {@code erofs_show_options} writes {@code cache_strategy=} only for an image that can hold
+     * compressed data (commit [unsure]; in 7.2.13 [obs: {@code ro,user_xattr,acl} for an
+     * uncompressed image]). The model's condition is the incompat bits a compressing mkfs sets
+     * ({@code ZERO_PADDING} or {@code COMPR_CFGS}) [unsure: the kernel's exact test].
+     * Sites: {@code ShowOptions}.
+     */
+    CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
+    /**
+     * EROFS parses {@code source} itself as a non-empty string parameter (commit [unsure]; in
+     * 7.3-rc7 [obs], not in 7.2.13): an empty source fails with EINVAL and
+     * {@code erofs: Bad value for 'source'} before {@code get_tree}. Without it the VFS takes
+     * the empty source and {@code get_tree} fails on it. Sites: {@code MountOptionParser}.
+     */
+    SOURCE_PARAMETER;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -200,6 +315,7 @@ public enum Behavior {
             case FILEIO_SHORT_READ_EIO -> "eade54040384";
             case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
             case ZMAP_REWORK -> "b7710262d743";
+            case FILE_BACKED_MOUNTS -> "fb176750266a";
             default -> null;
         };
     }
@@ -230,6 +346,21 @@ public enum Behavior {
             case FILEIO_SHORT_READ_EIO -> "erofs: set fileio bio failed in short read case";
             case DIRENT_NAMEOFF_CHECKS -> "erofs: fix the out-of-bounds nameoff handling for trailing dirents";
             case ZMAP_REWORK -> "[compressed-map rework of 6.15-6.18, from 'erofs: simplify tail inline pcluster handling']";
+            case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
+            case STATFS_FSID_FROM_UUID -> "[erofs_statfs derives f_fsid from the on-disk UUID]";
+            case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";
+            case DEFLATE_ALGORITHM -> "erofs: add DEFLATE algorithm support";
+            case ZSTD_ALGORITHM -> "erofs: Zstandard compression support";
+            case FLATTENED_BLOCK_DEVICE -> "erofs: support flattened block device for multi-blob images";
+            case LONG_XATTR_PREFIXES -> "erofs: enable long extended attribute name prefixes";
+            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "[check_layout_compatibility folded into erofs_read_superblock]";
+            case XATTR_INIT_FUNCTION_RENAMED -> "erofs: rename init_inode_xattrs with erofs_ prefix";
+            case INLINE_ACROSS_BLOCKS_MESSAGE -> "[erofs_map_blocks_flatmode error reworded to 'inline data across blocks']";
+            case DAX_NOT_EXPERIMENTAL -> "[the DAX experimental warning dropped]";
+            case FSCACHE_REMOVED -> "[the fscache (on-demand) backend removed; fsid= unknown]";
+            case FILEIO_SID_DEVNUM -> "[a file-backed superblock is named by its MAJ:MIN]";
+            case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "[cache_strategy= shown only for compressed images]";
+            case SOURCE_PARAMETER -> "[erofs parses 'source' itself; an empty one is a bad value]";
         };
     }
 }

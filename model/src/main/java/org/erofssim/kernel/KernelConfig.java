@@ -29,7 +29,24 @@ public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> confi
         return new KernelConfig(profile, Map.of());
     }
 
+    /**
+     * The flag's value; a Kconfig symbol the release does not have counts as n whatever the
+     * scenario sets: {@code EROFS_FS_BACKED_BY_FILE} before {@link Behavior#FILE_BACKED_MOUNTS},
+     * {@code EROFS_FS_ONDEMAND} after {@link Behavior#FSCACHE_REMOVED}, {@code EROFS_FS_ZIP_DEFLATE}
+     * and {@code EROFS_FS_ZIP_ZSTD} before {@link Behavior#DEFLATE_ALGORITHM} and
+     * {@link Behavior#ZSTD_ALGORITHM}.
+     */
     public boolean enabled(ConfigFlag flag) {
+        if (flag == ConfigFlag.EROFS_FS_BACKED_BY_FILE && !profile.has(Behavior.FILE_BACKED_MOUNTS)) {
+            return false;
+        }
+        if (flag == ConfigFlag.EROFS_FS_ONDEMAND && profile.has(Behavior.FSCACHE_REMOVED)) {
+            return false;
+        }
+        if (flag == ConfigFlag.EROFS_FS_ZIP_DEFLATE && !profile.has(Behavior.DEFLATE_ALGORITHM)
+                || flag == ConfigFlag.EROFS_FS_ZIP_ZSTD && !profile.has(Behavior.ZSTD_ALGORITHM)) {
+            return false;
+        }
         return config.get(flag);
     }
 

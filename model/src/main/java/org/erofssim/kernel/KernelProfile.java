@@ -57,11 +57,11 @@ public record KernelProfile(String release, String description, Set<Behavior> be
 
     /**
      * {@code EROFS_ALL_FEATURE_INCOMPAT}: the incompatible feature bits the release mounts
-     * (spec §1.3): 0x7F, plus 0x80 with {@link Behavior#LAYOUT_48BIT}, plus 0x100 with
+     * (spec §1.3): 0x3F, plus 0x40 with {@link Behavior#LONG_XATTR_PREFIXES}, plus 0x80 with {@link Behavior#LAYOUT_48BIT}, plus 0x100 with
      * {@link Behavior#METABOX}.
      */
     public int supportedIncompat() {
-        int mask = 0x7F;
+        int mask = has(Behavior.LONG_XATTR_PREFIXES) ? 0x7F : 0x3F;
         if (has(Behavior.LAYOUT_48BIT)) {
             mask |= 0x80;
         }

@@ -48,9 +48,36 @@ public final class Releases {
         UPSTREAM_CONFIG = java.util.Collections.unmodifiableMap(m);
     }
 
-    private static final KernelProfile LINUX_6_12_0 = new KernelProfile.Builder("6.12.0",
-            "Linux 6.12.0 (fb176750266a + 6.12-rc fixes), from source", UPSTREAM_CONFIG)
-            .with(FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP)
+    /**
+     * Debian's 6.1.192 (bookworm, {@code uname -r} 6.1.0-57-amd64): the world before file-backed
+     * mounts, observed in a VM [obs-6.1.0-57]. The base every later preset derives from; the
+     * DEFLATE (6.6) and ZSTD (6.10) Kconfig symbols do not exist yet (n), and Debian's bookworm
+     * config leaves EROFS_FS_ZIP_LZMA off [obs: {@code algorithm 1 isn't enabled on this kernel}].
+     */
+    private static final KernelProfile LINUX_6_1_192 = new KernelProfile.Builder("6.1.192",
+            "Debian 6.1.192 (uname 6.1.0-57-amd64), observed in a VM: no file-backed mounts", UPSTREAM_CONFIG)
+            .config(ConfigFlag.EROFS_FS_ZIP_LZMA, false)
+            .config(ConfigFlag.EROFS_FS_ZIP_DEFLATE, false)
+            .config(ConfigFlag.EROFS_FS_ZIP_ZSTD, false)
+            .build();
+
+    private static final KernelProfile LINUX_6_12_0 = LINUX_6_1_192.toBuilder()
+            .release("6.12.0")
+            .description("Linux 6.12.0 (fb176750266a + 6.12-rc fixes), from source")
+            .config(ConfigFlag.EROFS_FS_ZIP_LZMA, true)
+            .config(ConfigFlag.EROFS_FS_ZIP_DEFLATE, true)
+            .config(ConfigFlag.EROFS_FS_ZIP_ZSTD, true)
+            .with(FLATTENED_BLOCK_DEVICE, LONG_XATTR_PREFIXES, DEFLATE_ALGORITHM, ZSTD_ALGORITHM,
+                    INCOMPAT_CHECK_IN_READ_SUPERBLOCK, XATTR_INIT_FUNCTION_RENAMED, INLINE_ACROSS_BLOCKS_MESSAGE,
+                    DAX_NOT_EXPERIMENTAL, BDEV_LOOKUP_BEFORE_OPEN,
+                    STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP)
+            .build();
+
+    private static final KernelProfile LINUX_6_12_118 = LINUX_6_12_0.toBuilder()
+            .release("6.12.118")
+            .description("Debian 6.12.118 (uname 6.12.118+deb13-amd64), observed in a VM: 6.12.0 + stable backports")
+            .with(FILEIO_SUBPAGE_BLOCKSIZE, DIRECTIO_OPTION, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
+                    FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS)
             .build();
 
     private static final KernelProfile LINUX_6_13_0_RC4 = LINUX_6_12_0.toBuilder()
@@ -69,6 +96,18 @@ public final class Releases {
                     FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS)
             .build();
 
+    private static final KernelProfile LINUX_7_2_13 = LINUX_6_18_44.toBuilder()
+            .release("7.2.13")
+            .description("Debian 7.2.13 (uname 7.2.13+deb14-amd64), observed in a VM")
+            .with(FSCACHE_REMOVED, FILEIO_SID_DEVNUM, CACHE_STRATEGY_SHOWN_IF_COMPRESSED)
+            .build();
+
+    private static final KernelProfile LINUX_7_3_0_RC7 = LINUX_7_2_13.toBuilder()
+            .release("7.3.0-rc7")
+            .description("Debian 7.3~rc7 (experimental, uname 7.3-amd64), observed in a VM")
+            .with(SOURCE_PARAMETER)
+            .build();
+
     /**
      * The profile of a scenario without {@code "kernel"} and of the tools' {@code --kernel}
      * default: Linux 6.18.44, the release the project's recordings were made on. It is this
@@ -76,12 +115,56 @@ public final class Releases {
      */
     public static final KernelProfile DEFAULT = LINUX_6_18_44;
 
-    private static final List<KernelProfile> ALL = List.of(LINUX_6_12_0, LINUX_6_13_0_RC4, LINUX_6_18_44);
+    private static final List<KernelProfile> ALL = List.of(LINUX_6_1_192, LINUX_6_12_0, LINUX_6_12_118,
+            LINUX_6_13_0_RC4, LINUX_6_18_44, LINUX_7_2_13, LINUX_7_3_0_RC7);
+
+    /**
+     * Debian bookworm names its 6.1 kernels {@code 6.1.0-<ABI>-<flavour>}: the {@code 0} is no
+     * patch level. ABI 57 is the observed 6.1.192; any other ABI resolves to the 6.1 preset with
+     * a note.
+     */
+    private static final Pattern DEBIAN_6_1_ABI = Pattern.compile("6\\.1\\.0-(\\d+)(-.*)?");
 
     /** {@code uname -r}: major.minor[.patch][-rcN][build suffix]. */
     private static final Pattern RELEASE = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})(?:\\.(\\d{1,6}))?(?:-rc(\\d{1,3}))?(.*)");
 
     private Releases() {}
+
+    /**
+     * Debian's 6.1.192 ({@code 6.1.0-57-amd64}): no file-backed mounts (every non-block source
+     * fails with ENOTBLK and {@code <src>: Can't open blockdev}), the old log format,
+     * {@code f_fsid} from the device number. The oldest preset; the others derive from it.
+     */
+    public static KernelProfile linux_6_1_192() {
+        return LINUX_6_1_192;
+    }
+
+    /**
+     * Debian's 6.12.118 ({@code 6.12.118+deb13-amd64}): 6.12.0 plus the stable backports of
+     * bae085416093 (6.12.2), 6422cde1b0d5 (6.12.7), the extra-device EINVAL, the stacking
+     * refusal, EIO on short file-backed reads and the dirent nameoff checks; still the old log
+     * format (90655ee279b2 is not backported).
+     */
+    public static KernelProfile linux_6_12_118() {
+        return LINUX_6_12_118;
+    }
+
+    /**
+     * Debian's 7.2.13 ({@code 7.2.13+deb14-amd64}): 6.18.44 plus the fscache removal, the
+     * {@code MAJ:MIN} name of file-backed superblocks and {@code cache_strategy=} shown only
+     * for compressed images.
+     */
+    public static KernelProfile linux_7_2_13() {
+        return LINUX_7_2_13;
+    }
+
+    /**
+     * Debian's 7.3~rc7 ({@code 7.3-amd64}, experimental): 7.2.13 plus EROFS's own
+     * {@code source} parameter.
+     */
+    public static KernelProfile linux_7_3_0_rc7() {
+        return LINUX_7_3_0_RC7;
+    }
 
     /**
      * Linux 6.12.0 as first released: file-backed mounts (fb176750266a) with the 6.12-rc fixes
@@ -155,6 +238,12 @@ public final class Releases {
      * </ul>
      */
     public static Resolution resolve(String kernel) {
+        Matcher abi = kernel == null ? null : DEBIAN_6_1_ABI.matcher(kernel);
+        if (abi != null && abi.matches()) {
+            return new Resolution(kernel, LINUX_6_1_192, abi.group(1).equals("57")
+                    ? "kernel " + kernel + ": the 6.1.192 preset (Debian's ABI 57 of 6.1)"
+                    : "kernel " + kernel + ": Debian 6.1 ABI " + abi.group(1) + " is not modelled; using 6.1.192 (ABI 57)");
+        }
         Matcher m = kernel == null ? null : RELEASE.matcher(kernel);
         if (m == null || !m.matches()) {
             throw new UnknownRelease("'" + kernel + "' is not a kernel release (expected e.g. 6.18.44-fc-v782 or 6.18)");

@@ -1,5 +1,6 @@
 package org.erofssim.mount;
 
+import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
@@ -62,8 +63,9 @@ final class CompressionConfigs {
         }
         int algs = dsb.u1();
         sbi.availableComprAlgs = algs;
-        if ((algs & ~ALL_ALGS) != 0) {
-            log.err("z_erofs_parse_cfgs", "unidentified algorithms " + Integer.toHexString(algs & ~ALL_ALGS)
+        int known = knownAlgorithms(sbi);
+        if ((algs & ~known) != 0) {
+            log.err("z_erofs_parse_cfgs", "unidentified algorithms " + Integer.toHexString(algs & ~known)
                     + ", please upgrade kernel");
             throw new KernelError(Errno.EOPNOTSUPP);
         }
@@ -86,6 +88,22 @@ final class CompressionConfigs {
                 default -> zstd(sbi, data, log);
             }
         }
+    }
+
+    /**
+     * {@code Z_EROFS_ALL_COMPR_ALGS} of the release: LZ4 and LZMA, DEFLATE from
+     * {@link Behavior#DEFLATE_ALGORITHM}, Zstandard from {@link Behavior#ZSTD_ALGORITHM}
+     * [obs-6.1.0-57: {@code unidentified algorithms 4} and {@code 8}].
+     */
+    private static int knownAlgorithms(SbInfo sbi) {
+        int known = 0x3;
+        if (sbi.kernel.has(Behavior.DEFLATE_ALGORITHM)) {
+            known |= 0x4;
+        }
+        if (sbi.kernel.has(Behavior.ZSTD_ALGORITHM)) {
+            known |= 0x8;
+        }
+        return known;
     }
 
     /** Whether {@code z_erofs_decomp[alg]} exists on this kernel (LZ4 always does). */

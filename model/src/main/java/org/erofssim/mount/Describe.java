@@ -1,5 +1,6 @@
 package org.erofssim.mount;
 
+import org.erofssim.ondisk.FeatureIncompat;
 import java.util.ArrayList;
 import java.util.List;
 import org.erofssim.read.BdevReadaheadRace;
@@ -36,7 +37,8 @@ final class Describe {
     static MountOutcome.Mounted mounted(GetTree.Result r, KernelLog log, List<String> notes, Probes probes) {
         SbInfo sbi = r.sbi();
         List<TreeEntry> tree = tree(r, log, probes);
-        String superOptions = ShowOptions.render(sbi.opts.withDaxAlways(sbi.daxAlways), sbi.mode, sbi.kernel);
+        String superOptions = ShowOptions.render(sbi.opts.withDaxAlways(sbi.daxAlways), sbi.mode, sbi.kernel,
+                (sbi.featureIncompat & (FeatureIncompat.ZERO_PADDING.bit() | FeatureIncompat.COMPR_CFGS.bit())) != 0);
         Statfs statfs = StatfsModel.statfs(sbi, r.bdevDev());
         List<DeviceInfo> devices = new ArrayList<>();
         for (ErofsDevice d : sbi.devices) {

@@ -42,7 +42,7 @@ final class DeviceScan {
         if (ondisk == 0) {
             return;
         }
-        if (given.isEmpty() && sbi.mode != Mode.FSCACHE) {
+        if (given.isEmpty() && sbi.mode != Mode.FSCACHE && ctx.kernel.has(Behavior.FLATTENED_BLOCK_DEVICE)) {
             sbi.flatdev = true;
         }
         sbi.deviceIdMask = SbInfo.roundupPow2(ondisk + 1) - 1;

@@ -43,6 +43,12 @@ final class FillSuper {
                 sbi.dif0 = Fscache.registerFs(sbi, ctx, log);
             }
             // super_setup_bdi: the private BDI "erofs-<N>" (its name becomes the fileio sysfs name)
+            if (sbi.mode == Mode.FILEIO && ctx.kernel.has(Behavior.FILEIO_SID_DEVNUM)) {
+                // 7.x: s_id becomes the anonymous MAJ:MIN after the stacking check [obs-7.2.13:
+                // the refusal still names "erofs", the mount line "0:N"]; the exact place is [unsure]
+                sbi.sId = "0:*";
+                log.renamed(sbi.sId);
+            }
         } else {
             // sb_set_blocksize(PAGE_SIZE) cannot fail for 512- or 4096-byte sectors
             hasDaxDev = bdev.dax();

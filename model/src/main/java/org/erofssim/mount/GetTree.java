@@ -85,11 +85,16 @@ final class GetTree {
             ctx.vfsMessage("No source specified");
             throw new KernelError(Errno.EINVAL);
         }
+        // before "fs: open block device after superblock creation" one blkdev_get_by_path looks
+        // up and opens, and any failure of either is "Can't open blockdev"
+        boolean lookupFirst = ctx.kernel.has(Behavior.BDEV_LOOKUP_BEFORE_OPEN);
         Node.BlockDevice bdev;
         try {
             bdev = Vfs.lookupBdev(ctx.namespace, ctx.source);
         } catch (KernelError e) {
-            if (!quiet) {
+            if (!lookupFirst) {
+                ctx.vfsMessage(ctx.source + ": Can't open blockdev");
+            } else if (!quiet) {
                 ctx.vfsMessage(ctx.source + ": Can't lookup blockdev");
             }
             throw e;
@@ -114,6 +119,9 @@ final class GetTree {
         }
         if (!ctx.readOnly && bdev.readOnly()) {
             ctx.state.claims.remove(bdev.dev());
+            if (!lookupFirst) {
+                ctx.vfsMessage(ctx.source + ": Can't open blockdev");
+            }
             throw new KernelError(Errno.EACCES, "read-only block device opened for writing");
         }
         SbInfo sbi = new SbInfo(ctx.kernel, ctx.opts);
@@ -129,7 +137,7 @@ final class GetTree {
     private static Result getTreeNodev(MountContext ctx, Mode mode, DeviceBacking primary) {
         SbInfo sbi = new SbInfo(ctx.kernel, ctx.opts);
         sbi.mode = mode;
-        sbi.sId = "erofs";
+        sbi.sId = "erofs"; // 7.x renames a file-backed one in fill_super (FillSuper, FILEIO_SID_DEVNUM)
         sbi.dif0 = primary;
         FilledSuper filled = fillOrKill(sbi, ctx, null, null);
         String sysfs = sysfsName(sbi);
@@ -169,7 +177,7 @@ final class GetTree {
             return sbi.opts.fsid().get();
         }
         if (sbi.mode == Mode.FILEIO) {
-            return "erofs-*";
+            return sbi.kernel.has(Behavior.FILEIO_SID_DEVNUM) ? "0:*" : "erofs-*";
         }
         return sbi.sId;
     }

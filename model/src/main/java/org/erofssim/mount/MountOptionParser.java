@@ -154,7 +154,7 @@ public final class MountOptionParser {
     private enum Type { FLAG, ENUM, STRING, U64 }
 
     /** The {@code Opt_*} constants of {@code erofs_fc_parse_param}. */
-    private enum Opt { USER_XATTR, ACL, CACHE_STRATEGY, DAX, DAX_ENUM, DEVICE, FSID, DOMAIN_ID, DIRECTIO, FSOFFSET }
+    private enum Opt { USER_XATTR, ACL, CACHE_STRATEGY, DAX, DAX_ENUM, DEVICE, FSID, DOMAIN_ID, DIRECTIO, FSOFFSET, SOURCE }
 
     /** One entry of {@code erofs_fs_parameters}. */
     private record Spec(String name, Opt opt, Type type, boolean negatable) {}
@@ -174,14 +174,19 @@ public final class MountOptionParser {
                 new Spec("cache_strategy", Opt.CACHE_STRATEGY, Type.ENUM, false),
                 new Spec("dax", Opt.DAX, Type.FLAG, false),
                 new Spec("dax", Opt.DAX_ENUM, Type.ENUM, false),
-                new Spec("device", Opt.DEVICE, Type.STRING, false),
-                new Spec("fsid", Opt.FSID, Type.STRING, false),
-                new Spec("domain_id", Opt.DOMAIN_ID, Type.STRING, false)));
+                new Spec("device", Opt.DEVICE, Type.STRING, false)));
+        if (!kernel.has(Behavior.FSCACHE_REMOVED)) {
+            t.add(new Spec("fsid", Opt.FSID, Type.STRING, false));
+        }
+        t.add(new Spec("domain_id", Opt.DOMAIN_ID, Type.STRING, false));
         if (kernel.has(Behavior.DIRECTIO_OPTION)) {
             t.add(new Spec("directio", Opt.DIRECTIO, Type.FLAG, true));
         }
         if (kernel.has(Behavior.FSOFFSET_OPTION)) {
             t.add(new Spec("fsoffset", Opt.FSOFFSET, Type.U64, false));
+        }
+        if (kernel.has(Behavior.SOURCE_PARAMETER)) {
+            t.add(new Spec("source", Opt.SOURCE, Type.STRING, false));
         }
         return t;
     }
@@ -351,7 +356,10 @@ public final class MountOptionParser {
                     }
                 }
                 case DOMAIN_ID -> {
-                    if (kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND)) {
+                    if (kernel.has(Behavior.FSCACHE_REMOVED)) {
+                        // a page-cache sharing domain since the fscache removal: taken silently; the
+                        // sharing itself changes no field of the contract's outcome (obs-7.2.13, obs-7.3)
+                    } else if (kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND)) {
                         domainId = p.string();
                     } else {
                         notice("domain_id option not supported");
@@ -365,6 +373,7 @@ public final class MountOptionParser {
                     }
                 }
                 case FSOFFSET -> fsoffset = p.u64();
+                case SOURCE -> parseSource("source", p.string());
             }
             return true;
         }
@@ -373,6 +382,9 @@ public final class MountOptionParser {
         private void setDaxMode(boolean always) {
             if (!kernel.enabled(ConfigFlag.FS_DAX)) {
                 fail(FS_NAME + ": dax options not supported");
+            }
+            if (always && !kernel.has(Behavior.DAX_NOT_EXPERIMENTAL)) {
+                notice("DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
             }
             daxAlways = always;
             daxNever = !always;

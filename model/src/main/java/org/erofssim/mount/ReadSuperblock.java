@@ -63,8 +63,13 @@ final class ReadSuperblock {
         sbi.featureIncompat = (int) dsb.featureIncompat();
         int unknown = sbi.featureIncompat & ~sbi.kernel.profile().supportedIncompat();
         if (unknown != 0) {
-            log.err(FN, "unidentified incompatible feature " + Integer.toHexString(unknown)
-                    + ", please upgrade kernel");
+            if (sbi.kernel.has(Behavior.INCOMPAT_CHECK_IN_READ_SUPERBLOCK)) {
+                log.err(FN, "unidentified incompatible feature " + Integer.toHexString(unknown)
+                        + ", please upgrade kernel");
+            } else {
+                log.err("check_layout_compatibility", "unidentified incompatible feature "
+                        + Integer.toHexString(unknown) + ", please upgrade kernel version");
+            }
             throw new KernelError(Errno.EINVAL);
         }
         sbi.sbSize = Superblock.BASE_SIZE + dsb.sbExtslots() * 16;
@@ -94,8 +99,10 @@ final class ReadSuperblock {
         if (sbi.kernel.enabled(ConfigFlag.EROFS_FS_XATTR)) {
             // the xattr fields exist only with CONFIG_EROFS_FS_XATTR
             sbi.xattrBlkaddr = dsb.xattrBlkaddr();
-            sbi.xattrPrefixStart = dsb.xattrPrefixStart();
-            sbi.xattrPrefixCount = dsb.xattrPrefixCount();
+            if (sbi.kernel.has(Behavior.LONG_XATTR_PREFIXES)) { // reserved bytes before it
+                sbi.xattrPrefixStart = dsb.xattrPrefixStart();
+                sbi.xattrPrefixCount = dsb.xattrPrefixCount();
+            }
             sbi.xattrFilterReserved = dsb.xattrFilterReserved();
         }
         sbi.packedNid = dsb.packedNid();

@@ -26,25 +26,37 @@ public final class ShowOptions {
      * @param mode the mode the mount reached
      */
     public static String render(MountOptions opts, Mode mode, KernelConfig kernel) {
+        return render(opts, mode, kernel, true);
+    }
+
+    /**
+     * As {@link #render(MountOptions, Mode, KernelConfig)} for a superblock whose image may or may
+     * not hold compressed data ({@link Behavior#CACHE_STRATEGY_SHOWN_IF_COMPRESSED}).
+     *
+     * @param compressible the image has {@code ZERO_PADDING} or {@code COMPR_CFGS} set
+     */
+    public static String render(MountOptions opts, Mode mode, KernelConfig kernel, boolean compressible) {
         StringBuilder sb = new StringBuilder("ro");
         for (SbFlag flag : new SbFlag[] {SbFlag.SYNCHRONOUS, SbFlag.DIRSYNC, SbFlag.MANDLOCK, SbFlag.LAZYTIME}) {
             if (Boolean.TRUE.equals(opts.sbFlags().get(flag))) {
                 sb.append(',').append(flag.setKey());
             }
         }
-        erofsShowOptions(sb, opts, mode, kernel);
+        erofsShowOptions(sb, opts, mode, kernel, compressible);
         return sb.toString();
     }
 
     /** {@code erofs_show_options}: appends EROFS's part, each item with its leading comma. */
-    private static void erofsShowOptions(StringBuilder sb, MountOptions opts, Mode mode, KernelConfig kernel) {
+    private static void erofsShowOptions(StringBuilder sb, MountOptions opts, Mode mode, KernelConfig kernel,
+                                         boolean compressible) {
         if (kernel.enabled(ConfigFlag.EROFS_FS_XATTR)) {
             sb.append(opts.userXattr() ? ",user_xattr" : ",nouser_xattr");
         }
         if (kernel.enabled(ConfigFlag.EROFS_FS_POSIX_ACL)) {
             sb.append(opts.acl() ? ",acl" : ",noacl");
         }
-        if (kernel.enabled(ConfigFlag.EROFS_FS_ZIP)) {
+        if (kernel.enabled(ConfigFlag.EROFS_FS_ZIP)
+                && (compressible || !kernel.has(Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED))) {
             sb.append(",cache_strategy=").append(opts.cacheStrategy().optionName());
         }
         if (opts.daxAlways()) {

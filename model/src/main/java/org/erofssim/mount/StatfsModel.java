@@ -1,5 +1,6 @@
 package org.erofssim.mount;
 
+import org.erofssim.kernel.Behavior;
 import org.erofssim.block.DevT;
 import org.erofssim.contract.Statfs;
 import org.erofssim.ondisk.Superblock;
@@ -20,7 +21,8 @@ final class StatfsModel {
         long ffree = -1L - sbi.inos;
         int fsid0;
         int fsid1;
-        if (isNull(sbi.uuid)) {
+        // before the UUID-based f_fsid it was always the device number
+        if (!sbi.kernel.has(Behavior.STATFS_FSID_FROM_UUID) || isNull(sbi.uuid)) {
             long v = bdevDev == null ? 0 : bdevDev.newEncode(); // huge_encode_dev
             fsid0 = (int) v;
             fsid1 = (int) (v >>> 32);

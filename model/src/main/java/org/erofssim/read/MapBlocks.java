@@ -101,7 +101,8 @@ public final class MapBlocks {
             long llen = size - la;
             if ((pa & (bs - 1)) + llen > bs) {
                 log.err(sbi.kernel().has(Behavior.MAP_BLOCKS_FLATMODE_MERGED) ? FN : FN_FLAT,
-                        "inline data across blocks @ nid " + inode.nid());
+                        (sbi.kernel().has(Behavior.INLINE_ACROSS_BLOCKS_MESSAGE) ? "inline data across blocks @ nid "
+                                : "inline data cross block boundary @ nid ") + inode.nid());
                 throw new KernelError(Errno.EUCLEAN, "inline tail of nid " + inode.nid() + " crosses a block");
             }
             return new Mapping(la, llen, pa, MAPPED | META, 0);

@@ -12,13 +12,18 @@ import org.erofssim.kernel.KernelLog;
 public final class SbLog {
     private final KernelLog log;
     private final KernelConfig kernel;
-    private final String sId;
+    private String sId;
 
     /** @param sId the VFS {@code s_id}: the block device name, or {@code erofs} without one */
     public SbLog(KernelLog log, KernelConfig kernel, String sId) {
         this.log = log;
         this.kernel = kernel;
         this.sId = sId;
+    }
+
+    /** The superblock's {@code s_id} changed (7.x names a file-backed superblock by its MAJ:MIN). */
+    public void renamed(String newSId) {
+        this.sId = newSId;
     }
 
     /**

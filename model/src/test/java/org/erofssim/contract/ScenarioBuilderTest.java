@@ -46,7 +46,7 @@ class ScenarioBuilderTest {
     }
 
     @Test void everySetterLandsInItsField() {
-        KernelConfig k = new KernelConfig(Releases.resolve("6.12").profile(),
+        KernelConfig k = new KernelConfig(Releases.resolve("6.12.0").profile(),
                 Map.of(ConfigFlag.EROFS_FS_ONDEMAND, true));
         List<Scenario.Mount> before = List.of(new Scenario.Mount("/dev/loop0", "dax", false));
         Scenario s = Scenario.builder().name("n").kernel(k).node("/srv/a.erofs", FILE).source("/srv/a.erofs")
@@ -65,7 +65,7 @@ class ScenarioBuilderTest {
     @Test void toBuilderRoundTripsAndChangesOnlyWhatIsSet(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("a.img"), new byte[8192]);
         Scenario s = ScenarioJson.read("""
-                {"version": 1, "name": "rt", "kernel": "6.12", "config": {"FS_DAX": false},
+                {"version": 1, "name": "rt", "kernel": "6.12.0", "config": {"FS_DAX": false},
                  "nodes": {"/dev/loop0": {"kind": "bdev", "image": "a.img"}, "/srv/b": {"kind": "dir"}},
                  "source": "/dev/loop0", "options": "acl", "flags": [],
                  "before": [{"source": "/dev/loop0", "options": "noacl"}],

@@ -192,7 +192,7 @@ class MountModelTest {
         @Test
         @DisplayName("6.12.0 crashes in sb_set_blocksize")
         void crashes612() {
-            assertThat(MountModel.predict(Scenarios.on("6.12").file("/a", bs1k()).mount("/a", null)))
+            assertThat(MountModel.predict(Scenarios.on("6.12.0").file("/a", bs1k()).mount("/a", null)))
                     .isInstanceOf(MountOutcome.Crashed.class);
         }
     }
@@ -204,7 +204,7 @@ class MountModelTest {
         @DisplayName("6.12 prints 'erofs: (device X): function: message' for errors")
         void old() {
             byte[] img = org.erofssim.ondisk.ImageEditor.of(plain).set(org.erofssim.ondisk.SuperblockField.MAGIC, 0).bytes();
-            MountOutcome.Failed f = failed(MountModel.predict(Scenarios.on("6.12").file("/a", img).mount("/a", null)),
+            MountOutcome.Failed f = failed(MountModel.predict(Scenarios.on("6.12.0").file("/a", img).mount("/a", null)),
                     Errno.EINVAL);
             assertThat(f.log()).containsExactly("erofs: (device erofs): erofs_read_superblock: cannot find valid erofs superblock");
         }

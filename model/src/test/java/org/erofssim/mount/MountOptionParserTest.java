@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @DisplayName("MountOptionParser (spec §2)")
 class MountOptionParserTest {
 
-    static final KernelConfig K612 = kernel("6.12");
+    static final KernelConfig K612 = kernel("6.12.0");
     static final KernelConfig K613 = kernel("6.13");
     static final KernelConfig K618 = kernel("6.18");
 
@@ -643,7 +643,7 @@ class MountOptionParserTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"6.12", "6.13"})
+        @ValueSource(strings = {"6.12.0", "6.13"})
         @DisplayName("before 6.16 the name is unknown, EINVAL")
         void unknownBefore616(String profile) {
             parse("fsoffset=4096", kernel(profile)).failsWith("erofs: Unknown parameter 'fsoffset'");

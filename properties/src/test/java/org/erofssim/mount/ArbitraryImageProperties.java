@@ -99,7 +99,7 @@ class ArbitraryImageProperties {
         m.put("/img/test.erofs", new Node.RegularFile(bytes, BackingFs.EXT4));
         m.put("/dev/loop1", new Node.BlockDevice(ImageBytes.of(extra), new DevT(7, 1), false, 512, false));
         m.put("/img/extra.img", new Node.RegularFile(ImageBytes.of(extra), BackingFs.EXT4));
-        KernelConfig kc = KernelConfig.of(Releases.resolve(profile).profile());
+        KernelConfig kc = KernelConfig.of(Releases.resolve(profile.equals("6.12") ? "6.12.0" : profile).profile());
         return Scenario.builder().name("arbitrary").kernel(kc).namespace(new VirtualNamespace(m))
                 .source(bdev ? "/dev/loop0" : "/img/test.erofs").options(options).build();
     }

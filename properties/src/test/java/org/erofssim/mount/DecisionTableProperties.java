@@ -233,7 +233,7 @@ class DecisionTableProperties {
 
     static Scenario scenario(String profile, Map<ConfigFlag, Boolean> config, VirtualNamespace ns, String source,
                              String options, boolean readOnly) {
-        KernelConfig kc = new KernelConfig(Releases.resolve(profile).profile(), config);
+        KernelConfig kc = new KernelConfig(Releases.resolve(profile.equals("6.12") ? "6.12.0" : profile).profile(), config);
         return Scenario.builder().name("prop").kernel(kc).namespace(ns).source(source).options(options)
                 .readOnly(readOnly).build();
     }
@@ -1591,7 +1591,7 @@ class DecisionTableProperties {
             Release r = Release.of(t.profile());
             Map<ConfigFlag, Boolean> config = Map.of();
             Scenario sc = Scenario.builder().name("two")
-                    .kernel(new KernelConfig(Releases.resolve(t.profile()).profile(), config))
+                    .kernel(new KernelConfig(Releases.resolve(t.profile().equals("6.12") ? "6.12.0" : t.profile()).profile(), config))
                     .namespace(SourceNamespace.NS).source(t.second().path()).options(t.secondOptions())
                     .readOnly(t.secondReadOnly())
                     .before(List.of(new Scenario.Mount(t.first().path(), t.firstOptions(), true))).build();

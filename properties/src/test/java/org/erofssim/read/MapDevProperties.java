@@ -175,7 +175,7 @@ class MapDevProperties {
         Arbitrary<Long> mapped = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(0L)),
                 Tuple.of(6, Arbitraries.longs().between(1, 256)), Tuple.of(1, Arbitraries.longs().between(257, 0xFFFFFFFFL)));
         Arbitrary<Dev> dev = Combinators.combine(blocks, mapped).as(Dev::new);
-        Arbitrary<Table> tables = Combinators.combine(Arbitraries.of("6.12", "6.13", "6.18"),
+        Arbitrary<Table> tables = Combinators.combine(Arbitraries.of("6.12.0", "6.13", "6.18"),
                 Arbitraries.integers().between(9, 12), Arbitraries.of(true, false),
                 Arbitraries.integers().between(0, 8).flatMap(n -> dev.list().ofSize(n))).as(Table::new);
         return tables.flatMap(t -> Combinators.combine(deviceIds(t), addresses(t))

@@ -1,0 +1,232 @@
+package org.erofssim.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.Comparison;
+import org.erofssim.reference.Identity;
+import org.erofssim.reference.Observation;
+import org.erofssim.reference.Reference;
+import org.erofssim.vm.BootKernel;
+import org.erofssim.vm.KernelCache;
+import org.erofssim.vm.KernelCatalog;
+import org.erofssim.vm.VmKernel;
+import org.erofssim.vm.VmUnavailable;
+
+/**
+ * A kernel of the matrix booted in QEMU, as a {@link Reference} of kind {@code vm}: the whole
+ * corpus is observed in one boot ({@link #boot}; a boot and a guest JVM cost 10-30 s under TCG,
+ * so one scenario per boot would multiply that), and {@link #observe} answers from that batch.
+ * The same class reads a batch that {@code vm-observe} printed earlier (one JSON line per
+ * scenario, {@link #fromObservations}), so recordings made from earlier VM runs and from a boot
+ * now go through one code path.
+ *
+ * <p>A guest answer with exit 77 whose error says the oracle refused the scenario (a FIFO source)
+ * is a refusal; any other missing outcome is an unchecked case with the guest's error line.
+ */
+final class VmReference implements Reference {
+    private static final String REFUSED = "scenario refused by the kernel oracle: ";
+    private static final String NAMESPACE = "cannot build the scenario's namespace:";
+
+    private final Identity id;
+    private final Optional<KernelProfile> profile;
+    private final Map<String, VmKernel.Observation> byName;
+
+    VmReference(String release, Map<String, VmKernel.Observation> byName) {
+        this.id = new Identity(Identity.Kind.VM, release);
+        this.profile = Releases.forRelease(release);
+        this.byName = Map.copyOf(byName);
+    }
+
+    /**
+     * The answers {@code vm-observe} printed into {@code jsonl} files (later files win for a
+     * scenario seen twice), matched to the corpus by the scenario path's tail; every line must
+     * name the same release.
+     */
+    static VmReference fromObservations(List<Path> jsonl, Path corpus, List<Path> files) {
+        Map<String, VmKernel.Observation> byName = new LinkedHashMap<>();
+        String release = null;
+        for (Path f : jsonl) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw CliException.badInput("--from-observations " + f + ": " + e.getMessage());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                VmKernel.Observation o;
+                try {
+                    o = VmKernel.observation(lines.get(i));
+                } catch (IOException e) {
+                    throw CliException.badInput(f + " line " + (i + 1) + ": not a vm-observe line: " + e.getMessage());
+                }
+                if (o.release() == null || o.release().isEmpty()) {
+                    throw CliException.badInput(f + " line " + (i + 1) + ": no release");
+                }
+                if (release != null && !release.equals(o.release())) {
+                    throw CliException.badInput(f + " line " + (i + 1) + ": release " + o.release() + ", earlier lines "
+                            + release + " (one kernel per run)");
+                }
+                release = o.release();
+                String name = match(o.scenario(), corpus, files);
+                if (name == null) {
+                    throw CliException.badInput(f + " line " + (i + 1) + ": scenario " + o.scenario()
+                            + " is not in the corpus " + corpus);
+                }
+                byName.put(name, o);
+            }
+        }
+        if (release == null) {
+            throw CliException.badInput("--from-observations: no observation lines in " + jsonl);
+        }
+        return new VmReference(release, byName);
+    }
+
+    /** The corpus name of the scenario file an observation names (the longest corpus-relative tail it ends with). */
+    static String match(String observed, Path corpus, List<Path> files) {
+        String p = observed.replace('\\', '/');
+        for (Path f : files) {
+            String rel = corpus.relativize(f).toString();
+            if (p.equals(f.toAbsolutePath().normalize().toString()) || p.endsWith("/" + rel)) {
+                return Corpus.name(corpus, f);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Boots kernel {@code kernel} of the matrix once and observes every file of the corpus in the
+     * guest. Failures (no QEMU, not root, a kernel that cannot be fetched, panics or hangs) are a
+     * {@link CliException} with exit 77 naming the kernel; an unknown kernel name is exit 2.
+     */
+    static VmReference boot(String kernel, Path corpus, List<Path> files, Long timeout, Path cacheDir, PrintWriter err) {
+        KernelCatalog catalog = KernelCatalog.load();
+        KernelCatalog.Kernel k = catalog.find(kernel).orElseThrow(() -> CliException.badInput("unknown kernel '"
+                + kernel + "' (known: " + catalog.releases() + ", or a prefix selecting one of them)"));
+        Path jar = VmObserveCommand.ownJar();
+        Path java = ProcessHandle.current().info().command().map(Path::of)
+                .orElseThrow(() -> CliException.unavailable("cannot tell this JVM's java binary"));
+        try {
+            if (!"root".equals(System.getProperty("user.name"))) {
+                throw new VmUnavailable("kernel " + k.release() + ": the VM oracle needs root (QEMU's 9p export of /)");
+            }
+            Path qemu = VmKernel.findQemu();
+            KernelCache cache = new KernelCache(cacheDir != null ? cacheDir : KernelCache.defaultRoot(System.getenv()),
+                    s -> {
+                        err.println("vm: " + s);
+                        err.flush();
+                    });
+            cache.fetch(catalog, k);
+            BootKernel.Prepared b = BootKernel.prepare(cache, k, s -> err.println("vm: " + s));
+            Duration bound = Duration.ofSeconds(timeout != null ? timeout : 180 + 120L * files.size());
+            VmKernel vm = new VmKernel(b, qemu, bound, cache.root().resolve("runs"));
+            long t0 = System.nanoTime();
+            VmKernel.Boot boot = vm.observe(files, java, jar);
+            err.printf("vm: %s: %d scenarios in one boot, %.0f s (command started %s s after QEMU), load %s%n",
+                    k.release(), files.size(), (System.nanoTime() - t0) / 1e9,
+                    boot.secondsToCommand() == null ? "?" : String.format("%.1f", boot.secondsToCommand()),
+                    VmObserveCommand.loadavg());
+            err.flush();
+            if (boot.observations().size() != files.size()) {
+                Path kept = VmObserveCommand.keep(cache.root(), k.release(), boot);
+                throw new VmUnavailable("kernel " + k.release() + ": the guest returned " + boot.observations().size()
+                        + " of " + files.size() + " outcomes (guest exit " + boot.commandStatus() + ": "
+                        + VmKernel.lastLine(boot.output()) + (kept == null ? "" : "; console and output in " + kept) + ")");
+            }
+            Map<String, VmKernel.Observation> byName = new LinkedHashMap<>();
+            String release = null;
+            for (int i = 0; i < files.size(); i++) {
+                VmKernel.Observation o = boot.observations().get(i);
+                byName.put(Corpus.name(corpus, files.get(i)), o);
+                if (release == null && o.release() != null && !o.release().isEmpty()) {
+                    release = o.release();
+                }
+            }
+            return new VmReference(release != null ? release : k.release(), byName);
+        } catch (VmUnavailable e) {
+            throw CliException.unavailable(e.getMessage());
+        }
+    }
+
+    String release() {
+        return id.release();
+    }
+
+    @Override
+    public Identity identity() {
+        return id;
+    }
+
+    @Override
+    public Comparison comparison() {
+        return Comparison.KERNEL_OUTCOME;
+    }
+
+    /** The booted kernel's profile, whatever the scenario's {@code "kernel"} says. */
+    @Override
+    public Optional<KernelProfile> profile(Scenario s) {
+        return profile;
+    }
+
+    /**
+     * The guest oracle's refusal, or its failure to build the scenario's namespace on this kernel
+     * (a file inside a file-backed erofs cannot be set up where file-backed mounts do not exist:
+     * 6.1): neither is an observation of the kernel's mount path.
+     */
+    @Override
+    public Optional<String> refuses(Case c) {
+        VmKernel.Observation o = byName.get(c.name());
+        if (o == null || o.outcomeJson() != null || o.error() == null) {
+            return Optional.empty();
+        }
+        int at = o.error().indexOf(REFUSED);
+        if (at >= 0) {
+            return Optional.of(o.error().substring(at + REFUSED.length()).strip());
+        }
+        int ns = o.error().indexOf(NAMESPACE);
+        if (ns >= 0) {
+            // the sandbox path is random: keep what failed, not where
+            String why = o.error().substring(ns + NAMESPACE.length()).replaceAll("/tmp/erofs-sim-live-[^/ ]*", "<sandbox>");
+            return Optional.of("the oracle cannot build the scenario's namespace on this kernel:" + why);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Observation observe(Case c) {
+        VmKernel.Observation o = byName.get(c.name());
+        if (o == null) {
+            return new Observation.Unchecked(Observation.Why.NOT_RECORDED, "not observed on " + id.release(), null);
+        }
+        if (o.outcomeJson() == null) {
+            String refusal = refuses(c).orElse(null);
+            if (refusal != null) {
+                return new Observation.Unchecked(Observation.Why.REFUSED, "refused by the guest's oracle: " + refusal, null);
+            }
+            String err = o.error() == null ? "no outcome (guest exit " + o.exit() + ")"
+                    : o.error().replaceFirst("^erofs-sim observe: ", "");
+            return new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel " + id.release() + ": " + err, null);
+        }
+        try {
+            return new Observation.Observed(OutcomeJson.read(o.outcomeJson()), o.outcomeJson(), List.of());
+        } catch (RuntimeException e) {
+            return new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel " + id.release()
+                    + ": unreadable outcome from the guest: " + e.getMessage(), null);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.erofssim.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The presets of the kernel matrix: each observed kernel's {@code uname -r} resolves to its
+ * preset, and each preset is its predecessor plus the listed commits (issue 8: adding a release is
+ * one preset method).
+ */
+class ReleasesMatrixTest {
+    @Test
+    void everyObservedUnameResolvesToItsPreset() {
+        assertThat(Releases.resolve("6.1.0-57-amd64").profile()).isSameAs(Releases.linux_6_1_192());
+        assertThat(Releases.resolve("6.12.118+deb13-amd64").profile()).isSameAs(Releases.linux_6_12_118());
+        assertThat(Releases.resolve("7.2.13+deb14-amd64").profile()).isSameAs(Releases.linux_7_2_13());
+        assertThat(Releases.resolve("7.3-amd64").profile()).isSameAs(Releases.linux_7_3_0_rc7());
+        assertThat(Releases.resolve("6.18.44-fc-v782").profile()).isSameAs(Releases.linux_6_18_44());
+    }
+
+    @Test
+    void debianAbiNamesOf61AreNotPatchLevels() {
+        assertThat(Releases.resolve("6.1.0-57-amd64").note()).contains("ABI 57");
+        Releases.Resolution other = Releases.resolve("6.1.0-41-cloud-amd64");
+        assertThat(other.profile()).isSameAs(Releases.linux_6_1_192());
+        assertThat(other.note()).contains("ABI 41 is not modelled");
+        // a real patch level of 6.1 is no Debian ABI name
+        assertThat(Releases.resolve("6.1.200").profile()).isSameAs(Releases.linux_6_1_192());
+        assertThatThrownBy(() -> Releases.resolve("6.1.100")).isInstanceOf(Releases.UnknownRelease.class)
+                .hasMessageContaining("older than every modelled 6.1 release");
+    }
+
+    @Test
+    void shortNamesAreTheNewestOfTheirLine() {
+        assertThat(Releases.resolve("6.1").profile()).isSameAs(Releases.linux_6_1_192());
+        assertThat(Releases.resolve("6.12").profile()).isSameAs(Releases.linux_6_12_118());
+        assertThat(Releases.resolve("7.2").profile()).isSameAs(Releases.linux_7_2_13());
+        assertThat(Releases.resolve("7.3").profile()).isSameAs(Releases.linux_7_3_0_rc7());
+        assertThatThrownBy(() -> Releases.resolve("7.4")).isInstanceOf(Releases.UnknownRelease.class);
+    }
+
+    @Test
+    void presetsAreTheirPredecessorPlusCommits() {
+        assertThat(added(Releases.linux_6_1_192(), Releases.linux_6_12_0())).containsExactlyInAnyOrder(
+                Behavior.FLATTENED_BLOCK_DEVICE, Behavior.DEFLATE_ALGORITHM, Behavior.ZSTD_ALGORITHM,
+                Behavior.LONG_XATTR_PREFIXES, Behavior.INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
+                Behavior.XATTR_INIT_FUNCTION_RENAMED, Behavior.INLINE_ACROSS_BLOCKS_MESSAGE,
+                Behavior.DAX_NOT_EXPERIMENTAL,
+                Behavior.BDEV_LOOKUP_BEFORE_OPEN, Behavior.STATFS_FSID_FROM_UUID, Behavior.FILE_BACKED_MOUNTS,
+                Behavior.FILEIO_REGULAR_FILE_CHECK, Behavior.QUIET_BDEV_LOOKUP);
+        assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
+                Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
+                Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS);
+        assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
+                Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED);
+        assertThat(added(Releases.linux_7_2_13(), Releases.linux_7_3_0_rc7())).containsExactly(Behavior.SOURCE_PARAMETER);
+        assertThat(Releases.linux_6_1_192().behaviors()).isEmpty();
+        // the DEFLATE and ZSTD symbols came after 6.1; Debian's 6.1 has no LZMA
+        assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_LZMA)).isFalse();
+        assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_ZSTD)).isFalse();
+        assertThat(Releases.linux_6_12_0().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_ZSTD)).isTrue();
+    }
+
+    @Test
+    void theDefaultStaysPut() {
+        assertThat(Releases.DEFAULT).isSameAs(Releases.linux_6_18_44());
+        assertThat(Releases.all()).hasSize(7);
+    }
+
+    private static Set<Behavior> added(KernelProfile older, KernelProfile newer) {
+        assertThat(newer.behaviors()).containsAll(older.behaviors());
+        EnumSet<Behavior> s = EnumSet.noneOf(Behavior.class);
+        s.addAll(newer.behaviors());
+        s.removeAll(older.behaviors());
+        return s;
+    }
+}

@@ -1,0 +1,262 @@
+package org.erofssim.regressions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
+import org.erofssim.mount.MountModel;
+import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.ondisk.SuperblockField;
+import org.erofssim.sb.Mode;
+import org.erofssim.testing.Scenarios;
+import org.erofssim.testing.TestImages;
+import org.erofssim.tools.ErofsUtils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One regression test per {@link Behavior} that the kernel matrix (issue 9) added, named after
+ * its upstream commit (or its description where the hash is [unsure]): the same scenario on a
+ * preset that has the change and on that preset {@code without} it. Expected values are what
+ * the Debian kernels printed in the VM oracle (fixtures/recorded/6.1.0-57-amd64,
+ * 6.12.118+deb13-amd64, 7.2.13+deb14-amd64, 7.3-amd64), not the model's output.
+ */
+@DisplayName("kernel-matrix commits, each with and without")
+class KernelMatrixCommitsTest {
+    static final KernelProfile L612 = Releases.linux_6_12_0();
+    static final KernelProfile L72 = Releases.linux_7_2_13();
+    static final KernelProfile L73 = Releases.linux_7_3_0_rc7();
+    static final String MOUNTED = "erofs (device erofs): mounted with root inode @ nid 36.";
+    static byte[] plain;
+
+    @BeforeAll
+    static void images() throws IOException {
+        assumeTrue(ErofsUtils.require(ErofsUtils.MKFS));
+        plain = Files.readAllBytes(TestImages.plain());
+    }
+
+    static KernelProfile without(KernelProfile p, Behavior b) {
+        assertThat(p.has(b)).as(p.release() + " has " + b).isTrue();
+        return p.toBuilder().without(b).build();
+    }
+
+    static MountOutcome.Mounted mounted(MountOutcome o) {
+        assertThat(o).as(o.toString()).isInstanceOf(MountOutcome.Mounted.class);
+        return (MountOutcome.Mounted) o;
+    }
+
+    static MountOutcome.Failed failed(MountOutcome o, Errno errno) {
+        assertThat(o).as(o.toString()).isInstanceOf(MountOutcome.Failed.class);
+        MountOutcome.Failed f = (MountOutcome.Failed) o;
+        assertThat(f.errno()).isEqualTo(errno);
+        return f;
+    }
+
+    static MountOutcome fileMount(KernelProfile k, byte[] image, String options) {
+        return MountModel.predict(Scenarios.on(k).file("/a", image).mount("/a", options));
+    }
+
+    @Test
+    @DisplayName("fb176750266a erofs: add file-backed mount support")
+    void cfb176750266a() {
+        MountOutcome.Mounted m = mounted(fileMount(L612, plain, null));
+        assertThat(m.mode()).isEqualTo(Mode.FILEIO);
+        // without it a regular file is no block device, and nothing else is tried (CONFIG n on 6.12 alike)
+        assertThat(failed(fileMount(without(L612, Behavior.FILE_BACKED_MOUNTS), plain, null), Errno.ENOTBLK).log())
+                .containsExactly("/a: Can't lookup blockdev");
+        // the scenario cannot switch the symbol on where it does not exist
+        assertThat(failed(MountModel.predict(Scenarios.on(without(L612, Behavior.FILE_BACKED_MOUNTS))
+                .config(org.erofssim.kernel.ConfigFlag.EROFS_FS_BACKED_BY_FILE, true).file("/a", plain)
+                .mount("/a", null)), Errno.ENOTBLK).log()).containsExactly("/a: Can't lookup blockdev");
+    }
+
+    @Test
+    @DisplayName("fs: open block device after superblock creation ([unsure] hash, VFS, 6.6-rc1 [unsure])")
+    void openBlockDeviceAfterSuperblockCreation() {
+        KernelProfile before = without(L612, Behavior.BDEV_LOOKUP_BEFORE_OPEN);
+        // a missing path: quiet lookup on 6.12 (14c2d97265ea), "Can't open blockdev" before the split
+        assertThat(failed(MountModel.predict(Scenarios.on(L612).mount("/missing", null)), Errno.ENOENT).log()).isEmpty();
+        assertThat(failed(MountModel.predict(Scenarios.on(before).mount("/missing", null)), Errno.ENOENT).log())
+                .containsExactly("/missing: Can't open blockdev");
+        // a read-only device opened for writing [obs-6.1.0-57 row04]
+        assertThat(failed(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", plain, "7:0", true, 512).readWrite()
+                .mount("/dev/loop0", null)), Errno.EACCES).log()).isEmpty();
+        assertThat(failed(MountModel.predict(Scenarios.on(before).bdev("/dev/loop0", plain, "7:0", true, 512).readWrite()
+                .mount("/dev/loop0", null)), Errno.EACCES).log()).containsExactly("/dev/loop0: Can't open blockdev");
+    }
+
+    @Test
+    @DisplayName("erofs_statfs derives f_fsid from the on-disk UUID ([unsure] commit, between 6.1 and 6.12)")
+    void statfsFsidFromUuid() {
+        byte[] uuid = ImageEditor.of(plain).setBytes(SuperblockField.UUID,
+                new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).fixChecksum().bytes();
+        var withIt = mounted(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", uuid, "7:0", true, 512)
+                .mount("/dev/loop0", null))).statfs();
+        // uuid_to_fsid: le64(bytes 0-7) ^ le64(bytes 8-15) = 0x0807060504030201 ^ 0x100f0e0d0c0b0a09
+        assertThat(withIt.fsid0()).isEqualTo(0x08080808);
+        assertThat(withIt.fsid1()).isEqualTo(0x18080808);
+        var before = mounted(MountModel.predict(Scenarios.on(without(L612, Behavior.STATFS_FSID_FROM_UUID))
+                .bdev("/dev/loop0", uuid, "7:0", true, 512).mount("/dev/loop0", null))).statfs();
+        // huge_encode_dev(7:0) [obs-6.1.0-57: 00000700:00000000]
+        assertThat(before.fsid0()).isEqualTo(0x700);
+        assertThat(before.fsid1()).isZero();
+    }
+
+    @Test
+    @DisplayName("the fscache backend removed in 7.x ([unsure] commit): fsid= unknown, domain_id= silent")
+    void fscacheRemoved() {
+        assertThat(failed(fileMount(L72, plain, "fsid=x"), Errno.EINVAL).log())
+                .containsExactly("erofs: Unknown parameter 'fsid'");
+        assertThat(mounted(fileMount(L72, plain, "domain_id=d")).log()).doesNotContain("erofs: domain_id option not supported");
+        KernelProfile before = without(L72, Behavior.FSCACHE_REMOVED);
+        assertThat(mounted(fileMount(before, plain, "fsid=x")).log()).startsWith("erofs: fsid option not supported");
+        assertThat(mounted(fileMount(before, plain, "domain_id=d")).log()).startsWith("erofs: domain_id option not supported");
+    }
+
+    @Test
+    @DisplayName("a file-backed superblock named by its MAJ:MIN in 7.x ([unsure] commit)")
+    void fileBackedSuperblockNamedByDeviceNumber() {
+        MountOutcome.Mounted m = mounted(fileMount(L72, plain, null));
+        assertThat(m.log()).containsExactly("erofs (device 0:*): mounted with root inode @ nid 36.");
+        assertThat(m.superblock().sysfsName()).isEqualTo("0:*");
+        MountOutcome.Mounted before = mounted(fileMount(without(L72, Behavior.FILEIO_SID_DEVNUM), plain, null));
+        assertThat(before.log()).containsExactly(MOUNTED);
+        assertThat(before.superblock().sysfsName()).isEqualTo("erofs-*");
+    }
+
+    @Test
+    @DisplayName("cache_strategy= shown only for compressed images in 7.x ([unsure] commit)")
+    void cacheStrategyShownIfCompressed() {
+        assertThat(mounted(fileMount(L72, plain, null)).superOptions()).isEqualTo("ro,user_xattr,acl");
+        byte[] zeroPadding = ImageEditor.of(plain).set(SuperblockField.FEATURE_INCOMPAT, 0x01).fixChecksum().bytes();
+        assertThat(mounted(fileMount(L72, zeroPadding, null)).superOptions())
+                .isEqualTo("ro,user_xattr,acl,cache_strategy=readaround");
+        assertThat(mounted(fileMount(without(L72, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED), plain, null))
+                .superOptions()).isEqualTo("ro,user_xattr,acl,cache_strategy=readaround");
+    }
+
+    @Test
+    @DisplayName("erofs parses 'source' itself in 7.3 ([unsure] commit): an empty source is a bad value")
+    void sourceParameter() {
+        MountOutcome.Failed f = failed(MountModel.predict(Scenarios.on(L73).mount("", null)), Errno.EINVAL);
+        assertThat(f.log()).containsExactly("erofs: Bad value for 'source'");
+        assertThat(mounted(fileMount(L73, plain, null)).log()).containsExactly("erofs (device 0:*): mounted with root inode @ nid 36.");
+        MountOutcome.Failed before = failed(MountModel.predict(Scenarios.on(without(L73, Behavior.SOURCE_PARAMETER))
+                .mount("", null)), Errno.EINVAL);
+        assertThat(before.log()).doesNotContain("erofs: Bad value for 'source'");
+    }
+
+    static byte[] crafted(String name) throws IOException {
+        for (java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("fixtures/images/crafted"))) {
+                return Files.readAllBytes(p.resolve("fixtures/images/crafted").resolve(name));
+            }
+        }
+        throw new IllegalStateException("fixtures/images/crafted not found");
+    }
+
+    static MountOutcome bdevMount(KernelProfile k, byte[] image) {
+        return MountModel.predict(Scenarios.on(k).bdev("/dev/loop0", image, "7:0", true, 512).mount("/dev/loop0", null));
+    }
+
+    @Test
+    @DisplayName("erofs: add DEFLATE algorithm support ([unsure] hash, 6.6-rc1)")
+    void addDeflateAlgorithmSupport() throws IOException {
+        byte[] deflate = crafted("deflate.erofs");
+        assertThat(bdevMount(L612, deflate)).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(failed(bdevMount(without(L612, Behavior.DEFLATE_ALGORITHM), deflate), Errno.EOPNOTSUPP).log())
+                .containsExactly("erofs: (device loop0): z_erofs_parse_cfgs: unidentified algorithms 4, please upgrade kernel");
+    }
+
+    @Test
+    @DisplayName("erofs: Zstandard compression support ([unsure] hash, 6.10-rc1)")
+    void zstandardCompressionSupport() throws IOException {
+        byte[] zstd = crafted("zstd.erofs");
+        assertThat(bdevMount(L612, zstd)).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(failed(bdevMount(without(L612, Behavior.ZSTD_ALGORITHM), zstd), Errno.EOPNOTSUPP).log())
+                .containsExactly("erofs: (device loop0): z_erofs_parse_cfgs: unidentified algorithms 8, please upgrade kernel");
+    }
+
+    @Test
+    @DisplayName("erofs: support flattened block device for multi-blob images ([unsure] hash, 6.3-rc1)")
+    void supportFlattenedBlockDevice() throws IOException {
+        byte[] flat = crafted("flat-concat.erofs");
+        assertThat(bdevMount(L612, flat)).isInstanceOf(MountOutcome.Mounted.class);
+        // the slot at 1152 (devt_slotoff 9 * 128) has no tag: without flat mode it must name a device
+        assertThat(failed(bdevMount(without(L612, Behavior.FLATTENED_BLOCK_DEVICE), flat), Errno.EINVAL).log())
+                .containsExactly("erofs: (device loop0): erofs_init_device: empty device tag @ pos 1152");
+    }
+
+    @Test
+    @DisplayName("erofs: enable long extended attribute name prefixes ([unsure] hash, 6.4-rc1)")
+    void enableLongExtendedAttributeNamePrefixes() throws IOException {
+        byte[] img = crafted("long-prefixes.erofs");
+        assertThat(bdevMount(L612, img)).isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(failed(bdevMount(without(L612, Behavior.LONG_XATTR_PREFIXES), img), Errno.EINVAL).log())
+                .containsExactly("erofs: (device loop0): erofs_read_superblock: unidentified incompatible feature 40,"
+                        + " please upgrade kernel");
+        assertThat(L612.supportedIncompat() & 0x40).isEqualTo(0x40);
+        assertThat(Releases.linux_6_1_192().supportedIncompat()).isEqualTo(0x3F);
+    }
+
+    @Test
+    @DisplayName("check_layout_compatibility folded into erofs_read_superblock ([unsure] commit)")
+    void incompatCheckInReadSuperblock() throws IOException {
+        byte[] img = crafted("incompat-48bit.erofs");
+        assertThat(failed(bdevMount(L612, img), Errno.EINVAL).log()).containsExactly(
+                "erofs: (device loop0): erofs_read_superblock: unidentified incompatible feature 80, please upgrade kernel");
+        assertThat(failed(bdevMount(without(L612, Behavior.INCOMPAT_CHECK_IN_READ_SUPERBLOCK), img), Errno.EINVAL).log())
+                .containsExactly("erofs: (device loop0): check_layout_compatibility: unidentified incompatible feature 80,"
+                        + " please upgrade kernel version");
+    }
+
+    @Test
+    @DisplayName("erofs: rename init_inode_xattrs with erofs_ prefix ([unsure] hash)")
+    void renameInitInodeXattrs() throws IOException {
+        byte[] img = crafted("fuzz-xattr-isize-12.erofs");
+        String line = "xattr_isize 12 of nid ";
+        assertThat(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", img, "7:0", true, 512).read()
+                .mount("/dev/loop0", null)).log()).anyMatch(l -> l.contains("erofs_init_inode_xattrs: " + line));
+        assertThat(MountModel.predict(Scenarios.on(without(L612, Behavior.XATTR_INIT_FUNCTION_RENAMED))
+                .bdev("/dev/loop0", img, "7:0", true, 512).read().mount("/dev/loop0", null)).log())
+                .anyMatch(l -> l.contains(": init_inode_xattrs: " + line));
+    }
+
+    @Test
+    @DisplayName("erofs_map_blocks_flatmode: 'inline data across blocks' ([unsure] commit)")
+    void inlineAcrossBlocksMessage() throws IOException {
+        byte[] img = crafted("blkszbits9.erofs");
+        assertThat(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", img, "7:0", true, 512).read()
+                .mount("/dev/loop0", null)).log()).anyMatch(l -> l.endsWith("erofs_map_blocks_flatmode: inline data across blocks @ nid 37"));
+        assertThat(MountModel.predict(Scenarios.on(without(L612, Behavior.INLINE_ACROSS_BLOCKS_MESSAGE))
+                .bdev("/dev/loop0", img, "7:0", true, 512).read().mount("/dev/loop0", null)).log())
+                .anyMatch(l -> l.endsWith("erofs_map_blocks_flatmode: inline data cross block boundary @ nid 37"));
+    }
+
+    @Test
+    @DisplayName("the DAX experimental warning dropped ([unsure] commit)")
+    void daxNotExperimental() {
+        MountOutcome now = MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", plain, "7:0", true, 512)
+                .mount("/dev/loop0", "dax"));
+        assertThat(now.log()).doesNotContain("erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
+        MountOutcome before = MountModel.predict(Scenarios.on(without(L612, Behavior.DAX_NOT_EXPERIMENTAL))
+                .bdev("/dev/loop0", plain, "7:0", true, 512).mount("/dev/loop0", "dax"));
+        assertThat(before.log()).startsWith("erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
+    }
+
+    @Test
+    @DisplayName("6.1.192: a regular file fails with ENOTBLK and the block layer's line (what containerd retries on)")
+    void debian61HasNoFileBackedMounts() {
+        KernelProfile l61 = Releases.linux_6_1_192();
+        assertThat(failed(fileMount(l61, plain, null), Errno.ENOTBLK).log()).containsExactly("/a: Can't open blockdev");
+        assertThat(mounted(MountModel.predict(Scenarios.on(l61).bdev("/dev/loop0", plain, "7:0", true, 512)
+                .mount("/dev/loop0", null))).log()).containsExactly("erofs: (device loop0): mounted with root inode @ nid 36.");
+    }
+}
