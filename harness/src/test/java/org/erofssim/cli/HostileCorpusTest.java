@@ -104,6 +104,7 @@ class HostileCorpusTest {
     }
 
     @Nested
+    @org.erofssim.testkit.Live
     @DisplayName("on the running kernel (root)")
     class Live {
         static Stream<String> live() {
