@@ -27,7 +27,14 @@ public final class CliException extends RuntimeException {
         return exitCode;
     }
 
+    /**
+     * One line, at most {@link org.erofssim.contract.ScenarioException#MAX_MESSAGE} characters
+     * (longer ones keep their start and end around their length): no input, however long a path or
+     * option string it holds, makes a huge error line (issue 11).
+     */
     static String oneLine(String s) {
-        return s == null ? "" : s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        return s == null ? "" : org.erofssim.contract.ScenarioException.abbreviate(
+                s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '),
+                org.erofssim.contract.ScenarioException.MAX_MESSAGE);
     }
 }

@@ -83,11 +83,11 @@ public final class Main implements Callable<Integer> {
             String name = where.getCommandSpec().qualifiedName();
             PrintWriter w = where.getErr();
             if (ex instanceof CliException) {
-                w.println(name + ": " + ex.getMessage());
+                w.println(name + ": " + CliException.oneLine(ex.getMessage()));
                 return ((CliException) ex).exitCode();
             }
             if (ex instanceof ScenarioException || ex instanceof ReferenceInputException) {
-                w.println(name + ": " + ex.getMessage());
+                w.println(name + ": " + CliException.oneLine(ex.getMessage()));
                 return ExitCode.BAD_INPUT;
             }
             return internalError(name, ex, w);

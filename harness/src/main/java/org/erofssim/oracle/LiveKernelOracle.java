@@ -115,8 +115,27 @@ public final class LiveKernelOracle {
 
     // ------------------------------------------------------------------ availability
 
+    /**
+     * The system property that switches the live oracles off for one JVM when it is {@code off}:
+     * Surefire's {@code test} phase sets it (the parent pom), so {@code mvn test} cannot mount,
+     * create a loop device or boot QEMU even as root; the live tests run under Failsafe in
+     * {@code mvn verify}. The VM oracle ({@code vm.VmKernel#findQemu}) reads the same property.
+     */
+    public static final String SWITCH = "erofssim.live";
+
+    /** Why the live oracles are off in this JVM ({@link #SWITCH}), or null when they are not. */
+    public static String switchedOff() {
+        return "off".equals(System.getProperty(SWITCH))
+                ? "the live oracles are switched off in this JVM (-D" + SWITCH + "=off: mvn test is hermetic; the live tests run in mvn verify)"
+                : null;
+    }
+
     /** Why this machine cannot run the oracle at all (one line), or null when it can. */
     public static String unavailableReason() {
+        String off = switchedOff();
+        if (off != null) {
+            return off;
+        }
         if (!"Linux".equals(System.getProperty("os.name"))
                 || !Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"))) {
             return "the live kernel oracle runs on x86-64 Linux only (this is " + System.getProperty("os.name") + " "

@@ -131,6 +131,7 @@ final class Sandbox implements AutoCloseable {
 
     /** mount(2), journalled first; a successful mount is released by {@link #close()}. */
     void mount(String source, String target, String fstype, long flags, String data) {
+        refuseWhenSwitchedOff();
         journal.record("mount " + target);
         Syscalls.mount(source, target, fstype, flags, data);
         mounts.add(target);
@@ -138,6 +139,7 @@ final class Sandbox implements AutoCloseable {
 
     /** Journals a mount about to be attempted by the caller (the scenario's own mount). */
     void aboutToMount(String target) {
+        refuseWhenSwitchedOff();
         journal.record("mount " + target);
     }
 
@@ -148,7 +150,19 @@ final class Sandbox implements AutoCloseable {
 
     // ------------------------------------------------------------------ loop devices
 
+    /**
+     * A second lock on the switch {@link LiveKernelOracle#SWITCH} (the oracle checks it first):
+     * no mount and no loop device in a JVM where the live oracles are off (Surefire's test phase).
+     */
+    private static void refuseWhenSwitchedOff() {
+        String off = LiveKernelOracle.switchedOff();
+        if (off != null) {
+            throw new OracleUnavailable(off);
+        }
+    }
+
     private int loopControl() {
+        refuseWhenSwitchedOff();
         if (loopCtl < 0) {
             loopCtl = Syscalls.open("/dev/loop-control", Syscalls.O_RDWR | Syscalls.O_CLOEXEC);
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,6 +36,15 @@ final class TreeWalker {
     private final boolean extents;
     private final List<TreeEntry> out = new ArrayList<>();
     private final Set<Long> dirsSeen = new HashSet<>();
+    /**
+     * A clean full read of a regular inode, by inode number: a hard link to a file read before
+     * is not read again (issue 11: 201 links to one 1 GiB file made the walk read 201 GiB); the
+     * same inode has one page cache, so the bytes cannot differ. A read that failed or left a
+     * note (the contract's size limit) is made again, as the model does ({@code file.TreeWalk}).
+     */
+    private final Map<Long, Read> cleanReads = new HashMap<>();
+    /** How many regular files were opened and read (for the test of the rule above). */
+    private int fileReads;
     final List<String> notes = new ArrayList<>();
 
     private TreeWalker(String mountRoot, boolean extents) {
@@ -51,10 +61,11 @@ final class TreeWalker {
         TreeWalker w = new TreeWalker(mountRoot, extents);
         w.visit(new byte[0], 0, null);
         w.out.sort(Comparator.comparing(TreeEntry::path));
-        return new Walk(List.copyOf(w.out), List.copyOf(w.notes));
+        return new Walk(List.copyOf(w.out), List.copyOf(w.notes), w.fileReads);
     }
 
-    record Walk(List<TreeEntry> tree, List<String> notes) {}
+    /** The walked tree, the walk's notes, and how many regular files it opened and read. */
+    record Walk(List<TreeEntry> tree, List<String> notes, int fileReads) {}
 
     private byte[] realPath(byte[] rel) {
         byte[] base = mountRoot.getBytes(StandardCharsets.UTF_8);
@@ -106,7 +117,15 @@ final class TreeWalker {
         List<Syscalls.DirEntry> children = new ArrayList<>();
         List<TreeEntry.Extent> ext = null;
         if (st.type() == Syscalls.S_IFREG) {
-            Read r = readFile(cpath, entryNotes);
+            Read r = cleanReads.get(st.ino());
+            if (r == null) {
+                int notesBefore = entryNotes.size();
+                r = readFile(cpath, entryNotes);
+                fileReads++;
+                if (r.errno == null && entryNotes.size() == notesBefore) {
+                    cleanReads.put(st.ino(), r);
+                }
+            }
             sha = r.sha256;
             readErrno = r.errno;
             okBytes = r.okBytes;

@@ -63,8 +63,16 @@ public final class VmKernel {
         this.scratch = scratch;
     }
 
-    /** {@code qemu-system-x86_64} on PATH, or a one-line {@link VmUnavailable}. */
+    /**
+     * {@code qemu-system-x86_64} on PATH, or a one-line {@link VmUnavailable}; also unavailable
+     * when the live oracles are switched off in this JVM ({@code -Derofssim.live=off}, as
+     * {@code oracle.LiveKernelOracle#SWITCH}: Surefire's test phase sets it).
+     */
     public static Path findQemu() {
+        if ("off".equals(System.getProperty("erofssim.live"))) {
+            throw new VmUnavailable("the VM oracle is switched off in this JVM (-Derofssim.live=off: mvn test is hermetic;"
+                    + " the live tests run in mvn verify)");
+        }
         Path q = Tools.which("qemu-system-x86_64");
         if (q == null) {
             throw new VmUnavailable("qemu-system-x86_64 not found (Debian package qemu-system-x86)");

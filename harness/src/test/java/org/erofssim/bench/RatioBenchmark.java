@@ -22,6 +22,7 @@ import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.testkit.BenchTree;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,6 +62,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * is that many times faster). Needs root for the kernel column and erofs-utils on PATH. Never run
  * by {@code mvn verify}; run it with {@code bench/run-ratio-benchmark.sh}.
  */
+// not a test (JMH, run by bench/run-ratio-benchmark.sh), marked for what it needs: the running kernel
+@Live
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)

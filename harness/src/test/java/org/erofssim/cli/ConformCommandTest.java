@@ -78,7 +78,9 @@ class ConformCommandTest {
     /**
      * {@code conform --live} where the kernel oracle cannot run (not root, no erofs): one line and
      * exit 77, never exit 0 having checked nothing (issue 11 item 7). Where the oracle can run
-     * (root), RecordCommandTest runs {@code conform --live} for real; this case then skips, saying so.
+     * (root), RecordCommandTest runs {@code conform --live} for real (a live test, in mvn verify). In
+     * Surefire's test phase the live oracles are switched off ({@code -Derofssim.live=off}), so this
+     * case runs there even as root; elsewhere, where the oracle can run, it skips, saying so.
      */
     @Test
     void conformLiveWithoutTheOracleExits77WithOneLine() {

@@ -24,6 +24,7 @@ import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.reference.Expectation;
 import org.erofssim.reference.Recordings;
 import org.erofssim.report.Difference;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,7 @@ class RecordCommandTest {
     }
 
     @Test
+    @Live
     void recordsTheCorpusRefusesTheFifoAndLeavesNothingMountedOrAttached() throws IOException, InterruptedException {
         assumeLiveOracle();
         for (String n : PICKED) {

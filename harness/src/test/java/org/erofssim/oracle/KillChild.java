@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.erofssim.contract.ScenarioJson;
+import org.erofssim.testkit.Live;
 
 /**
  * The child JVM of {@link LiveOracleKillTest}: observes a scenario that makes every kind of
@@ -12,6 +13,8 @@ import org.erofssim.contract.ScenarioJson;
  * sandbox folder to the marker file and waits to be killed.
  * Arguments: the folder holding {@code plain.img}, the marker file.
  */
+// not a test (the child LiveOracleKillTest starts and kills), marked for what it needs: the live oracle
+@Live
 public final class KillChild {
     private KillChild() {}
 

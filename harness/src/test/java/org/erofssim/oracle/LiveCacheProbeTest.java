@@ -14,6 +14,7 @@ import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 import org.erofssim.testkit.Checkout;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * fails (as {@link ErofsUtils#oraclesRequired()} asks).
  */
 @DisplayName("LiveKernelOracle probeCache on the running kernel")
+@Live
 class LiveCacheProbeTest {
     private static Path images;
 

@@ -26,6 +26,7 @@ import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.TreeEntry;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.testkit.Checkout;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +50,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@link BdevRace}).
  */
 @DisplayName("live kernel: compressed files read the same bytes and fail the same way")
+@Live
 class LiveCompressedTest {
     private static Path work;
 

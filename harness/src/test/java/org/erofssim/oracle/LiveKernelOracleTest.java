@@ -13,6 +13,7 @@ import org.erofssim.kernel.Errno;
 import org.erofssim.sb.Mode;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.TreeEntry;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * with erofs; skipped with a printed reason otherwise.
  */
 @DisplayName("LiveKernelOracle on the running kernel")
+@Live
 class LiveKernelOracleTest {
     private static final String MOUNTED_36 = "mounted with root inode @ nid 36.";
     private static final long U64_MAX = -1L;

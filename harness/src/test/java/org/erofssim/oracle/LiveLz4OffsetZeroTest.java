@@ -15,6 +15,7 @@ import org.erofssim.sb.UndefinedBytes;
 import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.TreeEntry;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * fixtures/images/crafted/README.md).
  */
 @DisplayName("live kernel: an LZ4 match of offset 0 reads without an error (stale memory near the end of a partial decode)")
+@Live
 class LiveLz4OffsetZeroTest {
     private static Path work;
 

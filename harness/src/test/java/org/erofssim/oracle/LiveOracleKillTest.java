@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.contract.MountOutcome;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * A run stopped with SIGTERM releases them itself (a shutdown hook per open sandbox).
  */
 @DisplayName("LiveKernelOracle after a run killed with SIGKILL or stopped with SIGTERM")
+@Live
 class LiveOracleKillTest {
     private static Path work;
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.erofssim.fixtures.Transcoder;
 import org.erofssim.contract.TreeEntry;
 import org.erofssim.oracle.utils.TreeSpec;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * outputs of several pages. Root only (skipped with a printed reason otherwise).
  */
 @DisplayName("live kernel: MicroLZMA, DEFLATE and ZSTD pclusters of several blocks, clean and damaged")
+@Live
 class LiveTranscodedTest {
     private static Path work;
 

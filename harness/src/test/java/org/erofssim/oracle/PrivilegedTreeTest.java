@@ -22,6 +22,7 @@ import org.erofssim.contract.ScenarioJson;
 import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.TreeEntry;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * printed reason elsewhere, a failure under {@code -Derofssim.requireOracles=true} (.ci/run).
  */
 @DisplayName("A tree only root can make: trusted./security. xattrs, an ACL, device nodes, foreign owners; model = kernel")
+@Live
 class PrivilegedTreeTest {
     /** An access ACL: user::rw-, group::r--, mask::r--, other::r-- (as setfacl writes it). */
     static final String ACL_HEX = "0200000001000600ffffffff04000400ffffffff10000400ffffffff20000400ffffffff";

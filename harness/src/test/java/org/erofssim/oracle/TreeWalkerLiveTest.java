@@ -9,6 +9,7 @@ import org.erofssim.contract.TreeEntry;
 import org.erofssim.testkit.Checkout;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.TreeEntry;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * only entry, with its {@code readErrno}; a symlink whose {@code readlink} fails has a
  * {@code readErrno} and no target (the model's convention). Root only; skipped otherwise.
  */
+@Live
 class TreeWalkerLiveTest {
     static Path crafted;
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.erofssim.cli.Main;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,7 @@ class VmCommandsTest {
      * with ERO_SIM_VM_TEST=1 since a TCG boot with a guest JVM costs one to three minutes.
      */
     @Test
+    @Live
     void aRealKernelBootsAndRunsACommand() {
         String why = null;
         if (!"1".equals(System.getenv("ERO_SIM_VM_TEST"))) {

@@ -14,13 +14,34 @@ import org.apiguardian.api.API;
 public final class ScenarioException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The longest message, in characters: a 4,091-byte path must not make a 4 KB error line (issue 11). */
+    public static final int MAX_MESSAGE = 1000;
+    /** The longest node path kept whole in a field name ({@code nodes.<path>}); {@link #at} keeps fields up to twice this. */
+    public static final int MAX_FIELD = 160;
+
     public ScenarioException(String message) {
-        super(oneLine(message), null, false, false);
+        super(abbreviate(oneLine(message), MAX_MESSAGE), null, false, false);
     }
 
-    /** {@code field: problem}. */
+    /** {@code field: problem}; a field longer than twice {@link #MAX_FIELD} is abbreviated. */
     public static ScenarioException at(String field, String problem) {
-        return new ScenarioException(field + ": " + problem);
+        return new ScenarioException(abbreviate(field, 2 * MAX_FIELD) + ": " + problem);
+    }
+
+    /**
+     * {@code s} when it has at most {@code max} characters, else its start and end around
+     * {@code ...(N bytes)...} (N: the UTF-8 length of the whole), at most about {@code max}
+     * characters: the line still names the field, and says how long it was.
+     */
+    public static String abbreviate(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        String mid = "...(" + s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes)...";
+        int keep = Math.max(2, max - mid.length());
+        int head = keep * 2 / 3;
+        int tail = keep - head;
+        return s.substring(0, head) + mid + s.substring(s.length() - tail);
     }
 
     private static String oneLine(String s) {

@@ -296,7 +296,7 @@ public final class ScenarioJson {
             for (Iterator<Map.Entry<String, JsonNode>> it = nodes.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String key = e.getKey();
-                String path = "nodes." + key;
+                String path = "nodes." + ScenarioException.abbreviate(key, ScenarioException.MAX_FIELD);
                 String bad = VirtualNamespace.checkKey(key);
                 if (bad != null) {
                     throw ScenarioException.at(path, bad);
@@ -403,7 +403,7 @@ public final class ScenarioJson {
         }
 
         private Node node(String key, String kind, JsonNode n, DevT dev) {
-            String path = "nodes." + key;
+            String path = "nodes." + ScenarioException.abbreviate(key, ScenarioException.MAX_FIELD);
             switch (kind) {
                 case "bdev": {
                     ImageBytes bytes = image(n, path, null);

@@ -41,6 +41,7 @@ import org.erofssim.contract.TreeEntry;
 import org.erofssim.ondisk.FieldEdit;
 import org.erofssim.ondisk.Lz4Field;
 import org.erofssim.report.Difference;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 
 /**
@@ -54,6 +55,7 @@ import org.erofssim.tools.ErofsUtils;
  * (a file the kernel returns stale memory for is "any hash", {@link OutcomeComparator}).
  * Needs root and erofs-utils: skips with a printed reason otherwise, fails under CI.
  */
+@Live
 class DamagedLz4Properties {
     /** mkfs.erofs recipes of the base images. */
     static final List<String> RECIPES = List.of("-zlz4", "-zlz4hc", "-zlz4 -Elegacy-compress", "-zlz4hc -C16384",

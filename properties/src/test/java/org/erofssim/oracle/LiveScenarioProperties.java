@@ -44,6 +44,7 @@ import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.report.Difference;
 import org.erofssim.testkit.Checkout;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 
 /**
@@ -68,6 +69,7 @@ import org.erofssim.tools.ErofsUtils;
  * About 0.05 s per try (100 tries: a few seconds), shrinking bounded.
  */
 @AddLifecycleHook(LiveScenarioProperties.RequireLiveOracle.class)
+@Live
 class LiveScenarioProperties {
     static final Path ROOT = Checkout.root();
     static final Path FOUND = ROOT.resolve("fixtures/scenarios/found");

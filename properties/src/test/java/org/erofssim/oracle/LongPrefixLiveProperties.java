@@ -36,6 +36,7 @@ import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.ondisk.XattrLongPrefix;
 import org.erofssim.report.Difference;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 
 /**
@@ -57,6 +58,7 @@ import org.erofssim.tools.ErofsUtils;
  * About 0.15 s per try (100 tries: 15–30 s).
  */
 @AddLifecycleHook(LiveScenarioProperties.RequireLiveOracle.class)
+@Live
 class LongPrefixLiveProperties {
     private static final LiveKernelOracle ORACLE = new LiveKernelOracle();
     private static final byte[] PLAIN = read(LiveScenarioProperties.ROOT.resolve("fixtures/images/plain.erofs"));

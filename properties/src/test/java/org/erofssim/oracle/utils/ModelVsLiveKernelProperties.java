@@ -27,6 +27,7 @@ import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.report.Difference;
+import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 
 /**
@@ -36,6 +37,7 @@ import org.erofssim.tools.ErofsUtils;
  * runs on the running kernel's profile. Needs root: skips with a printed reason otherwise, and
  * fails under CI, which must never pass with a whole oracle skipped.
  */
+@Live
 class ModelVsLiveKernelProperties {
     enum Source { FILE_EXT4, LOOP_BDEV }
 

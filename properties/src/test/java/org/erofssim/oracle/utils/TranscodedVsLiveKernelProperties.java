@@ -31,6 +31,7 @@ import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.LiveKernelOracle;
 import org.erofssim.report.Difference;
+import org.erofssim.testkit.Live;
 
 /**
  * The sibling of {@link ModelVsLiveKernelProperties} for the algorithms erofs-utils 1.5 cannot
@@ -43,6 +44,7 @@ import org.erofssim.report.Difference;
  * stream longer than the pcluster) is skipped and counted ({@code transcode} label). Root
  * only: skips with a printed reason otherwise, fails under CI.
  */
+@Live
 class TranscodedVsLiveKernelProperties {
     private static final TreeSpec.Name LETTERS = TreeSpec.Name.of("random letters");
 
