@@ -237,6 +237,11 @@ public final class ZMapBlocks {
         return buf.page(pos);
     }
 
+    /** {@code z_fragmentoff} of an inode: where its fragment starts in the packed inode (after the map that found it). */
+    public long fragmentOff(ErofsInode inode) {
+        return fillInode(inode).fragmentoff;
+    }
+
     /** The lclusterbits of an inode (after its map header was read), for callers sizing reads. */
     public int lclusterbits(ErofsInode inode) {
         return fillInode(inode).lclusterbits;
