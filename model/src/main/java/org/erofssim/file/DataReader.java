@@ -280,6 +280,7 @@ public final class DataReader {
     ZReader z() {
         if (zreader == null) {
             zreader = new ZReader(sbi, buf, log, plain, race::inFlight);
+            zreader.packedInode(() -> sbi.packedInode() == null ? null : new InodeBuf(this, sbi.packedInode()));
         }
         return zreader;
     }

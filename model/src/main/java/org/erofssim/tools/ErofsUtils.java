@@ -27,6 +27,51 @@ public final class ErofsUtils {
 
     private ErofsUtils() {}
 
+    /** The version {@code .ci/build-erofs-utils} builds by default (a Debian source package's release tree). */
+    public static final String MODERN_VERSION = "1.9.4";
+
+    /**
+     * The folder of a modern erofs-utils build (it holds {@code bin/mkfs.erofs} and its siblings),
+     * made by {@code .ci/build-erofs-utils}: {@code -Derofssim.erofsUtils=DIR}, else the environment's
+     * {@code EROFSSIM_EROFS_UTILS} (set by {@code .ci/run}), else the script's default cache folder
+     * {@code ~/.cache/erofs-sim/erofs-utils/}{@link #MODERN_VERSION} when it holds a build. Empty
+     * when none is found; the system's erofs-utils (1.5 on bookworm) is never taken for it.
+     */
+    public static Optional<Path> modern() {
+        String dir = System.getProperty("erofssim.erofsUtils");
+        if (dir == null || dir.isBlank()) {
+            dir = System.getenv("EROFSSIM_EROFS_UTILS");
+        }
+        Path p;
+        if (dir != null && !dir.isBlank()) {
+            p = Path.of(dir);
+        } else {
+            String cache = System.getenv("EROFSSIM_CACHE");
+            p = (cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "erofs-sim"))
+                    .resolve("erofs-utils").resolve(MODERN_VERSION);
+        }
+        return Files.isExecutable(p.resolve("bin").resolve(MKFS)) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * The path of {@code tool} ({@link #MKFS}, {@link #DUMP}, {@link #FSCK}) of the modern build, for
+     * {@link #run}. Missing: prints why and returns empty, or under CI
+     * ({@code -Derofssim.requireOracles=true}) throws, naming the script that builds it.
+     */
+    public static Optional<Path> requireModern(String tool) {
+        HostTools.declared(tool);
+        Optional<Path> dir = modern();
+        if (dir.isPresent()) {
+            return Optional.of(dir.get().resolve("bin").resolve(tool));
+        }
+        String why = "modern erofs-utils missing: run .ci/build-erofs-utils (or set -Derofssim.erofsUtils=DIR)";
+        if (oraclesRequired()) {
+            throw new IllegalStateException(why);
+        }
+        System.out.println("SKIPPED: " + why);
+        return Optional.empty();
+    }
+
     /** The tool's path on {@code PATH}, if any. */
     public static Optional<Path> find(String tool) {
         return HostTools.find(tool);

@@ -146,8 +146,8 @@ public final class HostTools {
                 continue;
             }
             String[] f = s.split("\\s+");
-            if (f.length != 3 || !List.of("test", "fresh-root", "scripts", "vm").contains(f[2])) {
-                throw new IllegalStateException(".ci/host-tools line " + n + ": want TOOL PACKAGE GROUP (test, fresh-root, scripts or vm): " + line);
+            if (f.length != 3 || !List.of("test", "fresh-root", "scripts", "vm", "modern").contains(f[2])) {
+                throw new IllegalStateException(".ci/host-tools line " + n + ": want TOOL PACKAGE GROUP (test, fresh-root, scripts, vm or modern): " + line);
             }
             if (out.putIfAbsent(f[0], new Tool(f[0], f[1], f[2])) != null) {
                 throw new IllegalStateException(".ci/host-tools line " + n + ": " + f[0] + " is listed twice");

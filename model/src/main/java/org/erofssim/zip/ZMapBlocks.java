@@ -35,8 +35,8 @@ import org.erofssim.sb.SbLog;
  * {@link ZMapAlgorithm}; the constructor picks {@link ZMapLegacy} or {@link ZMapReworked} once,
  * and the shared code calls the step without asking which it has. Both return {@code -EOPNOTSUPP} silently for a pcluster
  * larger than 1 MiB or an extent decoding to more than 12 MiB ("erofs: restrict pcluster size
- * limitations", 6.13-rc1). The 6.15+ encoded-extent layout ({@code Z_EROFS_ADVISE_EXTENTS},
- * not written by erofs-utils 1.5) is not modelled: such inodes raise {@link NotModelled}.
+ * limitations", 6.13-rc1). The 6.15+ encoded extents ({@code Z_EROFS_ADVISE_EXTENTS} of a full
+ * inode, written by erofs-utils 1.9) are mapped by {@code ZMapReworked#mapExtents} ({@code z_erofs_map_blocks_ext}).
  *
  * <p>Sources: the 6.13 behaviour was read in the 6.10–6.12 zmap.c plus the 6.13-rc1 patches
  * (byte-offset metabuf reads, {@code kaddr} removal, pcluster size limits); the 6.18 behaviour
@@ -77,8 +77,18 @@ public final class ZMapBlocks {
     public static final long PCLUSTER_MAX_SIZE = 1L << 20;
     /** {@code Z_EROFS_PCLUSTER_MAX_DSIZE}. */
     public static final long PCLUSTER_MAX_DSIZE = 12L << 20;
-    /** {@code Z_EROFS_ADVISE_EXTENTS} (6.15+ encoded extents; not modelled). */
-    public static final int ADVISE_EXTENTS = 0x0040;
+    /**
+     * {@code Z_EROFS_ADVISE_EXTENTS} (6.15+ encoded extents): the same bit as
+     * {@code Z_EROFS_ADVISE_COMPACTED_2B}, which means extents only for a COMPRESSED_FULL inode;
+     * bits 1-2 of {@code h_advise} then give the record size ({@link #extentRecordSize}).
+     */
+    public static final int ADVISE_EXTENTS = 0x0001;
+    /** {@code Z_EROFS_EXTENT_PLEN_PARTIAL}: the extent uses only part of its pcluster. */
+    public static final long EXTENT_PLEN_PARTIAL = 1L << 27;
+    /** {@code Z_EROFS_EXTENT_PLEN_FMT_BIT}: bits 28-31 of {@code plen} hold the algorithm plus one (0: plain). */
+    public static final int EXTENT_PLEN_FMT_BIT = 28;
+    /** {@code Z_EROFS_EXTENT_PLEN_MASK}: the encoded length, up to twice the largest pcluster. */
+    public static final long EXTENT_PLEN_MASK = (PCLUSTER_MAX_SIZE << 1) - 1;
     /** Index loads one map call may make before the model gives up (see class comment). */
     public static final int MAX_STEPS = 1 << 20;
 
@@ -120,6 +130,13 @@ public final class ZMapBlocks {
         long idataoff;
         long fragmentoff;
         long tailextentHeadlcn;
+        /** {@code z_extents}: the number of encoded-extent records (16- and 32-byte records only). */
+        long extents;
+    }
+
+    /** {@code z_erofs_extent_recsize}: 4, 8, 16 or 32 bytes by bits 1-2 of {@code h_advise}. */
+    static int extentRecordSize(int advise) {
+        return 4 << ((advise >> 1) & 3);
     }
 
     /** {@code struct z_erofs_maprecorder} plus the {@code erofs_map_blocks} being filled. */
@@ -213,6 +230,16 @@ public final class ZMapBlocks {
             return new ZMapping(Math.max(size, 0), la + 1 - Math.max(size, 0), 0, 0, 0, 0);
         }
         return alg.mapIter(inode, fillInode(inode), la, flags);
+    }
+
+    /** {@code erofs_read_metabuf} of the superblock's metadata: the page holding byte {@code pos}. */
+    ByteBuffer metaPage(long pos) {
+        return buf.page(pos);
+    }
+
+    /** {@code z_fragmentoff} of an inode: where its fragment starts in the packed inode (after the map that found it). */
+    public long fragmentOff(ErofsInode inode) {
+        return fillInode(inode).fragmentoff;
     }
 
     /** The lclusterbits of an inode (after its map header was read), for callers sizing reads. */
@@ -604,7 +631,7 @@ public final class ZMapBlocks {
         return (int) ((v >>> lobits) & 3);
     }
 
-    private static long u32(ByteBuffer page, int at) {
+    static long u32(ByteBuffer page, int at) {
         long v = 0;
         for (int k = 3; k >= 0; k--) {
             int idx = at + k;

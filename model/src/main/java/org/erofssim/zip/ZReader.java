@@ -16,6 +16,7 @@ import org.erofssim.kernel.KernelError;
 import org.erofssim.read.PageCache;
 import org.erofssim.read.Readahead;
 import org.erofssim.sb.CacheStrategy;
+import org.erofssim.sb.ErofsBuf;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.sb.NotModelled;
@@ -76,7 +77,7 @@ import org.erofssim.sb.SbLog;
  *
  * <p>Simplifications: two extents sharing a pcluster (crafted {@code PARTIAL_REF} images) in
  * one request are decoded as one with the first extent's start; pclusters are never reclaimed.
- * Fragments and LZMA/DEFLATE/ZSTD pclusters raise {@link NotModelled}.
+ * Fragments are read from the packed inode ({@link #packedInode}).
  */
 public final class ZReader {
     private static final int PAGE = PlainReader.PAGE;
@@ -100,6 +101,14 @@ public final class ZReader {
         this.io = io;
         this.bdevInFlight = bdevInFlight;
         this.zmap = new ZMapBlocks(sbi, buf, log);
+    }
+
+    /** An {@code erofs_buf} over the packed inode's page cache (null: the superblock has none); set by the file layer. */
+    private java.util.function.Supplier<ErofsBuf> packedBuf;
+
+    /** Where fragments are read from: {@code sbi->packed_inode}'s page cache, as the file layer reads it. */
+    public void packedInode(java.util.function.Supplier<ErofsBuf> packedBuf) {
+        this.packedBuf = packedBuf;
     }
 
     public ZMapBlocks zmap() {
@@ -404,7 +413,15 @@ public final class ZReader {
                 }
                 tight = false;
             } else if ((f.mflags & ZMapBlocks.FRAGMENT) != 0) {
-                throw new NotModelled("fragment data (packed inode) of nid " + f.inode.nid());
+                long fpos = offset + cur - f.mla;
+                long stop = cur + Math.min(f.mllen - fpos, end - cur);
+                try {
+                    readFragment(folio, (int) cur, (int) stop, zmap.fragmentOff(f.inode) + fpos);
+                } catch (KernelError e) {
+                    err = e;
+                    break;
+                }
+                tight = false;
             } else {
                 if (f.pcl == null) {
                     try {
@@ -443,6 +460,31 @@ public final class ZReader {
             folio.failed = true;
         }
         return err;
+    }
+
+    /**
+     * {@code z_erofs_read_fragment}: bytes {@code [cur, end)} of {@code folio} are the packed
+     * inode's bytes from {@code pos}, copied block by block through {@code erofs_bread} on the
+     * packed inode's page cache (its read errors as they are; past its end the page cache reads
+     * zeros). No packed inode: EUCLEAN, silently.
+     */
+    private void readFragment(PageCache.Folio folio, int cur, int end, long pos) {
+        ErofsBuf packed = packedBuf == null ? null : packedBuf.get();
+        if (packed == null) {
+            throw new KernelError(Errno.EUCLEAN, "fragment of a file without a packed inode");
+        }
+        int bs = 1 << sbi.blkszbits();
+        for (int cnt; cur < end; cur += cnt, pos += cnt) {
+            cnt = (int) Math.min(end - cur, bs - (pos & (bs - 1)));
+            java.nio.ByteBuffer page = packed.page(pos);
+            int at = (int) (pos & (PAGE - 1));
+            for (int k = 0; k < cnt; k++) {
+                folio.data[cur + k] = at + k < page.capacity() ? page.get(at + k) : 0;
+            }
+            if (folio.stale != null) {
+                folio.stale.clear(cur, cur + cnt);
+            }
+        }
     }
 
     /**

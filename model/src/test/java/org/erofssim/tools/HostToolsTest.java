@@ -25,7 +25,7 @@ class HostToolsTest {
         assertThat(HostTools.declared("mkfs.ext4").debianPackage()).isEqualTo("e2fsprogs");
         assertThat(HostTools.declared("losetup").debianPackage()).isEqualTo("mount");
         assertThat(HostTools.declared().values()).allSatisfy(t ->
-                assertThat(t.group()).isIn("test", "fresh-root", "scripts", "vm"));
+                assertThat(t.group()).isIn("test", "fresh-root", "scripts", "vm", "modern"));
     }
 
     @Test void theJarsCopyIsTheCheckoutsList() throws IOException {
