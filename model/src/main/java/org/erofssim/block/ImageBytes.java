@@ -68,6 +68,53 @@ public abstract class ImageBytes {
      * descriptor is closed when this object becomes unreachable). Any size the filesystem allows.
      */
     public static ImageBytes map(Path file) {
+        java.util.Map<Object, ImageBytes> scope = SHARED.get();
+        if (scope == null) {
+            return open(file);
+        }
+        Object key = null;
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            if (a.isRegularFile() && a.fileKey() != null) {
+                key = java.util.List.of(file.toAbsolutePath().normalize(), a.fileKey(), a.size(), a.lastModifiedTime());
+                ImageBytes b = scope.get(key);
+                if (b != null) {
+                    return b;
+                }
+            }
+        } catch (IOException e) {
+            // opened below, which reports it
+        }
+        ImageBytes b = open(file);
+        if (key != null) {
+            scope.put(key, b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<java.util.Map<Object, ImageBytes>> SHARED = new ThreadLocal<>();
+
+    /**
+     * Runs {@code body} with the files {@link #map} opens on this thread shared: a batch of
+     * scenarios naming the same image (a {@code predict} of thousands) makes one mapping of it
+     * instead of one per scenario (issue 12). Within the scope a file is known by its path,
+     * identity (device, inode), size and modification time; a mapping shows the file as it is
+     * now, so sharing changes no byte read while the batch does not replace its images.
+     */
+    public static <T> T sharingMappings(java.util.function.Supplier<T> body) {
+        if (SHARED.get() != null) {
+            return body.get();
+        }
+        SHARED.set(new java.util.HashMap<>());
+        try {
+            return body.get();
+        } finally {
+            SHARED.remove();
+        }
+    }
+
+    private static ImageBytes open(Path file) {
         FileChannel ch = null;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);

@@ -74,4 +74,29 @@ class LargeImageTest {
                 .node("/srv/image.erofs", new Node.RegularFile(bytes, BackingFs.EXT4))
                 .source("/srv/image.erofs").read(true).build());
     }
+
+    @Test
+    void aBatchScopeSharesOneMappingPerFileAndSeesAReplacedFileAnew() throws Exception {
+        Path f = dir.resolve("a.img");
+        Files.write(f, new byte[] {1, 2, 3, 4});
+        ImageBytes outside1 = ImageBytes.map(f);
+        ImageBytes outside2 = ImageBytes.map(f);
+        assertThat(outside1).isNotSameAs(outside2); // no scope: each map is its own
+        ImageBytes.sharingMappings(() -> {
+            ImageBytes a = ImageBytes.map(f);
+            assertThat(ImageBytes.map(f)).isSameAs(a);
+            assertThat(ImageBytes.map(dir.resolve(".").resolve("a.img"))).isSameAs(a);
+            try {
+                Path g = dir.resolve("b.img");
+                Files.write(g, new byte[] {9, 9, 9, 9, 9});
+                Files.move(g, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // another file, another size
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            ImageBytes c = ImageBytes.map(f);
+            assertThat(c).isNotSameAs(a);
+            assertThat(c.size()).isEqualTo(5);
+            return null;
+        });
+    }
 }
