@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"An executable model of the Linux EROFS mount path.", ""},
         subcommands = {PredictCommand.class, MatrixCommand.class, ObserveCommand.class, CompareCommand.class, InspectCommand.class,
-                ConformCommand.class, RecordCommand.class, FuzzCommand.class,
+                ConformCommand.class, RecordCommand.class, FuzzCommand.class, BenchCommand.class,
                 org.erofssim.cli.KernelsCommand.class, org.erofssim.cli.VmObserveCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",

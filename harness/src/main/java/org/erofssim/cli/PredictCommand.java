@@ -50,9 +50,13 @@ final class PredictCommand implements Callable<Integer> {
         if (kernel != null) {
             KernelOptions.release(kernel, notes);
         }
-        for (String arg : scenarios) {
-            decoded.add(KernelOptions.apply(StdinScenario.load(arg, notes), kernel, config, notes));
-        }
+        // one mapping per image for the whole batch (issue 12: 10,000 scenarios of one image made 10,000)
+        org.erofssim.block.ImageBytes.sharingMappings(() -> {
+            for (String arg : scenarios) {
+                decoded.add(KernelOptions.apply(StdinScenario.load(arg, notes), kernel, config, notes));
+            }
+            return null;
+        });
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < decoded.size(); i++) {
             out.println(OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i))));

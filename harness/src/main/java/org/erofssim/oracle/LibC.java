@@ -65,6 +65,9 @@ interface LibC extends Library {
 
     int mincore(Pointer addr, NativeLong length, byte[] vec);
 
+    /** sync(2): flush dirty pages (before drop_caches, so the cache really empties). */
+    void sync();
+
     int geteuid();
 
     int gettid();

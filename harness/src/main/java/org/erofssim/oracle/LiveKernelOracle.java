@@ -349,7 +349,7 @@ public final class LiveKernelOracle {
      * oracle runs never overlap (their kernel-log windows and sysfs listings stay their own) and a
      * sandbox is reclaimed only while nobody can be creating one.
      */
-    private static <T> T underGlobalLock(java.util.function.Supplier<T> body) {
+    static <T> T underGlobalLock(java.util.function.Supplier<T> body) {
         synchronized (JVM_LOCK) {
             try (FileChannel ch = openLockFile()) {
                 FileLock l = null;

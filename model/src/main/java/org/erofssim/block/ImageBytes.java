@@ -54,17 +54,88 @@ public abstract class ImageBytes {
         return new ArrayBytes(new byte[0]);
     }
 
-    /** Maps a file read-only; the mapping lives as long as this object. */
+    /**
+     * Files up to this size are mapped whole; larger ones are read with positional reads
+     * ({@code pread(2)}) of what is asked for, so the process holds none of the image (a mapping's
+     * touched pages count in its resident set) and offsets past 2 GiB work (issue 12).
+     * {@code -Derofssim.mapLimit=BYTES} changes it (tests).
+     */
+    static final long MAP_LIMIT = Long.getLong("erofssim.mapLimit", 64L << 20);
+
+    /**
+     * The bytes of a file, read in place: a read-only mapping of a file up to {@link #MAP_LIMIT}
+     * bytes (the mapping lives as long as this object), positional reads of a larger one (its
+     * descriptor is closed when this object becomes unreachable). Any size the filesystem allows.
+     */
     public static ImageBytes map(Path file) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        java.util.Map<Object, ImageBytes> scope = SHARED.get();
+        if (scope == null) {
+            return open(file);
+        }
+        Object key = null;
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            if (a.isRegularFile() && a.fileKey() != null) {
+                key = java.util.List.of(file.toAbsolutePath().normalize(), a.fileKey(), a.size(), a.lastModifiedTime());
+                ImageBytes b = scope.get(key);
+                if (b != null) {
+                    return b;
+                }
+            }
+        } catch (IOException e) {
+            // opened below, which reports it
+        }
+        ImageBytes b = open(file);
+        if (key != null) {
+            scope.put(key, b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<java.util.Map<Object, ImageBytes>> SHARED = new ThreadLocal<>();
+
+    /**
+     * Runs {@code body} with the files {@link #map} opens on this thread shared: a batch of
+     * scenarios naming the same image (a {@code predict} of thousands) makes one mapping of it
+     * instead of one per scenario (issue 12). Within the scope a file is known by its path,
+     * identity (device, inode), size and modification time; a mapping shows the file as it is
+     * now, so sharing changes no byte read while the batch does not replace its images.
+     */
+    public static <T> T sharingMappings(java.util.function.Supplier<T> body) {
+        if (SHARED.get() != null) {
+            return body.get();
+        }
+        SHARED.set(new java.util.HashMap<>());
+        try {
+            return body.get();
+        } finally {
+            SHARED.remove();
+        }
+    }
+
+    private static ImageBytes open(Path file) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
             long size = ch.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new UncheckedIOException(new IOException(file + ": images over 2 GiB are not supported yet"));
+            if (size > MAP_LIMIT) {
+                ChannelBytes c = new ChannelBytes(ch, size, file);
+                ch = null; // owned by c now
+                return c;
             }
             MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
             return new MappedBytes(m);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // read-only: nothing lost
+                }
+            }
         }
     }
 
@@ -112,6 +183,51 @@ public abstract class ImageBytes {
             int n = (int) Math.min(len, map.capacity() - pos);
             map.get((int) pos, dst, off, n);
             return n;
+        }
+    }
+
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
+    /** A large file read with positional reads, any offset a {@code long} holds. */
+    private static final class ChannelBytes extends ImageBytes {
+        private final FileChannel ch;
+        private final long size;
+        private final Path file;
+
+        ChannelBytes(FileChannel ch, long size, Path file) {
+            this.ch = ch;
+            this.size = size;
+            this.file = file;
+            CLEANER.register(this, () -> {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // read-only
+                }
+            });
+        }
+
+        @Override public long size() {
+            return size;
+        }
+
+        @Override public int read(long pos, byte[] dst, int off, int len) {
+            if (pos >= size || pos < 0 || len <= 0) {
+                return 0;
+            }
+            int want = (int) Math.min(len, size - pos);
+            ByteBuffer b = ByteBuffer.wrap(dst, off, want);
+            try {
+                while (b.hasRemaining()) {
+                    int n = ch.read(b, pos + (b.position() - off));
+                    if (n < 0) {
+                        break; // the file shrank under us: like pread, fewer bytes
+                    }
+                }
+            } catch (IOException e) {
+                throw new KernelError(Errno.EIO, "reading " + file + " at byte " + pos + ": " + e.getMessage());
+            }
+            return b.position() - off;
         }
     }
 

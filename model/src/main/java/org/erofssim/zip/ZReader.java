@@ -235,6 +235,19 @@ public final class ZReader {
         }
     }
 
+    /**
+     * Forgets a page cache whose inode is done with (its folios settled by {@link #settle(PageCache)}):
+     * the drop of a clean file's cache ({@code DataReader.keepPageCaches}); like the kernel
+     * reclaiming a clean, closed file's pages, which no later read of the walk asks for.
+     */
+    public void forget(PageCache cache) {
+        settle(cache);
+        List<Frontend> l = pending.get(cache);
+        if (l != null && l.isEmpty()) {
+            pending.remove(cache);
+        }
+    }
+
     /** The reader waits on {@code folio}: the decodes it needs happen (and all before them in their queues). */
     public void settle(PageCache cache, PageCache.Folio folio) {
         while (!folio.waiting.isEmpty()) {

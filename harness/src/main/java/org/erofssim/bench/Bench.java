@@ -1,0 +1,523 @@
+package org.erofssim.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.erofssim.block.BackingFs;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.block.Node;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.Scenario;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.kernel.KernelConfig;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
+import org.erofssim.mount.MountModel;
+import org.erofssim.oracle.KernelBench;
+import org.erofssim.tools.ErofsUtils;
+
+/**
+ * {@code erofs-sim bench}: the model and its references measured side by side in one run, on the
+ * same images and the same machine, each figure as soon as it is measured (issue 12).
+ *
+ * <p>Groups ({@code --only}), in the order they run:
+ * <ul>
+ *   <li>{@code mount}: {@code rate mount-model} (in-process {@link MountModel#predict} of a
+ *       file-backed mount, a timed loop after a warm-up; median of batches) and {@code ratio
+ *       mount-vs-kernel} (the kernel's file-backed {@code mount(2)}+{@code umount(2)} cycle of the
+ *       same image in the live oracle's sandbox, {@link KernelBench#mountCycles});</li>
+ *   <li>{@code predict}: {@code rate predict-model} and {@code ratio predict-vs-kernel}: one
+ *       {@code erofs-sim predict} process over 10,000 scenario files (JSON in, JSON Lines out; 20
+ *       option/source variants of the image), its wall time per scenario against one kernel
+ *       cycle;</li>
+ *   <li>{@code verify}: the generated LZ4HC image (or {@code --image}) read whole three ways, each
+ *       a cold read after {@code drop_caches} when root: an {@code erofs-sim predict} process with
+ *       {@code "read": true} ({@code rate verify-model} in MB of file content per second, {@code rss
+ *       verify}), {@code fsck.erofs --extract} ({@code ratio verify-vs-fsck}), the kernel's
+ *       file-backed mount with every file read in 128 KiB calls and hashed, then umount
+ *       ({@code ratio verify-vs-kernel}, in this process: no process start on the kernel's
+ *       side);</li>
+ *   <li>{@code many-files}: the same model process on the image of 200,000 small files ({@code rate
+ *       verify-many-files} in files per second, {@code rss verify-many-files}, {@code ratio
+ *       verify-many-files-vs-kernel});</li>
+ *   <li>{@code fuzz}: an {@code erofs-sim fuzz} process, model alone ({@code rate fuzz-model} in
+ *       cases per second of the campaign's own clock, {@code rss fuzz-model}).</li>
+ * </ul>
+ * A figure that cannot be measured here is printed {@code unavailable (why)}; one group failing
+ * does not stop the others.
+ */
+public final class Bench {
+    /** The groups, in run order. */
+    public static final List<String> GROUPS = List.of("mount", "predict", "verify", "many-files", "fuzz");
+    /** The issue's targets. */
+    static final Map<String, String> TARGETS = Map.of(
+            "ratio mount-vs-kernel", ">= 100", "ratio predict-vs-kernel", ">= 10", "ratio verify-vs-fsck", ">= 1.5",
+            "ratio verify-vs-kernel", ">= 1.0", "rss verify", "<= 512", "rate fuzz-model", ">= 20000",
+            "rss verify-many-files", "<= 512", "rss fuzz-model", "<= 512");
+    static final int PREDICT_SCENARIOS = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Tests: why the kernel side is unavailable (null: it is available). */
+    static volatile Supplier<String> kernelUnavailable = KernelBench::unavailableReason;
+
+    /**
+     * @param quick    smaller images and fewer repetitions (under 5 minutes); every line says so
+     * @param image    the image of the mount, predict and verify groups instead of the defaults, or null
+     * @param cache    where generated images are kept and the run's scratch folder is made
+     * @param fixtures the checkout's {@code fixtures/images} (the default mount image), or null
+     * @param only     the groups to run (all when empty)
+     * @param progress what is being done, one line each (stderr)
+     */
+    public record Settings(boolean quick, Path image, Path cache, Path fixtures, Set<String> only, PrintWriter progress) {}
+
+    private final Settings s;
+    private Path work;
+    private Double kernelCycleNanos;
+    private String kernelWhy;
+
+    public Bench(Settings settings) {
+        this.s = settings;
+    }
+
+    /** Runs the selected groups, handing each figure to {@code sink} as soon as it is measured. */
+    public List<Figure> run(Consumer<Figure> sink) {
+        List<Figure> all = new ArrayList<>();
+        Consumer<Figure> out = f -> {
+            all.add(f);
+            sink.accept(f);
+        };
+        try {
+            Files.createDirectories(s.cache());
+            work = Files.createTempDirectory(s.cache(), "run-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            for (String g : GROUPS) {
+                if (!s.only().isEmpty() && !s.only().contains(g)) {
+                    continue;
+                }
+                List<String> names = names(g);
+                try {
+                    switch (g) {
+                        case "mount" -> mount(out);
+                        case "predict" -> predict(out);
+                        case "verify" -> verify(out);
+                        case "many-files" -> manyFiles(out);
+                        default -> fuzz(out);
+                    }
+                } catch (RuntimeException e) { // the figures of the group not yet given say why
+                    Set<String> given = new java.util.HashSet<>();
+                    all.forEach(f -> given.add(f.kind() + " " + f.name()));
+                    for (String n : names) {
+                        if (!given.contains(n)) {
+                            String[] kn = n.split(" ", 2);
+                            out.accept(Figure.unavailable(kn[0], kn[1], "failed: " + e.getMessage(), TARGETS.get(n)));
+                        }
+                    }
+                }
+            }
+        } finally {
+            try {
+                BenchImages.delete(work);
+            } catch (IOException e) {
+                s.progress().println("bench: could not remove " + work + ": " + e.getMessage());
+            }
+        }
+        return all;
+    }
+
+    /** The figures of a group, as {@code KIND NAME}. */
+    static List<String> names(String group) {
+        return switch (group) {
+            case "mount" -> List.of("rate mount-model", "ratio mount-vs-kernel");
+            case "predict" -> List.of("rate predict-model", "ratio predict-vs-kernel");
+            case "verify" -> List.of("rate verify-model", "rss verify", "ratio verify-vs-fsck", "ratio verify-vs-kernel");
+            case "many-files" -> List.of("rate verify-many-files", "rss verify-many-files", "ratio verify-many-files-vs-kernel");
+            case "fuzz" -> List.of("rate fuzz-model", "rss fuzz-model");
+            default -> throw new IllegalArgumentException(group);
+        };
+    }
+
+    private String quick() {
+        return s.quick() ? "quick: " : "";
+    }
+
+    private static String kernelWhy() {
+        String why = kernelUnavailable.get();
+        if (why == null) {
+            return null;
+        }
+        return why.contains("needs root") ? "needs root" : why;
+    }
+
+    // ------------------------------------------------------------------ mount
+
+    private Path mountImage() {
+        if (s.image() != null) {
+            return s.image();
+        }
+        if (s.fixtures() == null || !Files.isRegularFile(s.fixtures().resolve("plain.erofs"))) {
+            throw new IllegalStateException("no fixtures/images/plain.erofs (run inside the checkout) and no --image");
+        }
+        return s.fixtures().resolve("plain.erofs");
+    }
+
+    private static KernelProfile profile() {
+        try {
+            String rel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+            return Releases.forRelease(rel).orElse(Releases.DEFAULT);
+        } catch (IOException | RuntimeException e) {
+            return Releases.DEFAULT;
+        }
+    }
+
+    private void mount(Consumer<Figure> out) {
+        Path image = mountImage();
+        s.progress().println("bench: mount: the model's in-process mount of " + image.getFileName());
+        ImageBytes bytes = ImageBytes.map(image);
+        Scenario sc = Scenario.builder().name("bench-mount").kernel(KernelConfig.of(profile()))
+                .node("/srv/image.erofs", new Node.RegularFile(bytes, BackingFs.EXT4))
+                .source("/srv/image.erofs").read(false).build();
+        MountOutcome first = MountModel.predict(sc);
+        if (!(first instanceof MountOutcome.Mounted)) {
+            throw new IllegalStateException(image + " does not mount in the model: " + first.getClass().getSimpleName());
+        }
+        double modelNanos = Timing.medianNanosPerOp(() -> MountModel.predict(sc), s.quick() ? 1.0 : 3.0,
+                s.quick() ? 5 : 10, 0.2);
+        out.accept(Figure.of(Figure.RATE, "mount-model", 1e9 / modelNanos, null,
+                String.format(Locale.ROOT, "%smounts per second, %s, in-process, %.1f us each", quick(),
+                        image.getFileName(), modelNanos / 1e3),
+                details("modelMicros", modelNanos / 1e3, "image", image.toString())));
+        String why = kernelCycles(image);
+        if (why != null) {
+            out.accept(Figure.unavailable(Figure.RATIO, "mount-vs-kernel", why, TARGETS.get("ratio mount-vs-kernel")));
+            return;
+        }
+        out.accept(Figure.of(Figure.RATIO, "mount-vs-kernel", kernelCycleNanos / modelNanos,
+                TARGETS.get("ratio mount-vs-kernel"),
+                String.format(Locale.ROOT, "%starget %s; %s: model %.1f us per mount, kernel %.1f us per file-backed "
+                        + "mount+umount", quick(), TARGETS.get("ratio mount-vs-kernel"), image.getFileName(),
+                        modelNanos / 1e3, kernelCycleNanos / 1e3),
+                details("modelMicros", modelNanos / 1e3, "kernelMicros", kernelCycleNanos / 1e3, "image", image.toString())));
+    }
+
+    /** Measures the kernel's cycle once per run; null when done, else why not. */
+    private String kernelCycles(Path image) {
+        if (kernelCycleNanos != null || kernelWhy != null) {
+            return kernelWhy;
+        }
+        kernelWhy = kernelWhy();
+        if (kernelWhy == null) {
+            s.progress().println("bench: mount: the kernel's file-backed mount+umount cycles of " + image.getFileName());
+            kernelCycleNanos = KernelBench.mountCycles(image, s.quick() ? 5 : 10, s.quick() ? 100 : 200).medianNanos();
+        }
+        return kernelWhy;
+    }
+
+    // ------------------------------------------------------------------ predict
+
+    private void predict(Consumer<Figure> out) throws UncheckedIOException {
+        Path image = mountImage().toAbsolutePath();
+        Path dir = mkdir(work.resolve("predict"));
+        String[] options = {"", "acl", "noacl", "user_xattr", "nouser_xattr", "cache_strategy=disabled",
+            "cache_strategy=readahead", "cache_strategy=readaround", "dax=never", "cache_strategy=bogus"};
+        List<Path> files = new ArrayList<>();
+        for (String kind : List.of("file", "bdev")) {
+            for (int i = 0; i < options.length; i++) {
+                ObjectNode j = JSON.createObjectNode().put("version", 1).put("kernel", profile().name());
+                String node = kind.equals("file") ? "/srv/image.erofs" : "/dev/loop0";
+                ObjectNode n = j.putObject("nodes").putObject(node).put("kind", kind).put("image", image.toString());
+                if (kind.equals("bdev")) {
+                    n.put("dev", "7:0");
+                }
+                j.put("source", node).put("options", options[i]);
+                Path f = dir.resolve(kind + "-" + i + ".json");
+                write(f, j.toString());
+                files.add(f);
+            }
+        }
+        StringBuilder args = new StringBuilder("predict\n");
+        for (int i = 0; i < PREDICT_SCENARIOS; i++) {
+            args.append(files.get(i % files.size())).append('\n');
+        }
+        Path argFile = dir.resolve("args");
+        write(argFile, args.toString());
+        s.progress().println("bench: predict: one erofs-sim predict process, " + PREDICT_SCENARIOS + " scenarios");
+        Path outFile = dir.resolve("outcomes.jsonl");
+        ChildRun r = ChildRun.run(ChildRun.erofsSim(List.of("@" + argFile)), outFile, 1800);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("erofs-sim predict exited " + r.exitCode() + ": " + Figure.oneLine(r.stderr()));
+        }
+        long lines = countLines(outFile);
+        if (lines != PREDICT_SCENARIOS) {
+            throw new IllegalStateException("erofs-sim predict wrote " + lines + " outcomes for " + PREDICT_SCENARIOS);
+        }
+        double perNanos = r.nanos() / (double) PREDICT_SCENARIOS;
+        out.accept(Figure.of(Figure.RATE, "predict-model", 1e9 / perNanos, null,
+                String.format(Locale.ROOT, "%sscenarios per second, one process of %,d (JSON in and out, JVM start "
+                        + "included): %.2f s, %.0f us each, peak RSS %.0f MiB", quick(), PREDICT_SCENARIOS, r.seconds(),
+                        perNanos / 1e3, r.peakMiB()),
+                details("processSeconds", r.seconds(), "scenarios", PREDICT_SCENARIOS, "peakMiB", r.peakMiB())));
+        String why = kernelCycles(mountImage());
+        if (why != null) {
+            out.accept(Figure.unavailable(Figure.RATIO, "predict-vs-kernel", why, TARGETS.get("ratio predict-vs-kernel")));
+            return;
+        }
+        out.accept(Figure.of(Figure.RATIO, "predict-vs-kernel", kernelCycleNanos / perNanos,
+                TARGETS.get("ratio predict-vs-kernel"),
+                String.format(Locale.ROOT, "%starget %s; model %.0f us per scenario, kernel %.1f us per mount+umount",
+                        quick(), TARGETS.get("ratio predict-vs-kernel"), perNanos / 1e3, kernelCycleNanos / 1e3),
+                details("modelMicros", perNanos / 1e3, "kernelMicros", kernelCycleNanos / 1e3)));
+    }
+
+    // ------------------------------------------------------------------ verify
+
+    /** One model verify: the process run and what its outcome's tree held. */
+    record ModelVerify(ChildRun run, int files, long bytes, Map<String, String> hashes, String outcome) {}
+
+    private ModelVerify modelVerify(Path image, String name, boolean cold) {
+        Path dir = mkdir(work.resolve(name));
+        ObjectNode j = JSON.createObjectNode().put("version", 1).put("kernel", profile().name());
+        j.putObject("nodes").putObject("/srv/image.erofs").put("kind", "file").put("image", image.toAbsolutePath().toString());
+        j.put("source", "/srv/image.erofs").put("read", true);
+        Path sc = dir.resolve("scenario.json");
+        write(sc, j.toString());
+        if (cold) {
+            KernelBench.dropCaches();
+        }
+        Path outFile = dir.resolve("outcome.json");
+        ChildRun r = ChildRun.run(ChildRun.erofsSim(List.of("predict", sc.toString())), outFile, 3600);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("erofs-sim predict (read) exited " + r.exitCode() + ": "
+                    + Figure.oneLine(r.stderr()));
+        }
+        try {
+            JsonNode o = JSON.readTree(outFile.toFile());
+            Map<String, String> hashes = new TreeMap<>();
+            int files = 0;
+            long bytes = 0;
+            for (JsonNode e : o.path("tree")) {
+                if ("file".equals(e.path("type").asText())) {
+                    files++;
+                    bytes += e.path("size").asLong();
+                    hashes.put(e.path("path").asText(), e.path("sha256").asText(null));
+                }
+            }
+            Files.delete(outFile);
+            return new ModelVerify(r, files, bytes, hashes, o.path("outcome").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String compareTrees(ModelVerify m, KernelBench.ColdRead k) {
+        Map<String, String> kh = new TreeMap<>();
+        for (TreeEntry e : k.tree()) {
+            if ("file".equals(e.type())) {
+                kh.put(e.path(), e.sha256());
+            }
+        }
+        if (kh.equals(m.hashes())) {
+            return "same " + kh.size() + " file hashes on both sides";
+        }
+        long differ = kh.keySet().stream().filter(p -> !java.util.Objects.equals(kh.get(p), m.hashes().get(p))).count();
+        return "MODEL AND KERNEL DIFFER: " + differ + " of " + kh.size() + " files";
+    }
+
+    private void verify(Consumer<Figure> out) {
+        int mb = s.quick() ? 48 : 600;
+        Path image = s.image() != null ? s.image() : BenchImages.verifyImage(s.cache(), mb, s.progress());
+        long imageBytes = size(image);
+        String kwhy = kernelWhy();
+        boolean cold = kwhy == null;
+        String what = String.format(Locale.ROOT, "%s%s, %.0f MB image%s", quick(), image.getFileName(), imageBytes / 1e6,
+                cold ? ", cold cache" : ", warm cache (drop_caches " + (kwhy.equals("needs root") ? "needs root" : "unavailable") + ")");
+        int repeats = s.quick() ? 1 : 2;
+        s.progress().println("bench: verify: erofs-sim predict with \"read\": true on " + image + " (" + repeats + "x)");
+        ModelVerify m = null;
+        for (int i = 0; i < repeats; i++) {
+            ModelVerify x = modelVerify(image, "verify-" + i, cold);
+            if (m == null || x.run().nanos() < m.run().nanos()) {
+                m = x;
+            }
+        }
+        if (!"mounted".equals(m.outcome())) {
+            throw new IllegalStateException(image + " does not mount in the model (" + m.outcome() + ")");
+        }
+        double modelS = m.run().seconds();
+        out.accept(Figure.of(Figure.RATE, "verify-model", m.bytes() / 1e6 / modelS, null,
+                String.format(Locale.ROOT, "%s; MB of file content per second: %,d files, %.0f MB in %.2f s, whole "
+                        + "process, best of %d", what, m.files(), m.bytes() / 1e6, modelS, repeats),
+                details("modelSeconds", modelS, "files", m.files(), "contentBytes", m.bytes(), "imageBytes", imageBytes)));
+        out.accept(Figure.of(Figure.RSS, "verify", m.run().peakMiB(), TARGETS.get("rss verify"),
+                String.format(Locale.ROOT, "%s; target %s; peak of the erofs-sim predict process", what,
+                        TARGETS.get("rss verify")),
+                details("peakKiB", m.run().peakKiB())));
+        if (ErofsUtils.find(ErofsUtils.FSCK).isEmpty()) {
+            out.accept(Figure.unavailable(Figure.RATIO, "verify-vs-fsck", "fsck.erofs missing: install Debian package "
+                    + "erofs-utils", TARGETS.get("ratio verify-vs-fsck")));
+        } else {
+            s.progress().println("bench: verify: fsck.erofs --extract of " + image.getFileName());
+            ChildRun best = null;
+            for (int i = 0; i < repeats; i++) {
+                Path dest = work.resolve("extract-" + i);
+                if (cold) {
+                    KernelBench.dropCaches();
+                }
+                ChildRun r = ChildRun.run(List.of(ErofsUtils.FSCK, "--extract=" + dest, image.toString()),
+                        work.resolve("fsck.out"), 3600);
+                try {
+                    BenchImages.delete(dest);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (r.exitCode() != 0) {
+                    throw new IllegalStateException("fsck.erofs --extract exited " + r.exitCode() + ": "
+                            + Figure.oneLine(r.stderr()));
+                }
+                best = best == null || r.nanos() < best.nanos() ? r : best;
+            }
+            out.accept(Figure.of(Figure.RATIO, "verify-vs-fsck", best.seconds() / modelS, TARGETS.get("ratio verify-vs-fsck"),
+                    String.format(Locale.ROOT, "%s; target %s; model %.2f s, fsck.erofs --extract %.2f s (peak %.0f MiB)",
+                            what, TARGETS.get("ratio verify-vs-fsck"), modelS, best.seconds(), best.peakMiB()),
+                    details("modelSeconds", modelS, "fsckSeconds", best.seconds(), "fsckPeakKiB", best.peakKiB())));
+        }
+        if (kwhy != null) {
+            out.accept(Figure.unavailable(Figure.RATIO, "verify-vs-kernel", kwhy, TARGETS.get("ratio verify-vs-kernel")));
+            return;
+        }
+        s.progress().println("bench: verify: the kernel's cold file-backed mount, read and SHA-256 of every file");
+        KernelBench.ColdRead best = null;
+        for (int i = 0; i < repeats; i++) {
+            KernelBench.ColdRead k = KernelBench.coldRead(image);
+            best = best == null || k.nanos() < best.nanos() ? k : best;
+        }
+        double ks = best.nanos() / 1e9;
+        out.accept(Figure.of(Figure.RATIO, "verify-vs-kernel", ks / modelS, TARGETS.get("ratio verify-vs-kernel"),
+                String.format(Locale.ROOT, "%s; target %s; model %.2f s (process), kernel %.2f s (mount, 128 KiB reads, "
+                        + "SHA-256, umount; in-process); %s", what, TARGETS.get("ratio verify-vs-kernel"), modelS, ks,
+                        compareTrees(m, best)),
+                details("modelSeconds", modelS, "kernelSeconds", ks, "kernelFiles", best.regularFiles())));
+    }
+
+    // ------------------------------------------------------------------ many files
+
+    private void manyFiles(Consumer<Figure> out) {
+        int n = s.quick() ? 20_000 : 200_000;
+        Path image = BenchImages.manyFilesImage(s.cache(), n, s.progress());
+        String kwhy = kernelWhy();
+        boolean cold = kwhy == null;
+        s.progress().println("bench: many-files: erofs-sim predict with \"read\": true on " + image);
+        ModelVerify m = modelVerify(image, "many", cold);
+        double modelS = m.run().seconds();
+        String what = String.format(Locale.ROOT, "%s%,d-file image%s%s", quick(), n, cold ? ", cold cache" : ", warm cache",
+                n + 1000 > TreeEntry.MAX_PATHS ? ", the walk stops at the contract's " + TreeEntry.MAX_PATHS + " paths" : "");
+        out.accept(Figure.of(Figure.RATE, "verify-many-files", m.files() / modelS, null,
+                String.format(Locale.ROOT, "%s; files per second: %,d files read and hashed in %.2f s, whole process",
+                        what, m.files(), modelS),
+                details("modelSeconds", modelS, "files", m.files(), "imageFiles", n)));
+        out.accept(Figure.of(Figure.RSS, "verify-many-files", m.run().peakMiB(), TARGETS.get("rss verify-many-files"),
+                String.format(Locale.ROOT, "%s; target %s", what, TARGETS.get("rss verify-many-files")),
+                details("peakKiB", m.run().peakKiB())));
+        if (kwhy != null) {
+            out.accept(Figure.unavailable(Figure.RATIO, "verify-many-files-vs-kernel", kwhy, null));
+            return;
+        }
+        KernelBench.ColdRead k = KernelBench.coldRead(image);
+        double ks = k.nanos() / 1e9;
+        out.accept(Figure.of(Figure.RATIO, "verify-many-files-vs-kernel", ks / modelS, null,
+                String.format(Locale.ROOT, "%s; model %.2f s (process), kernel %.2f s (in-process); %s", what, modelS, ks,
+                        compareTrees(m, k)),
+                details("modelSeconds", modelS, "kernelSeconds", ks)));
+    }
+
+    // ------------------------------------------------------------------ fuzz
+
+    private void fuzz(Consumer<Figure> out) {
+        int cases = s.quick() ? 3_000 : 30_000;
+        String maxTime = s.quick() ? "30s" : "120s";
+        Path dir = mkdir(work.resolve("fuzz"));
+        s.progress().println("bench: fuzz: erofs-sim fuzz, model alone, up to " + cases + " cases or " + maxTime);
+        Path outFile = work.resolve("fuzz.json");
+        ChildRun r = ChildRun.run(ChildRun.erofsSim(List.of("fuzz", "--cases", String.valueOf(cases), "--seed", "12",
+                "--quiet", "--json", "--out", dir.toString(), "--max-time", maxTime)), outFile, 1800);
+        if (r.exitCode() != 0 && r.exitCode() != 1) {
+            throw new IllegalStateException("erofs-sim fuzz exited " + r.exitCode() + ": " + Figure.oneLine(r.stderr()));
+        }
+        JsonNode j;
+        try {
+            j = JSON.readTree(outFile.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int done = j.path("cases").asInt();
+        double secs = j.path("seconds").asDouble();
+        int findings = j.path("findings").size();
+        String what = String.format(Locale.ROOT, "%s%,d slot-table cases in %.1f s (the campaign's clock), seed 12%s",
+                quick(), done, secs, findings == 0 ? "" : ", " + findings + " finding(s)");
+        out.accept(Figure.of(Figure.RATE, "fuzz-model", done / secs, TARGETS.get("rate fuzz-model"),
+                what + "; target " + TARGETS.get("rate fuzz-model"),
+                details("cases", done, "seconds", secs, "findings", findings)));
+        out.accept(Figure.of(Figure.RSS, "fuzz-model", r.peakMiB(), TARGETS.get("rss fuzz-model"),
+                what + "; peak of the erofs-sim fuzz process", details("peakKiB", r.peakKiB())));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Map<String, Object> details(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static Path mkdir(Path p) {
+        try {
+            return Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path p, String text) {
+        try {
+            Files.writeString(p, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long countLines(Path p) {
+        try (BufferedReader r = Files.newBufferedReader(p)) {
+            return r.lines().count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

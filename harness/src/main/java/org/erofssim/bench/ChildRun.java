@@ -1,0 +1,95 @@
+package org.erofssim.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.erofssim.tools.HostTools;
+
+/**
+ * A whole process, timed from start to exit, with its peak resident set ({@code VmHWM} of
+ * {@code /proc/PID/status}, read every 10 ms while it runs: the high-water mark only grows, so
+ * the last reading is at most 10 ms short of the true peak). Started through {@link HostTools}.
+ *
+ * @param exitCode  the process's exit code
+ * @param nanos     wall time from start to exit
+ * @param peakKiB   the last VmHWM read, in KiB (0 when none could be read)
+ * @param stderr    its standard error
+ */
+public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr) {
+
+    /** Runs {@code cmd} (a declared tool first) with stdout to {@code stdout}, waiting at most {@code timeoutSeconds}. */
+    public static ChildRun run(List<String> cmd, Path stdout, long timeoutSeconds) {
+        try {
+            Path err = Files.createTempFile(stdout.toAbsolutePath().getParent(), "stderr-", ".txt");
+            try {
+                ProcessBuilder pb = HostTools.processBuilder(cmd)
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(stdout.toFile()).redirectError(err.toFile());
+                long t0 = System.nanoTime();
+                Process p = pb.start();
+                Path status = Path.of("/proc/" + p.pid() + "/status");
+                long peak = 0;
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+                while (!p.waitFor(10, TimeUnit.MILLISECONDS)) {
+                    peak = Math.max(peak, hwm(status));
+                    if (System.nanoTime() > deadline) {
+                        p.destroyForcibly();
+                        p.waitFor();
+                        throw new IllegalStateException(String.join(" ", cmd.subList(0, Math.min(3, cmd.size())))
+                                + "...: no exit within " + timeoutSeconds + " s");
+                    }
+                }
+                long nanos = System.nanoTime() - t0;
+                return new ChildRun(p.exitValue(), nanos, peak, Files.readString(err));
+            } finally {
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + cmd.get(0));
+        }
+    }
+
+    /** The command that starts this JVM's erofs-sim {@code Main} in a new JVM of the same binary and class path. */
+    public static List<String> erofsSim(List<String> args) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(java));
+        String root = System.getProperty("erofssim.root");
+        if (root != null) {
+            cmd.add("-Derofssim.root=" + root);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.erofssim.cli.Main"));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** MiB of {@link #peakKiB}. */
+    public double peakMiB() {
+        return peakKiB / 1024.0;
+    }
+
+    public double seconds() {
+        return nanos / 1e9;
+    }
+
+    private static long hwm(Path status) {
+        try {
+            for (String l : Files.readAllLines(status)) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.substring(6).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone between the check and the read
+        }
+        return 0;
+    }
+}

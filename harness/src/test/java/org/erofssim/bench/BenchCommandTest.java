@@ -1,0 +1,141 @@
+package org.erofssim.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.erofssim.cli.Main;
+import org.erofssim.testkit.Checkout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code erofs-sim bench}: its parsing, the format of its lines, the JSON and the plot, and that a
+ * figure it cannot measure says why. No time is asserted (house rule): the runs here use the model
+ * mount group only, on a fixture image, with the kernel side made unavailable.
+ */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    private final Supplier<String> realKernel = Bench.kernelUnavailable;
+
+    @AfterEach
+    void restore() {
+        Bench.kernelUnavailable = realKernel;
+    }
+
+    record Result(int exit, String out, String err) {}
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badUsageIsOneLineAndExit2() {
+        Result g = run("bench", "--only", "mount,warp", "--json", dir.resolve("b.json").toString());
+        assertThat(g.exit()).isEqualTo(2);
+        assertThat(g.err().lines().toList()).hasSize(1);
+        assertThat(g.err()).contains("unknown group 'warp'", "mount, predict, verify, many-files, fuzz");
+        Result i = run("bench", "--image", dir.resolve("missing.erofs").toString());
+        assertThat(i.exit()).isEqualTo(2);
+        assertThat(i.err().lines().toList()).hasSize(1);
+        assertThat(i.err()).contains("--image", "missing.erofs");
+        assertThat(Files.exists(dir.resolve("b.json"))).isFalse();
+    }
+
+    @Test
+    void withoutRootTheKernelRatioSaysNeedsRootAndTheModelLineIsThere() throws Exception {
+        Bench.kernelUnavailable = () -> "the live kernel oracle needs root (running as uid 1000)";
+        Path json = dir.resolve("out/bench.json");
+        Result r = run("bench", "--quick", "--only", "mount", "--cache", dir.resolve("cache").toString(),
+                "--json", json.toString(), "--image", Checkout.images().resolve("plain.erofs").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("rate mount-model \\d+ \\(quick: mounts per second, plain\\.erofs, "
+                + "in-process, [0-9.]+ us each\\)");
+        assertThat(lines.get(1)).isEqualTo("ratio mount-vs-kernel unavailable (needs root)");
+
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.path("version").asInt()).isEqualTo(1);
+        assertThat(j.path("quick").asBoolean()).isTrue();
+        assertThat(j.path("machine").path("cpus").asInt()).isPositive();
+        JsonNode figs = j.path("figures");
+        assertThat(figs.size()).isEqualTo(2);
+        assertThat(figs.get(0).path("kind").asText()).isEqualTo("rate");
+        assertThat(figs.get(0).path("value").isNumber()).isTrue();
+        assertThat(figs.get(0).path("unit").asText()).isEqualTo("per second");
+        assertThat(figs.get(0).path("line").asText()).isEqualTo(lines.get(0));
+        assertThat(figs.get(1).path("value").isNull()).isTrue();
+        assertThat(figs.get(1).path("unavailable").asText()).isEqualTo("needs root");
+        assertThat(figs.get(1).path("target").asText()).isEqualTo(">= 100");
+        assertThat(figs.get(1).path("meetsTarget").isNull()).isTrue();
+        // the plot is well-formed XML and shows the unavailable ratio with its reason
+        Path svg = dir.resolve("out/bench.svg");
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+        assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
+        assertThat(Files.readString(svg)).contains("mount-vs-kernel", "unavailable (needs root)");
+        // the run's scratch folder is gone, the cache folder stays
+        try (var s = Files.list(dir.resolve("cache"))) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aGroupThatFailsGivesEachOfItsFiguresAsUnavailableWithTheReason() throws Exception {
+        Bench.kernelUnavailable = () -> null;
+        Path notErofs = dir.resolve("text.img");
+        Files.write(notErofs, new byte[8192]);
+        Result r = run("bench", "--quick", "--only", "mount", "--cache", dir.resolve("cache").toString(),
+                "--json", dir.resolve("b.json").toString(), "--image", notErofs.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).containsExactly(
+                "rate mount-model unavailable (failed: " + notErofs + " does not mount in the model: Failed)",
+                "ratio mount-vs-kernel unavailable (failed: " + notErofs + " does not mount in the model: Failed)");
+    }
+
+    @Test
+    void linesFollowTheIssuesFormat() {
+        assertThat(Figure.of(Figure.RATIO, "verify-vs-fsck", 1.734, ">= 1.5", "x", Map.of()).line())
+                .isEqualTo("ratio verify-vs-fsck 1.73 (x)");
+        assertThat(Figure.of(Figure.RATIO, "mount-vs-kernel", 123.4, ">= 100", "", Map.of()).line())
+                .isEqualTo("ratio mount-vs-kernel 123");
+        assertThat(Figure.of(Figure.RATIO, "predict-vs-kernel", 12.34, ">= 10", "", Map.of()).line())
+                .isEqualTo("ratio predict-vs-kernel 12.3");
+        assertThat(Figure.of(Figure.RSS, "verify", 411.6, "<= 512", "peak", Map.of()).line())
+                .isEqualTo("rss verify 412 (peak)");
+        assertThat(Figure.of(Figure.RATE, "fuzz-model", 21034.4, ">= 20000", "", Map.of()).line())
+                .isEqualTo("rate fuzz-model 21034");
+        assertThat(Figure.unavailable(Figure.RATIO, "verify-vs-kernel", "needs\nroot", null).line())
+                .isEqualTo("ratio verify-vs-kernel unavailable (needs; root)");
+        assertThat(Figure.of(Figure.RSS, "verify", 600, "<= 512", "", Map.of()).meetsTarget()).isFalse();
+        assertThat(Figure.of(Figure.RATIO, "verify-vs-fsck", 1.5, ">= 1.5", "", Map.of()).meetsTarget()).isTrue();
+    }
+
+    @Test
+    void everyGroupNamesItsFiguresAndTheKindsAreTheIssues() {
+        for (String g : Bench.GROUPS) {
+            for (String n : Bench.names(g)) {
+                assertThat(n).matches("(ratio|rss|rate) [a-z-]+");
+            }
+        }
+        assertThat(Bench.GROUPS.stream().flatMap(g -> Bench.names(g).stream()).toList()).contains(
+                "ratio mount-vs-kernel", "ratio predict-vs-kernel", "ratio verify-vs-fsck", "ratio verify-vs-kernel",
+                "rss verify", "rate fuzz-model", "rate verify-many-files", "rss verify-many-files");
+    }
+}
