@@ -112,28 +112,6 @@ final class CompareCommand implements Callable<Integer> {
 
     /** The outcome's fields as dotted paths, trees summarised as a count (their differences follow). */
     static Map<String, String> flatten(JsonNode n) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        flatten("", n, out);
-        return out;
-    }
-
-    private static void flatten(String at, JsonNode n, Map<String, String> out) {
-        if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("notes")) {
-                    continue;
-                }
-                flatten(at.isEmpty() ? e.getKey() : at + "." + e.getKey(), e.getValue(), out);
-            }
-        } else if (n.isArray() && at.equals("tree")) {
-            out.put(at, n.size() + " entries");
-        } else if (n.isArray()) {
-            for (int i = 0; i < n.size(); i++) {
-                flatten(at + "[" + i + "]", n.get(i), out);
-            }
-        } else {
-            out.put(at, n.isTextual() ? n.asText() : n.toString());
-        }
+        return org.erofssim.report.Fields.flatten(n);
     }
 }

@@ -24,12 +24,13 @@ import org.erofssim.reference.RecordedKernel;
 import org.erofssim.reference.Recordings;
 import org.erofssim.reference.Reference;
 import org.erofssim.reference.SpecExpectation;
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.oracle.LiveKernelOracle;
-import org.erofssim.oracle.OracleUnavailable;
 import org.erofssim.report.CaseResult;
 import org.erofssim.report.ConformanceReport;
+import org.erofssim.report.Bench;
 import org.erofssim.report.Difference;
+import org.erofssim.report.Finding;
+import org.erofssim.report.ModelProfile;
+import org.erofssim.report.ReferenceId;
 import org.erofssim.report.ReportWriter;
 import org.erofssim.report.Verdict;
 import picocli.CommandLine.Command;
@@ -93,6 +94,10 @@ final class ConformCommand implements Callable<Integer> {
             description = "where to write report.json, report.xml (JUnit) and report.html (default: report)")
     String reportDir = "report";
 
+    @Option(names = "--bench", paramLabel = "FILE",
+            description = "benchmark figures (JSON, e.g. written by erofs-sim bench) to show, with a plot, in report.html")
+    String bench;
+
     /** One scenario's result: the model outcome, the checks and their table cells. */
     record Row(String name, Path file, Scenario scenario, MountOutcome outcome, List<CaseResult.Check> checks, Map<String, String> cells,
                List<String> details, List<String> notes, long micros) {}
@@ -103,6 +108,7 @@ final class ConformCommand implements Callable<Integer> {
         if (unwritable != null) {
             throw CliException.badInput("--report " + unwritable);
         }
+        Bench benchFigures = bench == null ? null : readBench(Scenarios.path(bench, "--bench"));
         Path dir = Corpus.dir(corpus);
         List<Path> files = Corpus.files(dir);
         Path recDir = recorded != null ? Scenarios.path(recorded, "--recorded") : Recordings.defaultDir(dir);
@@ -144,10 +150,10 @@ final class ConformCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         print(out, dir, references, unavailable, rows, recordings.isEmpty());
-        ConformanceReport report = new ConformanceReport(
-                "per scenario (default " + Releases.DEFAULT.name() + ")",
-                references.stream().map(r -> r.identity().label()).toList(),
-                host == null ? null : host.release(), java.time.Instant.now().toString(), cases(rows));
+        ConformanceReport report = new ConformanceReport(ModelProfile.perScenario(Releases.DEFAULT.name()),
+                references.stream().map(r -> id(r.identity())).toList(),
+                host == null ? null : host.release(), java.time.Instant.now().toString(), dir, cases(dir, rows),
+                findings(), benchFigures);
         Path written = ReportWriter.writeAll(report, Path.of(reportDir));
         out.println("report: " + written + " (also report.xml, report.html)");
         out.flush();
@@ -181,7 +187,7 @@ final class ConformCommand implements Callable<Integer> {
                         + " has no modelled profile", ((Observation.Observed) o).json());
             }
             if (o instanceof Observation.Unchecked u) {
-                checks.add(new CaseResult.Check(label, u.why().profiled() ? p.map(KernelProfile::name).orElse(null) : null,
+                checks.add(new CaseResult.Check(id(ref.identity()), u.why().profiled() ? p.map(KernelProfile::name).orElse(null) : null,
                         new Verdict.Unchecked(u.reason()), u.json()));
                 cells.put(label, u.why().cell());
                 continue;
@@ -216,16 +222,93 @@ final class ConformCommand implements Callable<Integer> {
                     : "DIVERGE " + name + " (" + label + ", model " + profile.name() + "): " + d.field() + ": model "
                             + d.model() + ", kernel " + d.reference());
         }
-        return new CaseResult.Check(label, profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
+        return new CaseResult.Check(id(ref.identity()), profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
                 : new Verdict.Diverges(diffs), answer instanceof Observation.Observed ob ? ob.json() : null);
     }
 
-    private static List<CaseResult> cases(List<Row> rows) {
+    private static List<CaseResult> cases(Path dir, List<Row> rows) {
         List<CaseResult> out = new ArrayList<>();
         for (Row r : rows) {
-            out.add(new CaseResult(r.name(), r.file().toString(), r.checks(), OutcomeJson.write(r.outcome()), r.micros()));
+            out.add(new CaseResult(r.name(), dir.relativize(r.file()).toString().replace('\\', '/'),
+                    sourceKind(r.scenario()), r.scenario().kernel().profile().name(), r.checks(),
+                    OutcomeJson.write(r.outcome()), r.micros()));
         }
         return out;
+    }
+
+    /** A reference's identity as the report writes it. */
+    static ReferenceId id(Identity identity) {
+        return new ReferenceId(identity.kind().word(), identity.release());
+    }
+
+    /**
+     * What the scenario gives mount(2) as its source, for the report's matrix: the kind of node
+     * its path reaches in the scenario's namespace, following symlinks ({@code bdev},
+     * {@code file/ext4}, {@code dir}, {@code chardev}, ...), {@code none} without a source,
+     * {@code fscache} for an fscache source, {@code missing} when the path walk fails.
+     */
+    static String sourceKind(Scenario s) {
+        String src = s.source();
+        if (src == null) {
+            return "none";
+        }
+        if (src.startsWith(org.erofssim.block.VirtualNamespace.FSCACHE_PREFIX)) {
+            return "fscache";
+        }
+        try {
+            org.erofssim.block.Node n = s.namespace().resolve(src, true).node();
+            return n instanceof org.erofssim.block.Node.RegularFile f ? "file/" + f.fs().contractName() : n.kind();
+        } catch (RuntimeException e) {
+            return "missing";
+        }
+    }
+
+    /** The findings catalogue of this checkout ({@code docs/findings/*.md} but its README), by file name. */
+    private static List<Finding> findings() {
+        Path folder = RepoRoot.find().map(r -> r.resolve("docs/findings")).orElse(null);
+        if (folder == null || !Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Finding> out = new ArrayList<>();
+        try (var files = Files.list(folder)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".md") && !p.getFileName().toString().equals("README.md"))
+                    .sorted().toList()) {
+                out.add(finding(f));
+            }
+        } catch (java.io.IOException e) {
+            throw CliException.badInput(folder + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** A finding's first heading and its first paragraph after it, Markdown marks removed. */
+    static Finding finding(Path f) throws java.io.IOException {
+        String title = f.getFileName().toString();
+        StringBuilder para = new StringBuilder();
+        boolean inPara = false;
+        for (String line : Files.readAllLines(f)) {
+            if (line.startsWith("# ") && para.isEmpty() && !inPara) {
+                title = line.substring(2).strip();
+            } else if (line.isBlank()) {
+                if (inPara) {
+                    break;
+                }
+            } else if (!line.startsWith("#")) {
+                inPara = true;
+                para.append(para.isEmpty() ? "" : " ").append(line.strip());
+            }
+        }
+        String summary = para.toString().replaceAll("\\*\\*|`", "");
+        return new Finding(title, summary.length() > 400 ? summary.substring(0, 397) + "..." : summary, f);
+    }
+
+    /** {@code --bench FILE}: its JSON, or exit 2 naming the file. */
+    private static Bench readBench(Path f) {
+        try {
+            return new Bench(f, new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()));
+        } catch (java.io.IOException e) {
+            throw CliException.badInput("--bench " + f + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+        }
     }
 
     private static void print(PrintWriter out, Path dir, List<Reference> references, Map<Reference, String> unavailable,

@@ -154,7 +154,10 @@ class ConformCommandTest {
                 .contains("recorded 6.18.44-test (model profile 6.18.44): 1 agree, 0 diverge, 0 refused, 0 stale, 0 not recorded");
         JsonNode c = JSON.readTree(out.resolve("report.json").toFile()).path("cases").get(0);
         assertThat(c.path("verdict").asText()).isEqualTo("agree");
-        assertThat(c.path("checks").get(1).path("reference").asText()).isEqualTo("recorded 6.18.44-test");
+        assertThat(c.path("checks").get(1).path("reference").toString())
+                .isEqualTo("{\"kind\":\"recorded\",\"release\":\"6.18.44-test\"}");
+        assertThat(c.path("scenario").asText()).as("relative to the corpus").isEqualTo("row14.json");
+        assertThat(c.path("source").asText()).isEqualTo("none");
         assertThat(c.path("checks").get(1).path("profile").asText()).isEqualTo("6.18.44");
         assertThat(c.path("checks").get(1).path("kernel").isMissingNode()).as("kernel outcome only where it diverges").isTrue();
     }
@@ -175,10 +178,16 @@ class ConformCommandTest {
         JsonNode check = report.path("cases").get(0).path("checks").get(1);
         assertThat(check.path("verdict").asText()).isEqualTo("diverge");
         assertThat(check.path("differences").get(0).path("field").asText()).isEqualTo("errno");
+        assertThat(check.path("differences").get(0).path("model").isTextual()).as("a JSON value, not JSON text").isTrue();
+        assertThat(check.path("differences").get(0).path("model").asText()).isEqualTo("EINVAL");
+        assertThat(check.path("differences").get(0).path("reference").asText()).isEqualTo("EPERM");
         assertThat(check.path("kernel").path("errno").asText()).isEqualTo("EPERM");
         assertThat(Files.readString(out.resolve("report.xml")))
-                .contains("classname=\"conform.recorded 6.18.44-test\" name=\"row14\"").contains("<failure");
-        assertThat(Files.readString(out.resolve("report.html"))).contains("recorded 6.18.44-test: errno: model");
+                .contains("classname=\"conform.recorded_6_18_44-test\" name=\"row14\"").contains("<failure")
+                .contains("<property name=\"kernel.release\" value=\"6.18.44-test\"/>");
+        // the divergence side by side, the differing field marked
+        assertThat(Files.readString(out.resolve("report.html")))
+                .contains("<tr class=diff><td class=mono>errno</td><td class=mono>EINVAL</td><td class=mono>EPERM</td></tr>");
     }
 
     @Test
