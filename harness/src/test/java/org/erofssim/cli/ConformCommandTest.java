@@ -124,6 +124,24 @@ class ConformCommandTest {
         JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
         assertThat(report.path("summary").path("diverge").asInt()).isZero();
         assertThat(report.path("cases").get(0).path("checks").size()).isEqualTo(1 + releases.size());
+        // report.json validates against the published schema (a kept validator, draft 2020-12)
+        com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(JSON.readTree(Cli.root().resolve("docs/spec/report.schema.json").toFile()));
+        assertThat(schema.validate(report)).isEmpty();
+        assertThat(report.path("corpus").asText()).doesNotStartWith("/");
+        // report.html: under 1 MB for the bundled corpus, the matrix with a column per recorded release
+        Path html = out.resolve("report.html");
+        assertThat(Files.size(html)).isLessThan(1_000_000);
+        String page = Files.readString(html);
+        assertThat(page).contains("<table id=matrix>").doesNotContain("href=\"/").doesNotContain("href=\"file:");
+        String matrixHead = page.substring(page.indexOf("<table id=matrix>"), page.indexOf("</tr>", page.indexOf("<table id=matrix>")));
+        for (String rel : releases) {
+            assertThat(matrixHead).contains("<th>" + rel + "</th>");
+            assertThat(page).contains("<th>recorded " + rel + "</th>");
+        }
+        assertThat(page).contains(names.size() + " scenarios: ");
+        assertThat(page).contains("id=findings").contains("docs/findings/xattr-prefixes.md\"");
     }
 
     @Test

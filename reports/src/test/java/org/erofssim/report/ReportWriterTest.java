@@ -28,17 +28,17 @@ class ReportWriterTest {
             List.of(new CaseResult("row06", "row06.json", "file/ext4", "6.18.44",
                             List.of(new CaseResult.Check(SPEC, "6.18.44", new Verdict.Agrees(), null),
                                     new CaseResult.Check(REC, "6.18.44", new Verdict.Agrees(), "{}")),
-                            "{\"outcome\":\"mounted\",\"mode\":\"fileio\"}", 12),
+                            "{\"outcome\":\"mounted\",\"errno\":null,\"mode\":\"fileio\",\"log\":[]}", 12),
                     new CaseResult("a<b&c", "sub/x.json", "bdev", "6.12.0",
                             List.of(new CaseResult.Check(REC, "6.18.44",
                                     new Verdict.Diverges(List.of(new Difference("errno", "\"EINVAL\"", "\"ENOTBLK\""),
                                             new Difference("devices", "[{\"id\":1}]", Difference.ABSENT),
                                             new Difference("metadataCache.blocks", "reads pages [3]", "not resident"))),
-                                    "{\"outcome\":\"failed\",\"errno\":\"ENOTBLK\"}")),
-                            "{\"outcome\":\"failed\",\"errno\":\"EINVAL\",\"devices\":[{\"id\":1}]}", 84),
+                                    "{\"outcome\":\"failed\",\"errno\":\"ENOTBLK\",\"mode\":null,\"log\":[]}")),
+                            "{\"outcome\":\"failed\",\"errno\":\"EINVAL\",\"mode\":null,\"log\":[],\"devices\":[{\"id\":1}]}", 84),
                     new CaseResult("fscache", "y.json", "fscache", "6.18.44",
                             List.of(new CaseResult.Check(LIVE, null, new Verdict.Unchecked("ONDEMAND is off"), null)),
-                            "{}", 1_234_567)),
+                            "{\"outcome\":\"failed\",\"errno\":\"EOPNOTSUPP\",\"mode\":null,\"log\":[]}", 1_234_567)),
             List.of(new Finding("Long prefixes", "one byte breaks it", CHECKOUT.resolve("docs/findings/x.md"))), null);
 
     @Test
