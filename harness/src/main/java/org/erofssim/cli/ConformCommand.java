@@ -94,6 +94,17 @@ final class ConformCommand implements Callable<Integer> {
             description = "where to write report.json, report.xml (JUnit) and report.html (default: report)")
     String reportDir = "report";
 
+    @Option(names = "--kernel", paramLabel = "RELEASE",
+            description = {"evaluate the model on this release for every scenario instead of each scenario's "
+                    + "\"kernel\" (resolved as a scenario's \"kernel\"); checked against the scenarios' \"expect\".",
+                    "Recorded and live kernels are always compared with their own release's profile."})
+    String kernel;
+
+    @Option(names = "--config", paramLabel = "SYMBOL=y|n",
+            description = "set a CONFIG symbol for the model's evaluation of every scenario (repeatable), e.g. EROFS_FS_ONDEMAND=y;"
+                    + " like --kernel, it applies to the check against \"expect\", not to the kernels' profiles")
+    List<String> config = new ArrayList<>();
+
     @Option(names = "--bench", paramLabel = "FILE",
             description = "benchmark figures (JSON, e.g. written by erofs-sim bench) to show, with a plot, in report.html")
     String bench;
@@ -109,6 +120,7 @@ final class ConformCommand implements Callable<Integer> {
             throw CliException.badInput("--report " + unwritable);
         }
         Bench benchFigures = bench == null ? null : readBench(Scenarios.path(bench, "--bench"));
+        ModelProfile modelProfile = modelProfile();
         Path dir = Corpus.dir(corpus);
         List<Path> files = Corpus.files(dir);
         Path recDir = recorded != null ? Scenarios.path(recorded, "--recorded") : Recordings.defaultDir(dir);
@@ -150,10 +162,13 @@ final class ConformCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         print(out, dir, references, unavailable, rows, recordings.isEmpty());
-        ConformanceReport report = new ConformanceReport(ModelProfile.perScenario(Releases.DEFAULT.name()),
+        ConformanceReport report = new ConformanceReport(modelProfile,
                 references.stream().map(r -> id(r.identity())).toList(),
                 host == null ? null : host.release(), java.time.Instant.now().toString(), dir, cases(dir, rows),
                 findings(), benchFigures);
+        if (!modelProfile.perScenario() || !modelProfile.config().isEmpty()) {
+            out.println("model: " + modelProfile.describe());
+        }
         Path written = ReportWriter.writeAll(report, Path.of(reportDir));
         out.println("report: " + written + " (also report.xml, report.html)");
         out.flush();
@@ -165,9 +180,12 @@ final class ConformCommand implements Callable<Integer> {
     private Row check(Path dir, Path f, List<Reference> references, Map<Reference, String> unavailable) {
         String name = Corpus.name(dir, f);
         String shownAs = f.toString();
-        Scenario s = Scenarios.load(f, shownAs, notes());
+        Scenario own = Scenarios.load(f, shownAs, notes());
+        // the model's evaluation: the scenario, or --kernel/--config applied to it
+        Scenario s = KernelOptions.apply(own, kernel, config, notes());
+        boolean overridden = s != own;
         Expectation e = Expectation.read(f, shownAs);
-        Case c = new Case(name, f, s);
+        Case c = new Case(name, f, own);
         long t0 = System.nanoTime();
         MountOutcome model = Scenarios.predict(s, shownAs);
         long micros = (System.nanoTime() - t0) / 1000;
@@ -181,7 +199,9 @@ final class ConformCommand implements Callable<Integer> {
             Observation o = why != null
                     ? new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel oracle unavailable: " + why, null)
                     : ref.observe(c);
-            Optional<KernelProfile> p = ref.profile(s);
+            // the spec checks the evaluated model; a kernel is compared with its own release's profile
+            boolean spec = ref.comparison() == Comparison.EXPECTATION_SUBSET;
+            Optional<KernelProfile> p = ref.profile(spec ? s : own);
             if (o instanceof Observation.Observed && p.isEmpty()) {
                 o = new Observation.Unchecked(Observation.Why.NO_PROFILE, "kernel " + ref.identity().release()
                         + " has no modelled profile", ((Observation.Observed) o).json());
@@ -192,7 +212,8 @@ final class ConformCommand implements Callable<Integer> {
                 cells.put(label, u.why().cell());
                 continue;
             }
-            checks.add(compare(ref, label, name, s, model, p.get(), o, cells, details));
+            checks.add(compare(ref, label, name, spec ? s : own, spec || !overridden ? model : null, p.get(), o, cells,
+                    details));
             if (e != null && ref.identity().kind() == Identity.Kind.RECORDED) {
                 for (Difference d : e.mismatches(((Observation.Observed) o).outcome())) {
                     notes.add("NOTE " + name + ": the " + label + " outcome does not meet the scenario's expect: "
@@ -204,14 +225,14 @@ final class ConformCommand implements Callable<Integer> {
     }
 
     /**
-     * The model on {@code profile} (the scenario's own outcome when that is its profile) against a
-     * reference's answer, as the reference compares: the spec's cells say pass/FAIL, a kernel's
-     * agree/DIVERGE.
+     * The model on {@code profile} ({@code model}, the outcome already evaluated for {@code s}, when
+     * that is {@code s}'s profile; null to evaluate anew) against a reference's answer, as the
+     * reference compares: the spec's cells say pass/FAIL, a kernel's agree/DIVERGE.
      */
     private static CaseResult.Check compare(Reference ref, String label, String name, Scenario s, MountOutcome model,
                                             KernelProfile profile, Observation answer, Map<String, String> cells,
                                             List<String> details) {
-        MountOutcome m = s.kernel().profile().name().equals(profile.name()) ? model
+        MountOutcome m = model != null && s.kernel().profile().name().equals(profile.name()) ? model
                 : Scenarios.predict(Reference.onProfile(s, profile), name);
         List<Difference> diffs = ref.comparison().differences(m, answer);
         boolean spec = ref.comparison() == Comparison.EXPECTATION_SUBSET;
@@ -234,6 +255,16 @@ final class ConformCommand implements Callable<Integer> {
                     OutcomeJson.write(r.outcome()), r.micros()));
         }
         return out;
+    }
+
+    /** The model profile(s) this run evaluates, for the report: per scenario, or --kernel/--config. */
+    private ModelProfile modelProfile() {
+        Map<String, Boolean> symbols = new java.util.TreeMap<>();
+        KernelOptions.config(config).forEach((flag, on) -> symbols.put(flag.symbol(), on));
+        if (kernel == null) {
+            return new ModelProfile(true, Releases.DEFAULT.name(), symbols);
+        }
+        return new ModelProfile(false, KernelOptions.release(kernel, note -> { }).name(), symbols);
     }
 
     /** A reference's identity as the report writes it. */

@@ -144,6 +144,50 @@ class ConformCommandTest {
         assertThat(page).contains("id=findings").contains("docs/findings/xattr-prefixes.md\"");
     }
 
+    /** A file-backed mount of plain.erofs on ext4 as the spec expects it on 6.18 (§9 row 6). */
+    private void row06() throws IOException {
+        write("row06.json", "{\"version\": 1, \"kernel\": \"6.18\", \"nodes\": {\"/srv/plain.erofs\": {\"kind\": \"file\", "
+                + "\"image\": \"" + Cli.image("plain.erofs") + "\", \"fs\": \"ext4\"}}, \"source\": \"/srv/plain.erofs\", "
+                + "\"expect\": {\"outcome\": \"mounted\", \"errno\": null, \"mode\": \"fileio\", "
+                + "\"log\": [\"erofs (device erofs): mounted with root inode @ nid 37.\"]}}");
+    }
+
+    /**
+     * {@code conform --kernel}: the model on that release for every scenario, checked against the
+     * scenarios' expect; 6.12.0 logs with the older prefix (DEVICE_LOG_PREFIX, 90655ee279b2), so
+     * the 6.18 expectation fails there, and the report names the profile.
+     */
+    @Test
+    void kernelOptionEvaluatesEveryScenarioOnThatRelease() throws IOException {
+        row06();
+        Cli.Result same = conform();
+        assertThat(same.exit()).as(same.out() + same.err()).isZero();
+        Cli.Result r = conform("--kernel", "6.12");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL row06: log: expected [\"erofs (device erofs): mounted with root inode @ nid 37.\"]"
+                + ", got [\"erofs: (device erofs): mounted with root inode @ nid 37.\"]")
+                .contains("model: 6.12.0 for every scenario");
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.path("profile").toString()).isEqualTo("{\"perScenario\":false,\"release\":\"6.12.0\",\"config\":{}}");
+        assertThat(report.path("cases").get(0).path("checks").get(0).path("profile").asText()).isEqualTo("6.12.0");
+    }
+
+    /** {@code conform --config}: BACKED_BY_FILE=n refuses the regular-file source (ENOTBLK), said per scenario. */
+    @Test
+    void configOptionSetsASymbolForEveryScenario() throws IOException {
+        row06();
+        Cli.Result r = conform("--config", "EROFS_FS_BACKED_BY_FILE=n");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL row06: outcome: expected mounted, got failed")
+                .contains("model: each scenario's own kernel (default 6.18.44), with EROFS_FS_BACKED_BY_FILE=n");
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.path("profile").path("config").toString()).isEqualTo("{\"EROFS_FS_BACKED_BY_FILE\":false}");
+        Cli.Result bad = conform("--kernel", "5.4");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().lines().count()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("erofs-sim conform: --kernel: ");
+    }
+
     @Test
     void failedExpectationExitsOneAndSaysWhy() throws IOException {
         write("a/wrong.json", noSource("{\"outcome\": \"failed\", \"errno\": \"ENOENT\", \"log\": []}"));
