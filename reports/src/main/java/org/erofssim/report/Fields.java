@@ -9,7 +9,8 @@ import java.util.Map;
  * A contract outcome as a flat list of fields, the rows {@code erofs-sim compare} and the
  * report's side-by-side tables print: dotted paths ({@code statfs.blocks}, {@code log[0]}),
  * the model's {@code notes} left out (remarks for a person), the {@code tree} summarised as its
- * entry count (its differences are listed on their own).
+ * entry count (its differences are listed on their own), an empty list or map shown as
+ * {@code []} or {@code {}} (so that it stays apart from {@code null}).
  */
 public final class Fields {
     private Fields() {}
@@ -22,7 +23,10 @@ public final class Fields {
     }
 
     private static void flatten(String at, JsonNode n, Map<String, String> out) {
-        if (n.isObject()) {
+        if ((n.isObject() || n.isArray()) && n.isEmpty() && !at.isEmpty()) {
+            // an empty list or map is a value of its own ("known to be none"), unlike null ("not known")
+            out.put(at, n.isArray() ? "[]" : "{}");
+        } else if (n.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().equals("notes")) {

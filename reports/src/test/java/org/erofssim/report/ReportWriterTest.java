@@ -156,4 +156,13 @@ class ReportWriterTest {
                 .sorted(ReportPage::compareReleases).toList())
                 .containsExactly("6.1.0-57", "6.12.0", "6.13.0-rc4", "6.18.44", "7.2.13");
     }
+
+    @Test
+    @DisplayName("fields: an empty list stays apart from null, the tree is counted, notes are left out")
+    void fields() throws Exception {
+        Map<String, String> f = Fields.flatten(new ObjectMapper().readTree(
+                "{\"devices\":[],\"statfs\":null,\"log\":[\"a\",\"b\"],\"tree\":[{},{}],\"notes\":[\"x\"],\"xattrs\":{}}"));
+        assertThat(f).containsExactly(Map.entry("devices", "[]"), Map.entry("statfs", "null"), Map.entry("log[0]", "a"),
+                Map.entry("log[1]", "b"), Map.entry("tree", "2 entries"), Map.entry("xattrs", "{}"));
+    }
 }
