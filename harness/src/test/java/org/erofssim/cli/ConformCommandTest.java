@@ -188,6 +188,24 @@ class ConformCommandTest {
         assertThat(bad.err()).startsWith("erofs-sim conform: --kernel: ");
     }
 
+    /** {@code --bench FILE}: its figures in report.html with a plot; a bad file is one line, exit 2, before any work. */
+    @Test
+    void benchFiguresGoIntoThePage() throws IOException {
+        row06();
+        Path bench = tmp.resolve("bench.json");
+        Files.writeString(bench, "{\"figures\":[{\"kind\":\"ratio\",\"name\":\"mount\",\"value\":1300,\"unit\":\"x\"}]}");
+        Cli.Result r = conform("--bench", bench.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        String page = Files.readString(out.resolve("report.html"));
+        assertThat(page).contains("<svg id=bench-plot").contains("ratio.mount (x)").contains("href=\"../bench.json\"");
+        Files.writeString(bench, "{not json");
+        Cli.Result bad = conform("--bench", bench.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("erofs-sim conform: --bench " + bench + ": ");
+        assertThat(bad.err().lines().count()).isEqualTo(1);
+        assertThat(bad.out()).isEmpty();
+    }
+
     @Test
     void failedExpectationExitsOneAndSaysWhy() throws IOException {
         write("a/wrong.json", noSource("{\"outcome\": \"failed\", \"errno\": \"ENOENT\", \"log\": []}"));
@@ -275,6 +293,11 @@ class ConformCommandTest {
                 .isEqualTo("refused by the live oracle when recorded: FIFO /x would block");
         assertThat(cases.get(0).path("checks").get(1).path("reason").asText())
                 .isEqualTo("kernel 5.10.0-old has no modelled profile");
+        // a column per recorded release, in the matrix and in the scenario table
+        String page = Files.readString(out.resolve("report.html"));
+        String matrix = page.substring(page.indexOf("<table id=matrix>"), page.indexOf("</table>", page.indexOf("<table id=matrix>")));
+        assertThat(matrix).contains("<th>5.10.0-old</th>").contains("<th>6.18.44-test</th>");
+        assertThat(page).contains("<th>recorded 5.10.0-old</th>").contains("<th>recorded 6.18.44-test</th>");
     }
 
     @Test

@@ -359,11 +359,16 @@ public final class ReportPage {
             return;
         }
         Map<String, Double> figures = new LinkedHashMap<>();
-        numbers("", r.bench().data(), figures);
+        JsonNode data = r.bench().data();
+        boolean named = namedFigures(data, figures);
+        if (!named) {
+            numbers("", data, figures);
+        }
         b.append("<p class=muted>From <a href=\"").append(esc(ReportWriter.relative(dir, r.bench().file()))).append("\">")
-                .append(esc(r.bench().file().getFileName().toString())).append("</a>: every number in it by its JSON path")
+                .append(esc(r.bench().file().getFileName().toString())).append("</a>: ")
+                .append(named ? "its figures (kind / name, value and unit)" : "every number in it by its JSON path")
                 .append(figures.size() > MAX_FIGURES ? " (the first " + MAX_FIGURES + " of " + figures.size() + ")" : "")
-                .append("; bars are scaled within each group (same parent path).</p>\n");
+                .append(named ? "; bars are scaled within each kind.</p>\n" : "; bars are scaled within each group (same parent path).</p>\n");
         if (figures.isEmpty()) {
             b.append("<p>The file holds no numbers.</p>\n");
             return;
@@ -392,6 +397,31 @@ public final class ReportPage {
             y += rowH;
         }
         b.append("</svg>\n");
+    }
+
+    /**
+     * The layout {@code erofs-sim bench --json} writes, {@code "figures": [{"kind", "name", "value",
+     * "unit", ...}]}: each figure with a numeric value as {@code kind.name (unit)} (so that
+     * {@link #parent} groups by kind); false when {@code data} has no such list.
+     */
+    private static boolean namedFigures(JsonNode data, Map<String, Double> out) {
+        JsonNode list = data.path("figures");
+        if (!list.isArray() || list.isEmpty()) {
+            return false;
+        }
+        for (JsonNode f : list) {
+            if (!f.path("name").isTextual()) {
+                return false;
+            }
+        }
+        for (JsonNode f : list) {
+            if (f.path("value").isNumber()) {
+                String unit = f.path("unit").isTextual() ? " (" + f.path("unit").asText() + ")" : "";
+                String kind = f.path("kind").isTextual() ? f.path("kind").asText() : "figure";
+                out.put(kind + "." + f.path("name").asText().replace('.', '_') + unit, f.path("value").asDouble());
+            }
+        }
+        return true;
     }
 
     /** Every number in {@code n} by its path ({@code results[0].ratio}). */

@@ -150,6 +150,22 @@ class ReportWriterTest {
     }
 
     @Test
+    @DisplayName("HTML: bench --json's figures list as one bar per figure, scaled within its kind")
+    void benchFigures() throws Exception {
+        JsonNode data = new ObjectMapper().readTree("{\"version\":1,\"machine\":{\"cpus\":2},\"figures\":["
+                + "{\"kind\":\"ratio\",\"name\":\"mount kernel/model\",\"value\":1300,\"unit\":\"x\"},"
+                + "{\"kind\":\"ratio\",\"name\":\"verify\",\"value\":650,\"unit\":\"x\"},"
+                + "{\"kind\":\"rate\",\"name\":\"predict\",\"value\":null,\"unit\":\"ops/s\"}]}");
+        ConformanceReport r = new ConformanceReport(REPORT.profile(), REPORT.references(), null, "t", REPORT.corpus(),
+                REPORT.cases(), List.of(), new Bench(CHECKOUT.resolve("bench.json"), data));
+        String h = ReportPage.html(r, DIR);
+        assertThat(h).contains("ratio.mount kernel/model (x)").contains("ratio.verify (x)").doesNotContain("cpus")
+                .doesNotContain("predict");
+        // the larger ratio gets the whole bar (260 px), the other half of it
+        assertThat(h).contains("width=\"260\"").contains("width=\"130\"");
+    }
+
+    @Test
     @DisplayName("releases sort by their numbers")
     void releaseOrder() {
         assertThat(List.of("7.2.13", "6.18.44", "6.1.0-57", "6.13.0-rc4", "6.12.0").stream()
