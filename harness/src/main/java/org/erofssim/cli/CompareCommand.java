@@ -33,9 +33,12 @@ import picocli.CommandLine.Spec;
         description = {"The model and the running kernel side by side; exit 1 if they differ.",
                 "",
                 "The model runs on the profile of the running kernel (uname -r), not on",
-                "the scenario's \"kernel\". Kernel-assigned numbers (anonymous devices,",
-                "erofs-N, loop numbers) compare by pattern; every other field must be",
-                "equal. Needs root (exit 77 otherwise)."})
+                "the scenario's \"kernel\" (--kernel picks another profile, --config sets",
+                "CONFIG symbols the running kernel has otherwise than the profile's",
+                "defaults). Kernel-assigned numbers (anonymous devices, erofs-N, loop",
+                "numbers) compare by pattern; every other field must be equal. Prints",
+                "field | model | kernel, then a DIFF line per difference and 'agree' or",
+                "'N field(s) differ'. Needs root (exit 77 otherwise)."})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,48 +46,82 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(arity = "1", paramLabel = "SCENARIO.json", description = "a scenario file (contract JSON), or - for stdin (image paths relative to the working directory)")
     String scenario;
 
-    @Option(names = "--json", description = "print {model, kernel, differences} as one JSON object instead")
+    @Option(names = "--json", description = {"print one JSON object instead: {scenario, reference: {kind, release},",
+            "profile: {release, config}, model: OUTCOME, kernel: OUTCOME, differences: [{field, model, kernel}]}",
+            "(differences' values are JSON values; a side without the field has no key)"})
     boolean json;
+
+    @Option(names = "--kernel", paramLabel = "RELEASE",
+            description = "the model profile to compare with the running kernel (default: the running kernel's release's;"
+                    + " needed when it has none), resolved as a scenario's \"kernel\"")
+    String kernel;
+
+    @Option(names = "--config", paramLabel = "SYMBOL=y|n",
+            description = "a CONFIG symbol for the model (repeatable), e.g. EROFS_FS_ONDEMAND=y when the running kernel has it")
+    List<String> config = new ArrayList<>();
 
     @Override
     public Integer call() {
         Scenario s = StdinScenario.load(scenario, note -> { });
+        KernelOptions.config(config); // bad values: exit 2 before the kernel is touched
+        KernelProfile chosen = kernel == null ? null : KernelOptions.release(kernel, notes());
         PrintWriter out = spec.commandLine().getOut();
         // the kernels to compare with: the running one (a kernel in a VM will be another)
         List<Reference> references = List.of(new HostKernel());
         int rc = ExitCode.OK;
         for (Reference ref : references) {
-            rc = Math.max(rc, compareWith(ref, s, out));
+            rc = Math.max(rc, compareWith(ref, s, chosen, out));
         }
         return rc;
     }
 
-    /** The model on the reference's profile against its outcome; exit 1 on divergence, 77 without a profile. */
-    private int compareWith(Reference ref, Scenario s, PrintWriter out) {
+    private Scenarios.Notes notes;
+
+    /** Resolution notes ({@code --kernel}), each printed once to stderr. */
+    private Scenarios.Notes notes() {
+        if (notes == null) {
+            notes = new Scenarios.Notes(spec.commandLine().getErr());
+        }
+        return notes;
+    }
+
+    /**
+     * The model on the reference's profile (or {@code chosen}, with {@code --config}) against its
+     * outcome; exit 1 on divergence, 77 without a profile.
+     */
+    private int compareWith(Reference ref, Scenario s, KernelProfile chosen, PrintWriter out) {
         String release = ref.identity().release();
-        KernelProfile profile = ref.profile(s).orElse(null);
+        KernelProfile profile = chosen != null ? chosen : ref.profile(s).orElse(null);
         Observation.Observed observed = ObserveCommand.observed(ref, Case.of(s));
         MountOutcome kernel = observed.outcome();
         if (profile == null) {
             out.println(OutcomeJson.write(kernel));
             out.flush();
             throw CliException.unavailable("kernel " + release + " has no modelled profile: its outcome is "
-                    + "reported above, not compared");
+                    + "reported above, not compared (--kernel RELEASE picks a profile to compare with)");
         }
-        MountOutcome model = Scenarios.predict(Reference.onProfile(s, profile), scenario);
+        Scenario modelled = KernelOptions.apply(Reference.onProfile(s, profile), null, config, notes());
+        MountOutcome model = Scenarios.predict(modelled, scenario);
         List<Difference> diffs = ref.comparison().differences(model, observed);
         if (json) {
-            ObjectNode o = OutcomeJson.toTree(model).objectNode();
-            o.put("scenario", scenario).put("kernel", release).put("profile", profile.name());
+            ObjectNode o = JSON.createObjectNode();
+            o.put("scenario", scenario);
+            o.set("reference", ref.identity().toJson());
+            ObjectNode p = o.putObject("profile").put("release", profile.name());
+            ObjectNode c = p.putObject("config");
+            new java.util.TreeMap<>(KernelOptions.config(config)).forEach((flag, on) -> c.put(flag.symbol(), on));
             o.set("model", OutcomeJson.toTree(model));
-            o.set("observed", OutcomeJson.toTree(kernel));
+            o.set("kernel", OutcomeJson.toTree(kernel));
             var arr = o.putArray("differences");
             for (Difference d : diffs) {
-                arr.addObject().put("field", d.field()).put("model", d.model()).put("kernel", d.reference());
+                ObjectNode x = arr.addObject().put("field", d.field());
+                putValue(x, "model", d.model());
+                putValue(x, "kernel", d.reference());
             }
             out.println(o);
         } else {
-            out.println(scenario + " on " + release + " (model profile " + profile.name() + ")");
+            out.println(scenario + " on " + release + " (model profile " + profile.name()
+                    + (config.isEmpty() ? "" : " with " + String.join(" ", config)) + ")");
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"field", "model", "kernel", ""});
             Map<String, String> m = flatten(OutcomeJson.toTree(model));
@@ -110,30 +147,23 @@ final class CompareCommand implements Callable<Integer> {
         return diffs.isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
     }
 
-    /** The outcome's fields as dotted paths, trees summarised as a count (their differences follow). */
-    static Map<String, String> flatten(JsonNode n) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        flatten("", n, out);
-        return out;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** A difference's side as a JSON value (text that is no JSON value stays a string); absent: no key. */
+    private static void putValue(ObjectNode o, String key, String text) {
+        if (text == null || text.equals(Difference.ABSENT)) {
+            return;
+        }
+        try {
+            o.set(key, JSON.readTree(text));
+        } catch (java.io.IOException e) {
+            o.put(key, text);
+        }
     }
 
-    private static void flatten(String at, JsonNode n, Map<String, String> out) {
-        if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("notes")) {
-                    continue;
-                }
-                flatten(at.isEmpty() ? e.getKey() : at + "." + e.getKey(), e.getValue(), out);
-            }
-        } else if (n.isArray() && at.equals("tree")) {
-            out.put(at, n.size() + " entries");
-        } else if (n.isArray()) {
-            for (int i = 0; i < n.size(); i++) {
-                flatten(at + "[" + i + "]", n.get(i), out);
-            }
-        } else {
-            out.put(at, n.isTextual() ? n.asText() : n.toString());
-        }
+    /** The outcome's fields as dotted paths, trees summarised as a count (their differences follow). */
+    static Map<String, String> flatten(JsonNode n) {
+        return org.erofssim.report.Fields.flatten(n);
     }
 }

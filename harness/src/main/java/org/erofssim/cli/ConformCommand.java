@@ -24,12 +24,13 @@ import org.erofssim.reference.RecordedKernel;
 import org.erofssim.reference.Recordings;
 import org.erofssim.reference.Reference;
 import org.erofssim.reference.SpecExpectation;
-import org.erofssim.contract.MountOutcome;
-import org.erofssim.oracle.LiveKernelOracle;
-import org.erofssim.oracle.OracleUnavailable;
 import org.erofssim.report.CaseResult;
 import org.erofssim.report.ConformanceReport;
+import org.erofssim.report.Bench;
 import org.erofssim.report.Difference;
+import org.erofssim.report.Finding;
+import org.erofssim.report.ModelProfile;
+import org.erofssim.report.ReferenceId;
 import org.erofssim.report.ReportWriter;
 import org.erofssim.report.Verdict;
 import picocli.CommandLine.Command;
@@ -93,6 +94,21 @@ final class ConformCommand implements Callable<Integer> {
             description = "where to write report.json, report.xml (JUnit) and report.html (default: report)")
     String reportDir = "report";
 
+    @Option(names = "--kernel", paramLabel = "RELEASE",
+            description = {"evaluate the model on this release for every scenario instead of each scenario's "
+                    + "\"kernel\" (resolved as a scenario's \"kernel\"); checked against the scenarios' \"expect\".",
+                    "Recorded and live kernels are always compared with their own release's profile."})
+    String kernel;
+
+    @Option(names = "--config", paramLabel = "SYMBOL=y|n",
+            description = "set a CONFIG symbol for the model's evaluation of every scenario (repeatable), e.g. EROFS_FS_ONDEMAND=y;"
+                    + " like --kernel, it applies to the check against \"expect\", not to the kernels' profiles")
+    List<String> config = new ArrayList<>();
+
+    @Option(names = "--bench", paramLabel = "FILE",
+            description = "benchmark figures (JSON, e.g. written by erofs-sim bench) to show, with a plot, in report.html")
+    String bench;
+
     /** One scenario's result: the model outcome, the checks and their table cells. */
     record Row(String name, Path file, Scenario scenario, MountOutcome outcome, List<CaseResult.Check> checks, Map<String, String> cells,
                List<String> details, List<String> notes, long micros) {}
@@ -103,6 +119,8 @@ final class ConformCommand implements Callable<Integer> {
         if (unwritable != null) {
             throw CliException.badInput("--report " + unwritable);
         }
+        Bench benchFigures = bench == null ? null : readBench(Scenarios.path(bench, "--bench"));
+        ModelProfile modelProfile = modelProfile();
         Path dir = Corpus.dir(corpus);
         List<Path> files = Corpus.files(dir);
         Path recDir = recorded != null ? Scenarios.path(recorded, "--recorded") : Recordings.defaultDir(dir);
@@ -144,10 +162,13 @@ final class ConformCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         print(out, dir, references, unavailable, rows, recordings.isEmpty());
-        ConformanceReport report = new ConformanceReport(
-                "per scenario (default " + Releases.DEFAULT.name() + ")",
-                references.stream().map(r -> r.identity().label()).toList(),
-                host == null ? null : host.release(), java.time.Instant.now().toString(), cases(rows));
+        ConformanceReport report = new ConformanceReport(modelProfile,
+                references.stream().map(r -> id(r.identity())).toList(),
+                host == null ? null : host.release(), java.time.Instant.now().toString(), dir, cases(dir, rows),
+                findings(), benchFigures);
+        if (!modelProfile.perScenario() || !modelProfile.config().isEmpty()) {
+            out.println("model: " + modelProfile.describe());
+        }
         Path written = ReportWriter.writeAll(report, Path.of(reportDir));
         out.println("report: " + written + " (also report.xml, report.html)");
         out.flush();
@@ -159,9 +180,12 @@ final class ConformCommand implements Callable<Integer> {
     private Row check(Path dir, Path f, List<Reference> references, Map<Reference, String> unavailable) {
         String name = Corpus.name(dir, f);
         String shownAs = f.toString();
-        Scenario s = Scenarios.load(f, shownAs, notes());
+        Scenario own = Scenarios.load(f, shownAs, notes());
+        // the model's evaluation: the scenario, or --kernel/--config applied to it
+        Scenario s = KernelOptions.apply(own, kernel, config, notes());
+        boolean overridden = s != own;
         Expectation e = Expectation.read(f, shownAs);
-        Case c = new Case(name, f, s);
+        Case c = new Case(name, f, own);
         long t0 = System.nanoTime();
         MountOutcome model = Scenarios.predict(s, shownAs);
         long micros = (System.nanoTime() - t0) / 1000;
@@ -175,20 +199,23 @@ final class ConformCommand implements Callable<Integer> {
             Observation o = why != null
                     ? new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel oracle unavailable: " + why, null)
                     : ref.observe(c);
-            Optional<KernelProfile> p = ref.profile(s);
+            // the spec checks the evaluated model; a kernel is compared with its own release's profile
+            boolean spec = ref.comparison() == Comparison.EXPECTATION_SUBSET;
+            Optional<KernelProfile> p = ref.profile(spec ? s : own);
             if (o instanceof Observation.Observed && p.isEmpty()) {
                 o = new Observation.Unchecked(Observation.Why.NO_PROFILE, "kernel " + ref.identity().release()
                         + " has no modelled profile", ((Observation.Observed) o).json());
             }
             if (o instanceof Observation.Unchecked u) {
-                checks.add(new CaseResult.Check(label, u.why().profiled() ? p.map(KernelProfile::name).orElse(null) : null,
+                checks.add(new CaseResult.Check(id(ref.identity()), u.why().profiled() ? p.map(KernelProfile::name).orElse(null) : null,
                         new Verdict.Unchecked(u.reason()), u.json()));
                 cells.put(label, u.why().cell());
                 continue;
             }
-            checks.add(compare(ref, label, name, s, model, p.get(), o, cells, details));
+            checks.add(compare(ref, label, name, spec ? s : own, spec || !overridden ? model : null, p.get(), o, cells,
+                    details));
             // the expect states the answer of the scenario's own release; other kernels differ by design
-            if (e != null && ref.identity().kind() == Identity.Kind.RECORDED && p.get() == s.kernel().profile()) {
+            if (e != null && ref.identity().kind() == Identity.Kind.RECORDED && p.get() == own.kernel().profile()) {
                 for (Difference d : e.mismatches(((Observation.Observed) o).outcome())) {
                     notes.add("NOTE " + name + ": the " + label + " outcome does not meet the scenario's expect: "
                             + d.field() + ": expected " + d.reference() + ", kernel " + d.model());
@@ -199,14 +226,14 @@ final class ConformCommand implements Callable<Integer> {
     }
 
     /**
-     * The model on {@code profile} (the scenario's own outcome when that is its profile) against a
-     * reference's answer, as the reference compares: the spec's cells say pass/FAIL, a kernel's
-     * agree/DIVERGE.
+     * The model on {@code profile} ({@code model}, the outcome already evaluated for {@code s}, when
+     * that is {@code s}'s profile; null to evaluate anew) against a reference's answer, as the
+     * reference compares: the spec's cells say pass/FAIL, a kernel's agree/DIVERGE.
      */
     private static CaseResult.Check compare(Reference ref, String label, String name, Scenario s, MountOutcome model,
                                             KernelProfile profile, Observation answer, Map<String, String> cells,
                                             List<String> details) {
-        MountOutcome m = s.kernel().profile().name().equals(profile.name()) ? model
+        MountOutcome m = model != null && s.kernel().profile().name().equals(profile.name()) ? model
                 : Scenarios.predict(Reference.onProfile(s, profile), name);
         List<Difference> diffs = ref.comparison().differences(m, answer);
         boolean spec = ref.comparison() == Comparison.EXPECTATION_SUBSET;
@@ -217,16 +244,103 @@ final class ConformCommand implements Callable<Integer> {
                     : "DIVERGE " + name + " (" + label + ", model " + profile.name() + "): " + d.field() + ": model "
                             + d.model() + ", kernel " + d.reference());
         }
-        return new CaseResult.Check(label, profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
+        return new CaseResult.Check(id(ref.identity()), profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
                 : new Verdict.Diverges(diffs), answer instanceof Observation.Observed ob ? ob.json() : null);
     }
 
-    private static List<CaseResult> cases(List<Row> rows) {
+    private static List<CaseResult> cases(Path dir, List<Row> rows) {
         List<CaseResult> out = new ArrayList<>();
         for (Row r : rows) {
-            out.add(new CaseResult(r.name(), r.file().toString(), r.checks(), OutcomeJson.write(r.outcome()), r.micros()));
+            out.add(new CaseResult(r.name(), dir.relativize(r.file()).toString().replace('\\', '/'),
+                    sourceKind(r.scenario()), r.scenario().kernel().profile().name(), r.checks(),
+                    OutcomeJson.write(r.outcome()), r.micros()));
         }
         return out;
+    }
+
+    /** The model profile(s) this run evaluates, for the report: per scenario, or --kernel/--config. */
+    private ModelProfile modelProfile() {
+        Map<String, Boolean> symbols = new java.util.TreeMap<>();
+        KernelOptions.config(config).forEach((flag, on) -> symbols.put(flag.symbol(), on));
+        if (kernel == null) {
+            return new ModelProfile(true, Releases.DEFAULT.name(), symbols);
+        }
+        return new ModelProfile(false, KernelOptions.release(kernel, note -> { }).name(), symbols);
+    }
+
+    /** A reference's identity as the report writes it. */
+    static ReferenceId id(Identity identity) {
+        return new ReferenceId(identity.kind().word(), identity.release());
+    }
+
+    /**
+     * What the scenario gives mount(2) as its source, for the report's matrix: the kind of node
+     * its path reaches in the scenario's namespace, following symlinks ({@code bdev},
+     * {@code file/ext4}, {@code dir}, {@code chardev}, ...), {@code none} without a source,
+     * {@code fscache} for an fscache source, {@code missing} when the path walk fails.
+     */
+    static String sourceKind(Scenario s) {
+        String src = s.source();
+        if (src == null) {
+            return "none";
+        }
+        if (src.startsWith(org.erofssim.block.VirtualNamespace.FSCACHE_PREFIX)) {
+            return "fscache";
+        }
+        try {
+            org.erofssim.block.Node n = s.namespace().resolve(src, true).node();
+            return n instanceof org.erofssim.block.Node.RegularFile f ? "file/" + f.fs().contractName() : n.kind();
+        } catch (RuntimeException e) {
+            return "missing";
+        }
+    }
+
+    /** The findings catalogue of this checkout ({@code docs/findings/*.md} but its README), by file name. */
+    private static List<Finding> findings() {
+        Path folder = RepoRoot.find().map(r -> r.resolve("docs/findings")).orElse(null);
+        if (folder == null || !Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Finding> out = new ArrayList<>();
+        try (var files = Files.list(folder)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".md") && !p.getFileName().toString().equals("README.md"))
+                    .sorted().toList()) {
+                out.add(finding(f));
+            }
+        } catch (java.io.IOException e) {
+            throw CliException.badInput(folder + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** A finding's first heading and its first paragraph after it, Markdown marks removed. */
+    static Finding finding(Path f) throws java.io.IOException {
+        String title = f.getFileName().toString();
+        StringBuilder para = new StringBuilder();
+        boolean inPara = false;
+        for (String line : Files.readAllLines(f)) {
+            if (line.startsWith("# ") && para.isEmpty() && !inPara) {
+                title = line.substring(2).strip();
+            } else if (line.isBlank()) {
+                if (inPara) {
+                    break;
+                }
+            } else if (!line.startsWith("#")) {
+                inPara = true;
+                para.append(para.isEmpty() ? "" : " ").append(line.strip());
+            }
+        }
+        String summary = para.toString().replaceAll("\\*\\*|`", "");
+        return new Finding(title, summary.length() > 400 ? summary.substring(0, 397) + "..." : summary, f);
+    }
+
+    /** {@code --bench FILE}: its JSON, or exit 2 naming the file. */
+    private static Bench readBench(Path f) {
+        try {
+            return new Bench(f, new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()));
+        } catch (java.io.IOException e) {
+            throw CliException.badInput("--bench " + f + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+        }
     }
 
     private static void print(PrintWriter out, Path dir, List<Reference> references, Map<Reference, String> unavailable,

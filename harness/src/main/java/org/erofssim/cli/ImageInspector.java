@@ -274,7 +274,10 @@ final class ImageInspector {
         return Scenarios.predict(s, "the inspected image");
     }
 
-    /** Every superblock field in offset order, with the profile's reading of it. */
+    /**
+     * Every superblock field in offset order, with the profile's reading of it; {@code metabox_nid}
+     * only when {@code sb_extslots} makes room for it (else those bytes are not the superblock's).
+     */
     private static List<Field> fields(Superblock sb, ByteBuffer page0, KernelProfile profile) {
         List<Field> out = new ArrayList<>();
         boolean has48 = profile.has(Behavior.LAYOUT_48BIT);
@@ -396,9 +399,12 @@ final class ImageInspector {
                             : "unused (48bit not set)";
                     break;
                 case METABOX_NID:
+                    if (sb.sbExtslots() == 0) {
+                        // not part of the superblock: its bytes are whatever follows it (issue 13: no junk value)
+                        continue;
+                    }
                     value = unsigned(v);
-                    note = sb.sbExtslots() == 0 ? "not part of the superblock (sb_extslots 0): bytes of what follows it"
-                            : profile.has(Behavior.METABOX) && FeatureIncompat.METABOX.in(sb.featureIncompat())
+                    note = profile.has(Behavior.METABOX) && FeatureIncompat.METABOX.in(sb.featureIncompat())
                             ? "metabox inode nid" : "unused (metabox not set or not in this kernel)";
                     break;
                 default:

@@ -126,6 +126,86 @@ class ConformCommandTest {
         JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
         assertThat(report.path("summary").path("diverge").asInt()).isZero();
         assertThat(report.path("cases").get(0).path("checks").size()).isEqualTo(1 + releases.size());
+        // report.json validates against the published schema (a kept validator, draft 2020-12)
+        com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(JSON.readTree(Cli.root().resolve("docs/spec/report.schema.json").toFile()));
+        assertThat(schema.validate(report)).isEmpty();
+        assertThat(report.path("corpus").asText()).doesNotStartWith("/");
+        // report.html: under 1 MB for the bundled corpus, the matrix with a column per recorded release
+        Path html = out.resolve("report.html");
+        assertThat(Files.size(html)).isLessThan(1_000_000);
+        String page = Files.readString(html);
+        assertThat(page).contains("<table id=matrix>").doesNotContain("href=\"/").doesNotContain("href=\"file:");
+        String matrixHead = page.substring(page.indexOf("<table id=matrix>"), page.indexOf("</tr>", page.indexOf("<table id=matrix>")));
+        for (String rel : releases) {
+            assertThat(matrixHead).contains("<th>" + rel + "</th>");
+            assertThat(page).contains("<th>recorded " + rel + "</th>");
+        }
+        assertThat(page).contains(names.size() + " scenarios: ");
+        assertThat(page).contains("id=findings").contains("docs/findings/xattr-prefixes.md\"");
+    }
+
+    /** A file-backed mount of plain.erofs on ext4 as the spec expects it on 6.18 (§9 row 6). */
+    private void row06() throws IOException {
+        write("row06.json", "{\"version\": 1, \"kernel\": \"6.18\", \"nodes\": {\"/srv/plain.erofs\": {\"kind\": \"file\", "
+                + "\"image\": \"" + Cli.image("plain.erofs") + "\", \"fs\": \"ext4\"}}, \"source\": \"/srv/plain.erofs\", "
+                + "\"expect\": {\"outcome\": \"mounted\", \"errno\": null, \"mode\": \"fileio\", "
+                + "\"log\": [\"erofs (device erofs): mounted with root inode @ nid 37.\"]}}");
+    }
+
+    /**
+     * {@code conform --kernel}: the model on that release for every scenario, checked against the
+     * scenarios' expect; 6.12.0 logs with the older prefix (DEVICE_LOG_PREFIX, 90655ee279b2), so
+     * the 6.18 expectation fails there, and the report names the profile.
+     */
+    @Test
+    void kernelOptionEvaluatesEveryScenarioOnThatRelease() throws IOException {
+        row06();
+        Cli.Result same = conform();
+        assertThat(same.exit()).as(same.out() + same.err()).isZero();
+        Cli.Result r = conform("--kernel", "6.12");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL row06: log: expected [\"erofs (device erofs): mounted with root inode @ nid 37.\"]"
+                + ", got [\"erofs: (device erofs): mounted with root inode @ nid 37.\"]")
+                .contains("model: 6.12.0 for every scenario");
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.path("profile").toString()).isEqualTo("{\"perScenario\":false,\"release\":\"6.12.0\",\"config\":{}}");
+        assertThat(report.path("cases").get(0).path("checks").get(0).path("profile").asText()).isEqualTo("6.12.0");
+    }
+
+    /** {@code conform --config}: BACKED_BY_FILE=n refuses the regular-file source (ENOTBLK), said per scenario. */
+    @Test
+    void configOptionSetsASymbolForEveryScenario() throws IOException {
+        row06();
+        Cli.Result r = conform("--config", "EROFS_FS_BACKED_BY_FILE=n");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL row06: outcome: expected mounted, got failed")
+                .contains("model: each scenario's own kernel (default 6.18.44), with EROFS_FS_BACKED_BY_FILE=n");
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.path("profile").path("config").toString()).isEqualTo("{\"EROFS_FS_BACKED_BY_FILE\":false}");
+        Cli.Result bad = conform("--kernel", "5.4");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().lines().count()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("erofs-sim conform: --kernel: ");
+    }
+
+    /** {@code --bench FILE}: its figures in report.html with a plot; a bad file is one line, exit 2, before any work. */
+    @Test
+    void benchFiguresGoIntoThePage() throws IOException {
+        row06();
+        Path bench = tmp.resolve("bench.json");
+        Files.writeString(bench, "{\"figures\":[{\"kind\":\"ratio\",\"name\":\"mount\",\"value\":1300,\"unit\":\"x\"}]}");
+        Cli.Result r = conform("--bench", bench.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        String page = Files.readString(out.resolve("report.html"));
+        assertThat(page).contains("<svg id=bench-plot").contains("ratio.mount (x)").contains("href=\"../bench.json\"");
+        Files.writeString(bench, "{not json");
+        Cli.Result bad = conform("--bench", bench.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("erofs-sim conform: --bench " + bench + ": ");
+        assertThat(bad.err().lines().count()).isEqualTo(1);
+        assertThat(bad.out()).isEmpty();
     }
 
     @Test
@@ -156,7 +236,10 @@ class ConformCommandTest {
                 .contains("recorded 6.18.44-test (model profile 6.18.44): 1 agree, 0 diverge, 0 refused, 0 stale, 0 not recorded");
         JsonNode c = JSON.readTree(out.resolve("report.json").toFile()).path("cases").get(0);
         assertThat(c.path("verdict").asText()).isEqualTo("agree");
-        assertThat(c.path("checks").get(1).path("reference").asText()).isEqualTo("recorded 6.18.44-test");
+        assertThat(c.path("checks").get(1).path("reference").toString())
+                .isEqualTo("{\"kind\":\"recorded\",\"release\":\"6.18.44-test\"}");
+        assertThat(c.path("scenario").asText()).as("relative to the corpus").isEqualTo("row14.json");
+        assertThat(c.path("source").asText()).isEqualTo("none");
         assertThat(c.path("checks").get(1).path("profile").asText()).isEqualTo("6.18.44");
         assertThat(c.path("checks").get(1).path("kernel").isMissingNode()).as("kernel outcome only where it diverges").isTrue();
     }
@@ -177,10 +260,16 @@ class ConformCommandTest {
         JsonNode check = report.path("cases").get(0).path("checks").get(1);
         assertThat(check.path("verdict").asText()).isEqualTo("diverge");
         assertThat(check.path("differences").get(0).path("field").asText()).isEqualTo("errno");
+        assertThat(check.path("differences").get(0).path("model").isTextual()).as("a JSON value, not JSON text").isTrue();
+        assertThat(check.path("differences").get(0).path("model").asText()).isEqualTo("EINVAL");
+        assertThat(check.path("differences").get(0).path("reference").asText()).isEqualTo("EPERM");
         assertThat(check.path("kernel").path("errno").asText()).isEqualTo("EPERM");
         assertThat(Files.readString(out.resolve("report.xml")))
-                .contains("classname=\"conform.recorded 6.18.44-test\" name=\"row14\"").contains("<failure");
-        assertThat(Files.readString(out.resolve("report.html"))).contains("recorded 6.18.44-test: errno: model");
+                .contains("classname=\"conform.recorded_6_18_44-test\" name=\"row14\"").contains("<failure")
+                .contains("<property name=\"kernel.release\" value=\"6.18.44-test\"/>");
+        // the divergence side by side, the differing field marked
+        assertThat(Files.readString(out.resolve("report.html")))
+                .contains("<tr class=diff><td class=mono>errno</td><td class=mono>EINVAL</td><td class=mono>EPERM</td></tr>");
     }
 
     @Test
@@ -206,6 +295,11 @@ class ConformCommandTest {
                 .isEqualTo("refused by the live oracle when recorded: FIFO /x would block");
         assertThat(cases.get(0).path("checks").get(1).path("reason").asText())
                 .isEqualTo("kernel 5.10.0-old has no modelled profile");
+        // a column per recorded release, in the matrix and in the scenario table
+        String page = Files.readString(out.resolve("report.html"));
+        String matrix = page.substring(page.indexOf("<table id=matrix>"), page.indexOf("</table>", page.indexOf("<table id=matrix>")));
+        assertThat(matrix).contains("<th>5.10.0-old</th>").contains("<th>6.18.44-test</th>");
+        assertThat(page).contains("<th>recorded 5.10.0-old</th>").contains("<th>recorded 6.18.44-test</th>");
     }
 
     @Test

@@ -7,6 +7,9 @@ package org.erofssim.report;
  * text ({@code <absent>} where one side has no such field).
  */
 public record Difference(String field, String model, String reference) {
+    /** The text a side has where it has no such field. */
+    public static final String ABSENT = "<absent>";
+
     @Override public String toString() {
         return field + ": model " + model + ", " + "reference " + reference;
     }

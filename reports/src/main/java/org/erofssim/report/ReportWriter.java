@@ -1,5 +1,6 @@
 package org.erofssim.report;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,21 +11,29 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a conformance report three ways: {@code report.json} (machine-readable, one object per
- * case with one entry per reference), {@code report.xml} (JUnit XML, one testcase per scenario
- * and reference, for CI dashboards) and {@code report.html} (one page a person reads: a summary
- * per reference, a table with one column per reference, then each case with its differences and
- * the model's outcome). A kernel outcome (recorded or live) is included where it diverges from
- * the model; where they agree it equals the model's up to kernel-assigned numbers.
+ * case with one entry per reference; its layout is published as a JSON Schema,
+ * {@code docs/spec/report.schema.json}), {@code report.xml} (JUnit XML, one test suite per
+ * reference and one test case per scenario, for CI dashboards) and {@code report.html} (the page
+ * a person decides from, {@link ReportPage}). Paths in all three are relative to the folder the
+ * report is written to, so the folder can travel as a CI artifact beside the checkout.
  */
 public final class ReportWriter {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The version of report.json's layout ({@code "version"}); the schema's {@code const}. */
+    public static final int JSON_VERSION = 3;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ReportWriter() {}
 
-    /** Writes the three files into {@code dir} (created if needed) and returns the JSON file. */
     /**
      * Why the report could not be written to {@code dir}, or null when it can: checked before any
      * work (issue 11: a run of minutes must not end in an internal error at the last step). The
@@ -55,32 +64,51 @@ public final class ReportWriter {
         return null;
     }
 
+    /** Writes the three files into {@code dir} (created if needed) and returns the JSON file. */
     public static Path writeAll(ConformanceReport report, Path dir) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("report.json"), json(report), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("report.json"), json(report, dir), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("report.xml"), junitXml(report), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("report.html"), html(report), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("report.html"), ReportPage.html(report, dir), StandardCharsets.UTF_8);
             return dir.resolve("report.json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static String json(ConformanceReport r) {
+    /** {@code target} as a relative link from the folder {@code dir} ({@code /}-separated). */
+    static String relative(Path dir, Path target) {
+        Path from = dir.toAbsolutePath().normalize();
+        Path to = target.toAbsolutePath().normalize();
+        String rel = from.relativize(to).toString().replace('\\', '/');
+        return rel.isEmpty() ? "." : rel;
+    }
+
+    /** The JSON report, paths relative to {@code dir} (where it is written). */
+    public static String json(ConformanceReport r, Path dir) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("version", 2);
-        root.put("profile", r.profile());
-        root.put("kernel", r.kernelRelease());
+        root.put("version", JSON_VERSION);
+        ObjectNode profile = root.putObject("profile");
+        profile.put("perScenario", r.profile().perScenario());
+        profile.put("release", r.profile().release());
+        ObjectNode config = profile.putObject("config");
+        new TreeMap<>(r.profile().config()).forEach(config::put);
+        root.put("liveKernel", r.kernelRelease());
         root.put("createdAt", r.createdAt());
+        root.put("corpus", relative(dir, r.corpus()));
+        ArrayNode refs = root.putArray("references");
+        r.references().forEach(ref -> refs.add(reference(ref)));
         ObjectNode summary = root.putObject("summary");
         summary.put("cases", r.cases().size());
         summary.put("agree", r.count(Verdict.Agrees.class));
         summary.put("diverge", r.count(Verdict.Diverges.class));
         summary.put("unchecked", r.count(Verdict.Unchecked.class));
-        ObjectNode per = summary.putObject("byReference");
-        for (String ref : r.references()) {
-            per.putObject(ref).put("agree", r.count(ref, Verdict.Agrees.class))
+        ArrayNode per = summary.putArray("byReference");
+        for (ReferenceId ref : r.references()) {
+            ObjectNode o = per.addObject();
+            o.set("reference", reference(ref));
+            o.put("agree", r.count(ref, Verdict.Agrees.class))
                     .put("diverge", r.count(ref, Verdict.Diverges.class))
                     .put("unchecked", r.count(ref, Verdict.Unchecked.class));
         }
@@ -88,21 +116,32 @@ public final class ReportWriter {
         for (CaseResult c : r.cases()) {
             ObjectNode o = cases.addObject();
             o.put("name", c.name());
-            o.put("scenario", c.scenarioPath());
+            o.put("scenario", c.scenario());
+            o.put("source", c.sourceKind());
+            o.put("profile", c.profile());
             o.put("verdict", c.verdict().word());
             o.put("micros", c.micros());
             ArrayNode checks = o.putArray("checks");
             for (CaseResult.Check k : c.checks()) {
                 ObjectNode x = checks.addObject();
-                x.put("reference", k.reference());
+                x.set("reference", reference(k.reference()));
                 x.put("profile", k.profile());
                 x.put("verdict", k.verdict().word());
-                verdictDetails(x, k.verdict());
-                if (k.referenceOutcomeJson() != null && k.verdict() instanceof Verdict.Diverges) {
-                    x.set("kernel", tree(k.referenceOutcomeJson()));
+                if (k.verdict() instanceof Verdict.Diverges d) {
+                    ArrayNode diffs = x.putArray("differences");
+                    for (Difference f : d.differences()) {
+                        ObjectNode y = diffs.addObject().put("field", f.field());
+                        putValue(y, "model", f.model());
+                        putValue(y, "reference", f.reference());
+                    }
+                    if (k.referenceOutcomeJson() != null) {
+                        x.set("kernel", value(k.referenceOutcomeJson()));
+                    }
+                } else if (k.verdict() instanceof Verdict.Unchecked u) {
+                    x.put("reason", u.reason());
                 }
             }
-            o.set("model", tree(c.modelOutcomeJson()));
+            o.set("model", value(c.modelOutcomeJson()));
         }
         try {
             return JSON.writeValueAsString(root) + "\n";
@@ -111,119 +150,121 @@ public final class ReportWriter {
         }
     }
 
-    private static void verdictDetails(ObjectNode o, Verdict v) {
-        if (v instanceof Verdict.Diverges d) {
-            ArrayNode diffs = o.putArray("differences");
-            for (Difference x : d.differences()) {
-                diffs.addObject().put("field", x.field()).put("model", x.model()).put("reference", x.reference());
-            }
-        } else if (v instanceof Verdict.Unchecked u) {
-            o.put("reason", u.reason());
+    /** {@code {"kind": ..., "release": ...}}, the release left out for the spec. */
+    static ObjectNode reference(ReferenceId ref) {
+        ObjectNode o = JSON.createObjectNode().put("kind", ref.kind());
+        if (ref.release() != null) {
+            o.put("release", ref.release());
         }
+        return o;
     }
 
-    private static JsonNode tree(String json) {
+    /**
+     * A difference's side as a JSON value: the comparators give JSON text, or {@code <absent>}
+     * where the side has no such field (then the key is left out), or a few words where a
+     * field is summarised (then a JSON string).
+     */
+    private static void putValue(ObjectNode o, String key, String text) {
+        if (text == null || text.equals(Difference.ABSENT)) {
+            return;
+        }
+        o.set(key, value(text));
+    }
+
+    /** JSON text as a tree; anything that is not one JSON value is kept as a string. */
+    static JsonNode value(String text) {
         try {
-            return JSON.readTree(json);
+            JsonNode n = JSON.readTree(text);
+            return n == null || n.isMissingNode() ? JSON.getNodeFactory().textNode(text) : n;
         } catch (IOException e) {
-            return JSON.getNodeFactory().textNode(json);
+            return JSON.getNodeFactory().textNode(text);
         }
     }
 
+    /**
+     * JUnit XML as CI dashboards read it: {@code <testsuites>} with one {@code <testsuite>} per
+     * reference (its kind, kernel release and model profile in {@code <properties>}), one
+     * {@code <testcase>} per scenario with {@code classname} {@code conform.<reference>} made of
+     * letters, digits, {@code _} and {@code -} ({@link ReferenceId#safeName()}) and {@code time}
+     * in decimal seconds; a divergence is a {@code <failure>}, an unchecked reference a
+     * {@code <skipped>} with the reason.
+     */
     public static String junitXml(ConformanceReport r) {
-        StringBuilder body = new StringBuilder();
-        int tests = 0;
-        int failures = 0;
-        int skipped = 0;
-        for (CaseResult c : r.cases()) {
-            for (CaseResult.Check k : c.checks()) {
+        StringBuilder suites = new StringBuilder();
+        int allTests = 0;
+        int allFailures = 0;
+        int allSkipped = 0;
+        long allMicros = 0;
+        for (ReferenceId ref : r.references()) {
+            StringBuilder body = new StringBuilder();
+            int tests = 0;
+            int failures = 0;
+            int skipped = 0;
+            long micros = 0;
+            Map<String, Integer> profiles = new LinkedHashMap<>();
+            String classname = "conform." + ref.safeName();
+            for (CaseResult c : r.cases()) {
+                CaseResult.Check k = c.check(ref);
+                if (k == null) {
+                    continue;
+                }
                 tests++;
-                body.append("  <testcase classname=\"conform.").append(xml(k.reference())).append("\" name=\"")
-                        .append(xml(c.name())).append("\" time=\"").append(c.micros() / 1e6).append("\"");
+                micros += c.micros();
+                if (k.profile() != null) {
+                    profiles.merge(k.profile(), 1, Integer::sum);
+                }
+                body.append("    <testcase classname=\"").append(xml(classname)).append("\" name=\"")
+                        .append(xml(c.name())).append("\" time=\"").append(seconds(c.micros())).append("\"");
                 if (k.verdict() instanceof Verdict.Diverges d) {
                     failures++;
-                    body.append(">\n    <failure message=\"").append(d.differences().size())
-                            .append(" field(s) differ from ").append(xml(k.reference())).append("\">");
+                    body.append(">\n      <failure message=\"").append(d.differences().size())
+                            .append(" field(s) differ from ").append(xml(ref.label())).append("\" type=\"divergence\">");
                     for (Difference x : d.differences()) {
                         body.append(xml(x.toString())).append('\n');
                     }
-                    body.append("</failure>\n  </testcase>\n");
+                    body.append("</failure>\n    </testcase>\n");
                 } else if (k.verdict() instanceof Verdict.Unchecked u) {
                     skipped++;
-                    body.append(">\n    <skipped message=\"").append(xml(u.reason())).append("\"/>\n  </testcase>\n");
+                    body.append(">\n      <skipped message=\"").append(xml(u.reason())).append("\"/>\n    </testcase>\n");
                 } else {
                     body.append("/>\n");
                 }
             }
+            allTests += tests;
+            allFailures += failures;
+            allSkipped += skipped;
+            allMicros += micros;
+            suites.append("  <testsuite name=\"").append(xml(classname)).append("\" tests=\"").append(tests)
+                    .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"").append(skipped)
+                    .append("\" time=\"").append(seconds(micros)).append("\">\n    <properties>\n");
+            property(suites, "reference.kind", ref.kind());
+            if (ref.release() != null) {
+                property(suites, "kernel.release", ref.release());
+            }
+            if (!profiles.isEmpty()) {
+                property(suites, "model.profile", String.join(",", profiles.keySet()));
+            }
+            property(suites, "model.profileChoice", r.profile().describe());
+            if (r.kernelRelease() != null) {
+                property(suites, "live.kernel.release", r.kernelRelease());
+            }
+            suites.append("    </properties>\n").append(body).append("  </testsuite>\n");
         }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"erofs-sim conform " + xml(r.profile())
-                + "\" tests=\"" + tests + "\" failures=\"" + failures + "\" skipped=\"" + skipped + "\">\n" + body
-                + "</testsuite>\n";
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"erofs-sim conform\" tests=\"" + allTests
+                + "\" failures=\"" + allFailures + "\" errors=\"0\" skipped=\"" + allSkipped + "\" time=\""
+                + seconds(allMicros) + "\">\n" + suites + "</testsuites>\n";
     }
 
-    public static String html(ConformanceReport r) {
-        StringBuilder b = new StringBuilder();
-        b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>erofs-sim conformance</title>\n")
-                .append("<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:90em}")
-                .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}")
-                .append(".agree{color:#176317}.diverge{color:#a31515;font-weight:bold}.unchecked{color:#8a6d00}")
-                .append("pre{background:#f6f6f6;padding:.5em;white-space:pre-wrap;max-height:30em;overflow:auto}</style></head><body>\n");
-        b.append("<h1>erofs-sim conformance</h1>\n<p>Model profile <b>").append(esc(r.profile()))
-                .append("</b>; live kernel ").append(esc(r.kernelRelease() == null ? "not observed" : r.kernelRelease()))
-                .append("; ").append(esc(r.createdAt())).append(".</p>\n");
-        b.append("<p>").append(r.cases().size()).append(" cases: <span class=agree>")
-                .append(r.count(Verdict.Agrees.class)).append(" agree</span>, <span class=diverge>")
-                .append(r.count(Verdict.Diverges.class)).append(" diverge</span>, <span class=unchecked>")
-                .append(r.count(Verdict.Unchecked.class)).append(" unchecked</span>.</p>\n<ul>\n");
-        for (String ref : r.references()) {
-            b.append("<li>").append(esc(ref)).append(": <span class=agree>").append(r.count(ref, Verdict.Agrees.class))
-                    .append(" agree</span>, <span class=diverge>").append(r.count(ref, Verdict.Diverges.class))
-                    .append(" diverge</span>, <span class=unchecked>").append(r.count(ref, Verdict.Unchecked.class))
-                    .append(" unchecked</span></li>\n");
-        }
-        b.append("</ul>\n<table><tr><th>case</th>");
-        for (String ref : r.references()) {
-            b.append("<th>").append(esc(ref)).append("</th>");
-        }
-        b.append("<th>what differs / why unchecked</th></tr>\n");
-        for (CaseResult c : r.cases()) {
-            b.append("<tr><td><a href=\"#").append(esc(c.name())).append("\">").append(esc(c.name())).append("</a></td>");
-            for (String ref : r.references()) {
-                CaseResult.Check k = c.check(ref);
-                String w = k == null ? "" : k.verdict().word();
-                b.append("<td class=").append(w.isEmpty() ? "none" : w).append(">").append(w.isEmpty() ? "-" : w)
-                        .append("</td>");
-            }
-            b.append("<td>");
-            for (CaseResult.Check k : c.checks()) {
-                if (k.verdict() instanceof Verdict.Diverges d) {
-                    for (Difference x : d.differences()) {
-                        b.append(esc(k.reference() + ": " + x)).append("<br>");
-                    }
-                } else if (k.verdict() instanceof Verdict.Unchecked u) {
-                    b.append("<span class=unchecked>").append(esc(k.reference() + ": " + u.reason())).append("</span><br>");
-                }
-            }
-            b.append("</td></tr>\n");
-        }
-        b.append("</table>\n");
-        for (CaseResult c : r.cases()) {
-            b.append("<h2 id=\"").append(esc(c.name())).append("\">").append(esc(c.name())).append(" <span class=")
-                    .append(c.verdict().word()).append(">").append(c.verdict().word()).append("</span></h2>\n<p>")
-                    .append(esc(c.scenarioPath())).append("</p>\n<p>model (scenario profile):</p><pre>")
-                    .append(esc(c.modelOutcomeJson())).append("</pre>\n");
-            for (CaseResult.Check k : c.checks()) {
-                if (k.referenceOutcomeJson() != null && k.verdict() instanceof Verdict.Diverges) {
-                    b.append("<p>").append(esc(k.reference())).append(" (model profile ").append(esc(k.profile()))
-                            .append("): <span class=").append(k.verdict().word()).append(">").append(k.verdict().word())
-                            .append("</span></p><pre>").append(esc(k.referenceOutcomeJson())).append("</pre>\n");
-                }
-            }
-        }
-        return b.append("</body></html>\n").toString();
+    private static void property(StringBuilder b, String name, String value) {
+        b.append("      <property name=\"").append(xml(name)).append("\" value=\"").append(xml(value)).append("\"/>\n");
     }
 
-    private static String esc(String s) {
+    /** Microseconds as decimal seconds, six places, never in exponent form ({@code 0.000084}). */
+    static String seconds(long micros) {
+        return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
+    }
+
+    static String esc(String s) {
         if (s == null) {
             return "";
         }
@@ -231,6 +272,16 @@ public final class ReportWriter {
     }
 
     private static String xml(String s) {
-        return esc(s).replace("'", "&apos;");
+        StringBuilder b = new StringBuilder();
+        for (char ch : esc(s).replace("'", "&apos;").toCharArray()) {
+            // XML 1.0 has no control characters but tab, newline and carriage return
+            b.append(ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' ? '?' : ch);
+        }
+        return b.toString();
+    }
+
+    /** The references' labels, for messages. */
+    static List<String> labels(List<ReferenceId> refs) {
+        return refs.stream().map(ReferenceId::label).toList();
     }
 }

@@ -1,0 +1,87 @@
+package org.erofssim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code compare}: its options refuse bad values before the kernel is touched (no root needed),
+ * and, on the running kernel (root; skipped with the reason elsewhere, failed under
+ * {@code -Derofssim.requireOracles=true}), {@code --json} prints exactly the keys its help promises,
+ * differences as JSON values, and {@code --kernel} picks the model profile.
+ */
+class CompareCommandTest {
+    private static final String ROW06 = Cli.root().resolve("fixtures/scenarios/decision-table/row06-file-ext4.json").toString();
+
+    @Test
+    void badKernelOrConfigIsOneLineAndExitTwo() {
+        Cli.Result k = Cli.run("compare", "--kernel", "5.4", ROW06);
+        assertThat(k.exit()).as(k.err()).isEqualTo(2);
+        assertThat(k.err()).startsWith("erofs-sim compare: --kernel: ");
+        assertThat(k.err().lines().count()).isEqualTo(1);
+        Cli.Result c = Cli.run("compare", "--config", "EROFS_FS_NOPE=y", ROW06);
+        assertThat(c.exit()).as(c.err()).isEqualTo(2);
+        assertThat(c.err()).startsWith("erofs-sim compare: --config 'EROFS_FS_NOPE=y': unknown symbol EROFS_FS_NOPE");
+    }
+
+    /** The keys {@code compare --help} names for {@code --json}, in order. */
+    private static List<String> promisedKeys() {
+        String help = Cli.run("compare", "--help").out().replaceAll("\\s+", " ");
+        Matcher m = Pattern.compile("one JSON object instead: \\{(.*?)\\} \\(").matcher(help);
+        assertThat(m.find()).as(help).isTrue();
+        List<String> keys = new ArrayList<>();
+        int depth = 0;
+        StringBuilder word = new StringBuilder();
+        for (char ch : (m.group(1) + ",").toCharArray()) {
+            if (ch == '{' || ch == '[') {
+                depth++;
+            } else if (ch == '}' || ch == ']') {
+                depth--;
+            } else if (depth == 0 && (ch == ',' || ch == ':')) {
+                if (!word.isEmpty()) {
+                    keys.add(word.toString().strip());
+                }
+                word.setLength(0);
+                if (ch == ':') {
+                    word.append('\0'); // skip the value up to the next comma
+                }
+            } else if (depth == 0 && (word.isEmpty() || word.charAt(0) != '\0')) {
+                word.append(ch);
+            }
+        }
+        keys.removeIf(k -> k.startsWith("\0") || k.isBlank());
+        return keys;
+    }
+
+    @Test
+    void jsonHasTheKeysTheHelpPromisesAndKernelPicksTheProfile() throws Exception {
+        RecordCommandTest.assumeLiveOracle();
+        assertThat(promisedKeys()).containsExactly("scenario", "reference", "profile", "model", "kernel", "differences");
+        Cli.Result r = Cli.run("compare", "--json", ROW06);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        List<String> keys = new ArrayList<>();
+        j.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactlyElementsOf(promisedKeys());
+        assertThat(j.path("reference").path("kind").asText()).isEqualTo("live");
+        assertThat(j.path("kernel").path("outcome").asText()).isEqualTo("mounted");
+        assertThat(j.path("differences").size()).isZero();
+
+        // 6.12.0 logs "erofs: (device erofs)": one difference, values as JSON strings, exit 1
+        Cli.Result old = Cli.run("compare", "--json", "--kernel", "6.12", ROW06);
+        assertThat(old.exit()).as(old.out() + old.err()).isEqualTo(1);
+        JsonNode d = new ObjectMapper().readTree(old.out());
+        assertThat(d.path("profile").path("release").asText()).isEqualTo("6.12.0");
+        assertThat(d.path("differences").get(0).path("field").asText()).isEqualTo("log[0]");
+        assertThat(d.path("differences").get(0).path("model").asText())
+                .isEqualTo("erofs: (device erofs): mounted with root inode @ nid 37.");
+        Cli.Result text = Cli.run("compare", "--kernel", "6.12", ROW06);
+        assertThat(text.out()).contains("(model profile 6.12.0)").contains("DIFF log[0]: ").endsWith("1 field(s) differ\n");
+    }
+}
