@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
@@ -50,6 +51,7 @@ public final class MountOptionParser {
         if (source != null) {
             byte[] name = cString(source.getBytes(StandardCharsets.UTF_8));
             if (name.length > PAGE_SIZE - 1) {
+                Coverage.hit("copy_mount_string:source-too-long");
                 throw new KernelError(Errno.EINVAL, "source longer than PAGE_SIZE - 1 (strndup_user)");
             }
             fc.parseParam("source", raw(name));
@@ -57,6 +59,7 @@ public final class MountOptionParser {
         if (options != null) {
             byte[] data = cString(options.getBytes(StandardCharsets.UTF_8));
             if (data.length > PAGE_SIZE - 1) {
+                Coverage.hit("path_mount:options-cut-at-page");
                 data = java.util.Arrays.copyOf(data, PAGE_SIZE - 1);
             }
             fc.parseMonolithic(raw(data));
@@ -267,6 +270,7 @@ public final class MountOptionParser {
             if (parseSource(key, value)) {
                 return;
             }
+            Coverage.hit("vfs_parse_fs_param:unknown");
             fail(FS_NAME + ": Unknown parameter '" + text(key) + "'");
         }
 
@@ -277,12 +281,14 @@ public final class MountOptionParser {
         private boolean parseSbFlag(String key) {
             for (SbFlag flag : SbFlag.values()) {
                 if (flag.setKey().equals(key)) {
+                    Coverage.hit("vfs_parse_sb_flag:set");
                     sbFlags.put(flag, true);
                     return true;
                 }
             }
             for (SbFlag flag : SbFlag.values()) {
                 if (key.equals(flag.clearKey())) {
+                    Coverage.hit("vfs_parse_sb_flag:clear");
                     sbFlags.put(flag, false);
                     return true;
                 }
@@ -300,9 +306,11 @@ public final class MountOptionParser {
                 return false;
             }
             if (value == null) {
+                Coverage.hit("vfs_parse_fs_param_source:non-string");
                 fail("Non-string source");
             }
             if (source != null) {
+                Coverage.hit("vfs_parse_fs_param_source:multiple");
                 fail("Multiple sources");
             }
             source = value;
@@ -321,50 +329,68 @@ public final class MountOptionParser {
             switch (p.opt()) {
                 case USER_XATTR -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_XATTR)) {
+                        Coverage.hit("erofs_fc_parse_param:user_xattr");
                         userXattr = p.bool();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:user_xattr-unsupported");
                         notice("{,no}user_xattr options not supported");
                     }
                 }
                 case ACL -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_POSIX_ACL)) {
+                        Coverage.hit("erofs_fc_parse_param:acl");
                         acl = p.bool();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:acl-unsupported");
                         notice("{,no}acl options not supported");
                     }
                 }
                 case CACHE_STRATEGY -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_ZIP)) {
+                        Coverage.hit("erofs_fc_parse_param:cache_strategy");
                         cacheStrategy = p.strategy().orElseThrow();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:cache_strategy-unsupported");
                         notice("compression not supported, cache_strategy ignored");
                     }
                 }
                 case DAX -> setDaxMode(true);
                 case DAX_ENUM -> setDaxMode(p.daxAlways());
-                case DEVICE -> devices.add(p.string());
+                case DEVICE -> {
+                    Coverage.hit("erofs_fc_parse_param:device");
+                    devices.add(p.string());
+                }
                 case FSID -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND)) {
+                        Coverage.hit("erofs_fc_parse_param:fsid");
                         fsid = p.string();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:fsid-unsupported");
                         notice("fsid option not supported");
                     }
                 }
                 case DOMAIN_ID -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND)) {
+                        Coverage.hit("erofs_fc_parse_param:domain_id");
                         domainId = p.string();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:domain_id-unsupported");
                         notice("domain_id option not supported");
                     }
                 }
                 case DIRECTIO -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_BACKED_BY_FILE)) {
+                        Coverage.hit("erofs_fc_parse_param:directio");
                         directio = p.bool();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:directio-unsupported");
                         notice("directio option not supported");
                     }
                 }
-                case FSOFFSET -> fsoffset = p.u64();
+                case FSOFFSET -> {
+                    Coverage.hit("erofs_fc_parse_param:fsoffset");
+                    fsoffset = p.u64();
+                }
             }
             return true;
         }
@@ -372,8 +398,10 @@ public final class MountOptionParser {
         /** {@code erofs_fc_set_dax_mode}: without FS_DAX an error and EINVAL. */
         private void setDaxMode(boolean always) {
             if (!kernel.enabled(ConfigFlag.FS_DAX)) {
+                Coverage.hit("erofs_fc_set_dax_mode:unsupported");
                 fail(FS_NAME + ": dax options not supported");
             }
+            Coverage.hit(always ? "erofs_fc_set_dax_mode:always" : "erofs_fc_set_dax_mode:never");
             daxAlways = always;
             daxNever = !always;
         }
@@ -420,6 +448,7 @@ public final class MountOptionParser {
             switch (p.type()) {
                 case FLAG -> {
                     if (value != null) {
+                        Coverage.hit("fs_parse:unexpected-value");
                         fail(FS_NAME + ": Unexpected value for '" + text(key) + "'");
                     }
                     return new Parsed(p.opt(), !negated, Optional.empty(), false, null, 0);
@@ -464,6 +493,9 @@ public final class MountOptionParser {
 
         /** An {@code invalf}/{@code inval_plog}/{@code errorfc} line followed by {@code -EINVAL}. */
         private void fail(String line) {
+            if (line.startsWith(FS_NAME + ": Bad value")) {
+                Coverage.hit("fs_parse:bad-value");
+            }
             log.print(line);
             throw new KernelError(Errno.EINVAL, line);
         }

@@ -1,6 +1,7 @@
 package org.erofssim.zip;
 
 import org.erofssim.read.PlainReader;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureIncompat;
@@ -135,6 +136,7 @@ public final class ZDecompress {
                 zeros++;
             }
             if (zeros == padlen) {
+                Coverage.hit("z_erofs_fixup_insize:all-zeros-lz4");
                 throw new KernelError(Errno.EUCLEAN, "compressed data is all zeros");
             }
             inputsize -= zeros;
@@ -162,12 +164,14 @@ public final class ZDecompress {
             int outpages = (oend + PAGE - 1) / PAGE;
             int inpages = (rq.pageofsIn() + rq.inputsize() + PAGE - 1) / PAGE;
             int inputAt = (outpages - inpages) * PAGE + (pageofsIn - rq.pageofsIn()) - rq.pageofsOut();
+            Coverage.hit("z_erofs_lz4_decompress_mem:in-place");
             d = Lz4Block.decodeInPlace(rq.in(), pageofsIn, inputsize, outputsize, inputAt);
         } else {
             d = Lz4Block.decode(rq.in(), pageofsIn, inputsize, outputsize, partial);
         }
         int ret = d.value();
         if (ret != outputsize) {
+            Coverage.hit("z_erofs_lz4_decompress_mem:error");
             log.err("z_erofs_lz4_decompress_mem", "failed to decompress " + ret + " in[" + inputsize + ", "
                     + margin + "] out[" + outputsize + "]");
             throw new KernelError(Errno.EUCLEAN, "LZ4 stream of " + inputsize + " bytes decoded to " + ret);
@@ -182,6 +186,7 @@ public final class ZDecompress {
         int outputsize = rq.outputsize();
         if (outputsize > rq.inputsize()) {
             // "erofs: fix ... z_erofs_transform_plain" (2024): more output than input is unsupported
+            Coverage.hit("z_erofs_transform_plain:too-short");
             throw new KernelError(Errno.EOPNOTSUPP, "plain pcluster of " + rq.inputsize() + " bytes asked for " + outputsize);
         }
         byte[] out = new byte[outputsize];
