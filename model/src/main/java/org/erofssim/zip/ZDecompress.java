@@ -107,15 +107,20 @@ public final class ZDecompress {
     public static Decoded decode(SbInfo sbi, SbLog log, Request rq) {
         switch (rq.algorithm()) {
             case ZMapBlocks.LZ4:
+                Coverage.hit("z_erofs_decompress:lz4");
                 return lz4(sbi, log, rq);
             case ZMapBlocks.SHIFTED:
             case ZMapBlocks.INTERLACED:
+                Coverage.hit("z_erofs_decompress:plain");
                 return new Decoded(plain(sbi, rq), new java.util.BitSet());
             case ZMapBlocks.LZMA:
+                Coverage.hit("z_erofs_decompress:lzma");
                 return new Decoded(MicroLzmaDecompressor.decompress(sbi.blockSize(), sbi.lzmaDictSize(), log, rq), new java.util.BitSet());
             case ZMapBlocks.DEFLATE:
+                Coverage.hit("z_erofs_decompress:deflate");
                 return new Decoded(DeflateDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
             case ZMapBlocks.ZSTD:
+                Coverage.hit("z_erofs_decompress:zstd");
                 return new Decoded(ZstdDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
             default:
                 throw new NotModelled("pcluster of algorithm " + rq.algorithm());
