@@ -23,12 +23,16 @@ import org.erofssim.report.Difference;
  * The model-only differential across releases: each case is predicted on every preset (oldest
  * first, as {@link org.erofssim.kernel.Releases#all()} lists them) and each pair of neighbours is
  * compared. A difference is <em>explained</em> when every outcome field that differs is made
- * equal to the newer release's by one modelled change alone, applied to the older preset: one
- * {@link Behavior} the two presets disagree on (added or reverted), or one CONFIG default they
- * disagree on. Explained differences are counted by the change that explains them; a difference
- * with a field no single modelled change explains (changes that only matter together, or
- * anything the presets differ in that is not a Behavior or a CONFIG default) is a
+ * equal to the newer release's by one modelled change, or two together, applied to the older
+ * preset: a {@link Behavior} the two presets disagree on (added or reverted), or a CONFIG
+ * default they disagree on. Explained differences are counted by the changes that explain them;
+ * a difference with a field that no change alone and no pair of changes explains (three or more
+ * changes that only matter together, or anything else the presets differ in) is a
  * <em>candidate regression</em>, reported with the two releases and the unexplained fields.
+ * Every difference between two presets' models comes from their Behaviors and CONFIG defaults
+ * (the model branches on nothing else), so what this finds is where a release's changes
+ * interact: the places a kernel regression between those releases is likeliest, and where the
+ * presets' modelling deserves a second look.
  */
 public final class ReleaseDiff {
     private final List<KernelProfile> presets;
@@ -91,11 +95,23 @@ public final class ReleaseDiff {
             Set<String> open = new LinkedHashSet<>();
             diffs.forEach(d -> open.add(d.field()));
             Set<String> explainedBy = new LinkedHashSet<>();
-            for (Change ch : changes(older, newer)) {
+            List<Change> changes = changes(older, newer);
+            List<List<Change>> tries = new ArrayList<>();
+            changes.forEach(ch -> tries.add(List.of(ch)));
+            for (int x = 0; x < changes.size(); x++) {
+                for (int y = x + 1; y < changes.size(); y++) {
+                    tries.add(List.of(changes.get(x), changes.get(y)));
+                }
+            }
+            for (List<Change> t : tries) {
                 if (open.isEmpty()) {
                     break;
                 }
-                MountOutcome toggled = predict(campaign, c, ch.apply(older));
+                KernelProfile variant = older;
+                for (Change ch : t) {
+                    variant = ch.apply(variant);
+                }
+                MountOutcome toggled = predict(campaign, c, variant);
                 if (toggled == null) {
                     continue;
                 }
@@ -110,7 +126,8 @@ public final class ReleaseDiff {
                     }
                 }
                 if (fixedSome) {
-                    explainedBy.add(ch.name());
+                    explainedBy.add(t.size() == 1 ? t.get(0).name()
+                            : "(" + t.get(0).name() + " with " + t.get(1).name() + ")");
                 }
             }
             if (open.isEmpty()) {
@@ -122,7 +139,7 @@ public final class ReleaseDiff {
             if (first == null) {
                 StringBuilder w = new StringBuilder("candidate regression between " + older.release() + " and "
                         + newer.release() + " (case " + index + "): field(s) " + open
-                        + " differ and no single modelled change explains them"
+                        + " differ and no modelled change explains them alone or with one other"
                         + (explainedBy.isEmpty() ? "" : " (explained: " + explainedBy + ")") + ":");
                 for (Difference d : diffs) {
                     if (open.contains(d.field())) {
