@@ -252,7 +252,8 @@ public final class FuzzCampaign {
                     FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
                     Evaluation again = shrinkable ? evaluate(small) : e;
                     Failure f = again.failure() != null ? again.failure() : e.failure();
-                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, done));
+                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, done,
+                            again.failure() != null ? again : e));
                     found.add(finding);
                     progress.println("finding " + f.kind() + " at case " + done + ": " + firstLine(f.what()) + " -> "
                             + finding.folder());
@@ -601,8 +602,8 @@ public final class FuzzCampaign {
 
     // ------------------------------------------------------------------ findings
 
-    /** Writes a finding's folder: scenario.json (with a comment), image.erofs, blob.img. */
-    private Path write(FuzzCase c, Failure f, int index) {
+    /** Writes a finding's folder: scenario.json (with a comment), image.erofs, blob.img, repro.sh. */
+    private Path write(FuzzCase c, Failure f, int index, Evaluation ev) {
         try {
             ObjectNode s = c.scenario(settings.profile().name(), "image.erofs", "blob.img");
             ObjectNode out = JSON.createObjectNode();
@@ -624,6 +625,18 @@ public final class FuzzCampaign {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve("scenario.json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n", StandardCharsets.UTF_8);
+            List<ReproScript.Stated> stated = new ArrayList<>();
+            stated.add(new ReproScript.Stated("expected (model " + settings.profile().name() + ")", ev.model()));
+            if (ev.kernel() != null) {
+                stated.add(new ReproScript.Stated("observed (kernel " + settings.kernel().identity() + ")", ev.kernel()));
+            }
+            Path repro = dir.resolve("repro.sh");
+            Files.writeString(repro, ReproScript.script(c, f.kind().name(), f.what(), stated), StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(repro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException notPosix) {
+                // run it with sh repro.sh
+            }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
