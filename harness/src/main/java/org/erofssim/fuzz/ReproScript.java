@@ -110,14 +110,17 @@ public final class ReproScript {
         s.append("    if (mount(argv[1], argv[2], \"erofs\", MS_RDONLY, data) == 0) { printf(\"mounted\\n\"); return 0; }\n");
         s.append("    printf(\"errno %d (%s)\\n\", errno, strerror(errno));\n    return 1;\n}\nEOF\n");
         s.append("cc -o \"$work/m\" \"$work/m.c\" || { echo \"repro.sh: cc failed\" >&2; exit 2; }\n");
-        s.append("before=$(dmesg | wc -l)\n");
+        // a marker in the kernel log (a full ring buffer makes line counts useless); other
+        // processes' erofs mounts may still print between the marker and the end
+        s.append("marker=\"erofs-repro: mount from $work\"\n");
+        s.append("echo \"$marker\" > /dev/kmsg\n");
         s.append("result=$(\"$work/m\" \"$src\" \"$work/mnt\" \"$opts\")\n");
         s.append("echo \"mount(2): $result\"\n");
         if (c.read()) {
             s.append("case $result in mounted) cp -r \"$work/mnt/.\" \"$work/copy\" || echo \"reading the tree failed\";; esac\n");
         }
-        s.append("echo \"kernel log lines since the mount:\"\n");
-        s.append("dmesg | tail -n +$((before + 1)) | grep -i erofs\n");
+        s.append("echo \"kernel log lines since the mount (another process's erofs lines may be among them):\"\n");
+        s.append("dmesg | grep -F -A 100000 \"$marker\" | grep -v -F \"$marker\" | grep -i erofs\n");
         for (Stated st : stated) {
             s.append("echo \"").append(st.who()).append(": ").append(st.errno()).append("\"\n");
         }

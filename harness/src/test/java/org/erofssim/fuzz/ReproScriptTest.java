@@ -54,7 +54,7 @@ class ReproScriptTest {
                         "#   dmesg: erofs: planted", "CONFIG_EROFS_FS_ONDEMAND=y")
                 .contains("device=$dev0,device=$dev1,device=$dev2,device=$dev3,device=$dev4,acl,"
                         + "source=/a \\\"b\\\" \\$HOME \\`x\\`,dax=never")
-                .contains("cp -r \"$work/mnt/.\"");
+                .contains("cp -r \"$work/mnt/.\"", "echo \"$marker\" > /dev/kmsg");
         // every loop device attached is recorded for the cleanup
         assertThat(text).contains("loops=\"$loops $src\"", "loops=\"$loops $dev0\"");
         // no command of the script needs erofs-sim (only the comments name it)
