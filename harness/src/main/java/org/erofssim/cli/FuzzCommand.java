@@ -26,12 +26,20 @@ import picocli.CommandLine.Spec;
  * findings, 77 when {@code --live} cannot run here or the running kernel has no modelled profile.
  */
 @Command(name = "fuzz", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"A device-slot-table fuzz campaign.",
+        description = {"A fuzz campaign guided by the model's own coverage.",
                 "",
                 "Draws seeded cases: edits of the slot table of fixture images (slot fields,",
-                "extra_devices, devt_slotoff, the DEVICE_TABLE bit), the primary as a file or",
-                "a loop device, and device= options (blob file or loop, the primary itself, a",
-                "directory, a missing path). The model must give an outcome for each, in time,",
+                "extra_devices, devt_slotoff, the DEVICE_TABLE bit), byte edits anywhere in plain",
+                "and compressed images (checksum fixed or left wrong), the primary as a file, a",
+                "loop device, a directory or a missing path, device= options (blob file or loop,",
+                "the primary itself, a directory, a missing path), further mount options and",
+                "CONFIG overrides. Each case reports the model's coverage ids (kernel function:",
+                "branch) it reached; cases that reach new ids join a corpus whose cases are",
+                "mutated (the AFL loop; --blind draws every case fresh). --compare-blind runs",
+                "both with the same seed and budget and prints them side by side. --releases",
+                "predicts every case on every modelled release and reports differences between",
+                "neighbours that no single modelled change explains (candidate regressions).",
+                "The model must give an outcome for each, in time,",
                 "the same twice; with --live the running kernel (root) must agree with it",
                 "field by field and log no BUG/WARNING/Oops. Each failing case is shrunk and",
                 "written to OUT/findings/<kind>-<hash>/scenario.json (+ images): replay it",
@@ -64,6 +72,16 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--max-time", paramLabel = "TIME", converter = DurationConverter.class,
             description = "stop drawing cases after this long: 90s, 10m, 2h")
     Duration maxTime;
+
+    @Option(names = "--blind", description = "draw every case fresh (no coverage feedback), as the first fuzzer did")
+    boolean blind;
+
+    @Option(names = "--compare-blind",
+            description = "run the guided and the blind campaign with the same seed and budget, coverage side by side")
+    boolean compareBlind;
+
+    @Option(names = "--releases", description = "model-only differential: every case on every modelled release")
+    boolean releases;
 
     @Option(names = "--quiet", description = "no progress lines (the seed line, every 100 cases, each finding)")
     boolean quiet;
@@ -112,10 +130,30 @@ final class FuzzCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter progress = quiet ? new PrintWriter(java.io.Writer.nullWriter())
                 : json ? new PrintWriter(spec.commandLine().getErr(), true) : o;
-        progress.println("fuzz: device-slot table, seed " + s + ", up to " + cases + " cases, " + against);
+        if ((compareBlind || releases) && live) {
+            throw CliException.badInput("--compare-blind and --releases are model-only: drop --live");
+        }
+        progress.println("fuzz: " + (blind ? "blind" : "guided by coverage") + ", seed " + s + ", up to " + cases
+                + " cases, " + against + (releases ? ", every case also on " + Releases.all().size()
+                + " releases" : ""));
         progress.flush();
-        FuzzCampaign.Summary sum = new FuzzCampaign(new FuzzCampaign.Settings(s, cases, maxTime, profile, images,
-                out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80)).run(progress);
+        FuzzCampaign.Settings settings = new FuzzCampaign.Settings(s, cases, maxTime, profile, images,
+                out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80).guided(!blind);
+        if (releases) {
+            settings = settings.differential(Releases.all());
+        }
+        if (compareBlind) {
+            PrintWriter err = new PrintWriter(spec.commandLine().getErr(), true);
+            PrintWriter side = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err;
+            side.println("guided campaign:");
+            FuzzCampaign.Summary g = new FuzzCampaign(settings.guided(true)).run(side);
+            side.println("blind campaign:");
+            FuzzCampaign.Summary b = new FuzzCampaign(settings.guided(false)).run(side);
+            printSideBySide(o, g, b);
+            o.flush();
+            return g.findings().isEmpty() && b.findings().isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
+        }
+        FuzzCampaign.Summary sum = new FuzzCampaign(settings).run(progress);
         if (json) {
             ObjectNode j = JSON.createObjectNode();
             j.put("seed", sum.seed()).put("cases", sum.cases()).put("refused", sum.refused())
@@ -126,10 +164,31 @@ final class FuzzCommand implements Callable<Integer> {
                         .put("scenario", x.folder().resolve("scenario.json").toString());
             }
             j.set("statistics", sum.statistics().toJson(JSON));
+            ObjectNode cov = j.putObject("coverage");
+            cov.put("reached", sum.coverage().firstCase().size()).put("known", org.erofssim.kernel.Coverage.knownIds().size())
+                    .put("corpus", sum.coverage().corpus());
+            sum.coverage().neverReached().forEach(cov.putArray("neverReached")::add);
+            if (sum.releases() != null) {
+                ObjectNode r = j.putObject("releases");
+                sum.releases().counts().forEach((pair, m) -> {
+                    ObjectNode x = r.putObject(pair);
+                    m.forEach(x::put);
+                });
+            }
             o.println(j);
         } else {
             o.println();
             sum.statistics().print(o);
+            o.println();
+            printCoverage(o, sum);
+            if (sum.releases() != null) {
+                o.println();
+                o.println("release differential (model only; neighbours compared, differences explained by one modelled change):");
+                sum.releases().counts().forEach((pair, m) -> {
+                    o.println("  " + pair + ":");
+                    m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
+                });
+            }
             o.println();
             o.printf(Locale.ROOT, "%d cases in %.1f s (seed %d)%s: %s%n", sum.cases(), sum.elapsed().toMillis() / 1000.0,
                     sum.seed(), sum.refused() > 0 ? ", " + sum.refused() + " refused by the kernel oracle" : "",
@@ -140,6 +199,62 @@ final class FuzzCommand implements Callable<Integer> {
         }
         o.flush();
         return sum.findings().isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
+    }
+
+    private static void printCoverage(PrintWriter o, FuzzCampaign.Summary sum) {
+        var known = org.erofssim.kernel.Coverage.knownIds();
+        var never = sum.coverage().neverReached();
+        o.println();
+        o.printf(Locale.ROOT, "coverage: %d of %d model coverage ids reached%s%n", sum.coverage().firstCase().size(),
+                known.size(), sum.coverage().corpus() > 0 ? " (corpus " + sum.coverage().corpus() + " cases)" : "");
+        if (!never.isEmpty()) {
+            o.println("kernel branches never reached:");
+            for (String id : never) {
+                o.printf(Locale.ROOT, "  %-55s %s%n", id, known.get(id));
+            }
+        }
+    }
+
+    /** The guided and the blind campaign's coverage, side by side, and their growth. */
+    static void printSideBySide(PrintWriter o, FuzzCampaign.Summary guided, FuzzCampaign.Summary blind) {
+        var known = org.erofssim.kernel.Coverage.knownIds();
+        o.printf(Locale.ROOT, "%-28s %12s %12s%n", "same seed " + guided.seed(), "guided", "blind");
+        o.printf(Locale.ROOT, "%-28s %12d %12d%n", "cases", guided.cases(), blind.cases());
+        o.printf(Locale.ROOT, "%-28s %12d %12d%n", "coverage ids reached (of " + known.size() + ")",
+                guided.coverage().firstCase().size(), blind.coverage().firstCase().size());
+        o.printf(Locale.ROOT, "%-28s %12.0f %12.0f%n", "cases/s",
+                guided.cases() / Math.max(0.001, guided.elapsed().toMillis() / 1000.0),
+                blind.cases() / Math.max(0.001, blind.elapsed().toMillis() / 1000.0));
+        o.printf(Locale.ROOT, "%-28s %12d %12d%n", "findings", guided.findings().size(), blind.findings().size());
+        for (long at : new long[] {100, 1000, 10_000, 100_000, 1_000_000}) {
+            if (at > Math.max(guided.cases(), blind.cases())) {
+                break;
+            }
+            o.printf(Locale.ROOT, "%-28s %12d %12d%n", "ids after " + at + " cases", idsAfter(guided, at),
+                    idsAfter(blind, at));
+        }
+        var onlyGuided = new java.util.TreeSet<>(guided.coverage().firstCase().keySet());
+        onlyGuided.removeAll(blind.coverage().firstCase().keySet());
+        var onlyBlind = new java.util.TreeSet<>(blind.coverage().firstCase().keySet());
+        onlyBlind.removeAll(guided.coverage().firstCase().keySet());
+        o.println("reached by the guided campaign only: " + (onlyGuided.isEmpty() ? "none" : String.join(", ", onlyGuided)));
+        o.println("reached by the blind campaign only: " + (onlyBlind.isEmpty() ? "none" : String.join(", ", onlyBlind)));
+        var never = guided.coverage().neverReached().stream()
+                .filter(id -> !blind.coverage().firstCase().containsKey(id)).toList();
+        o.println("kernel branches neither reached:");
+        for (String id : never) {
+            o.printf(Locale.ROOT, "  %-55s %s%n", id, known.get(id));
+        }
+    }
+
+    private static long idsAfter(FuzzCampaign.Summary s, long cases) {
+        long ids = 0;
+        for (long[] g : s.coverage().growth()) {
+            if (g[0] <= cases) {
+                ids = g[1];
+            }
+        }
+        return ids;
     }
 
     /** {@code 90s}, {@code 10m}, {@code 2h}, or an ISO-8601 duration. */

@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,8 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.fuzz.FuzzCase.BaseImage;
 import org.erofssim.fuzz.FuzzCase.DeviceArg;
+import org.erofssim.kernel.Coverage;
+import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
@@ -74,7 +77,9 @@ public final class FuzzCampaign {
         /** The kernel logged a BUG, WARNING, Oops or the like. */
         KERNEL_TROUBLE,
         /** A previous campaign stopped in the middle of this case's kernel observation. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** Two neighbouring releases' models differ in a way no single modelled change explains ({@link ReleaseDiff}). */
+        CANDIDATE_REGRESSION
     }
 
     /**
@@ -90,7 +95,30 @@ public final class FuzzCampaign {
      * @param shrinkBudget how many evaluations shrinking one finding may spend
      */
     public record Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
-                           Reference kernel, Duration modelLimit, int shrinkBudget) {}
+                           Reference kernel, Duration modelLimit, int shrinkBudget, boolean guided,
+                           List<KernelProfile> releases) {
+        public Settings {
+            releases = List.copyOf(releases);
+        }
+
+        /** A blind campaign on one profile (the settings of the first fuzzer). */
+        public Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
+                        Reference kernel, Duration modelLimit, int shrinkBudget) {
+            this(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, false, List.of());
+        }
+
+        /** These settings, guided by coverage or blind. */
+        public Settings guided(boolean on) {
+            return new Settings(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, on,
+                    releases);
+        }
+
+        /** These settings with every case also predicted on {@code presets} (oldest first), neighbours compared. */
+        public Settings differential(List<KernelProfile> presets) {
+            return new Settings(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, guided,
+                    presets);
+        }
+    }
 
     /** A failure: its kind and one line (or a few) on what was seen. */
     public record Failure(Kind kind, String what) {}
@@ -98,9 +126,28 @@ public final class FuzzCampaign {
     /** A kept finding: the case as drawn, as shrunk, and where it was written. */
     public record Finding(Kind kind, String what, FuzzCase original, FuzzCase shrunk, Path folder) {}
 
-    /** The campaign's result. */
+    /**
+     * The campaign's result.
+     *
+     * @param coverage the model's coverage ids the campaign reached, with its growth
+     * @param releases the release differential (null when not asked for)
+     */
     public record Summary(long seed, int cases, int refused, List<Finding> findings, CampaignStatistics statistics,
-                          Duration elapsed) {}
+                          Duration elapsed, CoverageLog coverage, ReleaseDiff releases) {}
+
+    /**
+     * What the campaign's cases reached of the model's coverage ids ({@link Coverage}).
+     *
+     * @param firstCase the ids reached, each with the index of the first case that reached it
+     * @param growth    (cases done, ids reached) each time the count grew
+     * @param corpus    the size of the guided loop's corpus at the end (0 for a blind campaign)
+     */
+    public record CoverageLog(Map<String, Integer> firstCase, List<long[]> growth, int corpus) {
+        /** The committed ids ({@link Coverage#knownIds()}) no case reached, in the list's order. */
+        public List<String> neverReached() {
+            return Coverage.knownIds().keySet().stream().filter(id -> !firstCase.containsKey(id)).toList();
+        }
+    }
 
     static final String BLOB = "multidev-blob.img";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -139,33 +186,90 @@ public final class FuzzCampaign {
                         + interrupted.folder());
             }
             FuzzGenerator gen = new FuzzGenerator(settings.seed(), bases);
+            FuzzMutator mutator = new FuzzMutator(gen);
+            java.util.Random pickRandom = gen.random();
+            List<FuzzCase> corpus = new ArrayList<>();
+            List<Set<String>> corpusIds = new ArrayList<>();
+            Map<String, Integer> hits = new java.util.HashMap<>();
+            Map<String, Integer> firstCase = new java.util.LinkedHashMap<>();
+            // the corpus keeps a case that reached a new feature: a new coverage id, or a new
+            // (id, outcome) pair (an errno or mode first seen behind a branch: AFL's hit-count
+            // buckets, in spirit), so that stepping stones towards deeper branches are kept
+            Set<String> features = new java.util.HashSet<>();
+            List<long[]> growth = new ArrayList<>();
+            ReleaseDiff diff = settings.releases().size() > 1 ? new ReleaseDiff(settings.releases()) : null;
             int refused = 0;
             int done = 0;
+            long lastReport = System.nanoTime();
             for (; done < settings.cases(); done++) {
-                if (settings.maxTime() != null && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
+                if (settings.maxTime() != null && (done & 63) == 0
+                        && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
                     break;
                 }
-                FuzzCase c = gen.next();
-                Evaluation e = evaluate(c);
+                // the guided loop: after a few blind cases, nine in ten are mutants of the corpus
+                FuzzCase c = !settings.guided() || corpus.isEmpty() || pickRandom.nextInt(4) == 0 ? gen.next()
+                        : mutator.mutate(corpus.get(pickCorpus(pickRandom, corpusIds, hits)),
+                                corpus.get(pickRandom.nextInt(corpus.size())));
+                Evaluation e = evaluate(c, (done & 31) == 0);
+                int before = firstCase.size();
+                for (String id : e.ids()) {
+                    firstCase.putIfAbsent(id, done);
+                }
+                boolean newFeature = false;
+                if (settings.guided()) {
+                    String outcome = e.model() == null ? "none" : label(e.model()) + "/"
+                            + (e.model().mode() == null ? "-" : e.model().mode().contractName());
+                    newFeature = features.add(outcome);
+                    for (String id : e.ids()) {
+                        newFeature |= features.add(id + "|" + outcome);
+                    }
+                    if (newFeature) {
+                        corpus.add(c);
+                        corpusIds.add(e.ids());
+                    }
+                    for (String id : e.ids()) {
+                        hits.merge(id, 1, Integer::sum);
+                    }
+                }
+                if (firstCase.size() > before) {
+                    growth.add(new long[] {done + 1, firstCase.size()});
+                    progress.printf(java.util.Locale.ROOT, "coverage: %d ids after %d cases (%.1f s)%s%n",
+                            firstCase.size(), done + 1, Duration.between(start, Instant.now()).toMillis() / 1000.0,
+                            settings.guided() ? ", corpus " + corpus.size() : "");
+                }
+                if (diff != null && e.model() != null) {
+                    Failure regression = diff.check(this, c, done);
+                    if (regression != null) {
+                        e = new Evaluation(e.model(), e.kernel(), e.refusal(), regression, e.ids());
+                    }
+                }
                 collect(stats, c, e);
                 if (e.refusal() != null) {
                     refused++;
                 }
                 if (e.failure() != null) {
-                    FuzzCase small = shrink(c, e.failure().kind());
-                    Evaluation again = evaluate(small);
+                    boolean shrinkable = e.failure().kind() != Kind.CANDIDATE_REGRESSION;
+                    FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
+                    Evaluation again = shrinkable ? evaluate(small) : e;
                     Failure f = again.failure() != null ? again.failure() : e.failure();
-                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, done));
+                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, done,
+                            again.failure() != null ? again : e));
                     found.add(finding);
                     progress.println("finding " + f.kind() + " at case " + done + ": " + firstLine(f.what()) + " -> "
                             + finding.folder());
                 }
-                if ((done + 1) % 100 == 0) {
-                    progress.println((done + 1) + " cases, " + found.size() + " finding(s)");
+                boolean tick = settings.kernel() != null ? (done + 1) % 100 == 0
+                        : (done & 1023) == 1023 && System.nanoTime() - lastReport > 2_000_000_000L;
+                if (tick) {
+                    lastReport = System.nanoTime();
+                    double secs = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+                    progress.printf(java.util.Locale.ROOT, "%d cases, %d coverage ids, %d finding(s), %.0f cases/s%n",
+                            done + 1, firstCase.size(), found.size(), (done + 1) / Math.max(secs, 0.001));
                 }
                 progress.flush();
             }
-            return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()));
+            return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()),
+                    new CoverageLog(firstCase, growth, corpus.size()), diff);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -176,38 +280,67 @@ public final class FuzzCampaign {
 
     // ------------------------------------------------------------------ one case
 
-    /** The outcomes of one case and what failed (null: nothing). */
-    record Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure) {}
+    /**
+     * Picks the corpus entry to mutate: a tournament of four random entries won by the one whose
+     * rarest id has been hit least often (AFL's favoured entries: energy goes to the cases that
+     * reach the rarely reached branches), else one at random.
+     */
+    private static int pickCorpus(java.util.Random r, List<Set<String>> corpusIds, Map<String, Integer> hits) {
+        int size = corpusIds.size();
+        if (size < 2 || r.nextInt(3) == 0) {
+            return r.nextInt(size);
+        }
+        int best = -1;
+        int bestScore = Integer.MAX_VALUE;
+        for (int k = 0; k < 4; k++) {
+            int i = r.nextInt(size);
+            int score = Integer.MAX_VALUE;
+            for (String id : corpusIds.get(i)) {
+                score = Math.min(score, hits.getOrDefault(id, 0));
+            }
+            if (score < bestScore || best < 0) {
+                best = i;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /** The outcomes of one case, what failed (null: nothing) and the coverage ids the model reached. */
+    record Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure, Set<String> ids) {
+        Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure) {
+            this(model, kernel, refusal, failure, Set.of());
+        }
+    }
 
     Evaluation evaluate(FuzzCase c) {
+        return evaluate(c, true);
+    }
+
+    /**
+     * @param twice predict twice and compare (the nondeterminism check); a model-only campaign
+     *              does it for one case in 32 (and shrinking for every candidate), a live one always
+     */
+    Evaluation evaluate(FuzzCase c, boolean twice) {
+        if (settings.kernel() == null) {
+            return evaluateModel(c, twice);
+        }
         Path image = work.resolve("case-" + (scratch++) + ".erofs");
         try {
             Files.write(image, c.image(bases.get(c.base())));
             Scenario s = scenario(c, image);
+            Coverage.Recorder rec = new Coverage.Recorder();
             MountOutcome model;
             try {
-                model = predict(s);
-                MountOutcome second = predict(s);
-                if (!OutcomeJson.write(model).equals(OutcomeJson.write(second))) {
-                    return new Evaluation(model, null, null, new Failure(Kind.NONDETERMINISTIC,
-                            "two predictions differ: " + OutcomeComparator.compare(model, second)));
-                }
-            } catch (TimeoutException t) {
-                return new Evaluation(null, null, null, new Failure(Kind.MODEL_HANG,
-                        "the model took more than " + settings.modelLimit().toMillis() + " ms"));
-            } catch (ExecutionException x) {
-                Throwable cause = x.getCause() == null ? x : x.getCause();
-                return new Evaluation(null, null, null, new Failure(Kind.MODEL_ERROR, cause.toString()
-                        + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : "")));
+                model = predict(s, rec, true);
+            } catch (ModelFailure f) {
+                return new Evaluation(null, null, null, f.failure, rec.ids());
             }
             Reference kernel = settings.kernel();
-            if (kernel == null) {
-                return new Evaluation(model, null, null, null);
-            }
             Case kc = Case.of(s);
             String refusal = kernel.refuses(kc).orElse(null);
             if (refusal != null) {
-                return new Evaluation(model, null, refusal, null);
+                return new Evaluation(model, null, refusal, null, rec.ids());
             }
             markInFlight(c, image);
             Observation observation = kernel.observe(kc);
@@ -219,7 +352,7 @@ public final class FuzzCampaign {
             }
             if (!o.trouble().isEmpty()) {
                 return new Evaluation(model, o.outcome(), null, new Failure(Kind.KERNEL_TROUBLE,
-                        String.join("\n", o.trouble())));
+                        String.join("\n", o.trouble())), rec.ids());
             }
             List<Difference> diffs = kernel.comparison().differences(model, o);
             if (!diffs.isEmpty()) {
@@ -227,9 +360,9 @@ public final class FuzzCampaign {
                 for (Difference d : diffs.subList(0, Math.min(diffs.size(), 6))) {
                     b.append("\n  ").append(d);
                 }
-                return new Evaluation(model, o.outcome(), null, new Failure(Kind.DIVERGENCE, b.toString()));
+                return new Evaluation(model, o.outcome(), null, new Failure(Kind.DIVERGENCE, b.toString()), rec.ids());
             }
-            return new Evaluation(model, o.outcome(), null, null);
+            return new Evaluation(model, o.outcome(), null, null, rec.ids());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -247,8 +380,105 @@ public final class FuzzCampaign {
         return ScenarioJson.read(json.toString(), work, "fuzz");
     }
 
-    private MountOutcome predict(Scenario s) throws TimeoutException, ExecutionException {
-        Future<MountOutcome> f = modelThread.submit(() -> MountModel.predict(s));
+    /** A failure of the model itself (error, hang, two different answers). */
+    static final class ModelFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Failure failure;
+
+        ModelFailure(Failure failure) {
+            super(failure.what(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /** The model-only evaluation: the case's scenario in memory (no image file written), predicted with a recorder. */
+    private Evaluation evaluateModel(FuzzCase c, boolean twice) {
+        Scenario s = scenarioInMemory(c, settings.profile());
+        Coverage.Recorder rec = new Coverage.Recorder();
+        try {
+            return new Evaluation(predict(s, rec, twice), null, null, null, rec.ids());
+        } catch (ModelFailure f) {
+            return new Evaluation(null, null, null, f.failure, rec.ids());
+        }
+    }
+
+    /** Predicts {@code s} (twice when asked, comparing), recording coverage ids into {@code rec}. */
+    MountOutcome predict(Scenario s, Coverage.Recorder rec, boolean twice) throws ModelFailure {
+        try {
+            MountOutcome model = predict(s, rec);
+            if (twice) {
+                MountOutcome second = predict(s, null);
+                if (!OutcomeJson.write(model).equals(OutcomeJson.write(second))) {
+                    throw new ModelFailure(new Failure(Kind.NONDETERMINISTIC,
+                            "two predictions differ: " + OutcomeComparator.compare(model, second)));
+                }
+            }
+            return model;
+        } catch (TimeoutException t) {
+            throw new ModelFailure(new Failure(Kind.MODEL_HANG,
+                    "the model took more than " + settings.modelLimit().toMillis() + " ms"));
+        } catch (ExecutionException x) {
+            Throwable cause = x.getCause() == null ? x : x.getCause();
+            throw new ModelFailure(new Failure(Kind.MODEL_ERROR, cause.toString()
+                    + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : "")));
+        }
+    }
+
+    // ------------------------------------------------------------------ scenarios in memory
+
+    /** Parsed scenarios by their JSON (images named by the unedited base files), most recent last. */
+    private final Map<String, Scenario> templates = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override protected boolean removeEldestEntry(Map.Entry<String, Scenario> eldest) {
+            return size() > 2048;
+        }
+    };
+
+    /**
+     * The case's scenario on {@code profile} without writing a file: the scenario JSON naming the
+     * unedited base image is parsed once per shape (source, devices, options, CONFIG, base) and
+     * kept; each case then swaps the nodes that hold the primary for ones holding its edited bytes
+     * (an array, no copy of the base beyond the edit itself).
+     */
+    Scenario scenarioInMemory(FuzzCase c, KernelProfile profile) {
+        String basePath = settings.images().resolve(c.base().path()).toAbsolutePath().toString();
+        ObjectNode json = c.scenario(profile.name(), basePath, settings.images().resolve(BLOB).toAbsolutePath().toString());
+        String key = json.toString();
+        Scenario t = templates.get(key);
+        if (t == null) {
+            t = ScenarioJson.read(key, work, "fuzz");
+            templates.put(key, t);
+        }
+        if (c.edits().isEmpty() && c.bytes().isEmpty() && !c.fixChecksum()) {
+            return t;
+        }
+        org.erofssim.block.ImageBytes edited = org.erofssim.block.ImageBytes.of(c.image(bases.get(c.base())));
+        Scenario.Builder b = t.toBuilder();
+        List<String> primaries = new ArrayList<>();
+        if (c.source() == FuzzCase.Source.FILE || c.source() == FuzzCase.Source.BDEV) {
+            primaries.add(t.source());
+        }
+        for (int i = 0; i < c.devices().size(); i++) {
+            if (c.devices().get(i) == DeviceArg.PRIMARY_FILE) {
+                primaries.add(DeviceArg.PRIMARY_FILE.path(i));
+            }
+        }
+        for (String path : primaries) {
+            org.erofssim.block.Node n = t.namespace().nodes().get(path);
+            if (n instanceof org.erofssim.block.Node.RegularFile f) {
+                b.node(path, new org.erofssim.block.Node.RegularFile(edited, f.fs()));
+            } else if (n instanceof org.erofssim.block.Node.BlockDevice d) {
+                b.node(path, new org.erofssim.block.Node.BlockDevice(edited, d.dev(), d.readOnly(),
+                        d.logicalBlockSize(), d.dax(), d.nodev()));
+            }
+        }
+        return b.build();
+    }
+
+    private MountOutcome predict(Scenario s, Coverage.Recorder rec) throws TimeoutException, ExecutionException {
+        Future<MountOutcome> f = modelThread.submit(() -> rec == null ? MountModel.predict(s)
+                : Coverage.record(rec, () -> MountModel.predict(s)));
         try {
             return f.get(settings.modelLimit().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException t) {
@@ -303,24 +533,51 @@ public final class FuzzCampaign {
         for (int i = 0; i < c.edits().size(); i++) {
             List<SlotEdit> fewer = new ArrayList<>(c.edits());
             fewer.remove(i);
-            out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), fewer, c.devices(), c.read()));
+            out.add(c.with(c.base(), c.source(), c.fixChecksum(), fewer, c.devices(), c.read(), c.bytes(), c.options(),
+                    c.config()));
+        }
+        for (int i = 0; i < c.bytes().size(); i++) {
+            List<FuzzCase.ByteEdit> fewer = new ArrayList<>(c.bytes());
+            fewer.remove(i);
+            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), fewer, c.options(),
+                    c.config()));
         }
         for (int i = c.devices().size() - 1; i >= 0; i--) {
             List<DeviceArg> fewer = new ArrayList<>(c.devices());
             fewer.remove(i);
-            out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), c.edits(), fewer, c.read()));
+            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), fewer, c.read(), c.bytes(), c.options(),
+                    c.config()));
+        }
+        for (int i = c.options().size() - 1; i >= 0; i--) {
+            List<String> fewer = new ArrayList<>(c.options());
+            fewer.remove(i);
+            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(), fewer,
+                    c.config()));
+        }
+        for (var flag : c.config().keySet()) {
+            var fewer = new java.util.EnumMap<org.erofssim.kernel.ConfigFlag, Boolean>(c.config());
+            fewer.remove(flag);
+            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(),
+                    c.options(), fewer));
         }
         if (c.read()) {
-            out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), false));
+            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), false, c.bytes(), c.options(),
+                    c.config()));
         }
         if (!c.fixChecksum()) {
-            out.add(new FuzzCase(c.base(), c.source(), true, c.edits(), c.devices(), c.read()));
+            out.add(c.with(c.base(), c.source(), true, c.edits(), c.devices(), c.read(), c.bytes(), c.options(),
+                    c.config()));
+        }
+        if (c.source() != FuzzCase.Source.FILE) {
+            out.add(c.with(c.base(), FuzzCase.Source.FILE, c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(),
+                    c.options(), c.config()));
         }
         for (int i = 0; i < c.devices().size(); i++) {
             if (c.devices().get(i) != DeviceArg.BLOB_FILE) {
                 List<DeviceArg> plain = new ArrayList<>(c.devices());
                 plain.set(i, DeviceArg.BLOB_FILE);
-                out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), c.edits(), plain, c.read()));
+                out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), plain, c.read(), c.bytes(),
+                        c.options(), c.config()));
             }
         }
         for (int i = 0; i < c.edits().size(); i++) {
@@ -335,7 +592,8 @@ public final class FuzzCampaign {
                 if (Long.compareUnsigned(smaller, value) < 0 && (smaller != value / 2 || smaller != 0)) {
                     List<SlotEdit> edits = new ArrayList<>(c.edits());
                     edits.set(i, e.withValue(smaller));
-                    out.add(new FuzzCase(c.base(), c.source(), c.fixChecksum(), edits, c.devices(), c.read()));
+                    out.add(c.with(c.base(), c.source(), c.fixChecksum(), edits, c.devices(), c.read(), c.bytes(),
+                            c.options(), c.config()));
                 }
             }
         }
@@ -344,13 +602,13 @@ public final class FuzzCampaign {
 
     // ------------------------------------------------------------------ findings
 
-    /** Writes a finding's folder: scenario.json (with a comment), image.erofs, blob.img. */
-    private Path write(FuzzCase c, Failure f, int index) {
+    /** Writes a finding's folder: scenario.json (with a comment), image.erofs, blob.img, repro.sh. */
+    private Path write(FuzzCase c, Failure f, int index, Evaluation ev) {
         try {
             ObjectNode s = c.scenario(settings.profile().name(), "image.erofs", "blob.img");
             ObjectNode out = JSON.createObjectNode();
             out.put("version", 1);
-            out.put("description", "found by erofs-sim fuzz (device-slot table, seed " + settings.seed() + ", case "
+            out.put("description", "found by erofs-sim fuzz (seed " + settings.seed() + ", case "
                     + index + ", shrunk): " + c);
             out.put("comment", f.kind() + " found " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": " + f.what());
             s.fields().forEachRemaining(e -> {
@@ -367,6 +625,18 @@ public final class FuzzCampaign {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve("scenario.json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n", StandardCharsets.UTF_8);
+            List<ReproScript.Stated> stated = new ArrayList<>();
+            stated.add(new ReproScript.Stated("expected (model " + settings.profile().name() + ")", ev.model()));
+            if (ev.kernel() != null) {
+                stated.add(new ReproScript.Stated("observed (kernel " + settings.kernel().identity() + ")", ev.kernel()));
+            }
+            Path repro = dir.resolve("repro.sh");
+            Files.writeString(repro, ReproScript.script(c, f.kind().name(), f.what(), stated), StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(repro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException notPosix) {
+                // run it with sh repro.sh
+            }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -432,6 +702,13 @@ public final class FuzzCampaign {
             s.collect("field edited", x.slot() < 0 ? x.edit().field().toString() : "slot." + x.edit().field());
             s.collect("verb", x.edit().verb());
         }
+        for (FuzzCase.ByteEdit b : c.bytes()) {
+            s.collect("byte edited", b.region());
+        }
+        for (String o : c.options()) {
+            s.collect("option", o.length() > 40 ? o.substring(0, 8) + "... (" + o.length() + " bytes)" : o);
+        }
+        c.config().forEach((f, on) -> s.collect("config override", f.symbol() + "=" + (on ? "y" : "n")));
         if (c.devices().isEmpty()) {
             s.collect("device= given", "none");
         }

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.fuzz.FuzzCase.BaseImage;
 import org.erofssim.fuzz.FuzzCase.DeviceArg;
 import org.erofssim.fuzz.FuzzCase.Source;
@@ -24,6 +25,12 @@ import org.erofssim.ondisk.SuperblockField;
  * block counts and their neighbours, powers of two, slot offsets that put the table on the
  * superblock, on the inodes or past the end. The {@code device=} list has as many entries as the
  * base's table in three tries of five, any count up to three otherwise.
+ *
+ * <p>Beyond the table: one case in four starts from a compressed base image (LZ4, legacy LZ4,
+ * ztailpacking, DEFLATE, MicroLZMA), one in three carries byte edits anywhere in the image
+ * (the superblock, the inodes, dirents, xattrs and indexes of the first blocks, the data), one
+ * in four further mount options ({@link #OPTIONS}), one in eight a CONFIG override; one source
+ * in eight is a directory or a missing path. The checksum is fixed in seven cases of eight.
  */
 public final class FuzzGenerator {
     /** Block count of {@code multidev-blob.img} (the device every base's slots describe). */
@@ -60,9 +67,9 @@ public final class FuzzGenerator {
 
     /** The next case. */
     public FuzzCase next() {
-        BaseImage base = pick(new BaseImage[] {BaseImage.MULTIDEV, BaseImage.MULTIDEV, BaseImage.MULTIDEV,
-            BaseImage.TWODEV, BaseImage.TWODEV, BaseImage.PLAIN});
-        Source source = random.nextBoolean() ? Source.FILE : Source.BDEV;
+        BaseImage base = random.nextInt(4) == 0 ? pick(COMPRESSED) : pick(new BaseImage[] {BaseImage.MULTIDEV,
+            BaseImage.MULTIDEV, BaseImage.MULTIDEV, BaseImage.TWODEV, BaseImage.TWODEV, BaseImage.PLAIN});
+        Source source = source();
         boolean fix = random.nextInt(8) != 0;
         int n = 1 + random.nextInt(4);
         List<SlotEdit> edits = new ArrayList<>();
@@ -76,10 +83,107 @@ public final class FuzzGenerator {
                 DeviceArg.BLOB_BDEV, DeviceArg.BLOB_BDEV, DeviceArg.BLOB_BDEV, DeviceArg.PRIMARY_FILE,
                 DeviceArg.DIR, DeviceArg.MISSING}));
         }
-        return new FuzzCase(base, source, fix, edits, devices, random.nextInt(5) != 0);
+        List<FuzzCase.ByteEdit> bytes = new ArrayList<>();
+        if (random.nextInt(3) == 0) {
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                bytes.add(byteEdit(base));
+            }
+        }
+        List<String> options = new ArrayList<>();
+        if (random.nextInt(4) == 0) {
+            for (int i = 1 + random.nextInt(2); i > 0; i--) {
+                options.add(option());
+            }
+        }
+        Map<ConfigFlag, Boolean> config = new EnumMap<>(ConfigFlag.class);
+        if (random.nextInt(8) == 0) {
+            ConfigFlag f = pick(ConfigFlag.values());
+            config.put(f, random.nextBoolean());
+        }
+        return new FuzzCase(base, source, fix, edits, devices, random.nextInt(5) != 0, bytes, options, config);
     }
 
+    /** The bases whose files hold compressed data (byte edits reach zmap and the decompressors there). */
+    static final BaseImage[] COMPRESSED = {BaseImage.LZ4, BaseImage.LZ4_LEGACY, BaseImage.ZTAILPACKING,
+        BaseImage.DEFLATE, BaseImage.LZMA};
+
+    /**
+     * Mount options beyond {@code device=}: every key of erofs_fs_parameters with good and bad
+     * values, superblock flags, {@code source}, unknown keys, and an item that crosses the
+     * kernel's 4,095-byte option page.
+     */
+    static final String[] OPTIONS = {"ro", "rw", "sync", "nosuid", "user_xattr", "nouser_xattr", "user_xattr=1",
+        "acl", "noacl", "cache_strategy=disabled", "cache_strategy=readahead", "cache_strategy=readaround",
+        "cache_strategy=bogus", "cache_strategy", "dax", "dax=always", "dax=never", "dax=bogus", "fsid=fs1",
+        "domain_id=dom", "fsid=", "directio", "nodirectio", "fsoffset=0", "fsoffset=4096", "fsoffset=512",
+        "fsoffset=0x1000", "fsoffset=bad", "source", "source=/srv/other", "device", "device=", "nosuchoption",
+        "x".repeat(4100)};
+
+    /** A source: the image as a file or a loop device mostly, a directory or a missing path now and then. */
+    Source source() {
+        int r = random.nextInt(16);
+        return r == 0 ? Source.DIR : r == 1 ? Source.MISSING : r < 9 ? Source.FILE : Source.BDEV;
+    }
+
+    /** One option item. */
+    String option() {
+        return pick(OPTIONS);
+    }
+
+    /**
+     * A byte edit: in the superblock two times in five, elsewhere in the first 8 KiB (the slot
+     * table, the root inode and its directory, xattrs) two in five, anywhere one in five (anywhere
+     * three in five on a compressed base: its indexes and pclusters lie beyond 8 KiB); the
+     * value 0, 0xff, a bit flipped from the current byte or any byte.
+     */
+    FuzzCase.ByteEdit byteEdit(BaseImage base) {
+        byte[] b = bases.get(base);
+        int r = random.nextInt(5);
+        boolean compressed = java.util.Arrays.asList(COMPRESSED).contains(base);
+        int off = r < 2 ? 1024 + random.nextInt(128) : r < 4 && !compressed ? random.nextInt(Math.min(b.length, 8192))
+                : random.nextInt(b.length);
+        int cur = off < b.length ? b[off] & 0xff : 0;
+        int v = switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> 0xff;
+            case 2 -> cur ^ (1 << random.nextInt(8));
+            default -> random.nextInt(256);
+        };
+        return new FuzzCase.ByteEdit(off, v);
+    }
+
+    /** The generator's random source (the mutator draws from the same sequence: one seed, one campaign). */
+    Random random() {
+        return random;
+    }
+
+    /** An edit of the slot table or of the superblock fields that place it. */
+    SlotEdit anyEdit(BaseImage base) {
+        return random.nextInt(4) == 0 ? superblockEdit(base) : slotEdit(base);
+    }
+
+    /** The superblock fields beyond the table's, for {@link #superblockEdit}'s other branch. */
+    private static final SuperblockField[] OTHER_SB_FIELDS = {SuperblockField.MAGIC, SuperblockField.FEATURE_COMPAT,
+        SuperblockField.BLKSZBITS, SuperblockField.BLKSZBITS, SuperblockField.SB_EXTSLOTS, SuperblockField.ROOT_NID,
+        SuperblockField.ROOT_NID, SuperblockField.BLOCKS_LO, SuperblockField.META_BLKADDR, SuperblockField.XATTR_BLKADDR,
+        SuperblockField.VOLUME_NAME, SuperblockField.DIRBLKBITS, SuperblockField.XATTR_PREFIX_COUNT,
+        SuperblockField.XATTR_PREFIX_START, SuperblockField.PACKED_NID, SuperblockField.ROOTNID_8B,
+        SuperblockField.METABOX_NID};
+
     private SlotEdit superblockEdit(BaseImage base) {
+        if (random.nextInt(3) == 0) {
+            // another field of the superblock, or one incompat bit flipped (48-bit, metabox, unknown ones)
+            if (random.nextInt(3) == 0) {
+                return SlotEdit.superblock(SuperblockField.FEATURE_INCOMPAT, Verb.SET,
+                        incompat.get(base) ^ (1L << random.nextInt(11)));
+            }
+            SuperblockField f = pick(OTHER_SB_FIELDS);
+            if (random.nextInt(3) == 0) {
+                return SlotEdit.superblock(f, pick(OTHER_VERBS), 1 + random.nextInt(4));
+            }
+            long[] interesting = {0, 1, 2, 8, 9, 10, 11, 12, 13, 16, 27, 36, 37, 64, 255, 0x7fffffffL, 1L << 63};
+            return SlotEdit.superblock(f, Verb.SET, interesting[random.nextInt(interesting.length)]);
+        }
         switch (random.nextInt(5)) {
             case 0, 1 -> {
                 Verb v = random.nextInt(3) == 0 ? pick(OTHER_VERBS) : Verb.SET;
@@ -112,7 +216,7 @@ public final class FuzzGenerator {
         return SlotEdit.slot(slot, f, Verb.SET, interesting[random.nextInt(interesting.length)]);
     }
 
-    private <T> T pick(T[] choices) {
+    <T> T pick(T[] choices) {
         return choices[random.nextInt(choices.length)];
     }
 }

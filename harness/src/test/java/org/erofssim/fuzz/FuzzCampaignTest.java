@@ -162,6 +162,8 @@ class FuzzCampaignTest {
             Path scenario = f.folder().resolve("scenario.json");
             assertThat(f.folder().resolve("image.erofs")).isRegularFile();
             assertThat(f.folder().resolve("blob.img")).isRegularFile();
+            assertThat(f.folder().resolve("repro.sh")).isRegularFile().content()
+                    .contains("# observed (kernel", "EIO", "mount(2)");
             Scenario s = ScenarioJson.read(scenario);
             assertThat(s.source()).isIn("/srv/image.erofs", "/dev/loop0");
             assertThat(Files.readString(scenario)).contains("\"comment\"", "DIVERGENCE");

@@ -2,6 +2,7 @@ package org.erofssim.inode;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
@@ -62,11 +63,13 @@ public final class Iget {
         boolean nlink1Bit = sbi.kernel().has(Behavior.LAYOUT_48BIT);
         int allBits = nlink1Bit ? 0x1F : 0x0F;
         if ((ifmt & ~allBits) != 0) {
+            Coverage.hit("erofs_read_inode:unsupported-format");
             log.err(READ_INODE, "unsupported i_format " + ifmt + " of nid " + nidText);
             throw new KernelError(Errno.EOPNOTSUPP);
         }
         int layout = (ifmt >> 1) & 0x7;
         if (layout >= 5) {
+            Coverage.hit("erofs_read_inode:unsupported-layout");
             log.err(READ_INODE, "unsupported datalayout " + layout + " of nid " + nidText);
             throw new KernelError(Errno.EOPNOTSUPP);
         }
@@ -157,6 +160,7 @@ public final class Iget {
             }
             case ErofsInode.S_IFIFO, ErofsInode.S_IFSOCK -> { }
             default -> {
+                Coverage.hit("erofs_read_inode:bogus-mode");
                 log.err(READ_INODE, "bogus i_mode (" + Integer.toOctalString(mode) + ") @ nid " + nidText);
                 throw new KernelError(Errno.EUCLEAN);
             }
@@ -170,6 +174,7 @@ public final class Iget {
             chunkFormat = (int) (rec.iu() & 0xFFFF);
             int known = nlink1Bit ? 0x7F : 0x3F;
             if ((chunkFormat & ~known) != 0) {
+                Coverage.hit("erofs_read_inode:unsupported-chunk-format");
                 log.err(READ_INODE, "unsupported chunk format " + Integer.toHexString(chunkFormat) + " of nid " + nidText);
                 throw new KernelError(Errno.EOPNOTSUPP);
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.DeviceSlot;
@@ -30,19 +31,23 @@ final class DeviceScan {
         int ondisk = sbi.hasIncompat(FeatureIncompat.DEVICE_TABLE.bit()) ? dsb.extraDevices() : 0;
         List<String> given = sbi.opts.devices();
         if (!given.isEmpty() && given.size() != ondisk) {
+            Coverage.hit("erofs_scan_devices:count-mismatch");
             log.err("erofs_scan_devices", "extra devices don't match (ondisk " + ondisk + ", given " + given.size() + ")");
             throw new KernelError(Errno.EINVAL);
         }
         // 6.18: the primary's DAX check comes after the count check (a count mismatch with 'dax' logs
         // no DAX line) and before ondisk == 0 returns and before any extra device is opened [obs-6.18.44]
         if (ctx.kernel.has(Behavior.DAX_CHECK_IN_DEVICE_SCAN) && sbi.daxAlways && !hasDaxDev) {
+            Coverage.hit("erofs_scan_devices:dax-no-daxdev");
             log.info("DAX unsupported by block device. Turning off DAX.");
             sbi.daxAlways = false;
         }
         if (ondisk == 0) {
+            Coverage.hit("erofs_scan_devices:no-table");
             return;
         }
         if (given.isEmpty() && sbi.mode != Mode.FSCACHE && ctx.kernel.has(Behavior.FLATTENED_BLOCK_DEVICE)) {
+            Coverage.hit("erofs_scan_devices:flatdev");
             sbi.flatdev = true;
         }
         sbi.deviceIdMask = SbInfo.roundupPow2(ondisk + 1) - 1;
@@ -63,14 +68,18 @@ final class DeviceScan {
         if (!sbi.flatdev && dif.path == null) {
             byte[] tag = slot.tag();
             if (tag[0] == 0) {
+                Coverage.hit("erofs_init_device:empty-tag");
                 log.err("erofs_init_device", "empty device tag @ pos " + pos);
                 throw new KernelError(Errno.EINVAL);
             }
+            Coverage.hit("erofs_init_device:path-from-tag");
             dif.path = dif.tag;
         }
         if (sbi.mode == Mode.FSCACHE) {
+            Coverage.hit("erofs_init_device:fscache");
             dif.backing = Fscache.registerCookie(sbi, ctx, log, dif.path);
         } else if (!sbi.flatdev) {
+            Coverage.hit(sbi.mode == Mode.FILEIO ? "erofs_init_device:open-file" : "erofs_init_device:open-bdev");
             dif.backing = sbi.mode == Mode.FILEIO ? openFile(ctx, dif.path) : openBdev(sbi, ctx, dif.path);
         }
         dif.blocks = slot.blocksLo();
@@ -88,10 +97,12 @@ final class DeviceScan {
             return new DeviceBacking.OfFile(f, path);
         }
         if (!ctx.kernel.has(Behavior.FILEIO_REGULAR_FILE_CHECK)) {
+            Coverage.hit("erofs_init_device:file-not-regular-unchecked");
             ctx.notes.add("device " + path + " is a " + r.node().kind() + ": this kernel opens it as a file"
                     + " without a type check (fixed by \"erofs: ensure regular inodes for file-backed mounts\")");
             return new DeviceBacking.Flat();
         }
+        Coverage.hit("erofs_init_device:file-not-regular");
         throw new KernelError(Errno.EINVAL, path + " is not a regular file");
     }
 
@@ -107,11 +118,13 @@ final class DeviceScan {
             return new DeviceBacking.OfBdev(bdev, path);
         } catch (KernelError e) {
             if (e.errno() == Errno.ENOTBLK) {
+                Coverage.hit("erofs_init_device:bdev-not-block");
                 if (ctx.kernel.has(Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL)) {
                     throw new KernelError(Errno.EINVAL, path + " is not a block device");
                 }
                 throw new ExtraBdevNotBlock(path);
             }
+            Coverage.hit("erofs_init_device:bdev-open-error");
             throw e;
         }
     }

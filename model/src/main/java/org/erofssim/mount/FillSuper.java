@@ -4,6 +4,7 @@ import org.erofssim.block.BackingFs;
 import org.erofssim.block.Node;
 import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureIncompat;
@@ -32,6 +33,7 @@ final class FillSuper {
         if (sbi.mode == Mode.FILEIO && ctx.kernel.has(Behavior.FILEIO_STACKING_REFUSAL)) {
             BackingFs fs = ((DeviceBacking.OfFile) sbi.dif0).file().fs();
             if (fs.erofsWithoutBdev() || fs.stackDepth() != 0) {
+                Coverage.hit("erofs_fc_fill_super:stacked-fileio");
                 log.err(FN, "file-backed mounts cannot be applied to stacked fses");
                 throw new KernelError(Errno.ENOTBLK);
             }
@@ -58,20 +60,25 @@ final class FillSuper {
 
         if (sbi.blocksizeBits != sbi.blkszbits) {
             if (sbi.mode == Mode.FSCACHE) {
+                Coverage.hit("erofs_fc_fill_super:fscache-blksize");
                 log.fc("unsupported blksize for fscache mode");
                 throw new KernelError(Errno.EINVAL);
             }
             if (sbi.mode == Mode.FILEIO) {
                 if (!ctx.kernel.has(Behavior.FILEIO_SUBPAGE_BLOCKSIZE)) {
+                    Coverage.hit("erofs_fc_fill_super:fileio-subpage-crash");
                     throw new KernelCrash("sb_set_blocksize() on a superblock without a block device "
                             + "dereferences a NULL s_bdev (CVE-2024-56750, fixed by bae085416093 in 6.12.2/6.13-rc1)");
                 }
+                Coverage.hit("erofs_fc_fill_super:fileio-subpage");
                 sbi.blocksizeBits = sbi.blkszbits;
             } else {
                 if ((1 << sbi.blkszbits) < bdev.logicalBlockSize()) {
+                    Coverage.hit("erofs_fc_fill_super:bdev-blksize");
                     log.fc("failed to set erofs blksize");
                     throw new KernelError(Errno.EINVAL);
                 }
+                Coverage.hit("erofs_fc_fill_super:bdev-subpage");
                 sbi.blocksizeBits = sbi.blkszbits;
             }
         }
@@ -79,10 +86,12 @@ final class FillSuper {
             // alignment first, then the fscache refusal (spec §4.7 step 6; the 6.16 fsoffset patch)
             long bs = 1L << sbi.blocksizeBits;
             if ((sbi.opts.fsoffset() & (bs - 1)) != 0) {
+                Coverage.hit("erofs_fc_fill_super:fsoffset-unaligned");
                 log.fc("fsoffset " + Long.toUnsignedString(sbi.opts.fsoffset()) + " is not aligned to block size " + bs);
                 throw new KernelError(Errno.EINVAL);
             }
             if (sbi.mode == Mode.FSCACHE) {
+                Coverage.hit("erofs_fc_fill_super:fsoffset-fscache");
                 log.fc("cannot use fsoffset in fscache mode");
                 throw new KernelError(Errno.EINVAL);
             }
@@ -90,13 +99,16 @@ final class FillSuper {
         if (sbi.daxAlways) {
             if (ctx.kernel.has(Behavior.DAX_CHECK_IN_DEVICE_SCAN)) {
                 if (sbi.blkszbits != PAGE_SHIFT) {
+                    Coverage.hit("erofs_fc_fill_super:dax-blocksize");
                     log.info("unsupported blocksize for DAX");
                     sbi.daxAlways = false;
                 }
             } else if (!hasDaxDev) {
+                Coverage.hit("erofs_fc_fill_super:dax-no-daxdev");
                 log.fc("DAX unsupported by block device. Turning off DAX.");
                 sbi.daxAlways = false;
             } else if (sbi.blkszbits != PAGE_SHIFT) {
+                Coverage.hit("erofs_fc_fill_super:dax-blocksize");
                 log.fc("unsupported blocksize for DAX");
                 sbi.daxAlways = false;
             }
@@ -114,6 +126,7 @@ final class FillSuper {
         }
         ErofsInode root = Iget.iget(sbi, buf, log, sbi.rootNid);
         if (!root.isDir()) {
+            Coverage.hit("erofs_fc_fill_super:root-not-dir");
             log.err(FN, "rootino(nid " + sbi.rootNid + ") is not a directory(i_mode "
                     + Integer.toOctalString(root.mode()) + ")");
             throw new KernelError(Errno.EINVAL);
@@ -123,6 +136,7 @@ final class FillSuper {
         }
         // d_make_root, erofs_shrinker_register, then the long xattr name prefixes
         XattrPrefixes.init(sbi, buf, log, ctx.notes);
+        Coverage.hit("erofs_fc_fill_super:ok");
         return new FilledSuper(buf, root);
     }
 }

@@ -7,6 +7,7 @@ import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.SuperblockInfo;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
@@ -40,6 +41,7 @@ final class GetTree {
         boolean ondemand = ctx.kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND);
         boolean byFile = ctx.kernel.enabled(ConfigFlag.EROFS_FS_BACKED_BY_FILE);
         if (ondemand && ctx.opts.fsid().isPresent()) {
+            Coverage.hit("erofs_fc_get_tree:fscache");
             progress.mode = Mode.FSCACHE;
             return getTreeNodev(ctx, Mode.FSCACHE, null);
         }
@@ -53,6 +55,7 @@ final class GetTree {
             }
             notBlock = e;
         } catch (DeviceScan.ExtraBdevNotBlock e) {
+            Coverage.hit("erofs_fc_get_tree:extra-enotblk-fallback");
             ctx.notes.add("extra device " + e.path + " is not a block device: ENOTBLK leaks out of fill_super and "
                     + "erofs_fc_get_tree takes the file-backed fallback on the freed erofs_sb_info "
                     + "(use-after-free, fixed in 6.16 by \"erofs: avoid using multiple devices with different type\")");
@@ -62,6 +65,7 @@ final class GetTree {
             notBlock = new KernelError(Errno.ENOTBLK);
         }
         // the file-backed fallback
+        Coverage.hit("erofs_fc_get_tree:file-fallback");
         if (ctx.source == null) {
             ctx.vfsMessage("No source specified");
             throw new KernelError(Errno.EINVAL);
@@ -69,13 +73,16 @@ final class GetTree {
         VirtualNamespace.Resolved r = FileOpen.filpOpen(ctx, ctx.source);
         if (r.node() instanceof Node.RegularFile f
                 && (f.fs().hasReadFolio() || !ctx.kernel.has(Behavior.FILEIO_REGULAR_FILE_CHECK))) {
+            Coverage.hit("erofs_fc_get_tree:fileio");
             progress.mode = Mode.FILEIO;
             return getTreeNodev(ctx, Mode.FILEIO, new DeviceBacking.OfFile(f, ctx.source));
         }
         if (!ctx.kernel.has(Behavior.FILEIO_REGULAR_FILE_CHECK)) {
+            Coverage.hit("erofs_fc_get_tree:fileio-not-regular-unchecked");
             throw new KernelCrash("a " + r.node().kind() + " became a file-backed mount without a type check "
                     + "(syzbot 001306cd9c92; fixed by \"erofs: ensure regular inodes for file-backed mounts\")");
         }
+        Coverage.hit("erofs_fc_get_tree:not-regular");
         throw notBlock;
     }
 
@@ -92,6 +99,7 @@ final class GetTree {
         try {
             bdev = Vfs.lookupBdev(ctx.namespace, ctx.source);
         } catch (KernelError e) {
+            Coverage.hit("get_tree_bdev:lookup-failed");
             if (!lookupFirst) {
                 ctx.vfsMessage(ctx.source + ": Can't open blockdev");
             } else if (!quiet) {
@@ -103,6 +111,7 @@ final class GetTree {
         String name = Vfs.bdevName(ctx.namespace, ctx.source);
         KernelState.LiveSuper live = ctx.state.bdevSupers.get(bdev.dev());
         if (live != null) {
+            Coverage.hit("get_tree_bdev:reuse-super");
             if (!ctx.readOnly) {
                 ctx.vfsMessage(name + ": Can't mount, would change RO state");
                 throw new KernelError(Errno.EBUSY);
@@ -114,6 +123,7 @@ final class GetTree {
         try {
             Vfs.claim(ctx.state, bdev, holder);
         } catch (KernelError e) {
+            Coverage.hit("get_tree_bdev:claim-busy");
             ctx.vfsMessage(ctx.source + ": Can't open blockdev");
             throw e;
         }
@@ -124,6 +134,7 @@ final class GetTree {
             }
             throw new KernelError(Errno.EACCES, "read-only block device opened for writing");
         }
+        Coverage.hit("get_tree_bdev:new-super");
         SbInfo sbi = new SbInfo(ctx.kernel, ctx.opts);
         sbi.mode = Mode.BDEV;
         sbi.sId = name;

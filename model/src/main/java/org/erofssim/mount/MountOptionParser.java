@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelError;
@@ -50,6 +51,7 @@ public final class MountOptionParser {
         if (source != null) {
             byte[] name = cString(source.getBytes(StandardCharsets.UTF_8));
             if (name.length > PAGE_SIZE - 1) {
+                Coverage.hit("copy_mount_string:source-too-long");
                 throw new KernelError(Errno.EINVAL, "source longer than PAGE_SIZE - 1 (strndup_user)");
             }
             fc.parseParam("source", raw(name));
@@ -57,6 +59,7 @@ public final class MountOptionParser {
         if (options != null) {
             byte[] data = cString(options.getBytes(StandardCharsets.UTF_8));
             if (data.length > PAGE_SIZE - 1) {
+                Coverage.hit("path_mount:options-cut-at-page");
                 data = java.util.Arrays.copyOf(data, PAGE_SIZE - 1);
             }
             fc.parseMonolithic(raw(data));
@@ -272,6 +275,7 @@ public final class MountOptionParser {
             if (parseSource(key, value)) {
                 return;
             }
+            Coverage.hit("vfs_parse_fs_param:unknown");
             fail(FS_NAME + ": Unknown parameter '" + text(key) + "'");
         }
 
@@ -282,12 +286,14 @@ public final class MountOptionParser {
         private boolean parseSbFlag(String key) {
             for (SbFlag flag : SbFlag.values()) {
                 if (flag.setKey().equals(key)) {
+                    Coverage.hit("vfs_parse_sb_flag:set");
                     sbFlags.put(flag, true);
                     return true;
                 }
             }
             for (SbFlag flag : SbFlag.values()) {
                 if (key.equals(flag.clearKey())) {
+                    Coverage.hit("vfs_parse_sb_flag:clear");
                     sbFlags.put(flag, false);
                     return true;
                 }
@@ -305,9 +311,11 @@ public final class MountOptionParser {
                 return false;
             }
             if (value == null) {
+                Coverage.hit("vfs_parse_fs_param_source:non-string");
                 fail("Non-string source");
             }
             if (source != null) {
+                Coverage.hit("vfs_parse_fs_param_source:multiple");
                 fail("Multiple sources");
             }
             source = value;
@@ -326,32 +334,43 @@ public final class MountOptionParser {
             switch (p.opt()) {
                 case USER_XATTR -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_XATTR)) {
+                        Coverage.hit("erofs_fc_parse_param:user_xattr");
                         userXattr = p.bool();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:user_xattr-unsupported");
                         notice("{,no}user_xattr options not supported");
                     }
                 }
                 case ACL -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_POSIX_ACL)) {
+                        Coverage.hit("erofs_fc_parse_param:acl");
                         acl = p.bool();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:acl-unsupported");
                         notice("{,no}acl options not supported");
                     }
                 }
                 case CACHE_STRATEGY -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_ZIP)) {
+                        Coverage.hit("erofs_fc_parse_param:cache_strategy");
                         cacheStrategy = p.strategy().orElseThrow();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:cache_strategy-unsupported");
                         notice("compression not supported, cache_strategy ignored");
                     }
                 }
                 case DAX -> setDaxMode(true);
                 case DAX_ENUM -> setDaxMode(p.daxAlways());
-                case DEVICE -> devices.add(p.string());
+                case DEVICE -> {
+                    Coverage.hit("erofs_fc_parse_param:device");
+                    devices.add(p.string());
+                }
                 case FSID -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND)) {
+                        Coverage.hit("erofs_fc_parse_param:fsid");
                         fsid = p.string();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:fsid-unsupported");
                         notice("fsid option not supported");
                     }
                 }
@@ -360,19 +379,26 @@ public final class MountOptionParser {
                         // a page-cache sharing domain since the fscache removal: taken silently; the
                         // sharing itself changes no field of the contract's outcome (obs-7.2.13, obs-7.3)
                     } else if (kernel.enabled(ConfigFlag.EROFS_FS_ONDEMAND)) {
+                        Coverage.hit("erofs_fc_parse_param:domain_id");
                         domainId = p.string();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:domain_id-unsupported");
                         notice("domain_id option not supported");
                     }
                 }
                 case DIRECTIO -> {
                     if (kernel.enabled(ConfigFlag.EROFS_FS_BACKED_BY_FILE)) {
+                        Coverage.hit("erofs_fc_parse_param:directio");
                         directio = p.bool();
                     } else {
+                        Coverage.hit("erofs_fc_parse_param:directio-unsupported");
                         notice("directio option not supported");
                     }
                 }
-                case FSOFFSET -> fsoffset = p.u64();
+                case FSOFFSET -> {
+                    Coverage.hit("erofs_fc_parse_param:fsoffset");
+                    fsoffset = p.u64();
+                }
                 case SOURCE -> parseSource("source", p.string());
             }
             return true;
@@ -381,11 +407,13 @@ public final class MountOptionParser {
         /** {@code erofs_fc_set_dax_mode}: without FS_DAX an error and EINVAL. */
         private void setDaxMode(boolean always) {
             if (!kernel.enabled(ConfigFlag.FS_DAX)) {
+                Coverage.hit("erofs_fc_set_dax_mode:unsupported");
                 fail(FS_NAME + ": dax options not supported");
             }
             if (always && !kernel.has(Behavior.DAX_NOT_EXPERIMENTAL)) {
                 notice("DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
             }
+            Coverage.hit(always ? "erofs_fc_set_dax_mode:always" : "erofs_fc_set_dax_mode:never");
             daxAlways = always;
             daxNever = !always;
         }
@@ -432,6 +460,7 @@ public final class MountOptionParser {
             switch (p.type()) {
                 case FLAG -> {
                     if (value != null) {
+                        Coverage.hit("fs_parse:unexpected-value");
                         fail(FS_NAME + ": Unexpected value for '" + text(key) + "'");
                     }
                     return new Parsed(p.opt(), !negated, Optional.empty(), false, null, 0);
@@ -476,6 +505,9 @@ public final class MountOptionParser {
 
         /** An {@code invalf}/{@code inval_plog}/{@code errorfc} line followed by {@code -EINVAL}. */
         private void fail(String line) {
+            if (line.startsWith(FS_NAME + ": Bad value")) {
+                Coverage.hit("fs_parse:bad-value");
+            }
             log.print(line);
             throw new KernelError(Errno.EINVAL, line);
         }

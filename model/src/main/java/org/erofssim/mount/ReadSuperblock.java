@@ -3,6 +3,7 @@ package org.erofssim.mount;
 import java.nio.ByteBuffer;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureCompat;
@@ -31,30 +32,36 @@ final class ReadSuperblock {
         try {
             page = buf.page(0);
         } catch (KernelError e) {
+            Coverage.hit("erofs_read_superblock:read-error");
             log.err(FN, "cannot read erofs superblock");
             throw e;
         }
         // the in-page offset of byte 0 is 0, so the superblock sits at index 1024 of this page
         Superblock dsb = Superblock.decode(page);
         if (dsb.magic() != Superblock.MAGIC) {
+            Coverage.hit("erofs_read_superblock:bad-magic");
             log.err(FN, "cannot find valid erofs superblock");
             throw new KernelError(Errno.EINVAL);
         }
         int blkszbits = dsb.blkszbits();
         sbi.blkszbits = blkszbits;
         if (blkszbits < 9 || blkszbits > PAGE_SHIFT) {
+            Coverage.hit("erofs_read_superblock:blkszbits");
             log.err(FN, "blkszbits " + blkszbits + " isn't supported");
             throw new KernelError(Errno.EINVAL);
         }
         if (dsb.dirblkbits() != 0) {
+            Coverage.hit("erofs_read_superblock:dirblkbits");
             log.err(FN, "dirblkbits " + dsb.dirblkbits() + " isn't supported");
             throw new KernelError(Errno.EINVAL);
         }
         sbi.featureCompat = (int) dsb.featureCompat();
         if ((sbi.featureCompat & FeatureCompat.SB_CHKSUM.bit()) != 0) {
+            Coverage.hit("erofs_superblock_csum_verify:checked");
             int crc = (int) SuperblockChecksum.compute(page, blkszbits);
             int expected = (int) dsb.checksum();
             if (crc != expected) {
+                Coverage.hit("erofs_superblock_csum_verify:mismatch");
                 log.err("erofs_superblock_csum_verify",
                         String.format("invalid checksum 0x%08x, 0x%08x expected", crc, expected));
                 throw new KernelError(Errno.EBADMSG);
@@ -63,6 +70,7 @@ final class ReadSuperblock {
         sbi.featureIncompat = (int) dsb.featureIncompat();
         int unknown = sbi.featureIncompat & ~sbi.kernel.profile().supportedIncompat();
         if (unknown != 0) {
+            Coverage.hit("erofs_read_superblock:unknown-incompat");
             if (sbi.kernel.has(Behavior.INCOMPAT_CHECK_IN_READ_SUPERBLOCK)) {
                 log.err(FN, "unidentified incompatible feature " + Integer.toHexString(unknown)
                         + ", please upgrade kernel");
@@ -74,12 +82,14 @@ final class ReadSuperblock {
         }
         sbi.sbSize = Superblock.BASE_SIZE + dsb.sbExtslots() * 16;
         if (sbi.sbSize > PAGE_SIZE - Superblock.OFFSET) {
+            Coverage.hit("erofs_read_superblock:sb-extslots");
             log.err(FN, "invalid sb_extslots " + sbi.sbSize + " (more than a fs block)");
             throw new KernelError(Errno.EINVAL);
         }
         boolean has48 = sbi.kernel.has(Behavior.LAYOUT_48BIT);
         long blocksLo = dsb.blocksLo();
         if (has48 && sbi.hasIncompat(FeatureIncompat.BIT48.bit()) && dsb.rootNid8b() != 0) {
+            Coverage.hit("erofs_read_superblock:rootnid-8b");
             sbi.rootNid = dsb.rootNid8b();
             sbi.dif0Blocks = ((long) dsb.rootNid() << 32) | blocksLo;
         } else {
@@ -88,10 +98,12 @@ final class ReadSuperblock {
         }
         if (sbi.kernel.has(Behavior.METABOX) && sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
             if (sbi.sbSize <= Superblock.BASE_SIZE) {
+                Coverage.hit("erofs_read_superblock:metabox-no-extslot");
                 throw new KernelError(Errno.EUCLEAN, "metabox needs a superblock extslot (silent)");
             }
             sbi.metaboxNid = dsb.metaboxNid();
             if (sbi.metaboxNid < 0) {
+                Coverage.hit("erofs_read_superblock:metabox-nid-bit63");
                 throw new KernelError(Errno.EUCLEAN, "metabox_nid with bit 63 set (silent)");
             }
         }
@@ -111,6 +123,7 @@ final class ReadSuperblock {
         sbi.fixedNsec = dsb.fixedNsec();
         sbi.uuid = dsb.uuid();
         if (!sbi.kernel.has(Behavior.VOLUME_NAME_16_BYTES) && !hasNul(dsb.volumeName())) {
+            Coverage.hit("erofs_read_superblock:volume-name-no-nul");
             log.err(FN, "bad volume name without NIL terminator");
             throw new KernelError(Errno.EUCLEAN);
         }
@@ -135,6 +148,7 @@ final class ReadSuperblock {
         if (scanError != null) {
             throw scanError;
         }
+        Coverage.hit("erofs_read_superblock:ok");
         if (sbi.mode == Mode.FSCACHE) {
             log.info("[deprecated] fscache-based on-demand read feature in use. Use at your own risk!");
         }

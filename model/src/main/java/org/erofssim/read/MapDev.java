@@ -1,6 +1,7 @@
 package org.erofssim.read;
 
 import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.sb.DeviceBacking;
@@ -37,12 +38,15 @@ public final class MapDev {
         int bits = sbi.blkszbits();
         if (deviceId != 0) {
             if (deviceId - 1 >= sbi.devices().size()) {
+                Coverage.hit("erofs_map_dev:no-device");
                 throw new KernelError(Errno.ENODEV, "device id " + deviceId + " has no device");
             }
             ErofsDevice dif = sbi.devices().get(deviceId - 1);
             if (sbi.flatdev()) {
+                Coverage.hit("erofs_map_dev:flat-shift");
                 return onPrimary(sbi, pa + (dif.mappedBlkaddr() << bits));
             }
+            Coverage.hit("erofs_map_dev:by-id");
             return new Target(deviceId, dif.backing(), pa);
         }
         if (!sbi.devices().isEmpty() && !sbi.flatdev()) {
@@ -53,9 +57,11 @@ public final class MapDev {
                 long start = dif.mappedBlkaddr() << bits;
                 long length = dif.blocks() << bits;
                 if (Long.compareUnsigned(pa, start) >= 0 && Long.compareUnsigned(pa, start + length) < 0) {
+                    Coverage.hit("erofs_map_dev:unified-range");
                     return new Target(dif.id(), dif.backing(), pa - start);
                 }
             }
+            Coverage.hit("erofs_map_dev:unified-miss");
         }
         return onPrimary(sbi, pa);
     }

@@ -2,6 +2,7 @@ package org.erofssim.zip;
 
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.sb.SbLog;
@@ -60,6 +61,7 @@ final class DeflateDecompressor {
                     if (zerr == Z_STREAM_END && b.outRemaining == 0) {
                         return b.out;
                     }
+                    Coverage.hit("z_erofs_deflate_decompress:error");
                     log.err("z_erofs_deflate_decompress", "failed to decompress " + zerr + " in[" + b.inRemaining
                             + "] out[" + b.outRemaining + "]");
                     throw new KernelError(Errno.EUCLEAN, "DEFLATE stream: zlib returned " + zerr);

@@ -2,6 +2,7 @@ package org.erofssim.zip;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.sb.SbLog;
@@ -93,6 +94,7 @@ final class MicroLzmaDecompressor {
             while (b.inRemaining > 0 && b.inStart + b.inSize < start + reached) {
                 b.nextInIfUsed(b.inSize);
             }
+            Coverage.hit("z_erofs_lzma_decompress:error");
             log.err("z_erofs_lzma_decompress", "failed to decompress " + XZ_DATA_ERROR + " in[" + b.inRemaining
                     + "] out[" + b.outRemaining + "]");
             throw new KernelError(Errno.EUCLEAN, "MicroLZMA stream: " + e.getMessage());

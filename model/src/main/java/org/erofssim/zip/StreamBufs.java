@@ -1,6 +1,7 @@
 package org.erofssim.zip;
 
 import org.erofssim.read.PlainReader;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.sb.SbLog;
@@ -64,6 +65,7 @@ final class StreamBufs {
             zeros++;
         }
         if (zeros == padlen) {
+            Coverage.hit("z_erofs_fixup_insize:all-zeros-stream");
             throw new KernelError(Errno.EUCLEAN, "compressed data is all zeros");
         }
         return zeros;
@@ -79,6 +81,7 @@ final class StreamBufs {
             return;
         }
         if (++no >= outpages || outRemaining == 0) {
+            Coverage.hit("z_erofs_stream_switch_bufs:no-space");
             log.err("z_erofs_stream_switch_bufs", "insufficient space for decompressed data");
             throw new KernelError(Errno.EUCLEAN, "stream decoded past its output");
         }

@@ -1,6 +1,7 @@
 package org.erofssim.zip;
 
 import org.erofssim.read.PlainReader;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureIncompat;
@@ -106,15 +107,20 @@ public final class ZDecompress {
     public static Decoded decode(SbInfo sbi, SbLog log, Request rq) {
         switch (rq.algorithm()) {
             case ZMapBlocks.LZ4:
+                Coverage.hit("z_erofs_decompress:lz4");
                 return lz4(sbi, log, rq);
             case ZMapBlocks.SHIFTED:
             case ZMapBlocks.INTERLACED:
+                Coverage.hit("z_erofs_decompress:plain");
                 return new Decoded(plain(sbi, rq), new java.util.BitSet());
             case ZMapBlocks.LZMA:
+                Coverage.hit("z_erofs_decompress:lzma");
                 return new Decoded(MicroLzmaDecompressor.decompress(sbi.blockSize(), sbi.lzmaDictSize(), log, rq), new java.util.BitSet());
             case ZMapBlocks.DEFLATE:
+                Coverage.hit("z_erofs_decompress:deflate");
                 return new Decoded(DeflateDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
             case ZMapBlocks.ZSTD:
+                Coverage.hit("z_erofs_decompress:zstd");
                 return new Decoded(ZstdDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
             default:
                 throw new NotModelled("pcluster of algorithm " + rq.algorithm());
@@ -135,6 +141,7 @@ public final class ZDecompress {
                 zeros++;
             }
             if (zeros == padlen) {
+                Coverage.hit("z_erofs_fixup_insize:all-zeros-lz4");
                 throw new KernelError(Errno.EUCLEAN, "compressed data is all zeros");
             }
             inputsize -= zeros;
@@ -162,12 +169,14 @@ public final class ZDecompress {
             int outpages = (oend + PAGE - 1) / PAGE;
             int inpages = (rq.pageofsIn() + rq.inputsize() + PAGE - 1) / PAGE;
             int inputAt = (outpages - inpages) * PAGE + (pageofsIn - rq.pageofsIn()) - rq.pageofsOut();
+            Coverage.hit("z_erofs_lz4_decompress_mem:in-place");
             d = Lz4Block.decodeInPlace(rq.in(), pageofsIn, inputsize, outputsize, inputAt);
         } else {
             d = Lz4Block.decode(rq.in(), pageofsIn, inputsize, outputsize, partial);
         }
         int ret = d.value();
         if (ret != outputsize) {
+            Coverage.hit("z_erofs_lz4_decompress_mem:error");
             log.err("z_erofs_lz4_decompress_mem", "failed to decompress " + ret + " in[" + inputsize + ", "
                     + margin + "] out[" + outputsize + "]");
             throw new KernelError(Errno.EUCLEAN, "LZ4 stream of " + inputsize + " bytes decoded to " + ret);
@@ -182,6 +191,7 @@ public final class ZDecompress {
         int outputsize = rq.outputsize();
         if (outputsize > rq.inputsize()) {
             // "erofs: fix ... z_erofs_transform_plain" (2024): more output than input is unsupported
+            Coverage.hit("z_erofs_transform_plain:too-short");
             throw new KernelError(Errno.EOPNOTSUPP, "plain pcluster of " + rq.inputsize() + " bytes asked for " + outputsize);
         }
         byte[] out = new byte[outputsize];

@@ -3,6 +3,7 @@ package org.erofssim.zip;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
@@ -283,6 +284,7 @@ public final class ZMapBlocks {
         }
         int big = ZMapHeader.ADVISE_BIG_PCLUSTER_1 | ZMapHeader.ADVISE_BIG_PCLUSTER_2;
         if (!sbi.hasIncompat(FeatureIncompat.BIG_PCLUSTER.bit()) && (z.advise & big) != 0) {
+            Coverage.hit("z_erofs_fill_inode_lazy:big-pcluster-without-feature");
             log.err(fn, "per-inode big pcluster without sb feature for nid " + inode.nid());
             throw new KernelError(Errno.EUCLEAN);
         }
@@ -585,6 +587,7 @@ public final class ZMapBlocks {
             m.mla = (lcn << bits) | m.clusterofs;
             return;
         }
+        Coverage.hit("z_erofs_extent_lookback:bogus-distance");
         log.err(fn, "bogus lookback distance " + dist + " @ lcn " + m.lcn + " of nid " + m.inode.nid());
         throw new KernelError(Errno.EUCLEAN);
     }

@@ -4,6 +4,7 @@ import static org.erofssim.zip.ZMapBlocks.*;
 
 import org.erofssim.sb.ErofsInode;
 
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.sb.SbInfo;
@@ -45,6 +46,7 @@ final class ZMapLegacy extends ZMapAlgorithm {
     void checkHeadAlgorithms(ErofsInode inode, ZInode z, String fn) {
         if (z.algorithm[0] >= COMPRESSION_MAX || z.algorithm[1] >= COMPRESSION_MAX) {
             int headnr = z.algorithm[0] >= COMPRESSION_MAX ? 0 : 1;
+            Coverage.hit("z_erofs_fill_inode_lazy:unknown-head-format");
             log.err(fn, "unknown HEAD" + (headnr + 1) + " format " + z.algorithm[headnr] + " for nid "
                     + inode.nid() + ", please upgrade kernel");
             throw new KernelError(Errno.EOPNOTSUPP);

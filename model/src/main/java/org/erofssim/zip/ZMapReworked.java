@@ -5,6 +5,7 @@ import static org.erofssim.zip.ZMapBlocks.*;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.NotModelled;
 
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.sb.MetaBuf;
@@ -174,11 +175,13 @@ final class ZMapReworked extends ZMapAlgorithm {
         }
         int alg = m.algorithm();
         if (alg >= RUNTIME_MAX) {
+            Coverage.hit("z_erofs_map_sanity_check:unknown-algorithm");
             log.err("z_erofs_map_sanity_check", "unknown algorithm " + alg + " @ pos " + m.la() + " for nid "
                     + inode.nid() + ", please upgrade kernel");
             throw new KernelError(Errno.EOPNOTSUPP);
         }
         if (alg < COMPRESSION_MAX && (sbi.availableComprAlgs() & (1 << alg)) == 0) {
+            Coverage.hit("z_erofs_map_sanity_check:inconsistent-algorithm");
             log.err("z_erofs_map_sanity_check", "inconsistent algorithmtype " + alg + " for nid " + inode.nid());
             throw new KernelError(Errno.EUCLEAN);
         }

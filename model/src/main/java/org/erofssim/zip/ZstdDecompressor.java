@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import java.nio.ByteBuffer;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.sb.SbLog;
@@ -71,6 +72,7 @@ final class ZstdDecompressor {
                     reason = END_OF_STREAM;
                 }
                 if (reason != null) {
+                    Coverage.hit("z_erofs_zstd_decompress:error");
                     log.err("z_erofs_zstd_decompress", "failed to decompress in[" + b.inRemaining + "] out["
                             + b.outRemaining + "]: " + reason);
                     throw new KernelError(Errno.EUCLEAN, "ZSTD frame: " + reason);

@@ -34,9 +34,9 @@ class HostToolsTest {
     }
 
     @Test void anUndeclaredProgramIsRefusedByName() {
-        assertThatThrownBy(() -> HostTools.processBuilder("rm", "-rf", "/nonexistent"))
+        assertThatThrownBy(() -> HostTools.processBuilder("shred", "-u", "/nonexistent"))
                 .isInstanceOf(HostTools.UndeclaredTool.class)
-                .hasMessage("tool rm is not declared in .ci/host-tools (add it with the Debian package that provides it)");
+                .hasMessage("tool shred is not declared in .ci/host-tools (add it with the Debian package that provides it)");
         assertThatThrownBy(() -> HostTools.processBuilder("/usr/bin/setfacl", "-b", "/nonexistent"))
                 .isInstanceOf(HostTools.UndeclaredTool.class).hasMessageStartingWith("tool setfacl is not declared");
     }

@@ -1,0 +1,137 @@
+package org.erofssim.fuzz;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.erofssim.fuzz.FuzzCase.BaseImage;
+import org.erofssim.fuzz.FuzzCase.ByteEdit;
+import org.erofssim.fuzz.FuzzCase.DeviceArg;
+import org.erofssim.kernel.ConfigFlag;
+
+/**
+ * The guided loop's mutations (AFL's "havoc" stage on a structured case): one to four random
+ * changes to a case of the corpus, each along one of its dimensions: slot and superblock edits
+ * (add, drop, new value), byte edits anywhere in the image (add, drop, new value), the checksum
+ * policy, the source kind, the {@code device=} list (add, drop, replace), further mount options
+ * (add, drop), a CONFIG override (toggle), the tree read, the base image; or a splice of another
+ * corpus case's image edits. Draws from the generator's random source, so a campaign is
+ * deterministic per seed.
+ */
+final class FuzzMutator {
+    private final FuzzGenerator gen;
+    private final Random random;
+
+    FuzzMutator(FuzzGenerator gen) {
+        this.gen = gen;
+        this.random = gen.random();
+    }
+
+    /** A mutant of {@code c}; {@code other} (may be null) is a second corpus case to splice from. */
+    FuzzCase mutate(FuzzCase c, FuzzCase other) {
+        FuzzCase m = c;
+        int n = 1 + random.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            m = once(m, other);
+        }
+        return m;
+    }
+
+    private FuzzCase once(FuzzCase c, FuzzCase other) {
+        List<SlotEdit> edits = new ArrayList<>(c.edits());
+        List<ByteEdit> bytes = new ArrayList<>(c.bytes());
+        List<DeviceArg> devices = new ArrayList<>(c.devices());
+        List<String> options = new ArrayList<>(c.options());
+        Map<ConfigFlag, Boolean> config = new EnumMap<>(ConfigFlag.class);
+        config.putAll(c.config());
+        BaseImage base = c.base();
+        FuzzCase.Source source = c.source();
+        boolean fix = c.fixChecksum();
+        boolean read = c.read();
+        switch (random.nextInt(14)) {
+            case 0 -> edits.add(gen.anyEdit(base));
+            case 1 -> {
+                if (!edits.isEmpty()) {
+                    edits.remove(random.nextInt(edits.size()));
+                }
+            }
+            case 2 -> {
+                if (!edits.isEmpty()) {
+                    int i = random.nextInt(edits.size());
+                    SlotEdit e = edits.get(i);
+                    long v = e.edit().value();
+                    long nv = switch (random.nextInt(4)) {
+                        case 0 -> v + 1;
+                        case 1 -> v - 1;
+                        case 2 -> v ^ (1L << random.nextInt(32));
+                        default -> random.nextInt(64);
+                    };
+                    edits.set(i, e.withValue(nv));
+                }
+            }
+            case 3, 4 -> bytes.add(gen.byteEdit(base));
+            case 5 -> {
+                if (!bytes.isEmpty()) {
+                    int i = random.nextInt(bytes.size());
+                    if (random.nextBoolean()) {
+                        bytes.remove(i);
+                    } else {
+                        ByteEdit b = bytes.get(i);
+                        bytes.set(i, new ByteEdit(b.offset(), b.value() ^ (1 << random.nextInt(8))));
+                    }
+                }
+            }
+            case 6 -> fix = !fix;
+            case 7 -> source = gen.source();
+            case 8 -> {
+                int r = random.nextInt(3);
+                if (r == 0 || devices.isEmpty()) {
+                    devices.add(gen.pick(DeviceArg.values()));
+                } else if (r == 1) {
+                    devices.remove(random.nextInt(devices.size()));
+                } else {
+                    devices.set(random.nextInt(devices.size()), gen.pick(DeviceArg.values()));
+                }
+            }
+            case 9 -> {
+                if (!options.isEmpty() && random.nextBoolean()) {
+                    options.remove(random.nextInt(options.size()));
+                } else {
+                    options.add(random.nextInt(options.size() + 1), gen.option());
+                }
+            }
+            case 10 -> {
+                ConfigFlag f = gen.pick(ConfigFlag.values());
+                if (config.containsKey(f)) {
+                    config.remove(f);
+                } else {
+                    config.put(f, random.nextBoolean());
+                }
+            }
+            case 11 -> read = !read;
+            case 12 -> base = random.nextInt(3) == 0 ? gen.pick(BaseImage.values()) : base;
+            default -> {
+                if (other != null) {
+                    if (random.nextBoolean()) {
+                        edits.addAll(other.edits());
+                    } else {
+                        bytes.addAll(other.bytes());
+                    }
+                }
+            }
+        }
+        // keep cases small: at most 8 edits of each kind, 4 devices, 4 options
+        trim(edits, 8);
+        trim(bytes, 8);
+        trim(devices, 4);
+        trim(options, 4);
+        return c.with(base, source, fix, edits, devices, read, bytes, options, config);
+    }
+
+    private void trim(List<?> l, int max) {
+        while (l.size() > max) {
+            l.remove(random.nextInt(l.size()));
+        }
+    }
+}

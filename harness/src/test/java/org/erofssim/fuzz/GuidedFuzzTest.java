@@ -1,0 +1,107 @@
+package org.erofssim.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.ScenarioJson;
+import org.erofssim.kernel.Coverage;
+import org.erofssim.kernel.Releases;
+import org.erofssim.mount.MountModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coverage-guided loop: deterministic per seed, ahead of a blind campaign of the same budget, and its in-memory scenarios equal the written ones. */
+class GuidedFuzzTest {
+    static final Path IMAGES = FuzzCampaignTest.IMAGES;
+
+    @TempDir
+    Path out;
+
+    FuzzCampaign.Summary run(long seed, int cases, boolean guided, Path dir) {
+        FuzzCampaign.Settings s = new FuzzCampaign.Settings(seed, cases, null, Releases.DEFAULT, IMAGES, dir, null,
+                Duration.ofSeconds(5), 40).guided(guided);
+        return new FuzzCampaign(s).run(new PrintWriter(new StringWriter()));
+    }
+
+    @Test
+    void theSameSeedReachesTheSameIdsInTheSameCases() {
+        FuzzCampaign.Summary a = run(11, 600, true, out.resolve("a"));
+        FuzzCampaign.Summary b = run(11, 600, true, out.resolve("b"));
+        assertThat(a.coverage().firstCase()).isEqualTo(b.coverage().firstCase());
+        assertThat(a.coverage().corpus()).isEqualTo(b.coverage().corpus()).isPositive();
+        assertThat(a.coverage().firstCase().keySet()).isSubsetOf(Coverage.knownIds().keySet());
+    }
+
+    @Test
+    void guidedReachesMoreIdsThanBlindWithTheSameSeedAndBudget() {
+        FuzzCampaign.Summary guided = run(3, 2000, true, out.resolve("g"));
+        FuzzCampaign.Summary blind = run(3, 2000, false, out.resolve("b"));
+        System.out.println("seed 3, 2000 cases: guided " + guided.coverage().firstCase().size() + " ids, blind "
+                + blind.coverage().firstCase().size());
+        assertThat(guided.findings()).isEmpty();
+        assertThat(blind.findings()).isEmpty();
+        assertThat(blind.coverage().corpus()).isZero();
+        assertThat(guided.coverage().firstCase().size()).isGreaterThan(blind.coverage().firstCase().size());
+        // the growth log ends at the final count
+        List<long[]> g = guided.coverage().growth();
+        assertThat(g.get(g.size() - 1)[1]).isEqualTo(guided.coverage().firstCase().size());
+        assertThat(guided.coverage().neverReached()).hasSize(Coverage.knownIds().size()
+                - guided.coverage().firstCase().size());
+    }
+
+    @Test
+    void anInMemoryScenarioPredictsAsTheWrittenOne() throws Exception {
+        FuzzCampaign fc = new FuzzCampaign(new FuzzCampaign.Settings(5, 1, null, Releases.DEFAULT, IMAGES, out, null,
+                Duration.ofSeconds(5), 10));
+        FuzzGenerator gen = new FuzzGenerator(99, FuzzCampaignTest.bases());
+        java.nio.file.Files.createDirectories(out.resolve("work"));
+        int compared = 0;
+        for (int i = 0; i < 120; i++) {
+            FuzzCase c = gen.next();
+            Path img = out.resolve("case.erofs");
+            java.nio.file.Files.write(img, c.image(FuzzCampaignTest.bases().get(c.base())));
+            var written = ScenarioJson.read(c.scenario(Releases.DEFAULT.name(), img.toString(),
+                    IMAGES.resolve(FuzzCampaign.BLOB).toString()).toString(), out, "fuzz");
+            var inMemory = fc.scenarioInMemory(c, Releases.DEFAULT);
+            assertThat(OutcomeJson.write(MountModel.predict(inMemory))).as(c.toString())
+                    .isEqualTo(OutcomeJson.write(MountModel.predict(written)));
+            compared++;
+        }
+        assertThat(compared).isEqualTo(120);
+    }
+
+    @Test
+    void mutantsStayDeterministicAndVaryEveryDimension() throws Exception {
+        Map<FuzzCase.BaseImage, byte[]> bases = FuzzCampaignTest.bases();
+        FuzzGenerator g1 = new FuzzGenerator(8, bases);
+        FuzzGenerator g2 = new FuzzGenerator(8, bases);
+        FuzzMutator m1 = new FuzzMutator(g1);
+        FuzzMutator m2 = new FuzzMutator(g2);
+        FuzzCase c1 = g1.next();
+        FuzzCase c2 = g2.next();
+        CampaignStatistics st = new CampaignStatistics();
+        for (int i = 0; i < 400; i++) {
+            FuzzCase n1 = m1.mutate(c1, c1);
+            FuzzCase n2 = m2.mutate(c2, c2);
+            assertThat(n1).isEqualTo(n2);
+            st.collect("dimension", n1.edits().equals(c1.edits()) ? "edits kept" : "edits changed");
+            st.collect("dimension", n1.bytes().equals(c1.bytes()) ? "bytes kept" : "bytes changed");
+            st.collect("dimension", n1.options().equals(c1.options()) ? "options kept" : "options changed");
+            st.collect("dimension", n1.config().equals(c1.config()) ? "config kept" : "config changed");
+            st.collect("dimension", n1.devices().equals(c1.devices()) ? "devices kept" : "devices changed");
+            st.collect("dimension", n1.source() == c1.source() ? "source kept" : "source changed");
+            st.collect("dimension", n1.fixChecksum() == c1.fixChecksum() ? "checksum kept" : "checksum changed");
+            c1 = n1;
+            c2 = n2;
+        }
+        for (String d : List.of("edits", "bytes", "options", "config", "devices", "source", "checksum")) {
+            assertThat(st.count("dimension", d + " changed")).as(d).isPositive();
+        }
+    }
+}

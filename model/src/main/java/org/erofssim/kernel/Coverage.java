@@ -1,0 +1,117 @@
+package org.erofssim.kernel;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Coverage from the model itself: the model's decision points that stand for a branch of a
+ * kernel function call {@link #hit(String)} with a stable id, {@code function:branch} (e.g.
+ * {@code erofs_read_superblock:bad-magic}), so that a fuzz campaign learns which kernel checks
+ * and paths a case reached without KCOV.
+ *
+ * <p>Recording is scoped to the calling thread: {@link #record(Recorder, Supplier)} installs a
+ * {@link Recorder} for the duration of one evaluation on this thread only, so concurrent users of
+ * the model (other threads, other recorders) never see each other's hits. When no recorder is
+ * active anywhere in the JVM, {@link #hit} costs one read of a counter and returns; otherwise one
+ * thread-local read.
+ *
+ * <p>The ids are listed, with one line on the kernel branch each stands for, in the committed
+ * resource {@code coverage-ids.txt} next to this class ({@link #knownIds()}); a test compares that
+ * list with the ids the model's sources pass to {@code hit}, so an id does not change silently.
+ */
+public final class Coverage {
+    private static final ThreadLocal<Recorder> CURRENT = new ThreadLocal<>();
+    /** How many {@link #record} scopes are open on any thread: 0 makes {@link #hit} a counter read. */
+    private static final AtomicInteger ACTIVE = new AtomicInteger();
+    private static volatile Map<String, String> known;
+
+    private Coverage() {}
+
+    /** Records that the current evaluation reached branch {@code id} (no-op without a recorder on this thread). */
+    public static void hit(String id) {
+        if (ACTIVE.get() == 0) {
+            return;
+        }
+        Recorder r = CURRENT.get();
+        if (r != null) {
+            r.ids.add(id);
+        }
+    }
+
+    /** Runs {@code work} on this thread with {@code recorder} collecting the ids it reaches; restores the previous one. */
+    public static <T> T record(Recorder recorder, Supplier<T> work) {
+        Recorder previous = CURRENT.get();
+        CURRENT.set(recorder);
+        ACTIVE.incrementAndGet();
+        try {
+            return work.get();
+        } finally {
+            ACTIVE.decrementAndGet();
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        }
+    }
+
+    /**
+     * The committed ids ({@code coverage-ids.txt}) with their one-line descriptions, in file order:
+     * what a campaign's "never reached" list is drawn from.
+     */
+    public static Map<String, String> knownIds() {
+        Map<String, String> k = known;
+        if (k == null) {
+            k = load();
+            known = k;
+        }
+        return k;
+    }
+
+    private static Map<String, String> load() {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (InputStream in = Coverage.class.getResourceAsStream("coverage-ids.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("coverage-ids.txt missing from the model's resources");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                int sp = t.indexOf(' ');
+                out.put(sp < 0 ? t : t.substring(0, sp), sp < 0 ? "" : t.substring(sp).strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The ids one or more evaluations reached (not thread-safe: one recorder per thread). */
+    public static final class Recorder {
+        private final Set<String> ids = new HashSet<>();
+
+        /** The ids reached so far. */
+        public Set<String> ids() {
+            return Collections.unmodifiableSet(ids);
+        }
+
+        /** Forgets what was reached (to reuse the recorder for the next case). */
+        public void clear() {
+            ids.clear();
+        }
+    }
+}
