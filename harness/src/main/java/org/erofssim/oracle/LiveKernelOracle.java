@@ -277,12 +277,19 @@ public final class LiveKernelOracle {
     static final int OPTION_PAGE_BYTES = 4095;
 
     /**
+     * The longest path string {@code mount(2)} takes (PATH_MAX, 4096, less the NUL): a longer source
+     * fails to be copied (EINVAL) or looked up (ENAMETOOLONG) before its components are walked.
+     */
+    static final int PATH_BYTES = 4095;
+
+    /**
      * Why this scenario cannot be realised faithfully in a sandbox whatever the machine (bad
      * input: the command line exits 2), or null: a path the kernel would walk (a source,
      * {@code device=} or {@code source=} value, through the scenario's symlinks) that meets a
      * {@code ..} at the scenario's {@code /} and would leave the sandbox for host files; an
      * option string whose sandbox paths make it cross the kernel's option page when the
-     * scenario's own string does not, or the other way round.
+     * scenario's own string does not, or the other way round; a walked path that the sandbox's
+     * prefix pushes past the kernel's path limit ({@link #PATH_BYTES}) when the scenario's does not.
      */
     public static String unrealisable(Scenario sc) {
         List<String[]> mounts = new ArrayList<>();
@@ -310,17 +317,30 @@ public final class LiveKernelOracle {
                     }
                 }
             }
+            String tooLong = null;
             for (String path : walked) {
-                if (!path.startsWith(org.erofssim.block.VirtualNamespace.FSCACHE_PREFIX)
-                        && sc.namespace().climbsAboveRoot(path, true)) {
+                if (path.startsWith(org.erofssim.block.VirtualNamespace.FSCACHE_PREFIX)) {
+                    continue;
+                }
+                if (sc.namespace().climbsAboveRoot(path, true)) {
                     return "path '" + abbreviate(path) + "' climbs above the scenario's / (a '..' at the root): "
                             + "a real kernel would leave the sandbox there, so the live oracle does not run it";
+                }
+                int sceneBytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                int realBytes = sceneBytes + rootLength + (path.startsWith("/") ? 0 : 1);
+                if (sceneBytes <= PATH_BYTES && realBytes > PATH_BYTES && tooLong == null) {
+                    tooLong = "path '" + abbreviate(path) + "' of " + sceneBytes + " bytes becomes up to " + realBytes
+                            + " bytes in the sandbox, past the kernel's " + PATH_BYTES + "-byte path limit (PATH_MAX"
+                            + " less its NUL): mount(2) would fail on the sandbox's path, not the scenario's; not run";
                 }
             }
             if (realLength != sceneLength && Math.max(realLength, sceneLength) >= OPTION_PAGE_BYTES) {
                 return "option string of " + sceneLength + " bytes holds paths the sandbox makes longer (up to "
                         + realLength + " bytes), so the kernel's " + OPTION_PAGE_BYTES
                         + "-byte option page would cut it elsewhere; not run";
+            }
+            if (tooLong != null) {
+                return tooLong;
             }
         }
         return null;

@@ -218,6 +218,14 @@ class HostileCorpusTest {
         assertThat(r.err()).contains("option page");
     }
 
+    @Test
+    @DisplayName("a 4,091-byte source the sandbox would push past the kernel's path limit is refused with exit 2, in one bounded line")
+    void sourceNearPathMaxIsRefused() {
+        Cli.Result r = Cli.run("compare", corpus().resolve("source-near-path-max.json").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("path limit").hasSizeLessThan(1100);
+    }
+
     @Nested
     @org.erofssim.testkit.Live
     @DisplayName("on the running kernel (root)")
