@@ -33,7 +33,10 @@ class ModernCorpusTest {
             "fragdedupe-bdev", "fragdedupe-fileio",
             "fragment-past-packed-end-bdev", "fragment-past-packed-end-fileio",
             "zdir-bdev", "zdir-fileio",
-            "metabox-bdev", "metabox-fileio", "metabox-lz4-bdev", "metabox-lz4-fileio");
+            "metabox-bdev", "metabox-fileio", "metabox-lz4-bdev", "metabox-lz4-fileio",
+            // issue 10 item 7: the loop device keeps whole 512-byte sectors (EINVAL, no superblock),
+            // the file-backed mount reads the cut superblock (EBADMSG, invalid checksum)
+            "cut-1088-bdev", "cut-1088-fileio");
 
     @Test
     void everyModelledFeatureAgreesWithTheKernel(@TempDir Path out) {
