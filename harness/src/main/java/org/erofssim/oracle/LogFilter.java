@@ -65,6 +65,24 @@ final class LogFilter {
      * observation's mount ({@code st_ino} of its root), or -1 when unknown: a
      * {@code mounted with root inode @ nid N.} line of another nid is another mount's.
      */
+    /**
+     * Whether mount line {@code m} names the root whose {@code st_ino} is {@code rootIno} on a
+     * metabox image, where the kernel prints the nid (bit 63 set: the metabox) and
+     * {@code erofs_nid_to_ino64} gives a different inode number.
+     */
+    static boolean metaboxRootLine(String m, long rootIno) {
+        int at = m.lastIndexOf(" @ nid ");
+        if (at < 0 || !m.endsWith(".")) {
+            return false;
+        }
+        try {
+            long nid = Long.parseUnsignedLong(m.substring(at + 7, m.length() - 1));
+            return nid < 0 && org.erofssim.sb.SbInfo.metaboxIno(nid) == rootIno;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     Attributed attribute(List<Kmsg.Record> records, boolean blockSource, boolean mounted, String options, long rootNid) {
         return attribute(records, blockSource, mounted, options, rootNid, null);
     }
@@ -113,7 +131,7 @@ final class LogFilter {
                         foreignFileBacked = true;
                         continue;
                     }
-                    if (rootNid >= 0 && !m.endsWith(" @ nid " + rootNid + ".")) {
+                    if (rootNid >= 0 && !m.endsWith(" @ nid " + rootNid + ".") && !metaboxRootLine(m, rootNid)) {
                         evidence.add("a mount line of another root nid than this mount's " + rootNid + ": " + m);
                         foreignFileBacked = true;
                         continue;
@@ -121,7 +139,8 @@ final class LogFilter {
                     mountLines++;
                 } else if (fileBacked && treeNids != null) {
                     java.util.regex.Matcher n = NID.matcher(m);
-                    if (n.find() && !treeNids.contains(Long.parseLong(n.group(1)))) {
+                    if (n.find() && !treeNids.contains(Long.parseUnsignedLong(n.group(1)))
+                            && !treeNids.contains(org.erofssim.sb.SbInfo.metaboxIno(Long.parseUnsignedLong(n.group(1))))) {
                         evidence.add("a line about nid " + n.group(1) + ", which this mount's tree does not hold: " + m);
                         foreignFileBacked = true;
                     }

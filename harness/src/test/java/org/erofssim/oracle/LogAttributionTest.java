@@ -142,6 +142,19 @@ class LogAttributionTest {
         }
     }
 
+    /** 6.17+ metabox: the root's nid has bit 63 set and its st_ino is erofs_nid_to_ino64 of it (2^31 for nid 2^63). */
+    @Test void theMountLineOfAMetaboxRootIsOurs() {
+        try (Sandbox sb = Sandbox.create(tmp)) {
+            LogFilter.Attributed a = new LogFilter(sb, Map.of()).attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 9223372036854775808."), false, true, null, 2147483648L);
+            assertThat(a.log()).containsExactly("erofs (device erofs): mounted with root inode @ nid 9223372036854775808.");
+            assertThat(a.evidence()).isEmpty();
+            LogFilter.Attributed other = new LogFilter(sb, Map.of()).attribute(records(
+                    "erofs (device erofs): mounted with root inode @ nid 9223372036854775809."), false, true, null, 2147483648L);
+            assertThat(other.log()).isEmpty();
+        }
+    }
+
     @Test void aFileBackedLineAboutANidOutsideTheWalkedTreeIsAmbiguous() {
         try (Sandbox sb = Sandbox.create(tmp)) {
             LogFilter.Attributed a = new LogFilter(sb, Map.of()).attribute(records(

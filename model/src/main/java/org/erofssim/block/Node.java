@@ -23,6 +23,11 @@ public sealed interface Node permits Node.BlockDevice, Node.RegularFile, Node.Di
      */
     record BlockDevice(ImageBytes bytes, DevT dev, boolean readOnly, int logicalBlockSize, boolean dax, boolean nodev)
             implements Node {
+        /** The bytes of a device with an image are those of a loop device over it (whole 512-byte sectors). */
+        public BlockDevice {
+            bytes = bytes == null ? null : bytes.loopRounded();
+        }
+
         /** A device node on an ordinary mount. */
         public BlockDevice(ImageBytes bytes, DevT dev, boolean readOnly, int logicalBlockSize, boolean dax) {
             this(bytes, dev, readOnly, logicalBlockSize, dax, false);

@@ -280,7 +280,7 @@ public final class TreeWalk {
         if (type == ErofsInode.S_IFCHR || type == ErofsInode.S_IFBLK) {
             rdev = inode.rdevMajor() + ":" + inode.rdevMinor();
         }
-        out.add(new TreeEntry(path, inode.nid(), inode.typeName(), String.format("%04o", inode.mode() & 07777),
+        out.add(new TreeEntry(path, sbi.ino(inode.nid()), inode.typeName(), String.format("%04o", inode.mode() & 07777),
                 inode.uid(), inode.gid(), inode.size(), inode.blocks(), inode.nlink(), inode.mtime(),
                 inode.mtimeNsec(), target, rdev, xattrs, sha, readErrno, okBytes, ext,
                 List.copyOf(notes)));
@@ -327,8 +327,8 @@ public final class TreeWalk {
         return visit(path, rawLength, parent.depth + 1, inode, parent.lineage);
     }
 
-    private static TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {
-        return new TreeEntry(path, dirent.nid(), direntType(dirent.fileType()), null, 0, 0, 0, 0, 0, 0, 0,
+    private TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {
+        return new TreeEntry(path, sbi.ino(dirent.nid()), direntType(dirent.fileType()), null, 0, 0, 0, 0, 0, 0, 0,
                 null, null, null, null, errno.name(), 0, null, note == null ? List.of() : List.of(note));
     }
 

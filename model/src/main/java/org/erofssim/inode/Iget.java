@@ -36,7 +36,12 @@ public final class Iget {
     public static ErofsInode iget(SbInfo sbi, MetaBuf buf, SbLog log, long nid) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
-        long iloc = (sbi.metaBlkaddr() << bits) + (nid << InodeRecord.ISLOTBITS);
+        // 6.17+ erofs_iloc: a nid with bit 63 set is a slot of the metabox inode's data
+        boolean inMetabox = nid < 0 && sbi.kernel().has(Behavior.METABOX)
+                && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) != 0;
+        long iloc = inMetabox ? (nid & Long.MAX_VALUE) << InodeRecord.ISLOTBITS
+                : (sbi.metaBlkaddr() << bits) + (nid << InodeRecord.ISLOTBITS);
+        org.erofssim.sb.ErofsBuf rbuf = inMetabox ? sbi.metaboxBuf : buf;
         long blkaddr = iloc >>> bits;
         int ofs = (int) (iloc & (bs - 1));
         long blkpos = blkaddr << bits;
@@ -51,7 +56,10 @@ public final class Iget {
                 // on a plain image gives "failed to read inode meta block (nid: 18446744069414584413): -117"]
                 throw new KernelError(Errno.EUCLEAN);
             }
-            page = buf.page(blkpos);
+            if (rbuf == null) {
+                throw new KernelError(Errno.EUCLEAN); // erofs_init_metabuf: no metabox inode (yet)
+            }
+            page = rbuf.page(blkpos);
         } catch (KernelError e) {
             log.err(READ_INODE, newMessages
                     ? "failed to read inode meta block (nid: " + nidText + "): -" + e.errno().number()
@@ -91,7 +99,7 @@ public final class Iget {
             long nextPos = (blkaddr + 1) << bits;
             ByteBuffer next;
             try {
-                next = buf.page(nextPos);
+                next = rbuf.page(nextPos);
             } catch (KernelError e) {
                 log.err(READ_INODE, newMessages
                         ? "failed to read inode payload block (nid: " + nidText + "): -" + e.errno().number()

@@ -198,7 +198,7 @@ public final class Xattrs {
             }
             out.writeBytes(prefix.getBytes(StandardCharsets.US_ASCII));
             out.writeBytes(infix);
-            out.writeBytes(copy(sbi, buf, it.pos + XattrEntry.SIZE, e.nameLen()));
+            out.writeBytes(copy(sbi, it.at, it.pos + XattrEntry.SIZE, e.nameLen()));
             out.write(0);
         }
         if (out.size() > LIST_MAX) {
@@ -305,10 +305,10 @@ public final class Xattrs {
                 continue;
             }
             long namePos = it.pos + XattrEntry.SIZE;
-            if (!Arrays.equals(copy(sbi, buf, namePos, e.nameLen()), rest)) {
+            if (!Arrays.equals(copy(sbi, it.at, namePos, e.nameLen()), rest)) {
                 continue;
             }
-            return new Got(copy(sbi, buf, namePos + e.nameLen(), e.valueSize()), null);
+            return new Got(copy(sbi, it.at, namePos + e.nameLen(), e.valueSize()), null);
         }
         return Got.failed(Errno.ENODATA);
     }
@@ -336,7 +336,7 @@ public final class Xattrs {
             return new Init(0, new long[0], 0);
         }
         long hpos = inode.iloc() + inode.isize();
-        XattrIbodyHeader h = XattrIbodyHeader.decode(buf.page(hpos), MetaBuf.inPage(hpos));
+        XattrIbodyHeader h = XattrIbodyHeader.decode(sbi.metaBuf(inode, buf).page(hpos), MetaBuf.inPage(hpos));
         long[] shared = new long[h.sharedCount()];
         long pos = hpos + XattrIbodyHeader.SIZE;
         for (int i = 0; i < shared.length; i++) {
@@ -353,6 +353,10 @@ public final class Xattrs {
     private static final class Entries {
         private final SbInfo sbi;
         private final MetaBuf buf;
+        /** Where the inline entries are: the metabox for an inode in it. */
+        private final org.erofssim.sb.ErofsBuf inlineBuf;
+        /** The buffer of the current entry (inline or shared). */
+        org.erofssim.sb.ErofsBuf at;
         private final ErofsInode inode;
         private final Init init;
         private long inlineLeft;
@@ -366,6 +370,7 @@ public final class Xattrs {
         Entries(SbInfo sbi, MetaBuf buf, ErofsInode inode, Init init) {
             this.sbi = sbi;
             this.buf = buf;
+            this.inlineBuf = sbi.metaBuf(inode, buf);
             this.inode = inode;
             this.init = init;
             long headerSize = XattrIbodyHeader.SIZE + 4L * init.shared().length;
@@ -376,7 +381,8 @@ public final class Xattrs {
         boolean next() {
             if (inlineLeft > 0) {
                 pos = nextInline;
-                head = XattrEntry.decode(buf.page(pos), MetaBuf.inPage(pos));
+                at = inlineBuf;
+                head = XattrEntry.decode(at.page(pos), MetaBuf.inPage(pos));
                 int size = head.entrySize();
                 if (inlineLeft < size) {
                     throw new KernelError(Errno.EUCLEAN, "xattr entry beyond xattr_isize of nid " + inode.nid());
@@ -387,7 +393,8 @@ public final class Xattrs {
             }
             if (sharedNext < init.shared().length) {
                 pos = (sbi.xattrBlkaddr() << sbi.blocksizeBits()) + init.shared()[sharedNext++] * 4;
-                head = XattrEntry.decode(buf.page(pos), MetaBuf.inPage(pos));
+                at = buf;
+                head = XattrEntry.decode(at.page(pos), MetaBuf.inPage(pos));
                 return true;
             }
             return false;
@@ -395,7 +402,7 @@ public final class Xattrs {
     }
 
     /** {@code erofs_xattr_copy_to_buffer}: bytes read block by block through the metadata buffer. */
-    private static byte[] copy(SbInfo sbi, MetaBuf buf, long pos, int len) {
+    private static byte[] copy(SbInfo sbi, org.erofssim.sb.ErofsBuf buf, long pos, int len) {
         int bs = 1 << sbi.blocksizeBits();
         ByteArrayOutputStream out = new ByteArrayOutputStream(len);
         long p = pos;

@@ -121,7 +121,9 @@ final class FillSuper {
                 sbi.packedInode = Iget.iget(sbi, buf, log, sbi.packedNid);
             }
             if (sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
-                Iget.iget(sbi, buf, log, sbi.metaboxNid);
+                ErofsInode metabox = Iget.iget(sbi, buf, log, sbi.metaboxNid);
+                // inodes whose nid has bit 63 set live in its data, read through its page cache
+                sbi.metaboxBuf = new org.erofssim.file.InodeBuf(new org.erofssim.file.DataReader(sbi, buf, log), metabox);
             }
         }
         ErofsInode root = Iget.iget(sbi, buf, log, sbi.rootNid);

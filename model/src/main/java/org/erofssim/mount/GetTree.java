@@ -168,7 +168,7 @@ final class GetTree {
             if (sbi.mode != Mode.FILEIO && !ctx.state.sysfsNames.add(name)) {
                 throw new KernelError(Errno.EEXIST, "/sys/fs/erofs/" + name + " exists");
             }
-            log.info("mounted with root inode @ nid " + sbi.rootNid + ".");
+            log.info("mounted with root inode @ nid " + Long.toUnsignedString(sbi.rootNid) + ".");
             return filled;
         } catch (RuntimeException e) {
             ctx.state.claims.keySet().retainAll(claimedBefore);

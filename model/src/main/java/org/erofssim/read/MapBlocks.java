@@ -115,7 +115,7 @@ public final class MapBlocks {
         int chunkBits = inode.chunkBits();
         long chunknr = chunkBits >= 63 ? 0 : la >>> chunkBits;
         long entryPos = align(inode.dataOffset(), unit) + unit * chunknr;
-        ByteBuffer page = buf.page(entryPos);
+        ByteBuffer page = sbi.metaBuf(inode, buf).page(entryPos);
         int at = MetaBuf.inPage(entryPos);
         long mla = chunknr << chunkBits;
         long chunkLen = chunkBits >= 63 ? Long.MAX_VALUE : 1L << chunkBits;

@@ -134,7 +134,11 @@ public final class PlainReader {
                     throw new KernelError(Errno.EIO, "empty extent at " + (pos + cur) + " of nid " + inode.nid());
                 }
                 if (map.meta()) {
-                    copyMeta(metaOffset(map) + ofs, out, cur, len);
+                    if (inode.nid() < 0 && sbi.metaboxBuf != null) {
+                        copyMeta(sbi.metaboxBuf, map.pa() + ofs, out, cur, len); // inline data in the metabox
+                    } else {
+                        copyMeta(buf, metaOffset(map) + ofs, out, cur, len);
+                    }
                 } else if (map.mapped()) {
                     if (rq == null || rq.deviceId != map.deviceId() || rq.nextPa != map.pa() + ofs) {
                         if (rq != null) {
@@ -368,7 +372,7 @@ public final class PlainReader {
         return t.position() - (fsoff ? sbi.fsoffset() : 0);
     }
 
-    private void copyMeta(long offset, byte[] out, int at, int len) {
+    private static void copyMeta(org.erofssim.sb.ErofsBuf buf, long offset, byte[] out, int at, int len) {
         ByteBuffer page = buf.page(offset);
         int in = MetaBuf.inPage(offset);
         int n = Math.max(0, Math.min(len, PAGE - in));

@@ -46,6 +46,38 @@ public final class SbInfo {
     /** {@code packed_inode} (FRAGMENTS with a packed nid), null without one. */
     public ErofsInode packedInode;
     public long metaboxNid;
+    /**
+     * 6.17+: an {@code erofs_buf} over the metabox inode's page cache, set by fill_super once that
+     * inode is read; null without metabox.
+     */
+    public ErofsBuf metaboxBuf;
+
+    /**
+     * {@code erofs_init_metabuf(buf, sb, erofs_inode_in_metabox(inode))}: where the metadata of
+     * {@code inode} (its record, inline xattrs, inline data, compressed indexes) is read: the
+     * metabox inode's page cache for a nid with bit 63 set, else {@code primary}.
+     */
+    /**
+     * {@code erofs_nid_to_ino64} (6.17+): on a metabox image the metabox bit 63 of a nid moves to
+     * bit 31 of the inode number and bits 31-62 move up one, so inode numbers stay small; other
+     * images use the nid as it is [obs-6.18.44: root nid 2^63 has st_ino 2147483648].
+     */
+    public long ino(long nid) {
+        if (!kernel.has(org.erofssim.kernel.Behavior.METABOX)
+                || (featureIncompat() & org.erofssim.ondisk.FeatureIncompat.METABOX.bit()) == 0) {
+            return nid;
+        }
+        return metaboxIno(nid);
+    }
+
+    /** The inode number {@code erofs_nid_to_ino64} gives {@code nid} on a metabox image. */
+    public static long metaboxIno(long nid) {
+        return ((nid << 1) & 0xFFFFFFFF00000000L) | (nid & 0x7FFFFFFFL) | ((nid >>> 63) << 31);
+    }
+
+    public ErofsBuf metaBuf(ErofsInode inode, ErofsBuf primary) {
+        return inode.nid() < 0 && metaboxBuf != null ? metaboxBuf : primary;
+    }
     public long inos;
     public long epoch;
     public long fixedNsec;

@@ -234,8 +234,8 @@ public final class ZMapBlocks {
     }
 
     /** {@code erofs_read_metabuf} of the superblock's metadata: the page holding byte {@code pos}. */
-    ByteBuffer metaPage(long pos) {
-        return buf.page(pos);
+    ByteBuffer metaPage(ErofsInode inode, long pos) {
+        return sbi.metaBuf(inode, buf).page(pos);
     }
 
     /** {@code z_fragmentoff} of an inode: where its fragment starts in the packed inode (after the map that found it). */
@@ -262,7 +262,7 @@ public final class ZMapBlocks {
         String fn = alg.fillFunction();
         int bits = sbi.blkszbits();
         long pos = align8(inode.dataOffset());
-        ByteBuffer page = buf.page(pos);
+        ByteBuffer page = sbi.metaBuf(inode, buf).page(pos);
         int at = MetaBuf.inPage(pos);
         ZMapHeader h = ZMapHeader.decode(page, at);
         ZInode z = new ZInode();
@@ -401,7 +401,7 @@ public final class ZMapBlocks {
         ZInode z = m.z;
         long pos = align8(m.inode.dataOffset()) + ZMapHeader.SIZE + ZMapHeader.FULL_INDEX_PADDING
                 + lcn * LclusterIndex.SIZE;
-        ByteBuffer page = buf.page(pos);
+        ByteBuffer page = sbi.metaBuf(m.inode, buf).page(pos);
         LclusterIndex di = LclusterIndex.decode(page, MetaBuf.inPage(pos));
         m.lcn = lcn;
         m.nextpackoff = pos + LclusterIndex.SIZE;
@@ -465,7 +465,7 @@ public final class ZMapBlocks {
         } else {
             throw new KernelError(Errno.EOPNOTSUPP, "unsupported compact index unit");
         }
-        ByteBuffer page = buf.page(pos);
+        ByteBuffer page = sbi.metaBuf(m.inode, buf).page(pos);
         int packBytes = vcnt << amortizedshift;
         m.nextpackoff = pos / packBytes * packBytes + packBytes;
         int lobits = Math.max(lclusterbits, 12);

@@ -71,7 +71,7 @@ final class ZMapReworked extends ZMapAlgorithm {
         if (recsz <= 8) {
             long pa;
             if (recsz <= 4) {
-                pa = u64(pos);
+                pa = u64(inode, pos);
                 pos += 8;
                 lstart = 0;
             } else {
@@ -83,12 +83,12 @@ final class ZMapReworked extends ZMapAlgorithm {
                 if (++steps > MAX_STEPS) {
                     throw new NotModelled("the encoded-extent walk of nid " + inode.nid() + " took more than " + MAX_STEPS + " steps");
                 }
-                mplen = u32(pos);
+                mplen = u32(inode, pos);
                 if (pa != -1) {
                     mpa = pa;
                     pa += mplen & EXTENT_PLEN_MASK;
                 } else {
-                    mpa = u32(pos + 4);
+                    mpa = u32(inode, pos + 4);
                 }
                 pos += recsz;
             }
@@ -105,10 +105,10 @@ final class ZMapReworked extends ZMapAlgorithm {
                 }
                 long mid = l + (r - l) / 2;
                 long at = pos + mid * recsz;
-                long rla = u32(at + 12);
-                long rpa = u32(at + 4) | u32(at + 8) << 32;
+                long rla = u32(inode, at + 12);
+                long rpa = u32(inode, at + 4) | u32(inode, at + 8) << 32;
                 if (recsz > 16) {
-                    rla |= u32(at + 16) << 32;
+                    rla |= u32(inode, at + 16) << 32;
                 }
                 if (Long.compareUnsigned(rla, la) > 0) {
                     r = mid;
@@ -123,7 +123,7 @@ final class ZMapReworked extends ZMapAlgorithm {
                         r = Math.min(l + 1, r);
                     }
                     lstart = rla;
-                    mplen = u32(at);
+                    mplen = u32(inode, at);
                     mpa = rpa;
                 }
             }
@@ -160,12 +160,12 @@ final class ZMapReworked extends ZMapAlgorithm {
         return new ZMapping(mla, lend - mla, mpa, mplen, mflags, malg);
     }
 
-    private long u32(long pos) {
-        return ZMapBlocks.u32(maps.metaPage(pos), MetaBuf.inPage(pos));
+    private long u32(ErofsInode inode, long pos) {
+        return ZMapBlocks.u32(maps.metaPage(inode, pos), MetaBuf.inPage(pos));
     }
 
-    private long u64(long pos) {
-        return u32(pos) | u32(pos + 4) << 32;
+    private long u64(ErofsInode inode, long pos) {
+        return u32(inode, pos) | u32(inode, pos + 4) << 32;
     }
 
     /** {@code z_erofs_map_sanity_check}. */

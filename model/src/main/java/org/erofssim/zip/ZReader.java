@@ -516,7 +516,7 @@ public final class ZReader {
                 throw new KernelError(Errno.EUCLEAN, "inline pcluster crosses its page");
             }
             Pcl p = new Pcl(map);
-            p.metaPage = inlinePage(map);
+            p.metaPage = inlinePage(f.inode, map);
             java.util.Arrays.fill(p.slots, META); // the metadata page is its compressed page: no in-place I/O
             f.chain.add(0, p);
             f.pcl = p;
@@ -583,10 +583,10 @@ public final class ZReader {
         bvec.folio().waiting.add(p);
     }
 
-    private byte[] inlinePage(ZMapBlocks.ZMapping map) {
+    private byte[] inlinePage(ErofsInode inode, ZMapBlocks.ZMapping map) {
         ByteBuffer page;
         try {
-            page = buf.page(map.pa());
+            page = sbi.metaBuf(inode, buf).page(map.pa());
         } catch (KernelError e) {
             log.err("z_erofs_pcluster_begin", "failed to get inline data -" + e.errno().number());
             throw e;
