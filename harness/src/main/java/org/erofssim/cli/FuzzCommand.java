@@ -183,7 +183,7 @@ final class FuzzCommand implements Callable<Integer> {
             printCoverage(o, sum);
             if (sum.releases() != null) {
                 o.println();
-                o.println("release differential (model only; neighbours compared, differences explained by one modelled change):");
+                o.println("release differential (model only; neighbours compared, differences explained by one modelled change or a pair):");
                 sum.releases().counts().forEach((pair, m) -> {
                     o.println("  " + pair + ":");
                     m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
