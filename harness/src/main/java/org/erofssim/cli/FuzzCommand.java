@@ -65,6 +65,11 @@ final class FuzzCommand implements Callable<Integer> {
             description = "stop drawing cases after this long: 90s, 10m, 2h")
     Duration maxTime;
 
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = "evaluate only shard K of N (1 <= K <= N): the cases whose index is K-1 modulo N; "
+                    + "the N shards of one seed and --cases find what one run finds (a CI matrix)")
+    String shard;
+
     @Option(names = "--quiet", description = "no progress lines (the seed line, every 100 cases, each finding)")
     boolean quiet;
 
@@ -108,17 +113,33 @@ final class FuzzCommand implements Callable<Integer> {
             }
             against = "model alone (profile " + profile.name() + ")";
         }
+        int shardK = 1;
+        int shardN = 1;
+        if (shard != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})/(\\d{1,6})").matcher(shard.strip());
+            if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(1)) < 1
+                    || Integer.parseInt(m.group(1)) > Integer.parseInt(m.group(2))) {
+                throw CliException.badInput("--shard: '" + shard + "' is not K/N with 1 <= K <= N, e.g. 2/4");
+            }
+            shardK = Integer.parseInt(m.group(1));
+            shardN = Integer.parseInt(m.group(2));
+            if (seed == null) {
+                throw CliException.badInput("--shard needs --seed: the shards of a campaign must draw the same cases");
+            }
+        }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter progress = quiet ? new PrintWriter(java.io.Writer.nullWriter())
                 : json ? new PrintWriter(spec.commandLine().getErr(), true) : o;
-        progress.println("fuzz: device-slot table, seed " + s + ", up to " + cases + " cases, " + against);
+        progress.println("fuzz: device-slot table, seed " + s + ", up to " + cases + " cases"
+                + (shardN > 1 ? " (shard " + shardK + "/" + shardN + ": every " + shardN + "th from case " + (shardK - 1) + ")" : "")
+                + ", " + against);
         progress.flush();
         FuzzCampaign.Summary sum = new FuzzCampaign(new FuzzCampaign.Settings(s, cases, maxTime, profile, images,
-                out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80)).run(progress);
+                out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80, shardK, shardN)).run(progress);
         if (json) {
             ObjectNode j = JSON.createObjectNode();
-            j.put("seed", sum.seed()).put("cases", sum.cases()).put("refused", sum.refused())
+            j.put("seed", sum.seed()).put("shard", shardK + "/" + shardN).put("cases", sum.cases()).put("refused", sum.refused())
                     .put("profile", profile.name()).put("live", live).put("seconds", sum.elapsed().toMillis() / 1000.0);
             var f = j.putArray("findings");
             for (FuzzCampaign.Finding x : sum.findings()) {

@@ -88,9 +88,26 @@ public final class FuzzCampaign {
      *                   {@link org.erofssim.reference.HostKernel}), or null for the model alone
      * @param modelLimit the time one prediction may take
      * @param shrinkBudget how many evaluations shrinking one finding may spend
+     * @param shard      which shard this run is, 1..{@code shards}: it evaluates the cases whose index
+     *                   (0-based, among the {@code cases} the seed draws) is {@code shard - 1} modulo
+     *                   {@code shards}; all cases are drawn, so the shards of one seed together
+     *                   evaluate exactly the cases of one unsharded run, with the same findings
+     * @param shards     how many shards the campaign is split into (1: not split)
      */
     public record Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
-                           Reference kernel, Duration modelLimit, int shrinkBudget) {}
+                           Reference kernel, Duration modelLimit, int shrinkBudget, int shard, int shards) {
+        public Settings {
+            if (shards < 1 || shard < 1 || shard > shards) {
+                throw new IllegalArgumentException("shard " + shard + "/" + shards + ": need 1 <= K <= N");
+            }
+        }
+
+        /** An unsharded campaign. */
+        public Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
+                        Reference kernel, Duration modelLimit, int shrinkBudget) {
+            this(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, 1, 1);
+        }
+    }
 
     /** A failure: its kind and one line (or a few) on what was seen. */
     public record Failure(Kind kind, String what) {}
@@ -141,11 +158,15 @@ public final class FuzzCampaign {
             FuzzGenerator gen = new FuzzGenerator(settings.seed(), bases);
             int refused = 0;
             int done = 0;
-            for (; done < settings.cases(); done++) {
+            for (int index = 0; index < settings.cases(); index++) {
                 if (settings.maxTime() != null && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
                     break;
                 }
-                FuzzCase c = gen.next();
+                FuzzCase c = gen.next(); // drawn by every shard: the sequence stays the seed's
+                if (index % settings.shards() != settings.shard() - 1) {
+                    continue;
+                }
+                done++;
                 Evaluation e = evaluate(c);
                 collect(stats, c, e);
                 if (e.refusal() != null) {
@@ -155,13 +176,13 @@ public final class FuzzCampaign {
                     FuzzCase small = shrink(c, e.failure().kind());
                     Evaluation again = evaluate(small);
                     Failure f = again.failure() != null ? again.failure() : e.failure();
-                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, done));
+                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, index));
                     found.add(finding);
-                    progress.println("finding " + f.kind() + " at case " + done + ": " + firstLine(f.what()) + " -> "
+                    progress.println("finding " + f.kind() + " at case " + index + ": " + firstLine(f.what()) + " -> "
                             + finding.folder());
                 }
-                if ((done + 1) % 100 == 0) {
-                    progress.println((done + 1) + " cases, " + found.size() + " finding(s)");
+                if (done % 100 == 0) {
+                    progress.println(done + " cases, " + found.size() + " finding(s)");
                 }
                 progress.flush();
             }
