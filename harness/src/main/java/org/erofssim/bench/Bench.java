@@ -218,7 +218,11 @@ public final class Bench {
                 details("modelMicros", modelNanos / 1e3, "kernelMicros", kernelCycleNanos / 1e3, "image", image.toString())));
     }
 
-    /** Measures the kernel's cycle once per run; null when done, else why not. */
+    /**
+     * Measures the kernel's cycle once per run; null when done, else why not. Every mount prints a
+     * line into the machine's kernel log ({@code mounted with root inode}), so the cycles are few:
+     * 800 in all (240 with {@code --quick}), warm-up included.
+     */
     private String kernelCycles(Path image) {
         if (kernelCycleNanos != null || kernelWhy != null) {
             return kernelWhy;
@@ -226,7 +230,7 @@ public final class Bench {
         kernelWhy = kernelWhy();
         if (kernelWhy == null) {
             s.progress().println("bench: mount: the kernel's file-backed mount+umount cycles of " + image.getFileName());
-            kernelCycleNanos = KernelBench.mountCycles(image, s.quick() ? 5 : 10, s.quick() ? 100 : 200).medianNanos();
+            kernelCycleNanos = KernelBench.mountCycles(image, s.quick() ? 5 : 7, s.quick() ? 40 : 100).medianNanos();
         }
         return kernelWhy;
     }

@@ -83,6 +83,11 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--releases", description = "model-only differential: every case on every modelled release")
     boolean releases;
 
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = "a blind campaign (--blind) split N ways: evaluate only the cases whose index is K-1 modulo N "
+                    + "(1 <= K <= N); the N shards of one seed and --cases find what one run finds (a CI matrix)")
+    String shard;
+
     @Option(names = "--quiet", description = "no progress lines (the seed line, every 100 cases, each finding)")
     boolean quiet;
 
@@ -126,6 +131,20 @@ final class FuzzCommand implements Callable<Integer> {
             }
             against = "model alone (profile " + profile.name() + ")";
         }
+        int shardK = 1;
+        int shardN = 1;
+        if (shard != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})/(\\d{1,6})").matcher(shard.strip());
+            if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(1)) < 1
+                    || Integer.parseInt(m.group(1)) > Integer.parseInt(m.group(2))) {
+                throw CliException.badInput("--shard: '" + shard + "' is not K/N with 1 <= K <= N, e.g. 2/4");
+            }
+            shardK = Integer.parseInt(m.group(1));
+            shardN = Integer.parseInt(m.group(2));
+            if (seed == null) {
+                throw CliException.badInput("--shard needs --seed: the shards of a campaign must draw the same cases");
+            }
+        }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter progress = quiet ? new PrintWriter(java.io.Writer.nullWriter())
@@ -133,12 +152,18 @@ final class FuzzCommand implements Callable<Integer> {
         if ((compareBlind || releases) && live) {
             throw CliException.badInput("--compare-blind and --releases are model-only: drop --live");
         }
+        if (shardN > 1 && (!blind || compareBlind)) {
+            throw CliException.badInput("--shard splits a blind campaign (--blind): a guided campaign's cases depend on"
+                    + " the cases before them");
+        }
         progress.println("fuzz: " + (blind ? "blind" : "guided by coverage") + ", seed " + s + ", up to " + cases
                 + " cases, " + against + (releases ? ", every case also on " + Releases.all().size()
-                + " releases" : ""));
+                + " releases" : "") + (shardN > 1 ? " (shard " + shardK + "/" + shardN + ": every " + shardN
+                + "th from case " + (shardK - 1) + ")" : ""));
         progress.flush();
         FuzzCampaign.Settings settings = new FuzzCampaign.Settings(s, cases, maxTime, profile, images,
-                out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80).guided(!blind);
+                out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80).guided(!blind)
+                .sharded(shardK, shardN);
         if (releases) {
             settings = settings.differential(Releases.all());
         }
@@ -156,7 +181,7 @@ final class FuzzCommand implements Callable<Integer> {
         FuzzCampaign.Summary sum = new FuzzCampaign(settings).run(progress);
         if (json) {
             ObjectNode j = JSON.createObjectNode();
-            j.put("seed", sum.seed()).put("cases", sum.cases()).put("refused", sum.refused())
+            j.put("seed", sum.seed()).put("shard", shardK + "/" + shardN).put("cases", sum.cases()).put("refused", sum.refused())
                     .put("profile", profile.name()).put("live", live).put("seconds", sum.elapsed().toMillis() / 1000.0);
             var f = j.putArray("findings");
             for (FuzzCampaign.Finding x : sum.findings()) {

@@ -93,30 +93,48 @@ public final class FuzzCampaign {
      *                   {@link org.erofssim.reference.HostKernel}), or null for the model alone
      * @param modelLimit the time one prediction may take
      * @param shrinkBudget how many evaluations shrinking one finding may spend
+     * @param shard      which shard this run is, 1..{@code shards}: it evaluates the cases whose index
+     *                   (0-based, among the {@code cases} the seed draws) is {@code shard - 1} modulo
+     *                   {@code shards}; all cases are drawn, so the shards of one seed together
+     *                   evaluate exactly the cases of one unsharded run, with the same findings
+     * @param shards     how many shards the campaign is split into (1: not split)
      */
     public record Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
                            Reference kernel, Duration modelLimit, int shrinkBudget, boolean guided,
-                           List<KernelProfile> releases) {
+                           List<KernelProfile> releases, int shard, int shards) {
         public Settings {
             releases = List.copyOf(releases);
+            if (shards < 1 || shard < 1 || shard > shards) {
+                throw new IllegalArgumentException("shard " + shard + "/" + shards + ": need 1 <= K <= N");
+            }
+            if (shards > 1 && guided) {
+                throw new IllegalArgumentException("a guided campaign cannot be sharded: each case depends on the"
+                        + " cases before it; shard a blind one");
+            }
         }
 
-        /** A blind campaign on one profile (the settings of the first fuzzer). */
+        /** A blind, unsharded campaign on one profile (the settings of the first fuzzer). */
         public Settings(long seed, int cases, Duration maxTime, KernelProfile profile, Path images, Path out,
                         Reference kernel, Duration modelLimit, int shrinkBudget) {
-            this(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, false, List.of());
+            this(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, false, List.of(), 1, 1);
         }
 
         /** These settings, guided by coverage or blind. */
         public Settings guided(boolean on) {
             return new Settings(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, on,
-                    releases);
+                    releases, shard, shards);
         }
 
         /** These settings with every case also predicted on {@code presets} (oldest first), neighbours compared. */
         public Settings differential(List<KernelProfile> presets) {
             return new Settings(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, guided,
-                    presets);
+                    presets, shard, shards);
+        }
+
+        /** These settings as shard {@code k} of {@code n} (a blind campaign only). */
+        public Settings sharded(int k, int n) {
+            return new Settings(seed, cases, maxTime, profile, images, out, kernel, modelLimit, shrinkBudget, guided,
+                    releases, k, n);
         }
     }
 
@@ -201,8 +219,8 @@ public final class FuzzCampaign {
             int refused = 0;
             int done = 0;
             long lastReport = System.nanoTime();
-            for (; done < settings.cases(); done++) {
-                if (settings.maxTime() != null && (done & 63) == 0
+            for (int index = 0; index < settings.cases(); index++) {
+                if (settings.maxTime() != null && (index & 63) == 0
                         && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
                     break;
                 }
@@ -210,10 +228,15 @@ public final class FuzzCampaign {
                 FuzzCase c = !settings.guided() || corpus.isEmpty() || pickRandom.nextInt(4) == 0 ? gen.next()
                         : mutator.mutate(corpus.get(pickCorpus(pickRandom, corpusIds, hits)),
                                 corpus.get(pickRandom.nextInt(corpus.size())));
-                Evaluation e = evaluate(c, (done & 31) == 0);
+                // a blind campaign's cases are drawn by every shard, so the sequence stays the seed's
+                if (index % settings.shards() != settings.shard() - 1) {
+                    continue;
+                }
+                Evaluation e = evaluate(c, (index & 31) == 0);
+                done++;
                 int before = firstCase.size();
                 for (String id : e.ids()) {
-                    firstCase.putIfAbsent(id, done);
+                    firstCase.putIfAbsent(id, index);
                 }
                 boolean newFeature = false;
                 if (settings.guided()) {
@@ -232,13 +255,13 @@ public final class FuzzCampaign {
                     }
                 }
                 if (firstCase.size() > before) {
-                    growth.add(new long[] {done + 1, firstCase.size()});
+                    growth.add(new long[] {index + 1, firstCase.size()});
                     progress.printf(java.util.Locale.ROOT, "coverage: %d ids after %d cases (%.1f s)%s%n",
-                            firstCase.size(), done + 1, Duration.between(start, Instant.now()).toMillis() / 1000.0,
+                            firstCase.size(), index + 1, Duration.between(start, Instant.now()).toMillis() / 1000.0,
                             settings.guided() ? ", corpus " + corpus.size() : "");
                 }
                 if (diff != null && e.model() != null) {
-                    Failure regression = diff.check(this, c, done);
+                    Failure regression = diff.check(this, c, index);
                     if (regression != null) {
                         e = new Evaluation(e.model(), e.kernel(), e.refusal(), regression, e.ids());
                     }
@@ -252,19 +275,19 @@ public final class FuzzCampaign {
                     FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
                     Evaluation again = shrinkable ? evaluate(small) : e;
                     Failure f = again.failure() != null ? again.failure() : e.failure();
-                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, done,
+                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, index,
                             again.failure() != null ? again : e));
                     found.add(finding);
-                    progress.println("finding " + f.kind() + " at case " + done + ": " + firstLine(f.what()) + " -> "
+                    progress.println("finding " + f.kind() + " at case " + index + ": " + firstLine(f.what()) + " -> "
                             + finding.folder());
                 }
-                boolean tick = settings.kernel() != null ? (done + 1) % 100 == 0
-                        : (done & 1023) == 1023 && System.nanoTime() - lastReport > 2_000_000_000L;
+                boolean tick = settings.kernel() != null ? done % 100 == 0
+                        : (done & 1023) == 0 && System.nanoTime() - lastReport > 2_000_000_000L;
                 if (tick) {
                     lastReport = System.nanoTime();
                     double secs = Duration.between(start, Instant.now()).toMillis() / 1000.0;
                     progress.printf(java.util.Locale.ROOT, "%d cases, %d coverage ids, %d finding(s), %.0f cases/s%n",
-                            done + 1, firstCase.size(), found.size(), (done + 1) / Math.max(secs, 0.001));
+                            done, firstCase.size(), found.size(), done / Math.max(secs, 0.001));
                 }
                 progress.flush();
             }

@@ -27,6 +27,27 @@ class FuzzCommandTest {
     }
 
     @Test
+    void aShardSaysWhichCasesItTakesAndBadShardsAreOneLine() {
+        Cli.Result r = Cli.run("fuzz", "--blind", "--cases", "10", "--seed", "3", "--shard", "2/4", "--json", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"shard\":\"2/4\"", "\"cases\":3"); // cases 1, 5, 9
+        assertThat(r.err()).contains("(shard 2/4: every 4th from case 1)");
+        for (String bad : new String[] {"0/3", "4/3", "3", "a/b", "1/0"}) {
+            Cli.Result b = Cli.run("fuzz", "--seed", "1", "--shard", bad);
+            assertThat(b.exit()).as(bad).isEqualTo(ExitCode.BAD_INPUT);
+            assertThat(b.errLines()).hasSize(1);
+            assertThat(b.err()).contains("--shard");
+        }
+        Cli.Result noSeed = Cli.run("fuzz", "--shard", "1/2");
+        assertThat(noSeed.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(noSeed.err()).contains("--shard needs --seed");
+        Cli.Result guided = Cli.run("fuzz", "--seed", "1", "--shard", "1/2");
+        assertThat(guided.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(guided.errLines()).hasSize(1);
+        assertThat(guided.err()).contains("--shard splits a blind campaign");
+    }
+
+    @Test
     void badArgumentsAreOneLineErrorsWithExit2() {
         Cli.Result zero = Cli.run("fuzz", "--cases", "0");
         assertThat(zero.exit()).isEqualTo(ExitCode.BAD_INPUT);

@@ -1,6 +1,7 @@
 package org.erofssim.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -171,6 +172,38 @@ class FuzzCampaignTest {
         assertThat(progress.toString()).contains("finding DIVERGENCE");
         assertThat(out.resolve("work")).doesNotExist();
         assertThat(out.resolve("in-flight")).doesNotExist();
+    }
+
+    @Test
+    void theShardsOfACampaignTogetherFindWhatOneRunFinds() throws Exception {
+        // the stand-in kernel fails every mount with EIO: every case the model mounts diverges
+        Reference alwaysEio = new StandIn() {
+            @Override MountOutcome outcome(Scenario s) {
+                return new MountOutcome.Failed(Errno.EIO, Mode.FILEIO, List.of("erofs: planted"), List.of());
+            }
+        };
+        int cases = 7;
+        FuzzCampaign.Summary whole = new FuzzCampaign(new FuzzCampaign.Settings(11, cases, null, Releases.DEFAULT, IMAGES,
+                out.resolve("whole"), alwaysEio, Duration.ofSeconds(5), 20)).run(new PrintWriter(new StringWriter()));
+        List<String> one = new ArrayList<>();
+        whole.findings().forEach(f -> one.add(f.folder().getFileName() + " " + f.original()));
+        List<String> sharded = new ArrayList<>();
+        int evaluated = 0;
+        for (int k = 1; k <= 3; k++) {
+            FuzzCampaign.Summary part = new FuzzCampaign(new FuzzCampaign.Settings(11, cases, null, Releases.DEFAULT,
+                    IMAGES, out.resolve("shard" + k), alwaysEio, Duration.ofSeconds(5), 20).sharded(k, 3))
+                    .run(new PrintWriter(new StringWriter()));
+            evaluated += part.cases();
+            assertThat(part.cases()).isEqualTo(k == 1 ? 3 : 2); // cases 0,3,6 / 1,4 / 2,5
+            part.findings().forEach(f -> sharded.add(f.folder().getFileName() + " " + f.original()));
+        }
+        assertThat(evaluated).isEqualTo(cases);
+        assertThat(whole.findings()).isNotEmpty();
+        assertThat(sharded).containsExactlyInAnyOrderElementsOf(one);
+        assertThatThrownBy(() -> new FuzzCampaign.Settings(1, 1, null, Releases.DEFAULT, IMAGES, out, null,
+                Duration.ofSeconds(5), 20).sharded(4, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FuzzCampaign.Settings(1, 1, null, Releases.DEFAULT, IMAGES, out, null,
+                Duration.ofSeconds(5), 20).guided(true).sharded(1, 2)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
