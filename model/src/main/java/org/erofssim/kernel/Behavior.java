@@ -294,7 +294,26 @@ public enum Behavior {
      * {@code erofs: Bad value for 'source'} before {@code get_tree}. Without it the VFS takes
      * the empty source and {@code get_tree} fails on it. Sites: {@code MountOptionParser}.
      */
-    SOURCE_PARAMETER;
+    SOURCE_PARAMETER,
+    /**
+     * The fold of {@code erofs_fill_dentries} into {@code erofs_readdir} (commit [unsure], after
+     * 6.12; in 6.18.44): the function name of {@code bogus dirent @ nid N} in the pre-6.13 log
+     * format [obs-6.12.118: {@code erofs_fill_dentries: bogus dirent}]. Sites: {@code Readdir}.
+     */
+    FILL_DENTRIES_FOLDED,
+    /**
+     * "zstd: Import upstream v1.5.7" (lib/zstd; hash [unsure], after 6.12; in 6.18.44): the
+     * library's error strings, e.g. {@code Data corruption detected} where 1.5.6 said
+     * {@code Corrupted block detected} [obs-6.12.118]. Only that string is mapped back.
+     * Sites: {@code ZstdDecompressor}.
+     */
+    ZSTD_1_5_7_ERROR_STRINGS,
+    /**
+     * The end of DEFLATE's experimental warning: {@code z_erofs_load_deflate_config} no longer
+     * logs {@code EXPERIMENTAL DEFLATE feature in use. Use at your own risk!} (commit [unsure],
+     * after 6.18; in 7.2.13 and 7.3 [obs]). Sites: {@code CompressionConfigs}.
+     */
+    DEFLATE_NOT_EXPERIMENTAL;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -361,6 +380,9 @@ public enum Behavior {
             case FILEIO_SID_DEVNUM -> "[a file-backed superblock is named by its MAJ:MIN]";
             case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "[cache_strategy= shown only for compressed images]";
             case SOURCE_PARAMETER -> "[erofs parses 'source' itself; an empty one is a bad value]";
+            case FILL_DENTRIES_FOLDED -> "[erofs_fill_dentries folded into erofs_readdir]";
+            case ZSTD_1_5_7_ERROR_STRINGS -> "zstd: Import upstream v1.5.7";
+            case DEFLATE_NOT_EXPERIMENTAL -> "[the DEFLATE experimental warning dropped]";
         };
     }
 }

@@ -115,7 +115,8 @@ public final class ZDecompress {
             case ZMapBlocks.DEFLATE:
                 return new Decoded(DeflateDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
             case ZMapBlocks.ZSTD:
-                return new Decoded(ZstdDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
+                return new Decoded(ZstdDecompressor.decompress(sbi.blockSize(), log, rq,
+                        sbi.kernel().has(org.erofssim.kernel.Behavior.ZSTD_1_5_7_ERROR_STRINGS)), new java.util.BitSet());
             default:
                 throw new NotModelled("pcluster of algorithm " + rq.algorithm());
         }

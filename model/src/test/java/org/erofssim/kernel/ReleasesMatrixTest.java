@@ -56,7 +56,8 @@ class ReleasesMatrixTest {
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                 Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS);
         assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
-                Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED);
+                Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
+                Behavior.DEFLATE_NOT_EXPERIMENTAL);
         assertThat(added(Releases.linux_7_2_13(), Releases.linux_7_3_0_rc7())).containsExactly(Behavior.SOURCE_PARAMETER);
         assertThat(Releases.linux_6_1_192().behaviors()).isEmpty();
         // the DEFLATE and ZSTD symbols came after 6.1; Debian's 6.1 has no LZMA

@@ -252,6 +252,40 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
+    @DisplayName("erofs_fill_dentries folded into erofs_readdir ([unsure] commit)")
+    void fillDentriesFolded() throws IOException {
+        // function names show only in the old log format: 6.18.44 without 90655ee279b2
+        KernelProfile l618old = without(Releases.linux_6_18_44(), Behavior.DEVICE_LOG_PREFIX);
+        byte[] img = crafted("fuzz-dirent-nameoff0.erofs");
+        assertThat(MountModel.predict(Scenarios.on(l618old).bdev("/dev/loop0", img, "7:0", true, 512).read()
+                .mount("/dev/loop0", null)).log()).anyMatch(l -> l.contains(": erofs_readdir: bogus dirent @ nid "));
+        assertThat(MountModel.predict(Scenarios.on(without(l618old, Behavior.FILL_DENTRIES_FOLDED))
+                .bdev("/dev/loop0", img, "7:0", true, 512).read().mount("/dev/loop0", null)).log())
+                .anyMatch(l -> l.contains(": erofs_fill_dentries: bogus dirent @ nid "));
+    }
+
+    @Test
+    @DisplayName("zstd: Import upstream v1.5.7 ([unsure] hash): the library's error strings")
+    void zstdImportUpstream157() throws IOException {
+        KernelProfile l618 = Releases.linux_6_18_44();
+        byte[] img = crafted("zstd-corrupt.erofs");
+        assertThat(MountModel.predict(Scenarios.on(l618).file("/a", img).read().mount("/a", null)).log())
+                .anyMatch(l -> l.endsWith(": Data corruption detected"));
+        assertThat(MountModel.predict(Scenarios.on(without(l618, Behavior.ZSTD_1_5_7_ERROR_STRINGS)).file("/a", img)
+                .read().mount("/a", null)).log()).anyMatch(l -> l.endsWith(": Corrupted block detected"))
+                .noneMatch(l -> l.endsWith(": Data corruption detected"));
+    }
+
+    @Test
+    @DisplayName("the DEFLATE experimental warning dropped in 7.x ([unsure] commit)")
+    void deflateNotExperimental() throws IOException {
+        byte[] img = crafted("deflate.erofs");
+        String warning = "erofs (device loop0): EXPERIMENTAL DEFLATE feature in use. Use at your own risk!";
+        assertThat(bdevMount(L72, img).log()).doesNotContain(warning);
+        assertThat(bdevMount(without(L72, Behavior.DEFLATE_NOT_EXPERIMENTAL), img).log()).contains(warning);
+    }
+
+    @Test
     @DisplayName("6.1.192: a regular file fails with ENOTBLK and the block layer's line (what containerd retries on)")
     void debian61HasNoFileBackedMounts() {
         KernelProfile l61 = Releases.linux_6_1_192();
