@@ -30,7 +30,7 @@ final class DeflateDecompressor {
 
     private DeflateDecompressor() {}
 
-    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq) {
+    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq, boolean commonError) {
         int skip = StreamBufs.fixupInsize(rq.in(), rq.pageofsIn(), rq.inputsize(), blockSize);
         StreamBufs b = new StreamBufs(rq.in(), rq.pageofsIn() + skip, rq.inputsize() - skip, rq.pageofsOut(),
                 rq.outputsize());
@@ -60,8 +60,9 @@ final class DeflateDecompressor {
                     if (zerr == Z_STREAM_END && b.outRemaining == 0) {
                         return b.out;
                     }
-                    log.err("z_erofs_deflate_decompress", "failed to decompress " + zerr + " in[" + b.inRemaining
-                            + "] out[" + b.outRemaining + "]");
+                    ZDecompress.failedToDecompress(log, commonError, "z_erofs_deflate_decompress", "failed to decompress "
+                            + zerr + " in[" + b.inRemaining + "] out[" + b.outRemaining + "]", "deflate",
+                            "corrupted compressed data", rq);
                     throw new KernelError(Errno.EUCLEAN, "DEFLATE stream: zlib returned " + zerr);
                 }
             }

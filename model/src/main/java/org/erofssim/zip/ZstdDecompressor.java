@@ -37,7 +37,7 @@ final class ZstdDecompressor {
      * @param newStrings the kernel's zstd library has zstd 1.5.7's error strings
      *                   ({@link org.erofssim.kernel.Behavior#ZSTD_1_5_7_ERROR_STRINGS}); zstd-jni's are those
      */
-    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq, boolean newStrings) {
+    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq, boolean newStrings, boolean commonError) {
         int skip = StreamBufs.fixupInsize(rq.in(), rq.pageofsIn(), rq.inputsize(), blockSize);
         StreamBufs b = new StreamBufs(rq.in(), rq.pageofsIn() + skip, rq.inputsize() - skip, rq.pageofsOut(),
                 rq.outputsize());
@@ -78,8 +78,8 @@ final class ZstdDecompressor {
                     reason = END_OF_STREAM;
                 }
                 if (reason != null) {
-                    log.err("z_erofs_zstd_decompress", "failed to decompress in[" + b.inRemaining + "] out["
-                            + b.outRemaining + "]: " + reason);
+                    ZDecompress.failedToDecompress(log, commonError, "z_erofs_zstd_decompress", "failed to decompress in["
+                            + b.inRemaining + "] out[" + b.outRemaining + "]: " + reason, "zstd", reason, rq);
                     throw new KernelError(Errno.EUCLEAN, "ZSTD frame: " + reason);
                 }
             } while (b.outRemaining + availOut != 0);
