@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 record DeviceLine(String prefix, String device, String rest) {
     private static final Pattern LINE = Pattern.compile("^(erofs:? \\(device )([^)]*)\\)(.*)$", Pattern.DOTALL);
-    private static final Pattern ANON = Pattern.compile("0:\\d+");
+    /** {@code 0:N} as the kernel prints it, or {@code 0:*} as the contract writes it (a mapped line). */
+    private static final Pattern ANON = Pattern.compile("0:(\\d+|\\*)");
 
     /** The line's parts, or null when it is no erofs device line. */
     static DeviceLine parse(String message) {

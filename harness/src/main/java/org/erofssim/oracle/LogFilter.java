@@ -139,8 +139,10 @@ final class LogFilter {
                     mountLines++;
                 } else if (fileBacked && treeNids != null) {
                     java.util.regex.Matcher n = NID.matcher(m);
-                    if (n.find() && !treeNids.contains(Long.parseUnsignedLong(n.group(1)))
-                            && !treeNids.contains(org.erofssim.sb.SbInfo.metaboxIno(Long.parseUnsignedLong(n.group(1))))) {
+                    // a nid is a u64 (fuzzed images print ones above 2^63): compare bit patterns; a metabox
+                    // inode's line names its nid, the tree its inode number
+                    if (n.find() && !treeNids.contains(parseNid(n.group(1)))
+                            && !treeNids.contains(org.erofssim.sb.SbInfo.metaboxIno(parseNid(n.group(1))))) {
                         evidence.add("a line about nid " + n.group(1) + ", which this mount's tree does not hold: " + m);
                         foreignFileBacked = true;
                     }
@@ -164,6 +166,15 @@ final class LogFilter {
         // look like this observation's
         boolean ambiguous = !blockSource && (mountLines > 1 || foreignFileBacked);
         return new Attributed(filter(kept), List.copyOf(evidence), ambiguous);
+    }
+
+    /** A printed nid as the bits of a Java long; an over-long number (not a u64) as -1. */
+    static long parseNid(String digits) {
+        try {
+            return Long.parseUnsignedLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     List<String> filter(List<Kmsg.Record> records) {

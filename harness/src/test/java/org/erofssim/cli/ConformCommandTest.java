@@ -121,7 +121,7 @@ class ConformCommandTest {
                 .contains(names.size() + " scenarios in ").contains(" 0 fail, ");
         for (String rel : releases) {
             assertThat(r.out()).containsPattern("recorded " + Pattern.quote(rel)
-                    + " \\(model profile [0-9.]+\\): [0-9]+ agree, 0 diverge, [0-9]+ refused, 0 stale, 0 not recorded");
+                    + " \\(model profile [0-9a-z.-]+\\): [0-9]+ agree, 0 diverge, [0-9]+ refused, 0 stale, 0 not recorded");
         }
         JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
         assertThat(report.path("summary").path("diverge").asInt()).isZero();

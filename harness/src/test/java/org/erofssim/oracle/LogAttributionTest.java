@@ -73,6 +73,12 @@ class LogAttributionTest {
         assertThat(b.log()).isEmpty();
     }
 
+    @Test void aNidAbove2To63IsParsedNotThrown() {
+        // obs-6.12.118, found/fuzz-dirent-nid-bit63: the guest oracle failed on this line
+        assertThat(LogFilter.parseNid("18446744069414584413")).isEqualTo(0xFFFFFFFF0000005DL);
+        assertThat(LogFilter.parseNid("99999999999999999999999")).isEqualTo(-1);
+    }
+
     @Test void deviceLinesParseInBothFormats() {
         DeviceLine n = DeviceLine.parse("erofs (device loop0): mounted with root inode @ nid 37.");
         assertThat(n.device()).isEqualTo("loop0");
@@ -83,6 +89,8 @@ class LogAttributionTest {
         assertThat(o.fileBacked()).isTrue();
         assertThat(DeviceLine.parse("erofs (device 0:61): x").anonymous()).isTrue();
         assertThat(DeviceLine.parse("erofs (device 7:0): x").anonymous()).isFalse();
+        // the oracle infers a failed mount's mode from the mapped log, where 0:N reads 0:*
+        assertThat(DeviceLine.parse("erofs (device 0:*): cannot read erofs superblock").fileBacked()).isTrue();
         assertThat(DeviceLine.parse("erofs: fsid option not supported")).isNull();
     }
 

@@ -132,7 +132,9 @@ public final class Readdir {
                 bogus |= ((nameoff + namelen) & 0xFFFFFFFFL) > maxsize || namelen > NAME_LEN
                         || (strict && namelen == 0);
                 if (bogus) {
-                    fail(log, emittedInCall, "bogus dirent @ nid " + dir.nid());
+                    // before the fold the dirent loop is erofs_fill_dentries [obs-6.12.118]
+                    fail(log, emittedInCall, "bogus dirent @ nid " + dir.nid(),
+                            sbi.kernel().has(Behavior.FILL_DENTRIES_FOLDED) ? FN : "erofs_fill_dentries");
                     return new Listing(out, Errno.EUCLEAN);
                 }
                 if (out.size() >= limit) {
@@ -156,9 +158,13 @@ public final class Readdir {
 
     /** Logs a listing error once, or twice when the failing getdents64 call had emitted entries. */
     private static void fail(SbLog log, int emittedInCall, String line) {
-        log.err(FN, line);
+        fail(log, emittedInCall, line, FN);
+    }
+
+    private static void fail(SbLog log, int emittedInCall, String line, String function) {
+        log.err(function, line);
         if (emittedInCall > 0) {
-            log.err(FN, line);
+            log.err(function, line);
         }
     }
 

@@ -294,7 +294,52 @@ public enum Behavior {
      * {@code erofs: Bad value for 'source'} before {@code get_tree}. Without it the VFS takes
      * the empty source and {@code get_tree} fails on it. Sites: {@code MountOptionParser}.
      */
-    SOURCE_PARAMETER;
+    SOURCE_PARAMETER,
+    /**
+     * The fold of {@code erofs_fill_dentries} into {@code erofs_readdir} (commit [unsure], after
+     * 6.12; in 6.18.44): the function name of {@code bogus dirent @ nid N} in the pre-6.13 log
+     * format [obs-6.12.118: {@code erofs_fill_dentries: bogus dirent}]. Sites: {@code Readdir}.
+     */
+    FILL_DENTRIES_FOLDED,
+    /**
+     * "zstd: Import upstream v1.5.7" (lib/zstd; hash [unsure], after 6.12; in 6.18.44): the
+     * library's error strings, e.g. {@code Data corruption detected} where 1.5.6 said
+     * {@code Corrupted block detected} [obs-6.12.118]. Only that string is mapped back.
+     * Sites: {@code ZstdDecompressor}.
+     */
+    ZSTD_1_5_7_ERROR_STRINGS,
+    /**
+     * The end of DEFLATE's experimental warning: {@code z_erofs_load_deflate_config} no longer
+     * logs {@code EXPERIMENTAL DEFLATE feature in use. Use at your own risk!} (commit [unsure],
+     * after 6.18; in 7.2.13 and 7.3 [obs]). Sites: {@code CompressionConfigs}.
+     */
+    DEFLATE_NOT_EXPERIMENTAL,
+    /**
+     * File-backed metadata reads that the backing file does not fill fail with EIO instead of
+     * reading zeros past its end (commit [unsure]; in 7.2.13 and 7.3, not in 6.18.44 [obs: a
+     * 512-byte or empty file gives {@code cannot read erofs superblock} and EIO, a root nid past
+     * the end {@code failed to read inode meta block (nid: 65535): -5}]). The model's unit is
+     * the 4 KiB metadata page [unsure: the kernel's read size]. Sites: {@code MetaBuf.page}.
+     */
+    FILEIO_METADATA_SHORT_READ_EIO,
+    /**
+     * One {@code failed to decompress} line for the DEFLATE, LZMA and Zstandard decompressors:
+     * {@code failed to decompress (<alg>) <reason> @ pa <pa> size <inputsize> => <outputsize>},
+     * the reason {@code corrupted compressed data} or Zstandard's error name (commit [unsure];
+     * in 7.2.13 and 7.3 [obs]). Without it each decompressor prints its own form with the
+     * remaining input and output. Not observed for LZ4 (unchanged in the model).
+     * Sites: {@code ZDecompress.failedToDecompress}.
+     */
+    DECOMPRESS_ERROR_FORMAT,
+    /**
+     * File-backed metadata read at the exact byte {@code fsoffset + offset} rather than in the
+     * page that holds it, so a misaligned {@code fsoffset} misses the superblock before the
+     * alignment check runs [obs-7.2.13 options/fsoffset-misaligned: {@code cannot find valid
+     * erofs superblock}, EINVAL; 6.18.44 and 7.3-rc7 print {@code fsoffset 100 is not aligned to
+     * block size 4096}]. Commit and mechanism [unsure]: a 7.2 stable change that 7.3-rc7 does
+     * not have, so the 7.3 preset removes it. Sites: {@code MetaBuf.page}.
+     */
+    FILEIO_METADATA_BYTE_OFFSET;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -361,6 +406,12 @@ public enum Behavior {
             case FILEIO_SID_DEVNUM -> "[a file-backed superblock is named by its MAJ:MIN]";
             case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "[cache_strategy= shown only for compressed images]";
             case SOURCE_PARAMETER -> "[erofs parses 'source' itself; an empty one is a bad value]";
+            case FILL_DENTRIES_FOLDED -> "[erofs_fill_dentries folded into erofs_readdir]";
+            case ZSTD_1_5_7_ERROR_STRINGS -> "zstd: Import upstream v1.5.7";
+            case DEFLATE_NOT_EXPERIMENTAL -> "[the DEFLATE experimental warning dropped]";
+            case FILEIO_METADATA_SHORT_READ_EIO -> "[file-backed metadata reads past the file's end fail with EIO]";
+            case DECOMPRESS_ERROR_FORMAT -> "[one 'failed to decompress (alg) reason @ pa P size S => O' line]";
+            case FILEIO_METADATA_BYTE_OFFSET -> "[file-backed metadata read at the unaligned fsoffset]";
         };
     }
 }

@@ -93,19 +93,23 @@ public final class Releases {
                     FSOFFSET_OPTION, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                     METABOX, READ_INODE_MESSAGE, IOMAP_INLINE_ADDR, XATTR_PREFIX_PLACEMENT,
                     DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK,
-                    FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS)
+                    FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
+                    ZSTD_1_5_7_ERROR_STRINGS)
             .build();
 
     private static final KernelProfile LINUX_7_2_13 = LINUX_6_18_44.toBuilder()
             .release("7.2.13")
             .description("Debian 7.2.13 (uname 7.2.13+deb14-amd64), observed in a VM")
-            .with(FSCACHE_REMOVED, FILEIO_SID_DEVNUM, CACHE_STRATEGY_SHOWN_IF_COMPRESSED)
+            .with(FSCACHE_REMOVED, FILEIO_SID_DEVNUM, CACHE_STRATEGY_SHOWN_IF_COMPRESSED, DEFLATE_NOT_EXPERIMENTAL,
+                    DECOMPRESS_ERROR_FORMAT, FILEIO_METADATA_BYTE_OFFSET)
             .build();
 
     private static final KernelProfile LINUX_7_3_0_RC7 = LINUX_7_2_13.toBuilder()
             .release("7.3.0-rc7")
             .description("Debian 7.3~rc7 (experimental, uname 7.3-amd64), observed in a VM")
-            .with(SOURCE_PARAMETER)
+            .with(SOURCE_PARAMETER, FILEIO_METADATA_SHORT_READ_EIO)
+            // a 7.2.13 stable change 7.3-rc7 does not have [obs; unsure which commit]
+            .without(FILEIO_METADATA_BYTE_OFFSET)
             .build();
 
     /**

@@ -84,7 +84,7 @@ final class CompressionConfigs {
             switch (alg) {
                 case 0 -> lz4(sbi, data, log);
                 case 1 -> lzma(sbi, data, log);
-                case 2 -> deflate(data, log);
+                case 2 -> deflate(sbi, data, log);
                 default -> zstd(sbi, data, log);
             }
         }
@@ -137,7 +137,7 @@ final class CompressionConfigs {
     }
 
     /** {@code z_erofs_load_deflate_config}: size, windowbits &lt;= MAX_WBITS (EOPNOTSUPP), then the notice. */
-    private static void deflate(byte[] data, SbLog log) {
+    private static void deflate(SbInfo sbi, byte[] data, SbLog log) {
         if (data.length < DEFLATE_CFGS_SIZE) {
             log.err("z_erofs_load_deflate_config", "invalid deflate cfgs, size=" + data.length);
             throw new KernelError(Errno.EINVAL);
@@ -147,7 +147,9 @@ final class CompressionConfigs {
             log.err("z_erofs_load_deflate_config", "unsupported windowbits " + windowbits);
             throw new KernelError(Errno.EOPNOTSUPP);
         }
-        log.info("EXPERIMENTAL DEFLATE feature in use. Use at your own risk!");
+        if (!sbi.kernel.has(Behavior.DEFLATE_NOT_EXPERIMENTAL)) {
+            log.info("EXPERIMENTAL DEFLATE feature in use. Use at your own risk!");
+        }
     }
 
     /** {@code z_erofs_load_zstd_config}: size and format 0 (one message for both), windowlog &lt;= 10. */

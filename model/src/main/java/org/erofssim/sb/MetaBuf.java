@@ -23,6 +23,10 @@ public final class MetaBuf implements ErofsBuf {
     private final String cache;
     private final long fsoffset;
     private final boolean fsoffsetKnown;
+    /** 7.x fileio: a metadata page the backing file does not fill is an I/O error, not zeros. */
+    private final boolean shortReadEio;
+    /** 7.2.13 fileio: metadata is read at the exact byte {@code fsoffset + offset} (not page-aligned). */
+    private final boolean byteOffset;
     private final NavigableSet<Long> touched = new TreeSet<>();
     private long heldIndex = -1;
     private ByteBuffer held;
@@ -34,6 +38,8 @@ public final class MetaBuf implements ErofsBuf {
         this.cache = cacheName(sbi.mode());
         this.fsoffsetKnown = sbi.kernel().has(Behavior.FSOFFSET_OPTION);
         this.fsoffset = fsoffsetKnown ? sbi.fsoffset() : 0;
+        this.shortReadEio = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_SHORT_READ_EIO);
+        this.byteOffset = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_BYTE_OFFSET);
     }
 
     /** The contract's name of the cache used: {@code bdev}, {@code file} or {@code fscache}. */
@@ -59,8 +65,14 @@ public final class MetaBuf implements ErofsBuf {
     @Override public ByteBuffer page(long offset) {
         long index = (fsoffset + offset) >>> 12;
         if (index != heldIndex) {
+            if (shortReadEio && (index + 1) << 12 > bytes.size()) {
+                // [obs-7.2.13, obs-7.3: a 512-byte or empty file: "cannot read erofs superblock", EIO]
+                throw new org.erofssim.kernel.KernelError(org.erofssim.kernel.Errno.EIO,
+                        "metadata page " + index + " is not within the backing file (" + bytes.size() + " bytes)");
+            }
             byte[] b = new byte[ImageBytes.PAGE_SIZE];
-            bytes.read(index << 12, b, 0, b.length);
+            // 7.2.13 fileio: the page's bytes start at fsoffset + its metadata offset, unaligned
+            bytes.read(byteOffset ? fsoffset + (offset & ~(long) (ImageBytes.PAGE_SIZE - 1)) : index << 12, b, 0, b.length);
             held = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             heldIndex = index;
             touched.add(index);

@@ -31,7 +31,7 @@ final class DeflateDecompressor {
 
     private DeflateDecompressor() {}
 
-    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq) {
+    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq, boolean commonError) {
         int skip = StreamBufs.fixupInsize(rq.in(), rq.pageofsIn(), rq.inputsize(), blockSize);
         StreamBufs b = new StreamBufs(rq.in(), rq.pageofsIn() + skip, rq.inputsize() - skip, rq.pageofsOut(),
                 rq.outputsize());
@@ -62,8 +62,9 @@ final class DeflateDecompressor {
                         return b.out;
                     }
                     Coverage.hit("z_erofs_deflate_decompress:error");
-                    log.err("z_erofs_deflate_decompress", "failed to decompress " + zerr + " in[" + b.inRemaining
-                            + "] out[" + b.outRemaining + "]");
+                    ZDecompress.failedToDecompress(log, commonError, "z_erofs_deflate_decompress", "failed to decompress "
+                            + zerr + " in[" + b.inRemaining + "] out[" + b.outRemaining + "]", "deflate",
+                            "corrupted compressed data", rq);
                     throw new KernelError(Errno.EUCLEAN, "DEFLATE stream: zlib returned " + zerr);
                 }
             }

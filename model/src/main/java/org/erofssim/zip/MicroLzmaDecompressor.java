@@ -49,7 +49,7 @@ final class MicroLzmaDecompressor {
 
     private MicroLzmaDecompressor() {}
 
-    static byte[] decompress(int blockSize, int dictSize, SbLog log, ZDecompress.Request rq) {
+    static byte[] decompress(int blockSize, int dictSize, SbLog log, ZDecompress.Request rq, boolean commonError) {
         int skip = StreamBufs.fixupInsize(rq.in(), rq.pageofsIn(), rq.inputsize(), blockSize);
         int start = rq.pageofsIn() + skip;
         int inputsize = rq.inputsize() - skip;
@@ -95,8 +95,9 @@ final class MicroLzmaDecompressor {
                 b.nextInIfUsed(b.inSize);
             }
             Coverage.hit("z_erofs_lzma_decompress:error");
-            log.err("z_erofs_lzma_decompress", "failed to decompress " + XZ_DATA_ERROR + " in[" + b.inRemaining
-                    + "] out[" + b.outRemaining + "]");
+            ZDecompress.failedToDecompress(log, commonError, "z_erofs_lzma_decompress", "failed to decompress "
+                    + XZ_DATA_ERROR + " in[" + b.inRemaining + "] out[" + b.outRemaining + "]", "lzma",
+                    "corrupted compressed data", rq);
             throw new KernelError(Errno.EUCLEAN, "MicroLZMA stream: " + e.getMessage());
         }
     }

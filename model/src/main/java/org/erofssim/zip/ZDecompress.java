@@ -67,7 +67,13 @@ public final class ZDecompress {
      * @param inplaceLayout those pages are the extent's last output pages, in order (decoding in place is possible)
      */
     public record Request(byte[] in, int pageofsIn, int inputsize, int pageofsOut, int outputsize, int algorithm,
-                          boolean partial, boolean inplaceIo, boolean inplaceLayout) {
+                          boolean partial, boolean inplaceIo, boolean inplaceLayout, long pa) {
+        /** A request whose pcluster address is not known (-1; only 7.x's error lines print it). */
+        public Request(byte[] in, int pageofsIn, int inputsize, int pageofsOut, int outputsize, int algorithm,
+                       boolean partial, boolean inplaceIo, boolean inplaceLayout) {
+            this(in, pageofsIn, inputsize, pageofsOut, outputsize, algorithm, partial, inplaceIo, inplaceLayout, -1);
+        }
+
         /** A request without in-place I/O. */
         public Request(byte[] in, int pageofsIn, int inputsize, int pageofsOut, int outputsize, int algorithm,
                        boolean partial) {
@@ -93,6 +99,21 @@ public final class ZDecompress {
      *                     all-zero padded pcluster
      * @throws NotModelled for an algorithm number beyond the kernel's table
      */
+    /**
+     * A decompressor's {@code failed to decompress} line: the per-algorithm form, or with
+     * {@link org.erofssim.kernel.Behavior#DECOMPRESS_ERROR_FORMAT} the common one
+     * {@code failed to decompress (<alg>) <reason> @ pa <pa> size <inputsize> => <outputsize>}.
+     */
+    static void failedToDecompress(SbLog log, boolean common, String function, String perAlgorithm, String alg,
+                                   String reason, Request rq) {
+        if (common) {
+            log.err(function, "failed to decompress (" + alg + ") " + reason + " @ pa " + rq.pa() + " size "
+                    + rq.inputsize() + " => " + rq.outputsize());
+        } else {
+            log.err(function, perAlgorithm);
+        }
+    }
+
     public static byte[] decompress(SbInfo sbi, SbLog log, Request rq) {
         return decode(sbi, log, rq).out();
     }
@@ -115,13 +136,17 @@ public final class ZDecompress {
                 return new Decoded(plain(sbi, rq), new java.util.BitSet());
             case ZMapBlocks.LZMA:
                 Coverage.hit("z_erofs_decompress:lzma");
-                return new Decoded(MicroLzmaDecompressor.decompress(sbi.blockSize(), sbi.lzmaDictSize(), log, rq), new java.util.BitSet());
+                return new Decoded(MicroLzmaDecompressor.decompress(sbi.blockSize(), sbi.lzmaDictSize(), log, rq,
+                        sbi.kernel().has(org.erofssim.kernel.Behavior.DECOMPRESS_ERROR_FORMAT)), new java.util.BitSet());
             case ZMapBlocks.DEFLATE:
                 Coverage.hit("z_erofs_decompress:deflate");
-                return new Decoded(DeflateDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
+                return new Decoded(DeflateDecompressor.decompress(sbi.blockSize(), log, rq,
+                        sbi.kernel().has(org.erofssim.kernel.Behavior.DECOMPRESS_ERROR_FORMAT)), new java.util.BitSet());
             case ZMapBlocks.ZSTD:
                 Coverage.hit("z_erofs_decompress:zstd");
-                return new Decoded(ZstdDecompressor.decompress(sbi.blockSize(), log, rq), new java.util.BitSet());
+                return new Decoded(ZstdDecompressor.decompress(sbi.blockSize(), log, rq,
+                        sbi.kernel().has(org.erofssim.kernel.Behavior.ZSTD_1_5_7_ERROR_STRINGS),
+                        sbi.kernel().has(org.erofssim.kernel.Behavior.DECOMPRESS_ERROR_FORMAT)), new java.util.BitSet());
             default:
                 throw new NotModelled("pcluster of algorithm " + rq.algorithm());
         }

@@ -777,7 +777,7 @@ public final class ZReader {
                     + (inplace ? " inplace" : ""));
         }
         return ZDecompress.decode(sbi, log, new ZDecompress.Request(in, pageofsIn, (int) m.plen(), pageofsOut,
-                (int) p.length, m.algorithm(), p.partial, inplace, inplace && inPlaceLayout(p, pageofsOut)));
+                (int) p.length, m.algorithm(), p.partial, inplace, inplace && inPlaceLayout(p, pageofsOut), m.pa()));
     }
 
     /**

@@ -34,7 +34,11 @@ final class ZstdDecompressor {
 
     private ZstdDecompressor() {}
 
-    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq) {
+    /**
+     * @param newStrings the kernel's zstd library has zstd 1.5.7's error strings
+     *                   ({@link org.erofssim.kernel.Behavior#ZSTD_1_5_7_ERROR_STRINGS}); zstd-jni's are those
+     */
+    static byte[] decompress(int blockSize, SbLog log, ZDecompress.Request rq, boolean newStrings, boolean commonError) {
         int skip = StreamBufs.fixupInsize(rq.in(), rq.pageofsIn(), rq.inputsize(), blockSize);
         StreamBufs b = new StreamBufs(rq.in(), rq.pageofsIn() + skip, rq.inputsize() - skip, rq.pageofsOut(),
                 rq.outputsize());
@@ -62,6 +66,9 @@ final class ZstdDecompressor {
                     frameDone = ctx.decompressDirectByteBufferStream(dst, src);
                 } catch (ZstdException e) {
                     reason = Zstd.getErrorName(e.getErrorCode());
+                    if (!newStrings && reason.equals("Data corruption detected")) {
+                        reason = "Corrupted block detected"; // the string before zstd 1.5.7 [obs-6.12.118]
+                    }
                 }
                 int produced = dst.position() - before;
                 dst.get(before, b.out, outPos, produced);
@@ -73,8 +80,8 @@ final class ZstdDecompressor {
                 }
                 if (reason != null) {
                     Coverage.hit("z_erofs_zstd_decompress:error");
-                    log.err("z_erofs_zstd_decompress", "failed to decompress in[" + b.inRemaining + "] out["
-                            + b.outRemaining + "]: " + reason);
+                    ZDecompress.failedToDecompress(log, commonError, "z_erofs_zstd_decompress", "failed to decompress in["
+                            + b.inRemaining + "] out[" + b.outRemaining + "]: " + reason, "zstd", reason, rq);
                     throw new KernelError(Errno.EUCLEAN, "ZSTD frame: " + reason);
                 }
             } while (b.outRemaining + availOut != 0);

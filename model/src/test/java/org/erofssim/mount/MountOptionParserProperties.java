@@ -49,7 +49,9 @@ class MountOptionParserProperties {
     static final Set<String> NOTICES = Set.of("erofs: {,no}user_xattr options not supported",
             "erofs: {,no}acl options not supported", "erofs: compression not supported, cache_strategy ignored",
             "erofs: fsid option not supported", "erofs: domain_id option not supported",
-            "erofs: directio option not supported");
+            "erofs: directio option not supported",
+            // 6.1.192, before DAX_NOT_EXPERIMENTAL: a warning, and the parse goes on
+            "erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
 
     @Property(seed = "20261206", tries = 1500)
     void onlyEinvalAndOneErrorLineLast(@ForAll("optionStrings") String options, @ForAll("sources") String source,

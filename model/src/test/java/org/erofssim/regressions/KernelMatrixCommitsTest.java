@@ -252,6 +252,77 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
+    @DisplayName("erofs_fill_dentries folded into erofs_readdir ([unsure] commit)")
+    void fillDentriesFolded() throws IOException {
+        // function names show only in the old log format: 6.18.44 without 90655ee279b2
+        KernelProfile l618old = without(Releases.linux_6_18_44(), Behavior.DEVICE_LOG_PREFIX);
+        byte[] img = crafted("fuzz-dirent-nameoff0.erofs");
+        assertThat(MountModel.predict(Scenarios.on(l618old).bdev("/dev/loop0", img, "7:0", true, 512).read()
+                .mount("/dev/loop0", null)).log()).anyMatch(l -> l.contains(": erofs_readdir: bogus dirent @ nid "));
+        assertThat(MountModel.predict(Scenarios.on(without(l618old, Behavior.FILL_DENTRIES_FOLDED))
+                .bdev("/dev/loop0", img, "7:0", true, 512).read().mount("/dev/loop0", null)).log())
+                .anyMatch(l -> l.contains(": erofs_fill_dentries: bogus dirent @ nid "));
+    }
+
+    @Test
+    @DisplayName("zstd: Import upstream v1.5.7 ([unsure] hash): the library's error strings")
+    void zstdImportUpstream157() throws IOException {
+        KernelProfile l618 = Releases.linux_6_18_44();
+        byte[] img = crafted("zstd-corrupt.erofs");
+        assertThat(MountModel.predict(Scenarios.on(l618).file("/a", img).read().mount("/a", null)).log())
+                .anyMatch(l -> l.endsWith(": Data corruption detected"));
+        assertThat(MountModel.predict(Scenarios.on(without(l618, Behavior.ZSTD_1_5_7_ERROR_STRINGS)).file("/a", img)
+                .read().mount("/a", null)).log()).anyMatch(l -> l.endsWith(": Corrupted block detected"))
+                .noneMatch(l -> l.endsWith(": Data corruption detected"));
+    }
+
+    @Test
+    @DisplayName("the DEFLATE experimental warning dropped in 7.x ([unsure] commit)")
+    void deflateNotExperimental() throws IOException {
+        byte[] img = crafted("deflate.erofs");
+        String warning = "erofs (device loop0): EXPERIMENTAL DEFLATE feature in use. Use at your own risk!";
+        assertThat(bdevMount(L72, img).log()).doesNotContain(warning);
+        assertThat(bdevMount(without(L72, Behavior.DEFLATE_NOT_EXPERIMENTAL), img).log()).contains(warning);
+    }
+
+    @Test
+    @DisplayName("file-backed metadata reads past the file's end fail with EIO in 7.3 ([unsure] commit)")
+    void fileioMetadataShortReadEio() {
+        byte[] truncated = java.util.Arrays.copyOf(plain, 512);
+        assertThat(failed(fileMount(L73, truncated, null), Errno.EIO).log())
+                .containsExactly("erofs (device 0:*): cannot read erofs superblock");
+        // before (7.2.13 too): the page cache zero-fills past i_size, so the magic is missing
+        assertThat(failed(fileMount(without(L73, Behavior.FILEIO_METADATA_SHORT_READ_EIO), truncated, null), Errno.EINVAL)
+                .log()).containsExactly("erofs (device 0:*): cannot find valid erofs superblock");
+        // a block device reads as before
+        assertThat(failed(MountModel.predict(Scenarios.on(L73).bdev("/dev/loop0", truncated, "7:0", true, 512)
+                .mount("/dev/loop0", null)), Errno.EINVAL).log()).containsExactly(
+                        "erofs (device loop0): cannot find valid erofs superblock");
+    }
+
+    @Test
+    @DisplayName("one 'failed to decompress (alg) reason @ pa P size S => O' line in 7.x ([unsure] commit)")
+    void decompressErrorFormat() throws IOException {
+        byte[] img = crafted("deflate-corrupt.erofs");
+        // [obs-7.2.13 algorithms/deflate-corrupt-bdev: pa 28672 size 4096 => 65536]
+        assertThat(MountModel.predict(Scenarios.on(L72).bdev("/dev/loop0", img, "7:0", true, 512).read()
+                .mount("/dev/loop0", null)).log()).contains("erofs (device loop0): failed to decompress (deflate)"
+                        + " corrupted compressed data @ pa 28672 size 4096 => 65536");
+        assertThat(MountModel.predict(Scenarios.on(without(L72, Behavior.DECOMPRESS_ERROR_FORMAT))
+                .bdev("/dev/loop0", img, "7:0", true, 512).read().mount("/dev/loop0", null)).log())
+                .contains("erofs (device loop0): failed to decompress -3 in[0] out[61440]");
+    }
+
+    @Test
+    @DisplayName("file-backed metadata read at the unaligned fsoffset in 7.2.13 ([unsure] commit)")
+    void fileioMetadataByteOffset() {
+        assertThat(failed(fileMount(L72, plain, "fsoffset=100"), Errno.EINVAL).log())
+                .containsExactly("erofs (device 0:*): cannot find valid erofs superblock");
+        assertThat(failed(fileMount(without(L72, Behavior.FILEIO_METADATA_BYTE_OFFSET), plain, "fsoffset=100"),
+                Errno.EINVAL).log()).containsExactly("erofs: fsoffset 100 is not aligned to block size 4096");
+    }
+
+    @Test
     @DisplayName("6.1.192: a regular file fails with ENOTBLK and the block layer's line (what containerd retries on)")
     void debian61HasNoFileBackedMounts() {
         KernelProfile l61 = Releases.linux_6_1_192();

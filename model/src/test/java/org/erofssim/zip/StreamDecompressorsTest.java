@@ -77,7 +77,7 @@ class StreamDecompressorsTest {
 
     /** MicroLZMA with an 8 MiB dictionary (lz4.erofs has no LZMA record to give one). */
     static byte[] lzma(ZTrees.Live l, ZDecompress.Request rq) {
-        return MicroLzmaDecompressor.decompress(4096, 8 << 20, l.sblog(), rq);
+        return MicroLzmaDecompressor.decompress(4096, 8 << 20, l.sblog(), rq, false);
     }
 
     @Nested
