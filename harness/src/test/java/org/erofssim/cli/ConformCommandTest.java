@@ -164,7 +164,7 @@ class ConformCommandTest {
         row06();
         Cli.Result same = conform();
         assertThat(same.exit()).as(same.out() + same.err()).isZero();
-        Cli.Result r = conform("--kernel", "6.12");
+        Cli.Result r = conform("--kernel", "6.12.0");
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL row06: log: expected [\"erofs (device erofs): mounted with root inode @ nid 37.\"]"
                 + ", got [\"erofs: (device erofs): mounted with root inode @ nid 37.\"]")
