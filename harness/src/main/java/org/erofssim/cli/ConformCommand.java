@@ -84,7 +84,8 @@ final class ConformCommand implements Callable<Integer> {
             description = "the recorded observations (default: 'recorded' beside the corpus, i.e. fixtures/recorded)")
     String recorded;
 
-    @Option(names = "--live", description = "also observe every scenario on the running kernel (needs root)")
+    @Option(names = "--live", description = "also observe every scenario on the running kernel (needs root); with"
+            + " --kernel NAME, a kernel of 'erofs-sim kernels' (e.g. 6.1), booted once in QEMU for the whole corpus")
     boolean live;
 
     @Option(names = "--quiet", description = "no progress counter on stderr (it is off anyway when stderr is not a terminal)")
@@ -131,9 +132,20 @@ final class ConformCommand implements Callable<Integer> {
         references.add(new SpecExpectation());
         List<RecordedKernel> recordings = RecordedKernel.all(recDir);
         references.addAll(recordings);
-        HostKernel host = live ? new HostKernel() : null;
+        // --live --kernel NAME with NAME a kernel of 'erofs-sim kernels': that kernel booted once in
+        // QEMU for the whole corpus (exit 77 when it cannot boot), instead of the running one
+        boolean vm = live && kernel != null && org.erofssim.vm.KernelCatalog.load().find(kernel).isPresent();
+        HostKernel host = live && !vm ? new HostKernel() : null;
         if (host != null) {
             references.add(host);
+        }
+        if (vm) {
+            try {
+                references.add(VmReference.boot(kernel, dir, files, null, null, spec.commandLine().getErr()));
+            } catch (CliException e) {
+                String m = e.getMessage() == null ? "" : e.getMessage();
+                throw new CliException(e.exitCode(), m.contains(kernel) ? m : "--live --kernel " + kernel + ": " + m);
+            }
         }
         if (host != null) {
             String hostWhy = host.unavailable().orElse(null);

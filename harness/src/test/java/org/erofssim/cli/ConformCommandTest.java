@@ -174,6 +174,23 @@ class ConformCommandTest {
         assertThat(report.path("cases").get(0).path("checks").get(0).path("profile").asText()).isEqualTo("6.12.0");
     }
 
+    /**
+     * {@code conform --live --kernel 6.1}: a kernel of the VM matrix is booted instead of the
+     * running one; where it cannot be (no root, no QEMU, or this test phase, where the live
+     * oracles are switched off) that is one line naming the kernel and exit 77, never a pass.
+     */
+    @Test
+    void liveWithAMatrixKernelBootsThatKernelOrSaysWhyNot() throws IOException {
+        row06();
+        if (!"off".equals(System.getProperty("erofssim.live"))) {
+            System.out.println("SKIPPED: the live oracles are on in this run (the real boot is VmCommandsTest's)");
+            org.junit.jupiter.api.Assumptions.abort("the live oracles are on in this run");
+        }
+        Cli.Result r = conform("--live", "--kernel", "6.1");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCode.ORACLE_UNAVAILABLE);
+        assertThat(r.errLines()).last().asString().contains("6.1");
+    }
+
     /** {@code conform --config}: BACKED_BY_FILE=n refuses the regular-file source (ENOTBLK), said per scenario. */
     @Test
     void configOptionSetsASymbolForEveryScenario() throws IOException {
