@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +61,7 @@ class CompareCommandTest {
     }
 
     @Test
+    @Live
     void jsonHasTheKeysTheHelpPromisesAndKernelPicksTheProfile() throws Exception {
         RecordCommandTest.assumeLiveOracle();
         assertThat(promisedKeys()).containsExactly("scenario", "reference", "profile", "model", "kernel", "differences");
