@@ -98,8 +98,13 @@ final class ConformCommand implements Callable<Integer> {
     @Option(names = "--kernel", paramLabel = "RELEASE",
             description = {"evaluate the model on this release for every scenario instead of each scenario's "
                     + "\"kernel\" (resolved as a scenario's \"kernel\"); checked against the scenarios' \"expect\".",
-                    "Recorded and live kernels are always compared with their own release's profile."})
+                    "Recorded and live kernels are always compared with their own release's profile.",
+                    "With --live, a kernel of 'erofs-sim kernels' names the VM kernel to boot instead, and the"
+                            + " model's check against \"expect\" stays per scenario."})
     String kernel;
+
+    /** The release the model is evaluated on for every scenario: --kernel, unless it names the VM kernel of --live. */
+    private String modelKernel;
 
     @Option(names = "--config", paramLabel = "SYMBOL=y|n",
             description = "set a CONFIG symbol for the model's evaluation of every scenario (repeatable), e.g. EROFS_FS_ONDEMAND=y;"
@@ -121,6 +126,11 @@ final class ConformCommand implements Callable<Integer> {
             throw CliException.badInput("--report " + unwritable);
         }
         Bench benchFigures = bench == null ? null : readBench(Scenarios.path(bench, "--bench"));
+        // --live --kernel NAME with NAME a kernel of 'erofs-sim kernels': that kernel booted once in
+        // QEMU for the whole corpus (exit 77 when it cannot boot), instead of the running one; it is
+        // compared with its own release's profile, and the spec's expectations stay per scenario
+        boolean vm = live && kernel != null && org.erofssim.vm.KernelCatalog.load().find(kernel).isPresent();
+        modelKernel = vm ? null : kernel;
         ModelProfile modelProfile = modelProfile();
         Path dir = Corpus.dir(corpus);
         List<Path> files = Corpus.files(dir);
@@ -132,9 +142,6 @@ final class ConformCommand implements Callable<Integer> {
         references.add(new SpecExpectation());
         List<RecordedKernel> recordings = RecordedKernel.all(recDir);
         references.addAll(recordings);
-        // --live --kernel NAME with NAME a kernel of 'erofs-sim kernels': that kernel booted once in
-        // QEMU for the whole corpus (exit 77 when it cannot boot), instead of the running one
-        boolean vm = live && kernel != null && org.erofssim.vm.KernelCatalog.load().find(kernel).isPresent();
         HostKernel host = live && !vm ? new HostKernel() : null;
         if (host != null) {
             references.add(host);
@@ -194,7 +201,7 @@ final class ConformCommand implements Callable<Integer> {
         String shownAs = f.toString();
         Scenario own = Scenarios.load(f, shownAs, notes());
         // the model's evaluation: the scenario, or --kernel/--config applied to it
-        Scenario s = KernelOptions.apply(own, kernel, config, notes());
+        Scenario s = KernelOptions.apply(own, modelKernel, config, notes());
         boolean overridden = s != own;
         Expectation e = Expectation.read(f, shownAs);
         Case c = new Case(name, f, own);
@@ -274,10 +281,10 @@ final class ConformCommand implements Callable<Integer> {
     private ModelProfile modelProfile() {
         Map<String, Boolean> symbols = new java.util.TreeMap<>();
         KernelOptions.config(config).forEach((flag, on) -> symbols.put(flag.symbol(), on));
-        if (kernel == null) {
+        if (modelKernel == null) {
             return new ModelProfile(true, Releases.DEFAULT.name(), symbols);
         }
-        return new ModelProfile(false, KernelOptions.release(kernel, note -> { }).name(), symbols);
+        return new ModelProfile(false, KernelOptions.release(modelKernel, note -> { }).name(), symbols);
     }
 
     /** A reference's identity as the report writes it. */

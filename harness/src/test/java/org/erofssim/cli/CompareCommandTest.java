@@ -76,14 +76,14 @@ class CompareCommandTest {
         assertThat(j.path("differences").size()).isZero();
 
         // 6.12.0 logs "erofs: (device erofs)": one difference, values as JSON strings, exit 1
-        Cli.Result old = Cli.run("compare", "--json", "--kernel", "6.12", ROW06);
+        Cli.Result old = Cli.run("compare", "--json", "--kernel", "6.12.0", ROW06);
         assertThat(old.exit()).as(old.out() + old.err()).isEqualTo(1);
         JsonNode d = new ObjectMapper().readTree(old.out());
         assertThat(d.path("profile").path("release").asText()).isEqualTo("6.12.0");
         assertThat(d.path("differences").get(0).path("field").asText()).isEqualTo("log[0]");
         assertThat(d.path("differences").get(0).path("model").asText())
                 .isEqualTo("erofs: (device erofs): mounted with root inode @ nid 37.");
-        Cli.Result text = Cli.run("compare", "--kernel", "6.12", ROW06);
+        Cli.Result text = Cli.run("compare", "--kernel", "6.12.0", ROW06);
         assertThat(text.out()).contains("(model profile 6.12.0)").contains("DIFF log[0]: ").endsWith("1 field(s) differ\n");
     }
 }
