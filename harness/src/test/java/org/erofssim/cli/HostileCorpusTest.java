@@ -226,6 +226,45 @@ class HostileCorpusTest {
         assertThat(r.errLines()).singleElement().asString().contains("path limit").hasSizeLessThan(1100);
     }
 
+    /**
+     * Every top-level fixture image cut at three sizes (inside the superblock's block, half, one
+     * byte short), as a file-backed scenario that reads the whole tree: {@code name-cut} and the
+     * scenario written into {@code dir}.
+     */
+    static Stream<String> fixtureCuts() throws IOException {
+        List<String> cases = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Cli.root().resolve("fixtures/images"))) {
+            for (Path img : s.filter(p -> p.toString().endsWith(".erofs")).sorted().toList()) {
+                long size = Files.size(img);
+                for (long cut : new long[] {1100, size / 2, size - 1}) {
+                    cases.add(img.getFileName().toString().replace(".erofs", "") + "@" + cut);
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Writes the cut image and its scenario for a {@link #fixtureCuts} case into {@code dir}. */
+    static Path fixtureCut(String nameAtCut, Path dir) throws IOException {
+        String name = nameAtCut.substring(0, nameAtCut.indexOf('@'));
+        int cut = Integer.parseInt(nameAtCut.substring(nameAtCut.indexOf('@') + 1));
+        byte[] all = Files.readAllBytes(Cli.image(name + ".erofs"));
+        Files.write(dir.resolve("cut.erofs"), Arrays.copyOf(all, Math.min(cut, all.length)));
+        return Files.writeString(dir.resolve("cut.json"), "{\"version\": 1, \"kernel\": \"6.18\", \"nodes\": "
+                + "{\"/srv/cut.erofs\": {\"kind\": \"file\", \"image\": \"cut.erofs\"}}, \"source\": \"/srv/cut.erofs\","
+                + " \"read\": true}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtureCuts")
+    @DisplayName("every fixture truncated at three sizes: the model answers (an outcome, never an internal error)")
+    void truncatedFixturesPredict(String nameAtCut, @TempDir Path tmp) throws IOException {
+        Path sc = fixtureCut(nameAtCut, tmp);
+        Cli.Result r = Assertions.assertTimeoutPreemptively(BOUND, () -> Cli.run("predict", sc.toString()));
+        assertThat(r.exit()).as(nameAtCut + ": " + r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(r.out()).get("outcome").asText()).isIn("mounted", "failed");
+    }
+
     @Nested
     @org.erofssim.testkit.Live
     @DisplayName("on the running kernel (root)")
@@ -277,6 +316,15 @@ class HostileCorpusTest {
                     + " \"read\": true}");
             Cli.Result r = Cli.run("compare", sc.toString());
             assertThat(r.exit()).as(size + ": " + r.out() + r.err()).isZero();
+        }
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("org.erofssim.cli.HostileCorpusTest#fixtureCuts")
+        @DisplayName("every fixture truncated at three sizes, file-backed, read whole: the model and the kernel agree")
+        void truncatedFixturesAgree(String nameAtCut, @TempDir Path tmp) throws IOException {
+            assumeLive();
+            Path sc = fixtureCut(nameAtCut, tmp);
+            Cli.Result r = Assertions.assertTimeoutPreemptively(BOUND, () -> Cli.run("compare", sc.toString()));
+            assertThat(r.exit()).as(nameAtCut + ": " + r.out() + r.err()).isZero();
         }
     }
 

@@ -52,6 +52,15 @@ class InspectHostileTest {
         assertNoInternalError(Cli.run("inspect", cut.toString()), cut.getFileName().toString());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.erofssim.cli.HostileCorpusTest#fixtureCuts")
+    @DisplayName("every fixture truncated at three sizes")
+    void truncatedFixtures(String nameAtCut) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(nameAtCut));
+        HostileCorpusTest.fixtureCut(nameAtCut, dir);
+        assertNoInternalError(Cli.run("inspect", dir.resolve("cut.erofs").toString()), nameAtCut);
+    }
+
     private static void assertNoInternalError(Cli.Result r, String what) {
         assertThat(r.exit()).as(what + ": " + r.err()).isIn(0, 2);
         assertThat(r.err()).as(what).doesNotContain("internal error").doesNotContain("Exception");
