@@ -80,34 +80,13 @@ public final class VmObserveCommand implements Callable<Integer> {
         if (timeout != null && timeout <= 0) {
             throw CliException.badInput("--timeout must be positive");
         }
-        Path jar = ownJar();
-        Path java = ProcessHandle.current().info().command().map(Path::of)
-                .orElseThrow(() -> CliException.unavailable("cannot tell this JVM's java binary"));
         try {
-            if (!"root".equals(System.getProperty("user.name"))) {
-                throw new VmUnavailable("kernel " + k.release() + ": the VM oracle needs root (QEMU's 9p export of /)");
-            }
-            Path qemu = VmKernel.findQemu();
-            KernelCache cache = new KernelCache(cacheDir != null ? cacheDir : KernelCache.defaultRoot(System.getenv()),
-                    s -> {
-                        err.println("vm-observe: " + s);
-                        err.flush();
-                    });
-            cache.fetch(catalog, k);
-            BootKernel.Prepared b = BootKernel.prepare(cache, k, s -> err.println("vm-observe: " + s));
-            Duration bound = Duration.ofSeconds(timeout != null ? timeout : 180 + 120L * scenarios.size());
-            VmKernel vm = new VmKernel(b, qemu, bound, cache.root().resolve("runs"));
-            VmKernel.Boot boot = vm.observe(scenarios, java, jar);
-            err.printf("vm-observe: %s: command started %s s after QEMU, boot total %.1f s, load %s%n", k.release(),
-                    boot.secondsToCommand() == null ? "?" : String.format("%.1f", boot.secondsToCommand()),
-                    boot.secondsTotal(), loadavg());
-            err.flush();
-            if (boot.observations().size() != scenarios.size()) {
-                Path kept = keep(cache.root(), k.release(), boot);
-                throw new VmUnavailable("kernel " + k.release() + ": the guest returned " + boot.observations().size()
-                        + " of " + scenarios.size() + " outcomes (guest exit " + boot.commandStatus() + ": "
-                        + VmKernel.lastLine(boot.output()) + (kept == null ? "" : "; console and output in " + kept) + ")");
-            }
+            VmKernel.Boot boot = bootOnce(catalog, k, scenarios, timeout, cacheDir, err, "vm-observe", (b, seconds) -> {
+                err.printf("vm-observe: %s: command started %s s after QEMU, boot total %.1f s, load %s%n", k.release(),
+                        b.secondsToCommand() == null ? "?" : String.format("%.1f", b.secondsToCommand()),
+                        b.secondsTotal(), loadavg());
+                err.flush();
+            });
             if (scenarios.size() == 1) {
                 VmKernel.Observation o = boot.observations().get(0);
                 if (o.outcomeJson() == null) {
@@ -136,6 +115,44 @@ public final class VmObserveCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw CliException.unavailable("kernel " + k.release() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * One boot of kernel {@code k} of the matrix that observes every file: root, QEMU, the kernel
+     * fetched and prepared in the cache, the boot bounded by {@code timeout} seconds (default 180 +
+     * 120 per scenario). {@code report} sees the boot and the seconds it took before the check that
+     * the guest answered every file; a short answer is a {@link VmUnavailable} naming the kernel,
+     * with the console kept under the cache's {@code failed/}. Shared by {@code vm-observe} and the
+     * VM reference of {@code record} and {@code conform}; progress lines start with {@code tag}.
+     */
+    static VmKernel.Boot bootOnce(KernelCatalog catalog, KernelCatalog.Kernel k, List<Path> files, Long timeout,
+            Path cacheDir, PrintWriter err, String tag, java.util.function.BiConsumer<VmKernel.Boot, Double> report) {
+        Path jar = ownJar();
+        Path java = ProcessHandle.current().info().command().map(Path::of)
+                .orElseThrow(() -> CliException.unavailable("cannot tell this JVM's java binary"));
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new VmUnavailable("kernel " + k.release() + ": the VM oracle needs root (QEMU's 9p export of /)");
+        }
+        Path qemu = VmKernel.findQemu();
+        KernelCache cache = new KernelCache(cacheDir != null ? cacheDir : KernelCache.defaultRoot(System.getenv()),
+                s -> {
+                    err.println(tag + ": " + s);
+                    err.flush();
+                });
+        cache.fetch(catalog, k);
+        BootKernel.Prepared b = BootKernel.prepare(cache, k, s -> err.println(tag + ": " + s));
+        Duration bound = Duration.ofSeconds(timeout != null ? timeout : 180 + 120L * files.size());
+        VmKernel vm = new VmKernel(b, qemu, bound, cache.root().resolve("runs"));
+        long t0 = System.nanoTime();
+        VmKernel.Boot boot = vm.observe(files, java, jar);
+        report.accept(boot, (System.nanoTime() - t0) / 1e9);
+        if (boot.observations().size() != files.size()) {
+            Path kept = keep(cache.root(), k.release(), boot);
+            throw new VmUnavailable("kernel " + k.release() + ": the guest returned " + boot.observations().size()
+                    + " of " + files.size() + " outcomes (guest exit " + boot.commandStatus() + ": "
+                    + VmKernel.lastLine(boot.output()) + (kept == null ? "" : "; console and output in " + kept) + ")");
+        }
+        return boot;
     }
 
     /** Keeps a failed boot's console and guest output under the cache's {@code failed/} folder. */

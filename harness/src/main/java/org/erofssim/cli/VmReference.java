@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,6 @@ import org.erofssim.reference.Comparison;
 import org.erofssim.reference.Identity;
 import org.erofssim.reference.Observation;
 import org.erofssim.reference.Reference;
-import org.erofssim.vm.BootKernel;
-import org.erofssim.vm.KernelCache;
 import org.erofssim.vm.KernelCatalog;
 import org.erofssim.vm.VmKernel;
 import org.erofssim.vm.VmUnavailable;
@@ -118,36 +115,14 @@ final class VmReference implements Reference {
         KernelCatalog catalog = KernelCatalog.load();
         KernelCatalog.Kernel k = catalog.find(kernel).orElseThrow(() -> CliException.badInput("unknown kernel '"
                 + kernel + "' (known: " + catalog.releases() + ", or a prefix selecting one of them)"));
-        Path jar = VmObserveCommand.ownJar();
-        Path java = ProcessHandle.current().info().command().map(Path::of)
-                .orElseThrow(() -> CliException.unavailable("cannot tell this JVM's java binary"));
         try {
-            if (!"root".equals(System.getProperty("user.name"))) {
-                throw new VmUnavailable("kernel " + k.release() + ": the VM oracle needs root (QEMU's 9p export of /)");
-            }
-            Path qemu = VmKernel.findQemu();
-            KernelCache cache = new KernelCache(cacheDir != null ? cacheDir : KernelCache.defaultRoot(System.getenv()),
-                    s -> {
-                        err.println("vm: " + s);
-                        err.flush();
-                    });
-            cache.fetch(catalog, k);
-            BootKernel.Prepared b = BootKernel.prepare(cache, k, s -> err.println("vm: " + s));
-            Duration bound = Duration.ofSeconds(timeout != null ? timeout : 180 + 120L * files.size());
-            VmKernel vm = new VmKernel(b, qemu, bound, cache.root().resolve("runs"));
-            long t0 = System.nanoTime();
-            VmKernel.Boot boot = vm.observe(files, java, jar);
-            err.printf("vm: %s: %d scenarios in one boot, %.0f s (command started %s s after QEMU), load %s%n",
-                    k.release(), files.size(), (System.nanoTime() - t0) / 1e9,
-                    boot.secondsToCommand() == null ? "?" : String.format("%.1f", boot.secondsToCommand()),
-                    VmObserveCommand.loadavg());
-            err.flush();
-            if (boot.observations().size() != files.size()) {
-                Path kept = VmObserveCommand.keep(cache.root(), k.release(), boot);
-                throw new VmUnavailable("kernel " + k.release() + ": the guest returned " + boot.observations().size()
-                        + " of " + files.size() + " outcomes (guest exit " + boot.commandStatus() + ": "
-                        + VmKernel.lastLine(boot.output()) + (kept == null ? "" : "; console and output in " + kept) + ")");
-            }
+            VmKernel.Boot boot = VmObserveCommand.bootOnce(catalog, k, files, timeout, cacheDir, err, "vm", (bt, seconds) -> {
+                err.printf("vm: %s: %d scenarios in one boot, %.0f s (command started %s s after QEMU), load %s%n",
+                        k.release(), files.size(), seconds,
+                        bt.secondsToCommand() == null ? "?" : String.format("%.1f", bt.secondsToCommand()),
+                        VmObserveCommand.loadavg());
+                err.flush();
+            });
             Map<String, VmKernel.Observation> byName = new LinkedHashMap<>();
             String release = null;
             for (int i = 0; i < files.size(); i++) {
