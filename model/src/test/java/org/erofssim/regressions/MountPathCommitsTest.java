@@ -1,6 +1,10 @@
 package org.erofssim.regressions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.erofssim.regressions.CommitChecks.failed;
+import static org.erofssim.regressions.CommitChecks.fileMount;
+import static org.erofssim.regressions.CommitChecks.mounted;
+import static org.erofssim.regressions.CommitChecks.without;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -40,27 +44,6 @@ class MountPathCommitsTest {
     static void images() throws IOException {
         assumeTrue(ErofsUtils.require(ErofsUtils.MKFS));
         plain = Files.readAllBytes(TestImages.plain());
-    }
-
-    static KernelProfile without(KernelProfile p, Behavior b) {
-        assertThat(p.has(b)).as(p.release() + " has " + b).isTrue();
-        return p.toBuilder().without(b).build();
-    }
-
-    static MountOutcome.Mounted mounted(MountOutcome o) {
-        assertThat(o).as(o.toString()).isInstanceOf(MountOutcome.Mounted.class);
-        return (MountOutcome.Mounted) o;
-    }
-
-    static MountOutcome.Failed failed(MountOutcome o, Errno errno) {
-        assertThat(o).as(o.toString()).isInstanceOf(MountOutcome.Failed.class);
-        MountOutcome.Failed f = (MountOutcome.Failed) o;
-        assertThat(f.errno()).isEqualTo(errno);
-        return f;
-    }
-
-    static MountOutcome fileMount(KernelProfile k, byte[] image, String options) {
-        return MountModel.predict(Scenarios.on(k).file("/a", image).mount("/a", options));
     }
 
     static final String MOUNTED = "erofs (device erofs): mounted with root inode @ nid 36.";
