@@ -10,12 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.erofssim.contract.OutcomeJson;
-import org.erofssim.contract.Scenario;
-import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.Releases;
 import org.erofssim.reference.Case;
-import org.erofssim.reference.Comparison;
 import org.erofssim.reference.Identity;
+import org.erofssim.reference.KernelReference;
 import org.erofssim.reference.Observation;
 import org.erofssim.reference.Reference;
 import org.erofssim.vm.KernelCatalog;
@@ -33,17 +30,14 @@ import org.erofssim.vm.VmUnavailable;
  * <p>A guest answer with exit 77 whose error says the oracle refused the scenario (a FIFO source)
  * is a refusal; any other missing outcome is an unchecked case with the guest's error line.
  */
-final class VmReference implements Reference {
+final class VmReference extends KernelReference {
     private static final String REFUSED = "scenario refused by the kernel oracle: ";
     private static final String NAMESPACE = "cannot build the scenario's namespace:";
 
-    private final Identity id;
-    private final Optional<KernelProfile> profile;
     private final Map<String, VmKernel.Observation> byName;
 
     VmReference(String release, Map<String, VmKernel.Observation> byName) {
-        this.id = new Identity(Identity.Kind.VM, release);
-        this.profile = Releases.forRelease(release);
+        super(Identity.Kind.VM, release);
         this.byName = Map.copyOf(byName);
     }
 
@@ -138,26 +132,6 @@ final class VmReference implements Reference {
         }
     }
 
-    String release() {
-        return id.release();
-    }
-
-    @Override
-    public Identity identity() {
-        return id;
-    }
-
-    @Override
-    public Comparison comparison() {
-        return Comparison.KERNEL_OUTCOME;
-    }
-
-    /** The booted kernel's profile, whatever the scenario's {@code "kernel"} says. */
-    @Override
-    public Optional<KernelProfile> profile(Scenario s) {
-        return profile;
-    }
-
     /**
      * The guest oracle's refusal, or its failure to build the scenario's namespace on this kernel
      * (a file inside a file-backed erofs cannot be set up where file-backed mounts do not exist:
@@ -186,7 +160,7 @@ final class VmReference implements Reference {
     public Observation observe(Case c) {
         VmKernel.Observation o = byName.get(c.name());
         if (o == null) {
-            return new Observation.Unchecked(Observation.Why.NOT_RECORDED, "not observed on " + id.release(), null);
+            return new Observation.Unchecked(Observation.Why.NOT_RECORDED, "not observed on " + release(), null);
         }
         if (o.outcomeJson() == null) {
             String refusal = refuses(c).orElse(null);
@@ -195,12 +169,12 @@ final class VmReference implements Reference {
             }
             String err = o.error() == null ? "no outcome (guest exit " + o.exit() + ")"
                     : o.error().replaceFirst("^erofs-sim observe: ", "");
-            return new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel " + id.release() + ": " + err, null);
+            return new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel " + release() + ": " + err, null);
         }
         try {
             return new Observation.Observed(OutcomeJson.read(o.outcomeJson()), o.outcomeJson(), List.of());
         } catch (RuntimeException e) {
-            return new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel " + id.release()
+            return new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel " + release()
                     + ": unreadable outcome from the guest: " + e.getMessage(), null);
         }
     }

@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
-import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.Releases;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.oracle.Kmsg;
 import org.erofssim.oracle.LiveKernelOracle;
@@ -29,7 +27,7 @@ import org.erofssim.oracle.OracleUnavailable;
  * <p>A kernel booted in a VM (issue 9) is another {@link Reference} of kind "vm" beside this
  * one, running the same oracle inside the guest; it does not extend this class.
  */
-public final class HostKernel implements Reference {
+public final class HostKernel extends KernelReference {
     /** Starts of kernel log messages that report the kernel itself in trouble. */
     static final Pattern TROUBLE = Pattern.compile(
             "^(BUG:|WARNING:|Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|KFENCE:|"
@@ -37,8 +35,6 @@ public final class HostKernel implements Reference {
                     + "Unable to handle kernel|BUG .* Bad page)");
 
     private final LiveKernelOracle oracle;
-    private final Identity id;
-    private final Optional<KernelProfile> profile;
 
     /** The running kernel with the oracle's default options. */
     public HostKernel() {
@@ -47,9 +43,8 @@ public final class HostKernel implements Reference {
 
     /** The running kernel with these oracle options (mount timeout, hang refusals). */
     public HostKernel(LiveKernelOracle.Options options) {
+        super(Identity.Kind.LIVE, runningRelease());
         this.oracle = new LiveKernelOracle(options);
-        this.id = new Identity(Identity.Kind.LIVE, runningRelease());
-        this.profile = Releases.forRelease(id.release());
     }
 
     /** {@code uname -r} of the running kernel. */
@@ -59,32 +54,6 @@ public final class HostKernel implements Reference {
         } catch (IOException e) {
             return System.getProperty("os.version");
         }
-    }
-
-    /** Its release, as {@code uname -r} prints it. */
-    public String release() {
-        return id.release();
-    }
-
-    /** The modelled profile of the running kernel, if there is one. */
-    public Optional<KernelProfile> profile() {
-        return profile;
-    }
-
-    @Override
-    public Identity identity() {
-        return id;
-    }
-
-    @Override
-    public Comparison comparison() {
-        return Comparison.KERNEL_OUTCOME;
-    }
-
-    /** The running kernel's profile, whatever the scenario's {@code "kernel"} says. */
-    @Override
-    public Optional<KernelProfile> profile(Scenario s) {
-        return profile;
     }
 
     /** Not root, no erofs, no loop driver, no readable kernel log, not x86-64 Linux. */

@@ -3,9 +3,6 @@ package org.erofssim.reference;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.erofssim.contract.Scenario;
-import org.erofssim.kernel.KernelProfile;
-import org.erofssim.kernel.Releases;
 
 /**
  * A kernel's outcomes recorded earlier ({@link Recordings}: {@code <recorded>/<release>/}), as a
@@ -14,42 +11,20 @@ import org.erofssim.kernel.Releases;
  * when recording ({@code refused.tsv}), one not recorded, a release without a modelled profile,
  * a stale recording (its scenario or images changed since: {@code inputsSha256}).
  */
-public final class RecordedKernel implements Reference {
+public final class RecordedKernel extends KernelReference {
     private final Path dir;
-    private final Identity id;
     private final Map<String, String> refused;
-    private final Optional<KernelProfile> profile;
 
     /** The recordings of {@code release} under {@code dir} (its {@code refused.tsv} read now). */
     public RecordedKernel(Path dir, String release) {
+        super(Identity.Kind.RECORDED, release);
         this.dir = dir;
-        this.id = new Identity(Identity.Kind.RECORDED, release);
         this.refused = Recordings.refused(dir, release);
-        this.profile = Releases.forRelease(release);
     }
 
     /** One reference per release folder under {@code dir}, in release order. */
     public static java.util.List<RecordedKernel> all(Path dir) {
         return Recordings.releases(dir).stream().map(r -> new RecordedKernel(dir, r)).toList();
-    }
-
-    public String release() {
-        return id.release();
-    }
-
-    @Override
-    public Identity identity() {
-        return id;
-    }
-
-    @Override
-    public Comparison comparison() {
-        return Comparison.KERNEL_OUTCOME;
-    }
-
-    @Override
-    public Optional<KernelProfile> profile(Scenario s) {
-        return profile;
     }
 
     /** The reason the live oracle gave when it refused to record this case, if it did. */
@@ -60,7 +35,7 @@ public final class RecordedKernel implements Reference {
 
     @Override
     public Observation observe(Case c) {
-        String rel = id.release();
+        String rel = release();
         Recordings.Recording rec = c.file() == null ? null : Recordings.read(dir, rel, c.name());
         if (rec == null) {
             String why = refused.get(c.name());
@@ -70,7 +45,7 @@ public final class RecordedKernel implements Reference {
                     : new Observation.Unchecked(Observation.Why.NOT_RECORDED,
                             "not recorded on " + rel + " (run ./erofs-sim record as root)", null);
         }
-        if (profile.isEmpty()) {
+        if (profile().isEmpty()) {
             return new Observation.Unchecked(Observation.Why.NO_PROFILE, "kernel " + rel + " has no modelled profile",
                     rec.outcomeJson());
         }
