@@ -112,7 +112,7 @@ public final class KernelBench {
         if (why != null) {
             throw new OracleUnavailable(why);
         }
-        return LiveKernelOracle.underGlobalLock(() -> {
+        return LiveLock.underGlobalLock(() -> {
             for (String r : Journal.reclaimStale(LiveKernelOracle.TMP)) {
                 System.err.println("erofs-sim live oracle: " + r);
             }

@@ -2,13 +2,10 @@ package org.erofssim.oracle;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +23,6 @@ import org.erofssim.block.DevT;
 import org.erofssim.block.Node;
 import org.erofssim.block.VirtualNamespace;
 import org.erofssim.contract.Scenario;
-import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.Errno;
 import org.erofssim.contract.MetadataCache;
 import org.erofssim.sb.Mode;
@@ -70,22 +66,9 @@ public final class LiveKernelOracle {
     public static final Duration DEFAULT_MOUNT_TIMEOUT = Duration.ofSeconds(10);
     /** Where sandboxes are made. */
     static final Path TMP = Path.of("/tmp");
-    /**
-     * The machine-wide lock: in a folder only root may enter ({@code /run/erofs-sim}, mode 0700),
-     * mode 0600, so no other user can hold it (issue 11: a world-readable lock file in /tmp let
-     * any user make every observation wait forever).
-     */
-    static final Path LOCK_DIR = Path.of(System.getProperty("erofssim.lockDir", "/run/erofs-sim"));
-    private static final Path GLOBAL_LOCK = LOCK_DIR.resolve("live.lock");
-    /** How long an observation waits for another oracle run's lock before it gives up (exit 77). */
-    static final long LOCK_WAIT_SECONDS = Long.getLong("erofssim.lockWaitSeconds", 600);
-    private static final Object JVM_LOCK = new Object();
     private static final long EROFS_MAGIC = 0xE0F5E1E2L;
     /** {@code statfs} {@code f_flags}: the filesystem is mounted nodev. */
     private static final long ST_NODEV = 4;
-
-    /** Character devices it is harmless to open (the mount path opens a char-device source). */
-    static final Set<String> HARMLESS_CHARDEVS = Set.of("1:3", "1:5", "1:7", "1:8", "1:9");
 
     /**
      * @param mountTimeout how long mount(2) may block before {@code blocked} is reported
@@ -208,79 +191,8 @@ public final class LiveKernelOracle {
      * {@code device=}) or open a character device that is not known to be harmless.
      */
     public String refusal(Scenario sc) {
-        String unrealisable = unrealisable(sc);
-        if (unrealisable != null) {
-            return unrealisable;
-        }
-        Map<String, Boolean> running = runningConfig();
-        boolean ondemand = running != null && Boolean.TRUE.equals(running.get("EROFS_FS_ONDEMAND"));
-        for (Map.Entry<String, Node> e : new java.util.TreeMap<>(sc.namespace().nodes()).entrySet()) {
-            if (e.getValue() instanceof Node.FscacheBlob) {
-                return "fscache blob " + e.getKey() + " cannot be realised: "
-                        + (ondemand ? "this oracle runs no cachefiles daemon"
-                                    : "the running kernel has CONFIG_EROFS_FS_ONDEMAND off");
-            }
-            if (e.getValue() instanceof Node.BlockDevice b && b.dax()) {
-                return "bdev " + e.getKey() + " with dax cannot be realised with a loop device";
-            }
-        }
-        if (running != null) {
-            for (ConfigFlag f : ConfigFlag.values()) {
-                Boolean have = running.get(f.symbol());
-                boolean want = sc.kernel().enabled(f);
-                if (have != null && have != want) {
-                    return "the scenario needs CONFIG_" + f.symbol() + "=" + (want ? "y" : "n")
-                            + " but the running kernel " + kernelRelease() + " has " + (have ? "y" : "n");
-                }
-            }
-        }
-        List<String[]> mounts = new ArrayList<>();
-        for (Scenario.Mount m : sc.before()) {
-            mounts.add(new String[] {m.source(), m.options()});
-        }
-        mounts.add(new String[] {sc.source(), sc.options()});
-        for (String[] m : mounts) {
-            List<String> opened = new ArrayList<>();
-            if (m[0] != null) {
-                opened.add(m[0]);
-            }
-            if (m[1] != null) {
-                for (String part : m[1].split(",", -1)) {
-                    for (String key : List.of("device=", "source=")) {
-                        if (part.startsWith(key) && part.length() > key.length()) {
-                            opened.add(part.substring(key.length()));
-                        }
-                    }
-                }
-            }
-            for (String path : opened) {
-                Node n = resolve(sc.namespace(), path);
-                if (n instanceof Node.Fifo && options.refuseHangs()) {
-                    return "FIFO " + path + " would block mount(2) in open until a writer comes; not run";
-                }
-                if (n instanceof Node.CharDevice c) {
-                    String dev = c.dev() != null ? c.dev().toString() : "1:3";
-                    if (!HARMLESS_CHARDEVS.contains(dev)) {
-                        return "character device " + path + " (" + dev + ") would really be opened by mount(2); "
-                                + "only " + new TreeSet<>(HARMLESS_CHARDEVS) + " are known to be harmless";
-                    }
-                }
-            }
-        }
-        return null;
+        return LiveRefusals.refusal(sc, options.refuseHangs());
     }
-
-    /**
-     * The option page the kernel copies from {@code mount(2)}'s data: it reads at most this many
-     * bytes of the option string (the page less its terminating NUL).
-     */
-    static final int OPTION_PAGE_BYTES = 4095;
-
-    /**
-     * The longest path string {@code mount(2)} takes (PATH_MAX, 4096, less the NUL): a longer source
-     * fails to be copied (EINVAL) or looked up (ENAMETOOLONG) before its components are walked.
-     */
-    static final int PATH_BYTES = 4095;
 
     /**
      * Why this scenario cannot be realised faithfully in a sandbox whatever the machine (bad
@@ -289,160 +201,17 @@ public final class LiveKernelOracle {
      * {@code ..} at the scenario's {@code /} and would leave the sandbox for host files; an
      * option string whose sandbox paths make it cross the kernel's option page when the
      * scenario's own string does not, or the other way round; a walked path that the sandbox's
-     * prefix pushes past the kernel's path limit ({@link #PATH_BYTES}) when the scenario's does not.
+     * prefix pushes past the kernel's path limit ({@link LiveRefusals#PATH_BYTES}) when the scenario's does not.
      */
     public static String unrealisable(Scenario sc) {
-        List<String[]> mounts = new ArrayList<>();
-        for (Scenario.Mount m : sc.before()) {
-            mounts.add(new String[] {m.source(), m.options()});
-        }
-        mounts.add(new String[] {sc.source(), sc.options()});
-        // the longest sandbox root Sandbox.create can make: /tmp/erofs-sim-live-<up to 20 digits>/root
-        int rootLength = (TMP + "/" + Journal.PREFIX).length() + 20 + "/root".length();
-        for (String[] m : mounts) {
-            List<String> walked = new ArrayList<>();
-            if (m[0] != null && !m[0].isEmpty()) {
-                walked.add(m[0]);
-            }
-            int realLength = m[1] == null ? 0 : m[1].getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            int sceneLength = realLength;
-            if (m[1] != null) {
-                for (String part : m[1].split(",", -1)) {
-                    for (String key : List.of("device=", "source=")) {
-                        if (part.startsWith(key) && part.length() > key.length()) {
-                            String p = part.substring(key.length());
-                            walked.add(p);
-                            realLength += rootLength + (p.startsWith("/") ? 0 : 1);
-                        }
-                    }
-                }
-            }
-            String tooLong = null;
-            for (String path : walked) {
-                if (path.startsWith(org.erofssim.block.VirtualNamespace.FSCACHE_PREFIX)) {
-                    continue;
-                }
-                if (sc.namespace().climbsAboveRoot(path, true)) {
-                    return "path '" + abbreviate(path) + "' climbs above the scenario's / (a '..' at the root): "
-                            + "a real kernel would leave the sandbox there, so the live oracle does not run it";
-                }
-                int sceneBytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-                int realBytes = sceneBytes + rootLength + (path.startsWith("/") ? 0 : 1);
-                if (sceneBytes <= PATH_BYTES && realBytes > PATH_BYTES && tooLong == null) {
-                    tooLong = "path '" + abbreviate(path) + "' of " + sceneBytes + " bytes becomes up to " + realBytes
-                            + " bytes in the sandbox, past the kernel's " + PATH_BYTES + "-byte path limit (PATH_MAX"
-                            + " less its NUL): mount(2) would fail on the sandbox's path, not the scenario's; not run";
-                }
-            }
-            if (realLength != sceneLength && Math.max(realLength, sceneLength) >= OPTION_PAGE_BYTES) {
-                return "option string of " + sceneLength + " bytes holds paths the sandbox makes longer (up to "
-                        + realLength + " bytes), so the kernel's " + OPTION_PAGE_BYTES
-                        + "-byte option page would cut it elsewhere; not run";
-            }
-            if (tooLong != null) {
-                return tooLong;
-            }
-        }
-        return null;
-    }
-
-    /** A path for a one-line message: at most 200 characters. */
-    private static String abbreviate(String path) {
-        return path.length() <= 200 ? path : path.substring(0, 100) + "..." + path.substring(path.length() - 97);
-    }
-
-    private static Node resolve(VirtualNamespace ns, String path) {
-        try {
-            return ns.resolve(path, true).node();
-        } catch (RuntimeException e) {
-            return null; // a lookup error: nothing is opened
-        }
+        return LiveRefusals.unrealisable(sc);
     }
 
     /** Releases what killed runs left in {@code /tmp/erofs-sim-live-*}; one line per folder. */
     public static List<String> reclaimStale() {
-        return underGlobalLock(() -> Journal.reclaimStale(TMP));
+        return LiveLock.underGlobalLock(() -> Journal.reclaimStale(TMP));
     }
 
-    /**
-     * Runs {@code body} holding this JVM's lock and the machine-wide {@code /tmp/erofs-sim-live.lock}:
-     * oracle runs never overlap (their kernel-log windows and sysfs listings stay their own) and a
-     * sandbox is reclaimed only while nobody can be creating one.
-     */
-    static <T> T underGlobalLock(java.util.function.Supplier<T> body) {
-        synchronized (JVM_LOCK) {
-            try (FileChannel ch = openLockFile()) {
-                FileLock l = null;
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(LOCK_WAIT_SECONDS);
-                while ((l = ch.tryLock()) == null) {
-                    if (System.nanoTime() >= deadline) {
-                        throw new OracleUnavailable("another erofs-sim live oracle run (" + lockHolder(ch) + ") held "
-                                + GLOBAL_LOCK + " for " + LOCK_WAIT_SECONDS + " s");
-                    }
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new OracleUnavailable("interrupted while waiting for " + GLOBAL_LOCK);
-                    }
-                }
-                try {
-                    ch.truncate(0);
-                    ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(
-                            java.nio.charset.StandardCharsets.US_ASCII)), 0);
-                    return body.get();
-                } finally {
-                    l.release();
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    }
-
-    /**
-     * The lock file, in a folder of root's with mode 0700 (made if missing), opened without
-     * following a symlink; a folder or file another user owns, or that others may write, is refused.
-     */
-    private static FileChannel openLockFile() throws IOException {
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> dirMode =
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
-        try {
-            Files.createDirectory(LOCK_DIR, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(dirMode));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // made by an earlier run: checked below
-        }
-        for (Path p : new Path[] {LOCK_DIR, GLOBAL_LOCK}) {
-            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
-                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            boolean othersMayWrite = a.permissions().contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                    || a.permissions().contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
-            if (a.isSymbolicLink() || !a.owner().getName().equals(System.getProperty("user.name")) || othersMayWrite) {
-                throw new OracleUnavailable(p + " is " + (a.isSymbolicLink() ? "a symlink" : "owned by " + a.owner().getName()
-                        + " with mode " + java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()))
-                        + ": not this oracle's lock; remove it");
-            }
-        }
-        return FileChannel.open(GLOBAL_LOCK, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    }
-
-    /** The pid the lock's holder wrote into it, for the message. */
-    private static String lockHolder(FileChannel ch) {
-        try {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32);
-            int n = ch.read(b, 0);
-            String pid = n <= 0 ? "" : new String(b.array(), 0, n, java.nio.charset.StandardCharsets.US_ASCII).strip();
-            return pid.isEmpty() ? "pid unknown" : "pid " + pid;
-        } catch (IOException e) {
-            return "pid unknown";
-        }
-    }
 
     // ------------------------------------------------------------------ observe
 
@@ -460,7 +229,7 @@ public final class LiveKernelOracle {
         if (why != null) {
             throw new OracleUnavailable(why);
         }
-        return underGlobalLock(() -> {
+        return LiveLock.underGlobalLock(() -> {
             for (String r : Journal.reclaimStale(TMP)) {
                 System.err.println("erofs-sim live oracle: " + r);
             }

@@ -100,8 +100,8 @@ final class LogFilter {
         if (options != null) {
             // the kernel parses only the first OPTION_PAGE_BYTES bytes: a key cut there is one of ours too
             byte[] b = options.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            String seen = b.length <= LiveKernelOracle.OPTION_PAGE_BYTES ? options
-                    : new String(b, 0, LiveKernelOracle.OPTION_PAGE_BYTES, java.nio.charset.StandardCharsets.UTF_8);
+            String seen = b.length <= LiveRefusals.OPTION_PAGE_BYTES ? options
+                    : new String(b, 0, LiveRefusals.OPTION_PAGE_BYTES, java.nio.charset.StandardCharsets.UTF_8);
             for (String part : seen.split(",", -1)) {
                 int eq = part.indexOf('=');
                 keys.add(eq < 0 ? part : part.substring(0, eq));

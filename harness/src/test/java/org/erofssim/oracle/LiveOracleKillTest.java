@@ -148,9 +148,9 @@ class LiveOracleKillTest {
         assertThat(loopsUnder(dir)).as("loop devices left by the terminated run").isEmpty();
         assertThat(dir).as("the terminated run's folder").doesNotExist();
         // the machine-wide lock is root's alone: a 0700 folder, a 0600 file
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(LiveKernelOracle.LOCK_DIR)))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(LiveLock.LOCK_DIR)))
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(LiveKernelOracle.LOCK_DIR.resolve("live.lock")))).isEqualTo("rw-------");
+                Files.getPosixFilePermissions(LiveLock.LOCK_DIR.resolve("live.lock")))).isEqualTo("rw-------");
     }
 }
