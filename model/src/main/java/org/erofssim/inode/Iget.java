@@ -32,119 +32,28 @@ public final class Iget {
      * extended inode; a file type that is none of the seven (EUCLEAN); a chunk format with unknown
      * bits (EOPNOTSUPP); and in {@code erofs_fill_inode} a compressed inode without
      * CONFIG_EROFS_FS_ZIP (EOPNOTSUPP, silent).
+     *
+     * <p>The steps follow {@code erofs_read_inode}'s own order, one helper each: locate and read
+     * the inode's block ({@link #slot}), check {@code i_format} ({@link #dataLayout}), copy the
+     * inode out, across a block boundary if it straddles one ({@link #copyOut}), decode the
+     * compact or extended version's fields ({@link #versionFields}), then the per-type union
+     * ({@code i_mode} switch), the chunk format and {@code i_blocks} here.
      */
     public static ErofsInode iget(SbInfo sbi, MetaBuf buf, SbLog log, long nid) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
-        // 6.17+ erofs_iloc: a nid with bit 63 set is a slot of the metabox inode's data
-        boolean inMetabox = nid < 0 && sbi.kernel().has(Behavior.METABOX)
-                && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) != 0;
-        long iloc = inMetabox ? (nid & Long.MAX_VALUE) << InodeRecord.ISLOTBITS
-                : (sbi.metaBlkaddr() << bits) + (nid << InodeRecord.ISLOTBITS);
-        org.erofssim.sb.ErofsBuf rbuf = inMetabox ? sbi.metaboxBuf : buf;
-        long blkaddr = iloc >>> bits;
-        int ofs = (int) (iloc & (bs - 1));
-        long blkpos = blkaddr << bits;
         String nidText = Long.toUnsignedString(nid);
-        boolean newMessages = sbi.kernel().has(Behavior.READ_INODE_MESSAGE);
-
-        ByteBuffer page;
-        try {
-            if (sbi.kernel().has(Behavior.METABOX) && nid < 0 && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) == 0) {
-                // 6.17+ erofs_inode_in_metabox: nid bit 63 asks for the metabox inode's mapping;
-                // erofs_init_metabuf refuses without one [obs-6.18.44: a dirent nid 0xffffffff0000005d
-                // on a plain image gives "failed to read inode meta block (nid: 18446744069414584413): -117"]
-                throw new KernelError(Errno.EUCLEAN);
-            }
-            if (rbuf == null) {
-                throw new KernelError(Errno.EUCLEAN); // erofs_init_metabuf: no metabox inode (yet)
-            }
-            page = rbuf.page(blkpos);
-        } catch (KernelError e) {
-            log.err(READ_INODE, newMessages
-                    ? "failed to read inode meta block (nid: " + nidText + "): -" + e.errno().number()
-                    : "failed to get inode (nid: " + nidText + ") page, err -" + e.errno().number());
-            throw e;
-        }
-        int base = MetaBuf.inPage(blkpos);
-        int ifmt = page.getShort(base + ofs) & 0xFFFF;
+        Slot slot = slot(sbi, buf, log, nid, nidText);
+        int ifmt = slot.page.getShort(slot.base + slot.ofs) & 0xFFFF;
         boolean nlink1Bit = sbi.kernel().has(Behavior.LAYOUT_48BIT);
-        int allBits = nlink1Bit ? 0x1F : 0x0F;
-        if ((ifmt & ~allBits) != 0) {
-            Coverage.hit("erofs_read_inode:unsupported-format");
-            log.err(READ_INODE, "unsupported i_format " + ifmt + " of nid " + nidText);
-            throw new KernelError(Errno.EOPNOTSUPP);
-        }
-        int layout = (ifmt >> 1) & 0x7;
-        if (layout >= 5) {
-            Coverage.hit("erofs_read_inode:unsupported-layout");
-            log.err(READ_INODE, "unsupported datalayout " + layout + " of nid " + nidText);
-            throw new KernelError(Errno.EOPNOTSUPP);
-        }
+        int layout = dataLayout(ifmt, nlink1Bit, log, nidText);
         boolean extended = (ifmt & 1) != 0;
         int isize = extended ? InodeRecord.EXTENDED_SIZE : InodeRecord.COMPACT_SIZE;
-
-        ByteBuffer raw = ByteBuffer.allocate(InodeRecord.EXTENDED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        int inlineBase; // position of the byte right after the inode, relative to its block start
-        ByteBuffer afterBlock; // the page holding that block
-        int afterBlockBase;
-        if (ofs + isize <= bs) {
-            page.get(base + ofs, raw.array(), 0, Math.min(isize, page.capacity() - base - ofs));
-            inlineBase = ofs + isize;
-            afterBlock = page;
-            afterBlockBase = base;
-        } else {
-            int gotten = bs - ofs;
-            page.get(base + ofs, raw.array(), 0, gotten);
-            long nextPos = (blkaddr + 1) << bits;
-            ByteBuffer next;
-            try {
-                next = rbuf.page(nextPos);
-            } catch (KernelError e) {
-                log.err(READ_INODE, newMessages
-                        ? "failed to read inode payload block (nid: " + nidText + "): -" + e.errno().number()
-                        : "failed to get inode payload block (nid: " + nidText + "), err -" + e.errno().number());
-                throw e;
-            }
-            int nb = MetaBuf.inPage(nextPos);
-            next.get(nb, raw.array(), gotten, isize - gotten);
-            inlineBase = isize - gotten;
-            afterBlock = next;
-            afterBlockBase = nb;
-        }
-        InodeRecord rec = InodeRecord.decode(raw, 0);
+        Copied raw = copyOut(sbi, slot, isize, log, nidText);
+        InodeRecord rec = raw.rec;
         int xattrIsize = rec.xattrIbodySize();
         int mode = rec.mode();
-
-        long nlink;
-        long mtime;
-        long mtimeNsec;
-        long startHi = 0;
-        long addrMask;
-        if (extended) {
-            nlink = rec.nlink();
-            mtime = rec.mtime();
-            mtimeNsec = rec.mtimeNsec();
-            startHi = nlink1Bit ? (rec.nb() & 0xFFFF) : 0;
-            addrMask = nlink1Bit ? (1L << 48) - 1 : 0xFFFFFFFFL;
-        } else {
-            boolean isDir = (mode & ErofsInode.S_IFMT) == ErofsInode.S_IFDIR;
-            if (nlink1Bit && !isDir && (ifmt & 0x10) != 0) {
-                nlink = 1;
-                startHi = rec.nb() & 0xFFFF;
-                addrMask = (1L << 48) - 1;
-            } else {
-                nlink = rec.nb() & 0xFFFF;
-                addrMask = 0xFFFFFFFFL;
-            }
-            if (nlink1Bit) {
-                mtime = sbi.epoch() + (rec.mtime() & 0xFFFFFFFFL);
-                mtimeNsec = sbi.fixedNsec();
-            } else {
-                mtime = sbi.epoch();
-                mtimeNsec = sbi.fixedNsec();
-            }
-        }
+        Version v = versionFields(sbi, rec, ifmt, extended, nlink1Bit);
         long size = rec.size();
 
         long startBlk = 0;
@@ -153,12 +62,12 @@ public final class Iget {
         byte[] fast = null;
         switch (mode & ErofsInode.S_IFMT) {
             case ErofsInode.S_IFREG, ErofsInode.S_IFDIR, ErofsInode.S_IFLNK -> {
-                startBlk = rec.iu() | (startHi << 32);
-                if (nlink1Bit && layout == 0 && ((startBlk ^ ErofsInode.NULL_ADDR) & addrMask) == 0) {
+                startBlk = rec.iu() | (v.startHi << 32);
+                if (nlink1Bit && layout == 0 && ((startBlk ^ ErofsInode.NULL_ADDR) & v.addrMask) == 0) {
                     startBlk = ErofsInode.NULL_ADDR;
                 }
                 if ((mode & ErofsInode.S_IFMT) == ErofsInode.S_IFLNK) {
-                    fast = fastSymlink(layout, size, inlineBase + xattrIsize, bs, afterBlock, afterBlockBase);
+                    fast = fastSymlink(layout, size, raw.inlineBase + xattrIsize, bs, raw.afterBlock, raw.afterBlockBase);
                 }
             }
             case ErofsInode.S_IFCHR, ErofsInode.S_IFBLK -> {
@@ -193,12 +102,12 @@ public final class Iget {
             // 6.15+: a compressed inode's i_blocks is its compressed block count (blocks_hi:blocks_lo),
             // even 0 for a file packed whole into its inode [obs-6.18.44: st_blocks 0 for a
             // 16 KiB -zlz4 -Eztailpacking file]; 6.13 fell back to round_up(i_size) for 0
-            blocks = ((startHi << 32) | nblks) << (bits - 9);
+            blocks = ((v.startHi << 32) | nblks) << (bits - 9);
         } else {
             blocks = nblks == 0 ? roundUp(size, bs) >>> 9 : nblks << (bits - 9);
         }
-        ErofsInode inode = new ErofsInode(nid, iloc, layout, extended, isize, xattrIsize, rec.xattrIcount(),
-                mode, rec.uid(), rec.gid(), nlink, size, mtime, mtimeNsec, startBlk, rdevMajor, rdevMinor,
+        ErofsInode inode = new ErofsInode(nid, slot.iloc, layout, extended, isize, xattrIsize, rec.xattrIcount(),
+                mode, rec.uid(), rec.gid(), v.nlink, size, v.mtime, v.mtimeNsec, startBlk, rdevMajor, rdevMinor,
                 chunkFormat, chunkBits, blocks, fast, rec.iu());
         // erofs_fill_inode: compressed regular files, directories and symlinks need ZIP
         int type = mode & ErofsInode.S_IFMT;
@@ -207,6 +116,141 @@ public final class Iget {
             throw new KernelError(Errno.EOPNOTSUPP, "compressed inode without CONFIG_EROFS_FS_ZIP");
         }
         return inode;
+    }
+
+    /**
+     * Where the inode's first byte is: its byte position ({@code erofs_iloc}), the buffer it is
+     * read through, the block's page and the inode's offset in its block.
+     */
+    private record Slot(long iloc, org.erofssim.sb.ErofsBuf rbuf, long blkaddr, int ofs, ByteBuffer page, int base) {}
+
+    /**
+     * {@code erofs_iloc} and the first {@code erofs_read_metabuf} of {@code erofs_read_inode}:
+     * the inode's position (6.17+: a nid with bit 63 set is a slot of the metabox inode's data)
+     * and its block's page; a read error is logged with the release's wording and rethrown.
+     */
+    private static Slot slot(SbInfo sbi, MetaBuf buf, SbLog log, long nid, String nidText) {
+        int bits = sbi.blocksizeBits();
+        int bs = 1 << bits;
+        boolean inMetabox = nid < 0 && sbi.kernel().has(Behavior.METABOX)
+                && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) != 0;
+        long iloc = inMetabox ? (nid & Long.MAX_VALUE) << InodeRecord.ISLOTBITS
+                : (sbi.metaBlkaddr() << bits) + (nid << InodeRecord.ISLOTBITS);
+        org.erofssim.sb.ErofsBuf rbuf = inMetabox ? sbi.metaboxBuf : buf;
+        long blkaddr = iloc >>> bits;
+        int ofs = (int) (iloc & (bs - 1));
+        long blkpos = blkaddr << bits;
+        ByteBuffer page;
+        try {
+            if (sbi.kernel().has(Behavior.METABOX) && nid < 0 && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) == 0) {
+                // 6.17+ erofs_inode_in_metabox: nid bit 63 asks for the metabox inode's mapping;
+                // erofs_init_metabuf refuses without one [obs-6.18.44: a dirent nid 0xffffffff0000005d
+                // on a plain image gives "failed to read inode meta block (nid: 18446744069414584413): -117"]
+                throw new KernelError(Errno.EUCLEAN);
+            }
+            if (rbuf == null) {
+                throw new KernelError(Errno.EUCLEAN); // erofs_init_metabuf: no metabox inode (yet)
+            }
+            page = rbuf.page(blkpos);
+        } catch (KernelError e) {
+            log.err(READ_INODE, sbi.kernel().has(Behavior.READ_INODE_MESSAGE)
+                    ? "failed to read inode meta block (nid: " + nidText + "): -" + e.errno().number()
+                    : "failed to get inode (nid: " + nidText + ") page, err -" + e.errno().number());
+            throw e;
+        }
+        return new Slot(iloc, rbuf, blkaddr, ofs, page, MetaBuf.inPage(blkpos));
+    }
+
+    /**
+     * {@code erofs_read_inode}'s {@code i_format} checks: no bit outside {@code EROFS_I_ALL}
+     * (6.15+, with {@code EROFS_I_NLINK_1_BIT}) and a data layout below
+     * {@code EROFS_INODE_DATALAYOUT_MAX}; both EOPNOTSUPP with a logged line.
+     */
+    private static int dataLayout(int ifmt, boolean nlink1Bit, SbLog log, String nidText) {
+        int allBits = nlink1Bit ? 0x1F : 0x0F;
+        if ((ifmt & ~allBits) != 0) {
+            Coverage.hit("erofs_read_inode:unsupported-format");
+            log.err(READ_INODE, "unsupported i_format " + ifmt + " of nid " + nidText);
+            throw new KernelError(Errno.EOPNOTSUPP);
+        }
+        int layout = (ifmt >> 1) & 0x7;
+        if (layout >= 5) {
+            Coverage.hit("erofs_read_inode:unsupported-layout");
+            log.err(READ_INODE, "unsupported datalayout " + layout + " of nid " + nidText);
+            throw new KernelError(Errno.EOPNOTSUPP);
+        }
+        return layout;
+    }
+
+    /**
+     * The decoded inode and where its inline data starts: {@code inlineBase} is the byte right
+     * after the inode relative to the start of the block holding it, {@code afterBlock} that
+     * block's page (at {@code afterBlockBase}).
+     */
+    private record Copied(InodeRecord rec, int inlineBase, ByteBuffer afterBlock, int afterBlockBase) {}
+
+    /**
+     * {@code erofs_read_inode} copying the on-disk inode out: from its block, or for an inode
+     * that straddles a block boundary, its tail from the next block ({@code erofs_read_metabuf}
+     * again; a read error is logged as the payload block's and rethrown).
+     */
+    private static Copied copyOut(SbInfo sbi, Slot slot, int isize, SbLog log, String nidText) {
+        int bits = sbi.blocksizeBits();
+        int bs = 1 << bits;
+        ByteBuffer page = slot.page;
+        int base = slot.base;
+        int ofs = slot.ofs;
+        ByteBuffer raw = ByteBuffer.allocate(InodeRecord.EXTENDED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        if (ofs + isize <= bs) {
+            page.get(base + ofs, raw.array(), 0, Math.min(isize, page.capacity() - base - ofs));
+            return new Copied(InodeRecord.decode(raw, 0), ofs + isize, page, base);
+        }
+        int gotten = bs - ofs;
+        page.get(base + ofs, raw.array(), 0, gotten);
+        long nextPos = (slot.blkaddr + 1) << bits;
+        ByteBuffer next;
+        try {
+            next = slot.rbuf.page(nextPos);
+        } catch (KernelError e) {
+            log.err(READ_INODE, sbi.kernel().has(Behavior.READ_INODE_MESSAGE)
+                    ? "failed to read inode payload block (nid: " + nidText + "): -" + e.errno().number()
+                    : "failed to get inode payload block (nid: " + nidText + "), err -" + e.errno().number());
+            throw e;
+        }
+        int nb = MetaBuf.inPage(nextPos);
+        next.get(nb, raw.array(), gotten, isize - gotten);
+        return new Copied(InodeRecord.decode(raw, 0), isize - gotten, next, nb);
+    }
+
+    /** The fields whose source differs between the compact and the extended inode. */
+    private record Version(long nlink, long mtime, long mtimeNsec, long startHi, long addrMask) {}
+
+    /**
+     * {@code erofs_read_inode}'s switch on the inode version: an extended inode carries nlink and
+     * mtime itself (6.15+ also the high 16 bits of the start address); a compact one takes mtime
+     * from the superblock's epoch (6.15+ plus its 32-bit offset) and, 6.15+, with
+     * {@code EROFS_I_NLINK_1_BIT} on a non-directory, nlink 1 and the high address bits in
+     * {@code i_nb}.
+     */
+    private static Version versionFields(SbInfo sbi, InodeRecord rec, int ifmt, boolean extended, boolean nlink1Bit) {
+        if (extended) {
+            return new Version(rec.nlink(), rec.mtime(), rec.mtimeNsec(),
+                    nlink1Bit ? (rec.nb() & 0xFFFF) : 0, nlink1Bit ? (1L << 48) - 1 : 0xFFFFFFFFL);
+        }
+        long nlink;
+        long startHi = 0;
+        long addrMask;
+        boolean isDir = (rec.mode() & ErofsInode.S_IFMT) == ErofsInode.S_IFDIR;
+        if (nlink1Bit && !isDir && (ifmt & 0x10) != 0) {
+            nlink = 1;
+            startHi = rec.nb() & 0xFFFF;
+            addrMask = (1L << 48) - 1;
+        } else {
+            nlink = rec.nb() & 0xFFFF;
+            addrMask = 0xFFFFFFFFL;
+        }
+        long mtime = nlink1Bit ? sbi.epoch() + (rec.mtime() & 0xFFFFFFFFL) : sbi.epoch();
+        return new Version(nlink, mtime, sbi.fixedNsec(), startHi, addrMask);
     }
 
     /**
