@@ -339,7 +339,30 @@ public enum Behavior {
      * block size 4096}]. Commit and mechanism [unsure]: a 7.2 stable change that 7.3-rc7 does
      * not have, so the 7.3 preset removes it. Sites: {@code MetaBuf.page}.
      */
-    FILEIO_METADATA_BYTE_OFFSET;
+    FILEIO_METADATA_BYTE_OFFSET,
+    /**
+     * "mm/readahead: honour new_order in page_cache_ra_order()" (Ryan Roberts, mm, 2025; merged
+     * after 6.12, mainline hash [unsure]; in 6.18.44 [obs]): a cold synchronous readahead builds
+     * order-0 folios. Without it (6.12.118, read in its mm/readahead.c) {@code page_cache_ra_order}
+     * adds 2 to the order it is given, so the first readahead of a file whose mapping supports
+     * large folios (erofs sets {@code mapping_set_large_folios} on every inode) builds order-2
+     * folios, smaller where the index is not aligned or the folio would reach past the window's
+     * last page or EOF [obs-6.12.118: a 3-page file whose pages all fail logs {@code readahead
+     * error at folio 0} and {@code folio 2}, an order-1 and an order-0 folio; a 2-page file whose
+     * second page fails returns no byte]. Sites: {@code PlainReader.readahead} (fileio mode only).
+     */
+    READAHEAD_HONOURS_NEW_ORDER,
+    /**
+     * A {@code read(2)} that copied pages before a folio whose {@code read_folio} failed returns
+     * them without calling {@code read_folio} on that folio a second time (commit and mechanism
+     * [unsure], after 6.12; in 6.18.44 [obs: an inline tail across blocks on page 2 of a
+     * file-backed file logs its line three times]). Without it (6.12.118's mm/filemap.c:
+     * {@code filemap_get_pages} returns the partial batch, {@code filemap_read}'s loop asks
+     * again and {@code filemap_update_page} runs {@code read_folio} once more before the call
+     * returns) the line appears four times [obs-6.12.118 superblock/blkszbits10].
+     * Sites: {@code PlainReader.readFile}.
+     */
+    FILEMAP_READ_STOPS_AT_FAILED_FOLIO;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -412,6 +435,8 @@ public enum Behavior {
             case FILEIO_METADATA_SHORT_READ_EIO -> "[file-backed metadata reads past the file's end fail with EIO]";
             case DECOMPRESS_ERROR_FORMAT -> "[one 'failed to decompress (alg) reason @ pa P size S => O' line]";
             case FILEIO_METADATA_BYTE_OFFSET -> "[file-backed metadata read at the unaligned fsoffset]";
+            case READAHEAD_HONOURS_NEW_ORDER -> "mm/readahead: honour new_order in page_cache_ra_order()";
+            case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
         };
     }
 }

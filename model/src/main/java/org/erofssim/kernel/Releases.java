@@ -94,7 +94,7 @@ public final class Releases {
                     METABOX, READ_INODE_MESSAGE, IOMAP_INLINE_ADDR, XATTR_PREFIX_PLACEMENT,
                     DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK,
                     FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
-                    ZSTD_1_5_7_ERROR_STRINGS)
+                    ZSTD_1_5_7_ERROR_STRINGS, READAHEAD_HONOURS_NEW_ORDER, FILEMAP_READ_STOPS_AT_FAILED_FOLIO)
             .build();
 
     private static final KernelProfile LINUX_7_2_13 = LINUX_6_18_44.toBuilder()

@@ -31,10 +31,13 @@ import org.erofssim.sb.SbLog;
  * {@link #readBackingRequest}). Compressed inodes are dispatched above this layer
  * ({@code org.erofssim.file.DataReader}).
  *
- * <p><b>Granularity (uncompressed inodes).</b> Folios are modelled as single 4 KiB pages. The
- * kernel marks its inode mappings {@code mapping_set_large_folios}, so readahead may build
- * larger folios whose failure is then reported at the larger folio's boundary and index; the
- * model always fails at the page that holds the failing byte. Each page is read on its own
+ * <p><b>Granularity (uncompressed inodes).</b> Folios are modelled as single 4 KiB pages, except
+ * the large folios a cold fileio readahead builds on kernels without
+ * {@link Behavior#READAHEAD_HONOURS_NEW_ORDER} (6.12: order 2, scanned as one folio that fails
+ * as a whole and is reported at its first page). The kernel marks its inode mappings
+ * {@code mapping_set_large_folios}, so later readahead windows (and iomap's in bdev mode) may
+ * build larger folios too, whose failure is then reported at the larger folio's boundary and
+ * index; there the model fails at the page that holds the failing byte [not modelled]. Each page is read on its own
  * (one page per request or bio); the kernel may batch several pages of a readahead window into
  * one request, which matters for 6.13 only: a short read of a batched request zero-fills every
  * later page of it (modelled for compressed reads: {@code org.erofssim.zip.ZReader}).
@@ -87,6 +90,11 @@ public final class PlainReader {
     private final Set<PageKey> cached = new HashSet<>();
     /** Bytes of uptodate folios a readahead pass read ahead of the reader, until it takes them. */
     private final java.util.Map<PageKey, byte[]> readAhead = new java.util.HashMap<>();
+    /**
+     * Pages that a readahead pass put in a large folio ({@link Behavior#READAHEAD_HONOURS_NEW_ORDER}
+     * absent): the folio's first page index and its number of pages.
+     */
+    private final java.util.Map<PageKey, long[]> largeFolios = new java.util.HashMap<>();
 
     public PlainReader(SbInfo sbi, MetaBuf buf, SbLog log) {
         this.sbi = sbi;
@@ -116,7 +124,17 @@ public final class PlainReader {
      * {@code erofs_map_dev} names, physically contiguous pieces of one device as one request.
      */
     public Folio readFolio(ErofsInode inode, long index) {
-        byte[] out = new byte[PAGE];
+        return scanFolio(inode, index, 1);
+    }
+
+    /**
+     * {@link #readFolio} over a folio of {@code pages} pages from page {@code index}: one scan
+     * whose extents and requests run across the page boundaries, stopping at the first
+     * mapping-step error; the folio fails as a whole (its data is {@code pages * PAGE} bytes).
+     */
+    private Folio scanFolio(ErofsInode inode, long index, int pages) {
+        int end = pages * PAGE;
+        byte[] out = new byte[end];
         long pos = index * PAGE;
         int cur = 0;
         MapBlocks.Mapping map = null;
@@ -124,12 +142,12 @@ public final class PlainReader {
         boolean ioFailed = false;
         Errno scanError = null;
         try {
-            while (cur < PAGE) {
+            while (cur < end) {
                 if (map == null || !map.contains(pos + cur)) {
-                    map = MapBlocks.map(sbi, buf, log, inode, pos + cur, PAGE - cur);
+                    map = MapBlocks.map(sbi, buf, log, inode, pos + cur, end - cur);
                 }
                 long ofs = pos + cur - map.la();
-                int len = (int) Math.min(map.llen() - ofs, PAGE - cur);
+                int len = (int) Math.min(map.llen() - ofs, end - cur);
                 if (len <= 0) { // cannot happen for erofs_map_blocks answers; never loop on one
                     throw new KernelError(Errno.EIO, "empty extent at " + (pos + cur) + " of nid " + inode.nid());
                 }
@@ -167,7 +185,8 @@ public final class PlainReader {
      * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
-        Folio f = readFolio(inode, index);
+        long[] large = largeFolios.get(key(inode, index));
+        Folio f = large == null ? readFolio(inode, index) : pageOf(scanFolio(inode, large[0], (int) large[1]), large[0], index);
         if (f.uptodate()) {
             return f.data();
         }
@@ -227,10 +246,31 @@ public final class PlainReader {
         long pages = (Math.max(0, inode.size()) + PAGE - 1) / PAGE;
         long end = Math.max(index + 1, Math.min(index + RA_PAGES, pages));
         boolean wholeWindow = sbi.mode() != Mode.BDEV; // fscache: read like fileio, without the log line
+        boolean large = sbi.mode() == Mode.FILEIO && !sbi.kernel().has(Behavior.READAHEAD_HONOURS_NEW_ORDER);
         for (long i = index; i < end; i++) {
             PageKey key = key(inode, i);
             if (cached.contains(key) || failed.contains(key)) {
+                large = false; // ra_alloc_folio meets a cached page: the rest falls back to order 0
                 continue; // already in the page cache: the readahead pass skips it
+            }
+            int n = large ? largeFolioPages(inode, i, end) : 1;
+            if (n > 1) {
+                Folio lf = scanFolio(inode, i, n);
+                for (long p = i; p < i + n; p++) {
+                    PageKey k = key(inode, p);
+                    largeFolios.put(k, new long[] {i, n});
+                    cached.add(k);
+                    if (lf.uptodate()) {
+                        readAhead.put(k, pageOf(lf, i, p).data());
+                    } else {
+                        failed.add(k);
+                    }
+                }
+                if (lf.scanError() != null && lf.scanError() != Errno.EINTR) {
+                    log.err("erofs_fileio_readahead", "readahead error at folio " + i + " @ nid " + inode.nid());
+                }
+                i += n - 1;
+                continue;
             }
             Folio f = readFolio(inode, i);
             if (f.uptodate()) {
@@ -247,6 +287,38 @@ public final class PlainReader {
                 log.err("erofs_fileio_readahead", "readahead error at folio " + i + " @ nid " + inode.nid());
             }
         }
+    }
+
+    /**
+     * {@code page_cache_ra_order} before {@link Behavior#READAHEAD_HONOURS_NEW_ORDER}: the number
+     * of pages of the folio a cold readahead allocates at page {@code i} — order 2, lowered to
+     * the alignment of {@code i} and until the folio ends at or before the window's last page
+     * {@code end - 1} (which the caller caps at EOF), and until no page of it is cached yet
+     * (else {@code filemap_add_folio} fails and the pass falls back to order 0). The order ramp
+     * of later asynchronous windows (the marked folio's order + 2) is not modelled: every pass
+     * starts at order 2 [unsure for files past the 16-page readahead mark].
+     */
+    private int largeFolioPages(ErofsInode inode, long i, long end) {
+        int order = 2;
+        if ((i & ((1L << order) - 1)) != 0) {
+            order = Long.numberOfTrailingZeros(i);
+        }
+        while (order > 0 && i + (1L << order) > end) {
+            order--;
+        }
+        for (long p = i; p < i + (1L << order); p++) {
+            PageKey k = key(inode, p);
+            if (cached.contains(k) || failed.contains(k)) {
+                return 1;
+            }
+        }
+        return 1 << order;
+    }
+
+    /** Page {@code index} of folio {@code f}, which starts at page {@code start}. */
+    private static Folio pageOf(Folio f, long start, long index) {
+        int at = (int) (index - start) * PAGE;
+        return new Folio(java.util.Arrays.copyOfRange(f.data(), at, at + PAGE), f.scanError(), f.ioFailed());
     }
 
     /**
@@ -280,12 +352,25 @@ public final class PlainReader {
                         err = e.errno();
                         break;
                     }
-                    callStart = index * PAGE; // a short read(2); the next call starts here
-                    try {
-                        page = readMappingFolio(inode, index);
-                    } catch (KernelError again) {
-                        err = again.errno();
-                        break;
+                    page = null;
+                    if (sbi.mode() == Mode.FILEIO && !sbi.kernel().has(Behavior.FILEMAP_READ_STOPS_AT_FAILED_FOLIO)) {
+                        // filemap_read's loop asks again within the same call; in bdev mode the
+                        // failed folio is not in the page cache, and the second readahead pass
+                        // above already stands for that second look [obs-6.1.0-57, obs-6.12.118]
+                        try {
+                            page = readMappingFolio(inode, index);
+                        } catch (KernelError again) {
+                            page = null;
+                        }
+                    }
+                    if (page == null) {
+                        callStart = index * PAGE; // a short read(2); the next call starts here
+                        try {
+                            page = readMappingFolio(inode, index);
+                        } catch (KernelError again) {
+                            err = again.errno();
+                            break;
+                        }
                     }
                 }
             } catch (NotModelled e) {

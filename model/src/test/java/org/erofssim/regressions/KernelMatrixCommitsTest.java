@@ -306,6 +306,47 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
+    @DisplayName("mm/readahead: honour new_order in page_cache_ra_order() ([unsure] hash, mm 2025): cold readahead builds order-0 folios")
+    void readaheadHonoursNewOrder() throws IOException {
+        KernelProfile l618 = Releases.linux_6_18_44();
+        KernelProfile before = without(l618, Behavior.READAHEAD_HONOURS_NEW_ORDER);
+        byte[] twodev = crafted("twodev.erofs");
+        // /f9000 (3 pages) names device 3, which has no slot: every page fails its erofs_map_dev
+        String line = "erofs (device erofs): readahead error at folio ";
+        assertThat(readLog(l618, twodev)).containsSubsequence(line + "0 @ nid 93", line + "1 @ nid 93", line + "2 @ nid 93");
+        // before: an order-1 folio (pages 0-1; order 2 would pass EOF) and an order-0 folio at 2 [obs-6.12.118 addressing/twodev-flat]
+        assertThat(readLog(before, twodev)).contains(line + "0 @ nid 93", line + "2 @ nid 93")
+                .doesNotContain(line + "1 @ nid 93");
+        // /f4097's second page fails (flat mode reads it from the primary's start): alone, or with page 0 in one folio
+        assertThat(entry(l618, twodev, "/f4097").readOkBytes()).isEqualTo(4096);
+        assertThat(entry(before, twodev, "/f4097").readOkBytes()).isZero();
+        assertThat(entry(before, twodev, "/f4097").readErrno()).isEqualTo("EIO");
+    }
+
+    @Test
+    @DisplayName("read(2) returns the pages before a failed folio without a second read_folio ([unsure] commit, after 6.12)")
+    void filemapReadStopsAtFailedFolio() throws IOException {
+        KernelProfile l618 = Releases.linux_6_18_44();
+        byte[] img = crafted("blkszbits10.erofs");
+        String line = "erofs (device erofs): inline data across blocks @ nid 87";
+        // page 2 of /f9000 has its inline tail across a 1 KiB block: once by readahead, once per read(2) call
+        assertThat(readLog(l618, img).stream().filter(line::equals)).hasSize(3);
+        // before: filemap_read's loop runs read_folio once more in the first call [obs-6.12.118 superblock/blkszbits10]
+        assertThat(readLog(without(l618, Behavior.FILEMAP_READ_STOPS_AT_FAILED_FOLIO), img).stream().filter(line::equals))
+                .hasSize(4);
+    }
+
+    /** The log of a file-backed mount of {@code image} at {@code /a} with the whole tree read. */
+    static java.util.List<String> readLog(KernelProfile k, byte[] image) {
+        return mounted(MountModel.predict(Scenarios.on(k).file("/a", image).read().mount("/a", null))).log();
+    }
+
+    static org.erofssim.contract.TreeEntry entry(KernelProfile k, byte[] image, String path) {
+        return mounted(MountModel.predict(Scenarios.on(k).file("/a", image).read().mount("/a", null))).tree().stream()
+                .filter(e -> e.path().equals(path)).findFirst().orElseThrow();
+    }
+
+    @Test
     @DisplayName("6.1.192: a regular file fails with ENOTBLK and the block layer's line (what containerd retries on)")
     void debian61HasNoFileBackedMounts() {
         KernelProfile l61 = Releases.linux_6_1_192();
