@@ -261,6 +261,8 @@ public final class DataReader {
                     }
                 }
                 pos += c.bytes().length;
+                file.copied.clear(); // accounted for: the folios may go (memory bounded by the call)
+                file.copiedFolios.clear();
             }
         } catch (NotModelled e) {
             notes.add("not modelled: " + e.getMessage() + " (at byte " + pos + "); contents unknown");

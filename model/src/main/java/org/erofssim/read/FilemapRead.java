@@ -55,7 +55,8 @@ public final class FilemapRead {
 
     /** {@code filemap_read}: one {@code read(2)} of {@code count} bytes at {@code pos}. */
     public Call read(long pos, int count) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] out = new byte[(int) Math.max(0, Math.min(count, isize - pos))];
+        int outLen = 0;
         long lastPos = ra.prevPos;
         long remaining = count;
         Errno error = null;
@@ -76,7 +77,8 @@ public final class FilemapRead {
                 if (endOffset < f.pos()) {
                     break;
                 }
-                out.write(f.data, (int) offset, (int) bytes);
+                System.arraycopy(f.data, (int) offset, out, outLen, (int) bytes);
+                outLen += (int) bytes;
                 copied.add(new long[] {pos, bytes, offset});
                 copiedFolios.add(f);
                 pos += bytes;
@@ -85,7 +87,7 @@ public final class FilemapRead {
             }
         } while (remaining > 0 && pos < isize);
         ra.prevPos = lastPos;
-        byte[] bytes = out.toByteArray();
+        byte[] bytes = outLen == out.length ? out : java.util.Arrays.copyOf(out, outLen);
         return new Call(bytes, bytes.length > 0 ? null : error);
     }
 

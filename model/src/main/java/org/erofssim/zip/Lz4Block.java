@@ -104,7 +104,20 @@ public final class Lz4Block {
         return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), false, Math.max(0, inputAt)));
     }
 
+    /**
+     * {@link #decodeInPlace} whose {@link Decoded#out()} may be longer than {@code outputSize}:
+     * the whole in-place buffer (input pages included), without the copy that trims it. For
+     * callers that read only the first {@code outputSize} bytes.
+     */
+    static Decoded decodeInPlaceUntrimmed(byte[] src, int srcOff, int srcSize, int outputSize, int inputAt) {
+        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), false, Math.max(0, inputAt)), false);
+    }
+
     private static Decoded finish(Run r) {
+        return finish(r, true);
+    }
+
+    private static Decoded finish(Run r, boolean trim) {
         int value = r.decode();
         BitSet stale = new BitSet();
         int end = Math.max(0, Math.min(value, r.oend));
@@ -117,7 +130,7 @@ public final class Lz4Block {
         if (r.staleSet != null) {
             stale.or(r.staleSet.get(0, end));
         }
-        byte[] out = r.dst.length == r.oend ? r.dst : java.util.Arrays.copyOf(r.dst, r.oend);
+        byte[] out = r.dst.length == r.oend || !trim ? r.dst : java.util.Arrays.copyOf(r.dst, r.oend);
         return new Decoded(value, out, stale);
     }
 
@@ -148,9 +161,11 @@ public final class Lz4Block {
             this.inputAt = inputAt;
             if (inputAt >= 0) {
                 this.dst = new byte[Math.max(outputSize, inputAt + iend)];
-                for (int k = 0; k < iend; k++) {
-                    int at = srcOff + k;
-                    dst[inputAt + k] = at >= 0 && at < src.length ? src[at] : 0;
+                // the input bytes that exist in src, copied at once; the others stay zero
+                int from = Math.max(0, -srcOff);
+                int to = (int) Math.min(iend, (long) src.length - srcOff);
+                if (to > from) {
+                    System.arraycopy(src, srcOff + from, dst, inputAt + from, to - from);
                 }
                 this.src = dst;
                 this.base = inputAt;
@@ -208,7 +223,10 @@ public final class Lz4Block {
 
         /** Input to output, {@code n} bytes. */
         void copyIn(int to, long from, long n) {
-            if (inputAt < 0 && n > 0 && to >= 0 && to + n <= oend && from >= 0 && from + n <= iend && base + from + n <= src.length) {
+            // in place, src is dst: an ascending byte copy equals System.arraycopy unless it
+            // writes ahead of what it still has to read
+            boolean noReadAfterWrite = inputAt < 0 || to <= base + from || to >= base + from + n;
+            if (noReadAfterWrite && n > 0 && to >= 0 && to + n <= oend && from >= 0 && from + n <= iend && base + from + n <= src.length) {
                 System.arraycopy(src, (int) (base + from), dst, to, (int) n);
                 wrote(to, (int) (to + n));
                 return;
@@ -229,9 +247,19 @@ public final class Lz4Block {
         /** Output to output, byte by byte in increasing order (what every copy of the decoder amounts to). */
         void copyOut(int to, int from, long n) {
             boolean forwardSafe = to <= from || to >= from + n; // no byte is read after this copy wrote it
-            if (inputAt < 0 && n > 0 && forwardSafe && from >= 0 && to >= 0 && to + n <= oend && from + n <= written
+            if (n > 0 && forwardSafe && from >= 0 && to >= 0 && to + n <= oend && from + n <= written
                     && (staleSet == null || staleSet.nextSetBit(from) < 0 || staleSet.nextSetBit(from) >= from + n)) {
                 System.arraycopy(dst, from, dst, to, (int) n);
+                wrote(to, (int) (to + n));
+                return;
+            }
+            if (n > 0 && !forwardSafe && staleSet == null && from >= 0 && from < written && to <= written
+                    && to + n <= oend) {
+                // an overlapping copy (to > from) over bytes this decode wrote: every byte read
+                // was written before (the source stays below the destination), so none is stale
+                for (int k = 0; k < n; k++) {
+                    dst[to + k] = dst[from + k];
+                }
                 wrote(to, (int) (to + n));
                 return;
             }

@@ -83,7 +83,9 @@ public final class ZDecompress {
 
     /**
      * Decompressed bytes and the positions among them the kernel leaves as the output buffer's
-     * old contents ({@link Lz4Block.Decoded#stale()}; always empty for the plain formats).
+     * old contents ({@link Lz4Block.Decoded#stale()}; always empty for the plain formats). The
+     * first {@code outputsize} bytes of {@code out} are the output; an in-place LZ4 decode hands
+     * its whole buffer, which may be longer (no copy to trim it).
      */
     public record Decoded(byte[] out, java.util.BitSet stale) {
         public boolean hasStale() {
@@ -115,7 +117,8 @@ public final class ZDecompress {
     }
 
     public static byte[] decompress(SbInfo sbi, SbLog log, Request rq) {
-        return decode(sbi, log, rq).out();
+        byte[] out = decode(sbi, log, rq).out();
+        return out.length > rq.outputsize() ? java.util.Arrays.copyOf(out, rq.outputsize()) : out;
     }
 
     /**
@@ -195,7 +198,7 @@ public final class ZDecompress {
             int inpages = (rq.pageofsIn() + rq.inputsize() + PAGE - 1) / PAGE;
             int inputAt = (outpages - inpages) * PAGE + (pageofsIn - rq.pageofsIn()) - rq.pageofsOut();
             Coverage.hit("z_erofs_lz4_decompress_mem:in-place");
-            d = Lz4Block.decodeInPlace(rq.in(), pageofsIn, inputsize, outputsize, inputAt);
+            d = Lz4Block.decodeInPlaceUntrimmed(rq.in(), pageofsIn, inputsize, outputsize, inputAt);
         } else {
             d = Lz4Block.decode(rq.in(), pageofsIn, inputsize, outputsize, partial);
         }

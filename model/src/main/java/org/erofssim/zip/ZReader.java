@@ -2,7 +2,6 @@ package org.erofssim.zip;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +18,6 @@ import org.erofssim.sb.CacheStrategy;
 import org.erofssim.sb.ErofsBuf;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
-import org.erofssim.sb.NotModelled;
 import org.erofssim.sb.SbInfo;
 import org.erofssim.sb.SbLog;
 
@@ -61,7 +59,8 @@ import org.erofssim.sb.SbLog;
  * submitted queue's error, else the bypass queue's, else its scan error, whichever pcluster
  * failed, and logs {@code read error -E @ N of nid M}.
  *
- * <p>In-place I/O matters for the decode: {@link ZDecompress} is told whether a compressed page
+ * <p>The pcluster a request builds and its decompression step ({@code z_erofs_decompress_pcluster})
+ * are {@link ZPcluster}. In-place I/O matters for the decode: {@link ZDecompress} is told whether a compressed page
  * is one of the file's pages and whether those pages are the extent's last output pages
  * ({@code z_erofs_lz4_handle_overlap}), which decides the margin it prints and whether a
  * corrupt stream can overwrite input it has not read yet.
@@ -115,45 +114,8 @@ public final class ZReader {
         return zmap;
     }
 
-    /** One page of a folio attached to a pcluster ({@code struct z_erofs_bvec}). */
-    private record Bvec(PageCache.Folio folio, int page, long offset, int end) {}
-
-    /** A pcluster as one request sees it ({@code struct z_erofs_pcluster}). */
-    private static final class Pcl {
-        final ZMapBlocks.ZMapping map;
-        final int pages;
-        long length;
-        boolean partial = true;
-        final List<Bvec> bvecs = new ArrayList<>();
-        /** Compressed page slots: null, a file page used in place, or {@link #CACHED}. */
-        final Object[] slots;
-        byte[] metaPage;
-        /** The request whose chain decodes it. */
-        Frontend owner;
-        boolean decoded;
-
-        Pcl(ZMapBlocks.ZMapping map) {
-            this.map = map;
-            int pageofsIn = map.meta() ? (int) (map.pa() & (PAGE - 1)) : 0;
-            this.pages = (int) ((pageofsIn + map.plen() + PAGE - 1) / PAGE);
-            this.slots = new Object[Math.max(1, pages)];
-        }
-
-        boolean inplace() {
-            for (Object s : slots) {
-                if (s instanceof Bvec) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    private static final Object CACHED = new Object();
-    private static final Object META = new Object();
-
     /** {@code struct z_erofs_frontend}: one request. */
-    private final class Frontend {
+    final class Frontend {
         final ErofsInode inode;
         final PageCache cache;
         final long headoffset;
@@ -161,21 +123,21 @@ public final class ZReader {
         long mla;
         long mllen;
         int mflags;
-        Pcl pcl;
+        ZPcluster pcl;
         /** FOLLOWED (may use in-place pages) or not. */
         boolean followed;
         int icur;
         /** Pclusters in chain order (head first: ascending). */
-        final List<Pcl> chain = new ArrayList<>();
-        final Map<Long, Pcl> byPa = new HashMap<>();
+        final List<ZPcluster> chain = new ArrayList<>();
+        final Map<Long, ZPcluster> byPa = new HashMap<>();
         /** Every folio this request scanned, for completion. */
         final Set<PageCache.Folio> touched = new LinkedHashSet<>();
         final List<PageCache.Folio> lockedHere = new ArrayList<>();
         /** Earlier requests of this inode still in flight (the bdev race). */
         List<Frontend> inFlight = List.of();
         /** The submitted queue, decoded in order from {@link #next}; its accumulated error. */
-        List<Pcl> queue = List.of();
-        Map<Pcl, byte[]> data = Map.of();
+        List<ZPcluster> queue = List.of();
+        Map<ZPcluster, byte[]> data = Map.of();
         int next;
         Errno qerr;
 
@@ -251,7 +213,7 @@ public final class ZReader {
     /** The reader waits on {@code folio}: the decodes it needs happen (and all before them in their queues). */
     public void settle(PageCache cache, PageCache.Folio folio) {
         while (!folio.waiting.isEmpty()) {
-            Pcl p = (Pcl) folio.waiting.iterator().next();
+            ZPcluster p = (ZPcluster) folio.waiting.iterator().next();
             Frontend owner = p.owner;
             if (owner == null) {
                 folio.waiting.remove(p); // never submitted (cannot happen for a scanned folio)
@@ -269,7 +231,7 @@ public final class ZReader {
 
     /** Decodes the next pcluster of {@code f}'s submitted queue. */
     private void step(Frontend f) {
-        Pcl p = f.queue.get(f.next++);
+        ZPcluster p = f.queue.get(f.next++);
         f.qerr = decodeOne(p, f.data.get(p), f.qerr);
         if (f.next >= f.queue.size()) {
             List<Frontend> l = pending.get(f.cache);
@@ -451,8 +413,8 @@ public final class ZReader {
                     excl = split <= 1 || tight;
                     cur = pgs;
                 }
-                attach(f, new Bvec(folio, (int) (pgs / PAGE), offset + pgs - f.mla, (int) (end - pgs)), excl);
-                Pcl p = f.pcl;
+                attach(f, new ZPcluster.Bvec(folio, (int) (pgs / PAGE), offset + pgs - f.mla, (int) (end - pgs)), excl);
+                ZPcluster p = f.pcl;
                 if (p.length < offset + end - f.mla) {
                     p.length = offset + end - f.mla;
                 }
@@ -515,18 +477,18 @@ public final class ZReader {
             if (sbi.kernel().has(Behavior.ZMAP_REWORK) && (map.pa() & (PAGE - 1)) + map.plen() > PAGE) {
                 throw new KernelError(Errno.EUCLEAN, "inline pcluster crosses its page");
             }
-            Pcl p = new Pcl(map);
+            ZPcluster p = new ZPcluster(map);
             p.metaPage = inlinePage(f.inode, map);
-            java.util.Arrays.fill(p.slots, META); // the metadata page is its compressed page: no in-place I/O
+            java.util.Arrays.fill(p.slots, ZPcluster.META); // the metadata page is its compressed page: no in-place I/O
             f.chain.add(0, p);
             f.pcl = p;
             f.followed = false; // FOLLOWED_NOINPLACE
             f.icur = p.pages;
             return;
         }
-        Pcl p = f.byPa.get(map.pa());
+        ZPcluster p = f.byPa.get(map.pa());
         for (Frontend other : f.inFlight) {
-            Pcl q = other.byPa.get(map.pa());
+            ZPcluster q = other.byPa.get(map.pa());
             if (p == null && q != null && !q.decoded) {
                 p = q; // linked to an in-flight chain: INFLIGHT, decoded there
             }
@@ -537,7 +499,7 @@ public final class ZReader {
             f.icur = p.pages;
             return;
         }
-        p = new Pcl(map);
+        p = new ZPcluster(map);
         f.byPa.put(map.pa(), p);
         f.chain.add(0, p);
         f.pcl = p;
@@ -547,14 +509,14 @@ public final class ZReader {
     }
 
     /** {@code z_erofs_bind_cache}. */
-    private void bindCache(Frontend f, Pcl p) {
+    private void bindCache(Frontend f, ZPcluster p) {
         CacheStrategy cs = sbi.options().cacheStrategy();
         boolean shouldAlloc = cs != CacheStrategy.DISABLED
                 && ((f.mflags & ZMapBlocks.FULL_MAPPED) == 0
                 || cs == CacheStrategy.READAROUND && f.mla < f.headoffset);
         boolean found = managed.containsKey(p.map.pa());
         if (found || shouldAlloc) {
-            java.util.Arrays.fill(p.slots, CACHED);
+            java.util.Arrays.fill(p.slots, ZPcluster.CACHED);
             if (!found) {
                 managed.put(p.map.pa(), null);
             }
@@ -565,8 +527,8 @@ public final class ZReader {
     }
 
     /** {@code z_erofs_attach_page}: an exclusive page goes in place into a free compressed slot first. */
-    private void attach(Frontend f, Bvec bvec, boolean exclusive) {
-        Pcl p = f.pcl;
+    private void attach(Frontend f, ZPcluster.Bvec bvec, boolean exclusive) {
+        ZPcluster p = f.pcl;
         if (exclusive && (p.map.algorithm() < ZMapBlocks.COMPRESSION_MAX || f.icur <= 1)) {
             while (f.icur > 0) {
                 f.icur--;
@@ -605,10 +567,10 @@ public final class ZReader {
      * @return the submitted queue's error, else the bypass queue's, else null
      */
     private Errno runqueue(Frontend f, boolean lazy) {
-        List<Pcl> bypass = new ArrayList<>();
-        List<Pcl> submit = new ArrayList<>();
-        Map<Pcl, byte[]> data = new HashMap<>();
-        for (Pcl p : f.chain) {
+        List<ZPcluster> bypass = new ArrayList<>();
+        List<ZPcluster> submit = new ArrayList<>();
+        Map<ZPcluster, byte[]> data = new HashMap<>();
+        for (ZPcluster p : f.chain) {
             p.owner = f;
             if (p.map.meta()) {
                 bypass.add(p);
@@ -616,7 +578,7 @@ public final class ZReader {
                 continue;
             }
             byte[] cached = managed.get(p.map.pa());
-            if (p.slots[0] == CACHED && cached != null) {
+            if (p.slots[0] == ZPcluster.CACHED && cached != null) {
                 bypass.add(p);
                 data.put(p, cached);
             } else {
@@ -625,7 +587,7 @@ public final class ZReader {
         }
         boolean eio = batchedFileio() ? submitBatched(submit, data) : submitEach(submit, data);
         Errno bypassErr = null;
-        for (Pcl p : bypass) {
+        for (ZPcluster p : bypass) {
             bypassErr = decodeOne(p, data.get(p), bypassErr);
         }
         f.queue = submit;
@@ -652,15 +614,15 @@ public final class ZReader {
     }
 
     /** Each pcluster's compressed data read on its own: any failure is the queue's EIO. */
-    private boolean submitEach(List<Pcl> submit, Map<Pcl, byte[]> data) {
+    private boolean submitEach(List<ZPcluster> submit, Map<ZPcluster, byte[]> data) {
         boolean eio = false;
-        for (Pcl p : submit) {
+        for (ZPcluster p : submit) {
             byte[] in = io.readPhysical(p.map.pa(), (int) p.map.plen());
             if (in == null) {
                 eio = true;
             } else {
                 data.put(p, in);
-                if (p.slots[0] == CACHED) {
+                if (p.slots[0] == ZPcluster.CACHED) {
                     managed.put(p.map.pa(), in);
                 }
             }
@@ -668,8 +630,6 @@ public final class ZReader {
         return eio;
     }
 
-    /** Compressed data whose request returned nothing: the pages' old contents ({@link #submitBatched}). */
-    private static final byte[] STALE = new byte[0];
     /** {@code BIO_MAX_VECS}: pages one request holds. */
     private static final int BIO_MAX_VECS = 256;
 
@@ -685,7 +645,7 @@ public final class ZReader {
      *
      * @return false: these requests never fail the queue
      */
-    private boolean submitBatched(List<Pcl> submit, Map<Pcl, byte[]> data) {
+    private boolean submitBatched(List<ZPcluster> submit, Map<ZPcluster, byte[]> data) {
         int bs = sbi.blockSize();
         int i = 0;
         while (i < submit.size()) {
@@ -708,16 +668,16 @@ public final class ZReader {
             byte[] req = new byte[(int) (end - start)];
             int n = io.readBackingRequest(start, req);
             for (int k = i; k < j; k++) {
-                Pcl p = submit.get(k);
+                ZPcluster p = submit.get(k);
                 byte[] in;
                 if (n <= 0) {
-                    in = STALE;
+                    in = ZPcluster.STALE;
                 } else {
                     int from = (int) (p.map.pa() - start);
                     in = java.util.Arrays.copyOfRange(req, from, from + (int) p.map.plen()); // zeros past n
                 }
                 data.put(p, in);
-                if (p.slots[0] == CACHED) {
+                if (p.slots[0] == ZPcluster.CACHED) {
                     managed.put(p.map.pa(), in);
                 }
             }
@@ -733,24 +693,24 @@ public final class ZReader {
      *
      * @return the queue's error after it
      */
-    private Errno decodeOne(Pcl p, byte[] in, Errno err) {
+    private Errno decodeOne(ZPcluster p, byte[] in, Errno err) {
         Errno e = err;
         if (e == null) {
             try {
-                deliver(p, decompress(p, in));
+                p.deliver(p.decompress(sbi, log, in));
             } catch (KernelError k) {
                 e = k.errno();
             }
         }
         p.decoded = true;
-        for (Bvec b : p.bvecs) {
+        for (ZPcluster.Bvec b : p.bvecs) {
             PageCache.Folio folio = b.folio();
             if (e != null) {
                 folio.failed = true;
             }
             folio.waiting.remove(p);
         }
-        for (Bvec b : p.bvecs) {
+        for (ZPcluster.Bvec b : p.bvecs) {
             PageCache.Folio folio = b.folio();
             if (folio.ended && folio.waiting.isEmpty()) {
                 completeFolio(folio);
@@ -759,77 +719,6 @@ public final class ZReader {
         return e;
     }
 
-    /** {@code z_erofs_decompress_pcluster}: the first {@code length} bytes of the extent. */
-    private ZDecompress.Decoded decompress(Pcl p, byte[] in) {
-        if (in == null) {
-            throw new KernelError(Errno.EIO, "compressed data of pcluster at " + p.map.pa() + " not read");
-        }
-        if (in == STALE) {
-            throw new NotModelled("the file-backed read of the pcluster at " + p.map.pa() + " returned no bytes and no"
-                    + " error (6.12/6.13 erofs_fileio_ki_complete): the kernel decompresses the pages' old contents");
-        }
-        ZMapBlocks.ZMapping m = p.map;
-        int pageofsIn = m.meta() ? (int) (m.pa() & (PAGE - 1)) : 0;
-        int pageofsOut = (int) (m.la() & (PAGE - 1));
-        boolean inplace = p.inplace();
-        if (TRACE) {
-            System.err.println("[z]   decode pa " + m.pa() + " la " + m.la() + " length " + p.length + (p.partial ? " partial" : " full")
-                    + (inplace ? " inplace" : ""));
-        }
-        return ZDecompress.decode(sbi, log, new ZDecompress.Request(in, pageofsIn, (int) m.plen(), pageofsOut,
-                (int) p.length, m.algorithm(), p.partial, inplace, inplace && inPlaceLayout(p, pageofsOut), m.pa()));
-    }
-
-    /**
-     * Whether the in-place compressed pages are the extent's last output pages, in order
-     * ({@code rq->out[outpages - inpages + i] == rq->in[i]}); an output page is a bvec's page
-     * when that bvec starts at a page boundary of the output and covers its page or the
-     * extent's end ({@code z_erofs_do_decompressed_bvec}).
-     */
-    private static boolean inPlaceLayout(Pcl p, int pageofsOut) {
-        long outpages = (pageofsOut + p.length + PAGE - 1) / PAGE;
-        for (int i = 0; i < p.pages; i++) {
-            if (!(p.slots[i] instanceof Bvec in)) {
-                return false;
-            }
-            long j = outpages - p.pages + i;
-            Bvec out = null;
-            for (Bvec b : p.bvecs) {
-                long poff = b.offset() + pageofsOut;
-                if (poff % PAGE == 0 && (b.end() == PAGE || b.offset() + b.end() == p.length) && poff / PAGE == j) {
-                    out = b;
-                    break;
-                }
-            }
-            if (out == null || out.folio() != in.folio() || out.page() != in.page()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Copies the decoded extent into every attached page ({@code z_erofs_fill_other_copies} for all of them). */
-    private static void deliver(Pcl p, ZDecompress.Decoded d) {
-        for (Bvec b : p.bvecs) {
-            int cur = b.offset() < 0 ? (int) -b.offset() : 0;
-            int end = (int) Math.min(p.length - b.offset(), b.end());
-            PageCache.Folio folio = b.folio();
-            int base = b.page() * PAGE;
-            for (int k = cur; k < end; k++) {
-                int at = (int) (b.offset() + k);
-                folio.data[base + k] = d.out()[at];
-                boolean stale = d.stale().get(at);
-                if (stale) {
-                    if (folio.stale == null) {
-                        folio.stale = new BitSet();
-                    }
-                    folio.stale.set(base + k);
-                } else if (folio.stale != null) {
-                    folio.stale.clear(base + k);
-                }
-            }
-        }
-    }
 
     private static long roundUp(long v, long a) {
         return (v + a - 1) / a * a;
