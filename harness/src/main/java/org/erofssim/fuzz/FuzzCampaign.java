@@ -66,8 +66,23 @@ public final class FuzzCampaign {
         KERNEL_TROUBLE,
         /** A previous campaign stopped in the middle of this case's kernel observation. */
         INTERRUPTED,
-        /** Two neighbouring releases' models differ in a way no single modelled change explains ({@link ReleaseDiff}). */
-        CANDIDATE_REGRESSION
+        /**
+         * Two neighbouring releases' models differ in a way no single modelled change explains
+         * ({@link ReleaseDiff}), or two kernels' answers differ where their models agree ({@link VmDifferential}).
+         */
+        CANDIDATE_REGRESSION,
+        /** A VM kernel panicked or hung on the case (its serial log is kept in the finding). */
+        KERNEL_CRASH
+    }
+
+    /**
+     * Where a campaign reports how far it got: called after each case with the cases done, the
+     * cases asked for, the coverage ids reached, the findings so far and the seconds since start
+     * (the command shows it as a counter on stderr, {@code cli.Progress}).
+     */
+    @FunctionalInterface
+    public interface Status {
+        void update(int done, int total, int ids, int findings, double seconds);
     }
 
     /**
@@ -139,7 +154,15 @@ public final class FuzzCampaign {
      * @param releases the release differential (null when not asked for)
      */
     public record Summary(long seed, int cases, int refused, List<Finding> findings, CampaignStatistics statistics,
-                          Duration elapsed, CoverageLog coverage, ReleaseDiff releases) {}
+                          Duration elapsed, CoverageLog coverage, ReleaseDiff releases, VmSummary vms) {}
+
+    /**
+     * The VM kernels' part of a campaign ({@code fuzz --kernels}).
+     *
+     * @param tally  per kernel: how its answers compared with the model of its release
+     * @param timing batches and the seconds spent in boots
+     */
+    public record VmSummary(Map<String, Map<String, Integer>> tally, String timing) {}
 
     /**
      * What the campaign's cases reached of the model's coverage ids ({@link Coverage}).
@@ -162,6 +185,8 @@ public final class FuzzCampaign {
     private final Path work;
     private final FindingFolders folders;
     private ExecutorService modelThread = newModelThread();
+    private List<BatchKernel> vmKernels = List.of();
+    private int vmBatch = 250;
     private int scratch;
 
     public FuzzCampaign(Settings settings) {
@@ -174,8 +199,44 @@ public final class FuzzCampaign {
         this.folders = new FindingFolders(settings, bases);
     }
 
-    /** Runs the campaign; progress lines (one per finding, one every 100 cases) go to {@code progress}. */
+    /**
+     * Also observes every case on these VM kernels, {@code batch} cases per boot ({@link VmDifferential}).
+     */
+    public FuzzCampaign withVmKernels(List<BatchKernel> kernels, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("a VM batch needs at least one case, not " + batch);
+        }
+        this.vmKernels = List.copyOf(kernels);
+        this.vmBatch = batch;
+        return this;
+    }
+
+    /** The unedited bytes of a case's base image. */
+    byte[] base(FuzzCase c) {
+        return bases.get(c.base());
+    }
+
+    /**
+     * Runs the campaign; progress lines (one per finding, one every 100 cases with a kernel, one
+     * every 1024 cases and 2 s without) go to {@code progress}.
+     */
     public Summary run(PrintWriter progress) {
+        boolean live = settings.kernel() != null;
+        long[] last = {System.nanoTime()};
+        return run(progress, (done, total, ids, findings, secs) -> {
+            if (live ? done % 100 == 0 : (done & 1023) == 0 && System.nanoTime() - last[0] > 2_000_000_000L) {
+                last[0] = System.nanoTime();
+                progress.printf(java.util.Locale.ROOT, "%d cases, %d coverage ids, %d finding(s), %.0f cases/s%n",
+                        done, ids, findings, done / Math.max(secs, 0.001));
+            }
+        });
+    }
+
+    /**
+     * Runs the campaign: lines on coverage growth and each finding go to {@code log}, how far it
+     * got to {@code status} after every case.
+     */
+    public Summary run(PrintWriter progress, Status status) {
         Instant start = Instant.now();
         CampaignStatistics stats = new CampaignStatistics();
         CaseStatistics.expectations(stats);
@@ -201,9 +262,11 @@ public final class FuzzCampaign {
             Set<String> features = new java.util.HashSet<>();
             List<long[]> growth = new ArrayList<>();
             ReleaseDiff diff = settings.releases().size() > 1 ? new ReleaseDiff(settings.releases()) : null;
+            VmDifferential vm = vmKernels.isEmpty() ? null : new VmDifferential(this, folders, vmKernels, vmBatch,
+                    settings.out(), read(settings.images().resolve(BLOB)));
             int refused = 0;
             int done = 0;
-            long lastReport = System.nanoTime();
+            long t0 = System.nanoTime();
             for (int index = 0; index < settings.cases(); index++) {
                 if (settings.maxTime() != null && (index & 63) == 0
                         && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
@@ -266,24 +329,36 @@ public final class FuzzCampaign {
                     progress.println("finding " + f.kind() + " at case " + index + ": " + firstLine(f.what()) + " -> "
                             + finding.folder());
                 }
-                boolean tick = settings.kernel() != null ? done % 100 == 0
-                        : (done & 1023) == 0 && System.nanoTime() - lastReport > 2_000_000_000L;
-                if (tick) {
-                    lastReport = System.nanoTime();
-                    double secs = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-                    progress.printf(java.util.Locale.ROOT, "%d cases, %d coverage ids, %d finding(s), %.0f cases/s%n",
-                            done, firstCase.size(), found.size(), done / Math.max(secs, 0.001));
+                if (vm != null) {
+                    vm.add(index, c, e.kernel(), settings.kernel() == null ? null : settings.kernel().identity().release());
+                    if (vm.full()) {
+                        report(progress, vm.flush(progress), found);
+                    }
                 }
+                status.update(done, settings.cases() / settings.shards(), firstCase.size(), found.size(),
+                        (System.nanoTime() - t0) / 1e9);
                 progress.flush();
             }
+            if (vm != null) {
+                report(progress, vm.flush(progress), found);
+            }
             return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()),
-                    new CoverageLog(firstCase, growth, corpus.size()), diff);
+                    new CoverageLog(firstCase, growth, corpus.size()), diff,
+                    vm == null ? null : new VmSummary(vm.tally(), vm.timing()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             modelThread.shutdownNow();
             FindingFolders.deleteTree(work);
         }
+    }
+
+    private static void report(PrintWriter progress, List<Finding> vmFound, List<Finding> found) {
+        for (Finding f : vmFound) {
+            found.add(f);
+            progress.println("finding " + f.kind() + " (VM): " + firstLine(f.what()) + " -> " + f.folder());
+        }
+        progress.flush();
     }
 
     // ------------------------------------------------------------------ one case
