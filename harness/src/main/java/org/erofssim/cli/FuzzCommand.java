@@ -45,7 +45,14 @@ import picocli.CommandLine.Spec;
                 "written to OUT/findings/<kind>-<hash>/scenario.json (+ images): replay it",
                 "with 'erofs-sim compare' or 'erofs-sim predict'. A case left in",
                 "OUT/in-flight/ by a campaign that stopped mid-observation (kernel crash)",
-                "becomes a finding of the next one. Exit 1 if there are findings."})
+                "becomes a finding of the next one. --kernels also observes every case on",
+                "kernels of the matrix booted in QEMU (root), --vm-batch cases per boot: a",
+                "kernel that differs from the model of its release, two kernels that differ",
+                "where their models agree (candidate regression) and a kernel that panics or",
+                "hangs (serial log kept) are findings. A counter (cases, coverage ids,",
+                "findings, rate) runs on stderr when it is a terminal (not with --quiet);",
+                "the seed, coverage growth and finding lines and the summary go to stdout",
+                "(with --json the lines go to stderr). Exit 1 if there are findings."})
 final class FuzzCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +67,16 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Option(names = "--live", description = "also observe every case on the running kernel (root; loop devices, mount(2))")
     boolean live;
+
+    @Option(names = "--kernels", paramLabel = "LIST", split = ",",
+            description = "also observe every case on these kernels of the matrix, booted in QEMU (root; see 'kernels'):"
+                    + " one boot per kernel per batch, each compared with the model of its release, and the kernels"
+                    + " (and the host with --live) compared with each other in release order, e.g. 6.1,6.12,7.3")
+    java.util.List<String> vmKernels;
+
+    @Option(names = "--vm-batch", paramLabel = "N", defaultValue = "250",
+            description = "cases per VM boot with --kernels (default ${DEFAULT-VALUE})")
+    int vmBatch;
 
     @Option(names = "--kernel", paramLabel = "PROFILE",
             description = "the model's profile without --live (default: the newest); --live uses the running kernel's")
@@ -88,7 +105,8 @@ final class FuzzCommand implements Callable<Integer> {
                     + "(1 <= K <= N); the N shards of one seed and --cases find what one run finds (a CI matrix)")
     String shard;
 
-    @Option(names = "--quiet", description = "no progress lines (the seed line, every 100 cases, each finding)")
+    @Option(names = "--quiet", description = "no progress: neither the counter on stderr nor the seed, coverage and"
+            + " finding lines (the summary stays)")
     boolean quiet;
 
     @Option(names = "--json", description = "print the summary as one JSON object")
@@ -147,11 +165,23 @@ final class FuzzCommand implements Callable<Integer> {
         }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         PrintWriter o = spec.commandLine().getOut();
-        PrintWriter progress = quiet ? new PrintWriter(java.io.Writer.nullWriter())
-                : json ? new PrintWriter(spec.commandLine().getErr(), true) : o;
-        if ((compareBlind || releases) && live) {
-            throw CliException.badInput("--compare-blind and --releases are model-only: drop --live");
+        PrintWriter err = spec.commandLine().getErr();
+        if ((compareBlind || releases) && (live || vmKernels != null)) {
+            throw CliException.badInput("--compare-blind and --releases are model-only: drop --live and --kernels");
         }
+        if (vmBatch < 1) {
+            throw CliException.badInput("--vm-batch must be at least 1, not " + vmBatch);
+        }
+        java.util.List<org.erofssim.fuzz.BatchKernel> vms = vmKernels == null ? java.util.List.of()
+                : VmBatchKernel.of(vmKernels, null, err);
+        if (vmKernels != null && vms.isEmpty()) {
+            throw CliException.badInput("--kernels: no kernel named");
+        }
+        // the counter goes to stderr (a terminal only); the lines (seed, coverage growth,
+        // findings) to stdout, or stderr with --json, erasing the counter first
+        Progress counter = Progress.start(err, "fuzz: case", compareBlind ? 2L * cases : cases, quiet);
+        PrintWriter progress = quiet ? new PrintWriter(java.io.Writer.nullWriter())
+                : counter.above(json ? err : o);
         if (shardN > 1 && (!blind || compareBlind)) {
             throw CliException.badInput("--shard splits a blind campaign (--blind): a guided campaign's cases depend on"
                     + " the cases before them");
@@ -159,7 +189,8 @@ final class FuzzCommand implements Callable<Integer> {
         progress.println("fuzz: " + (blind ? "blind" : "guided by coverage") + ", seed " + s + ", up to " + cases
                 + " cases, " + against + (releases ? ", every case also on " + Releases.all().size()
                 + " releases" : "") + (shardN > 1 ? " (shard " + shardK + "/" + shardN + ": every " + shardN
-                + "th from case " + (shardK - 1) + ")" : ""));
+                + "th from case " + (shardK - 1) + ")" : "") + (vms.isEmpty() ? "" : ", and on the VM kernels "
+                + vms.stream().map(org.erofssim.fuzz.BatchKernel::name).toList() + " (" + vmBatch + " cases per boot)"));
         progress.flush();
         FuzzCampaign.Settings settings = new FuzzCampaign.Settings(s, cases, maxTime, profile, images,
                 out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80).guided(!blind)
@@ -168,17 +199,23 @@ final class FuzzCommand implements Callable<Integer> {
             settings = settings.differential(Releases.all());
         }
         if (compareBlind) {
-            PrintWriter err = new PrintWriter(spec.commandLine().getErr(), true);
-            PrintWriter side = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err;
-            side.println("guided campaign:");
-            FuzzCampaign.Summary g = new FuzzCampaign(settings.guided(true)).run(side);
-            side.println("blind campaign:");
-            FuzzCampaign.Summary b = new FuzzCampaign(settings.guided(false)).run(side);
+            PrintWriter side = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : counter.above(err);
+            FuzzCampaign.Summary g;
+            FuzzCampaign.Summary b;
+            try (counter) {
+                side.println("guided campaign:");
+                g = new FuzzCampaign(settings.guided(true)).run(side, status(counter, 0));
+                side.println("blind campaign:");
+                b = new FuzzCampaign(settings.guided(false)).run(side, status(counter, cases));
+            }
             printSideBySide(o, g, b);
             o.flush();
             return g.findings().isEmpty() && b.findings().isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
         }
-        FuzzCampaign.Summary sum = new FuzzCampaign(settings).run(progress);
+        FuzzCampaign.Summary sum;
+        try (counter) {
+            sum = new FuzzCampaign(settings).withVmKernels(vms, vmBatch).run(progress, status(counter, 0));
+        }
         if (json) {
             ObjectNode j = JSON.createObjectNode();
             j.put("seed", sum.seed()).put("shard", shardK + "/" + shardN).put("cases", sum.cases()).put("refused", sum.refused())
@@ -193,6 +230,14 @@ final class FuzzCommand implements Callable<Integer> {
             cov.put("reached", sum.coverage().firstCase().size()).put("known", org.erofssim.kernel.Coverage.knownIds().size())
                     .put("corpus", sum.coverage().corpus());
             sum.coverage().neverReached().forEach(cov.putArray("neverReached")::add);
+            if (sum.vms() != null) {
+                ObjectNode v = j.putObject("vmKernels");
+                sum.vms().tally().forEach((k, m) -> {
+                    ObjectNode x = v.putObject(k);
+                    m.forEach(x::put);
+                });
+                v.put("timing", sum.vms().timing());
+            }
             if (sum.releases() != null) {
                 ObjectNode r = j.putObject("releases");
                 sum.releases().counts().forEach((pair, m) -> {
@@ -214,6 +259,14 @@ final class FuzzCommand implements Callable<Integer> {
                     m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
                 });
             }
+            if (sum.vms() != null) {
+                o.println();
+                o.println("VM kernels (" + sum.vms().timing() + "), each against the model of its release:");
+                sum.vms().tally().forEach((k, m) -> {
+                    o.println("  " + k + ":");
+                    m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
+                });
+            }
             o.println();
             o.printf(Locale.ROOT, "%d cases in %.1f s (seed %d)%s: %s%n", sum.cases(), sum.elapsed().toMillis() / 1000.0,
                     sum.seed(), sum.refused() > 0 ? ", " + sum.refused() + " refused by the kernel oracle" : "",
@@ -224,6 +277,12 @@ final class FuzzCommand implements Callable<Integer> {
         }
         o.flush();
         return sum.findings().isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
+    }
+
+    /** The campaign's status as the counter's detail: coverage ids, findings, rate ({@code offset}: cases before). */
+    private static FuzzCampaign.Status status(Progress counter, long offset) {
+        return (done, total, ids, findings, secs) -> counter.update(offset + done, () -> String.format(Locale.ROOT,
+                ", %d coverage ids, %d finding(s), %.0f cases/s", ids, findings, done / Math.max(secs, 0.001)));
     }
 
     private static void printCoverage(PrintWriter o, FuzzCampaign.Summary sum) {

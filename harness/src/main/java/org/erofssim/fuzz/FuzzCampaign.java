@@ -1,23 +1,15 @@
 package org.erofssim.fuzz;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
@@ -35,12 +26,9 @@ import org.erofssim.contract.ScenarioJson;
 import org.erofssim.fuzz.FuzzCase.BaseImage;
 import org.erofssim.fuzz.FuzzCase.DeviceArg;
 import org.erofssim.kernel.Coverage;
-import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.mount.MountModel;
 import org.erofssim.contract.MountOutcome;
-import org.erofssim.ondisk.DeviceSlotField;
-import org.erofssim.ondisk.FieldEdit;
 import org.erofssim.oracle.OracleUnavailable;
 import org.erofssim.reference.Case;
 import org.erofssim.reference.Observation;
@@ -78,8 +66,23 @@ public final class FuzzCampaign {
         KERNEL_TROUBLE,
         /** A previous campaign stopped in the middle of this case's kernel observation. */
         INTERRUPTED,
-        /** Two neighbouring releases' models differ in a way no single modelled change explains ({@link ReleaseDiff}). */
-        CANDIDATE_REGRESSION
+        /**
+         * Two neighbouring releases' models differ in a way no single modelled change explains
+         * ({@link ReleaseDiff}), or two kernels' answers differ where their models agree ({@link VmDifferential}).
+         */
+        CANDIDATE_REGRESSION,
+        /** A VM kernel panicked or hung on the case (its serial log is kept in the finding). */
+        KERNEL_CRASH
+    }
+
+    /**
+     * Where a campaign reports how far it got: called after each case with the cases done, the
+     * cases asked for, the coverage ids reached, the findings so far and the seconds since start
+     * (the command shows it as a counter on stderr, {@code cli.Progress}).
+     */
+    @FunctionalInterface
+    public interface Status {
+        void update(int done, int total, int ids, int findings, double seconds);
     }
 
     /**
@@ -151,7 +154,15 @@ public final class FuzzCampaign {
      * @param releases the release differential (null when not asked for)
      */
     public record Summary(long seed, int cases, int refused, List<Finding> findings, CampaignStatistics statistics,
-                          Duration elapsed, CoverageLog coverage, ReleaseDiff releases) {}
+                          Duration elapsed, CoverageLog coverage, ReleaseDiff releases, VmSummary vms) {}
+
+    /**
+     * The VM kernels' part of a campaign ({@code fuzz --kernels}).
+     *
+     * @param tally  per kernel: how its answers compared with the model of its release
+     * @param timing batches and the seconds spent in boots
+     */
+    public record VmSummary(Map<String, Map<String, Integer>> tally, String timing) {}
 
     /**
      * What the campaign's cases reached of the model's coverage ids ({@link Coverage}).
@@ -168,14 +179,14 @@ public final class FuzzCampaign {
     }
 
     static final String BLOB = "multidev-blob.img";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Settings settings;
     private final Map<BaseImage, byte[]> bases = new EnumMap<>(BaseImage.class);
     private final Path work;
-    private final Path inFlight;
-    private final Path findings;
+    private final FindingFolders folders;
     private ExecutorService modelThread = newModelThread();
+    private List<BatchKernel> vmKernels = List.of();
+    private int vmBatch = 250;
     private int scratch;
 
     public FuzzCampaign(Settings settings) {
@@ -185,19 +196,54 @@ public final class FuzzCampaign {
         }
         read(settings.images().resolve(BLOB));
         this.work = settings.out().resolve("work");
-        this.inFlight = settings.out().resolve("in-flight");
-        this.findings = settings.out().resolve("findings");
+        this.folders = new FindingFolders(settings, bases);
     }
 
-    /** Runs the campaign; progress lines (one per finding, one every 100 cases) go to {@code progress}. */
+    /**
+     * Also observes every case on these VM kernels, {@code batch} cases per boot ({@link VmDifferential}).
+     */
+    public FuzzCampaign withVmKernels(List<BatchKernel> kernels, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("a VM batch needs at least one case, not " + batch);
+        }
+        this.vmKernels = List.copyOf(kernels);
+        this.vmBatch = batch;
+        return this;
+    }
+
+    /** The unedited bytes of a case's base image. */
+    byte[] base(FuzzCase c) {
+        return bases.get(c.base());
+    }
+
+    /**
+     * Runs the campaign; progress lines (one per finding, one every 100 cases with a kernel, one
+     * every 1024 cases and 2 s without) go to {@code progress}.
+     */
     public Summary run(PrintWriter progress) {
+        boolean live = settings.kernel() != null;
+        long[] last = {System.nanoTime()};
+        return run(progress, (done, total, ids, findings, secs) -> {
+            if (live ? done % 100 == 0 : (done & 1023) == 0 && System.nanoTime() - last[0] > 2_000_000_000L) {
+                last[0] = System.nanoTime();
+                progress.printf(java.util.Locale.ROOT, "%d cases, %d coverage ids, %d finding(s), %.0f cases/s%n",
+                        done, ids, findings, done / Math.max(secs, 0.001));
+            }
+        });
+    }
+
+    /**
+     * Runs the campaign: lines on coverage growth and each finding go to {@code log}, how far it
+     * got to {@code status} after every case.
+     */
+    public Summary run(PrintWriter progress, Status status) {
         Instant start = Instant.now();
         CampaignStatistics stats = new CampaignStatistics();
-        expectations(stats);
+        CaseStatistics.expectations(stats);
         List<Finding> found = new ArrayList<>();
         try {
             Files.createDirectories(work);
-            Finding interrupted = keepInterrupted();
+            Finding interrupted = folders.keepInterrupted();
             if (interrupted != null) {
                 found.add(interrupted);
                 progress.println("finding " + interrupted.kind() + ": " + interrupted.what() + " -> "
@@ -216,9 +262,11 @@ public final class FuzzCampaign {
             Set<String> features = new java.util.HashSet<>();
             List<long[]> growth = new ArrayList<>();
             ReleaseDiff diff = settings.releases().size() > 1 ? new ReleaseDiff(settings.releases()) : null;
+            VmDifferential vm = vmKernels.isEmpty() ? null : new VmDifferential(this, folders, vmKernels, vmBatch,
+                    settings.out(), read(settings.images().resolve(BLOB)));
             int refused = 0;
             int done = 0;
-            long lastReport = System.nanoTime();
+            long t0 = System.nanoTime();
             for (int index = 0; index < settings.cases(); index++) {
                 if (settings.maxTime() != null && (index & 63) == 0
                         && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
@@ -240,7 +288,7 @@ public final class FuzzCampaign {
                 }
                 boolean newFeature = false;
                 if (settings.guided()) {
-                    String outcome = e.model() == null ? "none" : label(e.model()) + "/"
+                    String outcome = e.model() == null ? "none" : CaseStatistics.label(e.model()) + "/"
                             + (e.model().mode() == null ? "-" : e.model().mode().contractName());
                     newFeature = features.add(outcome);
                     for (String id : e.ids()) {
@@ -266,7 +314,7 @@ public final class FuzzCampaign {
                         e = new Evaluation(e.model(), e.kernel(), e.refusal(), regression, e.ids());
                     }
                 }
-                collect(stats, c, e);
+                CaseStatistics.collect(stats, c, e, settings.kernel() != null);
                 if (e.refusal() != null) {
                     refused++;
                 }
@@ -275,30 +323,42 @@ public final class FuzzCampaign {
                     FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
                     Evaluation again = shrinkable ? evaluate(small) : e;
                     Failure f = again.failure() != null ? again.failure() : e.failure();
-                    Finding finding = new Finding(f.kind(), f.what(), c, small, write(small, f, index,
-                            again.failure() != null ? again : e));
+                    Finding finding = new Finding(f.kind(), f.what(), c, small, folders.write(small, f, index,
+                            stated(again.failure() != null ? again : e)));
                     found.add(finding);
                     progress.println("finding " + f.kind() + " at case " + index + ": " + firstLine(f.what()) + " -> "
                             + finding.folder());
                 }
-                boolean tick = settings.kernel() != null ? done % 100 == 0
-                        : (done & 1023) == 0 && System.nanoTime() - lastReport > 2_000_000_000L;
-                if (tick) {
-                    lastReport = System.nanoTime();
-                    double secs = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-                    progress.printf(java.util.Locale.ROOT, "%d cases, %d coverage ids, %d finding(s), %.0f cases/s%n",
-                            done, firstCase.size(), found.size(), done / Math.max(secs, 0.001));
+                if (vm != null) {
+                    vm.add(index, c, e.kernel(), settings.kernel() == null ? null : settings.kernel().identity().release());
+                    if (vm.full()) {
+                        report(progress, vm.flush(progress), found);
+                    }
                 }
+                status.update(done, settings.cases() / settings.shards(), firstCase.size(), found.size(),
+                        (System.nanoTime() - t0) / 1e9);
                 progress.flush();
             }
+            if (vm != null) {
+                report(progress, vm.flush(progress), found);
+            }
             return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()),
-                    new CoverageLog(firstCase, growth, corpus.size()), diff);
+                    new CoverageLog(firstCase, growth, corpus.size()), diff,
+                    vm == null ? null : new VmSummary(vm.tally(), vm.timing()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             modelThread.shutdownNow();
-            deleteTree(work);
+            FindingFolders.deleteTree(work);
         }
+    }
+
+    private static void report(PrintWriter progress, List<Finding> vmFound, List<Finding> found) {
+        for (Finding f : vmFound) {
+            found.add(f);
+            progress.println("finding " + f.kind() + " (VM): " + firstLine(f.what()) + " -> " + f.folder());
+        }
+        progress.flush();
     }
 
     // ------------------------------------------------------------------ one case
@@ -365,9 +425,9 @@ public final class FuzzCampaign {
             if (refusal != null) {
                 return new Evaluation(model, null, refusal, null, rec.ids());
             }
-            markInFlight(c, image);
+            folders.markInFlight(c, image);
             Observation observation = kernel.observe(kc);
-            deleteTree(inFlight);
+            folders.clearInFlight();
             if (!(observation instanceof Observation.Observed o)) {
                 // the kernel could not be asked after all (its oracle became unavailable): no outcome to judge
                 throw new OracleUnavailable(observation instanceof Observation.Unchecked u ? u.reason()
@@ -401,6 +461,16 @@ public final class FuzzCampaign {
         ObjectNode json = c.scenario(settings.profile().name(), image.toString(),
                 settings.images().resolve(BLOB).toString());
         return ScenarioJson.read(json.toString(), work, "fuzz");
+    }
+
+    /** The outcomes a finding's repro.sh states: the model's, and the kernel's when it was observed. */
+    private List<ReproScript.Stated> stated(Evaluation ev) {
+        List<ReproScript.Stated> stated = new ArrayList<>();
+        stated.add(new ReproScript.Stated("expected (model " + settings.profile().name() + ")", ev.model()));
+        if (ev.kernel() != null) {
+            stated.add(new ReproScript.Stated("observed (kernel " + settings.kernel().identity() + ")", ev.kernel()));
+        }
+        return stated;
     }
 
     /** A failure of the model itself (error, hang, two different answers). */
@@ -523,247 +593,9 @@ public final class FuzzCampaign {
         });
     }
 
-    // ------------------------------------------------------------------ shrinking
-
-    /**
-     * Greedy shrinking: tries the simpler variants of the case one by one and moves to the first
-     * that still fails with the same kind, until none does or the budget is spent.
-     */
+    /** Shrinks a failing case while the same kind of failure remains ({@link Shrinker}). */
     FuzzCase shrink(FuzzCase c, Kind kind) {
-        FuzzCase current = c;
-        int budget = settings.shrinkBudget();
-        boolean progressed = true;
-        while (progressed && budget > 0) {
-            progressed = false;
-            for (FuzzCase candidate : simpler(current)) {
-                if (budget-- <= 0) {
-                    break;
-                }
-                Failure f = evaluate(candidate).failure();
-                if (f != null && f.kind() == kind) {
-                    current = candidate;
-                    progressed = true;
-                    break;
-                }
-            }
-        }
-        return current;
-    }
-
-    /** The one-step simpler variants of a case, simplest first. */
-    static List<FuzzCase> simpler(FuzzCase c) {
-        List<FuzzCase> out = new ArrayList<>();
-        for (int i = 0; i < c.edits().size(); i++) {
-            List<SlotEdit> fewer = new ArrayList<>(c.edits());
-            fewer.remove(i);
-            out.add(c.with(c.base(), c.source(), c.fixChecksum(), fewer, c.devices(), c.read(), c.bytes(), c.options(),
-                    c.config()));
-        }
-        for (int i = 0; i < c.bytes().size(); i++) {
-            List<FuzzCase.ByteEdit> fewer = new ArrayList<>(c.bytes());
-            fewer.remove(i);
-            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), fewer, c.options(),
-                    c.config()));
-        }
-        for (int i = c.devices().size() - 1; i >= 0; i--) {
-            List<DeviceArg> fewer = new ArrayList<>(c.devices());
-            fewer.remove(i);
-            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), fewer, c.read(), c.bytes(), c.options(),
-                    c.config()));
-        }
-        for (int i = c.options().size() - 1; i >= 0; i--) {
-            List<String> fewer = new ArrayList<>(c.options());
-            fewer.remove(i);
-            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(), fewer,
-                    c.config()));
-        }
-        for (var flag : c.config().keySet()) {
-            var fewer = new java.util.EnumMap<org.erofssim.kernel.ConfigFlag, Boolean>(c.config());
-            fewer.remove(flag);
-            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(),
-                    c.options(), fewer));
-        }
-        if (c.read()) {
-            out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), false, c.bytes(), c.options(),
-                    c.config()));
-        }
-        if (!c.fixChecksum()) {
-            out.add(c.with(c.base(), c.source(), true, c.edits(), c.devices(), c.read(), c.bytes(), c.options(),
-                    c.config()));
-        }
-        if (c.source() != FuzzCase.Source.FILE) {
-            out.add(c.with(c.base(), FuzzCase.Source.FILE, c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(),
-                    c.options(), c.config()));
-        }
-        for (int i = 0; i < c.devices().size(); i++) {
-            if (c.devices().get(i) != DeviceArg.BLOB_FILE) {
-                List<DeviceArg> plain = new ArrayList<>(c.devices());
-                plain.set(i, DeviceArg.BLOB_FILE);
-                out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), plain, c.read(), c.bytes(),
-                        c.options(), c.config()));
-            }
-        }
-        for (int i = 0; i < c.edits().size(); i++) {
-            SlotEdit e = c.edits().get(i);
-            FieldEdit.Verb v = e.edit().verb();
-            long value = e.edit().value();
-            boolean operand = v == FieldEdit.Verb.SET || v == FieldEdit.Verb.ADD || v == FieldEdit.Verb.SUB;
-            if (!operand || value == 0 || e.edit().field() == DeviceSlotField.TAG) {
-                continue;
-            }
-            for (long smaller : new long[] {0, value / 2, value - 1}) {
-                if (Long.compareUnsigned(smaller, value) < 0 && (smaller != value / 2 || smaller != 0)) {
-                    List<SlotEdit> edits = new ArrayList<>(c.edits());
-                    edits.set(i, e.withValue(smaller));
-                    out.add(c.with(c.base(), c.source(), c.fixChecksum(), edits, c.devices(), c.read(), c.bytes(),
-                            c.options(), c.config()));
-                }
-            }
-        }
-        return out;
-    }
-
-    // ------------------------------------------------------------------ findings
-
-    /** Writes a finding's folder: scenario.json (with a comment), image.erofs, blob.img, repro.sh. */
-    private Path write(FuzzCase c, Failure f, int index, Evaluation ev) {
-        try {
-            ObjectNode s = c.scenario(settings.profile().name(), "image.erofs", "blob.img");
-            ObjectNode out = JSON.createObjectNode();
-            out.put("version", 1);
-            out.put("description", "found by erofs-sim fuzz (seed " + settings.seed() + ", case "
-                    + index + ", shrunk): " + c);
-            out.put("comment", f.kind() + " found " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": " + f.what());
-            s.fields().forEachRemaining(e -> {
-                if (!e.getKey().equals("version") && !e.getKey().equals("description")) {
-                    out.set(e.getKey(), e.getValue());
-                }
-            });
-            byte[] image = c.image(bases.get(c.base()));
-            String hash = hash(s.toString().getBytes(StandardCharsets.UTF_8), image);
-            Path dir = findings.resolve(f.kind().name().toLowerCase().replace('_', '-') + "-" + hash);
-            Files.createDirectories(dir);
-            Files.write(dir.resolve("image.erofs"), image);
-            Files.copy(settings.images().resolve(BLOB), dir.resolve("blob.img"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(dir.resolve("scenario.json"),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n", StandardCharsets.UTF_8);
-            List<ReproScript.Stated> stated = new ArrayList<>();
-            stated.add(new ReproScript.Stated("expected (model " + settings.profile().name() + ")", ev.model()));
-            if (ev.kernel() != null) {
-                stated.add(new ReproScript.Stated("observed (kernel " + settings.kernel().identity() + ")", ev.kernel()));
-            }
-            Path repro = dir.resolve("repro.sh");
-            Files.writeString(repro, ReproScript.script(c, f.kind().name(), f.what(), stated), StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(repro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException notPosix) {
-                // run it with sh repro.sh
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Records the case about to be observed, so that a crash mid-observation leaves it behind. */
-    private void markInFlight(FuzzCase c, Path image) throws IOException {
-        Files.createDirectories(inFlight);
-        Files.copy(image, inFlight.resolve("image.erofs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(settings.images().resolve(BLOB), inFlight.resolve("blob.img"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        ObjectNode s = c.scenario(settings.profile().name(), "image.erofs", "blob.img");
-        s.put("comment", "in flight since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " (seed "
-                + settings.seed() + ")");
-        try (var w = Files.newBufferedWriter(inFlight.resolve("scenario.json"), StandardCharsets.UTF_8)) {
-            w.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
-            w.write("\n");
-        }
-        try (var ch = java.nio.channels.FileChannel.open(inFlight.resolve("scenario.json"),
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.force(true); // it must survive the crash it is there to report
-        }
-    }
-
-    /** A previous campaign's in-flight case, moved to the findings. */
-    private Finding keepInterrupted() throws IOException {
-        if (!Files.isRegularFile(inFlight.resolve("scenario.json"))) {
-            deleteTree(inFlight);
-            return null;
-        }
-        Path dir = findings.resolve("interrupted-" + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()
-                .replace(':', '-'));
-        Files.createDirectories(findings);
-        Files.move(inFlight, dir);
-        return new Finding(Kind.INTERRUPTED, "a previous campaign stopped while the kernel was observing this case "
-                + "(kernel crash, reboot or kill): replay it with care", null, null, dir);
-    }
-
-    // ------------------------------------------------------------------ statistics
-
-    private static void expectations(CampaignStatistics s) {
-        List<String> fields = new ArrayList<>(List.of("EXTRA_DEVICES", "DEVT_SLOTOFF", "FEATURE_INCOMPAT"));
-        for (DeviceSlotField f : DeviceSlotField.values()) {
-            fields.add("slot." + f);
-        }
-        s.expect("field edited", fields);
-        s.expect("verb", Arrays.stream(FieldEdit.Verb.values()).map(Enum::name).toList());
-        s.expect("base", Arrays.stream(BaseImage.values()).map(BaseImage::path).toList());
-        s.expect("device= given", Arrays.stream(DeviceArg.values()).map(Enum::name).toList());
-        // ENOTBLK is out of reach on 6.16+ (an extra bdev's ENOTBLK becomes EINVAL)
-        s.expect("model outcome", List.of("mounted", "EINVAL", "ENOENT", "EBADMSG", "EUCLEAN"));
-        // (an empty device tag is checked only where tags name the devices: fscache mode)
-        s.expect("model log line", List.of("extra devices don't match (ondisk N, given N)",
-                "mounted with root inode @ nid N."));
-        s.expect("model tree read", List.of("every file read", "some file failed"));
-    }
-
-    private void collect(CampaignStatistics s, FuzzCase c, Evaluation e) {
-        s.collect("base", c.base().path());
-        s.collect("source", c.source().name().toLowerCase());
-        for (SlotEdit x : c.edits()) {
-            s.collect("field edited", x.slot() < 0 ? x.edit().field().toString() : "slot." + x.edit().field());
-            s.collect("verb", x.edit().verb());
-        }
-        for (FuzzCase.ByteEdit b : c.bytes()) {
-            s.collect("byte edited", b.region());
-        }
-        for (String o : c.options()) {
-            s.collect("option", o.length() > 40 ? o.substring(0, 8) + "... (" + o.length() + " bytes)" : o);
-        }
-        c.config().forEach((f, on) -> s.collect("config override", f.symbol() + "=" + (on ? "y" : "n")));
-        if (c.devices().isEmpty()) {
-            s.collect("device= given", "none");
-        }
-        for (DeviceArg d : c.devices()) {
-            s.collect("device= given", d);
-        }
-        if (e.model() != null) {
-            s.collect("model outcome", label(e.model()));
-            s.collect("model mode", e.model().mode() == null ? "none" : e.model().mode().contractName());
-            for (String line : new java.util.LinkedHashSet<>(e.model().log())) {
-                s.collect("model log line", logShape(line));
-            }
-            if (e.model() instanceof MountOutcome.Mounted m && m.tree() != null) {
-                boolean failed = m.tree().stream().anyMatch(t -> t.readErrno() != null);
-                s.collect("model tree read", failed ? "some file failed" : "every file read");
-            }
-        }
-        if (settings.kernel() != null) {
-            s.collect("kernel", e.refusal() != null ? "refused" : e.kernel() == null ? "not observed"
-                    : e.failure() == null ? "agrees" : e.failure().kind().name().toLowerCase());
-        }
-        s.collect("result", e.failure() == null ? "ok" : e.failure().kind().name().toLowerCase());
-    }
-
-    /** A log line without its device prefix, numbers as N: the branch of the kernel code it stands for. */
-    static String logShape(String line) {
-        String msg = line.replaceFirst("^erofs( \\(device [^)]*\\))?: ", "");
-        return msg.replaceAll("0x[0-9a-f]+", "N").replaceAll("-?\\d+", "N");
-    }
-
-    static String label(MountOutcome o) {
-        return o instanceof MountOutcome.Failed f ? f.errno().name() : OutcomeJson.outcomeName(o);
+        return Shrinker.shrink(c, kind, settings.shrinkBudget(), x -> evaluate(x).failure());
     }
 
     // ------------------------------------------------------------------ files
@@ -776,33 +608,10 @@ public final class FuzzCampaign {
         }
     }
 
-    private static String hash(byte[]... parts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) {
-                md.update(p);
-            }
-            return HexFormat.of().formatHex(md.digest()).substring(0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl) + " ...";
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -153,7 +153,8 @@ public final class ReleaseDiff {
         return first;
     }
 
-    private static MountOutcome predict(FuzzCampaign campaign, FuzzCase c, KernelProfile p) {
+    /** The model's outcome of {@code c} on profile {@code p}, null when the model fails on it. */
+    static MountOutcome predict(FuzzCampaign campaign, FuzzCase c, KernelProfile p) {
         Scenario s = campaign.scenarioInMemory(c, p);
         if (!s.kernel().profile().equals(p)) {
             s = s.toBuilder().kernel(new KernelConfig(p, c.config())).build();

@@ -30,7 +30,7 @@ public final class ReproScript {
             if (outcome == null) {
                 return "none";
             }
-            return outcome instanceof MountOutcome.Failed f ? f.errno().name() : FuzzCampaign.label(outcome);
+            return outcome instanceof MountOutcome.Failed f ? f.errno().name() : CaseStatistics.label(outcome);
         }
     }
 

@@ -153,8 +153,9 @@ public final class VmKernel {
                 }
                 if (System.nanoTime() > deadline) {
                     ProcessTree.kill(p);
-                    throw new VmUnavailable("kernel " + rel + ": the guest did not finish within " + timeout.toSeconds()
-                            + " s and was killed (last console line: " + lastLine(read(console)) + ")");
+                    String con = read(console);
+                    throw new Crashed("kernel " + rel + ": the guest did not finish within " + timeout.toSeconds()
+                            + " s and was killed (last console line: " + lastLine(con) + ")", partial(run), con);
                 }
             }
             double total = (System.nanoTime() - t0) / 1e9;
@@ -164,7 +165,7 @@ public final class VmKernel {
             }
             String panic = firstLine(con, "Kernel panic");
             if (panic != null) {
-                throw new VmUnavailable("kernel " + rel + " panicked: " + panic);
+                throw new Crashed("kernel " + rel + " panicked: " + panic, partial(run), con);
             }
             String fail = firstLine(con, "ERV-FAIL");
             if (fail != null) {
@@ -177,16 +178,7 @@ public final class VmKernel {
             }
             int status = Integer.parseInt(Files.readString(rc).strip());
             String output = Files.isRegularFile(run.resolve("output.txt")) ? read(run.resolve("output.txt")) : "";
-            List<Observation> obs = new ArrayList<>();
-            Path outcomes = run.resolve("outcomes.jsonl");
-            if (Files.isRegularFile(outcomes)) {
-                for (String line : Files.readAllLines(outcomes, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        obs.add(observation(line));
-                    }
-                }
-            }
-            return new Boot(status, output, obs, toCmd, total, con);
+            return new Boot(status, output, partial(run), toCmd, total, con);
         } catch (IOException e) {
             throw new VmUnavailable("kernel " + rel + ": " + e.getMessage());
         } catch (NumberFormatException e) {
@@ -204,6 +196,50 @@ public final class VmKernel {
                 }
             }
             Tools.deleteTree(run);
+        }
+    }
+
+    /** The observations the guest wrote into the run folder's outcomes.jsonl so far. */
+    private static List<Observation> partial(Path run) throws IOException {
+        List<Observation> obs = new ArrayList<>();
+        Path outcomes = run.resolve("outcomes.jsonl");
+        if (Files.isRegularFile(outcomes)) {
+            for (String line : Files.readAllLines(outcomes, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    try {
+                        obs.add(observation(line));
+                    } catch (IOException torn) {
+                        break; // the last line of a guest that died mid-write
+                    }
+                }
+            }
+        }
+        return obs;
+    }
+
+    /**
+     * A boot that ended in a kernel panic or was killed at its time bound: the observations the
+     * guest wrote before (the next scenario is the one it died or hung on) and the serial console.
+     */
+    public static final class Crashed extends VmUnavailable {
+        private static final long serialVersionUID = 1L;
+        private final transient List<Observation> before;
+        private final String console;
+
+        Crashed(String message, List<Observation> before, String console) {
+            super(message);
+            this.before = List.copyOf(before);
+            this.console = console;
+        }
+
+        /** The observations written before the crash or hang, in batch order. */
+        public List<Observation> before() {
+            return before;
+        }
+
+        /** The serial console up to the crash or kill. */
+        public String console() {
+            return console;
         }
     }
 

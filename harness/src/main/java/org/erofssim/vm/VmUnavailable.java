@@ -4,7 +4,7 @@ package org.erofssim.vm;
  * A kernel of the matrix cannot be fetched, prepared or booted here (exit 77 at the CLI): the
  * message is one line naming the kernel.
  */
-public final class VmUnavailable extends RuntimeException {
+public class VmUnavailable extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public VmUnavailable(String message) {

@@ -1,0 +1,83 @@
+package org.erofssim.fuzz;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.fuzz.FuzzCase.BaseImage;
+import org.erofssim.fuzz.FuzzCase.DeviceArg;
+import org.erofssim.ondisk.DeviceSlotField;
+import org.erofssim.ondisk.FieldEdit;
+
+/** The labels a fuzz campaign's {@link CampaignStatistics} count, and the classes each should reach. */
+final class CaseStatistics {
+    private CaseStatistics() {}
+
+    /** Declares the classes a campaign's statistics should reach. */
+    static void expectations(CampaignStatistics s) {
+        List<String> fields = new ArrayList<>(List.of("EXTRA_DEVICES", "DEVT_SLOTOFF", "FEATURE_INCOMPAT"));
+        for (DeviceSlotField f : DeviceSlotField.values()) {
+            fields.add("slot." + f);
+        }
+        s.expect("field edited", fields);
+        s.expect("verb", Arrays.stream(FieldEdit.Verb.values()).map(Enum::name).toList());
+        s.expect("base", Arrays.stream(BaseImage.values()).map(BaseImage::path).toList());
+        s.expect("device= given", Arrays.stream(DeviceArg.values()).map(Enum::name).toList());
+        // ENOTBLK is out of reach on 6.16+ (an extra bdev's ENOTBLK becomes EINVAL)
+        s.expect("model outcome", List.of("mounted", "EINVAL", "ENOENT", "EBADMSG", "EUCLEAN"));
+        // (an empty device tag is checked only where tags name the devices: fscache mode)
+        s.expect("model log line", List.of("extra devices don't match (ondisk N, given N)",
+                "mounted with root inode @ nid N."));
+        s.expect("model tree read", List.of("every file read", "some file failed"));
+    }
+
+    /** Counts one evaluated case ({@code live}: the campaign compares with a kernel). */
+    static void collect(CampaignStatistics s, FuzzCase c, FuzzCampaign.Evaluation e, boolean live) {
+        s.collect("base", c.base().path());
+        s.collect("source", c.source().name().toLowerCase());
+        for (SlotEdit x : c.edits()) {
+            s.collect("field edited", x.slot() < 0 ? x.edit().field().toString() : "slot." + x.edit().field());
+            s.collect("verb", x.edit().verb());
+        }
+        for (FuzzCase.ByteEdit b : c.bytes()) {
+            s.collect("byte edited", b.region());
+        }
+        for (String o : c.options()) {
+            s.collect("option", o.length() > 40 ? o.substring(0, 8) + "... (" + o.length() + " bytes)" : o);
+        }
+        c.config().forEach((f, on) -> s.collect("config override", f.symbol() + "=" + (on ? "y" : "n")));
+        if (c.devices().isEmpty()) {
+            s.collect("device= given", "none");
+        }
+        for (DeviceArg d : c.devices()) {
+            s.collect("device= given", d);
+        }
+        if (e.model() != null) {
+            s.collect("model outcome", label(e.model()));
+            s.collect("model mode", e.model().mode() == null ? "none" : e.model().mode().contractName());
+            for (String line : new java.util.LinkedHashSet<>(e.model().log())) {
+                s.collect("model log line", logShape(line));
+            }
+            if (e.model() instanceof MountOutcome.Mounted m && m.tree() != null) {
+                boolean failed = m.tree().stream().anyMatch(t -> t.readErrno() != null);
+                s.collect("model tree read", failed ? "some file failed" : "every file read");
+            }
+        }
+        if (live) {
+            s.collect("kernel", e.refusal() != null ? "refused" : e.kernel() == null ? "not observed"
+                    : e.failure() == null ? "agrees" : e.failure().kind().name().toLowerCase());
+        }
+        s.collect("result", e.failure() == null ? "ok" : e.failure().kind().name().toLowerCase());
+    }
+
+    /** A log line without its device prefix, numbers as N: the branch of the kernel code it stands for. */
+    static String logShape(String line) {
+        String msg = line.replaceFirst("^erofs( \\(device [^)]*\\))?: ", "");
+        return msg.replaceAll("0x[0-9a-f]+", "N").replaceAll("-?\\d+", "N");
+    }
+
+    static String label(MountOutcome o) {
+        return o instanceof MountOutcome.Failed f ? f.errno().name() : OutcomeJson.outcomeName(o);
+    }
+}

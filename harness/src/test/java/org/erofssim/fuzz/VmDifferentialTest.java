@@ -1,0 +1,140 @@
+package org.erofssim.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.ScenarioJson;
+import org.erofssim.kernel.Errno;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.kernel.Releases;
+import org.erofssim.mount.MountModel;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.Identity;
+import org.erofssim.reference.KernelReference;
+import org.erofssim.reference.Observation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The VM kernels of a campaign ({@link VmDifferential}) with stand-in kernels instead of QEMU
+ * boots: one that answers as the model of its release and dies on the third case of every
+ * batch, one that refuses every mount with EIO. The crash becomes a finding with its serial log
+ * and the campaign goes on; the EIO kernel differs from its model (a divergence) and from its
+ * neighbour where the two models agree (a candidate regression naming both); the batch files
+ * are gone afterwards.
+ */
+class VmDifferentialTest {
+    @TempDir
+    Path out;
+
+    /** A kernel of release {@code release} answering each scenario file of a batch in order. */
+    abstract static class StandInVm implements BatchKernel {
+        final String release;
+        final List<Integer> batchSizes = new ArrayList<>();
+
+        StandInVm(String release) {
+            this.release = release;
+        }
+
+        @Override
+        public String name() {
+            return release;
+        }
+
+        abstract MountOutcome answer(Case c);
+
+        Crash crashAt(List<Path> scenarios) {
+            return null;
+        }
+
+        @Override
+        public Batch observe(Path dir, List<Path> scenarios) {
+            batchSizes.add(scenarios.size());
+            assertThat(scenarios).allSatisfy(s -> assertThat(s).startsWith(dir).exists());
+            Crash crash = crashAt(scenarios);
+            int answered = crash == null ? scenarios.size() : crash.at();
+            List<String> names = scenarios.subList(0, answered).stream()
+                    .map(p -> p.getFileName().toString().replace(".json", "")).toList();
+            KernelReference ref = new KernelReference(Identity.Kind.VM, release) {
+                @Override
+                public Optional<String> refuses(Case c) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public Observation observe(Case c) {
+                    if (!names.contains(c.name())) {
+                        return new Observation.Unchecked(Observation.Why.NOT_RECORDED, "not answered", null);
+                    }
+                    MountOutcome o = answer(c);
+                    return new Observation.Observed(o, OutcomeJson.write(o), List.of());
+                }
+            };
+            return new Batch(ref, crash);
+        }
+    }
+
+    static MountOutcome modelOf(Case c, KernelProfile p) {
+        return MountModel.predict(org.erofssim.reference.Reference.onProfile(
+                ScenarioJson.read(c.file()), p));
+    }
+
+    @Test
+    void crashesAreFindingsAndKernelsAreComparedWithTheirModelsAndEachOther() throws Exception {
+        KernelProfile old = Releases.forRelease("6.1.0-57-amd64").orElseThrow();
+        StandInVm agreesButDies = new StandInVm("6.1.0-57-amd64") {
+            @Override
+            MountOutcome answer(Case c) {
+                return modelOf(c, old);
+            }
+
+            @Override
+            Crash crashAt(List<Path> scenarios) {
+                return scenarios.size() > 2 ? new Crash(2, "kernel 6.1.0-57-amd64 panicked: Kernel panic - not syncing: test",
+                        "[ 1.0] Kernel panic - not syncing: test\n") : null;
+            }
+        };
+        StandInVm alwaysEio = new StandInVm("7.3-amd64") {
+            @Override
+            MountOutcome answer(Case c) {
+                return new MountOutcome.Failed(Errno.EIO, null, List.of(), List.of());
+            }
+        };
+        FuzzCampaign.Summary sum = new FuzzCampaign(new FuzzCampaign.Settings(3, 12, null, Releases.DEFAULT,
+                FuzzCampaignTest.IMAGES, out, null, Duration.ofSeconds(5), 20))
+                .withVmKernels(List.of(agreesButDies, alwaysEio), 5)
+                .run(new PrintWriter(new StringWriter()));
+
+        // 12 cases in batches of 5, 5 and 2: the dying kernel boots again after each crash
+        assertThat(alwaysEio.batchSizes).containsExactly(5, 5, 2);
+        assertThat(agreesButDies.batchSizes).containsExactly(5, 2, 5, 2, 2);
+        var tally = sum.vms().tally();
+        assertThat(tally.get("6.1.0-57-amd64")).containsEntry("crashed or hung", 2)
+                .containsEntry("agrees with model " + old.name(), 10);
+        assertThat(tally.get("7.3-amd64").values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(12);
+
+        List<FuzzCampaign.Finding> crashes = sum.findings().stream()
+                .filter(f -> f.kind() == FuzzCampaign.Kind.KERNEL_CRASH).toList();
+        assertThat(crashes).hasSize(2);
+        assertThat(Files.readString(crashes.get(0).folder().resolve("serial.log"))).contains("Kernel panic");
+        assertThat(crashes.get(0).folder().resolve("repro.sh")).exists();
+        assertThat(sum.findings()).anySatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(FuzzCampaign.Kind.DIVERGENCE);
+            assertThat(f.what()).contains("kernel 7.3-amd64 (VM)");
+        });
+        assertThat(sum.findings()).anySatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(FuzzCampaign.Kind.CANDIDATE_REGRESSION);
+            assertThat(f.what()).contains("6.1.0-57-amd64").contains("7.3-amd64");
+        });
+        assertThat(out.resolve("vm-batch")).isEmptyDirectory();
+    }
+}
