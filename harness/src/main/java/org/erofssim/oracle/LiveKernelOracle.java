@@ -259,9 +259,13 @@ public final class LiveKernelOracle {
             try (Kmsg guard = Kmsg.open()) {
                 w = new Window(guard);
                 evidence = w.evidence;
-                try (Sandbox sb = Sandbox.create(TMP)) {
+                try (org.erofssim.oracle.fscache.FscacheSession fsc = startFscache(sc);
+                        Sandbox sb = Sandbox.create(TMP)) {
                     lastSandbox = sb.dir;
+                    fscache = fsc;
                     o = observeIn(sb, sc, w);
+                } finally {
+                    fscache = null;
                 }
                 guardWindow(guard, w);
             }
@@ -290,6 +294,18 @@ public final class LiveKernelOracle {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted between observations");
             }
+        }
+    }
+
+    /** The on-demand daemon of the observation under way (fscache scenarios; a no-op session otherwise). */
+    private org.erofssim.oracle.fscache.FscacheSession fscache;
+
+    /** The scenario's cachefiles daemon ({@link org.erofssim.oracle.fscache.FscacheSession}), started before its sandbox. */
+    private static org.erofssim.oracle.fscache.FscacheSession startFscache(Scenario sc) {
+        try {
+            return org.erofssim.oracle.fscache.FscacheSession.start(sc, TMP);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new OracleUnavailable("fscache: " + e.getMessage());
         }
     }
 
@@ -424,7 +440,7 @@ public final class LiveKernelOracle {
             notes.add("observed on Linux " + release + ", not on the scenario's profile " + profile);
         }
         try {
-            sb.realise(sc.namespace().nodes(), sc.probeCache());
+            sb.realise(org.erofssim.oracle.fscache.FscacheSession.sandboxNodes(sc.namespace().nodes()), sc.probeCache());
         } catch (SyscallException | java.io.UncheckedIOException | IllegalStateException e) {
             throw new OracleUnavailable("cannot build the scenario's namespace: " + e.getMessage());
         }
@@ -475,9 +491,13 @@ public final class LiveKernelOracle {
                 if (e == null) {
                     notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
                 }
-                return new MountOutcome.Failed(e, inferMode(log, realSource, a.errno, notes), log, List.copyOf(notes));
+                Mode mode = org.erofssim.oracle.fscache.FscacheSession.mode(inferMode(log, realSource, a.errno, notes), sc,
+                        runningConfig());
+                notes.addAll(fscache.notes());
+                return new MountOutcome.Failed(e, mode, log, List.copyOf(notes));
             }
             sb.mounted(mp);
+            fscache.afterMount();
             java.util.function.Consumer<Path> hook = afterMountHook;
             if (hook != null) {
                 hook.accept(sb.dir);
@@ -704,6 +724,7 @@ public final class LiveKernelOracle {
         }
         List<String> log = attributedLog(logs, kmsg, blockSource, true, sc.options(), sysfsBefore, evidence,
                 rootIno(mp), treeNids(tree, rootIno(mp)));
+        notes.addAll(fscache.notes());
         return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
                 cache);
     }

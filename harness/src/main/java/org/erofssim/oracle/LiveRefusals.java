@@ -36,13 +36,11 @@ final class LiveRefusals {
             return unrealisable;
         }
         Map<String, Boolean> running = LiveKernelOracle.runningConfig();
-        boolean ondemand = running != null && Boolean.TRUE.equals(running.get("EROFS_FS_ONDEMAND"));
+        String fscache = org.erofssim.oracle.fscache.FscacheSession.refusal(sc, running);
+        if (fscache != null) {
+            return fscache;
+        }
         for (Map.Entry<String, Node> e : new java.util.TreeMap<>(sc.namespace().nodes()).entrySet()) {
-            if (e.getValue() instanceof Node.FscacheBlob) {
-                return "fscache blob " + e.getKey() + " cannot be realised: "
-                        + (ondemand ? "this oracle runs no cachefiles daemon"
-                                    : "the running kernel has CONFIG_EROFS_FS_ONDEMAND off");
-            }
             if (e.getValue() instanceof Node.BlockDevice b && b.dax()) {
                 return "bdev " + e.getKey() + " with dax cannot be realised with a loop device";
             }

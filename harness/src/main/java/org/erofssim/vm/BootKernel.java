@@ -109,6 +109,9 @@ public final class BootKernel {
         if (bb == null) {
             throw new VmUnavailable("kernel " + rel + ": no static busybox at /bin/busybox (apt-get install busybox-static)");
         }
+        if (k.sourceBuilt()) {
+            return prepareBuilt(cache, k, bb, progress);
+        }
         try {
             Path mods = moduleDir(tree, rel);
             Path vmlinuz = find(tree, rel, "vmlinuz");
@@ -165,6 +168,52 @@ public final class BootKernel {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             return new Prepared(rel, dir, closure.order(), closure.missing());
         } catch (IOException | IllegalArgumentException e) {
+            throw new VmUnavailable("kernel " + rel + ": cannot prepare it: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The boot folder of a recipe's built kernel ({@link KernelCache#built}): everything is built
+     * in, so the initramfs holds busybox and {@code /init} with an empty module list.
+     */
+    private static Prepared prepareBuilt(KernelCache cache, KernelCatalog.Kernel k, Path bb, Consumer<String> progress) {
+        String rel = k.release();
+        Path built = cache.builtOrRefuse(k);
+        try {
+            String init = GuestInit.script(List.of());
+            String stampText = "release " + rel + "\nbusybox " + Tools.sha256(bb) + "\nbuilt "
+                    + Tools.sha256(built.resolve("vmlinuz")) + "\ninit " + Integer.toHexString(init.hashCode()) + "\n";
+            Path dir = cache.boot(k);
+            Path stamp = dir.resolve("stamp");
+            if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(stampText)
+                    && Files.isRegularFile(dir.resolve("initrd.img")) && Files.isRegularFile(dir.resolve("vmlinuz"))) {
+                return new Prepared(rel, dir, List.of(), List.of());
+            }
+            progress.accept("building the initramfs of " + rel + " (source-built, no modules)");
+            Path tmp = dir.resolveSibling(rel + ".partial");
+            Tools.deleteTree(tmp);
+            Files.createDirectories(tmp);
+            Files.copy(built.resolve("vmlinuz"), tmp.resolve("vmlinuz"));
+            if (Files.isRegularFile(built.resolve("config"))) {
+                Files.copy(built.resolve("config"), tmp.resolve("config"));
+            }
+            try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("initrd.img")), 1 << 16);
+                    Cpio c = new Cpio(o)) {
+                for (String d : List.of("bin", "dev", "proc", "sys", "host", "lib", "lib/modules")) {
+                    c.dir(d);
+                }
+                c.charDevice("dev/console", 0600, 5, 1);
+                c.charDevice("dev/null", 0666, 1, 3);
+                c.file("bin/busybox", 0755, Files.readAllBytes(bb));
+                c.file("init", 0755, init.getBytes(StandardCharsets.UTF_8));
+            }
+            Files.writeString(tmp.resolve("modules.txt"), "# built in: no modules\n");
+            Files.writeString(tmp.resolve("stamp"), stampText);
+            Tools.deleteTree(dir);
+            Files.createDirectories(dir.getParent());
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return new Prepared(rel, dir, List.of(), List.of());
+        } catch (IOException e) {
             throw new VmUnavailable("kernel " + rel + ": cannot prepare it: " + e.getMessage());
         }
     }

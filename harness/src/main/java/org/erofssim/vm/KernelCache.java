@@ -88,8 +88,24 @@ public final class KernelCache {
         return p.name() + "_" + p.version().replace(":", "%3a") + "_amd64.deb";
     }
 
-    /** Whether every package of the kernel is in the cache (not checked against its sha256). */
+    /**
+     * Where {@code .ci/build-kernel} puts its work ({@code src/}, {@code out/}, {@code tools/}) and
+     * its results ({@code built/NAME/}: vmlinuz, config, release, recipe.sha256).
+     */
+    public Path sourceBuilds() {
+        return root.resolve("src-build");
+    }
+
+    /** A recipe's built kernel folder. */
+    public Path built(KernelCatalog.Kernel k) {
+        return sourceBuilds().resolve("built").resolve(k.recipe().name());
+    }
+
+    /** Whether every package of the kernel is in the cache (not checked against its sha256), or a recipe's kernel is built. */
     public boolean fetched(KernelCatalog.Kernel k) {
+        if (k.sourceBuilt()) {
+            return Files.isRegularFile(built(k).resolve("vmlinuz"));
+        }
         return k.packages().stream().allMatch(p -> Files.isRegularFile(root.resolve("debs").resolve(debName(p))));
     }
 
@@ -134,6 +150,9 @@ public final class KernelCache {
     static String sourcesList(KernelCatalog catalog, Map<String, String> mirrors) {
         Set<String> lines = new LinkedHashSet<>();
         for (KernelCatalog.Kernel k : catalog.kernels()) {
+            if (k.sourceBuilt()) {
+                continue; // built from a recipe (.ci/build-kernel), not fetched with apt
+            }
             String mirror = mirrors.get(k.archive());
             if (mirror == null) {
                 throw new VmUnavailable("the host's apt sources (/etc/apt) name no .../" + k.archive()
@@ -197,7 +216,31 @@ public final class KernelCache {
      * the registry, the download fails or a sha256 differs.
      */
     public Path fetch(KernelCatalog catalog, KernelCatalog.Kernel k) {
+        if (k.sourceBuilt()) {
+            return builtOrRefuse(k);
+        }
         return locked(() -> fetchLocked(catalog, k));
+    }
+
+    /**
+     * A recipe's built kernel, checked: its {@code release} file names the catalog's release.
+     * Never built here: building takes minutes of CPU and is asked for by name.
+     */
+    Path builtOrRefuse(KernelCatalog.Kernel k) {
+        Path dir = built(k);
+        if (!Files.isRegularFile(dir.resolve("vmlinuz"))) {
+            throw new VmUnavailable("kernel " + k.release() + ": built from a source recipe on demand only; not built in "
+                    + dir + " (run './erofs-sim kernels --build " + k.recipe().name() + "', 6-15 min)");
+        }
+        try {
+            String rel = Files.readString(dir.resolve("release")).strip();
+            if (!rel.equals(k.release())) {
+                throw new VmUnavailable("kernel " + k.release() + ": " + dir + " holds " + rel + " (rebuild it)");
+            }
+        } catch (IOException e) {
+            throw new VmUnavailable("kernel " + k.release() + ": " + dir + ": no release file (rebuild it)");
+        }
+        return dir;
     }
 
     private Path fetchLocked(KernelCatalog catalog, KernelCatalog.Kernel k) {

@@ -34,9 +34,34 @@ public final class KernelCatalog {
     }
 
     /**
-     * One kernel: its {@code uname -r}, the Debian suite and archive it comes from, its packages.
+     * A source-built kernel's recipe (issue 9, CONFIG variants): the committed folder {@code
+     * kernels/recipes/NAME} (recipe.properties, config-fragment, config) built on demand by
+     * {@code .ci/build-kernel NAME} from Debian's source package {@code source} at {@code version}
+     * (its .orig tarball, sha256 {@code origSha256}), never in CI.
      */
-    public record Kernel(String release, String suite, String archive, List<Package> packages) {
+    public record Recipe(String name, String source, String version, String origSha256, String what) {
+        /** The recipe's folder in the checkout. */
+        public String folder() {
+            return "kernels/recipes/" + name;
+        }
+    }
+
+    /**
+     * One kernel: its {@code uname -r}, the Debian suite and archive it comes from, its packages;
+     * or, for a source-built kernel, its {@link Recipe} (then {@code packages} is empty and the
+     * suite is {@code source}).
+     */
+    public record Kernel(String release, String suite, String archive, List<Package> packages, Recipe recipe) {
+        /** A kernel of Debian binary packages. */
+        public Kernel(String release, String suite, String archive, List<Package> packages) {
+            this(release, suite, archive, packages, null);
+        }
+
+        /** Whether this kernel is built from a recipe rather than fetched as packages. */
+        public boolean sourceBuilt() {
+            return recipe != null;
+        }
+
         /** The model preset this release resolves to exactly or by its stable line, if any. */
         public Optional<KernelProfile> preset() {
             return Releases.forRelease(release);
@@ -101,6 +126,18 @@ public final class KernelCatalog {
             String at = "kernels[" + i + "]";
             JsonNode k = arr.get(i);
             String release = text(k, "release", at, RELEASE);
+            if (k != null && k.has("recipe")) {
+                String rat = at + ".recipe";
+                JsonNode r = k.get("recipe");
+                Recipe recipe = new Recipe(text(r, "name", rat, PKG), text(r, "source", rat, PKG),
+                        text(r, "version", rat, VERSION), text(r, "origSha256", rat, SHA256),
+                        text(r, "what", rat, Pattern.compile("[^\n]{1,200}")));
+                if (out.stream().anyMatch(x -> x.release().equals(release))) {
+                    throw new IllegalArgumentException("kernel list: " + at + ".release: " + release + " listed twice");
+                }
+                out.add(new Kernel(release, "source", "debian", List.of(), recipe));
+                continue;
+            }
             String suite = text(k, "suite", at, PKG);
             String archive = text(k, "archive", at, Pattern.compile("debian|debian-security"));
             JsonNode ps = k.get("packages");
@@ -155,6 +192,12 @@ public final class KernelCatalog {
         }
         List<Kernel> hits = kernels.stream().filter(k -> k.release().startsWith(name)
                 && !Character.isDigit(k.release().charAt(name.length()))).toList();
+        if (hits.size() > 1) { // a line's short name means its Debian kernel; a recipe is named in full
+            hits = hits.stream().filter(k -> !k.sourceBuilt()).toList();
+        }
+        if (hits.isEmpty()) { // a recipe by its own name (6.12.107-ondemand)
+            hits = kernels.stream().filter(k -> k.sourceBuilt() && k.recipe().name().equals(name)).toList();
+        }
         return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
     }
 

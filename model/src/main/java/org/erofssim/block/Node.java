@@ -62,8 +62,63 @@ public sealed interface Node permits Node.BlockDevice, Node.RegularFile, Node.Di
         @Override public String kind() { return "socket"; }
     }
 
-    /** An fscache cookie's data, at path {@code fscache:<volume>/<cookie>}. */
-    record FscacheBlob(ImageBytes bytes) implements Node {
+    /**
+     * An fscache cookie's data, at path {@code fscache:<volume>/<cookie>}, served by a cachefiles
+     * on-demand daemon: {@code daemon} says what that daemon does once this cookie is asked for,
+     * {@code pastEnd} what it writes when a read reaches past the data's end.
+     */
+    record FscacheBlob(ImageBytes bytes, Daemon daemon, PastEnd pastEnd) implements Node {
+        /** A blob the daemon serves, zero-filling whole pages past its end. */
+        public FscacheBlob(ImageBytes bytes) {
+            this(bytes, Daemon.SERVES, PastEnd.ZEROS);
+        }
+
+        public FscacheBlob {
+            java.util.Objects.requireNonNull(daemon, "daemon");
+            java.util.Objects.requireNonNull(pastEnd, "pastEnd");
+        }
+
         @Override public String kind() { return "blob"; }
+
+        /** The daemon's behaviour (contract field {@code "daemon"}). */
+        public enum Daemon {
+            /** Answers OPEN with the blob's size and every READ with its bytes. */
+            SERVES("serves"),
+            /** Answers the mount's requests, then closes /dev/cachefiles once mount(2) has returned. */
+            GONE_AFTER_MOUNT("gone-after-mount"),
+            /** Closes /dev/cachefiles when the first READ of this blob arrives, without answering it. */
+            GONE_AT_FIRST_READ("gone-at-first-read");
+
+            private final String contractName;
+
+            Daemon(String contractName) {
+                this.contractName = contractName;
+            }
+
+            public String contractName() {
+                return contractName;
+            }
+        }
+
+        /**
+         * What the daemon writes for the page where the blob ends (contract field {@code "pastEnd"}):
+         * past the size it announces, cachefiles reads zeros without asking it.
+         */
+        public enum PastEnd {
+            /** That page padded with zeros (direct I/O writes whole pages). */
+            ZEROS("zeros"),
+            /** Only the blob's bytes: a direct-I/O write of a partial page fails, the page stays a hole. */
+            SHORT("short");
+
+            private final String contractName;
+
+            PastEnd(String contractName) {
+                this.contractName = contractName;
+            }
+
+            public String contractName() {
+                return contractName;
+            }
+        }
     }
 }

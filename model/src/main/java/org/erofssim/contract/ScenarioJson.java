@@ -67,16 +67,18 @@ public final class ScenarioJson {
     private static final Set<String> KINDS = Set.of("bdev", "file", "dir", "chardev", "symlink", "fifo", "socket", "blob");
 
     /** Node fields this reader knows, and the kinds they belong to. */
-    private static final Map<String, Set<String>> NODE_FIELDS = Map.of(
-            "image", Set.of("bdev", "file", "blob"),
-            "faults", Set.of("bdev", "file", "blob"),
-            "dev", Set.of("bdev", "chardev"),
-            "readOnly", Set.of("bdev"),
-            "logicalBlockSize", Set.of("bdev"),
-            "dax", Set.of("bdev"),
-            "nodev", Set.of("bdev"),
-            "fs", Set.of("file"),
-            "target", Set.of("symlink"));
+    private static final Map<String, Set<String>> NODE_FIELDS = Map.ofEntries(
+            Map.entry("image", Set.of("bdev", "file", "blob")),
+            Map.entry("faults", Set.of("bdev", "file", "blob")),
+            Map.entry("dev", Set.of("bdev", "chardev")),
+            Map.entry("readOnly", Set.of("bdev")),
+            Map.entry("logicalBlockSize", Set.of("bdev")),
+            Map.entry("dax", Set.of("bdev")),
+            Map.entry("nodev", Set.of("bdev")),
+            Map.entry("fs", Set.of("file")),
+            Map.entry("target", Set.of("symlink")),
+            Map.entry("daemon", Set.of("blob")),
+            Map.entry("pastEnd", Set.of("blob")));
 
     /**
      * Top-level fields of a scenario: the contract's, the model's extensions and those of the
@@ -423,7 +425,11 @@ public final class ScenarioJson {
                     return new Node.RegularFile(image(n, path, ImageBytes.empty()), fs);
                 }
                 case "blob":
-                    return new Node.FscacheBlob(image(n, path, ImageBytes.empty()));
+                    return new Node.FscacheBlob(image(n, path, ImageBytes.empty()),
+                            named(n, "daemon", path, Node.FscacheBlob.Daemon.values(), Node.FscacheBlob.Daemon::contractName,
+                                    Node.FscacheBlob.Daemon.SERVES),
+                            named(n, "pastEnd", path, Node.FscacheBlob.PastEnd.values(), Node.FscacheBlob.PastEnd::contractName,
+                                    Node.FscacheBlob.PastEnd.ZEROS));
                 case "dir":
                     return new Node.Directory();
                 case "chardev":
@@ -529,5 +535,21 @@ public final class ScenarioJson {
             }
             throw ScenarioException.at(field, "expected \"MAJ:MIN\" with MAJ < 4096 and MIN < 1048576, got '" + text + "'");
         }
+    }
+
+    /** An optional enum field written by its contract name; one line naming the field and the names it takes. */
+    private static <E> E named(JsonNode n, String field, String path, E[] values,
+                               java.util.function.Function<E, String> name, E dflt) {
+        String v = string(n, field, path, null);
+        if (v == null) {
+            return dflt;
+        }
+        for (E e : values) {
+            if (name.apply(e).equals(v)) {
+                return e;
+            }
+        }
+        throw ScenarioException.at(path + "." + field, "unknown value '" + v + "' (known: "
+                + Stream.of(values).map(name).collect(Collectors.joining(", ")) + ")");
     }
 }

@@ -200,7 +200,8 @@ class ScenarioJsonTest {
                     + "\"/dev/null\": {\"kind\": \"chardev\", \"dev\": \"1:3\"},"
                     + "\"/srv/fifo\": {\"kind\": \"fifo\"},"
                     + "\"/srv/sock\": {\"kind\": \"socket\"},"
-                    + "\"fscache:erofs,id/id\": {\"kind\": \"blob\", \"image\": \"fixtures/images/blob.erofs\"}}}");
+                    + "\"fscache:erofs,id/id\": {\"kind\": \"blob\", \"image\": \"fixtures/images/blob.erofs\"},"
+                    + "\"fscache:erofs,id/t1\": {\"kind\": \"blob\", \"daemon\": \"gone-at-first-read\", \"pastEnd\": \"short\"}}}");
             assertThat(((Node.RegularFile) node(s, "/srv/t")).fs()).isEqualTo(BackingFs.TMPFS);
             assertThat(((Node.RegularFile) node(s, "/srv/empty")).bytes().size()).isZero();
             assertThat(node(s, "/srv/dir")).isEqualTo(new Node.Directory());
@@ -209,6 +210,10 @@ class ScenarioJsonTest {
             assertThat(node(s, "/srv/fifo")).isEqualTo(new Node.Fifo());
             assertThat(node(s, "/srv/sock")).isEqualTo(new Node.Socket());
             assertThat(((Node.FscacheBlob) node(s, "fscache:erofs,id/id")).bytes().size()).isEqualTo(3);
+            assertThat(((Node.FscacheBlob) node(s, "fscache:erofs,id/id")).daemon()).isEqualTo(Node.FscacheBlob.Daemon.SERVES);
+            assertThat(((Node.FscacheBlob) node(s, "fscache:erofs,id/id")).pastEnd()).isEqualTo(Node.FscacheBlob.PastEnd.ZEROS);
+            assertThat(((Node.FscacheBlob) node(s, "fscache:erofs,id/t1")).daemon()).isEqualTo(Node.FscacheBlob.Daemon.GONE_AT_FIRST_READ);
+            assertThat(((Node.FscacheBlob) node(s, "fscache:erofs,id/t1")).pastEnd()).isEqualTo(Node.FscacheBlob.PastEnd.SHORT);
             assertThat(s.namespace().resolve("/srv/lnk", true).node()).isSameAs(node(s, "/srv/t"));
         }
 
@@ -357,7 +362,11 @@ class ScenarioJsonTest {
                     // issue 11 item 8: a typo is refused, never read as a default
                     Arguments.of(v + "\"opitons\": \"device=/x\"}", "opitons", "unknown field (known: before, comment"),
                     Arguments.of(v + "\"before\": [{\"sourec\": \"/x\"}]}", "before[0].sourec", "unknown field (known: flags, options, source"),
-                    Arguments.of(v + "\"nodes\": {\"/f\": {\"kind\": \"file\", \"imgae\": \"a.erofs\"}}}", "nodes./f.imgae", "unknown field (known: kind, dax"));
+                    Arguments.of(v + "\"nodes\": {\"/f\": {\"kind\": \"file\", \"imgae\": \"a.erofs\"}}}", "nodes./f.imgae", "unknown field (known: kind, daemon, dax"),
+                    // issue 9: the on-demand daemon's behaviour for a blob
+                    Arguments.of(v + "\"nodes\": {\"fscache:erofs,a/a\": {\"kind\": \"blob\", \"daemon\": \"gone\"}}}", "nodes.fscache:erofs,a/a.daemon", "unknown value 'gone' (known: serves, gone-after-mount, gone-at-first-read)"),
+                    Arguments.of(v + "\"nodes\": {\"fscache:erofs,a/a\": {\"kind\": \"blob\", \"pastEnd\": 0}}}", "nodes.fscache:erofs,a/a.pastEnd", "expected a string, got number"),
+                    Arguments.of(v + "\"nodes\": {\"/f\": {\"kind\": \"file\", \"daemon\": \"serves\"}}}", "nodes./f.daemon", "not a field of a file node"));
         }
 
         @ParameterizedTest(name = "{1}: {2}")
@@ -413,7 +422,8 @@ class ScenarioJsonTest {
                 "extents", "probeCache", "before")) {
             assertThat(fields).as(f).anyMatch(x -> x.equals(f) || x.startsWith(f + ".") || x.startsWith(f + "["));
         }
-        for (String nf : List.of("kind", "image", "dev", "readOnly", "fs", "target", "logicalBlockSize", "dax", "faults")) {
+        for (String nf : List.of("kind", "image", "dev", "readOnly", "fs", "target", "logicalBlockSize", "dax", "faults",
+                "daemon", "pastEnd")) {
             assertThat(fields).as(nf).anyMatch(x -> x.startsWith("nodes.") && (x.endsWith("." + nf) || x.contains("." + nf + ".")));
         }
     }
