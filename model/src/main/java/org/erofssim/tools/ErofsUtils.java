@@ -54,6 +54,22 @@ public final class ErofsUtils {
     }
 
     /**
+     * The folder of the build of {@code version} (e.g. {@code 1.8.6}) that {@code .ci/build-erofs-utils VERSION}
+     * made: {@link #modern()} for {@link #MODERN_VERSION}, else {@code VERSION} beside it in the cache
+     * folder ({@code EROFSSIM_CACHE} or {@code ~/.cache/erofs-sim}, then {@code erofs-utils/VERSION}). Empty
+     * when that release is not built here.
+     */
+    public static Optional<Path> release(String version) {
+        if (MODERN_VERSION.equals(version)) {
+            return modern();
+        }
+        String cache = System.getenv("EROFSSIM_CACHE");
+        Path p = (cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "erofs-sim"))
+                .resolve("erofs-utils").resolve(version);
+        return Files.isExecutable(p.resolve("bin").resolve(MKFS)) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
      * The path of {@code tool} ({@link #MKFS}, {@link #DUMP}, {@link #FSCK}) of the modern build, for
      * {@link #run}. Missing: prints why and returns empty, or under CI
      * ({@code -Derofssim.requireOracles=true}) throws, naming the script that builds it.
