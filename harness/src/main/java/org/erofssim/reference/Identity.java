@@ -23,7 +23,9 @@ public record Identity(Kind kind, String release) {
         /** The kernel this process runs on, observed now (root). */
         LIVE("live"),
         /** A kernel of the matrix booted in QEMU, observed in the guest (or read from such a run). */
-        VM("vm");
+        VM("vm"),
+        /** erofs-utils' {@code fsck.erofs} on the scenario's image ({@link FsckReference}); release = its version. */
+        UTILS("erofs-utils");
 
         private final String word;
 
