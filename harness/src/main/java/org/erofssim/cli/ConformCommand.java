@@ -288,8 +288,7 @@ final class ConformCommand implements Callable<Integer> {
                             + d.model() + ", " + who + " " + d.reference());
         }
         return new CaseResult.Check(id(ref.identity()), profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
-                : new Verdict.Diverges(diffs), answer instanceof Observation.Observed ob ? ob.json()
-                        : answer instanceof Observation.Checked ch ? ch.json() : null);
+                : new Verdict.Diverges(diffs), answer instanceof Observation.Observed ob ? ob.json() : null);
     }
 
     private static List<CaseResult> cases(Path dir, List<Row> rows) {

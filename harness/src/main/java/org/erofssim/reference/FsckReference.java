@@ -260,7 +260,7 @@ public final class FsckReference implements Reference {
             if (!a.accepted() && TOO_OLD.stream().anyMatch(a.message()::contains)) {
                 return new Observation.Unchecked(Observation.Why.REFUSED, "fsck.erofs " + id.release()
                         + " cannot decode this image (too old or built without the algorithm), which says nothing"
-                        + " about the image: " + a.message(), a.toJson());
+                        + " about the image: " + a.message(), null);
             }
             return new Observation.Checked(a);
         } catch (IOException e) {
