@@ -13,6 +13,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.reference.Case;
+import org.erofssim.reference.FsckReference;
 import org.erofssim.reference.HostKernel;
 import org.erofssim.reference.Observation;
 import org.erofssim.reference.Reference;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
                 "defaults). Kernel-assigned numbers (anonymous devices, erofs-N, loop",
                 "numbers) compare by pattern; every other field must be equal. Prints",
                 "field | model | kernel, then a DIFF line per difference and 'agree' or",
-                "'N field(s) differ'. Needs root (exit 77 otherwise)."})
+                "'N field(s) differ'. Needs root (exit 77 otherwise).",
+                "With --utils, erofs-utils' fsck.erofs instead of the kernel (no root)."})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,12 +62,25 @@ final class CompareCommand implements Callable<Integer> {
             description = "a CONFIG symbol for the model (repeatable), e.g. EROFS_FS_ONDEMAND=y when the running kernel has it")
     List<String> config = new ArrayList<>();
 
+    @Option(names = "--utils", description = "compare with erofs-utils instead of the running kernel (no root): fsck.erofs --extract on the"
+                    + " scenario's image, accepted or not and the extracted tree, the model on the scenario's own profile.")
+    boolean utils;
+
+    @Option(names = "--utils-dir", paramLabel = "DIR",
+            description = "with --utils (implied): fsck.erofs of the erofs-utils build in DIR (its bin/, as .ci/build-erofs-utils makes it);"
+                    + " default: that of $EROFSSIM_EROFS_UTILS when set, else fsck.erofs on PATH. Exit 77 when there is none")
+    String utilsDir;
+
     @Override
     public Integer call() {
         Scenario s = StdinScenario.load(scenario, note -> { });
         KernelOptions.config(config); // bad values: exit 2 before the kernel is touched
         KernelProfile chosen = kernel == null ? null : KernelOptions.release(kernel, notes());
         PrintWriter out = spec.commandLine().getOut();
+        if (utils || utilsDir != null) {
+            return compareWithUtils(FsckReference.find(utilsDir == null ? null : Scenarios.path(utilsDir, "--utils-dir")), s,
+                    chosen, out);
+        }
         // the kernels to compare with: the running one (a kernel in a VM will be another)
         List<Reference> references = List.of(new HostKernel());
         int rc = ExitCode.OK;
@@ -140,6 +155,61 @@ final class CompareCommand implements Callable<Integer> {
             out.println();
             for (Difference d : diffs) {
                 out.println("DIFF " + d.field() + ": model " + d.model() + ", kernel " + d.reference());
+            }
+            out.println(diffs.isEmpty() ? "agree" : diffs.size() + " field(s) differ");
+        }
+        out.flush();
+        return diffs.isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
+    }
+
+    /**
+     * The model (on the scenario's profile, or {@code chosen}, with {@code --config}) against
+     * fsck.erofs's answer on the fields it can speak for; exit 1 on a difference, 77 when
+     * erofs-utils is missing or refuses the scenario.
+     */
+    private int compareWithUtils(FsckReference ref, Scenario s, KernelProfile chosen, PrintWriter out) {
+        String why = ref.unavailable().orElse(null);
+        if (why != null) {
+            throw CliException.unavailable("--utils: erofs-utils unavailable: " + why);
+        }
+        Observation o = ref.observe(Case.of(s));
+        if (o instanceof Observation.Unchecked u) {
+            throw CliException.unavailable(u.reason());
+        }
+        Observation.Checked answer = (Observation.Checked) o;
+        KernelProfile profile = chosen != null ? chosen : ref.profile(s).orElseThrow();
+        Scenario modelled = KernelOptions.apply(Reference.onProfile(s, profile), null, config, notes());
+        MountOutcome model = Scenarios.predict(modelled, scenario);
+        List<Difference> diffs = ref.comparison().differences(model, answer);
+        if (json) {
+            ObjectNode j = JSON.createObjectNode();
+            j.put("scenario", scenario);
+            j.set("reference", ref.identity().toJson());
+            ObjectNode p = j.putObject("profile").put("release", profile.name());
+            ObjectNode c = p.putObject("config");
+            new java.util.TreeMap<>(KernelOptions.config(config)).forEach((flag, on) -> c.put(flag.symbol(), on));
+            j.set("model", OutcomeJson.toTree(model));
+            try {
+                j.set("erofs-utils", JSON.readTree(answer.json()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            var arr = j.putArray("differences");
+            for (Difference d : diffs) {
+                ObjectNode x = arr.addObject().put("field", d.field());
+                putValue(x, "model", d.model());
+                putValue(x, "erofs-utils", d.reference());
+            }
+            out.println(j);
+        } else {
+            out.println(scenario + " with " + ref.identity().label() + " (model profile " + profile.name()
+                    + (config.isEmpty() ? "" : " with " + String.join(" ", config)) + ")");
+            out.println("fsck.erofs: " + (answer.answer().accepted() ? "accepted, " + answer.answer().tree().size()
+                    + " paths extracted" : "rejected: " + answer.answer().message()));
+            out.println("model: " + OutcomeJson.outcomeName(model) + (model instanceof MountOutcome.Mounted m
+                    && m.tree() != null ? ", " + m.tree().size() + " paths" : ""));
+            for (Difference d : diffs) {
+                out.println("DIFF " + d.field() + ": model " + d.model() + ", fsck.erofs " + d.reference());
             }
             out.println(diffs.isEmpty() ? "agree" : diffs.size() + " field(s) differ");
         }

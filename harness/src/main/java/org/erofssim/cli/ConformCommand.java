@@ -17,6 +17,7 @@ import org.erofssim.contract.MountOutcome;
 import org.erofssim.reference.Case;
 import org.erofssim.reference.Comparison;
 import org.erofssim.reference.Expectation;
+import org.erofssim.reference.FsckReference;
 import org.erofssim.reference.HostKernel;
 import org.erofssim.reference.Identity;
 import org.erofssim.reference.Observation;
@@ -48,7 +49,9 @@ import picocli.CommandLine.Spec;
  *       release has a modelled profile, the model evaluated on that profile, compared field by
  *       field ({@link org.erofssim.compare.OutcomeComparator}); a recording whose scenario or images changed since is
  *       stale and not compared;</li>
- *   <li><b>live &lt;release&gt;</b> with {@code --live}: the running kernel, observed now (root).</li>
+ *   <li><b>live &lt;release&gt;</b> with {@code --live}: the running kernel, observed now (root);</li>
+ *   <li><b>erofs-utils &lt;version&gt;</b> with {@code --utils}: {@code fsck.erofs --extract} on the
+ *       scenario's image ({@link FsckReference}), compared on the fields it can speak for.</li>
  * </ul>
  * Each is a {@link Reference}; the command loops over them. Prints one row per scenario with one column per reference, the differences, and a summary per
  * reference; writes report.json/xml/html. Exit 1 on any failed expectation or divergence.
@@ -60,7 +63,8 @@ import picocli.CommandLine.Spec;
                 "(recursively, in path order) and checks it against each reference: the",
                 "scenario's \"expect\" (outcome, errno, mode, log, as the spec states them),",
                 "every recorded kernel observation under fixtures/recorded/<release>/ whose",
-                "release has a modelled profile, and with --live the running kernel. Prints",
+                "release has a modelled profile, with --live the running kernel, and with",
+                "--utils erofs-utils' fsck.erofs. Prints",
                 "a table and a summary; exit 1 if an expectation fails or the model diverges."})
 final class ConformCommand implements Callable<Integer> {
     @Spec
@@ -87,6 +91,16 @@ final class ConformCommand implements Callable<Integer> {
     @Option(names = "--live", description = "also observe every scenario on the running kernel (needs root); with"
             + " --kernel NAME, a kernel of 'erofs-sim kernels' (e.g. 6.1), booted once in QEMU for the whole corpus")
     boolean live;
+
+    @Option(names = "--utils", description = "also check every scenario against erofs-utils: fsck.erofs --extract on its image (accepted or"
+                    + " not, and the extracted tree), the model on the scenario's own profile; refused where the outcome"
+                    + " turns on what only the kernel sees.")
+    boolean utils;
+
+    @Option(names = "--utils-dir", paramLabel = "DIR",
+            description = "with --utils (implied): fsck.erofs of the erofs-utils build in DIR (its bin/, as .ci/build-erofs-utils makes it);"
+                    + " default: that of $EROFSSIM_EROFS_UTILS when set, else fsck.erofs on PATH. Exit 77 when there is none")
+    String utilsDir;
 
     @Option(names = "--quiet", description = "no progress counter on stderr (it is off anyway when stderr is not a terminal)")
     boolean quiet;
@@ -153,6 +167,15 @@ final class ConformCommand implements Callable<Integer> {
                 String m = e.getMessage() == null ? "" : e.getMessage();
                 throw new CliException(e.exitCode(), m.contains(kernel) ? m : "--live --kernel " + kernel + ": " + m);
             }
+        }
+        if (utils || utilsDir != null) {
+            FsckReference fsck = FsckReference.find(utilsDir == null ? null : Scenarios.path(utilsDir, "--utils-dir"));
+            String fsckWhy = fsck.unavailable().orElse(null);
+            if (fsckWhy != null) {
+                // --utils asks for erofs-utils: checking nothing is not a pass
+                throw CliException.unavailable("--utils: erofs-utils unavailable: " + fsckWhy);
+            }
+            references.add(fsck);
         }
         if (host != null) {
             String hostWhy = host.unavailable().orElse(null);
@@ -256,12 +279,13 @@ final class ConformCommand implements Callable<Integer> {
                 : Scenarios.predict(Reference.onProfile(s, profile), name);
         List<Difference> diffs = ref.comparison().differences(m, answer);
         boolean spec = ref.comparison() == Comparison.EXPECTATION_SUBSET;
+        String who = ref.comparison() == Comparison.FSCK_IMAGE ? "fsck.erofs" : "kernel";
         cells.put(label, diffs.isEmpty() ? (spec ? "pass" : "agree") : (spec ? "FAIL" : "DIVERGE"));
         for (Difference d : diffs) {
             details.add(spec
                     ? "FAIL " + name + ": " + d.field() + ": expected " + d.reference() + ", got " + d.model()
                     : "DIVERGE " + name + " (" + label + ", model " + profile.name() + "): " + d.field() + ": model "
-                            + d.model() + ", kernel " + d.reference());
+                            + d.model() + ", " + who + " " + d.reference());
         }
         return new CaseResult.Check(id(ref.identity()), profile.name(), diffs.isEmpty() ? new Verdict.Agrees()
                 : new Verdict.Diverges(diffs), answer instanceof Observation.Observed ob ? ob.json() : null);
@@ -407,7 +431,8 @@ final class ConformCommand implements Callable<Integer> {
                 continue;
             }
             // a kernel's profile is its release's, whatever the scenario
-            String profile = ref.profile(rows.get(0).scenario()).map(KernelProfile::name).orElse("none");
+            String profile = ref.comparison() == Comparison.FSCK_IMAGE ? "each scenario's"
+                    : ref.profile(rows.get(0).scenario()).map(KernelProfile::name).orElse("none");
             long agree = count(rows, label, "agree");
             long diverge = count(rows, label, "DIVERGE");
             long refusedN = count(rows, label, "refused");

@@ -17,7 +17,13 @@ public enum Comparison {
      * (anonymous devices, {@code erofs-N}, loop numbers), which match by pattern
      * ({@link OutcomeComparator}): any kernel, live, recorded or booted elsewhere.
      */
-    KERNEL_OUTCOME;
+    KERNEL_OUTCOME,
+    /**
+     * What {@code fsck.erofs --extract} can speak for ({@link FsckAnswer#differences}): whether the
+     * image is accepted whole, and the extracted tree's paths, types, regular files' sizes and
+     * contents and symlink targets; nothing of the mount itself.
+     */
+    FSCK_IMAGE;
 
     /**
      * The fields where the model's outcome differs from the answer ({@code model} = the model's
@@ -31,6 +37,9 @@ public enum Comparison {
         }
         if (answer instanceof Observation.Observed o) {
             return OutcomeComparator.compare(model, o.outcome());
+        }
+        if (answer instanceof Observation.Checked c) {
+            return c.answer().differences(model);
         }
         throw new IllegalArgumentException("no answer to compare: " + ((Observation.Unchecked) answer).reason());
     }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code live 6.18.44-fc-v782}).
  *
  * @param kind    what sort of reference
- * @param release the kernel release, or null when the reference is no kernel
+ * @param release the kernel release; for erofs-utils its version ({@code 1.5}); null for the spec
  */
 public record Identity(Kind kind, String release) {
     /** The sorts of reference.  */
@@ -23,7 +23,9 @@ public record Identity(Kind kind, String release) {
         /** The kernel this process runs on, observed now (root). */
         LIVE("live"),
         /** A kernel of the matrix booted in QEMU, observed in the guest (or read from such a run). */
-        VM("vm");
+        VM("vm"),
+        /** erofs-utils' {@code fsck.erofs} on the scenario's image ({@link FsckReference}); release = its version. */
+        UTILS("erofs-utils");
 
         private final String word;
 

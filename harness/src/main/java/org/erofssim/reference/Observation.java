@@ -22,6 +22,14 @@ public sealed interface Observation {
     /** A partial outcome: the fields the spec states ({@link Comparison#EXPECTATION_SUBSET}). */
     record Expected(Expectation expectation) implements Observation {}
 
+    /** What {@code fsck.erofs} says about the image ({@link Comparison#FSCK_IMAGE}). */
+    record Checked(FsckAnswer answer) implements Observation {
+        /** The answer as reports show it. */
+        public String json() {
+            return answer.toJson();
+        }
+    }
+
     /**
      * No answer for this scenario.
      *

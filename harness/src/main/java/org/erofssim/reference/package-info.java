@@ -14,6 +14,9 @@
  *   <tr><td>{@link org.erofssim.reference.HostKernel}</td><td>{@code live <uname -r>}</td>
  *       <td>{@link org.erofssim.reference.Comparison#KERNEL_OUTCOME}, the release's profile</td>
  *       <td>root ({@link org.erofssim.oracle.LiveKernelOracle} does the work)</td></tr>
+ *   <tr><td>{@link org.erofssim.reference.FsckReference}</td><td>{@code erofs-utils <version>}</td>
+ *       <td>{@link org.erofssim.reference.Comparison#FSCK_IMAGE}, scenario's profile</td>
+ *       <td>{@code fsck.erofs} ({@code --utils}; root for images with device nodes)</td></tr>
  * </table>
  *
  * <p>{@code conform} checks every scenario against a list of references (the spec, one
@@ -33,10 +36,11 @@
  *       {@link org.erofssim.reference.Comparison#KERNEL_OUTCOME}; its recordings go to
  *       {@code fixtures/recorded/<release>/} through {@code record} like the host's. Not written
  *       yet: no class pretends to be it.</li>
- *   <li><b>erofs-utils</b> (left for later): its oracle ({@code oracle.utils}) moves to the
- *       tests-only {@code testkit} module, so an adapter belongs with it, not in the product: a
- *       reference whose answers are the fields {@code dump.erofs}/{@code fsck.erofs} show
- *       (superblock, tree), compared as a subset.</li>
+ *   <li><b>erofs-utils</b>: {@link org.erofssim.reference.FsckReference}, kind {@code erofs-utils},
+ *       release = the version {@code fsck.erofs -V} prints; {@code fsck.erofs --extract} on the
+ *       scenario's image, compared as {@link org.erofssim.reference.Comparison#FSCK_IMAGE}
+ *       (acceptance and the extracted tree). The test-only generators and parsers of
+ *       {@code oracle.utils} stay in {@code testkit}.</li>
  * </ul>
  *
  * <p>Dependencies run one way: {@code cli} → {@code fuzz} → {@code reference} → {@code oracle}

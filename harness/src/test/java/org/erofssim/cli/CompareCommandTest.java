@@ -31,6 +31,41 @@ class CompareCommandTest {
         assertThat(c.err()).startsWith("erofs-sim compare: --config 'EROFS_FS_NOPE=y': unknown symbol EROFS_FS_NOPE");
     }
 
+    @Test
+    void utilsWithoutFsckIsExit77WithTheReason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        Cli.Result c = Cli.run("compare", "--utils-dir", "/nonexistent-utils", ROW06);
+        assertThat(c.exit()).as(c.err()).isEqualTo(77);
+        assertThat(c.err()).contains("erofs-utils unavailable: no fsck.erofs in the erofs-utils build /nonexistent-utils");
+        Cli.Result k = Cli.run("conform", "--utils-dir", "/nonexistent-utils", "--quiet", "--report", tmp.toString());
+        assertThat(k.exit()).as(k.err()).isEqualTo(77);
+        assertThat(k.err()).contains("--utils: erofs-utils unavailable: no fsck.erofs");
+    }
+
+    /** erofs-utils on PATH: an image both read alike agrees; LZ4 offset 0 (the kernel decodes it in place) differs. */
+    @Test
+    void utilsComparesTheImageAndTree() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.erofssim.tools.ErofsUtils.require("fsck.erofs"));
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
+                || !org.erofssim.tools.ErofsUtils.oraclesRequired() && skipped("the images hold device nodes: extraction needs root"));
+        String same = Cli.root().resolve("fixtures/scenarios/options/directio-fileio.json").toString();
+        String lz4 = Cli.root().resolve("fixtures/scenarios/damaged/lz4-offset0-repeat-fileio.json").toString();
+        Cli.Result j = Cli.run("compare", "--utils", "--json", same);
+        assertThat(j.exit()).as(j.out() + j.err()).isZero();
+        JsonNode n = new ObjectMapper().readTree(j.out());
+        assertThat(n.path("reference").path("kind").asText()).isEqualTo("erofs-utils");
+        assertThat(n.path("erofs-utils").path("accepted").asBoolean()).isTrue();
+        assertThat(n.path("erofs-utils").path("tree").size()).isGreaterThan(10);
+        assertThat(n.path("differences").size()).isZero();
+        Cli.Result d = Cli.run("compare", "--utils", lz4);
+        assertThat(d.exit()).as(d.out() + d.err()).isEqualTo(1);
+        assertThat(d.out()).contains("DIFF tree[/text64k].sha256: model ");
+    }
+
+    private static boolean skipped(String why) {
+        System.out.println("SKIPPED: " + why);
+        return false;
+    }
+
     /** The keys {@code compare --help} names for {@code --json}, in order. */
     private static List<String> promisedKeys() {
         String help = Cli.run("compare", "--help").out().replaceAll("\\s+", " ");
