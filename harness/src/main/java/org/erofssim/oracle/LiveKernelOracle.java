@@ -479,14 +479,14 @@ public final class LiveKernelOracle {
             Attempt a = mountWithTimeout(realSource, mp, flags, realOptions, sc, sb);
             if (a.blocked) {
                 notes.addAll(a.notes);
-                List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence, -1, null);
+                List<String> log = withFc(attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
+                        evidence, -1, null), logs, a.fcLog);
                 return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
                         + " ms", inferMode(log, realSource, -1, notes), log, List.copyOf(notes));
             }
             if (a.errno != 0) {
-                List<String> log = attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence, -1, null);
+                List<String> log = withFc(attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
+                        evidence, -1, null), logs, a.fcLog);
                 Errno e = Errno.ofNumber(a.errno);
                 if (e == null) {
                     notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
@@ -502,8 +502,29 @@ public final class LiveKernelOracle {
             if (hook != null) {
                 hook.accept(sb.dir);
             }
-            return describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes, cacheRun, blockSource, evidence);
+            MountOutcome o = describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes, cacheRun, blockSource,
+                    evidence);
+            return a.fcLog.isEmpty() || !(o instanceof MountOutcome.Mounted m) ? o : new MountOutcome.Mounted(m.mode(), withFc(m.log(), logs, a.fcLog),
+                    m.superblock(), m.superOptions(), m.statfs(), m.devices(), m.tree(), m.notes(), m.metadataCache(),
+                    m.unmount());
         }
+    }
+
+    /**
+     * The outcome's log: the kernel's lines, then the fs_context log of an fsopen mount
+     * ({@link FsApi}), each line with the model's {@code fc: } prefix and the sandbox paths
+     * written as the scenario's.
+     */
+    private static List<String> withFc(List<String> log, LogFilter logs, List<String> fcLog) {
+        if (fcLog.isEmpty()) {
+            return log;
+        }
+        List<String> all = new ArrayList<>(log);
+        for (String l : fcLog) {
+            // "<level> <message>": the message mapped like a kernel line (sandbox paths, loop names)
+            all.add(org.erofssim.kernel.KernelLog.FC_PREFIX + (l.length() > 2 ? l.substring(0, 2) + logs.map(l.substring(2)) : l));
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -549,7 +570,11 @@ public final class LiveKernelOracle {
         }
     }
 
-    private record Attempt(int errno, boolean blocked, List<String> notes) {}
+    private record Attempt(int errno, boolean blocked, List<String> notes, List<String> fcLog) {
+        Attempt(int errno, boolean blocked, List<String> notes) {
+            this(errno, blocked, notes, List.of());
+        }
+    }
 
     /**
      * mount(2) on a thread of its own. When it has not returned after the timeout, every FIFO
@@ -558,8 +583,15 @@ public final class LiveKernelOracle {
      */
     private Attempt mountWithTimeout(String source, String target, long flags, String data, Scenario sc, Sandbox sb) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
+        List<String> fcLog = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread t = new Thread(() -> {
             try {
+                if (sc.api() == Scenario.MountApi.FSOPEN) { // the new mount API (FsApi)
+                    FsApi.Result r = FsApi.mount(source, target, (flags & Syscalls.MS_RDONLY) != 0, data);
+                    fcLog.addAll(r.fcLog());
+                    done.complete(r.errno());
+                    return;
+                }
                 Syscalls.mount(source, target, "erofs", flags, data);
                 done.complete(0);
             } catch (SyscallException e) {
@@ -571,7 +603,8 @@ public final class LiveKernelOracle {
         t.setDaemon(true);
         t.start();
         try {
-            return new Attempt(done.get(options.mountTimeout().toMillis(), TimeUnit.MILLISECONDS), false, List.of());
+            int errno = done.get(options.mountTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new Attempt(errno, false, List.of(), List.copyOf(fcLog));
         } catch (TimeoutException e) {
             List<String> notes = new ArrayList<>();
             for (Map.Entry<String, Node> n : sc.namespace().nodes().entrySet()) {
@@ -605,6 +638,12 @@ public final class LiveKernelOracle {
         }
     }
 
+    /** A line of an fsopen mount's context log ({@code fc: e erofs: ...}) as mount(2) would print it. */
+    private static String withoutFcPrefix(String line) {
+        String p = org.erofssim.kernel.KernelLog.FC_PREFIX;
+        return line.startsWith(p) && line.length() > p.length() + 2 ? line.substring(p.length() + 2) : line;
+    }
+
     /** Option-parser and VFS context messages: the mount failed before get_tree chose a mode. */
     private static boolean beforeGetTree(String line) {
         return line.startsWith("erofs: Unknown parameter") || line.startsWith("erofs: Bad value for")
@@ -614,13 +653,16 @@ public final class LiveKernelOracle {
 
     /** The mode a failed attempt reached, as far as the kernel lets one see it. */
     private static Mode inferMode(List<String> log, String realSource, int errno, List<String> notes) {
-        for (String l : log) {
+        for (String l0 : log) {
+            // an fsopen mount's context messages ("fc: e erofs: ...") read as mount(2)'s would
+            String l = withoutFcPrefix(l0);
             DeviceLine line = DeviceLine.parse(l);
             if (line != null) {
                 return line.fileBacked() ? Mode.FILEIO : Mode.BDEV;
             }
         }
-        if (log.stream().anyMatch(LiveKernelOracle::beforeGetTree) || realSource == null || realSource.isEmpty()) {
+        if (log.stream().map(LiveKernelOracle::withoutFcPrefix).anyMatch(LiveKernelOracle::beforeGetTree)
+                || realSource == null || realSource.isEmpty()) {
             return null;
         }
         Syscalls.Stat st;

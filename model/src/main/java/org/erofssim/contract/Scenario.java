@@ -27,11 +27,45 @@ import org.erofssim.kernel.Releases;
  * @param read       on success also walk the tree and hash contents
  * @param extents    probe: FIEMAP-shaped extents per file
  * @param probeCache probe: which page cache holds the metadata read
+ * @param api        the system calls that mount: {@code mount(2)} (default) or the new mount API
  */
 @API(status = MAINTAINED, since = "0.1.0")
 public record Scenario(String name, KernelConfig kernel, VirtualNamespace namespace, String source,
                        String options, boolean readOnly, List<Mount> before, boolean read,
-                       boolean extents, boolean probeCache) {
+                       boolean extents, boolean probeCache, MountApi api) {
+
+    /** The canonical constructor: a null {@code api} is {@link MountApi#MOUNT}. */
+    public Scenario {
+        api = api == null ? MountApi.MOUNT : api;
+    }
+
+    /** Without {@code api}: {@link MountApi#MOUNT}. */
+    public Scenario(String name, KernelConfig kernel, VirtualNamespace namespace, String source, String options,
+                    boolean readOnly, List<Mount> before, boolean read, boolean extents, boolean probeCache) {
+        this(name, kernel, namespace, source, options, readOnly, before, read, extents, probeCache, MountApi.MOUNT);
+    }
+
+    /**
+     * How the scenario's main mount is made (its {@link #before} mounts always use {@code mount(2)}).
+     */
+    @API(status = MAINTAINED, since = "0.1.0")
+    public enum MountApi {
+        /** {@code mount(2)} with {@code MS_RDONLY} when {@link #readOnly}: fs_context messages go to the kernel log. */
+        MOUNT,
+        /**
+         * {@code fsopen("erofs")}, one {@code fsconfig} per option ({@code FSCONFIG_SET_STRING} for
+         * {@code key=value}, {@code FSCONFIG_SET_FLAG} for a bare key, {@code "ro"} as a flag when
+         * {@link #readOnly}), {@code FSCONFIG_CMD_CREATE}, {@code fsmount}, {@code move_mount}: the
+         * fs_context messages ({@code errorf}/{@code errorfc}/{@code invalf}/{@code warnf}) go to the
+         * context's log, read from the fsopen descriptor, instead of the kernel log.
+         */
+        FSOPEN;
+
+        /** The name a scenario file uses. */
+        public String json() {
+            return this == MOUNT ? "mount" : "fsopen";
+        }
+    }
 
     /** One earlier mount of {@link #before}. */
     @API(status = MAINTAINED, since = "0.1.0")
@@ -50,7 +84,7 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
     /** A builder holding this scenario's fields; {@code toBuilder().build()} equals this scenario. */
     public Builder toBuilder() {
         Builder b = new Builder().name(name).source(source).options(options).readOnly(readOnly)
-                .read(read).extents(extents).probeCache(probeCache);
+                .read(read).extents(extents).probeCache(probeCache).api(api);
         b.kernel = kernel;
         b.before = before;
         b.namespace = namespace;
@@ -75,8 +109,15 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
         private boolean read;
         private boolean extents;
         private boolean probeCache;
+        private MountApi api = MountApi.MOUNT;
 
         private Builder() {}
+
+        /** The system calls of the main mount (default {@link MountApi#MOUNT}). */
+        public Builder api(MountApi api) {
+            this.api = api == null ? MountApi.MOUNT : api;
+            return this;
+        }
 
         public Builder name(String name) {
             this.name = name;
@@ -158,7 +199,7 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
          */
         public Scenario build() {
             VirtualNamespace ns = namespace != null ? namespace : new VirtualNamespace(nodes);
-            return new Scenario(name, kernel, ns, source, options, readOnly, before, read, extents, probeCache);
+            return new Scenario(name, kernel, ns, source, options, readOnly, before, read, extents, probeCache, api);
         }
     }
 }

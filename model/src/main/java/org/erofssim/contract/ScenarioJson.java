@@ -86,7 +86,8 @@ public final class ScenarioJson {
      * typo and refused, except names starting with {@link #EXTENSION_PREFIX}.
      */
     static final Set<String> TOP_FIELDS = Set.of("version", "name", "description", "comment", "kernel", "config",
-            "nodes", "source", "options", "flags", "before", "read", "extents", "probeCache", "expect");
+            "nodes", "source", "options", "flags", "before", "read", "extents", "probeCache", "expect",
+            "api");
 
     /** Fields of a {@code "before"} mount. */
     private static final Set<String> BEFORE_FIELDS = Set.of("source", "options", "flags");
@@ -178,7 +179,22 @@ public final class ScenarioJson {
             return Scenario.builder().name(name).kernel(kernel).namespace(ns).source(source).options(options)
                     .readOnly(readOnly).before(before).read(bool(root, "read", "", false))
                     .extents(bool(root, "extents", "", false)).probeCache(bool(root, "probeCache", "", false))
+                    .api(api(root))
                     .build();
+        }
+
+        /** {@code api}: {@code "mount"} (default) or {@code "fsopen"}. */
+        private static Scenario.MountApi api(JsonNode root) {
+            String api = string(root, "api", "", null);
+            if (api == null) {
+                return Scenario.MountApi.MOUNT;
+            }
+            for (Scenario.MountApi a : Scenario.MountApi.values()) {
+                if (a.json().equals(api)) {
+                    return a;
+                }
+            }
+            throw ScenarioException.at("api", "unknown mount API '" + api + "' (known: fsopen, mount)");
         }
 
         /** Refuses a field of {@code obj} that is not in {@code known} and not an extension ({@code x-...}). */

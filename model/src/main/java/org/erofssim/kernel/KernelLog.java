@@ -9,17 +9,58 @@ import java.util.List;
  * timestamps, exactly as the kernel formats them for the profile in use (spec §0.4).
  */
 public final class KernelLog {
+    /** The prefix of an outcome log line that came from the fs_context log, not the kernel log. */
+    public static final String FC_PREFIX = "fc: ";
+
     private final List<String> lines = new ArrayList<>();
+    /** The fs_context log of an fsopen mount ({@code fc->log.log}), or null for mount(2). */
+    private final List<String> fcLines;
+
+    /** The log of a mount(2) attempt: fs_context messages go to the kernel log. */
+    public KernelLog() {
+        this(false);
+    }
+
+    /**
+     * @param fsContextLog whether the mount context has a log of its own ({@code fsopen}:
+     *                     {@code fscontext_alloc_log}), which then takes its messages
+     */
+    public KernelLog(boolean fsContextLog) {
+        this.fcLines = fsContextLog ? new ArrayList<>() : null;
+    }
 
     public void print(String line) {
         lines.add(line);
     }
 
+    /**
+     * A message of the fs_context family ({@code logfc} in fs/fs_context.c: {@code errorf},
+     * {@code errorfc}, {@code invalf}, {@code warnf}, {@code infofc}) as mount(2) prints it to
+     * the kernel log; with a context log it is stored there instead as
+     * {@code "<level> <line>"} ({@code e}, {@code w} or {@code i}), which the outcome shows after
+     * the kernel lines as {@code fc: <level> <line>}.
+     */
+    public void fc(char level, String line) {
+        if (fcLines == null) {
+            lines.add(line);
+        } else {
+            fcLines.add(level + " " + line);
+        }
+    }
+
+    /** The kernel log lines, then those of the fs_context log (each with {@link #FC_PREFIX}). */
     public List<String> lines() {
-        return Collections.unmodifiableList(lines);
+        if (fcLines == null || fcLines.isEmpty()) {
+            return Collections.unmodifiableList(lines);
+        }
+        List<String> all = new ArrayList<>(lines);
+        for (String l : fcLines) {
+            all.add(FC_PREFIX + l);
+        }
+        return Collections.unmodifiableList(all);
     }
 
     public boolean isEmpty() {
-        return lines.isEmpty();
+        return lines.isEmpty() && (fcLines == null || fcLines.isEmpty());
     }
 }

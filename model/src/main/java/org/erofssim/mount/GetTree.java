@@ -113,7 +113,7 @@ final class GetTree {
         if (live != null) {
             Coverage.hit("get_tree_bdev:reuse-super");
             if (!ctx.readOnly) {
-                ctx.vfsMessage(name + ": Can't mount, would change RO state");
+                ctx.vfsWarning(name + ": Can't mount, would change RO state");
                 throw new KernelError(Errno.EBUSY);
             }
             return new Result(live.sbi(), live.outcome().superblock(), bdev.dev(), live.filled(), live.outcome());

@@ -32,8 +32,13 @@ final class MountContext {
         this.log = log;
     }
 
-    /** {@code errorf}/{@code invalf}/{@code warnf} without a prefix (VFS messages). */
+    /** {@code errorf}/{@code invalf} without a prefix (VFS messages). */
     void vfsMessage(String message) {
-        log.print(message);
+        log.fc('e', message);
+    }
+
+    /** {@code warnf} without a prefix (VFS messages). */
+    void vfsWarning(String message) {
+        log.fc('w', message);
     }
 }

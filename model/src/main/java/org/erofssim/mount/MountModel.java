@@ -58,16 +58,25 @@ public final class MountModel {
     public static LiveMount mountLive(Scenario scenario, BdevReadaheadRace race) {
         KernelState state = new KernelState();
         for (Scenario.Mount m : scenario.before()) {
-            mountOnce(scenario, state, m.source(), m.options(), m.readOnly(), Describe.Probes.NONE);
+            mountOnce(scenario, state, m.source(), m.options(), m.readOnly(), Describe.Probes.NONE, false);
         }
         Describe.Probes probes = new Describe.Probes(scenario.read(), scenario.extents(), scenario.probeCache(),
                 race);
-        return mountOnce(scenario, state, scenario.source(), scenario.options(), scenario.readOnly(), probes);
+        return mountOnce(scenario, state, scenario.source(), scenario.options(), scenario.readOnly(), probes,
+                scenario.api() == Scenario.MountApi.FSOPEN);
     }
 
+    /**
+     * One mount: {@code mount(2)}, or with {@code fsopen} the new mount API, which differs only
+     * in where the fs_context messages go (its own log, {@link KernelLog#fc}): the options reach
+     * the same {@code erofs_fc_parse_param} one by one, {@code "ro"} as a flag is the same
+     * {@code SB_RDONLY} in {@code fc->sb_flags}, and {@code FSCONFIG_CMD_CREATE} runs the same
+     * {@code vfs_get_tree}; the mount made by {@code fsmount}/{@code move_mount} has the same
+     * superblock.
+     */
     private static LiveMount mountOnce(Scenario sc, KernelState state, String source, String options,
-                                       boolean readOnly, Describe.Probes probes) {
-        KernelLog log = new KernelLog();
+                                       boolean readOnly, Describe.Probes probes, boolean fsopen) {
+        KernelLog log = new KernelLog(fsopen);
         GetTree.Progress progress = new GetTree.Progress();
         MountContext ctx = null;
         try {

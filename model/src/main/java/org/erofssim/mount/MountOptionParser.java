@@ -411,7 +411,7 @@ public final class MountOptionParser {
                 fail(FS_NAME + ": dax options not supported");
             }
             if (always && !kernel.has(Behavior.DAX_NOT_EXPERIMENTAL)) {
-                notice("DAX enabled. Warning: EXPERIMENTAL, use at your own risk");
+                log.fc('w', FS_NAME + ": DAX enabled. Warning: EXPERIMENTAL, use at your own risk"); // warnfc [unsure: level]
             }
             Coverage.hit(always ? "erofs_fc_set_dax_mode:always" : "erofs_fc_set_dax_mode:never");
             daxAlways = always;
@@ -500,7 +500,7 @@ public final class MountOptionParser {
 
         /** {@code errorfc} of a key that is accepted and ignored: logged, parsing goes on. */
         private void notice(String message) {
-            log.print(FS_NAME + ": " + message);
+            log.fc('e', FS_NAME + ": " + message);
         }
 
         /** An {@code invalf}/{@code inval_plog}/{@code errorfc} line followed by {@code -EINVAL}. */
@@ -508,7 +508,7 @@ public final class MountOptionParser {
             if (line.startsWith(FS_NAME + ": Bad value")) {
                 Coverage.hit("fs_parse:bad-value");
             }
-            log.print(line);
+            log.fc('e', line);
             throw new KernelError(Errno.EINVAL, line);
         }
     }

@@ -47,9 +47,12 @@ public final class SbLog {
         }
     }
 
-    /** {@code errorfc(fc, ...)}/{@code infofc}/{@code warnfc} with mount(2): {@code erofs: msg}. */
+    /**
+     * {@code errorfc(fc, ...)}: {@code erofs: msg} in the kernel log with mount(2), in the
+     * fs_context log with fsopen ({@link KernelLog#fc}).
+     */
     public void fc(String message) {
-        log.print("erofs: " + message);
+        log.fc('e', "erofs: " + message);
     }
 
     public KernelLog raw() {

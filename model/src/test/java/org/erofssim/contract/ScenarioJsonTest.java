@@ -69,6 +69,17 @@ class ScenarioJsonTest {
             assertThat(s.read()).isFalse();
             assertThat(s.extents()).isFalse();
             assertThat(s.probeCache()).isFalse();
+            assertThat(s.api()).isEqualTo(Scenario.MountApi.MOUNT);
+        }
+
+        @Test void theMountApiIsMountOrFsopen() {
+            assertThat(read("{\"version\": 1, \"api\": \"fsopen\"}").api()).isEqualTo(Scenario.MountApi.FSOPEN);
+            assertThat(read("{\"version\": 1, \"api\": \"mount\"}").api()).isEqualTo(Scenario.MountApi.MOUNT);
+            assertThat(read("{\"version\": 1, \"api\": \"fsopen\"}").toBuilder().build().api())
+                    .isEqualTo(Scenario.MountApi.FSOPEN);
+            assertThatThrownBy(() -> read("{\"version\": 1, \"api\": \"mount2\"}"))
+                    .isInstanceOf(ScenarioException.class)
+                    .hasMessageContaining("api").hasMessageContaining("unknown mount API 'mount2' (known: fsopen, mount)");
         }
 
         @Test void aFieldGivenAsNullCountsAsAbsent() {
@@ -360,7 +371,7 @@ class ScenarioJsonTest {
                     Arguments.of(v + "\"before\": [{}, {\"source\": 5}]}", "before[1].source", "expected a string, got number"),
                     Arguments.of(v + "\"before\": [{\"flags\": [\"rw\"]}]}", "before[0].flags[0]", "unknown mount flag 'rw'"),
                     // issue 11 item 8: a typo is refused, never read as a default
-                    Arguments.of(v + "\"opitons\": \"device=/x\"}", "opitons", "unknown field (known: before, comment"),
+                    Arguments.of(v + "\"opitons\": \"device=/x\"}", "opitons", "unknown field (known: api, before, comment"),
                     Arguments.of(v + "\"before\": [{\"sourec\": \"/x\"}]}", "before[0].sourec", "unknown field (known: flags, options, source"),
                     Arguments.of(v + "\"nodes\": {\"/f\": {\"kind\": \"file\", \"imgae\": \"a.erofs\"}}}", "nodes./f.imgae", "unknown field (known: kind, daemon, dax"),
                     // issue 9: the on-demand daemon's behaviour for a blob
