@@ -57,11 +57,19 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr) {
         }
     }
 
+    /**
+     * The JVM options the {@code erofs-sim} launcher script starts Java with (the script's
+     * {@code exec} line holds the same; {@code ChildRunTest} checks they agree), so a child
+     * process measures what a user's {@code erofs-sim} run costs.
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC");
+
     /** The command that starts this JVM's erofs-sim {@code Main} in a new JVM of the same binary and class path. */
     public static List<String> erofsSim(List<String> args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(JVM_OPTIONS);
         String root = System.getProperty("erofssim.root");
         if (root != null) {
             cmd.add("-Derofssim.root=" + root);

@@ -138,4 +138,15 @@ class BenchCommandTest {
                 "ratio mount-vs-kernel", "ratio predict-vs-kernel", "ratio verify-vs-fsck", "ratio verify-vs-kernel",
                 "rss verify", "rate fuzz-model", "rate verify-many-files", "rss verify-many-files");
     }
+
+    @Test
+    void childProcessesStartJavaAsTheLauncherDoes() throws Exception {
+        String launcher = Files.readString(Checkout.root().resolve("erofs-sim"));
+        String exec = launcher.lines().filter(l -> l.startsWith("exec \"$java\"")).findFirst().orElseThrow();
+        for (String opt : ChildRun.JVM_OPTIONS) {
+            assertThat(exec).contains(" " + opt + " ");
+        }
+        assertThat(ChildRun.erofsSim(List.of("predict")).subList(1, 1 + ChildRun.JVM_OPTIONS.size()))
+                .isEqualTo(ChildRun.JVM_OPTIONS);
+    }
 }

@@ -280,7 +280,7 @@ public final class TreeWalk {
         if (type == ErofsInode.S_IFCHR || type == ErofsInode.S_IFBLK) {
             rdev = inode.rdevMajor() + ":" + inode.rdevMinor();
         }
-        out.add(new TreeEntry(path, sbi.ino(inode.nid()), inode.typeName(), String.format("%04o", inode.mode() & 07777),
+        out.add(new TreeEntry(path, sbi.ino(inode.nid()), inode.typeName(), octal4(inode.mode() & 07777),
                 inode.uid(), inode.gid(), inode.size(), inode.blocks(), inode.nlink(), inode.mtime(),
                 inode.mtimeNsec(), target, rdev, xattrs, sha, readErrno, okBytes, ext,
                 List.copyOf(notes)));
@@ -362,5 +362,11 @@ public final class TreeWalk {
         return new TreeEntry(e.path(), e.ino(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.blocks(),
                 e.nlink(), e.mtime(), e.mtimeNsec(), e.target(), e.rdev(), e.xattrs(), e.sha256(), e.readErrno(),
                 e.readOkBytes(), e.extents(), List.copyOf(notes));
+    }
+
+    /** {@code %04o} of a permission value (at most four octal digits) without a Formatter: once per entry of a walk. */
+    static String octal4(int perm) {
+        String o = Integer.toOctalString(perm);
+        return o.length() >= 4 ? o : "0000".substring(o.length()) + o;
     }
 }

@@ -242,6 +242,21 @@ public final class Releases {
      * </ul>
      */
     public static Resolution resolve(String kernel) {
+        Resolution known = kernel == null ? null : RESOLVED.get(kernel);
+        if (known != null) {
+            return known;
+        }
+        Resolution r = resolveUncached(kernel);
+        if (RESOLVED.size() < 256) { // a batch names a few releases; a fuzzer's strings are not kept
+            RESOLVED.put(kernel, r);
+        }
+        return r;
+    }
+
+    /** Releases already resolved ({@link Resolution} is immutable): a predict batch resolves the same string thousands of times. */
+    private static final java.util.Map<String, Resolution> RESOLVED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Resolution resolveUncached(String kernel) {
         Matcher abi = kernel == null ? null : DEBIAN_6_1_ABI.matcher(kernel);
         if (abi != null && abi.matches()) {
             return new Resolution(kernel, LINUX_6_1_192, abi.group(1).equals("57")

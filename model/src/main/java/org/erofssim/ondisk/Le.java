@@ -41,8 +41,11 @@ final class Le {
 
     static byte[] bytes(ByteBuffer buf, long index, int len) {
         byte[] out = new byte[len];
-        for (int i = 0; i < len; i++) {
-            out[i] = (byte) u8(buf, index + i);
+        // the bytes inside the buffer's limit in one bulk get; the others stay zero (as u8 reads them)
+        long from = Math.max(0, index);
+        long to = Math.min((long) buf.limit(), index + len);
+        if (to > from) {
+            buf.get((int) from, out, (int) (from - index), (int) (to - from));
         }
         return out;
     }

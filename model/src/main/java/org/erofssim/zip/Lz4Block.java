@@ -92,7 +92,7 @@ public final class Lz4Block {
      * ({@code LZ4_decompress_safe_partial} with target = capacity = {@code outputSize}).
      */
     public static Decoded decode(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial) {
-        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), partial, -1));
+        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), partial, -1, true));
     }
 
     /**
@@ -101,7 +101,7 @@ public final class Lz4Block {
      * past the input it has read changes what it reads next, as in the kernel.
      */
     public static Decoded decodeInPlace(byte[] src, int srcOff, int srcSize, int outputSize, int inputAt) {
-        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), false, Math.max(0, inputAt)));
+        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), false, Math.max(0, inputAt), true));
     }
 
     /**
@@ -110,7 +110,17 @@ public final class Lz4Block {
      * callers that read only the first {@code outputSize} bytes.
      */
     static Decoded decodeInPlaceUntrimmed(byte[] src, int srcOff, int srcSize, int outputSize, int inputAt) {
-        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), false, Math.max(0, inputAt)), false);
+        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), false, Math.max(0, inputAt), true), false);
+    }
+
+    /**
+     * The same decoding with only the byte-by-byte copies of the in-place and overlapping cases
+     * (the model before issue 12's bulk copies): what {@code Lz4BlockCopyProperties} checks the
+     * bulk copies against. {@code inputAt} below 0: not in place.
+     */
+    static Decoded decodeBytewise(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial, int inputAt) {
+        return finish(new Run(src, srcOff, srcSize, Math.max(0, outputSize), partial && inputAt < 0,
+                inputAt < 0 ? -1 : inputAt, false));
     }
 
     private static Decoded finish(Run r) {
@@ -155,8 +165,11 @@ public final class Lz4Block {
         BitSet staleSet;
         /** In-place decoding: where the input lies in {@link #dst}; -1 otherwise. */
         final int inputAt;
+        /** Whether the in-place and overlapping copies may be done in bulk (always, but for {@link #decodeBytewise}). */
+        final boolean bulk;
 
-        Run(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial, int inputAt) {
+        Run(byte[] src, int srcOff, int srcSize, int outputSize, boolean partial, int inputAt, boolean bulk) {
+            this.bulk = bulk;
             this.iend = Math.max(0, srcSize);
             this.inputAt = inputAt;
             if (inputAt >= 0) {
@@ -225,7 +238,7 @@ public final class Lz4Block {
         void copyIn(int to, long from, long n) {
             // in place, src is dst: an ascending byte copy equals System.arraycopy unless it
             // writes ahead of what it still has to read
-            boolean noReadAfterWrite = inputAt < 0 || to <= base + from || to >= base + from + n;
+            boolean noReadAfterWrite = inputAt < 0 || bulk && (to <= base + from || to >= base + from + n);
             if (noReadAfterWrite && n > 0 && to >= 0 && to + n <= oend && from >= 0 && from + n <= iend && base + from + n <= src.length) {
                 System.arraycopy(src, (int) (base + from), dst, to, (int) n);
                 wrote(to, (int) (to + n));
@@ -247,13 +260,13 @@ public final class Lz4Block {
         /** Output to output, byte by byte in increasing order (what every copy of the decoder amounts to). */
         void copyOut(int to, int from, long n) {
             boolean forwardSafe = to <= from || to >= from + n; // no byte is read after this copy wrote it
-            if (n > 0 && forwardSafe && from >= 0 && to >= 0 && to + n <= oend && from + n <= written
+            if ((inputAt < 0 || bulk) && n > 0 && forwardSafe && from >= 0 && to >= 0 && to + n <= oend && from + n <= written
                     && (staleSet == null || staleSet.nextSetBit(from) < 0 || staleSet.nextSetBit(from) >= from + n)) {
                 System.arraycopy(dst, from, dst, to, (int) n);
                 wrote(to, (int) (to + n));
                 return;
             }
-            if (n > 0 && !forwardSafe && staleSet == null && from >= 0 && from < written && to <= written
+            if (bulk && n > 0 && !forwardSafe && staleSet == null && from >= 0 && from < written && to <= written
                     && to + n <= oend) {
                 // an overlapping copy (to > from) over bytes this decode wrote: every byte read
                 // was written before (the source stays below the destination), so none is stale
