@@ -132,7 +132,7 @@ final class VmDifferential {
             for (int i = 0; i < pending.size(); i++) {
                 Failure f = regression(pending.get(i), observed.get(i));
                 if (f != null && signatures.add("regression|" + f.what().lines().skip(1).toList())) {
-                    found.add(finding(f, pending.get(i), List.of(), null));
+                    found.add(finding(f, pending.get(i), List.of(), null, null));
                 }
             }
             return found;
@@ -214,7 +214,7 @@ final class VmDifferential {
                     found.add(finding(new Failure(Kind.DIVERGENCE, w.toString()), p, List.of(
                             new ReproScript.Stated("expected (model " + profile.name() + ")", model),
                             new ReproScript.Stated("observed (kernel " + ref.release() + ", VM)", obs.outcome())),
-                            null));
+                            null, ref.release()));
                 }
             }
             if (b.crash() == null) {
@@ -223,7 +223,7 @@ final class VmDifferential {
             int at = from + b.crash().at();
             t.merge("crashed or hung", 1, Integer::sum);
             found.add(finding(new Failure(Kind.KERNEL_CRASH, "kernel " + k.name() + " (VM): " + b.crash().what()),
-                    pending.get(sent.get(at)), List.of(), b.crash().console()));
+                    pending.get(sent.get(at)), List.of(), b.crash().console(), k.name()));
             from = at + 1;
         }
     }
@@ -275,8 +275,8 @@ final class VmDifferential {
         return null;
     }
 
-    private Finding finding(Failure f, Pending p, List<ReproScript.Stated> stated, String console) {
-        Path folder = folders.write(p.c(), f, p.index(), stated);
+    private Finding finding(Failure f, Pending p, List<ReproScript.Stated> stated, String console, String kernel) {
+        Path folder = folders.write(p.c(), f, p.index(), stated, kernel);
         if (console != null) {
             try {
                 Files.writeString(folder.resolve("serial.log"), console, StandardCharsets.UTF_8);

@@ -161,6 +161,7 @@ class VmDifferentialTest {
         assertThat(sum.findings()).anySatisfy(f -> {
             assertThat(f.kind()).isEqualTo(FuzzCampaign.Kind.DIVERGENCE);
             assertThat(f.what()).contains("kernel 7.3-amd64 (VM)");
+            assertThat(f.folder().getFileName().toString()).startsWith("divergence-7.3-amd64-");
         });
         assertThat(sum.findings()).anySatisfy(f -> {
             assertThat(f.kind()).isEqualTo(FuzzCampaign.Kind.CANDIDATE_REGRESSION);
