@@ -177,6 +177,17 @@ final class FuzzCommand implements Callable<Integer> {
         if (vmKernels != null && vms.isEmpty()) {
             throw CliException.badInput("--kernels: no kernel named");
         }
+        if (!vms.isEmpty()) {
+            // before the campaign, not a batch into it: QEMU and root (exit 77 with one line)
+            try {
+                org.erofssim.vm.VmKernel.findQemu();
+            } catch (org.erofssim.vm.VmUnavailable e) {
+                throw CliException.unavailable("--kernels: " + e.getMessage());
+            }
+            if (!"root".equals(System.getProperty("user.name"))) {
+                throw CliException.unavailable("--kernels: the VM oracle needs root (QEMU's 9p export of /)");
+            }
+        }
         // the counter goes to stderr (a terminal only); the lines (seed, coverage growth,
         // findings) to stdout, or stderr with --json, erasing the counter first
         Progress counter = Progress.start(err, "fuzz: case", compareBlind ? 2L * cases : cases, quiet);
@@ -215,6 +226,8 @@ final class FuzzCommand implements Callable<Integer> {
         FuzzCampaign.Summary sum;
         try (counter) {
             sum = new FuzzCampaign(settings).withVmKernels(vms, vmBatch).run(progress, status(counter, 0));
+        } catch (org.erofssim.vm.VmUnavailable e) {
+            throw CliException.unavailable(e.getMessage()); // a VM kernel that cannot boot at all
         }
         if (json) {
             ObjectNode j = JSON.createObjectNode();

@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
                 "paths are relative to the working directory; image paths inside a",
                 "scenario are relative to the scenario's folder. '-' reads one scenario",
                 "from standard input, its image paths relative to the working directory.",
-                "--kernel and --config override every scenario's \"kernel\" and \"config\"."})
+                "--kernel and --config override every scenario's \"kernel\" and \"config\".",
+                "For several scenarios a counter runs on stderr when it is a terminal",
+                "(not with --quiet)."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,6 +42,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "SYMBOL=y|n",
             description = "a CONFIG symbol over the scenario's, e.g. EROFS_FS_ONDEMAND=y (repeatable)")
     List<String> config = new ArrayList<>();
+
+    @Option(names = "--quiet", description = "no counter on stderr while a batch is predicted")
+    boolean quiet;
 
     @Override
     public Integer call() {
@@ -58,8 +63,14 @@ final class PredictCommand implements Callable<Integer> {
             return null;
         });
         PrintWriter out = spec.commandLine().getOut();
-        for (int i = 0; i < decoded.size(); i++) {
-            out.println(OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i))));
+        try (Progress counter = Progress.start(spec.commandLine().getErr(), "predict: scenario", decoded.size(),
+                quiet || decoded.size() < 2)) {
+            PrintWriter lines = counter.above(out);
+            for (int i = 0; i < decoded.size(); i++) {
+                lines.println(OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i))));
+                counter.update(i + 1);
+            }
+            lines.flush();
         }
         out.flush();
         return ExitCode.OK;

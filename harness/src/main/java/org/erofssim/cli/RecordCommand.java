@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
                 "recorded. Needs root (exit 77 otherwise). With --kernel NAME the kernel is",
                 "one of 'erofs-sim kernels', booted once in QEMU for the whole corpus; with",
                 "--from-observations FILE the answers are those an earlier vm-observe run",
-                "printed (no root needed)."})
+                "printed (no root needed). A counter runs on stderr while it records when",
+                "stderr is a terminal (not with --quiet)."})
 final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -78,6 +79,9 @@ final class RecordCommand implements Callable<Integer> {
 
     @Option(names = "--cache", paramLabel = "DIR", description = "with --kernel: kernel cache folder (see 'kernels')")
     Path cacheDir;
+
+    @Option(names = "--quiet", description = "no counter on stderr (the per-scenario lines stay)")
+    boolean quiet;
 
     @Override
     public Integer call() throws IOException {
@@ -114,7 +118,9 @@ final class RecordCommand implements Callable<Integer> {
         String release = ref.identity().release();
         Path releaseDir = out.resolve(release);
         Files.createDirectories(releaseDir);
-        PrintWriter pw = spec.commandLine().getOut();
+        Progress counter = Progress.start(spec.commandLine().getErr(), "record " + release + ": scenario", files.size(),
+                quiet);
+        PrintWriter pw = counter.above(spec.commandLine().getOut());
         String version = new Main.Version().getVersion()[0].replaceFirst("^erofs-sim ", "");
         String commit = gitCommit();
         Map<String, String> refused = new TreeMap<>();
@@ -124,6 +130,7 @@ final class RecordCommand implements Callable<Integer> {
         int unchanged = 0;
         int absent = 0;
         for (int i = 0; i < files.size(); i++) {
+            counter.update(i);
             Path f = files.get(i);
             String name = Corpus.name(dir, f);
             Scenario s = scenarios.get(i);
@@ -170,6 +177,7 @@ final class RecordCommand implements Callable<Integer> {
                     + (Expectation.modeOf(o) != null ? " " + Expectation.modeOf(o) : ""));
             pw.flush();
         }
+        counter.close();
         if (!refused.equals(Recordings.refused(out, release)) || !Files.exists(releaseDir.resolve(Recordings.REFUSED))) {
             Recordings.writeRefused(releaseDir, header(release, version, commit), refused);
         }

@@ -73,9 +73,23 @@ final class CaseStatistics {
 
     /** A log line without its device prefix, numbers as N: the branch of the kernel code it stands for. */
     static String logShape(String line) {
-        String msg = line.replaceFirst("^erofs( \\(device [^)]*\\))?: ", "");
-        return msg.replaceAll("0x[0-9a-f]+", "N").replaceAll("-?\\d+", "N");
+        String shape = SHAPES.get(line);
+        if (shape == null) {
+            String msg = PREFIX.matcher(line).replaceFirst("");
+            shape = NUMBER.matcher(HEX.matcher(msg).replaceAll("N")).replaceAll("N");
+            if (SHAPES.size() > 4096) {
+                SHAPES.clear();
+            }
+            SHAPES.put(line, shape);
+        }
+        return shape;
     }
+
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("^erofs( \\(device [^)]*\\))?: ");
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("0x[0-9a-f]+");
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+");
+    /** Log lines repeat from case to case: each is shaped once. */
+    private static final java.util.Map<String, String> SHAPES = new java.util.concurrent.ConcurrentHashMap<>();
 
     static String label(MountOutcome o) {
         return o instanceof MountOutcome.Failed f ? f.errno().name() : OutcomeJson.outcomeName(o);

@@ -51,6 +51,14 @@ final class FindingFolders {
      * stating the outcomes in {@code stated} (expected first).
      */
     Path write(FuzzCase c, Failure f, int index, List<ReproScript.Stated> stated) {
+        return write(c, f, index, stated, null);
+    }
+
+    /**
+     * The same, with {@code tag} (a kernel's release, or null) in the folder's name: one case can
+     * be a finding on several VM kernels.
+     */
+    Path write(FuzzCase c, Failure f, int index, List<ReproScript.Stated> stated, String tag) {
         try {
             ObjectNode s = c.scenario(settings.profile().name(), "image.erofs", "blob.img");
             ObjectNode out = JSON.createObjectNode();
@@ -65,7 +73,8 @@ final class FindingFolders {
             });
             byte[] image = c.image(bases.get(c.base()));
             String hash = hash(s.toString().getBytes(StandardCharsets.UTF_8), image);
-            Path dir = findings.resolve(f.kind().name().toLowerCase().replace('_', '-') + "-" + hash);
+            Path dir = findings.resolve(f.kind().name().toLowerCase().replace('_', '-')
+                    + (tag == null ? "" : "-" + tag.replaceAll("[^A-Za-z0-9.+-]", "_")) + "-" + hash);
             Files.createDirectories(dir);
             Files.write(dir.resolve("image.erofs"), image);
             Files.copy(settings.images().resolve(BLOB), dir.resolve("blob.img"),

@@ -519,11 +519,22 @@ public final class FuzzCampaign {
 
     // ------------------------------------------------------------------ scenarios in memory
 
-    /** Parsed scenarios by their JSON (images named by the unedited base files), most recent last. */
-    private final Map<String, Scenario> templates = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    /**
+     * What a case's scenario JSON depends on besides its edits (which only its description names):
+     * the key of a parsed template.
+     */
+    private record Shape(String profile, BaseImage base, FuzzCase.Source source, List<DeviceArg> devices,
+                         List<String> options, Map<org.erofssim.kernel.ConfigFlag, Boolean> config, boolean read) {
+        static Shape of(FuzzCase c, KernelProfile p) {
+            return new Shape(p.name(), c.base(), c.source(), c.devices(), c.options(), c.config(), c.read());
+        }
+    }
+
+    /** Parsed scenarios by their shape (images named by the unedited base files), most recent last. */
+    private final Map<Shape, Scenario> templates = new java.util.LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
-        @Override protected boolean removeEldestEntry(Map.Entry<String, Scenario> eldest) {
+        @Override protected boolean removeEldestEntry(Map.Entry<Shape, Scenario> eldest) {
             return size() > 2048;
         }
     };
@@ -535,12 +546,14 @@ public final class FuzzCampaign {
      * (an array, no copy of the base beyond the edit itself).
      */
     Scenario scenarioInMemory(FuzzCase c, KernelProfile profile) {
-        String basePath = settings.images().resolve(c.base().path()).toAbsolutePath().toString();
-        ObjectNode json = c.scenario(profile.name(), basePath, settings.images().resolve(BLOB).toAbsolutePath().toString());
-        String key = json.toString();
+        // the JSON is written and parsed once per shape, not per case (edits change only its description)
+        Shape key = Shape.of(c, profile);
         Scenario t = templates.get(key);
         if (t == null) {
-            t = ScenarioJson.read(key, work, "fuzz");
+            String basePath = settings.images().resolve(c.base().path()).toAbsolutePath().toString();
+            ObjectNode json = c.scenario(profile.name(), basePath,
+                    settings.images().resolve(BLOB).toAbsolutePath().toString());
+            t = ScenarioJson.read(json.toString(), work, "fuzz");
             templates.put(key, t);
         }
         if (c.edits().isEmpty() && c.bytes().isEmpty() && !c.fixChecksum()) {

@@ -61,5 +61,15 @@ class FuzzCommandTest {
         Cli.Result profile = Cli.run("fuzz", "--kernel", "5.4");
         assertThat(profile.exit()).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(profile.err()).contains("5.4");
+        Cli.Result unknownVm = Cli.run("fuzz", "--kernels", "6.1,9.9", "--cases", "1");
+        assertThat(unknownVm.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(unknownVm.errLines()).hasSize(1);
+        assertThat(unknownVm.err()).contains("--kernels: unknown kernel '9.9'");
+        Cli.Result vmModelOnly = Cli.run("fuzz", "--kernels", "6.1", "--compare-blind");
+        assertThat(vmModelOnly.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(vmModelOnly.err()).contains("model-only");
+        Cli.Result batch = Cli.run("fuzz", "--kernels", "6.1", "--vm-batch", "0");
+        assertThat(batch.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(batch.err()).contains("--vm-batch");
     }
 }
