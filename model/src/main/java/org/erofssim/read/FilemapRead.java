@@ -29,8 +29,14 @@ public final class FilemapRead {
         Errno readFolio(PageCache.Folio folio);
     }
 
-    /** The bytes one {@code read(2)} returned, or its error when it returned none. */
-    public record Call(byte[] bytes, Errno error) {}
+    /**
+     * The bytes one {@code read(2)} returned, or its error when it returned none; {@code count}
+     * is how many bytes it returned (the bytes themselves are empty for a dataless cache).
+     */
+    public record Call(byte[] bytes, Errno error, long count) {}
+
+    /** Bytes a call over a dataless cache returned, not copied. */
+    private long counted;
 
     private final PageCache cache;
     private final Readahead.FileRa ra;
@@ -51,6 +57,67 @@ public final class FilemapRead {
         this.isize = isize;
         this.readahead = new Readahead(cache, ra, isize, ahead);
         this.fs = fs;
+    }
+
+    /**
+     * A touch of page {@code index} of the mapping: no fault where an uptodate folio without
+     * {@code PG_readahead} holds it (fault-around or an earlier fault of the folio mapped it;
+     * the model counts no {@code mmap_miss} for it), else {@link #fault}.
+     */
+    public Errno touch(long index) {
+        PageCache.Folio f = cache.at(index);
+        if (f != null && f.uptodate && !f.readahead) {
+            return null;
+        }
+        return fault(index);
+    }
+
+    /**
+     * {@code filemap_fault} of a read-only shared mapping at page {@code index} (inside
+     * {@code i_size}): a folio found there goes through {@code do_async_mmap_readahead}, none
+     * through {@code do_sync_mmap_readahead} (read-around) and, still none, an order-0 folio is
+     * created; a folio not uptodate once its read ended is read once by {@code read_folio}
+     * ({@code page_not_uptodate}), whose error (EIO for a folio left not uptodate) is the
+     * fault's {@code VM_FAULT_SIGBUS}. When the first attempt let go of the mmap lock (read-around
+     * or async readahead started, or it waited for a locked folio: {@code fpin}), that read is
+     * followed by {@code VM_FAULT_RETRY} and the retried fault reads the folio once more, so a
+     * failing read_folio runs twice [obs-6.18.44: a truncated LZ4HC file logs its {@code read
+     * error} line twice under mmap, once under read(2)]. Fault-around ({@code filemap_map_pages}) maps uptodate
+     * folios without faults and reads nothing, so it changes no outcome and is not modelled.
+     *
+     * @return null when the page is mapped, else the error of the failed read
+     */
+    public Errno fault(long index) {
+        PageCache.Folio f = cache.at(index);
+        boolean dropped; // the first attempt let go of the mmap lock (fpin): the fault is retried
+        if (f != null) {
+            dropped = f.readahead || f.locked;
+            readahead.mmapAsync(f);
+        } else {
+            int misses = ra.mmapMiss;
+            readahead.readAround(index);
+            dropped = ra.raPages > 0 && ra.mmapMiss <= Readahead.MMAP_LOTSAMISS && ra.mmapMiss >= misses;
+            f = cache.at(index);
+            if (f == null) {
+                f = cache.add(index, 0);
+            }
+        }
+        dropped |= f.locked;
+        settle.accept(f);
+        if (f.uptodate) {
+            return null;
+        }
+        Errno e = readFolio(f);
+        if (!dropped) {
+            return e;
+        }
+        // page_not_uptodate read the folio with the mmap lock dropped: VM_FAULT_RETRY, and the
+        // second attempt (FAULT_FLAG_TRIED: no async readahead, the lock kept) finds the folio
+        // and reads it again if it is still not uptodate; that read's error is the SIGBUS
+        if (f.uptodate) {
+            return null;
+        }
+        return readFolio(f);
     }
 
     /** {@code filemap_read}: one {@code read(2)} of {@code count} bytes at {@code pos}. */
@@ -76,7 +143,11 @@ public final class FilemapRead {
                 if (endOffset < f.pos()) {
                     break;
                 }
-                out.write(f.data, (int) offset, (int) bytes);
+                if (f.data.length > 0) {
+                    out.write(f.data, (int) offset, (int) bytes);
+                } else {
+                    counted += bytes; // a dataless cache (FolioLayout): only the count
+                }
                 copied.add(new long[] {pos, bytes, offset});
                 copiedFolios.add(f);
                 pos += bytes;
@@ -86,7 +157,13 @@ public final class FilemapRead {
         } while (remaining > 0 && pos < isize);
         ra.prevPos = lastPos;
         byte[] bytes = out.toByteArray();
-        return new Call(bytes, bytes.length > 0 ? null : error);
+        if (counted > 0) {
+            bytes = new byte[0];
+            long n = counted;
+            counted = 0;
+            return new Call(bytes, null, n);
+        }
+        return new Call(bytes, bytes.length > 0 ? null : error, bytes.length);
     }
 
     private record Batch(List<PageCache.Folio> folios, Errno error) {}

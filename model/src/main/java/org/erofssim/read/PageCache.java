@@ -34,10 +34,10 @@ public final class PageCache {
         /** The request that scanned it has finished scanning and submitting. */
         public boolean ended;
 
-        Folio(long index, int order) {
+        Folio(long index, int order, boolean dataless) {
             this.index = index;
             this.order = order;
-            this.data = new byte[PAGE << order];
+            this.data = dataless ? NO_DATA : new byte[PAGE << order];
         }
 
         int pages() {
@@ -63,7 +63,21 @@ public final class PageCache {
         }
     }
 
+    private static final byte[] NO_DATA = new byte[0];
+
     private final TreeMap<Long, Folio> folios = new TreeMap<>();
+    /** Folios without bytes: a cache that only tracks which folios exist ({@link FolioLayout}). */
+    private final boolean dataless;
+
+    /** A page cache whose folios hold their bytes. */
+    public PageCache() {
+        this(false);
+    }
+
+    /** A page cache whose folios hold bytes unless {@code dataless} (then only their layout is tracked). */
+    PageCache(boolean dataless) {
+        this.dataless = dataless;
+    }
     /** Readahead windows submitted so far (their numbers, for the block-device race). */
     public int windows;
 
@@ -86,7 +100,7 @@ public final class PageCache {
         if (below != null && below.getValue().next() > index) {
             return null;
         }
-        Folio f = new Folio(index, order);
+        Folio f = new Folio(index, order, dataless);
         folios.put(index, f);
         return f;
     }
