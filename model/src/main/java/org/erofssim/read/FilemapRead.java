@@ -78,46 +78,40 @@ public final class FilemapRead {
      * through {@code do_sync_mmap_readahead} (read-around) and, still none, an order-0 folio is
      * created; a folio not uptodate once its read ended is read once by {@code read_folio}
      * ({@code page_not_uptodate}), whose error (EIO for a folio left not uptodate) is the
-     * fault's {@code VM_FAULT_SIGBUS}. When the first attempt let go of the mmap lock (read-around
-     * or async readahead started, or it waited for a locked folio: {@code fpin}), that read is
-     * followed by {@code VM_FAULT_RETRY} and the retried fault reads the folio once more, so a
-     * failing read_folio runs twice [obs-6.18.44: a truncated LZ4HC file logs its {@code read
-     * error} line twice under mmap, once under read(2)]. Fault-around ({@code filemap_map_pages}) maps uptodate
+     * fault's {@code VM_FAULT_SIGBUS}. The first attempt lets go of the mmap lock for that read
+     * ({@code maybe_unlock_mmap_for_io} in {@code page_not_uptodate}), so it ends in
+     * {@code VM_FAULT_RETRY} and the retried fault reads the folio once more: a failing
+     * read_folio runs twice [obs-6.18.44: a truncated LZ4HC file logs its {@code read error}
+     * line twice under mmap, once under read(2)]. Fault-around ({@code filemap_map_pages}) maps uptodate
      * folios without faults and reads nothing, so it changes no outcome and is not modelled.
      *
      * @return null when the page is mapped, else the error of the failed read
      */
     public Errno fault(long index) {
         PageCache.Folio f = cache.at(index);
-        boolean dropped; // the first attempt let go of the mmap lock (fpin): the fault is retried
         if (f != null) {
-            dropped = f.readahead || f.locked;
             readahead.mmapAsync(f);
         } else {
-            int misses = ra.mmapMiss;
             readahead.readAround(index);
-            dropped = ra.raPages > 0 && ra.mmapMiss <= Readahead.MMAP_LOTSAMISS && ra.mmapMiss >= misses;
             f = cache.at(index);
             if (f == null) {
                 f = cache.add(index, 0);
             }
         }
-        dropped |= f.locked;
         settle.accept(f);
         if (f.uptodate) {
             return null;
         }
         Errno e = readFolio(f);
-        if (!dropped) {
-            return e;
-        }
-        // page_not_uptodate read the folio with the mmap lock dropped: VM_FAULT_RETRY, and the
-        // second attempt (FAULT_FLAG_TRIED: no async readahead, the lock kept) finds the folio
-        // and reads it again if it is still not uptodate; that read's error is the SIGBUS
+        // page_not_uptodate let go of the mmap lock for that read (maybe_unlock_mmap_for_io):
+        // VM_FAULT_RETRY, and the second attempt (FAULT_FLAG_TRIED: no async readahead, the lock
+        // kept) finds the folio and, still not uptodate, reads it again; that read's error is
+        // the SIGBUS
         if (f.uptodate) {
             return null;
         }
-        return readFolio(f);
+        Errno again = readFolio(f);
+        return again != null ? again : e;
     }
 
     /** {@code filemap_read}: one {@code read(2)} of {@code count} bytes at {@code pos}. */

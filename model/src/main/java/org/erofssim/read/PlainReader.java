@@ -296,8 +296,6 @@ public final class PlainReader {
                 callStart = index * PAGE; // every fault is a call of its own
             }
             byte[] page;
-            PageKey key = key(inode, index);
-            boolean cold = !failed.contains(key) && !cached.contains(key);
             try {
                 try {
                     page = readPage(inode, index);
@@ -305,8 +303,8 @@ public final class PlainReader {
                     if (index * PAGE == callStart) {
                         err = e.errno();
                         failPage = index;
-                        if (pattern.mmap() && cold) {
-                            // the fault that ran read-around let go of the mmap lock: retried, it
+                        if (pattern.mmap()) {
+                            // the fault let go of the mmap lock to read the folio: retried, it
                             // reads the folio once more (FilemapRead#fault)
                             try {
                                 readMappingFolio(inode, index);
