@@ -65,6 +65,10 @@ interface LibC extends Library {
 
     int mincore(Pointer addr, NativeLong length, byte[] vec);
 
+    int pipe2(int[] fds, int flags);
+
+    NativeLong write(int fd, Pointer buf, NativeLong count);
+
     /** sync(2): flush dirty pages (before drop_caches, so the cache really empties). */
     void sync();
 

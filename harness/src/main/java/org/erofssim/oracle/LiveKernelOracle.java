@@ -754,7 +754,7 @@ public final class LiveKernelOracle {
         SuperblockInfo sbInfo = new SuperblockInfo(anon, dev, sysfsName, (int) st.bsize());
         List<TreeEntry> tree = null;
         if (sc.read()) {
-            TreeWalker.Walk w = TreeWalker.walk(mp, sc.extents());
+            TreeWalker.Walk w = TreeWalker.walk(mp, sc.extents(), sc.readSize(), sc.mmap());
             tree = w.tree();
             notes.addAll(w.notes());
         }

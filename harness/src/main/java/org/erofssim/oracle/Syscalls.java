@@ -230,6 +230,45 @@ public final class Syscalls {
         }
     }
 
+    /**
+     * A read-only shared mapping ({@code mmap(PROT_READ, MAP_SHARED)}, no {@code MAP_POPULATE}:
+     * nothing is read) of the first {@code len} bytes of {@code fd}; {@link #munmap} ends it.
+     */
+    public static Pointer mmapRead(int fd, long len) {
+        Pointer map = C.mmap(null, new NativeLong(len), PROT_READ, MAP_SHARED, fd, 0);
+        if (map == null || Pointer.nativeValue(map) == -1L) {
+            throw fail("mmap");
+        }
+        return map;
+    }
+
+    /** {@code munmap(2)} of a mapping {@link #mmapRead} made. */
+    public static void munmap(Pointer map, long len) {
+        C.munmap(map, new NativeLong(len));
+    }
+
+    /** {@code pipe2(O_CLOEXEC)}: the read end, then the write end. */
+    public static int[] pipe() {
+        int[] fds = new int[2];
+        if (C.pipe2(fds, O_CLOEXEC) != 0) {
+            throw fail("pipe2");
+        }
+        return fds;
+    }
+
+    /**
+     * {@code write(2)} of {@code len} bytes at {@code buf}: how many were written. A fault on
+     * {@code buf} (a mapped page whose read failed: the fault a user-mode touch would turn into
+     * {@code SIGBUS}) is {@code EFAULT}, thrown as a {@link SyscallException}.
+     */
+    public static int write(int fd, Pointer buf, int len) {
+        long n = C.write(fd, buf, new NativeLong(len)).longValue();
+        if (n < 0) {
+            throw fail("write");
+        }
+        return (int) n;
+    }
+
     /** {@code mknod(2)}; {@code mode} holds the type bits and the permissions. */
     public static void mknod(String path, int mode, int major, int minor) {
         if (C.mknod(path, mode, makedev(major, minor)) != 0) {

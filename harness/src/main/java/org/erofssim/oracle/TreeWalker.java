@@ -21,8 +21,11 @@ import org.erofssim.contract.TreeEntry;
  * Reads a mounted tree the way the contract's {@code tree} describes it: {@code lstat} of every
  * path, {@code readlink} of symlinks, {@code llistxattr}/{@code lgetxattr}, and for regular files
  * a full read hashed with SHA-256, stopping at the first error ({@code readErrno}, and
- * {@code readOkBytes} bytes hashed before it), in {@code read(2)} calls of 128 KiB (the size the
- * model's {@code DataReader.READ_CALL} assumes). A directory that cannot be opened or listed and a
+ * {@code readOkBytes} bytes hashed before it), in {@code read(2)} calls of the scenario's
+ * {@code readSize} (default 128 KiB, the model's {@code DataReader.READ_CALL}), or with the
+ * scenario's {@code mmap} through a read-only shared mapping whose pages are faulted in
+ * order ({@link #mapFile}): a page whose read fails ends the file with {@code readErrno} EIO and
+ * the bytes of the pages before it (the model's {@code FilemapRead.fault}). A directory that cannot be opened or listed and a
  * symlink whose {@code readlink} fails get {@code readErrno} (as the model's tree walk writes
  * them); directories, symlinks and device nodes have no hash (null). A directory listing that
  * fails part-way is walked with no children. Device nodes and FIFOs are never opened.
@@ -31,9 +34,14 @@ final class TreeWalker {
     static final int MAX_ENTRIES = TreeEntry.MAX_PATHS;
     static final int MAX_DEPTH = TreeEntry.MAX_DEPTH;
     private static final int CHUNK = 128 * 1024;
+    private static final int PAGE = 4096;
 
     private final String mountRoot;
     private final boolean extents;
+    /** Bytes per {@code read(2)} call. */
+    private final int readSize;
+    /** Read through a mapping, page by page, instead of {@code read(2)}. */
+    private final boolean mmap;
     private final List<TreeEntry> out = new ArrayList<>();
     private final Set<Long> dirsSeen = new HashSet<>();
     /**
@@ -47,9 +55,11 @@ final class TreeWalker {
     private int fileReads;
     final List<String> notes = new ArrayList<>();
 
-    private TreeWalker(String mountRoot, boolean extents) {
+    private TreeWalker(String mountRoot, boolean extents, int readSize, boolean mmap) {
         this.mountRoot = mountRoot;
         this.extents = extents;
+        this.readSize = readSize;
+        this.mmap = mmap;
     }
 
     /**
@@ -58,7 +68,12 @@ final class TreeWalker {
      * say which erofs device holds an extent).
      */
     static Walk walk(String mountRoot, boolean extents) {
-        TreeWalker w = new TreeWalker(mountRoot, extents);
+        return walk(mountRoot, extents, CHUNK, false);
+    }
+
+    /** As {@link #walk(String, boolean)}, reading files in {@code readSize}-byte calls or, with {@code mmap}, page by page through a mapping. */
+    static Walk walk(String mountRoot, boolean extents, int readSize, boolean mmap) {
+        TreeWalker w = new TreeWalker(mountRoot, extents, readSize, mmap);
         w.visit(new byte[0], 0, null);
         w.out.sort(Comparator.comparing(TreeEntry::path));
         return new Walk(List.copyOf(w.out), List.copyOf(w.notes), w.fileReads);
@@ -120,7 +135,7 @@ final class TreeWalker {
             Read r = cleanReads.get(st.ino());
             if (r == null) {
                 int notesBefore = entryNotes.size();
-                r = readFile(cpath, entryNotes);
+                r = mmap ? mapFile(cpath, entryNotes) : readFile(cpath, readSize, entryNotes);
                 fileReads++;
                 if (r.errno == null && entryNotes.size() == notesBefore) {
                     cleanReads.put(st.ino(), r);
@@ -259,7 +274,7 @@ final class TreeWalker {
     private record Read(String sha256, String errno, long okBytes) {}
 
     /** Reads and hashes a file up to {@link TreeEntry#MAX_FILE_BYTES}, the contract's limit (noted when reached). */
-    private static Read readFile(byte[] cpath, List<String> entryNotes) {
+    private static Read readFile(byte[] cpath, int chunk, List<String> entryNotes) {
         MessageDigest md = sha256();
         long ok = 0;
         int fd;
@@ -268,7 +283,7 @@ final class TreeWalker {
         } catch (SyscallException e) {
             return new Read(HexFormat.of().formatHex(md.digest()), SyscallException.name(e.errno()), 0);
         }
-        try (Memory buf = new Memory(CHUNK)) {
+        try (Memory buf = new Memory(chunk)) {
             while (true) {
                 if (ok >= TreeEntry.MAX_FILE_BYTES) {
                     entryNotes.add("read only the first " + TreeEntry.MAX_FILE_BYTES + " bytes (the contract's walk limit)");
@@ -276,7 +291,7 @@ final class TreeWalker {
                 }
                 int n;
                 try {
-                    n = Syscalls.read(fd, buf, (int) Math.min(CHUNK, TreeEntry.MAX_FILE_BYTES - ok));
+                    n = Syscalls.read(fd, buf, (int) Math.min(chunk, TreeEntry.MAX_FILE_BYTES - ok));
                 } catch (SyscallException e) {
                     if (e.errno() == Syscalls.EINTR) {
                         continue;
@@ -290,6 +305,74 @@ final class TreeWalker {
                 ok += n;
             }
         } finally {
+            Syscalls.close(fd);
+        }
+    }
+
+    /**
+     * Reads a file through a read-only shared mapping of its first {@link TreeEntry#MAX_FILE_BYTES}
+     * bytes ({@link Syscalls#mmapRead}), page by page in order: each page is copied out of the
+     * mapping by {@code write(2)} into a pipe and read back, so the kernel, not this process,
+     * touches it. The page fault goes through {@code filemap_fault} as a user touch would (same
+     * read-around and readahead); a failed read makes it {@code EFAULT} where a user touch gets
+     * {@code SIGBUS} (which a JVM cannot catch reliably), and the file ends there with
+     * {@code readErrno} EIO, as the model's {@code FilemapRead.fault}.
+     */
+    private static Read mapFile(byte[] cpath, List<String> entryNotes) {
+        MessageDigest md = sha256();
+        int fd;
+        try {
+            fd = Syscalls.open(cpath, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC | Syscalls.O_NOFOLLOW);
+        } catch (SyscallException e) {
+            return new Read(HexFormat.of().formatHex(md.digest()), SyscallException.name(e.errno()), 0);
+        }
+        long ok = 0;
+        int[] pipe = null;
+        com.sun.jna.Pointer map = null;
+        long limit = 0;
+        try (Memory page = new Memory(PAGE)) {
+            long size = Syscalls.lstat(cpath).size();
+            limit = Math.min(size, TreeEntry.MAX_FILE_BYTES);
+            if (size > limit) {
+                entryNotes.add("read only the first " + TreeEntry.MAX_FILE_BYTES + " bytes (the contract's walk limit)");
+            }
+            if (limit == 0) {
+                return new Read(HexFormat.of().formatHex(md.digest()), null, 0);
+            }
+            map = Syscalls.mmapRead(fd, limit);
+            pipe = Syscalls.pipe();
+            while (ok < limit) {
+                int n = (int) Math.min(PAGE, limit - ok);
+                try {
+                    int w = Syscalls.write(pipe[1], map.share(ok), n);
+                    if (w != n) {
+                        return new Read(HexFormat.of().formatHex(md.digest()), "EIO", ok);
+                    }
+                } catch (SyscallException e) {
+                    if (e.errno() == Syscalls.EINTR) {
+                        continue;
+                    }
+                    return new Read(HexFormat.of().formatHex(md.digest()), "EIO", ok);
+                }
+                // a pipe write of at most PIPE_BUF (4096) bytes is atomic: one read gets all of it
+                if (Syscalls.read(pipe[0], page, n) != n) {
+                    throw new IllegalStateException("short read from the walker's own pipe");
+                }
+                md.update(page.getByteArray(0, n));
+                ok += n;
+            }
+            return new Read(HexFormat.of().formatHex(md.digest()), null, ok);
+        } catch (SyscallException e) {
+            entryNotes.add("mmap: " + e.getMessage());
+            return new Read(HexFormat.of().formatHex(md.digest()), SyscallException.name(e.errno()), ok);
+        } finally {
+            if (map != null) {
+                Syscalls.munmap(map, limit);
+            }
+            if (pipe != null) {
+                Syscalls.close(pipe[0]);
+                Syscalls.close(pipe[1]);
+            }
             Syscalls.close(fd);
         }
     }

@@ -28,23 +28,42 @@ import org.erofssim.kernel.Releases;
  * @param extents    probe: FIEMAP-shaped extents per file
  * @param probeCache probe: which page cache holds the metadata read
  * @param api        the system calls that mount: {@code mount(2)} (default) or the new mount API
+ * @param readSize   bytes each {@code read(2)} call of the tree walk asks for (default
+ *                   {@link #DEFAULT_READ_SIZE}, 128 KiB); unused with {@code mmap}
+ * @param mmap       the tree walk reads each regular file through a read-only shared mapping,
+ *                   touching its pages in order, instead of {@code read(2)} calls
  */
 @API(status = MAINTAINED, since = "0.1.0")
 public record Scenario(String name, KernelConfig kernel, VirtualNamespace namespace, String source,
                        String options, boolean readOnly, List<Mount> before, boolean read,
-                       boolean extents, boolean probeCache, MountApi api) {
+                       boolean extents, boolean probeCache, MountApi api,
+                       int readSize,
+                       boolean mmap) {
+
+    /** {@link #readSize} of a scenario that does not give one: 128 KiB, what {@code cat} asks. */
+    public static final int DEFAULT_READ_SIZE = 128 * 1024;
+    /** The largest {@link #readSize} a scenario may give (the live walker allocates a buffer of it). */
+    public static final int MAX_READ_SIZE = 16 << 20;
 
     /** The canonical constructor: a null {@code api} is {@link MountApi#MOUNT}. */
     public Scenario {
         api = api == null ? MountApi.MOUNT : api;
+        if (readSize < 1 || readSize > MAX_READ_SIZE) {
+            throw new IllegalArgumentException("readSize " + readSize + " outside 1.." + MAX_READ_SIZE);
+        }
     }
 
-    /** Without {@code api}: {@link MountApi#MOUNT}. */
+    /** Without {@code api} and the read pattern: {@link MountApi#MOUNT}, 128 KiB {@code read(2)} calls. */
     public Scenario(String name, KernelConfig kernel, VirtualNamespace namespace, String source, String options,
                     boolean readOnly, List<Mount> before, boolean read, boolean extents, boolean probeCache) {
-        this(name, kernel, namespace, source, options, readOnly, before, read, extents, probeCache, MountApi.MOUNT);
+        this(name, kernel, namespace, source, options, readOnly, before, read, extents, probeCache, MountApi.MOUNT,
+                DEFAULT_READ_SIZE, false);
     }
 
+    /** Whether the read pattern is the default one (128 KiB {@code read(2)} calls, no mmap). */
+    public boolean defaultReadPattern() {
+        return readSize == DEFAULT_READ_SIZE && !mmap;
+    }
     /**
      * How the scenario's main mount is made (its {@link #before} mounts always use {@code mount(2)}).
      */
@@ -84,7 +103,9 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
     /** A builder holding this scenario's fields; {@code toBuilder().build()} equals this scenario. */
     public Builder toBuilder() {
         Builder b = new Builder().name(name).source(source).options(options).readOnly(readOnly)
-                .read(read).extents(extents).probeCache(probeCache).api(api);
+                .read(read).extents(extents).probeCache(probeCache).api(api)
+                .readSize(readSize)
+                .mmap(mmap);
         b.kernel = kernel;
         b.before = before;
         b.namespace = namespace;
@@ -110,6 +131,8 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
         private boolean extents;
         private boolean probeCache;
         private MountApi api = MountApi.MOUNT;
+        private int readSize = DEFAULT_READ_SIZE;
+        private boolean mmap;
 
         private Builder() {}
 
@@ -192,14 +215,29 @@ public record Scenario(String name, KernelConfig kernel, VirtualNamespace namesp
             return this;
         }
 
+        /** Bytes each {@code read(2)} call of the tree walk asks for (default 128 KiB). */
+        public Builder readSize(int readSize) {
+            this.readSize = readSize;
+            return this;
+        }
+
+        /** The tree walk reads regular files through a read-only mapping, page by page in order (default false). */
+        public Builder mmap(boolean mmap) {
+            this.mmap = mmap;
+            return this;
+        }
+
         /**
          * The scenario.
          *
-         * @throws IllegalArgumentException when a node's path is not one a namespace can hold
+         * @throws IllegalArgumentException when a node's path is not one a namespace can hold, or
+         *                                  {@code readSize} is outside 1..{@link #MAX_READ_SIZE}
          */
         public Scenario build() {
             VirtualNamespace ns = namespace != null ? namespace : new VirtualNamespace(nodes);
-            return new Scenario(name, kernel, ns, source, options, readOnly, before, read, extents, probeCache, api);
+            return new Scenario(name, kernel, ns, source, options, readOnly, before, read, extents, probeCache, api,
+                    readSize,
+                    mmap);
         }
     }
 }

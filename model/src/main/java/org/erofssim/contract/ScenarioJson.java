@@ -87,7 +87,9 @@ public final class ScenarioJson {
      */
     static final Set<String> TOP_FIELDS = Set.of("version", "name", "description", "comment", "kernel", "config",
             "nodes", "source", "options", "flags", "before", "read", "extents", "probeCache", "expect",
-            "api");
+            "api",
+            "readSize",
+            "mmap");
 
     /** Fields of a {@code "before"} mount. */
     private static final Set<String> BEFORE_FIELDS = Set.of("source", "options", "flags");
@@ -180,6 +182,8 @@ public final class ScenarioJson {
                     .readOnly(readOnly).before(before).read(bool(root, "read", "", false))
                     .extents(bool(root, "extents", "", false)).probeCache(bool(root, "probeCache", "", false))
                     .api(api(root))
+                    .readSize(readSize(root))
+                    .mmap(bool(root, "mmap", "", false))
                     .build();
         }
 
@@ -195,6 +199,22 @@ public final class ScenarioJson {
                 }
             }
             throw ScenarioException.at("api", "unknown mount API '" + api + "' (known: fsopen, mount)");
+        }
+
+        /** {@code "readSize"}: bytes per {@code read(2)} call, 1..16 MiB; not with {@code "mmap": true}. */
+        private static int readSize(JsonNode root) {
+            JsonNode v = opt(root, "readSize");
+            if (v == null) {
+                return Scenario.DEFAULT_READ_SIZE;
+            }
+            long size = asLong(v, "readSize");
+            if (size < 1 || size > Scenario.MAX_READ_SIZE) {
+                throw ScenarioException.at("readSize", "expected 1.." + Scenario.MAX_READ_SIZE + " bytes, got " + size);
+            }
+            if (bool(root, "mmap", "", false)) {
+                throw ScenarioException.at("readSize", "has no meaning with \"mmap\": true (pages are touched one by one)");
+            }
+            return (int) size;
         }
 
         /** Refuses a field of {@code obj} that is not in {@code known} and not an extension ({@code x-...}). */

@@ -34,6 +34,12 @@
  *       (the only one {@link org.erofssim.contract.Scenario} carries); any other is refused
  *       rather than silently dropped.</li>
  *   <li>{@code read}, {@code extents}, {@code probeCache}: booleans, default false.</li>
+ *   <li>{@code readSize}: how many bytes each {@code read(2)} call of the tree walk asks for,
+ *       1 .. 16 MiB, default 131072 (the read pattern, see the harness contract).</li>
+ *   <li>{@code mmap}: boolean, default false: the walk reads each regular file through a
+ *       read-only shared mapping, touching one byte of each page in order (a fault ends the
+ *       file: {@code readErrno} EIO, {@code readOkBytes} the bytes of the pages before it); not
+ *       together with {@code readSize}.</li>
  * </ul>
  * A field given as JSON {@code null} counts as absent. An unknown field (top level, node or
  * {@code before} entry) is an error naming it: a typo such as {@code "opitons"} or

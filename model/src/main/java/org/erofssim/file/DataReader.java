@@ -11,6 +11,7 @@ import org.erofssim.read.FileContent;
 import org.erofssim.read.FilemapRead;
 import org.erofssim.read.PageCache;
 import org.erofssim.read.PlainReader;
+import org.erofssim.read.ReadPattern;
 import org.erofssim.read.Readahead;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
@@ -206,10 +207,18 @@ public final class DataReader {
      * {@link #zReadFile} for compressed ones.
      */
     public FileContent readFile(ErofsInode inode) {
+        return readFile(inode, ReadPattern.DEFAULT);
+    }
+
+    /**
+     * {@link #readFile(ErofsInode)} read with {@code pattern}: {@code read(2)} calls of its size,
+     * or one {@code filemap_fault} per page of a mapping ({@link FilemapRead#fault}).
+     */
+    public FileContent readFile(ErofsInode inode, ReadPattern pattern) {
         if (inode.isCompressed()) {
-            return zReadFile(inode);
+            return zReadFile(inode, pattern);
         }
-        return plain.readFile(inode);
+        return plain.readFile(inode, pattern);
     }
 
     /**
@@ -218,7 +227,7 @@ public final class DataReader {
      * returns nothing (the end) or an error, as the live oracle's walk does. Bytes that are the
      * page cache's old contents make the hash unknown ({@link UndefinedBytes#NOTE_PREFIX}).
      */
-    private FileContent zReadFile(ErofsInode inode) {
+    private FileContent zReadFile(ErofsInode inode, ReadPattern pattern) {
         MessageDigest md = PlainReader.sha256();
         long size = Math.max(0, inode.size());
         List<String> notes = new ArrayList<>();
@@ -235,8 +244,34 @@ public final class DataReader {
         long staleLast = -1;
         try {
             while (pos < limit) {
+                if (pattern.mmap()) {
+                    // filemap_fault of the page at pos, then its bytes as the mapping shows them
+                    long index = pos / PAGE;
+                    Errno e = file.touch(index);
+                    if (e != null) {
+                        err = e;
+                        break;
+                    }
+                    PageCache.Folio f = zcache(inode).at(index);
+                    int at = (int) ((index - f.index) * PAGE);
+                    int n = (int) Math.min(PAGE, limit - pos);
+                    md.update(f.data, at, n);
+                    if (f.stale != null) {
+                        java.util.BitSet in = f.stale.get(at, at + n);
+                        if (!in.isEmpty()) {
+                            staleCount += in.cardinality();
+                            if (staleFirst < 0) {
+                                staleFirst = pos + in.nextSetBit(0);
+                            }
+                            staleLast = pos + in.length() - 1;
+                        }
+                    }
+                    pos += n;
+                    continue;
+                }
                 int before = file.copied.size();
-                FilemapRead.Call c = file.read(pos, limit < size ? (int) Math.min(READ_CALL, limit - pos) : READ_CALL);
+                int call = pattern.size();
+                FilemapRead.Call c = file.read(pos, limit < size ? (int) Math.min(call, limit - pos) : call);
                 if (c.error() != null) {
                     err = c.error();
                     break;

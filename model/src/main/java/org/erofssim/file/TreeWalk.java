@@ -16,6 +16,7 @@ import org.erofssim.kernel.KernelError;
 import org.erofssim.kernel.KernelLog;
 import org.erofssim.ondisk.Dirent;
 import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.read.ReadPattern;
 import org.erofssim.read.FileContent;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
@@ -81,7 +82,12 @@ public final class TreeWalk {
     private final List<TreeEntry> out = new ArrayList<>();
     private boolean truncated;
 
-    private TreeWalk(SbInfo sbi, MetaBuf buf, KernelLog log, boolean extents, BdevReadaheadRace race) {
+    /** How regular files are read (the scenario's {@code readSize}, {@code mmap}). */
+    private final ReadPattern pattern;
+
+    private TreeWalk(SbInfo sbi, MetaBuf buf, KernelLog log, boolean extents, BdevReadaheadRace race,
+                     ReadPattern pattern) {
+        this.pattern = pattern;
         this.sbi = sbi;
         this.buf = buf;
         this.log = new SbLog(log, sbi.kernel(), sbi.sId());
@@ -102,7 +108,13 @@ public final class TreeWalk {
     /** As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean)}, on side {@code race} of the bdev race. */
     public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
                                        BdevReadaheadRace race) {
-        TreeWalk w = new TreeWalk(sbi, buf, log, extents, race);
+        return walk(sbi, buf, root, log, extents, race, ReadPattern.DEFAULT);
+    }
+
+    /** As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean, BdevReadaheadRace)}, reading files with {@code pattern}. */
+    public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
+                                       BdevReadaheadRace race, ReadPattern pattern) {
+        TreeWalk w = new TreeWalk(sbi, buf, log, extents, race, pattern);
         w.icache.put(root.nid(), root);
         w.walkFrom(root);
         if (w.truncated && !w.out.isEmpty()) {
@@ -211,7 +223,7 @@ public final class TreeWalk {
         if (inode.isReg()) {
             FileContent c = cleanReads.get(inode.nid());
             if (c == null) {
-                c = reader.readFile(inode);
+                c = reader.readFile(inode, pattern);
                 if (c.errno() == null && c.notes().isEmpty() && c.sha256() != null) {
                     cleanReads.put(inode.nid(), c);
                 }

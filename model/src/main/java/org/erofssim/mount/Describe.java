@@ -4,6 +4,7 @@ import org.erofssim.ondisk.FeatureIncompat;
 import java.util.ArrayList;
 import java.util.List;
 import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.read.ReadPattern;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.file.TreeWalk;
 import org.erofssim.contract.DeviceInfo;
@@ -30,8 +31,8 @@ final class Describe {
      * {@code probeCache} reports the metadata cache's pages; the walk's compressed bdev reads
      * take side {@code race} of the readahead race.
      */
-    record Probes(boolean read, boolean extents, boolean probeCache, BdevReadaheadRace race) {
-        static final Probes NONE = new Probes(false, false, false, BdevReadaheadRace.COMPLETED);
+    record Probes(boolean read, boolean extents, boolean probeCache, BdevReadaheadRace race, ReadPattern pattern) {
+        static final Probes NONE = new Probes(false, false, false, BdevReadaheadRace.COMPLETED, ReadPattern.DEFAULT);
     }
 
     static MountOutcome.Mounted mounted(GetTree.Result r, KernelLog log, List<String> notes, Probes probes) {
@@ -64,7 +65,8 @@ final class Describe {
         if (!probes.read() || r.filled() == null) {
             return null;
         }
-        return TreeWalk.walk(r.sbi(), r.filled().buf(), r.filled().root(), log, probes.extents(), probes.race());
+        return TreeWalk.walk(r.sbi(), r.filled().buf(), r.filled().root(), log, probes.extents(), probes.race(),
+                probes.pattern());
     }
 
     private static MetadataCache cache(GetTree.Result r, Probes probes) {

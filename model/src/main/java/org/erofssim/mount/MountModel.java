@@ -8,6 +8,7 @@ import java.util.List;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
 import org.erofssim.read.BdevReadaheadRace;
+import org.erofssim.read.ReadPattern;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.kernel.KernelError;
@@ -61,7 +62,7 @@ public final class MountModel {
             mountOnce(scenario, state, m.source(), m.options(), m.readOnly(), Describe.Probes.NONE, false);
         }
         Describe.Probes probes = new Describe.Probes(scenario.read(), scenario.extents(), scenario.probeCache(),
-                race);
+                race, new ReadPattern(scenario.readSize(), scenario.mmap()));
         return mountOnce(scenario, state, scenario.source(), scenario.options(), scenario.readOnly(), probes,
                 scenario.api() == Scenario.MountApi.FSOPEN);
     }

@@ -29,8 +29,14 @@ public final class FilemapRead {
         Errno readFolio(PageCache.Folio folio);
     }
 
-    /** The bytes one {@code read(2)} returned, or its error when it returned none. */
-    public record Call(byte[] bytes, Errno error) {}
+    /**
+     * The bytes one {@code read(2)} returned, or its error when it returned none; {@code count}
+     * is how many bytes it returned (the bytes themselves are empty for a dataless cache).
+     */
+    public record Call(byte[] bytes, Errno error, long count) {}
+
+    /** Bytes a call over a dataless cache returned, not copied. */
+    private long counted;
 
     private final PageCache cache;
     private final Readahead.FileRa ra;
@@ -53,9 +59,64 @@ public final class FilemapRead {
         this.fs = fs;
     }
 
+    /**
+     * A touch of page {@code index} of the mapping: no fault where an uptodate folio without
+     * {@code PG_readahead} holds it (fault-around or an earlier fault of the folio mapped it;
+     * the model counts no {@code mmap_miss} for it), else {@link #fault}.
+     */
+    public Errno touch(long index) {
+        PageCache.Folio f = cache.at(index);
+        if (f != null && f.uptodate && !f.readahead) {
+            return null;
+        }
+        return fault(index);
+    }
+
+    /**
+     * {@code filemap_fault} of a read-only shared mapping at page {@code index} (inside
+     * {@code i_size}): a folio found there goes through {@code do_async_mmap_readahead}, none
+     * through {@code do_sync_mmap_readahead} (read-around) and, still none, an order-0 folio is
+     * created; a folio not uptodate once its read ended is read once by {@code read_folio}
+     * ({@code page_not_uptodate}), whose error (EIO for a folio left not uptodate) is the
+     * fault's {@code VM_FAULT_SIGBUS}. The first attempt lets go of the mmap lock for that read
+     * ({@code maybe_unlock_mmap_for_io} in {@code page_not_uptodate}), so it ends in
+     * {@code VM_FAULT_RETRY} and the retried fault reads the folio once more: a failing
+     * read_folio runs twice [obs-6.18.44: a truncated LZ4HC file logs its {@code read error}
+     * line twice under mmap, once under read(2)]. Fault-around ({@code filemap_map_pages}) maps uptodate
+     * folios without faults and reads nothing, so it changes no outcome and is not modelled.
+     *
+     * @return null when the page is mapped, else the error of the failed read
+     */
+    public Errno fault(long index) {
+        PageCache.Folio f = cache.at(index);
+        if (f != null) {
+            readahead.mmapAsync(f);
+        } else {
+            readahead.readAround(index);
+            f = cache.at(index);
+            if (f == null) {
+                f = cache.add(index, 0);
+            }
+        }
+        settle.accept(f);
+        if (f.uptodate) {
+            return null;
+        }
+        Errno e = readFolio(f);
+        // page_not_uptodate let go of the mmap lock for that read (maybe_unlock_mmap_for_io):
+        // VM_FAULT_RETRY, and the second attempt (FAULT_FLAG_TRIED: no async readahead, the lock
+        // kept) finds the folio and, still not uptodate, reads it again; that read's error is
+        // the SIGBUS
+        if (f.uptodate) {
+            return null;
+        }
+        Errno again = readFolio(f);
+        return again != null ? again : e;
+    }
+
     /** {@code filemap_read}: one {@code read(2)} of {@code count} bytes at {@code pos}. */
     public Call read(long pos, int count) {
-        byte[] out = new byte[(int) Math.max(0, Math.min(count, isize - pos))];
+        byte[] out = cache.dataless() ? new byte[0] : new byte[(int) Math.max(0, Math.min(count, isize - pos))];
         int outLen = 0;
         long lastPos = ra.prevPos;
         long remaining = count;
@@ -77,8 +138,12 @@ public final class FilemapRead {
                 if (endOffset < f.pos()) {
                     break;
                 }
-                System.arraycopy(f.data, (int) offset, out, outLen, (int) bytes);
-                outLen += (int) bytes;
+                if (f.data.length > 0) {
+                    System.arraycopy(f.data, (int) offset, out, outLen, (int) bytes);
+                    outLen += (int) bytes;
+                } else {
+                    counted += bytes; // a dataless cache (FolioLayout): only the count
+                }
                 copied.add(new long[] {pos, bytes, offset});
                 copiedFolios.add(f);
                 pos += bytes;
@@ -88,7 +153,12 @@ public final class FilemapRead {
         } while (remaining > 0 && pos < isize);
         ra.prevPos = lastPos;
         byte[] bytes = outLen == out.length ? out : java.util.Arrays.copyOf(out, outLen);
-        return new Call(bytes, bytes.length > 0 ? null : error);
+        if (counted > 0) {
+            long n = counted;
+            counted = 0;
+            return new Call(new byte[0], null, n);
+        }
+        return new Call(bytes, bytes.length > 0 ? null : error, bytes.length);
     }
 
     private record Batch(List<PageCache.Folio> folios, Errno error) {}

@@ -34,10 +34,10 @@ public final class PageCache {
         /** The request that scanned it has finished scanning and submitting. */
         public boolean ended;
 
-        Folio(long index, int order) {
+        Folio(long index, int order, boolean dataless) {
             this.index = index;
             this.order = order;
-            this.data = new byte[PAGE << order];
+            this.data = dataless ? NO_DATA : new byte[PAGE << order];
         }
 
         int pages() {
@@ -73,6 +73,25 @@ public final class PageCache {
     private static final int CHUNK = 1 << CHUNK_SHIFT;
     private long lastKey = Long.MIN_VALUE;
     private Folio[] lastChunk;
+    private static final byte[] NO_DATA = new byte[0];
+    /** Folios without bytes: a cache that only tracks which folios exist ({@link FolioLayout}). */
+    private final boolean dataless;
+
+    /** A page cache whose folios hold their bytes. */
+    public PageCache() {
+        this(false);
+    }
+
+    /** A page cache whose folios hold bytes unless {@code dataless} (then only their layout is tracked). */
+    PageCache(boolean dataless) {
+        this.dataless = dataless;
+    }
+
+    /** Whether its folios hold no bytes (only their layout is tracked). */
+    boolean dataless() {
+        return dataless;
+    }
+
     /** Readahead windows submitted so far (their numbers, for the block-device race). */
     public int windows;
 
@@ -111,7 +130,7 @@ public final class PageCache {
                 return null;
             }
         }
-        Folio f = new Folio(index, order);
+        Folio f = new Folio(index, order, dataless);
         for (long i = index; i < end; i++) {
             chunk(i, true)[(int) (i & (CHUNK - 1))] = f;
         }

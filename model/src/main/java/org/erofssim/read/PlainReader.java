@@ -289,6 +289,11 @@ public final class PlainReader {
         }
     }
 
+    /** {@link #readFile(ErofsInode, ReadPattern)} with the default pattern (128 KiB calls). */
+    public FileContent readFile(ErofsInode inode) {
+        return readFile(inode, ReadPattern.DEFAULT);
+    }
+
     /**
      * {@code page_cache_ra_order} before {@link Behavior#READAHEAD_HONOURS_NEW_ORDER}: the number
      * of pages of the folio a cold readahead allocates at page {@code i} — order 2, lowered to
@@ -323,14 +328,22 @@ public final class PlainReader {
 
     /**
      * {@code read(2)} of a regular file from 0 to {@code i_size} in a loop of
-     * {@link #READ_CALL}-byte calls (the page cache's {@code filemap_read}): pages in order;
-     * the first failing page ends the data at its start. When pages before it were copied in
+     * {@code pattern.size()}-byte calls (the page cache's {@code filemap_read}), or with
+     * {@code pattern.mmap()} one fault per page ({@code filemap_fault}): pages in order;
+     * the first failing page ends the data. When pages before it were copied in
      * the same call, that call returns them and the next call, starting at the failing page
      * (cached, not uptodate, so no readahead), runs its {@code read_folio} again: the error
      * comes back from that second call [obs-6.18.44: an inline tail across blocks on page 2
-     * logs its line three times].
+     * logs its line three times]. A fault is a call of its own.
+     *
+     * <p>The failing page fails its whole folio: in fileio and bdev mode the data ends at the
+     * start of the folio the kernel's readahead built around it ({@link FolioLayout}), which
+     * depends on the read pattern. Where that folio starts before the failing page and the
+     * read logged lines, the log lines of a failure inside a large folio are not modelled (a
+     * note says so); fscache mode's own read path is not modelled for other patterns than the
+     * default (a note).
      */
-    public FileContent readFile(ErofsInode inode) {
+    public FileContent readFile(ErofsInode inode, ReadPattern pattern) {
         MessageDigest md = sha256();
         long size = Math.max(0, inode.size());
         List<String> notes = new ArrayList<>();
@@ -339,10 +352,21 @@ public final class PlainReader {
             limit = READ_LIMIT;
             notes.add("the model read only the first " + READ_LIMIT + " of " + size + " bytes");
         }
+        int logBefore = log.raw().lines().size();
         long ok = 0;
         Errno err = null;
+        long failPage = -1;
         long callStart = 0;
+        /** The digest at every page index that is a multiple of 512 (the largest folio), for a failure inside a large folio. */
+        java.util.Map<Long, MessageDigest> marks = new java.util.HashMap<>();
         for (long index = 0; index * PAGE < limit; index++) {
+            if (index % LARGEST_FOLIO_PAGES == 0) {
+                marks.clear();
+                marks.put(index, cloneOf(md));
+            }
+            if (pattern.mmap()) {
+                callStart = index * PAGE; // every fault is a call of its own
+            }
             byte[] page;
             try {
                 try {
@@ -350,6 +374,16 @@ public final class PlainReader {
                 } catch (KernelError e) {
                     if (index * PAGE == callStart) {
                         err = e.errno();
+                        failPage = index;
+                        if (pattern.mmap()) {
+                            // the fault let go of the mmap lock to read the folio: retried, it
+                            // reads the folio once more (FilemapRead#fault)
+                            try {
+                                readMappingFolio(inode, index);
+                            } catch (KernelError again) {
+                                err = again.errno();
+                            }
+                        }
                         break;
                     }
                     page = null;
@@ -369,6 +403,7 @@ public final class PlainReader {
                             page = readMappingFolio(inode, index);
                         } catch (KernelError again) {
                             err = again.errno();
+                            failPage = index;
                             break;
                         }
                     }
@@ -380,12 +415,49 @@ public final class PlainReader {
             int n = (int) Math.min(PAGE, limit - index * PAGE);
             md.update(page, 0, n);
             ok += n;
-            if ((index + 1) * PAGE - callStart >= READ_CALL) {
-                callStart = (index + 1) * PAGE;
+            long past = (index + 1) * PAGE - callStart;
+            if (!pattern.mmap() && past >= pattern.size()) {
+                callStart += past / pattern.size() * pattern.size();
             }
         }
         readAhead.keySet().removeIf(k -> k.nid() == inode.nid());
+        if (failPage > 0 && sbi.mode() == Mode.FSCACHE && !pattern.equals(ReadPattern.DEFAULT)) {
+            notes.add("not modelled: where fscache mode's read path (erofs_fscache_readahead) ends the data of a "
+                    + pattern + " read before an error; the model ends it at the failing page");
+        } else if (failPage > 0 && sbi.mode() != Mode.FSCACHE) {
+            long start = FolioLayout.failureStart(size, failPage, pattern, RA_PAGES,
+                    sbi.mode() == Mode.BDEV ? BDEV_IO_PAGES : RA_PAGES);
+            if (start < failPage * PAGE) {
+                long from = start / PAGE / LARGEST_FOLIO_PAGES * LARGEST_FOLIO_PAGES;
+                MessageDigest at = marks.get(from);
+                if (at == null) {
+                    notes.add("not modelled: a failure in a folio that starts " + (failPage * PAGE - start)
+                            + " bytes before the failing page; contents unknown");
+                    return new FileContent(null, 0, err, List.copyOf(notes));
+                }
+                for (long i = from; i * PAGE < start; i++) {
+                    at.update(readFolio(inode, i).data(), 0, (int) Math.min(PAGE, start - i * PAGE));
+                }
+                md = at;
+                ok = start;
+                if (log.raw().lines().size() > logBefore) {
+                    notes.add("not modelled: the log lines of a read failing inside a large folio (pages "
+                            + start / PAGE + ".." + failPage + "); the lines are the model's page-by-page ones");
+                }
+            }
+        }
         return new FileContent(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+    }
+
+    /** {@code MAX_PAGECACHE_ORDER}'s folio in pages: no folio is larger. */
+    private static final int LARGEST_FOLIO_PAGES = 1 << Readahead.MAX_ORDER;
+
+    private static MessageDigest cloneOf(MessageDigest md) {
+        try {
+            return (MessageDigest) md.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests of the JDK can be cloned", e);
+        }
     }
 
     /**

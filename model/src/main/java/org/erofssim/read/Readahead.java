@@ -43,6 +43,8 @@ public final class Readahead {
         int order;
         /** Last byte position of the previous read (-1 before any). */
         long prevPos = -1;
+        /** {@code mmap_miss}: page faults that found no folio, less those that found one. */
+        int mmapMiss;
 
         public FileRa(long raPages, long ioPages) {
             this.raPages = raPages;
@@ -191,6 +193,51 @@ public final class Readahead {
         }
         ra.order = 0;
         raOrder(ra.start);
+    }
+
+    /** {@code MMAP_LOTSAMISS}: more sync faults than this and a mapping gets no read-around. */
+    static final int MMAP_LOTSAMISS = 100;
+
+    /**
+     * {@code do_sync_mmap_readahead} of a fault at page {@code index} that found no folio, for a
+     * mapping without {@code VM_SEQ_READ}, {@code VM_RAND_READ}, {@code VM_HUGEPAGE} or
+     * {@code VM_EXEC} (the walker's read-only data mapping): {@code mmap_miss} counted up, and
+     * unless it passed {@link #MMAP_LOTSAMISS} the read-around window: {@code ra_pages} pages
+     * centred on the fault ({@code start = index - ra_pages/2}, at least 0), a quarter of them
+     * async, order 0, through {@code page_cache_ra_order}.
+     */
+    void readAround(long index) {
+        if (ra.raPages == 0) {
+            return;
+        }
+        if (ra.mmapMiss < MMAP_LOTSAMISS * 10) {
+            ra.mmapMiss++;
+        }
+        if (ra.mmapMiss > MMAP_LOTSAMISS) {
+            return;
+        }
+        ra.start = Math.max(0, index - ra.raPages / 2);
+        ra.size = ra.raPages;
+        ra.asyncSize = ra.raPages / 4;
+        ra.order = 0;
+        raOrder(ra.start);
+    }
+
+    /**
+     * {@code do_async_mmap_readahead} of a fault that found {@code folio}: {@code mmap_miss}
+     * counted down, and a {@code PG_readahead} folio starts {@code page_cache_async_ra} with a
+     * request of {@code ra_pages}.
+     */
+    void mmapAsync(PageCache.Folio folio) {
+        if (ra.raPages == 0) {
+            return;
+        }
+        if (ra.mmapMiss > 0) {
+            ra.mmapMiss--;
+        }
+        if (folio.readahead) {
+            asyncRa(folio, ra.raPages);
+        }
     }
 
     /** {@code force_page_cache_ra}: {@code nr} pages from {@code index}, in chunks of 2 MiB. */

@@ -39,6 +39,9 @@ class ScenarioBuilderTest {
         assertThat(built.read()).isFalse();
         assertThat(built.extents()).isFalse();
         assertThat(built.probeCache()).isFalse();
+        assertThat(built.readSize()).isEqualTo(131072).isEqualTo(decoded.readSize());
+        assertThat(built.mmap()).isFalse().isEqualTo(decoded.mmap());
+        assertThat(built.defaultReadPattern()).isTrue();
         assertThat(List.of(built.source() == null, built.options() == null, built.readOnly(), built.before(),
                 built.read(), built.extents(), built.probeCache()))
                 .isEqualTo(List.of(decoded.source() == null, decoded.options() == null, decoded.readOnly(),
@@ -50,10 +53,11 @@ class ScenarioBuilderTest {
                 Map.of(ConfigFlag.EROFS_FS_ONDEMAND, true));
         List<Scenario.Mount> before = List.of(new Scenario.Mount("/dev/loop0", "dax", false));
         Scenario s = Scenario.builder().name("n").kernel(k).node("/srv/a.erofs", FILE).source("/srv/a.erofs")
-                .options("fsid=x").readOnly(false).before(before).read(true).extents(true).probeCache(true).build();
+                .options("fsid=x").readOnly(false).before(before).read(true).extents(true).probeCache(true)
+                .readSize(4096).mmap(true).build();
 
         assertThat(s).isEqualTo(new Scenario("n", k, s.namespace(), "/srv/a.erofs", "fsid=x", false, before,
-                true, true, true));
+                true, true, true, 4096, true));
         assertThat(s.namespace().nodes()).containsExactly(Map.entry("/srv/a.erofs", FILE));
     }
 
@@ -75,7 +79,8 @@ class ScenarioBuilderTest {
         Scenario changed = s.toBuilder().read(false).build();
         assertThat(changed.read()).isFalse();
         assertThat(changed).isEqualTo(new Scenario(s.name(), s.kernel(), s.namespace(), s.source(), s.options(),
-                s.readOnly(), s.before(), false, s.extents(), s.probeCache()));
+                s.readOnly(), s.before(), false, s.extents(), s.probeCache(), s.readSize(), s.mmap()));
+        assertThat(s.toBuilder().readSize(1 << 20).build().toBuilder().build().readSize()).isEqualTo(1 << 20);
     }
 
     @Test void nodesAddToAWholeNamespace() {

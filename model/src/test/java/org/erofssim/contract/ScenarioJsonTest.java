@@ -70,6 +70,8 @@ class ScenarioJsonTest {
             assertThat(s.extents()).isFalse();
             assertThat(s.probeCache()).isFalse();
             assertThat(s.api()).isEqualTo(Scenario.MountApi.MOUNT);
+            assertThat(s.readSize()).isEqualTo(131072);
+            assertThat(s.mmap()).isFalse();
         }
 
         @Test void theMountApiIsMountOrFsopen() {
@@ -80,6 +82,15 @@ class ScenarioJsonTest {
             assertThatThrownBy(() -> read("{\"version\": 1, \"api\": \"mount2\"}"))
                     .isInstanceOf(ScenarioException.class)
                     .hasMessageContaining("api").hasMessageContaining("unknown mount API 'mount2' (known: fsopen, mount)");
+        }
+
+        @Test void theReadPatternIsRead() {
+            assertThat(read("{\"version\": 1, \"read\": true, \"readSize\": 1048576}").readSize()).isEqualTo(1 << 20);
+            assertThat(read("{\"version\": 1, \"read\": true, \"readSize\": 4096}").readSize()).isEqualTo(4096);
+            Scenario m = read("{\"version\": 1, \"read\": true, \"mmap\": true}");
+            assertThat(m.mmap()).isTrue();
+            assertThat(m.readSize()).isEqualTo(131072);
+            assertThat(read("{\"version\": 1, \"readSize\": null, \"mmap\": null}").defaultReadPattern()).isTrue();
         }
 
         @Test void aFieldGivenAsNullCountsAsAbsent() {
@@ -366,6 +377,11 @@ class ScenarioJsonTest {
                     Arguments.of(v + "\"read\": \"true\"}", "read", "expected true or false, got string"),
                     Arguments.of(v + "\"extents\": 1}", "extents", "expected true or false, got number"),
                     Arguments.of(v + "\"probeCache\": []}", "probeCache", "expected true or false, got array"),
+                    Arguments.of(v + "\"readSize\": 0}", "readSize", "expected 1..16777216 bytes, got 0"),
+                    Arguments.of(v + "\"readSize\": 16777217}", "readSize", "expected 1..16777216 bytes, got 16777217"),
+                    Arguments.of(v + "\"readSize\": \"1M\"}", "readSize", "expected an integer, got \"1M\""),
+                    Arguments.of(v + "\"readSize\": 4096, \"mmap\": true}", "readSize", "has no meaning with \"mmap\": true"),
+                    Arguments.of(v + "\"mmap\": 1}", "mmap", "expected true or false, got number"),
                     Arguments.of(v + "\"before\": {}}", "before", "expected a list, got object"),
                     Arguments.of(v + "\"before\": [\"/dev/loop0\"]}", "before[0]", "expected an object, got string"),
                     Arguments.of(v + "\"before\": [{}, {\"source\": 5}]}", "before[1].source", "expected a string, got number"),
@@ -430,7 +446,7 @@ class ScenarioJsonTest {
     @Test void theBadInputCasesCoverEveryField() {
         List<String> fields = BadInput.bad().map(a -> (String) a.get()[1]).toList();
         for (String f : List.of("version", "name", "kernel", "config", "nodes", "source", "options", "flags", "read",
-                "extents", "probeCache", "before")) {
+                "extents", "probeCache", "before", "readSize", "mmap")) {
             assertThat(fields).as(f).anyMatch(x -> x.equals(f) || x.startsWith(f + ".") || x.startsWith(f + "["));
         }
         for (String nf : List.of("kind", "image", "dev", "readOnly", "fs", "target", "logicalBlockSize", "dax", "faults",
