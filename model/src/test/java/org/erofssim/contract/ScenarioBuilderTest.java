@@ -54,10 +54,10 @@ class ScenarioBuilderTest {
         List<Scenario.Mount> before = List.of(new Scenario.Mount("/dev/loop0", "dax", false));
         Scenario s = Scenario.builder().name("n").kernel(k).node("/srv/a.erofs", FILE).source("/srv/a.erofs")
                 .options("fsid=x").readOnly(false).before(before).read(true).extents(true).probeCache(true)
-                .readSize(4096).mmap(true).build();
+                .api(Scenario.MountApi.FSOPEN).readSize(4096).mmap(true).build();
 
         assertThat(s).isEqualTo(new Scenario("n", k, s.namespace(), "/srv/a.erofs", "fsid=x", false, before,
-                true, true, true, 4096, true));
+                true, true, true, Scenario.MountApi.FSOPEN, 4096, true));
         assertThat(s.namespace().nodes()).containsExactly(Map.entry("/srv/a.erofs", FILE));
     }
 
@@ -79,7 +79,7 @@ class ScenarioBuilderTest {
         Scenario changed = s.toBuilder().read(false).build();
         assertThat(changed.read()).isFalse();
         assertThat(changed).isEqualTo(new Scenario(s.name(), s.kernel(), s.namespace(), s.source(), s.options(),
-                s.readOnly(), s.before(), false, s.extents(), s.probeCache(), s.readSize(), s.mmap()));
+                s.readOnly(), s.before(), false, s.extents(), s.probeCache(), s.api(), s.readSize(), s.mmap()));
         assertThat(s.toBuilder().readSize(1 << 20).build().toBuilder().build().readSize()).isEqualTo(1 << 20);
     }
 
