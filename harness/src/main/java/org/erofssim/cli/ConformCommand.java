@@ -59,8 +59,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "conform", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"The conformance report: the model over the bundled scenario corpus.",
                 "",
-                "Runs the model over every scenario JSON under fixtures/scenarios/",
-                "(recursively, in path order) and checks it against each reference: the",
+                "Runs the model over every scenario JSON under fixtures/scenarios/ and the",
+                "erofs-utils 1.9 corpus fixtures/modern/scenarios/ (recursively, in path",
+                "order) and checks it against each reference: the",
                 "scenario's \"expect\" (outcome, errno, mode, log, as the spec states them),",
                 "every recorded kernel observation under fixtures/recorded/<release>/ whose",
                 "release has a modelled profile, with --live the running kernel, and with",
@@ -81,7 +82,9 @@ final class ConformCommand implements Callable<Integer> {
     }
 
     @Option(names = "--corpus", paramLabel = "DIR",
-            description = "the scenario folder (default: fixtures/scenarios of this checkout)")
+            description = "the scenario folder (default: fixtures/scenarios and fixtures/modern/scenarios of this"
+                    + " checkout, each with the recordings beside it; a scenario of one corpus is n/a for a release"
+                    + " only the other recorded)")
     String corpus;
 
     @Option(names = "--recorded", paramLabel = "DIR",
@@ -147,14 +150,27 @@ final class ConformCommand implements Callable<Integer> {
         modelKernel = vm ? null : kernel;
         ModelProfile modelProfile = modelProfile();
         Path dir = Corpus.dir(corpus);
-        List<Path> files = Corpus.files(dir);
+        List<Path> files = new ArrayList<>(Corpus.files(dir));
         Path recDir = recorded != null ? Scenarios.path(recorded, "--recorded") : Recordings.defaultDir(dir);
         if (recorded != null && !Files.isDirectory(recDir)) {
             throw CliException.badInput("--recorded " + recDir + ": not a directory");
         }
+        // the default run covers the bundled corpus and the erofs-utils 1.9 corpus (fixtures/modern), each
+        // with its own recordings; --corpus/--recorded (or a VM kernel) pick one corpus as before
+        corpora = new LinkedHashMap<>();
+        corpora.put(dir, recDir);
+        if (corpus == null && recorded == null && !vm) {
+            Corpus.modern().ifPresent(m -> corpora.put(m, Recordings.defaultDir(m)));
+        }
+        for (Path extra : corpora.keySet()) {
+            if (!extra.equals(dir)) {
+                files.addAll(Corpus.files(extra));
+            }
+        }
         List<Reference> references = new ArrayList<>();
         references.add(new SpecExpectation());
-        List<RecordedKernel> recordings = RecordedKernel.all(recDir);
+        List<? extends Reference> recordings = corpora.size() == 1 ? RecordedKernel.all(recDir)
+                : CorporaRecordings.all(corpora);
         references.addAll(recordings);
         HostKernel host = live && !vm ? new HostKernel() : null;
         if (host != null) {
@@ -203,7 +219,7 @@ final class ConformCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        print(out, dir, references, unavailable, rows, recordings.isEmpty());
+        print(out, corpora.keySet(), references, unavailable, rows, recordings.isEmpty());
         ConformanceReport report = new ConformanceReport(modelProfile,
                 references.stream().map(r -> id(r.identity())).toList(),
                 host == null ? null : host.release(), java.time.Instant.now().toString(), dir, cases(dir, rows),
@@ -219,15 +235,35 @@ final class ConformCommand implements Callable<Integer> {
         return bad ? ExitCode.FAILED_CHECK : ExitCode.OK;
     }
 
+    /** The corpora of this run, each with its recordings folder, the first the main one ({@code --corpus}). */
+    private Map<Path, Path> corpora = Map.of();
+
+    /**
+     * The scenario's corpus folder and the name reports show: its corpus name, prefixed with the corpus's
+     * folder name relative to the main corpus's parent ({@code modern/...}) for a scenario of another corpus.
+     */
+    private String[] corpusAndName(Path dir, Path f) {
+        for (Path c : corpora.keySet()) {
+            if (!c.equals(dir) && f.toAbsolutePath().normalize().startsWith(c.toAbsolutePath().normalize())) {
+                Path parent = dir.toAbsolutePath().normalize().getParent();
+                Path rel = parent == null ? c.getFileName() : parent.relativize(c.toAbsolutePath().normalize());
+                String prefix = rel.getName(0).toString();
+                return new String[] {Corpus.name(c, f), prefix + "/" + Corpus.name(c, f)};
+            }
+        }
+        return new String[] {Corpus.name(dir, f), Corpus.name(dir, f)};
+    }
+
     private Row check(Path dir, Path f, List<Reference> references, Map<Reference, String> unavailable) {
-        String name = Corpus.name(dir, f);
+        String[] names = corpusAndName(dir, f);
+        String name = names[1];
         String shownAs = f.toString();
         Scenario own = Scenarios.load(f, shownAs, notes());
         // the model's evaluation: the scenario, or --kernel/--config applied to it
         Scenario s = KernelOptions.apply(own, modelKernel, config, notes());
         boolean overridden = s != own;
         Expectation e = Expectation.read(f, shownAs);
-        Case c = new Case(name, f, own);
+        Case c = new Case(names[0], f, own);
         long t0 = System.nanoTime();
         MountOutcome model = Scenarios.predict(s, shownAs);
         long micros = (System.nanoTime() - t0) / 1000;
@@ -251,7 +287,7 @@ final class ConformCommand implements Callable<Integer> {
             if (o instanceof Observation.Unchecked u) {
                 checks.add(new CaseResult.Check(id(ref.identity()), u.why().profiled() ? p.map(KernelProfile::name).orElse(null) : null,
                         new Verdict.Unchecked(u.reason()), u.json()));
-                cells.put(label, u.why().cell());
+                cells.put(label, ref instanceof CorporaRecordings cr && !cr.covers(c) ? OTHER_CORPUS : u.why().cell());
                 continue;
             }
             checks.add(compare(ref, label, name, spec ? s : own, spec || !overridden ? model : null, p.get(), o, cells,
@@ -386,8 +422,12 @@ final class ConformCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(PrintWriter out, Path dir, List<Reference> references, Map<Reference, String> unavailable,
-                              List<Row> rows, boolean noRecordings) {
+    /** The cell of a recorded release for a scenario of a corpus that release never recorded. */
+    static final String OTHER_CORPUS = "n/a";
+
+    private static void print(PrintWriter out, java.util.Collection<Path> dirs, List<Reference> references,
+                              Map<Reference, String> unavailable, List<Row> rows, boolean noRecordings) {
+        String dir = String.join(" and ", dirs.stream().map(Path::toString).toList());
         List<String[]> table = new ArrayList<>();
         List<String> head = new ArrayList<>(List.of("scenario", "outcome", "errno", "mode"));
         for (Reference ref : references) {
@@ -437,10 +477,12 @@ final class ConformCommand implements Callable<Integer> {
             long diverge = count(rows, label, "DIVERGE");
             long refusedN = count(rows, label, "refused");
             long stale = count(rows, label, "stale");
-            long missing = rows.size() - agree - diverge - refusedN - stale;
+            long other = count(rows, label, OTHER_CORPUS);
+            long missing = rows.size() - agree - diverge - refusedN - stale - other;
             if (ref.identity().kind() == Identity.Kind.RECORDED) {
                 out.println(label + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "
-                        + refusedN + " refused, " + stale + " stale, " + missing + " not recorded");
+                        + refusedN + " refused, " + stale + " stale, " + missing + " not recorded"
+                        + (other > 0 ? ", " + other + " of a corpus this release did not record (n/a)" : ""));
             } else {
                 String why = unavailable.get(ref);
                 out.println(label + " (model profile " + profile + "): " + agree + " agree, " + diverge + " diverge, "

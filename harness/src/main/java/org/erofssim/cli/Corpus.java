@@ -32,6 +32,14 @@ final class Corpus {
         return dir;
     }
 
+    /** Where the erofs-utils 1.9 corpus lives in a checkout (its recordings beside it, in {@code recorded}). */
+    static final String MODERN = "fixtures/modern/scenarios";
+
+    /** The erofs-utils 1.9 corpus of this checkout, when there is one. */
+    static java.util.Optional<Path> modern() {
+        return RepoRoot.find().map(r -> r.resolve(MODERN)).filter(Files::isDirectory);
+    }
+
     /** Every {@code *.json} under {@code dir}, recursively, sorted; exit 2 when there is none. */
     static List<Path> files(Path dir) {
         List<Path> files;

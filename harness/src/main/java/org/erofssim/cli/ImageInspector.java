@@ -115,7 +115,10 @@ final class ImageInspector {
         }
 
         RootInode root = null;
-        if (blkOk) {
+        // a root nid with bit 63 set lives in the metabox inode's data (erofs_iloc of a metabox nid), which
+        // may be compressed: its record is not at a byte of the image, so none is decoded here (the model's
+        // mount below reads it); nid * 32 would wrap to byte 0 of the meta area, a confident wrong record
+        if (blkOk && rootNid >= 0) {
             long iloc = sb.metaBlkaddr() * bs + rootNid * InodeRecord.COMPACT_SIZE;
             if (iloc >= 0) {
                 InodeRecord r = InodeRecord.decode(bytes.readFully(iloc, InodeRecord.EXTENDED_SIZE), 0);
@@ -420,12 +423,24 @@ final class ImageInspector {
         return f.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Compat bit 0x20, {@code EROFS_FEATURE_COMPAT_ISHARE_XATTRS} of erofs-utils 1.9 ({@code include/erofs_fs.h}
+     * of 1.9.4): {@code mkfs.erofs --xattr-inode-digest} sets it with the digest xattrs' long prefix, for the
+     * inode page-cache sharing that no modelled kernel has. A compat bit: the kernel ignores it, the mount and
+     * the digest xattrs read as without it; dump.erofs 1.9 prints {@code ishare_xattrs}.
+     */
+    static final long ISHARE_XATTRS = 0x20;
+
     static String compatNames(long bits) {
         List<String> names = new ArrayList<>();
         for (FeatureCompat f : FeatureCompat.decode((int) bits)) {
             names.add(f.dumpName());
         }
         long unknown = bits & ~(long) FeatureCompat.knownMask();
+        if ((unknown & ISHARE_XATTRS) != 0) {
+            names.add("ishare_xattrs (erofs-utils 1.9 --xattr-inode-digest; not a kernel feature here, ignored)");
+            unknown &= ~ISHARE_XATTRS;
+        }
         if (unknown != 0) {
             names.add("unknown " + hex32(unknown) + " (ignored)");
         }

@@ -131,7 +131,11 @@ final class InspectCommand implements Callable<Integer> {
 
         ImageInspector.RootInode root = r.root();
         if (root == null) {
-            out.println("root inode: not located (blkszbits unsupported)");
+            Object nid = r.derived().get("rootNid");
+            out.println(nid instanceof Long n && n < 0
+                    ? "root inode: nid " + Long.toUnsignedString(n) + " is in the metabox (bit 63): its record is read"
+                            + " through the metabox inode, see the mount below"
+                    : "root inode: not located (blkszbits unsupported)");
         } else {
             InodeRecord i = root.inode();
             out.println("root inode: nid " + root.nid() + " at byte " + root.offset()

@@ -83,8 +83,13 @@ public final class ReportPage {
                 b.append(agree).append(" meet the spec's expectation, ").append(div).append(" fail it, ")
                         .append(unchecked).append(" have no expectation");
             } else {
-                b.append(agree).append(" agree, ").append(div).append(" diverge, ").append(unchecked)
+                long otherCorpus = r.cases().stream().filter(c -> c.check(ref) != null
+                        && c.check(ref).verdict() instanceof Verdict.Unchecked u && u.otherCorpus()).count();
+                b.append(agree).append(" agree, ").append(div).append(" diverge, ").append(unchecked - otherCorpus)
                         .append(" unchecked").append(reasons(r, ref));
+                if (otherCorpus > 0) {
+                    b.append("; ").append(otherCorpus).append(" n/a (not in a corpus recorded on this release)");
+                }
             }
             b.append("</li>\n");
         }
@@ -96,7 +101,7 @@ public final class ReportPage {
         Map<String, Integer> why = new LinkedHashMap<>();
         for (CaseResult c : r.cases()) {
             CaseResult.Check k = c.check(ref);
-            if (k != null && k.verdict() instanceof Verdict.Unchecked u) {
+            if (k != null && k.verdict() instanceof Verdict.Unchecked u && !u.otherCorpus()) {
                 why.merge(shortReason(u.reason()), 1, Integer::sum);
             }
         }
@@ -145,8 +150,9 @@ public final class ReportPage {
             for (CaseResult.Check k : c.checks()) {
                 Row row = new Row(k.reference(), k.reference().release() != null ? k.reference().release() : c.profile());
                 int[] n = cells.computeIfAbsent(row, x -> new LinkedHashMap<>()).computeIfAbsent(c.sourceKind(),
-                        x -> new int[3]);
-                n[k.verdict() instanceof Verdict.Agrees ? 0 : k.verdict() instanceof Verdict.Diverges ? 1 : 2]++;
+                        x -> new int[4]);
+                n[k.verdict() instanceof Verdict.Agrees ? 0 : k.verdict() instanceof Verdict.Diverges ? 1
+                        : k.verdict() instanceof Verdict.Unchecked u && u.otherCorpus() ? 3 : 2]++;
             }
         }
         // one column per (kernel release, reference), one row per source kind: kernels grow slower than kinds
@@ -169,6 +175,10 @@ public final class ReportPage {
                     b.append("<td class=v-none>&middot;</td>");
                     continue;
                 }
+                if (n[0] + n[1] + n[2] == 0) { // only scenarios of a corpus this release never recorded
+                    b.append("<td class=v-none title=\"not in a corpus recorded on this release\">n/a</td>");
+                    continue;
+                }
                 String cls = n[1] > 0 ? "v-diverge" : n[0] > 0 && n[2] > 0 ? "v-mixed" : n[0] > 0 ? "v-agree" : "v-unchecked";
                 List<String> parts = new ArrayList<>();
                 if (n[1] > 0) {
@@ -180,6 +190,9 @@ public final class ReportPage {
                 if (n[2] > 0) {
                     parts.add(n[2] + (row.ref().kind().equals("spec") ? " no expect" : " unchecked"));
                 }
+                if (n[3] > 0) {
+                    parts.add(n[3] + " n/a");
+                }
                 b.append("<td class=").append(cls).append(">").append(String.join(" &middot; ", parts)).append("</td>");
             }
             b.append("</tr>\n");
@@ -187,7 +200,8 @@ public final class ReportPage {
         b.append("</table>\n<p class=muted>A cell counts the scenarios of that source kind (what the scenario gives ")
                 .append("mount(2): file/FS a regular file on that filesystem, bdev a block device) by their verdict ")
                 .append("against that reference on that kernel release. Green: all agree; light green: some agree, the ")
-                .append("others were not checked; grey: none checked; red: a divergence.</p>\n");
+                .append("others were not checked; grey: none checked; red: a divergence; n/a: scenarios of a corpus ")
+                .append("that release never recorded (the erofs-utils 1.9 corpus is recorded on its own kernel build).</p>\n");
     }
 
     /** bdev first, then the files, then the rest. */

@@ -108,9 +108,14 @@ public final class ReportWriter {
         for (ReferenceId ref : r.references()) {
             ObjectNode o = per.addObject();
             o.set("reference", reference(ref));
+            long na = r.cases().stream().filter(c -> c.check(ref) != null
+                    && c.check(ref).verdict() instanceof Verdict.Unchecked u && u.otherCorpus()).count();
             o.put("agree", r.count(ref, Verdict.Agrees.class))
                     .put("diverge", r.count(ref, Verdict.Diverges.class))
-                    .put("unchecked", r.count(ref, Verdict.Unchecked.class));
+                    .put("unchecked", r.count(ref, Verdict.Unchecked.class) - na);
+            if (na > 0) {
+                o.put("notApplicable", na);
+            }
         }
         ArrayNode cases = root.putArray("cases");
         for (CaseResult c : r.cases()) {

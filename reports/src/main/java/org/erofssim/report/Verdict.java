@@ -22,6 +22,18 @@ public sealed interface Verdict permits Verdict.Agrees, Verdict.Diverges, Verdic
 
     /** Nothing to compare with (no recording, oracle unavailable, kernel without a profile): why. */
     record Unchecked(String reason) implements Verdict {
+        /**
+         * How the reason of a recorded release starts for a scenario of a corpus that release never recorded
+         * (the default {@code conform} runs two corpora, each recorded on its own releases): reports show it
+         * as not applicable, apart from the scenarios the release could have recorded and did not.
+         */
+        public static final String OTHER_CORPUS = "not in a corpus recorded on ";
+
         @Override public String word() { return "unchecked"; }
+
+        /** Whether this is a scenario of a corpus the release never recorded ({@link #OTHER_CORPUS}). */
+        public boolean otherCorpus() {
+            return reason != null && reason.startsWith(OTHER_CORPUS);
+        }
     }
 }

@@ -29,6 +29,15 @@ import org.erofssim.tools.ErofsUtils;
  * links, data layout, inode/extent/xattr sizes, uid, gid, {@code mode & 0777} (no setuid,
  * setgid or sticky) and mtime with nanoseconds; no xattr names or values, no rdev, no symlink
  * target. dump.erofs exits 0 even when it cannot read an inode; the parsers below throw then.
+ *
+ * <p>The parsers read every output generation ({@link Format}), checked on text captured from each
+ * ({@code properties/src/test/resources/dump-erofs/}) and on live runs of each build present
+ * ({@code DumpErofsGenerationsTest}): 1.5; 1.8 ({@code -s} adds {@code blocksize},
+ * {@code lz4_max_distance} and {@code sb_size} lines and prints the later feature names; an inode block
+ * starts {@code Path :} and has no {@code Extent size}); 1.9 (the features split into
+ * {@code compatible features} and {@code incompatible features}, bit 0x01 printed {@code lz4_0padding},
+ * and a {@code Required upstream Linux kernel version} line). {@code -S}, {@code --ls} and {@code -e} print
+ * the same in all three.
  */
 public final class DumpErofs {
     private DumpErofs() {}
@@ -44,9 +53,31 @@ public final class DumpErofs {
 
     // ---------------------------------------------------------------- -s
 
-    /** {@code dump.erofs -s}. {@code created} is the build time in seconds (parsed in UTC). */
+    /** The generation of dump.erofs output a text comes from. */
+    public enum Format {
+        /** erofs-utils 1.5: one {@code features} line, no {@code blocksize}. */
+        V1_5,
+        /** erofs-utils 1.8: one {@code features} line with the later names, a {@code blocksize} line. */
+        V1_8,
+        /** erofs-utils 1.9: {@code compatible features} and {@code incompatible features} lines. */
+        V1_9
+    }
+
+    /**
+     * {@code dump.erofs -s}. {@code created} is the build time in seconds (parsed in UTC). {@code features}
+     * are the words as printed, compatible ones first ({@code 0padding} in 1.5 and 1.8 is
+     * {@code lz4_0padding} in 1.9); {@code blockSize} is -1 where the output has no {@code blocksize} line
+     * (1.5); {@code format} says which generation printed it.
+     */
     public record SuperblockInfo(long magic, long blocks, long metaBlkaddr, long xattrBlkaddr, long rootNid,
-                                 long inos, long created, List<String> features, String uuid) {}
+                                 long inos, long created, List<String> features, String uuid, long blockSize,
+                                 Format format) {
+        /** A 1.5 answer (no block size). */
+        public SuperblockInfo(long magic, long blocks, long metaBlkaddr, long xattrBlkaddr, long rootNid, long inos,
+                              long created, List<String> features, String uuid) {
+            this(magic, blocks, metaBlkaddr, xattrBlkaddr, rootNid, inos, created, features, uuid, -1, Format.V1_5);
+        }
+    }
 
     public static SuperblockInfo superblock(Path image, Collection<Path> devices) {
         UtilsProcess.Result r = UtilsProcess.run(ErofsUtils.DUMP, args(devices, "-s", image.toString()));
@@ -89,11 +120,29 @@ public final class DumpErofs {
         } catch (java.time.format.DateTimeParseException e) {
             throw new DumpFailed("unparsable build time '" + created + "'");
         }
-        String feats = need(f, "features", text);
+        Format format;
+        List<String> features = new ArrayList<>();
+        if (f.containsKey("compatible features") || f.containsKey("incompatible features")) {
+            format = Format.V1_9;
+            words(need(f, "compatible features", text), features);
+            words(need(f, "incompatible features", text), features);
+        } else {
+            format = f.containsKey("blocksize") ? Format.V1_8 : Format.V1_5;
+            words(need(f, "features", text), features);
+        }
         return new SuperblockInfo(Long.parseLong(magic.substring(2), 16), num(need(f, "blocks", text)),
                 num(need(f, "inode metadata start block", text)), num(need(f, "shared xattr metadata start block", text)),
                 num(need(f, "root nid", text)), num(need(f, "inode count", text)), createdSec,
-                feats.isEmpty() ? List.of() : List.of(feats.split("\\s+")), need(f, "UUID", text));
+                List.copyOf(features), need(f, "UUID", text),
+                f.containsKey("blocksize") ? num(f.get("blocksize")) : -1, format);
+    }
+
+    private static void words(String line, List<String> into) {
+        for (String w : line.strip().split("\\s+")) {
+            if (!w.isEmpty()) {
+                into.add(w);
+            }
+        }
     }
 
     private static String need(Map<String, String> f, String key, String text) {
@@ -177,7 +226,8 @@ public final class DumpErofs {
      * One inode as {@code --nid} shows it. {@code type} is dump's word ({@code regular file},
      * {@code directory}, {@code symlink file}, {@code char dev}, {@code block dev}, {@code FIFO file},
      * {@code SOCK file}); {@code access} is {@code mode & 0777}. {@code dirents} and {@code extents}
-     * are empty unless asked for.
+     * are empty unless asked for. {@code extentSize} is -1 where the output has none (1.8 and 1.9
+     * dropped the {@code Extent size} field).
      */
     public record InodeInfo(long size, long onDiskSize, String type, long nid, long links, int layout,
                             int inodeSize, long extentSize, long xattrSize, long uid, long gid, int access,
@@ -273,7 +323,7 @@ public final class DumpErofs {
     private static final Pattern INODE = Pattern.compile(
             "\nSize: (\\d+)  On-disk size: (\\d+)  ([A-Za-z ]+)\n"
                     + "NID: (\\d+)   Links: (\\d+)   Layout: (-?\\d+)   Compression ratio: [^\n]*\n"
-                    + "Inode size: (\\d+)   Extent size: (\\d+)   Xattr size: (\\d+)\n"
+                    + "Inode size: (\\d+)   (?:Extent size: (\\d+)   )?Xattr size: (\\d+)\n"
                     + "Uid: (\\d+)   Gid: (\\d+)  Access: ([0-7]{4})/[-rwx]{9}\n"
                     + "Timestamp: (-?\\d+)-(\\d\\d)-(\\d\\d) (\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{9})\n");
     private static final String DIRENT_HEAD = "\n       NID TYPE  FILENAME\n";
@@ -321,7 +371,8 @@ public final class DumpErofs {
         }
         return new InodeInfo(Long.parseLong(last.group(1)), Long.parseLong(last.group(2)), last.group(3),
                 Long.parseLong(last.group(4)), Long.parseLong(last.group(5)), Integer.parseInt(last.group(6)),
-                Integer.parseInt(last.group(7)), Long.parseLong(last.group(8)), Long.parseLong(last.group(9)),
+                Integer.parseInt(last.group(7)), last.group(8) == null ? -1 : Long.parseLong(last.group(8)),
+                Long.parseLong(last.group(9)),
                 Long.parseLong(last.group(10)), Long.parseLong(last.group(11)), Integer.parseInt(last.group(12), 8),
                 mtime, Integer.parseInt(last.group(19)), dirents, extents);
     }

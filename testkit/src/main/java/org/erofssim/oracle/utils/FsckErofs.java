@@ -9,7 +9,8 @@ import java.util.List;
 import org.erofssim.tools.ErofsUtils;
 
 /**
- * {@code fsck.erofs} (erofs-utils 1.5): a check, and extraction to a folder.
+ * {@code fsck.erofs} (erofs-utils 1.5): a check, and extraction to a folder; its checksum complaint
+ * parsed in the 1.5/1.8 and the 1.9 wording ({@link #checksumMismatch}).
  *
  * <p>What 1.5 extraction keeps: types, contents, symlink targets, device numbers, mtimes with
  * nanoseconds, and with {@code --preserve-perms} the whole mode including setuid, setgid and
@@ -47,6 +48,30 @@ public final class FsckErofs {
         UtilsProcess.run(ErofsUtils.FSCK, args(devices, "--extract=" + into.toAbsolutePath(), "--preserve-perms",
                 "--no-preserve-owner", image.toString())).orThrow();
         return into;
+    }
+
+    /** The stored and the computed superblock checksum fsck.erofs names when they differ. */
+    public record ChecksumMismatch(long saved, long calculated) {}
+
+    private static final java.util.regex.Pattern CHKSUM_15 =
+            java.util.regex.Pattern.compile("saved\\(([0-9a-f]{8})h\\) calculated\\(([0-9a-f]{8})h\\)");
+    private static final java.util.regex.Pattern CHKSUM_19 =
+            java.util.regex.Pattern.compile("invalid checksum 0x([0-9a-f]+), 0x([0-9a-f]+) expected");
+
+    /**
+     * Parses fsck.erofs's complaint about a bad superblock checksum, in either output generation:
+     * 1.5 and 1.8 print {@code superblock chksum doesn't match: saved(XXXXXXXXh) calculated(XXXXXXXXh)},
+     * 1.9 prints {@code invalid checksum 0xSAVED, 0xCALCULATED expected}. Empty when the text has neither.
+     */
+    public static java.util.Optional<ChecksumMismatch> checksumMismatch(String output) {
+        java.util.regex.Matcher m = CHKSUM_15.matcher(output);
+        if (!m.find()) {
+            m = CHKSUM_19.matcher(output);
+            if (!m.find()) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(new ChecksumMismatch(Long.parseLong(m.group(1), 16), Long.parseLong(m.group(2), 16)));
     }
 
     private static List<String> args(Collection<Path> devices, String... rest) {

@@ -55,6 +55,27 @@ public final class SuperblockOracle {
             }
             return out;
         }
+
+        /**
+         * The feature words dump.erofs of {@code format} prints: 1.5's ({@link #dump15Features}); 1.8's and
+         * 1.9's, every set bit by its later names (bit 0x02 as {@code compr_cfgs big_pcluster}, 0x20 as
+         * {@code fragments dedupe}), 1.9 calling bit 0x01 {@code lz4_0padding} where 1.8 says {@code 0padding}.
+         */
+        public List<String> dumpFeatures(DumpErofs.Format format) {
+            if (format == DumpErofs.Format.V1_5) {
+                return dump15Features();
+            }
+            List<String> out = new ArrayList<>();
+            for (FeatureCompat f : superblock.compatFeatures()) {
+                out.add(f.dumpName());
+            }
+            for (FeatureIncompat f : superblock.incompatFeatures()) {
+                for (String n : f.laterDumpNames()) {
+                    out.add(format == DumpErofs.Format.V1_9 && f == FeatureIncompat.ZERO_PADDING ? "lz4_0padding" : n);
+                }
+            }
+            return out;
+        }
     }
 
     /** Decodes the superblock (first 4 KiB, zero-padded) and, with a device table, its slots. */
@@ -95,7 +116,10 @@ public final class SuperblockOracle {
         eq(out, "root_nid", dump.rootNid(), (long) sb.rootNid());
         eq(out, "inos", dump.inos(), sb.inos());
         eq(out, "build time (epoch)", dump.created(), sb.epoch());
-        eq(out, "features", dump.features(), model.dump15Features());
+        eq(out, "features", dump.features(), model.dumpFeatures(dump.format()));
+        if (dump.blockSize() >= 0) {
+            eq(out, "block size", dump.blockSize(), 1L << sb.blkszbits());
+        }
         eq(out, "uuid", dump.uuid(), sb.uuidString());
         return out;
     }
