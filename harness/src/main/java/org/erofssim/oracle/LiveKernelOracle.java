@@ -648,7 +648,8 @@ public final class LiveKernelOracle {
     private static boolean beforeGetTree(String line) {
         return line.startsWith("erofs: Unknown parameter") || line.startsWith("erofs: Bad value for")
                 || line.startsWith("erofs: Unexpected value for") || line.equals("erofs: dax options not supported")
-                || line.equals("Multiple sources") || line.equals("No source specified");
+                || line.equals("Multiple sources") || line.equals("No source specified")
+                || line.equals("Non-string source");
     }
 
     /** The mode a failed attempt reached, as far as the kernel lets one see it. */

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Keeps the kernel-log records of one attempt that the contract's {@code log} holds — the erofs
  * driver's lines and the VFS lines the spec names ({@code No source specified},
- * {@code Multiple sources}, {@code <src>: Can't lookup blockdev}, {@code <src>: Can't open blockdev},
+ * {@code Multiple sources}, {@code Non-string source}, {@code <src>: Can't lookup blockdev}, {@code <src>: Can't open blockdev},
  * {@code <bdev>: Can't mount, would change RO state}) — and maps real names back to the
  * scenario's: sandbox paths to scenario paths, loop device names to the names of the scenario's
  * bdev nodes. Lines about block devices or paths that are not this sandbox's are dropped (other
@@ -193,7 +193,8 @@ final class LogFilter {
         if (line != null) {
             return line.fileBacked() || sandbox.isScenarioLoop(line.device());
         }
-        if (m.startsWith("erofs: ") || m.equals("No source specified") || m.equals("Multiple sources")) {
+        if (m.startsWith("erofs: ") || m.equals("No source specified") || m.equals("Multiple sources")
+                || m.equals("Non-string source")) {
             return true;
         }
         for (String tail : List.of(LOOKUP, OPEN)) {

@@ -41,6 +41,14 @@ class LogAttributionTest {
         assertThat(a.evidence()).isEmpty();
     }
 
+    @Test void theVfsSourceMessagesHaveNoPrefixAndAreKept() {
+        // obs-6.18.44 (the fuzz finding source-flag-without-value): vfs_parse_fs_param_source logs
+        // through the context without the file system's prefix
+        LogFilter.Attributed a = attribute(false, false, "source", "Non-string source");
+        assertThat(a.log()).containsExactly("Non-string source");
+        assertThat(attribute(false, false, "source=/x", "Multiple sources").log()).containsExactly("Multiple sources");
+    }
+
     @Test void aForeignLoopDeviceIsEvidenceAndLeftOut() {
         LogFilter.Attributed a = attribute(false, true, null,
                 "erofs (device loop42): mounted with root inode @ nid 36.",
