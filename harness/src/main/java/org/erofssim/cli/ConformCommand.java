@@ -60,8 +60,8 @@ import picocli.CommandLine.Spec;
         description = {"The conformance report: the model over the bundled scenario corpus.",
                 "",
                 "Runs the model over every scenario JSON under fixtures/scenarios/ and the",
-                "erofs-utils 1.9 corpus fixtures/modern/scenarios/ (recursively, in path",
-                "order) and checks it against each reference: the",
+                "host-recorded corpora fixtures/{modern,readpattern,mount-api,fuzz-found}/",
+                "scenarios/ (recursively, in path order) and checks it against each reference: the",
                 "scenario's \"expect\" (outcome, errno, mode, log, as the spec states them),",
                 "every recorded kernel observation under fixtures/recorded/<release>/ whose",
                 "release has a modelled profile, with --live the running kernel, and with",
@@ -82,9 +82,9 @@ final class ConformCommand implements Callable<Integer> {
     }
 
     @Option(names = "--corpus", paramLabel = "DIR",
-            description = "the scenario folder (default: fixtures/scenarios and fixtures/modern/scenarios of this"
-                    + " checkout, each with the recordings beside it; a scenario of one corpus is n/a for a release"
-                    + " only the other recorded)")
+            description = "the scenario folder (default: fixtures/scenarios and the host-recorded corpora"
+                    + " fixtures/{modern,readpattern,mount-api,fuzz-found}/scenarios of this checkout, each with the"
+                    + " recordings beside it; a scenario of one corpus is n/a for a release that did not record it)")
     String corpus;
 
     @Option(names = "--recorded", paramLabel = "DIR",
@@ -155,12 +155,13 @@ final class ConformCommand implements Callable<Integer> {
         if (recorded != null && !Files.isDirectory(recDir)) {
             throw CliException.badInput("--recorded " + recDir + ": not a directory");
         }
-        // the default run covers the bundled corpus and the erofs-utils 1.9 corpus (fixtures/modern), each
-        // with its own recordings; --corpus/--recorded (or a VM kernel) pick one corpus as before
+        // the default run covers the bundled corpus and the host-recorded corpora beside it (Corpus.EXTRA:
+        // modern, readpattern, mount-api, fuzz-found), each with its own recordings; --corpus/--recorded
+        // (or a VM kernel) pick one corpus as before
         corpora = new LinkedHashMap<>();
         corpora.put(dir, recDir);
         if (corpus == null && recorded == null && !vm) {
-            Corpus.modern().ifPresent(m -> corpora.put(m, Recordings.defaultDir(m)));
+            Corpus.extras().forEach(m -> corpora.put(m, Recordings.defaultDir(m)));
         }
         for (Path extra : corpora.keySet()) {
             if (!extra.equals(dir)) {

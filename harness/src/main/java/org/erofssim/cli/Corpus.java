@@ -35,9 +35,19 @@ final class Corpus {
     /** Where the erofs-utils 1.9 corpus lives in a checkout (its recordings beside it, in {@code recorded}). */
     static final String MODERN = "fixtures/modern/scenarios";
 
-    /** The erofs-utils 1.9 corpus of this checkout, when there is one. */
-    static java.util.Optional<Path> modern() {
-        return RepoRoot.find().map(r -> r.resolve(MODERN)).filter(Files::isDirectory);
+    /**
+     * The corpora beside the main one that the default {@code conform} also runs, each with its
+     * recordings beside it ({@code ../recorded}): recorded on the host kernel only, so a release
+     * that recorded none of one shows it as n/a. The erofs-utils 1.9 images, the read patterns
+     * (issue 10), the new mount API (issue 9), the fuzz findings (issue 15).
+     */
+    static final List<String> EXTRA = List.of(MODERN, "fixtures/readpattern/scenarios", "fixtures/mount-api/scenarios",
+            "fixtures/fuzz-found/scenarios");
+
+    /** The {@link #EXTRA} corpora this checkout has, in that order. */
+    static List<Path> extras() {
+        return RepoRoot.find().map(r -> EXTRA.stream().map(r::resolve).filter(Files::isDirectory).toList())
+                .orElse(List.of());
     }
 
     /** Every {@code *.json} under {@code dir}, recursively, sorted; exit 2 when there is none. */
