@@ -111,36 +111,48 @@ class ConformCommandTest {
         assertThat(names).hasSizeGreaterThanOrEqualTo(50);
         List<String> mainReleases = Recordings.releases(Cli.root().resolve("fixtures/recorded"));
         assertThat(mainReleases).as("recorded kernel observations in fixtures/recorded").isNotEmpty();
-        // the erofs-utils 1.9 corpus is part of the default run, recorded on its own kernel build
-        Path modern = Cli.root().resolve("fixtures/modern/scenarios");
-        List<String> modernNames;
-        try (Stream<Path> s = Files.walk(modern)) {
-            modernNames = s.filter(p -> p.toString().endsWith(".json")).map(p -> modern.relativize(p).toString())
-                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
-        }
-        assertThat(modernNames).hasSizeGreaterThanOrEqualTo(12);
-        List<String> modernReleases = Recordings.releases(Cli.root().resolve("fixtures/modern/recorded"));
+        // the host-recorded corpora (Corpus.EXTRA: modern, readpattern, mount-api, fuzz-found) are part of the
+        // default run, each recorded on its own kernel build and shown under its folder's name
+        java.util.Map<String, List<String>> extraNames = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<String>> extraReleases = new java.util.LinkedHashMap<>();
         java.util.TreeSet<String> all = new java.util.TreeSet<>(mainReleases);
-        all.addAll(modernReleases);
+        for (String extra : Corpus.EXTRA) {
+            Path dir = Cli.root().resolve(extra);
+            String prefix = Path.of(extra).getParent().getFileName().toString();
+            try (Stream<Path> s = Files.walk(dir)) {
+                extraNames.put(prefix, s.filter(p -> p.toString().endsWith(".json")).map(p -> dir.relativize(p).toString())
+                        .map(n -> n.substring(0, n.length() - 5)).sorted().toList());
+            }
+            assertThat(extraNames.get(prefix)).as(extra).isNotEmpty();
+            extraReleases.put(prefix, Recordings.releases(dir.resolveSibling("recorded")));
+            all.addAll(extraReleases.get(prefix));
+        }
+        assertThat(extraNames.get("modern")).hasSizeGreaterThanOrEqualTo(12);
         List<String> releases = List.copyOf(all);
         // one row per file: spec pass (or no expect), then agree (or refused) for every release that recorded
-        // its corpus, n/a for a release that recorded only the other corpus
+        // its corpus, n/a for a release that recorded only another corpus
         StringBuilder mainCells = new StringBuilder();
-        StringBuilder modernCells = new StringBuilder();
         for (String rel : releases) {
             mainCells.append(mainReleases.contains(rel) ? " +(agree|refused)" : " +n/a");
-            modernCells.append(modernReleases.contains(rel) ? " +(agree|refused)" : " +n/a");
         }
         for (String n : names) {
             assertThat(r.out()).containsPattern("(?m)^" + Pattern.quote(n) + " +\\S+ +\\S+ +\\S+ +(pass|no expect)"
                     + mainCells + "$");
         }
-        for (String n : modernNames) {
-            assertThat(r.out()).containsPattern("(?m)^" + Pattern.quote("modern/" + n) + " +\\S+ +\\S+ +\\S+ +(pass|no expect)"
-                    + modernCells + "$");
+        int total = names.size();
+        for (var e : extraNames.entrySet()) {
+            StringBuilder cells = new StringBuilder();
+            for (String rel : releases) {
+                cells.append(extraReleases.get(e.getKey()).contains(rel) ? " +(agree|refused)" : " +n/a");
+            }
+            for (String n : e.getValue()) {
+                assertThat(r.out()).containsPattern("(?m)^" + Pattern.quote(e.getKey() + "/" + n)
+                        + " +\\S+ +\\S+ +\\S+ +(pass|no expect)" + cells + "$");
+            }
+            total += e.getValue().size();
         }
         assertThat(r.out()).doesNotContain("FAIL").doesNotContain("DIVERGE").doesNotContain("NOTE")
-                .contains((names.size() + modernNames.size()) + " scenarios in ").contains(" 0 fail, ");
+                .contains(total + " scenarios in ").contains(" 0 fail, ");
         for (String rel : releases) {
             assertThat(r.out()).containsPattern("recorded " + Pattern.quote(rel)
                     + " \\(model profile [0-9a-z.-]+\\): [0-9]+ agree, 0 diverge, [0-9]+ refused, 0 stale, 0 not recorded");
@@ -164,14 +176,17 @@ class ConformCommandTest {
             assertThat(matrixHead).contains("<th>" + rel + "</th>");
             assertThat(page).contains("<th>recorded " + rel + "</th>");
         }
-        assertThat(page).contains((names.size() + modernNames.size()) + " scenarios: ");
+        assertThat(page).contains(total + " scenarios: ");
         // a release that recorded only the other corpus: n/a there, never counted as missing
         assertThat(page).contains(" n/a (not in a corpus recorded on this release)");
         for (JsonNode by : report.path("summary").path("byReference")) {
             if (by.path("reference").path("kind").asText().equals("recorded")) {
                 String rel = by.path("reference").path("release").asText();
-                assertThat(by.path("notApplicable").asInt()).as(rel)
-                        .isEqualTo(mainReleases.contains(rel) ? modernNames.size() : names.size());
+                int notApplicable = mainReleases.contains(rel) ? 0 : names.size();
+                for (var e : extraNames.entrySet()) {
+                    notApplicable += extraReleases.get(e.getKey()).contains(rel) ? 0 : e.getValue().size();
+                }
+                assertThat(by.path("notApplicable").asInt()).as(rel).isEqualTo(notApplicable);
             }
         }
         assertThat(page).contains("id=findings").contains("docs/findings/xattr-prefixes.md\"");
