@@ -201,8 +201,8 @@ public final class KernelCatalog {
         return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
     }
 
-    /** The releases, comma-separated, for error messages. */
+    /** The releases of the Debian kernels, comma-separated, for error messages (source recipes are named by {@code kernels}). */
     public String releases() {
-        return String.join(", ", kernels.stream().map(Kernel::release).toList());
+        return String.join(", ", kernels.stream().filter(k -> !k.sourceBuilt()).map(Kernel::release).toList());
     }
 }

@@ -68,7 +68,7 @@ public sealed interface Node permits Node.BlockDevice, Node.RegularFile, Node.Di
      * {@code pastEnd} what it writes when a read reaches past the data's end.
      */
     record FscacheBlob(ImageBytes bytes, Daemon daemon, PastEnd pastEnd) implements Node {
-        /** A blob the daemon serves, zero-filling whole pages past its end. */
+        /** A blob the daemon serves, writing zeros for requested pages past its end. */
         public FscacheBlob(ImageBytes bytes) {
             this(bytes, Daemon.SERVES, PastEnd.ZEROS);
         }
@@ -101,13 +101,13 @@ public sealed interface Node permits Node.BlockDevice, Node.RegularFile, Node.Di
         }
 
         /**
-         * What the daemon writes for the page where the blob ends (contract field {@code "pastEnd"}):
-         * past the size it announces, cachefiles reads zeros without asking it.
+         * What the daemon writes for requested pages at and past the blob's end (contract field
+         * {@code "pastEnd"}): erofs asks with no size limit, so those reads reach the daemon.
          */
         public enum PastEnd {
-            /** That page padded with zeros (direct I/O writes whole pages). */
+            /** Every requested page, zeros past the end (direct I/O writes whole pages). */
             ZEROS("zeros"),
-            /** Only the blob's bytes: a direct-I/O write of a partial page fails, the page stays a hole. */
+            /** Only the blob's bytes: a partial last page (a direct-I/O write that fails), nothing past; those pages stay holes. */
             SHORT("short");
 
             private final String contractName;

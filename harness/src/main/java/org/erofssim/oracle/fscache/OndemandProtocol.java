@@ -168,18 +168,17 @@ public final class OndemandProtocol {
     }
 
     /**
-     * What the daemon writes for the page where the blob ends. The daemon announces the blob's
-     * size in {@code copen}; cachefiles itself fills reads past that size with zeros without asking
-     * ({@code cachefiles_do_prepare_read}: start >= i_size), so only the last, partial page is the
-     * daemon's choice.
+     * What the daemon writes for requested pages at and past the blob's end. erofs asks cachefiles
+     * with no size limit ({@code erofs_fscache_read_io_async} passes LLONG_MAX as i_size), so
+     * reads past the blob's end reach the daemon, and what it writes there is what the reader gets.
      */
     public enum PastEnd {
-        /** The last page padded with zeros to its end (cachefiles writes with direct I/O: whole pages). */
+        /** Every requested page, zeros past the blob's end (cachefiles writes with direct I/O: whole pages). */
         ZEROS("zeros"),
         /**
-         * Only the blob's bytes of the last page, as a daemon that writes what it read from its
-         * file would: a length that is not a whole number of pages, which the direct-I/O write
-         * refuses; the READ is completed anyway and the page stays a hole.
+         * Only the blob's bytes, as a daemon that writes what it read from its file would: the
+         * last partial page with a length that is not a whole number of pages (the direct-I/O write
+         * refuses it), nothing past the end; the READ is completed anyway and those pages stay holes.
          */
         SHORT("short");
 
@@ -199,8 +198,8 @@ public final class OndemandProtocol {
 
     /**
      * The writes that answer {@code READ(off, len)} on a blob of {@code size} bytes: page-aligned
-     * offsets, at most {@code chunk} bytes each (a multiple of the page), covering the requested
-     * pages up to the blob's last page; {@link PastEnd} decides whether that last page is padded.
+     * offsets, at most {@code chunk} bytes each (a multiple of the page); {@code dataBytes} of each
+     * come from the blob, the rest are zeros. {@link PastEnd#SHORT} stops at the blob's end.
      */
     public static List<Write> plan(long off, long len, long size, PastEnd pastEnd, int chunk) {
         if (chunk <= 0 || chunk % PAGE != 0) {
@@ -211,7 +210,10 @@ public final class OndemandProtocol {
             return out;
         }
         long start = Math.floorDiv(off, PAGE) * (long) PAGE;
-        long end = Math.min(ceilPage(off + len), ceilPage(size));
+        long end = ceilPage(off + len);
+        if (pastEnd == PastEnd.SHORT) {
+            end = Math.min(end, ceilPage(size));
+        }
         for (long at = start; at < end; at += chunk) {
             int n = (int) Math.min(chunk, end - at);
             int data = (int) Math.max(0, Math.min(n, size - at));

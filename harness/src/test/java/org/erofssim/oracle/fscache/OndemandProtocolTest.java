@@ -100,19 +100,20 @@ class OndemandProtocolTest {
     }
 
     @Test
-    @DisplayName("a READ is answered in page-aligned writes up to the blob's last page, padded or (SHORT) not")
+    @DisplayName("a READ is answered in page-aligned writes: zeros past the blob's end, or (SHORT) the blob's bytes only")
     void writePlan() {
         // blob of 10000 bytes (2 pages and 1808 bytes); READ 0..16384
         assertThat(OndemandProtocol.plan(0, 16384, 10000, PastEnd.ZEROS, 8192))
-                .containsExactly(new Write(0, 8192, 8192), new Write(8192, 4096, 1808));
+                .containsExactly(new Write(0, 8192, 8192), new Write(8192, 8192, 1808));
         assertThat(OndemandProtocol.plan(0, 16384, 10000, PastEnd.SHORT, 8192))
                 .containsExactly(new Write(0, 8192, 8192), new Write(8192, 1808, 1808));
         assertThat(OndemandProtocol.plan(0, 16384, 10000, PastEnd.SHORT, 1 << 20))
                 .containsExactly(new Write(0, 10000, 10000));
         // an unaligned request is widened to its pages
         assertThat(OndemandProtocol.plan(5000, 10, 1 << 20, PastEnd.ZEROS, 1 << 20)).containsExactly(new Write(4096, 4096, 4096));
-        // pages wholly past the end are never written (cachefiles zero-fills past the copen size itself)
-        assertThat(OndemandProtocol.plan(40960, 4096, 10000, PastEnd.ZEROS, 4096)).isEmpty();
+        // wholly past the end: a page of zeros, or nothing
+        assertThat(OndemandProtocol.plan(40960, 4096, 10000, PastEnd.ZEROS, 4096)).containsExactly(new Write(40960, 4096, 0));
+        assertThat(OndemandProtocol.plan(40960, 4096, 10000, PastEnd.SHORT, 4096)).isEmpty();
         assertThat(OndemandProtocol.plan(0, 0, 10000, PastEnd.ZEROS, 4096)).isEmpty();
         assertThatThrownBy(() -> OndemandProtocol.plan(0, 1, 1, PastEnd.ZEROS, 1000)).hasMessageContaining("multiple of 4096");
     }
