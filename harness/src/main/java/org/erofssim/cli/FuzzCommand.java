@@ -230,66 +230,76 @@ final class FuzzCommand implements Callable<Integer> {
             throw CliException.unavailable(e.getMessage()); // a VM kernel that cannot boot at all
         }
         if (json) {
-            ObjectNode j = JSON.createObjectNode();
-            j.put("seed", sum.seed()).put("shard", shardK + "/" + shardN).put("cases", sum.cases()).put("refused", sum.refused())
-                    .put("profile", profile.name()).put("live", live).put("seconds", sum.elapsed().toMillis() / 1000.0);
-            var f = j.putArray("findings");
-            for (FuzzCampaign.Finding x : sum.findings()) {
-                f.addObject().put("kind", x.kind().name()).put("what", x.what())
-                        .put("scenario", x.folder().resolve("scenario.json").toString());
-            }
-            j.set("statistics", sum.statistics().toJson(JSON));
-            ObjectNode cov = j.putObject("coverage");
-            cov.put("reached", sum.coverage().firstCase().size()).put("known", org.erofssim.kernel.Coverage.knownIds().size())
-                    .put("corpus", sum.coverage().corpus());
-            sum.coverage().neverReached().forEach(cov.putArray("neverReached")::add);
-            if (sum.vms() != null) {
-                ObjectNode v = j.putObject("vmKernels");
-                sum.vms().tally().forEach((k, m) -> {
-                    ObjectNode x = v.putObject(k);
-                    m.forEach(x::put);
-                });
-                v.put("timing", sum.vms().timing());
-            }
-            if (sum.releases() != null) {
-                ObjectNode r = j.putObject("releases");
-                sum.releases().counts().forEach((pair, m) -> {
-                    ObjectNode x = r.putObject(pair);
-                    m.forEach(x::put);
-                });
-            }
-            o.println(j);
+            printJson(o, sum, profile.name(), shardK + "/" + shardN);
         } else {
-            o.println();
-            sum.statistics().print(o);
-            o.println();
-            printCoverage(o, sum);
-            if (sum.releases() != null) {
-                o.println();
-                o.println("release differential (model only; neighbours compared, differences explained by one modelled change or a pair):");
-                sum.releases().counts().forEach((pair, m) -> {
-                    o.println("  " + pair + ":");
-                    m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
-                });
-            }
-            if (sum.vms() != null) {
-                o.println();
-                o.println("VM kernels (" + sum.vms().timing() + "), each against the model of its release:");
-                sum.vms().tally().forEach((k, m) -> {
-                    o.println("  " + k + ":");
-                    m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
-                });
-            }
-            o.println();
-            o.printf(Locale.ROOT, "%d cases in %.1f s (seed %d)%s: %s%n", sum.cases(), sum.elapsed().toMillis() / 1000.0,
-                    sum.seed(), sum.refused() > 0 ? ", " + sum.refused() + " refused by the kernel oracle" : "",
-                    sum.findings().isEmpty() ? "no findings" : sum.findings().size() + " finding(s)");
-            for (FuzzCampaign.Finding x : sum.findings()) {
-                o.println("  " + x.kind() + " " + x.folder().resolve("scenario.json"));
-            }
+            printText(o, sum);
         }
         o.flush();
         return sum.findings().isEmpty() ? ExitCode.OK : ExitCode.FAILED_CHECK;
+    }
+
+    /** The campaign's summary as one JSON object ({@code --json}). */
+    private void printJson(PrintWriter o, FuzzCampaign.Summary sum, String profile, String shard) {
+        ObjectNode j = JSON.createObjectNode();
+        j.put("seed", sum.seed()).put("shard", shard).put("cases", sum.cases()).put("refused", sum.refused())
+                .put("profile", profile).put("live", live).put("seconds", sum.elapsed().toMillis() / 1000.0);
+        var f = j.putArray("findings");
+        for (FuzzCampaign.Finding x : sum.findings()) {
+            f.addObject().put("kind", x.kind().name()).put("what", x.what())
+                    .put("scenario", x.folder().resolve("scenario.json").toString());
+        }
+        j.set("statistics", sum.statistics().toJson(JSON));
+        ObjectNode cov = j.putObject("coverage");
+        cov.put("reached", sum.coverage().firstCase().size()).put("known", org.erofssim.kernel.Coverage.knownIds().size())
+                .put("corpus", sum.coverage().corpus());
+        sum.coverage().neverReached().forEach(cov.putArray("neverReached")::add);
+        if (sum.vms() != null) {
+            ObjectNode v = j.putObject("vmKernels");
+            sum.vms().tally().forEach((k, m) -> {
+                ObjectNode x = v.putObject(k);
+                m.forEach(x::put);
+            });
+            v.put("timing", sum.vms().timing());
+        }
+        if (sum.releases() != null) {
+            ObjectNode r = j.putObject("releases");
+            sum.releases().counts().forEach((pair, m) -> {
+                ObjectNode x = r.putObject(pair);
+                m.forEach(x::put);
+            });
+        }
+        o.println(j);
+    }
+
+    /** The campaign's summary as text: statistics, coverage, differentials, the findings. */
+    private static void printText(PrintWriter o, FuzzCampaign.Summary sum) {
+        o.println();
+        sum.statistics().print(o);
+        o.println();
+        printCoverage(o, sum);
+        if (sum.releases() != null) {
+            o.println();
+            o.println("release differential (model only; neighbours compared, differences explained by one modelled change or a pair):");
+            sum.releases().counts().forEach((pair, m) -> {
+                o.println("  " + pair + ":");
+                m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
+            });
+        }
+        if (sum.vms() != null) {
+            o.println();
+            o.println("VM kernels (" + sum.vms().timing() + "), each against the model of its release:");
+            sum.vms().tally().forEach((k, m) -> {
+                o.println("  " + k + ":");
+                m.forEach((what, n) -> o.printf(Locale.ROOT, "    %-60s %6d%n", what, n));
+            });
+        }
+        o.println();
+        o.printf(Locale.ROOT, "%d cases in %.1f s (seed %d)%s: %s%n", sum.cases(), sum.elapsed().toMillis() / 1000.0,
+                sum.seed(), sum.refused() > 0 ? ", " + sum.refused() + " refused by the kernel oracle" : "",
+                sum.findings().isEmpty() ? "no findings" : sum.findings().size() + " finding(s)");
+        for (FuzzCampaign.Finding x : sum.findings()) {
+            o.println("  " + x.kind() + " " + x.folder().resolve("scenario.json"));
+        }
     }
 
     /** The campaign's status as the counter's detail: coverage ids, findings, rate ({@code offset}: cases before). */

@@ -67,8 +67,6 @@ public final class LiveKernelOracle {
     /** Where sandboxes are made. */
     static final Path TMP = Path.of("/tmp");
     private static final long EROFS_MAGIC = 0xE0F5E1E2L;
-    /** {@code statfs} {@code f_flags}: the filesystem is mounted nodev. */
-    private static final long ST_NODEV = 4;
 
     /**
      * @param mountTimeout how long mount(2) may block before {@code blocked} is reported
@@ -482,7 +480,7 @@ public final class LiveKernelOracle {
                 List<String> log = withFc(attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
                         evidence, -1, null), logs, a.fcLog);
                 return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
-                        + " ms", inferMode(log, realSource, -1, notes), log, List.copyOf(notes));
+                        + " ms", FailedMode.infer(log, realSource, -1, notes), log, List.copyOf(notes));
             }
             if (a.errno != 0) {
                 List<String> log = withFc(attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
@@ -491,7 +489,7 @@ public final class LiveKernelOracle {
                 if (e == null) {
                     notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
                 }
-                Mode mode = org.erofssim.oracle.fscache.FscacheSession.mode(inferMode(log, realSource, a.errno, notes), sc,
+                Mode mode = org.erofssim.oracle.fscache.FscacheSession.mode(FailedMode.infer(log, realSource, a.errno, notes), sc,
                         runningConfig());
                 notes.addAll(fscache.notes());
                 return new MountOutcome.Failed(e, mode, log, List.copyOf(notes));
@@ -636,60 +634,6 @@ public final class LiveKernelOracle {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while mount(2) ran");
         }
-    }
-
-    /** A line of an fsopen mount's context log ({@code fc: e erofs: ...}) as mount(2) would print it. */
-    private static String withoutFcPrefix(String line) {
-        String p = org.erofssim.kernel.KernelLog.FC_PREFIX;
-        return line.startsWith(p) && line.length() > p.length() + 2 ? line.substring(p.length() + 2) : line;
-    }
-
-    /** Option-parser and VFS context messages: the mount failed before get_tree chose a mode. */
-    private static boolean beforeGetTree(String line) {
-        return line.startsWith("erofs: Unknown parameter") || line.startsWith("erofs: Bad value for")
-                || line.startsWith("erofs: Unexpected value for") || line.equals("erofs: dax options not supported")
-                || line.equals("Multiple sources") || line.equals("No source specified")
-                || line.equals("Non-string source");
-    }
-
-    /** The mode a failed attempt reached, as far as the kernel lets one see it. */
-    private static Mode inferMode(List<String> log, String realSource, int errno, List<String> notes) {
-        for (String l0 : log) {
-            // an fsopen mount's context messages ("fc: e erofs: ...") read as mount(2)'s would
-            String l = withoutFcPrefix(l0);
-            DeviceLine line = DeviceLine.parse(l);
-            if (line != null) {
-                return line.fileBacked() ? Mode.FILEIO : Mode.BDEV;
-            }
-        }
-        if (log.stream().map(LiveKernelOracle::withoutFcPrefix).anyMatch(LiveKernelOracle::beforeGetTree)
-                || realSource == null || realSource.isEmpty()) {
-            return null;
-        }
-        Syscalls.Stat st;
-        try {
-            st = Syscalls.stat(Syscalls.cPath(realSource));
-        } catch (SyscallException e) {
-            return null;
-        }
-        if (st.type() == Syscalls.S_IFBLK) {
-            try {
-                if ((Syscalls.statfs(realSource).flags() & ST_NODEV) != 0) {
-                    notes.add("the source device node is on a nodev mount: lookup_bdev fails before a mode is chosen");
-                    return null;
-                }
-            } catch (SyscallException e) {
-                // cannot tell: fall through
-            }
-            notes.add("mode inferred from the source being a block device (no erofs device line)");
-            return Mode.BDEV;
-        }
-        if (st.type() == Syscalls.S_IFREG && errno > 0 && errno != Errno.ENOTBLK.number()
-                && errno != Errno.EACCES.number() && errno != Errno.EPERM.number()) {
-            notes.add("mode inferred from the source being a regular file (no erofs device line)");
-            return Mode.FILEIO;
-        }
-        return null;
     }
 
     private MountOutcome describeMounted(Sandbox sb, Scenario sc, String mp, Set<String> sysfsBefore, Kmsg kmsg,
