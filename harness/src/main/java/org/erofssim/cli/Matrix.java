@@ -80,9 +80,11 @@ final class Matrix {
      * @param kernels  profiles, oldest first
      * @param config   CONFIG overrides on every profile
      * @param read     also walk the tree
+     * @param api      the system calls of the mount ({@code mount(2)} or fsopen/fsconfig/fsmount)
      */
     record Request(Path image, List<Device> devices, String options, List<SourceKind> kinds,
-                   List<KernelProfile> kernels, Map<ConfigFlag, Boolean> config, boolean read) {}
+                   List<KernelProfile> kernels, Map<ConfigFlag, Boolean> config, boolean read,
+                   Scenario.MountApi api) {}
 
     /** One evaluated cell: the outcome, and its JSON as compared. */
     record Cell(KernelProfile kernel, SourceKind kind, MountOutcome outcome, ObjectNode compared) {
@@ -232,7 +234,7 @@ final class Matrix {
     static Scenario scenario(Request r, String imageNode, SourceKind kind, KernelConfig kernel,
                              Map<Path, ImageBytes> images) {
         Scenario.Builder b = Scenario.builder().name("matrix " + kind + " " + kernel.profile().release())
-                .kernel(kernel).options(r.options()).read(r.read());
+                .kernel(kernel).options(r.options()).read(r.read()).api(r.api());
         ImageBytes bytes = images.computeIfAbsent(r.image(), ImageBytes::map);
         if (kind == SourceKind.file) {
             b.node(imageNode, new Node.RegularFile(bytes, BackingFs.EXT4)).source(imageNode);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelProfile;
@@ -38,9 +39,9 @@ import picocli.CommandLine.Spec;
                 "whose removal from the newer release gives the older release's outcome.",
                 "",
                 "Paths: a relative path is placed at the model's / (a device= option",
-                "written the same way finds it); mount(2) flags are MS_RDONLY.",
-                "Not yet: --api fsopen (the model is mount(2) only) and --live (the host",
-                "and VM kernels beside the model)."})
+                "written the same way finds it); mount(2) flags are MS_RDONLY; with",
+                "--api fsopen each option is one fsconfig call and \"ro\" a flag.",
+                "Not yet: --live (the host and VM kernels beside the model)."})
 final class MatrixCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,8 +75,9 @@ final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the matrix as one JSON object")
     boolean json;
 
-    @Option(names = "--api", paramLabel = "mount", defaultValue = "mount",
-            description = "the mount API: only mount (the default); fsopen is not modelled yet")
+    @Option(names = "--api", paramLabel = "mount|fsopen", defaultValue = "mount",
+            description = "the system calls: mount (mount(2), the default) or fsopen (fsopen, fsconfig per option, "
+                    + "fsmount: fs_context messages go to the descriptor's log, shown as 'fc: ...' lines)")
     String api;
 
     @Option(names = "--live", description = "not yet: the host and VM kernels beside the model (refused with exit 2)")
@@ -89,9 +91,11 @@ final class MatrixCommand implements Callable<Integer> {
             case "both" -> List.of(Matrix.SourceKind.file, Matrix.SourceKind.loop);
             default -> throw CliException.badInput("--as '" + as + "': expected file, loop or both");
         };
-        if (!api.equals("mount")) {
-            throw CliException.badInput("--api '" + api + "': only mount is modelled (fsopen is not yet)");
-        }
+        Scenario.MountApi mountApi = switch (api) {
+            case "mount" -> Scenario.MountApi.MOUNT;
+            case "fsopen" -> Scenario.MountApi.FSOPEN;
+            default -> throw CliException.badInput("--api '" + api + "': expected mount or fsopen");
+        };
         if (live) {
             throw CliException.badInput("--live: not implemented yet (the model's matrix only)");
         }
@@ -101,7 +105,7 @@ final class MatrixCommand implements Callable<Integer> {
         Scenarios.Notes notes = new Scenarios.Notes(spec.commandLine().getErr());
         List<KernelProfile> kernels = KernelOptions.releases(kernel, notes);
         Map<ConfigFlag, Boolean> cfg = KernelOptions.config(config);
-        Matrix.Request req = new Matrix.Request(imagePath, devs, options, kinds, kernels, cfg, read);
+        Matrix.Request req = new Matrix.Request(imagePath, devs, options, kinds, kernels, cfg, read, mountApi);
         Matrix.Result result = Matrix.evaluate(req, imageNode);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -195,6 +199,7 @@ final class MatrixCommand implements Callable<Integer> {
         o.put("image", image);
         o.put("fileSource", imageNode);
         o.put("options", options);
+        o.put("api", api);
         ArrayNode ds = o.putArray("devices");
         for (Matrix.Device d : r.request().devices()) {
             ds.addObject().put("node", d.node()).put("kind", d.bdev() ? "bdev" : "file").put("image", d.image().toString());
