@@ -90,13 +90,7 @@ final class Matrix {
     record Cell(KernelProfile kernel, SourceKind kind, MountOutcome outcome, ObjectNode compared) {
         /** {@code mode} when mounted, the errno when failed, else the outcome's name. */
         String summary() {
-            if (outcome instanceof MountOutcome.Mounted m) {
-                return m.mode() == null ? "mounted" : m.mode().contractName();
-            }
-            if (outcome instanceof MountOutcome.Failed f && f.errno() != null) {
-                return f.errno().name();
-            }
-            return outcome.outcome();
+            return Matrix.summary(outcome);
         }
 
         /** The first kernel log line, or null when the attempt logs nothing. */
@@ -175,6 +169,17 @@ final class Matrix {
     }
 
     private Matrix() {}
+
+    /** {@code mode} when mounted, the errno when failed, else the outcome's name. */
+    static String summary(MountOutcome outcome) {
+        if (outcome instanceof MountOutcome.Mounted m) {
+            return m.mode() == null ? "mounted" : m.mode().contractName();
+        }
+        if (outcome instanceof MountOutcome.Failed f && f.errno() != null) {
+            return f.errno().name();
+        }
+        return outcome.outcome();
+    }
 
     /**
      * The model path of a local path as given: a relative path without {@code ..} is taken from
@@ -315,7 +320,8 @@ final class Matrix {
         return new Result(r, cells, diffs);
     }
 
-    private static Cell cell(Request r, String imageNode, SourceKind kind, KernelProfile k, Map<Path, ImageBytes> images) {
+    /** The model's cell of one source kind on one profile (with the request's CONFIG overrides). */
+    static Cell cell(Request r, String imageNode, SourceKind kind, KernelProfile k, Map<Path, ImageBytes> images) {
         Scenario s = scenario(r, imageNode, kind, new KernelConfig(k, r.config()), images);
         MountOutcome o = Scenarios.predict(s, "the " + kind + " source on " + k.release());
         return new Cell(k, kind, o, compared(o));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -227,13 +228,71 @@ class MatrixCommandTest {
         assertBadInput(Cli.run("matrix", img("plain.erofs"), "--device", "missing.img"), "--device", "missing.img");
         assertBadInput(Cli.run("matrix"), "IMAGE");
         assertBadInput(Cli.run("matrix", img("plain.erofs"), "--api", "fsmount"), "--api", "fsmount");
-        assertBadInput(Cli.run("matrix", img("plain.erofs"), "--live"), "--live", "not implemented");
+    }
+
+    /**
+     * {@code --live} asks for the running kernel: where the live oracle cannot run (here, in the
+     * test phase, it is switched off) that is exit 77 and one line with the oracle's reason,
+     * never the model's matrix alone.
+     */
+    @Test
+    void liveWithoutTheOracleExits77WithItsReason() {
+        String why = org.erofssim.oracle.LiveKernelOracle.unavailableReason();
+        if (why == null) {
+            System.out.println("SKIPPED: the live oracle can run here; matrix --live without it is checked in mvn test");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why != null, "the live oracle can run here");
+        Cli.Result r = Cli.run("matrix", img("plain.erofs"), "--as", "both", "--live");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.ORACLE_UNAVAILABLE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).isEqualTo("erofs-sim matrix: --live: kernel oracle unavailable: " + why);
+    }
+
+    /**
+     * As root, the running kernel's row sits after the model row of its release, and the kernel
+     * agrees with the model on that release for plain.erofs from a file and from a loop device
+     * (fileio and bdev since 6.12; the fileio superblock's s_id "erofs", the loop device's
+     * "loopN", matched by pattern).
+     */
+    @Test
+    @Live
+    void liveAddsAHostRowThatAgreesWithTheModelOfItsRelease() throws Exception {
+        RecordCommandTest.assumeLiveOracle();
+        String release = org.erofssim.reference.HostKernel.runningRelease();
+        String profile = org.erofssim.kernel.Releases.forRelease(release).map(p -> p.release()).orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(profile != null, "the running kernel " + release + " has no profile");
+        JsonNode m = json(Cli.run("matrix", img("plain.erofs"), "--as", "both", "--live", "--json"));
+        List<String> kernels = new ArrayList<>();
+        m.get("rows").forEach(r -> kernels.add(r.get("kernel").asText()));
+        assertThat(kernels).containsSubsequence(profile, "host " + release);
+        assertThat(kernels.get(kernels.indexOf("host " + release) - 1)).isEqualTo(profile);
+        JsonNode host = m.get("rows").get(kernels.indexOf("host " + release));
+        assertThat(host.path("reference").path("kind").asText()).isEqualTo("host");
+        assertThat(host.path("reference").path("release").asText()).isEqualTo(release);
+        assertThat(host.path("reference").path("profile").asText()).isEqualTo(profile);
+        for (String kind : List.of("file", "loop")) {
+            JsonNode h = host.get("cells").get(kind);
+            JsonNode model = cell(m, profile, kind);
+            assertThat(h.get("differences")).as(kind + ": " + h).isEmpty();
+            assertThat(h.get("agreesWithModel").asBoolean()).as(kind).isTrue();
+            assertThat(h.get("summary").asText()).isEqualTo(model.get("summary").asText());
+            assertThat(h.get("outcome").asText()).isEqualTo("mounted");
+            assertThat(h.get("mode").asText()).isEqualTo(kind.equals("file") ? "fileio" : "bdev");
+            assertThat(h.get("trouble")).as(kind).isEmpty();
+        }
+        Cli.Result text = Cli.run("matrix", img("plain.erofs"), "--as", "both", "--live");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("host " + release + ": compared with the model on " + profile);
+        assertThat(text.out().lines().filter(l -> l.startsWith("host " + release + " ")))
+                .singleElement().asString().contains("fileio", "bdev").doesNotContain("*");
+        assertThat(text.out().lines().filter(l -> l.startsWith("* "))).isEmpty();
     }
 
     @Test
     void helpSaysWhatIsNotThere() {
         Cli.Result r = Cli.run("matrix", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("--api=mount|fsopen", "--api fsopen", "fsconfig", "--live", "--as", "--kernel", "--device");
+        assertThat(r.out()).contains("--api=mount|fsopen", "--api fsopen", "fsconfig", "--live", "--as", "--kernel", "--device",
+                "host RELEASE", "conform --live --kernel K");
     }
 }
