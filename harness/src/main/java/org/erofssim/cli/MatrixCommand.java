@@ -16,6 +16,7 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.reference.Case;
 import org.erofssim.reference.HostKernel;
+import org.erofssim.reference.KernelReference;
 import org.erofssim.reference.Observation;
 import org.erofssim.report.Difference;
 import org.erofssim.kernel.Behavior;
@@ -153,8 +154,11 @@ final class MatrixCommand implements Callable<Integer> {
      */
     record HostRow(String release, KernelProfile profile, boolean profileInTable, Map<Matrix.SourceKind, HostCell> cells) {}
 
-    /** Each source kind's scenario on the host release's profile, observed by the live oracle. */
-    private static HostRow host(HostKernel k, Matrix.Request req, String imageNode, Matrix.Result result) {
+    /**
+     * Each source kind's scenario on the host release's profile, observed by {@code k} (the live
+     * oracle's {@link HostKernel}; tests give a stand-in).
+     */
+    static HostRow host(KernelReference k, Matrix.Request req, String imageNode, Matrix.Result result) {
         KernelProfile hp = k.profile().orElse(null);
         boolean inTable = hp != null && result.cells().containsKey(hp.release());
         Map<Path, ImageBytes> images = new LinkedHashMap<>();
@@ -222,7 +226,7 @@ final class MatrixCommand implements Callable<Integer> {
     }
 
     /** The table, then one note per difference. */
-    private void table(PrintWriter out, Matrix.Result r, HostRow host) {
+    void table(PrintWriter out, Matrix.Result r, HostRow host) {
         List<Matrix.SourceKind> kinds = r.request().kinds();
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>();

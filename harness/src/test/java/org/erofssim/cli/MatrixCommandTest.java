@@ -288,6 +288,55 @@ class MatrixCommandTest {
         assertThat(text.out().lines().filter(l -> l.startsWith("* "))).isEmpty();
     }
 
+    /**
+     * The host row's marks, without root: a stand-in kernel "6.18.44-standin" (profile 6.18.44)
+     * that answers with what 6.12.118 does (the model's 6.12.118 outcome: before 90655ee279b2 the
+     * info line is {@code "erofs: (device %s): "}). Its row sits after 6.18.44's, both cells are
+     * marked * and the note names log[0] with both lines.
+     */
+    @Test
+    void aHostCellThatDiffersFromItsReleaseIsMarkedWithTheField() {
+        org.erofssim.reference.KernelReference standin = new org.erofssim.reference.KernelReference(
+                org.erofssim.reference.Identity.Kind.LIVE, "6.18.44-standin") {
+            @Override
+            public java.util.Optional<String> unavailable() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<String> refuses(org.erofssim.reference.Case c) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public org.erofssim.reference.Observation observe(org.erofssim.reference.Case c) {
+                org.erofssim.contract.MountOutcome o = org.erofssim.mount.MountModel.predict(
+                        c.scenario().toBuilder().kernel(org.erofssim.kernel.Releases.linux_6_12_118()).build());
+                return new org.erofssim.reference.Observation.Observed(o, "", List.of());
+            }
+        };
+        String image = img("plain.erofs");
+        String node = Matrix.nodePath(image, "IMAGE");
+        Matrix.Request req = new Matrix.Request(java.nio.file.Path.of(image), List.of(), null,
+                List.of(Matrix.SourceKind.file, Matrix.SourceKind.loop),
+                List.of(org.erofssim.kernel.Releases.linux_6_18_44(), org.erofssim.kernel.Releases.linux_7_2_13()),
+                java.util.Map.of(), false, org.erofssim.contract.Scenario.MountApi.MOUNT);
+        Matrix.Result result = Matrix.evaluate(req, node);
+        MatrixCommand.HostRow host = MatrixCommand.host(standin, req, node, result);
+        java.io.StringWriter text = new java.io.StringWriter();
+        new MatrixCommand().table(new java.io.PrintWriter(text), result, host);
+        List<String> lines = text.toString().lines().toList();
+        assertThat(lines.get(1)).startsWith("6.18.44 ");
+        assertThat(lines.get(2)).startsWith("host 6.18.44-standin ").contains("fileio *", "bdev *",
+                "erofs: (device erofs): mounted with root inode @ nid 37.");
+        assertThat(lines.get(3)).startsWith("7.2.13 ");
+        assertThat(lines).contains("host 6.18.44-standin: compared with the model on 6.18.44; * marks a difference",
+                "* file: log[0]: model \"erofs (device erofs): mounted with root inode @ nid 37.\", "
+                        + "kernel \"erofs: (device erofs): mounted with root inode @ nid 37.\"",
+                "* loop: log[0]: model \"erofs (device loop0): mounted with root inode @ nid 37.\", "
+                        + "kernel \"erofs: (device loop0): mounted with root inode @ nid 37.\"");
+    }
+
     @Test
     void helpSaysWhatIsNotThere() {
         Cli.Result r = Cli.run("matrix", "--help");
