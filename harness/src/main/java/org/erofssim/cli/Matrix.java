@@ -80,21 +80,17 @@ final class Matrix {
      * @param kernels  profiles, oldest first
      * @param config   CONFIG overrides on every profile
      * @param read     also walk the tree
+     * @param api      the system calls of the mount ({@code mount(2)} or fsopen/fsconfig/fsmount)
      */
     record Request(Path image, List<Device> devices, String options, List<SourceKind> kinds,
-                   List<KernelProfile> kernels, Map<ConfigFlag, Boolean> config, boolean read) {}
+                   List<KernelProfile> kernels, Map<ConfigFlag, Boolean> config, boolean read,
+                   Scenario.MountApi api) {}
 
     /** One evaluated cell: the outcome, and its JSON as compared. */
     record Cell(KernelProfile kernel, SourceKind kind, MountOutcome outcome, ObjectNode compared) {
         /** {@code mode} when mounted, the errno when failed, else the outcome's name. */
         String summary() {
-            if (outcome instanceof MountOutcome.Mounted m) {
-                return m.mode() == null ? "mounted" : m.mode().contractName();
-            }
-            if (outcome instanceof MountOutcome.Failed f && f.errno() != null) {
-                return f.errno().name();
-            }
-            return outcome.outcome();
+            return Matrix.summary(outcome);
         }
 
         /** The first kernel log line, or null when the attempt logs nothing. */
@@ -174,6 +170,17 @@ final class Matrix {
 
     private Matrix() {}
 
+    /** {@code mode} when mounted, the errno when failed, else the outcome's name. */
+    static String summary(MountOutcome outcome) {
+        if (outcome instanceof MountOutcome.Mounted m) {
+            return m.mode() == null ? "mounted" : m.mode().contractName();
+        }
+        if (outcome instanceof MountOutcome.Failed f && f.errno() != null) {
+            return f.errno().name();
+        }
+        return outcome.outcome();
+    }
+
     /**
      * The model path of a local path as given: a relative path without {@code ..} is taken from
      * the model's {@code /} (where the model resolves relative paths, as in a {@code device=}
@@ -232,7 +239,7 @@ final class Matrix {
     static Scenario scenario(Request r, String imageNode, SourceKind kind, KernelConfig kernel,
                              Map<Path, ImageBytes> images) {
         Scenario.Builder b = Scenario.builder().name("matrix " + kind + " " + kernel.profile().release())
-                .kernel(kernel).options(r.options()).read(r.read());
+                .kernel(kernel).options(r.options()).read(r.read()).api(r.api());
         ImageBytes bytes = images.computeIfAbsent(r.image(), ImageBytes::map);
         if (kind == SourceKind.file) {
             b.node(imageNode, new Node.RegularFile(bytes, BackingFs.EXT4)).source(imageNode);
@@ -313,7 +320,8 @@ final class Matrix {
         return new Result(r, cells, diffs);
     }
 
-    private static Cell cell(Request r, String imageNode, SourceKind kind, KernelProfile k, Map<Path, ImageBytes> images) {
+    /** The model's cell of one source kind on one profile (with the request's CONFIG overrides). */
+    static Cell cell(Request r, String imageNode, SourceKind kind, KernelProfile k, Map<Path, ImageBytes> images) {
         Scenario s = scenario(r, imageNode, kind, new KernelConfig(k, r.config()), images);
         MountOutcome o = Scenarios.predict(s, "the " + kind + " source on " + k.release());
         return new Cell(k, kind, o, compared(o));

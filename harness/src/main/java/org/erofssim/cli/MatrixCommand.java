@@ -6,10 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.KernelConfig;
+import org.erofssim.reference.Case;
+import org.erofssim.reference.HostKernel;
+import org.erofssim.reference.KernelReference;
+import org.erofssim.reference.Observation;
+import org.erofssim.report.Difference;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
 import org.erofssim.kernel.KernelProfile;
@@ -38,9 +47,14 @@ import picocli.CommandLine.Spec;
                 "whose removal from the newer release gives the older release's outcome.",
                 "",
                 "Paths: a relative path is placed at the model's / (a device= option",
-                "written the same way finds it); mount(2) flags are MS_RDONLY.",
-                "Not yet: --api fsopen (the model is mount(2) only) and --live (the host",
-                "and VM kernels beside the model)."})
+                "written the same way finds it); mount(2) flags are MS_RDONLY; with",
+                "--api fsopen each option is one fsconfig call and \"ro\" a flag.",
+                "",
+                "--live adds a row 'host RELEASE' for the running kernel (root): the same",
+                "mount observed now by the live oracle, after the model row of its release;",
+                "a cell marked * differs from the model on that release (note below the",
+                "table). Exit 77 when the live oracle cannot run here. VM kernels are not",
+                "rows: check them with 'erofs-sim conform --live --kernel K'."})
 final class MatrixCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,11 +88,13 @@ final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the matrix as one JSON object")
     boolean json;
 
-    @Option(names = "--api", paramLabel = "mount", defaultValue = "mount",
-            description = "the mount API: only mount (the default); fsopen is not modelled yet")
+    @Option(names = "--api", paramLabel = "mount|fsopen", defaultValue = "mount",
+            description = "the system calls: mount (mount(2), the default) or fsopen (fsopen, fsconfig per option, "
+                    + "fsmount: fs_context messages go to the descriptor's log, shown as 'fc: ...' lines)")
     String api;
 
-    @Option(names = "--live", description = "not yet: the host and VM kernels beside the model (refused with exit 2)")
+    @Option(names = "--live", description = "also observe the mount on the running kernel (root): a row 'host RELEASE'; "
+            + "exit 77 when the live oracle is unavailable")
     boolean live;
 
     @Override
@@ -89,32 +105,128 @@ final class MatrixCommand implements Callable<Integer> {
             case "both" -> List.of(Matrix.SourceKind.file, Matrix.SourceKind.loop);
             default -> throw CliException.badInput("--as '" + as + "': expected file, loop or both");
         };
-        if (!api.equals("mount")) {
-            throw CliException.badInput("--api '" + api + "': only mount is modelled (fsopen is not yet)");
-        }
-        if (live) {
-            throw CliException.badInput("--live: not implemented yet (the model's matrix only)");
-        }
+        Scenario.MountApi mountApi = switch (api) {
+            case "mount" -> Scenario.MountApi.MOUNT;
+            case "fsopen" -> Scenario.MountApi.FSOPEN;
+            default -> throw CliException.badInput("--api '" + api + "': expected mount or fsopen");
+        };
         Path imagePath = Matrix.existing(image, "IMAGE");
         String imageNode = Matrix.nodePath(image, "IMAGE");
         List<Matrix.Device> devs = devices.stream().map(Matrix::device).toList();
         Scenarios.Notes notes = new Scenarios.Notes(spec.commandLine().getErr());
         List<KernelProfile> kernels = KernelOptions.releases(kernel, notes);
         Map<ConfigFlag, Boolean> cfg = KernelOptions.config(config);
-        Matrix.Request req = new Matrix.Request(imagePath, devs, options, kinds, kernels, cfg, read);
+        HostKernel hostKernel = null;
+        if (live) {
+            hostKernel = new HostKernel();
+            String why = hostKernel.unavailable().orElse(null);
+            if (why != null) {
+                // --live asks for the running kernel: a matrix without it is not what was asked
+                throw CliException.unavailable("--live: kernel oracle unavailable: " + why);
+            }
+        }
+        Matrix.Request req = new Matrix.Request(imagePath, devs, options, kinds, kernels, cfg, read, mountApi);
         Matrix.Result result = Matrix.evaluate(req, imageNode);
+        HostRow host = hostKernel == null ? null : host(hostKernel, req, imageNode, result);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(result, imageNode));
+            out.println(json(result, imageNode, host));
         } else {
-            table(out, result);
+            table(out, result, host);
         }
         out.flush();
         return ExitCode.OK;
     }
 
+    /**
+     * The running kernel's answer for one source kind.
+     *
+     * @param observation what the live oracle says
+     * @param observed    the observed outcome as a cell (summary, log, tree), or null when unchecked
+     * @param model       the model's cell on the host release's profile, or null without a profile
+     * @param differences where the kernel's outcome differs from the model's (pattern-matched kernel numbers)
+     */
+    record HostCell(Observation observation, Matrix.Cell observed, Matrix.Cell model, List<Difference> differences) {}
+
+    /**
+     * The host row: {@code uname -r}, its modelled profile (or null) and whether that profile is
+     * a row of the table (the host row is printed after it, else last).
+     */
+    record HostRow(String release, KernelProfile profile, boolean profileInTable, Map<Matrix.SourceKind, HostCell> cells) {}
+
+    /**
+     * Each source kind's scenario on the host release's profile, observed by {@code k} (the live
+     * oracle's {@link HostKernel}; tests give a stand-in).
+     */
+    static HostRow host(KernelReference k, Matrix.Request req, String imageNode, Matrix.Result result) {
+        KernelProfile hp = k.profile().orElse(null);
+        boolean inTable = hp != null && result.cells().containsKey(hp.release());
+        Map<Path, ImageBytes> images = new LinkedHashMap<>();
+        Map<Matrix.SourceKind, HostCell> cells = new LinkedHashMap<>();
+        // without a profile the scenario names the newest release asked for (CONFIG refusals need one)
+        KernelProfile scenarioProfile = hp != null ? hp : req.kernels().get(req.kernels().size() - 1);
+        for (Matrix.SourceKind kind : req.kinds()) {
+            Matrix.Cell model = hp == null ? null
+                    : inTable ? result.cell(hp, kind) : Matrix.cell(req, imageNode, kind, hp, images);
+            Scenario s = Matrix.scenario(req, imageNode, kind, new KernelConfig(scenarioProfile, req.config()), images);
+            Observation o = k.observe(Case.of(s));
+            Matrix.Cell observed = null;
+            List<Difference> diffs = List.of();
+            if (o instanceof Observation.Observed ob) {
+                observed = new Matrix.Cell(hp, kind, ob.outcome(), Matrix.compared(ob.outcome()));
+                if (model != null) {
+                    diffs = k.comparison().differences(model.outcome(), o);
+                }
+            }
+            cells.put(kind, new HostCell(o, observed, model, diffs));
+        }
+        return new HostRow(k.release(), hp, inTable, cells);
+    }
+
+    private void hostTableRow(List<String[]> rows, HostRow h, List<Matrix.SourceKind> kinds) {
+        List<String> row = new ArrayList<>();
+        row.add("host " + h.release());
+        for (Matrix.SourceKind k : kinds) {
+            HostCell c = h.cells().get(k);
+            if (c.observed() == null) {
+                Observation.Unchecked u = (Observation.Unchecked) c.observation();
+                row.add(u.why().cell());
+                if (read) {
+                    row.add(null);
+                }
+                row.add("(" + u.reason() + ")");
+                continue;
+            }
+            row.add(c.observed().summary() + (c.differences().isEmpty() ? "" : " *"));
+            if (read) {
+                row.add(tree(c.observed()));
+            }
+            row.add(c.observed().firstLog());
+        }
+        rows.add(row.toArray(String[]::new));
+    }
+
+    private static void hostNotes(PrintWriter out, HostRow h) {
+        out.println();
+        String name = "host " + h.release();
+        if (h.profile() == null) {
+            out.println(name + ": the running kernel's release has no modelled profile; its cells are not compared");
+        } else {
+            out.println(name + ": compared with the model on " + h.profile().release()
+                    + (h.profileInTable() ? "" : " (not a row of this table)") + "; * marks a difference");
+        }
+        h.cells().forEach((k, c) -> {
+            for (Difference d : c.differences()) {
+                out.println("* " + k + ": " + d.field() + ": model " + d.model() + ", kernel " + d.reference());
+            }
+            if (c.observation() instanceof Observation.Observed o) {
+                o.trouble().forEach(t -> out.println("! " + k + ": kernel log shows trouble: " + t));
+            }
+        });
+    }
+
     /** The table, then one note per difference. */
-    private void table(PrintWriter out, Matrix.Result r) {
+    void table(PrintWriter out, Matrix.Result r, HostRow host) {
         List<Matrix.SourceKind> kinds = r.request().kinds();
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>();
@@ -147,8 +259,17 @@ final class MatrixCommand implements Callable<Integer> {
                         : "(" + c.outcome().outcome() + ": " + c.reason() + ")");
             }
             rows.add(row.toArray(String[]::new));
+            if (host != null && host.profileInTable() && host.profile().release().equals(kp.release())) {
+                hostTableRow(rows, host, kinds);
+            }
+        }
+        if (host != null && !host.profileInTable()) {
+            hostTableRow(rows, host, kinds);
         }
         Table.print(out, rows);
+        if (host != null) {
+            hostNotes(out, host);
+        }
         if (numbered.isEmpty()) {
             out.println();
             out.println(r.request().kernels().size() > 1
@@ -189,12 +310,55 @@ final class MatrixCommand implements Callable<Integer> {
         return b.name() + " " + (b.commit() == null ? "[hash unsure]" : b.commit()) + " \"" + b.title() + "\"";
     }
 
-    private ObjectNode json(Matrix.Result r, String imageNode) {
+    private ObjectNode hostJson(HostRow h) {
+        ObjectNode row = JsonNodeFactory.instance.objectNode();
+        row.put("kernel", "host " + h.release());
+        ObjectNode ref = row.putObject("reference");
+        ref.put("kind", "host").put("release", h.release()).put("profile", h.profile() == null ? null : h.profile().release());
+        ObjectNode cells = row.putObject("cells");
+        h.cells().forEach((k, c) -> {
+            ObjectNode cell = cells.putObject(k.name());
+            if (c.observed() == null) {
+                Observation.Unchecked u = (Observation.Unchecked) c.observation();
+                cell.put("summary", u.why().cell());
+                cell.put("unchecked", u.reason());
+                return;
+            }
+            Matrix.Cell o = c.observed();
+            cell.put("summary", o.summary());
+            cell.set("outcome", o.compared().get("outcome"));
+            cell.set("errno", o.compared().get("errno"));
+            cell.set("mode", o.compared().get("mode"));
+            cell.put("firstLog", o.firstLog());
+            cell.put("reason", o.reason());
+            cell.set("log", o.compared().get("log"));
+            if (read) {
+                cell.put("treeDigest", o.treeDigest());
+                cell.put("readErrors", o.readErrors());
+            }
+            if (c.model() == null) {
+                cell.putNull("agreesWithModel");
+            } else {
+                cell.put("agreesWithModel", c.differences().isEmpty());
+            }
+            ArrayNode ds = cell.putArray("differences");
+            c.differences().forEach(d -> ds.addObject().put("field", d.field()).put("model", d.model())
+                    .put("kernel", d.reference()));
+            if (c.observation() instanceof Observation.Observed ob) {
+                ArrayNode t = cell.putArray("trouble");
+                ob.trouble().forEach(t::add);
+            }
+        });
+        return row;
+    }
+
+    private ObjectNode json(Matrix.Result r, String imageNode, HostRow host) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         o.put("image", image);
         o.put("fileSource", imageNode);
         o.put("options", options);
+        o.put("api", api);
         ArrayNode ds = o.putArray("devices");
         for (Matrix.Device d : r.request().devices()) {
             ds.addObject().put("node", d.node()).put("kind", d.bdev() ? "bdev" : "file").put("image", d.image().toString());
@@ -224,6 +388,12 @@ final class MatrixCommand implements Callable<Integer> {
                 }
                 cell.put("differsFromPrevious", r.differenceAt(kp, k) != null);
             }
+            if (host != null && host.profileInTable() && host.profile().release().equals(kp.release())) {
+                rows.add(hostJson(host));
+            }
+        }
+        if (host != null && !host.profileInTable()) {
+            rows.add(hostJson(host));
         }
         ArrayNode diffs = o.putArray("differences");
         for (Matrix.Difference d : r.differences()) {

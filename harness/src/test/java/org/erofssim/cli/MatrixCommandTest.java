@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import org.erofssim.testkit.Live;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -180,6 +181,36 @@ class MatrixCommandTest {
         assertThat(m.get("differences")).hasSize(2);
     }
 
+    /**
+     * fs_parse reports an unknown key with invalf on the fs_context (fs/fs_parser.c): with
+     * mount(2) the line goes to the kernel log as {@code "erofs: ..."}, with fsconfig(2) to the
+     * descriptor's log, read back as {@code "e erofs: ..."} (the "fc: " prefix is the model's
+     * mark for a context-log line, MountApiTest). Same errno on every release and source kind.
+     */
+    @Test
+    void fsopenPutsTheUnknownParameterInTheContextLogAndChangesNothingElse() throws Exception {
+        JsonNode mount = json(Cli.run("matrix", img("plain.erofs"), "-o", "foo", "--json"));
+        JsonNode fsopen = json(Cli.run("matrix", img("plain.erofs"), "-o", "foo", "--api", "fsopen", "--json"));
+        assertThat(mount.get("api").asText()).isEqualTo("mount");
+        assertThat(fsopen.get("api").asText()).isEqualTo("fsopen");
+        assertThat(fsopen.get("rows")).hasSize(mount.get("rows").size());
+        for (JsonNode row : mount.get("rows")) {
+            String k = row.get("kernel").asText();
+            for (String kind : List.of("file", "loop")) {
+                JsonNode m = cell(mount, k, kind);
+                JsonNode f = cell(fsopen, k, kind);
+                assertThat(m.get("errno").asText()).as(k + " " + kind).isEqualTo("EINVAL");
+                assertThat(m.get("firstLog").asText()).as(k + " " + kind).isEqualTo("erofs: Unknown parameter 'foo'");
+                assertThat(f.get("firstLog").asText()).as(k + " " + kind).isEqualTo("fc: e erofs: Unknown parameter 'foo'");
+                JsonNode mWithoutLog = ((com.fasterxml.jackson.databind.node.ObjectNode) m.deepCopy())
+                        .without(List.of("log", "firstLog"));
+                JsonNode fWithoutLog = ((com.fasterxml.jackson.databind.node.ObjectNode) f.deepCopy())
+                        .without(List.of("log", "firstLog"));
+                assertThat(fWithoutLog).as(k + " " + kind).isEqualTo(mWithoutLog);
+            }
+        }
+    }
+
     private static void assertBadInput(Cli.Result r, String... fragments) {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
@@ -196,14 +227,121 @@ class MatrixCommandTest {
         assertBadInput(Cli.run("matrix", img("plain.erofs"), "--config", "EROFS_FS_NOPE=y"), "--config", "EROFS_FS_NOPE");
         assertBadInput(Cli.run("matrix", img("plain.erofs"), "--device", "missing.img"), "--device", "missing.img");
         assertBadInput(Cli.run("matrix"), "IMAGE");
-        assertBadInput(Cli.run("matrix", img("plain.erofs"), "--api", "fsopen"), "--api", "fsopen");
-        assertBadInput(Cli.run("matrix", img("plain.erofs"), "--live"), "--live", "not implemented");
+        assertBadInput(Cli.run("matrix", img("plain.erofs"), "--api", "fsmount"), "--api", "fsmount");
+    }
+
+    /**
+     * {@code --live} asks for the running kernel: where the live oracle cannot run (here, in the
+     * test phase, it is switched off) that is exit 77 and one line with the oracle's reason,
+     * never the model's matrix alone.
+     */
+    @Test
+    void liveWithoutTheOracleExits77WithItsReason() {
+        String why = org.erofssim.oracle.LiveKernelOracle.unavailableReason();
+        if (why == null) {
+            System.out.println("SKIPPED: the live oracle can run here; matrix --live without it is checked in mvn test");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why != null, "the live oracle can run here");
+        Cli.Result r = Cli.run("matrix", img("plain.erofs"), "--as", "both", "--live");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.ORACLE_UNAVAILABLE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).isEqualTo("erofs-sim matrix: --live: kernel oracle unavailable: " + why);
+    }
+
+    /**
+     * As root, the running kernel's row sits after the model row of its release, and the kernel
+     * agrees with the model on that release for plain.erofs from a file and from a loop device
+     * (fileio and bdev since 6.12; the fileio superblock's s_id "erofs", the loop device's
+     * "loopN", matched by pattern).
+     */
+    @Test
+    @Live
+    void liveAddsAHostRowThatAgreesWithTheModelOfItsRelease() throws Exception {
+        RecordCommandTest.assumeLiveOracle();
+        String release = org.erofssim.reference.HostKernel.runningRelease();
+        String profile = org.erofssim.kernel.Releases.forRelease(release).map(p -> p.release()).orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(profile != null, "the running kernel " + release + " has no profile");
+        JsonNode m = json(Cli.run("matrix", img("plain.erofs"), "--as", "both", "--live", "--json"));
+        List<String> kernels = new ArrayList<>();
+        m.get("rows").forEach(r -> kernels.add(r.get("kernel").asText()));
+        assertThat(kernels).containsSubsequence(profile, "host " + release);
+        assertThat(kernels.get(kernels.indexOf("host " + release) - 1)).isEqualTo(profile);
+        JsonNode host = m.get("rows").get(kernels.indexOf("host " + release));
+        assertThat(host.path("reference").path("kind").asText()).isEqualTo("host");
+        assertThat(host.path("reference").path("release").asText()).isEqualTo(release);
+        assertThat(host.path("reference").path("profile").asText()).isEqualTo(profile);
+        for (String kind : List.of("file", "loop")) {
+            JsonNode h = host.get("cells").get(kind);
+            JsonNode model = cell(m, profile, kind);
+            assertThat(h.get("differences")).as(kind + ": " + h).isEmpty();
+            assertThat(h.get("agreesWithModel").asBoolean()).as(kind).isTrue();
+            assertThat(h.get("summary").asText()).isEqualTo(model.get("summary").asText());
+            assertThat(h.get("outcome").asText()).isEqualTo("mounted");
+            assertThat(h.get("mode").asText()).isEqualTo(kind.equals("file") ? "fileio" : "bdev");
+            assertThat(h.get("trouble")).as(kind).isEmpty();
+        }
+        Cli.Result text = Cli.run("matrix", img("plain.erofs"), "--as", "both", "--live");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("host " + release + ": compared with the model on " + profile);
+        assertThat(text.out().lines().filter(l -> l.startsWith("host " + release + " ")))
+                .singleElement().asString().contains("fileio", "bdev").doesNotContain("*");
+        assertThat(text.out().lines().filter(l -> l.startsWith("* "))).isEmpty();
+    }
+
+    /**
+     * The host row's marks, without root: a stand-in kernel "6.18.44-standin" (profile 6.18.44)
+     * that answers with what 6.12.118 does (the model's 6.12.118 outcome: before 90655ee279b2 the
+     * info line is {@code "erofs: (device %s): "}). Its row sits after 6.18.44's, both cells are
+     * marked * and the note names log[0] with both lines.
+     */
+    @Test
+    void aHostCellThatDiffersFromItsReleaseIsMarkedWithTheField() {
+        org.erofssim.reference.KernelReference standin = new org.erofssim.reference.KernelReference(
+                org.erofssim.reference.Identity.Kind.LIVE, "6.18.44-standin") {
+            @Override
+            public java.util.Optional<String> unavailable() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<String> refuses(org.erofssim.reference.Case c) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public org.erofssim.reference.Observation observe(org.erofssim.reference.Case c) {
+                org.erofssim.contract.MountOutcome o = org.erofssim.mount.MountModel.predict(
+                        c.scenario().toBuilder().kernel(org.erofssim.kernel.Releases.linux_6_12_118()).build());
+                return new org.erofssim.reference.Observation.Observed(o, "", List.of());
+            }
+        };
+        String image = img("plain.erofs");
+        String node = Matrix.nodePath(image, "IMAGE");
+        Matrix.Request req = new Matrix.Request(java.nio.file.Path.of(image), List.of(), null,
+                List.of(Matrix.SourceKind.file, Matrix.SourceKind.loop),
+                List.of(org.erofssim.kernel.Releases.linux_6_18_44(), org.erofssim.kernel.Releases.linux_7_2_13()),
+                java.util.Map.of(), false, org.erofssim.contract.Scenario.MountApi.MOUNT);
+        Matrix.Result result = Matrix.evaluate(req, node);
+        MatrixCommand.HostRow host = MatrixCommand.host(standin, req, node, result);
+        java.io.StringWriter text = new java.io.StringWriter();
+        new MatrixCommand().table(new java.io.PrintWriter(text), result, host);
+        List<String> lines = text.toString().lines().toList();
+        assertThat(lines.get(1)).startsWith("6.18.44 ");
+        assertThat(lines.get(2)).startsWith("host 6.18.44-standin ").contains("fileio *", "bdev *",
+                "erofs: (device erofs): mounted with root inode @ nid 37.");
+        assertThat(lines.get(3)).startsWith("7.2.13 ");
+        assertThat(lines).contains("host 6.18.44-standin: compared with the model on 6.18.44; * marks a difference",
+                "* file: log[0]: model \"erofs (device erofs): mounted with root inode @ nid 37.\", "
+                        + "kernel \"erofs: (device erofs): mounted with root inode @ nid 37.\"",
+                "* loop: log[0]: model \"erofs (device loop0): mounted with root inode @ nid 37.\", "
+                        + "kernel \"erofs: (device loop0): mounted with root inode @ nid 37.\"");
     }
 
     @Test
     void helpSaysWhatIsNotThere() {
         Cli.Result r = Cli.run("matrix", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("--api fsopen", "--live", "--as", "--kernel", "--device");
+        assertThat(r.out()).contains("--api=mount|fsopen", "--api fsopen", "fsconfig", "--live", "--as", "--kernel", "--device",
+                "host RELEASE", "conform --live --kernel K");
     }
 }
