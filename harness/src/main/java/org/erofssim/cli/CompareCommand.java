@@ -119,20 +119,10 @@ final class CompareCommand implements Callable<Integer> {
         MountOutcome model = Scenarios.predict(modelled, scenario);
         List<Difference> diffs = ref.comparison().differences(model, observed);
         if (json) {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("scenario", scenario);
-            o.set("reference", ref.identity().toJson());
-            ObjectNode p = o.putObject("profile").put("release", profile.name());
-            ObjectNode c = p.putObject("config");
-            new java.util.TreeMap<>(KernelOptions.config(config)).forEach((flag, on) -> c.put(flag.symbol(), on));
+            ObjectNode o = jsonHead(ref, profile);
             o.set("model", OutcomeJson.toTree(model));
             o.set("kernel", OutcomeJson.toTree(kernel));
-            var arr = o.putArray("differences");
-            for (Difference d : diffs) {
-                ObjectNode x = arr.addObject().put("field", d.field());
-                putValue(x, "model", d.model());
-                putValue(x, "kernel", d.reference());
-            }
+            putDifferences(o, diffs, "kernel");
             out.println(o);
         } else {
             out.println(scenario + " on " + release + " (model profile " + profile.name()
@@ -182,24 +172,14 @@ final class CompareCommand implements Callable<Integer> {
         MountOutcome model = Scenarios.predict(modelled, scenario);
         List<Difference> diffs = ref.comparison().differences(model, answer);
         if (json) {
-            ObjectNode j = JSON.createObjectNode();
-            j.put("scenario", scenario);
-            j.set("reference", ref.identity().toJson());
-            ObjectNode p = j.putObject("profile").put("release", profile.name());
-            ObjectNode c = p.putObject("config");
-            new java.util.TreeMap<>(KernelOptions.config(config)).forEach((flag, on) -> c.put(flag.symbol(), on));
+            ObjectNode j = jsonHead(ref, profile);
             j.set("model", OutcomeJson.toTree(model));
             try {
                 j.set("erofs-utils", JSON.readTree(answer.json()));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            var arr = j.putArray("differences");
-            for (Difference d : diffs) {
-                ObjectNode x = arr.addObject().put("field", d.field());
-                putValue(x, "model", d.model());
-                putValue(x, "erofs-utils", d.reference());
-            }
+            putDifferences(j, diffs, "erofs-utils");
             out.println(j);
         } else {
             out.println(scenario + " with " + ref.identity().label() + " (model profile " + profile.name()
@@ -219,6 +199,26 @@ final class CompareCommand implements Callable<Integer> {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The {@code --json} object's head: the scenario, the reference, the model's profile and {@code --config}. */
+    private ObjectNode jsonHead(Reference ref, KernelProfile profile) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("scenario", scenario);
+        o.set("reference", ref.identity().toJson());
+        ObjectNode c = o.putObject("profile").put("release", profile.name()).putObject("config");
+        new java.util.TreeMap<>(KernelOptions.config(config)).forEach((flag, on) -> c.put(flag.symbol(), on));
+        return o;
+    }
+
+    /** {@code "differences"}: each field with the model's and the reference's ({@code refKey}) values. */
+    private static void putDifferences(ObjectNode o, List<Difference> diffs, String refKey) {
+        var arr = o.putArray("differences");
+        for (Difference d : diffs) {
+            ObjectNode x = arr.addObject().put("field", d.field());
+            putValue(x, "model", d.model());
+            putValue(x, refKey, d.reference());
+        }
+    }
 
     /** A difference's side as a JSON value (text that is no JSON value stays a string); absent: no key. */
     private static void putValue(ObjectNode o, String key, String text) {
