@@ -140,36 +140,54 @@ public final class BootKernel {
                 return new Prepared(rel, dir, closure.order(), closure.missing());
             }
             progress.accept("building the initramfs of " + rel + " (" + closure.order().size() + " modules)");
-            Path tmp = dir.resolveSibling(rel + ".partial");
-            Tools.deleteTree(tmp);
-            Files.createDirectories(tmp);
-            Files.copy(vmlinuz, tmp.resolve("vmlinuz"));
-            if (config != null) {
-                Files.copy(config, tmp.resolve("config"));
-            }
-            try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("initrd.img")), 1 << 16);
-                    Cpio c = new Cpio(o)) {
-                for (String d : List.of("bin", "dev", "proc", "sys", "host", "lib", "lib/modules")) {
-                    c.dir(d);
-                }
-                c.charDevice("dev/console", 0600, 5, 1);
-                c.charDevice("dev/null", 0666, 1, 3);
-                c.file("bin/busybox", 0755, Files.readAllBytes(bb));
-                c.file("init", 0755, init.getBytes(StandardCharsets.UTF_8));
-                for (String n : closure.order()) {
-                    c.file("lib/modules/" + n + ".ko", 0644, decompress(index.get(n)));
-                }
-            }
-            Files.writeString(tmp.resolve("modules.txt"), String.join("\n", closure.order()) + "\n"
-                    + (closure.missing().isEmpty() ? "" : "# requested but absent: " + closure.missing() + "\n"));
-            Files.writeString(tmp.resolve("stamp"), stampText);
-            Tools.deleteTree(dir);
-            Files.createDirectories(dir.getParent());
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            writeBootFolder(dir, rel, vmlinuz, config, bb, init, closure.order(), n -> decompress(index.get(n)),
+                    String.join("\n", closure.order()) + "\n"
+                            + (closure.missing().isEmpty() ? "" : "# requested but absent: " + closure.missing() + "\n"),
+                    stampText);
             return new Prepared(rel, dir, closure.order(), closure.missing());
         } catch (IOException | IllegalArgumentException e) {
             throw new VmUnavailable("kernel " + rel + ": cannot prepare it: " + e.getMessage());
         }
+    }
+
+    /** A module's bytes, as the initramfs holds them (uncompressed). */
+    private interface ModuleBytes {
+        byte[] of(String module) throws IOException;
+    }
+
+    /**
+     * Writes a boot folder next to {@code dir} and swaps it in whole: the kernel image, its config
+     * (when known), an initramfs of busybox, {@code /init} and {@code modules} in load order,
+     * {@code modules.txt} and the stamp that makes it reusable.
+     */
+    private static void writeBootFolder(Path dir, String rel, Path vmlinuz, Path config, Path bb, String init,
+                                        List<String> modules, ModuleBytes moduleBytes, String modulesTxt,
+                                        String stampText) throws IOException {
+        Path tmp = dir.resolveSibling(rel + ".partial");
+        Tools.deleteTree(tmp);
+        Files.createDirectories(tmp);
+        Files.copy(vmlinuz, tmp.resolve("vmlinuz"));
+        if (config != null) {
+            Files.copy(config, tmp.resolve("config"));
+        }
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("initrd.img")), 1 << 16);
+                Cpio c = new Cpio(o)) {
+            for (String d : List.of("bin", "dev", "proc", "sys", "host", "lib", "lib/modules")) {
+                c.dir(d);
+            }
+            c.charDevice("dev/console", 0600, 5, 1);
+            c.charDevice("dev/null", 0666, 1, 3);
+            c.file("bin/busybox", 0755, Files.readAllBytes(bb));
+            c.file("init", 0755, init.getBytes(StandardCharsets.UTF_8));
+            for (String n : modules) {
+                c.file("lib/modules/" + n + ".ko", 0644, moduleBytes.of(n));
+            }
+        }
+        Files.writeString(tmp.resolve("modules.txt"), modulesTxt);
+        Files.writeString(tmp.resolve("stamp"), stampText);
+        Tools.deleteTree(dir);
+        Files.createDirectories(dir.getParent());
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -190,28 +208,11 @@ public final class BootKernel {
                 return new Prepared(rel, dir, List.of(), List.of());
             }
             progress.accept("building the initramfs of " + rel + " (source-built, no modules)");
-            Path tmp = dir.resolveSibling(rel + ".partial");
-            Tools.deleteTree(tmp);
-            Files.createDirectories(tmp);
-            Files.copy(built.resolve("vmlinuz"), tmp.resolve("vmlinuz"));
-            if (Files.isRegularFile(built.resolve("config"))) {
-                Files.copy(built.resolve("config"), tmp.resolve("config"));
-            }
-            try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("initrd.img")), 1 << 16);
-                    Cpio c = new Cpio(o)) {
-                for (String d : List.of("bin", "dev", "proc", "sys", "host", "lib", "lib/modules")) {
-                    c.dir(d);
-                }
-                c.charDevice("dev/console", 0600, 5, 1);
-                c.charDevice("dev/null", 0666, 1, 3);
-                c.file("bin/busybox", 0755, Files.readAllBytes(bb));
-                c.file("init", 0755, init.getBytes(StandardCharsets.UTF_8));
-            }
-            Files.writeString(tmp.resolve("modules.txt"), "# built in: no modules\n");
-            Files.writeString(tmp.resolve("stamp"), stampText);
-            Tools.deleteTree(dir);
-            Files.createDirectories(dir.getParent());
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            Path config = built.resolve("config");
+            writeBootFolder(dir, rel, built.resolve("vmlinuz"), Files.isRegularFile(config) ? config : null, bb, init,
+                    List.of(), n -> {
+                        throw new IllegalStateException("no modules");
+                    }, "# built in: no modules\n", stampText);
             return new Prepared(rel, dir, List.of(), List.of());
         } catch (IOException e) {
             throw new VmUnavailable("kernel " + rel + ": cannot prepare it: " + e.getMessage());
