@@ -122,13 +122,21 @@ class ModelVsLiveKernelProperties {
 
     /** The image (and its blob) as files on ext4, or as read-only loop devices. */
     static Scenario scenario(Mkfs.Built built, Source source, KernelProfile profile) {
+        return scenario("random tree", built.image(), built.devices(), source == Source.LOOP_BDEV, profile);
+    }
+
+    /**
+     * A scenario that mounts {@code image} with its extra {@code devices} ({@code device=}, in
+     * order) as files on ext4, or with {@code loop} as read-only loop devices (512-byte sectors),
+     * and reads the whole tree.
+     */
+    static Scenario scenario(String name, Path image, List<Path> devices, boolean loop, KernelProfile profile) {
         Map<String, Node> nodes = new LinkedHashMap<>();
         StringBuilder options = new StringBuilder();
         String primary;
-        List<Path> devices = built.devices();
-        if (source == Source.FILE_EXT4) {
+        if (!loop) {
             primary = "/srv/image.erofs";
-            nodes.put(primary, new Node.RegularFile(ImageBytes.map(built.image()), BackingFs.EXT4));
+            nodes.put(primary, new Node.RegularFile(ImageBytes.map(image), BackingFs.EXT4));
             for (int i = 0; i < devices.size(); i++) {
                 String p = "/srv/blob" + (i + 1);
                 nodes.put(p, new Node.RegularFile(ImageBytes.map(devices.get(i)), BackingFs.EXT4));
@@ -136,14 +144,14 @@ class ModelVsLiveKernelProperties {
             }
         } else {
             primary = "/dev/loop0";
-            nodes.put(primary, new Node.BlockDevice(ImageBytes.map(built.image()), new DevT(7, 0), true, 512, false));
+            nodes.put(primary, new Node.BlockDevice(ImageBytes.map(image), new DevT(7, 0), true, 512, false));
             for (int i = 0; i < devices.size(); i++) {
                 String p = "/dev/loop" + (i + 1);
                 nodes.put(p, new Node.BlockDevice(ImageBytes.map(devices.get(i)), new DevT(7, i + 1), true, 512, false));
                 options.append(options.length() == 0 ? "" : ",").append("device=").append(p);
             }
         }
-        return Scenario.builder().name("random tree").kernel(KernelConfig.of(profile))
+        return Scenario.builder().name(name).kernel(KernelConfig.of(profile))
                 .namespace(new VirtualNamespace(nodes)).source(primary).options(options.toString()).read(true).build();
     }
 }

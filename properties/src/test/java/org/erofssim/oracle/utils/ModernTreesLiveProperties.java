@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,16 +16,10 @@ import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-import org.erofssim.block.BackingFs;
-import org.erofssim.block.DevT;
-import org.erofssim.block.ImageBytes;
-import org.erofssim.block.Node;
-import org.erofssim.block.VirtualNamespace;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.TreeEntry;
-import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
@@ -238,28 +231,7 @@ class ModernTreesLiveProperties {
 
     /** The image and its extra devices as files on ext4 ({@code device=}), or as read-only loop devices. */
     static Scenario scenario(ModernMkfs.Built built, Source source, KernelProfile profile) {
-        Map<String, Node> nodes = new LinkedHashMap<>();
-        StringBuilder options = new StringBuilder();
-        String primary;
-        List<Path> devices = built.devices();
-        if (source == Source.FILE_EXT4) {
-            primary = "/srv/image.erofs";
-            nodes.put(primary, new Node.RegularFile(ImageBytes.map(built.image()), BackingFs.EXT4));
-            for (int i = 0; i < devices.size(); i++) {
-                String p = "/srv/blob" + (i + 1);
-                nodes.put(p, new Node.RegularFile(ImageBytes.map(devices.get(i)), BackingFs.EXT4));
-                options.append(options.length() == 0 ? "" : ",").append("device=").append(p);
-            }
-        } else {
-            primary = "/dev/loop0";
-            nodes.put(primary, new Node.BlockDevice(ImageBytes.map(built.image()), new DevT(7, 0), true, 512, false));
-            for (int i = 0; i < devices.size(); i++) {
-                String p = "/dev/loop" + (i + 1);
-                nodes.put(p, new Node.BlockDevice(ImageBytes.map(devices.get(i)), new DevT(7, i + 1), true, 512, false));
-                options.append(options.length() == 0 ? "" : ",").append("device=").append(p);
-            }
-        }
-        return Scenario.builder().name("modern random tree").kernel(KernelConfig.of(profile))
-                .namespace(new VirtualNamespace(nodes)).source(primary).options(options.toString()).read(true).build();
+        return ModelVsLiveKernelProperties.scenario("modern random tree", built.image(), built.devices(),
+                source == Source.LOOP_BDEV, profile);
     }
 }
