@@ -448,6 +448,8 @@ public final class LiveKernelOracle {
         }
         CacheProbe.Run cacheRun = sc.probeCache() ? evictPrimary(sb, sc, notes) : null;
         Map<String, String> realToScenario = new LinkedHashMap<>();
+        // fscache mode: device= names a cookie of the volume, which the daemon looks up as written
+        boolean cookies = org.erofssim.oracle.fscache.FscacheSession.deviceNamesCookie(sc, runningConfig());
         int i = 0;
         for (Scenario.Mount m : sc.before()) {
             String mp = sb.mountPoint("before" + i);
@@ -455,7 +457,7 @@ public final class LiveKernelOracle {
             sb.aboutToMount(mp);
             try {
                 Syscalls.mount(sb.real(m.source()), mp, "erofs", m.readOnly() ? Syscalls.MS_RDONLY : 0,
-                        sb.realOptions(m.options()));
+                        sb.realOptions(m.options(), cookies));
                 sb.mounted(mp);
             } catch (SyscallException e) {
                 notes.add("before mount " + i + " (" + m.source() + ") failed: " + SyscallException.name(e.errno()));
@@ -466,7 +468,7 @@ public final class LiveKernelOracle {
         LogFilter logs = new LogFilter(sb, realToScenario);
         String mp = sb.mountPoint("main");
         String realSource = sb.real(sc.source());
-        String realOptions = sb.realOptions(sc.options());
+        String realOptions = sb.realOptions(sc.options(), cookies);
         long flags = sc.readOnly() ? Syscalls.MS_RDONLY : 0;
         boolean blockSource = isBlockDevice(realSource);
         evidence.blockSource = blockSource;

@@ -101,12 +101,21 @@ final class Sandbox implements AutoCloseable {
 
     /** A mount-option string with every {@code device=} and {@code source=} value made real. */
     String realOptions(String options) {
+        return realOptions(options, false);
+    }
+
+    /**
+     * {@link #realOptions(String)}, but with {@code cookies} the {@code device=} values are kept
+     * as written: in fscache mode they name cookies of the volume (the daemon's cookie keys), not
+     * paths.
+     */
+    String realOptions(String options, boolean cookies) {
         if (options == null || options.isEmpty()) {
             return options;
         }
         String[] parts = options.split(",", -1);
         for (int i = 0; i < parts.length; i++) {
-            for (String key : List.of("device=", "source=")) {
+            for (String key : cookies ? List.of("source=") : List.of("device=", "source=")) {
                 if (parts[i].startsWith(key) && parts[i].length() > key.length()) {
                     parts[i] = key + real(parts[i].substring(key.length()));
                 }

@@ -108,9 +108,10 @@ public final class FscacheSession implements AutoCloseable {
         return daemon != null;
     }
 
-    /** mount(2) returned 0. */
+    /** mount(2) returned 0: the daemon answers what the mount queued, then does what its blobs ask. */
     public void afterMount() {
         if (daemon != null) {
+            daemon.awaitIdle(2000);
             daemon.afterMount();
         }
     }
@@ -124,6 +125,17 @@ public final class FscacheSession implements AutoCloseable {
         boolean fsid = sc.options() != null && List.of(sc.options().split(",", -1)).stream().anyMatch(p -> p.startsWith("fsid="));
         boolean ondemand = running != null && Boolean.TRUE.equals(running.get("EROFS_FS_ONDEMAND"));
         return inferred == Mode.FILEIO && fsid && ondemand ? Mode.FSCACHE : inferred;
+    }
+
+    /**
+     * Whether {@code device=} values of {@code sc} name fscache cookies rather than files: a mount
+     * with {@code fsid=} on a kernel with ONDEMAND ({@code erofs_init_device} registers the value
+     * as a cookie of the volume). The oracle must not turn them into sandbox paths then: the
+     * session-5 recording did, so the daemon was asked for the cookie
+     * {@code /tmp/erofs-sim-live-.../root/blob1} and refused it.
+     */
+    public static boolean deviceNamesCookie(Scenario sc, Map<String, Boolean> running) {
+        return mode(Mode.FILEIO, sc, running) == Mode.FSCACHE;
     }
 
     /** The daemon's account of the observation, for the outcome's notes. */

@@ -44,6 +44,10 @@ public final class OndemandDaemon implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stop;
     private volatile boolean gone;
+    /** Why the daemon is asked to leave by another thread ({@link #afterMount}); its loop does it. */
+    private volatile String leaveRequest;
+    /** Polls of the device that found no request pending (the daemon was idle). */
+    private volatile long idlePolls;
     private int devFd;
     private final Object fdLock = new Object();
 
@@ -93,11 +97,46 @@ public final class OndemandDaemon implements AutoCloseable {
         return gone;
     }
 
+    /**
+     * Waits (at most {@code millis}) until the daemon has found no request pending twice after
+     * this call: every request the kernel queued before it (an extra device's OPEN queued during
+     * mount(2)) has then been answered. Without this wait, whether the tree walk's first read of a
+     * device whose OPEN is refused finds the cookie still being created (erofs logs
+     * {@code prepare_ondemand_read failed (source 2)}, EIO for that pass) or already failed
+     * (ENOBUFS, silent) is a race between the walk and this thread.
+     */
+    public void awaitIdle(long millis) {
+        long start = idlePolls;
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!gone && !stop && idlePolls < start + 2 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Called once mount(2) has returned successfully: a blob with {@code gone-after-mount} makes the daemon leave now. */
     public void afterMount() {
         boolean leave = blobs.values().stream().anyMatch(b -> b.daemon() == Node.FscacheBlob.Daemon.GONE_AFTER_MOUNT);
         if (leave) {
-            goAway("after the mount, as the scenario's blob asks");
+            // the daemon's own thread closes the fds (between two polls): closed from here, the
+            // number could be reused by the oracle's next open(2) while that thread reads it
+            leaveRequest = "after the mount, as the scenario's blob asks";
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (!gone && thread.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (!gone) {
+                goAway(leaveRequest);
+            }
         }
     }
 
@@ -107,6 +146,10 @@ public final class OndemandDaemon implements AutoCloseable {
         Memory raw = new Memory(CHUNK + OndemandProtocol.PAGE);
         Pointer aligned = raw.align(OndemandProtocol.PAGE);
         while (!stop && !gone) {
+            if (leaveRequest != null) {
+                goAway(leaveRequest);
+                return;
+            }
             int fd;
             synchronized (fdLock) {
                 fd = devFd;
@@ -119,6 +162,9 @@ public final class OndemandDaemon implements AutoCloseable {
             pfd.setShort(6, (short) 0);
             int r = c.poll(pfd, new NativeLong(1), 50);
             if (r <= 0 || (pfd.getShort(6) & POLLIN) == 0) {
+                if (r == 0) {
+                    idlePolls++;
+                }
                 continue;
             }
             long n = c.read(fd, buf, new NativeLong(buf.length)).longValue();
