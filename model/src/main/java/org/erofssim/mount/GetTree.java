@@ -161,6 +161,10 @@ final class GetTree {
      */
     private static FilledSuper fillOrKill(SbInfo sbi, MountContext ctx, Node.BlockDevice bdev, Object holder) {
         List<DevT> claimedBefore = new ArrayList<>(ctx.state.claims.keySet());
+        // kill_sb of a failed attempt relinquishes the fscache volume, domain and cookies it registered
+        List<java.util.Set<String>> fscache = List.of(ctx.state.fscacheVolumes, ctx.state.fscacheDomains,
+                ctx.state.fscacheCookies);
+        List<List<String>> fscacheBefore = fscache.stream().map(s -> List.copyOf(s)).toList();
         SbLog log = new SbLog(ctx.log, ctx.kernel, sbi.sId);
         try {
             FilledSuper filled = FillSuper.fill(sbi, ctx, log, bdev);
@@ -172,6 +176,9 @@ final class GetTree {
             return filled;
         } catch (RuntimeException e) {
             ctx.state.claims.keySet().retainAll(claimedBefore);
+            for (int i = 0; i < fscache.size(); i++) {
+                fscache.get(i).retainAll(fscacheBefore.get(i));
+            }
             if (holder != null) {
                 ctx.state.claims.remove(bdev.dev());
             }

@@ -11,7 +11,8 @@ import org.erofssim.sb.SbInfo;
 /**
  * What outlives one mount(2) inside the modelled kernel: superblocks of mounted block devices
  * (reused by {@code sget_dev}), exclusive block-device claims and their holders, sysfs entry
- * names under {@code /sys/fs/erofs/}, and the anonymous-device counter.
+ * names under {@code /sys/fs/erofs/}, fscache volumes, domains and cookies, and the
+ * anonymous-device counter.
  */
 final class KernelState {
     /** Live bdev superblocks by device number. */
@@ -19,6 +20,12 @@ final class KernelState {
     /** Exclusive block-device claims: device → holder (a superblock, or the erofs fs type). */
     final Map<DevT, Object> claims = new HashMap<>();
     final Set<String> sysfsNames = new HashSet<>();
+    /** fscache volumes acquired by live superblocks ({@code erofs,<fsid or domain_id>}). */
+    final Set<String> fscacheVolumes = new HashSet<>();
+    /** fscache domains in use ({@code erofs_domain_list}). */
+    final Set<String> fscacheDomains = new HashSet<>();
+    /** fscache cookies in use, {@code <volume>/<name>} (a domain's shared cookies once each). */
+    final Set<String> fscacheCookies = new HashSet<>();
     /** Holder of extra block devices: {@code sb->s_type}, the erofs file-system type. */
     static final Object EROFS_FS_TYPE = new Object();
 

@@ -92,6 +92,10 @@ public final class MountModel {
                         + "options are ignored");
                 return live(Describe.reused(r, log, ctx.notes, probes), r, log);
             }
+            if (r.sbi() != null && r.sbi().fscache != null && probes != Describe.Probes.NONE) {
+                // the scenario's own mount(2) returned: a gone-after-mount daemon leaves before the walk
+                r.sbi().fscache.mountReturned();
+            }
             MountOutcome.Mounted mounted = Describe.mounted(r, log, ctx.notes, probes);
             if (r.bdevDev() != null) {
                 state.bdevSupers.put(r.bdevDev(), new KernelState.LiveSuper(r.sbi(), r.filled(), mounted));

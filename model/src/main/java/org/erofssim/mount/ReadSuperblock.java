@@ -131,8 +131,8 @@ final class ReadSuperblock {
         // The EXPERIMENTAL lines follow the device scan whatever it returned: a scan that fails
         // still prints them, after its own error line [obs-6.18.44: a 48-bit or a metabox image
         // with a device count mismatch logs 'extra devices don't match', then the EXPERIMENTAL
-        // line]. The fscache line is printed after a successful scan only (spec §4.2 order; not
-        // observable here).
+        // line]. So is the fscache line, after them [obs-6.12.107-erofssim-ondemand:
+        // multi-device-empty-tag logs 'empty device tag', then the [deprecated] line].
         KernelError scanError = null;
         try {
             DeviceScan.scan(sbi, dsb, buf, log, ctx, hasDaxDev);
@@ -145,13 +145,13 @@ final class ReadSuperblock {
         if (sbi.kernel.has(Behavior.METABOX) && sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
             log.info("EXPERIMENTAL metadata compression support in use. Use at your own risk!");
         }
+        if (sbi.mode == Mode.FSCACHE) {
+            log.info("[deprecated] fscache-based on-demand read feature in use. Use at your own risk!");
+        }
         if (scanError != null) {
             throw scanError;
         }
         Coverage.hit("erofs_read_superblock:ok");
-        if (sbi.mode == Mode.FSCACHE) {
-            log.info("[deprecated] fscache-based on-demand read feature in use. Use at your own risk!");
-        }
         return dsb;
     }
 

@@ -55,8 +55,10 @@ import org.erofssim.sb.SbLog;
  * injected EIO page (a short read), direct reads (mount option {@code directio} on a backing
  * fs with O_DIRECT, or the 6.12 "always direct" behaviour) fail as a whole; a short read is
  * zero-filled (6.13) or fails the folio with EIO ({@link Behavior#FILEIO_SHORT_READ_EIO}).
- * fscache mode is read like fileio from the cookie's data, without the readahead log line (its
- * own request path, {@code erofs_fscache_read_folio}, is not modelled).
+ * fscache mode is read like fileio from the cookie's data, without the readahead log line; a
+ * read the cookie's cache cannot answer fails the folio with the errno {@code read_folio}
+ * returns ({@link org.erofssim.sb.FscacheCache}); the request path of
+ * {@code erofs_fscache_read_folio} beyond that is not modelled.
  */
 public final class PlainReader {
     /** The modelled folio size ({@code PAGE_SIZE}). */
@@ -173,7 +175,11 @@ public final class PlainReader {
             scanError = e.errno();
         }
         if (rq != null) {
-            ioFailed |= !submit(rq, out);
+            try {
+                ioFailed |= !submit(rq, out);
+            } catch (KernelError e) {
+                scanError = e.errno(); // fscache: erofs_fscache_read_io_async's errno, returned by read_folio
+            }
         }
         return new Folio(out, scanError, ioFailed);
     }
@@ -479,7 +485,11 @@ public final class PlainReader {
         byte[] out = new byte[len];
         Request rq = new Request(0, pa, t);
         rq.add(0, len);
-        return submit(rq, out) ? out : null;
+        try {
+            return submit(rq, out) ? out : null;
+        } catch (KernelError e) {
+            return null; // fscache: the bio of erofs_fscache_submit_bio ends with an error status
+        }
     }
 
     /**
@@ -557,8 +567,15 @@ public final class PlainReader {
         }
     }
 
-    /** Submits a request; false when it failed (the folio then is not uptodate). */
+    /**
+     * Submits a request; false when it failed (the folio then is not uptodate). fscache: a read
+     * the cookie's cache does not answer throws its errno ({@link
+     * org.erofssim.sb.FscacheCache#read}, {@code erofs_fscache_read_io_async}).
+     */
     private boolean submit(Request rq, byte[] out) {
+        if (rq.target.backing() instanceof DeviceBacking.OfCookie c) {
+            c.cache().read(c);
+        }
         ImageBytes bytes = rq.target.backing().bytes();
         if (bytes == null) {
             return false;

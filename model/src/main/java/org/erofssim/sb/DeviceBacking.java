@@ -26,8 +26,13 @@ public sealed interface DeviceBacking {
         @Override public String kind() { return "bdev"; }
     }
 
-    record OfCookie(Node.FscacheBlob blob, String name) implements DeviceBacking {
-        @Override public ImageBytes bytes() { return blob.bytes(); }
+    /**
+     * An fscache cookie {@code name}: {@code blob} is what the daemon serves for it, null when
+     * the daemon refuses its OPEN or no cache is bound; {@code cache} decides which reads of it
+     * fail ({@link FscacheCache#read}).
+     */
+    record OfCookie(Node.FscacheBlob blob, String name, FscacheCache cache) implements DeviceBacking {
+        @Override public ImageBytes bytes() { return blob == null ? ImageBytes.empty() : blob.bytes(); }
         @Override public String kind() { return "blob"; }
     }
 

@@ -15,7 +15,8 @@ import org.erofssim.kernel.Behavior;
  * <p>bdev mode reads the block device's page cache, fileio the backing file's own page cache,
  * fscache the primary cookie's anonymous inode. Reads are page-granular; a page past the end of
  * the device or file reads as zeros (the page cache zero-fills beyond {@code i_size}); an
- * injected fault fails with its errno. The pages read are remembered for the
+ * injected fault fails with its errno; in fscache mode a page not read before fails as the
+ * cookie's cache says ({@link FscacheCache#read}). The pages read are remembered for the
  * {@code metadataCache} probe.
  */
 public final class MetaBuf implements ErofsBuf {
@@ -28,6 +29,8 @@ public final class MetaBuf implements ErofsBuf {
     /** 7.2.13 fileio: metadata is read at the exact byte {@code fsoffset + offset} (not page-aligned). */
     private final boolean byteOffset;
     private final NavigableSet<Long> touched = new TreeSet<>();
+    /** fscache: the primary cookie, whose cache decides whether a page not yet read can be read. */
+    private final DeviceBacking.OfCookie cookie;
     private long heldIndex = -1;
     private ByteBuffer held;
 
@@ -40,6 +43,7 @@ public final class MetaBuf implements ErofsBuf {
         this.fsoffset = fsoffsetKnown ? sbi.fsoffset() : 0;
         this.shortReadEio = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_SHORT_READ_EIO);
         this.byteOffset = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_BYTE_OFFSET);
+        this.cookie = primary instanceof DeviceBacking.OfCookie c ? c : null;
     }
 
     /** The contract's name of the cache used: {@code bdev}, {@code file} or {@code fscache}. */
@@ -65,6 +69,10 @@ public final class MetaBuf implements ErofsBuf {
     @Override public ByteBuffer page(long offset) {
         long index = (fsoffset + offset) >>> 12;
         if (index != heldIndex) {
+            if (cookie != null && !touched.contains(index)) {
+                // erofs_fscache_meta_read_folio: a page not in the anonymous inode's page cache
+                cookie.cache().read(cookie);
+            }
             if (shortReadEio && (index + 1) << 12 > bytes.size()) {
                 // [obs-7.2.13, obs-7.3: a 512-byte or empty file: "cannot read erofs superblock", EIO]
                 throw new org.erofssim.kernel.KernelError(org.erofssim.kernel.Errno.EIO,

@@ -20,6 +20,8 @@ public final class SbInfo {
     public String sId;
     /** {@code dif0}: the primary device (the superblock's bdev, the backing file, or the cookie). */
     public DeviceBacking dif0;
+    /** fscache mode: the cache its cookies read through ({@code erofs_fscache_register_fs}); null otherwise. */
+    public FscacheCache fscache;
     public long dif0Blocks;
     public Mode mode;
     /** {@code s_blocksize_bits}. */

@@ -38,6 +38,18 @@ public final class SbLog {
         }
     }
 
+    /**
+     * {@code erofs_err(NULL, ...)}, logged where no superblock is at hand (the fscache read
+     * path): 6.13+ {@code erofs: msg}; 6.12: {@code erofs: function: msg}.
+     */
+    public void errWithoutSb(String function, String message) {
+        if (kernel.has(Behavior.DEVICE_LOG_PREFIX)) {
+            log.print("erofs: " + message);
+        } else {
+            log.print("erofs: " + function + ": " + message);
+        }
+    }
+
     /** {@code erofs_info(sb, ...)}: as {@link #err} without the function name in the old form. */
     public void info(String message) {
         if (kernel.has(Behavior.DEVICE_LOG_PREFIX)) {
