@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
         description = {"The conformance report: the model over the bundled scenario corpus.",
                 "",
                 "Runs the model over every scenario JSON under fixtures/scenarios/ and the",
-                "host-recorded corpora fixtures/{modern,readpattern,mount-api,fuzz-found}/",
+                "host-recorded corpora fixtures/{modern,readpattern,mount-api,fuzz-found,fscache}/",
                 "scenarios/ (recursively, in path order) and checks it against each reference: the",
                 "scenario's \"expect\" (outcome, errno, mode, log, as the spec states them),",
                 "every recorded kernel observation under fixtures/recorded/<release>/ whose",
@@ -83,7 +83,7 @@ final class ConformCommand implements Callable<Integer> {
 
     @Option(names = "--corpus", paramLabel = "DIR",
             description = "the scenario folder (default: fixtures/scenarios and the host-recorded corpora"
-                    + " fixtures/{modern,readpattern,mount-api,fuzz-found}/scenarios of this checkout, each with the"
+                    + " fixtures/{modern,readpattern,mount-api,fuzz-found,fscache}/scenarios of this checkout, each with the"
                     + " recordings beside it; a scenario of one corpus is n/a for a release that did not record it)")
     String corpus;
 
@@ -156,7 +156,7 @@ final class ConformCommand implements Callable<Integer> {
             throw CliException.badInput("--recorded " + recDir + ": not a directory");
         }
         // the default run covers the bundled corpus and the host-recorded corpora beside it (Corpus.EXTRA:
-        // modern, readpattern, mount-api, fuzz-found), each with its own recordings; --corpus/--recorded
+        // modern, readpattern, mount-api, fuzz-found, fscache), each with its own recordings; --corpus/--recorded
         // (or a VM kernel) pick one corpus as before
         corpora = new LinkedHashMap<>();
         corpora.put(dir, recDir);

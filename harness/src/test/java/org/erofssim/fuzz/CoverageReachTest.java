@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every committed coverage id ({@link Coverage#knownIds()}) is reached by at least one bundled
- * scenario ({@code fixtures/scenarios}, {@code fixtures/hostile}) on some modelled release, or by
+ * scenario ({@code fixtures/scenarios}, {@code fixtures/hostile}, {@code fixtures/fscache/scenarios}) on
+ * some modelled release, or by
  * a case of a seeded guided campaign: an id nothing reaches is a probe in dead code or a branch
  * the corpus and the fuzzer both miss.
  */
@@ -40,7 +41,7 @@ class CoverageReachTest {
     static TreeMap<String, String> fixtureReach() throws IOException {
         TreeMap<String, String> firstBy = new TreeMap<>();
         List<Path> files = new ArrayList<>();
-        for (String dir : List.of("fixtures/scenarios", "fixtures/hostile")) {
+        for (String dir : List.of("fixtures/scenarios", "fixtures/hostile", "fixtures/fscache/scenarios")) {
             Path d = ROOT.resolve(dir);
             if (!Files.isDirectory(d)) {
                 continue;
