@@ -229,6 +229,9 @@ public final class Releases {
         return LINUX_6_18_44;
     }
 
+    /** Profiles by release, oldest first (a final release after its release candidates). */
+    public static final Comparator<KernelProfile> OLDEST_FIRST = (a, b) -> compare(key(a.release()), key(b.release()));
+
     /** Every preset, oldest first. */
     public static List<KernelProfile> all() {
         return ALL;
