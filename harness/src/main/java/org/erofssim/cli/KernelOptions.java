@@ -1,11 +1,9 @@
 package org.erofssim.cli;
 
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,14 +40,16 @@ final class KernelOptions {
         if (list == null || list.equals("all")) {
             return Releases.all();
         }
-        Set<String> wanted = new LinkedHashSet<>();
+        // by release: a 6.12.y between presets resolves to a profile of its own (6.12.0 + its stable backports)
+        java.util.Map<String, KernelProfile> wanted = new java.util.LinkedHashMap<>();
         for (String one : list.split(",", -1)) {
             if (one.isBlank()) {
                 throw CliException.badInput("--kernel '" + list + "': empty release in the list");
             }
-            wanted.add(release(one.strip(), notes).release());
+            KernelProfile p = release(one.strip(), notes);
+            wanted.putIfAbsent(p.release(), p);
         }
-        return Releases.all().stream().filter(p -> wanted.contains(p.release())).toList();
+        return wanted.values().stream().sorted(Releases.OLDEST_FIRST).toList();
     }
 
     /**

@@ -244,7 +244,8 @@ final class VmDifferential {
     private Failure regression(Pending p, Map<String, MountOutcome> byRelease) {
         List<String> releases = new ArrayList<>(byRelease.keySet());
         releases.removeIf(r -> Releases.forRelease(r).isEmpty());
-        releases.sort(Comparator.comparingInt(r -> Releases.all().indexOf(Releases.forRelease(r).orElseThrow())));
+        // by resolved release (a 6.12.y between presets is a profile of its own, not in Releases.all())
+        releases.sort(Comparator.comparing(r -> Releases.forRelease(r).orElseThrow(), Releases.OLDEST_FIRST));
         for (int i = 1; i < releases.size(); i++) {
             String a = releases.get(i - 1);
             String b = releases.get(i);

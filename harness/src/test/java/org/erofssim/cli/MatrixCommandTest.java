@@ -129,6 +129,18 @@ class MatrixCommandTest {
     }
 
     @Test
+    void stableReleasesOf612AreRowsOfTheirOwnWithTheBackportThatSeparatesThem() throws Exception {
+        // 6.12.6 and 6.12.7 resolve to 6.12.0 + the backports up to them; 6422cde1b0d5 came in 6.12.7
+        Cli.Result r = Cli.run("matrix", img("plain.erofs"), "-o", "directio", "--as", "file", "--kernel",
+                "6.12.7,6.12.6");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.outLines();
+        assertThat(lines.get(1)).startsWith("6.12.6").contains("EINVAL", "erofs: Unknown parameter 'directio'");
+        assertThat(lines.get(2)).startsWith("6.12.7").contains("fileio [1]");
+        assertThat(r.out()).contains("[1] file, 6.12.6 -> 6.12.7: ").contains("DIRECTIO_OPTION 6422cde1b0d5");
+    }
+
+    @Test
     void extraDevicesAsFilesAndAsBlockDevices() throws Exception {
         String blob = img("multidev-blob.img");
         // fileio primary: a regular-file device= is opened as a file (spec §9 multi-device rows)

@@ -73,11 +73,42 @@ public final class Releases {
                     STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP)
             .build();
 
-    private static final KernelProfile LINUX_6_12_118 = LINUX_6_12_0.toBuilder()
+    /**
+     * The changes the 6.12 stable line took after 6.12.0, each with the first 6.12.y release that
+     * has it, oldest first. Sources: the upstream stable ChangeLog sections Debian's changelog of
+     * linux 6.12.118-1 lists each change under (6.12.7 and later), CVE-2024-56750's affected range
+     * (6.12.2), and the fs/erofs sources of 6.12.107 (upstream tarball) and 6.12.118 (Debian), whose
+     * super.c, fileio.c and dir.c are the same file: every change below is in 6.12.107.
+     */
+    private static final List<StableBackport> STABLE_6_12 = List.of(
+            new StableBackport("6.12", 2, FILEIO_SUBPAGE_BLOCKSIZE,
+                    "bae085416093 erofs: fix blksize < PAGE_SIZE for file-backed mounts (CVE-2024-56750: affected < 6.12.2)"),
+            new StableBackport("6.12", 7, DIRECTIO_OPTION,
+                    "6422cde1b0d5 erofs: use buffered I/O for file-backed mounts by default (ChangeLog-6.12.7)"),
+            new StableBackport("6.12", 34, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
+                    "erofs: avoid using multiple devices with different type (ChangeLog-6.12.34)"),
+            new StableBackport("6.12", 66, FILEIO_STACKING_REFUSAL,
+                    "072a7c7cdbea erofs: don't bother with s_stack_depth increasing for now, and its fix for EROFS"
+                            + " partitions (ChangeLog-6.12.66)"),
+            new StableBackport("6.12", 80, FILEIO_SHORT_READ_EIO,
+                    "eade54040384 erofs: set fileio bio failed in short read case (ChangeLog-6.12.80)"),
+            new StableBackport("6.12", 86, DIRENT_NAMEOFF_CHECKS,
+                    "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (ChangeLog-6.12.86)"));
+
+    /**
+     * Stable releases whose state between two backports the model does not have: the release
+     * range, and what it differs in (a resolution into the range says so in its note).
+     */
+    private static final List<StableGap> STABLE_6_12_GAPS = List.of(
+            new StableGap("6.12", 24, 79, "6.12.24 (erofs: set error to bio if file-backed IO fails) fails a failed"
+                    + " compressed file-backed read with EIO and 6.12.75 (bc804a8d7e86) zero-fills an empty one; modelled"
+                    + " as 6.12.0 there (no error, pages left as they were) until 6.12.80"),
+            new StableGap("6.12", 63, 65, "6.12.63-6.12.65 (d53cd891f0e4) refuse a file-backed mount only past"
+                    + " stacking depth 2 ('maximum fs stacking depth exceeded'); modelled as no limit"));
+
+    private static final KernelProfile LINUX_6_12_118 = withBackports(LINUX_6_12_0, STABLE_6_12, 118)
             .release("6.12.118")
             .description("Debian 6.12.118 (uname 6.12.118+deb13-amd64), observed in a VM: 6.12.0 + stable backports")
-            .with(FILEIO_SUBPAGE_BLOCKSIZE, DIRECTIO_OPTION, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
-                    FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS)
             .build();
 
     private static final KernelProfile LINUX_6_13_0_RC4 = LINUX_6_12_0.toBuilder()
@@ -145,9 +176,11 @@ public final class Releases {
 
     /**
      * Debian's 6.12.118 ({@code 6.12.118+deb13-amd64}): 6.12.0 plus the stable backports of
-     * bae085416093 (6.12.2), 6422cde1b0d5 (6.12.7), the extra-device EINVAL, the stacking
-     * refusal, EIO on short file-backed reads and the dirent nameoff checks; still the old log
-     * format (90655ee279b2 is not backported).
+     * bae085416093 (6.12.2), 6422cde1b0d5 (6.12.7), the extra-device EINVAL (6.12.34), the
+     * stacking refusal (6.12.66), EIO on short file-backed reads (6.12.80) and the dirent nameoff
+     * checks (6.12.86) ({@link #stableBackports}); still the old log format (90655ee279b2 is not
+     * backported). A 6.12.y between 6.12.0 and 6.12.118 resolves to 6.12.0 plus the backports up
+     * to y.
      */
     public static KernelProfile linux_6_12_118() {
         return LINUX_6_12_118;
@@ -196,9 +229,43 @@ public final class Releases {
         return LINUX_6_18_44;
     }
 
+    /** Profiles by release, oldest first (a final release after its release candidates). */
+    public static final Comparator<KernelProfile> OLDEST_FIRST = (a, b) -> compare(key(a.release()), key(b.release()));
+
     /** Every preset, oldest first. */
     public static List<KernelProfile> all() {
         return ALL;
+    }
+
+    /**
+     * A change a stable line took after its first release: the first release of the line that
+     * has it ({@code line.patch}), the {@link Behavior} and the upstream commit with where the
+     * release was read from.
+     */
+    @API(status = MAINTAINED, since = "0.1.0")
+    public record StableBackport(String line, int patch, Behavior behavior, String commit) {
+        /** The first release that has it, e.g. {@code 6.12.7}. */
+        public String release() {
+            return line + "." + patch;
+        }
+    }
+
+    /** Stable releases {@code line.from}..{@code line.to} whose state the model lacks, and how. */
+    private record StableGap(String line, int from, int to, String note) {}
+
+    /** The stable backports the model knows, per line, oldest first (empty for a line without any). */
+    public static List<StableBackport> stableBackports(String line) {
+        return "6.12".equals(line) ? STABLE_6_12 : List.of();
+    }
+
+    private static KernelProfile.Builder withBackports(KernelProfile base, List<StableBackport> backports, long patch) {
+        KernelProfile.Builder b = base.toBuilder();
+        for (StableBackport bp : backports) {
+            if (bp.patch() <= patch) {
+                b.with(bp.behavior());
+            }
+        }
+        return b;
     }
 
     /**
@@ -236,7 +303,9 @@ public final class Releases {
      * <li>a short name: the newest preset of that line, without a note;</li>
      * <li>a modelled release, whatever its build suffix: that preset (with a note naming the
      *     build when there is one);</li>
-     * <li>else the newest preset of the same line that is not newer, with a note;</li>
+     * <li>else the newest preset of the same line that is not newer, plus the line's {@linkplain
+     *     #stableBackports stable backports} up to the release (a profile named after the release),
+     *     with a note;</li>
      * <li>else (unknown line, older than every preset of its line, not a release): {@link
      *     UnknownRelease}.</li>
      * </ul>
@@ -286,12 +355,51 @@ public final class Releases {
                     + sameLine.get(0).release() + ")");
         }
         KernelProfile p = best.get();
+        Resolution stable = stableRelease(kernel, line, p, want, build);
+        if (stable != null) {
+            return stable;
+        }
         if (compare(key(p.release()), want) == 0) {
             return new Resolution(kernel, p, build.isEmpty() ? null
                     : "kernel " + kernel + ": the " + p.release() + " preset (same release, build " + build + ")");
         }
         return new Resolution(kernel, p, "kernel " + kernel + ": not modelled; using " + p.release()
                 + ", the newest modelled " + line + " release not newer than it");
+    }
+
+    /**
+     * A release of a stable line between two presets that took backports the older preset lacks:
+     * that preset plus the backports up to the release ({@link #STABLE_6_12}), named after the
+     * release, with a note naming them (and a {@link StableGap} it falls in); null when no backport
+     * lies between the preset and the release (the preset then stands for it as before).
+     */
+    private static Resolution stableRelease(String kernel, String line, KernelProfile preset, long[] want, String build) {
+        long[] have = key(preset.release());
+        if (want[3] != Long.MAX_VALUE || have[3] != Long.MAX_VALUE) {
+            return null; // release candidates take no stable backports
+        }
+        List<StableBackport> added = stableBackports(line).stream()
+                .filter(bp -> bp.patch() > have[2] && bp.patch() <= want[2]).toList();
+        if (added.isEmpty()) {
+            return null;
+        }
+        String release = line + "." + want[2];
+        KernelProfile p = withBackports(preset, added, want[2]).release(release)
+                .description("Linux " + release + ": " + preset.release() + " + the stable backports up to " + release)
+                .build();
+        StringBuilder note = new StringBuilder("kernel ").append(kernel).append(": ").append(preset.release())
+                .append(" + the stable backports up to ").append(release).append(" (")
+                .append(added.stream().map(bp -> bp.behavior() + " " + bp.release()).collect(Collectors.joining(", ")))
+                .append(")");
+        if (!build.isEmpty()) {
+            note.append(", build ").append(build);
+        }
+        for (StableGap g : STABLE_6_12_GAPS) {
+            if (g.line().equals(line) && want[2] >= g.from() && want[2] <= g.to()) {
+                note.append("; ").append(g.note());
+            }
+        }
+        return new Resolution(kernel, p, note.toString());
     }
 
     /**

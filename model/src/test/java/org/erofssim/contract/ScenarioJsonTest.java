@@ -151,11 +151,18 @@ class ScenarioJsonTest {
 
         @Test void aReleaseResolvedToAnotherPresetLeavesOneNote() {
             List<String> notes = new java.util.ArrayList<>();
-            Scenario s = ScenarioJson.read("{\"version\": 1, \"kernel\": \"6.12.100+deb12-amd64\"}", null, "s",
+            Scenario s = ScenarioJson.read("{\"version\": 1, \"kernel\": \"6.12.1+deb12-amd64\"}", null, "s",
                     notes::add);
             assertThat(s.kernel().profile()).isSameAs(Releases.linux_6_12_0());
-            assertThat(notes).containsExactly("kernel 6.12.100+deb12-amd64: not modelled; using 6.12.0, the newest"
+            assertThat(notes).containsExactly("kernel 6.12.1+deb12-amd64: not modelled; using 6.12.0, the newest"
                     + " modelled 6.12 release not newer than it");
+            // a 6.12.y past a stable backport: 6.12.0 plus the backports up to y, under its own name
+            notes.clear();
+            Scenario s100 = ScenarioJson.read("{\"version\": 1, \"kernel\": \"6.12.100+deb12-amd64\"}", null, "s",
+                    notes::add);
+            assertThat(s100.kernel().profile().name()).isEqualTo("6.12.100");
+            assertThat(notes).hasSize(1);
+            assertThat(notes.get(0)).startsWith("kernel 6.12.100+deb12-amd64: 6.12.0 + the stable backports up to 6.12.100 (");
         }
 
         @Test void configOverridesTakeSymbolsWithOrWithoutThePrefix() {

@@ -279,6 +279,21 @@ class ReaddirTest {
             Listing without = list("6.18 -DIRENT_NAMEOFF_CHECKS", img, Faults.NONE, many.nid());
             assertThat(without.linesAfterMount()).noneMatch(x -> x.contains("invalid de[0].nameoff"));
         }
+
+        @Test
+        @DisplayName("d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents: in 6.12.86")
+        void d18a3b5d337fIn61286() {
+            ImageEditor ed = ImageEditor.read(image);
+            ed.write(dirent(block0(), 0) + 8, u16(13));
+            byte[] img = ed.fixChecksum().bytes();
+            // 6.12's erofs_err names the function (the old log format)
+            Listing with = list("6.12.86", img, Faults.NONE, many.nid());
+            assertThat(with.listing()).isEqualTo(new Readdir.Listing(List.of(), Errno.EUCLEAN));
+            assertThat(with.linesAfterMount()).containsExactly(
+                    "erofs: (device erofs): erofs_readdir: invalid de[0].nameoff 13 @ nid " + many.nid());
+            assertThat(list("6.12.85", img, Faults.NONE, many.nid()).linesAfterMount())
+                    .noneMatch(x -> x.contains("invalid de[0].nameoff"));
+        }
     }
 
     @Test void aListingStopsAtItsLimit() {

@@ -70,6 +70,34 @@ class ReleasesMatrixTest {
     }
 
     @Test
+    void a612StableReleaseHasTheBackportsUpToIt() {
+        // 6.12.118 is 6.12.0 plus every backport of the table
+        assertThat(Releases.stableBackports("6.12")).extracting(Releases.StableBackport::behavior)
+                .containsExactlyInAnyOrderElementsOf(added(Releases.linux_6_12_0(), Releases.linux_6_12_118()));
+        // before the first backport: the 6.12.0 preset itself
+        assertThat(Releases.resolve("6.12.1").profile()).isSameAs(Releases.linux_6_12_0());
+        // the source-built kernels of the recipes: 6.12.107 has every backport (its fs/erofs super.c,
+        // fileio.c and dir.c are 6.12.118's), under its own name
+        Releases.Resolution r107 = Releases.resolve("6.12.107-erofssim-nofileio");
+        assertThat(r107.profile().release()).isEqualTo("6.12.107");
+        assertThat(r107.profile().behaviors()).isEqualTo(Releases.linux_6_12_118().behaviors());
+        assertThat(r107.note()).contains("6.12.0 + the stable backports up to 6.12.107", "build -erofssim-nofileio");
+        // a release resolves back to the same profile under its name (what written outcomes carry)
+        assertThat(Releases.resolve(r107.profile().name()).profile()).isEqualTo(r107.profile());
+        // each boundary: the release before lacks the change, the release has it
+        for (Releases.StableBackport bp : Releases.stableBackports("6.12")) {
+            assertThat(Releases.resolve("6.12." + (bp.patch() - 1)).profile().has(bp.behavior())).as(bp.toString()).isFalse();
+            assertThat(Releases.resolve(bp.release()).profile().has(bp.behavior())).as(bp.toString()).isTrue();
+        }
+        // after the newest preset: that preset, as before
+        assertThat(Releases.resolve("6.12.130").profile()).isSameAs(Releases.linux_6_12_118());
+        // the states between backports the model lacks are named in the note
+        assertThat(Releases.resolve("6.12.64").note()).contains("maximum fs stacking depth exceeded", "6.12.24");
+        assertThat(Releases.resolve("6.12.90").note()).doesNotContain("6.12.24", "stacking depth");
+        assertThat(Releases.all()).hasSize(7);
+    }
+
+    @Test
     void theDefaultStaysPut() {
         assertThat(Releases.DEFAULT).isSameAs(Releases.linux_6_18_44());
         assertThat(Releases.all()).hasSize(7);
