@@ -322,9 +322,9 @@ class MatrixCommandTest {
                 List.of(org.erofssim.kernel.Releases.linux_6_18_44(), org.erofssim.kernel.Releases.linux_7_2_13()),
                 java.util.Map.of(), false, org.erofssim.contract.Scenario.MountApi.MOUNT);
         Matrix.Result result = Matrix.evaluate(req, node);
-        MatrixCommand.HostRow host = MatrixCommand.host(standin, req, node, result);
+        MatrixCommand.LiveRow host = MatrixCommand.host(standin, req, node, result);
         java.io.StringWriter text = new java.io.StringWriter();
-        new MatrixCommand().table(new java.io.PrintWriter(text), result, host);
+        new MatrixCommand().table(new java.io.PrintWriter(text), result, List.of(host));
         List<String> lines = text.toString().lines().toList();
         assertThat(lines.get(1)).startsWith("6.18.44 ");
         assertThat(lines.get(2)).startsWith("host 6.18.44-standin ").contains("fileio *", "bdev *",
@@ -342,6 +342,6 @@ class MatrixCommandTest {
         Cli.Result r = Cli.run("matrix", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("--api=mount|fsopen", "--api fsopen", "fsconfig", "--live", "--as", "--kernel", "--device",
-                "host RELEASE", "conform --live --kernel K");
+                "host RELEASE", "vm RELEASE", "--vm=LIST|all|none", "one QEMU boot per VM kernel", "a row saying why");
     }
 }
