@@ -50,11 +50,16 @@ import picocli.CommandLine.Spec;
                 "written the same way finds it); mount(2) flags are MS_RDONLY; with",
                 "--api fsopen each option is one fsconfig call and \"ro\" a flag.",
                 "",
-                "--live adds a row 'host RELEASE' for the running kernel (root): the same",
-                "mount observed now by the live oracle, after the model row of its release;",
-                "a cell marked * differs from the model on that release (note below the",
-                "table). Exit 77 when the live oracle cannot run here. VM kernels are not",
-                "rows: check them with 'erofs-sim conform --live --kernel K'."})
+                "--live (root) adds a row 'host RELEASE' for the running kernel and a row",
+                "'vm RELEASE' for each VM kernel of 'erofs-sim kernels' whose preset is a",
+                "release --kernel picks (all of them with --kernel all; --vm LIST|all|none",
+                "names them instead): the same mount observed now by the live oracle, on",
+                "the host and in one QEMU boot per VM kernel (every source kind in that",
+                "boot), each row after the model row of its release; a cell marked *",
+                "differs from the model on that release (notes below the table). A VM",
+                "kernel boots only from a prepared boot folder in the kernel cache; one",
+                "that is not prepared, or does not boot, is a row saying why. Exit 77 when",
+                "the live oracle cannot run here."})
 final class MatrixCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -93,9 +98,24 @@ final class MatrixCommand implements Callable<Integer> {
                     + "fsmount: fs_context messages go to the descriptor's log, shown as 'fc: ...' lines)")
     String api;
 
-    @Option(names = "--live", description = "also observe the mount on the running kernel (root): a row 'host RELEASE'; "
+    @Option(names = "--live", description = "also observe the mount on the running kernel (root): a row 'host RELEASE', "
+            + "and on the VM kernels of the releases --kernel picks: a row 'vm RELEASE' each; "
             + "exit 77 when the live oracle is unavailable")
     boolean live;
+
+    @Option(names = "--vm", paramLabel = "LIST|all|none",
+            description = "with --live: the VM kernels to boot, by name of 'erofs-sim kernels' (or a prefix: 6.1, 7.2), "
+                    + "all or none (default: those whose preset is a release --kernel picks)")
+    String vm;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "with --live: the kernel cache folder (see 'kernels')")
+    java.nio.file.Path cacheDir;
+
+    /** The running kernel; null: {@link HostKernel} (tests give a stand-in). */
+    KernelReference hostKernel;
+
+    /** How VM kernels boot; null: QEMU ({@link MatrixVm#qemu}; tests give a stand-in). */
+    MatrixVm.Kernels vmKernels;
 
     @Override
     public Integer call() {
@@ -116,10 +136,14 @@ final class MatrixCommand implements Callable<Integer> {
         Scenarios.Notes notes = new Scenarios.Notes(spec.commandLine().getErr());
         List<KernelProfile> kernels = KernelOptions.releases(kernel, notes);
         Map<ConfigFlag, Boolean> cfg = KernelOptions.config(config);
-        HostKernel hostKernel = null;
+        if (vm != null && !live) {
+            throw CliException.badInput("--vm '" + vm + "': needs --live");
+        }
+        List<org.erofssim.vm.KernelCatalog.Kernel> vms = live ? MatrixVm.select(vm, kernel, kernels) : List.of();
+        KernelReference host = null;
         if (live) {
-            hostKernel = new HostKernel();
-            String why = hostKernel.unavailable().orElse(null);
+            host = hostKernel != null ? hostKernel : new HostKernel();
+            String why = host.unavailable().orElse(null);
             if (why != null) {
                 // --live asks for the running kernel: a matrix without it is not what was asked
                 throw CliException.unavailable("--live: kernel oracle unavailable: " + why);
@@ -127,12 +151,20 @@ final class MatrixCommand implements Callable<Integer> {
         }
         Matrix.Request req = new Matrix.Request(imagePath, devs, options, kinds, kernels, cfg, read, mountApi);
         Matrix.Result result = Matrix.evaluate(req, imageNode);
-        HostRow host = hostKernel == null ? null : host(hostKernel, req, imageNode, result);
+        List<LiveRow> liveRows = new ArrayList<>();
+        if (host != null) {
+            liveRows.add(host(host, req, imageNode, result));
+            MatrixVm.Kernels boots = vmKernels != null ? vmKernels : vms.isEmpty() ? null
+                    : MatrixVm.qemu(cacheDir, spec.commandLine().getErr());
+            for (org.erofssim.vm.KernelCatalog.Kernel k : vms) {
+                liveRows.add(MatrixVm.row(boots, k, req, imageNode, result));
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(result, imageNode, host));
+            out.println(json(result, imageNode, liveRows));
         } else {
-            table(out, result, host);
+            table(out, result, liveRows);
         }
         out.flush();
         return ExitCode.OK;
@@ -149,44 +181,66 @@ final class MatrixCommand implements Callable<Integer> {
     record HostCell(Observation observation, Matrix.Cell observed, Matrix.Cell model, List<Difference> differences) {}
 
     /**
-     * The host row: {@code uname -r}, its modelled profile (or null) and whether that profile is
-     * a row of the table (the host row is printed after it, else last).
+     * A row observed on a kernel: {@code label} ({@code host RELEASE}, {@code vm RELEASE}),
+     * {@code kind} ({@code host}, {@code vm}), its {@code uname -r}, its modelled profile (or
+     * null) and whether that profile is a row of the table (the row is printed after it, else
+     * last); {@code unavailable} says why a kernel was not observed at all (then no cells).
      */
-    record HostRow(String release, KernelProfile profile, boolean profileInTable, Map<Matrix.SourceKind, HostCell> cells) {}
+    record LiveRow(String label, String kind, String release, KernelProfile profile, boolean profileInTable,
+                   Map<Matrix.SourceKind, HostCell> cells, String unavailable) {
+        static LiveRow unavailable(String label, String kind, String release, KernelProfile profile, boolean inTable,
+                                   String why) {
+            return new LiveRow(label, kind, release, profile, inTable, Map.of(), why);
+        }
+    }
 
     /**
-     * Each source kind's scenario on the host release's profile, observed by {@code k} (the live
-     * oracle's {@link HostKernel}; tests give a stand-in).
+     * The host row: each source kind's scenario on the host release's profile, observed by
+     * {@code k} (the live oracle's {@link HostKernel}; tests give a stand-in).
      */
-    static HostRow host(KernelReference k, Matrix.Request req, String imageNode, Matrix.Result result) {
+    static LiveRow host(KernelReference k, Matrix.Request req, String imageNode, Matrix.Result result) {
+        return observe("host " + k.release(), "host", k, req, imageNode, result);
+    }
+
+    /** Each source kind's scenario on {@code k}'s profile, observed by {@code k}: a row {@code label}. */
+    static LiveRow observe(String label, String kind, KernelReference k, Matrix.Request req, String imageNode,
+                           Matrix.Result result) {
         KernelProfile hp = k.profile().orElse(null);
         boolean inTable = hp != null && result.cells().containsKey(hp.release());
         Map<Path, ImageBytes> images = new LinkedHashMap<>();
         Map<Matrix.SourceKind, HostCell> cells = new LinkedHashMap<>();
         // without a profile the scenario names the newest release asked for (CONFIG refusals need one)
         KernelProfile scenarioProfile = hp != null ? hp : req.kernels().get(req.kernels().size() - 1);
-        for (Matrix.SourceKind kind : req.kinds()) {
+        for (Matrix.SourceKind sk : req.kinds()) {
             Matrix.Cell model = hp == null ? null
-                    : inTable ? result.cell(hp, kind) : Matrix.cell(req, imageNode, kind, hp, images);
-            Scenario s = Matrix.scenario(req, imageNode, kind, new KernelConfig(scenarioProfile, req.config()), images);
+                    : inTable ? result.cell(hp, sk) : Matrix.cell(req, imageNode, sk, hp, images);
+            Scenario s = Matrix.scenario(req, imageNode, sk, new KernelConfig(scenarioProfile, req.config()), images);
             Observation o = k.observe(Case.of(s));
             Matrix.Cell observed = null;
             List<Difference> diffs = List.of();
             if (o instanceof Observation.Observed ob) {
-                observed = new Matrix.Cell(hp, kind, ob.outcome(), Matrix.compared(ob.outcome()));
+                observed = new Matrix.Cell(hp, sk, ob.outcome(), Matrix.compared(ob.outcome()));
                 if (model != null) {
                     diffs = k.comparison().differences(model.outcome(), o);
                 }
             }
-            cells.put(kind, new HostCell(o, observed, model, diffs));
+            cells.put(sk, new HostCell(o, observed, model, diffs));
         }
-        return new HostRow(k.release(), hp, inTable, cells);
+        return new LiveRow(label, kind, k.release(), hp, inTable, cells, null);
     }
 
-    private void hostTableRow(List<String[]> rows, HostRow h, List<Matrix.SourceKind> kinds) {
+    private void liveTableRow(List<String[]> rows, LiveRow h, List<Matrix.SourceKind> kinds) {
         List<String> row = new ArrayList<>();
-        row.add("host " + h.release());
+        row.add(h.label());
         for (Matrix.SourceKind k : kinds) {
+            if (h.unavailable() != null) {
+                row.add("unavailable");
+                if (read) {
+                    row.add(null);
+                }
+                row.add("(not observed: see below)");
+                continue;
+            }
             HostCell c = h.cells().get(k);
             if (c.observed() == null) {
                 Observation.Unchecked u = (Observation.Unchecked) c.observation();
@@ -206,13 +260,16 @@ final class MatrixCommand implements Callable<Integer> {
         rows.add(row.toArray(String[]::new));
     }
 
-    private static void hostNotes(PrintWriter out, HostRow h) {
-        out.println();
-        String name = "host " + h.release();
+    private static void liveNotes(PrintWriter out, LiveRow h) {
+        String name = h.label();
+        if (h.unavailable() != null) {
+            out.println(name + ": not observed: " + h.unavailable());
+            return;
+        }
         if (h.profile() == null) {
-            out.println(name + ": the running kernel's release has no modelled profile; its cells are not compared");
+            out.println(name + ": the kernel's release has no modelled profile; its cells are not compared");
         } else {
-            out.println(name + ": compared with the model on " + h.profile().release()
+            out.println(name + (h.kind().equals("vm") ? " (booted in QEMU)" : "") + ": compared with the model on " + h.profile().release()
                     + (h.profileInTable() ? "" : " (not a row of this table)") + "; * marks a difference");
         }
         h.cells().forEach((k, c) -> {
@@ -226,7 +283,7 @@ final class MatrixCommand implements Callable<Integer> {
     }
 
     /** The table, then one note per difference. */
-    void table(PrintWriter out, Matrix.Result r, HostRow host) {
+    void table(PrintWriter out, Matrix.Result r, List<LiveRow> live) {
         List<Matrix.SourceKind> kinds = r.request().kinds();
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>();
@@ -259,16 +316,23 @@ final class MatrixCommand implements Callable<Integer> {
                         : "(" + c.outcome().outcome() + ": " + c.reason() + ")");
             }
             rows.add(row.toArray(String[]::new));
-            if (host != null && host.profileInTable() && host.profile().release().equals(kp.release())) {
-                hostTableRow(rows, host, kinds);
+            for (LiveRow h : live) {
+                if (h.profileInTable() && h.profile().release().equals(kp.release())) {
+                    liveTableRow(rows, h, kinds);
+                }
             }
         }
-        if (host != null && !host.profileInTable()) {
-            hostTableRow(rows, host, kinds);
+        for (LiveRow h : live) {
+            if (!h.profileInTable()) {
+                liveTableRow(rows, h, kinds);
+            }
         }
         Table.print(out, rows);
-        if (host != null) {
-            hostNotes(out, host);
+        if (!live.isEmpty()) {
+            out.println();
+        }
+        for (LiveRow h : live) {
+            liveNotes(out, h);
         }
         if (numbered.isEmpty()) {
             out.println();
@@ -310,12 +374,19 @@ final class MatrixCommand implements Callable<Integer> {
         return b.name() + " " + (b.commit() == null ? "[hash unsure]" : b.commit()) + " \"" + b.title() + "\"";
     }
 
-    private ObjectNode hostJson(HostRow h) {
+    private ObjectNode liveJson(LiveRow h, List<Matrix.SourceKind> kinds) {
         ObjectNode row = JsonNodeFactory.instance.objectNode();
-        row.put("kernel", "host " + h.release());
+        row.put("kernel", h.label());
         ObjectNode ref = row.putObject("reference");
-        ref.put("kind", "host").put("release", h.release()).put("profile", h.profile() == null ? null : h.profile().release());
+        ref.put("kind", h.kind()).put("release", h.release()).put("profile", h.profile() == null ? null : h.profile().release());
         ObjectNode cells = row.putObject("cells");
+        if (h.unavailable() != null) {
+            row.put("unavailable", h.unavailable());
+            for (Matrix.SourceKind k : kinds) {
+                cells.putObject(k.name()).put("summary", "unavailable").put("unchecked", h.unavailable());
+            }
+            return row;
+        }
         h.cells().forEach((k, c) -> {
             ObjectNode cell = cells.putObject(k.name());
             if (c.observed() == null) {
@@ -352,7 +423,7 @@ final class MatrixCommand implements Callable<Integer> {
         return row;
     }
 
-    private ObjectNode json(Matrix.Result r, String imageNode, HostRow host) {
+    private ObjectNode json(Matrix.Result r, String imageNode, List<LiveRow> live) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         o.put("image", image);
@@ -388,12 +459,16 @@ final class MatrixCommand implements Callable<Integer> {
                 }
                 cell.put("differsFromPrevious", r.differenceAt(kp, k) != null);
             }
-            if (host != null && host.profileInTable() && host.profile().release().equals(kp.release())) {
-                rows.add(hostJson(host));
+            for (LiveRow h : live) {
+                if (h.profileInTable() && h.profile().release().equals(kp.release())) {
+                    rows.add(liveJson(h, r.request().kinds()));
+                }
             }
         }
-        if (host != null && !host.profileInTable()) {
-            rows.add(hostJson(host));
+        for (LiveRow h : live) {
+            if (!h.profileInTable()) {
+                rows.add(liveJson(h, r.request().kinds()));
+            }
         }
         ArrayNode diffs = o.putArray("differences");
         for (Matrix.Difference d : r.differences()) {

@@ -204,8 +204,9 @@ final class TreeExtractor {
     private static String writeFile(TreeEntry e, Path p, DataReader reader, MountModel.LiveMount live, SbLog log)
             throws IOException {
         ErofsInode inode;
+        long nid = nid(live, e.ino());
         try {
-            inode = Iget.iget(live.sbi(), live.buf(), log, e.ino());
+            inode = Iget.iget(live.sbi(), live.buf(), log, nid);
         } catch (KernelError ex) {
             Files.createFile(p);
             return "empty: the inode cannot be read (" + ex.errno() + ")";
@@ -225,6 +226,17 @@ final class TreeExtractor {
             }
         }
         return size < inode.size() ? "cut at " + size + " of " + inode.size() + " bytes" : null;
+    }
+
+    /**
+     * The nid of a tree entry's inode number: the number itself, except on a metabox image
+     * (6.17+), where {@code erofs_nid_to_ino64} moved the nid's bit 63 to bit 31 and bits 31-62
+     * up one ({@link org.erofssim.sb.SbInfo#ino}); undone here and checked against it. Reading
+     * the inode number as a nid there asked for a nid outside the metabox (EUCLEAN).
+     */
+    static long nid(MountModel.LiveMount live, long ino) {
+        long nid = ((ino >>> 1) & 0x7FFFFFFF80000000L) | (ino & 0x7FFFFFFFL) | (((ino >>> 31) & 1L) << 63);
+        return live.sbi().ino(nid) == ino ? nid : ino;
     }
 
     /** {@code utimensat(2)} through JNA (the harness's binding has no such call). */

@@ -35,15 +35,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The hostile corpus of issue 11 ({@code fixtures/hostile/}, its README lists every case): each
  * scenario ends agreeing (model and running kernel, through {@code compare}) or refused with
- * exit 2 and one line, and no host file outside the sandbox is opened: the decoys under
- * {@value #DECOYS} keep an access time older than their modification time, which any read
- * (relatime) or open of the FIFO would move.
+ * exit 2 and one line, and no host file outside the sandbox is opened: the decoys keep an access
+ * time older than their modification time, which any read (relatime) or open of the FIFO would
+ * move. The committed escapes name the decoys under {@value #DECOYS}; the test runs copies that
+ * name a private temporary folder instead (two runs on one machine do not share decoys).
  */
 @DisplayName("The hostile corpus ends agreeing or refused, and touches no host file")
 class HostileCorpusTest {
+    /** The decoys' folder as the committed scenarios name it. */
     static final String DECOYS = "/tmp/erofs-sim-hostile";
     private static final FileTime LONG_AGO = FileTime.fromMillis(0);
-    private static final Path DIR = Path.of(DECOYS);
+    /** This run's decoys (a private temporary folder, in place of {@link #DECOYS}). */
+    private static Path dir;
+    /** The escapes as this run uses them: naming {@link #dir}, images by absolute path. */
+    private static Path escapeCopies;
 
     static Path corpus() {
         return Cli.root().resolve("fixtures/hostile");
@@ -166,11 +171,28 @@ class HostileCorpusTest {
         assertThat(shas).hasSize(201).containsOnly(shas.get(0));
     }
 
+    /**
+     * A hostile scenario as this run uses it: an escape's copy naming this run's decoys (its
+     * images by absolute path), any other the corpus file itself.
+     */
+    static Path hostile(String name) {
+        return name.startsWith("escape-") ? escapeCopies.resolve(name) : corpus().resolve(name);
+    }
+
     @BeforeAll static void decoys() throws IOException {
-        Files.createDirectories(DIR);
-        Path image = DIR.resolve("decoy.erofs");
+        dir = Files.createTempDirectory("erofs-sim-hostile-");
+        escapeCopies = Files.createTempDirectory("erofs-sim-hostile-escapes-");
+        String images = Cli.root().resolve("fixtures/images").toAbsolutePath().normalize().toString();
+        for (String name : escapes().toList()) {
+            String text = Files.readString(corpus().resolve(name));
+            String copy = text.replace(DECOYS.substring(1) + "/", dir.toString().substring(1) + "/")
+                    .replace("\"../images/", "\"" + images + "/");
+            assertThat(copy).as(name).doesNotContain(DECOYS + "/").doesNotContain("\"../images/");
+            Files.writeString(escapeCopies.resolve(name), copy);
+        }
+        Path image = dir.resolve("decoy.erofs");
         Files.copy(Cli.image("plain.erofs"), image, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Path fifo = DIR.resolve("decoy.fifo");
+        Path fifo = dir.resolve("decoy.fifo");
         Files.deleteIfExists(fifo);
         Syscalls.mknod(fifo.toString(), Syscalls.S_IFIFO | 0600, 0, 0);
         // (a FIFO's times cannot be set through java.nio without opening it, which blocks: its
@@ -181,13 +203,19 @@ class HostileCorpusTest {
 
     @AfterAll static void untouched() throws IOException {
         try {
-            FileTime atime = Files.readAttributes(DIR.resolve("decoy.erofs"), java.nio.file.attribute.BasicFileAttributes.class,
+            FileTime atime = Files.readAttributes(dir.resolve("decoy.erofs"), java.nio.file.attribute.BasicFileAttributes.class,
                     java.nio.file.LinkOption.NOFOLLOW_LINKS).lastAccessTime();
-            assertThat(atime).as(DECOYS + "/decoy.erofs was accessed").isEqualTo(LONG_AGO);
+            assertThat(atime).as(dir + "/decoy.erofs was accessed").isEqualTo(LONG_AGO);
         } finally {
-            Files.deleteIfExists(DIR.resolve("decoy.erofs"));
-            Files.deleteIfExists(DIR.resolve("decoy.fifo"));
-            Files.deleteIfExists(DIR);
+            Files.deleteIfExists(dir.resolve("decoy.erofs"));
+            Files.deleteIfExists(dir.resolve("decoy.fifo"));
+            Files.deleteIfExists(dir);
+            try (Stream<Path> s = Files.list(escapeCopies)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(escapeCopies);
         }
     }
 
@@ -195,7 +223,7 @@ class HostileCorpusTest {
     @MethodSource("all")
     @DisplayName("the model answers every case (predict exits 0)")
     void theModelAnswers(String name) {
-        Cli.Result r = Cli.run("predict", corpus().resolve(name).toString());
+        Cli.Result r = Cli.run("predict", hostile(name).toString());
         assertThat(r.exit()).as(name + ": " + r.err()).isZero();
         assertThat(r.out()).startsWith("{\"version\":1,");
     }
@@ -204,7 +232,7 @@ class HostileCorpusTest {
     @MethodSource("escapes")
     @DisplayName("a path that climbs above the scenario's / is refused by compare with exit 2, before anything is opened")
     void escapesAreRefused(String name) {
-        Cli.Result r = Cli.run("compare", corpus().resolve(name).toString());
+        Cli.Result r = Cli.run("compare", hostile(name).toString());
         assertThat(r.exit()).as(name + ": " + r.err()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("climbs above the scenario's /");

@@ -119,6 +119,40 @@ class TreeExtractorTest {
         }
     }
 
+    /**
+     * Metabox images (erofs-utils 1.9.4 {@code -m4096}, fixtures/images/modern/; fsck.erofs 1.5
+     * cannot read them): every regular file holds the bytes 6.18.44 read from it, by path, as
+     * its recording of the file-backed scenario says
+     * (fixtures/modern/recorded/6.18.44-fc-v1272/NAME-fileio.json). The extractor once took a
+     * file's inode number for its nid: on a metabox image {@code erofs_nid_to_ino64} folds the
+     * nid's bit 63 into bit 31, so every file was left empty with an EUCLEAN note.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"metabox", "metabox-lz4"})
+    void metaboxFilesHoldWhatTheKernelRead(String name) throws IOException {
+        Path img = Cli.root().resolve("fixtures/images/modern/" + name + ".erofs");
+        Path mine = dir.resolve("model");
+        Cli.Result r = Cli.run("inspect", img.toString(), "--extract", mine.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).doesNotContain("EUCLEAN", "note:");
+        com.fasterxml.jackson.databind.JsonNode rec = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Cli.root().resolve("fixtures/modern/recorded/6.18.44-fc-v1272/" + name + "-fileio.json").toFile());
+        Map<String, String> kernel = new TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : rec.path("outcome").path("tree")) {
+            if (e.path("type").asText().equals("file")) {
+                kernel.put(e.path("path").asText(), e.path("sha256").asText());
+            }
+        }
+        assertThat(kernel).hasSizeGreaterThan(60);
+        Map<String, String> extracted = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(mine)) {
+            for (Path p : s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                extracted.put("/" + mine.relativize(p), sha256(Files.readAllBytes(p)));
+            }
+        }
+        assertThat(extracted).isEqualTo(kernel);
+    }
+
     @Nested
     @DisplayName("long xattr name prefixes (crafted images)")
     class LongPrefixes {

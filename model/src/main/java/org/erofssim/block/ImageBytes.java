@@ -150,24 +150,57 @@ public abstract class ImageBytes {
         if (whole == size()) {
             return this;
         }
-        ImageBytes inner = this;
-        return new ImageBytes() {
-            @Override public long size() {
-                return whole;
-            }
-
-            @Override public int read(long pos, byte[] dst, int off, int len) {
-                if (pos < 0 || pos >= whole) {
-                    return 0;
-                }
-                return inner.read(pos, dst, off, (int) Math.min(len, whole - pos));
-            }
-        };
+        return new LoopRounded(this, whole);
     }
 
     /** These bytes with faults injected at the given pages (see {@link Faults}). */
     public ImageBytes withFaults(Faults faults) {
         return faults.isEmpty() ? this : new FaultyBytes(this, faults);
+    }
+
+    /**
+     * The faults injected into these bytes ({@link #withFaults}; where several were stacked, the
+     * outermost kind of a page wins, as in a read), {@link Faults#NONE} for none. With
+     * {@link #withoutFaults()} it gives back what a scenario file says: the bytes and the faults.
+     */
+    public Faults faults() {
+        return Faults.NONE;
+    }
+
+    /** These bytes without injected faults (the same object when there are none). */
+    public ImageBytes withoutFaults() {
+        return this;
+    }
+
+    /** {@link #loopRounded()}: a shorter view of whole 512-byte sectors. */
+    private static final class LoopRounded extends ImageBytes {
+        private final ImageBytes inner;
+        private final long whole;
+
+        LoopRounded(ImageBytes inner, long whole) {
+            this.inner = inner;
+            this.whole = whole;
+        }
+
+        @Override public long size() {
+            return whole;
+        }
+
+        @Override public int read(long pos, byte[] dst, int off, int len) {
+            if (pos < 0 || pos >= whole) {
+                return 0;
+            }
+            return inner.read(pos, dst, off, (int) Math.min(len, whole - pos));
+        }
+
+        @Override public Faults faults() {
+            return inner.faults();
+        }
+
+        @Override public ImageBytes withoutFaults() {
+            ImageBytes clean = inner.withoutFaults();
+            return clean == inner ? this : clean.loopRounded();
+        }
     }
 
     private static final class ArrayBytes extends ImageBytes {
@@ -264,6 +297,20 @@ public abstract class ImageBytes {
         FaultyBytes(ImageBytes inner, Faults faults) {
             this.inner = inner;
             this.faults = faults;
+        }
+
+        @Override public Faults faults() {
+            Faults under = inner.faults();
+            if (under.isEmpty()) {
+                return faults;
+            }
+            java.util.Map<Long, Faults.Kind> all = new java.util.TreeMap<>(under.byPage());
+            all.putAll(faults.byPage());
+            return new Faults(all);
+        }
+
+        @Override public ImageBytes withoutFaults() {
+            return inner.withoutFaults();
         }
 
         @Override public long size() {

@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -38,6 +39,7 @@ import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
+import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
 import org.erofssim.mount.MountModel;
@@ -206,6 +208,23 @@ class LiveScenarioProperties {
                 "the running kernel " + release + " has no modelled profile"));
     }
 
+    /**
+     * The first step of a live property's try: the oracle must be able to run (where it cannot,
+     * the skip hook has stopped the try before, except under CI, where this fails with its reason).
+     */
+    static void requireOracle() {
+        String why = LiveKernelOracle.unavailableReason();
+        if (why != null) {
+            throw new AssertionError("the live kernel oracle is required under CI but unavailable: " + why);
+        }
+    }
+
+    /** {@link #requireOracle()}, then the running kernel's profile with its default CONFIG: the kernel of a try's scenario. */
+    static KernelConfig liveKernel() {
+        requireOracle();
+        return new KernelConfig(profile(), Map.of());
+    }
+
     /** Under CI a missing live oracle fails the container before any try (not root: skipped by the hook). */
     @BeforeContainer
     static void requiredUnderCi() {
@@ -218,10 +237,7 @@ class LiveScenarioProperties {
     @Property(seed = "20261206", tries = 100, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     @AddLifecycleHook(WriteFound.class)
     void theModelOnTheRunningKernelsProfileEqualsTheKernel(@ForAll("cases") LiveCase c) {
-        String why = LiveKernelOracle.unavailableReason();
-        if (why != null) {
-            throw new AssertionError("the live kernel oracle is required under CI but unavailable: " + why);
-        }
+        requireOracle();
         Scenario s = ScenarioJson.read(c.toJson(profile().name()).toString(), FOUND, "live-property");
         String refusal = ORACLE.refusal(s);
         if (refusal != null) {

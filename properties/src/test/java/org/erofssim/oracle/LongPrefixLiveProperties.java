@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -178,11 +177,7 @@ class LongPrefixLiveProperties {
 
     @Property(seed = "20261206", tries = 100, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     void theModelReadsRandomPrefixTablesAsTheKernelDoes(@ForAll("cases") Case c) {
-        String why = LiveKernelOracle.unavailableReason();
-        if (why != null) {
-            throw new AssertionError("the live kernel oracle is required under CI but unavailable: " + why);
-        }
-        KernelConfig kernel = new KernelConfig(LiveScenarioProperties.profile(), Map.of());
+        KernelConfig kernel = LiveScenarioProperties.liveKernel();
         Scenario s = c.scenario(kernel);
         MountOutcome live = ORACLE.observe(s);
         MountOutcome model = MountModel.predict(s);
