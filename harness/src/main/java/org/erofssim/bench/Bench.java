@@ -202,11 +202,11 @@ public final class Bench {
         Timing.Result t = Timing.measure(() -> MountModel.predict(sc), s.quick() ? 2.0 : 6.0, s.quick() ? 5 : 10, 0.2);
         double modelNanos = t.nanosPerOp();
         out.accept(Figure.of(Figure.RATE, "mount-model", 1e9 / modelNanos, null,
-                String.format(Locale.ROOT, "%smounts per second, %s, in-process, %.1f us each (after %.1f s of warm-up%s)",
-                        quick(), image.getFileName(), modelNanos / 1e3, t.warmSeconds(),
-                        t.warmStable() ? "" : ", never stable: the machine is busy"),
-                details("modelMicros", modelNanos / 1e3, "image", image.toString(), "warmSeconds", t.warmSeconds(),
-                        "warmStable", t.warmStable())));
+                String.format(Locale.ROOT, "%smounts per second, %s, in-process, %.1f us each, %.1f us of CPU (after "
+                        + "%.1f s of warm-up%s)", quick(), image.getFileName(), modelNanos / 1e3, t.cpuNanosPerOp() / 1e3,
+                        t.warmSeconds(), t.warmStable() ? "" : ", never stable: the machine is busy"),
+                details("modelMicros", modelNanos / 1e3, "modelCpuMicros", t.cpuNanosPerOp() / 1e3, "image",
+                        image.toString(), "warmSeconds", t.warmSeconds(), "warmStable", t.warmStable())));
         String why = kernelCycles(image);
         if (why != null) {
             out.accept(Figure.unavailable(Figure.RATIO, "mount-vs-kernel", why, TARGETS.get("ratio mount-vs-kernel")));

@@ -31,8 +31,14 @@ final class Timing {
 
     private Timing() {}
 
-    /** The measurement and how the warm-up ended. */
-    record Result(double nanosPerOp, double warmSeconds, boolean warmStable) {}
+    /**
+     * The measurement and how the warm-up ended: the median batch's wall time per operation, and
+     * the median of the batches' CPU time of this thread per operation (what the operation costs
+     * whatever else the machine runs; -1 when the JVM cannot measure it).
+     */
+    record Result(double nanosPerOp, double cpuNanosPerOp, double warmSeconds, boolean warmStable) {}
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     static Result measure(Supplier<?> op, double warmSeconds, int batches, double batchSeconds) {
         long start = System.nanoTime();
@@ -56,11 +62,16 @@ final class Timing {
         }
         double warmed = (System.nanoTime() - start) / 1e9;
         List<Double> times = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        boolean cpuKnown = THREADS.isCurrentThreadCpuTimeSupported();
         for (int b = 0; b < batches; b++) {
+            long c0 = cpuKnown ? THREADS.getCurrentThreadCpuTime() : 0;
             times.add(batch(op, perBatch));
+            cpu.add(cpuKnown ? (THREADS.getCurrentThreadCpuTime() - c0) / (double) perBatch : -1);
         }
         times.sort(Double::compare);
-        return new Result(times.get(times.size() / 2), warmed, stable);
+        cpu.sort(Double::compare);
+        return new Result(times.get(times.size() / 2), cpu.get(cpu.size() / 2), warmed, stable);
     }
 
     /** Nanoseconds per operation of {@code n} operations in a row. */

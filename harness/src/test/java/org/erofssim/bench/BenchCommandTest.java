@@ -68,7 +68,8 @@ class BenchCommandTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("rate mount-model \\d+ \\(quick: mounts per second, plain\\.erofs, "
-                + "in-process, [0-9.]+ us each\\)");
+                + "in-process, [0-9.]+ us each, [0-9.]+ us of CPU \\(after [0-9.]+ s of warm-up(, never stable: the machine "
+                + "is busy)?\\)\\)");
         assertThat(lines.get(1)).isEqualTo("ratio mount-vs-kernel unavailable (needs root)");
 
         JsonNode j = new ObjectMapper().readTree(json.toFile());
