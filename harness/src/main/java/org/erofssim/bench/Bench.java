@@ -199,12 +199,14 @@ public final class Bench {
         if (!(first instanceof MountOutcome.Mounted)) {
             throw new IllegalStateException(image + " does not mount in the model: " + first.getClass().getSimpleName());
         }
-        double modelNanos = Timing.medianNanosPerOp(() -> MountModel.predict(sc), s.quick() ? 1.0 : 3.0,
-                s.quick() ? 5 : 10, 0.2);
+        Timing.Result t = Timing.measure(() -> MountModel.predict(sc), s.quick() ? 2.0 : 6.0, s.quick() ? 5 : 10, 0.2);
+        double modelNanos = t.nanosPerOp();
         out.accept(Figure.of(Figure.RATE, "mount-model", 1e9 / modelNanos, null,
-                String.format(Locale.ROOT, "%smounts per second, %s, in-process, %.1f us each", quick(),
-                        image.getFileName(), modelNanos / 1e3),
-                details("modelMicros", modelNanos / 1e3, "image", image.toString())));
+                String.format(Locale.ROOT, "%smounts per second, %s, in-process, %.1f us each, %.1f us of CPU (after "
+                        + "%.1f s of warm-up%s)", quick(), image.getFileName(), modelNanos / 1e3, t.cpuNanosPerOp() / 1e3,
+                        t.warmSeconds(), t.warmStable() ? "" : ", never stable: the machine is busy"),
+                details("modelMicros", modelNanos / 1e3, "modelCpuMicros", t.cpuNanosPerOp() / 1e3, "image",
+                        image.toString(), "warmSeconds", t.warmSeconds(), "warmStable", t.warmStable())));
         String why = kernelCycles(image);
         if (why != null) {
             out.accept(Figure.unavailable(Figure.RATIO, "mount-vs-kernel", why, TARGETS.get("ratio mount-vs-kernel")));
@@ -276,9 +278,10 @@ public final class Bench {
         double perNanos = r.nanos() / (double) PREDICT_SCENARIOS;
         out.accept(Figure.of(Figure.RATE, "predict-model", 1e9 / perNanos, null,
                 String.format(Locale.ROOT, "%sscenarios per second, one process of %,d (JSON in and out, JVM start "
-                        + "included): %.2f s, %.0f us each, peak RSS %.0f MiB", quick(), PREDICT_SCENARIOS, r.seconds(),
-                        perNanos / 1e3, r.peakMiB()),
-                details("processSeconds", r.seconds(), "scenarios", PREDICT_SCENARIOS, "peakMiB", r.peakMiB())));
+                        + "included): %.2f s, %.0f us each, %.2f s of CPU, peak RSS %.0f MiB", quick(), PREDICT_SCENARIOS,
+                        r.seconds(), perNanos / 1e3, r.cpuSeconds(), r.peakMiB()),
+                details("processSeconds", r.seconds(), "scenarios", PREDICT_SCENARIOS, "peakMiB", r.peakMiB(),
+                        "cpuSeconds", r.cpuSeconds())));
         String why = kernelCycles(mountImage());
         if (why != null) {
             out.accept(Figure.unavailable(Figure.RATIO, "predict-vs-kernel", why, TARGETS.get("ratio predict-vs-kernel")));
@@ -368,8 +371,10 @@ public final class Bench {
         double modelS = m.run().seconds();
         out.accept(Figure.of(Figure.RATE, "verify-model", m.bytes() / 1e6 / modelS, null,
                 String.format(Locale.ROOT, "%s; MB of file content per second: %,d files, %.0f MB in %.2f s, whole "
-                        + "process, best of %d", what, m.files(), m.bytes() / 1e6, modelS, repeats),
-                details("modelSeconds", modelS, "files", m.files(), "contentBytes", m.bytes(), "imageBytes", imageBytes)));
+                        + "process (%.2f s of CPU), best of %d", what, m.files(), m.bytes() / 1e6, modelS,
+                        m.run().cpuSeconds(), repeats),
+                details("modelSeconds", modelS, "files", m.files(), "contentBytes", m.bytes(), "imageBytes", imageBytes,
+                        "cpuSeconds", m.run().cpuSeconds())));
         out.accept(Figure.of(Figure.RSS, "verify", m.run().peakMiB(), TARGETS.get("rss verify"),
                 String.format(Locale.ROOT, "%s; target %s; peak of the erofs-sim predict process", what,
                         TARGETS.get("rss verify")),
@@ -434,9 +439,9 @@ public final class Bench {
         String what = String.format(Locale.ROOT, "%s%,d-file image%s%s", quick(), n, cold ? ", cold cache" : ", warm cache",
                 n + 1000 > TreeEntry.MAX_PATHS ? ", the walk stops at the contract's " + TreeEntry.MAX_PATHS + " paths" : "");
         out.accept(Figure.of(Figure.RATE, "verify-many-files", m.files() / modelS, null,
-                String.format(Locale.ROOT, "%s; files per second: %,d files read and hashed in %.2f s, whole process",
-                        what, m.files(), modelS),
-                details("modelSeconds", modelS, "files", m.files(), "imageFiles", n)));
+                String.format(Locale.ROOT, "%s; files per second: %,d files read and hashed in %.2f s, whole process "
+                        + "(%.2f s of CPU)", what, m.files(), modelS, m.run().cpuSeconds()),
+                details("modelSeconds", modelS, "files", m.files(), "imageFiles", n, "cpuSeconds", m.run().cpuSeconds())));
         out.accept(Figure.of(Figure.RSS, "verify-many-files", m.run().peakMiB(), TARGETS.get("rss verify-many-files"),
                 String.format(Locale.ROOT, "%s; target %s", what, TARGETS.get("rss verify-many-files")),
                 details("peakKiB", m.run().peakKiB())));
@@ -474,8 +479,8 @@ public final class Bench {
         int done = j.path("cases").asInt();
         double secs = j.path("seconds").asDouble();
         int findings = j.path("findings").size();
-        String what = String.format(Locale.ROOT, "%s%,d slot-table cases in %.1f s (the campaign's clock), seed 12%s",
-                quick(), done, secs, findings == 0 ? "" : ", " + findings + " finding(s)");
+        String what = String.format(Locale.ROOT, "%s%,d slot-table cases in %.1f s (the campaign's clock; process: %.2f "
+                + "s of CPU), seed 12%s", quick(), done, secs, r.cpuSeconds(), findings == 0 ? "" : ", " + findings + " finding(s)");
         out.accept(Figure.of(Figure.RATE, "fuzz-model", done / secs, TARGETS.get("rate fuzz-model"),
                 what + "; target " + TARGETS.get("rate fuzz-model"),
                 details("cases", done, "seconds", secs, "findings", findings)));

@@ -19,8 +19,12 @@ import org.erofssim.tools.HostTools;
  * @param nanos     wall time from start to exit
  * @param peakKiB   the last VmHWM read, in KiB (0 when none could be read)
  * @param stderr    its standard error
+ * @param cpuNanos  its CPU time, user and system, all threads ({@code utime + stime} of
+ *                  {@code /proc/PID/stat}, read with VmHWM: at most 10 ms short), -1 when none
+ *                  could be read; on a loaded machine this says what the process cost better than
+ *                  its wall time
  */
-public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr) {
+public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, long cpuNanos) {
 
     /** Runs {@code cmd} (a declared tool first) with stdout to {@code stdout}, waiting at most {@code timeoutSeconds}. */
     public static ChildRun run(List<String> cmd, Path stdout, long timeoutSeconds) {
@@ -33,10 +37,13 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr) {
                 long t0 = System.nanoTime();
                 Process p = pb.start();
                 Path status = Path.of("/proc/" + p.pid() + "/status");
+                Path stat = Path.of("/proc/" + p.pid() + "/stat");
                 long peak = 0;
+                long cpu = -1;
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutSeconds);
                 while (!p.waitFor(10, TimeUnit.MILLISECONDS)) {
                     peak = Math.max(peak, hwm(status));
+                    cpu = Math.max(cpu, cpuNanos(stat));
                     if (System.nanoTime() > deadline) {
                         p.destroyForcibly();
                         p.waitFor();
@@ -45,7 +52,7 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr) {
                     }
                 }
                 long nanos = System.nanoTime() - t0;
-                return new ChildRun(p.exitValue(), nanos, peak, Files.readString(err));
+                return new ChildRun(p.exitValue(), nanos, peak, Files.readString(err), cpu);
             } finally {
                 Files.deleteIfExists(err);
             }
@@ -86,6 +93,23 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr) {
 
     public double seconds() {
         return nanos / 1e9;
+    }
+
+    /** Seconds of {@link #cpuNanos} (negative when unknown). */
+    public double cpuSeconds() {
+        return cpuNanos < 0 ? -1 : cpuNanos / 1e9;
+    }
+
+    /** {@code utime + stime} of a {@code /proc/PID/stat} (clock ticks of 10 ms: USER_HZ is 100 on Linux), -1 if unreadable. */
+    static long cpuNanos(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state is field 3, utime 14, stime 15
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long hwm(Path status) {

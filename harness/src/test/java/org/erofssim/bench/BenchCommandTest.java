@@ -68,7 +68,8 @@ class BenchCommandTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("rate mount-model \\d+ \\(quick: mounts per second, plain\\.erofs, "
-                + "in-process, [0-9.]+ us each\\)");
+                + "in-process, [0-9.]+ us each, [0-9.]+ us of CPU \\(after [0-9.]+ s of warm-up(, never stable: the machine "
+                + "is busy)?\\)\\)");
         assertThat(lines.get(1)).isEqualTo("ratio mount-vs-kernel unavailable (needs root)");
 
         JsonNode j = new ObjectMapper().readTree(json.toFile());
@@ -148,5 +149,14 @@ class BenchCommandTest {
         }
         assertThat(ChildRun.erofsSim(List.of("predict")).subList(1, 1 + ChildRun.JVM_OPTIONS.size()))
                 .isEqualTo(ChildRun.JVM_OPTIONS);
+    }
+
+    /** ChildRun's CPU time: utime + stime of /proc/PID/stat, found after the command name (which may hold spaces and parentheses). */
+    @Test
+    void childCpuTimeIsReadAfterTheCommandName() throws Exception {
+        Path stat = dir.resolve("stat");
+        Files.writeString(stat, "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 37 0 0 20 0 9 0 1 2 3\n");
+        assertThat(ChildRun.cpuNanos(stat)).isEqualTo((250 + 37) * 10_000_000L);
+        assertThat(ChildRun.cpuNanos(dir.resolve("gone"))).isEqualTo(-1);
     }
 }

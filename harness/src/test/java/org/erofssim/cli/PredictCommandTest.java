@@ -122,6 +122,39 @@ class PredictCommandTest {
         assertThat(outcomes.get(3).get("errno").asText()).isEqualTo("ENOENT");
     }
 
+    /**
+     * The scenarios are taken in one go (PredictCommand.TakeAllScenarios): options before,
+     * between and after them still count, the order is kept, and an unknown option is still
+     * picocli's usage error, not a scenario path.
+     */
+    @Test
+    void optionsAroundTheScenariosStillCountAndTheOrderIsKept() throws IOException {
+        Path missing = write("missing.json", scenario(",\"source\": \"/srv/none.erofs\""));
+        Path file = write("file.json", scenario(",\"source\": \"/srv/a.erofs\""));
+        Cli.Result r = Cli.run("predict", "--quiet", file.toString(), missing.toString(), "--kernel", "6.12.0",
+                file.toString(), "--config", "EROFS_FS_ONDEMAND=y");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.outLines();
+        assertThat(lines).hasSize(3);
+        List<String> outcomes = new ArrayList<>();
+        for (String l : lines) {
+            JsonNode o = JSON.readTree(l);
+            outcomes.add(o.get("outcome").asText());
+            if (o.get("outcome").asText().equals("mounted")) {
+                // --kernel 6.12.0 applies to every scenario: 6.12's log form (no DEVICE_LOG_PREFIX)
+                assertThat(o.get("log").toString()).contains("erofs: (device");
+            }
+        }
+        assertThat(outcomes).containsExactly("mounted", "failed", "mounted");
+
+        Cli.Result bad = Cli.run("predict", file.toString(), "--no-such-option");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--no-such-option").doesNotContain("no such file");
+        Cli.Result none = Cli.run("predict", "--quiet");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("SCENARIO.json");
+    }
+
     @Test
     void scenarioPathsAreRelativeToTheWorkingDirectoryAndImagesToTheScenario() throws IOException {
         // a corpus scenario given relative to the checkout; surefire runs in harness/, so go via the root

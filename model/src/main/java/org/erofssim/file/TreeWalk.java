@@ -85,6 +85,35 @@ public final class TreeWalk {
     /** How regular files are read (the scenario's {@code readSize}, {@code mmap}). */
     private final ReadPattern pattern;
 
+    /**
+     * Which walk {@link #walk} makes: {@code FULL}, the full model, every file read in walk order
+     * on one reader; {@code FAST}, the clean-data fast path ({@link CleanReads}: the files read in
+     * parallel, each on a reader of its own; the full model again when one read is not clean);
+     * {@code AUTO} (the default), the fast path on images of {@link #FAST_MIN_IMAGE_BYTES} or
+     * more. Neither path is taken where it could change the outcome: the fast path needs the
+     * default side of the readahead race, no FIEMAP probe and no coverage recorder on the thread.
+     */
+    public enum Strategy { FULL, FAST, AUTO }
+
+    /** {@code -Derofssim.walk=full|fast|auto}; tests set it to compare the two paths. */
+    public static volatile Strategy strategy = Strategy.valueOf(
+            System.getProperty("erofssim.walk", "auto").toUpperCase(java.util.Locale.ROOT));
+
+    /**
+     * Images smaller than this are walked with the full model under {@code AUTO}: their reads cost
+     * less than handing them to other threads, and a damaged one (most fuzz cases) would be
+     * walked twice.
+     */
+    public static final long FAST_MIN_IMAGE_BYTES = 16L << 20;
+
+    /** Tests: which path this thread's last walk took ({@code fast path}, {@code fast path given up}, {@code full model}). */
+    static final ThreadLocal<String> LAST_PATH = new ThreadLocal<>();
+
+    /** The fast path's reads (null: the full model reads in walk order). */
+    private CleanReads fast;
+    /** Fast path: the index in {@link #out} and the nid of each regular file read. */
+    private final List<long[]> pendingReads = new ArrayList<>();
+
     private TreeWalk(SbInfo sbi, MetaBuf buf, KernelLog log, boolean extents, BdevReadaheadRace race,
                      ReadPattern pattern) {
         this.pattern = pattern;
@@ -114,15 +143,71 @@ public final class TreeWalk {
     /** As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean, BdevReadaheadRace)}, reading files with {@code pattern}. */
     public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
                                        BdevReadaheadRace race, ReadPattern pattern) {
-        TreeWalk w = new TreeWalk(sbi, buf, log, extents, race, pattern);
-        w.icache.put(root.nid(), root);
-        w.walkFrom(root);
-        if (w.truncated && !w.out.isEmpty()) {
-            TreeEntry first = w.out.get(0);
-            w.out.set(0, withNote(first, "the model stopped the walk after " + MAX_ENTRIES + " paths"));
+        if (fastPathApplies(sbi, extents, race)) {
+            KernelLog.Mark mark = log.mark();
+            TreeWalk w = new TreeWalk(sbi, buf, log, extents, race, pattern);
+            w.fast = new CleanReads(sbi, race, pattern);
+            List<TreeEntry> tree = w.walkFast(root);
+            if (tree != null) {
+                LAST_PATH.set("fast path");
+                return tree;
+            }
+            log.rollback(mark); // a read was not clean: the full model decides every byte
+            LAST_PATH.set("fast path given up");
+        } else {
+            LAST_PATH.set("full model");
         }
-        w.out.sort(Comparator.comparing(TreeEntry::path, TreeWalk::comparePaths));
-        return List.copyOf(w.out);
+        TreeWalk w = new TreeWalk(sbi, buf, log, extents, race, pattern);
+        return w.finish(root);
+    }
+
+    private static boolean fastPathApplies(SbInfo sbi, boolean extents, BdevReadaheadRace race) {
+        Strategy st = strategy;
+        if (st == Strategy.FULL || extents || race != BdevReadaheadRace.COMPLETED
+                || org.erofssim.kernel.Coverage.recording()) {
+            return false;
+        }
+        long size = sbi.primary() == null || sbi.primary().bytes() == null ? 0 : sbi.primary().bytes().size();
+        return st == Strategy.FAST || size >= FAST_MIN_IMAGE_BYTES;
+    }
+
+    /** The fast path's walk: null when a read was not clean (the caller walks again with the full model). */
+    private List<TreeEntry> walkFast(ErofsInode root) {
+        try {
+            icache.put(root.nid(), root);
+            walkFrom(root);
+        } catch (RuntimeException | StackOverflowError e) {
+            fast.abandon();
+            return null;
+        }
+        if (fast.failed()) {
+            fast.abandon();
+            return null;
+        }
+        Map<Long, FileContent> reads = fast.finish();
+        if (reads == null) {
+            return null;
+        }
+        for (long[] p : pendingReads) {
+            out.set((int) p[0], withRead(out.get((int) p[0]), reads.get(p[1])));
+        }
+        buf.touchedToo(fast.touchedPages());
+        return sorted();
+    }
+
+    private List<TreeEntry> finish(ErofsInode root) {
+        icache.put(root.nid(), root);
+        walkFrom(root);
+        return sorted();
+    }
+
+    /** The entries sorted by path, the first with a note when the walk stopped at {@link #MAX_ENTRIES}. */
+    private List<TreeEntry> sorted() {
+        if (truncated && !out.isEmpty()) {
+            out.set(0, withNote(out.get(0), "the model stopped the walk after " + MAX_ENTRIES + " paths"));
+        }
+        out.sort(Comparator.comparing(TreeEntry::path, TreeWalk::comparePaths));
+        return List.copyOf(out);
     }
 
     /** {@code /} first, then plain string order. */
@@ -174,7 +259,7 @@ public final class TreeWalk {
         if (first != null) {
             stack.push(first);
         }
-        while (!stack.isEmpty() && !truncated) {
+        while (!stack.isEmpty() && !truncated && (fast == null || !fast.failed())) {
             Frame dir = stack.peek();
             if (dir.next >= dir.children.size()) {
                 stack.pop();
@@ -220,7 +305,10 @@ public final class TreeWalk {
         long okBytes = 0;
         String target = null;
         List<Readdir.Entry> children = List.of();
-        if (inode.isReg()) {
+        if (inode.isReg() && fast != null) {
+            fast.submit(inode); // clean, or the walk is made again: no errno, no note; the hash comes later
+            pendingReads.add(new long[] {out.size(), inode.nid()});
+        } else if (inode.isReg()) {
             FileContent c = cleanReads.get(inode.nid());
             if (c == null) {
                 c = reader.readFile(inode, pattern);
@@ -366,6 +454,13 @@ public final class TreeWalk {
             case Dirent.FT_SYMLINK: return "symlink";
             default: return null;
         }
+    }
+
+    /** {@code e} with the hash and byte count of a clean read. */
+    private static TreeEntry withRead(TreeEntry e, FileContent c) {
+        return new TreeEntry(e.path(), e.ino(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.blocks(),
+                e.nlink(), e.mtime(), e.mtimeNsec(), e.target(), e.rdev(), e.xattrs(), c.sha256(), null,
+                c.okBytes(), e.extents(), e.notes());
     }
 
     private static TreeEntry withNote(TreeEntry e, String note) {

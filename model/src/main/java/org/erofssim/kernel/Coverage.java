@@ -49,6 +49,14 @@ public final class Coverage {
         }
     }
 
+    /**
+     * Whether a recorder collects this thread's hits: work handed to other threads would not be
+     * counted, so the model keeps such work on this thread (a tree walk's parallel reads).
+     */
+    public static boolean recording() {
+        return ACTIVE.get() != 0 && CURRENT.get() != null;
+    }
+
     /** Runs {@code work} on this thread with {@code recorder} collecting the ids it reaches; restores the previous one. */
     public static <T> T record(Recorder recorder, Supplier<T> work) {
         Recorder previous = CURRENT.get();

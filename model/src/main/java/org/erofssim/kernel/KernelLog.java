@@ -60,6 +60,25 @@ public final class KernelLog {
         return Collections.unmodifiableList(all);
     }
 
+    /** A point of this log to come back to ({@link #rollback}). */
+    public record Mark(int lines, int fcLines) {}
+
+    /** Where the log is now. */
+    public Mark mark() {
+        return new Mark(lines.size(), fcLines == null ? 0 : fcLines.size());
+    }
+
+    /**
+     * Forgets the lines printed since {@code mark}: a piece of work the model made twice (a tree
+     * walk's clean-data fast path given up for the full model) prints once.
+     */
+    public void rollback(Mark mark) {
+        lines.subList(mark.lines(), lines.size()).clear();
+        if (fcLines != null) {
+            fcLines.subList(mark.fcLines(), fcLines.size()).clear();
+        }
+    }
+
     public boolean isEmpty() {
         return lines.isEmpty() && (fcLines == null || fcLines.isEmpty());
     }

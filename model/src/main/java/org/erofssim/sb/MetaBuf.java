@@ -97,6 +97,15 @@ public final class MetaBuf implements ErofsBuf {
         return (int) (offset & (ImageBytes.PAGE_SIZE - 1));
     }
 
+    /**
+     * Counts {@code pages} as read through this buffer: the metadata pages that another buffer
+     * of the same superblock read on its behalf (a tree walk's parallel file reads, each on a
+     * worker's own buffer).
+     */
+    public void touchedToo(java.util.Collection<Long> pages) {
+        touched.addAll(pages);
+    }
+
     /** Pages of the metadata cache read so far, by page index of the primary device. */
     public NavigableSet<Long> touchedPages() {
         return Collections.unmodifiableNavigableSet(touched);

@@ -1,0 +1,93 @@
+package org.erofssim.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.mount.MountModel;
+import org.erofssim.props.Expect;
+
+/**
+ * Issue 12: the clean-data fast path of the tree walk ({@link CleanReads}: every regular file
+ * read in parallel on a reader of its own, the full model again as soon as one read is not clean)
+ * gives the same outcome bytes as the full model ({@link TreeWalk.Strategy#FULL}: every file read
+ * in walk order through one page cache and readahead model) on random clean and damaged images:
+ * {@link StreamingVerifyProperties}'s cases (the fixture images, compressed and not, 0 to 4 bytes
+ * overwritten after the superblock, 0 to 2 pages failing with EIO or ending short, file-backed or
+ * from a loop device, 6.12.0 and 6.18.44, each cache strategy), with and without the metadata
+ * cache probe (whose pages the fast path's readers read on the walk's behalf) and with 4 KiB or
+ * 128 KiB {@code read(2)} calls. Statistics show that both ways out of the fast path are reached:
+ * kept (every read clean) and given up (a read error, a note, a log line), on clean and damaged
+ * images; the fixtures are under the {@code AUTO} size threshold, so the property forces the path.
+ */
+class CleanReadsProperties {
+    record Case(StreamingVerifyProperties.Case base, boolean probeCache, int readSize) {}
+
+    @Provide
+    Arbitrary<Case> cases() {
+        return Combinators.combine(new StreamingVerifyProperties().cases(), Arbitraries.of(false, true),
+                Arbitraries.of(4096, 128 * 1024)).as(Case::new);
+    }
+
+    static String predict(Scenario sc, TreeWalk.Strategy strategy) {
+        TreeWalk.Strategy before = TreeWalk.strategy;
+        TreeWalk.strategy = strategy;
+        try {
+            return OutcomeJson.write(MountModel.predict(sc));
+        } finally {
+            TreeWalk.strategy = before;
+        }
+    }
+
+    @Property(seed = "20261207", tries = 400, edgeCases = EdgeCasesMode.NONE)
+    void fastPathGivesTheFullModelsOutcomeBytes(@ForAll("cases") Case c) {
+        Scenario sc = StreamingVerifyProperties.scenario(c.base()).toBuilder().probeCache(c.probeCache())
+                .readSize(c.readSize()).build();
+        TreeWalk.LAST_PATH.remove();
+        String fast = predict(sc, TreeWalk.Strategy.FAST);
+        String path = TreeWalk.LAST_PATH.get() == null ? "no walk (mount failed)" : TreeWalk.LAST_PATH.get();
+        String full = predict(sc, TreeWalk.Strategy.FULL);
+        assertThat(fast).as("%s (%s)", c, path).isEqualTo(full);
+
+        MountOutcome o = MountModel.predict(sc);
+        List<String> kinds = new ArrayList<>();
+        if (o instanceof MountOutcome.Mounted m && m.tree() != null) {
+            for (TreeEntry e : m.tree()) {
+                if ("file".equals(e.type())) {
+                    kinds.add(e.readErrno() != null ? "read error" : e.sha256() == null ? "hash unknown" : "clean");
+                }
+            }
+        }
+        boolean damaged = !c.base().edits().isEmpty() || !c.base().faults().isEmpty();
+        Statistics.label("damage").collect(damaged ? "damaged image" : "clean image");
+        Statistics.label("path").collect(path);
+        Statistics.label("path by damage").collect(path + ", " + (damaged ? "damaged" : "clean"));
+        Statistics.label("outcome").collect(Expect.outcomeLabel(o));
+        Statistics.label("files").collect(kinds.contains("read error") ? "some file with a read error"
+                : kinds.contains("hash unknown") ? "some file with an unknown hash"
+                : kinds.isEmpty() ? "no regular file" : "every file clean");
+        Statistics.label("probe").collect(c.probeCache() ? "metadata cache probed" : "no probe");
+        Statistics.label("damage").coverage(cov -> {
+            cov.check("clean image").percentage(p -> p > 20);
+            cov.check("damaged image").percentage(p -> p > 40);
+        });
+        Statistics.label("path by damage").coverage(cov -> {
+            cov.check("fast path, clean").count(n -> n >= 40);
+            cov.check("fast path, damaged").count(n -> n >= 20);
+            cov.check("fast path given up, damaged").count(n -> n >= 20);
+        });
+        Statistics.label("files").coverage(cov -> cov.check("some file with a read error").count(n -> n >= 20));
+    }
+}
