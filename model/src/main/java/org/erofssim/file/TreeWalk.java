@@ -146,10 +146,10 @@ public final class TreeWalk {
         if (fastPathApplies(sbi, extents, race)) {
             KernelLog.Mark mark = log.mark();
             TreeWalk w = new TreeWalk(sbi, buf, log, extents, race, pattern);
-            w.fast = new CleanReads(sbi, race, pattern);
+            w.fast = new CleanReads(sbi, buf, race, pattern);
             List<TreeEntry> tree = w.walkFast(root);
             if (tree != null) {
-                LAST_PATH.set("fast path");
+                LAST_PATH.set(w.fast.pooled > 0 ? "fast path, files on the pool" : "fast path, all files inline");
                 return tree;
             }
             log.rollback(mark); // a read was not clean: the full model decides every byte

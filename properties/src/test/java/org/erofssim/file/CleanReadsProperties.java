@@ -28,7 +28,8 @@ import org.erofssim.props.Expect;
  * overwritten after the superblock, 0 to 2 pages failing with EIO or ending short, file-backed or
  * from a loop device, 6.12.0 and 6.18.44, each cache strategy), with and without the metadata
  * cache probe (whose pages the fast path's readers read on the walk's behalf) and with 4 KiB or
- * 128 KiB {@code read(2)} calls. Statistics show that both ways out of the fast path are reached:
+ * 128 KiB {@code read(2)} calls. Statistics show that files are read both inline (under
+ * {@link CleanReads#INLINE_BYTES}) and on the pool, and that both ways out of the fast path are reached:
  * kept (every read clean) and given up (a read error, a note, a log line), on clean and damaged
  * images; the fixtures are under the {@code AUTO} size threshold, so the property forces the path.
  */
@@ -57,7 +58,8 @@ class CleanReadsProperties {
                 .readSize(c.readSize()).build();
         TreeWalk.LAST_PATH.remove();
         String fast = predict(sc, TreeWalk.Strategy.FAST);
-        String path = TreeWalk.LAST_PATH.get() == null ? "no walk (mount failed)" : TreeWalk.LAST_PATH.get();
+        String detail = TreeWalk.LAST_PATH.get() == null ? "no walk (mount failed)" : TreeWalk.LAST_PATH.get();
+        String path = detail.startsWith("fast path, ") ? "fast path" : detail;
         String full = predict(sc, TreeWalk.Strategy.FULL);
         assertThat(fast).as("%s (%s)", c, path).isEqualTo(full);
 
@@ -72,7 +74,7 @@ class CleanReadsProperties {
         }
         boolean damaged = !c.base().edits().isEmpty() || !c.base().faults().isEmpty();
         Statistics.label("damage").collect(damaged ? "damaged image" : "clean image");
-        Statistics.label("path").collect(path);
+        Statistics.label("path").collect(detail);
         Statistics.label("path by damage").collect(path + ", " + (damaged ? "damaged" : "clean"));
         Statistics.label("outcome").collect(Expect.outcomeLabel(o));
         Statistics.label("files").collect(kinds.contains("read error") ? "some file with a read error"
@@ -89,5 +91,9 @@ class CleanReadsProperties {
             cov.check("fast path given up, damaged").count(n -> n >= 20);
         });
         Statistics.label("files").coverage(cov -> cov.check("some file with a read error").count(n -> n >= 20));
+        Statistics.label("path").coverage(cov -> {
+            cov.check("fast path, files on the pool").count(n -> n >= 20);
+            cov.check("fast path, all files inline").count(n -> n >= 20);
+        });
     }
 }
