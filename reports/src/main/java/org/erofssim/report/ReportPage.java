@@ -43,7 +43,9 @@ public final class ReportPage {
             + ".v-agree{background:#c9ecc9}.v-mixed{background:#e6f4d7}.v-diverge{background:#f6b8b8;font-weight:bold}"
             + ".v-unchecked{background:#eee;color:#555}.v-none{color:#aaa}"
             + ".diff{background:#fde2e2}details>summary{cursor:pointer}code,.mono{font-family:ui-monospace,monospace;font-size:12px}"
-            + "#matrix td{text-align:center;white-space:nowrap;font-size:13px;padding:.2em .35em}#matrix th{white-space:nowrap;font-size:13px;padding:.2em .35em}"
+            // cells and headers wrap (a long release name such as 6.12.107-erofssim-ondemand at its
+            // hyphens): nine release columns then fit a 1280-px screen (ReportBrowserTest)
+            + "#matrix td{text-align:center;font-size:13px;padding:.2em .35em}#matrix th{font-size:13px;padding:.2em .35em}"
             + ".cases td{font-size:13px}.muted{color:#666}svg text{font:11px system-ui,sans-serif}";
 
     /** The page for {@code r}, links relative to {@code dir} (where it is written). */
