@@ -111,7 +111,7 @@ class ConformCommandTest {
         assertThat(names).hasSizeGreaterThanOrEqualTo(50);
         List<String> mainReleases = Recordings.releases(Cli.root().resolve("fixtures/recorded"));
         assertThat(mainReleases).as("recorded kernel observations in fixtures/recorded").isNotEmpty();
-        // the host-recorded corpora (Corpus.EXTRA: modern, readpattern, mount-api, fuzz-found, nofileio) are part of the
+        // the host-recorded corpora (Corpus.EXTRA: modern, readpattern, mount-api, fuzz-found) are part of the
         // default run, each recorded on its own kernel build and shown under its folder's name
         java.util.Map<String, List<String>> extraNames = new java.util.LinkedHashMap<>();
         java.util.Map<String, List<String>> extraReleases = new java.util.LinkedHashMap<>();
