@@ -252,7 +252,10 @@ final class FuzzCommand implements Callable<Integer> {
         ObjectNode cov = j.putObject("coverage");
         cov.put("reached", sum.coverage().firstCase().size()).put("known", org.erofssim.kernel.Coverage.knownIds().size())
                 .put("corpus", sum.coverage().corpus());
+        cov.put("reachable", sum.coverage().reachable());
         sum.coverage().neverReached().forEach(cov.putArray("neverReached")::add);
+        ObjectNode unreachable = cov.putObject("unreachable");
+        sum.coverage().unreachable().forEach(unreachable::put);
         if (sum.vms() != null) {
             ObjectNode v = j.putObject("vmKernels");
             sum.vms().tally().forEach((k, m) -> {
@@ -312,13 +315,23 @@ final class FuzzCommand implements Callable<Integer> {
         var known = org.erofssim.kernel.Coverage.knownIds();
         var never = sum.coverage().neverReached();
         o.println();
-        o.printf(Locale.ROOT, "coverage: %d of %d model coverage ids reached%s%n", sum.coverage().firstCase().size(),
-                known.size(), sum.coverage().corpus() > 0 ? " (corpus " + sum.coverage().corpus() + " cases)" : "");
+        o.printf(Locale.ROOT, "coverage: %d of %d model coverage ids reached (%d reachable on this profile)%s%n",
+                sum.coverage().firstCase().size(), known.size(), sum.coverage().reachable(),
+                sum.coverage().corpus() > 0 ? " (corpus " + sum.coverage().corpus() + " cases)" : "");
         if (!never.isEmpty()) {
             o.println("kernel branches never reached:");
             for (String id : never) {
                 o.printf(Locale.ROOT, "  %-55s %s%n", id, known.get(id));
             }
+        }
+        printUnreachable(o, sum);
+    }
+
+    /** The ids the profile cannot reach by construction (not misses), with the commit that rules each out. */
+    private static void printUnreachable(PrintWriter o, FuzzCampaign.Summary sum) {
+        if (!sum.coverage().unreachable().isEmpty()) {
+            o.println("unreachable on this profile by construction (not counted as misses):");
+            sum.coverage().unreachable().forEach((id, why) -> o.printf(Locale.ROOT, "  %-55s %s%n", id, why));
         }
     }
 
@@ -327,7 +340,8 @@ final class FuzzCommand implements Callable<Integer> {
         var known = org.erofssim.kernel.Coverage.knownIds();
         o.printf(Locale.ROOT, "%-28s %12s %12s%n", "same seed " + guided.seed(), "guided", "blind");
         o.printf(Locale.ROOT, "%-28s %12d %12d%n", "cases", guided.cases(), blind.cases());
-        o.printf(Locale.ROOT, "%-28s %12d %12d%n", "coverage ids reached (of " + known.size() + ")",
+        o.printf(Locale.ROOT, "%-28s %12d %12d%n", "coverage ids reached (of " + guided.coverage().reachable()
+                        + " reachable, " + known.size() + " in all)",
                 guided.coverage().firstCase().size(), blind.coverage().firstCase().size());
         o.printf(Locale.ROOT, "%-28s %12.0f %12.0f%n", "cases/s",
                 guided.cases() / Math.max(0.001, guided.elapsed().toMillis() / 1000.0),
@@ -352,6 +366,7 @@ final class FuzzCommand implements Callable<Integer> {
         for (String id : never) {
             o.printf(Locale.ROOT, "  %-55s %s%n", id, known.get(id));
         }
+        printUnreachable(o, guided);
     }
 
     private static long idsAfter(FuzzCampaign.Summary s, long cases) {

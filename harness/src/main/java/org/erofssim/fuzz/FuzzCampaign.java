@@ -170,11 +170,23 @@ public final class FuzzCampaign {
      * @param firstCase the ids reached, each with the index of the first case that reached it
      * @param growth    (cases done, ids reached) each time the count grew
      * @param corpus    the size of the guided loop's corpus at the end (0 for a blind campaign)
+     * @param unreachable the ids the campaign's profile cannot reach by construction, with why
+     *                  ({@link UnreachableIds}): not counted as misses
      */
-    public record CoverageLog(Map<String, Integer> firstCase, List<long[]> growth, int corpus) {
-        /** The committed ids ({@link Coverage#knownIds()}) no case reached, in the list's order. */
+    public record CoverageLog(Map<String, Integer> firstCase, List<long[]> growth, int corpus,
+                              Map<String, String> unreachable) {
+        /**
+         * The committed ids ({@link Coverage#knownIds()}) no case reached and the profile can reach,
+         * in the list's order.
+         */
         public List<String> neverReached() {
-            return Coverage.knownIds().keySet().stream().filter(id -> !firstCase.containsKey(id)).toList();
+            return Coverage.knownIds().keySet().stream()
+                    .filter(id -> !firstCase.containsKey(id) && !unreachable.containsKey(id)).toList();
+        }
+
+        /** The committed ids the profile can reach ({@link Coverage#knownIds()} less {@link #unreachable}). */
+        public int reachable() {
+            return (int) Coverage.knownIds().keySet().stream().filter(id -> !unreachable.containsKey(id)).count();
         }
     }
 
@@ -184,7 +196,7 @@ public final class FuzzCampaign {
     private final Map<BaseImage, byte[]> bases = new EnumMap<>(BaseImage.class);
     private final Path work;
     private final FindingFolders folders;
-    private ExecutorService modelThread = newModelThread();
+    private ExecutorService modelThread;
     private List<BatchKernel> vmKernels = List.of();
     private int vmBatch = 250;
     private int scratch;
@@ -197,6 +209,7 @@ public final class FuzzCampaign {
         read(settings.images().resolve(BLOB));
         this.work = settings.out().resolve("work");
         this.folders = new FindingFolders(settings, bases);
+        this.modelThread = newModelThread();
     }
 
     /**
@@ -252,9 +265,9 @@ public final class FuzzCampaign {
             FuzzGenerator gen = new FuzzGenerator(settings.seed(), bases);
             FuzzMutator mutator = new FuzzMutator(gen);
             java.util.Random pickRandom = gen.random();
-            List<FuzzCase> corpus = new ArrayList<>();
-            List<Set<String>> corpusIds = new ArrayList<>();
-            Map<String, Integer> hits = new java.util.HashMap<>();
+            CorpusScheduler corpus = new CorpusScheduler();
+            Set<BaseImage> hangsShrunk = java.util.EnumSet.noneOf(BaseImage.class);
+            Arms arms = new Arms();
             Map<String, Integer> firstCase = new java.util.LinkedHashMap<>();
             // the corpus keeps a case that reached a new feature: a new coverage id, or a new
             // (id, outcome) pair (an errno or mode first seen behind a branch: AFL's hit-count
@@ -272,10 +285,10 @@ public final class FuzzCampaign {
                         && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
                     break;
                 }
-                // the guided loop: after a few blind cases, nine in ten are mutants of the corpus
-                FuzzCase c = !settings.guided() || corpus.isEmpty() || pickRandom.nextInt(4) == 0 ? gen.next()
-                        : mutator.mutate(corpus.get(pickCorpus(pickRandom, corpusIds, hits)),
-                                corpus.get(pickRandom.nextInt(corpus.size())));
+                // the guided loop: a fresh draw or a mutant of a parent the scheduler picks by energy
+                // (one in eight of them spliced with another), chosen by what each has been yielding
+                boolean fresh = !settings.guided() || corpus.isEmpty() || pickRandom.nextDouble() < arms.freshShare();
+                FuzzCase c = fresh ? gen.next() : mutator.mutate(corpus.pick(pickRandom), corpus.any(pickRandom));
                 // a blind campaign's cases are drawn by every shard, so the sequence stays the seed's
                 if (index % settings.shards() != settings.shard() - 1) {
                     continue;
@@ -295,12 +308,10 @@ public final class FuzzCampaign {
                         newFeature |= features.add(id + "|" + outcome);
                     }
                     if (newFeature) {
-                        corpus.add(c);
-                        corpusIds.add(e.ids());
+                        corpus.add(c, e.ids(), firstCase.size() - before);
                     }
-                    for (String id : e.ids()) {
-                        hits.merge(id, 1, Integer::sum);
-                    }
+                    arms.result(fresh, firstCase.size() - before, newFeature);
+                    corpus.hit(e.ids());
                 }
                 if (firstCase.size() > before) {
                     growth.add(new long[] {index + 1, firstCase.size()});
@@ -319,7 +330,10 @@ public final class FuzzCampaign {
                     refused++;
                 }
                 if (e.failure() != null) {
-                    boolean shrinkable = e.failure().kind() != Kind.CANDIDATE_REGRESSION;
+                    // a hang costs the model limit per evaluation: one hang per base is shrunk, the
+                    // others are kept as drawn (shrinking each would stall a model-only campaign)
+                    boolean shrinkable = e.failure().kind() != Kind.CANDIDATE_REGRESSION
+                            && (e.failure().kind() != Kind.MODEL_HANG || hangsShrunk.add(c.base()));
                     FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
                     Evaluation again = shrinkable ? evaluate(small) : e;
                     Failure f = again.failure() != null ? again.failure() : e.failure();
@@ -343,7 +357,7 @@ public final class FuzzCampaign {
                 report(progress, vm.flush(progress), found);
             }
             return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()),
-                    new CoverageLog(firstCase, growth, corpus.size()), diff,
+                    new CoverageLog(firstCase, growth, corpus.size(), UnreachableIds.on(settings.profile())), diff,
                     vm == null ? null : new VmSummary(vm.tally(), vm.timing()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -364,29 +378,39 @@ public final class FuzzCampaign {
     // ------------------------------------------------------------------ one case
 
     /**
-     * Picks the corpus entry to mutate: a tournament of four random entries won by the one whose
-     * rarest id has been hit least often (AFL's favoured entries: energy goes to the cases that
-     * reach the rarely reached branches), else one at random.
+     * How the guided loop shares its budget between fresh draws and mutants: a two-armed bandit
+     * on each arm's recent yield (a new coverage id counts 16, a new feature 1; both decay by
+     * 1/512 per case), so fresh draws dominate while they still find things (the start of a
+     * campaign, where the generator's spread beats a corpus of a few cases) and mutants once the
+     * corpus is where new branches come from. Each arm keeps at least a tenth of the cases.
      */
-    private static int pickCorpus(java.util.Random r, List<Set<String>> corpusIds, Map<String, Integer> hits) {
-        int size = corpusIds.size();
-        if (size < 2 || r.nextInt(3) == 0) {
-            return r.nextInt(size);
+    static final class Arms {
+        private static final double DECAY = 1 - 1.0 / 512;
+        private double freshYield = 1;
+        private double freshTries = 1;
+        private double mutantYield = 1;
+        private double mutantTries = 1;
+
+        double freshShare() {
+            double f = freshYield / freshTries;
+            double m = mutantYield / mutantTries;
+            return Math.max(0.1, Math.min(0.9, f / (f + m)));
         }
-        int best = -1;
-        int bestScore = Integer.MAX_VALUE;
-        for (int k = 0; k < 4; k++) {
-            int i = r.nextInt(size);
-            int score = Integer.MAX_VALUE;
-            for (String id : corpusIds.get(i)) {
-                score = Math.min(score, hits.getOrDefault(id, 0));
-            }
-            if (score < bestScore || best < 0) {
-                best = i;
-                bestScore = score;
+
+        void result(boolean fresh, int newIds, boolean newFeature) {
+            double y = 16.0 * newIds + (newFeature ? 1 : 0);
+            freshYield *= DECAY;
+            freshTries *= DECAY;
+            mutantYield *= DECAY;
+            mutantTries *= DECAY;
+            if (fresh) {
+                freshYield += y;
+                freshTries += 1;
+            } else {
+                mutantYield += y;
+                mutantTries += 1;
             }
         }
-        return best;
     }
 
     /** The outcomes of one case, what failed (null: nothing) and the coverage ids the model reached. */
@@ -520,13 +544,13 @@ public final class FuzzCampaign {
     // ------------------------------------------------------------------ scenarios in memory
 
     /**
-     * What a case's scenario JSON depends on besides its edits (which only its description names):
-     * the key of a parsed template.
+     * What a case's parsed scenario depends on besides its edits, options, CONFIG and tree read
+     * (which only its description names, or the builder sets): the key of a parsed template.
      */
     private record Shape(String profile, BaseImage base, FuzzCase.Source source, List<DeviceArg> devices,
-                         List<String> options, Map<org.erofssim.kernel.ConfigFlag, Boolean> config, boolean read) {
+                         FuzzCase.Context context) {
         static Shape of(FuzzCase c, KernelProfile p) {
-            return new Shape(p.name(), c.base(), c.source(), c.devices(), c.options(), c.config(), c.read());
+            return new Shape(p.name(), c.base(), c.source(), c.devices(), c.context());
         }
     }
 
@@ -546,7 +570,8 @@ public final class FuzzCampaign {
      * (an array, no copy of the base beyond the edit itself).
      */
     Scenario scenarioInMemory(FuzzCase c, KernelProfile profile) {
-        // the JSON is written and parsed once per shape, not per case (edits change only its description)
+        // the JSON is written and parsed once per shape (nodes), not per case: a case sets its
+        // option string, CONFIG and tree read on the template's builder
         Shape key = Shape.of(c, profile);
         Scenario t = templates.get(key);
         if (t == null) {
@@ -556,30 +581,30 @@ public final class FuzzCampaign {
             t = ScenarioJson.read(json.toString(), work, "fuzz");
             templates.put(key, t);
         }
+        Scenario.Builder b = t.toBuilder().options(c.optionString()).read(c.read())
+                .kernel(new org.erofssim.kernel.KernelConfig(profile, c.effectiveConfig()));
         if (c.edits().isEmpty() && c.bytes().isEmpty() && !c.fixChecksum()) {
-            return t;
+            return b.build();
         }
         org.erofssim.block.ImageBytes edited = org.erofssim.block.ImageBytes.of(c.image(bases.get(c.base())));
-        Scenario.Builder b = t.toBuilder();
-        List<String> primaries = new ArrayList<>();
-        if (c.source() == FuzzCase.Source.FILE || c.source() == FuzzCase.Source.BDEV) {
-            primaries.add(t.source());
-        }
-        for (int i = 0; i < c.devices().size(); i++) {
-            if (c.devices().get(i) == DeviceArg.PRIMARY_FILE) {
-                primaries.add(DeviceArg.PRIMARY_FILE.path(i));
-            }
-        }
-        for (String path : primaries) {
+        for (String path : c.imageNodes()) {
             org.erofssim.block.Node n = t.namespace().nodes().get(path);
             if (n instanceof org.erofssim.block.Node.RegularFile f) {
-                b.node(path, new org.erofssim.block.Node.RegularFile(edited, f.fs()));
+                b.node(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, edited), f.fs()));
             } else if (n instanceof org.erofssim.block.Node.BlockDevice d) {
-                b.node(path, new org.erofssim.block.Node.BlockDevice(edited, d.dev(), d.readOnly(),
+                b.node(path, new org.erofssim.block.Node.BlockDevice(faulted(c, path, edited), d.dev(), d.readOnly(),
                         d.logicalBlockSize(), d.dax(), d.nodev()));
+            } else if (n instanceof org.erofssim.block.Node.FscacheBlob blob) {
+                b.node(path, new org.erofssim.block.Node.FscacheBlob(edited, blob.daemon(), blob.pastEnd()));
             }
         }
         return b.build();
+    }
+
+    /** The edited bytes, with the case's page-0 EIO when {@code path} is the primary's node. */
+    private static org.erofssim.block.ImageBytes faulted(FuzzCase c, String path, org.erofssim.block.ImageBytes edited) {
+        return c.context().eio() && path.equals(c.primaryNode()) ? edited.withFaults(new org.erofssim.block.Faults(
+                Map.of(0L, org.erofssim.block.Faults.Kind.EIO))) : edited;
     }
 
     private MountOutcome predict(Scenario s, Coverage.Recorder rec) throws TimeoutException, ExecutionException {
@@ -589,7 +614,9 @@ public final class FuzzCampaign {
             return f.get(settings.modelLimit().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException t) {
             f.cancel(true);
+            Thread stuck = modelWorker;
             modelThread.shutdownNow(); // the stuck thread is a daemon; the next prediction gets a new one
+            stop(stuck);
             modelThread = newModelThread();
             throw t;
         } catch (InterruptedException e) {
@@ -598,12 +625,40 @@ public final class FuzzCampaign {
         }
     }
 
-    private static ExecutorService newModelThread() {
+    /** The model thread of the current executor (stopped when a prediction hangs). */
+    private volatile Thread modelWorker;
+
+    private ExecutorService newModelThread() {
         return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "erofs-sim-fuzz-model");
             t.setDaemon(true);
+            modelWorker = t;
             return t;
         });
+    }
+
+    /**
+     * Ends a model thread stuck in a prediction that does not look at interrupts (a loop the
+     * case drove far): left alone it would spin until the JVM exits, and every further hang adds
+     * one, so a campaign with a few hangs slows to a crawl. {@code Thread.stop} is deprecated
+     * but works on Java 17 (the project's pinned release); the thread holds no lock of ours and
+     * its prediction is thrown away.
+     */
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stop(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(200);
+            if (t.isAlive()) {
+                t.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (UnsupportedOperationException e) {
+            // a later Java without Thread.stop: the daemon thread spins on until the JVM exits
+        }
     }
 
     /** Shrinks a failing case while the same kind of failure remains ({@link Shrinker}). */

@@ -25,10 +25,13 @@ import org.erofssim.ondisk.ImageEditor;
  * @param options     further mount options after the {@code device=} ones, each a whole
  *                    comma-separated item ({@code acl}, {@code dax=never}, {@code fsoffset=4096}...)
  * @param config      CONFIG overrides of the mount's kernel (the scenario's {@code "config"})
+ * @param context     the mount context beyond source, devices and options: the mount API, the
+ *                    primary's backing filesystem, block size, DAX and faults, a mount before this
+ *                    one, fscache mode ({@link Context#NONE}: a plain mount(2) of an ext4 file or a loop device)
  */
 public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<SlotEdit> edits,
                        List<DeviceArg> devices, boolean read, List<ByteEdit> bytes, List<String> options,
-                       Map<ConfigFlag, Boolean> config) {
+                       Map<ConfigFlag, Boolean> config, Context context) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public FuzzCase {
@@ -39,6 +42,85 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         EnumMap<ConfigFlag, Boolean> c = new EnumMap<>(ConfigFlag.class);
         c.putAll(config);
         config = java.util.Collections.unmodifiableMap(c);
+        java.util.Objects.requireNonNull(context, "context");
+    }
+
+    /** A case in the plain mount context ({@link Context#NONE}). */
+    public FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<SlotEdit> edits,
+                    List<DeviceArg> devices, boolean read, List<ByteEdit> bytes, List<String> options,
+                    Map<ConfigFlag, Boolean> config) {
+        this(base, source, fixChecksum, edits, devices, read, bytes, options, config, Context.NONE);
+    }
+
+    /** What happens before the case's mount. */
+    public enum Before {
+        /** Nothing: the case's mount is the first. */
+        NONE,
+        /** The same source was mounted read-only before (a live superblock on a block device is reused). */
+        SAME_SOURCE,
+        /**
+         * The source was given as {@code device=} to an earlier mount of the case's image on another
+         * loop device (its block device claimed by another holder).
+         */
+        SOURCE_CLAIMED
+    }
+
+    /**
+     * The mount context beyond source, devices and options (the scenario's {@code api},
+     * {@code before}, node fields {@code fs}, {@code logicalBlockSize}, {@code dax}, {@code faults},
+     * and the fscache mode's {@code fsid=} with its blob).
+     *
+     * @param fsopen           mount with fsopen/fsconfig/fsmount instead of mount(2)
+     * @param fs               the filesystem a file primary lies on ({@code BackingFs} contract name), null: ext4
+     * @param logicalBlockSize a loop-device primary's logical block size, 0: 512
+     * @param dax              a loop-device primary that supports DAX
+     * @param before           a mount made before the case's
+     * @param eio              page 0 of the primary fails with EIO
+     * @param fscache          fscache mode: {@code fsid=fs1}, CONFIG_EROFS_FS_ONDEMAND on, the image as its blob
+     */
+    public record Context(boolean fsopen, String fs, int logicalBlockSize, boolean dax, Before before, boolean eio,
+                          boolean fscache) {
+        /** A plain mount(2), nothing before it, an ext4 file or a 512-byte loop device. */
+        public static final Context NONE = new Context(false, null, 0, false, Before.NONE, false, false);
+
+        public Context {
+            java.util.Objects.requireNonNull(before, "before");
+        }
+
+        /** This context with a field changed (for mutation). */
+        Context withFsopen(boolean v) { return new Context(v, fs, logicalBlockSize, dax, before, eio, fscache); }
+        Context withFs(String v) { return new Context(fsopen, v, logicalBlockSize, dax, before, eio, fscache); }
+        Context withLogicalBlockSize(int v) { return new Context(fsopen, fs, v, dax, before, eio, fscache); }
+        Context withDax(boolean v) { return new Context(fsopen, fs, logicalBlockSize, v, before, eio, fscache); }
+        Context withBefore(Before v) { return new Context(fsopen, fs, logicalBlockSize, dax, v, eio, fscache); }
+        Context withEio(boolean v) { return new Context(fsopen, fs, logicalBlockSize, dax, before, v, fscache); }
+        Context withFscache(boolean v) { return new Context(fsopen, fs, logicalBlockSize, dax, before, eio, v); }
+
+        @Override public String toString() {
+            List<String> p = new ArrayList<>();
+            if (fsopen) {
+                p.add("fsopen");
+            }
+            if (fs != null) {
+                p.add("on " + fs);
+            }
+            if (logicalBlockSize != 0) {
+                p.add("logical block size " + logicalBlockSize);
+            }
+            if (dax) {
+                p.add("dax device");
+            }
+            if (before != Before.NONE) {
+                p.add("before: " + before.name().toLowerCase().replace('_', ' '));
+            }
+            if (eio) {
+                p.add("EIO on page 0");
+            }
+            if (fscache) {
+                p.add("fscache");
+            }
+            return p.isEmpty() ? "plain" : String.join(", ", p);
+        }
     }
 
     /** A case of the slot table alone (no byte edits, no further options, the profile's CONFIG). */
@@ -63,10 +145,18 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
     /** This case with other parts (for mutation and shrinking). */
     FuzzCase with(BaseImage base, Source source, boolean fixChecksum, List<SlotEdit> edits, List<DeviceArg> devices,
                   boolean read, List<ByteEdit> bytes, List<String> options, Map<ConfigFlag, Boolean> config) {
-        return new FuzzCase(base, source, fixChecksum, edits, devices, read, bytes, options, config);
+        return new FuzzCase(base, source, fixChecksum, edits, devices, read, bytes, options, config, context);
     }
 
-    /** The bases: mkfs.erofs 1.5 images of the fixture corpus (paths below {@code fixtures/images}). */
+    /** This case in another mount context. */
+    FuzzCase with(Context other) {
+        return new FuzzCase(base, source, fixChecksum, edits, devices, read, bytes, options, config, other);
+    }
+
+    /**
+     * The bases: mkfs.erofs 1.5 images of the fixture corpus and erofs-utils 1.9 images of the
+     * modern features (paths below {@code fixtures/images}).
+     */
     public enum BaseImage {
         /** {@code mkfs.erofs --blobdev}: a table of one slot, every chunk on device 1. */
         MULTIDEV("multidev.erofs"),
@@ -83,7 +173,19 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         /** DEFLATE pclusters. */
         DEFLATE("crafted/deflate.erofs"),
         /** MicroLZMA pclusters. */
-        LZMA("crafted/lzma.erofs");
+        LZMA("crafted/lzma.erofs"),
+        /** erofs-utils 1.9, {@code -zlz4 -E48bit}: the 48-bit layout (rootnid_8b) and encoded extents. */
+        LZ4_48BIT("modern/48bit-lz4.erofs"),
+        /** erofs-utils 1.9, {@code -zzstd -E48bit}: ZSTD pclusters. */
+        ZSTD_48BIT("modern/48bit-zstd.erofs"),
+        /** erofs-utils 1.9, {@code -zlz4hc -Efragments}: file tails in the packed inode. */
+        FRAGMENTS("modern/fragments.erofs"),
+        /** erofs-utils 1.9, {@code -zlz4 -b1024}: LZ4 with 1 KiB blocks (sub-page block size). */
+        LZ4_B1024("modern/lz4-b1024.erofs"),
+        /** erofs-utils 1.9, {@code -m4096}: metadata in the metabox inode. */
+        METABOX("modern/metabox.erofs"),
+        /** {@code --chunksize=4096}: chunk-based files (4-byte block map). */
+        CHUNKED("chunked4k.erofs");
 
         private final String path;
 
@@ -97,8 +199,11 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         }
     }
 
-    /** How the primary device is given: the image as a file or a loop device, a directory, or a missing path. */
-    public enum Source { FILE, BDEV, DIR, MISSING }
+    /**
+     * How the primary device is given: the image as a file or a loop device, a directory, a
+     * missing path, a path longer than a page, a symlink to the image file, a character device.
+     */
+    public enum Source { FILE, BDEV, DIR, MISSING, LONG_PATH, SYMLINK, CHARDEV }
 
     /** What one {@code device=} option names. */
     public enum DeviceArg {
@@ -145,7 +250,8 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
                 // a blkszbits the checksum cannot be computed with: the checksum stays as it is
             }
         }
-        return e.bytes();
+        // the editor's own copy (it copied the base when made): no second copy per case
+        return e.buffer().array();
     }
 
     /**
@@ -166,38 +272,143 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
             case FILE -> "/srv/image.erofs";
             case DIR -> "/srv/imagedir";
             case MISSING -> "/srv/noimage.erofs";
+            case LONG_PATH -> "/srv/" + "l".repeat(4100) + ".erofs";
+            case SYMLINK -> "/srv/link.erofs";
+            case CHARDEV -> "/dev/null";
         };
         switch (source) {
-            case BDEV -> nodes.putObject(src).put("kind", "bdev").put("image", image);
-            case FILE -> nodes.putObject(src).put("kind", "file").put("image", image);
+            case BDEV -> primary(nodes.putObject(src).put("kind", "bdev").put("image", image));
+            case FILE -> primary(nodes.putObject(src).put("kind", "file").put("image", image));
             case DIR -> nodes.putObject(src).put("kind", "dir");
-            case MISSING -> { }
+            case SYMLINK -> {
+                nodes.putObject(src).put("kind", "symlink").put("target", "/srv/image.erofs");
+                primary(nodes.putObject("/srv/image.erofs").put("kind", "file").put("image", image));
+            }
+            case CHARDEV -> nodes.putObject(src).put("kind", "chardev").put("dev", "1:3");
+            case MISSING, LONG_PATH -> { }
         }
-        if (!config.isEmpty()) {
+        Map<ConfigFlag, Boolean> cfgs = effectiveConfig();
+        if (context.fscache()) {
+            nodes.putObject("fscache:erofs,fs1/fs1").put("kind", "blob").put("image", image);
+        }
+        if (!cfgs.isEmpty()) {
             ObjectNode cfg = s.putObject("config");
-            config.forEach((flag, on) -> cfg.put("CONFIG_" + flag.symbol(), on));
+            cfgs.forEach((flag, on) -> cfg.put("CONFIG_" + flag.symbol(), on));
         }
-        List<String> opts = new ArrayList<>();
+        if (context.fsopen()) {
+            s.put("api", "fsopen");
+        }
+        if (context.before() == Before.SAME_SOURCE) {
+            ObjectNode m = s.putArray("before").addObject();
+            m.put("source", src);
+            m.putArray("flags").add("ro");
+        } else if (context.before() == Before.SOURCE_CLAIMED) {
+            nodes.putObject("/dev/loop20").put("kind", "bdev").put("image", image);
+            ObjectNode m = s.putArray("before").addObject();
+            m.put("source", "/dev/loop20");
+            m.put("options", "device=" + src);
+            m.putArray("flags").add("ro");
+        }
         for (int i = 0; i < devices.size(); i++) {
             DeviceArg d = devices.get(i);
             String path = d.path(i);
             switch (d) {
                 case BLOB_FILE -> nodes.putObject(path).put("kind", "file").put("image", blob);
                 case BLOB_BDEV -> nodes.putObject(path).put("kind", "bdev").put("image", blob);
-                case PRIMARY_FILE -> nodes.putObject(path).put("kind", "file").put("image", image);
+                case PRIMARY_FILE -> {
+                    ObjectNode n = nodes.putObject(path).put("kind", "file").put("image", image);
+                    if (context.fs() != null) {
+                        n.put("fs", context.fs());
+                    }
+                }
                 case DIR -> nodes.putObject(path).put("kind", "dir");
                 case MISSING -> { }
             }
-            opts.add("device=" + path);
         }
-        opts.addAll(options);
         s.put("source", src);
-        if (!opts.isEmpty()) {
-            s.put("options", String.join(",", opts));
+        String opts = optionString();
+        if (opts != null) {
+            s.put("options", opts);
         }
         s.putArray("flags").add("ro");
         s.put("read", read);
         return s;
+    }
+
+    /**
+     * The node paths of {@link #scenario} that hold the case's image (the primary, its symlink's
+     * target, {@code device=} entries naming it, the earlier mount's loop device, the fscache blob).
+     */
+    public List<String> imageNodes() {
+        List<String> out = new ArrayList<>();
+        if (primaryNode() != null) {
+            out.add(primaryNode());
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            if (devices.get(i) == DeviceArg.PRIMARY_FILE) {
+                out.add(DeviceArg.PRIMARY_FILE.path(i));
+            }
+        }
+        if (context.before() == Before.SOURCE_CLAIMED) {
+            out.add("/dev/loop20");
+        }
+        if (context.fscache()) {
+            out.add("fscache:erofs,fs1/fs1");
+        }
+        return out;
+    }
+
+    /**
+     * The mount's option string: the {@code device=} items, the further options, and
+     * {@code fsid=fs1} in fscache mode; null when there are none.
+     */
+    public String optionString() {
+        List<String> opts = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            opts.add("device=" + devices.get(i).path(i));
+        }
+        opts.addAll(options);
+        if (context.fscache()) {
+            opts.add("fsid=fs1");
+        }
+        return opts.isEmpty() ? null : String.join(",", opts);
+    }
+
+    /** The CONFIG overrides the mount runs with: the case's, and ONDEMAND on in fscache mode. */
+    public Map<ConfigFlag, Boolean> effectiveConfig() {
+        if (!context.fscache()) {
+            return config;
+        }
+        Map<ConfigFlag, Boolean> cfgs = new EnumMap<>(ConfigFlag.class);
+        cfgs.putAll(config);
+        cfgs.put(ConfigFlag.EROFS_FS_ONDEMAND, true);
+        return cfgs;
+    }
+
+    /** The node path of the primary image (the source or its symlink's target), null when the source holds none. */
+    public String primaryNode() {
+        return switch (source) {
+            case BDEV -> "/dev/loop0";
+            case FILE, SYMLINK -> "/srv/image.erofs";
+            default -> null;
+        };
+    }
+
+    /** The primary's node fields from the context (backing filesystem, block size, DAX, faults). */
+    private void primary(ObjectNode n) {
+        boolean bdev = "bdev".equals(n.get("kind").asText());
+        if (!bdev && context.fs() != null) {
+            n.put("fs", context.fs());
+        }
+        if (bdev && context.logicalBlockSize() != 0) {
+            n.put("logicalBlockSize", context.logicalBlockSize());
+        }
+        if (bdev && context.dax()) {
+            n.put("dax", true);
+        }
+        if (context.eio()) {
+            n.putObject("faults").put("0", "eio");
+        }
     }
 
     @Override public String toString() {
@@ -206,6 +417,7 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
                 + (fixChecksum ? " (checksum fixed)" : " (checksum as edited)") + ", devices " + devices
                 + (options.isEmpty() ? "" : ", options " + options)
                 + (config.isEmpty() ? "" : ", config " + config)
-                + (read ? ", read" : "");
+                + (read ? ", read" : "")
+                + (context.equals(Context.NONE) ? "" : ", context " + context);
     }
 }

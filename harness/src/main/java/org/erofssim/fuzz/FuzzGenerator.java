@@ -30,7 +30,11 @@ import org.erofssim.ondisk.SuperblockField;
  * ztailpacking, DEFLATE, MicroLZMA), one in three carries byte edits anywhere in the image
  * (the superblock, the inodes, dirents, xattrs and indexes of the first blocks, the data), one
  * in four further mount options ({@link #OPTIONS}), one in eight a CONFIG override; one source
- * in eight is a directory or a missing path. The checksum is fixed in seven cases of eight.
+ * in eight is a directory or a missing path, one in 32 each a path longer than a page, a symlink
+ * or a character device. Half the byte edits are edits of a record field of the base
+ * ({@link #recordEdit}); one case in four has a mount context other than the plain one
+ * ({@link #context}). One case in eight starts from a modern base without compressed files
+ * (metabox, chunk-based). The checksum is fixed in seven cases of eight.
  */
 public final class FuzzGenerator {
     /** Block count of {@code multidev-blob.img} (the device every base's slots describe). */
@@ -48,6 +52,7 @@ public final class FuzzGenerator {
     private final Map<BaseImage, Integer> tableSlots = new EnumMap<>(BaseImage.class);
     private final Map<BaseImage, Long> slotoff = new EnumMap<>(BaseImage.class);
     private final Map<BaseImage, Long> incompat = new EnumMap<>(BaseImage.class);
+    private final Map<BaseImage, BaseRecords> records = new EnumMap<>(BaseImage.class);
 
     /** @param bases the bytes of every {@link BaseImage} */
     public FuzzGenerator(long seed, Map<BaseImage, byte[]> bases) {
@@ -62,13 +67,16 @@ public final class FuzzGenerator {
             tableSlots.put(b, (int) e.get(SuperblockField.EXTRA_DEVICES));
             slotoff.put(b, e.get(SuperblockField.DEVT_SLOTOFF));
             incompat.put(b, e.get(SuperblockField.FEATURE_INCOMPAT));
+            records.put(b, BaseRecords.of(bytes));
         }
     }
 
     /** The next case. */
     public FuzzCase next() {
-        BaseImage base = random.nextInt(4) == 0 ? pick(COMPRESSED) : pick(new BaseImage[] {BaseImage.MULTIDEV,
-            BaseImage.MULTIDEV, BaseImage.MULTIDEV, BaseImage.TWODEV, BaseImage.TWODEV, BaseImage.PLAIN});
+        int r = random.nextInt(8);
+        BaseImage base = r < 2 ? pick(COMPRESSED) : r == 2 ? pick(OTHER_MODERN) : pick(new BaseImage[] {
+            BaseImage.MULTIDEV, BaseImage.MULTIDEV, BaseImage.MULTIDEV, BaseImage.TWODEV, BaseImage.TWODEV,
+            BaseImage.PLAIN});
         Source source = source();
         boolean fix = random.nextInt(8) != 0;
         int n = 1 + random.nextInt(4);
@@ -86,7 +94,11 @@ public final class FuzzGenerator {
         List<FuzzCase.ByteEdit> bytes = new ArrayList<>();
         if (random.nextInt(3) == 0) {
             for (int i = 1 + random.nextInt(3); i > 0; i--) {
-                bytes.add(byteEdit(base));
+                if (random.nextBoolean()) {
+                    bytes.add(byteEdit(base));
+                } else {
+                    bytes.addAll(recordEdit(base));
+                }
             }
         }
         List<String> options = new ArrayList<>();
@@ -100,12 +112,74 @@ public final class FuzzGenerator {
             ConfigFlag f = pick(ConfigFlag.values());
             config.put(f, random.nextBoolean());
         }
-        return new FuzzCase(base, source, fix, edits, devices, random.nextInt(5) != 0, bytes, options, config);
+        return new FuzzCase(base, source, fix, edits, devices, random.nextInt(5) != 0, bytes, options, config,
+                random.nextInt(4) == 0 ? context() : FuzzCase.Context.NONE);
+    }
+
+    /**
+     * An edit of one field of a record of the base ({@link BaseRecords}: an inode, xattr, chunk
+     * index, compressed index or dirent field), as the little-endian bytes of its new value: a
+     * value the kernel's checks care about, the current one plus or minus one, or one bit flipped.
+     * A base without records gets a plain {@link #byteEdit}.
+     */
+    List<FuzzCase.ByteEdit> recordEdit(BaseImage base) {
+        List<BaseRecords.Field> fields = records.get(base).fields();
+        if (fields.isEmpty()) {
+            return List.of(byteEdit(base));
+        }
+        BaseRecords.Field f = fields.get(random.nextInt(fields.size()));
+        byte[] b = bases.get(base);
+        long cur = 0;
+        for (int i = f.width() - 1; i >= 0; i--) {
+            cur = (cur << 8) | (b[f.offset() + i] & 0xff);
+        }
+        long v = switch (random.nextInt(4)) {
+            case 0 -> cur + (random.nextBoolean() ? 1 : -1);
+            case 1 -> cur ^ (1L << random.nextInt(8 * f.width()));
+            default -> f.kind().values[random.nextInt(f.kind().values.length)];
+        };
+        List<FuzzCase.ByteEdit> out = new ArrayList<>(f.width());
+        for (int i = 0; i < f.width(); i++) {
+            out.add(new FuzzCase.ByteEdit(f.offset() + i, (int) (v >>> (8 * i)) & 0xff));
+        }
+        return out;
+    }
+
+    /** The backing filesystems a file primary is put on (contract names of {@code BackingFs}). */
+    private static final String[] FILESYSTEMS = {"tmpfs", "ramfs", "proc", "overlay", "erofs", "erofs-bdev"};
+
+    /**
+     * A mount context other than the plain one: one or two of the mount API, the file primary's
+     * filesystem, the loop device's block size and DAX, a mount before, page 0 failing, fscache mode.
+     */
+    FuzzCase.Context context() {
+        FuzzCase.Context c = FuzzCase.Context.NONE;
+        for (int i = 1 + random.nextInt(2); i > 0; i--) {
+            c = contextEdit(c);
+        }
+        return c;
+    }
+
+    /** One change of a mount context. */
+    FuzzCase.Context contextEdit(FuzzCase.Context c) {
+        return switch (random.nextInt(7)) {
+            case 0 -> c.withFsopen(!c.fsopen());
+            case 1 -> c.withFs(c.fs() != null && random.nextBoolean() ? null : pick(FILESYSTEMS));
+            case 2 -> c.withLogicalBlockSize(new int[] {0, 1024, 2048, 4096}[random.nextInt(4)]);
+            case 3 -> c.withDax(!c.dax());
+            case 4 -> c.withBefore(pick(FuzzCase.Before.values()));
+            case 5 -> c.withEio(!c.eio());
+            default -> c.withFscache(!c.fscache());
+        };
     }
 
     /** The bases whose files hold compressed data (byte edits reach zmap and the decompressors there). */
     static final BaseImage[] COMPRESSED = {BaseImage.LZ4, BaseImage.LZ4_LEGACY, BaseImage.ZTAILPACKING,
-        BaseImage.DEFLATE, BaseImage.LZMA};
+        BaseImage.DEFLATE, BaseImage.LZMA, BaseImage.LZ4_48BIT, BaseImage.ZSTD_48BIT, BaseImage.FRAGMENTS,
+        BaseImage.LZ4_B1024};
+
+    /** The modern bases without compressed files (metabox, chunk-based files). */
+    static final BaseImage[] OTHER_MODERN = {BaseImage.METABOX, BaseImage.CHUNKED};
 
     /**
      * Mount options beyond {@code device=}: every key of erofs_fs_parameters with good and bad
@@ -121,8 +195,9 @@ public final class FuzzGenerator {
 
     /** A source: the image as a file or a loop device mostly, a directory or a missing path now and then. */
     Source source() {
-        int r = random.nextInt(16);
-        return r == 0 ? Source.DIR : r == 1 ? Source.MISSING : r < 9 ? Source.FILE : Source.BDEV;
+        int r = random.nextInt(32);
+        return r < 2 ? Source.DIR : r < 4 ? Source.MISSING : r == 4 ? Source.LONG_PATH : r == 5 ? Source.SYMLINK
+                : r == 6 ? Source.CHARDEV : r < 19 ? Source.FILE : Source.BDEV;
     }
 
     /** One option item. */

@@ -15,7 +15,8 @@ import org.erofssim.kernel.ConfigFlag;
  * changes to a case of the corpus, each along one of its dimensions: slot and superblock edits
  * (add, drop, new value), byte edits anywhere in the image (add, drop, new value), the checksum
  * policy, the source kind, the {@code device=} list (add, drop, replace), further mount options
- * (add, drop), a CONFIG override (toggle), the tree read, the base image; or a splice of another
+ * (add, drop), a CONFIG override (toggle), the tree read, the base image, an edit of a record
+ * field of the base ({@link FuzzGenerator#recordEdit}), the mount context; or a splice of another
  * corpus case's image edits. Draws from the generator's random source, so a campaign is
  * deterministic per seed.
  */
@@ -30,12 +31,29 @@ final class FuzzMutator {
 
     /** A mutant of {@code c}; {@code other} (may be null) is a second corpus case to splice from. */
     FuzzCase mutate(FuzzCase c, FuzzCase other) {
-        FuzzCase m = c;
+        FuzzCase m = other != null && other != c && random.nextInt(8) == 0 ? splice(c, other) : c;
         int n = 1 + random.nextInt(4);
         for (int i = 0; i < n; i++) {
             m = once(m, other);
         }
         return m;
+    }
+
+    /**
+     * AFL's splice: the first part of {@code a}'s slot and byte edits followed by the last part
+     * of {@code b}'s (cut at a random point of each), on {@code a}'s base and mount context; havoc follows.
+     */
+    FuzzCase splice(FuzzCase a, FuzzCase b) {
+        List<SlotEdit> edits = new ArrayList<>(a.edits().subList(0, random.nextInt(a.edits().size() + 1)));
+        edits.addAll(b.edits().subList(random.nextInt(b.edits().size() + 1), b.edits().size()));
+        List<ByteEdit> bytes = new ArrayList<>(a.bytes().subList(0, random.nextInt(a.bytes().size() + 1)));
+        if (a.base() == b.base()) {
+            bytes.addAll(b.bytes().subList(random.nextInt(b.bytes().size() + 1), b.bytes().size()));
+        }
+        trim(edits, 8);
+        trim(bytes, 16);
+        return a.with(a.base(), a.source(), a.fixChecksum(), edits, a.devices(), a.read(), bytes, a.options(),
+                a.config());
     }
 
     private FuzzCase once(FuzzCase c, FuzzCase other) {
@@ -49,7 +67,8 @@ final class FuzzMutator {
         FuzzCase.Source source = c.source();
         boolean fix = c.fixChecksum();
         boolean read = c.read();
-        switch (random.nextInt(14)) {
+        FuzzCase.Context context = c.context();
+        switch (random.nextInt(17)) {
             case 0 -> edits.add(gen.anyEdit(base));
             case 1 -> {
                 if (!edits.isEmpty()) {
@@ -111,6 +130,8 @@ final class FuzzMutator {
             }
             case 11 -> read = !read;
             case 12 -> base = random.nextInt(3) == 0 ? gen.pick(BaseImage.values()) : base;
+            case 13, 14 -> bytes.addAll(gen.recordEdit(base));
+            case 15 -> context = gen.contextEdit(context);
             default -> {
                 if (other != null) {
                     if (random.nextBoolean()) {
@@ -123,10 +144,10 @@ final class FuzzMutator {
         }
         // keep cases small: at most 8 edits of each kind, 4 devices, 4 options
         trim(edits, 8);
-        trim(bytes, 8);
+        trim(bytes, 16);
         trim(devices, 4);
         trim(options, 4);
-        return c.with(base, source, fix, edits, devices, read, bytes, options, config);
+        return c.with(base, source, fix, edits, devices, read, bytes, options, config).with(context);
     }
 
     private void trim(List<?> l, int max) {

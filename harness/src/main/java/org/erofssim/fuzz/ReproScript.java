@@ -53,6 +53,11 @@ public final class ReproScript {
                 }
             }
         }
+        if (!c.context().equals(FuzzCase.Context.NONE)) {
+            // the script mounts with mount(2) on a plain file or loop device: a context it does not set up is named
+            s.append("# The case's mount context (").append(c.context())
+                    .append(") is not set up by this script: replay it with erofs-sim compare scenario.json\n");
+        }
         if (!c.config().isEmpty()) {
             s.append("# The case assumes these kernel CONFIG values (check /boot/config-$(uname -r)):");
             for (Map.Entry<ConfigFlag, Boolean> e : c.config().entrySet()) {
@@ -80,6 +85,9 @@ public final class ReproScript {
             case BDEV -> s.append("src=$(attach \"$work/image.erofs\") || exit 2\nloops=\"$loops $src\"\n");
             case DIR -> s.append("mkdir \"$work/imagedir\" && src=\"$work/imagedir\"\n");
             case MISSING -> s.append("src=\"$work/noimage.erofs\"\n");
+            case LONG_PATH -> s.append("src=\"$work/$(printf '%04100d' 0).erofs\"\n");
+            case SYMLINK -> s.append("ln -s \"$work/image.erofs\" \"$work/link.erofs\" && src=\"$work/link.erofs\"\n");
+            case CHARDEV -> s.append("src=/dev/null\n");
         }
         List<String> opts = new ArrayList<>();
         for (int i = 0; i < c.devices().size(); i++) {

@@ -75,6 +75,9 @@ final class Shrinker {
             out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(),
                     c.options(), fewer));
         }
+        if (!c.context().equals(FuzzCase.Context.NONE)) {
+            out.add(c.with(FuzzCase.Context.NONE));
+        }
         if (c.read()) {
             out.add(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), false, c.bytes(), c.options(),
                     c.config()));

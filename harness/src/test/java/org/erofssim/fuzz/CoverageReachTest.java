@@ -154,8 +154,13 @@ class CoverageReachTest {
      * reachable (take it off) or another becomes unreachable.
      */
     static final Set<String> NOT_YET_REACHED = Set.of(
+            // session 6 (record edits, modern bases, mount contexts, energy scheduler): seed 7's
+            // 2,500 cases now reach unsupported-layout and no longer these three, which longer
+            // campaigns reach (docs/findings/fuzz-campaigns.md)
+            "erofs_fc_parse_param:cache_strategy-unsupported",
+            "z_erofs_extent_lookback:bogus-distance",
+            "z_erofs_map_sanity_check:inconsistent-algorithm",
             "erofs_read_inode:unsupported-chunk-format",
-            "erofs_read_inode:unsupported-layout", // reached by seed 7 within 5,000 cases, not 2,500
             "z_erofs_fill_inode_lazy:unknown-head-format",
             "z_erofs_fixup_insize:all-zeros-lz4",
             "z_erofs_fixup_insize:all-zeros-stream",
