@@ -102,6 +102,14 @@ public final class Readahead {
         public void expand(long newStart, long newLen) {
             long newLenFromStart = newLen + newStart - pos();
             long want = (newLenFromStart + PAGE - 1) / PAGE;
+            if (want - count() > EXPAND_LIMIT_PAGES) {
+                // readahead_expand has no bound of its own: it adds folios until one is present or an
+                // allocation fails, so a corrupt extent length far past EOF ends where the kernel's
+                // memory does; the model does not model that (it looped for minutes, a fuzz finding)
+                throw new org.erofssim.sb.NotModelled("readahead_expand of " + (want - count())
+                        + " pages from byte " + pos() + " (a mapped extent ends at byte " + (newStart + newLen)
+                        + "): the kernel allocates folios until one fails");
+            }
             while (count() < want) {
                 long at = index + count();
                 PageCache.Folio f = cache.add(at, 0);
@@ -117,6 +125,13 @@ public final class Readahead {
             }
         }
     }
+
+    /**
+     * The most pages one {@code readahead_expand} may add in the model (1 GiB of 4 KiB pages): far
+     * above any extent erofs-utils writes (a pcluster decompresses to at most a few MiB), far below
+     * a corrupt length that the kernel would meet with allocation failures.
+     */
+    static final long EXPAND_LIMIT_PAGES = 1L << 18;
 
     private final PageCache cache;
     private final FileRa ra;

@@ -34,6 +34,7 @@ import org.erofssim.contract.TreeEntry;
 import org.erofssim.mount.MountModel;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -284,6 +285,24 @@ class TreeWalkTest {
             assertThat(a.type()).isEqualTo("file");
             assertThat(m.log()).contains("erofs (device erofs): bogus i_mode (0) @ nid 0");
             assertThat(byPath(m.tree()).get("/big").readErrno()).isNull();
+        }
+
+        /**
+         * A fuzz finding (session 6, seed 7): one byte of a compressed index in
+         * {@code modern/fragments.erofs} maps an extent ending near 2 GiB, and
+         * {@code z_erofs_pcluster_readmore}'s {@code readahead_expand} (which has no bound of its
+         * own) kept the model adding folios for minutes. The file is now unknown with a note.
+         */
+        @Test void aCorruptExtentFarPastEofIsNotModelledInsteadOfReadForMinutes() {
+            ImageEditor ed = ImageEditor.of(ErofsImages.read(ZTrees.fixture("modern/fragments.erofs")));
+            ed.write(3371, new byte[] {0x7f});
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(
+                    ErofsImages.fileMount("6.18", ed.fixChecksum().bytes(), Faults.NONE, null, true));
+            TreeEntry e = byPath(m.tree()).get("/many/entry-03");
+            assertThat(e.sha256()).isNull();
+            assertThat(e.notes()).anyMatch(n -> n.startsWith("not modelled: readahead_expand of 520161 pages"));
+            // the other files still read as the image holds them
+            assertThat(byPath(m.tree()).get("/f4097").sha256()).isNotNull();
         }
 
         @Test void aFileThatFailsPartWayKeepsWhatWasReadBeforeThePage() {
