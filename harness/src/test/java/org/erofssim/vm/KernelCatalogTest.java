@@ -41,6 +41,10 @@ class KernelCatalogTest {
         assertEquals("6.12.118+deb13-amd64", catalog.find("6.12.118").orElseThrow().release());
         assertEquals("7.3-amd64", catalog.find("7.3-amd64").orElseThrow().release());
         assertTrue(catalog.find("7").isEmpty(), "7 selects two kernels");
+        // a line with two Debian builds: its name selects the newest, a longer prefix the other
+        assertEquals("6.12.118+deb13-amd64", catalog.find("6.12").orElseThrow().release());
+        assertEquals("6.12.107+deb12-amd64", catalog.find("6.12.107").orElseThrow().release());
+        assertEquals("6.12.107", catalog.find("6.12.107+deb12-amd64").orElseThrow().preset().orElseThrow().release());
         assertTrue(catalog.find("6.13").isEmpty());
         assertTrue(catalog.find("").isEmpty());
     }
