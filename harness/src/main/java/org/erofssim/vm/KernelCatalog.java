@@ -179,7 +179,8 @@ public final class KernelCatalog {
     /**
      * The kernel a name selects: an exact {@code uname -r}, or a prefix that selects exactly
      * one ({@code 6.1}, {@code 7.2}, {@code 6.12.118}); a prefix matches at a boundary only
-     * ({@code 6.1} never selects 6.12).
+     * ({@code 6.1} never selects 6.12); a prefix matching several Debian builds selects the
+     * newest ({@code 6.12}: 6.12.118+deb13, not 6.12.107+deb12).
      */
     public Optional<Kernel> find(String name) {
         if (name == null || name.isEmpty()) {
@@ -195,10 +196,30 @@ public final class KernelCatalog {
         if (hits.size() > 1) { // a line's short name means its Debian kernel; a recipe is named in full
             hits = hits.stream().filter(k -> !k.sourceBuilt()).toList();
         }
+        if (hits.size() > 1 && name.matches("\\d+\\.\\d+")) {
+            // a line's name (6.12) with several Debian builds (6.12.107+deb12, 6.12.118+deb13): the newest
+            hits = List.of(hits.stream().max((a, b) -> compareVersions(a.release(), b.release())).orElseThrow());
+        }
         if (hits.isEmpty()) { // a recipe by its own name (6.12.107-ondemand)
             hits = kernels.stream().filter(k -> k.sourceBuilt() && k.recipe().name().equals(name)).toList();
         }
         return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
+    }
+
+    /** {@code 6.12.118+deb13-amd64} after {@code 6.12.107+deb12-amd64}: the leading numbers compared as numbers. */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("[^0-9]+");
+        String[] y = b.split("[^0-9]+");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            if (x[i].isEmpty() || y[i].isEmpty()) {
+                continue;
+            }
+            int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
     }
 
     /** The releases of the Debian kernels, comma-separated, for error messages (source recipes are named by {@code kernels}). */

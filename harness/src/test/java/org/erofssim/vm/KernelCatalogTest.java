@@ -12,8 +12,8 @@ class KernelCatalogTest {
     private final KernelCatalog catalog = KernelCatalog.load();
 
     @Test
-    void theCommittedListPinsFourKernelsWithTheirPackages() {
-        assertEquals(List.of("6.1.0-57-amd64", "6.12.118+deb13-amd64", "7.2.13+deb14-amd64", "7.3-amd64"),
+    void theCommittedListPinsFiveDebianKernelsWithTheirPackages() {
+        assertEquals(List.of("6.1.0-57-amd64", "6.12.107+deb12-amd64", "6.12.118+deb13-amd64", "7.2.13+deb14-amd64", "7.3-amd64"),
                 catalog.kernels().stream().filter(k -> !k.sourceBuilt()).map(KernelCatalog.Kernel::release).toList());
         KernelCatalog.Kernel k61 = catalog.find("6.1").orElseThrow();
         assertEquals("linux-image-6.1.0-57-amd64=6.1.192-3", k61.packages().get(0).pin());
@@ -41,6 +41,10 @@ class KernelCatalogTest {
         assertEquals("6.12.118+deb13-amd64", catalog.find("6.12.118").orElseThrow().release());
         assertEquals("7.3-amd64", catalog.find("7.3-amd64").orElseThrow().release());
         assertTrue(catalog.find("7").isEmpty(), "7 selects two kernels");
+        // a line with two Debian builds: its name selects the newest, a longer prefix the other
+        assertEquals("6.12.118+deb13-amd64", catalog.find("6.12").orElseThrow().release());
+        assertEquals("6.12.107+deb12-amd64", catalog.find("6.12.107").orElseThrow().release());
+        assertEquals("6.12.107", catalog.find("6.12.107+deb12-amd64").orElseThrow().preset().orElseThrow().release());
         assertTrue(catalog.find("6.13").isEmpty());
         assertTrue(catalog.find("").isEmpty());
     }
