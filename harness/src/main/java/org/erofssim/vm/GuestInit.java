@@ -6,7 +6,8 @@ import java.util.List;
  * The guest's {@code /init} (busybox sh, in the initramfs): mounts proc/sys/devtmpfs, insmods
  * the module closure in order, mounts the host's root over 9p read-only at {@code /host} and the
  * run folder (kernel command line {@code erv.out=DIR}) read-write at its own host path, puts the
- * scratch ext4 ({@code erv.scratch=vda}) or else tmpfs on /tmp, tmpfs on /run and /dev/shm, chroots and runs {@code DIR/cmd.sh} with its output in {@code
+ * scratch ext4 ({@code erv.scratch=vda}) or else tmpfs on /tmp (a host folder under /tmp named by
+ * {@code erv.keep=DIR}, such as a checkout, bound back at its own path over it), tmpfs on /run and /dev/shm, chroots and runs {@code DIR/cmd.sh} with its output in {@code
  * DIR/output.txt} and its exit status in {@code DIR/rc}, then powers off. Lines starting with
  * {@code ERV-} on the serial console are the host's progress markers.
  */
@@ -41,10 +42,12 @@ public final class GuestInit {
                 done
                 OUT=
                 SCRATCH=
+                KEEP=
                 for w in $(cat /proc/cmdline); do
                     case "$w" in
                         erv.out=*) OUT=${w#erv.out=} ;;
                         erv.scratch=*) SCRATCH=${w#erv.scratch=} ;;
+                        erv.keep=*) KEEP=${w#erv.keep=} ;;
                     esac
                 done
                 [ -n "$OUT" ] || fail "no erv.out= on the kernel command line"
@@ -56,6 +59,9 @@ public final class GuestInit {
                 mount --move /proc /host/proc || fail "move /proc"
                 mount --move /sys /host/sys || fail "move /sys"
                 mount --move /dev /host/dev || fail "move /dev"
+                if [ -n "$KEEP" ]; then
+                    mkdir -p /keep && mount --bind "/host$KEEP" /keep || fail "cannot keep $KEEP"
+                fi
                 if [ -n "$SCRATCH" ]; then
                     i=0
                     until [ -b "/host/dev/$SCRATCH" ]; do
@@ -65,6 +71,9 @@ public final class GuestInit {
                     chmod 1777 /host/tmp
                 else
                     mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fail "tmpfs /tmp"
+                fi
+                if [ -n "$KEEP" ]; then
+                    mkdir -p "/host$KEEP" && mount --move /keep "/host$KEEP" || fail "cannot put $KEEP back over /tmp"
                 fi
                 mount -t tmpfs -o mode=755 tmpfs /host/run || fail "tmpfs /run"
                 mkdir -p /host/dev/shm && mount -t tmpfs -o mode=1777 tmpfs /host/dev/shm

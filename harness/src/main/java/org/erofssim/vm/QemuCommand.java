@@ -11,7 +11,8 @@ import java.util.List;
  * host root read-only and the run folder read-write over virtio-9p. The guest's command travels
  * as a file in the run folder, never on the kernel command line.
  */
-public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int cpus, int memoryMiB, Path scratchDisk) {
+public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int cpus, int memoryMiB, Path scratchDisk,
+        Path keep) {
     /** The research's defaults: {@code -smp 2 -m 2048}; no scratch disk. */
     public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir) {
         return of(qemu, k, runDir, null);
@@ -22,7 +23,20 @@ public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int
      * {@code /dev/vda}, mounted on its /tmp (a file-backed mount refuses a file on tmpfs).
      */
     public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir, Path scratchDisk) {
-        return new QemuCommand(qemu, k.vmlinuz(), k.initrd(), runDir, 2, 2048, scratchDisk);
+        return new QemuCommand(qemu, k.vmlinuz(), k.initrd(), runDir, 2, 2048, scratchDisk, null);
+    }
+
+    /**
+     * The same boot, with {@code dir} (a host folder under /tmp, such as a checkout cloned there)
+     * still visible at its own path in the guest, whose /tmp is its own scratch: the guest's init
+     * binds it back over the scratch ({@code erv.keep=DIR}). Other folders are returned unchanged.
+     */
+    public QemuCommand keeping(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!d.startsWith("/tmp") || d.equals(Path.of("/tmp"))) {
+            return this;
+        }
+        return new QemuCommand(qemu, vmlinuz, initrd, runDir, cpus, memoryMiB, scratchDisk, d);
     }
 
     public List<String> argv() {
@@ -30,12 +44,16 @@ public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int
         if (out.contains(",") || out.contains(" ")) {
             throw new IllegalArgumentException("run folder path with ',' or ' ': " + out);
         }
+        if (keep != null && !keep.toString().matches("[A-Za-z0-9_./+-]+")) {
+            throw new IllegalArgumentException("a folder to keep in the guest with characters a kernel command line cannot carry: " + keep);
+        }
         List<String> a = new ArrayList<>(List.of(qemu.toString(),
                 "-nodefaults", "-no-user-config", "-machine", "pc", "-accel", "tcg,thread=multi", "-cpu", "max",
                 "-smp", Integer.toString(cpus), "-m", Integer.toString(memoryMiB),
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-kernel", vmlinuz.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 loglevel=4 panic=-1 erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda"),
+                "-append", "console=ttyS0 loglevel=4 panic=-1 erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda")
+                        + (keep == null ? "" : " erv.keep=" + keep),
                 "-fsdev", "local,id=" + GuestInit.ROOT_TAG + ",path=/,security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + GuestInit.ROOT_TAG + ",mount_tag=" + GuestInit.ROOT_TAG,
                 "-fsdev", "local,id=" + GuestInit.OUT_TAG + ",path=" + out + ",security_model=none,multidevs=remap",

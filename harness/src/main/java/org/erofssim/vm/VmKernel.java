@@ -133,7 +133,8 @@ public final class VmKernel {
             if (Tools.which("setsid") != null) {
                 argv.add("setsid");
             }
-            argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).argv());
+            // a checkout under /tmp (git clone . /tmp/x) stays visible over the guest's own /tmp
+            argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).keeping(Path.of("").toAbsolutePath()).argv());
             long t0 = System.nanoTime();
             p = org.erofssim.tools.HostTools.processBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

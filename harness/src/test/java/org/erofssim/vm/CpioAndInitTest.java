@@ -97,5 +97,17 @@ class CpioAndInitTest {
         List<String> d = QemuCommand.of(Path.of("q"), k, Path.of("/c/r"), Path.of("/c/r/scratch.ext4")).argv();
         assertEquals("console=ttyS0 loglevel=4 panic=-1 erv.out=/c/r erv.scratch=vda", d.get(d.indexOf("-append") + 1));
         assertEquals("file=/c/r/scratch.ext4,if=virtio,format=raw,cache=unsafe", d.get(d.indexOf("-drive") + 1));
+        // a checkout under /tmp is kept visible over the guest's own /tmp; one elsewhere needs nothing
+        QemuCommand c = QemuCommand.of(Path.of("q"), k, Path.of("/c/r"), Path.of("/c/r/scratch.ext4"));
+        List<String> t = c.keeping(Path.of("/tmp/x")).argv();
+        assertEquals("console=ttyS0 loglevel=4 panic=-1 erv.out=/c/r erv.scratch=vda erv.keep=/tmp/x",
+                t.get(t.indexOf("-append") + 1));
+        assertEquals(d, c.keeping(Path.of("/work/main")).argv());
+        assertEquals(d, c.keeping(Path.of("/tmp")).argv());
+        assertThrows(IllegalArgumentException.class, () -> c.keeping(Path.of("/tmp/a b")).argv());
+        String init = GuestInit.script(List.of());
+        assertTrue(init.contains("erv.keep=*) KEEP="), init);
+        assertTrue(init.indexOf("mount --bind \"/host$KEEP\" /keep") < init.indexOf("/host/tmp || fail"), init);
+        assertTrue(init.indexOf("mount --move /keep \"/host$KEEP\"") > init.indexOf("/host/tmp || fail"), init);
     }
 }
