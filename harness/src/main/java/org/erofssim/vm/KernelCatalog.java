@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -198,28 +199,14 @@ public final class KernelCatalog {
         }
         if (hits.size() > 1 && name.matches("\\d+\\.\\d+")) {
             // a line's name (6.12) with several Debian builds (6.12.107+deb12, 6.12.118+deb13): the newest
-            hits = List.of(hits.stream().max((a, b) -> compareVersions(a.release(), b.release())).orElseThrow());
+            // ordered as the model orders releases (6.12.107 before 6.12.118), by the preset each resolves to
+            hits = List.of(hits.stream().max(Comparator.comparing((Kernel k) -> k.preset().orElse(null),
+                    Comparator.nullsFirst(Releases.OLDEST_FIRST))).orElseThrow());
         }
         if (hits.isEmpty()) { // a recipe by its own name (6.12.107-ondemand)
             hits = kernels.stream().filter(k -> k.sourceBuilt() && k.recipe().name().equals(name)).toList();
         }
         return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
-    }
-
-    /** {@code 6.12.118+deb13-amd64} after {@code 6.12.107+deb12-amd64}: the leading numbers compared as numbers. */
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("[^0-9]+");
-        String[] y = b.split("[^0-9]+");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            if (x[i].isEmpty() || y[i].isEmpty()) {
-                continue;
-            }
-            int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(x.length, y.length);
     }
 
     /** The releases of the Debian kernels, comma-separated, for error messages (source recipes are named by {@code kernels}). */
