@@ -269,9 +269,17 @@ class LiveScenarioProperties {
             }
         });
 
+        assertAgree(model, kernel, null);
+    }
+
+    /**
+     * Fails with the first eight differing fields when the model's outcome is not the kernel's
+     * ({@code model and kernel differ in N field(s)[ for WHAT]:}); the live properties share it.
+     */
+    static void assertAgree(MountOutcome model, MountOutcome kernel, Object what) {
         List<Difference> diffs = OutcomeComparator.compare(model, kernel);
         if (!diffs.isEmpty()) {
-            StringBuilder b = new StringBuilder(DIFFER + diffs.size() + " field(s):");
+            StringBuilder b = new StringBuilder(DIFFER + diffs.size() + " field(s)" + (what == null ? "" : " for " + what) + ":");
             for (Difference d : diffs.subList(0, Math.min(diffs.size(), 8))) {
                 b.append("\n  ").append(d);
             }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -34,7 +33,6 @@ import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.ImageEditor;
 import org.erofssim.ondisk.SuperblockField;
 import org.erofssim.ondisk.XattrLongPrefix;
-import org.erofssim.report.Difference;
 import org.erofssim.testkit.Live;
 import org.erofssim.tools.ErofsUtils;
 
@@ -205,15 +203,7 @@ class LongPrefixLiveProperties {
         Statistics.label("filter").coverage(cov -> cov.check("on").count(n -> n > 0));
         Statistics.label("long-prefix names listed").coverage(cov -> cov.check("some").count(n -> n > 0));
 
-        List<Difference> diffs = OutcomeComparator.compare(model, live);
-        if (!diffs.isEmpty()) {
-            List<String> lines = new ArrayList<>();
-            for (Difference d : diffs.subList(0, Math.min(diffs.size(), 8))) {
-                lines.add("  " + d);
-            }
-            throw new AssertionError("model and kernel differ in " + diffs.size() + " field(s) for " + c + ":\n"
-                    + String.join("\n", lines));
-        }
+        LiveScenarioProperties.assertAgree(model, live, c);
     }
 
     /** How many xattr names of the kernel's tree are not the four plain.erofs names (so came through a prefix). */

@@ -3,7 +3,6 @@ package org.erofssim.oracle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -28,7 +27,6 @@ import org.erofssim.contract.Scenario;
 import org.erofssim.contract.TreeEntry;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.mount.MountModel;
-import org.erofssim.report.Difference;
 import org.erofssim.testkit.Live;
 
 /**
@@ -149,15 +147,7 @@ class ReadPatternLiveProperties {
             cov.check("EIO at 16 KiB, not 128 KiB alignment").count(n -> n > 0);
         });
 
-        List<Difference> diffs = OutcomeComparator.compare(model, live);
-        if (!diffs.isEmpty()) {
-            List<String> lines = new ArrayList<>();
-            for (Difference d : diffs.subList(0, Math.min(diffs.size(), 8))) {
-                lines.add("  " + d);
-            }
-            throw new AssertionError("model and kernel differ in " + diffs.size() + " field(s) for " + c + ":\n"
-                    + String.join("\n", lines));
-        }
+        LiveScenarioProperties.assertAgree(model, live, c);
     }
 
     /**
