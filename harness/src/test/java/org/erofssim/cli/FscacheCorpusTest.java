@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,13 +23,9 @@ class FscacheCorpusTest {
 
     @Test
     void everyScenarioAgreesWithTheKernel(@TempDir Path out) {
-        Cli.Result r = Cli.run("conform", "--quiet", "--corpus", Cli.root().resolve("fixtures/fscache/scenarios").toString(),
-                "--report", out.toString());
-        for (String n : AGREE) {
-            assertThat(r.out()).as(n).containsPattern("(?m)^" + Pattern.quote(n) + " +\\S+ +\\S+ +fscache +no expect +agree$");
-        }
-        assertThat(r.out()).contains("recorded 6.12.107-erofssim-ondemand (model profile ")
-                .contains(AGREE.size() + " agree, 0 diverge, 0 refused, 0 stale, 0 not recorded");
+        Cli.Result r = CorpusRows.conform(out, "fixtures/fscache/scenarios");
+        CorpusRows.assertEveryRowAgrees(r, AGREE, "fscache", 1);
+        CorpusRows.assertAllAgree(r, "6.12.107-erofssim-ondemand", "6.12.107", AGREE.size());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
     }
 
