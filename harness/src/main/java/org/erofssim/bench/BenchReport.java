@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The figures of one {@code erofs-sim bench} run as JSON and as a small SVG plot. The JSON shape
+ * The figures of one {@code erofs-sim bench} run as JSON, as a Markdown table and as a small SVG plot. The JSON shape
  * (version 1) is documented in {@code docs/spec/harness-contract.md}, "bench":
  * <pre>
  * {"version": 1, "quick": bool, "command": "...", "started": ISO-8601, "seconds": wall time of the run,
@@ -59,6 +59,37 @@ public final class BenchReport {
 
     public static void writeJson(Path file, ObjectNode json) throws IOException {
         Files.writeString(file, JSON.writeValueAsString(json) + "\n");
+    }
+
+    /**
+     * The run as the Markdown table the README's performance section shows: a line naming the
+     * command, when, how long and the machine (CPUs, CPU model, memory, kernel, Java, load average
+     * at the start and the end), then one row per figure: its line's kind and name, value with
+     * unit, target, whether it meets the target, and how it was measured (the remark, or why it
+     * is unavailable). Pipes in a remark are escaped so that a row stays one row.
+     */
+    public static String markdown(List<Figure> figures, String command, Instant started, double seconds,
+                                  Map<String, Object> machine) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "`%s`, %sZ, %.0f s; %s CPUs (%s), %s MiB, Linux %s, %s; load average %s at the start, %s at the end%n%n",
+                command, started.toString().substring(0, 16), seconds, machine.get("cpus"), machine.get("cpu"),
+                machine.get("memoryMiB"), machine.get("kernel"), machine.get("java"), machine.get("loadAverageStart"),
+                machine.get("loadAverageEnd")));
+        b.append("| figure | value | target | met | how it was measured |\n| --- | --- | --- | --- | --- |\n");
+        for (Figure f : figures) {
+            Boolean meets = f.meetsTarget();
+            String value = f.value() == null ? "unavailable" : f.formattedValue() + (f.kind().equals(Figure.RATIO) ? "x"
+                    : f.kind().equals(Figure.RSS) ? " MiB" : " /s");
+            b.append("| `").append(f.kind()).append(' ').append(f.name()).append("` | ").append(value).append(" | ")
+                    .append(f.target() == null ? "-" : f.target()).append(" | ")
+                    .append(meets == null ? "-" : meets ? "yes" : "**no**").append(" | ")
+                    .append(cell(f.value() == null ? f.unavailable() : f.remark())).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|");
     }
 
     /**

@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     Path image;
 
     @Option(names = "--json", paramLabel = "OUT", defaultValue = "report/bench/bench.json",
-            description = "write the figures here as JSON, and the plot beside it as .svg (default ${DEFAULT-VALUE})")
+            description = "write the figures here as JSON, and beside it the Markdown table (.md) and the plot (.svg) (default ${DEFAULT-VALUE})")
     Path json;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "where generated images are kept (default ~/.cache/erofs-sim/bench)")
@@ -79,7 +79,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path jsonOut = json.toAbsolutePath().normalize();
         String name = jsonOut.getFileName().toString();
-        Path svgOut = jsonOut.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".svg");
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        Path svgOut = jsonOut.resolveSibling(stem + ".svg");
+        Path mdOut = jsonOut.resolveSibling(stem + ".md");
         Path fixtures = RepoRoot.find().map(r -> r.resolve("fixtures/images")).filter(Files::isDirectory).orElse(null);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -99,14 +101,15 @@ final class BenchCommand implements Callable<Integer> {
                 + (groups.isEmpty() ? "" : " --only " + String.join(",", groups));
         try {
             Files.createDirectories(jsonOut.getParent());
-            BenchReport.writeJson(jsonOut, BenchReport.json(figures, quick, command, started,
-                    (System.nanoTime() - t0) / 1e9, machine));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            BenchReport.writeJson(jsonOut, BenchReport.json(figures, quick, command, started, seconds, machine));
+            Files.writeString(mdOut, BenchReport.markdown(figures, command, started, seconds, machine));
             Files.writeString(svgOut, BenchReport.svg(figures, command + ", " + started.toString().substring(0, 16)
                     + "Z, " + machine.get("cpus") + " CPUs, Linux " + machine.get("kernel")));
         } catch (IOException e) {
             throw CliException.badInput("cannot write " + jsonOut + ": " + e.getMessage());
         }
-        err.println("bench: figures written to " + jsonOut + " and " + svgOut);
+        err.println("bench: figures written to " + jsonOut + ", " + mdOut + " (the README's table) and " + svgOut);
         return ExitCode.OK;
     }
 

@@ -91,6 +91,13 @@ class BenchCommandTest {
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
         assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
         assertThat(Files.readString(svg)).contains("mount-vs-kernel", "unavailable (needs root)");
+        // the Markdown table: the machine line, then one row per figure, the unavailable one with its reason
+        List<String> md = Files.readAllLines(dir.resolve("out/bench.md"));
+        assertThat(md.get(0)).startsWith("`erofs-sim bench --quick --image ").contains(" CPUs (", "Linux ", "load average ");
+        assertThat(md).contains("| figure | value | target | met | how it was measured |",
+                "| `ratio mount-vs-kernel` | unavailable | >= 100 | - | needs root |");
+        assertThat(md.stream().filter(l -> l.startsWith("| `rate mount-model` | ")).findFirst().orElseThrow())
+                .matches("\\| `rate mount-model` \\| \\d+ /s \\| - \\| - \\| quick: mounts per second, .*\\|");
         // the run's scratch folder is gone, the cache folder stays
         try (var s = Files.list(dir.resolve("cache"))) {
             assertThat(s.toList()).isEmpty();
@@ -108,6 +115,23 @@ class BenchCommandTest {
         assertThat(r.out().lines().toList()).containsExactly(
                 "rate mount-model unavailable (failed: " + notErofs + " does not mount in the model: Failed)",
                 "ratio mount-vs-kernel unavailable (failed: " + notErofs + " does not mount in the model: Failed)");
+    }
+
+    @Test
+    void theMarkdownTableMarksAMissedTargetAndKeepsAPipeInsideItsCell() {
+        List<Figure> figs = List.of(Figure.of(Figure.RATIO, "verify-vs-fsck", 0.5, ">= 1.5", "a | b", Map.of()),
+                Figure.of(Figure.RSS, "verify", 200, "<= 512", "peak", Map.of()));
+        Map<String, Object> machine = new java.util.LinkedHashMap<>(Map.of("cpus", 2, "cpu", "X", "memoryMiB", 1024,
+                "kernel", "6.18.44", "java", "J", "loadAverageStart", "0.10", "loadAverageEnd", "0.20"));
+        String md = BenchReport.markdown(figs, "erofs-sim bench", java.time.Instant.parse("2026-12-06T20:00:00Z"), 12.3, machine);
+        assertThat(md.lines().toList()).containsExactly(
+                "`erofs-sim bench`, 2026-12-06T20:00Z, 12 s; 2 CPUs (X), 1024 MiB, Linux 6.18.44, J; "
+                        + "load average 0.10 at the start, 0.20 at the end",
+                "",
+                "| figure | value | target | met | how it was measured |",
+                "| --- | --- | --- | --- | --- |",
+                "| `ratio verify-vs-fsck` | 0.50x | >= 1.5 | **no** | a \\| b |",
+                "| `rss verify` | 200 MiB | <= 512 | yes | peak |");
     }
 
     @Test
