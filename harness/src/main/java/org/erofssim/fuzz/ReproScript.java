@@ -187,8 +187,9 @@ public final class ReproScript {
             s.append("case $result in mounted*) echo \"reading the tree\"; if command -v timeout >/dev/null; then to=\"timeout 120\"; "
                     + "else to=; fi; $to cp -r \"$work/mnt/.\" \"$work/copy\" || echo \"reading the tree failed\";; esac\n");
         }
-        s.append("echo \"kernel log lines since the mount (another process's erofs lines may be among them):\"\n");
-        s.append("dmesg | grep -F -A 100000 \"$marker\" | grep -v -F \"$marker\" | grep -i erofs\n");
+        s.append("echo \"kernel log lines since the mount (erofs lines and VFS lines naming the source; another process's"
+                + " erofs lines may be among them):\"\n");
+        s.append("dmesg | grep -F -A 100000 \"$marker\" | grep -v -F \"$marker\" | grep -F -i -e erofs -e \"$src\"\n");
         for (Stated st : stated) {
             s.append("echo \"").append(shellWord(st.who())).append(": ").append(shellWord(st.errno())).append("\"\n");
             if (st.outcome() != null) {
@@ -200,9 +201,9 @@ public final class ReproScript {
         for (Stated st : stated) {
             if (st.printed() != null) {
                 s.append("case $result in \"").append(st.printed()).append("\"|\"").append(st.printed())
-                        .append(" \"*) echo \"the errno is the one ").append(shellWord(st.who()))
-                        .append(" gave\";; *) echo \"the errno is not the one ").append(shellWord(st.who()))
-                        .append(" gave\";; esac\n");
+                        .append(" \"*) echo \"the kernel's answer (").append(st.printed()).append(") is the one ")
+                        .append(shellWord(st.who())).append(" gave\";; *) echo \"the kernel's answer is not the one ")
+                        .append(shellWord(st.who())).append(" gave (").append(st.printed()).append(")\";; esac\n");
             }
         }
         return s.toString();

@@ -65,10 +65,10 @@ class ReproScriptTest {
                         "#   dmesg: erofs: planted", "CONFIG_EROFS_FS_ONDEMAND=y")
                 .contains("device=$dev0,device=$dev1,device=$dev2,device=$dev3,device=$dev4,acl,"
                         + "source=/a \\\"b\\\" \\$HOME \\`x\\`,dax=never")
-                .contains("cp -r \"$work/mnt/.\"", "echo \"$marker\" > /dev/kmsg")
+                .contains("cp -r \"$work/mnt/.\"", "echo \"$marker\" > /dev/kmsg", "grep -F -i -e erofs -e \"$src\"")
                 // expected and observed errno and log lines, and which of them the kernel gave
                 .contains("echo \"    erofs: planted\"", "\"errno 22\"|\"errno 22 \"*", "\"errno 5\"|\"errno 5 \"*",
-                        "the errno is the one expected (model 6.18.44) gave");
+                        "the kernel's answer (errno 22) is the one expected (model 6.18.44) gave");
         // every loop device attached is recorded for the cleanup (outside the $(...) that attaches it)
         assertThat(text).contains("loops=\"$loops $src\"", "loops=\"$loops $dev0\"");
         // no command of the script needs erofs-sim (only the comments name it)
