@@ -307,7 +307,11 @@ public final class FuzzCampaign {
                     for (String id : e.ids()) {
                         newFeature |= features.add(id + "|" + outcome);
                     }
-                    if (newFeature) {
+                    // a case the model hung on is not kept as a parent: its mutants mostly hang
+                    // too, each costing the model limit (seed 42 spent most of a 100,000-case
+                    // campaign on 285 mutants of one LZMA hang before this)
+                    boolean hung = e.failure() != null && e.failure().kind() == Kind.MODEL_HANG;
+                    if (newFeature && !hung) {
                         corpus.add(c, e.ids(), firstCase.size() - before);
                     }
                     arms.result(fresh, firstCase.size() - before, newFeature);

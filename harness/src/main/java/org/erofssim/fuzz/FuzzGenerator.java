@@ -127,7 +127,34 @@ public final class FuzzGenerator {
         if (fields.isEmpty()) {
             return List.of(byteEdit(base));
         }
-        BaseRecords.Field f = fields.get(random.nextInt(fields.size()));
+        return fieldEdit(base, fields.get(random.nextInt(fields.size())));
+    }
+
+    /**
+     * A record-field edit stacked on what a corpus case already changed: a field of the base's
+     * records that lies within {@code reach} bytes of one of {@code edited}'s offsets (the same
+     * inode, its xattr area, its compressed indexes, the same directory block), so that a mutant
+     * changes a second field of a record whose first edit reached a new branch (an index byte
+     * next to the one that made a NONHEAD, the nameoff of the dirent whose nid was changed). With
+     * no such field (or nothing edited yet) a {@link #recordEdit} anywhere.
+     */
+    List<FuzzCase.ByteEdit> nearRecordEdit(BaseImage base, List<FuzzCase.ByteEdit> edited, int reach) {
+        List<BaseRecords.Field> fields = records.get(base).fields();
+        if (edited.isEmpty() || fields.isEmpty()) {
+            return recordEdit(base);
+        }
+        int at = edited.get(random.nextInt(edited.size())).offset();
+        List<BaseRecords.Field> near = new ArrayList<>();
+        for (BaseRecords.Field f : fields) {
+            if (Math.abs(f.offset() - at) <= reach) {
+                near.add(f);
+            }
+        }
+        return near.isEmpty() ? recordEdit(base) : fieldEdit(base, near.get(random.nextInt(near.size())));
+    }
+
+    /** An edit of field {@code f}: a value the kernel's checks care about, the current one plus or minus one, or one bit flipped. */
+    private List<FuzzCase.ByteEdit> fieldEdit(BaseImage base, BaseRecords.Field f) {
         byte[] b = bases.get(base);
         long cur = 0;
         for (int i = f.width() - 1; i >= 0; i--) {

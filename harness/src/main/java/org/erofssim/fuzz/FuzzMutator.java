@@ -17,10 +17,15 @@ import org.erofssim.kernel.ConfigFlag;
  * policy, the source kind, the {@code device=} list (add, drop, replace), further mount options
  * (add, drop), a CONFIG override (toggle), the tree read, the base image, an edit of a record
  * field of the base ({@link FuzzGenerator#recordEdit}), the mount context; or a splice of another
- * corpus case's image edits. Draws from the generator's random source, so a campaign is
- * deterministic per seed.
+ * corpus case's image edits. Edits stack: a mutant keeps its parent's edits and adds to them, and
+ * the most frequent change is an edit of a record field near one the parent already edited
+ * ({@link FuzzGenerator#nearRecordEdit}: the same inode, its compressed indexes or xattrs, the
+ * same directory block), the branches a blind draw reaches only by two lucky draws at once.
+ * Draws from the generator's random source, so a campaign is deterministic per seed.
  */
 final class FuzzMutator {
+    /** At most this many edited bytes in a mutant (room for several stacked record-field edits). */
+    static final int MAX_BYTES = 48;
     private final FuzzGenerator gen;
     private final Random random;
 
@@ -51,7 +56,7 @@ final class FuzzMutator {
             bytes.addAll(b.bytes().subList(random.nextInt(b.bytes().size() + 1), b.bytes().size()));
         }
         trim(edits, 8);
-        trim(bytes, 16);
+        trim(bytes, MAX_BYTES);
         return a.with(a.base(), a.source(), a.fixChecksum(), edits, a.devices(), a.read(), bytes, a.options(),
                 a.config());
     }
@@ -68,7 +73,7 @@ final class FuzzMutator {
         boolean fix = c.fixChecksum();
         boolean read = c.read();
         FuzzCase.Context context = c.context();
-        switch (random.nextInt(17)) {
+        switch (random.nextInt(20)) {
             case 0 -> edits.add(gen.anyEdit(base));
             case 1 -> {
                 if (!edits.isEmpty()) {
@@ -89,21 +94,25 @@ final class FuzzMutator {
                     edits.set(i, e.withValue(nv));
                 }
             }
-            case 3, 4 -> bytes.add(gen.byteEdit(base));
-            case 5 -> {
+            case 3 -> bytes.add(gen.byteEdit(base));
+            case 4 -> {
                 if (!bytes.isEmpty()) {
+                    // one edited byte again: dropped, a bit flipped, one up or down, 0 or 0xff
                     int i = random.nextInt(bytes.size());
-                    if (random.nextBoolean()) {
-                        bytes.remove(i);
-                    } else {
-                        ByteEdit b = bytes.get(i);
-                        bytes.set(i, new ByteEdit(b.offset(), b.value() ^ (1 << random.nextInt(8))));
+                    ByteEdit b = bytes.get(i);
+                    int v = b.value();
+                    switch (random.nextInt(5)) {
+                        case 0 -> bytes.remove(i);
+                        case 1 -> bytes.set(i, new ByteEdit(b.offset(), v ^ (1 << random.nextInt(8))));
+                        case 2 -> bytes.set(i, new ByteEdit(b.offset(), (v + 1) & 0xff));
+                        case 3 -> bytes.set(i, new ByteEdit(b.offset(), (v - 1) & 0xff));
+                        default -> bytes.set(i, new ByteEdit(b.offset(), random.nextBoolean() ? 0 : 0xff));
                     }
                 }
             }
-            case 6 -> fix = !fix;
-            case 7 -> source = gen.source();
-            case 8 -> {
+            case 5 -> fix = !fix;
+            case 6 -> source = gen.source();
+            case 7 -> {
                 int r = random.nextInt(3);
                 if (r == 0 || devices.isEmpty()) {
                     devices.add(gen.pick(DeviceArg.values()));
@@ -113,14 +122,14 @@ final class FuzzMutator {
                     devices.set(random.nextInt(devices.size()), gen.pick(DeviceArg.values()));
                 }
             }
-            case 9 -> {
+            case 8 -> {
                 if (!options.isEmpty() && random.nextBoolean()) {
                     options.remove(random.nextInt(options.size()));
                 } else {
                     options.add(random.nextInt(options.size() + 1), gen.option());
                 }
             }
-            case 10 -> {
+            case 9 -> {
                 ConfigFlag f = gen.pick(ConfigFlag.values());
                 if (config.containsKey(f)) {
                     config.remove(f);
@@ -128,13 +137,17 @@ final class FuzzMutator {
                     config.put(f, random.nextBoolean());
                 }
             }
-            case 11 -> read = !read;
-            case 12 -> base = random.nextInt(3) == 0 ? gen.pick(BaseImage.values()) : base;
-            case 13, 14 -> bytes.addAll(gen.recordEdit(base));
-            case 15 -> context = gen.contextEdit(context);
+            case 10 -> read = !read;
+            case 11 -> base = random.nextInt(3) == 0 ? gen.pick(BaseImage.values()) : base;
+            case 12, 13 -> bytes.addAll(gen.recordEdit(base));
+            // stacking: a second field of a record the parent already edited (same inode, its
+            // indexes, the same dirent block); the parent is in the corpus because an edit there
+            // reached something new
+            case 14, 15, 16 -> bytes.addAll(gen.nearRecordEdit(base, bytes, 64));
+            case 17 -> context = gen.contextEdit(context);
             default -> {
                 if (other != null) {
-                    if (random.nextBoolean()) {
+                    if (random.nextBoolean() || other.base() != base) {
                         edits.addAll(other.edits());
                     } else {
                         bytes.addAll(other.bytes());
@@ -142,9 +155,10 @@ final class FuzzMutator {
                 }
             }
         }
-        // keep cases small: at most 8 edits of each kind, 4 devices, 4 options
+        // keep cases small: at most 8 slot/superblock edits, 48 edited bytes (a few stacked
+        // record-field edits of up to 8 bytes each), 4 devices, 4 options
         trim(edits, 8);
-        trim(bytes, 16);
+        trim(bytes, MAX_BYTES);
         trim(devices, 4);
         trim(options, 4);
         return c.with(base, source, fix, edits, devices, read, bytes, options, config).with(context);

@@ -42,7 +42,8 @@ import org.erofssim.report.Difference;
  *
  * <p>Findings of the same kind on the same kernel with the same differing fields are written
  * once (the first case) and counted: a systematic divergence would otherwise write one folder
- * per case. VM findings are not shrunk (each step would be a boot).
+ * per case. A kernel's divergences and crashes of a batch are shrunk together before they are
+ * written, one boot of that kernel per shrinking round ({@link VmShrinker}).
  */
 final class VmDifferential {
     /** A case waiting for its batch, with the host kernel's outcome (null: not live or not observed). */
@@ -60,6 +61,11 @@ final class VmDifferential {
     private final Map<String, Map<String, Integer>> tally = new LinkedHashMap<>();
     private int batches;
     private long bootNanos;
+    private final VmShrinker shrinker;
+
+    /** A finding waiting to be shrunk on its kernel and written. */
+    private record ToShrink(Failure f, Pending p, List<ReproScript.Stated> stated, String console, String tag,
+                            VmShrinker.Target target) {}
 
     VmDifferential(FuzzCampaign campaign, FindingFolders folders, List<BatchKernel> kernels, int batchSize, Path out,
             byte[] blob) {
@@ -69,6 +75,7 @@ final class VmDifferential {
         this.batchSize = batchSize;
         this.root = out.resolve("vm-batch");
         this.blob = blob;
+        this.shrinker = new VmShrinker(campaign, root, blob, VmShrinker.ROUNDS);
         for (BatchKernel k : kernels) {
             tally.put(k.name(), new TreeMap<>());
         }
@@ -93,7 +100,8 @@ final class VmDifferential {
 
     /** Batches observed, and the seconds all their boots took. */
     String timing() {
-        return String.format(Locale.ROOT, "%d batch(es), %.0f s in VM boots", batches, bootNanos / 1e9);
+        return String.format(Locale.ROOT, "%d batch(es), %.0f s in VM boots (%s)", batches, bootNanos / 1e9,
+                shrinker.spent());
     }
 
     /** Observes the pending cases on every VM kernel (one boot each) and returns the findings. */
@@ -164,6 +172,7 @@ final class VmDifferential {
             }
         }
         List<Path> files = sent.stream().map(allFiles::get).toList();
+        List<ToShrink> toShrink = new ArrayList<>();
         int from = 0;
         while (from < files.size()) {
             long t0 = System.nanoTime();
@@ -211,20 +220,29 @@ final class VmDifferential {
                     for (Difference d : diffs.subList(0, Math.min(diffs.size(), 6))) {
                         w.append("\n  ").append(d);
                     }
-                    found.add(finding(new Failure(Kind.DIVERGENCE, w.toString()), p, List.of(
+                    toShrink.add(new ToShrink(new Failure(Kind.DIVERGENCE, w.toString()), p, List.of(
                             new ReproScript.Stated("expected (model " + profile.name() + ")", model),
                             new ReproScript.Stated("observed (kernel " + ref.release() + ", VM)", obs.outcome())),
-                            null, ref.release()));
+                            null, ref.release(), new VmShrinker.Target(p.c(), Kind.DIVERGENCE, fields)));
                 }
             }
             if (b.crash() == null) {
-                return;
+                break;
             }
             int at = from + b.crash().at();
             t.merge("crashed or hung", 1, Integer::sum);
-            found.add(finding(new Failure(Kind.KERNEL_CRASH, "kernel " + k.name() + " (VM): " + b.crash().what()),
-                    pending.get(sent.get(at)), List.of(), b.crash().console(), k.name()));
+            Pending crashed = pending.get(sent.get(at));
+            toShrink.add(new ToShrink(new Failure(Kind.KERNEL_CRASH, "kernel " + k.name() + " (VM): " + b.crash().what()),
+                    crashed, List.of(), b.crash().console(), k.name(),
+                    new VmShrinker.Target(crashed.c(), Kind.KERNEL_CRASH, List.of())));
             from = at + 1;
+        }
+        List<VmShrinker.Shrunk> shrunk = shrinker.shrink(k, toShrink.stream().map(ToShrink::target).toList(), log);
+        for (int i = 0; i < toShrink.size(); i++) {
+            ToShrink x = toShrink.get(i);
+            VmShrinker.Shrunk s = shrunk.get(i);
+            found.add(finding(x.f(), x.p(), s.c(), s.stated() != null ? s.stated() : x.stated(),
+                    s.console() != null ? s.console() : x.console(), x.tag()));
         }
     }
 
@@ -277,7 +295,13 @@ final class VmDifferential {
     }
 
     private Finding finding(Failure f, Pending p, List<ReproScript.Stated> stated, String console, String kernel) {
-        Path folder = folders.write(p.c(), f, p.index(), stated, kernel);
+        return finding(f, p, p.c(), stated, console, kernel);
+    }
+
+    /** A finding of case {@code p} written as {@code shrunk} (the case itself when it was not shrunk). */
+    private Finding finding(Failure f, Pending p, FuzzCase shrunk, List<ReproScript.Stated> stated, String console,
+            String kernel) {
+        Path folder = folders.write(shrunk, f, p.index(), stated, kernel);
         if (console != null) {
             try {
                 Files.writeString(folder.resolve("serial.log"), console, StandardCharsets.UTF_8);
@@ -285,6 +309,6 @@ final class VmDifferential {
                 throw new UncheckedIOException(e);
             }
         }
-        return new Finding(f.kind(), f.what(), p.c(), p.c(), folder);
+        return new Finding(f.kind(), f.what(), p.c(), shrunk, folder);
     }
 }

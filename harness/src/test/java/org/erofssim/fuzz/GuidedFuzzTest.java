@@ -56,7 +56,10 @@ class GuidedFuzzTest {
             blindIds += blind.coverage().firstCase().size();
         }
         // Not asserted: guided > blind. Before the session-6 fscache model (sb.FscacheCache) seed 3
-        // gave 86:81; with it seeds 1-3 give 239:241 in all (issue 15 stays open on this point).
+        // gave 86:81; with it seeds 1-3 gave 239:241 in all. Session 7 (record-level ids, stacked
+        // record edits): 92:86, 95:89, 92:91, 279:266 in all; seed 3 is one id apart, so one
+        // unrelated model change can flip a seed (the 100,000-case figures are in
+        // docs/findings/fuzz-campaigns.md).
         System.out.println("seeds 1-3, 3000 cases each: guided " + guidedIds + " ids, blind " + blindIds);
         assertThat(guidedIds).isPositive();
         assertThat(blindIds).isPositive();
@@ -123,5 +126,48 @@ class GuidedFuzzTest {
         for (String d : List.of("edits", "bytes", "options", "config", "devices", "source", "checksum")) {
             assertThat(st.count("dimension", d + " changed")).as(d).isPositive();
         }
+    }
+    @Test
+    void mutantsStackRecordEditsNextToTheOnesTheirParentMade() throws Exception {
+        Map<FuzzCase.BaseImage, byte[]> bases = FuzzCampaignTest.bases();
+        FuzzGenerator g = new FuzzGenerator(21, bases);
+        CampaignStatistics st = new CampaignStatistics();
+        for (FuzzCase.BaseImage base : List.of(FuzzCase.BaseImage.LZ4, FuzzCase.BaseImage.PLAIN, FuzzCase.BaseImage.CHUNKED)) {
+            List<FuzzCase.ByteEdit> first = g.recordEdit(base);
+            int at = first.get(0).offset();
+            java.util.Set<Integer> offsets = new java.util.TreeSet<>();
+            for (int i = 0; i < 200; i++) {
+                List<FuzzCase.ByteEdit> near = g.nearRecordEdit(base, first, 64);
+                // a field within 64 bytes of the parent's edit (a field is at most 8 bytes wide)
+                assertThat(near).allSatisfy(b -> assertThat(Math.abs(b.offset() - at)).isLessThanOrEqualTo(64 + 8));
+                near.forEach(b -> offsets.add(b.offset()));
+            }
+            st.collect("distinct offsets near the edit of " + base, Integer.toString(offsets.size()));
+            assertThat(offsets).as(base.toString()).hasSizeGreaterThan(1);
+        }
+        // a mutant keeps its parent's byte edits and adds to them: over a chain of mutants the
+        // edited bytes accumulate up to the cap instead of staying at one field's width
+        FuzzMutator m = new FuzzMutator(g);
+        FuzzCase c = new FuzzCase(FuzzCase.BaseImage.LZ4, FuzzCase.Source.FILE, true, List.of(), List.of(), true,
+                g.recordEdit(FuzzCase.BaseImage.LZ4), List.of(), Map.of(), FuzzCase.Context.NONE);
+        int stacked = 0;
+        for (int i = 0; i < 300; i++) {
+            FuzzCase n = m.mutate(c, null);
+            if (n.base() == c.base() && n.bytes().size() > c.bytes().size() && n.bytes().containsAll(c.bytes())) {
+                stacked++;
+            }
+        }
+        int most = 0;
+        for (int i = 0; i < 300; i++) {
+            FuzzCase n = m.mutate(c, null);
+            most = Math.max(most, n.bytes().size());
+            c = n.base() == FuzzCase.BaseImage.LZ4 ? n : c;
+        }
+        java.io.StringWriter sw = new java.io.StringWriter();
+        st.print(new PrintWriter(sw));
+        System.out.println(sw + "mutants that kept every edited byte of their parent and added more: "
+                + stacked + " of 300; most edited bytes in one case: " + most);
+        assertThat(stacked).isGreaterThan(60);
+        assertThat(most).isGreaterThan(16).isLessThanOrEqualTo(FuzzMutator.MAX_BYTES);
     }
 }

@@ -40,6 +40,8 @@ class VmDifferentialTest {
     abstract static class StandInVm implements BatchKernel {
         final String release;
         final List<Integer> batchSizes = new ArrayList<>();
+        /** The boots of shrinking rounds ({@link VmShrinker}), apart from the campaign's batches. */
+        final List<Integer> shrinkSizes = new ArrayList<>();
 
         StandInVm(String release) {
             this.release = release;
@@ -58,7 +60,7 @@ class VmDifferentialTest {
 
         @Override
         public Batch observe(Path dir, List<Path> scenarios) {
-            batchSizes.add(scenarios.size());
+            (dir.getFileName().toString().startsWith("shrink-") ? shrinkSizes : batchSizes).add(scenarios.size());
             assertThat(scenarios).allSatisfy(s -> assertThat(s).startsWith(dir).exists());
             Crash crash = crashAt(scenarios);
             int answered = crash == null ? scenarios.size() : crash.at();
@@ -168,5 +170,52 @@ class VmDifferentialTest {
             assertThat(f.what()).contains("6.1.0-57-amd64").contains("7.3-amd64");
         });
         assertThat(out.resolve("vm-batch")).isEmptyDirectory();
+    }
+    @Test
+    void aVmDivergenceIsShrunkInAFewBootsOfItsKernel() throws Exception {
+        KernelProfile newer = Releases.forRelease("7.3-amd64").orElseThrow();
+        // a kernel that refuses with EIO whatever else the case holds, as long as it asks for acl
+        StandInVm eioOnAcl = new StandInVm("7.3-amd64") {
+            @Override
+            MountOutcome answer(Case c) {
+                String o = c.scenario().options();
+                return o != null && List.of(o.split(",")).contains("acl")
+                        ? new MountOutcome.Failed(Errno.EIO, null, List.of(), List.of()) : modelOf(c, newer);
+            }
+        };
+        FuzzCampaign campaign = new FuzzCampaign(new FuzzCampaign.Settings(3, 1, null, Releases.DEFAULT,
+                FuzzCampaignTest.IMAGES, out, null, Duration.ofSeconds(5), 20));
+        FuzzCase big = new FuzzCase(FuzzCase.BaseImage.PLAIN, FuzzCase.Source.FILE, true, List.of(),
+                List.of(), false, List.of(new FuzzCase.ByteEdit(10, 0), new FuzzCase.ByteEdit(20, 0)),
+                List.of("ro", "acl", "dax=never", "user_xattr"), java.util.Map.of(),
+                FuzzCase.Context.NONE.withFsopen(true));
+        // the differing fields as the campaign would have found them
+        Path probe = out.resolve("probe");
+        Files.createDirectories(probe);
+        Path img = Files.write(probe.resolve("c.erofs"), big.image(campaign.base(big)));
+        Path json = Files.writeString(probe.resolve("c.json"), big.scenario(Releases.DEFAULT.name(), img.toString(),
+                FuzzCampaignTest.IMAGES.resolve(FuzzCampaign.BLOB).toString()).toString());
+        MountOutcome model = ReleaseDiff.predict(campaign, big, newer);
+        MountOutcome kernel = eioOnAcl.answer(new Case("c", json, ScenarioJson.read(json)));
+        List<String> fields = org.erofssim.compare.OutcomeComparator.compare(model, kernel).stream()
+                .map(org.erofssim.report.Difference::field).sorted().toList();
+        assertThat(fields).isNotEmpty();
+
+        StringWriter log = new StringWriter();
+        VmShrinker shrinker = new VmShrinker(campaign, out.resolve("vm"), Files.readAllBytes(
+                FuzzCampaignTest.IMAGES.resolve(FuzzCampaign.BLOB)), VmShrinker.ROUNDS);
+        List<VmShrinker.Shrunk> shrunk = shrinker.shrink(eioOnAcl,
+                List.of(new VmShrinker.Target(big, FuzzCampaign.Kind.DIVERGENCE, fields)), new PrintWriter(log));
+        FuzzCase small = shrunk.get(0).c();
+        System.out.println(log + "shrunk: " + small + "; boots " + eioOnAcl.shrinkSizes);
+        assertThat(small.options()).containsExactly("acl");
+        assertThat(small.bytes()).isEmpty();
+        assertThat(small.context()).isEqualTo(FuzzCase.Context.NONE);
+        assertThat(eioOnAcl.shrinkSizes).hasSizeBetween(1, VmShrinker.ROUNDS);
+        assertThat(eioOnAcl.batchSizes).isEmpty();
+        // the shrunk case's own outcomes, as its last reproducing boot gave them
+        assertThat(shrunk.get(0).stated()).extracting(ReproScript.Stated::errno).containsExactly("mounted", "EIO");
+        assertThat(log.toString()).contains("vm 7.3-amd64: shrinking 1 finding(s) took");
+        assertThat(out.resolve("vm")).isEmptyDirectory();
     }
 }

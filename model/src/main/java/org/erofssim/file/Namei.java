@@ -1,5 +1,6 @@
 package org.erofssim.file;
 
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.Dirent;
@@ -58,6 +59,7 @@ public final class Namei {
             Block b = block(reader, dir, (long) mid << bits, bs);
             int ndirents = b.nameoff(0) / Dirent.SIZE;
             if (ndirents == 0) {
+                Coverage.hit("erofs_find_target_block:corrupted-dir-block");
                 log.err(FN, "corrupted dir block " + mid + " @ nid " + Long.toUnsignedString(dir.nid()));
                 throw new KernelError(Errno.EUCLEAN);
             }

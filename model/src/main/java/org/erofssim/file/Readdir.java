@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.Dirent;
@@ -88,6 +89,7 @@ public final class Readdir {
                 try {
                     page = reader.readMappingFolio(dir, index);
                 } catch (KernelError e) {
+                    Coverage.hit("erofs_readdir:read-error");
                     String what = sbi.kernel().has(Behavior.READDIR_FAILED_MESSAGE) ? "failed" : "fail";
                     String line = what + " to readdir of logical block " + (dbstart >>> bits) + " of nid " + dir.nid();
                     log.err(FN, line);
@@ -107,6 +109,7 @@ public final class Readdir {
             int nameoff0 = u16(page, at + Dirent.OFF_NAMEOFF);
             boolean strict = sbi.kernel().has(Behavior.DIRENT_NAMEOFF_CHECKS);
             if (nameoff0 < Dirent.SIZE || nameoff0 >= bs || (strict && nameoff0 % Dirent.SIZE != 0)) {
+                Coverage.hit("erofs_readdir:invalid-nameoff");
                 fail(log, emittedInCall, "invalid de[0].nameoff " + nameoff0 + " @ nid " + dir.nid());
                 return new Listing(out, Errno.EUCLEAN);
             }
@@ -132,6 +135,7 @@ public final class Readdir {
                 bogus |= ((nameoff + namelen) & 0xFFFFFFFFL) > maxsize || namelen > NAME_LEN
                         || (strict && namelen == 0);
                 if (bogus) {
+                    Coverage.hit("erofs_readdir:bogus-dirent");
                     // before the fold the dirent loop is erofs_fill_dentries [obs-6.12.118]
                     fail(log, emittedInCall, "bogus dirent @ nid " + dir.nid(),
                             sbi.kernel().has(Behavior.FILL_DENTRIES_FOLDED) ? FN : "erofs_fill_dentries");

@@ -153,6 +153,7 @@ public final class Iget {
             }
             page = rbuf.page(blkpos);
         } catch (KernelError e) {
+            Coverage.hit("erofs_read_inode:meta-block-error");
             log.err(READ_INODE, sbi.kernel().has(Behavior.READ_INODE_MESSAGE)
                     ? "failed to read inode meta block (nid: " + nidText + "): -" + e.errno().number()
                     : "failed to get inode (nid: " + nidText + ") page, err -" + e.errno().number());
@@ -205,6 +206,7 @@ public final class Iget {
             page.get(base + ofs, raw.array(), 0, Math.min(isize, page.capacity() - base - ofs));
             return new Copied(InodeRecord.decode(raw, 0), ofs + isize, page, base);
         }
+        Coverage.hit("erofs_read_inode:across-blocks");
         int gotten = bs - ofs;
         page.get(base + ofs, raw.array(), 0, gotten);
         long nextPos = (slot.blkaddr + 1) << bits;

@@ -13,6 +13,7 @@ import net.jpountz.xxhash.XXHash32;
 import net.jpountz.xxhash.XXHashFactory;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureCompat;
@@ -329,6 +330,7 @@ public final class Xattrs {
     static Init init(SbInfo sbi, MetaBuf buf, SbLog log, ErofsInode inode) {
         int xattrIsize = inode.xattrIsize();
         if (xattrIsize == XattrIbodyHeader.SIZE) {
+            Coverage.hit("erofs_init_inode_xattrs:header-only");
             log.err(sbi.kernel().has(Behavior.XATTR_INIT_FUNCTION_RENAMED) ? FN : "init_inode_xattrs", "xattr_isize " + xattrIsize + " of nid " + inode.nid() + " is not supported yet");
             throw new KernelError(Errno.EOPNOTSUPP, "xattr ibody of only a header");
         }
@@ -385,6 +387,7 @@ public final class Xattrs {
                 head = XattrEntry.decode(at.page(pos), MetaBuf.inPage(pos));
                 int size = head.entrySize();
                 if (inlineLeft < size) {
+                    Coverage.hit("erofs_xattr_iter_inline:entry-past-ibody");
                     throw new KernelError(Errno.EUCLEAN, "xattr entry beyond xattr_isize of nid " + inode.nid());
                 }
                 inlineLeft -= size;

@@ -3,6 +3,7 @@ package org.erofssim.read;
 import java.nio.ByteBuffer;
 import org.erofssim.inode.Iget;
 import org.erofssim.kernel.Behavior;
+import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.ChunkIndex;
@@ -100,6 +101,7 @@ public final class MapBlocks {
             long pa = inode.dataOffset() + (la & (bs - 1));
             long llen = size - la;
             if ((pa & (bs - 1)) + llen > bs) {
+                Coverage.hit("erofs_map_blocks:inline-across-blocks");
                 log.err(sbi.kernel().has(Behavior.MAP_BLOCKS_FLATMODE_MERGED) ? FN : FN_FLAT,
                         (sbi.kernel().has(Behavior.INLINE_ACROSS_BLOCKS_MESSAGE) ? "inline data across blocks @ nid "
                                 : "inline data cross block boundary @ nid ") + inode.nid());

@@ -290,6 +290,7 @@ public final class ZMapBlocks {
         }
         if (inode.layout() == DataLayout.COMPRESSED_COMPACT.value()
                 && ((z.advise & ZMapHeader.ADVISE_BIG_PCLUSTER_1) == 0) != ((z.advise & ZMapHeader.ADVISE_BIG_PCLUSTER_2) == 0)) {
+            Coverage.hit("z_erofs_fill_inode_lazy:big-pcluster-heads-inconsistent");
             log.err(fn, "big pcluster head1/2 of compact indexes should be consistent for nid " + inode.nid());
             throw new KernelError(Errno.EUCLEAN);
         }
@@ -364,6 +365,7 @@ public final class ZMapBlocks {
         }
         if (m.headtype == LclusterIndex.TYPE_PLAIN) {
             if (m.mllen > m.mplen) {
+                Coverage.hit("z_erofs_map_blocks_fo:plain-longer-than-pcluster");
                 throw new KernelError(Errno.EUCLEAN, "plain extent of nid " + inode.nid() + " longer than its pcluster");
             }
             m.malg = (z.advise & ZMapHeader.ADVISE_INTERLACED_PCLUSTER) != 0 ? INTERLACED : SHIFTED;
@@ -411,6 +413,7 @@ public final class ZMapBlocks {
             m.delta0 = di.delta0();
             if ((m.delta0 & LclusterIndex.D0_CBLKCNT) != 0) {
                 if ((z.advise & (ZMapHeader.ADVISE_BIG_PCLUSTER_1 | ZMapHeader.ADVISE_BIG_PCLUSTER_2)) == 0) {
+                    Coverage.hit("z_erofs_load_full_lcluster:cblkcnt-without-big-pcluster");
                     throw new KernelError(Errno.EUCLEAN, "CBLKCNT without big pcluster, nid " + m.inode.nid());
                 }
                 m.compressedblks = m.delta0 & ~LclusterIndex.D0_CBLKCNT;
@@ -421,6 +424,7 @@ public final class ZMapBlocks {
             m.partialref = (di.advise() & LclusterIndex.PARTIAL_REF) != 0;
             m.clusterofs = di.clusterofs();
             if (m.clusterofs >= 1L << z.lclusterbits) {
+                Coverage.hit("z_erofs_load_full_lcluster:clusterofs-beyond");
                 throw new KernelError(Errno.EUCLEAN, "clusterofs beyond the lcluster, nid " + m.inode.nid());
             }
             m.pblk = di.blkaddr();
@@ -435,6 +439,7 @@ public final class ZMapBlocks {
         long bs = 1L << sbi.blkszbits();
         long totalidx = (m.inode.size() + bs - 1) >>> sbi.blkszbits();
         if (lcn >= totalidx || alg.compactUnitTooLarge(lclusterbits)) {
+            Coverage.hit("z_erofs_load_compact_lcluster:lcn-beyond");
             throw new KernelError(Errno.EINVAL, "lcn " + lcn + " beyond the compact index of nid " + m.inode.nid());
         }
         m.lcn = lcn;
@@ -463,6 +468,7 @@ public final class ZMapBlocks {
         } else if (amortizedshift == 1 && lclusterbits <= 12) {
             vcnt = 16;
         } else {
+            Coverage.hit("z_erofs_load_compact_lcluster:unsupported-unit");
             throw new KernelError(Errno.EOPNOTSUPP, "unsupported compact index unit");
         }
         ByteBuffer page = sbi.metaBuf(m.inode, buf).page(pos);
@@ -486,6 +492,7 @@ public final class ZMapBlocks {
             }
             if ((lo & LclusterIndex.D0_CBLKCNT) != 0) {
                 if (!bigPcluster) {
+                    Coverage.hit("z_erofs_load_compact_lcluster:cblkcnt-without-big-pcluster");
                     throw new KernelError(Errno.EUCLEAN, "CBLKCNT without big pcluster, nid " + m.inode.nid());
                 }
                 m.compressedblks = lo & ~LclusterIndex.D0_CBLKCNT;
@@ -534,6 +541,7 @@ public final class ZMapBlocks {
                         continue;
                     }
                     if (wlo <= 1) {
+                        Coverage.hit("z_erofs_load_compact_lcluster:bogus-plain-delta");
                         throw new KernelError(Errno.EUCLEAN, "plain delta[0] <= 1 in a big-pcluster pack, nid "
                                 + m.inode.nid());
                     }

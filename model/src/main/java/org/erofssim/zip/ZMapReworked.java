@@ -113,6 +113,7 @@ final class ZMapReworked extends ZMapAlgorithm {
                 if (Long.compareUnsigned(rla, la) > 0) {
                     r = mid;
                     if (Long.compareUnsigned(rla, lend) > 0) {
+                        Coverage.hit("z_erofs_map_blocks_ext:extent-past-end");
                         throw new KernelError(Errno.EUCLEAN, "encoded extent " + mid + " of nid " + inode.nid()
                                 + " starts at " + Long.toUnsignedString(rla) + ", past the file's end " + lend);
                     }
@@ -186,10 +187,12 @@ final class ZMapReworked extends ZMapAlgorithm {
             throw new KernelError(Errno.EUCLEAN);
         }
         if (m.plen() > PCLUSTER_MAX_SIZE || m.llen() > PCLUSTER_MAX_DSIZE) {
+            Coverage.hit("z_erofs_map_sanity_check:pcluster-too-large");
             throw new KernelError(Errno.EOPNOTSUPP, "pcluster of nid " + inode.nid() + " too large");
         }
         long pend = m.pa() + m.plen();
         if (pend < m.pa() || (pend >>> sbi.blkszbits()) >= (1L << 48)) {
+            Coverage.hit("z_erofs_map_sanity_check:pcluster-beyond-48bit");
             throw new KernelError(Errno.EUCLEAN, "pcluster of nid " + inode.nid() + " beyond 48-bit addresses");
         }
     }
@@ -268,6 +271,7 @@ final class ZMapReworked extends ZMapAlgorithm {
     @Override
     void checkInlineTail(Recorder m, String fn) {
         if ((m.mpa & ((1L << sbi.blkszbits()) - 1)) + m.mplen > (1L << sbi.blkszbits())) {
+            Coverage.hit("z_erofs_map_blocks_fo:inline-across-blocks");
             log.err(fn, "ztailpacking inline data across blocks @ nid " + m.inode.nid());
             throw new KernelError(Errno.EUCLEAN);
         }
@@ -309,6 +313,7 @@ final class ZMapReworked extends ZMapAlgorithm {
         if (m.compressedblks == 0) {
             maps.load(m, lcn, false);
             if (m.type == LclusterIndex.TYPE_NONHEAD && m.delta0 != 1) {
+                Coverage.hit("z_erofs_get_extent_compressedlen:bogus-cblkcnt");
                 log.err(fn, "bogus CBLKCNT @ lcn " + lcn + " of nid " + m.inode.nid());
                 throw new KernelError(Errno.EUCLEAN);
             }
