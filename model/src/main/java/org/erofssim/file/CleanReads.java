@@ -19,6 +19,7 @@ import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.sb.SbInfo;
 import org.erofssim.sb.SbLog;
+import org.erofssim.zip.ZDirect;
 
 /**
  * The clean-data fast path of a tree walk (issue 12): the regular files' reads of one walk, each
@@ -68,7 +69,10 @@ final class CleanReads {
     /** Tests: how many files this walk handed to the pool (the others were read inline). */
     int pooled;
 
-    private record Worker(MetaBuf buf, KernelLog log, DataReader reader) {}
+    private record Worker(MetaBuf buf, KernelLog log, DataReader reader, ZDirect direct) {}
+
+    /** Whether compressed files go to the direct decoder first ({@link ZDirect}). */
+    private final boolean direct;
 
     /**
      * The reader of small files, on the walk's own thread and metadata buffer (its other state,
@@ -81,20 +85,35 @@ final class CleanReads {
     /** Files smaller than this are read by {@link #inline}. */
     static final long INLINE_BYTES = 16 * 1024;
 
-    CleanReads(SbInfo sbi, MetaBuf walkBuf, BdevReadaheadRace race, ReadPattern pattern) {
+    CleanReads(SbInfo sbi, MetaBuf walkBuf, BdevReadaheadRace race, ReadPattern pattern, boolean direct) {
         this.sbi = sbi;
         this.race = race;
         this.pattern = pattern;
+        this.direct = direct && ZDirect.applies(sbi);
+        this.inline = newWorker(walkBuf);
+    }
+
+    private Worker newWorker(MetaBuf buf) {
         KernelLog log = new KernelLog(true);
-        this.inline = new Worker(walkBuf, log, new DataReader(sbi, walkBuf, new SbLog(log, sbi.kernel(), sbi.sId()), race));
+        SbLog sbLog = new SbLog(log, sbi.kernel(), sbi.sId());
+        return new Worker(buf, log, new DataReader(sbi, buf, sbLog, race), direct ? new ZDirect(sbi, buf, sbLog) : null);
     }
 
     private Worker worker() {
-        return workers.computeIfAbsent(Thread.currentThread(), t -> {
-            MetaBuf buf = new MetaBuf(sbi);
-            KernelLog log = new KernelLog(true);
-            return new Worker(buf, log, new DataReader(sbi, buf, new SbLog(log, sbi.kernel(), sbi.sId()), race));
-        });
+        return workers.computeIfAbsent(Thread.currentThread(), t -> newWorker(new MetaBuf(sbi)));
+    }
+
+    /** How many compressed files the direct decoder answered ({@code [0]}) and gave up on ({@code [1]}); null without it. */
+    long[] directCounts() {
+        if (!direct) {
+            return null;
+        }
+        long[] n = {inline.direct().answered, inline.direct().givenUp};
+        for (Worker w : workers.values()) {
+            n[0] += w.direct().answered;
+            n[1] += w.direct().givenUp;
+        }
+        return n;
     }
 
     /** Whether a read was not clean (or failed): the walk must be made again with the full model. */
@@ -175,7 +194,20 @@ final class CleanReads {
 
     /** One file on this worker's reader; null (and {@link #failed}) when the read is not clean. */
     private FileContent read(Worker w, ErofsInode inode) {
-        FileContent c = w.reader().readFile(inode, pattern);
+        FileContent c = null;
+        if (w.direct() != null && inode.isCompressed()) {
+            // the direct decoder first; where it gives up, nothing it did stays (its log lines go)
+            // and the file's own page-cache model reads it as before
+            KernelLog.Mark mark = w.log().mark();
+            c = w.direct().read(inode);
+            if (c == null || !w.log().isEmpty()) {
+                w.log().rollback(mark);
+                c = null;
+            }
+        }
+        if (c == null) {
+            c = w.reader().readFile(inode, pattern);
+        }
         long whole = Math.min(Math.max(0, inode.size()), PlainReader.READ_LIMIT);
         boolean clean = c.errno() == null && c.notes().isEmpty() && c.sha256() != null && c.okBytes() == whole
                 && w.log().isEmpty();

@@ -59,6 +59,7 @@ class CleanReadsProperties {
         TreeWalk.LAST_PATH.remove();
         String fast = predict(sc, TreeWalk.Strategy.FAST);
         String detail = TreeWalk.LAST_PATH.get() == null ? "no walk (mount failed)" : TreeWalk.LAST_PATH.get();
+        long[] direct = TreeWalk.LAST_DIRECT.get();
         String path = detail.startsWith("fast path, ") ? "fast path" : detail;
         String full = predict(sc, TreeWalk.Strategy.FULL);
         assertThat(fast).as("%s (%s)", c, path).isEqualTo(full);
@@ -81,6 +82,14 @@ class CleanReadsProperties {
                 : kinds.contains("hash unknown") ? "some file with an unknown hash"
                 : kinds.isEmpty() ? "no regular file" : "every file clean");
         Statistics.label("probe").collect(c.probeCache() ? "metadata cache probed" : "no probe");
+        // the direct decoder (ZDirect): files it answered (the hash then comes from it) and gave up on
+        // (read with the page-cache model instead), each on walks the fast path kept and gave up
+        String d = direct == null ? "not used" : direct[0] > 0 && direct[1] > 0 ? "answered some, gave up some"
+                : direct[0] > 0 ? "answered every compressed file" : direct[1] > 0 ? "gave up every compressed file"
+                : "no compressed file read";
+        Statistics.label("direct decoder").collect(d);
+        Statistics.label("direct decoder answered, by walk").collect(direct == null || direct[0] == 0 ? "none"
+                : path + ", " + (damaged ? "damaged" : "clean"));
         Statistics.label("damage").coverage(cov -> {
             cov.check("clean image").percentage(p -> p > 20);
             cov.check("damaged image").percentage(p -> p > 40);
@@ -91,6 +100,14 @@ class CleanReadsProperties {
             cov.check("fast path given up, damaged").count(n -> n >= 20);
         });
         Statistics.label("files").coverage(cov -> cov.check("some file with a read error").count(n -> n >= 20));
+        Statistics.label("direct decoder").coverage(cov -> {
+            cov.check("answered every compressed file").count(n -> n >= 20);
+            cov.check("not used").count(n -> n >= 20);
+        });
+        Statistics.label("direct decoder answered, by walk").coverage(cov -> {
+            cov.check("fast path, clean").count(n -> n >= 20);
+            cov.check("fast path, damaged").count(n -> n >= 5);
+        });
         Statistics.label("path").coverage(cov -> {
             cov.check("fast path, files on the pool").count(n -> n >= 20);
             cov.check("fast path, all files inline").count(n -> n >= 20);
