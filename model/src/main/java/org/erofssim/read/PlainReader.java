@@ -98,6 +98,24 @@ public final class PlainReader {
      */
     private final java.util.Map<PageKey, long[]> largeFolios = new java.util.HashMap<>();
 
+    /**
+     * Pages {@link #readMappingFolio} read uptodate without a log line, by inode and index, for
+     * the next lookup or listing of the same directory (issue 12: a 100,000-entry walk read its
+     * directories' pages from the image on every lookup). Such a read is a function of the
+     * unchanging image, so reading it again gives the same bytes and no line: the outcome cannot
+     * change ({@code PageReuseProperties}); off with {@link MetaBuf#reusePages}. At most
+     * {@link #REUSED_FOLIOS} pages (16 MiB), least recently used dropped.
+     */
+    private final java.util.LinkedHashMap<PageKey, Reused> mappingFolios = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<PageKey, Reused> eldest) {
+            return size() > REUSED_FOLIOS;
+        }
+    };
+    private static final int REUSED_FOLIOS = 4096;
+
+    private record Reused(ErofsInode inode, byte[] data) {}
+
     public PlainReader(SbInfo sbi, MetaBuf buf, SbLog log) {
         this.sbi = sbi;
         this.buf = buf;
@@ -191,9 +209,21 @@ public final class PlainReader {
      * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
-        long[] large = largeFolios.get(key(inode, index));
+        PageKey k = key(inode, index);
+        long[] large = largeFolios.get(k);
+        boolean reuse = large == null && MetaBuf.reusePages && sbi.mode() != Mode.FSCACHE; // fscache: reads ask the cookie
+        if (reuse) {
+            Reused r = mappingFolios.get(k);
+            if (r != null && r.inode() == inode) {
+                return r.data().clone();
+            }
+        }
+        org.erofssim.kernel.KernelLog.Mark before = reuse ? log.raw().mark() : null;
         Folio f = large == null ? readFolio(inode, index) : pageOf(scanFolio(inode, large[0], (int) large[1]), large[0], index);
         if (f.uptodate()) {
+            if (before != null && before.equals(log.raw().mark())) {
+                mappingFolios.put(k, new Reused(inode, f.data().clone()));
+            }
             return f.data();
         }
         throw new KernelError(fileio && f.scanError() != null ? f.scanError() : Errno.EIO,
