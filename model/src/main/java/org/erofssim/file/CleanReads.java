@@ -19,7 +19,6 @@ import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.sb.SbInfo;
 import org.erofssim.sb.SbLog;
-import org.erofssim.zip.ZDirect;
 
 /**
  * The clean-data fast path of a tree walk (issue 12): the regular files' reads of one walk, each
@@ -69,9 +68,9 @@ final class CleanReads {
     /** Tests: how many files this walk handed to the pool (the others were read inline). */
     int pooled;
 
-    private record Worker(MetaBuf buf, KernelLog log, DataReader reader, ZDirect direct) {}
+    private record Worker(MetaBuf buf, KernelLog log, DataReader reader) {}
 
-    /** Whether compressed files go to the direct decoder first ({@link ZDirect}). */
+    /** Whether files go to the clean-data direct read first ({@link DataReader#readDirect}). */
     private final boolean direct;
 
     /**
@@ -89,29 +88,33 @@ final class CleanReads {
         this.sbi = sbi;
         this.race = race;
         this.pattern = pattern;
-        this.direct = direct && ZDirect.applies(sbi);
+        this.direct = direct;
         this.inline = newWorker(walkBuf);
     }
 
     private Worker newWorker(MetaBuf buf) {
         KernelLog log = new KernelLog(true);
         SbLog sbLog = new SbLog(log, sbi.kernel(), sbi.sId());
-        return new Worker(buf, log, new DataReader(sbi, buf, sbLog, race), direct ? new ZDirect(sbi, buf, sbLog) : null);
+        return new Worker(buf, log, new DataReader(sbi, buf, sbLog, race));
     }
 
     private Worker worker() {
         return workers.computeIfAbsent(Thread.currentThread(), t -> newWorker(new MetaBuf(sbi)));
     }
 
-    /** How many compressed files the direct decoder answered ({@code [0]}) and gave up on ({@code [1]}); null without it. */
+    /**
+     * How many files the direct read answered and gave up on: compressed ({@code [0]}, {@code [1]})
+     * and uncompressed ({@code [2]}, {@code [3]}); null without it.
+     */
     long[] directCounts() {
         if (!direct) {
             return null;
         }
-        long[] n = {inline.direct().answered, inline.direct().givenUp};
+        long[] n = inline.reader().directCounts.clone();
         for (Worker w : workers.values()) {
-            n[0] += w.direct().answered;
-            n[1] += w.direct().givenUp;
+            for (int i = 0; i < n.length; i++) {
+                n[i] += w.reader().directCounts[i];
+            }
         }
         return n;
     }
@@ -195,11 +198,11 @@ final class CleanReads {
     /** One file on this worker's reader; null (and {@link #failed}) when the read is not clean. */
     private FileContent read(Worker w, ErofsInode inode) {
         FileContent c = null;
-        if (w.direct() != null && inode.isCompressed()) {
-            // the direct decoder first; where it gives up, nothing it did stays (its log lines go)
+        if (direct) {
+            // the direct read first; where it gives up, nothing it did stays (its log lines go)
             // and the file's own page-cache model reads it as before
             KernelLog.Mark mark = w.log().mark();
-            c = w.direct().read(inode);
+            c = w.reader().readDirect(inode);
             if (c == null || !w.log().isEmpty()) {
                 w.log().rollback(mark);
                 c = null;

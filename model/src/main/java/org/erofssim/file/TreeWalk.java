@@ -110,15 +110,17 @@ public final class TreeWalk {
     static final ThreadLocal<String> LAST_PATH = new ThreadLocal<>();
 
     /**
-     * Whether the fast path reads compressed files with the clean-data direct decoder first
-     * ({@link org.erofssim.zip.ZDirect}; a file it gives up on is read with its own page-cache
-     * model as before): {@code -Derofssim.direct=false} turns it off (for measurements).
+     * Whether the fast path reads regular files with the clean-data direct read first
+     * ({@link DataReader#readDirect}: {@link org.erofssim.zip.ZDirect} for compressed files,
+     * {@link org.erofssim.read.PlainReader#readDirect} for the others; a file it gives up on is
+     * read with its own page-cache model as before): {@code -Derofssim.direct=false} turns it off
+     * (for measurements).
      */
     public static volatile boolean directDecoder = !"false".equals(System.getProperty("erofssim.direct"));
 
     /**
-     * Tests: of this thread's last fast-path walk, how many compressed files the direct decoder
-     * answered ({@code [0]}) and gave up on ({@code [1]}); null when it did not run.
+     * Tests: of this thread's last fast-path walk, how many files the direct read answered and
+     * gave up on ({@link CleanReads#directCounts()}); null when it did not run.
      */
     static final ThreadLocal<long[]> LAST_DIRECT = new ThreadLocal<>();
 
