@@ -53,6 +53,12 @@ import org.erofssim.tools.ErofsUtils;
  *       file-backed mount with every file read in 128 KiB calls and hashed, then umount
  *       ({@code ratio verify-vs-kernel}, in this process: no process start on the kernel's
  *       side);</li>
+ *   <li>{@code verify-sizes} (not in {@code --quick} unless named in {@code --only}): the same model
+ *       process on generated images of 10, 100 and 300 MB of content ({@code rate
+ *       verify-model-10mb} ...), the rate of the content between the smallest and the largest
+ *       ({@code rate verify-model-marginal}, MB per CPU second: the fixed process cost left out) and {@code ratio
+ *       verify-size-linearity} (CPU seconds per MB of the upper step over the lower one: 1 is
+ *       linear);</li>
  *   <li>{@code many-files}: the same model process on the image of 200,000 small files ({@code rate
  *       verify-many-files} in files per second, {@code rss verify-many-files}, {@code ratio
  *       verify-many-files-vs-kernel});</li>
@@ -64,7 +70,9 @@ import org.erofssim.tools.ErofsUtils;
  */
 public final class Bench {
     /** The groups, in run order. */
-    public static final List<String> GROUPS = List.of("mount", "predict", "verify", "many-files", "fuzz");
+    public static final List<String> GROUPS = List.of("mount", "predict", "verify", "many-files", "fuzz", "verify-sizes");
+    /** The content sizes of the verify-sizes group, in MB: cost linear in image size (issue 12). */
+    static final List<Integer> VERIFY_SIZES = List.of(10, 100, 300);
     /** The issue's targets. */
     static final Map<String, String> TARGETS = Map.of(
             "ratio mount-vs-kernel", ">= 100", "ratio predict-vs-kernel", ">= 10", "ratio verify-vs-fsck", ">= 1.5",
@@ -119,6 +127,7 @@ public final class Bench {
                         case "mount" -> mount(out);
                         case "predict" -> predict(out);
                         case "verify" -> verify(out);
+                        case "verify-sizes" -> verifySizes(out);
                         case "many-files" -> manyFiles(out);
                         default -> fuzz(out);
                     }
@@ -149,6 +158,13 @@ public final class Bench {
             case "mount" -> List.of("rate mount-model", "ratio mount-vs-kernel");
             case "predict" -> List.of("rate predict-model", "ratio predict-vs-kernel");
             case "verify" -> List.of("rate verify-model", "rss verify", "ratio verify-vs-fsck", "ratio verify-vs-kernel");
+            case "verify-sizes" -> {
+                List<String> n = new ArrayList<>();
+                VERIFY_SIZES.forEach(mb -> n.add("rate verify-model-" + mb + "mb"));
+                n.add("rate verify-model-marginal");
+                n.add("ratio verify-size-linearity");
+                yield n;
+            }
             case "many-files" -> List.of("rate verify-many-files", "rss verify-many-files", "ratio verify-many-files-vs-kernel");
             case "fuzz" -> List.of("rate fuzz-model", "rss fuzz-model");
             default -> throw new IllegalArgumentException(group);
@@ -424,6 +440,70 @@ public final class Bench {
                         + "SHA-256, umount; in-process); %s", what, TARGETS.get("ratio verify-vs-kernel"), modelS, ks,
                         compareTrees(m, best)),
                 details("modelSeconds", modelS, "kernelSeconds", ks, "kernelFiles", best.regularFiles())));
+    }
+
+    // ------------------------------------------------------------------ verify sizes
+
+    /**
+     * The model's verify of generated LZ4HC images of {@link #VERIFY_SIZES} MB of content, one
+     * whole process each (cold when root): whether its cost grows linearly with the image. Runs in
+     * the full run, or with {@code --only verify-sizes}; {@code --quick} leaves it out (the images
+     * take minutes to build the first time).
+     */
+    private void verifySizes(Consumer<Figure> out) {
+        if (s.quick() && !s.only().contains("verify-sizes")) {
+            for (String n : names("verify-sizes")) {
+                String[] kn = n.split(" ", 2);
+                out.accept(Figure.unavailable(kn[0], kn[1], "not in --quick (--only verify-sizes runs it)", null));
+            }
+            return;
+        }
+        boolean cold = kernelWhy() == null;
+        double[] secs = new double[VERIFY_SIZES.size()];
+        double[] cpus = new double[VERIFY_SIZES.size()];
+        long[] bytes = new long[VERIFY_SIZES.size()];
+        for (int i = 0; i < VERIFY_SIZES.size(); i++) {
+            int mb = VERIFY_SIZES.get(i);
+            Path image = BenchImages.verifyImage(s.cache(), mb, s.progress());
+            s.progress().println("bench: verify-sizes: erofs-sim predict with \"read\": true on " + image);
+            ModelVerify m = modelVerify(image, "sizes-" + mb, cold);
+            if (!"mounted".equals(m.outcome())) {
+                throw new IllegalStateException(image + " does not mount in the model (" + m.outcome() + ")");
+            }
+            secs[i] = m.run().seconds();
+            cpus[i] = m.run().cpuSeconds();
+            bytes[i] = m.bytes();
+            out.accept(Figure.of(Figure.RATE, "verify-model-" + mb + "mb", m.bytes() / 1e6 / secs[i], null,
+                    String.format(Locale.ROOT, "MB of file content per second, %s: %,d files, %.0f MB (%.0f MB image) in "
+                            + "%.2f s, whole process (%.2f s of CPU), peak RSS %.0f MiB", cold ? "cold cache" : "warm cache",
+                            m.files(), m.bytes() / 1e6, size(image) / 1e6, secs[i], cpus[i], m.run().peakMiB()),
+                    details("modelSeconds", secs[i], "cpuSeconds", cpus[i], "contentBytes", m.bytes(),
+                            "imageBytes", size(image), "peakKiB", m.run().peakKiB())));
+        }
+        int last = VERIFY_SIZES.size() - 1;
+        // CPU time: wall time differences of separate processes are noise on a loaded machine
+        double extraCpu = cpus[last] - cpus[0];
+        if (extraCpu > 0 && cpus[0] >= 0) {
+            out.accept(Figure.of(Figure.RATE, "verify-model-marginal", (bytes[last] - bytes[0]) / 1e6 / extraCpu, null,
+                    String.format(Locale.ROOT, "MB per CPU second of the content between the %d MB and the %d MB image "
+                            + "(the process's fixed cost left out): %.2f s more CPU for %.0f MB more (wall: %.2f s more)",
+                            VERIFY_SIZES.get(0), VERIFY_SIZES.get(last), extraCpu, (bytes[last] - bytes[0]) / 1e6,
+                            secs[last] - secs[0]),
+                    details("extraCpuSeconds", extraCpu, "extraSeconds", secs[last] - secs[0],
+                            "extraBytes", bytes[last] - bytes[0])));
+        } else {
+            out.accept(Figure.unavailable(Figure.RATE, "verify-model-marginal", String.format(Locale.ROOT,
+                    "the larger image took no more CPU time (%.2f s, %.2f s)", cpus[0], cpus[last]), null));
+        }
+        // CPU seconds per MB above the middle point over those below it: 1 when the cost is linear
+        double low = (cpus[1] - cpus[0]) / (bytes[1] - bytes[0]);
+        double high = (cpus[last] - cpus[1]) / (bytes[last] - bytes[1]);
+        out.accept(Figure.of(Figure.RATIO, "verify-size-linearity", high / low, null,
+                String.format(Locale.ROOT, "CPU seconds per MB from %d to %d MB (%.3f s per 100 MB) over those from %d "
+                        + "to %d MB (%.3f s per 100 MB); 1 is linear (CPU time: steadier than wall time under load)",
+                        VERIFY_SIZES.get(1), VERIFY_SIZES.get(last), high * 1e8, VERIFY_SIZES.get(0), VERIFY_SIZES.get(1),
+                        low * 1e8),
+                details("cpuSeconds", java.util.Arrays.toString(cpus), "seconds", java.util.Arrays.toString(secs))));
     }
 
     // ------------------------------------------------------------------ many files

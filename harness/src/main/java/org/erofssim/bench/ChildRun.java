@@ -77,6 +77,11 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(JVM_OPTIONS);
+        String cds = System.getProperty("erofssim.cdsArchive");
+        if (cds != null && Files.isRegularFile(Path.of(cds))) {
+            // the launcher's class-data archive of this jar (erofs-sim script, issue 12), as a user's run has it
+            cmd.addAll(List.of("-Xlog:cds*=off", "-XX:SharedArchiveFile=" + cds, "-Derofssim.cdsArchive=" + cds));
+        }
         String root = System.getProperty("erofssim.root");
         if (root != null) {
             cmd.add("-Derofssim.root=" + root);

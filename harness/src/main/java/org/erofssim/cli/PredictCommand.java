@@ -149,7 +149,13 @@ final class PredictCommand implements Callable<Integer> {
                 quiet || decoded.size() < 2)) {
             PrintWriter lines = counter.above(out);
             for (int i = 0; i < decoded.size(); i++) {
-                lines.println(OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i))));
+                // streamed: a huge walk's tree is never held as one JSON tree and string (issue 12)
+                try {
+                    OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i)), lines);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e); // a PrintWriter does not throw it
+                }
+                lines.println();
                 counter.update(i + 1);
             }
             lines.flush();

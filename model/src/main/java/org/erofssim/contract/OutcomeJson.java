@@ -13,6 +13,7 @@ import static org.erofssim.contract.JsonFields.opt;
 import static org.erofssim.contract.JsonFields.requiredString;
 import static org.erofssim.contract.JsonFields.typeOf;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -59,8 +60,45 @@ public final class OutcomeJson {
         }
     }
 
+    /**
+     * {@link #write(MountOutcome)} written to {@code w} (the same characters, no trailing
+     * newline) without building the whole tree first: the {@code tree} entries are turned into
+     * JSON one at a time (issue 12: the 100,000 entries of a huge image's walk held as one
+     * Jackson tree and one string were most of the process's memory). {@code w} is flushed, not
+     * closed.
+     */
+    public static void write(MountOutcome o, java.io.Writer w) throws java.io.IOException {
+        List<TreeEntry> entries = o instanceof MountOutcome.Mounted m ? m.tree() : null;
+        ObjectNode top = toTree(o, false);
+        try (JsonGenerator g = JsonFields.MAPPER.getFactory().createGenerator(w)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = top.fields();
+                 it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                g.writeFieldName(f.getKey());
+                if (f.getKey().equals("tree") && entries != null) {
+                    g.writeStartArray();
+                    for (TreeEntry t : entries) {
+                        writeEntry(g, t);
+                    }
+                    g.writeEndArray();
+                } else {
+                    JsonFields.MAPPER.writeTree(g, f.getValue());
+                }
+            }
+            g.writeEndObject();
+        }
+        w.flush();
+    }
+
     /** The outcome as a Jackson tree, fields in the contract's order. */
     public static ObjectNode toTree(MountOutcome o) {
+        return toTree(o, true);
+    }
+
+    /** {@link #toTree(MountOutcome)}; without {@code withTree}, a null {@code tree} in its place. */
+    private static ObjectNode toTree(MountOutcome o, boolean withTree) {
         ObjectNode out = F.objectNode();
         out.put("version", VERSION);
         out.put("outcome", outcomeName(o));
@@ -72,7 +110,7 @@ public final class OutcomeJson {
         out.put("superOptions", m == null ? null : m.superOptions());
         out.set("statfs", m == null || m.statfs() == null ? F.nullNode() : statfs(m.statfs()));
         out.set("devices", m == null || m.devices() == null ? F.nullNode() : devices(m.devices()));
-        out.set("tree", m == null || m.tree() == null ? F.nullNode() : tree(m.tree()));
+        out.set("tree", m == null || m.tree() == null || !withTree ? F.nullNode() : tree(m.tree()));
         if (m != null && m.metadataCache() != null) {
             ObjectNode c = out.putObject("metadataCache");
             c.put("cache", m.metadataCache().cache());
@@ -145,40 +183,104 @@ public final class OutcomeJson {
     private static ArrayNode tree(List<TreeEntry> tree) {
         ArrayNode a = F.arrayNode();
         for (TreeEntry t : tree) {
-            ObjectNode n = a.addObject();
-            n.put("path", t.path());
-            n.put("ino", t.ino());
-            n.put("type", t.type());
-            n.put("mode", t.mode());
-            n.put("uid", t.uid());
-            n.put("gid", t.gid());
-            n.put("size", t.size());
-            n.put("blocks", t.blocks());
-            n.put("nlink", t.nlink());
-            n.put("mtime", t.mtime());
-            n.put("mtimeNsec", t.mtimeNsec());
-            n.put("target", t.target());
-            n.put("rdev", t.rdev());
-            if (t.xattrs() == null) {
-                n.putNull("xattrs");
-            } else {
-                ObjectNode x = n.putObject("xattrs");
-                new TreeMap<>(t.xattrs()).forEach(x::put);
-            }
-            n.put("sha256", t.sha256());
-            n.put("readErrno", t.readErrno());
-            n.put("readOkBytes", t.readOkBytes());
-            if (t.extents() != null) {
-                ArrayNode ex = n.putArray("extents");
-                for (TreeEntry.Extent e : t.extents()) {
-                    ex.addArray().add(e.logical()).add(e.physical()).add(e.length()).add(e.flags()).add(e.device());
-                }
-            }
-            if (t.notes() != null && !t.notes().isEmpty()) {
-                n.set("notes", strings(t.notes()));
-            }
+            a.add(entry(t));
         }
         return a;
+    }
+
+    /**
+     * {@link #entry} written straight to {@code g}: the same tokens in the same order as the
+     * entry's Jackson tree (nulls as null, numbers as numbers, xattrs sorted by name), without
+     * the tree ({@code OutcomeJsonTest.Streaming} compares the characters).
+     */
+    private static void writeEntry(JsonGenerator g, TreeEntry t) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeStringField("path", t.path());
+        g.writeNumberField("ino", t.ino());
+        g.writeStringField("type", t.type());
+        g.writeStringField("mode", t.mode());
+        g.writeNumberField("uid", t.uid());
+        g.writeNumberField("gid", t.gid());
+        g.writeNumberField("size", t.size());
+        g.writeNumberField("blocks", t.blocks());
+        g.writeNumberField("nlink", t.nlink());
+        g.writeNumberField("mtime", t.mtime());
+        g.writeNumberField("mtimeNsec", t.mtimeNsec());
+        g.writeStringField("target", t.target());
+        g.writeStringField("rdev", t.rdev());
+        g.writeFieldName("xattrs");
+        if (t.xattrs() == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            for (Map.Entry<String, String> x : new TreeMap<>(t.xattrs()).entrySet()) {
+                g.writeStringField(x.getKey(), x.getValue());
+            }
+            g.writeEndObject();
+        }
+        g.writeStringField("sha256", t.sha256());
+        g.writeStringField("readErrno", t.readErrno());
+        g.writeNumberField("readOkBytes", t.readOkBytes());
+        if (t.extents() != null) {
+            g.writeFieldName("extents");
+            g.writeStartArray();
+            for (TreeEntry.Extent e : t.extents()) {
+                g.writeStartArray();
+                g.writeNumber(e.logical());
+                g.writeNumber(e.physical());
+                g.writeNumber(e.length());
+                g.writeString(e.flags());
+                g.writeNumber(e.device());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        }
+        if (t.notes() != null && !t.notes().isEmpty()) {
+            g.writeFieldName("notes");
+            g.writeStartArray();
+            for (String note : t.notes()) {
+                g.writeString(note);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    /** One entry of the {@code tree} array. */
+    private static ObjectNode entry(TreeEntry t) {
+        ObjectNode n = F.objectNode();
+        n.put("path", t.path());
+        n.put("ino", t.ino());
+        n.put("type", t.type());
+        n.put("mode", t.mode());
+        n.put("uid", t.uid());
+        n.put("gid", t.gid());
+        n.put("size", t.size());
+        n.put("blocks", t.blocks());
+        n.put("nlink", t.nlink());
+        n.put("mtime", t.mtime());
+        n.put("mtimeNsec", t.mtimeNsec());
+        n.put("target", t.target());
+        n.put("rdev", t.rdev());
+        if (t.xattrs() == null) {
+            n.putNull("xattrs");
+        } else {
+            ObjectNode x = n.putObject("xattrs");
+            new TreeMap<>(t.xattrs()).forEach(x::put);
+        }
+        n.put("sha256", t.sha256());
+        n.put("readErrno", t.readErrno());
+        n.put("readOkBytes", t.readOkBytes());
+        if (t.extents() != null) {
+            ArrayNode ex = n.putArray("extents");
+            for (TreeEntry.Extent e : t.extents()) {
+                ex.addArray().add(e.logical()).add(e.physical()).add(e.length()).add(e.flags()).add(e.device());
+            }
+        }
+        if (t.notes() != null && !t.notes().isEmpty()) {
+            n.set("notes", strings(t.notes()));
+        }
+        return n;
     }
 
     /**

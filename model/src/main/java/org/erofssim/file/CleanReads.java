@@ -70,6 +70,9 @@ final class CleanReads {
 
     private record Worker(MetaBuf buf, KernelLog log, DataReader reader) {}
 
+    /** Whether files go to the clean-data direct read first ({@link DataReader#readDirect}). */
+    private final boolean direct;
+
     /**
      * The reader of small files, on the walk's own thread and metadata buffer (its other state,
      * page caches and log, is its own as a worker's): a small file's data is mostly in the
@@ -81,20 +84,39 @@ final class CleanReads {
     /** Files smaller than this are read by {@link #inline}. */
     static final long INLINE_BYTES = 16 * 1024;
 
-    CleanReads(SbInfo sbi, MetaBuf walkBuf, BdevReadaheadRace race, ReadPattern pattern) {
+    CleanReads(SbInfo sbi, MetaBuf walkBuf, BdevReadaheadRace race, ReadPattern pattern, boolean direct) {
         this.sbi = sbi;
         this.race = race;
         this.pattern = pattern;
+        this.direct = direct;
+        this.inline = newWorker(walkBuf);
+    }
+
+    private Worker newWorker(MetaBuf buf) {
         KernelLog log = new KernelLog(true);
-        this.inline = new Worker(walkBuf, log, new DataReader(sbi, walkBuf, new SbLog(log, sbi.kernel(), sbi.sId()), race));
+        SbLog sbLog = new SbLog(log, sbi.kernel(), sbi.sId());
+        return new Worker(buf, log, new DataReader(sbi, buf, sbLog, race));
     }
 
     private Worker worker() {
-        return workers.computeIfAbsent(Thread.currentThread(), t -> {
-            MetaBuf buf = new MetaBuf(sbi);
-            KernelLog log = new KernelLog(true);
-            return new Worker(buf, log, new DataReader(sbi, buf, new SbLog(log, sbi.kernel(), sbi.sId()), race));
-        });
+        return workers.computeIfAbsent(Thread.currentThread(), t -> newWorker(new MetaBuf(sbi)));
+    }
+
+    /**
+     * How many files the direct read answered and gave up on: compressed ({@code [0]}, {@code [1]})
+     * and uncompressed ({@code [2]}, {@code [3]}); null without it.
+     */
+    long[] directCounts() {
+        if (!direct) {
+            return null;
+        }
+        long[] n = inline.reader().directCounts.clone();
+        for (Worker w : workers.values()) {
+            for (int i = 0; i < n.length; i++) {
+                n[i] += w.reader().directCounts[i];
+            }
+        }
+        return n;
     }
 
     /** Whether a read was not clean (or failed): the walk must be made again with the full model. */
@@ -175,7 +197,20 @@ final class CleanReads {
 
     /** One file on this worker's reader; null (and {@link #failed}) when the read is not clean. */
     private FileContent read(Worker w, ErofsInode inode) {
-        FileContent c = w.reader().readFile(inode, pattern);
+        FileContent c = null;
+        if (direct) {
+            // the direct read first; where it gives up, nothing it did stays (its log lines go)
+            // and the file's own page-cache model reads it as before
+            KernelLog.Mark mark = w.log().mark();
+            c = w.reader().readDirect(inode);
+            if (c == null || !w.log().isEmpty()) {
+                w.log().rollback(mark);
+                c = null;
+            }
+        }
+        if (c == null) {
+            c = w.reader().readFile(inode, pattern);
+        }
         long whole = Math.min(Math.max(0, inode.size()), PlainReader.READ_LIMIT);
         boolean clean = c.errno() == null && c.notes().isEmpty() && c.sha256() != null && c.okBytes() == whole
                 && w.log().isEmpty();

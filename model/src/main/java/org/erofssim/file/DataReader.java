@@ -320,6 +320,37 @@ public final class DataReader {
         return new FileContent(HexFormat.of().formatHex(md.digest()), pos, err, List.copyOf(notes));
     }
 
+    /** The clean-data direct decoder of compressed files, made on first use. */
+    private org.erofssim.zip.ZDirect zdirect;
+    /**
+     * {@link #readDirect}'s answers: compressed files answered, given up; uncompressed files
+     * answered, given up (tests and statistics).
+     */
+    final long[] directCounts = new long[4];
+
+    /**
+     * The clean-data direct read of regular file {@code inode} (issue 12):
+     * {@link org.erofssim.zip.ZDirect#read} for compressed inodes, {@link PlainReader#readDirect}
+     * for the others; null where it cannot prove the full model ({@link #readFile}) gives the
+     * same, which then decides. It reads no page cache of this reader and leaves none.
+     */
+    public FileContent readDirect(ErofsInode inode) {
+        FileContent c;
+        int k;
+        if (inode.isCompressed()) {
+            if (zdirect == null) {
+                zdirect = new org.erofssim.zip.ZDirect(sbi, buf, log);
+            }
+            c = zdirect.read(inode);
+            k = 0;
+        } else {
+            c = plain.readDirect(inode);
+            k = 2;
+        }
+        directCounts[k + (c == null ? 1 : 0)]++;
+        return c;
+    }
+
     /**
      * {@code page_get_link} of a slow symlink: page 0 through {@code read_mapping_page}, cut at
      * {@code min(i_size, PAGE_SIZE - 1)} ({@code nd_terminate_link}) and at the first NUL.

@@ -109,6 +109,21 @@ public final class TreeWalk {
     /** Tests: which path this thread's last walk took ({@code fast path}, {@code fast path given up}, {@code full model}). */
     static final ThreadLocal<String> LAST_PATH = new ThreadLocal<>();
 
+    /**
+     * Whether the fast path reads regular files with the clean-data direct read first
+     * ({@link DataReader#readDirect}: {@link org.erofssim.zip.ZDirect} for compressed files,
+     * {@link org.erofssim.read.PlainReader#readDirect} for the others; a file it gives up on is
+     * read with its own page-cache model as before): {@code -Derofssim.direct=false} turns it off
+     * (for measurements).
+     */
+    public static volatile boolean directDecoder = !"false".equals(System.getProperty("erofssim.direct"));
+
+    /**
+     * Tests: of this thread's last fast-path walk, how many files the direct read answered and
+     * gave up on ({@link CleanReads#directCounts()}); null when it did not run.
+     */
+    static final ThreadLocal<long[]> LAST_DIRECT = new ThreadLocal<>();
+
     /** The fast path's reads (null: the full model reads in walk order). */
     private CleanReads fast;
     /** Fast path: the index in {@link #out} and the nid of each regular file read. */
@@ -143,11 +158,24 @@ public final class TreeWalk {
     /** As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean, BdevReadaheadRace)}, reading files with {@code pattern}. */
     public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
                                        BdevReadaheadRace race, ReadPattern pattern) {
+        return walk(sbi, buf, root, log, extents, race, pattern, true);
+    }
+
+    /**
+     * As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean, BdevReadaheadRace, ReadPattern)};
+     * {@code metadataProbed}: the caller reports the metadata pages the walk read (the
+     * {@code probeCache} probe), which the direct decoder's map walk would not read in the
+     * kernel's pattern, so it is used only when this is false.
+     */
+    public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
+                                       BdevReadaheadRace race, ReadPattern pattern, boolean metadataProbed) {
+        LAST_DIRECT.remove();
         if (fastPathApplies(sbi, extents, race)) {
             KernelLog.Mark mark = log.mark();
             TreeWalk w = new TreeWalk(sbi, buf, log, extents, race, pattern);
-            w.fast = new CleanReads(sbi, buf, race, pattern);
+            w.fast = new CleanReads(sbi, buf, race, pattern, directDecoder && !metadataProbed);
             List<TreeEntry> tree = w.walkFast(root);
+            LAST_DIRECT.set(w.fast.directCounts());
             if (tree != null) {
                 LAST_PATH.set(w.fast.pooled > 0 ? "fast path, files on the pool" : "fast path, all files inline");
                 return tree;

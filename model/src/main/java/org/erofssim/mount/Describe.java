@@ -66,7 +66,7 @@ final class Describe {
             return null;
         }
         return TreeWalk.walk(r.sbi(), r.filled().buf(), r.filled().root(), log, probes.extents(), probes.race(),
-                probes.pattern());
+                probes.pattern(), probes.probeCache());
     }
 
     private static MetadataCache cache(GetTree.Result r, Probes probes) {

@@ -98,6 +98,24 @@ public final class PlainReader {
      */
     private final java.util.Map<PageKey, long[]> largeFolios = new java.util.HashMap<>();
 
+    /**
+     * Pages {@link #readMappingFolio} read uptodate without a log line, by inode and index, for
+     * the next lookup or listing of the same directory (issue 12: a 100,000-entry walk read its
+     * directories' pages from the image on every lookup). Such a read is a function of the
+     * unchanging image, so reading it again gives the same bytes and no line: the outcome cannot
+     * change ({@code PageReuseProperties}); off with {@link MetaBuf#reusePages}. At most
+     * {@link #REUSED_FOLIOS} pages (16 MiB), least recently used dropped.
+     */
+    private final java.util.LinkedHashMap<PageKey, Reused> mappingFolios = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<PageKey, Reused> eldest) {
+            return size() > REUSED_FOLIOS;
+        }
+    };
+    private static final int REUSED_FOLIOS = 4096;
+
+    private record Reused(ErofsInode inode, byte[] data) {}
+
     public PlainReader(SbInfo sbi, MetaBuf buf, SbLog log) {
         this.sbi = sbi;
         this.buf = buf;
@@ -191,9 +209,21 @@ public final class PlainReader {
      * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
-        long[] large = largeFolios.get(key(inode, index));
+        PageKey k = key(inode, index);
+        long[] large = largeFolios.get(k);
+        boolean reuse = large == null && MetaBuf.reusePages && sbi.mode() != Mode.FSCACHE; // fscache: reads ask the cookie
+        if (reuse) {
+            Reused r = mappingFolios.get(k);
+            if (r != null && r.inode() == inode) {
+                return r.data().clone();
+            }
+        }
+        org.erofssim.kernel.KernelLog.Mark before = reuse ? log.raw().mark() : null;
         Folio f = large == null ? readFolio(inode, index) : pageOf(scanFolio(inode, large[0], (int) large[1]), large[0], index);
         if (f.uptodate()) {
+            if (before != null && before.equals(log.raw().mark())) {
+                mappingFolios.put(k, new Reused(inode, f.data().clone()));
+            }
             return f.data();
         }
         throw new KernelError(fileio && f.scanError() != null ? f.scanError() : Errno.EIO,
@@ -453,6 +483,102 @@ public final class PlainReader {
             }
         }
         return new FileContent(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+    }
+
+    /** Bytes one device request of {@link #readDirect} reads at most. */
+    private static final int DIRECT_CHUNK = 1 << 20;
+    private byte[] directBuf;
+
+    /**
+     * The clean-data direct read of an uncompressed regular file (issue 12): the file's extents
+     * mapped in order ({@link MapBlocks#map}, the map {@link #scanFolio} makes for every page)
+     * and their bytes hashed straight from the metadata buffer or the device, without folios,
+     * readahead windows or the page-cache bookkeeping. It stands for no kernel function: it
+     * answers only where the {@code read(2)} loop cannot end otherwise than with the file's
+     * bytes, and returns null (give up: read the file with {@link #readFile}) everywhere else.
+     *
+     * <p>It answers for a file of 1 byte to {@link #READ_LIMIT} on a 4 KiB-block, file-backed or
+     * block-device superblock (not fscache) without injected device faults, when every extent
+     * from byte 0 maps ({@code erofs_map_blocks} answers hold from the asked byte to their end:
+     * the block, chunk or inline tail of that byte), an inline (META) piece lies within one
+     * metadata page (the metadata buffer copies no further; an inline tail crossing a block is
+     * the kernel's EFSCORRUPTED, which the map already raises) and not in the metabox, a mapped
+     * piece lies whole on its device and its request succeeds ({@link #submit}: the same device
+     * semantics as a folio's request), and there is no hole. A map error (its log line, which
+     * the caller checks), an exception or anything else gives up. {@code CleanReadsProperties}
+     * checks the answers equal the full model's on random clean and damaged images.
+     */
+    public FileContent readDirect(ErofsInode inode) {
+        try {
+            return readDirectOrNull(inode);
+        } catch (RuntimeException | StackOverflowError e) {
+            return null; // KernelError, NotModelled, anything: the full model decides
+        }
+    }
+
+    private FileContent readDirectOrNull(ErofsInode inode) {
+        long size = inode.size();
+        if (inode.isCompressed() || size <= 0 || size > READ_LIMIT || sbi.mode() == Mode.FSCACHE
+                || sbi.blockSize() != PAGE || sbi.primary() == null || sbi.primary().bytes() == null
+                || !sbi.primary().bytes().faults().isEmpty()) {
+            return null;
+        }
+        MessageDigest md = sha256();
+        long x = 0;
+        while (x < size) {
+            MapBlocks.Mapping map = MapBlocks.map(sbi, buf, log, inode, x, size - x);
+            if (!map.contains(x)) {
+                return null;
+            }
+            long ofs = x - map.la();
+            long len = Math.min(map.llen() - ofs, size - x);
+            if (len <= 0) {
+                return null;
+            }
+            if (map.meta()) {
+                if (inode.nid() < 0) {
+                    return null; // inline data in the metabox
+                }
+                long off = metaOffset(map) + ofs;
+                int in = MetaBuf.inPage(off);
+                if (in + len > PAGE) {
+                    return null;
+                }
+                ByteBuffer page = buf.page(off);
+                byte[] b = directBuffer((int) len);
+                page.get(in, b, 0, (int) len);
+                md.update(b, 0, (int) len);
+            } else if (map.mapped()) {
+                for (long done = 0; done < len; ) {
+                    int n = (int) Math.min(DIRECT_CHUNK, len - done);
+                    long pa = map.pa() + ofs + done;
+                    MapDev.Target t = MapDev.map(sbi, map.deviceId(), pa);
+                    ImageBytes dev = t.backing() == null ? null : t.backing().bytes();
+                    if (dev == null || !dev.faults().isEmpty() || t.position() < 0 || t.position() + n > dev.size()) {
+                        return null;
+                    }
+                    Request rq = new Request(map.deviceId(), pa, t);
+                    rq.add(0, n);
+                    byte[] b = directBuffer(n);
+                    if (!submit(rq, b)) {
+                        return null;
+                    }
+                    md.update(b, 0, n);
+                    done += n;
+                }
+            } else {
+                return null; // a hole: left to the full model
+            }
+            x += len;
+        }
+        return new FileContent(HexFormat.of().formatHex(md.digest()), size, null, List.of());
+    }
+
+    private byte[] directBuffer(int n) {
+        if (directBuf == null || directBuf.length < n) {
+            directBuf = new byte[Math.max(n, 64 * 1024)];
+        }
+        return directBuf;
     }
 
     /** {@code MAX_PAGECACHE_ORDER}'s folio in pages: no folio is larger. */

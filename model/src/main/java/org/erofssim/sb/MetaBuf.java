@@ -28,7 +28,31 @@ public final class MetaBuf implements ErofsBuf {
     private final boolean shortReadEio;
     /** 7.2.13 fileio: metadata is read at the exact byte {@code fsoffset + offset} (not page-aligned). */
     private final boolean byteOffset;
-    private final NavigableSet<Long> touched = new TreeSet<>();
+    /** The pages read ({@link #touchedPages()} sorts them): a hash set, as the walk adds one per page switch. */
+    private final java.util.Set<Long> touched = new java.util.HashSet<>();
+    /**
+     * Pages read before, by index ({@link #reusePages}): a metadata page is read from the image
+     * once, not on every switch between an inode's page and a directory's (the model's own
+     * bookkeeping; the kernel's page cache keeps such pages too). Bounded ({@link #REUSED_PAGES}).
+     */
+    private final java.util.LinkedHashMap<Long, byte[]> reused = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, byte[]> eldest) {
+            return size() > REUSED_PAGES;
+        }
+    };
+    /** How many pages {@link #reused} keeps (2 MiB). */
+    static final int REUSED_PAGES = 512;
+
+    /**
+     * Whether a page read once without an error is served again from memory (default true;
+     * {@code -Derofssim.reusePages=false} reads it from the image every time, as before issue 12's
+     * third pass). The image's bytes do not change during a prediction and a read that succeeded
+     * gives the same bytes again, so the outcome cannot change ({@code PageReuseProperties}
+     * checks both settings on random clean and damaged images). Never in fscache mode (a read
+     * there asks the cookie's cache) nor for 7.2.13's unaligned fileio metadata reads.
+     */
+    public static volatile boolean reusePages = !"false".equals(System.getProperty("erofssim.reusePages"));
     /** fscache: the primary cookie, whose cache decides whether a page not yet read can be read. */
     private final DeviceBacking.OfCookie cookie;
     private long heldIndex = -1;
@@ -78,9 +102,16 @@ public final class MetaBuf implements ErofsBuf {
                 throw new org.erofssim.kernel.KernelError(org.erofssim.kernel.Errno.EIO,
                         "metadata page " + index + " is not within the backing file (" + bytes.size() + " bytes)");
             }
-            byte[] b = new byte[ImageBytes.PAGE_SIZE];
-            // 7.2.13 fileio: the page's bytes start at fsoffset + its metadata offset, unaligned
-            bytes.read(byteOffset ? fsoffset + (offset & ~(long) (ImageBytes.PAGE_SIZE - 1)) : index << 12, b, 0, b.length);
+            boolean reuse = reusePages && cookie == null && !byteOffset;
+            byte[] b = reuse ? reused.get(index) : null;
+            if (b == null) {
+                b = new byte[ImageBytes.PAGE_SIZE];
+                // 7.2.13 fileio: the page's bytes start at fsoffset + its metadata offset, unaligned
+                bytes.read(byteOffset ? fsoffset + (offset & ~(long) (ImageBytes.PAGE_SIZE - 1)) : index << 12, b, 0, b.length);
+                if (reuse) {
+                    reused.put(index, b);
+                }
+            }
             held = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             heldIndex = index;
             touched.add(index);
@@ -108,6 +139,6 @@ public final class MetaBuf implements ErofsBuf {
 
     /** Pages of the metadata cache read so far, by page index of the primary device. */
     public NavigableSet<Long> touchedPages() {
-        return Collections.unmodifiableNavigableSet(touched);
+        return Collections.unmodifiableNavigableSet(new TreeSet<>(touched));
     }
 }

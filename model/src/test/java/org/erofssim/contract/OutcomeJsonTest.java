@@ -269,4 +269,29 @@ class OutcomeJsonTest {
             assertThat(e.getMessage()).startsWith(field + ": ").contains(says).doesNotContain("\n");
         }
     }
+
+    @Nested
+    @DisplayName("writes the same characters streaming (issue 12: huge trees)")
+    class Streaming {
+        static Stream<MountOutcome> more() {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) mounted();
+            List<TreeEntry> odd = new ArrayList<>(m.tree());
+            odd.add(new TreeEntry("/d/\u00e9t\u00e9 \"q\"\\\u0001", 62, "file", "0600", 1, 2, 0, 0, 1, -5, 999999999, null,
+                    null, null, null, "EUCLEAN", 0, null, List.of("not modelled: x\ny")));
+            return Stream.concat(outcomes(), Stream.of(
+                    new MountOutcome.Mounted(m.mode(), m.log(), m.superblock(), m.superOptions(), m.statfs(), m.devices(),
+                            odd, List.of("n1", "n2"), new MetadataCache("bdev", List.of(0L, 1L, 7L)), List.of("umount line")),
+                    new MountOutcome.Mounted(m.mode(), m.log(), m.superblock(), m.superOptions(), m.statfs(), m.devices(),
+                            List.of(), List.of(), null, List.of())));
+        }
+
+        @ParameterizedTest
+        @MethodSource("more")
+        void sameCharactersAsTheWholeTreeWrite(MountOutcome o) throws IOException {
+            java.io.StringWriter w = new java.io.StringWriter();
+            OutcomeJson.write(o, w);
+            assertThat(w.toString()).isEqualTo(OutcomeJson.write(o));
+            assertThat(OutcomeJson.write(OutcomeJson.read(w.toString()))).isEqualTo(w.toString());
+        }
+    }
 }

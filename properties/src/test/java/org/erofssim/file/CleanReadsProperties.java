@@ -32,6 +32,10 @@ import org.erofssim.props.Expect;
  * {@link CleanReads#INLINE_BYTES}) and on the pool, and that both ways out of the fast path are reached:
  * kept (every read clean) and given up (a read error, a note, a log line), on clean and damaged
  * images; the fixtures are under the {@code AUTO} size threshold, so the property forces the path.
+ * The fast path reads each file with the clean-data direct read first
+ * ({@link DataReader#readDirect}: no page cache, folios or readahead); Statistics show it
+ * answering for compressed and uncompressed files on clean and damaged images, and not used
+ * (the probe, images it does not apply to), with the same outcome bytes as the full model.
  */
 class CleanReadsProperties {
     record Case(StreamingVerifyProperties.Case base, boolean probeCache, int readSize) {}
@@ -40,6 +44,12 @@ class CleanReadsProperties {
     Arbitrary<Case> cases() {
         return Combinators.combine(new StreamingVerifyProperties().cases(), Arbitraries.of(false, true),
                 Arbitraries.of(4096, 128 * 1024)).as(Case::new);
+    }
+
+    private static String directLabel(long answered, long gaveUp, String kind) {
+        return answered > 0 && gaveUp > 0 ? "answered some " + kind + " files, gave up some"
+                : answered > 0 ? "answered every " + kind + " file" : gaveUp > 0 ? "gave up every " + kind + " file"
+                : "no " + kind + " file read";
     }
 
     static String predict(Scenario sc, TreeWalk.Strategy strategy) {
@@ -59,6 +69,7 @@ class CleanReadsProperties {
         TreeWalk.LAST_PATH.remove();
         String fast = predict(sc, TreeWalk.Strategy.FAST);
         String detail = TreeWalk.LAST_PATH.get() == null ? "no walk (mount failed)" : TreeWalk.LAST_PATH.get();
+        long[] direct = TreeWalk.LAST_DIRECT.get();
         String path = detail.startsWith("fast path, ") ? "fast path" : detail;
         String full = predict(sc, TreeWalk.Strategy.FULL);
         assertThat(fast).as("%s (%s)", c, path).isEqualTo(full);
@@ -81,6 +92,13 @@ class CleanReadsProperties {
                 : kinds.contains("hash unknown") ? "some file with an unknown hash"
                 : kinds.isEmpty() ? "no regular file" : "every file clean");
         Statistics.label("probe").collect(c.probeCache() ? "metadata cache probed" : "no probe");
+        // the direct read (DataReader.readDirect): compressed (ZDirect) and uncompressed files it
+        // answered (the hash then comes from it) and gave up on (read with the page-cache model instead)
+        Statistics.label("direct read").collect(direct == null ? "not used" : directLabel(direct[0], direct[1], "compressed"));
+        Statistics.label("direct read, uncompressed").collect(direct == null ? "not used"
+                : directLabel(direct[2], direct[3], "uncompressed"));
+        Statistics.label("direct read answered, by walk").collect(direct == null || direct[0] + direct[2] == 0 ? "none"
+                : path + ", " + (damaged ? "damaged" : "clean"));
         Statistics.label("damage").coverage(cov -> {
             cov.check("clean image").percentage(p -> p > 20);
             cov.check("damaged image").percentage(p -> p > 40);
@@ -91,9 +109,15 @@ class CleanReadsProperties {
             cov.check("fast path given up, damaged").count(n -> n >= 20);
         });
         Statistics.label("files").coverage(cov -> cov.check("some file with a read error").count(n -> n >= 20));
-        Statistics.label("path").coverage(cov -> {
-            cov.check("fast path, files on the pool").count(n -> n >= 20);
-            cov.check("fast path, all files inline").count(n -> n >= 20);
+        Statistics.label("direct read").coverage(cov -> {
+            cov.check("answered every compressed file").count(n -> n >= 20);
+            cov.check("not used").count(n -> n >= 20);
+        });
+        Statistics.label("direct read, uncompressed").coverage(cov ->
+                cov.check("answered every uncompressed file").count(n -> n >= 20));
+        Statistics.label("direct read answered, by walk").coverage(cov -> {
+            cov.check("fast path, clean").count(n -> n >= 20);
+            cov.check("fast path, damaged").count(n -> n >= 20);
         });
     }
 }
