@@ -103,4 +103,53 @@ class MainTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("erofs-sim badscenario: nodes./x.kind: unknown kind 'y'\n");
     }
+
+    /** Runs {@code args} on the whole command line (every command built), as before issue 12's lean start. */
+    private static Cli.Result runFull(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        int exit = Main.commandLine(o, e).execute(args);
+        o.flush();
+        e.flush();
+        return new Cli.Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLeanStartKnowsEveryCommandOfTheWholeCommandLine() {
+        java.util.Set<String> whole = new java.util.TreeSet<>(runFullNames());
+        whole.remove("help"); // picocli's help command lists every command: the whole line runs it
+        java.util.Set<String> lean = new java.util.TreeSet<>();
+        for (String n : whole) {
+            if (Main.command(n) != null) {
+                lean.add(n);
+            }
+        }
+        assertThat(lean).isEqualTo(whole);
+        assertThat(Main.command("help")).isNull();
+        assertThat(Main.command("frobnicate")).isNull();
+    }
+
+    private static java.util.Set<String> runFullNames() {
+        PrintWriter w = new PrintWriter(new ByteArrayOutputStream(), true);
+        return Main.commandLine(w, w).getSubcommands().keySet();
+    }
+
+    @Test
+    void eachCommandSaysTheSameWhenStartedLean() {
+        for (String n : runFullNames()) {
+            if (n.equals("help")) {
+                continue;
+            }
+            for (String[] args : new String[][] {{n, "--help"}, {n, "--version"}, {n, "--frob"}}) {
+                Cli.Result lean = Cli.run(args);
+                Cli.Result full = runFull(args);
+                assertThat(lean).as(String.join(" ", args)).isEqualTo(full);
+                if (args[1].equals("--help")) {
+                    assertThat(lean.out()).as(n).startsWith("Usage: erofs-sim " + n);
+                }
+            }
+        }
+    }
 }
