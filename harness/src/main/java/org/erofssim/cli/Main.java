@@ -82,13 +82,40 @@ public final class Main implements Callable<Integer> {
      * both ways).
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
-        Object only = args.length == 0 ? null : command(args[0]);
+        String name = args.length == 0 ? null : firstWord(args[0]);
+        Object only = name == null ? null : command(name);
         if (only == null) {
             return commandLine(out, err);
         }
         CommandLine root = new CommandLine(CommandSpec.wrapWithoutInspection(new Lean()).name("erofs-sim"));
-        root.addSubcommand(args[0], new CommandLine(only));
+        root.addSubcommand(name, new CommandLine(only));
         return configure(root, out, err);
+    }
+
+    /**
+     * The command an argument names: itself, or for an argument file {@code @FILE} (picocli
+     * expands it; {@code bench}'s batches use one) the first word of its first line that is
+     * neither blank nor a {@code #} comment, when that word is a plain command name; else null
+     * (the whole command line then reads the file as before).
+     */
+    static String firstWord(String arg) {
+        if (!arg.startsWith("@") || arg.length() == 1) {
+            return arg;
+        }
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(arg.substring(1)),
+                StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String w = t.split("\\s+", 2)[0];
+                return w.matches("[a-z][a-z-]*") ? w : null;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // picocli reports it
+        }
+        return null;
     }
 
     /** A new instance of the command named {@code name} (only its class is loaded), null for any other name. */
