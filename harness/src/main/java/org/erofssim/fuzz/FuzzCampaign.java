@@ -600,8 +600,14 @@ public final class FuzzCampaign {
         }
         if (workers == null) {
             java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            // each worker maps a base image once for its life (ImageBytes.sharingMappings): the
+            // templates of thousands of shapes name the same few fixture files, which the
+            // campaign never writes
             workers = Executors.newFixedThreadPool(jobs, r -> {
-                Thread t = new Thread(r, "erofs-sim-fuzz-model-" + n.incrementAndGet());
+                Thread t = new Thread(() -> org.erofssim.block.ImageBytes.sharingMappings(() -> {
+                    r.run();
+                    return null;
+                }), "erofs-sim-fuzz-model-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
