@@ -57,7 +57,7 @@ public final class Main implements Callable<Integer> {
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(o, e).execute(args);
+            return commandLine(o, e, args).execute(args);
         } catch (Throwable t) { // an Error picocli lets through (StackOverflowError, OutOfMemoryError)
             return internalError("erofs-sim", t, e);
         } finally {
@@ -68,7 +68,83 @@ public final class Main implements Callable<Integer> {
 
     /** The configured command line (exposed for tests that add a command of their own). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()), out, err);
+    }
+
+    /**
+     * The command line for {@code args}: when the first argument names a command, a root that
+     * holds that command alone, else (no command, an option, {@code help}, a typo) the whole one.
+     * picocli builds the model of every subcommand by reflection when the root is made, loading
+     * each command's classes and running their static initialisers (Jackson mappers among them):
+     * measured with JFR on a 1-scenario {@code predict}, 80 % of the JVM's own start-up work was
+     * there (issue 12). The lean root has the same name, so every message, usage line and exit
+     * code of the command is the same ({@code MainTest} compares each command's help and errors
+     * both ways).
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
+        String name = args.length == 0 ? null : firstWord(args[0]);
+        Object only = name == null ? null : command(name);
+        if (only == null) {
+            return commandLine(out, err);
+        }
+        CommandLine root = new CommandLine(CommandSpec.wrapWithoutInspection(new Lean()).name("erofs-sim"));
+        root.addSubcommand(name, new CommandLine(only));
+        return configure(root, out, err);
+    }
+
+    /**
+     * The command an argument names: itself, or for an argument file {@code @FILE} (picocli
+     * expands it; {@code bench}'s batches use one) the first word of its first line that is
+     * neither blank nor a {@code #} comment, when that word is a plain command name; else null
+     * (the whole command line then reads the file as before).
+     */
+    static String firstWord(String arg) {
+        if (!arg.startsWith("@") || arg.length() == 1) {
+            return arg;
+        }
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(arg.substring(1)),
+                StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String w = t.split("\\s+", 2)[0];
+                return w.matches("[a-z][a-z-]*") ? w : null;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // picocli reports it
+        }
+        return null;
+    }
+
+    /** A new instance of the command named {@code name} (only its class is loaded), null for any other name. */
+    static Object command(String name) {
+        return switch (name) {
+            case "predict" -> new PredictCommand();
+            case "matrix" -> new MatrixCommand();
+            case "observe" -> new ObserveCommand();
+            case "compare" -> new CompareCommand();
+            case "inspect" -> new InspectCommand();
+            case "conform" -> new ConformCommand();
+            case "record" -> new RecordCommand();
+            case "fuzz" -> new FuzzCommand();
+            case "bench" -> new BenchCommand();
+            case "kernels" -> new KernelsCommand();
+            case "vm-observe" -> new VmObserveCommand();
+            default -> null;
+        };
+    }
+
+    /** The lean root's user object: never run (its one command always follows). */
+    private static final class Lean implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("the lean root runs its command only");
+        }
+    }
+
+    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(false);

@@ -103,4 +103,76 @@ class MainTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("erofs-sim badscenario: nodes./x.kind: unknown kind 'y'\n");
     }
+
+    /** Runs {@code args} on the whole command line (every command built), as before issue 12's lean start. */
+    private static Cli.Result runFull(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        int exit = Main.commandLine(o, e).execute(args);
+        o.flush();
+        e.flush();
+        return new Cli.Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLeanStartKnowsEveryCommandOfTheWholeCommandLine() {
+        java.util.Set<String> whole = new java.util.TreeSet<>(runFullNames());
+        whole.remove("help"); // picocli's help command lists every command: the whole line runs it
+        java.util.Set<String> lean = new java.util.TreeSet<>();
+        for (String n : whole) {
+            if (Main.command(n) != null) {
+                lean.add(n);
+            }
+        }
+        assertThat(lean).isEqualTo(whole);
+        assertThat(Main.command("help")).isNull();
+        assertThat(Main.command("frobnicate")).isNull();
+    }
+
+    private static java.util.Set<String> runFullNames() {
+        PrintWriter w = new PrintWriter(new ByteArrayOutputStream(), true);
+        return Main.commandLine(w, w).getSubcommands().keySet();
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    /** An argument file holding {@code text}, as {@code @FILE}. */
+    private String atFile(String text) {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile(dir, "args", ".txt");
+            java.nio.file.Files.writeString(f, text);
+            return "@" + f;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void anArgumentFileStartsLeanOnItsFirstWord() {
+        assertThat(Main.firstWord(atFile("# c\n  predict a.json b.json\n"))).isEqualTo("predict");
+        assertThat(Main.firstWord(atFile("'predict' a.json"))).isNull();
+        assertThat(Main.firstWord("@" + dir.resolve("missing"))).isNull();
+        assertThat(Main.firstWord("fuzz")).isEqualTo("fuzz");
+    }
+
+    @Test
+    void eachCommandSaysTheSameWhenStartedLean() {
+        for (String n : runFullNames()) {
+            if (n.equals("help")) {
+                continue;
+            }
+            for (String[] args : new String[][] {{n, "--help"}, {n, "--version"}, {n, "--frob"}, {atFile(n + " --frob")},
+                    {atFile("# a comment\n\n" + n + "\n--help")}}) {
+                Cli.Result lean = Cli.run(args);
+                Cli.Result full = runFull(args);
+                assertThat(lean).as(String.join(" ", args)).isEqualTo(full);
+                if (args.length > 1 && args[1].equals("--help")) {
+                    assertThat(lean.out()).as(n).startsWith("Usage: erofs-sim " + n);
+                }
+            }
+        }
+    }
 }

@@ -154,13 +154,17 @@ class CoverageReachTest {
      * unreachable. The 100,000-case campaigns of docs/findings/fuzz-campaigns.md reach some of them.
      */
     static final Set<String> NOT_YET_REACHED = Set.of(
-            "erofs_fc_parse_param:cache_strategy-unsupported",
+            // session 6 (record edits, modern bases, mount contexts, energy scheduler): seed 7's
+            // 2,500 cases reach unsupported-layout; with the session-6 fscache model (its mount
+            // contexts draw differently) they reach bogus-distance and inconsistent-algorithm and
+            // no longer the acl/user_xattr refusals (whether longer campaigns do is not checked);
+            // session 7 (model-only cases in rounds, FuzzCampaign.roundAt: the same seed draws
+            // other guided cases) they also reach acl-unsupported, cache_strategy-unsupported,
+            // all-zeros-stream and unknown-algorithm
             "erofs_fc_parse_param:directio-unsupported",
             "erofs_fc_parse_param:user_xattr-unsupported",
             "z_erofs_fill_inode_lazy:unknown-head-format",
             "z_erofs_fixup_insize:all-zeros-lz4",
-            "z_erofs_fixup_insize:all-zeros-stream",
-            "z_erofs_map_sanity_check:unknown-algorithm",
             "z_erofs_stream_switch_bufs:no-space",
             "z_erofs_transform_plain:too-short",
             // session 7: the finer record-level ids (inode, dirent, compressed-index checks)
