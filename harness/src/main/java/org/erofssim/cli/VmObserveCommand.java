@@ -144,7 +144,9 @@ public final class VmObserveCommand implements Callable<Integer> {
         Duration bound = Duration.ofSeconds(timeout != null ? timeout : 180 + 120L * files.size());
         VmKernel vm = new VmKernel(b, qemu, bound, cache.root().resolve("runs"));
         long t0 = System.nanoTime();
-        VmKernel.Boot boot = vm.observe(files, java, jar);
+        Path runner = VmKernel.nativeGuest(System.getenv()) ? org.erofssim.vm.NativeRunner.build(cache.root(),
+                s -> err.println(tag + ": " + s)) : null;
+        VmKernel.Boot boot = vm.observe(files, java, jar, runner);
         report.accept(boot, (System.nanoTime() - t0) / 1e9);
         if (boot.observations().size() != files.size()) {
             Path kept = keep(cache.root(), k.release(), boot);

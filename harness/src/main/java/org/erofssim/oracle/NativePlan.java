@@ -1,0 +1,182 @@
+package org.erofssim.oracle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.erofssim.block.BackingFs;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.block.Node;
+import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.KernelError;
+
+/**
+ * The host side of the native guest runner ({@code vm/guest-runner.c}): which scenarios it can
+ * observe as faithfully as {@link LiveKernelOracle} ({@link #unsupported}), and the plan lines
+ * that tell it one scenario ({@link Writer#add}). A scenario it cannot observe goes to the guest
+ * JVM, which runs the live oracle itself; the runner never answers a case it does not realise
+ * the way the oracle would.
+ *
+ * <p>What the runner does: the namespace's regular files (on the sandbox's own file system),
+ * block devices with an image (a loop device each, read-only and logical block size as the node
+ * says), directories, symlinks, harmless character devices; earlier mounts ({@code before});
+ * {@code mount(2)} or the new mount API; the tree walk with {@code read(2)} calls of the
+ * scenario's size. Not: fscache blobs, FIFOs, sockets, files on another file system
+ * ({@code fs}), unbound or {@code nodev} or DAX block devices, injected faults, the
+ * {@code extents}, {@code probeCache} and {@code mmap} probes, and anything
+ * {@link LiveRefusals#unrealisable} refuses (the guest JVM answers those with its reasons).
+ */
+public final class NativePlan {
+    private NativePlan() {}
+
+    /** Why the native runner does not observe {@code sc} (one line), or null when it does. */
+    public static String unsupported(Scenario sc) {
+        if (LiveRefusals.unrealisable(sc) != null) {
+            return "unrealisable in a sandbox (the live oracle says why)";
+        }
+        if (sc.extents() || sc.probeCache() || sc.mmap()) {
+            return "the extents, probeCache and mmap probes are the JVM oracle's";
+        }
+        if (sc.before().size() > 8) {
+            return "more than 8 earlier mounts";
+        }
+        if (sc.namespace().nodes().size() > 64) {
+            return "more than 64 nodes";
+        }
+        for (Map.Entry<String, Node> e : sc.namespace().nodes().entrySet()) {
+            Node n = e.getValue();
+            String why;
+            if (n instanceof Node.RegularFile f) {
+                why = f.fs() != null && f.fs() != BackingFs.EXT4 ? "a file on " + f.fs().contractName()
+                        : f.bytes() == null ? "a file without bytes" : faulty(f.bytes());
+            } else if (n instanceof Node.BlockDevice b) {
+                why = b.bytes() == null ? "an unbound block device" : b.dax() ? "a DAX block device"
+                        : b.nodev() ? "a block device on a nodev mount" : faulty(b.bytes());
+            } else if (n instanceof Node.Directory || n instanceof Node.Symlink) {
+                why = null;
+            } else if (n instanceof Node.CharDevice c) {
+                why = LiveRefusals.HARMLESS_CHARDEVS.contains(c.dev() != null ? c.dev().toString() : "1:3")
+                        ? null : "a character device the oracle refuses";
+            } else {
+                why = "a node of kind " + n.kind();
+            }
+            if (why != null) {
+                return "node " + e.getKey() + ": " + why;
+            }
+        }
+        return null;
+    }
+
+    private static String faulty(ImageBytes b) {
+        return b.faults() != null && !b.faults().isEmpty() ? "injected faults" : null;
+    }
+
+    /** Plan lines for a batch, and the image files their nodes name (one per distinct content). */
+    public static final class Writer {
+        private final Path images;
+        private final StringBuilder plan = new StringBuilder();
+        private final Map<ImageBytes, Path> byIdentity = new IdentityHashMap<>();
+        private final Map<String, Path> byContent = new TreeMap<>();
+
+        /** @param images a folder the guest can read (not under {@code /tmp}: the guest has its own) */
+        public Writer(Path images) {
+            this.images = images;
+        }
+
+        /** The plan so far. */
+        public String plan() {
+            return plan.toString();
+        }
+
+        /**
+         * Adds one scenario ({@link #unsupported} must be null for it).
+         *
+         * @throws OracleUnavailable when a node's bytes cannot be read in full (faults)
+         */
+        public void add(String name, Scenario sc) {
+            StringBuilder p = new StringBuilder();
+            p.append("C ").append(hex(name)).append(' ').append(hex(sc.source())).append(' ').append(hex(sc.options()))
+                    .append(' ').append(sc.readOnly() ? 1 : 0).append(' ').append(sc.api() == Scenario.MountApi.FSOPEN ? 1 : 0)
+                    .append(' ').append(sc.read() ? 1 : 0).append(' ').append(sc.readSize()).append('\n');
+            for (Map.Entry<String, Node> e : new TreeMap<>(sc.namespace().nodes()).entrySet()) {
+                String path = hex(e.getKey());
+                Node n = e.getValue();
+                if (n instanceof Node.RegularFile f) {
+                    p.append("N f ").append(path).append(' ').append(hex(file(f.bytes(), e.getKey())));
+                } else if (n instanceof Node.BlockDevice b) {
+                    p.append("N b ").append(path).append(' ').append(hex(file(b.bytes(), e.getKey()))).append(' ')
+                            .append(b.readOnly() ? 1 : 0).append(' ').append(b.logicalBlockSize());
+                } else if (n instanceof Node.Directory) {
+                    p.append("N d ").append(path);
+                } else if (n instanceof Node.Symlink s) {
+                    p.append("N l ").append(path).append(' ').append(hex(s.target()));
+                } else if (n instanceof Node.CharDevice c) {
+                    p.append("N c ").append(path).append(' ').append(c.dev() != null ? c.dev().major() : 1).append(' ')
+                            .append(c.dev() != null ? c.dev().minor() : 3);
+                } else {
+                    throw new IllegalArgumentException("node " + e.getKey() + ": not for the native runner");
+                }
+                p.append('\n');
+            }
+            for (Scenario.Mount m : sc.before()) {
+                p.append("B ").append(hex(m.source())).append(' ').append(hex(m.options())).append(' ')
+                        .append(m.readOnly() ? 1 : 0).append('\n');
+            }
+            plan.append(p).append("E\n");
+        }
+
+        /** The bytes of a node as a file of {@link #images} (what Sandbox.writeImage would write). */
+        private String file(ImageBytes bytes, String key) {
+            Path known = byIdentity.get(bytes);
+            if (known != null) {
+                return known.toString();
+            }
+            try {
+                long size = bytes.size();
+                if (size > Integer.MAX_VALUE - 16) {
+                    throw new OracleUnavailable("node " + key + ": an image over 2 GiB is the JVM oracle's");
+                }
+                byte[] all = new byte[(int) size];
+                int n;
+                try {
+                    n = size == 0 ? 0 : bytes.read(0, all, 0, all.length);
+                } catch (KernelError e) {
+                    throw new OracleUnavailable("node " + key + ": injected read faults cannot be realised on a real kernel");
+                }
+                if (n < all.length) {
+                    throw new OracleUnavailable("node " + key + ": injected read faults cannot be realised on a real kernel");
+                }
+                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(all));
+                Path f = byContent.get(sha);
+                if (f == null) {
+                    f = images.resolve("n-" + sha.substring(0, 32) + ".img");
+                    if (!Files.exists(f)) {
+                        Files.write(f, all);
+                    }
+                    byContent.put(sha, f);
+                }
+                byIdentity.put(bytes, f);
+                return f.toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A string as the plan writes it: hex of its UTF-8 bytes, {@code -} for null, {@code =} for empty. */
+    static String hex(String s) {
+        if (s == null) {
+            return "-";
+        }
+        return s.isEmpty() ? "=" : HexFormat.of().formatHex(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
