@@ -61,10 +61,12 @@ final class VmBatchKernel implements BatchKernel {
                     (b, seconds) -> {
                         if (b.secondsToCommand() != null && seconds > b.secondsToCommand()) {
                             double after = b.secondsTotal() - b.secondsToCommand();
+                            Double nat = VmKernel.nativeSeconds(b.output());
                             err.printf(java.util.Locale.ROOT, "fuzz vm %s: %d case(s), boot %.1f s, then %.1f s: %.1f cases/s "
-                                    + "after boot, %.1f with it (load %s)%n", kernel.release(), scenarios.size(),
+                                    + "after boot, %.1f with it%s (load %s)%n", kernel.release(), scenarios.size(),
                                     b.secondsToCommand(), after, scenarios.size() / after, scenarios.size() / b.secondsTotal(),
-                                    VmObserveCommand.loadavg());
+                                    nat == null ? "" : String.format(java.util.Locale.ROOT, "; native guest runner %.1f s",
+                                            nat), VmObserveCommand.loadavg());
                             err.flush();
                         }
                     });

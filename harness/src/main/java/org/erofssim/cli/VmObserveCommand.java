@@ -82,9 +82,11 @@ public final class VmObserveCommand implements Callable<Integer> {
         }
         try {
             VmKernel.Boot boot = bootOnce(catalog, k, scenarios, timeout, cacheDir, err, "vm-observe", (b, seconds) -> {
-                err.printf("vm-observe: %s: command started %s s after QEMU, boot total %.1f s, load %s%n", k.release(),
+                Double nat = VmKernel.nativeSeconds(b.output());
+                err.printf("vm-observe: %s: command started %s s after QEMU, boot total %.1f s%s, load %s%n", k.release(),
                         b.secondsToCommand() == null ? "?" : String.format("%.1f", b.secondsToCommand()),
-                        b.secondsTotal(), loadavg());
+                        b.secondsTotal(), nat == null ? "" : String.format(java.util.Locale.ROOT,
+                                " (native guest runner %.1f s in the guest)", nat), loadavg());
                 err.flush();
             });
             if (scenarios.size() == 1) {

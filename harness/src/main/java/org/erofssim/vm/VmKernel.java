@@ -148,6 +148,31 @@ public final class VmKernel {
         return !"jvm".equals(v);
     }
 
+    /**
+     * The guest's seconds (its uptime clock) from the native runner's start to its end, read from
+     * the {@code ERV-NATIVE-START}/{@code -END} lines of a boot's output; null when it did not run.
+     */
+    public static Double nativeSeconds(String output) {
+        Double start = null;
+        for (String l : output.split("\r?\n")) {
+            int at = l.indexOf("uptime=");
+            if (at < 0) {
+                continue;
+            }
+            try {
+                double t = Double.parseDouble(l.substring(at + 7).strip().split("\\s+")[0]);
+                if (l.startsWith("ERV-NATIVE-START")) {
+                    start = t;
+                } else if (l.startsWith("ERV-NATIVE-END") && start != null) {
+                    return t - start;
+                }
+            } catch (NumberFormatException e) {
+                // not a marker of ours
+            }
+        }
+        return null;
+    }
+
     /** The scenarios the native runner supports first, then the others, each group in its order. */
     public static List<Path> nativeFirst(List<Path> scenarios) {
         return NativeBatch.split(scenarios).executionOrder();

@@ -620,8 +620,15 @@ static int fsopen_mount(const char *src, const char *target, int ro, const char 
     return mounted ? 0 : -1;
 }
 
+static double since(struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void run_case(pcase *c, const char *release, FILE *out) {
     struct timespec t0, t1;
+    double tSetup = 0, tMount = 0, tObserved = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     olen = 0;
     os("{\"case\":"); ohex(c->name);
@@ -681,6 +688,7 @@ static void run_case(pcase *c, const char *release, FILE *out) {
     }
     os("]");
     if (setupErr) { of(",\"setupErrno\":%d,\"setupWhat\":\"%s\"", setupErr, setupWhat); goto release; }
+    tSetup = since(&t0);
     os(",\"before\":[");
     for (int i = 0; i < c->nb; i++) {
         char mp[400]; snprintf(mp, sizeof mp, "%s/mnt/before%d", sbdir, i);
@@ -710,6 +718,7 @@ static void run_case(pcase *c, const char *release, FILE *out) {
             of(",\"errno\":%d", r < 0 ? errno : 0);
         }
         free(rs); free(ro);
+        tMount = since(&t0);
         if (r == 0) {
             mounts[nmounts++] = strdup(mp);
             /* the mountinfo line of the mount point (the last one: the top of the stack) */
@@ -761,11 +770,14 @@ static void run_case(pcase *c, const char *release, FILE *out) {
         os(",\"kmsg\":"); if (win >= 0) kmsg_dump(win); else os("[]");
         os(",\"sysfsAtLog\":"); sysfs_dump();
         if (win >= 0) close(win);
+        tObserved = since(&t0);
     }
 release:
     release_all();
     os(",\"guard\":"); if (guard >= 0) kmsg_dump(guard); else os("[]");
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* where the time went (seconds since the case started): namespace built, mount(2) returned, observed */
+    of(",\"phases\":[%.4f,%.4f,%.4f]", tSetup, tMount, tObserved);
     of(",\"seconds\":%.3f}", (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 write:
     if (guard >= 0) close(guard);
