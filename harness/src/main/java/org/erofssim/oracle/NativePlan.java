@@ -78,21 +78,32 @@ public final class NativePlan {
         return b.faults() != null && !b.faults().isEmpty() ? "injected faults" : null;
     }
 
-    /** Plan lines for a batch, and the image files their nodes name (one per distinct content). */
+    /**
+     * Plan lines for a batch, and the pack their nodes' bytes are in: every distinct image once,
+     * back to back, in one file the runner reads at its start (one sequential read over 9p).
+     */
     public static final class Writer {
-        private final Path images;
+        static final String PACK = "images.pack";
+        private final Path pack;
         private final StringBuilder plan = new StringBuilder();
-        private final Map<ImageBytes, Path> byIdentity = new IdentityHashMap<>();
-        private final Map<String, Path> byContent = new TreeMap<>();
+        private final Map<ImageBytes, String> byIdentity = new IdentityHashMap<>();
+        private final Map<String, String> byContent = new TreeMap<>();
+        private long packSize;
 
         /** @param images a folder the guest can read (not under {@code /tmp}: the guest has its own) */
         public Writer(Path images) {
-            this.images = images;
+            this.pack = images.resolve(PACK);
+            try {
+                Files.deleteIfExists(pack);
+                Files.createFile(pack);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         /** The plan so far. */
         public String plan() {
-            return plan.toString();
+            return "P " + hex(pack.toString()) + " " + packSize + "\n" + plan;
         }
 
         /**
@@ -109,9 +120,9 @@ public final class NativePlan {
                 String path = hex(e.getKey());
                 Node n = e.getValue();
                 if (n instanceof Node.RegularFile f) {
-                    p.append("N f ").append(path).append(' ').append(hex(file(f.bytes(), e.getKey())));
+                    p.append("N f ").append(path).append(' ').append(file(f.bytes(), e.getKey()));
                 } else if (n instanceof Node.BlockDevice b) {
-                    p.append("N b ").append(path).append(' ').append(hex(file(b.bytes(), e.getKey()))).append(' ')
+                    p.append("N b ").append(path).append(' ').append(file(b.bytes(), e.getKey())).append(' ')
                             .append(b.readOnly() ? 1 : 0).append(' ').append(b.logicalBlockSize());
                 } else if (n instanceof Node.Directory) {
                     p.append("N d ").append(path);
@@ -132,11 +143,11 @@ public final class NativePlan {
             plan.append(p).append("E\n");
         }
 
-        /** The bytes of a node as a file of {@link #images} (what Sandbox.writeImage would write). */
+        /** The bytes of a node as {@code OFFSET:LENGTH} in the pack (what Sandbox.writeImage would write). */
         private String file(ImageBytes bytes, String key) {
-            Path known = byIdentity.get(bytes);
+            String known = byIdentity.get(bytes);
             if (known != null) {
-                return known.toString();
+                return known;
             }
             try {
                 long size = bytes.size();
@@ -154,16 +165,15 @@ public final class NativePlan {
                     throw new OracleUnavailable("node " + key + ": injected read faults cannot be realised on a real kernel");
                 }
                 String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(all));
-                Path f = byContent.get(sha);
-                if (f == null) {
-                    f = images.resolve("n-" + sha.substring(0, 32) + ".img");
-                    if (!Files.exists(f)) {
-                        Files.write(f, all);
-                    }
-                    byContent.put(sha, f);
+                String at = byContent.get(sha);
+                if (at == null) {
+                    Files.write(pack, all, java.nio.file.StandardOpenOption.APPEND);
+                    at = packSize + ":" + all.length;
+                    packSize += all.length;
+                    byContent.put(sha, at);
                 }
-                byIdentity.put(bytes, f);
-                return f.toString();
+                byIdentity.put(bytes, at);
+                return at;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (NoSuchAlgorithmException e) {

@@ -5,11 +5,13 @@
  *
  * Usage: erofs-guest-runner PLAN OUT.jsonl
  *
- * PLAN is written by the host (oracle.NativePlan): one case after another, strings hex-encoded,
- * "-" for none, "=" for the empty string:
+ * PLAN is written by the host (oracle.NativePlan): first the pack of every image's bytes, then one
+ * case after another, strings hex-encoded, "-" for none, "=" for the empty string:
+ *   P PACK SIZE                 the file holding the images back to back (read once, at the start:
+ *                               one sequential read over 9p instead of an open per image)
  *   C name source options readOnly api(0 mount, 1 fsopen) read readSize
- *   N f PATH IMAGE              a regular file with the bytes of the host file IMAGE
- *   N b PATH IMAGE ro lbs       a block device: a loop device over a copy of IMAGE
+ *   N f PATH OFF:LEN            a regular file with LEN bytes of the pack from OFF
+ *   N b PATH OFF:LEN ro lbs     a block device: a loop device over a file of those bytes
  *   N d PATH                    a directory
  *   N l PATH TARGET             a symlink
  *   N c PATH MAJOR MINOR        a character device
@@ -39,6 +41,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <sys/vfs.h>
 #include <sys/statvfs.h>
 #include <sys/xattr.h>
@@ -212,30 +215,51 @@ static int mkparents(const char *path) {
     free(p);
     return r;
 }
-/* copies IMAGE to TO leaving 4 KiB zero blocks as holes (oracle.Sandbox.writeImage) */
-static int copy_sparse(const char *from, const char *to) {
-    int in = open(from, O_RDONLY | O_CLOEXEC);
-    if (in < 0) return -1;
+static unsigned char *pack;
+static size_t packSize;
+
+/* writes LEN bytes of the pack from OFF to TO leaving 4 KiB zero blocks as holes (oracle.Sandbox.writeImage) */
+static int write_sparse(const char *image, const char *to) {
+    unsigned long long off, len;
+    if (!image || sscanf(image, "%llu:%llu", &off, &len) != 2 || off + len > packSize) { errno = EINVAL; return -1; }
     int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (out < 0) { close(in); return -1; }
-    static unsigned char buf[1 << 20];
+    if (out < 0) return -1;
     static const unsigned char zero[4096];
-    off_t pos = 0;
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n < 0) { if (errno == EINTR) continue; close(in); close(out); return -1; }
-        if (n == 0) break;
-        for (ssize_t off = 0; off < n; off += 4096) {
-            size_t len = n - off < 4096 ? (size_t)(n - off) : 4096;
-            if (memcmp(buf + off, zero, len) != 0 && pwrite(out, buf + off, len, pos + off) != (ssize_t)len) {
-                close(in); close(out); return -1;
+    const unsigned char *b = pack + off;
+    for (unsigned long long at = 0; at < len;) {
+        size_t n = len - at < 4096 ? (size_t)(len - at) : 4096;
+        if (memcmp(b + at, zero, n) != 0) {
+            unsigned long long end = at + n; /* one write for a run of data blocks */
+            while (end < len) {
+                size_t m = len - end < 4096 ? (size_t)(len - end) : 4096;
+                if (memcmp(b + end, zero, m) == 0) break;
+                end += m;
             }
-        }
-        pos += n;
+            for (unsigned long long w = at; w < end;) {
+                ssize_t r = pwrite(out, b + w, end - w, w);
+                if (r < 0) { if (errno == EINTR) continue; close(out); return -1; }
+                w += r;
+            }
+            at = end;
+        } else at += n;
     }
-    int r = ftruncate(out, pos);
-    close(in); close(out);
+    int r = ftruncate(out, len);
+    close(out);
     return r;
+}
+static int load_pack(const char *path, unsigned long long size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    pack = malloc(size ? size : 1);
+    packSize = size;
+    for (size_t at = 0; at < size;) {
+        ssize_t n = read(fd, pack + at, size - at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) { close(fd); errno = n == 0 ? EIO : errno; return -1; }
+        at += n;
+    }
+    close(fd);
+    return 0;
 }
 static int attach_loop(const char *backing, int ro, int lbs, int *num) {
     int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
@@ -301,9 +325,34 @@ static void release_all(void) {
         free(mounts[i]);
     }
     nmounts = 0;
-    for (int i = 0; i < nloops; i++) {
-        ioctl(loopfds[i], LOOP_CLR_FD, 0);
-        close(loopfds[i]);
+    /* the loop devices, detached by a child (LOOP_CLR_FD, as the oracle does) while the next case
+       goes on: the detach waits for the device's queue to freeze, about 50 ms under TCG, and
+       nothing of the next case depends on it (its loop devices are others: LOOP_CTL_GET_FREE
+       skips a bound one). The child is the descriptors' last holder (the parent closes its copies
+       first), so the detach happens there; all children are waited for before the runner exits. */
+    if (nloops > 0) {
+        int go[2] = {-1, -1};
+        pid_t child = -1;
+        if (pipe(go) == 0) {
+            child = fork();
+            if (child == 0) {
+                char b;
+                close(go[1]);
+                while (read(go[0], &b, 1) < 0 && errno == EINTR) { }
+                for (int i = 0; i < nloops; i++) {
+                    ioctl(loopfds[i], LOOP_CLR_FD, 0);
+                    close(loopfds[i]);
+                }
+                _exit(0);
+            }
+            close(go[0]);
+        }
+        for (int i = 0; i < nloops; i++) {
+            if (child < 0) ioctl(loopfds[i], LOOP_CLR_FD, 0); /* no child: detach here */
+            close(loopfds[i]);
+        }
+        if (go[1] >= 0) close(go[1]); /* the child may go on (it reads end of file) */
+        while (waitpid(-1, NULL, WNOHANG) > 0) { } /* earlier cases' children */
     }
     nloops = 0;
     rmtree(sbdir);
@@ -661,11 +710,11 @@ static void run_case(pcase *c, const char *release, FILE *out) {
             } else if (n->kind == 'c') {
                 if (mknod(rp, S_IFCHR | 0666, makedev(n->major, n->minor)) < 0) { setupErr = errno; setupWhat = "mknod"; }
             } else if (n->kind == 'f') {
-                if (copy_sparse(n->image, rp) < 0) { setupErr = errno; setupWhat = "write image"; }
+                if (write_sparse(n->image, rp) < 0) { setupErr = errno; setupWhat = "write image"; }
             } else if (n->kind == 'b') {
                 char img[400]; snprintf(img, sizeof img, "%s/store/bdev%d.img", sbdir, stores++);
                 int num;
-                if (copy_sparse(n->image, img) < 0) { setupErr = errno; setupWhat = "write image"; }
+                if (write_sparse(n->image, img) < 0) { setupErr = errno; setupWhat = "write image"; }
                 else {
                     int lfd = attach_loop(img, n->ro, n->lbs > 0 ? n->lbs : 512, &num);
                     if (lfd < 0) { setupErr = errno; setupWhat = "LOOP_CONFIGURE"; }
@@ -804,7 +853,11 @@ int main(int argc, char **argv) {
         char *tok[8] = {0}; int nt = 0;
         for (char *s = strtok(line, " "); s && nt < 8; s = strtok(NULL, " ")) tok[nt++] = s;
         if (nt == 0) continue;
-        if (!strcmp(tok[0], "C") && nt == 8) {
+        if (!strcmp(tok[0], "P") && nt == 3) {
+            char *pp = unhex(tok[1]);
+            if (load_pack(pp, strtoull(tok[2], NULL, 10)) < 0) { perror(pp); return 66; }
+            free(pp);
+        } else if (!strcmp(tok[0], "C") && nt == 8) {
             memset(&c, 0, sizeof c);
             c.name = unhex(tok[1]); c.source = unhex(tok[2]); c.options = unhex(tok[3]);
             c.ro = atoi(tok[4]); c.api = atoi(tok[5]); c.read = atoi(tok[6]); c.readSize = atoi(tok[7]);
@@ -812,7 +865,7 @@ int main(int argc, char **argv) {
             pnode *n = &c.nodes[c.nn++];
             memset(n, 0, sizeof *n);
             n->kind = tok[1][0]; n->path = unhex(tok[2]);
-            if (n->kind == 'f' || n->kind == 'b') n->image = unhex(tok[3]);
+            if (n->kind == 'f' || n->kind == 'b') n->image = strdup(tok[3]);
             if (n->kind == 'b') { n->ro = atoi(tok[4]); n->lbs = atoi(tok[5]); }
             if (n->kind == 'l') n->target = unhex(tok[3]);
             if (n->kind == 'c') { n->major = atoi(tok[3]); n->minor = atoi(tok[4]); }
@@ -829,5 +882,6 @@ int main(int argc, char **argv) {
         }
     }
     fclose(out);
+    while (wait(NULL) > 0 || errno == EINTR) { } /* every loop device detached before the runner ends */
     return 0;
 }

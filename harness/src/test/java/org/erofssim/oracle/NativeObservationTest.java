@@ -37,6 +37,9 @@ import org.junit.jupiter.api.Test;
 class NativeObservationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @org.junit.jupiter.api.io.TempDir
+    Path tmp;
+
     private static List<JsonNode> lines() throws IOException {
         List<JsonNode> out = new ArrayList<>();
         try (InputStream in = NativeObservationTest.class.getResourceAsStream("native-raw-lines.jsonl")) {
@@ -124,13 +127,19 @@ class NativeObservationTest {
     }
 
     @Test
-    void planLinesNameEveryStringInHex() {
+    void planLinesNameEveryStringInHex() throws IOException {
         Scenario plain = ScenarioJson.read(Checkout.root().resolve("fixtures/scenarios/decision-table/row03-bdev.json"));
-        NativePlan.Writer w = new NativePlan.Writer(Path.of("target"));
+        NativePlan.Writer w = new NativePlan.Writer(tmp);
         w.add("row03", plain);
         List<String> plan = w.plan().lines().toList();
-        assertThat(plan.get(0)).startsWith("C " + NativePlan.hex("row03") + " " + NativePlan.hex("/dev/loop0") + " - ");
-        assertThat(plan).anyMatch(l -> l.startsWith("N b " + NativePlan.hex("/dev/loop0") + " "));
+        assertThat(plan.get(0)).startsWith("P ");
+        assertThat(plan.get(1)).startsWith("C " + NativePlan.hex("row03") + " " + NativePlan.hex("/dev/loop0") + " - ");
+        String bdev = plan.stream().filter(l -> l.startsWith("N b " + NativePlan.hex("/dev/loop0") + " ")).findFirst()
+                .orElseThrow();
+        long size = plain.namespace().nodes().get("/dev/loop0") instanceof Node.BlockDevice b ? b.bytes().size() : -1;
+        assertThat(bdev.split(" ")[3]).isEqualTo("0:" + size); // the loop device's (512-byte rounded) bytes, first in the pack
+        assertThat(java.nio.file.Files.size(tmp.resolve("images.pack"))).isEqualTo(size);
+        assertThat(plan.get(0)).isEqualTo("P " + NativePlan.hex(tmp.resolve("images.pack").toString()) + " " + size);
         assertThat(plan.get(plan.size() - 1)).isEqualTo("E");
         assertThat(NativePlan.hex("")).isEqualTo("=");
         assertThat(NativePlan.hex(null)).isEqualTo("-");
