@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.erofssim.block.BackingFs;
@@ -72,6 +73,73 @@ public final class NativePlan {
             }
         }
         return null;
+    }
+
+    /** An answer the guest would give without observing anything: its exit status and one-line error. */
+    public record Answer(int exit, String error) {}
+
+    /**
+     * What {@code erofs-sim observe} in a guest without {@code /proc/config.gz} (every Debian
+     * kernel of the matrix) answers for {@code sc} before it mounts anything, or null when it
+     * would observe it: exit 2 for a scenario no sandbox can realise, exit 77 for one the live
+     * oracle refuses ({@link LiveRefusals#refusal} with no CONFIG to check: fscache blobs, DAX,
+     * FIFOs, unknown character devices) or whose images hold injected read faults (the error of
+     * {@code Sandbox.writeImage} for the first such node it would write). The same texts as the
+     * guest JVM's; the boot then needs no JVM for these.
+     */
+    public static Answer hostAnswer(Scenario sc) {
+        String unrealisable = LiveRefusals.unrealisable(sc);
+        if (unrealisable != null) {
+            return new Answer(2, "erofs-sim observe: scenario refused by the kernel oracle: " + unrealisable);
+        }
+        String refusal = LiveRefusals.refusal(sc, true, null);
+        if (refusal != null) {
+            return new Answer(77, "erofs-sim observe: scenario refused by the kernel oracle: " + refusal);
+        }
+        // Sandbox.realise writes the ext4 files in path order, then the bound block devices' images
+        Map<String, Node> sorted = new TreeMap<>(sc.namespace().nodes());
+        List<Map.Entry<String, ImageBytes>> writes = new java.util.ArrayList<>();
+        for (Map.Entry<String, Node> e : sorted.entrySet()) {
+            if (e.getValue() instanceof Node.RegularFile f) {
+                if (f.fs() != null && f.fs() != BackingFs.EXT4) {
+                    return null; // files on other file systems are written after these: the JVM decides
+                }
+                writes.add(Map.entry(e.getKey(), f.bytes()));
+            }
+        }
+        for (Map.Entry<String, Node> e : sorted.entrySet()) {
+            if (e.getValue() instanceof Node.BlockDevice b && b.bytes() != null) {
+                writes.add(Map.entry(e.getKey(), b.bytes()));
+            }
+        }
+        for (Map.Entry<String, ImageBytes> w : writes) {
+            if (w.getValue() != null && !readsInFull(w.getValue())) {
+                return new Answer(77, "erofs-sim observe: kernel oracle unavailable: node " + w.getKey()
+                        + ": injected read faults cannot be realised on a real kernel");
+            }
+        }
+        return null;
+    }
+
+    /** Whether the bytes read in full, as {@code Sandbox.writeImage} reads them (1 MiB at a time). */
+    private static boolean readsInFull(ImageBytes bytes) {
+        if (bytes.faults() == null || bytes.faults().isEmpty()) {
+            return true;
+        }
+        byte[] buf = new byte[1 << 20];
+        long size = bytes.size();
+        for (long pos = 0; pos < size; ) {
+            int want = (int) Math.min(buf.length, size - pos);
+            try {
+                if (bytes.read(pos, buf, 0, want) < want) {
+                    return false;
+                }
+            } catch (KernelError e) {
+                return false;
+            }
+            pos += want;
+        }
+        return true;
     }
 
     private static String faulty(ImageBytes b) {

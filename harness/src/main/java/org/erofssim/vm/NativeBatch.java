@@ -26,23 +26,34 @@ import org.erofssim.oracle.OracleUnavailable;
 final class NativeBatch {
     static final String PLAN = "native/plan.txt";
     static final String RAW = "native.jsonl";
+    /** Made by the guest when its JVM observes every scenario (a kernel with /proc/config.gz). */
+    static final String JVM_ALL = "jvm-all";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Path> scenarios;
     private final List<Scenario> parsed;
+    /** Scenarios answered on the host ({@link NativePlan#hostAnswer}), with their answers. */
+    private final Map<Integer, NativePlan.Answer> hostAnswers;
     private final List<Integer> nativeIndices;
     private final List<Integer> jvmIndices;
 
-    private NativeBatch(List<Path> scenarios, List<Scenario> parsed, List<Integer> nativeIndices, List<Integer> jvmIndices) {
+    private NativeBatch(List<Path> scenarios, List<Scenario> parsed, Map<Integer, NativePlan.Answer> hostAnswers,
+            List<Integer> nativeIndices, List<Integer> jvmIndices) {
         this.scenarios = scenarios;
         this.parsed = parsed;
+        this.hostAnswers = hostAnswers;
         this.nativeIndices = nativeIndices;
         this.jvmIndices = jvmIndices;
     }
 
-    /** Splits {@code scenarios}: a file that does not parse, or that the runner does not support, goes to the JVM. */
+    /**
+     * Splits {@code scenarios}: a file that does not parse, or that the runner does not support,
+     * goes to the JVM; a scenario the guest would refuse before mounting anything is answered on
+     * the host ({@link NativePlan#hostAnswer}), unless the guest has {@code /proc/config.gz}.
+     */
     static NativeBatch split(List<Path> scenarios) {
         List<Scenario> parsed = new ArrayList<>();
+        Map<Integer, NativePlan.Answer> host = new java.util.LinkedHashMap<>();
         List<Integer> nat = new ArrayList<>();
         List<Integer> jvm = new ArrayList<>();
         for (int i = 0; i < scenarios.size(); i++) {
@@ -53,18 +64,29 @@ final class NativeBatch {
                 sc = null; // the guest JVM says what is wrong with it, as observe does
             }
             parsed.add(sc);
-            (sc != null && NativePlan.unsupported(sc) == null ? nat : jvm).add(i);
+            NativePlan.Answer a = sc == null ? null : NativePlan.hostAnswer(sc);
+            if (a != null) {
+                host.put(i, a);
+            } else {
+                (sc != null && NativePlan.unsupported(sc) == null ? nat : jvm).add(i);
+            }
         }
-        return new NativeBatch(List.copyOf(scenarios), parsed, nat, jvm);
+        return new NativeBatch(List.copyOf(scenarios), parsed, host, nat, jvm);
+    }
+
+    /** Whether the guest JVM observes every scenario (nothing for the host or the runner). */
+    boolean jvmOnly() {
+        return hostAnswers.isEmpty() && nativeIndices.isEmpty();
     }
 
     List<Integer> nativeIndices() {
         return nativeIndices;
     }
 
-    /** The scenarios in the order the guest runs them: the runner's, then the JVM's. */
+    /** The scenarios in the order they are answered: the host's, the runner's, then the JVM's. */
     List<Path> executionOrder() {
         List<Path> out = new ArrayList<>();
+        hostAnswers.keySet().forEach(i -> out.add(scenarios.get(i)));
         nativeIndices.forEach(i -> out.add(scenarios.get(i)));
         jvmIndices.forEach(i -> out.add(scenarios.get(i)));
         return out;
@@ -104,24 +126,33 @@ final class NativeBatch {
         String execRest = jvmRest.startsWith("cd ") ? jvmRest.substring(jvmRest.indexOf('\n') + 1) : jvmRest;
         return "cd " + VmKernel.quote(cwd.toString()) + " || exit 1\n"
                 + "if [ -e /proc/config.gz ]; then\n"
-                + "  echo 'ERV-GUEST jvm for all: /proc/config.gz (the live oracle checks CONFIG)'\n  " + execAll
+                + "  echo 'ERV-GUEST jvm for all: /proc/config.gz (the live oracle checks CONFIG)'\n"
+                + "  : > " + VmKernel.quote(run.resolve(JVM_ALL).toString()) + "\n  " + execAll
                 + "fi\n"
-                + "echo \"ERV-NATIVE-START uptime=$(cut -d' ' -f1 /proc/uptime)\"\n"
+                + (nativeIndices.isEmpty() ? "" : "echo \"ERV-NATIVE-START uptime=$(cut -d' ' -f1 /proc/uptime)\"\n"
                 + VmKernel.quote(runner.toString()) + " " + VmKernel.quote(run.resolve(PLAN).toString()) + " "
                 + VmKernel.quote(run.resolve(RAW).toString()) + " >/dev/null || { echo \"ERV-NATIVE-FAILED $?\"; exit 70; }\n"
-                + "echo \"ERV-NATIVE-END uptime=$(cut -d' ' -f1 /proc/uptime)\"\n"
+                + "echo \"ERV-NATIVE-END uptime=$(cut -d' ' -f1 /proc/uptime)\"\n")
                 + execRest;
     }
 
     /**
      * The observations so far, in the order of the scenarios: all of them when every one was
-     * answered, else the longest answered prefix.
+     * answered, else the longest answered prefix. Host answers name {@code release} (the booted
+     * kernel's {@code uname -r}).
      */
-    List<VmKernel.Observation> observations(Path run) throws IOException {
+    List<VmKernel.Observation> observations(Path run, String release) throws IOException {
         List<VmKernel.Observation> executed = new ArrayList<>();
         Path raw = run.resolve(RAW);
         List<Path> order = executionOrder();
-        if (Files.isRegularFile(raw)) {
+        boolean jvmAll = Files.exists(run.resolve(JVM_ALL));
+        if (!jvmAll) {
+            for (Map.Entry<Integer, NativePlan.Answer> h : hostAnswers.entrySet()) {
+                executed.add(new VmKernel.Observation(scenarios.get(h.getKey()).toAbsolutePath().normalize().toString(),
+                        release, h.getValue().exit(), null, h.getValue().error(), 0));
+            }
+        }
+        if (!jvmAll && Files.isRegularFile(raw)) {
             for (String line : Files.readAllLines(raw, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) {
                     continue;
@@ -132,11 +163,11 @@ final class NativeBatch {
                 } catch (IOException torn) {
                     break; // the last line of a guest that died mid-write
                 }
-                int i = executed.size();
+                int i = executed.size() - hostAnswers.size();
                 if (i >= nativeIndices.size()) {
                     break;
                 }
-                executed.add(observation(order.get(i), parsed.get(nativeIndices.get(i)), n));
+                executed.add(observation(order.get(executed.size()), parsed.get(nativeIndices.get(i)), n));
             }
         }
         executed.addAll(VmKernel.partial(run));

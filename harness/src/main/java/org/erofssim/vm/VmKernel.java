@@ -120,7 +120,7 @@ public final class VmKernel {
             return observeJvm(scenarios, java, jar);
         }
         NativeBatch nb = NativeBatch.split(scenarios);
-        if (nb.nativeIndices().isEmpty()) {
+        if (nb.jvmOnly()) {
             return observeJvm(scenarios, java, jar);
         }
         return boot(run -> {
@@ -133,7 +133,7 @@ public final class VmKernel {
             }
             return nb.script(Path.of("").toAbsolutePath(), java, copy, System.getProperty("erofssim.root"), run,
                     nativeRunner);
-        }, nb::observations);
+        }, run -> nb.observations(run, kernel.release()));
     }
 
     /** The environment variable that chooses the guest's observer: {@code jvm} for the guest JVM only. */

@@ -126,6 +126,31 @@ class NativeObservationTest {
         assertThat(NativePlan.unsupported(withFault)).contains("injected faults");
     }
 
+    /**
+     * Refusals the guest gives before mounting anything are answered on the host with the guest
+     * JVM's texts; these three were printed by {@code erofs-sim observe} in a 6.1.0-57 guest
+     * (2026-12-06, fuzz cases of seed 15) for scenarios of these shapes.
+     */
+    @Test
+    void refusalsBeforeAnyMountAreAnsweredOnTheHostWithTheGuestsText() {
+        Scenario bdev = ScenarioJson.read(Checkout.root().resolve("fixtures/scenarios/decision-table/row03-bdev.json"));
+        Node.BlockDevice b = (Node.BlockDevice) bdev.namespace().nodes().get("/dev/loop0");
+        assertThat(NativePlan.hostAnswer(bdev)).isNull();
+        Scenario dax = bdev.toBuilder().node("/dev/loop0", new Node.BlockDevice(b.bytes(), b.dev(), b.readOnly(),
+                b.logicalBlockSize(), true)).build();
+        assertThat(NativePlan.hostAnswer(dax)).isEqualTo(new NativePlan.Answer(77, "erofs-sim observe: scenario refused by "
+                + "the kernel oracle: bdev /dev/loop0 with dax cannot be realised with a loop device"));
+        Scenario faulty = bdev.toBuilder().node("/dev/loop0", new Node.BlockDevice(b.bytes().withFaults(
+                new org.erofssim.block.Faults(java.util.Map.of(0L, org.erofssim.block.Faults.Kind.EIO))), b.dev(),
+                b.readOnly(), b.logicalBlockSize(), false)).build();
+        assertThat(NativePlan.hostAnswer(faulty)).isEqualTo(new NativePlan.Answer(77, "erofs-sim observe: kernel oracle "
+                + "unavailable: node /dev/loop0: injected read faults cannot be realised on a real kernel"));
+        Scenario longOptions = bdev.toBuilder().options("device=/srv/" + "d".repeat(4060) + ",acl").build();
+        assertThat(NativePlan.hostAnswer(longOptions).exit()).isEqualTo(2);
+        assertThat(NativePlan.hostAnswer(longOptions).error()).startsWith("erofs-sim observe: scenario refused by the "
+                + "kernel oracle: option string of 4076 bytes holds paths the sandbox makes longer");
+    }
+
     @Test
     void planLinesNameEveryStringInHex() throws IOException {
         Scenario plain = ScenarioJson.read(Checkout.root().resolve("fixtures/scenarios/decision-table/row03-bdev.json"));
