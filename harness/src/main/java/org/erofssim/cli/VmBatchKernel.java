@@ -42,6 +42,12 @@ final class VmBatchKernel implements BatchKernel {
         }).toList();
     }
 
+    /** The files the native guest runner observes first (see {@link BatchKernel#order}). */
+    @Override
+    public List<Path> order(List<Path> scenarios) {
+        return VmKernel.nativeGuest(System.getenv()) ? VmKernel.nativeFirst(scenarios) : scenarios;
+    }
+
     @Override
     public String name() {
         return kernel.release();
@@ -52,7 +58,18 @@ final class VmBatchKernel implements BatchKernel {
         long bound = BOOT_SECONDS + CASE_SECONDS * scenarios.size();
         try {
             VmKernel.Boot boot = VmObserveCommand.bootOnce(catalog, kernel, scenarios, bound, cacheDir, err, "fuzz vm",
-                    (b, seconds) -> { });
+                    (b, seconds) -> {
+                        if (b.secondsToCommand() != null && seconds > b.secondsToCommand()) {
+                            double after = b.secondsTotal() - b.secondsToCommand();
+                            Double nat = VmKernel.nativeSeconds(b.output());
+                            err.printf(java.util.Locale.ROOT, "fuzz vm %s: %d case(s), boot %.1f s, then %.1f s: %.1f cases/s "
+                                    + "after boot, %.1f with it%s (load %s)%n", kernel.release(), scenarios.size(),
+                                    b.secondsToCommand(), after, scenarios.size() / after, scenarios.size() / b.secondsTotal(),
+                                    nat == null ? "" : String.format(java.util.Locale.ROOT, "; native guest runner %.1f s",
+                                            nat), VmObserveCommand.loadavg());
+                            err.flush();
+                        }
+                    });
             return new Batch(reference(dir, scenarios, boot.observations()), null);
         } catch (VmKernel.Crashed c) {
             return new Batch(reference(dir, scenarios, c.before()),

@@ -82,9 +82,11 @@ public final class VmObserveCommand implements Callable<Integer> {
         }
         try {
             VmKernel.Boot boot = bootOnce(catalog, k, scenarios, timeout, cacheDir, err, "vm-observe", (b, seconds) -> {
-                err.printf("vm-observe: %s: command started %s s after QEMU, boot total %.1f s, load %s%n", k.release(),
+                Double nat = VmKernel.nativeSeconds(b.output());
+                err.printf("vm-observe: %s: command started %s s after QEMU, boot total %.1f s%s, load %s%n", k.release(),
                         b.secondsToCommand() == null ? "?" : String.format("%.1f", b.secondsToCommand()),
-                        b.secondsTotal(), loadavg());
+                        b.secondsTotal(), nat == null ? "" : String.format(java.util.Locale.ROOT,
+                                " (native guest runner %.1f s in the guest)", nat), loadavg());
                 err.flush();
             });
             if (scenarios.size() == 1) {
@@ -144,7 +146,9 @@ public final class VmObserveCommand implements Callable<Integer> {
         Duration bound = Duration.ofSeconds(timeout != null ? timeout : 180 + 120L * files.size());
         VmKernel vm = new VmKernel(b, qemu, bound, cache.root().resolve("runs"));
         long t0 = System.nanoTime();
-        VmKernel.Boot boot = vm.observe(files, java, jar);
+        Path runner = VmKernel.nativeGuest(System.getenv()) ? org.erofssim.vm.NativeRunner.build(cache.root(),
+                s -> err.println(tag + ": " + s)) : null;
+        VmKernel.Boot boot = vm.observe(files, java, jar, runner);
         report.accept(boot, (System.nanoTime() - t0) / 1e9);
         if (boot.observations().size() != files.size()) {
             Path kept = keep(cache.root(), k.release(), boot);

@@ -23,6 +23,15 @@ public interface BatchKernel {
      */
     Batch observe(Path dir, List<Path> scenarios);
 
+    /**
+     * The order in which this kernel wants a batch's files (the same files): a boot that crashes
+     * answers a prefix of this order, so the campaign resumes after the file it died on. The VM
+     * kernels put the files their native guest runner observes first.
+     */
+    default List<Path> order(List<Path> scenarios) {
+        return scenarios;
+    }
+
     /** A boot's answers, and the crash that ended it early (null: it answered every file). */
     record Batch(KernelReference answers, Crash crash) {}
 

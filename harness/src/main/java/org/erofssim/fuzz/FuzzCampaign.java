@@ -473,6 +473,11 @@ public final class FuzzCampaign {
             folders.markInFlight(c, image);
             Observation observation = kernel.observe(kc);
             folders.clearInFlight();
+            if (observation instanceof Observation.Unchecked u && u.why() == Observation.Why.UNAVAILABLE
+                    && kernel.unavailable().isEmpty()) {
+                // the kernel is there, this case is what cannot be realised (injected read faults): a refusal
+                return new Evaluation(model, null, u.reason(), null, rec.ids());
+            }
             if (!(observation instanceof Observation.Observed o)) {
                 // the kernel could not be asked after all (its oracle became unavailable): no outcome to judge
                 throw new OracleUnavailable(observation instanceof Observation.Unchecked u ? u.reason()

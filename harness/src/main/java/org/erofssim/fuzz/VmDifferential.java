@@ -171,7 +171,12 @@ final class VmDifferential {
                 sent.add(i);
             }
         }
-        List<Path> files = sent.stream().map(allFiles::get).toList();
+        List<Path> files = k.order(sent.stream().map(allFiles::get).toList());
+        Map<Path, Integer> index = new java.util.HashMap<>();
+        for (int i : sent) {
+            index.put(allFiles.get(i), i);
+        }
+        sent = files.stream().map(index::get).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
         List<ToShrink> toShrink = new ArrayList<>();
         int from = 0;
         while (from < files.size()) {

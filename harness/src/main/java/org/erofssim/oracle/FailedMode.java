@@ -50,23 +50,52 @@ final class FailedMode {
         } catch (SyscallException e) {
             return null;
         }
+        boolean nodev = false;
         if (st.type() == Syscalls.S_IFBLK) {
             try {
-                if ((Syscalls.statfs(realSource).flags() & ST_NODEV) != 0) {
-                    notes.add("the source device node is on a nodev mount: lookup_bdev fails before a mode is chosen");
-                    return null;
-                }
+                nodev = (Syscalls.statfs(realSource).flags() & ST_NODEV) != 0;
             } catch (SyscallException e) {
-                // cannot tell: fall through
+                // cannot tell: not nodev
+            }
+        }
+        return fromSource(st.type(), nodev, errno, notes);
+    }
+
+    /**
+     * The rest of {@link #infer} once the log named no mode: from the source's file type as
+     * {@code stat(2)} gave it ({@code S_IFBLK}, {@code S_IFREG}, ...; -1 when stat failed) and,
+     * for a block device, whether it is on a {@code nodev} mount. Shared with the native guest
+     * runner's observations ({@link NativeObservation}), which report the two facts.
+     */
+    static Mode fromSource(int type, boolean nodev, int errno, List<String> notes) {
+        if (type == Syscalls.S_IFBLK) {
+            if (nodev) {
+                notes.add("the source device node is on a nodev mount: lookup_bdev fails before a mode is chosen");
+                return null;
             }
             notes.add("mode inferred from the source being a block device (no erofs device line)");
             return Mode.BDEV;
         }
-        if (st.type() == Syscalls.S_IFREG && errno > 0 && errno != Errno.ENOTBLK.number()
+        if (type == Syscalls.S_IFREG && errno > 0 && errno != Errno.ENOTBLK.number()
                 && errno != Errno.EACCES.number() && errno != Errno.EPERM.number()) {
             notes.add("mode inferred from the source being a regular file (no erofs device line)");
             return Mode.FILEIO;
         }
         return null;
+    }
+
+    /** {@link #infer} with the source's stat facts given ({@link #fromSource}); null source: none. */
+    static Mode infer(List<String> log, boolean hasSource, int type, boolean nodev, int errno, List<String> notes) {
+        for (String l0 : log) {
+            DeviceLine line = DeviceLine.parse(withoutFcPrefix(l0));
+            if (line != null) {
+                return line.fileBacked() ? Mode.FILEIO : Mode.BDEV;
+            }
+        }
+        if (log.stream().map(FailedMode::withoutFcPrefix).anyMatch(FailedMode::beforeGetTree) || !hasSource
+                || type < 0) {
+            return null;
+        }
+        return fromSource(type, nodev, errno, notes);
     }
 }

@@ -308,7 +308,7 @@ public final class LiveKernelOracle {
     }
 
     /** One observation's attribution: the evidence of foreign erofs activity, the last record of its log window. */
-    private static final class Window {
+    static final class Window {
         final List<String> evidence = new ArrayList<>();
         /** Opened before the sandbox; drained right after the window opens; read again after the sandbox is released. */
         final Kmsg guard;
@@ -338,7 +338,12 @@ public final class LiveKernelOracle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Kmsg.Record r : guard.readNew()) {
+        guardCheck(guard.readNew(), w);
+    }
+
+    /** {@link #guardWindow}'s check of the records read after the window (shared with {@link NativeObservation}). */
+    static void guardCheck(List<Kmsg.Record> after, Window w) {
+        for (Kmsg.Record r : after) {
             String m = r.message();
             DeviceLine line = DeviceLine.parse(m);
             if (!w.windowSeqs.contains(r.seq()) && !w.blockSource && line != null && line.fileBacked()) {
@@ -349,7 +354,7 @@ public final class LiveKernelOracle {
         }
     }
 
-    private static MountOutcome withNote(MountOutcome o, String note) {
+    static MountOutcome withNote(MountOutcome o, String note) {
         List<String> notes = new ArrayList<>(o.notes());
         notes.add(note);
         if (o instanceof MountOutcome.Mounted m) {
@@ -372,13 +377,24 @@ public final class LiveKernelOracle {
     private static List<String> attributedLog(LogFilter logs, Kmsg kmsg, boolean blockSource,
                                               boolean mounted, String options, Set<String> sysfsBefore,
                                               Window w, long rootNid, Set<Long> treeNids) {
+        return attributedLog(logs, kmsg.readNew(), blockSource, mounted, options, sysfsBefore, sysfsEntries(), w, rootNid,
+                treeNids);
+    }
+
+    /**
+     * {@link #attributedLog(LogFilter, Kmsg, boolean, boolean, String, Set, Window, long, Set)} on
+     * the window's records and the {@code /sys/fs/erofs} entries read at its end (shared with
+     * {@link NativeObservation}).
+     */
+    static List<String> attributedLog(LogFilter logs, List<Kmsg.Record> records, boolean blockSource,
+                                      boolean mounted, String options, Set<String> sysfsBefore, Set<String> sysfsNow,
+                                      Window w, long rootNid, Set<Long> treeNids) {
         List<String> evidence = w.evidence;
-        List<Kmsg.Record> records = kmsg.readNew();
         records.forEach(r -> w.windowSeqs.add(r.seq()));
         LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options, rootNid, treeNids);
         evidence.addAll(a.evidence());
         w.ambiguous |= a.ambiguous();
-        Set<String> after = sysfsEntries();
+        Set<String> after = sysfsNow;
         Set<String> gone = new TreeSet<>(sysfsBefore);
         gone.removeAll(after);
         Set<String> added = new TreeSet<>(after);
@@ -398,7 +414,7 @@ public final class LiveKernelOracle {
     }
 
     /** The nids a walked tree holds (each entry's {@code ino}, the root's), or null when not walked. */
-    private static Set<Long> treeNids(List<TreeEntry> tree, long rootNid) {
+    static Set<Long> treeNids(List<TreeEntry> tree, long rootNid) {
         if (tree == null) {
             return null;
         }
@@ -453,7 +469,7 @@ public final class LiveKernelOracle {
         int i = 0;
         for (Scenario.Mount m : sc.before()) {
             String mp = sb.mountPoint("before" + i);
-            pathPairs(sb, m.source(), m.options(), realToScenario);
+            pathPairs(sb::real, m.source(), m.options(), realToScenario);
             sb.aboutToMount(mp);
             try {
                 Syscalls.mount(sb.real(m.source()), mp, "erofs", m.readOnly() ? Syscalls.MS_RDONLY : 0,
@@ -464,7 +480,7 @@ public final class LiveKernelOracle {
             }
             i++;
         }
-        pathPairs(sb, sc.source(), sc.options(), realToScenario);
+        pathPairs(sb::real, sc.source(), sc.options(), realToScenario);
         LogFilter logs = new LogFilter(sb, realToScenario);
         String mp = sb.mountPoint("main");
         String realSource = sb.real(sc.source());
@@ -515,7 +531,7 @@ public final class LiveKernelOracle {
      * ({@link FsApi}), each line with the model's {@code fc: } prefix and the sandbox paths
      * written as the scenario's.
      */
-    private static List<String> withFc(List<String> log, LogFilter logs, List<String> fcLog) {
+    static List<String> withFc(List<String> log, LogFilter logs, List<String> fcLog) {
         if (fcLog.isEmpty()) {
             return log;
         }
@@ -554,16 +570,17 @@ public final class LiveKernelOracle {
         return CacheProbe.evict(p, notes);
     }
 
-    private static void pathPairs(Sandbox sb, String source, String opts, Map<String, String> pairs) {
+    static void pathPairs(java.util.function.UnaryOperator<String> real, String source, String opts,
+                          Map<String, String> pairs) {
         if (source != null && !source.isEmpty()) {
-            pairs.put(sb.real(source), source);
+            pairs.put(real.apply(source), source);
         }
         if (opts != null) {
             for (String part : opts.split(",", -1)) {
                 for (String key : List.of("device=", "source=")) {
                     if (part.startsWith(key) && part.length() > key.length()) {
                         String v = part.substring(key.length());
-                        pairs.put(sb.real(v), v);
+                        pairs.put(real.apply(v), v);
                     }
                 }
             }
@@ -650,55 +667,15 @@ public final class LiveKernelOracle {
         if (mi == null) {
             throw new IllegalStateException("mount(2) succeeded but " + mp + " is not in /proc/self/mountinfo");
         }
-        boolean anon = mi.major() == 0;
         Set<String> sysfsNew = new TreeSet<>(sysfsEntries());
         sysfsNew.removeAll(sysfsBefore);
-        Syscalls.StatfsResult st = Syscalls.statfs(mp);
-        int fsid0 = st.fsid0();
-        int fsid1 = st.fsid1();
-        String dev;
-        String sysfsName;
-        Mode mode;
-        if (anon) {
-            dev = "0:*";
-            mode = sc.options() != null && sc.options().contains("fsid=") && Boolean.TRUE.equals(
-                    runningConfigValue("EROFS_FS_ONDEMAND")) ? Mode.FSCACHE : Mode.FILEIO;
-            List<String> bdi = sysfsNew.stream().filter(n -> n.matches("erofs-\\d+")).toList();
-            if (sysfsNew.contains(mi.dev())) {
-                sysfsName = "0:*"; // 7.x: the file-backed superblock's entry is its MAJ:MIN
-            } else if (bdi.size() == 1) {
-                sysfsName = "erofs-*";
-            } else if (mode == Mode.FSCACHE && sysfsNew.size() == 1) {
-                sysfsName = sysfsNew.iterator().next();
-            } else {
-                sysfsName = bdi.isEmpty() ? null : "erofs-*";
-                notes.add("/sys/fs/erofs gained " + sysfsNew + " during the mount; sysfs name uncertain");
-            }
-        } else {
-            mode = Mode.BDEV;
-            DevT scenarioDev = sb.bdevDevs.get(mi.dev());
-            DevT realDev = new DevT(mi.major(), mi.minor());
-            if (scenarioDev == null) {
-                notes.add("mounted device " + mi.dev() + " is not one of the scenario's bdev nodes");
-                scenarioDev = realDev;
-            }
-            dev = scenarioDev.toString();
-            if (fsid1 == 0 && (fsid0 & 0xffffffffL) == realDev.newEncode()) {
-                fsid0 = (int) scenarioDev.newEncode(); // zero UUID: f_fsid is the device number
-            }
-            String real = bdevName(mi);
-            sysfsName = real != null && Files.isDirectory(Path.of("/sys/fs/erofs", real))
-                    ? sb.bdevNames.getOrDefault(real, real) : null;
-            if (sysfsName == null) {
-                notes.add("no /sys/fs/erofs entry for block device " + real);
-            }
-        }
-        if (st.type() != EROFS_MAGIC) {
-            notes.add("statfs f_type is 0x" + Long.toHexString(st.type()) + ", not erofs");
-        }
-        Statfs statfs = new Statfs(st.type(), st.bsize(), st.blocks(), st.bfree(), st.bavail(), st.files(),
-                st.ffree(), st.namelen(), fsid0, fsid1);
-        SuperblockInfo sbInfo = new SuperblockInfo(anon, dev, sysfsName, (int) st.bsize());
+        String real = mi.major() == 0 ? null : bdevName(mi);
+        MountedFacts facts = mountedFacts(sc, mi, sysfsNew, Syscalls.statfs(mp), sb.bdevDevs, sb.bdevNames, real,
+                real != null && Files.isDirectory(Path.of("/sys/fs/erofs", real)), runningConfigValue("EROFS_FS_ONDEMAND"),
+                notes);
+        Mode mode = facts.mode();
+        Statfs statfs = facts.statfs();
+        SuperblockInfo sbInfo = facts.superblock();
         List<TreeEntry> tree = null;
         if (sc.read()) {
             TreeWalker.Walk w = TreeWalker.walk(mp, sc.extents(), sc.readSize(), sc.mmap());
@@ -716,6 +693,69 @@ public final class LiveKernelOracle {
         notes.addAll(fscache.notes());
         return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
                 cache);
+    }
+
+    /** What {@link #describeMounted} derives from the mount's mountinfo line, sysfs entries and statfs. */
+    record MountedFacts(Mode mode, SuperblockInfo superblock, Statfs statfs) {}
+
+    /**
+     * The mode, superblock names and statfs of a successful mount, in the contract's names
+     * (shared with {@link NativeObservation}, which reports the same facts from the guest).
+     *
+     * @param sysfsNew       the {@code /sys/fs/erofs} entries the mount added
+     * @param bdevDevs       real block device number → the scenario's number
+     * @param bdevNames      real block device name → the scenario's name
+     * @param realBdev       the kernel's name of the mounted block device (null: anonymous or unknown)
+     * @param realBdevSysfs  whether {@code /sys/fs/erofs/<realBdev>} is a directory
+     * @param ondemand       the running kernel's {@code CONFIG_EROFS_FS_ONDEMAND} (null: unknown)
+     */
+    static MountedFacts mountedFacts(Scenario sc, MountInfo mi, Set<String> sysfsNew, Syscalls.StatfsResult st,
+                                     Map<String, DevT> bdevDevs, Map<String, String> bdevNames, String realBdev,
+                                     boolean realBdevSysfs, Boolean ondemand, List<String> notes) {
+        boolean anon = mi.major() == 0;
+        int fsid0 = st.fsid0();
+        int fsid1 = st.fsid1();
+        String dev;
+        String sysfsName;
+        Mode mode;
+        if (anon) {
+            dev = "0:*";
+            mode = sc.options() != null && sc.options().contains("fsid=") && Boolean.TRUE.equals(ondemand)
+                    ? Mode.FSCACHE : Mode.FILEIO;
+            List<String> bdi = sysfsNew.stream().filter(n -> n.matches("erofs-\\d+")).toList();
+            if (sysfsNew.contains(mi.dev())) {
+                sysfsName = "0:*"; // 7.x: the file-backed superblock's entry is its MAJ:MIN
+            } else if (bdi.size() == 1) {
+                sysfsName = "erofs-*";
+            } else if (mode == Mode.FSCACHE && sysfsNew.size() == 1) {
+                sysfsName = sysfsNew.iterator().next();
+            } else {
+                sysfsName = bdi.isEmpty() ? null : "erofs-*";
+                notes.add("/sys/fs/erofs gained " + sysfsNew + " during the mount; sysfs name uncertain");
+            }
+        } else {
+            mode = Mode.BDEV;
+            DevT scenarioDev = bdevDevs.get(mi.dev());
+            DevT realDev = new DevT(mi.major(), mi.minor());
+            if (scenarioDev == null) {
+                notes.add("mounted device " + mi.dev() + " is not one of the scenario's bdev nodes");
+                scenarioDev = realDev;
+            }
+            dev = scenarioDev.toString();
+            if (fsid1 == 0 && (fsid0 & 0xffffffffL) == realDev.newEncode()) {
+                fsid0 = (int) scenarioDev.newEncode(); // zero UUID: f_fsid is the device number
+            }
+            sysfsName = realBdev != null && realBdevSysfs ? bdevNames.getOrDefault(realBdev, realBdev) : null;
+            if (sysfsName == null) {
+                notes.add("no /sys/fs/erofs entry for block device " + realBdev);
+            }
+        }
+        if (st.type() != EROFS_MAGIC) {
+            notes.add("statfs f_type is 0x" + Long.toHexString(st.type()) + ", not erofs");
+        }
+        Statfs statfs = new Statfs(st.type(), st.bsize(), st.blocks(), st.bfree(), st.bavail(), st.files(),
+                st.ffree(), st.namelen(), fsid0, fsid1);
+        return new MountedFacts(mode, new SuperblockInfo(anon, dev, sysfsName, (int) st.bsize()), statfs);
     }
 
     private static Boolean runningConfigValue(String symbol) {

@@ -31,11 +31,15 @@ final class LiveRefusals {
      * @param refuseHangs refuse a FIFO source or value that would block mount(2) ({@link LiveKernelOracle.Options#refuseHangs})
      */
     static String refusal(Scenario sc, boolean refuseHangs) {
+        return refusal(sc, refuseHangs, LiveKernelOracle.runningConfig());
+    }
+
+    /** {@link #refusal(Scenario, boolean)} on a kernel whose CONFIG is {@code running} (null: no {@code /proc/config.gz}). */
+    static String refusal(Scenario sc, boolean refuseHangs, Map<String, Boolean> running) {
         String unrealisable = unrealisable(sc);
         if (unrealisable != null) {
             return unrealisable;
         }
-        Map<String, Boolean> running = LiveKernelOracle.runningConfig();
         String fscache = org.erofssim.oracle.fscache.FscacheSession.refusal(sc, running);
         if (fscache != null) {
             return fscache;

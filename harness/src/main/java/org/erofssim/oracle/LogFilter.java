@@ -29,11 +29,11 @@ final class LogFilter {
     private static final String OPEN = ": Can't open blockdev";
     private static final String RO_STATE = ": Can't mount, would change RO state";
 
-    private final Sandbox sandbox;
+    private final SandboxNames sandbox;
     /** Real path strings given to the kernel → the scenario's strings, longest first. */
     private final Map<String, String> paths = new LinkedHashMap<>();
 
-    LogFilter(Sandbox sandbox, Map<String, String> realToScenario) {
+    LogFilter(SandboxNames sandbox, Map<String, String> realToScenario) {
         this.sandbox = sandbox;
         realToScenario.entrySet().stream()
                 .filter(e -> e.getKey() != null && !e.getKey().isEmpty())
@@ -200,7 +200,7 @@ final class LogFilter {
         for (String tail : List.of(LOOKUP, OPEN)) {
             if (m.endsWith(tail)) {
                 String subject = m.substring(0, m.length() - tail.length());
-                return paths.containsKey(subject) || MountInfo.under(subject, sandbox.dir.toString())
+                return paths.containsKey(subject) || MountInfo.under(subject, sandbox.dir().toString())
                         || subject.isEmpty();
             }
         }
@@ -224,11 +224,11 @@ final class LogFilter {
         for (Map.Entry<String, String> e : paths.entrySet()) {
             s = s.replace(e.getKey(), e.getValue());
         }
-        return prefix + s.replace(sandbox.root.toString(), "");
+        return prefix + s.replace(sandbox.root().toString(), "");
     }
 
     private String device(String realName) {
-        String name = sandbox.bdevNames.get(realName);
+        String name = sandbox.scenarioLoopName(realName);
         return name != null ? name : realName;
     }
 }

@@ -31,7 +31,7 @@ import org.erofssim.kernel.KernelError;
  *   mnt/           mount points of the scenario's mounts
  * </pre>
  */
-final class Sandbox implements AutoCloseable {
+final class Sandbox implements AutoCloseable, SandboxNames {
     static final long EXT4_MAGIC = 0xEF53L;
     private static final int MKFS_TIMEOUT_SECONDS = 120;
     /** Tests: put ext4 files on an ext4 of the sandbox's own even when the sandbox is on ext4. */
@@ -585,13 +585,25 @@ final class Sandbox implements AutoCloseable {
 
     // ------------------------------------------------------------------ release
 
+    @Override public Path dir() {
+        return dir;
+    }
+
+    @Override public Path root() {
+        return root;
+    }
+
+    @Override public String scenarioLoopName(String realName) {
+        return bdevNames.get(realName);
+    }
+
     /** Whether {@code loopName} is a loop device this sandbox made for a scenario bdev node. */
-    boolean isScenarioLoop(String loopName) {
+    @Override public boolean isScenarioLoop(String loopName) {
         return bdevNames.containsKey(loopName);
     }
 
     /** True for a loop device this sandbox attached (scenario bdev nodes and wrapped file systems). */
-    boolean ownsLoop(String name) {
+    @Override public boolean ownsLoop(String name) {
         if (!name.startsWith("loop")) {
             return false;
         }

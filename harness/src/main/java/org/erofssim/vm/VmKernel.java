@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -99,8 +100,85 @@ public final class VmKernel {
         return sb.append('\n').toString();
     }
 
-    /** Boots once and observes every scenario in the guest. */
+    /** Boots once and observes every scenario in the guest JVM. */
     public Boot observe(List<Path> scenarios, Path java, Path jar) {
+        return observe(scenarios, java, jar, null);
+    }
+
+    /**
+     * Boots once and observes every scenario: those the native guest runner supports
+     * ({@code oracle.NativePlan#unsupported} null) with {@code nativeRunner} (null: none), then
+     * the rest with the guest JVM ({@code GuestBatch}). A guest kernel with {@code /proc/config.gz}
+     * (a source-built kernel whose CONFIG the live oracle checks) runs every scenario in the JVM.
+     * The observations come back in the order of {@code scenarios}; the runner's raw lines are
+     * turned into outcomes by {@code oracle.NativeObservation}. A boot that crashed or hung gives
+     * the answered scenarios of the longest answered prefix of {@code scenarios} (callers that
+     * resume after the crash pass the runner's scenarios first: {@link #nativeFirst}).
+     */
+    public Boot observe(List<Path> scenarios, Path java, Path jar, Path nativeRunner) {
+        if (nativeRunner == null) {
+            return observeJvm(scenarios, java, jar);
+        }
+        NativeBatch nb = NativeBatch.split(scenarios);
+        if (nb.jvmOnly()) {
+            return observeJvm(scenarios, java, jar);
+        }
+        return boot(run -> {
+            Path copy = run.resolve("erofs-sim.jar");
+            try {
+                Files.copy(jar, copy);
+                nb.writePlan(run);
+            } catch (IOException e) {
+                throw new VmUnavailable("kernel " + kernel.release() + ": cannot prepare the batch: " + e.getMessage());
+            }
+            return nb.script(Path.of("").toAbsolutePath(), java, copy, System.getProperty("erofssim.root"), run,
+                    nativeRunner);
+        }, run -> nb.observations(run, kernel.release()));
+    }
+
+    /** The environment variable that chooses the guest's observer: {@code jvm} for the guest JVM only. */
+    public static final String GUEST_ENV = "EROFSSIM_VM_GUEST";
+
+    /**
+     * Whether boots use the native guest runner: yes unless {@value #GUEST_ENV} (or the system
+     * property {@code erofssim.vm.guest}) is {@code jvm}.
+     */
+    public static boolean nativeGuest(Map<String, String> env) {
+        String v = System.getProperty("erofssim.vm.guest", env.getOrDefault(GUEST_ENV, "native"));
+        return !"jvm".equals(v);
+    }
+
+    /**
+     * The guest's seconds (its uptime clock) from the native runner's start to its end, read from
+     * the {@code ERV-NATIVE-START}/{@code -END} lines of a boot's output; null when it did not run.
+     */
+    public static Double nativeSeconds(String output) {
+        Double start = null;
+        for (String l : output.split("\r?\n")) {
+            int at = l.indexOf("uptime=");
+            if (at < 0) {
+                continue;
+            }
+            try {
+                double t = Double.parseDouble(l.substring(at + 7).strip().split("\\s+")[0]);
+                if (l.startsWith("ERV-NATIVE-START")) {
+                    start = t;
+                } else if (l.startsWith("ERV-NATIVE-END") && start != null) {
+                    return t - start;
+                }
+            } catch (NumberFormatException e) {
+                // not a marker of ours
+            }
+        }
+        return null;
+    }
+
+    /** The scenarios the native runner supports first, then the others, each group in its order. */
+    public static List<Path> nativeFirst(List<Path> scenarios) {
+        return NativeBatch.split(scenarios).executionOrder();
+    }
+
+    private Boot observeJvm(List<Path> scenarios, Path java, Path jar) {
         return boot(run -> {
             // the guest runs its own copy: a jar rebuilt on the host during the boot cannot break it
             Path copy = run.resolve("erofs-sim.jar");
@@ -111,15 +189,20 @@ public final class VmKernel {
             }
             return batchScript(Path.of("").toAbsolutePath(), java, copy, System.getProperty("erofssim.root"),
                     run.resolve("outcomes.jsonl"), scenarios);
-        });
+        }, VmKernel::partial);
     }
 
     /** Boots once and runs a shell command as root in the guest. */
     public Boot run(String shellCommand) {
-        return boot(run -> shellCommand + "\n");
+        return boot(run -> shellCommand + "\n", VmKernel::partial);
     }
 
-    private Boot boot(java.util.function.Function<Path, String> script) {
+    /** Reads a run folder's observations so far (it may be cut short by a crash). */
+    interface Reader {
+        List<Observation> read(Path run) throws IOException;
+    }
+
+    private Boot boot(java.util.function.Function<Path, String> script, Reader partial) {
         String rel = kernel.release();
         Path run = null;
         Process p = null;
@@ -156,7 +239,7 @@ public final class VmKernel {
                     ProcessTree.kill(p);
                     String con = read(console);
                     throw new Crashed("kernel " + rel + ": the guest did not finish within " + timeout.toSeconds()
-                            + " s and was killed (last console line: " + lastLine(con) + ")", partial(run), con);
+                            + " s and was killed (last console line: " + lastLine(con) + ")", partial.read(run), con);
                 }
             }
             double total = (System.nanoTime() - t0) / 1e9;
@@ -166,7 +249,7 @@ public final class VmKernel {
             }
             String panic = firstLine(con, "Kernel panic");
             if (panic != null) {
-                throw new Crashed("kernel " + rel + " panicked: " + panic, partial(run), con);
+                throw new Crashed("kernel " + rel + " panicked: " + panic, partial.read(run), con);
             }
             String fail = firstLine(con, "ERV-FAIL");
             if (fail != null) {
@@ -179,7 +262,7 @@ public final class VmKernel {
             }
             int status = Integer.parseInt(Files.readString(rc).strip());
             String output = Files.isRegularFile(run.resolve("output.txt")) ? read(run.resolve("output.txt")) : "";
-            return new Boot(status, output, partial(run), toCmd, total, con);
+            return new Boot(status, output, partial.read(run), toCmd, total, con);
         } catch (IOException e) {
             throw new VmUnavailable("kernel " + rel + ": " + e.getMessage());
         } catch (NumberFormatException e) {
@@ -201,7 +284,7 @@ public final class VmKernel {
     }
 
     /** The observations the guest wrote into the run folder's outcomes.jsonl so far. */
-    private static List<Observation> partial(Path run) throws IOException {
+    static List<Observation> partial(Path run) throws IOException {
         List<Observation> obs = new ArrayList<>();
         Path outcomes = run.resolve("outcomes.jsonl");
         if (Files.isRegularFile(outcomes)) {
