@@ -298,7 +298,7 @@ public final class Bench {
 
     /**
      * {@code rate predict-model-marginal} and {@code ratio predict-marginal-vs-kernel}: what one
-     * more scenario costs in a batch, JVM start and warm-up left out: (the 10,000-scenario
+     * more scenario costs in a batch, the JVM start left out (the JIT warm-up over the batch stays in): (the 10,000-scenario
      * process minus a 1-scenario process, the median of three) / 9,999. The whole-process figures
      * above stay what the issue names; these say how much of them the process start is.
      */
