@@ -314,7 +314,7 @@ public final class Bench {
 
     /**
      * {@code rate predict-model-marginal} and {@code ratio predict-marginal-vs-kernel}: what one
-     * more scenario costs in a batch, JVM start and warm-up left out: (the 10,000-scenario
+     * more scenario costs in a batch, the JVM start left out (the JIT warm-up over the batch stays in): (the 10,000-scenario
      * process minus a 1-scenario process, the median of three) / 9,999. The whole-process figures
      * above stay what the issue names; these say how much of them the process start is.
      */
@@ -342,7 +342,7 @@ public final class Bench {
             return;
         }
         String how = String.format(Locale.ROOT, "(%,d-scenario process %.2f s - 1-scenario process %.2f s, median of 3) / "
-                + "%,d = %.1f us a scenario (%s of CPU); JVM start and warm-up left out", PREDICT_SCENARIOS,
+                + "%,d = %.1f us a scenario (%s of CPU); JVM start left out, the JIT warm-up over the batch kept in", PREDICT_SCENARIOS,
                 batch.seconds(), one.seconds(), PREDICT_SCENARIOS - 1, marginal / 1e3,
                 cpuMarginal < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f us", cpuMarginal / 1e3));
         out.accept(Figure.of(Figure.RATE, "predict-model-marginal", 1e9 / marginal, null,

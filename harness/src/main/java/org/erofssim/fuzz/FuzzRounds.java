@@ -1,0 +1,228 @@
+package org.erofssim.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.erofssim.compare.OutcomeComparator;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import org.erofssim.fuzz.FuzzCampaign.Drawn;
+import org.erofssim.fuzz.FuzzCampaign.Evaluation;
+import org.erofssim.fuzz.FuzzCampaign.Failure;
+import org.erofssim.fuzz.FuzzCampaign.Kind;
+import org.erofssim.fuzz.FuzzCampaign.ModelFailure;
+import org.erofssim.kernel.Coverage;
+import org.erofssim.mount.MountModel;
+
+/**
+ * A model-only campaign's cases evaluated a round at a time on worker threads (issue 12), for
+ * {@link FuzzCampaign}, which draws each round and takes its evaluations in index order.
+ */
+final class FuzzRounds {
+    /**
+     * Model-only cases are drawn {@value} at a time and evaluated together on {@link FuzzCampaign#withJobs
+     * jobs} threads, then taken in index order (coverage, corpus, statistics, findings), so that
+     * a campaign's outcome does not depend on the number of threads: the cases of a round are
+     * drawn from the corpus and bandit as they stood at the round's start. A blind campaign's
+     * draws depend on nothing evaluated, so it draws exactly the cases it drew one at a time;
+     * a guided one learns from a case at the next round instead of the next case. 64 keeps the
+     * {@code --max-time} check where it was (every 64th case). A campaign with a kernel
+     * evaluates one case at a time (one observation at a time, as before).
+     */
+    static final int ROUND = 64;
+
+    /**
+     * The size of the round that starts at case {@code first}: {@value #ROUND} for a blind
+     * campaign, 1 with a kernel; a guided one starts with rounds of one case (as before rounds:
+     * the first corpus entries steer the next draws at once) and doubles them as the campaign
+     * goes on, to {@value #ROUND} from case 4,096 on (a power of two that divides {@code first}, so
+     * every 64th case still starts a round). Property {@code -Derofssim.fuzzRound=N} (a power of
+     * two up to 64) fixes a guided campaign's rounds (measurements).
+     */
+    static int roundAt(FuzzCampaign.Settings settings, int first) {
+        if (settings.kernel() != null) {
+            return 1;
+        }
+        if (!settings.guided()) {
+            return ROUND;
+        }
+        int r = FIXED_ROUND > 0 ? FIXED_ROUND : Integer.highestOneBit(Math.max(1, Math.min(ROUND, first / ROUND)));
+        while (first % r != 0) {
+            r >>= 1;
+        }
+        return r;
+    }
+
+    private static final int FIXED_ROUND = Integer.getInteger("erofssim.fuzzRound", 0);
+
+    private final FuzzCampaign campaign;
+    private final ExecutorService workers;
+
+    FuzzRounds(FuzzCampaign campaign, int jobs) {
+        this.campaign = campaign;
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        // each worker maps a base image once for its life (ImageBytes.sharingMappings): the
+        // templates of thousands of shapes name the same few fixture files, which the
+        // campaign never writes
+        this.workers = Executors.newFixedThreadPool(jobs, r -> {
+            Thread t = new Thread(() -> org.erofssim.block.ImageBytes.sharingMappings(() -> {
+                r.run();
+                return null;
+            }), "erofs-sim-fuzz-model-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Ends the worker threads. */
+    void shutdown() {
+        workers.shutdownNow();
+    }
+
+    /** The round's evaluations, in its order. */
+    List<Evaluation> evaluate(List<Drawn> drawn) {
+        List<Evaluation> out = new ArrayList<>(drawn.size());
+        List<RoundCase> tasks = new ArrayList<>(drawn.size());
+        List<Future<Evaluation>> futures = new ArrayList<>(drawn.size());
+        for (Drawn d : drawn) {
+            RoundCase t = new RoundCase(d.c(), (d.index() & 31) == 0);
+            tasks.add(t);
+            futures.add(workers.submit(t));
+        }
+        long limit = campaign.settings().modelLimit().toNanos();
+        for (int k = 0; k < tasks.size(); k++) {
+            while (true) {
+                try {
+                    out.add(futures.get(k).get(10, TimeUnit.MILLISECONDS));
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    for (int j = k; j < tasks.size(); j++) { // any case of the round past its limit is stopped
+                        tasks.get(j).stopIfPast(limit);
+                    }
+                } catch (ExecutionException x) {
+                    Throwable cause = x.getCause() == null ? x : x.getCause();
+                    if (!tasks.get(k).stopped) { // as the one-at-a-time evaluation: it escapes the campaign
+                        if (cause instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        if (cause instanceof Error err) {
+                            throw err;
+                        }
+                        throw new IllegalStateException(cause);
+                    }
+                    out.add(tasks.get(k).hang());
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while evaluating a round of cases", e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One case of a round, evaluated on a worker thread as {@code FuzzCampaign.evaluateModel} does on
+     * the campaign's model thread: the same predictions, the same failures (an exception of the model
+     * is a {@link Kind#MODEL_ERROR} with the same line), and a prediction past the model limit is
+     * stopped by the thread that collects the round ({@link #stopIfPast}) and is a
+     * {@link Kind#MODEL_HANG} with the same line.
+     */
+    private final class RoundCase implements java.util.concurrent.Callable<Evaluation> {
+        private final FuzzCase c;
+        private final boolean twice;
+        private final Coverage.Recorder rec = new Coverage.Recorder();
+        private volatile Thread thread;
+        /** When the running prediction started (System.nanoTime), 0 when none runs. */
+        private volatile long started;
+        private volatile long interruptedAt;
+        volatile boolean stopped;
+        private boolean finished;
+
+        RoundCase(FuzzCase c, boolean twice) {
+            this.c = c;
+            this.twice = twice;
+        }
+
+        @Override
+        public Evaluation call() {
+            thread = Thread.currentThread();
+            Evaluation e;
+            try {
+                Scenario s = campaign.scenarioInMemory(c, campaign.settings().profile());
+                try {
+                    MountOutcome model = timed(() -> Coverage.record(rec, () -> MountModel.predict(s)));
+                    if (twice) {
+                        MountOutcome second = timed(() -> MountModel.predict(s));
+                        if (!OutcomeJson.write(model).equals(OutcomeJson.write(second))) {
+                            throw new ModelFailure(new Failure(Kind.NONDETERMINISTIC,
+                                    "two predictions differ: " + OutcomeComparator.compare(model, second)));
+                        }
+                    }
+                    e = new Evaluation(model, null, null, null, rec.ids());
+                } catch (ModelFailure f) {
+                    e = new Evaluation(null, null, null, f.failure, rec.ids());
+                }
+            } finally {
+                synchronized (this) {
+                    finished = true;
+                    Thread.interrupted(); // an interrupt meant for this case does not reach the next
+                }
+            }
+            return e;
+        }
+
+        /** One prediction on this thread, timed for {@link #stopIfPast}; what it throws is a model error. */
+        private MountOutcome timed(java.util.function.Supplier<MountOutcome> p) throws ModelFailure {
+            started = System.nanoTime();
+            try {
+                return p.get();
+            } catch (Throwable t) { // what the model thread's Future gives as the cause of its ExecutionException
+                if (stopped) {
+                    throw new ModelFailure(campaign.hangFailure());
+                }
+                throw new ModelFailure(new Failure(Kind.MODEL_ERROR, t.toString()
+                        + (t.getStackTrace().length > 0 ? " at " + t.getStackTrace()[0] : "")));
+            } finally {
+                started = 0;
+            }
+        }
+
+        /** Interrupts a prediction past {@code limit} nanoseconds, and stops it when it goes on 200 ms later. */
+        synchronized void stopIfPast(long limit) {
+            long t = started;
+            if (finished || t == 0 || System.nanoTime() - t <= limit) {
+                return;
+            }
+            stopped = true;
+            Thread th = thread;
+            if (interruptedAt == 0) {
+                interruptedAt = System.nanoTime();
+                th.interrupt();
+            } else if (System.nanoTime() - interruptedAt > 200_000_000L) {
+                stopThread(th);
+            }
+        }
+
+        /** The evaluation of a case stopped past the limit (its stop escaped the prediction). */
+        Evaluation hang() {
+            return new Evaluation(null, null, null, campaign.hangFailure(), rec.ids());
+        }
+    }
+
+    /** {@link Thread#stop} (as {@code FuzzCampaign.stop}): the prediction is thrown away. */
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stopThread(Thread t) {
+        try {
+            t.stop();
+        } catch (UnsupportedOperationException e) {
+            // a later Java without Thread.stop: the daemon thread spins on until the JVM exits
+        }
+    }
+}
