@@ -164,8 +164,9 @@ public final class TreeWalk {
     /**
      * As {@link #walk(SbInfo, MetaBuf, ErofsInode, KernelLog, boolean, BdevReadaheadRace, ReadPattern)};
      * {@code metadataProbed}: the caller reports the metadata pages the walk read (the
-     * {@code probeCache} probe), which the direct decoder's map walk would not read in the
-     * kernel's pattern, so it is used only when this is false.
+     * {@code probeCache} probe), which the direct read's map walk would not read in the
+     * kernel's pattern, so it is used only when this is false (and for {@code read(2)} patterns,
+     * not {@code mmap}).
      */
     public static List<TreeEntry> walk(SbInfo sbi, MetaBuf buf, ErofsInode root, KernelLog log, boolean extents,
                                        BdevReadaheadRace race, ReadPattern pattern, boolean metadataProbed) {
@@ -173,7 +174,8 @@ public final class TreeWalk {
         if (fastPathApplies(sbi, extents, race)) {
             KernelLog.Mark mark = log.mark();
             TreeWalk w = new TreeWalk(sbi, buf, log, extents, race, pattern);
-            w.fast = new CleanReads(sbi, buf, race, pattern, directDecoder && !metadataProbed);
+            // not for mmap reads: CleanReadsProperties checks read(2) patterns only
+            w.fast = new CleanReads(sbi, buf, race, pattern, directDecoder && !metadataProbed && !pattern.mmap());
             List<TreeEntry> tree = w.walkFast(root);
             LAST_DIRECT.set(w.fast.directCounts());
             if (tree != null) {
