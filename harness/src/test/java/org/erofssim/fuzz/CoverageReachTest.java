@@ -178,27 +178,6 @@ class CoverageReachTest {
             "z_erofs_map_sanity_check:unknown-algorithm",
             "z_erofs_stream_switch_bufs:no-space",
             "z_erofs_transform_plain:too-short");
-            // session 7 (model-only cases in rounds, FuzzCampaign.roundAt: the same seed draws
-            // other guided cases) they also reach acl-unsupported, cache_strategy-unsupported,
-            // all-zeros-stream and unknown-algorithm
-            "erofs_fc_parse_param:directio-unsupported",
-            "erofs_fc_parse_param:user_xattr-unsupported",
-            "z_erofs_fill_inode_lazy:unknown-head-format",
-            "z_erofs_fixup_insize:all-zeros-lz4",
-            "z_erofs_stream_switch_bufs:no-space",
-            "z_erofs_transform_plain:too-short",
-            // session 7: the finer record-level ids (inode, dirent, compressed-index checks)
-            "erofs_find_target_block:corrupted-dir-block",
-            "erofs_read_inode:across-blocks",
-            "z_erofs_fill_inode_lazy:big-pcluster-heads-inconsistent",
-            "z_erofs_get_extent_compressedlen:bogus-cblkcnt",
-            "z_erofs_load_compact_lcluster:bogus-plain-delta",
-            "z_erofs_load_compact_lcluster:cblkcnt-without-big-pcluster",
-            "z_erofs_load_full_lcluster:cblkcnt-without-big-pcluster",
-            "z_erofs_map_blocks_ext:extent-past-end",
-            "z_erofs_map_blocks_fo:inline-across-blocks",
-            "z_erofs_map_sanity_check:pcluster-beyond-48bit",
-            "z_erofs_map_sanity_check:pcluster-too-large");
 
     @Test
     void everyIdIsReachedByAFixtureOrAGeneratedCase() throws Exception {
