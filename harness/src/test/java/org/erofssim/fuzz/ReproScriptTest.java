@@ -65,7 +65,7 @@ class ReproScriptTest {
                         "#   dmesg: erofs: planted", "CONFIG_EROFS_FS_ONDEMAND=y")
                 .contains("device=$dev0,device=$dev1,device=$dev2,device=$dev3,device=$dev4,acl,"
                         + "source=/a \\\"b\\\" \\$HOME \\`x\\`,dax=never")
-                .contains("cp -r \"$work/mnt/.\"", "echo \"$marker\" > /dev/kmsg", "grep -F -i -e erofs -e \"$src\"")
+                .contains("find \"$work/mnt\" -type f -exec cat {} + >/dev/null", "ls -laR \"$work/mnt\"", "echo \"$marker\" > /dev/kmsg", "grep -F -i -e erofs -e \"$src\"")
                 // expected and observed errno and log lines, and which of them the kernel gave
                 .contains("echo \"    erofs: planted\"", "\"errno 22\"|\"errno 22 \"*", "\"errno 5\"|\"errno 5 \"*",
                         "the kernel's answer (errno 22) is the one expected (model 6.18.44) gave");
