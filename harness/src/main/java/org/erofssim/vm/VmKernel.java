@@ -251,6 +251,14 @@ public final class VmKernel {
             if (panic != null) {
                 throw new Crashed("kernel " + rel + " panicked: " + panic, partial.read(run), con);
             }
+            String died = firstLine(con, "ERV-NATIVE-FAILED");
+            if (died != null) {
+                // the runner was killed mid-case (a kernel oops kills the task in its system call): the
+                // case after the answered ones is the one it died on, as after a panic
+                boolean oops = con.contains("Oops") || con.contains("BUG:") || con.contains("general protection fault");
+                throw new Crashed("kernel " + rel + ": the native guest runner died mid-case (" + died.substring(died.indexOf(
+                        "ERV-NATIVE-FAILED")) + ")" + (oops ? " after a kernel oops" : ""), partial.read(run), con);
+            }
             String fail = firstLine(con, "ERV-FAIL");
             if (fail != null) {
                 throw new VmUnavailable("kernel " + rel + ": " + fail.substring(fail.indexOf("ERV-FAIL")));

@@ -107,4 +107,21 @@ class NativeBatchTest {
         assertEquals(pa.toString(), c.before().get(0).scenario());
         assertNull(c.before().get(0).error());
     }
+
+    /** A kernel oops kills the runner in its system call: the boot ends as after a panic, at the next case. */
+    @Test
+    void aRunnerKilledByAnOopsIsACrashAtTheNextCase() throws Exception {
+        List<JsonNode> lines = captured();
+        Path pa = Checkout.root().resolve(lines.get(0).get("scenario").asText());
+        Path pb = Checkout.root().resolve(lines.get(1).get("scenario").asText());
+        VmKernel.Crashed c = assertThrows(VmKernel.Crashed.class, () -> vm("echo 'ERV-CMD-START uptime=4.2'\n"
+                + printf(List.of(JSON.writeValueAsString(lines.get(0).get("raw"))), "native.jsonl")
+                + "echo '[ 9.0] Oops: general protection fault, probably for non-canonical address'\n"
+                + "echo 'ERV-NATIVE-FAILED 139'\necho 70 > \"$OUT/rc\"").observe(List.of(pa, pb), Path.of("/usr/bin/java"),
+                Files.writeString(tmp.resolve("erofs-sim.jar"), "x"), tmp.resolve("runner")));
+        assertEquals("kernel 9.9.9-fake: the native guest runner died mid-case (ERV-NATIVE-FAILED 139) after a kernel oops",
+                c.getMessage());
+        assertEquals(1, c.before().size());
+        assertTrue(c.console().contains("Oops"));
+    }
 }
