@@ -301,73 +301,73 @@ public final class FuzzCampaign {
                     drawn.add(new Drawn(index, fresh, c));
                 }
                 List<Evaluation> evaluated = evaluateRound(drawn);
-                for (int k = 0; k < drawn.size(); k++) { // (the body keeps its indentation from before the rounds)
-                int index = drawn.get(k).index();
-                boolean fresh = drawn.get(k).fresh();
-                FuzzCase c = drawn.get(k).c();
-                Evaluation e = evaluated.get(k);
-                done++;
-                int before = firstCase.size();
-                for (String id : e.ids()) {
-                    firstCase.putIfAbsent(id, index);
-                }
-                boolean newFeature = false;
-                if (settings.guided()) {
-                    String outcome = e.model() == null ? "none" : CaseStatistics.label(e.model()) + "/"
-                            + (e.model().mode() == null ? "-" : e.model().mode().contractName());
-                    newFeature = features.add(outcome);
+                for (int k = 0; k < drawn.size(); k++) {
+                    int index = drawn.get(k).index();
+                    boolean fresh = drawn.get(k).fresh();
+                    FuzzCase c = drawn.get(k).c();
+                    Evaluation e = evaluated.get(k);
+                    done++;
+                    int before = firstCase.size();
                     for (String id : e.ids()) {
-                        newFeature |= features.add(id + "|" + outcome);
+                        firstCase.putIfAbsent(id, index);
                     }
-                    // a case the model hung on is not kept as a parent: its mutants mostly hang
-                    // too, each costing the model limit (seed 42 spent most of a 100,000-case
-                    // campaign on 285 mutants of one LZMA hang before this)
-                    boolean hung = e.failure() != null && e.failure().kind() == Kind.MODEL_HANG;
-                    if (newFeature && !hung) {
-                        corpus.add(c, e.ids(), firstCase.size() - before);
+                    boolean newFeature = false;
+                    if (settings.guided()) {
+                        String outcome = e.model() == null ? "none" : CaseStatistics.label(e.model()) + "/"
+                                + (e.model().mode() == null ? "-" : e.model().mode().contractName());
+                        newFeature = features.add(outcome);
+                        for (String id : e.ids()) {
+                            newFeature |= features.add(id + "|" + outcome);
+                        }
+                        // a case the model hung on is not kept as a parent: its mutants mostly hang
+                        // too, each costing the model limit (seed 42 spent most of a 100,000-case
+                        // campaign on 285 mutants of one LZMA hang before this)
+                        boolean hung = e.failure() != null && e.failure().kind() == Kind.MODEL_HANG;
+                        if (newFeature && !hung) {
+                            corpus.add(c, e.ids(), firstCase.size() - before);
+                        }
+                        arms.result(fresh, firstCase.size() - before, newFeature);
+                        corpus.hit(e.ids());
                     }
-                    arms.result(fresh, firstCase.size() - before, newFeature);
-                    corpus.hit(e.ids());
-                }
-                if (firstCase.size() > before) {
-                    growth.add(new long[] {index + 1, firstCase.size()});
-                    progress.printf(java.util.Locale.ROOT, "coverage: %d ids after %d cases (%.1f s)%s%n",
-                            firstCase.size(), index + 1, Duration.between(start, Instant.now()).toMillis() / 1000.0,
-                            settings.guided() ? ", corpus " + corpus.size() : "");
-                }
-                if (diff != null && e.model() != null) {
-                    Failure regression = diff.check(this, c, index);
-                    if (regression != null) {
-                        e = new Evaluation(e.model(), e.kernel(), e.refusal(), regression, e.ids());
+                    if (firstCase.size() > before) {
+                        growth.add(new long[] {index + 1, firstCase.size()});
+                        progress.printf(java.util.Locale.ROOT, "coverage: %d ids after %d cases (%.1f s)%s%n",
+                                firstCase.size(), index + 1, Duration.between(start, Instant.now()).toMillis() / 1000.0,
+                                settings.guided() ? ", corpus " + corpus.size() : "");
                     }
-                }
-                CaseStatistics.collect(stats, c, e, settings.kernel() != null);
-                if (e.refusal() != null) {
-                    refused++;
-                }
-                if (e.failure() != null) {
-                    // a hang costs the model limit per evaluation: one hang per base is shrunk, the
-                    // others are kept as drawn (shrinking each would stall a model-only campaign)
-                    boolean shrinkable = e.failure().kind() != Kind.CANDIDATE_REGRESSION
-                            && (e.failure().kind() != Kind.MODEL_HANG || hangsShrunk.add(c.base()));
-                    FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
-                    Evaluation again = shrinkable ? evaluate(small) : e;
-                    Failure f = again.failure() != null ? again.failure() : e.failure();
-                    Finding finding = new Finding(f.kind(), f.what(), c, small, folders.write(small, f, index,
-                            stated(again.failure() != null ? again : e)));
-                    found.add(finding);
-                    progress.println("finding " + f.kind() + " at case " + index + ": " + firstLine(f.what()) + " -> "
-                            + finding.folder());
-                }
-                if (vm != null) {
-                    vm.add(index, c, e.kernel(), settings.kernel() == null ? null : settings.kernel().identity().release());
-                    if (vm.full()) {
-                        report(progress, vm.flush(progress), found);
+                    if (diff != null && e.model() != null) {
+                        Failure regression = diff.check(this, c, index);
+                        if (regression != null) {
+                            e = new Evaluation(e.model(), e.kernel(), e.refusal(), regression, e.ids());
+                        }
                     }
-                }
-                status.update(done, settings.cases() / settings.shards(), firstCase.size(), found.size(),
-                        (System.nanoTime() - t0) / 1e9);
-                progress.flush();
+                    CaseStatistics.collect(stats, c, e, settings.kernel() != null);
+                    if (e.refusal() != null) {
+                        refused++;
+                    }
+                    if (e.failure() != null) {
+                        // a hang costs the model limit per evaluation: one hang per base is shrunk, the
+                        // others are kept as drawn (shrinking each would stall a model-only campaign)
+                        boolean shrinkable = e.failure().kind() != Kind.CANDIDATE_REGRESSION
+                                && (e.failure().kind() != Kind.MODEL_HANG || hangsShrunk.add(c.base()));
+                        FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
+                        Evaluation again = shrinkable ? evaluate(small) : e;
+                        Failure f = again.failure() != null ? again.failure() : e.failure();
+                        Finding finding = new Finding(f.kind(), f.what(), c, small, folders.write(small, f, index,
+                                stated(again.failure() != null ? again : e)));
+                        found.add(finding);
+                        progress.println("finding " + f.kind() + " at case " + index + ": " + firstLine(f.what()) + " -> "
+                                + finding.folder());
+                    }
+                    if (vm != null) {
+                        vm.add(index, c, e.kernel(), settings.kernel() == null ? null : settings.kernel().identity().release());
+                        if (vm.full()) {
+                            report(progress, vm.flush(progress), found);
+                        }
+                    }
+                    status.update(done, settings.cases() / settings.shards(), firstCase.size(), found.size(),
+                            (System.nanoTime() - t0) / 1e9);
+                    progress.flush();
                 }
             }
             if (vm != null) {
