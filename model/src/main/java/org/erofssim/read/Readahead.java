@@ -131,7 +131,7 @@ public final class Readahead {
      * above any extent erofs-utils writes (a pcluster decompresses to at most a few MiB), far below
      * a corrupt length that the kernel would meet with allocation failures.
      */
-    static final long EXPAND_LIMIT_PAGES = 1L << 18;
+    public static final long EXPAND_LIMIT_PAGES = 1L << 18;
 
     private final PageCache cache;
     private final FileRa ra;

@@ -18,6 +18,7 @@ import org.erofssim.sb.CacheStrategy;
 import org.erofssim.sb.ErofsBuf;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
+import org.erofssim.sb.NotModelled;
 import org.erofssim.sb.SbInfo;
 import org.erofssim.sb.SbLog;
 
@@ -320,6 +321,15 @@ public final class ZReader {
             }
         }
         long cur = f.mla + f.mllen - 1;
+        if (cur >= end && cur < isize && cur / PAGE - end / PAGE >= Readahead.EXPAND_LIMIT_PAGES) {
+            // the kernel grabs a folio for every page of the extent before the requested one (nowait
+            // allocations, no bound of its own): a corrupt extent length far past the data ends where
+            // its memory does, which the model does not model (it looped, then ran out of heap: a fuzz
+            // finding, seed 12 case 15553 on modern/fragments.erofs); the same bound as readahead_expand
+            throw new NotModelled("z_erofs_pcluster_readmore of " + (cur / PAGE - end / PAGE + 1)
+                    + " pages before byte " + (end + 1) + " (a mapped extent ends at byte " + (cur + 1)
+                    + "): the kernel grabs folios until one fails");
+        }
         while (cur >= end && cur < isize) {
             long index = cur / PAGE;
             PageCache.Folio folio = f.cache.at(index);

@@ -305,6 +305,30 @@ class TreeWalkTest {
             assertThat(byPath(m.tree()).get("/f4097").sha256()).isNotNull();
         }
 
+        /**
+         * Fuzz finding (seed 12, case 15553, session 7): five bytes of the root inode of
+         * {@code modern/fragments.erofs} (checksum fixed) give the root directory a 2 GiB size and a
+         * compressed extent reaching far past its data. Listing it ran {@code
+         * z_erofs_pcluster_readmore}'s loop over the pages before the requested one (the one without
+         * a readahead window), a folio each, until the model ran out of heap (6 GB RSS in a fuzz
+         * campaign). The directory's contents are now unknown, with a note, within the same bound
+         * as {@code readahead_expand}.
+         */
+        @Test void aDirectoryExtentFarPastItsDataIsNotModelledInsteadOfFillingTheHeap() {
+            ImageEditor ed = ImageEditor.of(ErofsImages.read(ZTrees.fixture("modern/fragments.erofs")));
+            ed.write(1152, new byte[] {0x03});
+            ed.write(1160, new byte[] {(byte) 0xff});
+            ed.write(1162, new byte[] {(byte) 0xff, 0x7f});
+            ed.write(1218, new byte[] {0x02});
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(
+                    ErofsImages.fileMount("6.18", ed.fixChecksum().bytes(), Faults.NONE, null, true));
+            TreeEntry root = byPath(m.tree()).get("/");
+            assertThat(root.size()).isEqualTo(2147418367L);
+            assertThat(root.notes()).anyMatch(n -> n.startsWith("not modelled: z_erofs_pcluster_readmore of ")
+                    && n.contains("the kernel grabs folios until one fails"));
+            assertThat(m.tree()).hasSize(1);
+        }
+
         @Test void aFileThatFailsPartWayKeepsWhatWasReadBeforeThePage() {
             Path img = mkfs(tmp.resolve("badpage.erofs"), tree, "-Enoinline_data");
             ErofsImages.Dumped big = dump(img, "/big");
