@@ -112,19 +112,8 @@ final class VmDifferential {
         List<Finding> found = new ArrayList<>();
         Path dir = root.resolve("batch-" + (++batches));
         try {
-            FindingFolders.deleteTree(dir);
-            Files.createDirectories(dir);
-            Path blobFile = dir.resolve("blob.img");
-            Files.write(blobFile, blob);
-            List<Path> files = new ArrayList<>();
-            for (Pending p : pending) {
-                Path image = dir.resolve("case-" + p.index() + ".erofs");
-                Files.write(image, p.c().image(campaign.base(p.c())));
-                Path json = dir.resolve("case-" + p.index() + ".json");
-                Files.writeString(json, p.c().scenario(Releases.DEFAULT.name(), image.toString(), blobFile.toString())
-                        .toString(), StandardCharsets.UTF_8);
-                files.add(json);
-            }
+            List<Path> files = writeBatch(campaign, blob, dir, pending.stream().map(Pending::c).toList(),
+                    pending.stream().map(p -> "case-" + p.index()).toList());
             // per case: release -> observed outcome, in release order
             List<Map<String, MountOutcome>> observed = new ArrayList<>();
             for (Pending p : pending) {
@@ -171,12 +160,14 @@ final class VmDifferential {
                 sent.add(i);
             }
         }
-        List<Path> files = k.order(sent.stream().map(allFiles::get).toList());
-        Map<Path, Integer> index = new java.util.HashMap<>();
-        for (int i : sent) {
-            index.put(allFiles.get(i), i);
+        List<Path> sentFiles = sent.stream().map(allFiles::get).toList();
+        List<Integer> order = order(k, sentFiles);
+        List<Path> files = order.stream().map(sentFiles::get).toList();
+        List<Integer> sentInOrder = new ArrayList<>();
+        for (int i : order) {
+            sentInOrder.add(sent.get(i));
         }
-        sent = files.stream().map(index::get).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        sent = sentInOrder;
         List<ToShrink> toShrink = new ArrayList<>();
         int from = 0;
         while (from < files.size()) {
@@ -249,6 +240,42 @@ final class VmDifferential {
             found.add(finding(x.f(), x.p(), s.c(), s.stated() != null ? s.stated() : x.stated(),
                     s.console() != null ? s.console() : x.console(), x.tag()));
         }
+    }
+
+    /**
+     * Writes the campaign's blob ({@code blob.img}) and each case's image and scenario
+     * ({@code STEM.erofs}, {@code STEM.json}, one stem per case) into a new {@code dir}, and returns
+     * the scenario files in the cases' order. Used by the batches and by {@link VmShrinker}'s rounds.
+     */
+    static List<Path> writeBatch(FuzzCampaign campaign, byte[] blob, Path dir, List<FuzzCase> cases, List<String> stems)
+            throws IOException {
+        FindingFolders.deleteTree(dir);
+        Files.createDirectories(dir);
+        Path blobFile = dir.resolve("blob.img");
+        Files.write(blobFile, blob);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            FuzzCase c = cases.get(i);
+            Path image = dir.resolve(stems.get(i) + ".erofs");
+            Files.write(image, c.image(campaign.base(c)));
+            Path json = dir.resolve(stems.get(i) + ".json");
+            Files.writeString(json, c.scenario(Releases.DEFAULT.name(), image.toString(), blobFile.toString()).toString(),
+                    StandardCharsets.UTF_8);
+            files.add(json);
+        }
+        return files;
+    }
+
+    /**
+     * The indices of {@code files} in the order kernel {@code k} wants them ({@link BatchKernel#order}):
+     * a boot that crashes answers a prefix of that order, so the files must be sent in it.
+     */
+    static List<Integer> order(BatchKernel k, List<Path> files) {
+        Map<Path, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            index.put(files.get(i), i);
+        }
+        return k.order(files).stream().map(index::get).toList();
     }
 
     /** Whether every CONFIG override of the case is the value the kernel's release is modelled with. */

@@ -3,8 +3,6 @@ package org.erofssim.fuzz;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,20 +97,15 @@ final class VmShrinker {
         Boolean[] ok = new Boolean[batch.size()];
         Arrays.fill(ok, Boolean.FALSE);
         try {
-            FindingFolders.deleteTree(dir);
-            Files.createDirectories(dir);
-            Path blobFile = dir.resolve("blob.img");
-            Files.write(blobFile, blob);
-            List<Path> files = new ArrayList<>();
+            List<String> stems = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
-                FuzzCase c = batch.get(i).c();
-                Path image = dir.resolve("probe-" + i + ".erofs");
-                Files.write(image, c.image(campaign.base(c)));
-                Path json = dir.resolve("probe-" + i + ".json");
-                Files.writeString(json, c.scenario(Releases.DEFAULT.name(), image.toString(), blobFile.toString())
-                        .toString(), StandardCharsets.UTF_8);
-                files.add(json);
+                stems.add("probe-" + i);
             }
+            List<Path> written = VmDifferential.writeBatch(campaign, blob, dir,
+                    batch.stream().map(Shrinker.Probe::c).toList(), stems);
+            // sent in the kernel's order (a crash answers a prefix of it); j below counts in that order
+            List<Integer> order = VmDifferential.order(k, written);
+            List<Path> files = order.stream().map(written::get).toList();
             int from = 0;
             while (from < files.size()) {
                 boots++;
@@ -122,12 +115,13 @@ final class VmShrinker {
                 KernelProfile profile = ref.profile().orElse(null);
                 for (int j = from; j < from + answered; j++) {
                     probes++;
-                    Shrinker.Probe p = batch.get(j);
+                    int i = order.get(j);
+                    Shrinker.Probe p = batch.get(i);
                     Target t = targets.get(p.target());
                     if (t.kind() != Kind.DIVERGENCE || profile == null) {
                         continue;
                     }
-                    Case kc = new Case("probe-" + j, files.get(j), campaign.scenarioInMemory(p.c(), Releases.DEFAULT));
+                    Case kc = new Case("probe-" + i, files.get(j), campaign.scenarioInMemory(p.c(), Releases.DEFAULT));
                     if (ref.refuses(kc).isPresent()) {
                         continue;
                     }
@@ -142,7 +136,7 @@ final class VmShrinker {
                     List<String> fields = ref.comparison().differences(model, obs).stream().map(Difference::field)
                             .sorted().toList();
                     if (fields.equals(t.fields())) {
-                        ok[j] = true;
+                        ok[i] = true;
                         seen.put(p.c(), List.of(new ReproScript.Stated("expected (model " + profile.name() + ")", model),
                                 new ReproScript.Stated("observed (kernel " + ref.release() + ", VM)", obs.outcome())));
                     }
@@ -152,9 +146,10 @@ final class VmShrinker {
                 }
                 int at = from + b.crash().at();
                 probes++;
-                if (targets.get(batch.get(at).target()).kind() == Kind.KERNEL_CRASH) {
-                    ok[at] = true;
-                    consoles.put(batch.get(at).c(), b.crash().console());
+                Shrinker.Probe crashed = batch.get(order.get(at));
+                if (targets.get(crashed.target()).kind() == Kind.KERNEL_CRASH) {
+                    ok[order.get(at)] = true;
+                    consoles.put(crashed.c(), b.crash().console());
                 } else {
                     log.printf(Locale.ROOT, "vm %s: a shrinking candidate of a divergence crashed the kernel: %s%n",
                             k.name(), b.crash().what());
