@@ -80,7 +80,7 @@ public final class OutcomeJson {
                 if (f.getKey().equals("tree") && entries != null) {
                     g.writeStartArray();
                     for (TreeEntry t : entries) {
-                        writeEntry(g, t);
+                        JsonFields.MAPPER.writeTree(g, entry(t)); // one entry's tree at a time
                     }
                     g.writeEndArray();
                 } else {
@@ -186,64 +186,6 @@ public final class OutcomeJson {
             a.add(entry(t));
         }
         return a;
-    }
-
-    /**
-     * {@link #entry} written straight to {@code g}: the same tokens in the same order as the
-     * entry's Jackson tree (nulls as null, numbers as numbers, xattrs sorted by name), without
-     * the tree ({@code OutcomeJsonTest.Streaming} compares the characters).
-     */
-    private static void writeEntry(JsonGenerator g, TreeEntry t) throws java.io.IOException {
-        g.writeStartObject();
-        g.writeStringField("path", t.path());
-        g.writeNumberField("ino", t.ino());
-        g.writeStringField("type", t.type());
-        g.writeStringField("mode", t.mode());
-        g.writeNumberField("uid", t.uid());
-        g.writeNumberField("gid", t.gid());
-        g.writeNumberField("size", t.size());
-        g.writeNumberField("blocks", t.blocks());
-        g.writeNumberField("nlink", t.nlink());
-        g.writeNumberField("mtime", t.mtime());
-        g.writeNumberField("mtimeNsec", t.mtimeNsec());
-        g.writeStringField("target", t.target());
-        g.writeStringField("rdev", t.rdev());
-        g.writeFieldName("xattrs");
-        if (t.xattrs() == null) {
-            g.writeNull();
-        } else {
-            g.writeStartObject();
-            for (Map.Entry<String, String> x : new TreeMap<>(t.xattrs()).entrySet()) {
-                g.writeStringField(x.getKey(), x.getValue());
-            }
-            g.writeEndObject();
-        }
-        g.writeStringField("sha256", t.sha256());
-        g.writeStringField("readErrno", t.readErrno());
-        g.writeNumberField("readOkBytes", t.readOkBytes());
-        if (t.extents() != null) {
-            g.writeFieldName("extents");
-            g.writeStartArray();
-            for (TreeEntry.Extent e : t.extents()) {
-                g.writeStartArray();
-                g.writeNumber(e.logical());
-                g.writeNumber(e.physical());
-                g.writeNumber(e.length());
-                g.writeString(e.flags());
-                g.writeNumber(e.device());
-                g.writeEndArray();
-            }
-            g.writeEndArray();
-        }
-        if (t.notes() != null && !t.notes().isEmpty()) {
-            g.writeFieldName("notes");
-            g.writeStartArray();
-            for (String note : t.notes()) {
-                g.writeString(note);
-            }
-            g.writeEndArray();
-        }
-        g.writeEndObject();
     }
 
     /** One entry of the {@code tree} array. */
