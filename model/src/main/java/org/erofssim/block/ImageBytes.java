@@ -46,6 +46,37 @@ public abstract class ImageBytes {
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** {@link #firstPage()}'s last answer, for the kinds of bytes that can check it ({@link #samePage}). */
+    private volatile byte[] firstPage;
+
+    /**
+     * Bytes {@code [0, PAGE_SIZE)} (zeros past the end), as {@link #read} gives them, in an array
+     * the caller must never write to: every mount reads this page (the superblock's), so an image
+     * that can compare its bytes with an earlier copy ({@link #samePage}: a mapping or an array,
+     * no faults) hands out that copy again while its bytes are unchanged, instead of a new 4 KiB
+     * page per mount (issue 12). Any other kind reads a new copy each time.
+     */
+    public byte[] firstPage() {
+        byte[] p = firstPage;
+        if (p != null && samePage(p)) {
+            return p;
+        }
+        p = new byte[PAGE_SIZE];
+        read(0, p, 0, PAGE_SIZE);
+        if (size() >= PAGE_SIZE && samePage(p)) {
+            firstPage = p;
+        }
+        return p;
+    }
+
+    /**
+     * Whether bytes {@code [0, PAGE_SIZE)} of a file at least a page long equal {@code page} now,
+     * as a {@link #read} would give them; false when this kind cannot tell (the default).
+     */
+    boolean samePage(byte[] page) {
+        return false;
+    }
+
     public static ImageBytes of(byte[] bytes) {
         return new ArrayBytes(bytes);
     }
@@ -222,6 +253,10 @@ public abstract class ImageBytes {
             System.arraycopy(bytes, (int) pos, dst, off, n);
             return n;
         }
+
+        @Override boolean samePage(byte[] page) {
+            return bytes.length >= PAGE_SIZE && java.util.Arrays.equals(bytes, 0, PAGE_SIZE, page, 0, PAGE_SIZE);
+        }
     }
 
     private static final class MappedBytes extends ImageBytes {
@@ -242,6 +277,10 @@ public abstract class ImageBytes {
             int n = (int) Math.min(len, map.capacity() - pos);
             map.get((int) pos, dst, off, n);
             return n;
+        }
+
+        @Override boolean samePage(byte[] page) {
+            return map.capacity() >= PAGE_SIZE && map.slice(0, PAGE_SIZE).mismatch(ByteBuffer.wrap(page)) < 0;
         }
     }
 

@@ -195,7 +195,8 @@ public final class VirtualNamespace {
         if (path.isEmpty()) {
             throw new KernelError(Errno.EINVAL, "empty path");
         }
-        if (path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+        // a char is at most 3 UTF-8 bytes: a short string needs no encoding to pass
+        if (path.length() * 3 >= PATH_MAX && path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
             throw new KernelError(Errno.ENAMETOOLONG, "path of PATH_MAX bytes or more");
         }
         if (path.startsWith(FSCACHE_PREFIX)) {
@@ -204,6 +205,13 @@ public final class VirtualNamespace {
                 throw new KernelError(Errno.ENOENT, "no fscache key " + path);
             }
             return new Resolved(path, n);
+        }
+        Node listed = nodes.get(path);
+        if (listed != null && !(listed instanceof Node.Symlink)) {
+            // a listed key is a normalised absolute path whose proper ancestors are all
+            // directories (checkPaths) and whose components are at most NAME_MAX bytes
+            // (checkKey): the walk below would descend through them and end at this node
+            return new Resolved(path, listed);
         }
 
         Deque<String> pending = new ArrayDeque<>();
@@ -227,7 +235,7 @@ public final class VirtualNamespace {
                 }
                 continue;
             }
-            if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+            if (name.length() * 3 > NAME_MAX && name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
                 throw new KernelError(Errno.ENAMETOOLONG, "component longer than NAME_MAX: " + name);
             }
             String here = join(at, name);

@@ -22,7 +22,7 @@ public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> confi
             m.put(ConfigFlag.EROFS_FS_ZIP_DEFLATE, false);
             m.put(ConfigFlag.EROFS_FS_ZIP_ZSTD, false);
         }
-        config = java.util.Collections.unmodifiableMap(m);
+        config = new ConfigValues(m);
     }
 
     public static KernelConfig of(KernelProfile profile) {
@@ -47,7 +47,7 @@ public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> confi
                 || flag == ConfigFlag.EROFS_FS_ZIP_ZSTD && !profile.has(Behavior.ZSTD_ALGORITHM)) {
             return false;
         }
-        return config.get(flag);
+        return ((ConfigValues) config).on(flag);
     }
 
     public boolean has(Behavior b) {

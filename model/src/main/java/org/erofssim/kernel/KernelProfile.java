@@ -30,9 +30,7 @@ public record KernelProfile(String release, String description, Set<Behavior> be
     public KernelProfile {
         Objects.requireNonNull(release, "release");
         Objects.requireNonNull(description, "description");
-        EnumSet<Behavior> b = EnumSet.noneOf(Behavior.class);
-        b.addAll(behaviors);
-        behaviors = Collections.unmodifiableSet(b);
+        behaviors = behaviors instanceof BehaviorSet ? behaviors : new BehaviorSet(behaviors);
         EnumMap<ConfigFlag, Boolean> c = new EnumMap<>(ConfigFlag.class);
         c.putAll(defaultConfig);
         for (ConfigFlag f : ConfigFlag.values()) {
@@ -52,7 +50,7 @@ public record KernelProfile(String release, String description, Set<Behavior> be
     }
 
     public boolean has(Behavior b) {
-        return behaviors.contains(b);
+        return ((BehaviorSet) behaviors).has(b);
     }
 
     /**

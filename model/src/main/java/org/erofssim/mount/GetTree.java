@@ -160,11 +160,12 @@ final class GetTree {
      * claimed (the primary's holder claim, extra block devices claimed by this attempt).
      */
     private static FilledSuper fillOrKill(SbInfo sbi, MountContext ctx, Node.BlockDevice bdev, Object holder) {
-        List<DevT> claimedBefore = new ArrayList<>(ctx.state.claims.keySet());
+        List<DevT> claimedBefore = List.copyOf(ctx.state.claims.keySet());
         // kill_sb of a failed attempt relinquishes the fscache volume, domain and cookies it registered
         List<java.util.Set<String>> fscache = List.of(ctx.state.fscacheVolumes, ctx.state.fscacheDomains,
                 ctx.state.fscacheCookies);
-        List<List<String>> fscacheBefore = fscache.stream().map(s -> List.copyOf(s)).toList();
+        List<List<String>> fscacheBefore = List.of(List.copyOf(fscache.get(0)), List.copyOf(fscache.get(1)),
+                List.copyOf(fscache.get(2)));
         SbLog log = new SbLog(ctx.log, ctx.kernel, sbi.sId);
         try {
             FilledSuper filled = FillSuper.fill(sbi, ctx, log, bdev);

@@ -171,6 +171,22 @@ public final class MountOptionParser {
      * {@code directio} (6.13-rc4) and {@code fsoffset} (6.16) where the profile has them.
      */
     private static List<Spec> table(KernelConfig kernel) {
+        int key = (kernel.has(Behavior.FSCACHE_REMOVED) ? 1 : 0) | (kernel.has(Behavior.DIRECTIO_OPTION) ? 2 : 0)
+                | (kernel.has(Behavior.FSOFFSET_OPTION) ? 4 : 0) | (kernel.has(Behavior.SOURCE_PARAMETER) ? 8 : 0);
+        List<Spec> t = TABLES[key];
+        if (t == null) {
+            t = List.copyOf(buildTable(kernel));
+            TABLES[key] = t; // immutable, the same for every kernel with these four behaviours: a race builds it twice
+        }
+        return t;
+    }
+
+    /** {@link #table} by the four behaviours it depends on (issue 12: built once, not per mount). */
+    private static final List<?>[] TABLES_RAW = new List<?>[16];
+    @SuppressWarnings("unchecked")
+    private static final List<Spec>[] TABLES = (List<Spec>[]) TABLES_RAW;
+
+    private static List<Spec> buildTable(KernelConfig kernel) {
         List<Spec> t = new ArrayList<>(List.of(
                 new Spec("user_xattr", Opt.USER_XATTR, Type.FLAG, true),
                 new Spec("acl", Opt.ACL, Type.FLAG, true),
@@ -225,7 +241,7 @@ public final class MountOptionParser {
 
         MountOptions result() {
             return new MountOptions(userXattr, acl, cacheStrategy, daxAlways, daxNever,
-                    devices.stream().map(MountOptionParser::text).toList(),
+                    devices.isEmpty() ? List.of() : devices.stream().map(MountOptionParser::text).toList(),
                     Optional.ofNullable(fsid).map(MountOptionParser::text),
                     Optional.ofNullable(domainId).map(MountOptionParser::text), directio, fsoffset,
                     Optional.ofNullable(source).map(MountOptionParser::text), sbFlags);
@@ -456,7 +472,6 @@ public final class MountOptionParser {
             if (p == null) {
                 return null;
             }
-            String badValue = FS_NAME + ": Bad value for '" + text(key) + "'";
             switch (p.type()) {
                 case FLAG -> {
                     if (value != null) {
@@ -467,35 +482,39 @@ public final class MountOptionParser {
                 }
                 case ENUM -> {
                     if (value == null) {
-                        fail(badValue);
+                        fail(badValue(key));
                     }
                     if (p.opt() == Opt.CACHE_STRATEGY) {
                         Optional<CacheStrategy> s = CacheStrategy.byOptionName(value);
                         if (s.isEmpty()) {
-                            fail(badValue);
+                            fail(badValue(key));
                         }
                         return new Parsed(p.opt(), false, s, false, null, 0);
                     }
                     if (!value.equals("always") && !value.equals("never")) {
-                        fail(badValue);
+                        fail(badValue(key));
                     }
                     return new Parsed(p.opt(), false, Optional.empty(), value.equals("always"), null, 0);
                 }
                 case STRING -> {
                     if (value == null || value.isEmpty()) {
-                        fail(badValue);
+                        fail(badValue(key));
                     }
                     return new Parsed(p.opt(), false, Optional.empty(), false, value, 0);
                 }
                 case U64 -> {
                     OptionalLong n = value == null ? OptionalLong.empty() : kstrtoull(value);
                     if (n.isEmpty()) {
-                        fail(badValue);
+                        fail(badValue(key));
                     }
                     return new Parsed(p.opt(), false, Optional.empty(), false, null, n.getAsLong());
                 }
                 default -> throw new AssertionError(p.type());
             }
+        }
+
+        private static String badValue(String key) {
+            return FS_NAME + ": Bad value for '" + text(key) + "'";
         }
 
         /** {@code errorfc} of a key that is accepted and ignored: logged, parsing goes on. */

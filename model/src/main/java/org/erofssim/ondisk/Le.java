@@ -1,6 +1,7 @@
 package org.erofssim.ondisk;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Little-endian reads and writes at absolute indices that never throw: a read outside
@@ -32,6 +33,26 @@ final class Le {
 
     /** Unsigned little-endian integer of 1..8 bytes. */
     static long uint(ByteBuffer buf, long index, int width) {
+        if (index >= 0 && index + width <= buf.limit()) {
+            // inside the buffer: one read of the buffer's own width (issue 12), same value
+            int i = (int) index;
+            boolean le = buf.order() == ByteOrder.LITTLE_ENDIAN;
+            switch (width) {
+                case 1:
+                    return buf.get(i) & 0xffL;
+                case 2:
+                    short h = buf.getShort(i);
+                    return (le ? h : Short.reverseBytes(h)) & 0xffffL;
+                case 4:
+                    int w = buf.getInt(i);
+                    return (le ? w : Integer.reverseBytes(w)) & 0xffffffffL;
+                case 8:
+                    long l = buf.getLong(i);
+                    return le ? l : Long.reverseBytes(l);
+                default:
+                    break;
+            }
+        }
         long v = 0;
         for (int i = width - 1; i >= 0; i--) {
             v = v << 8 | u8(buf, index + i);

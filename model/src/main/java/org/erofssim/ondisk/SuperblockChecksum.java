@@ -17,6 +17,8 @@ public final class SuperblockChecksum {
     /** Largest {@code blkszbits} honoured; larger values are computed as this (64 KiB blocks). */
     public static final int MAX_BLKSZBITS = 16;
 
+    private static final byte[] ZEROS = new byte[8];
+
     private SuperblockChecksum() {}
 
     /** Number of bytes covered for a block size shift (negative shifts count as 0, large ones as {@link #MAX_BLKSZBITS}). */
@@ -36,8 +38,20 @@ public final class SuperblockChecksum {
      */
     public static long compute(ByteBuffer page0, int blkszbits) {
         int len = coveredLength(blkszbits);
-        byte[] bytes = Le.bytes(page0, Superblock.OFFSET, len);
         int cs = SuperblockField.CHECKSUM.offset();
+        int csEnd = cs + SuperblockField.CHECKSUM.width();
+        if (page0.limit() >= Superblock.OFFSET + len && len >= csEnd) {
+            // all bytes inside the buffer: the CRC over the buffer itself, the field as zeros (no copy)
+            CRC32C crc = new CRC32C();
+            ByteBuffer b = page0.duplicate();
+            b.limit(Superblock.OFFSET + cs).position(Superblock.OFFSET);
+            crc.update(b);
+            crc.update(ZEROS, 0, csEnd - cs);
+            b.limit(Superblock.OFFSET + len).position(Superblock.OFFSET + csEnd);
+            crc.update(b);
+            return ~crc.getValue() & 0xFFFFFFFFL;
+        }
+        byte[] bytes = Le.bytes(page0, Superblock.OFFSET, len);
         for (int i = 0; i < SuperblockField.CHECKSUM.width() && cs + i < len; i++) {
             bytes[cs + i] = 0;
         }

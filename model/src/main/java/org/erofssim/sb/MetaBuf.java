@@ -35,12 +35,7 @@ public final class MetaBuf implements ErofsBuf {
      * once, not on every switch between an inode's page and a directory's (the model's own
      * bookkeeping; the kernel's page cache keeps such pages too). Bounded ({@link #REUSED_PAGES}).
      */
-    private final java.util.LinkedHashMap<Long, byte[]> reused = new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Long, byte[]> eldest) {
-            return size() > REUSED_PAGES;
-        }
-    };
+    private java.util.LinkedHashMap<Long, byte[]> reused;
     /** How many pages {@link #reused} keeps (2 MiB). */
     static final int REUSED_PAGES = 512;
 
@@ -57,6 +52,12 @@ public final class MetaBuf implements ErofsBuf {
     private final DeviceBacking.OfCookie cookie;
     private long heldIndex = -1;
     private ByteBuffer held;
+    /**
+     * Whether {@link #held} may be kept in {@link #reused}: it goes there when the buffer switches
+     * to another page (a mount that reads one page makes no map, issue 12), as if it had been put
+     * there when read.
+     */
+    private boolean heldReusable;
 
     /** {@code erofs_init_metabuf} for the superblock's primary device. */
     public MetaBuf(SbInfo sbi) {
@@ -103,20 +104,38 @@ public final class MetaBuf implements ErofsBuf {
                         "metadata page " + index + " is not within the backing file (" + bytes.size() + " bytes)");
             }
             boolean reuse = reusePages && cookie == null && !byteOffset;
-            byte[] b = reuse ? reused.get(index) : null;
+            if (heldReusable) {
+                reusedPages().put(heldIndex, held.array());
+                heldReusable = false;
+            }
+            byte[] b = reuse && reused != null ? reused.get(index) : null;
+            if (b == null && index == 0 && !byteOffset) {
+                // the superblock's page, which every mount reads: shared while the image is unchanged
+                b = bytes.firstPage();
+            }
             if (b == null) {
                 b = new byte[ImageBytes.PAGE_SIZE];
                 // 7.2.13 fileio: the page's bytes start at fsoffset + its metadata offset, unaligned
                 bytes.read(byteOffset ? fsoffset + (offset & ~(long) (ImageBytes.PAGE_SIZE - 1)) : index << 12, b, 0, b.length);
-                if (reuse) {
-                    reused.put(index, b);
-                }
             }
             held = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             heldIndex = index;
+            heldReusable = reuse;
             touched.add(index);
         }
         return held;
+    }
+
+    private java.util.LinkedHashMap<Long, byte[]> reusedPages() {
+        if (reused == null) {
+            reused = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Long, byte[]> eldest) {
+                    return size() > REUSED_PAGES;
+                }
+            };
+        }
+        return reused;
     }
 
     /**

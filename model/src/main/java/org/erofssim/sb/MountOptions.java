@@ -43,10 +43,17 @@ public record MountOptions(boolean userXattr, boolean acl, CacheStrategy cacheSt
         Objects.requireNonNull(fsid, "fsid");
         Objects.requireNonNull(domainId, "domainId");
         Objects.requireNonNull(source, "source");
-        EnumMap<SbFlag, Boolean> flags = new EnumMap<>(SbFlag.class);
-        flags.putAll(sbFlags);
-        sbFlags = Collections.unmodifiableMap(flags);
+        if (sbFlags.isEmpty()) {
+            sbFlags = NO_FLAGS;
+        } else {
+            EnumMap<SbFlag, Boolean> flags = new EnumMap<>(SbFlag.class);
+            flags.putAll(sbFlags);
+            sbFlags = Collections.unmodifiableMap(flags);
+        }
     }
+
+    /** The empty flags: one shared unmodifiable map instead of a new one per mount (issue 12). */
+    private static final Map<SbFlag, Boolean> NO_FLAGS = Collections.unmodifiableMap(new EnumMap<>(SbFlag.class));
 
     /**
      * {@code erofs_default_options} (called from {@code erofs_init_fs_context}): ZIP →
