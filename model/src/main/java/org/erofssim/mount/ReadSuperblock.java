@@ -9,7 +9,7 @@ import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.FeatureCompat;
 import org.erofssim.ondisk.FeatureIncompat;
 import org.erofssim.ondisk.Superblock;
-import org.erofssim.ondisk.SuperblockChecksum;
+import org.erofssim.ondisk.SuperblockCache;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.sb.Mode;
 import org.erofssim.sb.SbInfo;
@@ -36,8 +36,10 @@ final class ReadSuperblock {
             log.err(FN, "cannot read erofs superblock");
             throw e;
         }
-        // the in-page offset of byte 0 is 0, so the superblock sits at index 1024 of this page
-        Superblock dsb = Superblock.decode(page);
+        // the in-page offset of byte 0 is 0, so the superblock sits at index 1024 of this page;
+        // the decoding (and the checksum below) is shared by every mount of the same bytes
+        SuperblockCache.Entry decoded = SuperblockCache.decode(page);
+        Superblock dsb = decoded.superblock();
         if (dsb.magic() != Superblock.MAGIC) {
             Coverage.hit("erofs_read_superblock:bad-magic");
             log.err(FN, "cannot find valid erofs superblock");
@@ -58,7 +60,7 @@ final class ReadSuperblock {
         sbi.featureCompat = (int) dsb.featureCompat();
         if ((sbi.featureCompat & FeatureCompat.SB_CHKSUM.bit()) != 0) {
             Coverage.hit("erofs_superblock_csum_verify:checked");
-            int crc = (int) SuperblockChecksum.compute(page, blkszbits);
+            int crc = (int) decoded.checksum(page, blkszbits);
             int expected = (int) dsb.checksum();
             if (crc != expected) {
                 Coverage.hit("erofs_superblock_csum_verify:mismatch");

@@ -1,0 +1,176 @@
+package org.erofssim.mount;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.BeforeProperty;
+import net.jqwik.api.statistics.Statistics;
+import org.erofssim.block.BackingFs;
+import org.erofssim.block.DevT;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.block.Node;
+import org.erofssim.contract.OutcomeJson;
+import org.erofssim.contract.Scenario;
+import org.erofssim.kernel.KernelConfig;
+import org.erofssim.kernel.Releases;
+import org.erofssim.ondisk.SuperblockCache;
+import org.erofssim.props.Expect;
+import org.erofssim.testkit.Checkout;
+
+/**
+ * Issue 12: the per-image cache of the superblock's decoding ({@link SuperblockCache}: the
+ * decoded record and its checksum, found by the bytes of the superblock's page) and of that page
+ * itself ({@link ImageBytes#firstPage}) changes no outcome byte, and never serves a decoding of
+ * bytes an image no longer holds. Each try mounts a fixture image, then edits the very same bytes
+ * in place (0 to 4 bytes: inside the superblock's block, in the rest of page 0 before it, or
+ * after page 0) and mounts it again through the same {@link ImageBytes}, so a stale page or
+ * decoding would show; both outcomes are compared with those of a fresh copy of the same bytes
+ * evaluated without the cache. File-backed or loop device, 6.12.0 and 6.18.44, with and without
+ * options and the tree walk. Statistics show cache hits and misses both reached, for edits in
+ * each place.
+ */
+class SuperblockCacheProperties {
+    static final List<String> IMAGES = List.of("plain.erofs", "lz4.erofs", "acl.erofs", "chunked4k.erofs",
+            "extended.erofs", "zero-uuid.erofs", "multidev.erofs", "empty.erofs", "ztailpacking.erofs");
+    private static final Map<String, byte[]> BYTES = new TreeMap<>();
+
+    static byte[] image(String name) {
+        synchronized (BYTES) {
+            return BYTES.computeIfAbsent(name, n -> {
+                try {
+                    return Files.readAllBytes(Checkout.images().resolve(n));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).clone();
+        }
+    }
+
+    /** Where an edit goes. */
+    enum Place { SUPERBLOCK_BLOCK, PAGE0_BEFORE_SUPERBLOCK, AFTER_PAGE0 }
+
+    record Edit(Place place, int offset, int value) {
+        int at(int length) {
+            return switch (place) {
+                // the superblock and its checksum range: bytes 1024..4095 of page 0
+                case SUPERBLOCK_BLOCK -> 1024 + offset % 3072;
+                case PAGE0_BEFORE_SUPERBLOCK -> offset % 1024;
+                case AFTER_PAGE0 -> length <= 4096 ? -1 : 4096 + offset % (length - 4096);
+            };
+        }
+    }
+
+    record Case(String image, List<Edit> edits, boolean bdev, String kernel, String options, boolean read) {}
+
+    @Provide
+    Arbitrary<Case> cases() {
+        // edits in the superblock block favour its first 256 bytes (the decoded fields)
+        Arbitrary<Integer> sbOffset = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.integers().between(0, 255)),
+                Tuple.of(1, Arbitraries.integers().between(0, 3071)));
+        Arbitrary<Edit> edit = Arbitraries.of(Place.class).flatMap(p -> Combinators.combine(Arbitraries.just(p),
+                p == Place.SUPERBLOCK_BLOCK ? sbOffset : Arbitraries.integers().between(0, 1 << 24),
+                Arbitraries.integers().between(0, 255)).as(Edit::new));
+        Arbitrary<List<Edit>> edits = Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(List.<Edit>of())),
+                Tuple.of(4, edit.list().ofMinSize(1).ofMaxSize(4)));
+        return Combinators.combine(Arbitraries.of(IMAGES), edits, Arbitraries.of(false, true),
+                Arbitraries.of("6.12.0", "6.18.44"), Arbitraries.of("", "acl", "cache_strategy=disabled", "ro"),
+                Arbitraries.frequency(Tuple.of(4, false), Tuple.of(1, true))).as(Case::new);
+    }
+
+    static Scenario scenario(Case c, ImageBytes bytes) {
+        Scenario.Builder s = Scenario.builder().name("sb-cache")
+                .kernel(KernelConfig.of(Releases.resolve(c.kernel()).profile())).options(c.options()).read(c.read());
+        if (c.bdev()) {
+            s.node("/dev/loop0", new Node.BlockDevice(bytes, new DevT(7, 0), true, 512, false)).source("/dev/loop0");
+        } else {
+            s.node("/srv/image.erofs", new Node.RegularFile(bytes, BackingFs.EXT4)).source("/srv/image.erofs");
+        }
+        return s.build();
+    }
+
+    /** The outcome's bytes, with the cache on or off; {@code counts} gets the hits and misses of the evaluation. */
+    static String predict(Scenario sc, boolean cache, long[] counts) {
+        boolean before = SuperblockCache.enabled;
+        SuperblockCache.enabled = cache;
+        long hits = SuperblockCache.hits();
+        long misses = SuperblockCache.misses();
+        try {
+            return OutcomeJson.write(MountModel.predict(sc));
+        } finally {
+            SuperblockCache.enabled = before;
+            counts[0] += SuperblockCache.hits() - hits;
+            counts[1] += SuperblockCache.misses() - misses;
+        }
+    }
+
+    @BeforeProperty
+    void emptyCache() {
+        // earlier tests in this JVM may have decoded the same fixtures: first mounts must miss too
+        SuperblockCache.clear();
+    }
+
+    @Property(seed = "20261207", tries = 300, edgeCases = EdgeCasesMode.NONE)
+    void cachedSuperblockDecodingChangesNoOutcomeByte(@ForAll("cases") Case c) {
+        byte[] b = image(c.image());
+        ImageBytes shared = ImageBytes.of(b);
+        long[] counts = new long[2];
+        long[] ignored = new long[2];
+
+        String before = predict(scenario(c, shared), true, counts);
+        assertThat(before).as("%s, before the edits", c)
+                .isEqualTo(predict(scenario(c, ImageBytes.of(b.clone())), false, ignored));
+        long hitsBefore = counts[0];
+
+        boolean changed = false;
+        for (Edit e : c.edits()) {
+            int at = e.at(b.length);
+            if (at >= 0 && at < b.length) {
+                changed |= b[at] != (byte) e.value();
+                b[at] = (byte) e.value();
+            }
+        }
+        long[] after = new long[2];
+        String edited = predict(scenario(c, shared), true, after);
+        assertThat(edited).as("%s, after the edits, through the same bytes", c)
+                .isEqualTo(predict(scenario(c, ImageBytes.of(b.clone())), false, ignored));
+
+        boolean inBlock = false;
+        for (Edit e : c.edits()) {
+            inBlock |= e.place() == Place.SUPERBLOCK_BLOCK;
+        }
+        String where = c.edits().isEmpty() ? "no edit" : inBlock ? "edit in the superblock block"
+                : "edits outside the superblock block only";
+        Statistics.label("first mount").collect(hitsBefore > 0 ? "hit" : "miss");
+        Statistics.label("after the edits").collect(where + ": " + (after[0] > 0 ? "hit" : after[1] > 0 ? "miss" : "no lookup"));
+        String outcome = Expect.outcomeLabel(OutcomeJson.read(edited));
+        Statistics.label("outcome").collect(outcome.equals("mounted") ? "mounted" : "not mounted");
+        Statistics.label("changed").collect(changed ? "bytes changed" : "bytes unchanged");
+        Statistics.label("first mount").coverage(cov -> {
+            cov.check("hit").count(n -> n >= 50);
+            cov.check("miss").count(n -> n >= 5);
+        });
+        Statistics.label("after the edits").coverage(cov -> {
+            cov.check("edit in the superblock block: miss").count(n -> n >= 30);
+            cov.check("edits outside the superblock block only: hit").count(n -> n >= 30);
+            cov.check("no edit: hit").count(n -> n >= 10);
+        });
+        Statistics.label("outcome").coverage(cov -> {
+            cov.check("mounted").count(n -> n >= 50);
+            cov.check("not mounted").count(n -> n >= 20);
+        });
+    }
+}
