@@ -148,14 +148,30 @@ final class PredictCommand implements Callable<Integer> {
         try (Progress counter = Progress.start(spec.commandLine().getErr(), "predict: scenario", decoded.size(),
                 quiet || decoded.size() < 2)) {
             PrintWriter lines = counter.above(out);
+            // OutcomeJson.write flushes its writer after each outcome and println flushes the
+            // command's autoflush writer: a write(2) per scenario. In a batch the outcomes go
+            // through a writer that passes a flush on at most every 50 ms, and at the end, so
+            // lines still appear while the batch runs (issue 12)
+            java.io.Writer batched = decoded.size() < 2 ? lines : new java.io.FilterWriter(lines) {
+                private long flushed = System.nanoTime();
+
+                @Override
+                public void flush() {
+                    long now = System.nanoTime();
+                    if (now - flushed >= 50_000_000L) {
+                        flushed = now;
+                        lines.flush();
+                    }
+                }
+            };
             for (int i = 0; i < decoded.size(); i++) {
                 // streamed: a huge walk's tree is never held as one JSON tree and string (issue 12)
                 try {
-                    OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i)), lines);
+                    OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i)), batched);
+                    batched.write(System.lineSeparator()); // what println writes, without its flush
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e); // a PrintWriter does not throw it
                 }
-                lines.println();
                 counter.update(i + 1);
             }
             lines.flush();
