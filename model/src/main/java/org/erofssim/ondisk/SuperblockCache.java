@@ -9,28 +9,33 @@ import java.util.zip.CRC32C;
 /**
  * Decoded superblock blocks by content (issue 12: "superblock decoding cached per image across a
  * {@code predict} batch and a fuzz campaign"): the pure part of {@code erofs_read_superblock},
- * {@link Superblock#decode} of the first page and {@link SuperblockChecksum#compute} over it, is
- * done once per distinct content of bytes {@code [1024, 4096)} of that page (every byte either
- * reads; past 4096 both read zeros) and served again to any later mount whose first page holds the
- * same bytes, whichever image, scenario, thread or kernel it comes from. The checks, log lines,
+ * {@link Superblock#decode} of the first page, is done once per distinct content of the
+ * superblock's 256 bytes {@code [1024, 1280)} (all that it reads) and served again to any later
+ * mount whose superblock holds the same bytes, whichever image, scenario, thread or kernel it comes
+ * from; the {@link SuperblockChecksum#compute} over the block is served again while the rest of
+ * the block {@code [1024, 4096)} is unchanged too (a fuzz case that edits the device table after
+ * the superblock still finds the decoded record). The checks, log lines,
  * coverage ids and superblock-info fields stay in the mount code and run for every mount: only
  * the decoding is shared, so an outcome cannot depend on whether it came from here.
  *
  * <p>Never stale: an entry is found by a CRC-32C of those bytes and served only when they are
  * byte for byte equal to the copy it was decoded from (an image edited inside that range is a new
- * content, so a miss; an edit outside it changes nothing either reads). Bounded: at most
- * {@link #CAPACITY} entries (about 3 KiB each), emptied when full. Thread-safe: fuzz rounds run on
+ * content, so a miss; an edit outside it changes nothing decode reads), and a checksum only when
+ * the whole block equals the one it was computed over. Bounded: at most {@link #CAPACITY}
+ * entries (about 3 KiB each), emptied when full. Thread-safe: fuzz rounds run on
  * several threads. {@code -Derofssim.superblockCache=false} or {@link #enabled} {@code = false}
  * decodes every time ({@code SuperblockCacheProperties} compares both).
  */
 public final class SuperblockCache {
-    /** The bytes of page 0 that {@link Superblock#decode} and {@link SuperblockChecksum#compute} read. */
+    /** The bytes of page 0 that {@link Superblock#decode} reads: the superblock's 256 bytes. */
     static final int FROM = Superblock.OFFSET;
-    static final int TO = 4096;
-    /** How many distinct superblock blocks are kept. */
+    static final int TO = Superblock.OFFSET + Superblock.ENCODED_SIZE;
+    /** The bytes of page 0 that {@link SuperblockChecksum#compute} may read (past them: zeros). */
+    static final int PAGE = 4096;
+    /** How many distinct superblocks are kept. */
     static final int CAPACITY = 256;
 
-    /** Whether decoded blocks are served again (default true). */
+    /** Whether decoded superblocks are served again (default true). */
     public static volatile boolean enabled = !"false".equals(System.getProperty("erofssim.superblockCache"));
 
     private static final ConcurrentHashMap<Integer, Entry> BY_HASH = new ConcurrentHashMap<>();
@@ -41,15 +46,17 @@ public final class SuperblockCache {
 
     private SuperblockCache() {}
 
-    /** A decoded superblock block: the record, and the checksum once asked for. */
-    public static final class Entry {
-        private final byte[] block;
-        private final Superblock superblock;
-        /** {@code (blkszbits + 1) << 32 | crc} of the one checksum computed, 0 for none yet. */
-        private volatile long checksum;
+    /** The checksum computed last for an entry, with the bytes {@code [1024, 4096)} it was computed over. */
+    private record Checksum(byte[] block, int blkszbits, long crc) {}
 
-        private Entry(byte[] block, Superblock superblock) {
-            this.block = block;
+    /** A decoded superblock: the record, and the checksum last asked for. */
+    public static final class Entry {
+        private final byte[] bytes;
+        private final Superblock superblock;
+        private volatile Checksum checksum;
+
+        private Entry(byte[] bytes, Superblock superblock) {
+            this.bytes = bytes;
             this.superblock = superblock;
         }
 
@@ -59,17 +66,22 @@ public final class SuperblockCache {
         }
 
         /**
-         * {@link SuperblockChecksum#compute}{@code (page0, blkszbits)} for the page this entry was
-         * found for (which holds this entry's bytes), computed once per entry and block size.
+         * {@link SuperblockChecksum#compute}{@code (page0, blkszbits)}: served again when this
+         * entry's last checksum was computed over the same bytes {@code [1024, 4096)} of a whole
+         * page with the same block size (the superblock's own bytes are the same by the entry's
+         * key; the rest of the block, e.g. a device table, is compared here), else computed.
          */
         public long checksum(ByteBuffer page0, int blkszbits) {
-            long c = checksum;
-            if (c != 0 && (int) (c >>> 32) == blkszbits + 1) {
-                return c & 0xFFFFFFFFL;
+            boolean whole = bytes != null && page0.limit() == PAGE && page0.hasArray();
+            Checksum c = checksum;
+            if (whole && c != null && c.blkszbits() == blkszbits && Arrays.equals(page0.array(),
+                    page0.arrayOffset() + FROM, page0.arrayOffset() + PAGE, c.block(), 0, PAGE - FROM)) {
+                return c.crc();
             }
             long crc = SuperblockChecksum.compute(page0, blkszbits);
-            if (block != null) {
-                checksum = (long) (blkszbits + 1) << 32 | crc;
+            if (whole) {
+                checksum = new Checksum(Arrays.copyOfRange(page0.array(), page0.arrayOffset() + FROM,
+                        page0.arrayOffset() + PAGE), blkszbits, crc);
             }
             return crc;
         }
@@ -77,18 +89,18 @@ public final class SuperblockCache {
 
     /**
      * The decoded superblock of {@code page0} (index 0 = device byte 0): from the cache when a
-     * page with the same bytes {@code [1024, 4096)} was decoded before, else decoded now (and kept
-     * when the page is a whole 4 KiB page held in an array).
+     * page with the same superblock bytes {@code [1024, 1280)} was decoded before, else decoded
+     * now (and kept when the page is a whole 4 KiB page held in an array).
      */
     public static Entry decode(ByteBuffer page0) {
-        if (!enabled || page0.limit() != TO || !page0.hasArray()) {
+        if (!enabled || page0.limit() != PAGE || !page0.hasArray()) {
             return new Entry(null, Superblock.decode(page0));
         }
         byte[] a = page0.array();
         int from = page0.arrayOffset() + FROM;
         int to = page0.arrayOffset() + TO;
         Entry l = last;
-        if (l != null && Arrays.equals(a, from, to, l.block, 0, TO - FROM)) {
+        if (l != null && Arrays.equals(a, from, to, l.bytes, 0, TO - FROM)) {
             HITS.increment();
             return l;
         }
@@ -96,7 +108,7 @@ public final class SuperblockCache {
         crc.update(a, from, TO - FROM);
         Integer key = (int) crc.getValue();
         Entry e = BY_HASH.get(key);
-        if (e != null && Arrays.equals(a, from, to, e.block, 0, TO - FROM)) {
+        if (e != null && Arrays.equals(a, from, to, e.bytes, 0, TO - FROM)) {
             HITS.increment();
             last = e;
             return e;
