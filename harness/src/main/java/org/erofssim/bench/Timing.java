@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * warm-up, measured 5-8 us; the same loop with one second of warm-up gave batches of 650, 730,
  * 261, 289, 190 us, the next run of it 19-25 us). The warm-up now runs batches of
  * {@code batchSeconds} for at least {@code warmSeconds} and until {@link #STABLE_BATCHES}
- * batches in a row are within {@link #STABLE_SPREAD} of their best, at most
- * {@link #MAX_WARM_SECONDS}.
+ * batches in a row are within {@link #STABLE_SPREAD} of their best and the JIT compiled nothing
+ * during the last of them, at most {@link #MAX_WARM_SECONDS}.
  */
 final class Timing {
     static volatile Object sink;
@@ -48,14 +48,19 @@ final class Timing {
         List<Double> recent = new ArrayList<>();
         boolean stable = false;
         while (true) {
+            long compiled = compileMillis();
             double per = batch(op, perBatch);
+            boolean jitQuiet = compiled >= 0 && compileMillis() == compiled;
             perBatch = sizeFor(per, batchSeconds);
             recent.add(per);
             if (recent.size() > STABLE_BATCHES) {
                 recent.remove(0);
             }
             long now = System.nanoTime();
-            stable = recent.size() == STABLE_BATCHES && spread(recent) <= STABLE_SPREAD;
+            // stable batches of C1 code are not the end of the warm-up while C2 still compiles
+            // (a loaded machine starves the compiler threads: session 8 measured 12.8 us of CPU a
+            // mount after 2.6 s of warm-up where the C2 code takes 1.1 us)
+            stable = recent.size() == STABLE_BATCHES && spread(recent) <= STABLE_SPREAD && (jitQuiet || compiled < 0);
             if ((now >= minEnd && stable) || now >= maxEnd) {
                 break;
             }
@@ -72,6 +77,13 @@ final class Timing {
         times.sort(Double::compare);
         cpu.sort(Double::compare);
         return new Result(times.get(times.size() / 2), cpu.get(cpu.size() / 2), warmed, stable);
+    }
+
+    private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
+
+    /** The JIT's total compilation time so far in milliseconds, or -1 when the JVM does not say. */
+    private static long compileMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
     }
 
     /** Nanoseconds per operation of {@code n} operations in a row. */
