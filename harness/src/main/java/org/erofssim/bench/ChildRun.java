@@ -71,12 +71,23 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
+    /**
+     * The JVM options the launcher adds for the command {@code args} starts: {@code fuzz} runs with
+     * the client compiler alone ({@code -XX:TieredStopAtLevel=1}, unless {@code EROFS_SIM_JIT=full};
+     * the launcher script says why), everything else with none.
+     */
+    public static List<String> commandOptions(List<String> args) {
+        return !args.isEmpty() && args.get(0).equals("fuzz") && !"full".equals(System.getenv("EROFS_SIM_JIT"))
+                ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+    }
+
     /** The command that starts this JVM's erofs-sim {@code Main} in a new JVM of the same binary and class path. */
     public static List<String> erofsSim(List<String> args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(JVM_OPTIONS);
+        cmd.addAll(commandOptions(args));
         String cds = System.getProperty("erofssim.cdsArchive");
         if (cds != null && Files.isRegularFile(Path.of(cds))) {
             // the launcher's class-data archive of this jar (erofs-sim script, issue 12), as a user's run has it

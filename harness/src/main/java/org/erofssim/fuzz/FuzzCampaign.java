@@ -593,13 +593,22 @@ public final class FuzzCampaign {
         return new Failure(Kind.MODEL_HANG, "the model took more than " + settings.modelLimit().toMillis() + " ms");
     }
 
+    /**
+     * Whether two predictions give the same outcome JSON: equal records (outcomes are records of
+     * lists, strings and numbers, so equal ones write the same JSON) without writing it, else the
+     * JSON compared (JFR: writing both was 3% of a model-only campaign, for one case in 32).
+     */
+    static boolean sameOutcome(MountOutcome a, MountOutcome b) {
+        return a.equals(b) || OutcomeJson.write(a).equals(OutcomeJson.write(b));
+    }
+
     /** Predicts {@code s} (twice when asked, comparing), recording coverage ids into {@code rec}. */
     MountOutcome predict(Scenario s, Coverage.Recorder rec, boolean twice) throws ModelFailure {
         try {
             MountOutcome model = predict(s, rec);
             if (twice) {
                 MountOutcome second = predict(s, null);
-                if (!OutcomeJson.write(model).equals(OutcomeJson.write(second))) {
+                if (!sameOutcome(model, second)) {
                     throw new ModelFailure(new Failure(Kind.NONDETERMINISTIC,
                             "two predictions differ: " + OutcomeComparator.compare(model, second)));
                 }
@@ -640,6 +649,73 @@ public final class FuzzCampaign {
     private static final int TEMPLATES = 65_536;
 
     /**
+     * Whether each shape's template is its own scenario JSON, written and parsed
+     * ({@code -Derofssim.fuzzTemplates=parse}, as before), instead of assembled from parsed parts
+     * ({@link #assembledTemplate}); {@code FuzzTemplatesTest} compares the two.
+     */
+    static final boolean PARSE_EACH_SHAPE = "parse".equals(System.getProperty("erofssim.fuzzTemplates"));
+
+    /** The shape's template: the case's scenario JSON naming the unedited base image, parsed. */
+    Scenario parsedTemplate(FuzzCase c, KernelProfile profile) {
+        String basePath = settings.images().resolve(c.base().path()).toAbsolutePath().toString();
+        ObjectNode json = c.scenario(profile.name(), basePath, settings.images().resolve(BLOB).toAbsolutePath().toString());
+        return ScenarioJson.read(json.toString(), work, "fuzz");
+    }
+
+    /** What a template depends on besides its {@code device=} entries. */
+    private record Core(String profile, BaseImage base, FuzzCase.Source source, FuzzCase.Context context) {}
+
+    /** What one {@code device=} entry's node depends on: its kind, its place, the base and backing filesystem. */
+    private record DeviceShape(String profile, BaseImage base, DeviceArg arg, int index, String fs) {}
+
+    /** Parsed templates without {@code device=} entries (a few hundred in a campaign). */
+    private final Map<Core, Scenario> cores = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Parsed {@code device=} nodes (null for a missing path: {@link #NO_NODE}). */
+    private final Map<DeviceShape, Object> deviceNodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Object NO_NODE = new Object();
+
+    /**
+     * The shape's template without a JSON of its own (JFR: writing and parsing one per shape was
+     * a tenth of a model-only campaign, thousands of shapes differing mostly in their
+     * {@code device=} lists): the parsed template of the case without {@code device=} entries
+     * (one per profile, base, source and mount context) with each entry's node added, parsed once
+     * per (kind, index, base, backing filesystem) from a scenario holding that node alone. The
+     * result is the template {@link #parsedTemplate} gives: nodes are added in the JSON's order
+     * (a device path equal to an earlier node's replaces it, as a JSON key written again does),
+     * and a node's parse depends on nothing else of its scenario (the device numbers of
+     * {@code /dev/loopN} paths are their own; the entries' other nodes are files and directories).
+     */
+    Scenario assembledTemplate(FuzzCase c, KernelProfile profile) {
+        Scenario core = cores.computeIfAbsent(new Core(profile.name(), c.base(), c.source(), c.context()),
+                k -> parsedTemplate(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), List.of(), c.read(),
+                        c.bytes(), c.options(), c.config()), profile));
+        if (c.devices().isEmpty()) {
+            return core;
+        }
+        Scenario.Builder b = core.toBuilder();
+        for (int i = 0; i < c.devices().size(); i++) {
+            DeviceArg d = c.devices().get(i);
+            int index = i;
+            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), c.base(), d, i, c.context().fs()),
+                    k -> deviceNode(c.base(), d, index, c.context().fs(), profile));
+            if (n != NO_NODE) {
+                b.node(d.path(i), (org.erofssim.block.Node) n);
+            }
+        }
+        return b.build();
+    }
+
+    /** The node of {@code device=} entry {@code index} of kind {@code d}, parsed from a scenario holding it alone. */
+    private Object deviceNode(BaseImage base, DeviceArg d, int index, String fs, KernelProfile profile) {
+        List<DeviceArg> devices = new ArrayList<>(java.util.Collections.nCopies(index, DeviceArg.MISSING));
+        devices.add(d);
+        FuzzCase alone = new FuzzCase(base, FuzzCase.Source.MISSING, false, List.of(), devices, false, List.of(),
+                List.of(), Map.of(), FuzzCase.Context.NONE.withFs(fs));
+        org.erofssim.block.Node n = parsedTemplate(alone, profile).namespace().nodes().get(d.path(index));
+        return n == null ? NO_NODE : n;
+    }
+
+    /**
      * The case's scenario on {@code profile} without writing a file: the scenario JSON naming the
      * unedited base image is parsed once per shape (source, devices, options, CONFIG, base) and
      * kept; each case then swaps the nodes that hold the primary for ones holding its edited bytes
@@ -651,10 +727,7 @@ public final class FuzzCampaign {
         Shape key = Shape.of(c, profile);
         Scenario t = templates.get(key);
         if (t == null) {
-            String basePath = settings.images().resolve(c.base().path()).toAbsolutePath().toString();
-            ObjectNode json = c.scenario(profile.name(), basePath,
-                    settings.images().resolve(BLOB).toAbsolutePath().toString());
-            t = ScenarioJson.read(json.toString(), work, "fuzz");
+            t = PARSE_EACH_SHAPE ? parsedTemplate(c, profile) : assembledTemplate(c, profile);
             if (templates.size() >= TEMPLATES) {
                 templates.clear();
             }

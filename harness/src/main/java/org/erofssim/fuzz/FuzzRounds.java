@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.erofssim.compare.OutcomeComparator;
 import org.erofssim.contract.MountOutcome;
-import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.fuzz.FuzzCampaign.Drawn;
 import org.erofssim.fuzz.FuzzCampaign.Evaluation;
@@ -160,7 +159,7 @@ final class FuzzRounds {
                     MountOutcome model = timed(() -> Coverage.record(rec, () -> MountModel.predict(s)));
                     if (twice) {
                         MountOutcome second = timed(() -> MountModel.predict(s));
-                        if (!OutcomeJson.write(model).equals(OutcomeJson.write(second))) {
+                        if (!FuzzCampaign.sameOutcome(model, second)) {
                             throw new ModelFailure(new Failure(Kind.NONDETERMINISTIC,
                                     "two predictions differ: " + OutcomeComparator.compare(model, second)));
                         }

@@ -173,6 +173,13 @@ class BenchCommandTest {
         }
         assertThat(ChildRun.erofsSim(List.of("predict")).subList(1, 1 + ChildRun.JVM_OPTIONS.size()))
                 .isEqualTo(ChildRun.JVM_OPTIONS);
+        // a fuzz campaign's compiler: the launcher's jit=(...) for fuzz, and ChildRun's
+        assertThat(exec).contains("${jit[@]+\"${jit[@]}\"}");
+        assertThat(launcher).contains("[ \"${1:-}\" = fuzz ]", "jit=(-XX:TieredStopAtLevel=1)");
+        assertThat(ChildRun.commandOptions(List.of("predict"))).isEmpty();
+        if (!"full".equals(System.getenv("EROFS_SIM_JIT"))) {
+            assertThat(ChildRun.erofsSim(List.of("fuzz", "--cases", "3"))).contains("-XX:TieredStopAtLevel=1");
+        }
     }
 
     /** ChildRun's CPU time: utime + stime of /proc/PID/stat, found after the command name (which may hold spaces and parentheses). */
