@@ -32,7 +32,8 @@ import org.erofssim.sb.SbLog;
  * walk's state and leaves none. The page-cache and readahead model carries over from one file's
  * read to the next (the managed cache, a failed folio, a read error's log line), and so does the
  * order of log lines, only through reads that are not clean; a read is <em>clean</em> when it
- * returns the whole file ({@code okBytes} = {@code i_size}), no errno, no note, a hash, and
+ * returns the whole file ({@code okBytes} = {@code i_size}, or {@link PlainReader#READ_LIMIT} with
+ * only the note of a file cut there), no errno, no other note, a hash, and
  * prints no log line. Any other result, or any exception, makes the walk give up the fast path
  * ({@link #failed}): {@link TreeWalk} rolls its log back and walks again with the full model,
  * which then decides every byte of the outcome. When every read was clean, the full model would
@@ -212,8 +213,9 @@ final class CleanReads {
             c = w.reader().readFile(inode, pattern);
         }
         long whole = Math.min(Math.max(0, inode.size()), PlainReader.READ_LIMIT);
-        boolean clean = c.errno() == null && c.notes().isEmpty() && c.sha256() != null && c.okBytes() == whole
-                && w.log().isEmpty();
+        boolean cut = inode.size() > PlainReader.READ_LIMIT; // a read cut at the limit is whole up to it
+        boolean clean = c.errno() == null && c.sha256() != null && c.okBytes() == whole && w.log().isEmpty()
+                && (c.notes().isEmpty() || cut && c.notes().equals(java.util.List.of(PlainReader.cutNote(inode.size()))));
         if (!clean) {
             failed = true;
             return null;

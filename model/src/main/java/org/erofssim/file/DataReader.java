@@ -160,7 +160,7 @@ public final class DataReader {
             }
         }
         int at = (int) (index - f.index) * PAGE;
-        return java.util.Arrays.copyOfRange(f.data, at, at + PAGE);
+        return java.util.Arrays.copyOfRange(f.bytes(), at, at + PAGE);
     }
 
     /** Tests: how many compressed inodes' page caches this reader holds. */
@@ -234,9 +234,13 @@ public final class DataReader {
         long limit = size;
         if (size > READ_LIMIT) {
             limit = READ_LIMIT;
-            notes.add("the model read only the first " + READ_LIMIT + " of " + size + " bytes");
+            notes.add(PlainReader.cutNote(size));
         }
         FilemapRead file = zopen(inode);
+        // a folio whose bytes the loop has hashed is not read again in this read, and the page
+        // cache goes when the read ends clean: its bytes go as soon as they are hashed
+        // (PageCache.Folio#release), so memory is bounded by the readahead window, not the file
+        boolean release = !keepPageCaches && !zpagers.containsKey(inode.nid());
         long pos = 0;
         Errno err = null;
         long staleCount = 0;
@@ -255,7 +259,7 @@ public final class DataReader {
                     PageCache.Folio f = zcache(inode).at(index);
                     int at = (int) ((index - f.index) * PAGE);
                     int n = (int) Math.min(PAGE, limit - pos);
-                    md.update(f.data, at, n);
+                    md.update(f.bytes(), at, n);
                     if (f.stale != null) {
                         java.util.BitSet in = f.stale.get(at, at + n);
                         if (!in.isEmpty()) {
@@ -267,6 +271,9 @@ public final class DataReader {
                         }
                     }
                     pos += n;
+                    if (release && at + n == f.size()) {
+                        f.release();
+                    }
                     continue;
                 }
                 int before = file.copied.size();
@@ -296,6 +303,15 @@ public final class DataReader {
                     }
                 }
                 pos += c.bytes().length;
+                if (release) {
+                    for (int k = before; k < file.copied.size(); k++) {
+                        long[] r = file.copied.get(k);
+                        PageCache.Folio folio = file.copiedFolios.get(k);
+                        if (r[2] + r[1] == folio.size()) {
+                            folio.release(); // its last byte copied: the bytes may go
+                        }
+                    }
+                }
                 file.copied.clear(); // accounted for: the folios may go (memory bounded by the call)
                 file.copiedFolios.clear();
             }
@@ -305,7 +321,8 @@ public final class DataReader {
         } finally {
             z().settle(zcache(inode));
         }
-        if (staleCount == 0 && err == null && notes.isEmpty() && !keepPageCaches && !zpagers.containsKey(inode.nid())) {
+        if (staleCount == 0 && err == null && (notes.isEmpty() || notes.equals(List.of(PlainReader.cutNote(size))))
+                && !keepPageCaches && !zpagers.containsKey(inode.nid())) {
             PageCache done = zcaches.remove(inode.nid());
             if (done != null) {
                 z().forget(done);

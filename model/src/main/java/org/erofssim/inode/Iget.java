@@ -97,14 +97,19 @@ public final class Iget {
             }
             chunkBits = bits + (chunkFormat & 0x1F);
         }
+        // i_blocks of a compressed inode: its 32-bit block count shifted to 512-byte units in 32
+        // bits, as the kernel computes it (6.1/6.12: an erofs_blk_t, u32, shifted; 6.15-6.18:
+        // le32_to_cpu(i_u.blocks_lo) shifted, no blocks_hi), so a count of 2^29 or more wraps
+        // [obs-6.12.118 fuzz seed 15 and obs-6.18.44: 4294967288 for blocks_lo 0xffffffff, where
+        // a 64-bit shift gives 34359738360]. 7.x is assumed the same [unsure: a 2026 patch,
+        // "Combine i_nb.blocks_hi with i_u.blocks_lo", would widen it]
         long blocks;
         if ((layout == 1 || layout == 3) && nlink1Bit) {
-            // 6.15+: a compressed inode's i_blocks is its compressed block count (blocks_hi:blocks_lo),
-            // even 0 for a file packed whole into its inode [obs-6.18.44: st_blocks 0 for a
+            // 6.15+: even 0 for a file packed whole into its inode [obs-6.18.44: st_blocks 0 for a
             // 16 KiB -zlz4 -Eztailpacking file]; 6.13 fell back to round_up(i_size) for 0
-            blocks = ((v.startHi << 32) | nblks) << (bits - 9);
+            blocks = (nblks << (bits - 9)) & 0xFFFF_FFFFL;
         } else {
-            blocks = nblks == 0 ? roundUp(size, bs) >>> 9 : nblks << (bits - 9);
+            blocks = nblks == 0 ? roundUp(size, bs) >>> 9 : (nblks << (bits - 9)) & 0xFFFF_FFFFL;
         }
         ErofsInode inode = new ErofsInode(nid, slot.iloc, layout, extended, isize, xattrIsize, rec.xattrIcount(),
                 mode, rec.uid(), rec.gid(), v.nlink, size, v.mtime, v.mtimeNsec, startBlk, rdevMajor, rdevMinor,

@@ -362,7 +362,19 @@ public enum Behavior {
      * returns) the line appears four times [obs-6.12.118 superblock/blkszbits10].
      * Sites: {@code PlainReader.readFile}.
      */
-    FILEMAP_READ_STOPS_AT_FAILED_FOLIO;
+    FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
+    /**
+     * 334c0e493c2a "erofs: avoid reading more for fragment maps" (Gao Xiang, 6.18-rc1: the erofs
+     * pull for 6.18-rc1; a syzbot report of read-more running for an overly long time on a crafted
+     * fragment extent): {@code z_erofs_pcluster_readmore} returns at once for a map without
+     * {@code EROFS_MAP_ENCODED} (a fragment extent, a hole), in both its backmost step (no
+     * {@code readahead_expand} to the extent's end) and its trailing step (no folios grabbed
+     * before the requested one). Without it (6.12.118's zdata.c) only a mapping error or an
+     * empty extent stops it, so a fragment extent as long as {@code i_size} expands a readahead
+     * window to the whole file [fuzz seed 42 case 59806: {@code modern/fragments.erofs} with an
+     * i_size of 64 MiB]. Sites: {@code ZReader.readmore}.
+     */
+    READMORE_ENCODED_ONLY;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -383,6 +395,7 @@ public enum Behavior {
             case FILEIO_SHORT_READ_EIO -> "eade54040384";
             case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
             case ZMAP_REWORK -> "b7710262d743";
+            case READMORE_ENCODED_ONLY -> "334c0e493c2a";
             case FILE_BACKED_MOUNTS -> "fb176750266a";
             default -> null;
         };
@@ -437,6 +450,7 @@ public enum Behavior {
             case FILEIO_METADATA_BYTE_OFFSET -> "[file-backed metadata read at the unaligned fsoffset]";
             case READAHEAD_HONOURS_NEW_ORDER -> "mm/readahead: honour new_order in page_cache_ra_order()";
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
+            case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
         };
     }
 }

@@ -138,7 +138,7 @@ public final class FilemapRead {
                 if (endOffset < f.pos()) {
                     break;
                 }
-                if (f.data.length > 0) {
+                if (f.bytes().length > 0) {
                     System.arraycopy(f.data, (int) offset, out, outLen, (int) bytes);
                     outLen += (int) bytes;
                 } else {

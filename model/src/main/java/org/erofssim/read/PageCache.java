@@ -21,8 +21,17 @@ public final class PageCache {
         public boolean uptodate;
         /** {@code PG_readahead}. */
         boolean readahead;
-        /** Its bytes once uptodate (zeros where nothing was written). */
-        public final byte[] data;
+        /**
+         * Its bytes once uptodate (zeros where nothing was written); an empty array in a dataless
+         * cache and once {@link #release released}.
+         */
+        public byte[] data;
+        /**
+         * Its bytes were dropped by {@link #release} after a {@code read(2)} copied them: the
+         * folio is still in the cache, uptodate, for every decision that asks whether it is, but
+         * its bytes are gone (reading them is {@link #bytes}' NotModelled).
+         */
+        public boolean released;
         /** Bytes that are the page's old contents ({@code org.erofssim.zip.Lz4Block.Decoded.stale()}), or null. */
         public BitSet stale;
         /** {@code erofs_onlinefolio_*}: an error was seen by one of the parts of the current request. */
@@ -42,6 +51,67 @@ public final class PageCache {
 
         int pages() {
             return 1 << order;
+        }
+
+        /**
+         * Drops the bytes of an uptodate folio whose every byte a {@code read(2)} has copied, so
+         * that a long read's memory is bounded by its window rather than by the file (issue 15:
+         * 1.4 GB of heap for a 1 GiB read of a corrupt compressed file). It stands for no kernel
+         * step: the folio stays in the cache, uptodate, so every lookup decides as before; a
+         * writer of its bytes skips it (nothing writes an uptodate folio), and a reader of them
+         * gets {@link #bytes}' NotModelled. Only {@code DataReader}'s whole-file read calls it,
+         * and only when it drops the page cache after the read anyway.
+         */
+        public void release() {
+            if (uptodate && stale == null && !locked && waiting.isEmpty() && data.length > 0) {
+                data = NO_DATA;
+                released = true;
+            }
+        }
+
+        /** {@link #data} is the shared zero array of its order ({@link #shareIfZero}): copy it before writing. */
+        private boolean sharedZeros;
+
+        /**
+         * Its bytes for a writer: {@link #data}, first copied when it is the shared zero array.
+         * Every write of a folio's bytes goes through here.
+         */
+        public byte[] writable() {
+            if (sharedZeros) {
+                data = new byte[data.length];
+                sharedZeros = false;
+            }
+            return data;
+        }
+
+        /**
+         * Makes an all-zero folio's bytes the one shared zero array of its order (copied back by
+         * {@link #writable} before any write): a long read of a hole or of pages past a packed
+         * inode's end keeps a folio per page, and these hold no bytes of their own (issue 15:
+         * a 64 MiB fragment read kept 64 MiB of zero pages of the packed inode). Stands for no
+         * kernel step: readers see the same bytes.
+         */
+        public void shareIfZero() {
+            if (sharedZeros || released || data.length == 0) {
+                return;
+            }
+            byte[] zeros = zeros(order);
+            if (java.util.Arrays.mismatch(data, zeros) < 0) {
+                data = zeros;
+                sharedZeros = true;
+            }
+        }
+
+        /**
+         * Its bytes for a reader: {@link #data}, or a NotModelled for a folio whose bytes were
+         * {@link #release released}.
+         */
+        public byte[] bytes() {
+            if (released) {
+                throw new org.erofssim.sb.NotModelled("page " + index + " was read once and its bytes dropped"
+                        + " (the model keeps a long read's memory bounded); reading it again is not modelled");
+            }
+            return data;
         }
 
         public long pos() {
@@ -74,6 +144,15 @@ public final class PageCache {
     private long lastKey = Long.MIN_VALUE;
     private Folio[] lastChunk;
     private static final byte[] NO_DATA = new byte[0];
+    /** The shared zero arrays by folio order ({@link Folio#shareIfZero}); never written. */
+    private static final byte[][] ZEROS = new byte[Readahead.MAX_ORDER + 1][];
+
+    private static synchronized byte[] zeros(int order) {
+        if (ZEROS[order] == null) {
+            ZEROS[order] = new byte[PAGE << order];
+        }
+        return ZEROS[order];
+    }
     /** Folios without bytes: a cache that only tracks which folios exist ({@link FolioLayout}). */
     private final boolean dataless;
 

@@ -69,6 +69,11 @@ public final class PlainReader {
      * checks the two agree).
      */
     public static final long READ_LIMIT = 1L << 30;
+
+    /** The note of a read of a file of {@code size} bytes cut at {@link #READ_LIMIT}. */
+    public static String cutNote(long size) {
+        return "the model read only the first " + READ_LIMIT + " of " + size + " bytes";
+    }
     /** Bytes one {@code read(2)} call asks for in {@link #readFile} (what the live oracle's tree walk asks). */
     public static final int READ_CALL = 128 * 1024;
     /**
@@ -386,7 +391,7 @@ public final class PlainReader {
         long limit = size;
         if (size > READ_LIMIT) {
             limit = READ_LIMIT;
-            notes.add("the model read only the first " + READ_LIMIT + " of " + size + " bytes");
+            notes.add(cutNote(size));
         }
         int logBefore = log.raw().lines().size();
         long ok = 0;
@@ -396,6 +401,21 @@ public final class PlainReader {
         /** The digest at every page index that is a multiple of 512 (the largest folio), for a failure inside a large folio. */
         java.util.Map<Long, MessageDigest> marks = new java.util.HashMap<>();
         for (long index = 0; index * PAGE < limit; index++) {
+            if (index % RA_PAGES == 0 && holeToEnd(inode, index, size, limit)) {
+                // the rest of the read is one hole: every page of it reads as zeros, without I/O,
+                // error or log line, whatever the readahead windows are (see holeToEnd)
+                if (index == 0) {
+                    return new FileContent(zeroHash(limit), limit, null, List.copyOf(notes));
+                }
+                byte[] zeros = new byte[(int) Math.min(DIRECT_CHUNK, limit - index * PAGE)];
+                for (long at = index * PAGE; at < limit; ) {
+                    int n = (int) Math.min(zeros.length, limit - at);
+                    md.update(zeros, 0, n);
+                    at += n;
+                }
+                ok = limit;
+                break;
+            }
             if (index % LARGEST_FOLIO_PAGES == 0) {
                 marks.clear();
                 marks.put(index, cloneOf(md));
@@ -485,6 +505,41 @@ public final class PlainReader {
         return new FileContent(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
     }
 
+    /**
+     * Whether {@link #readFile}'s pages from {@code index} to {@code limit} all lie in one hole of
+     * the inode that no earlier read left in this reader's page cache: {@code erofs_map_blocks}
+     * maps byte {@code index * PAGE} unmapped (not META) up to at least {@code limit} (a
+     * FLAT_PLAIN inode with the null start block maps its whole size so; a corrupt i_size of
+     * 4 GiB read page by page took the model 13 s, a fuzz finding). In a hole
+     * {@code erofs_fileio_scan_folio} and {@code iomap_readpage_iter} zero the folio without I/O,
+     * so every page of it is zeros, uptodate, with no log line, whatever folio sizes and windows
+     * the readahead builds: the loop may hash zeros to the end. Not in fscache mode (its own
+     * read path) and not for a page a read failed on before. A map error gives false (the loop
+     * meets it page by page, with its log line).
+     */
+    private boolean holeToEnd(ErofsInode inode, long index, long size, long limit) {
+        if (sbi.mode() == Mode.FSCACHE || limit - index * PAGE <= (long) RA_PAGES * PAGE) {
+            return false;
+        }
+        PageKey k = key(inode, index);
+        if (failed.contains(k) || cached.contains(k)) {
+            return false;
+        }
+        org.erofssim.kernel.KernelLog.Mark mark = log.raw().mark();
+        boolean hole = false;
+        try {
+            MapBlocks.Mapping map = MapBlocks.map(sbi, buf, log, inode, index * PAGE, size - index * PAGE);
+            hole = !map.meta() && !map.mapped() && map.contains(index * PAGE) && map.la() + map.llen() >= limit;
+        } catch (RuntimeException e) {
+            hole = false;
+        }
+        if (!hole || !mark.equals(log.raw().mark())) {
+            log.raw().rollback(mark); // the page-by-page loop maps it again, with its own lines
+            return false;
+        }
+        return true;
+    }
+
     /** Bytes one device request of {@link #readDirect} reads at most. */
     private static final int DIRECT_CHUNK = 1 << 20;
     private byte[] directBuf;
@@ -497,16 +552,21 @@ public final class PlainReader {
      * answers only where the {@code read(2)} loop cannot end otherwise than with the file's
      * bytes, and returns null (give up: read the file with {@link #readFile}) everywhere else.
      *
-     * <p>It answers for a file of 1 byte to {@link #READ_LIMIT} on a 4 KiB-block, file-backed or
+     * <p>It answers for a file of 1 byte or more (a file longer than {@link #READ_LIMIT} up to it,
+     * with {@link #cutNote}, as {@link #readFile}) on a 4 KiB-block, file-backed or
      * block-device superblock (not fscache) without injected device faults, when every extent
      * from byte 0 maps ({@code erofs_map_blocks} answers hold from the asked byte to their end:
      * the block, chunk or inline tail of that byte), an inline (META) piece lies within one
      * metadata page (the metadata buffer copies no further; an inline tail crossing a block is
      * the kernel's EFSCORRUPTED, which the map already raises) and not in the metabox, a mapped
      * piece lies whole on its device and its request succeeds ({@link #submit}: the same device
-     * semantics as a folio's request), and there is no hole. A map error (its log line, which
-     * the caller checks), an exception or anything else gives up. {@code CleanReadsProperties}
-     * checks the answers equal the full model's on random clean and damaged images.
+     * semantics as a folio's request). A hole (an unmapped extent: {@code erofs_fileio_scan_folio}
+     * and {@code iomap_readpage_iter} zero the folio, no I/O, no error) reads as zeros; a file that
+     * is one hole from byte 0 to the end of the read hashes as that many zeros ({@link #zeroHash}:
+     * a FLAT_PLAIN inode with a null start block and a corrupt i_size of 4 GiB, a fuzz finding).
+     * A map error (its log line, which the caller checks), an exception or anything else gives
+     * up. {@code CleanReadsProperties} checks the answers equal the full model's on random clean
+     * and damaged images.
      */
     public FileContent readDirect(ErofsInode inode) {
         try {
@@ -518,20 +578,22 @@ public final class PlainReader {
 
     private FileContent readDirectOrNull(ErofsInode inode) {
         long size = inode.size();
-        if (inode.isCompressed() || size <= 0 || size > READ_LIMIT || sbi.mode() == Mode.FSCACHE
+        if (inode.isCompressed() || size <= 0 || sbi.mode() == Mode.FSCACHE
                 || sbi.blockSize() != PAGE || sbi.primary() == null || sbi.primary().bytes() == null
                 || !sbi.primary().bytes().faults().isEmpty()) {
             return null;
         }
+        long limit = Math.min(size, READ_LIMIT);
+        List<String> notes = size > READ_LIMIT ? List.of(cutNote(size)) : List.of();
         MessageDigest md = sha256();
         long x = 0;
-        while (x < size) {
+        while (x < limit) {
             MapBlocks.Mapping map = MapBlocks.map(sbi, buf, log, inode, x, size - x);
             if (!map.contains(x)) {
                 return null;
             }
             long ofs = x - map.la();
-            long len = Math.min(map.llen() - ofs, size - x);
+            long len = Math.min(map.llen() - ofs, limit - x);
             if (len <= 0) {
                 return null;
             }
@@ -566,12 +628,58 @@ public final class PlainReader {
                     md.update(b, 0, n);
                     done += n;
                 }
+            } else if (x == 0 && len == limit) {
+                return new FileContent(zeroHash(limit), limit, null, notes); // one hole: all zeros
             } else {
-                return null; // a hole: left to the full model
+                byte[] zeros = new byte[(int) Math.min(DIRECT_CHUNK, len)];
+                for (long done = 0; done < len; ) {
+                    int n = (int) Math.min(zeros.length, len - done);
+                    md.update(zeros, 0, n);
+                    done += n;
+                }
             }
             x += len;
         }
-        return new FileContent(HexFormat.of().formatHex(md.digest()), size, null, List.of());
+        return new FileContent(HexFormat.of().formatHex(md.digest()), limit, null, notes);
+    }
+
+    /** SHA-256 of runs of zeros by length, the last few ({@link #zeroHash}). */
+    private static final java.util.Map<Long, String> ZERO_HASHES = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Long, String> eldest) {
+                    return size() > 8;
+                }
+            });
+
+    /**
+     * SHA-256 of {@link #READ_LIMIT} zero bytes, the hash of any hole read to the walk limit
+     * (ZeroHashTest computes it with the JDK's digest).
+     */
+    static final String ZERO_HASH_READ_LIMIT = "49bc20df15e412a64472421e13fe86ff1c5165e18b2afccf160d4dc19fe68a14";
+
+    /**
+     * The SHA-256 of {@code n} zero bytes, computed once per length in a process (a fuzz
+     * campaign meets the same 1 GiB hole, cut at {@link #READ_LIMIT}, again and again: 1-2 s of
+     * hashing each time).
+     */
+    static String zeroHash(long n) {
+        if (n == READ_LIMIT) {
+            return ZERO_HASH_READ_LIMIT;
+        }
+        String h = ZERO_HASHES.get(n);
+        if (h == null) {
+            MessageDigest md = sha256();
+            byte[] zeros = new byte[(int) Math.min(DIRECT_CHUNK, Math.max(1, n))];
+            for (long done = 0; done < n; ) {
+                int k = (int) Math.min(zeros.length, n - done);
+                md.update(zeros, 0, k);
+                done += k;
+            }
+            h = HexFormat.of().formatHex(md.digest());
+            ZERO_HASHES.put(n, h);
+        }
+        return h;
     }
 
     private byte[] directBuffer(int n) {

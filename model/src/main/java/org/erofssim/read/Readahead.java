@@ -74,13 +74,27 @@ public final class Readahead {
             this.index = index;
         }
 
-        /** {@code readahead_count}: pages in the window. */
+        /** Folios of {@link #folios} counted into {@link #countedPages} so far (the list only grows at its end). */
+        private int countedFolios;
+        private long countedPages;
+
+        /**
+         * {@code readahead_count}: pages in the window. Kept as a running sum over the folios
+         * appended since the last call: {@link #expand} asks it once per folio it appends, and a
+         * sum over the whole window each time made an expansion of n pages cost n^2/2 steps (a
+         * fuzz finding: seconds for a 64 MiB fragment extent on a 6.12 profile).
+         */
         long count() {
-            long n = 0;
-            for (PageCache.Folio f : folios) {
-                n += f.pages();
+            int n = folios.size();
+            if (n < countedFolios) { // the list shrank (no caller does that now): count again
+                countedFolios = 0;
+                countedPages = 0;
             }
-            return n;
+            for (int i = countedFolios; i < n; i++) {
+                countedPages += folios.get(i).pages();
+            }
+            countedFolios = n;
+            return countedPages;
         }
 
         /** {@code readahead_pos}. */

@@ -120,11 +120,11 @@ final class ZPcluster {
             int end = (int) Math.min(length - b.offset(), b.end());
             PageCache.Folio folio = b.folio();
             int base = b.page() * PAGE;
-            if (end <= cur) {
+            if (end <= cur || folio.released) { // released: uptodate, its bytes already read
                 continue;
             }
             int from = (int) (b.offset() + cur);
-            System.arraycopy(d.out(), from, folio.data, base + cur, end - cur);
+            System.arraycopy(d.out(), from, folio.writable(), base + cur, end - cur);
             if (folio.stale != null) {
                 folio.stale.clear(base + cur, base + end);
             }

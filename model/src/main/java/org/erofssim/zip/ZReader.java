@@ -285,6 +285,9 @@ public final class ZReader {
 
     private static void completeFolio(PageCache.Folio folio) {
         folio.uptodate = !folio.failed;
+        if (folio.uptodate) {
+            folio.shareIfZero();
+        }
         folio.failed = false;
         folio.locked = false;
         folio.ended = false;
@@ -292,10 +295,15 @@ public final class ZReader {
 
     // ------------------------------------------------------------------ readmore
 
-    /** {@code z_erofs_pcluster_readmore}. */
+    /**
+     * {@code z_erofs_pcluster_readmore}. With {@link Behavior#READMORE_ENCODED_ONLY} (6.18) a map
+     * that is no pcluster (a fragment extent, a hole) reads no more: no expansion, no folios
+     * grabbed before the requested one.
+     */
     private void readmore(Frontend f, Readahead.Rac rac, boolean backmost) {
         long end;
         long isize = f.inode.size();
+        boolean encodedOnly = sbi.kernel().has(Behavior.READMORE_ENCODED_ONLY);
         if (backmost) {
             end = f.headoffset + (rac != null ? rac.length() : PAGE) - 1;
             try {
@@ -303,6 +311,9 @@ public final class ZReader {
             } catch (KernelError e) {
                 f.map = null;
                 f.mllen = 0;
+                return;
+            }
+            if (encodedOnly && (f.mflags & ZMapBlocks.ENCODED) == 0) {
                 return;
             }
             if (rac != null) {
@@ -316,7 +327,7 @@ public final class ZReader {
                 return;
             }
             end = roundUp(f.mla, PAGE);
-            if (f.mllen == 0) {
+            if (f.mllen == 0 || encodedOnly && (f.mflags & ZMapBlocks.ENCODED) == 0) {
                 return;
             }
         }
@@ -363,6 +374,7 @@ public final class ZReader {
 
     /** {@code z_erofs_scan_folio}: attaches {@code folio}'s parts; a scan error fails the folio and is returned. */
     private KernelError scanFolio(Frontend f, PageCache.Folio folio) {
+        folio.bytes(); // a folio whose bytes were released is uptodate: nothing scans it
         f.touched.add(folio);
         long offset = folio.pos();
         long end = folio.size();
@@ -392,7 +404,7 @@ public final class ZReader {
             long pgs = cur - cur % PAGE;
             split++;
             if ((f.mflags & ZMapBlocks.MAPPED) == 0) {
-                java.util.Arrays.fill(folio.data, (int) cur, (int) end, (byte) 0);
+                java.util.Arrays.fill(folio.writable(), (int) cur, (int) end, (byte) 0);
                 if (folio.stale != null) {
                     folio.stale.clear((int) cur, (int) end);
                 }
@@ -463,9 +475,10 @@ public final class ZReader {
             cnt = (int) Math.min(end - cur, bs - (pos & (bs - 1)));
             java.nio.ByteBuffer page = packed.page(pos);
             int at = (int) (pos & (PAGE - 1));
-            for (int k = 0; k < cnt; k++) {
-                folio.data[cur + k] = at + k < page.capacity() ? page.get(at + k) : 0;
-            }
+            byte[] data = folio.writable();
+            int have = Math.max(0, Math.min(cnt, page.capacity() - at)); // bytes past the page's end read as zeros
+            page.get(at, data, cur, have);
+            java.util.Arrays.fill(data, cur + have, cur + cnt, (byte) 0);
             if (folio.stale != null) {
                 folio.stale.clear(cur, cur + cnt);
             }

@@ -291,18 +291,27 @@ class TreeWalkTest {
          * A fuzz finding (session 6, seed 7): one byte of a compressed index in
          * {@code modern/fragments.erofs} maps an extent ending near 2 GiB, and
          * {@code z_erofs_pcluster_readmore}'s {@code readahead_expand} (which has no bound of its
-         * own) kept the model adding folios for minutes. The file is now unknown with a note.
+         * own) kept the model adding folios for minutes. The extent is a fragment extent: since
+         * 334c0e493c2a (6.18) readmore leaves it alone and the kernel reads the file
+         * ({@code crafted/fuzz-fragment-extent-2g.erofs}, recorded in fixtures/fuzz-found); before
+         * it (6.12) the file is unknown with a note.
          */
         @Test void aCorruptExtentFarPastEofIsNotModelledInsteadOfReadForMinutes() {
             ImageEditor ed = ImageEditor.of(ErofsImages.read(ZTrees.fixture("modern/fragments.erofs")));
             ed.write(3371, new byte[] {0x7f});
+            byte[] img = ed.fixChecksum().bytes();
             MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(
-                    ErofsImages.fileMount("6.18", ed.fixChecksum().bytes(), Faults.NONE, null, true));
+                    ErofsImages.fileMount("6.18 -READMORE_ENCODED_ONLY", img, Faults.NONE, null, true));
             TreeEntry e = byPath(m.tree()).get("/many/entry-03");
             assertThat(e.sha256()).isNull();
             assertThat(e.notes()).anyMatch(n -> n.startsWith("not modelled: readahead_expand of 520161 pages"));
             // the other files still read as the image holds them
             assertThat(byPath(m.tree()).get("/f4097").sha256()).isNotNull();
+            // [obs-6.18.44-fc-v1272 fuzz-found/fragment-extent-2g-read-to-limit]
+            TreeEntry read = byPath(((MountOutcome.Mounted) MountModel.predict(
+                    ErofsImages.fileMount("6.18", img, Faults.NONE, null, true))).tree()).get("/many/entry-03");
+            assertThat(read.sha256()).isEqualTo("4065ccc469c66519bd96ff20507599295f7ed8425e5dd892985b905e76614e19");
+            assertThat(read.readOkBytes()).isEqualTo(1L << 30);
         }
 
         /**
@@ -311,8 +320,9 @@ class TreeWalkTest {
          * compressed extent reaching far past its data. Listing it ran {@code
          * z_erofs_pcluster_readmore}'s loop over the pages before the requested one (the one without
          * a readahead window), a folio each, until the model ran out of heap (6 GB RSS in a fuzz
-         * campaign). The directory's contents are now unknown, with a note, within the same bound
-         * as {@code readahead_expand}.
+         * campaign). Before 334c0e493c2a (6.12) the directory's contents are unknown, with a note,
+         * within the same bound as {@code readahead_expand}; 6.18 reads no more for its fragment
+         * extent and lists it [obs-6.18.44-fc-v1272 fuzz-found/fragments-root-2g-listed].
          */
         @Test void aDirectoryExtentFarPastItsDataIsNotModelledInsteadOfFillingTheHeap() {
             ImageEditor ed = ImageEditor.of(ErofsImages.read(ZTrees.fixture("modern/fragments.erofs")));
@@ -320,13 +330,19 @@ class TreeWalkTest {
             ed.write(1160, new byte[] {(byte) 0xff});
             ed.write(1162, new byte[] {(byte) 0xff, 0x7f});
             ed.write(1218, new byte[] {0x02});
+            byte[] img = ed.fixChecksum().bytes();
             MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(
-                    ErofsImages.fileMount("6.18", ed.fixChecksum().bytes(), Faults.NONE, null, true));
+                    ErofsImages.fileMount("6.18 -READMORE_ENCODED_ONLY", img, Faults.NONE, null, true));
             TreeEntry root = byPath(m.tree()).get("/");
             assertThat(root.size()).isEqualTo(2147418367L);
             assertThat(root.notes()).anyMatch(n -> n.startsWith("not modelled: z_erofs_pcluster_readmore of ")
                     && n.contains("the kernel grabs folios until one fails"));
             assertThat(m.tree()).hasSize(1);
+            MountOutcome.Mounted now = (MountOutcome.Mounted) MountModel.predict(
+                    ErofsImages.fileMount("6.18", img, Faults.NONE, null, true));
+            assertThat(now.log()).contains("erofs (device erofs): invalid de[0].nameoff 8301 @ nid 36");
+            assertThat(now.tree()).hasSize(1);
+            assertThat(now.tree().get(0).blocks()).isEqualTo(4294967288L); // blocks_lo 0xffffffff << 3, in 32 bits
         }
 
         @Test void aFileThatFailsPartWayKeepsWhatWasReadBeforeThePage() {

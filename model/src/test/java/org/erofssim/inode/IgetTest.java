@@ -44,6 +44,27 @@ class IgetTest {
         assertThat(blocksOfText("6.13", image)).isEqualTo(32);
     }
 
+    /**
+     * A compressed inode's block count shifted to 512-byte units in 32 bits, on every release:
+     * 6.1/6.12 shift an {@code erofs_blk_t} (u32), 6.15+ {@code le32_to_cpu(i_u.blocks_lo)}; a count
+     * of 0xffffffff gives 4294967288, not 34359738360 [obs-6.12.118: fuzz seed 15 on three VM
+     * kernels; obs-6.18.44-fc-v1272: fuzz-found/fragments-root-2g-listed].
+     */
+    @Test
+    @DisplayName("i_blocks of a compressed inode wraps at 32 bits (u32 block count shifted as u32) on 6.1, 6.12 and 6.18")
+    void compressedBlockCountShiftedIn32Bits() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("lz4.erofs"));
+        long nid = 879; // /text64k: compact COMPRESSED_COMPACT inode, i_u (blocks) at +16 = 1
+        for (int i = 0; i < 4; i++) {
+            img[(int) (nid * 32 + 16 + i)] = (byte) 0xff;
+        }
+        for (String k : java.util.List.of("6.1", "6.12.118", "6.18")) {
+            MountModel.LiveMount live = ErofsImages.mount(ErofsImages.bdevMount(k, img, Faults.NONE, null, false));
+            SbLog log = new SbLog(live.log(), live.sbi().kernel(), live.sbi().sId());
+            assertThat(Iget.iget(live.sbi(), live.buf(), log, nid).blocks()).as(k).isEqualTo(4294967288L);
+        }
+    }
+
     private static long blocksOfText(String kernel, byte[] image) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
