@@ -624,11 +624,20 @@ public final class PlainReader {
     private ImageBytes windowOf;
     private long windowPos;
     private int windowLen;
+    /**
+     * Bytes the next refill reads: {@link #WINDOW} while refilled windows serve further requests
+     * (pclusters read in disk order), down to {@link #WINDOW_MIN} while they do not (files read in
+     * another order than their data lies: a 4 KiB pcluster then costs no 128 KiB read).
+     */
+    private int windowWant = WINDOW;
+    private int windowHits;
+    static final int WINDOW_MIN = 16 * 1024;
 
     /**
      * {@link #readPhysical} for the clean-data direct path ({@code ZDirect}, issue 12): the same
      * bytes, served from a window of up to {@link #WINDOW} bytes of the primary that one positional
-     * read fills (a pcluster of 4 KiB is one {@code pread(2)} and two arrays less), answered only
+     * read fills (a pcluster of 4 KiB is one {@code pread(2)} and two arrays less; smaller windows
+     * while windows serve no further request, see {@link #windowWant}), answered only
      * where {@link #readPhysical}'s request cannot fail or come back short: device 0 of the
      * primary, not fscache, no injected faults, the whole range on the device (bdev: within its
      * 512-byte-sector capacity, as {@code bio_check_eod}). Stands for no kernel function.
@@ -660,12 +669,16 @@ public final class PlainReader {
             return -1;
         }
         if (bytes == windowOf && pos >= windowPos && pos + len <= windowPos + windowLen) {
+            windowHits++;
             return (int) (pos - windowPos);
         }
         if (window == null) {
             window = new byte[WINDOW];
+        } else {
+            windowWant = windowHits > 0 ? Math.min(WINDOW, windowWant * 2) : Math.max(WINDOW_MIN, windowWant / 4);
         }
-        int want = (int) Math.min(WINDOW, limit - pos);
+        windowHits = 0;
+        int want = (int) Math.min(Math.max(windowWant, len), limit - pos);
         windowOf = null;
         int n = bytes.read(pos, window, 0, want);
         if (n < len) {
