@@ -41,6 +41,7 @@ public final class CdsTraining {
         Path images = Path.of(root, "fixtures", "images");
         PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         Path dir = null;
+        TreeWalk.Strategy before = TreeWalk.strategy;
         try {
             dir = Files.createTempDirectory("erofs-sim-cds-");
             List<String> read = new ArrayList<>();
@@ -62,7 +63,7 @@ public final class CdsTraining {
                     Main.run(new String[] {"predict", sc}, none, none);
                 }
             }
-            TreeWalk.strategy = TreeWalk.Strategy.AUTO;
+            TreeWalk.strategy = before;
             List<String> batch = new ArrayList<>(List.of("predict", "--quiet"));
             batch.addAll(mountOnly);
             Main.run(batch.toArray(String[]::new), none, none);
@@ -73,6 +74,7 @@ public final class CdsTraining {
         } catch (IOException | RuntimeException e) {
             // a smaller archive
         } finally {
+            TreeWalk.strategy = before;
             if (dir != null) {
                 try (Stream<Path> s = Files.walk(dir)) {
                     s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
