@@ -726,6 +726,83 @@ public final class PlainReader {
         }
     }
 
+    /** Bytes of the primary one {@link #readPhysicalWindowed} refill reads at most. */
+    public static final int WINDOW = 128 * 1024;
+    private byte[] window;
+    private ImageBytes windowOf;
+    private long windowPos;
+    private int windowLen;
+    /**
+     * Bytes the next refill reads: {@link #WINDOW} while refilled windows serve further requests
+     * (pclusters read in disk order), down to {@link #WINDOW_MIN} while they do not (files read in
+     * another order than their data lies: a 4 KiB pcluster then costs no 128 KiB read).
+     */
+    private int windowWant = WINDOW;
+    private int windowHits;
+    static final int WINDOW_MIN = 16 * 1024;
+
+    /**
+     * {@link #readPhysical} for the clean-data direct path ({@code ZDirect}, issue 12): the same
+     * bytes, served from a window of up to {@link #WINDOW} bytes of the primary that one positional
+     * read fills (a pcluster of 4 KiB is one {@code pread(2)} and two arrays less; smaller windows
+     * while windows serve no further request, see {@link #windowWant}), answered only
+     * where {@link #readPhysical}'s request cannot fail or come back short: device 0 of the
+     * primary, not fscache, no injected faults, the whole range on the device (bdev: within its
+     * 512-byte-sector capacity, as {@code bio_check_eod}). Stands for no kernel function.
+     *
+     * @return the offset of the bytes in {@link #windowBytes()}, or -1: give up (the caller's full
+     *         model reads it)
+     */
+    public int readPhysicalWindowed(long pa, int len) {
+        if (len <= 0 || len > WINDOW) {
+            return -1;
+        }
+        MapDev.Target t;
+        try {
+            t = MapDev.map(sbi, 0, pa);
+        } catch (KernelError e) {
+            return -1;
+        }
+        if (t.device() != 0 || t.backing() == null || t.backing() instanceof DeviceBacking.OfCookie) {
+            return -1;
+        }
+        ImageBytes bytes = t.backing().bytes();
+        if (bytes == null || !bytes.faults().isEmpty()) {
+            return -1;
+        }
+        long pos = t.position();
+        // submit(): bdev requests end at the device's capacity in whole sectors, fileio at its size
+        long limit = !fileio || t.backing() instanceof DeviceBacking.OfBdev ? bytes.size() & ~511L : bytes.size();
+        if (pos < 0 || pos + len > limit) {
+            return -1;
+        }
+        if (bytes == windowOf && pos >= windowPos && pos + len <= windowPos + windowLen) {
+            windowHits++;
+            return (int) (pos - windowPos);
+        }
+        if (window == null) {
+            window = new byte[WINDOW];
+        } else {
+            windowWant = windowHits > 0 ? Math.min(WINDOW, windowWant * 2) : Math.max(WINDOW_MIN, windowWant / 4);
+        }
+        windowHits = 0;
+        int want = (int) Math.min(Math.max(windowWant, len), limit - pos);
+        windowOf = null;
+        int n = bytes.read(pos, window, 0, want);
+        if (n < len) {
+            return -1;
+        }
+        windowOf = bytes;
+        windowPos = pos;
+        windowLen = n;
+        return 0;
+    }
+
+    /** The window of {@link #readPhysicalWindowed} (valid until its next call). */
+    public byte[] windowBytes() {
+        return window;
+    }
+
     /**
      * One file-backed request of a 6.12/6.13 kernel ({@code erofs_fileio_rq_submit}:
      * {@code vfs_iocb_iter_read} of the backing file into the request's pages): how many bytes

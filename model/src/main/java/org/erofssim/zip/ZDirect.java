@@ -41,7 +41,9 @@ import org.erofssim.sb.SbLog;
  * damaged images.
  *
  * <p><b>Memory</b>: one decode buffer per reader, grown to the largest extent (at most
- * {@link ZMapBlocks#PCLUSTER_MAX_DSIZE}), and one pcluster's compressed bytes at a time.
+ * {@link ZMapBlocks#PCLUSTER_MAX_DSIZE}), and the compressed bytes of the primary in a window of
+ * {@link PlainReader#WINDOW} bytes ({@link PlainReader#readPhysicalWindowed}: pclusters that fit
+ * are decoded from it, one positional read for many), a larger pcluster read alone.
  */
 public final class ZDirect {
     private static final int PAGE = PlainReader.PAGE;
@@ -143,22 +145,35 @@ public final class ZDirect {
                 || m.pa() < 0) {
             return false;
         }
-        MapDev.Target t = MapDev.map(sbi, 0, m.pa());
-        ImageBytes dev = t.backing() == null ? null : t.backing().bytes();
-        if (t.device() != 0 || dev == null || !dev.faults().isEmpty() || t.position() < 0
-                || t.position() + plen > dev.size()) {
-            return false;
+        byte[] in;
+        int at;
+        if (plen <= PlainReader.WINDOW) {
+            // readPhysical's bytes, from a window of the primary (one pread for many pclusters)
+            at = io.readPhysicalWindowed(m.pa(), (int) plen);
+            if (at < 0) {
+                return false;
+            }
+            in = io.windowBytes();
+        } else {
+            MapDev.Target t = MapDev.map(sbi, 0, m.pa());
+            ImageBytes dev = t.backing() == null ? null : t.backing().bytes();
+            if (t.device() != 0 || dev == null || !dev.faults().isEmpty() || t.position() < 0
+                    || t.position() + plen > dev.size()) {
+                return false;
+            }
+            in = io.readPhysical(m.pa(), (int) plen);
+            if (in == null) {
+                return false;
+            }
+            at = 0;
         }
-        byte[] in = io.readPhysical(m.pa(), (int) plen);
-        if (in == null) {
-            return false;
-        }
+        int end = at + (int) plen;
         int n = (int) len;
         if (m.algorithm() == ZMapBlocks.SHIFTED) {
             if (n > plen) {
                 return false; // z_erofs_transform_plain: EOPNOTSUPP
             }
-            md.update(in, 0, n);
+            md.update(in, at, n);
             return true;
         }
         if (m.algorithm() != ZMapBlocks.LZ4) {
@@ -167,7 +182,7 @@ public final class ZDirect {
         // z_erofs_fixup_insize: the zeros before the stream in its first block
         int padlen = (int) Math.min(plen, sbi.blockSize());
         int zeros = 0;
-        while (zeros < padlen && in[zeros] == 0) {
+        while (zeros < padlen && in[at + zeros] == 0) {
             zeros++;
         }
         if (zeros == padlen) {
@@ -179,7 +194,7 @@ public final class ZDirect {
         if (TRACE) {
             why = "lz4 " + m + " len " + len + " zeros " + zeros;
         }
-        if (!Lz4Strict.decode(in, zeros, in.length, out, n)) {
+        if (!Lz4Strict.decode(in, at + zeros, end, out, n)) {
             return false;
         }
         md.update(out, 0, n);

@@ -1,0 +1,100 @@
+package org.erofssim.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.erofssim.file.TreeWalk;
+
+/**
+ * The training run of the launcher's class-data archive (AppCDS, issue 12): the {@code erofs-sim}
+ * script starts this class once per build with {@code -XX:ArchiveClassesAtExit}, before the
+ * user's command, so the archive holds the classes of the paths users and {@code bench} time
+ * whatever command comes first: {@code predict} of scenarios and the whole-image verify
+ * ({@code "read": true}) through both tree walks (the clean-data fast path with {@code ZDirect},
+ * {@code Lz4Strict}, and the full model), outcome JSON written, and a few model-only
+ * {@code fuzz} cases. An archive made by the first
+ * command alone covered only that command (a {@code --help} first: the later verify loaded its
+ * classes from the jar, 0.9 s more CPU), and the processes a first {@code bench} started ran with
+ * no archive at all.
+ *
+ * <p>The launcher gives it {@code -Derofssim.mapLimit=40000}, so that both ways of reading an
+ * image (mapped, and positional reads as for the large images a verify reads) are trained.
+ * It reads fixture images of the checkout ({@code -Derofssim.root}), writes its scenario
+ * files to a temporary folder of its own (removed) and its outputs nowhere; it never fails
+ * (a missing fixture makes a smaller archive) and exits 0.
+ */
+public final class CdsTraining {
+    private CdsTraining() {}
+
+    public static void main(String[] args) {
+        String root = System.getProperty("erofssim.root");
+        if (root == null) {
+            return;
+        }
+        Path images = Path.of(root, "fixtures", "images");
+        PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        Path dir = null;
+        TreeWalk.Strategy before = TreeWalk.strategy;
+        try {
+            dir = Files.createTempDirectory("erofs-sim-cds-");
+            List<String> read = new ArrayList<>();
+            List<String> mountOnly = new ArrayList<>();
+            for (String image : List.of("lz4hc.erofs", "lz4.erofs", "plain.erofs", "ztailpacking.erofs")) {
+                Path img = images.resolve(image);
+                if (Files.isRegularFile(img)) {
+                    read.add(scenario(dir, img, true).toString());
+                    mountOnly.add(scenario(dir, img, false).toString());
+                }
+            }
+            if (read.isEmpty()) {
+                return;
+            }
+            // the clean-data fast path (what a large image's verify takes), then the full model
+            for (TreeWalk.Strategy s : List.of(TreeWalk.Strategy.FAST, TreeWalk.Strategy.FULL)) {
+                TreeWalk.strategy = s;
+                for (String sc : read) {
+                    Main.run(new String[] {"predict", sc}, none, none);
+                }
+            }
+            TreeWalk.strategy = before;
+            List<String> batch = new ArrayList<>(List.of("predict", "--quiet"));
+            batch.addAll(mountOnly);
+            Main.run(batch.toArray(String[]::new), none, none);
+            // a few model-only fuzz cases: the campaign's classes (its process start is not timed
+            // by bench, but users start it often)
+            Main.run(new String[] {"fuzz", "--cases", "8", "--seed", "1", "--jobs", "1", "--quiet",
+                    "--out", dir.resolve("fuzz").toString()}, none, none);
+        } catch (IOException | RuntimeException e) {
+            // a smaller archive
+        } finally {
+            TreeWalk.strategy = before;
+            if (dir != null) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException e) {
+                    // a temporary folder left behind
+                }
+            }
+        }
+    }
+
+    private static Path scenario(Path dir, Path image, boolean read) throws IOException {
+        String json = "{\"version\":1,\"nodes\":{\"/srv/image.erofs\":{\"kind\":\"file\",\"image\":"
+                + quote(image.toAbsolutePath().toString()) + "}},\"source\":\"/srv/image.erofs\""
+                + (read ? ",\"read\":true" : "") + "}";
+        Path f = dir.resolve(image.getFileName() + (read ? ".read" : "") + ".json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
