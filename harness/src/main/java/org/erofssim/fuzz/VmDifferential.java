@@ -175,9 +175,8 @@ final class VmDifferential {
             BatchKernel.Batch b = k.observe(dir, files.subList(from, files.size()));
             bootNanos += System.nanoTime() - t0;
             int answered = b.crash() == null ? files.size() - from : b.crash().at();
-            log.printf(Locale.ROOT, "vm %s: batch %d, %d case(s) in one boot, %.0f s%s%n", k.name(), batches,
-                    answered, (System.nanoTime() - t0) / 1e9, b.crash() == null ? "" : ", then: " + b.crash().what());
-            log.flush();
+            double bootSeconds = (System.nanoTime() - t0) / 1e9;
+            long tCompare = System.nanoTime();
             KernelReference ref = b.answers();
             KernelProfile profile = ref.profile().orElse(null);
             for (int j = from; j < from + answered; j++) {
@@ -222,6 +221,10 @@ final class VmDifferential {
                             null, ref.release(), new VmShrinker.Target(p.c(), Kind.DIVERGENCE, fields)));
                 }
             }
+            log.printf(Locale.ROOT, "vm %s: batch %d, %d case(s) in one boot, %.0f s, compared with the model in %.1f s%s%n",
+                    k.name(), batches, answered, bootSeconds, (System.nanoTime() - tCompare) / 1e9,
+                    b.crash() == null ? "" : ", then: " + b.crash().what());
+            log.flush();
             if (b.crash() == null) {
                 break;
             }

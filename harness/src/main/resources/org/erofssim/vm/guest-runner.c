@@ -675,6 +675,9 @@ static double since(struct timespec *t0) {
     return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* where the runner's time went, summed over its cases (seconds): printed at its end (ERV-NATIVE-PHASES) */
+static double sumSetup, sumMount, sumObserve, sumRelease;
+
 static void run_case(pcase *c, const char *release, FILE *out) {
     struct timespec t0, t1;
     double tSetup = 0, tMount = 0, tObserved = 0;
@@ -827,7 +830,11 @@ release:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* where the time went (seconds since the case started): namespace built, mount(2) returned, observed */
     of(",\"phases\":[%.4f,%.4f,%.4f]", tSetup, tMount, tObserved);
-    of(",\"seconds\":%.3f}", (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+    double total = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    of(",\"seconds\":%.3f}", total);
+    if (tObserved > 0) {
+        sumSetup += tSetup; sumMount += tMount - tSetup; sumObserve += tObserved - tMount; sumRelease += total - tObserved;
+    } else sumRelease += total; /* a namespace that could not be built: its making and release */
 write:
     if (guard >= 0) close(guard);
     os("\n");
@@ -848,6 +855,9 @@ int main(int argc, char **argv) {
     char *line = NULL; size_t cap = 0;
     pcase c; memset(&c, 0, sizeof c);
     int cases = 0;
+    struct timespec start;
+    double packSeconds = 0;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     while (getline(&line, &cap, plan) > 0) {
         line[strcspn(line, "\n")] = 0;
         char *tok[8] = {0}; int nt = 0;
@@ -857,6 +867,7 @@ int main(int argc, char **argv) {
             char *pp = unhex(tok[1]);
             if (load_pack(pp, strtoull(tok[2], NULL, 10)) < 0) { perror(pp); return 66; }
             free(pp);
+            packSeconds = since(&start);
         } else if (!strcmp(tok[0], "C") && nt == 8) {
             memset(&c, 0, sizeof c);
             c.name = unhex(tok[1]); c.source = unhex(tok[2]); c.options = unhex(tok[3]);
@@ -883,5 +894,7 @@ int main(int argc, char **argv) {
     }
     fclose(out);
     while (wait(NULL) > 0 || errno == EINTR) { } /* every loop device detached before the runner ends */
+    fprintf(stderr, "ERV-NATIVE-PHASES cases=%d pack=%.2f setup=%.2f mount=%.2f observe=%.2f release=%.2f total=%.2f\n",
+            cases, packSeconds, sumSetup, sumMount, sumObserve, sumRelease, since(&start));
     return 0;
 }
