@@ -63,14 +63,25 @@ import org.erofssim.tools.ErofsUtils;
  *       verify-many-files} in files per second, {@code rss verify-many-files}, {@code ratio
  *       verify-many-files-vs-kernel});</li>
  *   <li>{@code fuzz}: an {@code erofs-sim fuzz} process, model alone ({@code rate fuzz-model} in
- *       cases per second of the campaign's own clock, {@code rss fuzz-model}).</li>
+ *       cases per second of the campaign's own clock, {@code rss fuzz-model});</li>
+ *   <li>{@code fuzz-vm} (only when named in {@code --only}: it boots VMs for minutes): per kernel
+ *       of the issue's campaign ({@link #FUZZ_VM_KERNELS}), an {@code erofs-sim fuzz --kernels K}
+ *       process whose cases all go to one boot ({@code rate fuzz-vm-<release>}: cases per second of
+ *       the batch end to end, the boot, the host's set-up and read-back and the comparison with
+ *       the model included; shrinking left out), with the native guest runner's own rate and the
+ *       load average in its remark.</li>
  * </ul>
  * A figure that cannot be measured here is printed {@code unavailable (why)}; one group failing
  * does not stop the others.
  */
 public final class Bench {
     /** The groups, in run order. */
-    public static final List<String> GROUPS = List.of("mount", "predict", "verify", "many-files", "fuzz", "verify-sizes");
+    public static final List<String> GROUPS = List.of("mount", "predict", "verify", "many-files", "fuzz", "verify-sizes",
+            "fuzz-vm");
+    /** The kernels of the fuzz-vm group: the issue's campaign ({@code fuzz --live --kernels 6.1,6.12,7.3}). */
+    static final List<String> FUZZ_VM_KERNELS = List.of("6.1", "6.12", "7.3");
+    /** The issue's target for each {@code rate fuzz-vm-<release>}: cases per second per kernel under TCG. */
+    static final String FUZZ_VM_TARGET = ">= 20";
     /** The content sizes of the verify-sizes group, in MB: cost linear in image size (issue 12). */
     static final List<Integer> VERIFY_SIZES = List.of(10, 100, 300);
     /** The issue's targets. */
@@ -121,6 +132,9 @@ public final class Bench {
                 if (!s.only().isEmpty() && !s.only().contains(g)) {
                     continue;
                 }
+                if (g.equals("fuzz-vm") && !s.only().contains(g)) {
+                    continue; // opt-in: minutes of VM boots
+                }
                 List<String> names = names(g);
                 try {
                     switch (g) {
@@ -129,6 +143,7 @@ public final class Bench {
                         case "verify" -> verify(out);
                         case "verify-sizes" -> verifySizes(out);
                         case "many-files" -> manyFiles(out);
+                        case "fuzz-vm" -> fuzzVm(out);
                         default -> fuzz(out);
                     }
                 } catch (RuntimeException e) { // the figures of the group not yet given say why
@@ -137,7 +152,7 @@ public final class Bench {
                     for (String n : names) {
                         if (!given.contains(n)) {
                             String[] kn = n.split(" ", 2);
-                            out.accept(Figure.unavailable(kn[0], kn[1], "failed: " + e.getMessage(), TARGETS.get(n)));
+                            out.accept(Figure.unavailable(kn[0], kn[1], "failed: " + e.getMessage(), target(n)));
                         }
                     }
                 }
@@ -168,8 +183,24 @@ public final class Bench {
             }
             case "many-files" -> List.of("rate verify-many-files", "rss verify-many-files", "ratio verify-many-files-vs-kernel");
             case "fuzz" -> List.of("rate fuzz-model", "rss fuzz-model");
+            case "fuzz-vm" -> FUZZ_VM_KERNELS.stream().map(k -> "rate fuzz-vm-" + fuzzVmRelease(k)).toList();
             default -> throw new IllegalArgumentException(group);
         };
+    }
+
+    /** The issue's target of a figure ({@code KIND NAME}), or null. */
+    static String target(String kindName) {
+        return kindName.startsWith("rate fuzz-vm-") ? FUZZ_VM_TARGET : TARGETS.get(kindName);
+    }
+
+    /** The release a kernel name of the pinned list selects ({@code 6.12} → {@code 6.12.118+deb13-amd64}), or the name. */
+    static String fuzzVmRelease(String kernel) {
+        try {
+            return org.erofssim.vm.KernelCatalog.load().find(kernel).map(org.erofssim.vm.KernelCatalog.Kernel::release)
+                    .orElse(kernel);
+        } catch (RuntimeException e) {
+            return kernel;
+        }
     }
 
     private String quick() {
@@ -616,6 +647,107 @@ public final class Bench {
                 details("cases", done, "seconds", secs, "findings", findings)));
         out.accept(Figure.of(Figure.RSS, "fuzz-model", r.peakMiB(), TARGETS.get("rss fuzz-model"),
                 what + "; peak of the erofs-sim fuzz process", details("peakKiB", r.peakKiB())));
+    }
+
+    // ------------------------------------------------------------------ fuzz-vm
+
+    /** Cases per kernel of the fuzz-vm group: one batch, one boot. */
+    static final int FUZZ_VM_CASES = 300;
+
+    /** Why the VM kernel {@code kernel} cannot be measured here (one line), or null. */
+    static String fuzzVmUnavailable(String kernel) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "needs root (QEMU's 9p export of /, loop devices in the guest)";
+        }
+        try {
+            org.erofssim.vm.VmKernel.findQemu();
+        } catch (org.erofssim.vm.VmUnavailable e) {
+            return e.getMessage();
+        }
+        org.erofssim.vm.KernelCatalog catalog = org.erofssim.vm.KernelCatalog.load();
+        org.erofssim.vm.KernelCatalog.Kernel k = catalog.find(kernel).orElse(null);
+        if (k == null) {
+            return "no kernel " + kernel + " in the pinned list";
+        }
+        org.erofssim.vm.KernelCache cache = new org.erofssim.vm.KernelCache(
+                org.erofssim.vm.KernelCache.defaultRoot(System.getenv()), x -> { });
+        if (!Files.isRegularFile(cache.boot(k).resolve("initrd.img"))) {
+            return "kernel " + k.release() + " is not prepared (erofs-sim kernels --prepare " + kernel + ")";
+        }
+        return null;
+    }
+
+    private static final java.util.regex.Pattern RUNNER = java.util.regex.Pattern.compile(
+            "runner ([0-9.]+) s \\(cases=(\\d+)");
+
+    /**
+     * Per kernel: {@code erofs-sim fuzz --kernels K --cases N --vm-batch N --seed 15
+     * --vm-shrink-rounds 0} (every case in one boot, findings as drawn), the batch's cases per
+     * second end to end from the campaign's JSON ({@code vmKernels.throughput}), the runner's own
+     * rate from its timing line on stderr, and the load average before and after.
+     */
+    private void fuzzVm(Consumer<Figure> out) {
+        int cases = s.quick() ? 100 : FUZZ_VM_CASES;
+        for (String kernel : FUZZ_VM_KERNELS) {
+            String release = fuzzVmRelease(kernel);
+            String name = "fuzz-vm-" + release;
+            String why = fuzzVmUnavailable(kernel);
+            if (why != null) {
+                out.accept(Figure.unavailable(Figure.RATE, name, why, FUZZ_VM_TARGET));
+                continue;
+            }
+            Path dir = mkdir(work.resolve("fuzz-vm-" + kernel));
+            Path outFile = work.resolve("fuzz-vm-" + kernel + ".json");
+            s.progress().println("bench: fuzz-vm: erofs-sim fuzz --kernels " + kernel + ", " + cases + " cases in one boot");
+            String loadBefore = loadavg();
+            ChildRun r = ChildRun.run(ChildRun.erofsSim(List.of("fuzz", "--kernels", kernel, "--cases", String.valueOf(cases),
+                    "--vm-batch", String.valueOf(cases), "--vm-shrink-rounds", "0", "--seed", "15", "--quiet", "--json",
+                    "--out", dir.toString())), outFile, 3600);
+            String loadAfter = loadavg();
+            if (r.exitCode() != 0 && r.exitCode() != 1) {
+                out.accept(Figure.unavailable(Figure.RATE, name, "erofs-sim fuzz exited " + r.exitCode() + ": "
+                        + Figure.oneLine(r.stderr()), FUZZ_VM_TARGET));
+                continue;
+            }
+            JsonNode tp;
+            try {
+                tp = JSON.readTree(outFile.toFile()).path("vmKernels").path("throughput").path(release);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            long done = tp.path("cases").asLong();
+            double secs = tp.path("seconds").asDouble();
+            if (done == 0 || secs <= 0) {
+                out.accept(Figure.unavailable(Figure.RATE, name, "no batch answered: " + Figure.oneLine(r.stderr()),
+                        FUZZ_VM_TARGET));
+                continue;
+            }
+            java.util.regex.Matcher m = RUNNER.matcher(r.stderr());
+            String runner = "";
+            Map<String, Object> d = details("cases", done, "seconds", secs, "loadBefore", loadBefore, "loadAfter", loadAfter);
+            if (m.find() && Double.parseDouble(m.group(1)) > 0) {
+                double rs = Double.parseDouble(m.group(1));
+                int rc = Integer.parseInt(m.group(2));
+                runner = String.format(Locale.ROOT, "; native guest runner alone %.1f cases/s (%d in %.1f s of guest time)",
+                        rc / rs, rc, rs);
+                d.put("runnerCases", rc);
+                d.put("runnerSeconds", rs);
+            }
+            out.accept(Figure.of(Figure.RATE, name, done / secs, FUZZ_VM_TARGET, String.format(Locale.ROOT,
+                    "%s%d fuzz cases (seed 15) in one boot of %s under TCG, end to end (host set-up, boot, guest, "
+                    + "read-back, comparison with the model) %.1f s%s; load average %s before, %s after; target %s",
+                    quick(), done, release, secs, runner, loadBefore, loadAfter, FUZZ_VM_TARGET), d));
+        }
+    }
+
+    /** The 1-, 5- and 15-minute load averages. */
+    private static String loadavg() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     Path cache;
 
     @Option(names = "--only", paramLabel = "GROUP", split = ",",
-            description = "run only these groups: mount, predict, verify, many-files, fuzz, verify-sizes (default: all; --quick leaves verify-sizes out unless named)")
+            description = "run only these groups: mount, predict, verify, many-files, fuzz, verify-sizes, fuzz-vm (default: all but fuzz-vm, which boots VMs and runs only when named; --quick leaves verify-sizes out unless named)")
     List<String> only = new ArrayList<>();
 
     @Override

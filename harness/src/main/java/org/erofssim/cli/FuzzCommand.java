@@ -79,6 +79,11 @@ final class FuzzCommand implements Callable<Integer> {
             description = "cases per VM boot with --kernels (default ${DEFAULT-VALUE})")
     int vmBatch;
 
+    @Option(names = "--vm-shrink-rounds", paramLabel = "N", defaultValue = "4",
+            description = "with --kernels: at most N shrinking boots per kernel per batch with findings (default"
+                    + " ${DEFAULT-VALUE}; 0: findings as drawn, as bench's fuzz-vm group runs it)")
+    int vmShrinkRounds;
+
     @Option(names = "--kernel", paramLabel = "PROFILE",
             description = "the model's profile without --live (default: the newest); --live uses the running kernel's")
     String kernel;
@@ -183,6 +188,9 @@ final class FuzzCommand implements Callable<Integer> {
         if ((compareBlind || releases) && (live || vmKernels != null)) {
             throw CliException.badInput("--compare-blind and --releases are model-only: drop --live and --kernels");
         }
+        if (vmShrinkRounds < 0) {
+            throw CliException.badInput("--vm-shrink-rounds cannot be negative, not " + vmShrinkRounds);
+        }
         if (vmBatch < 1) {
             throw CliException.badInput("--vm-batch must be at least 1, not " + vmBatch);
         }
@@ -239,7 +247,7 @@ final class FuzzCommand implements Callable<Integer> {
         }
         FuzzCampaign.Summary sum;
         try (counter) {
-            sum = new FuzzCampaign(settings).withVmKernels(vms, vmBatch).withJobs(jobs()).run(progress, status(counter, 0));
+            sum = new FuzzCampaign(settings).withVmKernels(vms, vmBatch).withVmShrinkRounds(vmShrinkRounds).withJobs(jobs()).run(progress, status(counter, 0));
         } catch (org.erofssim.vm.VmUnavailable e) {
             throw CliException.unavailable(e.getMessage()); // a VM kernel that cannot boot at all
         }
@@ -277,6 +285,8 @@ final class FuzzCommand implements Callable<Integer> {
                 m.forEach(x::put);
             });
             v.put("timing", sum.vms().timing());
+            ObjectNode tp = v.putObject("throughput");
+            sum.vms().throughput().forEach((k, c) -> tp.putObject(k).put("cases", (long) c[0]).put("seconds", c[1]));
         }
         if (sum.releases() != null) {
             ObjectNode r = j.putObject("releases");

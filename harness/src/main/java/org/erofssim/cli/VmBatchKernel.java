@@ -56,25 +56,50 @@ final class VmBatchKernel implements BatchKernel {
     @Override
     public Batch observe(Path dir, List<Path> scenarios) {
         long bound = BOOT_SECONDS + CASE_SECONDS * scenarios.size();
+        String split = VmKernel.split(scenarios);
         try {
             VmKernel.Boot boot = VmObserveCommand.bootOnce(catalog, kernel, scenarios, bound, cacheDir, err, "fuzz vm",
-                    (b, seconds) -> {
-                        if (b.secondsToCommand() != null && seconds > b.secondsToCommand()) {
-                            double after = b.secondsTotal() - b.secondsToCommand();
-                            Double nat = VmKernel.nativeSeconds(b.output());
-                            err.printf(java.util.Locale.ROOT, "fuzz vm %s: %d case(s), boot %.1f s, then %.1f s: %.1f cases/s "
-                                    + "after boot, %.1f with it%s (load %s)%n", kernel.release(), scenarios.size(),
-                                    b.secondsToCommand(), after, scenarios.size() / after, scenarios.size() / b.secondsTotal(),
-                                    nat == null ? "" : String.format(java.util.Locale.ROOT, "; native guest runner %.1f s",
-                                            nat), VmObserveCommand.loadavg());
-                            err.flush();
-                        }
-                    });
+                    (b, seconds) -> err.println(report(kernel.release(), scenarios.size(), b, seconds, split)));
             return new Batch(reference(dir, scenarios, boot.observations()), null);
         } catch (VmKernel.Crashed c) {
             return new Batch(reference(dir, scenarios, c.before()),
                     new Crash(c.before().size(), c.getMessage(), c.console()));
         }
+    }
+
+    /**
+     * One line of where a boot's time went: the host's set-up (run folder, plan, images, scratch
+     * ext4), the boot to the guest command, the native runner (its cases' phases summed: the
+     * image pack read, namespace set-up, mount(2), observation, release), the guest JVM (start
+     * and its cases), QEMU's power-off, the host's read-back; cases per second with and without
+     * the boot, and the load average.
+     */
+    static String report(String release, int cases, VmKernel.Boot b, double seconds, String split) {
+        StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT, "fuzz vm %s: %d case(s) (%s) in %.1f s:"
+                + " %.1f cases/s with the boot", release, cases, split, seconds, cases / seconds));
+        if (b.secondsToCommand() != null) {
+            double after = b.secondsTotal() - b.secondsToCommand();
+            s.append(String.format(java.util.Locale.ROOT, ", %.1f after it; host set-up %.1f s, boot %.1f s",
+                    cases / after, b.secondsSetup(), b.secondsToCommand()));
+            Double cmdStart = VmKernel.uptimeAt(b.console(), "ERV-CMD-START");
+            Double cmdEnd = VmKernel.uptimeAt(b.console(), "ERV-CMD-END");
+            Double natStart = VmKernel.uptimeAt(b.output(), "ERV-NATIVE-START");
+            Double natEnd = VmKernel.uptimeAt(b.output(), "ERV-NATIVE-END");
+            if (natStart != null && natEnd != null) {
+                String phases = VmKernel.firstLine(b.output(), "ERV-NATIVE-PHASES");
+                s.append(String.format(java.util.Locale.ROOT, ", runner %.1f s", natEnd - natStart));
+                if (phases != null) {
+                    s.append(" (").append(phases.substring(phases.indexOf("ERV-NATIVE-PHASES") + 18)).append(')');
+                }
+            }
+            if (cmdEnd != null && cmdStart != null) {
+                double jvm = cmdEnd - (natEnd != null ? natEnd : cmdStart);
+                s.append(String.format(java.util.Locale.ROOT, ", guest JVM %.1f s, power-off %.1f s", jvm,
+                        after - (cmdEnd - cmdStart)));
+            }
+            s.append(String.format(java.util.Locale.ROOT, ", read-back %.1f s", b.secondsReadBack()));
+        }
+        return s.append(" (load ").append(VmObserveCommand.loadavg()).append(')').toString();
     }
 
     private VmReference reference(Path dir, List<Path> scenarios, List<VmKernel.Observation> obs) {

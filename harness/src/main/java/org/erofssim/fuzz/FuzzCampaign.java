@@ -161,8 +161,10 @@ public final class FuzzCampaign {
      *
      * @param tally  per kernel: how its answers compared with the model of its release
      * @param timing batches and the seconds spent in boots
+     * @param throughput per kernel: the cases its batch boots answered and their seconds end to end
+     *                   (host set-up, boot, guest, read-back, comparison with the model; no shrinking)
      */
-    public record VmSummary(Map<String, Map<String, Integer>> tally, String timing) {}
+    public record VmSummary(Map<String, Map<String, Integer>> tally, String timing, Map<String, double[]> throughput) {}
 
     /**
      * What the campaign's cases reached of the model's coverage ids ({@link Coverage}).
@@ -199,6 +201,7 @@ public final class FuzzCampaign {
     private ExecutorService modelThread;
     private List<BatchKernel> vmKernels = List.of();
     private int vmBatch = 250;
+    private int vmShrinkRounds = VmShrinker.ROUNDS;
     private int scratch;
 
     public FuzzCampaign(Settings settings) {
@@ -221,6 +224,18 @@ public final class FuzzCampaign {
         }
         this.vmKernels = List.copyOf(kernels);
         this.vmBatch = batch;
+        return this;
+    }
+
+    /**
+     * At most this many shrinking boots per kernel per batch with findings (default
+     * {@link VmShrinker#ROUNDS}); 0 writes the VM findings as drawn (a throughput measurement).
+     */
+    public FuzzCampaign withVmShrinkRounds(int rounds) {
+        if (rounds < 0) {
+            throw new IllegalArgumentException("shrinking rounds cannot be negative: " + rounds);
+        }
+        this.vmShrinkRounds = rounds;
         return this;
     }
 
@@ -276,7 +291,7 @@ public final class FuzzCampaign {
             List<long[]> growth = new ArrayList<>();
             ReleaseDiff diff = settings.releases().size() > 1 ? new ReleaseDiff(settings.releases()) : null;
             VmDifferential vm = vmKernels.isEmpty() ? null : new VmDifferential(this, folders, vmKernels, vmBatch,
-                    settings.out(), read(settings.images().resolve(BLOB)));
+                    settings.out(), read(settings.images().resolve(BLOB)), vmShrinkRounds);
             int refused = 0;
             int done = 0;
             long t0 = System.nanoTime();
@@ -375,7 +390,7 @@ public final class FuzzCampaign {
             }
             return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()),
                     new CoverageLog(firstCase, growth, corpus.size(), UnreachableIds.on(settings.profile())), diff,
-                    vm == null ? null : new VmSummary(vm.tally(), vm.timing()));
+                    vm == null ? null : new VmSummary(vm.tally(), vm.timing(), vm.throughputSeconds()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

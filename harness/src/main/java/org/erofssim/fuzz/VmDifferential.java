@@ -61,6 +61,8 @@ final class VmDifferential {
     private final Map<String, Map<String, Integer>> tally = new LinkedHashMap<>();
     private int batches;
     private long bootNanos;
+    /** kernel -> {cases answered in batch boots, nanoseconds of those boots and their comparison with the model}. */
+    private final Map<String, long[]> throughput = new LinkedHashMap<>();
     private final VmShrinker shrinker;
 
     /** A finding waiting to be shrunk on its kernel and written. */
@@ -69,13 +71,19 @@ final class VmDifferential {
 
     VmDifferential(FuzzCampaign campaign, FindingFolders folders, List<BatchKernel> kernels, int batchSize, Path out,
             byte[] blob) {
+        this(campaign, folders, kernels, batchSize, out, blob, VmShrinker.ROUNDS);
+    }
+
+    /** @param shrinkRounds at most this many shrinking boots per kernel per batch (0: findings as drawn) */
+    VmDifferential(FuzzCampaign campaign, FindingFolders folders, List<BatchKernel> kernels, int batchSize, Path out,
+            byte[] blob, int shrinkRounds) {
         this.campaign = campaign;
         this.folders = folders;
         this.kernels = List.copyOf(kernels);
         this.batchSize = batchSize;
         this.root = out.resolve("vm-batch");
         this.blob = blob;
-        this.shrinker = new VmShrinker(campaign, root, blob, VmShrinker.ROUNDS);
+        this.shrinker = new VmShrinker(campaign, root, blob, shrinkRounds);
         for (BatchKernel k : kernels) {
             tally.put(k.name(), new TreeMap<>());
         }
@@ -96,6 +104,17 @@ final class VmDifferential {
     /** Per kernel: how its answers compared with its model. */
     Map<String, Map<String, Integer>> tally() {
         return tally;
+    }
+
+    /**
+     * Per kernel: the cases its batch boots answered and the seconds those boots took end to end
+     * (host set-up, boot, guest, read-back) with their comparison with the model; shrinking boots
+     * are not in it.
+     */
+    Map<String, double[]> throughputSeconds() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        throughput.forEach((k, v) -> out.put(k, new double[] {v[0], v[1] / 1e9}));
+        return out;
     }
 
     /** Batches observed, and the seconds all their boots took. */
@@ -175,9 +194,8 @@ final class VmDifferential {
             BatchKernel.Batch b = k.observe(dir, files.subList(from, files.size()));
             bootNanos += System.nanoTime() - t0;
             int answered = b.crash() == null ? files.size() - from : b.crash().at();
-            log.printf(Locale.ROOT, "vm %s: batch %d, %d case(s) in one boot, %.0f s%s%n", k.name(), batches,
-                    answered, (System.nanoTime() - t0) / 1e9, b.crash() == null ? "" : ", then: " + b.crash().what());
-            log.flush();
+            double bootSeconds = (System.nanoTime() - t0) / 1e9;
+            long tCompare = System.nanoTime();
             KernelReference ref = b.answers();
             KernelProfile profile = ref.profile().orElse(null);
             for (int j = from; j < from + answered; j++) {
@@ -222,6 +240,13 @@ final class VmDifferential {
                             null, ref.release(), new VmShrinker.Target(p.c(), Kind.DIVERGENCE, fields)));
                 }
             }
+            long[] tp = throughput.computeIfAbsent(k.name(), n -> new long[2]);
+            tp[0] += answered;
+            tp[1] += System.nanoTime() - t0;
+            log.printf(Locale.ROOT, "vm %s: batch %d, %d case(s) in one boot, %.0f s, compared with the model in %.1f s%s%n",
+                    k.name(), batches, answered, bootSeconds, (System.nanoTime() - tCompare) / 1e9,
+                    b.crash() == null ? "" : ", then: " + b.crash().what());
+            log.flush();
             if (b.crash() == null) {
                 break;
             }

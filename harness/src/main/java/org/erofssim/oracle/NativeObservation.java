@@ -42,13 +42,13 @@ public final class NativeObservation {
     private NativeObservation() {}
 
     /** The sandbox names the runner reported: its folder, its loop devices and their scenario names. */
-    private record Names(Path dir, Map<String, String> bdevNames) implements SandboxNames {
+    private record Names(Path dir, Map<String, String> bdevNames, Set<String> wrapLoops) implements SandboxNames {
         @Override public Path root() {
             return dir.resolve("root");
         }
 
         @Override public boolean ownsLoop(String name) {
-            return bdevNames.containsKey(name);
+            return bdevNames.containsKey(name) || wrapLoops.contains(name); // as Sandbox: the wrapped file systems' too
         }
 
         @Override public boolean isScenarioLoop(String name) {
@@ -89,9 +89,12 @@ public final class NativeObservation {
             DevT given = n instanceof Node.BlockDevice b ? b.dev() : null;
             bdevDevs.put(realDev.toString(), given != null ? given : realDev);
         }
-        Names names = new Names(dir, bdevNames);
+        Set<String> wrapLoops = new TreeSet<>();
+        raw.path("wrapLoops").forEach(l -> wrapLoops.add(l.asText()));
+        Names names = new Names(dir, bdevNames, wrapLoops);
         if (raw.has("setupErrno")) {
-            throw new OracleUnavailable("cannot build the scenario's namespace: " + raw.path("setupWhat").asText() + ": "
+            String what = raw.path("setupWhat").asText() + (raw.has("setupPath") ? " " + text(raw.get("setupPath")) : "");
+            throw new OracleUnavailable("cannot build the scenario's namespace: " + what + ": "
                     + errno(raw.get("setupErrno").asInt()));
         }
         List<String> notes = new ArrayList<>();
@@ -99,6 +102,7 @@ public final class NativeObservation {
         if (!org.erofssim.kernel.Releases.forRelease(release).map(sc.kernel().profile()::equals).orElse(false)) {
             notes.add("observed on Linux " + release + ", not on the scenario's profile " + sc.kernel().profile().name());
         }
+        notes.addAll(sandboxNotes(sc));
         Map<String, String> realToScenario = new LinkedHashMap<>();
         int i = 0;
         for (Scenario.Mount m : sc.before()) {
@@ -169,6 +173,19 @@ public final class NativeObservation {
                     + String.join("; ", w.evidence) + ")");
         }
         return o;
+    }
+
+    /**
+     * The notes {@code Sandbox.realise} adds for how it realised {@code sc} in a guest (whose /tmp
+     * is ext4): one for files on procfs, whose content is not the image's.
+     */
+    static List<String> sandboxNotes(Scenario sc) {
+        for (Node n : sc.namespace().nodes().values()) {
+            if (n instanceof Node.RegularFile f && f.fs() == org.erofssim.block.BackingFs.PROC) {
+                return List.of(Sandbox.PROC_NOTE);
+            }
+        }
+        return List.of();
     }
 
     private static List<TreeEntry> tree(JsonNode entries) {

@@ -25,14 +25,15 @@ import org.erofssim.kernel.KernelError;
  * JVM, which runs the live oracle itself; the runner never answers a case it does not realise
  * the way the oracle would.
  *
- * <p>What the runner does: the namespace's regular files (on the sandbox's own file system),
- * block devices with an image (a loop device each, read-only and logical block size as the node
- * says), directories, symlinks, harmless character devices; earlier mounts ({@code before});
- * {@code mount(2)} or the new mount API; the tree walk with {@code read(2)} calls of the
- * scenario's size. Not: fscache blobs, FIFOs, sockets, files on another file system
- * ({@code fs}), unbound or {@code nodev} or DAX block devices, injected faults, the
- * {@code extents}, {@code probeCache} and {@code mmap} probes, and anything
- * {@link LiveRefusals#unrealisable} refuses (the guest JVM answers those with its reasons).
+ * <p>What the runner does: the namespace's regular files (on the sandbox's own file system, or
+ * on a tmpfs, ramfs, procfs, overlay or erofs of their own bind-mounted at their paths, as
+ * {@code Sandbox.realiseFilesOn} makes them), block devices with an image (a loop device each,
+ * read-only and logical block size as the node says), directories, symlinks, harmless character
+ * devices; earlier mounts ({@code before}); {@code mount(2)} or the new mount API; the tree walk
+ * with {@code read(2)} calls of the scenario's size. Not: fscache blobs, FIFOs, sockets, unbound
+ * or {@code nodev} or DAX block devices, injected faults, the {@code extents}, {@code probeCache}
+ * and {@code mmap} probes, and anything {@link LiveRefusals#unrealisable} refuses (the guest JVM
+ * answers those with its reasons).
  */
 public final class NativePlan {
     private NativePlan() {}
@@ -55,8 +56,8 @@ public final class NativePlan {
             Node n = e.getValue();
             String why;
             if (n instanceof Node.RegularFile f) {
-                why = f.fs() != null && f.fs() != BackingFs.EXT4 ? "a file on " + f.fs().contractName()
-                        : f.bytes() == null ? "a file without bytes" : faulty(f.bytes());
+                // a file on procfs is /proc/version bound at its path: its bytes are never read
+                why = f.bytes() == null ? "a file without bytes" : f.fs() == BackingFs.PROC ? null : faulty(f.bytes());
             } else if (n instanceof Node.BlockDevice b) {
                 why = b.bytes() == null ? "an unbound block device" : b.dax() ? "a DAX block device"
                         : b.nodev() ? "a block device on a nodev mount" : faulty(b.bytes());
@@ -96,20 +97,29 @@ public final class NativePlan {
         if (refusal != null) {
             return new Answer(77, "erofs-sim observe: scenario refused by the kernel oracle: " + refusal);
         }
-        // Sandbox.realise writes the ext4 files in path order, then the bound block devices' images
+        // Sandbox.realise writes the files on its own ext4 in path order, then the bound block
+        // devices' images, then the files on other file systems kind by kind (BackingFs's order),
+        // each kind in path order; a file on procfs is never written (/proc/version is bound there)
         Map<String, Node> sorted = new TreeMap<>(sc.namespace().nodes());
         List<Map.Entry<String, ImageBytes>> writes = new java.util.ArrayList<>();
         for (Map.Entry<String, Node> e : sorted.entrySet()) {
-            if (e.getValue() instanceof Node.RegularFile f) {
-                if (f.fs() != null && f.fs() != BackingFs.EXT4) {
-                    return null; // files on other file systems are written after these: the JVM decides
-                }
+            if (e.getValue() instanceof Node.RegularFile f && (f.fs() == null || f.fs() == BackingFs.EXT4)) {
                 writes.add(Map.entry(e.getKey(), f.bytes()));
             }
         }
         for (Map.Entry<String, Node> e : sorted.entrySet()) {
             if (e.getValue() instanceof Node.BlockDevice b && b.bytes() != null) {
                 writes.add(Map.entry(e.getKey(), b.bytes()));
+            }
+        }
+        for (BackingFs fs : BackingFs.values()) {
+            if (fs == BackingFs.EXT4 || fs == BackingFs.PROC) {
+                continue;
+            }
+            for (Map.Entry<String, Node> e : sorted.entrySet()) {
+                if (e.getValue() instanceof Node.RegularFile f && f.fs() == fs) {
+                    writes.add(Map.entry(e.getKey(), f.bytes()));
+                }
             }
         }
         for (Map.Entry<String, ImageBytes> w : writes) {
@@ -188,7 +198,11 @@ public final class NativePlan {
                 String path = hex(e.getKey());
                 Node n = e.getValue();
                 if (n instanceof Node.RegularFile f) {
-                    p.append("N f ").append(path).append(' ').append(file(f.bytes(), e.getKey()));
+                    // a file on procfs is /proc/version bound at its path: no bytes of its own
+                    p.append("N f ").append(path).append(' ').append(f.fs() == BackingFs.PROC ? "0:0" : file(f.bytes(), e.getKey()));
+                    if (f.fs() != null && f.fs() != BackingFs.EXT4) {
+                        p.append(' ').append(f.fs().contractName());
+                    }
                 } else if (n instanceof Node.BlockDevice b) {
                     p.append("N b ").append(path).append(' ').append(file(b.bytes(), e.getKey())).append(' ')
                             .append(b.readOnly() ? 1 : 0).append(' ').append(b.logicalBlockSize());

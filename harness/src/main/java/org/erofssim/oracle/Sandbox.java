@@ -404,7 +404,7 @@ final class Sandbox implements AutoCloseable, SandboxNames {
                 break;
             case PROC:
                 mount("proc", base.toString(), "proc", Syscalls.MS_NOSUID | Syscalls.MS_NODEV, null);
-                notes.add("fs proc: the file is /proc/version of a procfs this oracle mounted; its content is not the image's");
+                notes.add(PROC_NOTE);
                 for (String key : files.keySet()) {
                     bindFile(base.resolve("version"), key);
                 }
@@ -491,6 +491,9 @@ final class Sandbox implements AutoCloseable, SandboxNames {
             throw new IllegalStateException("fs " + kind + ": " + p + " has f_type 0x" + Long.toHexString(t));
         }
     }
+
+    /** The note for files on procfs (shared with {@link NativeObservation}). */
+    static final String PROC_NOTE = "fs proc: the file is /proc/version of a procfs this oracle mounted; its content is not the image's";
 
     /** Bind-mounts the file {@code from} onto the scenario path {@code key} (created empty first). */
     private void bindFile(Path from, String key) throws IOException {

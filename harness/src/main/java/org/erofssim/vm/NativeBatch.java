@@ -74,6 +74,25 @@ final class NativeBatch {
         return new NativeBatch(List.copyOf(scenarios), parsed, host, nat, jvm);
     }
 
+    /**
+     * One line: the host's answers, the runner's cases and the guest JVM's, with how many of the
+     * JVM's each reason sends there ({@link NativePlan#unsupported}, reasons cut at the node path).
+     */
+    String summary() {
+        Map<String, Integer> why = new java.util.TreeMap<>();
+        for (int i : jvmIndices) {
+            Scenario sc = parsed.get(i);
+            String r = sc == null ? "unreadable scenario" : NativePlan.unsupported(sc);
+            if (r == null) {
+                r = "images the plan cannot carry";
+            }
+            r = r.replaceFirst("^node \\S+: ", "");
+            why.merge(r, 1, Integer::sum);
+        }
+        return "host " + hostAnswers.size() + ", runner " + nativeIndices.size() + ", guest JVM " + jvmIndices.size()
+                + (why.isEmpty() ? "" : " " + why);
+    }
+
     /** Whether the guest JVM observes every scenario (nothing for the host or the runner). */
     boolean jvmOnly() {
         return hostAnswers.isEmpty() && nativeIndices.isEmpty();

@@ -9,7 +9,10 @@ import java.util.List;
  * kernels do not run under this host's kvm_pvm), no default devices, serial console on stdio,
  * {@code -no-reboot} with {@code panic=-1} so that a dying {@code /init} or a panic ends QEMU, the
  * host root read-only and the run folder read-write over virtio-9p. The guest's command travels
- * as a file in the run folder, never on the kernel command line.
+ * as a file in the run folder, never on the kernel command line. {@code mitigations=off}: the
+ * speculation mitigations the kernel picks for {@code -cpu max} cost every system call and return
+ * to user mode extra work that TCG emulates slowly; the guest runs only our own observer, and the
+ * mitigations change nothing the oracle observes (docs/VM-ORACLE.md has the A/B measurement).
  */
 public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int cpus, int memoryMiB, Path scratchDisk,
         Path keep) {
@@ -52,7 +55,7 @@ public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int
                 "-smp", Integer.toString(cpus), "-m", Integer.toString(memoryMiB),
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-kernel", vmlinuz.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 loglevel=4 panic=-1 erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda")
+                "-append", "console=ttyS0 loglevel=4 panic=-1 mitigations=off erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda")
                         + (keep == null ? "" : " erv.keep=" + keep),
                 "-fsdev", "local,id=" + GuestInit.ROOT_TAG + ",path=/,security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + GuestInit.ROOT_TAG + ",mount_tag=" + GuestInit.ROOT_TAG,

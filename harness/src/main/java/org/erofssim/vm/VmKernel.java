@@ -42,10 +42,12 @@ public final class VmKernel {
 
     /**
      * A finished boot: the guest command's exit status, its output, the observations (for a
-     * batch), and host timings (start → command start marker, start → QEMU exit), null when not seen.
+     * batch), and host timings (start → command start marker, start → QEMU exit), null when not
+     * seen; {@code secondsSetup} the host's work before QEMU started (run folder, plan, images,
+     * scratch ext4), {@code secondsReadBack} its work after QEMU exited (the observations read).
      */
     public record Boot(int commandStatus, String output, List<Observation> observations, Double secondsToCommand,
-            double secondsTotal, String console) {}
+            double secondsTotal, String console, double secondsSetup, double secondsReadBack) {}
 
     private final BootKernel.Prepared kernel;
     private final Path qemu;
@@ -173,6 +175,34 @@ public final class VmKernel {
         return null;
     }
 
+    /**
+     * The guest's uptime at the first line of {@code text} that starts with {@code marker} and
+     * carries {@code uptime=} (the init's and the batch script's markers), or null.
+     */
+    public static Double uptimeAt(String text, String marker) {
+        for (String l : text.split("\r?\n")) {
+            int m = l.indexOf(marker);
+            int at = l.indexOf("uptime=");
+            if (m < 0 || at < m) {
+                continue;
+            }
+            try {
+                return Double.parseDouble(l.substring(at + 7).strip().split("\\s+")[0]);
+            } catch (NumberFormatException e) {
+                // not a marker of ours
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where a batch goes ({@code NativeBatch.split}): how many scenarios the host answers, how many
+     * the native runner observes, and the guest JVM's, with the first reason of each kind (one line).
+     */
+    public static String split(List<Path> scenarios) {
+        return NativeBatch.split(scenarios).summary();
+    }
+
     /** The scenarios the native runner supports first, then the others, each group in its order. */
     public static List<Path> nativeFirst(List<Path> scenarios) {
         return NativeBatch.split(scenarios).executionOrder();
@@ -207,6 +237,7 @@ public final class VmKernel {
         Path run = null;
         Process p = null;
         Thread hook = null;
+        long tSetup = System.nanoTime();
         try {
             Files.createDirectories(scratch);
             run = Files.createTempDirectory(scratch.toAbsolutePath(), "run-");
@@ -219,6 +250,7 @@ public final class VmKernel {
             // a checkout under /tmp (git clone . /tmp/x) stays visible over the guest's own /tmp
             argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).keeping(Path.of("").toAbsolutePath()).argv());
             long t0 = System.nanoTime();
+            double setup = (t0 - tSetup) / 1e9;
             p = org.erofssim.tools.HostTools.processBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             Process proc = p;
@@ -270,7 +302,9 @@ public final class VmKernel {
             }
             int status = Integer.parseInt(Files.readString(rc).strip());
             String output = Files.isRegularFile(run.resolve("output.txt")) ? read(run.resolve("output.txt")) : "";
-            return new Boot(status, output, partial.read(run), toCmd, total, con);
+            long tRead = System.nanoTime();
+            List<Observation> obs = partial.read(run);
+            return new Boot(status, output, obs, toCmd, total, con, setup, (System.nanoTime() - tRead) / 1e9);
         } catch (IOException e) {
             throw new VmUnavailable("kernel " + rel + ": " + e.getMessage());
         } catch (NumberFormatException e) {
@@ -379,7 +413,7 @@ public final class VmKernel {
         }
     }
 
-    static String firstLine(String text, String needle) {
+    public static String firstLine(String text, String needle) {
         for (String l : text.split("\r?\n")) {
             if (l.contains(needle)) {
                 return l.strip();

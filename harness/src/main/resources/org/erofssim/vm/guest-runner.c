@@ -10,7 +10,10 @@
  *   P PACK SIZE                 the file holding the images back to back (read once, at the start:
  *                               one sequential read over 9p instead of an open per image)
  *   C name source options readOnly api(0 mount, 1 fsopen) read readSize
- *   N f PATH OFF:LEN            a regular file with LEN bytes of the pack from OFF
+ *   N f PATH OFF:LEN [FS]       a regular file with LEN bytes of the pack from OFF, on the sandbox's
+ *                               own file system (FS ext4 or none) or on a file system of kind FS
+ *                               (tmpfs, ramfs, proc, overlay, erofs, erofs-bdev) made for the case
+ *                               and bind-mounted at PATH, as oracle.Sandbox.realiseFilesOn does
  *   N b PATH OFF:LEN ro lbs     a block device: a loop device over a file of those bytes
  *   N d PATH                    a directory
  *   N l PATH TARGET             a symlink
@@ -138,7 +141,7 @@ static void sha_hex(sha256 *s, char out[65]) {
 /* ------------------------------------------------------------------ plan */
 
 #define MAXN 64
-typedef struct { char kind; char *path, *image, *target; int ro, lbs, major, minor; } pnode;
+typedef struct { char kind; char *path, *image, *target, *fs; int ro, lbs, major, minor; } pnode;
 typedef struct { char *source, *options; int ro; } pmount;
 typedef struct {
     char *name, *source, *options; int ro, api, read, readSize;
@@ -159,8 +162,9 @@ static char *unhex(const char *h) {
 /* ------------------------------------------------------------------ sandbox */
 
 static char sbdir[256], sbroot[300];
-static char *mounts[32]; static int nmounts;
-static int loopfds[MAXN], loopnums[MAXN]; static int nloops;
+#define MAXMOUNTS (2 * MAXN + 16)
+static char *mounts[MAXMOUNTS]; static int nmounts;
+static int loopfds[MAXN + 8], loopnums[MAXN + 8]; static int nloops;
 
 static char *realp(const char *p) {
     if (!p || !*p) return p ? strdup(p) : NULL;
@@ -675,6 +679,130 @@ static double since(struct timespec *t0) {
     return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* ------------------------------------------------------------------ files on other file systems */
+
+/* the kinds oracle.Sandbox.realise mounts for files, in the order it does them (BackingFs's order) */
+static const char *FS_KINDS[] = {"tmpfs", "ramfs", "proc", "overlay", "erofs", "erofs-bdev"};
+static int is_own_fs(const pnode *n) { return n->kind == 'f' && (!n->fs || !strcmp(n->fs, "ext4")); }
+
+/* why the namespace could not be built: the call and its path, as oracle.Syscalls names a failed call */
+static int setupErr; static const char *setupWhat; static char setupPath[4200];
+static int fail_at(const char *what, const char *path, int err) {
+    setupErr = err ? err : EIO; setupWhat = what;
+    snprintf(setupPath, sizeof setupPath, "%s", path ? path : "");
+    return -1;
+}
+static int smount(const char *src, const char *tgt, const char *type, unsigned long flags, const char *data) {
+    if (mount(src, tgt, type, flags, data) < 0) return fail_at("mount", tgt, errno);
+    if (nmounts < MAXMOUNTS) mounts[nmounts++] = strdup(tgt);
+    return 0;
+}
+/* Sandbox.bindFile: an empty file at the scenario path (Files.createFile: it must not exist), FROM bound onto it */
+static int bind_file(const char *from, const char *key) {
+    char *to = realp(key);
+    int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int r;
+    if (fd < 0) r = fail_at("create", to, errno);
+    else { close(fd); r = smount(from, to, NULL, MS_BIND, NULL); }
+    free(to);
+    return r;
+}
+/* mkfs.erofs --quiet IMG SRC (the host's, as Sandbox.run starts it): its exit status, -1 when it could not run */
+static int run_mkfs(const char *img, const char *src) {
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        int nul = open("/dev/null", O_WRONLY);
+        if (nul >= 0) { dup2(nul, 1); dup2(nul, 2); }
+        execlp("mkfs.erofs", "mkfs.erofs", "--quiet", img, src, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0) if (errno != EINTR) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+static int wrapFirst;
+/* oracle.Sandbox.realiseFilesOn: the case's files of kind FS (in plan order, the oracle's path order), each
+   written as fs/KIND/.../fN and bind-mounted at its scenario path */
+static int files_on(pcase *c, const char *fs) {
+    int idx[MAXN], n = 0;
+    for (int i = 0; i < c->nn; i++) if (c->nodes[i].kind == 'f' && c->nodes[i].fs && !strcmp(c->nodes[i].fs, fs)) idx[n++] = i;
+    if (n == 0) return 0;
+    char base[400], p[600], q[64];
+    snprintf(base, sizeof base, "%s/fs/%s", sbdir, fs);
+    if (mkdirs(base) < 0) return fail_at("mkdir", base, errno);
+    if (!strcmp(fs, "tmpfs") || !strcmp(fs, "ramfs") || !strcmp(fs, "proc")) {
+        int proc = !strcmp(fs, "proc");
+        if (smount(fs, base, fs, MS_NOSUID | MS_NODEV, proc ? NULL : "mode=0755") < 0) return -1;
+        for (int k = 0; k < n; k++) {
+            if (proc) snprintf(p, sizeof p, "%s/version", base); /* its content is not the image's (a note says so) */
+            else {
+                snprintf(p, sizeof p, "%s/f%d", base, k);
+                if (write_sparse(c->nodes[idx[k]].image, p) < 0) return fail_at("write", p, errno);
+            }
+            if (bind_file(p, c->nodes[idx[k]].path) < 0) return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(fs, "overlay")) {
+        char lower[420], upper[420], work[420], merged[420];
+        snprintf(lower, sizeof lower, "%s/lower", base); snprintf(upper, sizeof upper, "%s/upper", base);
+        snprintf(work, sizeof work, "%s/work", base); snprintf(merged, sizeof merged, "%s/merged", base);
+        const char *dirs[4] = {lower, upper, work, merged};
+        for (int k = 0; k < 4; k++) if (mkdirs(dirs[k]) < 0) return fail_at("mkdir", dirs[k], errno);
+        for (int k = 0; k < n; k++) {
+            snprintf(p, sizeof p, "%s/f%d", lower, k);
+            if (write_sparse(c->nodes[idx[k]].image, p) < 0) return fail_at("write", p, errno);
+        }
+        char data[1400];
+        snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+        if (smount("overlay", merged, "overlay", 0, data) < 0) return -1;
+        for (int k = 0; k < n; k++) {
+            snprintf(p, sizeof p, "%s/f%d", merged, k);
+            if (bind_file(p, c->nodes[idx[k]].path) < 0) return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(fs, "erofs") || !strcmp(fs, "erofs-bdev")) {
+        char src[420], top[420], img[420];
+        snprintf(src, sizeof src, "%s/src", base); snprintf(top, sizeof top, "%s/mnt", base);
+        if (mkdirs(src) < 0) return fail_at("mkdir", src, errno);
+        if (mkdirs(top) < 0) return fail_at("mkdir", top, errno);
+        for (int k = 0; k < n; k++) {
+            snprintf(p, sizeof p, "%s/f%d", src, k);
+            if (write_sparse(c->nodes[idx[k]].image, p) < 0) return fail_at("write", p, errno);
+        }
+        snprintf(img, sizeof img, "%s/store/wrap-%s.img", sbdir, fs);
+        int st = run_mkfs(img, src);
+        if (st != 0) { snprintf(q, sizeof q, "status %d", st); return fail_at("mkfs.erofs", q, EIO); }
+        if (!strcmp(fs, "erofs")) {
+            if (smount(img, top, "erofs", MS_RDONLY, NULL) < 0) return -1;
+        } else {
+            int num;
+            int lfd = attach_loop(img, 1, 512, &num);
+            if (lfd < 0) return fail_at("LOOP_CONFIGURE", img, errno);
+            loopfds[nloops] = lfd; loopnums[nloops++] = num;
+            if (!wrapFirst) os(",");
+            wrapFirst = 0;
+            of("\"loop%d\"", num);
+            char dev[64]; snprintf(dev, sizeof dev, "/dev/loop%d", num);
+            if (smount(dev, top, "erofs", MS_RDONLY, NULL) < 0) return -1;
+        }
+        struct statfs sf;
+        if (statfs(top, &sf) < 0) return fail_at("statfs", top, errno);
+        if ((unsigned long)sf.f_type != 0xE0F5E1E2UL) return fail_at("f_type", top, EINVAL);
+        for (int k = 0; k < n; k++) {
+            snprintf(p, sizeof p, "%s/f%d", top, k);
+            if (bind_file(p, c->nodes[idx[k]].path) < 0) return -1;
+        }
+        return 0;
+    }
+    return fail_at("fs", fs, EINVAL);
+}
+
+/* where the runner's time went, summed over its cases (seconds): printed at its end (ERV-NATIVE-PHASES) */
+static double sumSetup, sumMount, sumObserve, sumRelease;
+
 static void run_case(pcase *c, const char *release, FILE *out) {
     struct timespec t0, t1;
     double tSetup = 0, tMount = 0, tObserved = 0;
@@ -693,7 +821,7 @@ static void run_case(pcase *c, const char *release, FILE *out) {
         for (int i = 0; i < 4; i++) { snprintf(p, sizeof p, "%s/%s", sbdir, subs[i]); mkdir(p, 0755); }
     }
     os(",\"loops\":[");
-    int setupErr = 0; const char *setupWhat = "";
+    setupErr = 0; setupWhat = ""; setupPath[0] = 0;
     int stores = 0, firstLoop = 1;
     /* nodes: everything but block devices in path order, then block devices (Sandbox.realise) */
     for (int pass = 0; pass < 2 && !setupErr; pass++) {
@@ -710,7 +838,7 @@ static void run_case(pcase *c, const char *release, FILE *out) {
             } else if (n->kind == 'c') {
                 if (mknod(rp, S_IFCHR | 0666, makedev(n->major, n->minor)) < 0) { setupErr = errno; setupWhat = "mknod"; }
             } else if (n->kind == 'f') {
-                if (write_sparse(n->image, rp) < 0) { setupErr = errno; setupWhat = "write image"; }
+                if (is_own_fs(n) && write_sparse(n->image, rp) < 0) { setupErr = errno; setupWhat = "write image"; }
             } else if (n->kind == 'b') {
                 char img[400]; snprintf(img, sizeof img, "%s/store/bdev%d.img", sbdir, stores++);
                 int num;
@@ -736,7 +864,16 @@ static void run_case(pcase *c, const char *release, FILE *out) {
         }
     }
     os("]");
-    if (setupErr) { of(",\"setupErrno\":%d,\"setupWhat\":\"%s\"", setupErr, setupWhat); goto release; }
+    /* then the files on file systems of their own, kind by kind (their loop devices, if any, listed apart) */
+    os(",\"wrapLoops\":[");
+    wrapFirst = 1;
+    for (int k = 0; k < (int)(sizeof FS_KINDS / sizeof *FS_KINDS) && !setupErr; k++) files_on(c, FS_KINDS[k]);
+    os("]");
+    if (setupErr) {
+        of(",\"setupErrno\":%d,\"setupWhat\":\"%s\"", setupErr, setupWhat);
+        if (setupPath[0]) { os(",\"setupPath\":"); ohex(setupPath); }
+        goto release;
+    }
     tSetup = since(&t0);
     os(",\"before\":[");
     for (int i = 0; i < c->nb; i++) {
@@ -745,7 +882,7 @@ static void run_case(pcase *c, const char *release, FILE *out) {
         char *rs = realp(c->before[i].source), *ro = realopts(c->before[i].options);
         int r = mount(rs, mp, "erofs", c->before[i].ro ? MS_RDONLY : 0, ro);
         of("%s%d", i ? "," : "", r < 0 ? errno : 0);
-        if (r == 0) mounts[nmounts++] = strdup(mp);
+        if (r == 0 && nmounts < MAXMOUNTS) mounts[nmounts++] = strdup(mp);
         free(rs); free(ro);
     }
     os("]");
@@ -769,7 +906,7 @@ static void run_case(pcase *c, const char *release, FILE *out) {
         free(rs); free(ro);
         tMount = since(&t0);
         if (r == 0) {
-            mounts[nmounts++] = strdup(mp);
+            if (nmounts < MAXMOUNTS) mounts[nmounts++] = strdup(mp);
             /* the mountinfo line of the mount point (the last one: the top of the stack) */
             FILE *mi = fopen("/proc/self/mountinfo", "r");
             char *line = NULL, *last = NULL; size_t cap = 0;
@@ -827,7 +964,11 @@ release:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* where the time went (seconds since the case started): namespace built, mount(2) returned, observed */
     of(",\"phases\":[%.4f,%.4f,%.4f]", tSetup, tMount, tObserved);
-    of(",\"seconds\":%.3f}", (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+    double total = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    of(",\"seconds\":%.3f}", total);
+    if (tObserved > 0) {
+        sumSetup += tSetup; sumMount += tMount - tSetup; sumObserve += tObserved - tMount; sumRelease += total - tObserved;
+    } else sumRelease += total; /* a namespace that could not be built: its making and release */
 write:
     if (guard >= 0) close(guard);
     os("\n");
@@ -848,6 +989,9 @@ int main(int argc, char **argv) {
     char *line = NULL; size_t cap = 0;
     pcase c; memset(&c, 0, sizeof c);
     int cases = 0;
+    struct timespec start;
+    double packSeconds = 0;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     while (getline(&line, &cap, plan) > 0) {
         line[strcspn(line, "\n")] = 0;
         char *tok[8] = {0}; int nt = 0;
@@ -857,6 +1001,7 @@ int main(int argc, char **argv) {
             char *pp = unhex(tok[1]);
             if (load_pack(pp, strtoull(tok[2], NULL, 10)) < 0) { perror(pp); return 66; }
             free(pp);
+            packSeconds = since(&start);
         } else if (!strcmp(tok[0], "C") && nt == 8) {
             memset(&c, 0, sizeof c);
             c.name = unhex(tok[1]); c.source = unhex(tok[2]); c.options = unhex(tok[3]);
@@ -866,6 +1011,7 @@ int main(int argc, char **argv) {
             memset(n, 0, sizeof *n);
             n->kind = tok[1][0]; n->path = unhex(tok[2]);
             if (n->kind == 'f' || n->kind == 'b') n->image = strdup(tok[3]);
+            if (n->kind == 'f') n->fs = nt >= 5 ? strdup(tok[4]) : NULL;
             if (n->kind == 'b') { n->ro = atoi(tok[4]); n->lbs = atoi(tok[5]); }
             if (n->kind == 'l') n->target = unhex(tok[3]);
             if (n->kind == 'c') { n->major = atoi(tok[3]); n->minor = atoi(tok[4]); }
@@ -883,5 +1029,7 @@ int main(int argc, char **argv) {
     }
     fclose(out);
     while (wait(NULL) > 0 || errno == EINTR) { } /* every loop device detached before the runner ends */
+    fprintf(stderr, "ERV-NATIVE-PHASES cases=%d pack=%.2f setup=%.2f mount=%.2f observe=%.2f release=%.2f total=%.2f\n",
+            cases, packSeconds, sumSetup, sumMount, sumObserve, sumRelease, since(&start));
     return 0;
 }

@@ -104,6 +104,28 @@ class BenchCommandTest {
         }
     }
 
+    /**
+     * The fuzz-vm group boots VMs, so it runs only when named; where it cannot run (here: the live
+     * oracles are off in Surefire's JVM, or not root) each kernel's figure says why, with the
+     * issue's target.
+     */
+    @Test
+    void theFuzzVmGroupRunsOnlyWhenNamedAndSaysWhyItCannotRun() throws Exception {
+        assertThat(Bench.names("fuzz-vm")).containsExactly("rate fuzz-vm-6.1.0-57-amd64",
+                "rate fuzz-vm-6.12.118+deb13-amd64", "rate fuzz-vm-7.3-amd64");
+        assertThat(Bench.target("rate fuzz-vm-7.3-amd64")).isEqualTo(">= 20");
+        Result r = run("bench", "--quick", "--only", "fuzz-vm", "--cache", dir.resolve("cache").toString(),
+                "--json", dir.resolve("b.json").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(lines.get(i)).startsWith(Bench.names("fuzz-vm").get(i) + " unavailable (");
+        }
+        JsonNode figs = new ObjectMapper().readTree(dir.resolve("b.json").toFile()).path("figures");
+        assertThat(figs.get(0).path("target").asText()).isEqualTo(">= 20");
+    }
+
     @Test
     void aGroupThatFailsGivesEachOfItsFiguresAsUnavailableWithTheReason() throws Exception {
         Bench.kernelUnavailable = () -> null;
@@ -156,12 +178,13 @@ class BenchCommandTest {
     void everyGroupNamesItsFiguresAndTheKindsAreTheIssues() {
         for (String g : Bench.GROUPS) {
             for (String n : Bench.names(g)) {
-                assertThat(n).matches("(ratio|rss|rate) [a-z][a-z0-9-]*");
+                assertThat(n).matches("(ratio|rss|rate) [a-z][a-z0-9.+-]*"); // fuzz-vm-<release>: 6.12.118+deb13-amd64
             }
         }
         assertThat(Bench.GROUPS.stream().flatMap(g -> Bench.names(g).stream()).toList()).contains(
                 "ratio mount-vs-kernel", "ratio predict-vs-kernel", "ratio verify-vs-fsck", "ratio verify-vs-kernel",
-                "rss verify", "rate fuzz-model", "rate verify-many-files", "rss verify-many-files");
+                "rss verify", "rate fuzz-model", "rate verify-many-files", "rss verify-many-files",
+                "rate fuzz-vm-6.1.0-57-amd64", "rate fuzz-vm-6.12.118+deb13-amd64", "rate fuzz-vm-7.3-amd64");
     }
 
     @Test

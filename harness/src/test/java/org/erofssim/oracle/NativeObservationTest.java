@@ -31,8 +31,11 @@ import org.junit.jupiter.api.Test;
  * outcome the JVM live oracle ({@link LiveKernelOracle#observe}) gave for the same scenario right
  * before it on the same kernel: a mounted block device with its tree walk, EACCES on a read-only
  * loop device, ENOTBLK on a directory, an empty source, fsoffset refused, EIO at a packed xattr
- * prefix, a multi-device bdev, and two fsopen mounts with their context log. The conversion must
- * give the oracle's outcome exactly (every field, notes included).
+ * prefix, a multi-device bdev, and two fsopen mounts with their context log; and (2026-12-07, same
+ * host kernel) files on file systems of their own: ramfs (mounted fileio), overlay, procfs and
+ * tmpfs (ENOTBLK), inside a file-backed erofs (ENOTBLK) and a block-device erofs (mounted), and a
+ * {@code device=} file on tmpfs. The conversion must give the oracle's outcome exactly (every
+ * field, notes included).
  */
 class NativeObservationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,7 +62,7 @@ class NativeObservationTest {
     @Test
     void capturedRawLinesGiveTheJvmOraclesOutcomes() throws IOException {
         List<JsonNode> lines = lines();
-        assertThat(lines).hasSize(9);
+        assertThat(lines).hasSize(16);
         int mounted = 0;
         for (JsonNode line : lines) {
             Scenario sc = scenario(line);
@@ -117,9 +120,11 @@ class NativeObservationTest {
         assertThat(NativePlan.unsupported(plain.toBuilder().probeCache(true).build())).contains("probe");
         assertThat(NativePlan.unsupported(plain.toBuilder().mmap(true).build())).contains("probe");
         assertThat(NativePlan.unsupported(ScenarioJson.read(Checkout.root().resolve(
-                "fixtures/scenarios/decision-table/row07-file-tmpfs.json")))).contains("a file on tmpfs");
+                "fixtures/scenarios/decision-table/row07-file-tmpfs.json")))).isNull();
         assertThat(NativePlan.unsupported(ScenarioJson.read(Checkout.root().resolve(
                 "fixtures/scenarios/decision-table/row12-fifo.json")))).contains("kind fifo");
+        assertThat(NativePlan.unsupported(ScenarioJson.read(Checkout.root().resolve(
+                "fixtures/scenarios/decision-table/row11-socket.json")))).contains("kind socket");
         Node.RegularFile f = (Node.RegularFile) plain.namespace().nodes().get(plain.source());
         ImageBytes faulty = f.bytes().withFaults(new org.erofssim.block.Faults(java.util.Map.of(0L, org.erofssim.block.Faults.Kind.EIO)));
         Scenario withFault = plain.toBuilder().node(plain.source(), new Node.RegularFile(faulty, f.fs())).build();
@@ -149,6 +154,40 @@ class NativeObservationTest {
         assertThat(NativePlan.hostAnswer(longOptions).exit()).isEqualTo(2);
         assertThat(NativePlan.hostAnswer(longOptions).error()).startsWith("erofs-sim observe: scenario refused by the "
                 + "kernel oracle: option string of 4076 bytes holds paths the sandbox makes longer");
+    }
+
+    /**
+     * {@code Sandbox.realise} writes the files on its own ext4 first, then the block devices'
+     * images, then the files on other file systems kind by kind, and never reads a procfs file's
+     * bytes: the host's answer for injected faults names the first faulty node in that order.
+     */
+    @Test
+    void faultsInFilesOnOtherFileSystemsAreRefusedInTheSandboxsWriteOrder() throws IOException {
+        Scenario tmpfs = ScenarioJson.read(Checkout.root().resolve("fixtures/scenarios/decision-table/row07-file-tmpfs.json"));
+        Node.RegularFile f = (Node.RegularFile) tmpfs.namespace().nodes().get(tmpfs.source());
+        assertThat(f.fs()).isEqualTo(org.erofssim.block.BackingFs.TMPFS);
+        ImageBytes faulty = f.bytes().withFaults(new org.erofssim.block.Faults(java.util.Map.of(0L,
+                org.erofssim.block.Faults.Kind.EIO)));
+        Scenario both = tmpfs.toBuilder().node(tmpfs.source(), new Node.RegularFile(faulty, org.erofssim.block.BackingFs.TMPFS))
+                .node("/zz/late.erofs", new Node.RegularFile(faulty, null)).build();
+        assertThat(tmpfs.source().compareTo("/zz/late.erofs")).isNegative(); // first in path order, written last
+        assertThat(NativePlan.hostAnswer(both)).isEqualTo(new NativePlan.Answer(77, "erofs-sim observe: kernel oracle "
+                + "unavailable: node /zz/late.erofs: injected read faults cannot be realised on a real kernel"));
+        Scenario onTmpfs = tmpfs.toBuilder().node(tmpfs.source(), new Node.RegularFile(faulty,
+                org.erofssim.block.BackingFs.TMPFS)).build();
+        assertThat(NativePlan.hostAnswer(onTmpfs).error()).endsWith("node " + tmpfs.source()
+                + ": injected read faults cannot be realised on a real kernel");
+        Scenario onProc = tmpfs.toBuilder().node(tmpfs.source(), new Node.RegularFile(faulty,
+                org.erofssim.block.BackingFs.PROC)).build();
+        assertThat(NativePlan.hostAnswer(onProc)).as("a procfs file's bytes are never read").isNull();
+        assertThat(NativePlan.unsupported(onProc)).isNull();
+        NativePlan.Writer w = new NativePlan.Writer(tmp);
+        w.add("proc", onProc);
+        w.add("tmpfs", tmpfs);
+        String src = NativePlan.hex(tmpfs.source());
+        assertThat(w.plan().lines()).contains("N f " + src + " 0:0 proc", "N f " + src + " 0:" + f.bytes().size() + " tmpfs");
+        assertThat(NativeObservation.sandboxNotes(onProc)).containsExactly(Sandbox.PROC_NOTE);
+        assertThat(NativeObservation.sandboxNotes(tmpfs)).isEmpty();
     }
 
     @Test

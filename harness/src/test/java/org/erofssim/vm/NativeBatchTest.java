@@ -68,7 +68,7 @@ class NativeBatchTest {
         JsonNode b = lines.get(1);
         Path pa = Checkout.root().resolve(a.get("scenario").asText());
         Path pb = Checkout.root().resolve(b.get("scenario").asText());
-        Path jvmOnly = Checkout.root().resolve("fixtures/scenarios/decision-table/row07-file-tmpfs.json");
+        Path jvmOnly = Checkout.root().resolve("fixtures/scenarios/decision-table/row11-socket.json");
         assertEquals(List.of(pa, pb, jvmOnly), VmKernel.nativeFirst(List.of(pa, jvmOnly, pb)));
         Path copy = tmp.resolve("cmd.copy");
         String jvmLine = "{\"scenario\":\"" + jvmOnly + "\",\"release\":\"9.9.9-fake\",\"exit\":0,"
