@@ -82,6 +82,10 @@ final class FillSuper {
                 sbi.blocksizeBits = sbi.blkszbits;
             }
         }
+        if (ctx.kernel.has(Behavior.FSOFFSET_OPTION) && sbi.opts.fsoffset() == 0 && sbi.mode == Mode.FSCACHE) {
+            // the comparison a fuzzer can flip: an aligned fsoffset in fscache mode
+            Coverage.hintOption("erofs_fc_fill_super:fsoffset-fscache", "fsoffset=" + (1L << sbi.blocksizeBits));
+        }
         if (ctx.kernel.has(Behavior.FSOFFSET_OPTION) && sbi.opts.fsoffset() != 0) {
             // alignment first, then the fscache refusal (spec §4.7 step 6; the 6.16 fsoffset patch)
             long bs = 1L << sbi.blocksizeBits;
