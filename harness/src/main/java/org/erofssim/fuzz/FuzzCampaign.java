@@ -191,6 +191,8 @@ public final class FuzzCampaign {
     }
 
     static final String BLOB = "multidev-blob.img";
+    /** How many places of near misses ({@link Coverage.Hint}) of one wanted branch make a case worth keeping. */
+    static final int NEAR = 16;
 
     private final Settings settings;
     private final Map<BaseImage, byte[]> bases = new EnumMap<>(BaseImage.class);
@@ -277,6 +279,7 @@ public final class FuzzCampaign {
             // (id, outcome) pair (an errno or mode first seen behind a branch: AFL's hit-count
             // buckets, in spirit), so that stepping stones towards deeper branches are kept
             Set<String> features = new java.util.HashSet<>();
+            Map<String, Integer> nearPlaces = new java.util.HashMap<>();
             List<long[]> growth = new ArrayList<>();
             ReleaseDiff diff = settings.releases().size() > 1 ? new ReleaseDiff(settings.releases()) : null;
             VmDifferential vm = vmKernels.isEmpty() ? null : new VmDifferential(this, folders, vmKernels, vmBatch,
@@ -324,10 +327,15 @@ public final class FuzzCampaign {
                             newFeature |= features.add(id + "|" + outcome);
                         }
                         // a near miss is a feature too (libFuzzer's value profile, in spirit): the
-                        // first case that passed a comparison which, flipped, takes a branch still wanted
+                        // first case that passed a comparison at a new place which, flipped, takes a
+                        // branch still wanted (up to NEAR places per branch: a chain of two flips,
+                        // e.g. a root inode moved to a block's last slot, then made extended, needs
+                        // the first step kept)
                         for (Coverage.Hint h : e.hints()) {
-                            if (wanted.test(h.id())) {
-                                newFeature |= features.add("near|" + h.id());
+                            if (wanted.test(h.id()) && nearPlaces.getOrDefault(h.id(), 0) < NEAR
+                                    && features.add("near|" + h.id() + "|" + h.offset() + "|" + h.option())) {
+                                nearPlaces.merge(h.id(), 1, Integer::sum);
+                                newFeature = true;
                             }
                         }
                         // a case the model hung on is not kept as a parent: its mutants mostly hang

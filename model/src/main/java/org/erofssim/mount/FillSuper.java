@@ -82,10 +82,6 @@ final class FillSuper {
                 sbi.blocksizeBits = sbi.blkszbits;
             }
         }
-        if (ctx.kernel.has(Behavior.FSOFFSET_OPTION) && sbi.opts.fsoffset() == 0 && sbi.mode == Mode.FSCACHE) {
-            // the comparison a fuzzer can flip: an aligned fsoffset in fscache mode
-            Coverage.hintOption("erofs_fc_fill_super:fsoffset-fscache", "fsoffset=" + (1L << sbi.blocksizeBits));
-        }
         if (ctx.kernel.has(Behavior.FSOFFSET_OPTION) && sbi.opts.fsoffset() != 0) {
             // alignment first, then the fscache refusal (spec §4.7 step 6; the 6.16 fsoffset patch)
             long bs = 1L << sbi.blocksizeBits;
@@ -99,6 +95,10 @@ final class FillSuper {
                 log.fc("cannot use fsoffset in fscache mode");
                 throw new KernelError(Errno.EINVAL);
             }
+        }
+        if (!sbi.daxAlways && hasDaxDev && sbi.blkszbits != PAGE_SHIFT) {
+            // the comparison a fuzzer can flip: dax=always on a DAX device with a sub-page block size
+            Coverage.hintOption("erofs_fc_fill_super:dax-blocksize", "dax=always");
         }
         if (sbi.daxAlways) {
             if (ctx.kernel.has(Behavior.DAX_CHECK_IN_DEVICE_SCAN)) {

@@ -318,10 +318,15 @@ public final class ZMapBlocks {
             hint(inode, "z_erofs_fill_inode_lazy:big-pcluster-heads-inconsistent", pos + ZMapHeader.OFF_ADVISE, 2,
                     z.advise ^ ZMapHeader.ADVISE_BIG_PCLUSTER_2);
         }
+        // 2-byte packs hold lclusters of at most 4 KiB: 8 KiB ones with COMPACTED_2B have no pack
+        // format (the file needs more than 16 lclusters past the initial 4-byte ones for a 2-byte pack);
+        // 4-byte packs up to 16 KiB are caught earlier (lcn-beyond) on the reworked map
         int mask = alg.clusterBitsMask();
-        if (compact && z.lclusterbits <= 14 && 15 - bits >= 0 && 15 - bits <= mask) {
-            hint(inode, "z_erofs_load_compact_lcluster:unsupported-unit", pos + ZMapHeader.OFF_CLUSTERBITS, 1,
-                    (h.clusterBits() & ~mask & 0xFF) | (15 - bits));
+        long blocks = (inode.size() + (1L << bits) - 1) >>> bits;
+        if (compact && z.lclusterbits <= 12 && bits <= 13 && 13 - bits <= mask && blocks >= 24) {
+            long fields = (z.advise | ZMapHeader.ADVISE_COMPACTED_2B) | (long) h.algorithmType() << 16
+                    | (long) ((h.clusterBits() & ~mask & 0xFF) | (13 - bits)) << 24;
+            hint(inode, "z_erofs_load_compact_lcluster:unsupported-unit", pos + ZMapHeader.OFF_ADVISE, 4, fields);
         }
     }
 
@@ -329,7 +334,7 @@ public final class ZMapBlocks {
      * A hint at metadata byte {@code pos} of {@code inode} when that is the byte {@code pos} of
      * the primary image (not a metabox inode's, no {@code fsoffset}).
      */
-    private void hint(ErofsInode inode, String id, long pos, int width, long value) {
+    void hint(ErofsInode inode, String id, long pos, int width, long value) {
         if (sbi.metaBuf(inode, null) == null && sbi.fsoffset() == 0) {
             Coverage.hint(id, pos, width, value);
         }
