@@ -193,6 +193,8 @@ public final class FuzzCampaign {
     }
 
     static final String BLOB = "multidev-blob.img";
+    /** How many places of near misses ({@link Coverage.Hint}) of one wanted branch make a case worth keeping. */
+    static final int NEAR = 16;
 
     private final Settings settings;
     private final Map<BaseImage, byte[]> bases = new EnumMap<>(BaseImage.class);
@@ -280,14 +282,19 @@ public final class FuzzCampaign {
             FuzzGenerator gen = new FuzzGenerator(settings.seed(), bases);
             FuzzMutator mutator = new FuzzMutator(gen);
             java.util.Random pickRandom = gen.random();
-            CorpusScheduler corpus = new CorpusScheduler();
             Set<BaseImage> hangsShrunk = java.util.EnumSet.noneOf(BaseImage.class);
             Arms arms = new Arms();
             Map<String, Integer> firstCase = new java.util.LinkedHashMap<>();
+            // the ids worth steering to: not reached yet, reachable on the profile, their hints not used up
+            Map<String, String> unreachable = UnreachableIds.on(settings.profile());
+            java.util.function.Predicate<String> wanted = id -> !firstCase.containsKey(id)
+                    && !unreachable.containsKey(id) && mutator.hintsLeft(id);
+            CorpusScheduler corpus = new CorpusScheduler(wanted);
             // the corpus keeps a case that reached a new feature: a new coverage id, or a new
             // (id, outcome) pair (an errno or mode first seen behind a branch: AFL's hit-count
             // buckets, in spirit), so that stepping stones towards deeper branches are kept
             Set<String> features = new java.util.HashSet<>();
+            Map<String, Integer> nearPlaces = new java.util.HashMap<>();
             List<long[]> growth = new ArrayList<>();
             ReleaseDiff diff = settings.releases().size() > 1 ? new ReleaseDiff(settings.releases()) : null;
             VmDifferential vm = vmKernels.isEmpty() ? null : new VmDifferential(this, folders, vmKernels, vmBatch,
@@ -308,7 +315,7 @@ public final class FuzzCampaign {
                     // the guided loop: a fresh draw or a mutant of a parent the scheduler picks by energy
                     // (one in eight of them spliced with another), chosen by what each has been yielding
                     boolean fresh = !settings.guided() || corpus.isEmpty() || pickRandom.nextDouble() < arms.freshShare();
-                    FuzzCase c = fresh ? gen.next() : mutator.mutate(corpus.pick(pickRandom), corpus.any(pickRandom));
+                    FuzzCase c = fresh ? gen.next() : mutator.mutate(corpus.pick(pickRandom), corpus.any(pickRandom), wanted);
                     // a blind campaign's cases are drawn by every shard, so the sequence stays the seed's
                     if (index % settings.shards() != settings.shard() - 1) {
                         continue;
@@ -334,12 +341,24 @@ public final class FuzzCampaign {
                         for (String id : e.ids()) {
                             newFeature |= features.add(id + "|" + outcome);
                         }
+                        // a near miss is a feature too (libFuzzer's value profile, in spirit): the
+                        // first case that passed a comparison at a new place which, flipped, takes a
+                        // branch still wanted (up to NEAR places per branch: a chain of two flips,
+                        // e.g. a root inode moved to a block's last slot, then made extended, needs
+                        // the first step kept)
+                        for (Coverage.Hint h : e.hints()) {
+                            if (wanted.test(h.id()) && nearPlaces.getOrDefault(h.id(), 0) < NEAR
+                                    && features.add("near|" + h.id() + "|" + h.offset() + "|" + h.option())) {
+                                nearPlaces.merge(h.id(), 1, Integer::sum);
+                                newFeature = true;
+                            }
+                        }
                         // a case the model hung on is not kept as a parent: its mutants mostly hang
                         // too, each costing the model limit (seed 42 spent most of a 100,000-case
                         // campaign on 285 mutants of one LZMA hang before this)
                         boolean hung = e.failure() != null && e.failure().kind() == Kind.MODEL_HANG;
                         if (newFeature && !hung) {
-                            corpus.add(c, e.ids(), firstCase.size() - before);
+                            corpus.add(c, e.ids(), firstCase.size() - before, e.hints());
                         }
                         arms.result(fresh, firstCase.size() - before, newFeature);
                         corpus.hit(e.ids());
@@ -389,7 +408,7 @@ public final class FuzzCampaign {
                 report(progress, vm.flush(progress), found);
             }
             return new Summary(settings.seed(), done, refused, found, stats, Duration.between(start, Instant.now()),
-                    new CoverageLog(firstCase, growth, corpus.size(), UnreachableIds.on(settings.profile())), diff,
+                    new CoverageLog(firstCase, growth, corpus.size(), unreachable), diff,
                     vm == null ? null : new VmSummary(vm.tally(), vm.timing(), vm.throughputSeconds()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -450,7 +469,12 @@ public final class FuzzCampaign {
     }
 
     /** The outcomes of one case, what failed (null: nothing) and the coverage ids the model reached. */
-    record Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure, Set<String> ids) {
+    record Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure, Set<String> ids,
+                      List<Coverage.Hint> hints) {
+        Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure, Set<String> ids) {
+            this(model, kernel, refusal, failure, ids, List.of());
+        }
+
         Evaluation(MountOutcome model, MountOutcome kernel, String refusal, Failure failure) {
             this(model, kernel, refusal, failure, Set.of());
         }
@@ -554,7 +578,7 @@ public final class FuzzCampaign {
         Scenario s = scenarioInMemory(c, settings.profile());
         Coverage.Recorder rec = new Coverage.Recorder();
         try {
-            return new Evaluation(predict(s, rec, twice), null, null, null, rec.ids());
+            return new Evaluation(predict(s, rec, twice), null, null, null, rec.ids(), rec.hints());
         } catch (ModelFailure f) {
             return new Evaluation(null, null, null, f.failure, rec.ids());
         }

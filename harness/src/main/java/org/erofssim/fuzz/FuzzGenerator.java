@@ -254,6 +254,11 @@ public final class FuzzGenerator {
         return new FuzzCase.ByteEdit(off, v);
     }
 
+    /** The length of a base image's bytes. */
+    int baseLength(BaseImage base) {
+        return bases.get(base).length;
+    }
+
     /** The generator's random source (the mutator draws from the same sequence: one seed, one campaign). */
     Random random() {
         return random;

@@ -9,6 +9,7 @@ import org.erofssim.fuzz.FuzzCase.BaseImage;
 import org.erofssim.fuzz.FuzzCase.ByteEdit;
 import org.erofssim.fuzz.FuzzCase.DeviceArg;
 import org.erofssim.kernel.ConfigFlag;
+import org.erofssim.kernel.Coverage;
 
 /**
  * The guided loop's mutations (AFL's "havoc" stage on a structured case): one to four random
@@ -32,6 +33,75 @@ final class FuzzMutator {
     FuzzMutator(FuzzGenerator gen) {
         this.gen = gen;
         this.random = gen.random();
+    }
+
+    /**
+     * How many mutants one branch's hints may make before they count as used up (a hint whose
+     * flip the kernel's later checks always refuse would otherwise take the budget).
+     */
+    static final int HINT_TRIES = 2000;
+    private final Map<String, Integer> hintTries = new java.util.HashMap<>();
+
+    /** Whether the hints of branch {@code id} may still be tried ({@link #HINT_TRIES}). */
+    boolean hintsLeft(String id) {
+        return hintTries.getOrDefault(id, 0) < HINT_TRIES;
+    }
+
+    /**
+     * A mutant of a corpus entry: in one of two cases, when the parent passed a comparison that,
+     * flipped, takes a branch still {@code wanted} ({@link Coverage.Hint}), the mutant writes
+     * the value that flips it (CmpLog's input-to-state replacement, with the model naming the
+     * field and the bound instead of a logged operand), now and then with one more havoc change;
+     * otherwise the havoc of {@link #mutate(FuzzCase, FuzzCase)}.
+     */
+    FuzzCase mutate(CorpusScheduler.Entry parent, FuzzCase other, java.util.function.Predicate<String> wanted) {
+        FuzzCase c = parent.c();
+        List<Coverage.Hint> usable = new ArrayList<>();
+        for (Coverage.Hint h : parent.hints()) {
+            if (wanted.test(h.id()) && hintsLeft(h.id())) {
+                usable.add(h);
+            }
+        }
+        if (usable.isEmpty() || random.nextInt(2) == 0) {
+            return mutate(c, other);
+        }
+        Coverage.Hint h = usable.get(random.nextInt(usable.size()));
+        hintTries.merge(h.id(), 1, Integer::sum);
+        FuzzCase m = apply(c, h);
+        return random.nextInt(4) == 0 ? once(m, other) : m;
+    }
+
+    /** {@code c} with hint {@code h} written: its option added, or its value's bytes replacing the case's edits there. */
+    FuzzCase apply(FuzzCase c, Coverage.Hint h) {
+        if (h.option() != null) {
+            List<String> options = new ArrayList<>(c.options());
+            if (!options.contains(h.option())) {
+                options.add(h.option());
+            }
+            while (options.size() > 4) {
+                options.remove(0);
+            }
+            return c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), c.bytes(), options,
+                    c.config());
+        }
+        if (h.offset() + h.width() > gen.baseLength(c.base())) {
+            return mutate(c, null);
+        }
+        List<ByteEdit> bytes = new ArrayList<>();
+        for (ByteEdit b : c.bytes()) {
+            if (b.offset() < h.offset() || b.offset() >= h.offset() + h.width()) {
+                bytes.add(b);
+            }
+        }
+        // the oldest edits go first when the new bytes would pass the cap
+        while (bytes.size() + h.width() > MAX_BYTES) {
+            bytes.remove(0);
+        }
+        for (int i = 0; i < h.width(); i++) {
+            bytes.add(new ByteEdit((int) h.offset() + i, (int) (h.value() >>> (8 * i)) & 0xff));
+        }
+        return c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), c.devices(), c.read(), bytes, c.options(),
+                c.config());
     }
 
     /** A mutant of {@code c}; {@code other} (may be null) is a second corpus case to splice from. */

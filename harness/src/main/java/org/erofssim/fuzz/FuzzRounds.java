@@ -164,7 +164,7 @@ final class FuzzRounds {
                                     "two predictions differ: " + OutcomeComparator.compare(model, second)));
                         }
                     }
-                    e = new Evaluation(model, null, null, null, rec.ids());
+                    e = new Evaluation(model, null, null, null, rec.ids(), rec.hints());
                 } catch (ModelFailure f) {
                     e = new Evaluation(null, null, null, f.failure, rec.ids());
                 }

@@ -16,7 +16,7 @@ import org.erofssim.mount.MountModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The coverage-guided loop: deterministic per seed, ahead of a blind campaign of the same budget, and its in-memory scenarios equal the written ones. */
+/** The coverage-guided loop: deterministic per seed, ahead of a blind campaign of the same budget by several ids on each of three seeds, and its in-memory scenarios equal the written ones. */
 class GuidedFuzzTest {
     static final Path IMAGES = FuzzCampaignTest.IMAGES;
 
@@ -40,31 +40,37 @@ class GuidedFuzzTest {
 
     @Test
     void guidedAndBlindCampaignsOfTheSameSeedsAndBudgetAreComparedSideBySide() {
-        // three fixed seeds, summed: one seed alone flips with unrelated model changes (seed 3 went
-        // from 86:81 to 81:81 when the fscache model changed); the 100,000-case figures are in
+        // three fixed seeds, each asserted with a margin: the model's comparison hints (CmpLog from
+        // the model: CoverageHintTest) and the directed scheduler put guided ahead by 7 to 13 ids at
+        // 3,000 cases (session 8: 98:86, 102:89, 98:91); before the hints the margins were 0 to 6
+        // (session 7: 92:86, 95:89, 92:91) and one unrelated model change could flip a seed, so the
+        // claim was printed, not asserted. The 100,000-case figures are in
         // docs/findings/fuzz-campaigns.md
         int guidedIds = 0;
         int blindIds = 0;
         FuzzCampaign.Summary guided = null;
         FuzzCampaign.Summary blind = null;
+        StringBuilder figures = new StringBuilder();
         for (long seed : new long[] {1, 2, 3}) {
             guided = run(seed, 3000, true, out.resolve("g" + seed));
             blind = run(seed, 3000, false, out.resolve("b" + seed));
-            System.out.println("seed " + seed + ", 3000 cases: guided " + guided.coverage().firstCase().size()
-                    + " ids, blind " + blind.coverage().firstCase().size());
+            String line = "seed " + seed + ", 3000 cases: guided " + guided.coverage().firstCase().size()
+                    + " ids, blind " + blind.coverage().firstCase().size();
+            System.out.println(line);
+            figures.append(line).append('\n');
             guidedIds += guided.coverage().firstCase().size();
             blindIds += blind.coverage().firstCase().size();
+            assertThat(guided.coverage().firstCase().size()).as(figures.toString())
+                    .isGreaterThanOrEqualTo(blind.coverage().firstCase().size() + 4);
+            // the model hangs still open (docs/findings/fuzz-campaigns.md: 48bit-zstd, lzma,
+            // fragments) are the only findings: a directed campaign meets them sooner
+            assertThat(guided.findings()).extracting(FuzzCampaign.Finding::kind)
+                    .allMatch(k -> k == FuzzCampaign.Kind.MODEL_HANG);
+            assertThat(blind.findings()).extracting(FuzzCampaign.Finding::kind)
+                    .allMatch(k -> k == FuzzCampaign.Kind.MODEL_HANG);
         }
-        // Not asserted: guided > blind. Before the session-6 fscache model (sb.FscacheCache) seed 3
-        // gave 86:81; with it seeds 1-3 gave 239:241 in all. Session 7 (record-level ids, stacked
-        // record edits): 92:86, 95:89, 92:91, 279:266 in all; seed 3 is one id apart, so one
-        // unrelated model change can flip a seed (the 100,000-case figures are in
-        // docs/findings/fuzz-campaigns.md).
         System.out.println("seeds 1-3, 3000 cases each: guided " + guidedIds + " ids, blind " + blindIds);
-        assertThat(guidedIds).isPositive();
-        assertThat(blindIds).isPositive();
-        assertThat(guided.findings()).isEmpty();
-        assertThat(blind.findings()).isEmpty();
+        assertThat(guidedIds).isGreaterThanOrEqualTo(blindIds + 20);
         assertThat(blind.coverage().corpus()).isZero();
         // the growth log ends at the final count
         List<long[]> g = guided.coverage().growth();

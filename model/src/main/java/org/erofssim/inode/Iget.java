@@ -48,6 +48,9 @@ public final class Iget {
         boolean nlink1Bit = sbi.kernel().has(Behavior.LAYOUT_48BIT);
         int layout = dataLayout(ifmt, nlink1Bit, log, nidText);
         boolean extended = (ifmt & 1) != 0;
+        if (Coverage.recording()) {
+            acrossBlocksHints(sbi, buf, slot, nid, ifmt, extended);
+        }
         int isize = extended ? InodeRecord.EXTENDED_SIZE : InodeRecord.COMPACT_SIZE;
         Copied raw = copyOut(sbi, slot, isize, log, nidText);
         InodeRecord rec = raw.rec;
@@ -121,6 +124,28 @@ public final class Iget {
             throw new KernelError(Errno.EOPNOTSUPP, "compressed inode without CONFIG_EROFS_FS_ZIP");
         }
         return inode;
+    }
+
+    /**
+     * The comparisons a fuzzer can flip towards an inode that straddles a block
+     * ({@link Coverage#hint}): a compact inode in its block's last 32-byte slot made extended
+     * ({@code i_format} bit 0), and the root inode moved to its block's last slot (the
+     * superblock's 16-bit {@code root_nid}). Only where the bytes are the primary's as written.
+     */
+    private static void acrossBlocksHints(SbInfo sbi, MetaBuf buf, Slot slot, long nid, int ifmt, boolean extended) {
+        if (slot.rbuf != buf || sbi.fsoffset() != 0) {
+            return;
+        }
+        int bs = 1 << sbi.blocksizeBits();
+        int last = bs / InodeRecord.COMPACT_SIZE - 1;
+        if (!extended && slot.ofs == bs - InodeRecord.COMPACT_SIZE) {
+            Coverage.hint("erofs_read_inode:across-blocks", slot.iloc, 2, ifmt | 1);
+        }
+        if (nid == sbi.rootNid() && nid >= 0 && nid < 0x10000 && (nid & last) != last
+                && !sbi.hasIncompat(FeatureIncompat.BIT48.bit())) {
+            Coverage.hint("erofs_read_inode:across-blocks", org.erofssim.ondisk.SuperblockField.ROOT_NID.absoluteOffset(),
+                    2, nid | last);
+        }
     }
 
     /**

@@ -57,6 +57,48 @@ public final class Coverage {
         return ACTIVE.get() != 0 && CURRENT.get() != null;
     }
 
+    /**
+     * A comparison the current evaluation passed that, flipped, takes branch {@code id}: the
+     * kernel compared a field read from image byte {@code offset} ({@code width} bytes,
+     * little-endian, of the primary as the case wrote it) with a bound or constant, and writing
+     * {@code value} there makes the comparison go the other way (CmpLog / value profile, from the
+     * model: it knows the field, the bound and the branch); or, with {@code option} set, adding
+     * that mount option does. A fuzzer's mutator writes the value in a mutant of the case.
+     */
+    public record Hint(String id, long offset, int width, long value, String option) {
+        public Hint {
+            if (option == null && (width < 1 || width > 8 || offset < 0)) {
+                throw new IllegalArgumentException("a hint writes 1 to 8 bytes at an offset >= 0: " + width + "@" + offset);
+            }
+        }
+    }
+
+    /**
+     * Records that writing {@code value} ({@code width} bytes, little-endian) at image byte
+     * {@code offset} would take branch {@code id} (no-op without a recorder on this thread; the
+     * model computes a hint only when {@link #recording()}).
+     */
+    public static void hint(String id, long offset, int width, long value) {
+        if (ACTIVE.get() == 0) {
+            return;
+        }
+        Recorder r = CURRENT.get();
+        if (r != null && offset >= 0) {
+            r.hint(new Hint(id, offset, width, value, null));
+        }
+    }
+
+    /** Records that adding mount option {@code option} would take branch {@code id}. */
+    public static void hintOption(String id, String option) {
+        if (ACTIVE.get() == 0) {
+            return;
+        }
+        Recorder r = CURRENT.get();
+        if (r != null) {
+            r.hint(new Hint(id, 0, 0, 0, option));
+        }
+    }
+
     /** Runs {@code work} on this thread with {@code recorder} collecting the ids it reaches; restores the previous one. */
     public static <T> T record(Recorder recorder, Supplier<T> work) {
         Recorder previous = CURRENT.get();
@@ -110,7 +152,27 @@ public final class Coverage {
 
     /** The ids one or more evaluations reached (not thread-safe: one recorder per thread). */
     public static final class Recorder {
+        /** At most this many hints per evaluation and branch (the first ones, in the walk's order). */
+        public static final int MAX_HINTS = 64;
+        public static final int MAX_HINTS_PER_ID = 6;
         private final Set<String> ids = new HashSet<>();
+        private Set<Hint> hints;
+        private Map<String, Integer> perId;
+
+        private void hint(Hint h) {
+            if (hints == null) {
+                hints = new java.util.LinkedHashSet<>();
+                perId = new java.util.HashMap<>();
+            }
+            if (hints.size() < MAX_HINTS && perId.getOrDefault(h.id(), 0) < MAX_HINTS_PER_ID && hints.add(h)) {
+                perId.merge(h.id(), 1, Integer::sum);
+            }
+        }
+
+        /** The hints recorded so far, in the order the model gave them ({@link Coverage#hint}). */
+        public java.util.List<Hint> hints() {
+            return hints == null ? java.util.List.of() : java.util.List.copyOf(hints);
+        }
 
         /** The ids reached so far. */
         public Set<String> ids() {
@@ -120,6 +182,8 @@ public final class Coverage {
         /** Forgets what was reached (to reuse the recorder for the next case). */
         public void clear() {
             ids.clear();
+            hints = null;
+            perId = null;
         }
     }
 }

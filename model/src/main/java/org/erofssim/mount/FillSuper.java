@@ -96,6 +96,10 @@ final class FillSuper {
                 throw new KernelError(Errno.EINVAL);
             }
         }
+        if (!sbi.daxAlways && hasDaxDev && sbi.blkszbits != PAGE_SHIFT) {
+            // the comparison a fuzzer can flip: dax=always on a DAX device with a sub-page block size
+            Coverage.hintOption("erofs_fc_fill_super:dax-blocksize", "dax=always");
+        }
         if (sbi.daxAlways) {
             if (ctx.kernel.has(Behavior.DAX_CHECK_IN_DEVICE_SCAN)) {
                 if (sbi.blkszbits != PAGE_SHIFT) {

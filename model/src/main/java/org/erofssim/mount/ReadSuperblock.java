@@ -104,6 +104,11 @@ final class ReadSuperblock {
                 throw new KernelError(Errno.EUCLEAN, "metabox needs a superblock extslot (silent)");
             }
             sbi.metaboxNid = dsb.metaboxNid();
+            if (sbi.metaboxNid >= 0 && sbi.fsoffset() == 0) {
+                // the comparison a fuzzer can flip: bit 63 of metabox_nid
+                Coverage.hint("erofs_read_superblock:metabox-nid-bit63", org.erofssim.ondisk.SuperblockField.METABOX_NID.absoluteOffset(), 8,
+                        sbi.metaboxNid | Long.MIN_VALUE);
+            }
             if (sbi.metaboxNid < 0) {
                 Coverage.hit("erofs_read_superblock:metabox-nid-bit63");
                 throw new KernelError(Errno.EUCLEAN, "metabox_nid with bit 63 set (silent)");

@@ -283,6 +283,9 @@ public final class ZMapBlocks {
             return z;
         }
         int big = ZMapHeader.ADVISE_BIG_PCLUSTER_1 | ZMapHeader.ADVISE_BIG_PCLUSTER_2;
+        if (Coverage.recording()) {
+            headerHints(inode, z, h, pos, bits, big);
+        }
         if (!sbi.hasIncompat(FeatureIncompat.BIG_PCLUSTER.bit()) && (z.advise & big) != 0) {
             Coverage.hit("z_erofs_fill_inode_lazy:big-pcluster-without-feature");
             log.err(fn, "per-inode big pcluster without sb feature for nid " + inode.nid());
@@ -297,6 +300,63 @@ public final class ZMapBlocks {
         alg.findTail(inode, z, h, fn);
         inited.put(inode.nid(), z);
         return z;
+    }
+
+    /**
+     * The comparisons of the map header a fuzzer can flip ({@link Coverage#hint}): a big-pcluster
+     * advise bit without the superblock feature, one of the two compact big-pcluster bits
+     * without the other, and a cluster size with no compact pack format.
+     */
+    private void headerHints(ErofsInode inode, ZInode z, ZMapHeader h, long pos, int bits, int big) {
+        int big1 = ZMapHeader.ADVISE_BIG_PCLUSTER_1;
+        if (!sbi.hasIncompat(FeatureIncompat.BIG_PCLUSTER.bit()) && (z.advise & big) == 0) {
+            hint(inode, "z_erofs_fill_inode_lazy:big-pcluster-without-feature", pos + ZMapHeader.OFF_ADVISE, 2,
+                    z.advise | big1);
+        }
+        boolean compact = inode.layout() == DataLayout.COMPRESSED_COMPACT.value();
+        if (compact && ((z.advise & big1) == 0) == ((z.advise & ZMapHeader.ADVISE_BIG_PCLUSTER_2) == 0)) {
+            hint(inode, "z_erofs_fill_inode_lazy:big-pcluster-heads-inconsistent", pos + ZMapHeader.OFF_ADVISE, 2,
+                    z.advise ^ ZMapHeader.ADVISE_BIG_PCLUSTER_2);
+        }
+        // 2-byte packs hold lclusters of at most 4 KiB: 8 KiB ones with COMPACTED_2B have no pack
+        // format (the file needs more than 16 lclusters past the initial 4-byte ones for a 2-byte pack);
+        // 4-byte packs up to 16 KiB are caught earlier (lcn-beyond) on the reworked map
+        int mask = alg.clusterBitsMask();
+        long blocks = (inode.size() + (1L << bits) - 1) >>> bits;
+        if (compact && z.lclusterbits <= 12 && bits <= 13 && 13 - bits <= mask && blocks >= 24) {
+            long fields = (z.advise | ZMapHeader.ADVISE_COMPACTED_2B) | (long) h.algorithmType() << 16
+                    | (long) ((h.clusterBits() & ~mask & 0xFF) | (13 - bits)) << 24;
+            hint(inode, "z_erofs_load_compact_lcluster:unsupported-unit", pos + ZMapHeader.OFF_ADVISE, 4, fields);
+        }
+    }
+
+    /**
+     * A hint at metadata byte {@code pos} of {@code inode} when that is the byte {@code pos} of
+     * the primary image (not a metabox inode's, no {@code fsoffset}).
+     */
+    void hint(ErofsInode inode, String id, long pos, int width, long value) {
+        if (sbi.metaBuf(inode, null) == null && sbi.fsoffset() == 0) {
+            Coverage.hint(id, pos, width, value);
+        }
+    }
+
+    /**
+     * A hint that sets bits {@code [bitpos, bitpos + nbits)} of the compact pack starting at
+     * image byte {@code packPos} (page offset {@code in}) to {@code value}: the bytes those bits
+     * lie in, as the pack holds them with the bits replaced.
+     */
+    private void bitsHint(ErofsInode inode, String id, ByteBuffer page, int in, long packPos, int bitpos, int nbits,
+                          long value) {
+        int first = bitpos >> 3;
+        int shift = bitpos & 7;
+        int width = (shift + nbits + 7) >> 3;
+        long cur = 0;
+        for (int k = width - 1; k >= 0; k--) {
+            int idx = in + first + k;
+            cur = cur << 8 | (idx >= 0 && idx < page.capacity() ? page.get(idx) & 0xFF : 0);
+        }
+        long mask = ((1L << nbits) - 1) << shift;
+        hint(inode, id, packPos + first, width, (cur & ~mask) | ((value << shift) & mask));
     }
 
     ZMapping mapBlocks(ErofsInode inode, ZInode z, long la, int flags) {
@@ -408,6 +468,9 @@ public final class ZMapBlocks {
         m.lcn = lcn;
         m.nextpackoff = pos + LclusterIndex.SIZE;
         m.type = di.type();
+        if (Coverage.recording()) {
+            fullHints(m, page, pos, di);
+        }
         if (m.type == LclusterIndex.TYPE_NONHEAD) {
             m.clusterofs = 1 << z.lclusterbits;
             m.delta0 = di.delta0();
@@ -428,6 +491,32 @@ public final class ZMapBlocks {
                 throw new KernelError(Errno.EUCLEAN, "clusterofs beyond the lcluster, nid " + m.inode.nid());
             }
             m.pblk = di.blkaddr();
+        }
+    }
+
+    /**
+     * The comparisons of a full index a fuzzer can flip: the CBLKCNT bit of a NONHEAD (or of a
+     * HEAD made NONHEAD) without big pcluster advise, a HEAD's clusterofs at the lcluster size.
+     */
+    private void fullHints(Recorder m, ByteBuffer page, long pos, LclusterIndex di) {
+        int big = ZMapHeader.ADVISE_BIG_PCLUSTER_1 | ZMapHeader.ADVISE_BIG_PCLUSTER_2;
+        String cblk = "z_erofs_load_full_lcluster:cblkcnt-without-big-pcluster";
+        int at = MetaBuf.inPage(pos);
+        if ((m.z.advise & big) == 0) {
+            if (m.type == LclusterIndex.TYPE_NONHEAD) {
+                if ((di.delta0() & LclusterIndex.D0_CBLKCNT) == 0) {
+                    hint(m.inode, cblk, pos + LclusterIndex.OFF_DELTA0, 2, di.delta0() | LclusterIndex.D0_CBLKCNT);
+                }
+            } else {
+                long raw = u32(page, at) | u32(page, at + 4) << 32;
+                long nonhead = (raw & ~(long) LclusterIndex.TYPE_MASK) | LclusterIndex.TYPE_NONHEAD;
+                nonhead = (nonhead & ~(0xFFFFL << 32)) | (long) (LclusterIndex.D0_CBLKCNT | 1) << 32;
+                hint(m.inode, cblk, pos, 8, nonhead);
+            }
+        }
+        if (m.type != LclusterIndex.TYPE_NONHEAD && m.z.lclusterbits < 16 && di.clusterofs() < 1 << m.z.lclusterbits) {
+            hint(m.inode, "z_erofs_load_full_lcluster:clusterofs-beyond", pos + LclusterIndex.OFF_CLUSTEROFS, 2,
+                    1 << m.z.lclusterbits);
         }
     }
 
@@ -485,6 +574,13 @@ public final class ZMapBlocks {
         int lo = lo(v, lobits);
         int type = type(v, lobits);
         m.type = type;
+        long packPos = pos - bytes;
+        if (!bigPcluster && Coverage.recording()) {
+            // the CBLKCNT bit of this lcluster (made NONHEAD) without BIG_PCLUSTER_1
+            bitsHint(m.inode, "z_erofs_load_compact_lcluster:cblkcnt-without-big-pcluster", page, in, packPos,
+                    encodebits * i, lobits + 2, (long) LclusterIndex.TYPE_NONHEAD << lobits
+                            | (lo | LclusterIndex.D0_CBLKCNT) & ((1L << lobits) - 1));
+        }
         if (type == LclusterIndex.TYPE_NONHEAD) {
             m.clusterofs = 1 << lclusterbits;
             if (lookahead) {
@@ -534,6 +630,11 @@ public final class ZMapBlocks {
                 --i;
                 long w = bits(page, in, encodebits * i);
                 int wlo = lo(w, lobits);
+                if (Coverage.recording() && (type(w, lobits) != LclusterIndex.TYPE_NONHEAD || wlo > 1)) {
+                    // a plain delta[0] of 1 in this lcluster (made NONHEAD) while counting blocks
+                    bitsHint(m.inode, "z_erofs_load_compact_lcluster:bogus-plain-delta", page, in, packPos,
+                            encodebits * i, lobits + 2, (long) LclusterIndex.TYPE_NONHEAD << lobits | 1);
+                }
                 if (type(w, lobits) == LclusterIndex.TYPE_NONHEAD) {
                     if ((wlo & LclusterIndex.D0_CBLKCNT) != 0) {
                         --i;

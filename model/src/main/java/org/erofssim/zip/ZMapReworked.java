@@ -110,6 +110,10 @@ final class ZMapReworked extends ZMapAlgorithm {
                 if (recsz > 16) {
                     rla |= u32(inode, at + 16) << 32;
                 }
+                if (Coverage.recording() && Long.compareUnsigned(rla, lend) <= 0 && lend < 0xFFFFFFFFL) {
+                    // the comparison a fuzzer can flip: this record's start past the file's end
+                    maps.hint(inode, "z_erofs_map_blocks_ext:extent-past-end", at + 12, 4, lend + 1);
+                }
                 if (Long.compareUnsigned(rla, la) > 0) {
                     r = mid;
                     if (Long.compareUnsigned(rla, lend) > 0) {

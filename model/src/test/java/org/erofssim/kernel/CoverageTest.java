@@ -47,6 +47,28 @@ class CoverageTest {
         return ids;
     }
 
+    /**
+     * Every id a comparison hint names ({@code Coverage.hint}, {@code hintOption} and the model's
+     * helpers that call them, e.g. {@code hint(inode, "id", ...)}) is a committed id: a fuzzer
+     * steers to the branch by that name.
+     */
+    @Test
+    void hintsNameCommittedIds() throws IOException {
+        Pattern hint = Pattern.compile("[Hh]int(?:Option)?\\([^;\"]*\"([a-z0-9_]+:[a-z0-9_-]+)\"");
+        Set<String> named = new TreeSet<>();
+        Path src = Checkout.root().resolve("model/src/main/java");
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = hint.matcher(Files.readString(f));
+                while (m.find()) {
+                    named.add(m.group(1));
+                }
+            }
+        }
+        assertThat(named).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(Coverage.knownIds().keySet()).containsAll(named);
+    }
+
     @Test
     void theCommittedListIsExactlyTheInstrumentedIds() throws IOException {
         Set<String> instrumented = instrumented();
