@@ -24,7 +24,6 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.ScenarioJson;
 import org.erofssim.fuzz.FuzzCase.BaseImage;
-import org.erofssim.fuzz.FuzzCase.DeviceArg;
 import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.mount.MountModel;
@@ -200,6 +199,7 @@ public final class FuzzCampaign {
     private final Map<BaseImage, byte[]> bases = new EnumMap<>(BaseImage.class);
     private final Path work;
     private final FindingFolders folders;
+    private final FuzzScenarios scenarios;
     private ExecutorService modelThread;
     private List<BatchKernel> vmKernels = List.of();
     private int vmBatch = 250;
@@ -214,6 +214,7 @@ public final class FuzzCampaign {
         read(settings.images().resolve(BLOB));
         this.work = settings.out().resolve("work");
         this.folders = new FindingFolders(settings, bases);
+        this.scenarios = new FuzzScenarios(settings.images(), work, bases);
         this.modelThread = newModelThread();
     }
 
@@ -346,13 +347,7 @@ public final class FuzzCampaign {
                         // branch still wanted (up to NEAR places per branch: a chain of two flips,
                         // e.g. a root inode moved to a block's last slot, then made extended, needs
                         // the first step kept)
-                        for (Coverage.Hint h : e.hints()) {
-                            if (wanted.test(h.id()) && nearPlaces.getOrDefault(h.id(), 0) < NEAR
-                                    && features.add("near|" + h.id() + "|" + h.offset() + "|" + h.option())) {
-                                nearPlaces.merge(h.id(), 1, Integer::sum);
-                                newFeature = true;
-                            }
-                        }
+                        newFeature |= nearMiss(e, wanted, features, nearPlaces);
                         // a case the model hung on is not kept as a parent: its mutants mostly hang
                         // too, each costing the model limit (seed 42 spent most of a 100,000-case
                         // campaign on 285 mutants of one LZMA hang before this)
@@ -380,18 +375,10 @@ public final class FuzzCampaign {
                         refused++;
                     }
                     if (e.failure() != null) {
-                        // a hang costs the model limit per evaluation: one hang per base is shrunk, the
-                        // others are kept as drawn (shrinking each would stall a model-only campaign)
-                        boolean shrinkable = e.failure().kind() != Kind.CANDIDATE_REGRESSION
-                                && (e.failure().kind() != Kind.MODEL_HANG || hangsShrunk.add(c.base()));
-                        FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
-                        Evaluation again = shrinkable ? evaluate(small) : e;
-                        Failure f = again.failure() != null ? again.failure() : e.failure();
-                        Finding finding = new Finding(f.kind(), f.what(), c, small, folders.write(small, f, index,
-                                stated(again.failure() != null ? again : e)));
+                        Finding finding = finding(c, e, index, hangsShrunk);
                         found.add(finding);
-                        progress.println("finding " + f.kind() + " at case " + index + ": " + firstLine(f.what()) + " -> "
-                                + finding.folder());
+                        progress.println("finding " + finding.kind() + " at case " + index + ": "
+                                + firstLine(finding.what()) + " -> " + finding.folder());
                     }
                     if (vm != null) {
                         vm.add(index, c, e.kernel(), settings.kernel() == null ? null : settings.kernel().identity().release());
@@ -420,6 +407,35 @@ public final class FuzzCampaign {
             }
             FindingFolders.deleteTree(work);
         }
+    }
+
+    /**
+     * The finding of a case that failed, shrunk first: a hang costs the model limit per
+     * evaluation, so one hang per base is shrunk and the others are kept as drawn (shrinking each
+     * would stall a model-only campaign); a candidate regression is kept as drawn.
+     */
+    private Finding finding(FuzzCase c, Evaluation e, int index, Set<BaseImage> hangsShrunk) {
+        boolean shrinkable = e.failure().kind() != Kind.CANDIDATE_REGRESSION
+                && (e.failure().kind() != Kind.MODEL_HANG || hangsShrunk.add(c.base()));
+        FuzzCase small = shrinkable ? shrink(c, e.failure().kind()) : c;
+        Evaluation again = shrinkable ? evaluate(small) : e;
+        Failure f = again.failure() != null ? again.failure() : e.failure();
+        return new Finding(f.kind(), f.what(), c, small, folders.write(small, f, index,
+                stated(again.failure() != null ? again : e)));
+    }
+
+    /** Whether the case's hints add a near miss of a wanted branch at a new place (at most {@link #NEAR} per branch). */
+    private static boolean nearMiss(Evaluation e, java.util.function.Predicate<String> wanted, Set<String> features,
+                                    Map<String, Integer> nearPlaces) {
+        boolean added = false;
+        for (Coverage.Hint h : e.hints()) {
+            if (wanted.test(h.id()) && nearPlaces.getOrDefault(h.id(), 0) < NEAR
+                    && features.add("near|" + h.id() + "|" + h.offset() + "|" + h.option())) {
+                nearPlaces.merge(h.id(), 1, Integer::sum);
+                added = true;
+            }
+        }
+        return added;
     }
 
     private static void report(PrintWriter progress, List<Finding> vmFound, List<Finding> found) {
@@ -665,137 +681,19 @@ public final class FuzzCampaign {
 
     // ------------------------------------------------------------------ scenarios in memory
 
-    /**
-     * What a case's parsed scenario depends on besides its edits, options, CONFIG and tree read
-     * (which only its description names, or the builder sets): the key of a parsed template.
-     */
-    private record Shape(String profile, BaseImage base, FuzzCase.Source source, List<DeviceArg> devices,
-                         FuzzCase.Context context) {
-        static Shape of(FuzzCase c, KernelProfile p) {
-            return new Shape(p.name(), c.base(), c.source(), c.devices(), c.context());
-        }
-    }
-
-    /**
-     * Parsed scenarios by their shape (images named by the unedited base files), shared by the
-     * worker threads. A campaign meets thousands of shapes (4,022 in 20,000 guided cases of seed
-     * 12): the earlier 2,048-entry LRU reparsed a shape a few cases after evicting it (a tenth of a
-     * model-only campaign's time, JFR); this one is emptied when it reaches {@value #TEMPLATES}.
-     * A template's scenario differs from case to case only in its description, which no
-     * prediction reads.
-     */
-    private final Map<Shape, Scenario> templates = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int TEMPLATES = 65_536;
-
-    /**
-     * Whether each shape's template is its own scenario JSON, written and parsed
-     * ({@code -Derofssim.fuzzTemplates=parse}, as before), instead of assembled from parsed parts
-     * ({@link #assembledTemplate}); {@code FuzzTemplatesTest} compares the two.
-     */
-    static final boolean PARSE_EACH_SHAPE = "parse".equals(System.getProperty("erofssim.fuzzTemplates"));
-
-    /** The shape's template: the case's scenario JSON naming the unedited base image, parsed. */
-    Scenario parsedTemplate(FuzzCase c, KernelProfile profile) {
-        String basePath = settings.images().resolve(c.base().path()).toAbsolutePath().toString();
-        ObjectNode json = c.scenario(profile.name(), basePath, settings.images().resolve(BLOB).toAbsolutePath().toString());
-        return ScenarioJson.read(json.toString(), work, "fuzz");
-    }
-
-    /** What a template depends on besides its {@code device=} entries. */
-    private record Core(String profile, BaseImage base, FuzzCase.Source source, FuzzCase.Context context) {}
-
-    /** What one {@code device=} entry's node depends on: its kind, its place, the base and backing filesystem. */
-    private record DeviceShape(String profile, BaseImage base, DeviceArg arg, int index, String fs) {}
-
-    /** Parsed templates without {@code device=} entries (a few hundred in a campaign). */
-    private final Map<Core, Scenario> cores = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Parsed {@code device=} nodes (null for a missing path: {@link #NO_NODE}). */
-    private final Map<DeviceShape, Object> deviceNodes = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Object NO_NODE = new Object();
-
-    /**
-     * The shape's template without a JSON of its own (JFR: writing and parsing one per shape was
-     * a tenth of a model-only campaign, thousands of shapes differing mostly in their
-     * {@code device=} lists): the parsed template of the case without {@code device=} entries
-     * (one per profile, base, source and mount context) with each entry's node added, parsed once
-     * per (kind, index, base, backing filesystem) from a scenario holding that node alone. The
-     * result is the template {@link #parsedTemplate} gives: nodes are added in the JSON's order
-     * (a device path equal to an earlier node's replaces it, as a JSON key written again does),
-     * and a node's parse depends on nothing else of its scenario (the device numbers of
-     * {@code /dev/loopN} paths are their own; the entries' other nodes are files and directories).
-     */
-    Scenario assembledTemplate(FuzzCase c, KernelProfile profile) {
-        Scenario core = cores.computeIfAbsent(new Core(profile.name(), c.base(), c.source(), c.context()),
-                k -> parsedTemplate(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), List.of(), c.read(),
-                        c.bytes(), c.options(), c.config()), profile));
-        if (c.devices().isEmpty()) {
-            return core;
-        }
-        Scenario.Builder b = core.toBuilder();
-        for (int i = 0; i < c.devices().size(); i++) {
-            DeviceArg d = c.devices().get(i);
-            int index = i;
-            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), c.base(), d, i, c.context().fs()),
-                    k -> deviceNode(c.base(), d, index, c.context().fs(), profile));
-            if (n != NO_NODE) {
-                b.node(d.path(i), (org.erofssim.block.Node) n);
-            }
-        }
-        return b.build();
-    }
-
-    /** The node of {@code device=} entry {@code index} of kind {@code d}, parsed from a scenario holding it alone. */
-    private Object deviceNode(BaseImage base, DeviceArg d, int index, String fs, KernelProfile profile) {
-        List<DeviceArg> devices = new ArrayList<>(java.util.Collections.nCopies(index, DeviceArg.MISSING));
-        devices.add(d);
-        FuzzCase alone = new FuzzCase(base, FuzzCase.Source.MISSING, false, List.of(), devices, false, List.of(),
-                List.of(), Map.of(), FuzzCase.Context.NONE.withFs(fs));
-        org.erofssim.block.Node n = parsedTemplate(alone, profile).namespace().nodes().get(d.path(index));
-        return n == null ? NO_NODE : n;
-    }
-
-    /**
-     * The case's scenario on {@code profile} without writing a file: the scenario JSON naming the
-     * unedited base image is parsed once per shape (source, devices, options, CONFIG, base) and
-     * kept; each case then swaps the nodes that hold the primary for ones holding its edited bytes
-     * (an array, no copy of the base beyond the edit itself).
-     */
+    /** The case's scenario on {@code profile} without writing a file ({@link FuzzScenarios#inMemory}). */
     Scenario scenarioInMemory(FuzzCase c, KernelProfile profile) {
-        // the JSON is written and parsed once per shape (nodes), not per case: a case sets its
-        // option string, CONFIG and tree read on the template's builder
-        Shape key = Shape.of(c, profile);
-        Scenario t = templates.get(key);
-        if (t == null) {
-            t = PARSE_EACH_SHAPE ? parsedTemplate(c, profile) : assembledTemplate(c, profile);
-            if (templates.size() >= TEMPLATES) {
-                templates.clear();
-            }
-            templates.putIfAbsent(key, t);
-        }
-        Scenario.Builder b = t.toBuilder().options(c.optionString()).read(c.read())
-                .kernel(new org.erofssim.kernel.KernelConfig(profile, c.effectiveConfig()));
-        if (c.edits().isEmpty() && c.bytes().isEmpty() && !c.fixChecksum()) {
-            return b.build();
-        }
-        org.erofssim.block.ImageBytes edited = org.erofssim.block.ImageBytes.of(c.image(bases.get(c.base())));
-        for (String path : c.imageNodes()) {
-            org.erofssim.block.Node n = t.namespace().nodes().get(path);
-            if (n instanceof org.erofssim.block.Node.RegularFile f) {
-                b.node(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, edited), f.fs()));
-            } else if (n instanceof org.erofssim.block.Node.BlockDevice d) {
-                b.node(path, new org.erofssim.block.Node.BlockDevice(faulted(c, path, edited), d.dev(), d.readOnly(),
-                        d.logicalBlockSize(), d.dax(), d.nodev()));
-            } else if (n instanceof org.erofssim.block.Node.FscacheBlob blob) {
-                b.node(path, new org.erofssim.block.Node.FscacheBlob(edited, blob.daemon(), blob.pastEnd()));
-            }
-        }
-        return b.build();
+        return scenarios.inMemory(c, profile);
     }
 
-    /** The edited bytes, with the case's page-0 EIO when {@code path} is the primary's node. */
-    private static org.erofssim.block.ImageBytes faulted(FuzzCase c, String path, org.erofssim.block.ImageBytes edited) {
-        return c.context().eio() && path.equals(c.primaryNode()) ? edited.withFaults(new org.erofssim.block.Faults(
-                Map.of(0L, org.erofssim.block.Faults.Kind.EIO))) : edited;
+    /** The shape's template, its JSON written and parsed ({@link FuzzScenarios#parsedTemplate}). */
+    Scenario parsedTemplate(FuzzCase c, KernelProfile profile) {
+        return scenarios.parsedTemplate(c, profile);
+    }
+
+    /** The shape's template assembled from parsed parts ({@link FuzzScenarios#assembledTemplate}). */
+    Scenario assembledTemplate(FuzzCase c, KernelProfile profile) {
+        return scenarios.assembledTemplate(c, profile);
     }
 
     private MountOutcome predict(Scenario s, Coverage.Recorder rec) throws TimeoutException, ExecutionException {

@@ -8,12 +8,10 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import org.erofssim.block.BackingFs;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
-import org.erofssim.sb.DeviceBacking;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.sb.Mode;
@@ -91,6 +89,8 @@ public final class PlainReader {
     private final SbLog log;
     private final boolean fileio;
     private final boolean direct;
+    /** The device reads this reader submits (requests, bios, the direct path's window). */
+    private final DeviceRequests io;
     /** Folios left in the page cache not uptodate by a failed read. */
     private final Set<PageKey> failed = new HashSet<>();
     /** Folios a fileio readahead pass brought into the page cache (uptodate or not). */
@@ -128,6 +128,7 @@ public final class PlainReader {
         this.fileio = sbi.mode() != Mode.BDEV;
         boolean wantDirect = !sbi.kernel().has(Behavior.DIRECTIO_OPTION) || sbi.options().directio();
         this.direct = sbi.mode() == Mode.FILEIO && wantDirect;
+        this.io = new DeviceRequests(sbi, fileio, direct);
     }
 
     /**
@@ -163,7 +164,7 @@ public final class PlainReader {
         long pos = index * PAGE;
         int cur = 0;
         MapBlocks.Mapping map = null;
-        Request rq = null;
+        DeviceRequests.Request rq = null;
         boolean ioFailed = false;
         Errno scanError = null;
         try {
@@ -185,10 +186,10 @@ public final class PlainReader {
                 } else if (map.mapped()) {
                     if (rq == null || rq.deviceId != map.deviceId() || rq.nextPa != map.pa() + ofs) {
                         if (rq != null) {
-                            ioFailed |= !submit(rq, out);
+                            ioFailed |= !io.submit(rq, out);
                         }
                         MapDev.Target t = MapDev.map(sbi, map.deviceId(), map.pa() + ofs);
-                        rq = new Request(map.deviceId(), map.pa() + ofs, t);
+                        rq = new DeviceRequests.Request(map.deviceId(), map.pa() + ofs, t);
                     }
                     rq.add(cur, len);
                 }
@@ -199,7 +200,7 @@ public final class PlainReader {
         }
         if (rq != null) {
             try {
-                ioFailed |= !submit(rq, out);
+                ioFailed |= !io.submit(rq, out);
             } catch (KernelError e) {
                 scanError = e.errno(); // fscache: erofs_fscache_read_io_async's errno, returned by read_folio
             }
@@ -619,10 +620,10 @@ public final class PlainReader {
                     if (dev == null || !dev.faults().isEmpty() || t.position() < 0 || t.position() + n > dev.size()) {
                         return null;
                     }
-                    Request rq = new Request(map.deviceId(), pa, t);
+                    DeviceRequests.Request rq = new DeviceRequests.Request(map.deviceId(), pa, t);
                     rq.add(0, n);
                     byte[] b = directBuffer(n);
-                    if (!submit(rq, b)) {
+                    if (!io.submit(rq, b)) {
                         return null;
                     }
                     md.update(b, 0, n);
@@ -702,129 +703,39 @@ public final class PlainReader {
 
     /**
      * One read of the compressed path ({@code z_erofs_submit_queue}): {@code len} bytes at
-     * physical address {@code pa} of the primary's unified address space ({@code erofs_map_dev}
-     * with device 0), with the device semantics of {@link #readFolio}'s requests (bdev: the bio
-     * fails past the device's end or on an EIO page; fileio: a short read is zero-filled at
-     * 6.13 and EIO at 6.18.44).
+     * physical address {@code pa} of the primary's unified address space; see
+     * {@link DeviceRequests#readPhysical}.
      *
      * @return the bytes, or null when the I/O failed (the kernel's {@code io->eio})
      */
     public byte[] readPhysical(long pa, int len) {
-        MapDev.Target t;
-        try {
-            t = MapDev.map(sbi, 0, pa);
-        } catch (KernelError e) {
-            return null;
-        }
-        byte[] out = new byte[len];
-        Request rq = new Request(0, pa, t);
-        rq.add(0, len);
-        try {
-            return submit(rq, out) ? out : null;
-        } catch (KernelError e) {
-            return null; // fscache: the bio of erofs_fscache_submit_bio ends with an error status
-        }
+        return io.readPhysical(pa, len);
     }
 
     /** Bytes of the primary one {@link #readPhysicalWindowed} refill reads at most. */
-    public static final int WINDOW = 128 * 1024;
-    private byte[] window;
-    private ImageBytes windowOf;
-    private long windowPos;
-    private int windowLen;
-    /**
-     * Bytes the next refill reads: {@link #WINDOW} while refilled windows serve further requests
-     * (pclusters read in disk order), down to {@link #WINDOW_MIN} while they do not (files read in
-     * another order than their data lies: a 4 KiB pcluster then costs no 128 KiB read).
-     */
-    private int windowWant = WINDOW;
-    private int windowHits;
-    static final int WINDOW_MIN = 16 * 1024;
+    public static final int WINDOW = DeviceRequests.WINDOW;
 
     /**
-     * {@link #readPhysical} for the clean-data direct path ({@code ZDirect}, issue 12): the same
-     * bytes, served from a window of up to {@link #WINDOW} bytes of the primary that one positional
-     * read fills (a pcluster of 4 KiB is one {@code pread(2)} and two arrays less; smaller windows
-     * while windows serve no further request, see {@link #windowWant}), answered only
-     * where {@link #readPhysical}'s request cannot fail or come back short: device 0 of the
-     * primary, not fscache, no injected faults, the whole range on the device (bdev: within its
-     * 512-byte-sector capacity, as {@code bio_check_eod}). Stands for no kernel function.
+     * {@link #readPhysical} for the clean-data direct path ({@code ZDirect}), served from a window
+     * of the primary; see {@link DeviceRequests#readPhysicalWindowed}.
      *
-     * @return the offset of the bytes in {@link #windowBytes()}, or -1: give up (the caller's full
-     *         model reads it)
+     * @return the offset of the bytes in {@link #windowBytes()}, or -1: give up
      */
     public int readPhysicalWindowed(long pa, int len) {
-        if (len <= 0 || len > WINDOW) {
-            return -1;
-        }
-        MapDev.Target t;
-        try {
-            t = MapDev.map(sbi, 0, pa);
-        } catch (KernelError e) {
-            return -1;
-        }
-        if (t.device() != 0 || t.backing() == null || t.backing() instanceof DeviceBacking.OfCookie) {
-            return -1;
-        }
-        ImageBytes bytes = t.backing().bytes();
-        if (bytes == null || !bytes.faults().isEmpty()) {
-            return -1;
-        }
-        long pos = t.position();
-        // submit(): bdev requests end at the device's capacity in whole sectors, fileio at its size
-        long limit = !fileio || t.backing() instanceof DeviceBacking.OfBdev ? bytes.size() & ~511L : bytes.size();
-        if (pos < 0 || pos + len > limit) {
-            return -1;
-        }
-        if (bytes == windowOf && pos >= windowPos && pos + len <= windowPos + windowLen) {
-            windowHits++;
-            return (int) (pos - windowPos);
-        }
-        if (window == null) {
-            window = new byte[WINDOW];
-        } else {
-            windowWant = windowHits > 0 ? Math.min(WINDOW, windowWant * 2) : Math.max(WINDOW_MIN, windowWant / 4);
-        }
-        windowHits = 0;
-        int want = (int) Math.min(Math.max(windowWant, len), limit - pos);
-        windowOf = null;
-        int n = bytes.read(pos, window, 0, want);
-        if (n < len) {
-            return -1;
-        }
-        windowOf = bytes;
-        windowPos = pos;
-        windowLen = n;
-        return 0;
+        return io.readPhysicalWindowed(pa, len);
     }
 
     /** The window of {@link #readPhysicalWindowed} (valid until its next call). */
     public byte[] windowBytes() {
-        return window;
+        return io.windowBytes();
     }
 
     /**
-     * One file-backed request of a 6.12/6.13 kernel ({@code erofs_fileio_rq_submit}:
-     * {@code vfs_iocb_iter_read} of the backing file into the request's pages): how many bytes
-     * the read returned, {@code 0} at the file's end, or {@code -1} for an error. The bytes read
-     * are in {@code into} from index 0; the rest is left as it was.
+     * One file-backed request of a 6.12/6.13 kernel ({@code erofs_fileio_rq_submit}); see
+     * {@link DeviceRequests#readBackingRequest}.
      */
     public int readBackingRequest(long pa, byte[] into) {
-        MapDev.Target t;
-        try {
-            t = MapDev.map(sbi, 0, pa);
-        } catch (KernelError e) {
-            return -1;
-        }
-        ImageBytes bytes = t.backing().bytes();
-        if (bytes == null) {
-            return -1;
-        }
-        try {
-            return backingRead(t.backing(), bytes, t.position(), into);
-        } catch (KernelError e) {
-            return -1;
-        }
+        return io.readBackingRequest(pa, into);
     }
 
     /**
@@ -855,114 +766,6 @@ public final class PlainReader {
         int in = MetaBuf.inPage(offset);
         int n = Math.max(0, Math.min(len, PAGE - in));
         page.get(in, out, at, n);
-    }
-
-    /** A pending read request: pieces of the folio that are contiguous on one device. */
-    private static final class Request {
-        final int deviceId;
-        final MapDev.Target target;
-        final List<int[]> pieces = new ArrayList<>();
-        long nextPa;
-        int length;
-
-        Request(int deviceId, long pa, MapDev.Target target) {
-            this.deviceId = deviceId;
-            this.nextPa = pa;
-            this.target = target;
-        }
-
-        void add(int at, int len) {
-            pieces.add(new int[] {at, len});
-            nextPa += len;
-            length += len;
-        }
-    }
-
-    /**
-     * Submits a request; false when it failed (the folio then is not uptodate). fscache: a read
-     * the cookie's cache does not answer throws its errno ({@link
-     * org.erofssim.sb.FscacheCache#read}, {@code erofs_fscache_read_io_async}).
-     */
-    private boolean submit(Request rq, byte[] out) {
-        if (rq.target.backing() instanceof DeviceBacking.OfCookie c) {
-            c.cache().read(c);
-        }
-        ImageBytes bytes = rq.target.backing().bytes();
-        if (bytes == null) {
-            return false;
-        }
-        byte[] data = new byte[rq.length];
-        long pos = rq.target.position();
-        int n;
-        if (!fileio || rq.target.backing() instanceof DeviceBacking.OfBdev) {
-            long capacity = bytes.size() & ~511L;
-            if (pos < 0 || pos + rq.length > capacity) {
-                return false; // bio_check_eod: "attempt to access beyond end of device"
-            }
-            try {
-                bytes.read(pos, data, 0, rq.length); // short (truncated loop file): zero-filled
-            } catch (KernelError e) {
-                return false;
-            }
-            n = rq.length;
-        } else {
-            try {
-                n = backingRead(rq.target.backing(), bytes, pos, data);
-            } catch (KernelError e) {
-                return false;
-            }
-            if (n < rq.length && sbi.kernel().has(Behavior.FILEIO_SHORT_READ_EIO)) {
-                return false;
-            }
-        }
-        int done = 0;
-        for (int[] p : rq.pieces) {
-            int copy = Math.max(0, Math.min(p[1], n - done));
-            System.arraycopy(data, done, out, p[0], copy);
-            done += p[1];
-        }
-        return true;
-    }
-
-    /**
-     * {@code vfs_iocb_iter_read} on a device file: direct reads fail as a whole on an EIO page;
-     * buffered reads ({@code filemap_read} of the backing file) return what precedes it.
-     */
-    private int backingRead(DeviceBacking backing, ImageBytes bytes, long pos, byte[] data) {
-        if (pos < 0) {
-            throw new KernelError(Errno.EINVAL, "negative position");
-        }
-        if (direct && canDirect(backing)) {
-            return bytes.read(pos, data, 0, data.length);
-        }
-        int total = 0;
-        while (total < data.length) {
-            long p = pos + total;
-            int chunk = (int) Math.min(data.length - total, PAGE - (p % PAGE));
-            int n;
-            try {
-                n = bytes.read(p, data, total, chunk);
-            } catch (KernelError e) {
-                if (total > 0) {
-                    return total;
-                }
-                throw e;
-            }
-            total += n;
-            if (n < chunk) {
-                break;
-            }
-        }
-        return total;
-    }
-
-    /** {@code FMODE_CAN_ODIRECT} of a device file on its backing filesystem. */
-    private static boolean canDirect(DeviceBacking backing) {
-        if (backing instanceof DeviceBacking.OfFile f) {
-            BackingFs fs = f.file().fs();
-            return fs == BackingFs.EXT4 || fs == BackingFs.TMPFS || fs == BackingFs.EROFS_BDEV;
-        }
-        return false;
     }
 
     /** A new SHA-256 digest (the hash of {@link FileContent}). */

@@ -1,0 +1,162 @@
+package org.erofssim.fuzz;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.erofssim.kernel.KernelProfile;
+import org.erofssim.contract.Scenario;
+import org.erofssim.fuzz.FuzzCase.BaseImage;
+import org.erofssim.fuzz.FuzzCase.DeviceArg;
+import org.erofssim.contract.ScenarioJson;
+
+/**
+ * A fuzz campaign's cases as scenarios in memory, without a file per case: templates parsed once
+ * per shape and shared by the worker threads, each case's edited image swapped into them. Split
+ * from {@link FuzzCampaign} (issue 8's size rule).
+ */
+final class FuzzScenarios {
+    private final Path images;
+    private final Path work;
+    private final Map<BaseImage, byte[]> bases;
+
+    FuzzScenarios(Path images, Path work, Map<BaseImage, byte[]> bases) {
+        this.images = images;
+        this.work = work;
+        this.bases = bases;
+    }
+
+    /**
+     * What a case's parsed scenario depends on besides its edits, options, CONFIG and tree read
+     * (which only its description names, or the builder sets): the key of a parsed template.
+     */
+    private record Shape(String profile, BaseImage base, FuzzCase.Source source, List<DeviceArg> devices,
+                         FuzzCase.Context context) {
+        static Shape of(FuzzCase c, KernelProfile p) {
+            return new Shape(p.name(), c.base(), c.source(), c.devices(), c.context());
+        }
+    }
+
+    /**
+     * Parsed scenarios by their shape (images named by the unedited base files), shared by the
+     * worker threads. A campaign meets thousands of shapes (4,022 in 20,000 guided cases of seed
+     * 12): the earlier 2,048-entry LRU reparsed a shape a few cases after evicting it (a tenth of a
+     * model-only campaign's time, JFR); this one is emptied when it reaches {@value #TEMPLATES}.
+     * A template's scenario differs from case to case only in its description, which no
+     * prediction reads.
+     */
+    private final Map<Shape, Scenario> templates = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int TEMPLATES = 65_536;
+
+    /**
+     * Whether each shape's template is its own scenario JSON, written and parsed
+     * ({@code -Derofssim.fuzzTemplates=parse}, as before), instead of assembled from parsed parts
+     * ({@link #assembledTemplate}); {@code FuzzTemplatesTest} compares the two.
+     */
+    static final boolean PARSE_EACH_SHAPE = "parse".equals(System.getProperty("erofssim.fuzzTemplates"));
+
+    /** The shape's template: the case's scenario JSON naming the unedited base image, parsed. */
+    Scenario parsedTemplate(FuzzCase c, KernelProfile profile) {
+        String basePath = images.resolve(c.base().path()).toAbsolutePath().toString();
+        ObjectNode json = c.scenario(profile.name(), basePath, images.resolve(FuzzCampaign.BLOB).toAbsolutePath().toString());
+        return ScenarioJson.read(json.toString(), work, "fuzz");
+    }
+
+    /** What a template depends on besides its {@code device=} entries. */
+    private record Core(String profile, BaseImage base, FuzzCase.Source source, FuzzCase.Context context) {}
+
+    /** What one {@code device=} entry's node depends on: its kind, its place, the base and backing filesystem. */
+    private record DeviceShape(String profile, BaseImage base, DeviceArg arg, int index, String fs) {}
+
+    /** Parsed templates without {@code device=} entries (a few hundred in a campaign). */
+    private final Map<Core, Scenario> cores = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Parsed {@code device=} nodes (null for a missing path: {@link #NO_NODE}). */
+    private final Map<DeviceShape, Object> deviceNodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Object NO_NODE = new Object();
+
+    /**
+     * The shape's template without a JSON of its own (JFR: writing and parsing one per shape was
+     * a tenth of a model-only campaign, thousands of shapes differing mostly in their
+     * {@code device=} lists): the parsed template of the case without {@code device=} entries
+     * (one per profile, base, source and mount context) with each entry's node added, parsed once
+     * per (kind, index, base, backing filesystem) from a scenario holding that node alone. The
+     * result is the template {@link #parsedTemplate} gives: nodes are added in the JSON's order
+     * (a device path equal to an earlier node's replaces it, as a JSON key written again does),
+     * and a node's parse depends on nothing else of its scenario (the device numbers of
+     * {@code /dev/loopN} paths are their own; the entries' other nodes are files and directories).
+     */
+    Scenario assembledTemplate(FuzzCase c, KernelProfile profile) {
+        Scenario core = cores.computeIfAbsent(new Core(profile.name(), c.base(), c.source(), c.context()),
+                k -> parsedTemplate(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), List.of(), c.read(),
+                        c.bytes(), c.options(), c.config()), profile));
+        if (c.devices().isEmpty()) {
+            return core;
+        }
+        Scenario.Builder b = core.toBuilder();
+        for (int i = 0; i < c.devices().size(); i++) {
+            DeviceArg d = c.devices().get(i);
+            int index = i;
+            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), c.base(), d, i, c.context().fs()),
+                    k -> deviceNode(c.base(), d, index, c.context().fs(), profile));
+            if (n != NO_NODE) {
+                b.node(d.path(i), (org.erofssim.block.Node) n);
+            }
+        }
+        return b.build();
+    }
+
+    /** The node of {@code device=} entry {@code index} of kind {@code d}, parsed from a scenario holding it alone. */
+    private Object deviceNode(BaseImage base, DeviceArg d, int index, String fs, KernelProfile profile) {
+        List<DeviceArg> devices = new ArrayList<>(java.util.Collections.nCopies(index, DeviceArg.MISSING));
+        devices.add(d);
+        FuzzCase alone = new FuzzCase(base, FuzzCase.Source.MISSING, false, List.of(), devices, false, List.of(),
+                List.of(), Map.of(), FuzzCase.Context.NONE.withFs(fs));
+        org.erofssim.block.Node n = parsedTemplate(alone, profile).namespace().nodes().get(d.path(index));
+        return n == null ? NO_NODE : n;
+    }
+
+    /**
+     * The case's scenario on {@code profile} without writing a file: the scenario JSON naming the
+     * unedited base image is parsed once per shape (source, devices, options, CONFIG, base) and
+     * kept; each case then swaps the nodes that hold the primary for ones holding its edited bytes
+     * (an array, no copy of the base beyond the edit itself).
+     */
+    Scenario inMemory(FuzzCase c, KernelProfile profile) {
+        // the JSON is written and parsed once per shape (nodes), not per case: a case sets its
+        // option string, CONFIG and tree read on the template's builder
+        Shape key = Shape.of(c, profile);
+        Scenario t = templates.get(key);
+        if (t == null) {
+            t = PARSE_EACH_SHAPE ? parsedTemplate(c, profile) : assembledTemplate(c, profile);
+            if (templates.size() >= TEMPLATES) {
+                templates.clear();
+            }
+            templates.putIfAbsent(key, t);
+        }
+        Scenario.Builder b = t.toBuilder().options(c.optionString()).read(c.read())
+                .kernel(new org.erofssim.kernel.KernelConfig(profile, c.effectiveConfig()));
+        if (c.edits().isEmpty() && c.bytes().isEmpty() && !c.fixChecksum()) {
+            return b.build();
+        }
+        org.erofssim.block.ImageBytes edited = org.erofssim.block.ImageBytes.of(c.image(bases.get(c.base())));
+        for (String path : c.imageNodes()) {
+            org.erofssim.block.Node n = t.namespace().nodes().get(path);
+            if (n instanceof org.erofssim.block.Node.RegularFile f) {
+                b.node(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, edited), f.fs()));
+            } else if (n instanceof org.erofssim.block.Node.BlockDevice d) {
+                b.node(path, new org.erofssim.block.Node.BlockDevice(faulted(c, path, edited), d.dev(), d.readOnly(),
+                        d.logicalBlockSize(), d.dax(), d.nodev()));
+            } else if (n instanceof org.erofssim.block.Node.FscacheBlob blob) {
+                b.node(path, new org.erofssim.block.Node.FscacheBlob(edited, blob.daemon(), blob.pastEnd()));
+            }
+        }
+        return b.build();
+    }
+
+    /** The edited bytes, with the case's page-0 EIO when {@code path} is the primary's node. */
+    private static org.erofssim.block.ImageBytes faulted(FuzzCase c, String path, org.erofssim.block.ImageBytes edited) {
+        return c.context().eio() && path.equals(c.primaryNode()) ? edited.withFaults(new org.erofssim.block.Faults(
+                Map.of(0L, org.erofssim.block.Faults.Kind.EIO))) : edited;
+    }
+}
