@@ -105,4 +105,24 @@ class LongReadsTest {
                 List.of(PlainReader.cutNote(0x7f010000L))));
         assertThat(r.reader().pageCachesHeld()).as("the page cache of a read cut at the limit goes").isZero();
     }
+
+    @Test
+    @DisplayName("a 4 GiB DEFLATE file whose index lies past its data reads its first GiB as the lzma one does")
+    void deflateFileCutAtTheWalkLimit() {
+        // /text64k of crafted/deflate.erofs: nid 879, bytes 28131 and 28139 -> 0xff, i_size 0xff010000
+        // (session 8's guided campaigns, a MODEL_HANG row of docs/findings/fuzz-campaigns.md)
+        byte[] image = ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs"));
+        image[28131] = (byte) 0xff;
+        image[28139] = (byte) 0xff;
+        DataReaderTest.Reading r = DataReaderTest.Reading.file("6.18", image, Faults.NONE);
+        ErofsInode inode = r.inode(879);
+        assertThat(inode.size()).isEqualTo(0xff010000L);
+        // the same first GiB as /text64k of the lzma image (the same 64 KiB, then zeros), the hash
+        // the kernel gave there [obs-6.18.44-fc-v1272 fuzz-found/read-cut-at-1gib-lzma-isize-2g];
+        // the kernel was not observed on this image
+        assertThat(r.reader().readFile(inode)).isEqualTo(new FileContent(
+                "bbc9be7da1e105dd522331d9c4457ffedd459c16d32b840442d84b61fab02da7", 1L << 30, null,
+                List.of(PlainReader.cutNote(0xff010000L))));
+        assertThat(r.reader().pageCachesHeld()).as("the page cache of a read cut at the limit goes").isZero();
+    }
 }
