@@ -107,7 +107,13 @@ public final class Iget {
         // a 64-bit shift gives 34359738360]. 7.x is assumed the same [unsure: a 2026 patch,
         // "Combine i_nb.blocks_hi with i_u.blocks_lo", would widen it]
         long blocks;
-        if ((layout == 1 || layout == 3) && nlink1Bit) {
+        if (sbi.kernel().has(Behavior.INODE_BLOCKS_HI)) {
+            // 7.3: widened with blocks_hi on 48-bit layouts and shifted in 64 bits
+            // [obs-7.3-amd64 fuzz seed 15: 68719476728]
+            long count = (layout == 1 || layout == 3) && nlink1Bit ? (v.startHi << 32) | nblks : nblks;
+            blocks = count == 0 && !((layout == 1 || layout == 3) && nlink1Bit) ? roundUp(size, bs) >>> 9
+                    : count << (bits - 9);
+        } else if ((layout == 1 || layout == 3) && nlink1Bit) {
             // 6.15+: even 0 for a file packed whole into its inode [obs-6.18.44: st_blocks 0 for a
             // 16 KiB -zlz4 -Eztailpacking file]; 6.13 fell back to round_up(i_size) for 0
             blocks = (nblks << (bits - 9)) & 0xFFFF_FFFFL;

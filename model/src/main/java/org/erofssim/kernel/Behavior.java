@@ -374,7 +374,17 @@ public enum Behavior {
      * window to the whole file [fuzz seed 42 case 59806: {@code modern/fragments.erofs} with an
      * i_size of 64 MiB]. Sites: {@code ZReader.readmore}.
      */
-    READMORE_ENCODED_ONLY;
+    READMORE_ENCODED_ONLY,
+    /**
+     * [unsure which commit: a 2026 patch titled "Combine i_nb.blocks_hi with i_u.blocks_lo"]: a
+     * compressed inode's {@code i_blocks} is its block count widened with {@code i_nb.blocks_hi}
+     * (48-bit layouts) and shifted to 512-byte units in 64 bits, where 6.1-6.18 shift the 32-bit
+     * {@code blocks_lo} in 32 bits (a count of 0xffffffff: 4294967288 there) [obs-7.3-amd64 fuzz
+     * seed 15, session 8: 68719476728 for blocks_hi 1, blocks_lo 0xffffffff; obs-6.18.44 and
+     * obs-6.12.118: 4294967288]. In the 7.3-rc7 preset only: whether 7.2.13 has it was not
+     * observed. Sites: {@code Iget}.
+     */
+    INODE_BLOCKS_HI;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -396,6 +406,7 @@ public enum Behavior {
             case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
             case ZMAP_REWORK -> "b7710262d743";
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
+            case INODE_BLOCKS_HI -> null;
             case FILE_BACKED_MOUNTS -> "fb176750266a";
             default -> null;
         };
@@ -451,6 +462,7 @@ public enum Behavior {
             case READAHEAD_HONOURS_NEW_ORDER -> "mm/readahead: honour new_order in page_cache_ra_order()";
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
+            case INODE_BLOCKS_HI -> "[i_blocks of a compressed inode widened with i_nb.blocks_hi, shifted in 64 bits]";
         };
     }
 }
