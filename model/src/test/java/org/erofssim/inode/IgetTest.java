@@ -65,6 +65,29 @@ class IgetTest {
         }
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#INODE_BLOCKS_HI}: 7.3 widens a compressed inode's block
+     * count with {@code i_nb.blocks_hi} and shifts it in 64 bits; 6.18 shifts the 32-bit
+     * {@code blocks_lo} in 32 bits. The case: {@code modern/48bit-zstd.erofs} with
+     * {@code byte[46848]=0x03}, {@code /many/entry-54} [obs-7.3-amd64 and obs-6.18.44-fc-v1272,
+     * fuzz seed 15 case 1182, session 8: 68719476728 and 4294967288].
+     */
+    @Test
+    @DisplayName("i_blocks of a compressed inode is blocks_hi:blocks_lo shifted in 64 bits on 7.3, 32-bit blocks_lo on 6.18")
+    void compressedBlockCountWidenedOn73() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("modern/48bit-zstd.erofs"));
+        img[46848] = 0x03;
+        assertThat(blocksOf("7.3", img, "/many/entry-54")).isEqualTo(68719476728L);
+        assertThat(blocksOf("6.18", img, "/many/entry-54")).isEqualTo(4294967288L);
+    }
+
+    private static long blocksOf(String kernel, byte[] image, String path) {
+        MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
+        assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
+        return ((MountOutcome.Mounted) o).tree().stream().filter(t -> t.path().equals(path)).findFirst()
+                .orElseThrow().blocks();
+    }
+
     private static long blocksOfText(String kernel, byte[] image) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
