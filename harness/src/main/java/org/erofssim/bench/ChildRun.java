@@ -72,13 +72,88 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
     /**
-     * The JVM options the launcher adds for the command {@code args} starts: {@code fuzz} runs with
-     * the client compiler alone ({@code -XX:TieredStopAtLevel=1}) only with {@code EROFS_SIM_JIT=client}
-     * (the launcher script says why it is not the default), everything else with none.
+     * The JVM options the launcher adds for the command {@code args} starts: the client compiler
+     * alone ({@code -XX:TieredStopAtLevel=1}) for a {@code predict} whose scenarios read no file
+     * ({@link #predictReadsNothing}) and for {@code fuzz} only with {@code EROFS_SIM_JIT=client}
+     * (the launcher script says why), everything else with none.
      */
     public static List<String> commandOptions(List<String> args) {
-        return !args.isEmpty() && args.get(0).equals("fuzz") && "client".equals(System.getenv("EROFS_SIM_JIT"))
-                ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+        boolean fuzz = !args.isEmpty() && args.get(0).equals("fuzz") && "client".equals(System.getenv("EROFS_SIM_JIT"));
+        return fuzz || predictReadsNothing(args) ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+    }
+
+    /**
+     * The launcher's {@code predict_reads_nothing} (the {@code erofs-sim} script; {@code
+     * BenchCommandTest} runs both on the same command lines): a {@code predict} command line, given
+     * as is or as one argument file of one plain word a line (no blank, quote, backslash, {@code #}
+     * or {@code @}), whose scenario files all exist and hold neither {@code "read"} nor a backslash
+     * (an escaped key), with no standard input and no option but {@code --quiet}, {@code --kernel}
+     * and {@code --config}. Looks at each distinct file once; a file of 64 KiB or more, a file it
+     * cannot read: false.
+     */
+    static boolean predictReadsNothing(List<String> args) {
+        List<String> words;
+        boolean sorted;
+        try {
+            if (args.size() == 1 && args.get(0).startsWith("@") && args.get(0).length() > 1) {
+                Path f = Path.of(args.get(0).substring(1));
+                if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                    return false;
+                }
+                String text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (!text.startsWith("predict\n") && !text.equals("predict")) {
+                    return false;
+                }
+                words = new ArrayList<>(new java.util.TreeSet<>(List.of(text.split("\n"))));
+                sorted = true;
+            } else {
+                if (args.isEmpty() || !args.get(0).equals("predict")) {
+                    return false;
+                }
+                words = args.subList(1, args.size());
+                sorted = args.size() - 1 > 32;
+                if (sorted) {
+                    words = new ArrayList<>(new java.util.TreeSet<>(words));
+                }
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < words.size(); i++) {
+                String w = words.get(i);
+                if (w.matches("(?s).*[\\s\"'\\\\#@].*")) {
+                    return false;
+                }
+                if (w.equals("predict")) {
+                    if (Files.exists(Path.of(w))) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (w.isEmpty() || w.equals("--quiet") || w.startsWith("--kernel=") || w.startsWith("--config=")) {
+                    continue;
+                }
+                if (w.equals("--kernel") || w.equals("--config")) {
+                    i += sorted ? 0 : 1;
+                    continue;
+                }
+                if (w.startsWith("-") || w.startsWith("@")) {
+                    return false;
+                }
+                if (!seen.add(w)) {
+                    continue;
+                }
+                Path p = Path.of(w);
+                if (!Files.isRegularFile(p) || !Files.isReadable(p) || Files.size(p) >= 65536) {
+                    return false;
+                }
+                String text = Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (text.contains("\"read\"") || text.contains("\\")) {
+                    return false;
+                }
+            }
+            return !seen.isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The command that starts this JVM's erofs-sim {@code Main} in a new JVM of the same binary and class path. */

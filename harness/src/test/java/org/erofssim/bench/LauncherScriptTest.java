@@ -1,0 +1,205 @@
+package org.erofssim.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.erofssim.testkit.Checkout;
+import org.erofssim.tools.HostTools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code erofs-sim} launcher script (issue 12), run by bash: its choice of the client compiler
+ * for a {@code predict} that reads no file, the same as {@link ChildRun#commandOptions} gives bench's
+ * child processes; and its class-data archive, which is made again when it was damaged (a
+ * truncated or rewritten archive made every JVM die at start) and removed by a JVM that dies
+ * with it. A stand-in {@code java} (a shell script that logs its arguments) stands for the JVM, in
+ * a stand-in checkout whose jar is up to date, so no build and no JVM runs here.
+ */
+class LauncherScriptTest {
+    @TempDir
+    Path dir;
+
+    private static String launcher() throws IOException {
+        return Files.readString(Checkout.root().resolve("erofs-sim"), StandardCharsets.UTF_8);
+    }
+
+    private static String run(Path cwd, Map<String, String> env, List<String> cmd) throws Exception {
+        ProcessBuilder pb = HostTools.processBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** The launcher's predict_reads_nothing on {@code args}, in {@code dir}: "yes" or "no". */
+    private String launcherSays(List<String> args) throws Exception {
+        String text = launcher();
+        String fn = text.substring(text.indexOf("# predict-reads-nothing: begin"), text.indexOf("# predict-reads-nothing: end"));
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", fn + "\npredict_reads_nothing \"$@\" && echo yes || echo no", "_"));
+        cmd.addAll(args);
+        return run(dir, Map.of(), cmd).strip();
+    }
+
+    @Test
+    void predictWithoutReadsRunsOnTheClientCompilerInTheLauncherAndInBench() throws Exception {
+        Files.writeString(dir.resolve("mount.json"), "{\"version\": 1, \"source\": \"/srv/i\", \"options\": \"cache_strategy=readahead\"}");
+        Files.writeString(dir.resolve("other.json"), "{\"version\": 1, \"source\": \"/dev/loop0\"}");
+        Files.writeString(dir.resolve("reads.json"), "{\"version\": 1, \"source\": \"/srv/i\", \"read\" : true}");
+        Files.writeString(dir.resolve("escaped.json"), "{\"version\": 1, \"source\": \"/srv/i\", \"r\\u0065ad\": true}");
+        Files.writeString(dir.resolve("big.json"), "{\"version\": 1, \"description\": \"" + "x".repeat(70_000) + "\"}");
+        StringBuilder batch = new StringBuilder("predict\n");
+        for (int i = 0; i < 100; i++) {
+            batch.append(i % 2 == 0 ? "mount.json\n" : "other.json\n");
+        }
+        Files.writeString(dir.resolve("batch"), batch);
+        Files.writeString(dir.resolve("batch-reads"), batch + "reads.json\n");
+        Files.writeString(dir.resolve("batch-quoted"), "predict\n\"mount.json\"\n");
+        Files.writeString(dir.resolve("batch-options"), "predict\n--kernel=6.1\n--quiet\nmount.json\n");
+        Files.writeString(dir.resolve("batch-crlf"), "predict\r\nmount.json\r\n");
+        List<String> many = new ArrayList<>(List.of("predict"));
+        for (int i = 0; i < 40; i++) {
+            many.add("mount.json");
+        }
+        List<String> manyReads = new ArrayList<>(many);
+        manyReads.add(20, "reads.json");
+        Map<List<String>, Boolean> cases = new java.util.LinkedHashMap<>();
+        cases.put(List.of("predict", "mount.json"), true);
+        cases.put(List.of("predict", "mount.json", "other.json", "mount.json"), true);
+        cases.put(List.of("predict", "--quiet", "--kernel", "6.1", "mount.json"), true);
+        cases.put(List.of("predict", "--config=EROFS_FS_ZIP=n", "mount.json"), true);
+        cases.put(List.of("predict", "reads.json"), false);
+        cases.put(List.of("predict", "mount.json", "reads.json"), false);
+        cases.put(List.of("predict", "escaped.json"), false);
+        cases.put(List.of("predict", "big.json"), false);
+        cases.put(List.of("predict", "-"), false);
+        cases.put(List.of("predict", "missing.json"), false);
+        cases.put(List.of("predict", "--help", "mount.json"), false);
+        cases.put(List.of("predict"), false);
+        cases.put(List.of("matrix", "mount.json"), false);
+        cases.put(List.of("fuzz"), false);
+        cases.put(many, true);
+        cases.put(manyReads, false);
+        cases.put(List.of("@batch"), true);
+        cases.put(List.of("@batch-reads"), false);
+        cases.put(List.of("@batch-quoted"), false);
+        cases.put(List.of("@batch-options"), true);
+        cases.put(List.of("@batch-crlf"), false);
+        cases.put(List.of("@batch", "mount.json"), false);
+        String cwd = System.getProperty("user.dir");
+        for (Map.Entry<List<String>, Boolean> c : cases.entrySet()) {
+            String expected = c.getValue() ? "yes" : "no";
+            assertThat(launcherSays(c.getKey())).as("launcher: %s", c.getKey()).isEqualTo(expected);
+            // ChildRun resolves the same relative names against its own working directory
+            List<String> absolute = c.getKey().stream().map(a -> a.endsWith(".json") ? dir.resolve(a).toString()
+                    : a.startsWith("@") ? "@" + dir.resolve(a.substring(1)) : a).collect(Collectors.toList());
+            if (c.getKey().get(0).startsWith("@")) {
+                continue; // an argument file names its scenarios relative to the caller's folder
+            }
+            assertThat(ChildRun.commandOptions(absolute)).as("ChildRun: %s (cwd %s)", c.getKey(), cwd)
+                    .isEqualTo(c.getValue() ? List.of("-XX:TieredStopAtLevel=1") : List.of());
+        }
+        // an argument file of absolute names, as bench writes it
+        Path abs = dir.resolve("abs");
+        Files.writeString(abs, "predict\n" + dir.resolve("mount.json") + "\n" + dir.resolve("other.json") + "\n");
+        assertThat(launcherSays(List.of("@" + abs))).isEqualTo("yes");
+        assertThat(ChildRun.commandOptions(List.of("@" + abs))).containsExactly("-XX:TieredStopAtLevel=1");
+        Files.writeString(abs, "predict\n" + dir.resolve("mount.json") + "\n" + dir.resolve("reads.json") + "\n");
+        assertThat(launcherSays(List.of("@" + abs))).isEqualTo("no");
+        assertThat(ChildRun.commandOptions(List.of("@" + abs))).isEmpty();
+    }
+
+    /** The stand-in checkout: the launcher, an up-to-date jar, and a java that logs each start and writes the archive asked for. */
+    private Map<String, String> standIn() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("checkout"));
+        Files.writeString(root.resolve("erofs-sim"), launcher());
+        Files.createDirectories(root.resolve("harness/target"));
+        Files.writeString(root.resolve("harness/target/erofs-sim.jar"), "not a jar");
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\n"
+                + "echo \"$*\" >> \"" + dir.resolve("starts") + "\"\n"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) printf 'an archive' > \"${a#*=}\";; esac; done\n");
+        for (Path p : List.of(java, root.resolve("erofs-sim"))) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return Map.of("JAVA", java.toString(), "XDG_CACHE_HOME", dir.resolve("cache").toString());
+    }
+
+    private List<Path> archives() throws IOException {
+        Path cds = dir.resolve("cache/erofs-sim/cds");
+        try (Stream<Path> s = Files.list(cds)) {
+            return s.sorted().collect(Collectors.toList());
+        }
+    }
+
+    private List<String> starts() throws IOException {
+        List<String> s = Files.readAllLines(dir.resolve("starts"));
+        Files.delete(dir.resolve("starts"));
+        return s;
+    }
+
+    @Test
+    void aDamagedClassDataArchiveIsMadeAgainAndAJvmThatDiesRemovesIt() throws Exception {
+        Map<String, String> env = standIn();
+        List<String> cmd = List.of("bash", dir.resolve("checkout/erofs-sim").toString(), "inspect", "x");
+        run(dir, env, cmd);
+        List<Path> made = archives();
+        assertThat(made).hasSize(1);
+        // named after its size (10 bytes), mtime and inode as made
+        assertThat(made.get(0).getFileName().toString()).matches("erofs-sim-[0-9]+-[0-9]+-10-[0-9.]+-[0-9]+\\.jsa");
+        List<String> first = starts();
+        assertThat(first).hasSize(3);
+        assertThat(first.get(0)).contains("-XX:ArchiveClassesAtExit=").contains("org.erofssim.cli.CdsTraining");
+        assertThat(first.get(1)).contains("-Xshare:on", "-XX:+VerifySharedSpaces", "-version");
+        assertThat(first.get(2)).contains("-XX:SharedArchiveFile=" + made.get(0),
+                "-XX:OnError=rm -f '" + made.get(0) + "'").endsWith(" inspect x");
+
+        run(dir, env, cmd); // kept: no training, one start
+        assertThat(archives()).isEqualTo(made);
+        assertThat(starts()).hasSize(1);
+
+        // truncated (a JVM that maps it dies of SIGBUS): made again
+        made.get(0).toFile().setWritable(true);
+        Files.writeString(made.get(0), "an arch");
+        run(dir, env, cmd);
+        List<String> again = starts();
+        assertThat(again).hasSize(3);
+        assertThat(again.get(0)).contains("-XX:ArchiveClassesAtExit=");
+        List<Path> remade = archives();
+        assertThat(remade).hasSize(1);
+        assertThat(again.get(2)).contains("-XX:SharedArchiveFile=" + remade.get(0));
+
+        // bytes changed in place, same size (SIGSEGV in the JVM): the mtime in its name no longer matches
+        Thread.sleep(20);
+        remade.get(0).toFile().setWritable(true);
+        Files.writeString(remade.get(0), "AN ARCHIVE");
+        run(dir, env, cmd);
+        List<String> fourth = starts();
+        assertThat(fourth.get(0)).contains("-XX:ArchiveClassesAtExit=");
+        List<Path> third = archives();
+        assertThat(third).hasSize(1).doesNotContainAnyElementsOf(remade);
+
+        // a JVM that dies anyway (bytes changed below the file system) runs its OnError command,
+        // which removes the archive, and the next run makes one again
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-XX:OnError=(rm -f '[^']*')").matcher(fourth.get(2));
+        assertThat(m.find()).isTrue();
+        run(dir, Map.of(), List.of("sh", "-c", m.group(1)));
+        assertThat(archives()).isEmpty();
+        run(dir, env, cmd);
+        assertThat(starts().get(0)).contains("-XX:ArchiveClassesAtExit=");
+        assertThat(archives()).hasSize(1);
+    }
+}
