@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
                 "  77  kernel oracle unavailable",
                 "  70  internal error of erofs-sim (ERO_SIM_DEBUG=1 prints the trace)"})
 public final class Main implements Callable<Integer> {
+    /** Whether a plain {@code predict} command line runs without picocli ({@link PredictCommand#runPlain}); tests turn it off to compare. */
+    static boolean PLAIN_PREDICT = true;
+
     /** The environment variable that makes internal errors print their stack trace. */
     public static final String DEBUG_ENV = "ERO_SIM_DEBUG";
 
@@ -57,7 +60,8 @@ public final class Main implements Callable<Integer> {
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(o, e, args).execute(args);
+            Integer plain = PLAIN_PREDICT ? PredictCommand.runPlain(args, o, e) : null; // without picocli (issue 12)
+            return plain != null ? plain : commandLine(o, e, args).execute(args);
         } catch (Throwable t) { // an Error picocli lets through (StackOverflowError, OutOfMemoryError)
             return internalError("erofs-sim", t, e);
         } finally {

@@ -129,8 +129,104 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The command line {@code args} (a whole {@code erofs-sim} one) run without picocli when it is
+     * a plain {@code predict}, else null (picocli runs it). Plain: {@code predict}, then scenario
+     * arguments, {@code -} and the options {@code --quiet}, {@code --kernel} (once) and {@code
+     * --config}, each value attached with {@code =} or the next argument; or one argument file
+     * {@code @FILE} of one such word a line. Anything else, an option picocli would refuse, help,
+     * {@code --}, an argument starting with {@code @}, a quote, blank, backslash or {@code #} in the
+     * file, no scenario: null. picocli builds its model of the command by reflection, from
+     * classes that cannot go into the class-data archive (Java 5 class files): measured with
+     * {@code -Xlog:class+load} on a 1-scenario predict, a third of the process after the JVM's own
+     * start (issue 12). The same messages and exit codes: {@code MainTest} runs command lines
+     * both ways.
+     */
+    static Integer runPlain(String[] args, PrintWriter out, PrintWriter err) {
+        List<String> words = plainWords(args);
+        if (words == null || words.isEmpty() || !words.get(0).equals("predict")) {
+            return null;
+        }
+        PredictCommand c = new PredictCommand();
+        for (int i = 1; i < words.size(); i++) {
+            String w = words.get(i);
+            String option = w.startsWith("--") ? w.split("=", 2)[0] : null;
+            if (w.isEmpty() || w.startsWith("@")) {
+                return null;
+            } else if (w.equals("-") || !w.startsWith("-")) {
+                c.scenarios.add(w);
+            } else if (w.equals("--quiet") && !c.quiet) {
+                c.quiet = true;
+            } else if (option != null && (option.equals("--kernel") && c.kernel == null || option.equals("--config"))) {
+                String value;
+                if (w.length() > option.length()) {
+                    value = w.substring(option.length() + 1);
+                } else if (i + 1 < words.size()) {
+                    value = words.get(++i);
+                } else {
+                    return null;
+                }
+                if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
+                    return null;
+                }
+                if (option.equals("--kernel")) {
+                    c.kernel = value;
+                } else {
+                    c.config.add(value);
+                }
+            } else {
+                return null;
+            }
+        }
+        if (c.scenarios.isEmpty()) {
+            return null;
+        }
+        try {
+            return c.run(out, err);
+        } catch (CliException e) {
+            err.println("erofs-sim predict: " + CliException.oneLine(e.getMessage()));
+            return e.exitCode();
+        } catch (org.erofssim.contract.ScenarioException | org.erofssim.reference.ReferenceInputException e) {
+            err.println("erofs-sim predict: " + CliException.oneLine(e.getMessage()));
+            return ExitCode.BAD_INPUT;
+        } catch (Exception e) {
+            return Main.internalError("erofs-sim predict", e, err);
+        }
+    }
+
+    /** {@code args}, or the words of its one argument file when they are plain (see {@link #runPlain}); null when not plain. */
+    private static List<String> plainWords(String[] args) {
+        if (args.length != 1 || !args[0].startsWith("@")) {
+            return List.of(args);
+        }
+        String text;
+        try {
+            text = Files.readString(Path.of(args[0].substring(1)), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null; // picocli says what it says
+        }
+        List<String> words = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            for (int i = 0; i < line.length(); i++) {
+                char ch = line.charAt(i);
+                if (ch <= ' ' || Character.isWhitespace(ch) || ch == '"' || ch == '\'' || ch == '\\' || ch == '#' || ch == '@') {
+                    return null;
+                }
+            }
+            if (!line.isEmpty()) {
+                words.add(line);
+            }
+        }
+        return words;
+    }
+
+    /** The command, writing to {@code out} and {@code err}. */
+    int run(PrintWriter out, PrintWriter err) {
         List<Scenario> decoded = new ArrayList<>();
-        Scenarios.Notes notes = new Scenarios.Notes(spec.commandLine().getErr());
+        Scenarios.Notes notes = new Scenarios.Notes(err);
         StdinScenario.checkOnce(scenarios);
         KernelOptions.config(config); // bad --config values before any file is read
         if (kernel != null) {
@@ -144,8 +240,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             return null;
         });
-        PrintWriter out = spec.commandLine().getOut();
-        try (Progress counter = Progress.start(spec.commandLine().getErr(), "predict: scenario", decoded.size(),
+        try (Progress counter = Progress.start(err, "predict: scenario", decoded.size(),
                 quiet || decoded.size() < 2)) {
             PrintWriter lines = counter.above(out);
             // OutcomeJson.write flushes its writer after each outcome and println flushes the
