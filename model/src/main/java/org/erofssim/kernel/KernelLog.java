@@ -61,7 +61,19 @@ public final class KernelLog {
     }
 
     /** A point of this log to come back to ({@link #rollback}). */
-    public record Mark(int lines, int fcLines) {}
+    public record Mark(int lines, int fcLines) {
+        // written out: the record's generated equals/hashCode bootstrap through java.lang.runtime.ObjectMethods,
+        // which spins method-handle classes at run time on the first file a verify reads (JVM start cost)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Mark m && m.lines == lines && m.fcLines == fcLines;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * lines + fcLines;
+        }
+    }
 
     /** Where the log is now. */
     public Mark mark() {
