@@ -35,7 +35,24 @@ public final class BootKernel {
         public Path initrd() {
             return dir.resolve("initrd.img");
         }
+
+        /**
+         * What QEMU boots: the uncompressed {@code vmlinux} through its PVH entry when the boot
+         * folder has one ({@link PvhKernel}) and {@code EROFSSIM_VM_PVH} is not {@code 0}, else the
+         * bzImage {@code vmlinuz} (its own decompressor then runs in the guest).
+         */
+        public Path kernelImage() {
+            Path elf = dir.resolve(PVH_FILE);
+            return Files.isRegularFile(elf) && !"0".equals(System.getenv(PVH_ENV)) ? elf : vmlinuz();
+        }
     }
+
+    /** {@code EROFSSIM_VM_PVH=0} boots the bzImage even where a PVH kernel was extracted (an A/B switch, a way out). */
+    public static final String PVH_ENV = "EROFSSIM_VM_PVH";
+    /** The boot folder's uncompressed kernel ELF, when the bzImage can be booted through PVH. */
+    static final String PVH_FILE = "vmlinux";
+    /** A stamp line: boot folders written before the PVH kernel was extracted are rebuilt. */
+    static final String PVH_STAMP = "pvh vmlinux\n";
 
     private BootKernel() {}
 
@@ -132,7 +149,7 @@ public final class BootKernel {
             }, builtin);
             String init = GuestInit.script(closure.order().stream().map(n -> n + ".ko").toList());
             String stampText = "release " + rel + "\nbusybox " + Tools.sha256(bb) + "\nmodules " + closure.order()
-                    + "\ninit " + Integer.toHexString(init.hashCode()) + "\n";
+                    + "\ninit " + Integer.toHexString(init.hashCode()) + "\n" + PVH_STAMP;
             Path dir = cache.boot(k);
             Path stamp = dir.resolve("stamp");
             if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(stampText)
@@ -167,6 +184,10 @@ public final class BootKernel {
         Tools.deleteTree(tmp);
         Files.createDirectories(tmp);
         Files.copy(vmlinuz, tmp.resolve("vmlinuz"));
+        byte[] elf = PvhKernel.extract(Files.readAllBytes(vmlinuz));
+        if (elf != null) {
+            Files.write(tmp.resolve(PVH_FILE), elf);
+        }
         if (config != null) {
             Files.copy(config, tmp.resolve("config"));
         }
@@ -200,7 +221,7 @@ public final class BootKernel {
         try {
             String init = GuestInit.script(List.of());
             String stampText = "release " + rel + "\nbusybox " + Tools.sha256(bb) + "\nbuilt "
-                    + Tools.sha256(built.resolve("vmlinuz")) + "\ninit " + Integer.toHexString(init.hashCode()) + "\n";
+                    + Tools.sha256(built.resolve("vmlinuz")) + "\ninit " + Integer.toHexString(init.hashCode()) + "\n" + PVH_STAMP;
             Path dir = cache.boot(k);
             Path stamp = dir.resolve("stamp");
             if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(stampText)

@@ -26,7 +26,7 @@ public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int
      * {@code /dev/vda}, mounted on its /tmp (a file-backed mount refuses a file on tmpfs).
      */
     public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir, Path scratchDisk) {
-        return new QemuCommand(qemu, k.vmlinuz(), k.initrd(), runDir, 2, 2048, scratchDisk, null);
+        return new QemuCommand(qemu, k.kernelImage(), k.initrd(), runDir, 2, 2048, scratchDisk, null);
     }
 
     /**
