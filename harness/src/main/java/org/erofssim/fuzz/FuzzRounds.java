@@ -140,6 +140,8 @@ final class FuzzRounds {
         private volatile Thread thread;
         /** When the running prediction started (System.nanoTime), 0 when none runs. */
         private volatile long started;
+        /** The thread's CPU time when the running prediction started ({@link CpuLimit#now}). */
+        private volatile long cpuStarted;
         private volatile long interruptedAt;
         volatile boolean stopped;
         private boolean finished;
@@ -179,6 +181,7 @@ final class FuzzRounds {
 
         /** One prediction on this thread, timed for {@link #stopIfPast}; what it throws is a model error. */
         private MountOutcome timed(java.util.function.Supplier<MountOutcome> p) throws ModelFailure {
+            cpuStarted = CpuLimit.now();
             started = System.nanoTime();
             try {
                 return p.get();
@@ -193,10 +196,13 @@ final class FuzzRounds {
             }
         }
 
-        /** Interrupts a prediction past {@code limit} nanoseconds, and stops it when it goes on 200 ms later. */
+        /**
+         * Interrupts a prediction past {@code limit} nanoseconds ({@link CpuLimit#past}: of its
+         * thread's CPU time), and stops it when it goes on 200 ms later.
+         */
         synchronized void stopIfPast(long limit) {
             long t = started;
-            if (finished || t == 0 || System.nanoTime() - t <= limit) {
+            if (finished || t == 0 || !CpuLimit.past(thread, cpuStarted, t, limit)) {
                 return;
             }
             stopped = true;
