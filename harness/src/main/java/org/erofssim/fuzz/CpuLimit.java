@@ -33,6 +33,11 @@ final class CpuLimit {
         return CPU ? Math.max(0, THREADS.getCurrentThreadCpuTime()) : 0;
     }
 
+    /** The calling thread's CPU time in nanoseconds whatever the limit counts (measurements), 0 when unknown. */
+    static long threadCpu() {
+        return THREADS.isThreadCpuTimeSupported() ? Math.max(0, THREADS.getCurrentThreadCpuTime()) : 0;
+    }
+
     /**
      * Whether a prediction that started at {@code wallStart} ({@link System#nanoTime}) and
      * {@code cpuStart} ({@link #now} on {@code t}) is past {@code limit} nanoseconds: in CPU time
