@@ -645,7 +645,8 @@ public final class FuzzCampaign {
 
     /** The failure of a prediction past the model limit. */
     Failure hangFailure() {
-        return new Failure(Kind.MODEL_HANG, "the model took more than " + settings.modelLimit().toMillis() + " ms");
+        return new Failure(Kind.MODEL_HANG, "the model took more than " + settings.modelLimit().toMillis() + " ms"
+                + CpuLimit.UNIT);
     }
 
     /**
@@ -670,8 +671,7 @@ public final class FuzzCampaign {
             }
             return model;
         } catch (TimeoutException t) {
-            throw new ModelFailure(new Failure(Kind.MODEL_HANG,
-                    "the model took more than " + settings.modelLimit().toMillis() + " ms"));
+            throw new ModelFailure(hangFailure());
         } catch (ExecutionException x) {
             Throwable cause = x.getCause() == null ? x : x.getCause();
             throw new ModelFailure(new Failure(Kind.MODEL_ERROR, cause.toString()
@@ -696,11 +696,30 @@ public final class FuzzCampaign {
         return scenarios.assembledTemplate(c, profile);
     }
 
+    /**
+     * One prediction on the model thread, stopped past the model limit in CPU time of that thread
+     * ({@link CpuLimit}).
+     */
     private MountOutcome predict(Scenario s, Coverage.Recorder rec) throws TimeoutException, ExecutionException {
-        Future<MountOutcome> f = modelThread.submit(() -> rec == null ? MountModel.predict(s)
-                : Coverage.record(rec, () -> MountModel.predict(s)));
+        java.util.concurrent.atomic.AtomicLong cpuStart = new java.util.concurrent.atomic.AtomicLong(-1);
+        Future<MountOutcome> f = modelThread.submit(() -> {
+            cpuStart.set(CpuLimit.now());
+            return rec == null ? MountModel.predict(s) : Coverage.record(rec, () -> MountModel.predict(s));
+        });
+        long wallStart = System.nanoTime();
+        long limit = settings.modelLimit().toNanos();
         try {
-            return f.get(settings.modelLimit().toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    return f.get(10, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    long c = cpuStart.get();
+                    // not started yet: the wall limit alone (the thread is idle, it cannot use CPU)
+                    if (c < 0 ? System.nanoTime() - wallStart > limit : CpuLimit.past(modelWorker, c, wallStart, limit)) {
+                        throw stillRunning;
+                    }
+                }
+            }
         } catch (TimeoutException t) {
             f.cancel(true);
             Thread stuck = modelWorker;

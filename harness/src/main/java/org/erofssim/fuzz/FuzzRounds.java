@@ -62,6 +62,13 @@ final class FuzzRounds {
 
     private final FuzzCampaign campaign;
     private final ExecutorService workers;
+    /**
+     * {@code -Derofssim.fuzzCaseCpu=FILE} (measurements, issue 12): one line per evaluated case, in
+     * index order: its index, the CPU time of its evaluation in microseconds (the worker thread's),
+     * base, whether the tree was read, the model's outcome, the tree's entries and bytes read
+     * (-1 without a tree). Null when not asked for.
+     */
+    private final java.io.PrintWriter caseCpu;
 
     FuzzRounds(FuzzCampaign campaign, int jobs) {
         this.campaign = campaign;
@@ -77,11 +84,33 @@ final class FuzzRounds {
             t.setDaemon(true);
             return t;
         });
+        String file = System.getProperty("erofssim.fuzzCaseCpu");
+        try {
+            this.caseCpu = file == null ? null : new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(
+                    java.nio.file.Path.of(file)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Ends the worker threads. */
     void shutdown() {
         workers.shutdownNow();
+        if (caseCpu != null) {
+            caseCpu.close();
+        }
+    }
+
+    /** One line of {@link #caseCpu}. */
+    private void recordCpu(int index, RoundCase t, Evaluation e) {
+        long entries = -1;
+        long bytes = -1;
+        if (e.model() instanceof MountOutcome.Mounted m && m.tree() != null) {
+            entries = m.tree().size();
+            bytes = m.tree().stream().mapToLong(org.erofssim.contract.TreeEntry::readOkBytes).sum();
+        }
+        caseCpu.println(index + " " + t.cpuNanos / 1000 + " " + t.c.base() + " " + t.c.read() + " "
+                + (e.failure() != null ? e.failure().kind() : e.model().outcome()) + " " + entries + " " + bytes);
     }
 
     /** The round's evaluations, in its order. */
@@ -99,6 +128,9 @@ final class FuzzRounds {
             while (true) {
                 try {
                     out.add(futures.get(k).get(10, TimeUnit.MILLISECONDS));
+                    if (caseCpu != null) {
+                        recordCpu(drawn.get(k).index(), tasks.get(k), out.get(k));
+                    }
                     break;
                 } catch (TimeoutException stillRunning) {
                     for (int j = k; j < tasks.size(); j++) { // any case of the round past its limit is stopped
@@ -116,6 +148,9 @@ final class FuzzRounds {
                         throw new IllegalStateException(cause);
                     }
                     out.add(tasks.get(k).hang());
+                    if (caseCpu != null) {
+                        recordCpu(drawn.get(k).index(), tasks.get(k), out.get(k));
+                    }
                     break;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -140,7 +175,11 @@ final class FuzzRounds {
         private volatile Thread thread;
         /** When the running prediction started (System.nanoTime), 0 when none runs. */
         private volatile long started;
+        /** The thread's CPU time when the running prediction started ({@link CpuLimit#now}). */
+        private volatile long cpuStarted;
         private volatile long interruptedAt;
+        /** The CPU time of the whole evaluation (with {@code erofssim.fuzzCaseCpu}). */
+        private volatile long cpuNanos;
         volatile boolean stopped;
         private boolean finished;
 
@@ -152,6 +191,7 @@ final class FuzzRounds {
         @Override
         public Evaluation call() {
             thread = Thread.currentThread();
+            long cpu0 = caseCpu == null ? 0 : CpuLimit.threadCpu();
             Evaluation e;
             try {
                 Scenario s = campaign.scenarioInMemory(c, campaign.settings().profile());
@@ -169,6 +209,9 @@ final class FuzzRounds {
                     e = new Evaluation(null, null, null, f.failure, rec.ids());
                 }
             } finally {
+                if (caseCpu != null) {
+                    cpuNanos = CpuLimit.threadCpu() - cpu0;
+                }
                 synchronized (this) {
                     finished = true;
                     Thread.interrupted(); // an interrupt meant for this case does not reach the next
@@ -179,6 +222,7 @@ final class FuzzRounds {
 
         /** One prediction on this thread, timed for {@link #stopIfPast}; what it throws is a model error. */
         private MountOutcome timed(java.util.function.Supplier<MountOutcome> p) throws ModelFailure {
+            cpuStarted = CpuLimit.now();
             started = System.nanoTime();
             try {
                 return p.get();
@@ -193,10 +237,13 @@ final class FuzzRounds {
             }
         }
 
-        /** Interrupts a prediction past {@code limit} nanoseconds, and stops it when it goes on 200 ms later. */
+        /**
+         * Interrupts a prediction past {@code limit} nanoseconds ({@link CpuLimit#past}: of its
+         * thread's CPU time), and stops it when it goes on 200 ms later.
+         */
         synchronized void stopIfPast(long limit) {
             long t = started;
-            if (finished || t == 0 || System.nanoTime() - t <= limit) {
+            if (finished || t == 0 || !CpuLimit.past(thread, cpuStarted, t, limit)) {
                 return;
             }
             stopped = true;

@@ -61,6 +61,33 @@ class FuzzRoundsTest {
     }
 
     @Test
+    void thePerCaseCpuFileListsEveryCaseInOrderAndChangesNothing() throws Exception {
+        Path file = out.resolve("case-cpu.txt");
+        FuzzCampaign.Summary with;
+        System.setProperty("erofssim.fuzzCaseCpu", file.toString());
+        try {
+            with = new FuzzCampaign(settings(41, 200, true, "with")).withJobs(2).run(new PrintWriter(new StringWriter()));
+        } finally {
+            System.clearProperty("erofssim.fuzzCaseCpu");
+        }
+        FuzzCampaign.Summary without = new FuzzCampaign(settings(41, 200, true, "without")).withJobs(2)
+                .run(new PrintWriter(new StringWriter()));
+        assertThat(report(with)).isEqualTo(report(without));
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines).hasSize(200);
+        long cpu = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(" ");
+            assertThat(f).as(lines.get(i)).hasSize(7);
+            assertThat(Integer.parseInt(f[0])).isEqualTo(i);
+            assertThat(FuzzCase.BaseImage.valueOf(f[2])).isNotNull();
+            assertThat(f[4]).isIn("mounted", "failed", "blocked", "crashed", "MODEL_ERROR", "MODEL_HANG", "NONDETERMINISTIC");
+            cpu += Long.parseLong(f[1]);
+        }
+        assertThat(cpu).as("CPU microseconds of 200 cases").isPositive();
+    }
+
+    @Test
     void aBlindCampaignOnThreeThreadsEvaluatesTheCasesOfOneAtATime() throws Exception {
         int cases = 300;
         FuzzCampaign.Summary rounds = new FuzzCampaign(settings(31, cases, false, "rounds")).withJobs(3)
