@@ -384,7 +384,19 @@ public enum Behavior {
      * obs-6.12.118: 4294967288]. In the 7.3-rc7 preset only: whether 7.2.13 has it was not
      * observed. Sites: {@code Iget}.
      */
-    INODE_BLOCKS_HI;
+    INODE_BLOCKS_HI,
+    /**
+     * [unsure which hash] "erofs: support unaligned encoded data" (6.15-rc1; backported to the
+     * 6.12 stable line in 6.12.110 per Debian's changelog of 6.12.118, whose zdata.c has it and
+     * 6.12.107's has not): a pcluster is keyed by its byte position, and
+     * {@code z_erofs_register_pcluster} no longer refuses, with a silent EFSCORRUPTED, a
+     * non-inline pcluster in block 0 or a map without {@code EROFS_MAP_ENCODED}. A compressed
+     * inode whose map header and index read as zeros (a plain pcluster at block 0) then reads the
+     * image's first bytes [obs-6.18.44: {@code modern/fragments.erofs} with byte[22083]=0x02, the
+     * xattr count of {@code /many/entry-39} moved its index into zeros: 9 zero bytes read, where
+     * the model answered EUCLEAN]. Sites: {@code ZReader.pclusterBegin}.
+     */
+    UNALIGNED_ENCODED_DATA;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -463,6 +475,7 @@ public enum Behavior {
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
             case INODE_BLOCKS_HI -> "[i_blocks of a compressed inode widened with i_nb.blocks_hi, shifted in 64 bits]";
+            case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
         };
     }
 }

@@ -78,7 +78,8 @@ public final class Releases {
      * has it, oldest first. Sources: the upstream stable ChangeLog sections Debian's changelog of
      * linux 6.12.118-1 lists each change under (6.12.7 and later), CVE-2024-56750's affected range
      * (6.12.2), and the fs/erofs sources of 6.12.107 (upstream tarball) and 6.12.118 (Debian), whose
-     * super.c, fileio.c and dir.c are the same file: every change below is in 6.12.107.
+     * super.c, fileio.c and dir.c are the same file: every change below but the last is in
+     * 6.12.107 (the last is in 6.12.118's zdata.c and not in 6.12.107's).
      */
     private static final List<StableBackport> STABLE_6_12 = List.of(
             new StableBackport("6.12", 2, FILEIO_SUBPAGE_BLOCKSIZE,
@@ -93,7 +94,9 @@ public final class Releases {
             new StableBackport("6.12", 80, FILEIO_SHORT_READ_EIO,
                     "eade54040384 erofs: set fileio bio failed in short read case (ChangeLog-6.12.80)"),
             new StableBackport("6.12", 86, DIRENT_NAMEOFF_CHECKS,
-                    "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (ChangeLog-6.12.86)"));
+                    "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (ChangeLog-6.12.86)"),
+            new StableBackport("6.12", 110, UNALIGNED_ENCODED_DATA,
+                    "erofs: support unaligned encoded data (ChangeLog-6.12.110; in 6.12.118's zdata.c, not 6.12.107's)"));
 
     /**
      * Stable releases whose state between two backports the model does not have: the release
@@ -126,7 +129,7 @@ public final class Releases {
                     DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK,
                     FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
                     ZSTD_1_5_7_ERROR_STRINGS, READAHEAD_HONOURS_NEW_ORDER, FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
-                    READMORE_ENCODED_ONLY)
+                    READMORE_ENCODED_ONLY, UNALIGNED_ENCODED_DATA)
             .build();
 
     private static final KernelProfile LINUX_7_2_13 = LINUX_6_18_44.toBuilder()
@@ -179,7 +182,7 @@ public final class Releases {
      * Debian's 6.12.118 ({@code 6.12.118+deb13-amd64}): 6.12.0 plus the stable backports of
      * bae085416093 (6.12.2), 6422cde1b0d5 (6.12.7), the extra-device EINVAL (6.12.34), the
      * stacking refusal (6.12.66), EIO on short file-backed reads (6.12.80) and the dirent nameoff
-     * checks (6.12.86) ({@link #stableBackports}); still the old log format (90655ee279b2 is not
+     * checks (6.12.86) and unaligned encoded data (6.12.110) ({@link #stableBackports}); still the old log format (90655ee279b2 is not
      * backported). A 6.12.y between 6.12.0 and 6.12.118 resolves to 6.12.0 plus the backports up
      * to y.
      */

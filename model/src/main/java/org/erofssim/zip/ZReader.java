@@ -489,11 +489,13 @@ public final class ZReader {
      * {@code z_erofs_pcluster_begin}: the map's pcluster (the request's own if already in its
      * chain, else registered at the chain's head), its compressed pages bound to the managed
      * cache ({@code z_erofs_bind_cache}); an inline one is read from the metadata buffer.
+     * Before {@link Behavior#UNALIGNED_ENCODED_DATA} {@code z_erofs_register_pcluster} refuses a
+     * map that is not encoded or a non-inline pcluster in block 0 (EUCLEAN, silent).
      */
     private void pclusterBegin(Frontend f) {
         ZMapBlocks.ZMapping map = f.map;
-        if ((map.flags() & ZMapBlocks.ENCODED) == 0
-                || (!map.meta() && (map.pa() >>> sbi.blkszbits()) == 0)) {
+        if (!sbi.kernel().has(Behavior.UNALIGNED_ENCODED_DATA) && ((map.flags() & ZMapBlocks.ENCODED) == 0
+                || (!map.meta() && (map.pa() >>> sbi.blkszbits()) == 0))) {
             throw new KernelError(Errno.EUCLEAN, "pcluster at block 0 or not encoded");
         }
         if (map.meta()) {
