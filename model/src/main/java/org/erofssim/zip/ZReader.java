@@ -136,10 +136,14 @@ public final class ZReader {
         final List<PageCache.Folio> lockedHere = new ArrayList<>();
         /** Earlier requests of this inode still in flight (the bdev race). */
         List<Frontend> inFlight = List.of();
-        /** The submitted queue, decoded in order from {@link #next}; its accumulated error. */
+        /**
+         * The submitted queue, decoded in order from {@link #next}; the I/O error every one of its
+         * pclusters is given ({@code io->eio}), and the queue's error: the last one a pcluster had.
+         */
         List<ZPcluster> queue = List.of();
         Map<ZPcluster, byte[]> data = Map.of();
         int next;
+        Errno eio;
         Errno qerr;
 
         Frontend(ErofsInode inode, PageCache cache, long headoffset) {
@@ -233,7 +237,10 @@ public final class ZReader {
     /** Decodes the next pcluster of {@code f}'s submitted queue. */
     private void step(Frontend f) {
         ZPcluster p = f.queue.get(f.next++);
-        f.qerr = decodeOne(p, f.data.get(p), f.qerr);
+        Errno e = decodeOne(p, f.data.get(p), f.eio);
+        if (e != null) {
+            f.qerr = e;
+        }
         if (f.next >= f.queue.size()) {
             List<Frontend> l = pending.get(f.cache);
             if (l != null) {
@@ -613,11 +620,15 @@ public final class ZReader {
         boolean eio = batchedFileio() ? submitBatched(submit, data) : submitEach(submit, data);
         Errno bypassErr = null;
         for (ZPcluster p : bypass) {
-            bypassErr = decodeOne(p, data.get(p), bypassErr);
+            Errno e = decodeOne(p, data.get(p), null);
+            if (e != null) {
+                bypassErr = e;
+            }
         }
         f.queue = submit;
         f.data = data;
-        f.qerr = eio ? Errno.EIO : null;
+        f.eio = eio ? Errno.EIO : null;
+        f.qerr = f.eio;
         f.next = 0;
         if (lazy) {
             return bypassErr;
@@ -712,11 +723,16 @@ public final class ZReader {
     }
 
     /**
-     * {@code z_erofs_decompress_pcluster} within {@code z_erofs_decompress_queue}: with an
-     * error already in the queue ({@code err}) the pcluster is not decoded and fails; its
-     * folios end once they wait for nothing else.
+     * {@code z_erofs_decompress_pcluster} within {@code z_erofs_decompress_queue}: with the
+     * queue's I/O error ({@code err}, {@code io->eio}) the pcluster is not decoded and fails;
+     * a failed decode of an earlier pcluster is no such error: {@code z_erofs_decompress_queue}
+     * hands every pcluster {@code io->eio} alone (6.12.107, 6.12.118 sources), so each of a
+     * readahead's corrupt pclusters is decoded and logs its failure [obs-6.18.44: fuzz seed 15
+     * case 1751, 16 ZSTD pclusters of {@code /text64k} shifted by one bad extent length, 15
+     * {@code failed to decompress} lines before the first read error]. Its folios end once they
+     * wait for nothing else.
      *
-     * @return the queue's error after it
+     * @return this pcluster's error, or null
      */
     private Errno decodeOne(ZPcluster p, byte[] in, Errno err) {
         Errno e = err;

@@ -89,6 +89,29 @@ class FuzzSeed15HostTest {
                 "erofs (device erofs): read error -117 @ 0 of nid 99");
     }
 
+    /**
+     * {@code z_erofs_decompress_queue} gives each pcluster only the queue's I/O error, so a
+     * readahead decodes every pcluster of its chain however many fail before:
+     * {@code modern/48bit-zstd.erofs} with byte[44624]=0x80 lengthens the first extent of
+     * {@code /text64k} (16 ZSTD pclusters of 4 KiB each) by 48 bytes, every later one starts 48
+     * bytes late and fails [obs-6.18.44: fuzz seed 15 case 1751: 15 {@code failed to decompress}
+     * lines, then {@code read error -117 @ 1}, one more failure and the retry's read error].
+     */
+    @Test
+    @DisplayName("seed 15 case 1751: every failing pcluster of a readahead is decoded and logs (no error carried along the queue)")
+    void eachPclusterOfTheQueueIsDecoded() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("modern/48bit-zstd.erofs"));
+        img[44624] = (byte) 0x80;
+        MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.fileMount("6.18", img, Faults.NONE, null, true));
+        List<String> log = m.log();
+        int firstReadError = log.indexOf("erofs (device erofs): read error -117 @ 1 of nid 1393");
+        assertThat(firstReadError).isPositive();
+        assertThat(log.subList(0, firstReadError)).filteredOn(l -> l.contains("failed to decompress")).hasSize(15)
+                .allMatch(l -> l.endsWith("failed to decompress in[0] out[0]: Unknown frame descriptor"));
+        assertThat(log.get(firstReadError + 1)).endsWith("failed to decompress in[0] out[0]: Unknown frame descriptor");
+        assertThat(log.get(firstReadError + 2)).isEqualTo(log.get(firstReadError));
+    }
+
     private static TreeEntry entry(String kernel, byte[] image, String path) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).as(kernel).isInstanceOf(MountOutcome.Mounted.class);
