@@ -112,6 +112,24 @@ class FuzzSeed15HostTest {
         assertThat(log.get(firstReadError + 2)).isEqualTo(log.get(firstReadError));
     }
 
+    /**
+     * 1fcf686def19 "erofs: fix long xattr name prefix placement": without
+     * {@code COMPAT_PLAIN_XATTR_PFX} a metabox image keeps its long prefixes in the metabox
+     * inode, which the model now reads: {@code modern/metabox.erofs} with xattr_prefix_count 0 →
+     * 255 (checksum fixed) reads a record of a bad length there and the mount fails, EUCLEAN,
+     * silently [obs-6.18.44: fuzz seed 15 case 1120]; the model used to mount with a note.
+     */
+    @Test
+    @DisplayName("1fcf686def19: 255 long prefixes read from the metabox inode fail the mount (EUCLEAN, silent)")
+    void prefixPlacement1fcf686def19PrefixesInTheMetabox() {
+        byte[] img = ImageEditor.of(ErofsImages.read(ZTrees.fixture("modern/metabox.erofs")))
+                .set(SuperblockField.XATTR_PREFIX_COUNT, 255).fixChecksum().bytes();
+        MountOutcome o = MountModel.predict(ErofsImages.fileMount("6.18", img, Faults.NONE, null, false));
+        assertThat(o).isInstanceOf(MountOutcome.Failed.class);
+        assertThat(((MountOutcome.Failed) o).errno()).isEqualTo(Errno.EUCLEAN);
+        assertThat(o.log()).allMatch(l -> l.contains("EXPERIMENTAL"));
+    }
+
     private static TreeEntry entry(String kernel, byte[] image, String path) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).as(kernel).isInstanceOf(MountOutcome.Mounted.class);
