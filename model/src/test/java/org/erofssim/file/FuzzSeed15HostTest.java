@@ -130,6 +130,25 @@ class FuzzSeed15HostTest {
         assertThat(o.log()).allMatch(l -> l.contains("EXPERIMENTAL"));
     }
 
+    /**
+     * {@code erofs_map_blocks} compares {@code m_la}, a u64, with {@code i_size}: a metabox root
+     * nid of 0xff00000000000000 (byte[1143]=0xff of {@code modern/metabox.erofs}, checksum
+     * fixed) puts its slot at {@code nid_lo << 5}, which wraps past 2^63, so the metabox inode's
+     * read is a hole of zeros and the root is {@code bogus i_mode (0)}, EUCLEAN [obs-6.18.44: fuzz
+     * seed 15 case 1687]; the model compared signed and failed the read, EIO.
+     */
+    @Test
+    @DisplayName("seed 15 case 1687: a metabox slot past 2^63 reads as a hole (bogus i_mode (0)), not EIO")
+    void metaboxSlotPast2To63IsAHole() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("modern/metabox.erofs"));
+        img[1143] = (byte) 0xff;
+        img = ImageEditor.of(img).fixChecksum().bytes();
+        MountOutcome o = MountModel.predict(ErofsImages.fileMount("6.18", img, Faults.NONE, null, false));
+        assertThat(o).isInstanceOf(MountOutcome.Failed.class);
+        assertThat(((MountOutcome.Failed) o).errno()).isEqualTo(Errno.EUCLEAN);
+        assertThat(o.log()).last().isEqualTo("erofs (device erofs): bogus i_mode (0) @ nid 18374686479671623680");
+    }
+
     private static TreeEntry entry(String kernel, byte[] image, String path) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).as(kernel).isInstanceOf(MountOutcome.Mounted.class);
