@@ -396,7 +396,27 @@ public enum Behavior {
      * xattr count of {@code /many/entry-39} moved its index into zeros: 9 zero bytes read, where
      * the model answered EUCLEAN]. Sites: {@code ZReader.pclusterBegin}.
      */
-    UNALIGNED_ENCODED_DATA;
+    UNALIGNED_ENCODED_DATA,
+    /**
+     * [unsure which commit; after 6.1, before 6.12: 6.12.118's super.c has none of them] the
+     * {@code erofs_read_superblock} notices of three features dropped. Without it (6.1),
+     * after the device scan, {@code EXPERIMENTAL compressed inline data feature in use. Use at
+     * your own risk!} for ztailpacking (incompat 0x10), then (after the fscache line)
+     * {@code EXPERIMENTAL compressed fragments feature in use...} and {@code EXPERIMENTAL global
+     * deduplication feature in use...}, both for incompat 0x20, the bit fragments and dedupe
+     * share [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9, ztailpacking.erofs and
+     * modern/fragments.erofs as loop devices]. Sites: {@code ReadSuperblock}.
+     */
+    FEATURE_NOTICES_DROPPED,
+    /**
+     * [unsure which commit; after 6.1, before 6.12: the folio conversion of zdata.c] the
+     * compressed read errors worded for folios: {@code z_erofs_readahead}'s
+     * {@code readahead error at folio N @ nid M} (6.1: {@code at page N}) and
+     * {@code z_erofs_read_folio}'s {@code read error -E @ N of nid M} (6.1:
+     * {@code failed to read, err [-E]}) [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9;
+     * 6.12.118's zdata.c has the folio wording]. Sites: {@code ZReader}.
+     */
+    ZDATA_FOLIO_MESSAGES;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -476,6 +496,8 @@ public enum Behavior {
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
             case INODE_BLOCKS_HI -> "[i_blocks of a compressed inode widened with i_nb.blocks_hi, shifted in 64 bits]";
             case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
+            case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
+            case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
         };
     }
 }

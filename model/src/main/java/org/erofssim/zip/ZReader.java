@@ -168,7 +168,8 @@ public final class ZReader {
             PageCache.Folio folio = window.get(i);
             KernelError err = scanFolio(f, folio);
             if (err != null && err.errno() != Errno.EINTR) {
-                log.err("z_erofs_readahead", "readahead error at folio " + folio.index + " @ nid " + inode.nid());
+                log.err("z_erofs_readahead", "readahead error at " + (folioWords() ? "folio " : "page ") + folio.index
+                        + " @ nid " + inode.nid());
             }
         }
         readmore(f, rac, false);
@@ -272,7 +273,9 @@ public final class ZReader {
         complete(f);
         settle(cache, folio); // pages of it attached to an in-flight chain wait for that chain
         if (err != null && err != Errno.EINTR) {
-            log.err("z_erofs_read_folio", "read error -" + err.number() + " @ " + folio.index + " of nid " + inode.nid());
+            log.err("z_erofs_read_folio", folioWords()
+                    ? "read error -" + err.number() + " @ " + folio.index + " of nid " + inode.nid()
+                    : "failed to read, err [-" + err.number() + "]");
         }
         return err;
     }
@@ -637,6 +640,11 @@ public final class ZReader {
             step(f);
         }
         return f.qerr != null ? f.qerr : bypassErr;
+    }
+
+    /** The read-error wording of {@link Behavior#ZDATA_FOLIO_MESSAGES} (6.1: pages). */
+    private boolean folioWords() {
+        return sbi.kernel().has(Behavior.ZDATA_FOLIO_MESSAGES);
     }
 
     /**
