@@ -416,7 +416,15 @@ public enum Behavior {
      * {@code failed to read, err [-E]}) [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9;
      * 6.12.118's zdata.c has the folio wording]. Sites: {@code ZReader}.
      */
-    ZDATA_FOLIO_MESSAGES;
+    ZDATA_FOLIO_MESSAGES,
+    /**
+     * [unsure which commit; after 6.1, before 6.12: 6.12.118's zmap.c has it]
+     * {@code z_erofs_extent_lookback}'s error names the distance and the lcluster:
+     * {@code bogus lookback distance D @ lcn L of nid N}, where 6.1 logs
+     * {@code bogus lookback distance @ nid N} [obs-6.1.0-57-amd64: fuzz seed 15 case 41, session
+     * 9 VM run: lz4.erofs with incompat 9 and bytes 28168-28169 = 00 28]. Sites: {@code ZMapBlocks}.
+     */
+    LOOKBACK_DISTANCE_MESSAGE;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -498,6 +506,7 @@ public enum Behavior {
             case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
             case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
             case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
+            case LOOKBACK_DISTANCE_MESSAGE -> "[z_erofs_extent_lookback's error names the distance and lcn]";
         };
     }
 }

@@ -66,6 +66,26 @@ class FuzzSeed15VmTest {
         }
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#LOOKBACK_DISTANCE_MESSAGE}: {@code lz4.erofs} with
+     * incompat 9 and bytes 28168-28169 = 00 28 (checksum fixed), a loop device, tree read: 6.1
+     * logs {@code bogus lookback distance @ nid 879}, 6.12 names the distance and lcn [obs-6.1.0-57-amd64:
+     * seed 15 case 41].
+     */
+    @Test
+    @DisplayName("6.1's 'bogus lookback distance @ nid N' without distance and lcn")
+    void lookbackMessageOf61() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("lz4.erofs"));
+        img[28168] = 0x00;
+        img[28169] = 0x28;
+        img = org.erofssim.ondisk.ImageEditor.of(img).set(org.erofssim.ondisk.SuperblockField.FEATURE_INCOMPAT, 9)
+                .fixChecksum().bytes();
+        List<String> l61 = MountModel.predict(ErofsImages.bdevMount("6.1", img, Faults.NONE, null, true)).log();
+        assertThat(l61).contains("erofs: (device loop0): z_erofs_extent_lookback: bogus lookback distance @ nid 879");
+        List<String> l612 = MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, null, true)).log();
+        assertThat(l612).anyMatch(l -> l.matches(".*bogus lookback distance \\d+ @ lcn \\d+ of nid 879"));
+    }
+
     private static List<String> log(String kernel, String image) {
         MountOutcome o = MountModel.predict(ErofsImages.bdevMount(kernel, ErofsImages.read(ZTrees.fixture(image)), Faults.NONE, null, false));
         return o.log();
