@@ -33,8 +33,10 @@ import org.erofssim.zip.ZReader;
  *
  * <p><b>Order of kernel work (and so of log lines):</b> depth first from {@code /}; for each
  * path: the lookup ({@code erofs_iget} of the dirent's nid; inodes read before are reused as
- * from the inode cache), then its content (file data, symlink target or directory listing),
- * then its xattrs, then FIEMAP; the children of a directory follow in on-disk (byte) order.
+ * from the inode cache), a symlink's target, then its xattrs, then its content (file data or
+ * directory listing), then FIEMAP, as the harness's walkers make the system calls [obs-6.18.44:
+ * fuzz seed 15 case 501, {@code xattr_isize 12} logged before a read error]; the children of a
+ * directory follow in on-disk (byte) order.
  * The result is sorted by path with {@code /} first.
  *
  * <p><b>Per type:</b> regular files get {@code sha256}/{@code readOkBytes}/{@code readErrno}
@@ -335,6 +337,32 @@ public final class TreeWalk {
         long okBytes = 0;
         String target = null;
         List<Readdir.Entry> children = List.of();
+        if (inode.isSymlink()) {
+            if (inode.fastSymlink() != null) {
+                target = new String(inode.fastSymlink(), StandardCharsets.UTF_8);
+            } else {
+                try {
+                    target = new String(reader.readLink(inode), StandardCharsets.UTF_8);
+                } catch (KernelError e) {
+                    readErrno = e.errno().name();
+                } catch (NotModelled e) {
+                    notes.add("not modelled: " + e.getMessage() + "; target unknown");
+                }
+            }
+        }
+        // the walkers (live TreeWalker, the VM guest runner) call llistxattr before they read a
+        // file or list a directory, after readlink: the kernel's log lines come in that order
+        Xattrs.Listed x = Xattrs.list(sbi, buf, log, inode);
+        notes.addAll(x.notes());
+        Map<String, String> xattrs = x.values();
+        if (x.errno() == Errno.EOPNOTSUPP && xattrs == null) {
+            // a walker reads llistxattr's EOPNOTSUPP as "no xattrs here" (as on filesystems without
+            // them) [obs-6.18.44: found/fuzz-xattr-isize-12, "xattr_isize 12 ... not supported yet"]
+            xattrs = Map.of();
+        }
+        if (x.errno() != null) {
+            notes.add("listxattr: " + x.errno().name());
+        }
         if (inode.isReg() && fast != null) {
             fast.submit(inode); // clean, or the walk is made again: no errno, no note; the hash comes later
             pendingReads.add(new long[] {out.size(), inode.nid()});
@@ -350,18 +378,6 @@ public final class TreeWalk {
             okBytes = c.okBytes();
             readErrno = c.errno() == null ? null : c.errno().name();
             notes.addAll(c.notes());
-        } else if (inode.isSymlink()) {
-            if (inode.fastSymlink() != null) {
-                target = new String(inode.fastSymlink(), StandardCharsets.UTF_8);
-            } else {
-                try {
-                    target = new String(reader.readLink(inode), StandardCharsets.UTF_8);
-                } catch (KernelError e) {
-                    readErrno = e.errno().name();
-                } catch (NotModelled e) {
-                    notes.add("not modelled: " + e.getMessage() + "; target unknown");
-                }
-            }
         } else if (inode.isDir()) {
             if (!listedDirs.add(inode.nid())) {
                 notes.add("directory nid " + inode.nid() + " was listed under another path already");
@@ -381,17 +397,6 @@ public final class TreeWalk {
                     children = List.of();
                 }
             }
-        }
-        Xattrs.Listed x = Xattrs.list(sbi, buf, log, inode);
-        notes.addAll(x.notes());
-        Map<String, String> xattrs = x.values();
-        if (x.errno() == Errno.EOPNOTSUPP && xattrs == null) {
-            // a walker reads llistxattr's EOPNOTSUPP as "no xattrs here" (as on filesystems without
-            // them) [obs-6.18.44: found/fuzz-xattr-isize-12, "xattr_isize 12 ... not supported yet"]
-            xattrs = Map.of();
-        }
-        if (x.errno() != null) {
-            notes.add("listxattr: " + x.errno().name());
         }
         List<TreeEntry.Extent> ext = null;
         if (extents && inode.isReg()) {

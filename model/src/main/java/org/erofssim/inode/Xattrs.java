@@ -359,6 +359,8 @@ public final class Xattrs {
         private final org.erofssim.sb.ErofsBuf inlineBuf;
         /** The buffer of the current entry (inline or shared). */
         org.erofssim.sb.ErofsBuf at;
+        /** Where the shared entries are, set when the inline ones are done ({@link #sharedBuf}). */
+        private org.erofssim.sb.ErofsBuf sharedBuf;
         private final ErofsInode inode;
         private final Init init;
         private long inlineLeft;
@@ -394,14 +396,44 @@ public final class Xattrs {
                 nextInline = pos + size;
                 return true;
             }
+            if (init.xattrIsize() < XattrIbodyHeader.SIZE) {
+                return false; // no xattr area: erofs_init_inode_xattrs answered ENODATA, nothing iterated
+            }
+            if (sharedBuf == null) {
+                sharedBuf = sharedBuf(sbi, buf, inode);
+            }
             if (sharedNext < init.shared().length) {
                 pos = (sbi.xattrBlkaddr() << sbi.blocksizeBits()) + init.shared()[sharedNext++] * 4;
-                at = buf;
+                at = sharedBuf;
                 head = XattrEntry.decode(at.page(pos), MetaBuf.inPage(pos));
                 return true;
             }
             return false;
         }
+    }
+
+    /**
+     * The metadata buffer {@code erofs_xattr_iter_shared} sets up before its first shared entry,
+     * even for an inode with none: since 414091322c63 "erofs: implement metadata compression"
+     * ({@link Behavior#METABOX}, 6.17) it asks {@code erofs_init_metabuf} for the metabox inode's
+     * page cache when the superblock has {@code COMPAT_SHARED_EA_IN_METABOX}, which fails with
+     * EFSCORRUPTED (EUCLEAN, no log line) on an image without a metabox inode: then every
+     * {@code listxattr} of an inode with an xattr area fails, and a {@code getxattr} of a name
+     * not found inline [obs-6.18.44: {@code twodev.erofs} with feature_compat 0xffffffff, every
+     * listxattr EUCLEAN]. Releases before it read the shared entries from the metadata area
+     * whatever the bit says.
+     *
+     * @throws KernelError EUCLEAN for the missing metabox inode
+     */
+    static org.erofssim.sb.ErofsBuf sharedBuf(SbInfo sbi, MetaBuf buf, ErofsInode inode) {
+        if (!sbi.kernel().has(Behavior.METABOX) || !sbi.hasCompat(FeatureCompat.SHARED_EA_IN_METABOX.bit())) {
+            return buf;
+        }
+        if (sbi.metaboxBuf == null) {
+            throw new KernelError(Errno.EUCLEAN, "shared xattrs in the metabox (feature_compat 0x08) but no metabox inode, nid "
+                    + inode.nid());
+        }
+        return sbi.metaboxBuf;
     }
 
     /** {@code erofs_xattr_copy_to_buffer}: bytes read block by block through the metadata buffer. */

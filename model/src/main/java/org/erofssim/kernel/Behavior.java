@@ -384,7 +384,47 @@ public enum Behavior {
      * obs-6.12.118: 4294967288]. In the 7.3-rc7 preset only: whether 7.2.13 has it was not
      * observed. Sites: {@code Iget}.
      */
-    INODE_BLOCKS_HI;
+    INODE_BLOCKS_HI,
+    /**
+     * [unsure which hash] "erofs: support unaligned encoded data" (6.15-rc1; backported to the
+     * 6.12 stable line in 6.12.110 per Debian's changelog of 6.12.118, whose zdata.c has it and
+     * 6.12.107's has not): a pcluster is keyed by its byte position, and
+     * {@code z_erofs_register_pcluster} no longer refuses, with a silent EFSCORRUPTED, a
+     * non-inline pcluster in block 0 or a map without {@code EROFS_MAP_ENCODED}. A compressed
+     * inode whose map header and index read as zeros (a plain pcluster at block 0) then reads the
+     * image's first bytes [obs-6.18.44: {@code modern/fragments.erofs} with byte[22083]=0x02, the
+     * xattr count of {@code /many/entry-39} moved its index into zeros: 9 zero bytes read, where
+     * the model answered EUCLEAN]. Sites: {@code ZReader.pclusterBegin}.
+     */
+    UNALIGNED_ENCODED_DATA,
+    /**
+     * [unsure which commit; after 6.1, before 6.12: 6.12.118's super.c has none of them] the
+     * {@code erofs_read_superblock} notices of three features dropped. Without it (6.1),
+     * after the device scan, {@code EXPERIMENTAL compressed inline data feature in use. Use at
+     * your own risk!} for ztailpacking (incompat 0x10), then (after the fscache line)
+     * {@code EXPERIMENTAL compressed fragments feature in use...} and {@code EXPERIMENTAL global
+     * deduplication feature in use...}, both for incompat 0x20, the bit fragments and dedupe
+     * share [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9, ztailpacking.erofs and
+     * modern/fragments.erofs as loop devices]. Sites: {@code ReadSuperblock}.
+     */
+    FEATURE_NOTICES_DROPPED,
+    /**
+     * [unsure which commit; after 6.1, before 6.12: the folio conversion of zdata.c] the
+     * compressed read errors worded for folios: {@code z_erofs_readahead}'s
+     * {@code readahead error at folio N @ nid M} (6.1: {@code at page N}) and
+     * {@code z_erofs_read_folio}'s {@code read error -E @ N of nid M} (6.1:
+     * {@code failed to read, err [-E]}) [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9;
+     * 6.12.118's zdata.c has the folio wording]. Sites: {@code ZReader}.
+     */
+    ZDATA_FOLIO_MESSAGES,
+    /**
+     * [unsure which commit; after 6.1, before 6.12: 6.12.118's zmap.c has it]
+     * {@code z_erofs_extent_lookback}'s error names the distance and the lcluster:
+     * {@code bogus lookback distance D @ lcn L of nid N}, where 6.1 logs
+     * {@code bogus lookback distance @ nid N} [obs-6.1.0-57-amd64: fuzz seed 15 case 41, session
+     * 9 VM run: lz4.erofs with incompat 9 and bytes 28168-28169 = 00 28]. Sites: {@code ZMapBlocks}.
+     */
+    LOOKBACK_DISTANCE_MESSAGE;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -463,6 +503,10 @@ public enum Behavior {
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
             case INODE_BLOCKS_HI -> "[i_blocks of a compressed inode widened with i_nb.blocks_hi, shifted in 64 bits]";
+            case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
+            case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
+            case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
+            case LOOKBACK_DISTANCE_MESSAGE -> "[z_erofs_extent_lookback's error names the distance and lcn]";
         };
     }
 }

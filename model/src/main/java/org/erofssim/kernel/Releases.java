@@ -70,7 +70,8 @@ public final class Releases {
             .with(FLATTENED_BLOCK_DEVICE, LONG_XATTR_PREFIXES, DEFLATE_ALGORITHM, ZSTD_ALGORITHM,
                     INCOMPAT_CHECK_IN_READ_SUPERBLOCK, XATTR_INIT_FUNCTION_RENAMED, INLINE_ACROSS_BLOCKS_MESSAGE,
                     DAX_NOT_EXPERIMENTAL, BDEV_LOOKUP_BEFORE_OPEN,
-                    STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP)
+                    STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP,
+                    FEATURE_NOTICES_DROPPED, ZDATA_FOLIO_MESSAGES, LOOKBACK_DISTANCE_MESSAGE)
             .build();
 
     /**
@@ -78,7 +79,8 @@ public final class Releases {
      * has it, oldest first. Sources: the upstream stable ChangeLog sections Debian's changelog of
      * linux 6.12.118-1 lists each change under (6.12.7 and later), CVE-2024-56750's affected range
      * (6.12.2), and the fs/erofs sources of 6.12.107 (upstream tarball) and 6.12.118 (Debian), whose
-     * super.c, fileio.c and dir.c are the same file: every change below is in 6.12.107.
+     * super.c, fileio.c and dir.c are the same file: every change below but the last is in
+     * 6.12.107 (the last is in 6.12.118's zdata.c and not in 6.12.107's).
      */
     private static final List<StableBackport> STABLE_6_12 = List.of(
             new StableBackport("6.12", 2, FILEIO_SUBPAGE_BLOCKSIZE,
@@ -93,7 +95,9 @@ public final class Releases {
             new StableBackport("6.12", 80, FILEIO_SHORT_READ_EIO,
                     "eade54040384 erofs: set fileio bio failed in short read case (ChangeLog-6.12.80)"),
             new StableBackport("6.12", 86, DIRENT_NAMEOFF_CHECKS,
-                    "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (ChangeLog-6.12.86)"));
+                    "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (ChangeLog-6.12.86)"),
+            new StableBackport("6.12", 110, UNALIGNED_ENCODED_DATA,
+                    "erofs: support unaligned encoded data (ChangeLog-6.12.110; in 6.12.118's zdata.c, not 6.12.107's)"));
 
     /**
      * Stable releases whose state between two backports the model does not have: the release
@@ -126,7 +130,7 @@ public final class Releases {
                     DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK,
                     FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
                     ZSTD_1_5_7_ERROR_STRINGS, READAHEAD_HONOURS_NEW_ORDER, FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
-                    READMORE_ENCODED_ONLY)
+                    READMORE_ENCODED_ONLY, UNALIGNED_ENCODED_DATA)
             .build();
 
     private static final KernelProfile LINUX_7_2_13 = LINUX_6_18_44.toBuilder()
@@ -179,7 +183,7 @@ public final class Releases {
      * Debian's 6.12.118 ({@code 6.12.118+deb13-amd64}): 6.12.0 plus the stable backports of
      * bae085416093 (6.12.2), 6422cde1b0d5 (6.12.7), the extra-device EINVAL (6.12.34), the
      * stacking refusal (6.12.66), EIO on short file-backed reads (6.12.80) and the dirent nameoff
-     * checks (6.12.86) ({@link #stableBackports}); still the old log format (90655ee279b2 is not
+     * checks (6.12.86) and unaligned encoded data (6.12.110) ({@link #stableBackports}); still the old log format (90655ee279b2 is not
      * backported). A 6.12.y between 6.12.0 and 6.12.118 resolves to 6.12.0 plus the backports up
      * to y.
      */

@@ -152,8 +152,16 @@ final class ReadSuperblock {
         if (sbi.kernel.has(Behavior.METABOX) && sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
             log.info("EXPERIMENTAL metadata compression support in use. Use at your own risk!");
         }
+        boolean notices = !sbi.kernel.has(Behavior.FEATURE_NOTICES_DROPPED);
+        if (notices && sbi.hasIncompat(FeatureIncompat.ZTAILPACKING.bit())) {
+            log.info("EXPERIMENTAL compressed inline data feature in use. Use at your own risk!");
+        }
         if (sbi.mode == Mode.FSCACHE) {
             log.info("[deprecated] fscache-based on-demand read feature in use. Use at your own risk!");
+        }
+        if (notices && sbi.hasIncompat(FeatureIncompat.FRAGMENTS.bit())) {
+            log.info("EXPERIMENTAL compressed fragments feature in use. Use at your own risk!");
+            log.info("EXPERIMENTAL global deduplication feature in use. Use at your own risk!");
         }
         if (scanError != null) {
             throw scanError;

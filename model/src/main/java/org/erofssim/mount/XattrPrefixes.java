@@ -38,8 +38,10 @@ import org.erofssim.sb.SbLog;
  * <p>The kernel does not look at {@code INCOMPAT_XATTR_PREFIXES}: a non-zero count is loaded
  * whatever the feature bits say [obs-6.18.44], and nothing checks a base index here. A failure
  * frees what was loaded ({@code erofs_xattr_prefixes_cleanup}); without CONFIG_EROFS_FS_XATTR
- * the function is a stub and the superblock's count was never read. Not modelled: the metabox
- * inode's data (the table is then unknown, and so are the names that use it).
+ * the function is a stub and the superblock's count was never read. A table in the metabox inode
+ * is read through its page cache ({@code SbInfo.metaboxBuf}) [obs-6.18.44: fuzz seed 15 case 1120,
+ * {@code modern/metabox.erofs} with xattr_prefix_count 255: EUCLEAN, no line]; where the model
+ * cannot read that inode's data the table is unknown (a note), and so are the names that use it.
  */
 final class XattrPrefixes {
     private XattrPrefixes() {}
@@ -55,12 +57,15 @@ final class XattrPrefixes {
         boolean placement = sbi.kernel.has(Behavior.XATTR_PREFIX_PLACEMENT);
         boolean plain = placement && sbi.hasCompat(FeatureCompat.PLAIN_XATTR_PFX.bit());
         if (placement && !plain && sbi.kernel.has(Behavior.METABOX) && sbi.hasIncompat(FeatureIncompat.METABOX.bit())) {
-            sbi.xattrPrefixesUnknown = "the long xattr prefixes are in the metabox inode (nid " + sbi.metaboxNid
-                    + "), whose data the model does not read";
-            notes.add("not modelled: " + sbi.xattrPrefixesUnknown);
-            return;
-        }
-        if (!plain && sbi.packedInode != null) {
+            if (sbi.metaboxBuf == null) {
+                sbi.xattrPrefixesUnknown = "the long xattr prefixes are in the metabox inode (nid " + sbi.metaboxNid
+                        + "), whose data the model does not read";
+                notes.add("not modelled: " + sbi.xattrPrefixesUnknown);
+                return;
+            }
+            src = sbi.metaboxBuf;
+            where = "metabox inode nid " + sbi.metaboxNid;
+        } else if (!plain && sbi.packedInode != null) {
             src = new InodeBuf(new DataReader(sbi, buf, log), sbi.packedInode);
             where = "packed inode nid " + sbi.packedNid;
         } else {

@@ -64,7 +64,7 @@ public final class MapBlocks {
      * caller puts in {@code m_llen}; only a hole past the end keeps it).
      *
      * <ul>
-     * <li>{@code la >= i_size}: a hole of {@code length} bytes.</li>
+     * <li>{@code la >= i_size}, compared as u64: a hole of {@code length} bytes.</li>
      * <li>FLAT_PLAIN / FLAT_INLINE: blocks before the last ({@code erofs_iblks - 1} for inline)
      *     are one contiguous extent from {@code la} to that block boundary at
      *     {@code startblk * bs + la}; the inline tail is a META extent right after the inode and
@@ -84,7 +84,10 @@ public final class MapBlocks {
         int bits = sbi.blocksizeBits();
         long bs = 1L << bits;
         long size = inode.size();
-        if (la >= size || size < 0) {
+        // m_la is an erofs_off_t (u64): a position past 2^63 (a metabox nid with its high bits
+        // set, shifted by the slot size) compares as unsigned and is out of bounds, a hole
+        // [obs-6.18.44: fuzz seed 15 case 1687, root nid 0xff00000000000000: bogus i_mode (0)]
+        if (Long.compareUnsigned(la, size) >= 0 || size < 0) {
             return new Mapping(la, length, 0, 0, 0);
         }
         int layout = inode.layout();

@@ -697,7 +697,9 @@ public final class ZMapBlocks {
             return;
         }
         Coverage.hit("z_erofs_extent_lookback:bogus-distance");
-        log.err(fn, "bogus lookback distance " + dist + " @ lcn " + m.lcn + " of nid " + m.inode.nid());
+        log.err(fn, sbi.kernel().has(Behavior.LOOKBACK_DISTANCE_MESSAGE)
+                ? "bogus lookback distance " + dist + " @ lcn " + m.lcn + " of nid " + m.inode.nid()
+                : "bogus lookback distance @ nid " + m.inode.nid());
         throw new KernelError(Errno.EUCLEAN);
     }
 

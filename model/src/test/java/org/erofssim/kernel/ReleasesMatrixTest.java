@@ -51,10 +51,12 @@ class ReleasesMatrixTest {
                 Behavior.XATTR_INIT_FUNCTION_RENAMED, Behavior.INLINE_ACROSS_BLOCKS_MESSAGE,
                 Behavior.DAX_NOT_EXPERIMENTAL,
                 Behavior.BDEV_LOOKUP_BEFORE_OPEN, Behavior.STATFS_FSID_FROM_UUID, Behavior.FILE_BACKED_MOUNTS,
-                Behavior.FILEIO_REGULAR_FILE_CHECK, Behavior.QUIET_BDEV_LOOKUP);
+                Behavior.FILEIO_REGULAR_FILE_CHECK, Behavior.QUIET_BDEV_LOOKUP, Behavior.FEATURE_NOTICES_DROPPED,
+                Behavior.ZDATA_FOLIO_MESSAGES, Behavior.LOOKBACK_DISTANCE_MESSAGE);
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
-                Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS);
+                Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS,
+                Behavior.UNALIGNED_ENCODED_DATA);
         assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
@@ -76,11 +78,12 @@ class ReleasesMatrixTest {
                 .containsExactlyInAnyOrderElementsOf(added(Releases.linux_6_12_0(), Releases.linux_6_12_118()));
         // before the first backport: the 6.12.0 preset itself
         assertThat(Releases.resolve("6.12.1").profile()).isSameAs(Releases.linux_6_12_0());
-        // the source-built kernels of the recipes: 6.12.107 has every backport (its fs/erofs super.c,
-        // fileio.c and dir.c are 6.12.118's), under its own name
+        // the source-built kernels of the recipes: 6.12.107 has every backport but the 6.12.110 one
+        // (its fs/erofs super.c, fileio.c and dir.c are 6.12.118's; its zdata.c is older), under its own name
         Releases.Resolution r107 = Releases.resolve("6.12.107-erofssim-nofileio");
         assertThat(r107.profile().release()).isEqualTo("6.12.107");
-        assertThat(r107.profile().behaviors()).isEqualTo(Releases.linux_6_12_118().behaviors());
+        assertThat(r107.profile().behaviors()).isEqualTo(Releases.linux_6_12_118().toBuilder()
+                .without(Behavior.UNALIGNED_ENCODED_DATA).build().behaviors());
         assertThat(r107.note()).contains("6.12.0 + the stable backports up to 6.12.107", "build -erofssim-nofileio");
         // a release resolves back to the same profile under its name (what written outcomes carry)
         assertThat(Releases.resolve(r107.profile().name()).profile()).isEqualTo(r107.profile());

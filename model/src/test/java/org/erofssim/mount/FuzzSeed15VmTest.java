@@ -1,0 +1,93 @@
+package org.erofssim.mount;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.erofssim.block.Faults;
+import org.erofssim.contract.MountOutcome;
+import org.erofssim.testing.ErofsImages;
+import org.erofssim.testing.ZTrees;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * VM-kernel divergence classes of the seed-15 fuzz campaigns, pinned on the observed lines
+ * (session 9: {@code fuzz --kernels 6.1,6.12 --cases 400 --seed 15}).
+ */
+@DisplayName("fuzz seed 15, VM classes")
+class FuzzSeed15VmTest {
+    private static final String INLINE = "erofs: (device loop0): EXPERIMENTAL compressed inline data feature in use. Use at your own risk!";
+    private static final String FRAGMENTS = "erofs: (device loop0): EXPERIMENTAL compressed fragments feature in use. Use at your own risk!";
+    private static final String DEDUPE = "erofs: (device loop0): EXPERIMENTAL global deduplication feature in use. Use at your own risk!";
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#FEATURE_NOTICES_DROPPED}: 6.1's
+     * {@code erofs_read_superblock} announces ztailpacking, and fragments/dedupe (one bit) with
+     * EXPERIMENTAL lines [obs-6.1.0-57-amd64: ztailpacking.erofs and modern/fragments.erofs as
+     * loop devices]; 6.12 has none of them.
+     */
+    @Test
+    @DisplayName("6.1 logs the EXPERIMENTAL notices of ztailpacking, fragments and dedupe; 6.12 does not")
+    void featureNoticesOf61() {
+        List<String> frag61 = log("6.1", "modern/fragments.erofs");
+        assertThat(frag61).containsSubsequence(FRAGMENTS, DEDUPE);
+        assertThat(frag61).doesNotContain(INLINE);
+        assertThat(log("6.1", "ztailpacking.erofs")).contains(INLINE).doesNotContain(FRAGMENTS);
+        for (String image : List.of("modern/fragments.erofs", "ztailpacking.erofs")) {
+            assertThat(log("6.12.118", image)).noneMatch(l -> l.contains("EXPERIMENTAL"));
+        }
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#ZDATA_FOLIO_MESSAGES}: 6.1 words the compressed read
+     * errors for pages: {@code lz4.erofs} with its first compact index pack zeroed (bytes 28168,
+     * 28169 = 0x00, 0x28: a bogus pack) logs {@code readahead error at page 15 @ nid 879} and
+     * {@code failed to read, err [-117]} [obs-6.1.0-57-amd64, seed 15 VM run]; 6.12 says
+     * {@code folio} and {@code read error -117 @ N of nid M}.
+     */
+    @Test
+    @DisplayName("6.1 words compressed read errors for pages ('at page', 'failed to read, err'), 6.12 for folios")
+    void readErrorWordingOf61() {
+        for (String k : List.of("6.1", "6.12.118")) {
+            byte[] img = ErofsImages.read(ZTrees.fixture("lz4.erofs"));
+            img[28168] = 0x00;
+            img[28169] = 0x28;
+            MountOutcome o = MountModel.predict(ErofsImages.bdevMount(k, img, Faults.NONE, null, true));
+            List<String> errs = o.log().stream().filter(l -> l.contains("z_erofs_read")).toList();
+            assertThat(errs).as(k).isNotEmpty();
+            if (k.equals("6.1")) {
+                assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_readahead: readahead error at page 15 @ nid 879"));
+                assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_read_folio: failed to read, err [-117]"));
+                assertThat(errs).noneMatch(l -> l.contains("folio 15") || l.contains("read error -"));
+            } else {
+                assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_readahead: readahead error at folio 15 @ nid 879"));
+                assertThat(errs).noneMatch(l -> l.contains("at page") || l.contains("failed to read, err"));
+            }
+        }
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#LOOKBACK_DISTANCE_MESSAGE}: {@code lz4.erofs} with
+     * incompat 9 and bytes 28168-28169 = 00 28 (checksum fixed), a loop device, tree read: 6.1
+     * logs {@code bogus lookback distance @ nid 879}, 6.12 names the distance and lcn [obs-6.1.0-57-amd64:
+     * seed 15 case 41].
+     */
+    @Test
+    @DisplayName("6.1's 'bogus lookback distance @ nid N' without distance and lcn")
+    void lookbackMessageOf61() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("lz4.erofs"));
+        img[28168] = 0x00;
+        img[28169] = 0x28;
+        img = org.erofssim.ondisk.ImageEditor.of(img).set(org.erofssim.ondisk.SuperblockField.FEATURE_INCOMPAT, 9)
+                .fixChecksum().bytes();
+        List<String> l61 = MountModel.predict(ErofsImages.bdevMount("6.1", img, Faults.NONE, null, true)).log();
+        assertThat(l61).contains("erofs: (device loop0): z_erofs_extent_lookback: bogus lookback distance @ nid 879");
+        List<String> l612 = MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, null, true)).log();
+        assertThat(l612).anyMatch(l -> l.matches(".*bogus lookback distance \\d+ @ lcn \\d+ of nid 879"));
+    }
+
+    private static List<String> log(String kernel, String image) {
+        MountOutcome o = MountModel.predict(ErofsImages.bdevMount(kernel, ErofsImages.read(ZTrees.fixture(image)), Faults.NONE, null, false));
+        return o.log();
+    }
+}
