@@ -243,10 +243,7 @@ public final class VmKernel {
             run = Files.createTempDirectory(scratch.toAbsolutePath(), "run-");
             Files.writeString(run.resolve("cmd.sh"), script.apply(run));
             Path console = run.resolve("console.log");
-            List<String> argv = new ArrayList<>();
-            if (Tools.which("setsid") != null) {
-                argv.add("setsid");
-            }
+            List<String> argv = new ArrayList<>(ProcessTree.launcher());
             // a checkout under /tmp (git clone . /tmp/x) stays visible over the guest's own /tmp
             argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).keeping(Path.of("").toAbsolutePath()).argv());
             long t0 = System.nanoTime();
