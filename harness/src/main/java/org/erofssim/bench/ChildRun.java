@@ -125,7 +125,7 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
         }
         long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (ProcessHandle h : all) {
-            while (h.isAlive() && System.nanoTime() < gone) {
+            while (running(h.pid()) && System.nanoTime() < gone) {
                 Thread.sleep(20);
             }
         }
@@ -182,6 +182,20 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
     /** Seconds of {@link #cpuNanos} (negative when unknown). */
     public double cpuSeconds() {
         return cpuNanos < 0 ? -1 : cpuNanos / 1e9;
+    }
+
+    /**
+     * Whether process {@code pid} still runs: a killed orphan is a zombie until init reaps it,
+     * which {@link ProcessHandle#isAlive} still counts as alive.
+     */
+    static boolean running(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = s.charAt(s.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false; // gone
+        }
     }
 
     /** {@code utime + stime} of a {@code /proc/PID/stat} (clock ticks of 10 ms: USER_HZ is 100 on Linux), -1 if unreadable. */
