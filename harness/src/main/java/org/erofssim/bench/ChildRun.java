@@ -56,6 +56,15 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
                         .redirectOutput(stdout.toFile()).redirectError(err.toFile());
                 long t0 = System.nanoTime();
                 Process p = pb.start();
+                // bench itself stopped (SIGTERM, Ctrl-C): its child is ended the same way, not orphaned
+                Thread hook = new Thread(() -> {
+                    try {
+                        end(p, grace);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "erofs-sim-bench-child-end");
+                Runtime.getRuntime().addShutdownHook(hook);
                 Path status = Path.of("/proc/" + p.pid() + "/status");
                 Path stat = Path.of("/proc/" + p.pid() + "/stat");
                 long peak = 0;
@@ -74,6 +83,12 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
                 } catch (InterruptedException e) {
                     end(p, Duration.ZERO);
                     throw e;
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook runs
+                    }
                 }
                 long nanos = System.nanoTime() - t0;
                 return new ChildRun(p.exitValue(), nanos, peak, Files.readString(err), cpu);

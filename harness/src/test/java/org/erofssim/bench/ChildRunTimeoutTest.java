@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,16 @@ class ChildRunTimeoutTest {
         }
     }
 
+    /** {@code Bench DIR}: a bench-like process running a stubborn {@link Child} through ChildRun with a long timeout. */
+    public static final class Bench {
+        public static void main(String[] args) {
+            Path d = Path.of(args[0]);
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ChildRun.run(List.of(java, "-cp", System.getProperty("java.class.path"), Child.class.getName(), d.toString(),
+                    "stubborn"), d.resolve("out.txt"), Duration.ofMinutes(10), Duration.ofSeconds(2));
+        }
+    }
+
     private List<String> child(String mode) {
         String java = ProcessHandle.current().info().command().orElse("java");
         return List.of(java, "-cp", System.getProperty("java.class.path"), Child.class.getName(), dir.toString(), mode);
@@ -89,6 +100,29 @@ class ChildRunTimeoutTest {
         assertThat(dir.resolve("cleaned")).as("its shutdown hook ran: SIGTERM came first, not SIGKILL").exists();
         assertThat(alive(dir.resolve("child.pid"))).isFalse();
         assertThat(alive(dir.resolve("leaf.pid"))).isFalse();
+    }
+
+    @Test
+    void benchStoppedWithSigtermEndsItsChildAndItsDescendants() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process bench = org.erofssim.tools.HostTools.processBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Bench.class.getName(), dir.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("bench.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!Files.exists(dir.resolve("child.pid")) || Files.readString(dir.resolve("child.pid")).isBlank()) {
+                assertThat(bench.isAlive()).as("bench-like process running; its log: %s", Files.exists(dir.resolve("bench.log"))
+                        ? Files.readString(dir.resolve("bench.log")) : "").isTrue();
+                assertThat(System.nanoTime()).as("its child and grandchild started in time").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            bench.destroy(); // SIGTERM to the bench-like process only
+            assertThat(bench.waitFor(60, TimeUnit.SECONDS)).as("it stopped").isTrue();
+        } finally {
+            bench.destroyForcibly();
+        }
+        assertThat(alive(dir.resolve("child.pid"))).as("its stubborn child").isFalse();
+        assertThat(alive(dir.resolve("leaf.pid"))).as("the child's own child").isFalse();
     }
 
     @Test
