@@ -57,8 +57,8 @@ import org.erofssim.tools.ErofsUtils;
  *       process on generated images of 10, 100 and 300 MB of content ({@code rate
  *       verify-model-10mb} ...), the rate of the content between the smallest and the largest
  *       ({@code rate verify-model-marginal}, MB per CPU second: the fixed process cost left out) and {@code ratio
- *       verify-size-linearity} (CPU seconds per MB of the upper step over the lower one: 1 is
- *       linear);</li>
+ *       verify-size-linearity} (CPU seconds per MB of the upper step over the least-squares slope
+ *       of all three sizes: 1 is linear, below 1 sublinear);</li>
  *   <li>{@code many-files}: the same model process on the image of 200,000 small files ({@code rate
  *       verify-many-files} in files per second, {@code rss verify-many-files}, {@code ratio
  *       verify-many-files-vs-kernel});</li>
@@ -576,15 +576,18 @@ public final class Bench {
             out.accept(Figure.unavailable(Figure.RATE, "verify-model-marginal", String.format(Locale.ROOT,
                     "the larger image took no more CPU time (%.2f s, %.2f s)", cpus[0], cpus[last]), null));
         }
-        // CPU seconds per MB above the middle point over those below it: 1 when the cost is linear
-        double low = (cpus[1] - cpus[0]) / (bytes[1] - bytes[0]);
-        double high = (cpus[last] - cpus[1]) / (bytes[last] - bytes[1]);
-        out.accept(Figure.of(Figure.RATIO, "verify-size-linearity", high / low, null,
-                String.format(Locale.ROOT, "CPU seconds per MB from %d to %d MB (%.3f s per 100 MB) over those from %d "
-                        + "to %d MB (%.3f s per 100 MB); 1 is linear (CPU time: steadier than wall time under load)",
-                        VERIFY_SIZES.get(1), VERIFY_SIZES.get(last), high * 1e8, VERIFY_SIZES.get(0), VERIFY_SIZES.get(1),
-                        low * 1e8),
-                details("cpuSeconds", java.util.Arrays.toString(cpus), "seconds", java.util.Arrays.toString(secs))));
+        // the upper step over the least-squares slope of all sizes (SizeLinearity: a small image's JVM start swung the old lower step)
+        double[] mb = java.util.Arrays.stream(bytes).mapToDouble(b -> b / 1e6).toArray();
+        double linearity = SizeLinearity.of(mb, cpus);
+        if (!Double.isNaN(linearity) && cpus[0] >= 0) {
+            out.accept(Figure.of(Figure.RATIO, "verify-size-linearity", linearity, null, SizeLinearity.how(VERIFY_SIZES, mb, cpus),
+                    details("cpuSeconds", java.util.Arrays.toString(cpus), "seconds", java.util.Arrays.toString(secs),
+                            "contentMB", java.util.Arrays.toString(mb))));
+        } else {
+            out.accept(Figure.unavailable(Figure.RATIO, "verify-size-linearity", String.format(Locale.ROOT,
+                    "the CPU time did not grow with the image (%s s for %s MB)", java.util.Arrays.toString(cpus),
+                    java.util.Arrays.toString(mb)), null));
+        }
     }
 
     // ------------------------------------------------------------------ many files

@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.erofssim.tools.HostTools;
 
@@ -26,8 +30,24 @@ import org.erofssim.tools.HostTools;
  */
 public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, long cpuNanos) {
 
-    /** Runs {@code cmd} (a declared tool first) with stdout to {@code stdout}, waiting at most {@code timeoutSeconds}. */
+    /**
+     * How long a timed-out child has, after SIGTERM, to run its clean-up (a JVM's shutdown hooks:
+     * the live oracle's unmounts and loop-device releases, the VM oracle's QEMU kill) before it and
+     * everything it started are SIGKILLed.
+     */
+    static final Duration GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Runs {@code cmd} (a declared tool first) with stdout to {@code stdout}, waiting at most
+     * {@code timeoutSeconds}; then the child is ended as {@link #end} says and an
+     * {@link IllegalStateException} names the timeout.
+     */
     public static ChildRun run(List<String> cmd, Path stdout, long timeoutSeconds) {
+        return run(cmd, stdout, Duration.ofSeconds(timeoutSeconds), GRACE);
+    }
+
+    /** {@link #run(List, Path, long)} with a timeout and a {@link #GRACE} of its own (tests). */
+    static ChildRun run(List<String> cmd, Path stdout, Duration timeout, Duration grace) {
         try {
             Path err = Files.createTempFile(stdout.toAbsolutePath().getParent(), "stderr-", ".txt");
             try {
@@ -36,19 +56,38 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
                         .redirectOutput(stdout.toFile()).redirectError(err.toFile());
                 long t0 = System.nanoTime();
                 Process p = pb.start();
+                // bench itself stopped (SIGTERM, Ctrl-C): its child is ended the same way, not orphaned
+                Thread hook = new Thread(() -> {
+                    try {
+                        end(p, grace);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "erofs-sim-bench-child-end");
+                Runtime.getRuntime().addShutdownHook(hook);
                 Path status = Path.of("/proc/" + p.pid() + "/status");
                 Path stat = Path.of("/proc/" + p.pid() + "/stat");
                 long peak = 0;
                 long cpu = -1;
-                long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-                while (!p.waitFor(10, TimeUnit.MILLISECONDS)) {
-                    peak = Math.max(peak, hwm(status));
-                    cpu = Math.max(cpu, cpuNanos(stat));
-                    if (System.nanoTime() > deadline) {
-                        p.destroyForcibly();
-                        p.waitFor();
-                        throw new IllegalStateException(String.join(" ", cmd.subList(0, Math.min(3, cmd.size())))
-                                + "...: no exit within " + timeoutSeconds + " s");
+                long deadline = t0 + timeout.toNanos();
+                try {
+                    while (!p.waitFor(10, TimeUnit.MILLISECONDS)) {
+                        peak = Math.max(peak, hwm(status));
+                        cpu = Math.max(cpu, cpuNanos(stat));
+                        if (System.nanoTime() > deadline) {
+                            String how = end(p, grace);
+                            throw new IllegalStateException(String.join(" ", cmd.subList(0, Math.min(3, cmd.size())))
+                                    + "...: no exit within " + timeout.toSeconds() + " s (" + how + ")");
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    end(p, Duration.ZERO);
+                    throw e;
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook runs
                     }
                 }
                 long nanos = System.nanoTime() - t0;
@@ -62,6 +101,50 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + cmd.get(0));
         }
+    }
+
+    /**
+     * Ends a child with everything it started, leaving no process behind: its descendants are
+     * noted first (a process SIGKILLed later orphans its own children, re-parented out of reach
+     * of {@link Process#descendants}; a VM runs under {@code setsid}, outside the child's process
+     * group), then the child gets SIGTERM and {@code grace} to exit (a JVM runs its shutdown hooks:
+     * a {@code fuzz --live} child unmounts, releases its loop devices and kills its QEMU), noting
+     * the descendants it starts meanwhile; then the child, if still there, and every noted
+     * descendant still alive, with theirs, get SIGKILL, and each is waited for (at most 10 s).
+     *
+     * @return what it took: "stopped by SIGTERM" or "SIGKILLed after a grace of N s"
+     */
+    static String end(Process p, Duration grace) throws InterruptedException {
+        Set<ProcessHandle> noted = new LinkedHashSet<>(p.descendants().toList());
+        p.destroy(); // SIGTERM
+        long until = System.nanoTime() + grace.toNanos();
+        while (p.isAlive() && System.nanoTime() < until) {
+            noted.addAll(p.descendants().toList());
+            p.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+        boolean stubborn = p.isAlive();
+        noted.addAll(p.descendants().toList());
+        p.destroyForcibly(); // the child first: it starts nothing more
+        p.waitFor(10, TimeUnit.SECONDS);
+        List<ProcessHandle> all = new ArrayList<>(noted);
+        for (ProcessHandle h : noted) {
+            h.descendants().forEach(d -> {
+                if (!all.contains(d)) {
+                    all.add(d);
+                }
+            });
+        }
+        Collections.reverse(all); // leaves first
+        for (ProcessHandle h : all) {
+            h.destroyForcibly(); // by pid and start time: a pid reused since is not touched
+        }
+        long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle h : all) {
+            while (running(h.pid()) && System.nanoTime() < gone) {
+                Thread.sleep(20);
+            }
+        }
+        return stubborn ? "SIGTERM, then SIGKILLed after a grace of " + grace.toSeconds() + " s" : "stopped by SIGTERM";
     }
 
     /**
@@ -189,6 +272,20 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
     /** Seconds of {@link #cpuNanos} (negative when unknown). */
     public double cpuSeconds() {
         return cpuNanos < 0 ? -1 : cpuNanos / 1e9;
+    }
+
+    /**
+     * Whether process {@code pid} still runs: a killed orphan is a zombie until init reaps it,
+     * which {@link ProcessHandle#isAlive} still counts as alive.
+     */
+    static boolean running(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = s.charAt(s.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false; // gone
+        }
     }
 
     /** {@code utime + stime} of a {@code /proc/PID/stat} (clock ticks of 10 ms: USER_HZ is 100 on Linux), -1 if unreadable. */

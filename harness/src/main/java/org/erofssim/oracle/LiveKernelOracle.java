@@ -205,6 +205,15 @@ public final class LiveKernelOracle {
         return LiveRefusals.unrealisable(sc);
     }
 
+    /**
+     * Runs {@code body} under the machine-wide lock every observation holds, for code mounting erofs
+     * outside the oracle (a test running {@code repro.sh}): its kernel-log lines then never fall into
+     * another process's observation window. {@code body} must not observe (the lock is not reentrant).
+     */
+    public static <T> T exclusively(java.util.function.Supplier<T> body) {
+        return LiveLock.underGlobalLock(body);
+    }
+
     /** Releases what killed runs left in {@code /tmp/erofs-sim-live-*}; one line per folder. */
     public static List<String> reclaimStale() {
         return LiveLock.underGlobalLock(() -> Journal.reclaimStale(TMP));

@@ -20,6 +20,24 @@ final class ProcessTree {
         int kill(int pid, int sig);
     }
 
+    /**
+     * The words put before QEMU's command: {@code setsid} (a process group of its own, which
+     * {@link #kill} ends whole) and {@code setpriv --pdeathsig KILL} (the kernel SIGKILLs QEMU when
+     * the thread that started it ends: this JVM SIGKILLed, say by bench's timeout or the OOM killer,
+     * runs no shutdown hook, and a VM would otherwise run on), each when installed (util-linux).
+     * The thread that starts the VM must wait for it ({@code VmKernel.boot} does).
+     */
+    static List<String> launcher() {
+        List<String> words = new ArrayList<>();
+        if (Tools.which("setsid") != null) {
+            words.add("setsid");
+        }
+        if (Tools.which("setpriv") != null) {
+            words.addAll(List.of("setpriv", "--pdeathsig", "KILL"));
+        }
+        return words;
+    }
+
     static void kill(Process p) {
         if (p == null) {
             return;

@@ -125,7 +125,8 @@ public final class VmKernel {
         if (nb.jvmOnly()) {
             return observeJvm(scenarios, java, jar);
         }
-        return boot(run -> {
+        Path keep = keepFor(scenarios);
+        return boot(keep, run -> {
             Path copy = run.resolve("erofs-sim.jar");
             try {
                 Files.copy(jar, copy);
@@ -209,7 +210,8 @@ public final class VmKernel {
     }
 
     private Boot observeJvm(List<Path> scenarios, Path java, Path jar) {
-        return boot(run -> {
+        Path keep = keepFor(scenarios);
+        return boot(keep, run -> {
             // the guest runs its own copy: a jar rebuilt on the host during the boot cannot break it
             Path copy = run.resolve("erofs-sim.jar");
             try {
@@ -224,7 +226,16 @@ public final class VmKernel {
 
     /** Boots once and runs a shell command as root in the guest. */
     public Boot run(String shellCommand) {
-        return boot(run -> shellCommand + "\n", VmKernel::partial);
+        return boot(keepFor(List.of()), run -> shellCommand + "\n", VmKernel::partial);
+    }
+
+    /** {@link #guestKeep} of this process's working directory and checkout, its line naming the kernel. */
+    private Path keepFor(List<Path> scenarios) {
+        try {
+            return guestKeep(Path.of("").toAbsolutePath(), System.getProperty("erofssim.root"), scenarios);
+        } catch (VmUnavailable e) {
+            throw new VmUnavailable("kernel " + kernel.release() + ": " + e.getMessage());
+        }
     }
 
     /** Reads a run folder's observations so far (it may be cut short by a crash). */
@@ -232,7 +243,57 @@ public final class VmKernel {
         List<Observation> read(Path run) throws IOException;
     }
 
-    private Boot boot(java.util.function.Function<Path, String> script, Reader partial) {
+    /**
+     * The host folder the guest binds back over its own /tmp ({@link QemuCommand#keeping}; the
+     * guest mounts its scratch disk there): the smallest folder below /tmp that holds each of the
+     * working directory, the checkout ({@code root}, may be null) and the scenario files that is
+     * under /tmp (a scenario's images are found beside it), or null when none is. Only one folder
+     * can be kept: a scenario file directly in /tmp, or two of these places in different folders
+     * below /tmp, refuse the boot before it starts, with one line naming them. An image a
+     * scenario names by an absolute path elsewhere under /tmp is not looked for: that scenario
+     * fails in the guest with its own error.
+     */
+    static Path guestKeep(Path cwd, String root, List<Path> scenarios) {
+        Path tmp = Path.of("/tmp");
+        List<Path> places = new ArrayList<>();
+        if (!cwd.toAbsolutePath().normalize().equals(tmp)) {
+            places.add(cwd); // a run from /tmp itself finds its cwd in the guest's scratch and the checkout by root
+        }
+        if (root != null && !root.isBlank()) {
+            places.add(Path.of(root));
+        }
+        for (Path s : scenarios) {
+            Path f = s.toAbsolutePath().normalize();
+            if (tmp.equals(f.getParent())) {
+                throw new VmUnavailable("scenario " + f + " is directly in /tmp, which the VM guest covers with its own"
+                        + " scratch disk: put it in a folder (below /tmp or elsewhere)");
+            }
+            places.add(f.getParent());
+        }
+        Path keep = null;
+        Path first = null;
+        for (Path p : places) {
+            Path d = p.toAbsolutePath().normalize();
+            if (!d.startsWith(tmp) || d.equals(tmp)) {
+                continue;
+            }
+            if (keep == null) {
+                keep = d;
+                first = d;
+            }
+            while (!d.startsWith(keep)) {
+                keep = keep.getParent();
+            }
+            if (keep.equals(tmp)) {
+                throw new VmUnavailable("the VM guest covers /tmp with its own scratch disk and keeps one folder of the"
+                        + " host's below it, but " + first + " and " + d + " are in different ones: put the scenarios"
+                        + " (fuzz --out) and the checkout in one folder below /tmp, or outside /tmp");
+            }
+        }
+        return keep;
+    }
+
+    private Boot boot(Path keep, java.util.function.Function<Path, String> script, Reader partial) {
         String rel = kernel.release();
         Path run = null;
         Process p = null;
@@ -243,12 +304,10 @@ public final class VmKernel {
             run = Files.createTempDirectory(scratch.toAbsolutePath(), "run-");
             Files.writeString(run.resolve("cmd.sh"), script.apply(run));
             Path console = run.resolve("console.log");
-            List<String> argv = new ArrayList<>();
-            if (Tools.which("setsid") != null) {
-                argv.add("setsid");
-            }
-            // a checkout under /tmp (git clone . /tmp/x) stays visible over the guest's own /tmp
-            argv.addAll(QemuCommand.of(qemu, kernel, run, scratchDisk(run)).keeping(Path.of("").toAbsolutePath()).argv());
+            List<String> argv = new ArrayList<>(ProcessTree.launcher());
+            // a checkout or scenarios under /tmp (git clone . /tmp/x, fuzz --out /tmp/y) stay visible over the guest's own /tmp
+            QemuCommand qc = QemuCommand.of(qemu, kernel, run, scratchDisk(run));
+            argv.addAll((keep == null ? qc : qc.keeping(keep)).argv());
             long t0 = System.nanoTime();
             double setup = (t0 - tSetup) / 1e9;
             p = org.erofssim.tools.HostTools.processBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile())

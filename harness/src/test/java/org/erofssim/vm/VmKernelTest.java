@@ -42,7 +42,7 @@ class VmKernelTest {
      * Whether {@code pid} still runs: a killed child whose parent died too is a zombie until this
      * machine's init reaps it, which {@link ProcessHandle#isAlive} still counts as alive.
      */
-    private static boolean running(long pid) throws IOException {
+    static boolean running(long pid) throws IOException {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
         if (!Files.exists(stat)) {
             return false;

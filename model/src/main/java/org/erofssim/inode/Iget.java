@@ -104,22 +104,17 @@ public final class Iget {
         // bits, as the kernel computes it (6.1/6.12: an erofs_blk_t, u32, shifted; 6.15-6.18:
         // le32_to_cpu(i_u.blocks_lo) shifted, no blocks_hi), so a count of 2^29 or more wraps
         // [obs-6.12.118 fuzz seed 15 and obs-6.18.44: 4294967288 for blocks_lo 0xffffffff, where
-        // a 64-bit shift gives 34359738360]. 7.x is assumed the same [unsure: a 2026 patch,
-        // "Combine i_nb.blocks_hi with i_u.blocks_lo", would widen it]
-        long blocks;
-        if (sbi.kernel().has(Behavior.INODE_BLOCKS_HI)) {
-            // 7.3: widened with blocks_hi on 48-bit layouts and shifted in 64 bits
-            // [obs-7.3-amd64 fuzz seed 15: 68719476728]
-            long count = (layout == 1 || layout == 3) && nlink1Bit ? (v.startHi << 32) | nblks : nblks;
-            blocks = count == 0 && !((layout == 1 || layout == 3) && nlink1Bit) ? roundUp(size, bs) >>> 9
-                    : count << (bits - 9);
-        } else if ((layout == 1 || layout == 3) && nlink1Bit) {
-            // 6.15+: even 0 for a file packed whole into its inode [obs-6.18.44: st_blocks 0 for a
-            // 16 KiB -zlz4 -Eztailpacking file]; 6.13 fell back to round_up(i_size) for 0
-            blocks = (nblks << (bits - 9)) & 0xFFFF_FFFFL;
-        } else {
-            blocks = nblks == 0 ? roundUp(size, bs) >>> 9 : (nblks << (bits - 9)) & 0xFFFF_FFFFL;
-        }
+        // a 64-bit shift gives 34359738360]. 7.3 widens it (Behavior.INODE_BLOCKS_HI): blocks_hi
+        // joins the count on 48-bit layouts and the shift is in 64 bits [obs-7.3-amd64 fuzz seed
+        // 15: 68719476728]. On 48-bit compressed layouts (6.15+) even a count of 0 stays 0
+        // [obs-6.18.44: st_blocks 0 for a 16 KiB -zlz4 -Eztailpacking file] (6.13 fell back
+        // there to round_up(i_size), as every release does on the other layouts)
+        boolean compressed48 = (layout == 1 || layout == 3) && nlink1Bit;
+        boolean widened = sbi.kernel().has(Behavior.INODE_BLOCKS_HI);
+        long count = widened && compressed48 ? (v.startHi << 32) | nblks : nblks;
+        long sectors = count << (bits - 9);
+        long blocks = count == 0 && !compressed48 ? roundUp(size, bs) >>> 9
+                : widened ? sectors : sectors & 0xFFFF_FFFFL;
         ErofsInode inode = new ErofsInode(nid, slot.iloc, layout, extended, isize, xattrIsize, rec.xattrIcount(),
                 mode, rec.uid(), rec.gid(), v.nlink, size, v.mtime, v.mtimeNsec, startBlk, rdevMajor, rdevMinor,
                 chunkFormat, chunkBits, blocks, fast, rec.iu());

@@ -2,13 +2,9 @@ package org.erofssim.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -44,19 +40,6 @@ import org.erofssim.testkit.Checkout;
 class StreamingVerifyProperties {
     static final List<String> IMAGES = List.of("lz4.erofs", "lz4hc.erofs", "lz4hc-pcluster.erofs", "lz4-legacy.erofs",
             "lz4-fullidx.erofs", "ztailpacking.erofs", "plain.erofs", "chunked4k.erofs", "deep.erofs", "noinline.erofs");
-    private static final Map<String, byte[]> BYTES = new TreeMap<>();
-
-    static byte[] image(String name) {
-        synchronized (BYTES) {
-            return BYTES.computeIfAbsent(name, n -> {
-                try {
-                    return Files.readAllBytes(Checkout.images().resolve(n));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).clone();
-        }
-    }
 
     record Edit(int offsetPermille, int value) {}
 
@@ -80,7 +63,7 @@ class StreamingVerifyProperties {
     }
 
     static Scenario scenario(Case c) {
-        byte[] b = image(c.image());
+        byte[] b = Checkout.imageBytes(c.image());
         for (Edit e : c.edits()) {
             int from = 4096; // after block 0 (the superblock and its checksum): inodes, directories, indexes, data
             int at = from + (int) ((long) (b.length - from) * e.offsetPermille() / 1000);

@@ -2,12 +2,7 @@ package org.erofssim.mount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -46,19 +41,6 @@ import org.erofssim.testkit.Checkout;
 class SuperblockCacheProperties {
     static final List<String> IMAGES = List.of("plain.erofs", "lz4.erofs", "acl.erofs", "chunked4k.erofs",
             "extended.erofs", "zero-uuid.erofs", "multidev.erofs", "empty.erofs", "ztailpacking.erofs");
-    private static final Map<String, byte[]> BYTES = new TreeMap<>();
-
-    static byte[] image(String name) {
-        synchronized (BYTES) {
-            return BYTES.computeIfAbsent(name, n -> {
-                try {
-                    return Files.readAllBytes(Checkout.images().resolve(n));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).clone();
-        }
-    }
 
     /** Where an edit goes. */
     enum Place { SUPERBLOCK, BLOCK_AFTER_SUPERBLOCK, PAGE0_BEFORE_SUPERBLOCK, AFTER_PAGE0 }
@@ -127,7 +109,7 @@ class SuperblockCacheProperties {
 
     @Property(seed = "20261207", tries = 300, edgeCases = EdgeCasesMode.NONE)
     void cachedSuperblockDecodingChangesNoOutcomeByte(@ForAll("cases") Case c) {
-        byte[] b = image(c.image());
+        byte[] b = Checkout.imageBytes(c.image());
         ImageBytes shared = ImageBytes.of(b);
         long[] counts = new long[2];
         long[] ignored = new long[2];

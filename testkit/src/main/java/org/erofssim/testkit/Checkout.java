@@ -1,7 +1,11 @@
 package org.erofssim.testkit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The erofs-sim checkout a test runs in, for the committed fixtures: the system property
@@ -15,6 +19,9 @@ import java.nio.file.Path;
 public final class Checkout {
     /** The system property naming the checkout. */
     public static final String PROPERTY = "erofssim.root";
+
+    /** The fixture images' bytes, each read once per JVM; guarded by itself. */
+    private static final Map<String, byte[]> IMAGE_BYTES = new HashMap<>();
 
     private Checkout() {}
 
@@ -45,6 +52,24 @@ public final class Checkout {
     /** One file of {@code fixtures/images}. */
     public static Path image(String name) {
         return images().resolve(name);
+    }
+
+    /**
+     * The bytes of one file of {@code fixtures/images}, read once per JVM and kept; each call
+     * answers a fresh copy, so a test may edit it in place without touching another test's image.
+     *
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public static byte[] imageBytes(String name) {
+        synchronized (IMAGE_BYTES) {
+            return IMAGE_BYTES.computeIfAbsent(name, n -> {
+                try {
+                    return Files.readAllBytes(image(n));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).clone();
+        }
     }
 
     /** {@code fixtures/images/crafted}: the images {@code fixtures/craft-images.sh} makes. */
