@@ -277,17 +277,9 @@ public final class PlainReader {
     }
 
     /** A page of an inode's page cache. */
-    private record PageKey(long nid, long index) {
-        // written out, as KernelLog.Mark: no ObjectMethods bootstrap on the first page a verify reads
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PageKey k && k.nid == nid && k.index == index;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(nid) * 31 + Long.hashCode(index);
-        }
+    private record PageKey(long nid, long index) { // equals/hashCode written out, as KernelLog.Mark's
+        @Override public boolean equals(Object o) { return o instanceof PageKey k && k.nid == nid && k.index == index; }
+        @Override public int hashCode() { return Long.hashCode(nid) * 31 + Long.hashCode(index); }
     }
 
 
