@@ -14,11 +14,10 @@ import static org.erofssim.contract.JsonFields.requiredString;
 import static org.erofssim.contract.JsonFields.typeOf;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,7 +39,7 @@ import org.erofssim.sb.Mode;
 public final class OutcomeJson {
     public static final int VERSION = 1;
 
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
     private static final Pattern FSID = Pattern.compile("([0-9a-f]{8}):([0-9a-f]{8})");
     private static final Pattern HEX = Pattern.compile("0x([0-9a-f]{1,16})");
 
@@ -51,112 +50,134 @@ public final class OutcomeJson {
         return o.outcome();
     }
 
-    /** One line of JSON, no trailing newline. */
+    /** One line of JSON, no trailing newline: {@link #write(MountOutcome, java.io.Writer)}'s characters. */
     public static String write(MountOutcome o) {
+        java.io.StringWriter w = new java.io.StringWriter(512);
         try {
-            return JsonFields.MAPPER.writeValueAsString(toTree(o));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot happen: writing a tree of plain values", e);
+            write(o, w);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot happen: writing to a StringWriter", e);
         }
+        return w.toString();
     }
 
     /**
-     * {@link #write(MountOutcome)} written to {@code w} (the same characters, no trailing
-     * newline) with Jackson's streaming generator, field by field in {@link #toTree}'s order,
-     * without building a tree (issue 12: the 100,000 entries of a huge image's walk held as one
-     * Jackson tree and one string were most of the process's memory; and in a 10,000-scenario
-     * {@code predict} batch the tree, an {@code ObjectMapper.writeTree} per field and the
-     * {@code BigInteger}s of the unsigned statfs counts were 44 % of the CPU samples). {@code
-     * OutcomeJsonTest.Streaming} checks the characters against the tree's. {@code w} is flushed,
-     * not closed.
+     * {@link #write(MountOutcome)} written to {@code w} (no trailing newline) with Jackson's
+     * streaming generator, field by field, without building a tree (issue 12: the 100,000
+     * entries of a huge image's walk held as one Jackson tree and one string were most of the
+     * process's memory; and in a 10,000-scenario {@code predict} batch the tree, an {@code
+     * ObjectMapper.writeTree} per field and the {@code BigInteger}s of the unsigned statfs counts
+     * were 44 % of the CPU samples). {@code w} is flushed, not closed.
      */
     public static void write(MountOutcome o, java.io.Writer w) throws java.io.IOException {
         try (JsonGenerator g = JsonFields.MAPPER.getFactory().createGenerator(w)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.writeStartObject();
-            g.writeNumberField("version", VERSION);
-            g.writeStringField("outcome", outcomeName(o));
-            g.writeStringField("errno", o instanceof MountOutcome.Failed f && f.errno() != null ? f.errno().name() : null);
-            g.writeStringField("mode", o.mode() == null ? null : o.mode().contractName());
-            g.writeFieldName("log");
-            strings(g, o.log());
-            MountOutcome.Mounted m = o instanceof MountOutcome.Mounted mm ? mm : null;
-            g.writeFieldName("superblock");
-            if (m == null || m.superblock() == null) {
-                g.writeNull();
-            } else {
-                SuperblockInfo sb = m.superblock();
-                g.writeStartObject();
-                g.writeBooleanField("anonDev", sb.anonDev());
-                g.writeStringField("dev", sb.dev());
-                g.writeStringField("sysfsName", sb.sysfsName());
-                g.writeNumberField("blockSize", sb.blockSize());
-                g.writeEndObject();
-            }
-            g.writeStringField("superOptions", m == null ? null : m.superOptions());
-            g.writeFieldName("statfs");
-            if (m == null || m.statfs() == null) {
-                g.writeNull();
-            } else {
-                statfs(g, m.statfs());
-            }
-            g.writeFieldName("devices");
-            if (m == null || m.devices() == null) {
-                g.writeNull();
-            } else {
-                g.writeStartArray();
-                for (DeviceInfo d : m.devices()) {
-                    g.writeStartObject();
-                    g.writeNumberField("id", d.id());
-                    g.writeStringField("tag", d.tag());
-                    g.writeStringField("kind", d.kind());
-                    g.writeNumberField("blocks", d.blocks());
-                    g.writeNumberField("mappedBlkaddr", d.mappedBlkaddr());
-                    g.writeStringField("path", d.path());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            g.writeFieldName("tree");
-            if (m == null || m.tree() == null) {
-                g.writeNull();
-            } else {
-                g.writeStartArray();
-                for (TreeEntry t : m.tree()) {
-                    entry(g, t);
-                }
-                g.writeEndArray();
-            }
-            if (m != null && m.metadataCache() != null) {
-                g.writeObjectFieldStart("metadataCache");
-                g.writeStringField("cache", m.metadataCache().cache());
-                g.writeArrayFieldStart("blocks");
-                for (Long b : m.metadataCache().blocks()) {
-                    if (b == null) {
-                        g.writeNull();
-                    } else {
-                        g.writeNumber(b.longValue());
-                    }
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            if (m != null && m.unmount() != null && !m.unmount().isEmpty()) {
-                g.writeFieldName("unmount");
-                strings(g, m.unmount());
-            }
-            if (o.notes() != null && !o.notes().isEmpty()) {
-                g.writeFieldName("notes");
-                strings(g, o.notes());
-            }
-            if (o instanceof MountOutcome.Blocked b) {
-                g.writeStringField("reason", b.reason());
-            } else if (o instanceof MountOutcome.Crashed c) {
-                g.writeStringField("reason", c.what());
-            }
-            g.writeEndObject();
+            generate(o, g);
         }
         w.flush();
+    }
+
+    /**
+     * The outcome as a Jackson tree, fields in the contract's order: {@link #generate}'s tokens
+     * replayed from a {@link TokenBuffer} (so the tree and the line cannot disagree on a field).
+     * The buffer keeps each value's Java type: {@code int} fields become {@code IntNode}s,
+     * {@code long} ones {@code LongNode}s and the unsigned statfs counts {@code BigIntegerNode}s.
+     */
+    public static ObjectNode toTree(MountOutcome o) {
+        try (TokenBuffer b = new TokenBuffer(JsonFields.MAPPER, false)) {
+            generate(o, b);
+            try (JsonParser p = b.asParser()) {
+                return (ObjectNode) JsonFields.MAPPER.readTree(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot happen: replaying a token buffer of plain values", e);
+        }
+    }
+
+    /** The one writer of every field, in the contract's order (see {@code package-info.java}). */
+    private static void generate(MountOutcome o, JsonGenerator g) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeNumberField("version", VERSION);
+        g.writeStringField("outcome", outcomeName(o));
+        g.writeStringField("errno", o instanceof MountOutcome.Failed f && f.errno() != null ? f.errno().name() : null);
+        g.writeStringField("mode", o.mode() == null ? null : o.mode().contractName());
+        g.writeFieldName("log");
+        strings(g, o.log());
+        MountOutcome.Mounted m = o instanceof MountOutcome.Mounted mm ? mm : null;
+        g.writeFieldName("superblock");
+        if (m == null || m.superblock() == null) {
+            g.writeNull();
+        } else {
+            SuperblockInfo sb = m.superblock();
+            g.writeStartObject();
+            g.writeBooleanField("anonDev", sb.anonDev());
+            g.writeStringField("dev", sb.dev());
+            g.writeStringField("sysfsName", sb.sysfsName());
+            g.writeNumberField("blockSize", sb.blockSize());
+            g.writeEndObject();
+        }
+        g.writeStringField("superOptions", m == null ? null : m.superOptions());
+        g.writeFieldName("statfs");
+        if (m == null || m.statfs() == null) {
+            g.writeNull();
+        } else {
+            statfs(g, m.statfs());
+        }
+        g.writeFieldName("devices");
+        if (m == null || m.devices() == null) {
+            g.writeNull();
+        } else {
+            g.writeStartArray();
+            for (DeviceInfo d : m.devices()) {
+                g.writeStartObject();
+                g.writeNumberField("id", d.id());
+                g.writeStringField("tag", d.tag());
+                g.writeStringField("kind", d.kind());
+                g.writeNumberField("blocks", d.blocks());
+                g.writeNumberField("mappedBlkaddr", d.mappedBlkaddr());
+                g.writeStringField("path", d.path());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeFieldName("tree");
+        if (m == null || m.tree() == null) {
+            g.writeNull();
+        } else {
+            g.writeStartArray();
+            for (TreeEntry t : m.tree()) {
+                entry(g, t);
+            }
+            g.writeEndArray();
+        }
+        if (m != null && m.metadataCache() != null) {
+            g.writeObjectFieldStart("metadataCache");
+            g.writeStringField("cache", m.metadataCache().cache());
+            g.writeArrayFieldStart("blocks");
+            for (Long b : m.metadataCache().blocks()) {
+                if (b == null) {
+                    g.writeNull();
+                } else {
+                    g.writeNumber(b.longValue());
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        if (m != null && m.unmount() != null && !m.unmount().isEmpty()) {
+            g.writeFieldName("unmount");
+            strings(g, m.unmount());
+        }
+        if (o.notes() != null && !o.notes().isEmpty()) {
+            g.writeFieldName("notes");
+            strings(g, o.notes());
+        }
+        if (o instanceof MountOutcome.Blocked b) {
+            g.writeStringField("reason", b.reason());
+        } else if (o instanceof MountOutcome.Crashed c) {
+            g.writeStringField("reason", c.what());
+        }
+        g.writeEndObject();
     }
 
     private static void strings(JsonGenerator g, List<String> list) throws java.io.IOException {
@@ -169,7 +190,7 @@ public final class OutcomeJson {
         g.writeEndArray();
     }
 
-    /** {@link #statfs(Statfs)} streamed; the unsigned counts as their decimal digits (what the tree's BigInteger prints). */
+    /** The statfs object; {@code files} and {@code ffree} are unsigned 64-bit counts (2^64 - 1 for erofs). */
     private static void statfs(JsonGenerator g, Statfs s) throws java.io.IOException {
         g.writeStartObject();
         g.writeStringField("type", "0x" + Long.toHexString(s.type()));
@@ -178,15 +199,29 @@ public final class OutcomeJson {
         g.writeNumberField("bfree", s.bfree());
         g.writeNumberField("bavail", s.bavail());
         g.writeFieldName("files");
-        g.writeNumber(Long.toUnsignedString(s.files()));
+        unsigned(g, s.files());
         g.writeFieldName("ffree");
-        g.writeNumber(Long.toUnsignedString(s.ffree()));
+        unsigned(g, s.ffree());
         g.writeNumberField("namelen", s.namelen());
         g.writeStringField("fsid", s.fsid());
         g.writeEndObject();
     }
 
-    /** {@link #entry(TreeEntry)} streamed. */
+    /**
+     * {@code v} read as unsigned: its decimal digits to a text generator (no {@code BigInteger}
+     * on the fast path), a {@code BigInteger} to {@link #toTree}'s buffer (which would keep
+     * digits given as text as a floating-point token).
+     */
+    private static void unsigned(JsonGenerator g, long v) throws java.io.IOException {
+        if (g instanceof TokenBuffer) {
+            BigInteger b = BigInteger.valueOf(v);
+            g.writeNumber(v >= 0 ? b : b.add(TWO_64));
+        } else {
+            g.writeNumber(Long.toUnsignedString(v));
+        }
+    }
+
+    /** One entry of the {@code tree} array. */
     private static void entry(JsonGenerator g, TreeEntry t) throws java.io.IOException {
         g.writeStartObject();
         g.writeStringField("path", t.path());
@@ -232,139 +267,6 @@ public final class OutcomeJson {
             strings(g, t.notes());
         }
         g.writeEndObject();
-    }
-
-    /** The outcome as a Jackson tree, fields in the contract's order. */
-    public static ObjectNode toTree(MountOutcome o) {
-        return toTree(o, true);
-    }
-
-    /** {@link #toTree(MountOutcome)}; without {@code withTree}, a null {@code tree} in its place. */
-    private static ObjectNode toTree(MountOutcome o, boolean withTree) {
-        ObjectNode out = F.objectNode();
-        out.put("version", VERSION);
-        out.put("outcome", outcomeName(o));
-        out.put("errno", o instanceof MountOutcome.Failed f && f.errno() != null ? f.errno().name() : null);
-        out.put("mode", o.mode() == null ? null : o.mode().contractName());
-        out.set("log", strings(o.log()));
-        MountOutcome.Mounted m = o instanceof MountOutcome.Mounted mm ? mm : null;
-        out.set("superblock", m == null || m.superblock() == null ? F.nullNode() : superblock(m.superblock()));
-        out.put("superOptions", m == null ? null : m.superOptions());
-        out.set("statfs", m == null || m.statfs() == null ? F.nullNode() : statfs(m.statfs()));
-        out.set("devices", m == null || m.devices() == null ? F.nullNode() : devices(m.devices()));
-        out.set("tree", m == null || m.tree() == null || !withTree ? F.nullNode() : tree(m.tree()));
-        if (m != null && m.metadataCache() != null) {
-            ObjectNode c = out.putObject("metadataCache");
-            c.put("cache", m.metadataCache().cache());
-            ArrayNode blocks = c.putArray("blocks");
-            m.metadataCache().blocks().forEach(blocks::add);
-        }
-        if (m != null && m.unmount() != null && !m.unmount().isEmpty()) {
-            out.set("unmount", strings(m.unmount()));
-        }
-        if (o.notes() != null && !o.notes().isEmpty()) {
-            out.set("notes", strings(o.notes()));
-        }
-        if (o instanceof MountOutcome.Blocked b) {
-            out.put("reason", b.reason());
-        } else if (o instanceof MountOutcome.Crashed c) {
-            out.put("reason", c.what());
-        }
-        return out;
-    }
-
-    private static ArrayNode strings(List<String> list) {
-        ArrayNode a = F.arrayNode();
-        if (list != null) {
-            list.forEach(a::add);
-        }
-        return a;
-    }
-
-    private static ObjectNode superblock(SuperblockInfo s) {
-        ObjectNode n = F.objectNode();
-        n.put("anonDev", s.anonDev());
-        n.put("dev", s.dev());
-        n.put("sysfsName", s.sysfsName());
-        n.put("blockSize", s.blockSize());
-        return n;
-    }
-
-    private static ObjectNode statfs(Statfs s) {
-        ObjectNode n = F.objectNode();
-        n.put("type", "0x" + Long.toHexString(s.type()));
-        n.put("bsize", s.bsize());
-        n.put("blocks", s.blocks());
-        n.put("bfree", s.bfree());
-        n.put("bavail", s.bavail());
-        n.put("files", unsigned(s.files()));
-        n.put("ffree", unsigned(s.ffree()));
-        n.put("namelen", s.namelen());
-        n.put("fsid", s.fsid());
-        return n;
-    }
-
-    private static BigInteger unsigned(long v) {
-        return new BigInteger(Long.toUnsignedString(v));
-    }
-
-    private static ArrayNode devices(List<DeviceInfo> devices) {
-        ArrayNode a = F.arrayNode();
-        for (DeviceInfo d : devices) {
-            ObjectNode n = a.addObject();
-            n.put("id", d.id());
-            n.put("tag", d.tag());
-            n.put("kind", d.kind());
-            n.put("blocks", d.blocks());
-            n.put("mappedBlkaddr", d.mappedBlkaddr());
-            n.put("path", d.path());
-        }
-        return a;
-    }
-
-    private static ArrayNode tree(List<TreeEntry> tree) {
-        ArrayNode a = F.arrayNode();
-        for (TreeEntry t : tree) {
-            a.add(entry(t));
-        }
-        return a;
-    }
-
-    /** One entry of the {@code tree} array. */
-    private static ObjectNode entry(TreeEntry t) {
-        ObjectNode n = F.objectNode();
-        n.put("path", t.path());
-        n.put("ino", t.ino());
-        n.put("type", t.type());
-        n.put("mode", t.mode());
-        n.put("uid", t.uid());
-        n.put("gid", t.gid());
-        n.put("size", t.size());
-        n.put("blocks", t.blocks());
-        n.put("nlink", t.nlink());
-        n.put("mtime", t.mtime());
-        n.put("mtimeNsec", t.mtimeNsec());
-        n.put("target", t.target());
-        n.put("rdev", t.rdev());
-        if (t.xattrs() == null) {
-            n.putNull("xattrs");
-        } else {
-            ObjectNode x = n.putObject("xattrs");
-            new TreeMap<>(t.xattrs()).forEach(x::put);
-        }
-        n.put("sha256", t.sha256());
-        n.put("readErrno", t.readErrno());
-        n.put("readOkBytes", t.readOkBytes());
-        if (t.extents() != null) {
-            ArrayNode ex = n.putArray("extents");
-            for (TreeEntry.Extent e : t.extents()) {
-                ex.addArray().add(e.logical()).add(e.physical()).add(e.length()).add(e.flags()).add(e.device());
-            }
-        }
-        if (t.notes() != null && !t.notes().isEmpty()) {
-            n.set("notes", strings(t.notes()));
-        }
-        return n;
     }
 
     /**

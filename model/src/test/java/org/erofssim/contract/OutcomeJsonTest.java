@@ -290,8 +290,41 @@ class OutcomeJsonTest {
         void sameCharactersAsTheWholeTreeWrite(MountOutcome o) throws IOException {
             java.io.StringWriter w = new java.io.StringWriter();
             OutcomeJson.write(o, w);
-            assertThat(w.toString()).isEqualTo(OutcomeJson.write(o));
+            assertThat(w.toString()).isEqualTo(OutcomeJson.write(o))
+                    .isEqualTo(JsonFields.MAPPER.writeValueAsString(OutcomeJson.toTree(o)));
             assertThat(OutcomeJson.write(OutcomeJson.read(w.toString()))).isEqualTo(w.toString());
+        }
+
+        /** What the tree's users (the comparator, record's unchanged check) saw before it was derived from the stream. */
+        @Test void theTreeKeepsEachValuesJavaType() {
+            com.fasterxml.jackson.databind.node.ObjectNode t = OutcomeJson.toTree(mounted());
+            assertThat(t.get("version").isInt()).isTrue();
+            assertThat(t.get("superblock").get("anonDev").isBoolean()).isTrue();
+            assertThat(t.get("superblock").get("blockSize").isInt()).isTrue();
+            assertThat(t.get("statfs").get("bsize").isLong()).isTrue();
+            assertThat(t.get("statfs").get("files").isBigInteger()).isTrue();
+            assertThat(t.get("statfs").get("files").bigIntegerValue()).isEqualTo(BigInteger.TWO.pow(64).subtract(BigInteger.ONE));
+            assertThat(t.get("statfs").get("ffree").bigIntegerValue()).isEqualTo(BigInteger.TWO.pow(64).subtract(BigInteger.valueOf(41)));
+            assertThat(t.get("devices").get(0).get("id").isInt()).isTrue();
+            assertThat(t.get("devices").get(0).get("blocks").isLong()).isTrue();
+            JsonNode big = t.get("tree").get(1);
+            assertThat(big.get("ino").isLong()).isTrue();
+            assertThat(big.get("target").isNull()).isTrue();
+            assertThat(big.get("extents").get(0).get(0).isLong()).isTrue();
+            assertThat(big.get("extents").get(0).get(4).isInt()).isTrue();
+            assertThat(t.get("tree").get(2).get("xattrs").isNull()).isTrue();
+        }
+
+        @Test void aSmallUnsignedCountIsStillABigInteger() {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) mounted();
+            Statfs s = m.statfs();
+            MountOutcome small = new MountOutcome.Mounted(m.mode(), m.log(), m.superblock(), m.superOptions(),
+                    new Statfs(s.type(), s.bsize(), s.blocks(), 0, 0, 7, 3, s.namelen(), 1, 2), m.devices(), null,
+                    List.of(), null, List.of());
+            JsonNode st = OutcomeJson.toTree(small).get("statfs");
+            assertThat(st.get("files").isBigInteger()).isTrue();
+            assertThat(st.get("files").longValue()).isEqualTo(7);
+            assertThat(OutcomeJson.write(small)).contains("\"files\":7,\"ffree\":3,");
         }
     }
 }
