@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,27 +76,14 @@ public final class BootKernel {
         return null;
     }
 
-    /** A static busybox: the given file when it is an ELF without an interpreter, else null. */
+    /**
+     * A static busybox: whether the file is a little-endian ELF64 whose program headers (in its
+     * first 64 KiB) have no {@code PT_INTERP}.
+     */
     static boolean isStaticElf(Path f) {
         try (InputStream in = Files.newInputStream(f)) {
-            byte[] head = in.readNBytes(1 << 16);
-            ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-            if (head.length < 64 || b.getInt(0) != 0x464c457f || head[4] != 2) {
-                return false;
-            }
-            long phoff = b.getLong(0x20);
-            int phentsize = Short.toUnsignedInt(b.getShort(0x36));
-            int phnum = Short.toUnsignedInt(b.getShort(0x38));
-            for (int i = 0; i < phnum; i++) {
-                long h = phoff + (long) i * phentsize;
-                if (h + 4 > head.length) {
-                    return false;
-                }
-                if (b.getInt((int) h) == 3) { // PT_INTERP
-                    return false;
-                }
-            }
-            return true;
+            Elf64 headers = Elf64.read(in.readNBytes(1 << 16));
+            return headers.ok() && !headers.has(Elf64.PT_INTERP);
         } catch (IOException e) {
             return false;
         }

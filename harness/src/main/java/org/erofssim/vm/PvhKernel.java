@@ -74,23 +74,20 @@ final class PvhKernel {
         }
     }
 
-    /** Whether a 64-bit little-endian ELF has a {@code Xen} note of type {@value #XEN_ELFNOTE_PHYS32_ENTRY}. */
+    /**
+     * Whether a 64-bit little-endian ELF has a {@code Xen} note of type {@value
+     * #XEN_ELFNOTE_PHYS32_ENTRY} in a {@code PT_NOTE} segment ({@link Elf64} reads the headers).
+     */
     static boolean hasPvhEntry(byte[] elf) {
+        Elf64 headers = Elf64.read(elf);
         ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
-        if (elf.length < 64 || b.getInt(0) != 0x464c457f || elf[4] != 2 || elf[5] != 1) {
-            return false;
-        }
-        long phoff = b.getLong(0x20);
-        int phentsize = Short.toUnsignedInt(b.getShort(0x36));
-        int phnum = Short.toUnsignedInt(b.getShort(0x38));
-        for (int i = 0; i < phnum; i++) {
-            long h = phoff + (long) i * phentsize;
-            if (h + 56 > elf.length || b.getInt((int) h) != 4) { // PT_NOTE
+        for (Elf64.Segment s : headers.segments()) {
+            if (s.type() != Elf64.PT_NOTE) {
                 continue;
             }
-            long at = b.getLong((int) h + 8);
-            long end = at + b.getLong((int) h + 32);
-            while (at + 12 <= end && end <= elf.length) {
+            long at = s.offset();
+            long end = at + s.fileSize();
+            while (at >= 0 && at + 12 <= end && end <= elf.length) {
                 int namesz = b.getInt((int) at);
                 int descsz = b.getInt((int) at + 4);
                 int type = b.getInt((int) at + 8);
