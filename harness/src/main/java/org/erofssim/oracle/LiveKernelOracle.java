@@ -208,7 +208,7 @@ public final class LiveKernelOracle {
     /**
      * Runs {@code body} under the machine-wide lock every observation holds, for code mounting erofs
      * outside the oracle (a test running {@code repro.sh}): its kernel-log lines then never fall into
-     * another process's observation window. {@code body} must not observe (the lock is not reentrant).
+     * another process's observation window. The lock is reentrant: {@code body} may observe.
      */
     public static <T> T exclusively(java.util.function.Supplier<T> body) {
         return LiveLock.underGlobalLock(body);

@@ -23,6 +23,8 @@ final class LiveLock {
     /** How long an observation waits for another oracle run's lock before it gives up (exit 77). */
     static final long LOCK_WAIT_SECONDS = Long.getLong("erofssim.lockWaitSeconds", 600);
     private static final Object JVM_LOCK = new Object();
+    /** Whether this thread is inside {@link #underGlobalLock} (it then runs a nested body as it is). */
+    private static final ThreadLocal<Boolean> HELD = ThreadLocal.withInitial(() -> false);
 
     private LiveLock() {}
 
@@ -30,9 +32,15 @@ final class LiveLock {
      * Runs {@code body} holding this JVM's lock and the machine-wide lock file
      * ({@link #LOCK_DIR}{@code /live.lock}):
      * oracle runs never overlap (their kernel-log windows and sysfs listings stay their own) and a
-     * sandbox is reclaimed only while nobody can be creating one.
+     * sandbox is reclaimed only while nobody can be creating one. Reentrant: a body that calls
+     * this again (an observation inside {@link LiveKernelOracle#exclusively}) runs at once, under the
+     * lock it already holds (a second lock of the file would throw, and closing its channel would
+     * drop the first).
      */
     static <T> T underGlobalLock(java.util.function.Supplier<T> body) {
+        if (HELD.get()) {
+            return body.get();
+        }
         synchronized (JVM_LOCK) {
             try (FileChannel ch = openLockFile()) {
                 FileLock l = null;
@@ -53,8 +61,10 @@ final class LiveLock {
                     ch.truncate(0);
                     ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(
                             java.nio.charset.StandardCharsets.US_ASCII)), 0);
+                    HELD.set(true);
                     return body.get();
                 } finally {
+                    HELD.set(false);
                     l.release();
                 }
             } catch (IOException e) {

@@ -20,9 +20,10 @@ import org.erofssim.oracle.OracleUnavailable;
  * sandbox, loop devices and mounts, all released on every path); this class adds what every
  * user of it needs: the release ({@code uname -r}) and its modelled profile, the oracle's
  * refusals and unavailability as {@link Observation.Unchecked} answers instead of exceptions,
- * and a watch on {@code /dev/kmsg} from a position taken before each observation (never
- * clearing it) for lines that show the kernel in trouble: a {@code BUG:}, {@code WARNING:}, an
- * Oops, a sanitizer report, a hung task ({@link Observation.Observed#trouble()}).
+ * and a watch on {@code /dev/kmsg} over each observation, marked and read under the oracle's
+ * machine-wide lock (never clearing it), for lines that show the kernel in trouble: a {@code
+ * BUG:}, {@code WARNING:}, an Oops, a sanitizer report, a hung task ({@link
+ * Observation.Observed#trouble()}).
  *
  * <p>A kernel booted in a VM (issue 9) is another {@link Reference} of kind "vm" beside this
  * one, running the same oracle inside the guest; it does not extend this class.
@@ -82,19 +83,31 @@ public final class HostKernel extends KernelReference {
         if (refusal != null) {
             return new Observation.Unchecked(Observation.Why.REFUSED, "refused by the live oracle: " + refusal, null);
         }
-        try (Kmsg kmsg = Kmsg.open()) {
-            MountOutcome o = oracle.observe(s);
-            List<String> trouble = new ArrayList<>();
-            for (Kmsg.Record r : kmsg.readNew()) {
-                if (isTrouble(r.message())) {
-                    trouble.add(r.message());
+        try {
+            // the kernel log is marked and read under the oracle's machine-wide lock: a mark taken before
+            // it would also read another live run's lines, printed while this one waited for the lock (and
+            // a read after it, those of the next run)
+            return LiveKernelOracle.exclusively(() -> {
+                try (Kmsg kmsg = Kmsg.open()) {
+                    MountOutcome o = oracle.observe(s);
+                    return new Observation.Observed(o, OutcomeJson.write(o), trouble(kmsg.readNew()));
                 }
-            }
-            return new Observation.Observed(o, OutcomeJson.write(o), trouble);
+            });
         } catch (OracleUnavailable e) {
             return new Observation.Unchecked(Observation.Why.UNAVAILABLE, "kernel oracle unavailable: " + e.reason(),
                     null);
         }
+    }
+
+    /** The messages of {@code records} that report the kernel in trouble, in order. */
+    static List<String> trouble(List<Kmsg.Record> records) {
+        List<String> out = new ArrayList<>();
+        for (Kmsg.Record r : records) {
+            if (isTrouble(r.message())) {
+                out.add(r.message());
+            }
+        }
+        return out;
     }
 
     /** Whether a kernel log message reports the kernel in trouble. */

@@ -54,6 +54,37 @@ class ExclusiveLockLiveTest {
         assertThat(after).as("another process once the body returned").isEqualTo("taken");
     }
 
+    /**
+     * Reentrant (HostKernel marks the kernel log under the lock, then observes inside it): the nested
+     * body runs at once, and the outer body still holds the lock after it returned (a second lock of
+     * the file, closed, would have dropped it).
+     */
+    @Test
+    void aNestedBodyRunsUnderTheLockAlreadyHeld() throws Exception {
+        boolean root = Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        if (!root) {
+            assertThat(Boolean.getBoolean("erofssim.requireOracles")).as("the live lock needs root").isFalse();
+            System.out.println("ExclusiveLockLiveTest: skipped: not root (the lock is in a folder only root may enter)");
+            return;
+        }
+        java.util.List<String> seen = LiveKernelOracle.exclusively(() -> {
+            try {
+                String inner = LiveKernelOracle.exclusively(() -> {
+                    try {
+                        return tryLockFromAnotherProcess();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                return java.util.List.of(inner, tryLockFromAnotherProcess());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(seen).as("another process inside the nested body, then after it returned").containsExactly("refused",
+                "refused");
+    }
+
     private static boolean sleep() {
         try {
             Thread.sleep(200);

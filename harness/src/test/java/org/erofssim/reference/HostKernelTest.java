@@ -2,6 +2,9 @@ package org.erofssim.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import org.erofssim.oracle.Kmsg;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,5 +31,16 @@ class HostKernelTest {
         "EXT4-fs (sda1): warning: mounting fs with errors"})
     void ordinaryLinesAreNot(String line) {
         assertThat(HostKernel.isTrouble(line)).isFalse();
+    }
+
+    @Test
+    void troubleKeepsTheTroubleLinesOfTheWindowInOrder() {
+        List<Kmsg.Record> window = List.of(new Kmsg.Record(6, 10, "loop0: detected capacity change from 0 to 96"),
+                new Kmsg.Record(4, 11, "WARNING: CPU: 0 PID: 7 at fs/erofs/super.c:1 x+0x1/0x2"),
+                new Kmsg.Record(6, 12, "erofs (device loop0): mounted with root inode @ nid 36."),
+                new Kmsg.Record(0, 13, "Oops: 0000 [#1] SMP"));
+        assertThat(HostKernel.trouble(window)).containsExactly("WARNING: CPU: 0 PID: 7 at fs/erofs/super.c:1 x+0x1/0x2",
+                "Oops: 0000 [#1] SMP");
+        assertThat(HostKernel.trouble(List.of())).isEmpty();
     }
 }
