@@ -57,7 +57,7 @@ public final class VmKernel {
     /**
      * @param qemu    the qemu-system-x86_64 binary (or a stand-in in tests)
      * @param timeout the bound of one whole boot
-     * @param scratch where run folders are made (removed after each boot)
+     * @param scratch where run folders are made (removed after each boot; those of killed JVMs at the next, {@link RunFolders})
      */
     public VmKernel(BootKernel.Prepared kernel, Path qemu, Duration timeout, Path scratch) {
         this.kernel = kernel;
@@ -296,12 +296,17 @@ public final class VmKernel {
     private Boot boot(Path keep, java.util.function.Function<Path, String> script, Reader partial) {
         String rel = kernel.release();
         Path run = null;
+        RunFolders.Run held = null;
         Process p = null;
         Thread hook = null;
         long tSetup = System.nanoTime();
         try {
-            Files.createDirectories(scratch);
-            run = Files.createTempDirectory(scratch.toAbsolutePath(), "run-");
+            // what SIGKILLed JVMs left (their finally and shutdown hook never ran): 2 GiB sparse disks each
+            for (String line : RunFolders.reclaimStale(scratch)) {
+                System.err.println("erofs-sim vm: " + line);
+            }
+            held = RunFolders.create(scratch);
+            run = held.dir();
             Files.writeString(run.resolve("cmd.sh"), script.apply(run));
             Path console = run.resolve("console.log");
             List<String> argv = new ArrayList<>(ProcessTree.launcher());
@@ -380,7 +385,9 @@ public final class VmKernel {
                     // shutting down: the hook runs
                 }
             }
-            Tools.deleteTree(run);
+            if (held != null) {
+                held.close(); // removes the folder, then releases its owner lock
+            }
         }
     }
 
