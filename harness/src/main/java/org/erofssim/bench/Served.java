@@ -32,8 +32,9 @@ final class Served implements AutoCloseable {
     private Served(Path launcher, Path dir) {
         this.launcher = launcher;
         this.dir = dir;
+        // EROFS_SIM_BUILD=0: the launcher runs the jar this bench runs from, even if the sources changed meanwhile
         this.env = Map.of("EROFS_SIM_SERVER", "1", "EROFS_SIM_SERVER_DIR", dir.toString(), "EROFS_SIM_SERVER_IDLE", "300",
-                "JAVA", ChildRun.javaBinary());
+                "JAVA", ChildRun.javaBinary(), "EROFS_SIM_BUILD", "0");
     }
 
     /**

@@ -167,13 +167,21 @@ public final class PredictServer {
                 }
             }
         } finally {
-            closeQuietly(socket);
+            closeQuietly(socket); // no new request; the ones running finish (60 s at most)
             try {
                 if (Files.readString(stateFile, StandardCharsets.UTF_8).equals(me)) {
                     Files.deleteIfExists(stateFile);
                 }
             } catch (IOException e) {
                 // already gone (a client removed it)
+            }
+            for (int i = 0; i < 600 && active.get() > 0; i++) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
             log("exits: " + stopReason + " (" + served.get() + " requests served)");
         }
