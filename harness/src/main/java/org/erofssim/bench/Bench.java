@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.erofssim.block.BackingFs;
@@ -426,20 +425,6 @@ public final class Bench {
         return ModelVerify.read(r, outFile);
     }
 
-    private static String compareTrees(ModelVerify m, KernelBench.ColdRead k) {
-        Map<String, String> kh = new TreeMap<>();
-        for (TreeEntry e : k.tree()) {
-            if ("file".equals(e.type())) {
-                kh.put(e.path(), e.sha256());
-            }
-        }
-        if (kh.equals(m.hashes())) {
-            return "same " + kh.size() + " file hashes on both sides";
-        }
-        long differ = kh.keySet().stream().filter(p -> !java.util.Objects.equals(kh.get(p), m.hashes().get(p))).count();
-        return "MODEL AND KERNEL DIFFER: " + differ + " of " + kh.size() + " files";
-    }
-
     private void verify(Consumer<Figure> out) {
         int mb = s.quick() ? 48 : 600;
         Path image = s.image() != null ? s.image() : BenchImages.verifyImage(s.cache(), mb, s.progress());
@@ -517,7 +502,7 @@ public final class Bench {
         out.accept(Figure.of(Figure.RATIO, "verify-vs-kernel", ks / modelS, TARGETS.get("ratio verify-vs-kernel"),
                 String.format(Locale.ROOT, "%s; target %s; model %.2f s (process), kernel %.2f s (mount, 128 KiB reads, "
                         + "SHA-256, umount; in-process); %s", what, TARGETS.get("ratio verify-vs-kernel"), modelS, ks,
-                        compareTrees(m, best)),
+                        m.compareTrees(best)),
                 details("modelSeconds", modelS, "kernelSeconds", ks, "kernelFiles", best.regularFiles())));
         Served.verify(work, s.progress(), out, m, work.resolve("verify-0/scenario.json"), cold, fsckS, ks, what);
     }
@@ -616,7 +601,7 @@ public final class Bench {
         double ks = k.nanos() / 1e9;
         out.accept(Figure.of(Figure.RATIO, "verify-many-files-vs-kernel", ks / modelS, null,
                 String.format(Locale.ROOT, "%s; model %.2f s (process), kernel %.2f s (in-process); %s", what, modelS, ks,
-                        compareTrees(m, k)),
+                        m.compareTrees(k)),
                 details("modelSeconds", modelS, "kernelSeconds", ks)));
     }
 

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import org.erofssim.contract.TreeEntry;
+import org.erofssim.oracle.KernelBench;
 
 /**
  * One model verify of bench ({@code predict} with {@code "read": true}): the process run and what
@@ -39,5 +41,20 @@ record ModelVerify(ChildRun run, int files, long bytes, Map<String, String> hash
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether the kernel's cold read {@code k} gave the same file hashes, in words. */
+    String compareTrees(KernelBench.ColdRead k) {
+        Map<String, String> kh = new TreeMap<>();
+        for (TreeEntry e : k.tree()) {
+            if ("file".equals(e.type())) {
+                kh.put(e.path(), e.sha256());
+            }
+        }
+        if (kh.equals(hashes)) {
+            return "same " + kh.size() + " file hashes on both sides";
+        }
+        long differ = kh.keySet().stream().filter(p -> !java.util.Objects.equals(kh.get(p), hashes.get(p))).count();
+        return "MODEL AND KERNEL DIFFER: " + differ + " of " + kh.size() + " files";
     }
 }
