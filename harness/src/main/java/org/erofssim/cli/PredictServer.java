@@ -49,9 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * TOKEN PID} into its state file (mode 0600, in the launcher's 0700 folder {@code
  * ~/.cache/erofs-sim/server}, named after the jar's identity); every connection must give that
  * random 256-bit token first (compared in constant time), else it is refused and closed. A request
- * whose key (the launcher's hash of the java binary, the jar and the locale) is not the server's,
- * or a jar whose size, mtime or inode changed since the start, makes it answer {@code stale} and
- * exit; it also exits after {@code erofssim.server.idle} seconds without a request (600 by
+ * whose key (the launcher's hash of the java binary's and the jar's paths and the locale) is not
+ * the server's, or a jar or java binary whose size, mtime or inode changed since the start (checked
+ * at every request and every second), makes it answer {@code stale} and exit; it also exits after {@code erofssim.server.idle} seconds without a request (600 by
  * default) and on {@code stop}. A client that goes away mid-request (its control connection
  * closes: Ctrl-C, kill) ends its request: the next write of an outcome fails and the batch stops.
  *
@@ -77,6 +77,8 @@ public final class PredictServer {
     private final Path stateFile;
     private final Path jar;
     private final List<Object> jarIdentity;
+    private final Path javaBinary;
+    private final List<Object> javaIdentity;
     private final long idleNanos;
     private final PrintStream log;
     private final Charset argCharset;
@@ -118,6 +120,9 @@ public final class PredictServer {
         this.key = key;
         this.jar = jar;
         this.jarIdentity = identity(jar);
+        this.javaBinary = Path.of(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        this.javaIdentity = identity(javaBinary);
         this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
         this.log = log;
         String jnu = System.getProperty("sun.jnu.encoding");
@@ -157,8 +162,9 @@ public final class PredictServer {
         acceptor.start();
         try {
             while (!awaitStop(1000)) {
-                if (!identity(jar).equals(jarIdentity)) {
-                    stopReason = "the jar changed";
+                String changed = changed();
+                if (changed != null) {
+                    stopReason = changed;
                     break;
                 }
                 if (active.get() == 0 && System.nanoTime() - lastActivity > idleNanos) {
@@ -293,9 +299,10 @@ public final class PredictServer {
             }
             args.add(a);
         }
-        if (!key.equals(clientKey) || !identity(jar).equals(jarIdentity)) {
+        String changed = key.equals(clientKey) ? changed() : "a client of another jar, java or locale asked";
+        if (changed != null) {
             reply(c, "stale");
-            stop(key.equals(clientKey) ? "the jar changed" : "a client of another jar or java asked (stale)");
+            stop(changed + " (stale)");
             return;
         }
         Path base = cwd == null || cwd.isEmpty() ? null : Path.of(cwd);
@@ -443,7 +450,15 @@ public final class PredictServer {
         o.flush();
     }
 
-    /** The jar's size, mtime and file key (device and inode), or an empty list when it is gone. */
+    /** Why this server is stale (its jar or java binary is not the file it started from), or null. */
+    private String changed() {
+        if (!identity(jar).equals(jarIdentity)) {
+            return "the jar changed";
+        }
+        return identity(javaBinary).equals(javaIdentity) ? null : "the java binary changed";
+    }
+
+    /** A file's size, mtime and file key (device and inode), or an empty list when it is gone. */
     static List<Object> identity(Path jar) {
         try {
             BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);

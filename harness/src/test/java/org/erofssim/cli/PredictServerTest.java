@@ -290,8 +290,8 @@ class PredictServerTest {
         assertThat(alive(pid)).as("the stale server exited").isFalse();
         List<Long> now = noteServers();
         assertThat(now).hasSize(1).doesNotContain(pid);
-        String oldLog = Files.readString(serverDir.resolve(state.getFileName().toString().replace(".server", ".log")));
-        assertThat(oldLog).contains("exits:").contains("2 requests served"); // the two before the rebuild, none after
+        String log = Files.readString(serverDir.resolve(state.getFileName().toString().replace(".server", ".log")));
+        assertThat(log).contains("pid " + pid + ",", "exits: the jar changed").contains("(2 requests served)"); // none after the rebuild
 
         // a request with another key (another java or jar): answered "stale", and the server exits
         Path current = state();
