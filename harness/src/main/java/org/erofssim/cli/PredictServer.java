@@ -233,8 +233,8 @@ public final class PredictServer {
         try {
             c.setSoTimeout(HANDSHAKE_MILLIS);
             InputStream in = new BufferedInputStream(c.getInputStream());
-            String proto = line(in);
-            String given = proto == null ? null : line(in);
+            String proto = line(in, 64);
+            String given = proto == null ? null : line(in, 128);
             if (!PROTOCOL.equals(proto) || given == null
                     || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
                 log("refused a connection from port " + c.getPort() + ": " + (PROTOCOL.equals(proto) ? "wrong token" : "not the protocol"));
@@ -431,13 +431,18 @@ public final class PredictServer {
 
     /** One line without its {@code \n}, in the JVM's argument encoding; null at the end of the stream. */
     private String line(InputStream in) throws IOException {
+        return line(in, MAX_LINE);
+    }
+
+    /** {@link #line(InputStream)} of at most {@code max} bytes (before the token: a stranger's lines are short). */
+    private String line(InputStream in, int max) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int ch = in.read(); ch != '\n'; ch = in.read()) {
             if (ch < 0) {
                 return null;
             }
-            if (b.size() >= MAX_LINE) {
-                throw new IOException("a line over " + MAX_LINE + " bytes");
+            if (b.size() >= max) {
+                throw new IOException("a line over " + max + " bytes");
             }
             b.write(ch);
         }
