@@ -331,7 +331,7 @@ class PredictServerTest {
             status = ask(state, null, "status");
         }
         assertThat(status).contains(" active 1 ");
-        new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor();
+        HostTools.processBuilder(List.of("bash", "-c", "kill -INT " + client.pid())).start().waitFor(); // Ctrl-C
         assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(client.exitValue()).isEqualTo(130);
         for (int i = 0; i < 1200 && !status.contains(" active 0 "); i++) {
