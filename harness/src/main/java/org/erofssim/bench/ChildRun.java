@@ -46,14 +46,24 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
         return run(cmd, stdout, Duration.ofSeconds(timeoutSeconds), GRACE);
     }
 
+    /** {@link #run(List, Path, long)} with {@code env} added to the child's environment. */
+    static ChildRun run(List<String> cmd, Path stdout, long timeoutSeconds, java.util.Map<String, String> env) {
+        return run(cmd, stdout, Duration.ofSeconds(timeoutSeconds), GRACE, env);
+    }
+
     /** {@link #run(List, Path, long)} with a timeout and a {@link #GRACE} of its own (tests). */
     static ChildRun run(List<String> cmd, Path stdout, Duration timeout, Duration grace) {
+        return run(cmd, stdout, timeout, grace, java.util.Map.of());
+    }
+
+    private static ChildRun run(List<String> cmd, Path stdout, Duration timeout, Duration grace, java.util.Map<String, String> env) {
         try {
             Path err = Files.createTempFile(stdout.toAbsolutePath().getParent(), "stderr-", ".txt");
             try {
                 ProcessBuilder pb = HostTools.processBuilder(cmd)
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .redirectOutput(stdout.toFile()).redirectError(err.toFile());
+                pb.environment().putAll(env);
                 long t0 = System.nanoTime();
                 Process p = pb.start();
                 // bench itself stopped (SIGTERM, Ctrl-C): its child is ended the same way, not orphaned
@@ -154,98 +164,29 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
-    /**
-     * The JVM options the launcher adds for the command {@code args} starts: the client compiler
-     * alone ({@code -XX:TieredStopAtLevel=1}) for a {@code predict} whose scenarios read no file
-     * ({@link #predictReadsNothing}) and for {@code fuzz} only with {@code EROFS_SIM_JIT=client}
-     * (the launcher script says why), everything else with none.
-     */
-    public static List<String> commandOptions(List<String> args) {
-        boolean fuzz = !args.isEmpty() && args.get(0).equals("fuzz") && "client".equals(System.getenv("EROFS_SIM_JIT"));
-        return fuzz || predictReadsNothing(args) ? List.of("-XX:TieredStopAtLevel=1") : List.of();
-    }
+    /** The client compiler alone: what the launcher gives a {@code predict} whose scenarios read no file (see the script). */
+    public static final List<String> CLIENT_COMPILER = List.of("-XX:TieredStopAtLevel=1");
 
     /**
-     * The launcher's {@code predict_reads_nothing} (the {@code erofs-sim} script; {@code
-     * BenchCommandTest} runs both on the same command lines): a {@code predict} command line, given
-     * as is or as one argument file of one plain word a line (no blank, quote, backslash, {@code #}
-     * or {@code @}), whose scenario files all exist and hold neither {@code "read"} nor a backslash
-     * (an escaped key), with no standard input and no option but {@code --quiet}, {@code --kernel}
-     * and {@code --config}. Looks at each distinct file once; a file of 64 KiB or more, a file it
-     * cannot read: false.
+     * {@link #erofsSim(List, boolean)} with the client compiler only for a {@code fuzz} campaign
+     * under {@code EROFS_SIM_JIT=client}, as the launcher does. A {@code predict} of scenarios
+     * that read no file gets the client compiler from the launcher ({@code predict_reads_nothing});
+     * bench, which writes its scenarios, says so itself with {@link #erofsSim(List, boolean)}.
      */
-    static boolean predictReadsNothing(List<String> args) {
-        List<String> words;
-        boolean sorted;
-        try {
-            if (args.size() == 1 && args.get(0).startsWith("@") && args.get(0).length() > 1) {
-                Path f = Path.of(args.get(0).substring(1));
-                if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                    return false;
-                }
-                String text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (!text.startsWith("predict\n") && !text.equals("predict")) {
-                    return false;
-                }
-                words = new ArrayList<>(new java.util.TreeSet<>(List.of(text.split("\n"))));
-                sorted = true;
-            } else {
-                if (args.isEmpty() || !args.get(0).equals("predict")) {
-                    return false;
-                }
-                words = args.subList(1, args.size());
-                sorted = args.size() - 1 > 32;
-                if (sorted) {
-                    words = new ArrayList<>(new java.util.TreeSet<>(words));
-                }
-            }
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (int i = 0; i < words.size(); i++) {
-                String w = words.get(i);
-                if (w.matches("(?s).*[\\s\"'\\\\#@].*")) {
-                    return false;
-                }
-                if (w.equals("predict")) {
-                    if (Files.exists(Path.of(w))) {
-                        return false;
-                    }
-                    continue;
-                }
-                if (w.isEmpty() || w.equals("--quiet") || w.startsWith("--kernel=") || w.startsWith("--config=")) {
-                    continue;
-                }
-                if (w.equals("--kernel") || w.equals("--config")) {
-                    i += sorted ? 0 : 1;
-                    continue;
-                }
-                if (w.startsWith("-") || w.startsWith("@")) {
-                    return false;
-                }
-                if (!seen.add(w)) {
-                    continue;
-                }
-                Path p = Path.of(w);
-                if (!Files.isRegularFile(p) || !Files.isReadable(p) || Files.size(p) >= 65536) {
-                    return false;
-                }
-                String text = Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (text.contains("\"read\"") || text.contains("\\")) {
-                    return false;
-                }
-            }
-            return !seen.isEmpty();
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** The command that starts this JVM's erofs-sim {@code Main} in a new JVM of the same binary and class path. */
     public static List<String> erofsSim(List<String> args) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java));
+        return erofsSim(args, !args.isEmpty() && args.get(0).equals("fuzz") && "client".equals(System.getenv("EROFS_SIM_JIT")));
+    }
+
+    /**
+     * The command that starts this JVM's erofs-sim {@code Main} in a new JVM of the same binary and
+     * class path, with the client compiler alone ({@link #CLIENT_COMPILER}) when {@code clientCompiler}.
+     */
+    public static List<String> erofsSim(List<String> args, boolean clientCompiler) {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary()));
         cmd.addAll(JVM_OPTIONS);
-        cmd.addAll(commandOptions(args));
+        if (clientCompiler) {
+            cmd.addAll(CLIENT_COMPILER);
+        }
         String cds = System.getProperty("erofssim.cdsArchive");
         if (cds != null && Files.isRegularFile(Path.of(cds))) {
             // the launcher's class-data archive of this jar (erofs-sim script, issue 12), as a user's run has it
@@ -258,6 +199,12 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.erofssim.cli.Main"));
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** This JVM's java binary. */
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** MiB of {@link #peakKiB}. */

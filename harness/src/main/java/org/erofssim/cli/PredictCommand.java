@@ -87,6 +87,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no counter on stderr while a batch is predicted")
     boolean quiet;
 
+    /** Whether stderr is a terminal (the counter's condition), null: this process's ({@link Progress#onTerminal}); the predict server sets its client's. */
+    Boolean terminal;
+
     /** The first element of a {@link #loadOnce} key that is an argument's text. */
     private static final Object SAME_ARGUMENT = new Object();
 
@@ -161,6 +164,16 @@ final class PredictCommand implements Callable<Integer> {
      * both ways.
      */
     static Integer runPlain(String[] args, PrintWriter out, PrintWriter err) {
+        PredictCommand c = plain(args);
+        return c == null ? null : c.runCaught(out, err);
+    }
+
+    /**
+     * The command a plain {@code predict} command line {@code args} is ({@link #runPlain}), not yet
+     * run; null when picocli must run it. Also what the predict server ({@link PredictServer})
+     * takes: relative paths, the argument file's too, resolve as {@link Scenarios#path} says.
+     */
+    static PredictCommand plain(String[] args) {
         List<String> words = plainWords(args);
         if (words == null || words.isEmpty() || !words.get(0).equals("predict")) {
             return null;
@@ -199,8 +212,13 @@ final class PredictCommand implements Callable<Integer> {
         if (c.scenarios.isEmpty()) {
             return null;
         }
+        return c;
+    }
+
+    /** {@link #run}, with its failures as one line on {@code err} and an exit code, as picocli's handlers give them. */
+    int runCaught(PrintWriter out, PrintWriter err) {
         try {
-            return c.run(out, err);
+            return run(out, err);
         } catch (CliException e) {
             err.println("erofs-sim predict: " + CliException.oneLine(e.getMessage()));
             return e.exitCode();
@@ -219,7 +237,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         String text;
         try {
-            text = Files.readString(Path.of(args[0].substring(1)), java.nio.charset.StandardCharsets.UTF_8);
+            text = Files.readString(Scenarios.path(args[0].substring(1), "argument file"), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             return null; // picocli says what it says
         }
@@ -256,7 +274,7 @@ final class PredictCommand implements Callable<Integer> {
             return null;
         });
         try (Progress counter = Progress.start(err, "predict: scenario", decoded.size(),
-                quiet || decoded.size() < 2)) {
+                quiet || decoded.size() < 2, terminal != null ? terminal : Progress.onTerminal())) {
             PrintWriter lines = counter.above(out);
             // OutcomeJson.write flushes its writer after each outcome and println flushes the
             // command's autoflush writer: a write(2) per scenario. In a batch the outcomes go

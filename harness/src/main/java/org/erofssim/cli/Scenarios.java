@@ -39,10 +39,37 @@ final class Scenarios {
         }
     }
 
-    /** A path argument as the user typed it (relative to the working directory). */
+    /**
+     * The folder relative path arguments resolve against on this thread instead of the JVM's
+     * working directory: the client's, for a request of the predict server ({@link PredictServer});
+     * null in a plain process.
+     */
+    private static final ThreadLocal<Path> BASE = new ThreadLocal<>();
+
+    /** {@code body} with relative path arguments resolved against {@code base} (absolute) on this thread. */
+    static <T> T relativeTo(Path base, java.util.function.Supplier<T> body) {
+        Path before = BASE.get();
+        BASE.set(base);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                BASE.remove();
+            } else {
+                BASE.set(before);
+            }
+        }
+    }
+
+    /**
+     * A path argument as the user typed it (relative to the working directory, or to the folder
+     * {@link #relativeTo} set); messages still name it as typed.
+     */
     static Path path(String arg, String what) {
         try {
-            return Path.of(arg);
+            Path p = Path.of(arg);
+            Path base = BASE.get();
+            return base == null ? p : base.resolve(p);
         } catch (InvalidPathException e) {
             throw CliException.badInput(what + " '" + arg + "': invalid path");
         }

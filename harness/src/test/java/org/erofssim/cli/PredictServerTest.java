@@ -1,0 +1,345 @@
+package org.erofssim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.erofssim.tools.HostTools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The warm predict server ({@link PredictServer}) through its client, the {@code erofs-sim}
+ * launcher script run by bash (issue 12): the same stdout bytes, stderr bytes and exit code as the
+ * plain process on the fixtures' scenarios (reads included, relative paths, errors, fallbacks, two
+ * clients at once), a wrong token refused, a stale server (jar rebuilt, another key) never used and
+ * gone, a client killed mid-request ending its request, {@code server --stop}. The launcher runs
+ * in a stand-in checkout whose "jar" is up to date (no build) and whose {@code java} is a script
+ * that starts the real JVM on this test's class path; every server a test starts is stopped after
+ * it, also when it fails. No time is asserted: the waits are bounded only so a failure cannot hang.
+ */
+class PredictServerTest {
+    @TempDir
+    Path dir;
+
+    private Path launcher;
+    private Path jar;
+    private Path serverDir;
+    private final Map<String, String> env = new HashMap<>();
+    private final Set<Long> serverPids = new LinkedHashSet<>();
+
+    /** A finished launcher run. */
+    private record Run(int exit, byte[] out, byte[] err) {
+        String errText() {
+            return new String(err, StandardCharsets.UTF_8);
+        }
+    }
+
+    @BeforeEach
+    void standIn() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("checkout"));
+        launcher = root.resolve("erofs-sim");
+        Files.writeString(launcher, Files.readString(Cli.root().resolve("erofs-sim"), StandardCharsets.UTF_8));
+        jar = Files.createDirectories(root.resolve("harness/target")).resolve("erofs-sim.jar");
+        Files.writeString(jar, "a stand-in jar");
+        String realJava = ProcessHandle.current().info().command().orElseThrow();
+        Path java = dir.resolve("java");
+        // the launcher's "-jar JAR" and "-cp JAR" become this test's class path
+        Files.writeString(java, "#!/bin/bash\nargs=()\nwhile (($#)); do\n  case $1 in\n"
+                + "    -jar) args+=(-cp \"$CP\" org.erofssim.cli.Main); shift 2 ;;\n"
+                + "    -cp) args+=(-cp \"$CP\"); shift 2 ;;\n"
+                + "    *) args+=(\"$1\"); shift ;;\n  esac\ndone\nexec '" + realJava + "' \"${args[@]}\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        serverDir = dir.resolve("server");
+        env.put("JAVA", java.toString());
+        env.put("CP", System.getProperty("java.class.path"));
+        env.put("EROFS_SIM_CDS", "0");
+        env.put("EROFS_SIM_SERVER_DIR", serverDir.toString());
+        env.put("EROFS_SIM_SERVER_IDLE", "300");
+        env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    }
+
+    @AfterEach
+    void stopServers() throws Exception {
+        noteServers();
+        run(dir, Map.of(), null, List.of("server", "--stop"));
+        for (long pid : serverPids) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroyForcibly();
+                h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+            });
+        }
+    }
+
+    /** The pids in the server folder's state files, noted to be stopped after the test. */
+    private List<Long> noteServers() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        if (Files.isDirectory(serverDir)) {
+            try (Stream<Path> s = Files.list(serverDir)) {
+                for (Path f : s.filter(p -> p.toString().endsWith(".server")).toList()) {
+                    String[] w = Files.readString(f).strip().split(" ");
+                    pids.add(Long.parseLong(w[2]));
+                }
+            }
+        }
+        serverPids.addAll(pids);
+        return pids;
+    }
+
+    private Process start(Path cwd, Map<String, String> extra, byte[] stdin, List<String> args, boolean discardOut)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("bash", launcher.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = HostTools.processBuilder(cmd).directory(cwd.toFile());
+        pb.environment().remove("EROFS_SIM_SERVER");
+        pb.environment().remove(Main.DEBUG_ENV);
+        pb.environment().putAll(env);
+        pb.environment().putAll(extra);
+        if (discardOut) {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin);
+            }
+        }
+        return p;
+    }
+
+    private Run run(Path cwd, Map<String, String> extra, byte[] stdin, List<String> args) throws Exception {
+        Process p = start(cwd, extra, stdin, args, false);
+        // both streams drained at once: a full pipe would block the other
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(600, TimeUnit.SECONDS)).as("launcher %s ended", args).isTrue();
+        Run r = new Run(p.exitValue(), out, err.get(60, TimeUnit.SECONDS));
+        noteServers();
+        return r;
+    }
+
+    private static final Map<String, String> SERVED = Map.of("EROFS_SIM_SERVER", "1");
+
+    /** The plain and the served run of {@code args} in {@code cwd}: the same bytes and exit code. */
+    private Run sameBothWays(Path cwd, byte[] stdin, List<String> args) throws Exception {
+        Run plain = run(cwd, Map.of(), stdin, args);
+        Run served = run(cwd, SERVED, stdin, args);
+        assertThat(served.exit()).as("exit of %s (stderr %s)", args, served.errText()).isEqualTo(plain.exit());
+        assertThat(served.errText()).as("stderr of %s", args).isEqualTo(plain.errText());
+        assertThat(served.out()).as("stdout of %s", args).isEqualTo(plain.out());
+        return plain;
+    }
+
+    private static List<String> fixtureScenarios(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root.resolve("fixtures/scenarios"))) {
+            return s.filter(p -> p.toString().endsWith(".json")).sorted().map(p -> root.relativize(p).toString()).toList();
+        }
+    }
+
+    @Test
+    void theServerPrintsWhatThePlainProcessPrints() throws Exception {
+        Path root = Cli.root();
+        List<String> batch = new ArrayList<>(List.of("predict"));
+        batch.addAll(fixtureScenarios(root)); // relative to the client's folder, the checkout
+        assertThat(batch).hasSizeGreaterThan(100);
+        Run plain = sameBothWays(root, null, batch);
+        String text = new String(plain.out(), StandardCharsets.UTF_8);
+        assertThat(plain.exit()).isZero();
+        assertThat(text.lines().count()).isEqualTo(batch.size() - 1);
+        assertThat(text).contains("\"tree\":[", "\"outcome\":\"failed\""); // reads and refusals
+        assertThat(noteServers()).hasSize(1);
+
+        // two clients at once, the same batch: both get the plain bytes
+        Process a = start(root, SERVED, null, batch, false);
+        Process b = start(root, SERVED, null, batch, false);
+        var aOut = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(a.getInputStream()));
+        byte[] bOut = b.getInputStream().readAllBytes();
+        assertThat(b.waitFor(600, TimeUnit.SECONDS) && a.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        assertThat(List.of(a.exitValue(), b.exitValue())).containsExactly(0, 0);
+        assertThat(aOut.get(60, TimeUnit.SECONDS)).isEqualTo(plain.out());
+        assertThat(bOut).isEqualTo(plain.out());
+
+        // errors, notes, options, an argument file with relative names, fallbacks (stdin, help, picocli's errors)
+        Files.writeString(dir.resolve("bad.json"), "{\"version\": 1, \"source\": 7}");
+        Files.copy(root.resolve("fixtures/scenarios/decision-table/row06-file-ext4.json"), dir.resolve("row06.json"));
+        Files.copy(root.resolve("fixtures/images/plain.erofs"), dir.resolve("plain.erofs"));
+        Files.writeString(dir.resolve("row06.json"), Files.readString(dir.resolve("row06.json"))
+                .replace("../../images/plain.erofs", "plain.erofs"));
+        Files.writeString(dir.resolve("args"), "predict\nrow06.json\n--kernel=6.12\nrow06.json\n");
+        byte[] stdin = Files.readAllBytes(dir.resolve("row06.json"));
+        List<List<String>> lines = List.of(
+                List.of("predict", "missing.json"),
+                List.of("predict", "bad.json", "row06.json"),
+                List.of("predict", "--config", "BOGUS=y", "row06.json"),
+                List.of("predict", "--kernel", "6.12", "--config=EROFS_FS_ONDEMAND=y", "row06.json"),
+                List.of("predict", "--kernel", "9.9", "row06.json"),
+                List.of("@args"),
+                List.of("predict", "-"),
+                List.of("predict", "--help"),
+                List.of("predict", "--bogus", "row06.json"),
+                List.of("predict", "./row06.json", "sub/../row06.json"));
+        Files.createDirectories(dir.resolve("sub"));
+        List<Integer> exits = new ArrayList<>();
+        for (List<String> l : lines) {
+            exits.add(sameBothWays(dir, l.contains("-") ? stdin : null, l).exit());
+        }
+        assertThat(exits).containsExactly(2, 2, 2, 0, 2, 0, 0, 0, 2, 0);
+        assertThat(noteServers()).hasSize(1);
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** One line to the server of the state file and its answer (the raw protocol, as a stranger would speak it). */
+    private static String ask(Path state, String token, String... lines) throws IOException {
+        String[] w = Files.readString(state).strip().split(" ");
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(w[0]))) {
+            s.setSoTimeout(60_000);
+            StringBuilder req = new StringBuilder(PredictServer.PROTOCOL + "\n" + (token == null ? w[1] : token) + "\n");
+            for (String l : lines) {
+                req.append(l).append('\n');
+            }
+            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            byte[] answer = s.getInputStream().readAllBytes();
+            return new String(answer, StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    private Path state() throws IOException {
+        try (Stream<Path> s = Files.list(serverDir)) {
+            List<Path> states = s.filter(p -> p.toString().endsWith(".server")).toList();
+            assertThat(states).hasSize(1);
+            return states.get(0);
+        }
+    }
+
+    /** Whether process {@code pid} runs (a zombie, exited but not yet reaped by init, does not). */
+    private static boolean alive(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = s.charAt(s.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void awaitGone(long pid) throws InterruptedException {
+        for (int i = 0; i < 600 && alive(pid); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAndAStaleServerIsNeverUsed() throws Exception {
+        Files.copy(Cli.root().resolve("fixtures/images/plain.erofs"), dir.resolve("plain.erofs"));
+        Files.writeString(dir.resolve("s.json"), "{\"version\": 1, \"nodes\": {\"/srv/i\": {\"kind\": \"file\", "
+                + "\"image\": \"plain.erofs\"}}, \"source\": \"/srv/i\", \"read\": true}");
+        Run first = run(dir, SERVED, null, List.of("predict", "s.json"));
+        assertThat(first.exit()).as(first.errText()).isZero();
+        Path state = state();
+        assertThat(Files.getPosixFilePermissions(state)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(serverDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        long pid = noteServers().get(0);
+
+        // a wrong token: refused, nothing run, the server still serves its clients
+        assertThat(ask(state, "0".repeat(64), "stop")).isEqualTo("refused");
+        assertThat(ask(state, "0".repeat(64), "status")).isEqualTo("refused");
+        assertThat(ask(state, null, "status")).startsWith("pid " + pid + " ");
+        assertThat(run(dir, SERVED, null, List.of("predict", "s.json")).out()).isEqualTo(first.out());
+        assertThat(noteServers()).containsExactly(pid);
+
+        // the jar rebuilt (a new mtime, size and identity): the old server is told to exit, never used
+        Files.writeString(jar, "a stand-in jar, rebuilt");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Run again = run(dir, SERVED, null, List.of("predict", "s.json"));
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).isEqualTo(first.out());
+        awaitGone(pid);
+        assertThat(alive(pid)).as("the stale server exited").isFalse();
+        List<Long> now = noteServers();
+        assertThat(now).hasSize(1).doesNotContain(pid);
+        String log = Files.readString(serverDir.resolve(state.getFileName().toString().replace(".server", ".log")));
+        assertThat(log).contains("pid " + pid + ",", "exits: the jar changed").contains("(2 requests served)"); // none after the rebuild
+
+        // a request with another key (another java or jar): answered "stale", and the server exits
+        Path current = state();
+        assertThat(ask(current, null, "predict", "another-key", dir.toString(), "0", "2", "predict", "s.json"))
+                .isEqualTo("stale");
+        awaitGone(now.get(0));
+        assertThat(alive(now.get(0))).isFalse();
+
+        // server --stop: a started server stops and leaves no state file
+        assertThat(run(dir, SERVED, null, List.of("predict", "s.json")).out()).isEqualTo(first.out());
+        long last = noteServers().get(0);
+        Run stop = run(dir, Map.of(), null, List.of("server", "--stop"));
+        assertThat(stop.exit()).isZero();
+        assertThat(alive(last)).isFalse();
+        try (Stream<Path> s = Files.list(serverDir)) {
+            assertThat(s.filter(p -> p.toString().endsWith(".server"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aClientKilledMidRequestEndsItsRequestOnTheServer() throws Exception {
+        Files.copy(Cli.root().resolve("fixtures/images/deep.erofs"), dir.resolve("deep.erofs"));
+        Files.writeString(dir.resolve("s.json"), "{\"version\": 1, \"nodes\": {\"/srv/i\": {\"kind\": \"file\", "
+                + "\"image\": \"deep.erofs\"}}, \"source\": \"/srv/i\", \"read\": true}");
+        assertThat(run(dir, SERVED, null, List.of("predict", "s.json")).exit()).isZero(); // starts the server
+        Path state = state();
+        // a batch that takes long: the same read scenario 400,000 times
+        StringBuilder args = new StringBuilder("predict\n--quiet\n");
+        for (int i = 0; i < 400_000; i++) {
+            args.append("s.json\n");
+        }
+        Files.writeString(dir.resolve("args"), args);
+        Process client = start(dir, SERVED, null, List.of("@args"), true);
+        String status = "";
+        for (int i = 0; i < 1200 && !status.contains(" active 1 "); i++) {
+            Thread.sleep(50);
+            status = ask(state, null, "status");
+        }
+        assertThat(status).contains(" active 1 ");
+        HostTools.processBuilder(List.of("bash", "-c", "kill -INT " + client.pid())).start().waitFor(); // Ctrl-C
+        assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.exitValue()).isEqualTo(130);
+        for (int i = 0; i < 1200 && !status.contains(" active 0 "); i++) {
+            Thread.sleep(50);
+            status = ask(state, null, "status");
+        }
+        assertThat(status).contains(" active 0 ").endsWith(" served 1"); // the batch was not served to its end
+        String log = Files.readString(serverDir.resolve(state.getFileName().toString().replace(".server", ".log")));
+        assertThat(log).contains("request cancelled: the client went away");
+    }
+}
