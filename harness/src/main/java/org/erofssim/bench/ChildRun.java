@@ -155,14 +155,27 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
     /**
+     * The launcher's compiler options for {@code fuzz}: the model's methods with C1 alone (C2 gives
+     * each up at once under a node limit of 10, and HotSpot compiles it at tier 1), the JDK's with
+     * C2 as usual, SHA-256 among them (the launcher script says why; issues 12 and 15).
+     */
+    public static final List<String> FUZZ_JIT = List.of("-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=MaxNodeLimit,org.erofssim.*::*,10");
+
+    /**
      * The JVM options the launcher adds for the command {@code args} starts: the client compiler
      * alone ({@code -XX:TieredStopAtLevel=1}) for a {@code predict} whose scenarios read no file
-     * ({@link #predictReadsNothing}) and for {@code fuzz} only with {@code EROFS_SIM_JIT=client}
-     * (the launcher script says why), everything else with none.
+     * ({@link #predictReadsNothing}); for {@code fuzz}, {@link #FUZZ_JIT} (the client compiler
+     * alone with {@code EROFS_SIM_JIT=client}, the JVM's own tiers with {@code EROFS_SIM_JIT=server});
+     * everything else with none.
      */
     public static List<String> commandOptions(List<String> args) {
-        boolean fuzz = !args.isEmpty() && args.get(0).equals("fuzz") && "client".equals(System.getenv("EROFS_SIM_JIT"));
-        return fuzz || predictReadsNothing(args) ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+        if (!args.isEmpty() && args.get(0).equals("fuzz")) {
+            String jit = System.getenv("EROFS_SIM_JIT");
+            return "client".equals(jit) ? List.of("-XX:TieredStopAtLevel=1") : "server".equals(jit) ? List.of()
+                    : FUZZ_JIT;
+        }
+        return predictReadsNothing(args) ? List.of("-XX:TieredStopAtLevel=1") : List.of();
     }
 
     /**
