@@ -168,13 +168,35 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
     public static final List<String> CLIENT_COMPILER = List.of("-XX:TieredStopAtLevel=1");
 
     /**
-     * {@link #erofsSim(List, boolean)} with the client compiler only for a {@code fuzz} campaign
-     * under {@code EROFS_SIM_JIT=client}, as the launcher does. A {@code predict} of scenarios
+     * The launcher's compiler options for {@code fuzz}: the model's methods with C1 alone (C2 gives
+     * each up at once under a node limit of 10, and HotSpot compiles it at tier 1), the JDK's with
+     * C2 as usual, SHA-256 among them (the launcher script says why; issues 12 and 15).
+     */
+    public static final List<String> FUZZ_JIT = List.of("-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=MaxNodeLimit,org.erofssim.*::*,10");
+
+    /**
+     * The compiler options the launcher adds for a {@code fuzz} command line: {@link #FUZZ_JIT}, the
+     * client compiler alone with {@code EROFS_SIM_JIT=client}, the JVM's own tiers with
+     * {@code EROFS_SIM_JIT=server}; none for any other command (a {@code predict}'s choice is bench's:
+     * {@link #erofsSim(List, boolean)}).
+     */
+    public static List<String> commandOptions(List<String> args) {
+        if (!args.isEmpty() && args.get(0).equals("fuzz")) {
+            String jit = System.getenv("EROFS_SIM_JIT");
+            return "client".equals(jit) ? CLIENT_COMPILER : "server".equals(jit) ? List.of() : FUZZ_JIT;
+        }
+        return List.of();
+    }
+
+    /**
+     * {@link #erofsSim(List, boolean)} with the compiler options of {@link #commandOptions} (a
+     * {@code fuzz} campaign's, as the launcher gives them). A {@code predict} of scenarios
      * that read no file gets the client compiler from the launcher ({@code predict_reads_nothing});
      * bench, which writes its scenarios, says so itself with {@link #erofsSim(List, boolean)}.
      */
     public static List<String> erofsSim(List<String> args) {
-        return erofsSim(args, !args.isEmpty() && args.get(0).equals("fuzz") && "client".equals(System.getenv("EROFS_SIM_JIT")));
+        return erofsSim(args, commandOptions(args));
     }
 
     /**
@@ -182,11 +204,14 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
      * class path, with the client compiler alone ({@link #CLIENT_COMPILER}) when {@code clientCompiler}.
      */
     public static List<String> erofsSim(List<String> args, boolean clientCompiler) {
+        return erofsSim(args, clientCompiler ? CLIENT_COMPILER : List.of());
+    }
+
+    /** The command of {@link #erofsSim(List, boolean)} with the compiler options {@code jit}. */
+    private static List<String> erofsSim(List<String> args, List<String> jit) {
         List<String> cmd = new ArrayList<>(List.of(javaBinary()));
         cmd.addAll(JVM_OPTIONS);
-        if (clientCompiler) {
-            cmd.addAll(CLIENT_COMPILER);
-        }
+        cmd.addAll(jit);
         String cds = System.getProperty("erofssim.cdsArchive");
         if (cds != null && Files.isRegularFile(Path.of(cds))) {
             // the launcher's class-data archive of this jar (erofs-sim script, issue 12), as a user's run has it

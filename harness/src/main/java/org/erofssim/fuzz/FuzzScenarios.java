@@ -36,6 +36,37 @@ final class FuzzScenarios {
         static Shape of(FuzzCase c, KernelProfile p) {
             return new Shape(p.name(), c.base(), c.source(), c.devices(), c.context());
         }
+
+        // written out (every case looks its shape up): a record's own equals and hashCode go
+        // through method handles, slow until the JIT has compiled them (issue 12)
+        @Override public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof Shape s) || base != s.base || source != s.source || !profile.equals(s.profile)
+                    || !devices.equals(s.devices)) {
+                return false;
+            }
+            FuzzCase.Context a = context;
+            FuzzCase.Context b = s.context;
+            return a == b || a.fsopen() == b.fsopen() && a.logicalBlockSize() == b.logicalBlockSize()
+                    && a.dax() == b.dax() && a.before() == b.before() && a.eio() == b.eio()
+                    && a.fscache() == b.fscache() && java.util.Objects.equals(a.fs(), b.fs());
+        }
+
+        @Override public int hashCode() {
+            FuzzCase.Context x = context;
+            int h = profile.hashCode();
+            h = 31 * h + base.ordinal();
+            h = 31 * h + source.ordinal();
+            for (DeviceArg d : devices) {
+                h = 31 * h + d.ordinal();
+            }
+            h = 31 * h + (x.fsopen() ? 1 : 0) + (x.dax() ? 2 : 0) + (x.eio() ? 4 : 0) + (x.fscache() ? 8 : 0);
+            h = 31 * h + x.logicalBlockSize();
+            h = 31 * h + x.before().ordinal();
+            return 31 * h + (x.fs() == null ? 0 : x.fs().hashCode());
+        }
     }
 
     /**
@@ -134,24 +165,53 @@ final class FuzzScenarios {
             }
             templates.putIfAbsent(key, t);
         }
-        Scenario.Builder b = t.toBuilder().options(c.optionString()).read(c.read())
-                .kernel(new org.erofssim.kernel.KernelConfig(profile, c.effectiveConfig()));
-        if (c.edits().isEmpty() && c.bytes().isEmpty() && !c.fixChecksum()) {
-            return b.build();
-        }
-        org.erofssim.block.ImageBytes edited = org.erofssim.block.ImageBytes.of(c.image(bases.get(c.base())));
-        for (String path : c.imageNodes()) {
-            org.erofssim.block.Node n = t.namespace().nodes().get(path);
-            if (n instanceof org.erofssim.block.Node.RegularFile f) {
-                b.node(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, edited), f.fs()));
-            } else if (n instanceof org.erofssim.block.Node.BlockDevice d) {
-                b.node(path, new org.erofssim.block.Node.BlockDevice(faulted(c, path, edited), d.dev(), d.readOnly(),
-                        d.logicalBlockSize(), d.dax(), d.nodev()));
-            } else if (n instanceof org.erofssim.block.Node.FscacheBlob blob) {
-                b.node(path, new org.erofssim.block.Node.FscacheBlob(edited, blob.daemon(), blob.pastEnd()));
+        // the template's fields with the case's options, CONFIG and tree read (what
+        // toBuilder()...build() gives, without copying the nodes into a builder: issue 12)
+        org.erofssim.kernel.KernelConfig kernel = kernelConfig(profile, c.effectiveConfig());
+        org.erofssim.block.VirtualNamespace ns = t.namespace();
+        if (!c.edits().isEmpty() || !c.bytes().isEmpty() || c.fixChecksum()) {
+            org.erofssim.block.ImageBytes edited = org.erofssim.block.ImageBytes.of(c.image(bases.get(c.base())));
+            Map<String, org.erofssim.block.Node> swapped = new java.util.HashMap<>(4);
+            for (String path : c.imageNodes()) {
+                org.erofssim.block.Node n = ns.nodes().get(path);
+                if (n instanceof org.erofssim.block.Node.RegularFile f) {
+                    swapped.put(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, edited), f.fs()));
+                } else if (n instanceof org.erofssim.block.Node.BlockDevice d) {
+                    swapped.put(path, new org.erofssim.block.Node.BlockDevice(faulted(c, path, edited), d.dev(),
+                            d.readOnly(), d.logicalBlockSize(), d.dax(), d.nodev()));
+                } else if (n instanceof org.erofssim.block.Node.FscacheBlob blob) {
+                    swapped.put(path, new org.erofssim.block.Node.FscacheBlob(edited, blob.daemon(), blob.pastEnd()));
+                }
             }
+            ns = ns.replacing(swapped);
         }
-        return b.build();
+        return new Scenario(t.name(), kernel, ns, t.source(), c.optionString(), t.readOnly(), t.before(), c.read(),
+                t.extents(), t.probeCache(), t.api(), t.readSize(), t.mmap());
+    }
+
+    /**
+     * The kernel configurations cases ran with, by profile name and CONFIG overrides (most cases
+     * have none): a {@link org.erofssim.kernel.KernelConfig} is immutable, and making one per case
+     * (an EnumMap of every flag) was a tenth of a case's scenario (issue 12). Emptied at
+     * {@value #CONFIGS}.
+     */
+    private final Map<String, Map<Map<org.erofssim.kernel.ConfigFlag, Boolean>, org.erofssim.kernel.KernelConfig>>
+            configs = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CONFIGS = 4096;
+
+    private org.erofssim.kernel.KernelConfig kernelConfig(KernelProfile profile,
+                                                          Map<org.erofssim.kernel.ConfigFlag, Boolean> overrides) {
+        Map<Map<org.erofssim.kernel.ConfigFlag, Boolean>, org.erofssim.kernel.KernelConfig> byOverrides =
+                configs.computeIfAbsent(profile.name(), k -> new java.util.concurrent.ConcurrentHashMap<>());
+        org.erofssim.kernel.KernelConfig k = byOverrides.get(overrides);
+        if (k == null || k.profile() != profile) {
+            k = new org.erofssim.kernel.KernelConfig(profile, overrides);
+            if (byOverrides.size() >= CONFIGS) {
+                byOverrides.clear();
+            }
+            byOverrides.put(overrides, k);
+        }
+        return k;
     }
 
     /** The edited bytes, with the case's page-0 EIO when {@code path} is the primary's node. */

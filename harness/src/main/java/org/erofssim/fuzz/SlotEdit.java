@@ -36,6 +36,13 @@ public record SlotEdit(FieldEdit edit, int slot) {
      * current {@code devt_slotoff}): then nothing is written.
      */
     public boolean applyTo(ImageEditor image) {
+        // the common miss (a slot past the end) answered without the editor's exception, whose
+        // message and stack trace cost more than the edit (issue 12)
+        long pos = slot < 0 ? ((SuperblockField) edit.field()).absoluteOffset()
+                : image.slotPosition(slot) + edit.field().offset();
+        if (pos < 0 || pos + edit.field().width() > image.size()) {
+            return false;
+        }
         try {
             if (slot < 0) {
                 image.apply(edit);

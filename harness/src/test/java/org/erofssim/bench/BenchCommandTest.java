@@ -198,14 +198,19 @@ class BenchCommandTest {
                 .isEqualTo(ChildRun.JVM_OPTIONS);
         // a fuzz campaign's compiler: the launcher's jit=(...) for fuzz, and ChildRun's
         assertThat(exec).contains("${jit[@]+\"${jit[@]}\"}");
-        assertThat(launcher).contains("[ \"${1:-}\" = fuzz ] && [ \"${EROFS_SIM_JIT:-}\" = client ]",
-                "jit=(-XX:TieredStopAtLevel=1)");
+        assertThat(launcher).contains("if [ \"${1:-}\" = fuzz ]; then", "client) jit=(-XX:TieredStopAtLevel=1) ;;",
+                "server) ;;", "*) jit=(" + ChildRun.FUZZ_JIT.get(0) + " '" + ChildRun.FUZZ_JIT.get(1) + "') ;;");
+        assertThat(ChildRun.commandOptions(List.of("predict"))).isEmpty();
         assertThat(ChildRun.erofsSim(List.of("predict"))).doesNotContain("-XX:TieredStopAtLevel=1");
         assertThat(ChildRun.erofsSim(List.of("predict", "x.json"), true)).contains("-XX:TieredStopAtLevel=1");
-        if ("client".equals(System.getenv("EROFS_SIM_JIT"))) {
-            assertThat(ChildRun.erofsSim(List.of("fuzz", "--cases", "3"))).contains("-XX:TieredStopAtLevel=1");
+        String jit = System.getenv("EROFS_SIM_JIT");
+        List<String> fuzz = ChildRun.erofsSim(List.of("fuzz", "--cases", "3"));
+        if ("client".equals(jit)) {
+            assertThat(fuzz).contains("-XX:TieredStopAtLevel=1").doesNotContainAnyElementsOf(ChildRun.FUZZ_JIT);
+        } else if ("server".equals(jit)) {
+            assertThat(ChildRun.commandOptions(List.of("fuzz", "--cases", "3"))).isEmpty();
         } else {
-            assertThat(ChildRun.erofsSim(List.of("fuzz", "--cases", "3"))).doesNotContain("-XX:TieredStopAtLevel=1");
+            assertThat(fuzz).containsSequence(ChildRun.FUZZ_JIT).doesNotContain("-XX:TieredStopAtLevel=1");
         }
     }
 

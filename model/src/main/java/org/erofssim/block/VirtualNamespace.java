@@ -62,6 +62,37 @@ public final class VirtualNamespace {
         this.implicitDirs = Set.copyOf(dirs);
     }
 
+    private VirtualNamespace(Map<String, Node> nodes, Set<String> implicitDirs) {
+        this.nodes = nodes;
+        this.implicitDirs = implicitDirs;
+    }
+
+    /**
+     * This namespace with the nodes at some of its paths replaced (a fuzz case's edited image in
+     * its template's nodes, issue 12): the same paths, so the same checks pass and the same
+     * directories are implied, and nothing is checked again as long as no replacement changes
+     * whether a path is a directory. The nodes keep the order the constructor gives a map copied
+     * from these nodes with the replacements put in.
+     *
+     * A key not listed yet, or a replacement that turns a directory into something else or
+     * back, makes a namespace checked as the constructor checks one.
+     *
+     * @throws IllegalArgumentException as the constructor does, in that case
+     */
+    public VirtualNamespace replacing(Map<String, Node> replaced) {
+        if (replaced.isEmpty()) {
+            return this;
+        }
+        Map<String, Node> all = new java.util.LinkedHashMap<>(nodes);
+        for (Map.Entry<String, Node> e : replaced.entrySet()) {
+            Node old = all.put(e.getKey(), java.util.Objects.requireNonNull(e.getValue(), "node"));
+            if (old == null || (old instanceof Node.Directory) != (e.getValue() instanceof Node.Directory)) {
+                return new VirtualNamespace(all);
+            }
+        }
+        return new VirtualNamespace(Map.copyOf(all), implicitDirs);
+    }
+
     public Map<String, Node> nodes() {
         return nodes;
     }
