@@ -168,7 +168,10 @@ public final class Iget {
         long iloc = inMetabox ? (nid & Long.MAX_VALUE) << InodeRecord.ISLOTBITS
                 : (sbi.metaBlkaddr() << bits) + (nid << InodeRecord.ISLOTBITS);
         org.erofssim.sb.ErofsBuf rbuf = inMetabox ? sbi.metaboxBuf : buf;
-        long blkaddr = iloc >>> bits;
+        // before 2e1473d5195f (6.15) erofs_blknr yields the u32 erofs_blk_t: a slot at or past 2^32
+        // blocks wraps to the one the low bits name [obs-6.12.118: nid 0xff0000000000054d of
+        // plain.erofs reads inode 1357]; the inode keeps its 64-bit iloc for the other readers
+        long blkaddr = (iloc >>> bits) & blkMask(sbi);
         int ofs = (int) (iloc & (bs - 1));
         long blkpos = blkaddr << bits;
         ByteBuffer page;
@@ -191,6 +194,11 @@ public final class Iget {
             throw e;
         }
         return new Slot(iloc, rbuf, blkaddr, ofs, page, MetaBuf.inPage(blkpos));
+    }
+
+    /** The values an {@code erofs_blk_t} holds: u32 before {@link Behavior#INODE_BLOCK_ADDR_64BIT}, else u64. */
+    private static long blkMask(SbInfo sbi) {
+        return sbi.kernel().has(Behavior.INODE_BLOCK_ADDR_64BIT) ? -1L : 0xFFFF_FFFFL;
     }
 
     /**
@@ -240,7 +248,7 @@ public final class Iget {
         Coverage.hit("erofs_read_inode:across-blocks");
         int gotten = bs - ofs;
         page.get(base + ofs, raw.array(), 0, gotten);
-        long nextPos = (slot.blkaddr + 1) << bits;
+        long nextPos = ((slot.blkaddr + 1) & blkMask(sbi)) << bits;
         ByteBuffer next;
         try {
             next = slot.rbuf.page(nextPos);

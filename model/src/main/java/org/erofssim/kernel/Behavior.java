@@ -424,7 +424,37 @@ public enum Behavior {
      * {@code bogus lookback distance @ nid N} [obs-6.1.0-57-amd64: fuzz seed 15 case 41, session
      * 9 VM run: lz4.erofs with incompat 9 and bytes 28168-28169 = 00 28]. Sites: {@code ZMapBlocks}.
      */
-    LOOKBACK_DISTANCE_MESSAGE;
+    LOOKBACK_DISTANCE_MESSAGE,
+    /**
+     * 4afe6b8d21e5 "erofs: don't round offset down for erofs_read_metabuf()" (Al Viro, 6.10-rc1;
+     * the last of a series that starts with "erofs: switch erofs_bread() to passing offset
+     * instead of block number" and e09815446d69 "erofs: mechanically convert erofs_read_metabuf()
+     * to offsets", with 076d965eb812 for the simple callers): metadata is read at its byte
+     * position. Before it every {@code erofs_read_metabuf} took a block number of type
+     * {@code erofs_blk_t}, a u32 in those releases, so a position computed in 64 bits from an
+     * inode's location ({@code erofs_iloc}: inline data, the xattr body, the chunk and compressed
+     * indexes, the map header) wrapped at 2^32 blocks, 16 TiB with 6.1's only block size of
+     * 4 KiB: a dirent nid with its high bits set reads the slot, the inline data and the xattrs
+     * of the nid the low bits name. After it those reads go to the 64-bit position, past the end
+     * of any image (zeros from a block device's page cache). [unsure which of the series changed
+     * the xattr reads; not observed on 6.1 alone: 6.1.0-57 and 6.12.118 read the same
+     * {@code /owned} metadata and different contents, fuzz seed 2026 case 102 of session 8.]
+     * Sites: {@code MetaBuf.page}.
+     */
+    METABUF_BYTE_OFFSETS,
+    /**
+     * 2e1473d5195f "erofs: implement 48-bit block addressing for unencoded inodes" (Gao Xiang,
+     * 6.15-rc1): {@code erofs_blk_t} becomes a u64. Before it {@code erofs_read_inode} took its
+     * block as {@code erofs_blknr(sb, erofs_iloc(inode))}, a u32, so a nid whose slot lies at or
+     * past 2^32 blocks reads the slot of the nid its low bits name (and, straddling a block, the
+     * next u32 block), while every other {@code erofs_iloc} user reads at the 64-bit position
+     * ({@link #METABUF_BYTE_OFFSETS}). 6.12.118 thus reads {@code /owned} of {@code plain.erofs}
+     * through dirent nid 0xff0000000000054d as the intact inode 1357 (0640, 1234:5678, 6 bytes)
+     * with 6 zero bytes of content; 6.15+ reads zeros for the inode: {@code bogus i_mode (0)},
+     * EUCLEAN [obs-6.12.118 and obs-6.18.44: fuzz seed 15 and seed 2026 VM runs of sessions 8 and
+     * 9]. Sites: {@code Iget.slot}, {@code Iget.copyOut}.
+     */
+    INODE_BLOCK_ADDR_64BIT;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -448,6 +478,8 @@ public enum Behavior {
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
             case INODE_BLOCKS_HI -> null;
             case FILE_BACKED_MOUNTS -> "fb176750266a";
+            case METABUF_BYTE_OFFSETS -> "4afe6b8d21e5";
+            case INODE_BLOCK_ADDR_64BIT -> "2e1473d5195f";
             default -> null;
         };
     }
@@ -507,6 +539,8 @@ public enum Behavior {
             case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
             case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
             case LOOKBACK_DISTANCE_MESSAGE -> "[z_erofs_extent_lookback's error names the distance and lcn]";
+            case METABUF_BYTE_OFFSETS -> "erofs: don't round offset down for erofs_read_metabuf()";
+            case INODE_BLOCK_ADDR_64BIT -> "erofs: implement 48-bit block addressing for unencoded inodes";
         };
     }
 }
