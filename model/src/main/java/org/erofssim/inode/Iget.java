@@ -85,6 +85,12 @@ public final class Iget {
                 throw new KernelError(Errno.EUCLEAN);
             }
         }
+        if ((layout == 1 || layout == 3) && sbi.kernel().has(Behavior.PLAIN_COMPRESSED_SEPARATED)
+                && (!sbi.kernel().enabled(ConfigFlag.EROFS_FS_ZIP) || sbi.availableComprAlgs() == 0)) {
+            // "separate plain and compressed filesystems formally" (7.x): no algorithm, no compressed inode
+            log.err(READ_INODE, "compressed inode (nid " + nidText + ") is invalid in a plain filesystem");
+            throw new KernelError(Errno.EUCLEAN);
+        }
         int chunkFormat = 0;
         int chunkBits = 0;
         long nblks = 0;

@@ -454,7 +454,22 @@ public enum Behavior {
      * EUCLEAN [obs-6.12.118 and obs-6.18.44: fuzz seed 15 and seed 2026 VM runs of sessions 8 and
      * 9]. Sites: {@code Iget.slot}, {@code Iget.copyOut}.
      */
-    INODE_BLOCK_ADDR_64BIT;
+    INODE_BLOCK_ADDR_64BIT,
+    /**
+     * [unsure which hash] "erofs: separate plain and compressed filesystems formally" (Gao Xiang,
+     * posted January 2026, so 7.0-rc1 at the earliest [unsure which release first has it]): a
+     * filesystem without {@code COMPR_CFGS} counts as compressed (LZ4 only) when
+     * {@code lz4_max_distance} is non-zero or {@code LZ4_0PADDING} (incompat 0x1) is set, else it
+     * has no algorithm, and {@code erofs_read_inode} refuses a compressed inode where no algorithm
+     * is available (or CONFIG_EROFS_FS_ZIP is off): {@code compressed inode (nid N) is invalid in
+     * a plain filesystem}, EUCLEAN. Before it every filesystem without {@code COMPR_CFGS} had LZ4
+     * [obs-7.3-amd64: fuzz seed 15 case 149, session 10: {@code plain.erofs} as a file with
+     * {@code /owned} made COMPRESSED_FULL (byte[43424]=0x02), EUCLEAN where 6.18.44 lists it].
+     * Not modelled: its LZ4 change (the zero-padding path for every LZ4 pcluster) and the ZIP=n
+     * mount refusal of an {@code LZ4_0PADDING} image. Sites: {@code CompressionConfigs.parse},
+     * {@code Iget}.
+     */
+    PLAIN_COMPRESSED_SEPARATED;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -541,6 +556,7 @@ public enum Behavior {
             case LOOKBACK_DISTANCE_MESSAGE -> "[z_erofs_extent_lookback's error names the distance and lcn]";
             case METABUF_BYTE_OFFSETS -> "erofs: don't round offset down for erofs_read_metabuf()";
             case INODE_BLOCK_ADDR_64BIT -> "erofs: implement 48-bit block addressing for unencoded inodes";
+            case PLAIN_COMPRESSED_SEPARATED -> "erofs: separate plain and compressed filesystems formally";
         };
     }
 }

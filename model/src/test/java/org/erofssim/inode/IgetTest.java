@@ -143,4 +143,35 @@ class IgetTest {
         assertThat(igetLines("6.18 -READ_INODE_MESSAGE", eio, 128, Errno.EIO))
                 .containsExactly("erofs (device erofs): failed to get inode (nid: 128) page, err -5");
     }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#PLAIN_COMPRESSED_SEPARATED}: {@code plain.erofs} (no
+     * compression feature, {@code lz4_max_distance} 0) with {@code /owned} (nid 1357) made a compact
+     * COMPRESSED_FULL inode (i_format 0x0002): 7.3 refuses it with a line, EUCLEAN
+     * [obs-7.3-amd64: fuzz seed 15 case 149, session 10]; before, it is listed and read through
+     * the LZ4 path every plain filesystem had.
+     */
+    @Test
+    @DisplayName("erofs: separate plain and compressed filesystems formally ([unsure] hash, 7.x)")
+    void plainAndCompressedFilesystemsSeparated() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
+        assertThat(img[43424]).isEqualTo((byte) 0x04); // /owned: compact FLAT_INLINE
+        img[43424] = 0x02;
+        MountOutcome.Mounted with = (MountOutcome.Mounted) MountModel.predict(
+                ErofsImages.fileMount("7.3", img, Faults.NONE, null, true));
+        // 7.2.13+ names a file-backed superblock by its MAJ:MIN (FILEIO_SID_DEVNUM)
+        assertThat(with.log()).contains("erofs (device 0:*): compressed inode (nid 1357) is invalid in a plain filesystem");
+        assertThat(owned(with).readErrno()).isEqualTo("EUCLEAN");
+        assertThat(owned(with).mode()).isNull();
+        for (String k : java.util.List.of("7.3 -PLAIN_COMPRESSED_SEPARATED", "6.18")) {
+            MountOutcome.Mounted without = (MountOutcome.Mounted) MountModel.predict(
+                    ErofsImages.fileMount(k, img, Faults.NONE, null, true));
+            assertThat(without.log()).as(k).noneMatch(l -> l.contains("plain filesystem"));
+            assertThat(owned(without).mode()).as(k).isEqualTo("0640");
+        }
+    }
+
+    private static TreeEntry owned(MountOutcome.Mounted m) {
+        return m.tree().stream().filter(t -> t.path().equals("/owned")).findFirst().orElseThrow();
+    }
 }
