@@ -130,6 +130,11 @@ public final class Iget {
         if (hasData && inode.isCompressed() && !sbi.kernel().enabled(ConfigFlag.EROFS_FS_ZIP)) {
             throw new KernelError(Errno.EOPNOTSUPP, "compressed inode without CONFIG_EROFS_FS_ZIP");
         }
+        if (hasData && inode.isCompressed() && bits != 12 && !sbi.kernel().has(Behavior.SUBPAGE_COMPRESSED_BLOCKS)) {
+            // before sub-page compressed blocks (6.8) erofs_fill_inode gives z_erofs_aops only to
+            // PAGE_SIZE blocks [obs-6.1.0-57: modern/lz4-b1024.erofs, every compressed file EOPNOTSUPP, no line]
+            throw new KernelError(Errno.EOPNOTSUPP, "compressed inode on a " + bs + "-byte block filesystem");
+        }
         return inode;
     }
 

@@ -469,7 +469,19 @@ public enum Behavior {
      * mount refusal of an {@code LZ4_0PADDING} image. Sites: {@code CompressionConfigs.parse},
      * {@code Iget}.
      */
-    PLAIN_COMPRESSED_SEPARATED;
+    PLAIN_COMPRESSED_SEPARATED,
+    /**
+     * [unsure which hash] "erofs: enable sub-page compressed block support" (Gao Xiang, the last
+     * of the series "erofs: basic sub-page compressed data support", December 2023: 6.8-rc1
+     * [unsure]): {@code erofs_fill_inode} gives a compressed regular file, directory or symlink
+     * {@code z_erofs_aops} whatever the block size (and, 6.12+, logs {@code EXPERIMENTAL EROFS
+     * subpage compressed block support in use} once per boot, not modelled). Before it, on a
+     * filesystem whose blocks are smaller than a page, such an inode fails with EOPNOTSUPP and no
+     * line [obs-6.1.0-57-amd64: fuzz seed 15, session 10: {@code modern/lz4-b1024.erofs} as a loop
+     * device, {@code /f4097}, {@code /sub/f9000}, {@code /text20000} and {@code /text64k} not
+     * found, EOPNOTSUPP, where 6.12.118 reads them]. Sites: {@code Iget}.
+     */
+    SUBPAGE_COMPRESSED_BLOCKS;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -557,6 +569,7 @@ public enum Behavior {
             case METABUF_BYTE_OFFSETS -> "erofs: don't round offset down for erofs_read_metabuf()";
             case INODE_BLOCK_ADDR_64BIT -> "erofs: implement 48-bit block addressing for unencoded inodes";
             case PLAIN_COMPRESSED_SEPARATED -> "erofs: separate plain and compressed filesystems formally";
+            case SUBPAGE_COMPRESSED_BLOCKS -> "erofs: enable sub-page compressed block support";
         };
     }
 }

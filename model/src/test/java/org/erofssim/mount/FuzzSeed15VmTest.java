@@ -86,6 +86,32 @@ class FuzzSeed15VmTest {
         assertThat(l612).anyMatch(l -> l.matches(".*bogus lookback distance \\d+ @ lcn \\d+ of nid 879"));
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#SUBPAGE_COMPRESSED_BLOCKS}: {@code modern/lz4-b1024.erofs}
+     * (1 KiB blocks) as a loop device: 6.1 mounts it and lists its plain files, but each compressed
+     * file fails its lookup with EOPNOTSUPP and no line; 6.12.118 reads them [obs-6.1.0-57-amd64
+     * and obs-6.12.118: fuzz seed 15, session 10, the unedited image: /f4097 4097 bytes on 6.12].
+     */
+    @Test
+    @DisplayName("erofs: enable sub-page compressed block support ([unsure] hash, 6.8): 6.1 refuses compressed inodes on 1 KiB blocks")
+    void subpageCompressedBlocks() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("modern/lz4-b1024.erofs"));
+        for (String k : List.of("6.1", "6.12.0 -SUBPAGE_COMPRESSED_BLOCKS")) {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount(k, img, Faults.NONE, null, true));
+            org.erofssim.contract.TreeEntry f = entry(m, "/f4097");
+            assertThat(f.mode()).as(k).isNull();
+            assertThat(f.readErrno()).as(k).isEqualTo("EOPNOTSUPP");
+            assertThat(m.log()).as(k).hasSize(1); // the mount line only
+        }
+        MountOutcome.Mounted m612 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, null, true));
+        assertThat(entry(m612, "/f4097").readOkBytes()).isEqualTo(4097);
+        assertThat(entry(m612, "/f4097").readErrno()).isNull();
+    }
+
+    private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {
+        return m.tree().stream().filter(t -> t.path().equals(path)).findFirst().orElseThrow();
+    }
+
     private static List<String> log(String kernel, String image) {
         MountOutcome o = MountModel.predict(ErofsImages.bdevMount(kernel, ErofsImages.read(ZTrees.fixture(image)), Faults.NONE, null, false));
         return o.log();
