@@ -108,6 +108,27 @@ class FuzzSeed15VmTest {
         assertThat(entry(m612, "/f4097").readErrno()).isNull();
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#READAHEAD_HONOURS_NEW_ORDER} in bdev mode:
+     * {@code crafted/twodev.erofs} as a loop device without {@code device=} (flat mode: the blob
+     * chunks read from the primary, the second block of {@code /f4097} unreadable): 6.12.118's
+     * cold readahead puts both pages in one order-1 folio, which fails as a whole, so no byte is
+     * read; 6.18.44 reads the first page [obs-6.12.118+deb13-amd64 and obs-6.18.44-fc-v1272: fuzz
+     * seed 15, session 10, the unedited image; readOkBytes 0 and 4096].
+     */
+    @Test
+    @DisplayName("6.12's order-1 readahead folio in bdev mode: /f4097 of twodev.erofs (flat) reads no byte, 4096 on 6.18")
+    void largeReadaheadFolioInBdevMode() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs"));
+        for (String k : List.of("6.12.118", "6.18 -READAHEAD_HONOURS_NEW_ORDER")) {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount(k, img, Faults.NONE, null, true));
+            assertThat(entry(m, "/f4097").readOkBytes()).as(k).isZero();
+            assertThat(m.log()).as(k).noneMatch(l -> l.contains("readahead error")); // iomap's readahead logs none
+        }
+        MountOutcome.Mounted m618 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.18", img, Faults.NONE, null, true));
+        assertThat(entry(m618, "/f4097").readOkBytes()).isEqualTo(4096);
+    }
+
     private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {
         return m.tree().stream().filter(t -> t.path().equals(path)).findFirst().orElseThrow();
     }
