@@ -51,13 +51,17 @@ public enum Behavior {
      * "erofs: add DEFLATE algorithm support" (hash [unsure]; 6.6-rc1): algorithm 2 and its
      * Kconfig symbol {@code EROFS_FS_ZIP_DEFLATE}. Without it bit 2 of {@code available_compr_algs}
      * is unknown: {@code unidentified algorithms 4, please upgrade kernel}, EOPNOTSUPP
-     * [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     * [obs-6.1.0-57]; and {@code Z_EROFS_COMPRESSION_MAX} is 2, so a map header naming algorithm 2
+     * is {@code unknown HEAD1 format 2 for nid N, please upgrade kernel}, EOPNOTSUPP
+     * [obs-6.1.0-57: crafted/deflate.erofs with feature_incompat 0, fuzz seed 15, session 10].
+     * Sites: {@code CompressionConfigs}, {@code ZMapLegacy.checkHeadAlgorithms}, {@link KernelConfig#enabled}.
      */
     DEFLATE_ALGORITHM,
     /**
      * "erofs: Zstandard compression support" (hash [unsure]; 6.10-rc1): algorithm 3 and
      * {@code EROFS_FS_ZIP_ZSTD}. Without it: {@code unidentified algorithms 8, please upgrade
-     * kernel} [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     * kernel} [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@code ZMapLegacy.checkHeadAlgorithms}
+     * ({@code Z_EROFS_COMPRESSION_MAX} 4), {@link KernelConfig#enabled}.
      */
     ZSTD_ALGORITHM,
     /**
@@ -485,7 +489,27 @@ public enum Behavior {
      * device, {@code /f4097}, {@code /sub/f9000}, {@code /text20000} and {@code /text64k} not
      * found, EOPNOTSUPP, where 6.12.118 reads them]. Sites: {@code Iget}.
      */
-    SUBPAGE_COMPRESSED_BLOCKS;
+    SUBPAGE_COMPRESSED_BLOCKS,
+    /**
+     * ce529cc25b18 "erofs: enable large folios for iomap mode" (Jingbo Xu, 6.2-rc1; a 6.1 stable
+     * backport was proposed in March 2026 [unsure whether 6.1.192 has it; not observed]): the
+     * mapping of an uncompressed inode supports large folios, so the mm's readahead may build
+     * them in bdev mode (see {@link #READAHEAD_HONOURS_NEW_ORDER}). Without it every folio of
+     * such a read is order 0. Sites: {@code PlainReader.readahead}.
+     */
+    IOMAP_LARGE_FOLIOS,
+    /**
+     * [unsure which hash] "erofs: allow large folios for compressed files" (Gao Xiang, August 2024:
+     * 6.12-rc1): {@code erofs_fill_inode} sets {@code mapping_set_large_folios} for compressed
+     * inodes too, so {@code page_cache_ra_order} builds large folios for them; before, every
+     * folio of a compressed file is order 0 [obs-6.1.0-57: {@code readahead error at page 1},
+     * {@code page 0}, one line per page]. With 6.12's {@code page_cache_ra_order} (no
+     * {@link #READAHEAD_HONOURS_NEW_ORDER}) the first window is order 2 [obs-6.12.118:
+     * {@code readahead error at folio 12}, {@code 8}, {@code 4}, {@code 0} of a 16-page file,
+     * fuzz seed 15 VM runs of sessions 9 and 10]. Sites: {@code DataReader.zopen},
+     * {@code Readahead.raOrder}.
+     */
+    COMPRESSED_LARGE_FOLIOS;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -511,6 +535,7 @@ public enum Behavior {
             case FILE_BACKED_MOUNTS -> "fb176750266a";
             case METABUF_BYTE_OFFSETS -> "4afe6b8d21e5";
             case INODE_BLOCK_ADDR_64BIT -> "2e1473d5195f";
+            case IOMAP_LARGE_FOLIOS -> "ce529cc25b18";
             default -> null;
         };
     }
@@ -574,6 +599,8 @@ public enum Behavior {
             case INODE_BLOCK_ADDR_64BIT -> "erofs: implement 48-bit block addressing for unencoded inodes";
             case PLAIN_COMPRESSED_SEPARATED -> "erofs: separate plain and compressed filesystems formally";
             case SUBPAGE_COMPRESSED_BLOCKS -> "erofs: enable sub-page compressed block support";
+            case IOMAP_LARGE_FOLIOS -> "erofs: enable large folios for iomap mode";
+            case COMPRESSED_LARGE_FOLIOS -> "erofs: allow large folios for compressed files";
         };
     }
 }

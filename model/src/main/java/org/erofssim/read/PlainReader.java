@@ -294,7 +294,8 @@ public final class PlainReader {
         // page_cache_ra_order is the mm's, for iomap's readahead (bdev) as for fileio's [obs-6.12.118:
         // /f4097 of crafted/twodev.erofs as a loop device without device=, its second block
         // unreadable: no byte, where 6.18.44 returns the first 4096]
-        boolean large = sbi.mode() != Mode.FSCACHE && !sbi.kernel().has(Behavior.READAHEAD_HONOURS_NEW_ORDER);
+        boolean large = (sbi.mode() == Mode.FILEIO || sbi.mode() == Mode.BDEV && sbi.kernel().has(Behavior.IOMAP_LARGE_FOLIOS))
+                && !sbi.kernel().has(Behavior.READAHEAD_HONOURS_NEW_ORDER);
         for (long i = index; i < end; i++) {
             PageKey key = key(inode, i);
             if (cached.contains(key) || failed.contains(key)) {

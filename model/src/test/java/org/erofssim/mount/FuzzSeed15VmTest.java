@@ -60,7 +60,8 @@ class FuzzSeed15VmTest {
                 assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_read_folio: failed to read, err [-117]"));
                 assertThat(errs).noneMatch(l -> l.contains("folio 15") || l.contains("read error -"));
             } else {
-                assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_readahead: readahead error at folio 15 @ nid 879"));
+                // 6.12's first window is four order-2 folios (COMPRESSED_LARGE_FOLIOS, test below)
+                assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_readahead: readahead error at folio 12 @ nid 879"));
                 assertThat(errs).noneMatch(l -> l.contains("at page") || l.contains("failed to read, err"));
             }
         }
@@ -82,7 +83,8 @@ class FuzzSeed15VmTest {
                 .fixChecksum().bytes();
         List<String> l61 = MountModel.predict(ErofsImages.bdevMount("6.1", img, Faults.NONE, null, true)).log();
         assertThat(l61).contains("erofs: (device loop0): z_erofs_extent_lookback: bogus lookback distance @ nid 879");
-        List<String> l612 = MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, null, true)).log();
+        // in order-0 folios: 6.12's order-2 folios stop at an earlier error of the same folio before the lookback
+        List<String> l612 = MountModel.predict(ErofsImages.bdevMount("6.12.118 -COMPRESSED_LARGE_FOLIOS", img, Faults.NONE, null, true)).log();
         assertThat(l612).anyMatch(l -> l.matches(".*bogus lookback distance \\d+ @ lcn \\d+ of nid 879"));
     }
 
@@ -127,6 +129,50 @@ class FuzzSeed15VmTest {
         }
         MountOutcome.Mounted m618 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.18", img, Faults.NONE, null, true));
         assertThat(entry(m618, "/f4097").readOkBytes()).isEqualTo(4096);
+    }
+
+    /** {@code crafted/deflate.erofs} with {@code feature_incompat} 0 (no COMPR_CFGS, no big pcluster), checksum fixed. */
+    private static byte[] deflateIncompat0() {
+        return org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs")))
+                .set(org.erofssim.ondisk.SuperblockField.FEATURE_INCOMPAT, 0).fixChecksum().bytes();
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#DEFLATE_ALGORITHM}'s {@code Z_EROFS_COMPRESSION_MAX}: 6.1
+     * knows algorithms 0 and 1 only, so {@code /text64k}'s DEFLATE map header fails
+     * {@code z_erofs_fill_inode_lazy}'s first check [obs-6.1.0-57-amd64: fuzz seed 15, session 10,
+     * {@code unknown HEAD1 format 2 for nid 879, please upgrade kernel}, EOPNOTSUPP]; 6.12 passes it
+     * and fails the big-pcluster check, EUCLEAN [obs-6.12.118].
+     */
+    @Test
+    @DisplayName("6.1's Z_EROFS_COMPRESSION_MAX 2: a DEFLATE map header is an unknown HEAD1 format")
+    void deflateHeadIsUnknownOn61() {
+        MountOutcome.Mounted m61 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.1", deflateIncompat0(), Faults.NONE, null, true));
+        assertThat(m61.log()).contains("erofs: (device loop0): z_erofs_fill_inode_lazy: unknown HEAD1 format 2 for nid 879, please upgrade kernel")
+                .noneMatch(l -> l.contains("big pcluster"));
+        assertThat(entry(m61, "/text64k").readErrno()).isEqualTo("EOPNOTSUPP");
+        MountOutcome.Mounted m612 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.12.118", deflateIncompat0(), Faults.NONE, null, true));
+        assertThat(m612.log()).contains("erofs: (device loop0): z_erofs_fill_inode_lazy: per-inode big pcluster without sb feature for nid 879");
+        assertThat(entry(m612, "/text64k").readErrno()).isEqualTo("EUCLEAN");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#COMPRESSED_LARGE_FOLIOS} with 6.12's
+     * {@code page_cache_ra_order} (order + 2): the first readahead window of {@code /text64k}
+     * (16 pages) is four order-2 folios, each failing at its first page: {@code readahead error at
+     * folio 12}, {@code 8}, {@code 4}, {@code 0} [obs-6.12.118+deb13-amd64: the same case as a
+     * file, fuzz seed 15, session 10]; 6.18 builds order-0 folios (15, 14, ..., 0).
+     */
+    @Test
+    @DisplayName("erofs: allow large folios for compressed files ([unsure] hash, 6.12): 6.12's first window is order-2 folios")
+    void compressedLargeFolios() {
+        String at = "erofs: (device erofs): z_erofs_readahead: readahead error at folio ";
+        List<String> l612 = MountModel.predict(ErofsImages.fileMount("6.12.118", deflateIncompat0(), Faults.NONE, null, true)).log()
+                .stream().filter(l -> l.contains("readahead error") && l.endsWith("@ nid 879")).toList();
+        assertThat(l612).startsWith(at + "12 @ nid 879", at + "8 @ nid 879", at + "4 @ nid 879", at + "0 @ nid 879");
+        List<String> without = MountModel.predict(ErofsImages.fileMount("6.12.118 -COMPRESSED_LARGE_FOLIOS", deflateIncompat0(),
+                Faults.NONE, null, true)).log().stream().filter(l -> l.contains("readahead error") && l.endsWith("@ nid 879")).toList();
+        assertThat(without).startsWith(at + "15 @ nid 879", at + "14 @ nid 879");
     }
 
     private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {
