@@ -26,7 +26,11 @@ public enum Behavior {
      * {@code lookup_bdev}, whose failure logs {@code <src>: Can't lookup blockdev}, and opens the
      * device only for a new superblock. Without it one {@code blkdev_get_by_path} does both, and
      * any failure (no such path, not a block device, {@code nodev}, a read-only device opened for
-     * writing) logs {@code <src>: Can't open blockdev} [obs-6.1.0-57]. Sites: {@code GetTree.getTreeBdev}.
+     * writing) logs {@code <src>: Can't open blockdev} [obs-6.1.0-57]. It also made the new
+     * superblock the exclusive holder of its device; before, the holder was the file-system type,
+     * as for the extra devices {@code erofs_init_device} opens, so a loop device another erofs
+     * mount holds as its {@code device=} can be mounted (EBUSY after it) [obs-6.1.0-57 and
+     * obs-6.12.118: fuzz seed 15 case 726, session 10]. Sites: {@code GetTree.getTreeBdev}.
      */
     BDEV_LOOKUP_BEFORE_OPEN,
     /**

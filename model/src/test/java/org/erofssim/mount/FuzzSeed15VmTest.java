@@ -131,6 +131,35 @@ class FuzzSeed15VmTest {
         assertThat(entry(m618, "/f4097").readOkBytes()).isEqualTo(4096);
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#BDEV_LOOKUP_BEFORE_OPEN}'s holder: {@code multidev.erofs}
+     * with one extra device, mounted from {@code /dev/loop20} with {@code device=/dev/loop0}, then
+     * {@code /dev/loop0} mounted itself with a regular file as its {@code device=}: 6.1 claims
+     * loop0 for the erofs type again (the first mount's holder) and fails on the file, ENOTBLK;
+     * 6.12 claims it for the new superblock, EBUSY [obs-6.1.0-57-amd64 and obs-6.12.118: fuzz
+     * seed 15 case 726, session 10].
+     */
+    @Test
+    @DisplayName("fs: open block device after superblock creation: a device= of another mount is EBUSY on 6.12, not on 6.1")
+    void bdevHolderBeforeSuperblockCreation(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] img = org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("multidev.erofs")))
+                .set(org.erofssim.ondisk.SuperblockField.EXTRA_DEVICES, 1).fixChecksum().bytes();
+        java.nio.file.Files.write(dir.resolve("image.erofs"), img);
+        String json = """
+                {"version": 1, "kernel": "%s",
+                 "nodes": {"/dev/loop0": {"kind": "bdev", "image": "image.erofs"},
+                           "/dev/loop20": {"kind": "bdev", "image": "image.erofs"},
+                           "/srv/primary0.img": {"kind": "file", "image": "image.erofs", "fs": "ramfs"}},
+                 "before": [{"source": "/dev/loop20", "options": "device=/dev/loop0", "flags": ["ro"]}],
+                 "source": "/dev/loop0", "options": "device=/srv/primary0.img", "flags": ["ro"]}""";
+        for (String k : List.of("6.1", "6.12.118")) {
+            MountOutcome o = MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted(k), dir));
+            assertThat(o).as(k).isInstanceOf(MountOutcome.Failed.class);
+            assertThat(((MountOutcome.Failed) o).errno()).as(k)
+                    .isEqualTo(k.equals("6.1") ? org.erofssim.kernel.Errno.ENOTBLK : org.erofssim.kernel.Errno.EBUSY);
+        }
+    }
+
     /** {@code crafted/deflate.erofs} with {@code feature_incompat} 0 (no COMPR_CFGS, no big pcluster), checksum fixed. */
     private static byte[] deflateIncompat0() {
         return org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs")))
