@@ -71,6 +71,12 @@ public final class Iget {
                 }
                 if ((mode & ErofsInode.S_IFMT) == ErofsInode.S_IFLNK) {
                     fast = fastSymlink(layout, size, raw.inlineBase + xattrIsize, bs, raw.afterBlock, raw.afterBlockBase);
+                    if (fast != null && sbi.kernel().has(Behavior.FAST_SYMLINK_LENGTH_CHECK) && (size == 0 || fast.length != size)) {
+                        // "erofs: use inode_set_cached_link()" (7.x): the cached length must be the
+                        // target's (fastSymlink cuts the target at its first NUL)
+                        log.err("erofs_fill_symlink", "invalid fast symlink size " + size + " @ nid " + nidText);
+                        throw new KernelError(Errno.EUCLEAN);
+                    }
                 }
             }
             case ErofsInode.S_IFCHR, ErofsInode.S_IFBLK -> {

@@ -513,7 +513,29 @@ public enum Behavior {
      * fuzz seed 15 VM runs of sessions 9 and 10]. Sites: {@code DataReader.zopen},
      * {@code Readahead.raOrder}.
      */
-    COMPRESSED_LARGE_FOLIOS;
+    COMPRESSED_LARGE_FOLIOS,
+    /**
+     * [unsure which hash] "erofs: support user-defined fingerprint name" (Hongzhen Luo, the page
+     * cache sharing series of Hongbo Li, posted December 2025 [unsure which release first has it]):
+     * {@code COMPAT_ISHARE_XATTRS} (0x20) makes superblock byte 105, {@code ishare_xattr_prefix_id},
+     * an index into the long xattr prefixes, and {@code erofs_read_superblock} (with
+     * CONFIG_EROFS_FS_XATTR) refuses one at or past {@code xattr_prefix_count}: {@code invalid
+     * ishare xattr prefix id N}, EUCLEAN [obs-7.3-amd64: fuzz seed 15 cases 143, 631 and 883,
+     * session 10, {@code feature_compat} with bit 0x20 on images without long prefixes, where
+     * 6.18.44 mounts or fails later]. The kernel checks it where it reads the xattr fields,
+     * before the root nid and metabox checks; the model after them. Sites: {@code ReadSuperblock}.
+     */
+    ISHARE_XATTR_PREFIX_ID,
+    /**
+     * [unsure which hash] "erofs: use inode_set_cached_link()" (Gao Xiang, February 2026):
+     * {@code erofs_fill_symlink} caches a fast symlink's length and refuses one whose size is 0
+     * or whose target holds a NUL before its end: {@code invalid fast symlink size N @ nid M},
+     * EUCLEAN. Before it such a target was read up to its first NUL [obs-7.3-amd64: fuzz seed 15
+     * case 101, session 10: {@code crafted/deflate.erofs}, {@code /symlink-fast} given 64 xattr
+     * slots so its target reads as zeros; 6.18.44 lists it with an empty target]. Sites:
+     * {@code Iget}.
+     */
+    FAST_SYMLINK_LENGTH_CHECK;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -605,6 +627,8 @@ public enum Behavior {
             case SUBPAGE_COMPRESSED_BLOCKS -> "erofs: enable sub-page compressed block support";
             case IOMAP_LARGE_FOLIOS -> "erofs: enable large folios for iomap mode";
             case COMPRESSED_LARGE_FOLIOS -> "erofs: allow large folios for compressed files";
+            case ISHARE_XATTR_PREFIX_ID -> "erofs: support user-defined fingerprint name";
+            case FAST_SYMLINK_LENGTH_CHECK -> "erofs: use inode_set_cached_link()";
         };
     }
 }

@@ -160,6 +160,57 @@ class FuzzSeed15VmTest {
         }
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#ISHARE_XATTR_PREFIX_ID}: {@code crafted/twodev.erofs} with
+     * {@code feature_compat} all ones (checksum fixed) as a file with its two blobs: 7.3 refuses the
+     * superblock, the ishare prefix id 0 indexing none of its 0 long prefixes [obs-7.3-amd64: fuzz
+     * seed 15 case 631, session 10]; 6.18 mounts it.
+     */
+    @Test
+    @DisplayName("erofs: support user-defined fingerprint name ([unsure] hash, 7.x): an ishare prefix id past the prefixes")
+    void ishareXattrPrefixId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] img = org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs")))
+                .set(org.erofssim.ondisk.SuperblockField.FEATURE_COMPAT, 0xFFFFFFFFL).fixChecksum().bytes();
+        java.nio.file.Files.write(dir.resolve("image.erofs"), img);
+        java.nio.file.Files.write(dir.resolve("blob.img"), new byte[12 * 4096]);
+        String json = """
+                {"version": 1, "kernel": "%s",
+                 "nodes": {"/srv/image.erofs": {"kind": "file", "image": "image.erofs"},
+                           "/srv/dev0.img": {"kind": "file", "image": "blob.img"},
+                           "/srv/dev1.img": {"kind": "file", "image": "blob.img"}},
+                 "source": "/srv/image.erofs", "options": "device=/srv/dev0.img,device=/srv/dev1.img", "flags": ["ro"]}""";
+        MountOutcome o73 = MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted("7.3"), dir));
+        assertThat(o73).isInstanceOf(MountOutcome.Failed.class);
+        assertThat(((MountOutcome.Failed) o73).errno()).isEqualTo(org.erofssim.kernel.Errno.EUCLEAN);
+        assertThat(o73.log()).containsExactly("erofs (device 0:*): invalid ishare xattr prefix id 0");
+        assertThat(MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted("6.18"), dir)))
+                .isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted("7.3"), dir).toBuilder()
+                .kernel(org.erofssim.testing.Scenarios.profile("7.3 -ISHARE_XATTR_PREFIX_ID")).build()))
+                .isInstanceOf(MountOutcome.Mounted.class);
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#FAST_SYMLINK_LENGTH_CHECK}: {@code crafted/deflate.erofs}'s
+     * {@code /symlink-fast} (nid 877, 7 bytes) given 64 xattr slots (byte 28066 = 0x40), so its
+     * inline target reads as zeros: 7.3 logs {@code invalid fast symlink size 7 @ nid 877}, EUCLEAN
+     * [obs-7.3-amd64: fuzz seed 15 case 101, session 10]; 6.18 lists it with the target cut at
+     * its first NUL (empty) [obs-6.18.44].
+     */
+    @Test
+    @DisplayName("erofs: use inode_set_cached_link() ([unsure] hash, 7.x): a fast symlink whose target holds a NUL")
+    void fastSymlinkLengthCheck() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs"));
+        assertThat(img[28066]).isEqualTo((byte) 0); // no xattr slots before
+        img[28066] = 0x40;
+        MountOutcome.Mounted m73 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("7.3", img, Faults.NONE, null, true));
+        assertThat(m73.log()).contains("erofs (device loop0): invalid fast symlink size 7 @ nid 877");
+        assertThat(entry(m73, "/symlink-fast").readErrno()).isEqualTo("EUCLEAN");
+        MountOutcome.Mounted m618 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.18", img, Faults.NONE, null, true));
+        assertThat(entry(m618, "/symlink-fast").mode()).isEqualTo("0777");
+        assertThat(entry(m618, "/symlink-fast").target()).isEmpty();
+    }
+
     /** {@code crafted/deflate.erofs} with {@code feature_incompat} 0 (no COMPR_CFGS, no big pcluster), checksum fixed. */
     private static byte[] deflateIncompat0() {
         return org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs")))
