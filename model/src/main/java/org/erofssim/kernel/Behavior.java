@@ -292,8 +292,10 @@ public enum Behavior {
      * {@code erofs_show_options} writes {@code cache_strategy=} only for an image that can hold
      * compressed data (commit [unsure]; in 7.2.13 [obs: {@code ro,user_xattr,acl} for an
      * uncompressed image]). The model's condition is the incompat bits a compressing mkfs sets
-     * ({@code ZERO_PADDING} or {@code COMPR_CFGS}) [unsure: the kernel's exact test].
-     * Sites: {@code ShowOptions}.
+     * ({@code ZERO_PADDING} or {@code COMPR_CFGS}) [unsure: the kernel's exact test]; with
+     * {@link #PLAIN_COMPRESSED_SEPARATED}, an available algorithm (a non-zero
+     * {@code lz4_max_distance} counts) [obs-7.3-amd64: fuzz seed 15 cases 333 and 1102, session 10].
+     * Sites: {@code ShowOptions}, {@code Describe}.
      */
     CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
     /**
@@ -449,9 +451,9 @@ public enum Behavior {
      * 4 KiB: a dirent nid with its high bits set reads the slot, the inline data and the xattrs
      * of the nid the low bits name. After it those reads go to the 64-bit position, past the end
      * of any image (zeros from a block device's page cache). [unsure which of the series changed
-     * the xattr reads; not observed on 6.1 alone: 6.1.0-57 and 6.12.118 read the same
-     * {@code /owned} metadata and different contents, fuzz seed 2026 case 102 of session 8.]
-     * Sites: {@code MetaBuf.page}.
+     * the xattr reads] [obs-6.1.0-57 and obs-6.12.118, session 10: {@code plain.erofs} as a loop
+     * device with the dirent of {@code /owned} given nid 0xff0000000000054d: 6.1 reads its 6 bytes
+     * {@code owned\n}, 6.12.118 6 zero bytes; same mode, owner and size]. Sites: {@code MetaBuf.page}.
      */
     METABUF_BYTE_OFFSETS,
     /**
@@ -462,14 +464,15 @@ public enum Behavior {
      * next u32 block), while every other {@code erofs_iloc} user reads at the 64-bit position
      * ({@link #METABUF_BYTE_OFFSETS}). 6.12.118 thus reads {@code /owned} of {@code plain.erofs}
      * through dirent nid 0xff0000000000054d as the intact inode 1357 (0640, 1234:5678, 6 bytes)
-     * with 6 zero bytes of content; 6.15+ reads zeros for the inode: {@code bogus i_mode (0)},
-     * EUCLEAN [obs-6.12.118 and obs-6.18.44: fuzz seed 15 and seed 2026 VM runs of sessions 8 and
-     * 9]. Sites: {@code Iget.slot}, {@code Iget.copyOut}.
+     * with 6 zero bytes of content [obs-6.12.118+deb13-amd64, session 10, that crafted image];
+     * 6.15+ reads zeros for the inode: {@code bogus i_mode (0)}, EUCLEAN [obs-6.18.44: the metabox
+     * root nid 0xff00000000000000, session 9; 6.17+ refuse this nid earlier, its bit 63 naming the
+     * metabox inode, obs-7.3-amd64 session 10]. Sites: {@code Iget.slot}, {@code Iget.copyOut}.
      */
     INODE_BLOCK_ADDR_64BIT,
     /**
      * [unsure which hash] "erofs: separate plain and compressed filesystems formally" (Gao Xiang,
-     * posted January 2026, so 7.0-rc1 at the earliest [unsure which release first has it]): a
+     * posted January 2026; in 7.2.13 and 7.3-rc7 [obs], first release [unsure]): a
      * filesystem without {@code COMPR_CFGS} counts as compressed (LZ4 only) when
      * {@code lz4_max_distance} is non-zero or {@code LZ4_0PADDING} (incompat 0x1) is set, else it
      * has no algorithm, and {@code erofs_read_inode} refuses a compressed inode where no algorithm
@@ -516,7 +519,7 @@ public enum Behavior {
     COMPRESSED_LARGE_FOLIOS,
     /**
      * [unsure which hash] "erofs: support user-defined fingerprint name" (Hongzhen Luo, the page
-     * cache sharing series of Hongbo Li, posted December 2025 [unsure which release first has it]):
+     * cache sharing series of Hongbo Li, posted December 2025; in 7.2.13 and 7.3-rc7 [obs]):
      * {@code COMPAT_ISHARE_XATTRS} (0x20) makes superblock byte 105, {@code ishare_xattr_prefix_id},
      * an index into the long xattr prefixes, and {@code erofs_read_superblock} (with
      * CONFIG_EROFS_FS_XATTR) refuses one at or past {@code xattr_prefix_count}: {@code invalid
@@ -527,7 +530,8 @@ public enum Behavior {
      */
     ISHARE_XATTR_PREFIX_ID,
     /**
-     * [unsure which hash] "erofs: use inode_set_cached_link()" (Gao Xiang, February 2026):
+     * [unsure which hash] "erofs: use inode_set_cached_link()" (Gao Xiang, February 2026; in
+     * 7.2.13 and 7.3-rc7 [obs]):
      * {@code erofs_fill_symlink} caches a fast symlink's length and refuses one whose size is 0
      * or whose target holds a NUL before its end: {@code invalid fast symlink size N @ nid M},
      * EUCLEAN. Before it such a target was read up to its first NUL [obs-7.3-amd64: fuzz seed 15
@@ -535,7 +539,18 @@ public enum Behavior {
      * slots so its target reads as zeros; 6.18.44 lists it with an empty target]. Sites:
      * {@code Iget}.
      */
-    FAST_SYMLINK_LENGTH_CHECK;
+    FAST_SYMLINK_LENGTH_CHECK,
+    /**
+     * [unsure which commit; after 6.18.44, in 7.2.13 and 7.3-rc7 [obs]] {@code z_erofs_fill_inode_lazy} checks the
+     * head algorithms of a compressed inode's map header against {@code Z_EROFS_COMPRESSION_MAX}
+     * again, as before the 6.15-6.18 map rework ({@link #ZMAP_REWORK} dropped it, leaving the
+     * map-time algorithm check): {@code unknown HEAD1 format N for nid M, please upgrade kernel},
+     * EOPNOTSUPP [obs-7.3-amd64: fuzz seed 15 case 1472, session 10: {@code crafted/lzma.erofs}
+     * with {@code /symlink-fast} made a compact COMPRESSED_FULL inode (bytes 28064-28065 = 02 00),
+     * its inline target read as the map header: format 11, EOPNOTSUPP where 6.18.44 answers
+     * EUCLEAN]. Sites: {@code ZMapReworked.checkHeadAlgorithms}.
+     */
+    ZMAP_HEAD_FORMAT_CHECK;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -629,6 +644,7 @@ public enum Behavior {
             case COMPRESSED_LARGE_FOLIOS -> "erofs: allow large folios for compressed files";
             case ISHARE_XATTR_PREFIX_ID -> "erofs: support user-defined fingerprint name";
             case FAST_SYMLINK_LENGTH_CHECK -> "erofs: use inode_set_cached_link()";
+            case ZMAP_HEAD_FORMAT_CHECK -> "[z_erofs_fill_inode_lazy checks the head algorithms again]";
         };
     }
 }

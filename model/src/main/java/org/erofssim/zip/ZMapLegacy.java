@@ -55,14 +55,7 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     void checkHeadAlgorithms(ErofsInode inode, ZInode z, String fn) {
-        int max = compressionMax();
-        if (z.algorithm[0] >= max || z.algorithm[1] >= max) {
-            int headnr = z.algorithm[0] >= max ? 0 : 1;
-            Coverage.hit("z_erofs_fill_inode_lazy:unknown-head-format");
-            log.err(fn, "unknown HEAD" + (headnr + 1) + " format " + z.algorithm[headnr] + " for nid "
-                    + inode.nid() + ", please upgrade kernel");
-            throw new KernelError(Errno.EOPNOTSUPP);
-        }
+        refuseUnknownHeads(inode, z, fn, compressionMax());
     }
 
     @Override

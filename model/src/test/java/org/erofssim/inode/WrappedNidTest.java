@@ -55,10 +55,11 @@ class WrappedNidTest {
     /**
      * The observed case, nid 0xff0000000000054d: 6.12.118 reads inode 1357 (its u32 block) but
      * its inline data at the 64-bit position, past the device: 6 zero bytes; 6.1 reads the data
-     * at the wrapped position too: the file's own {@code owned\n} [obs-6.1.0-57 and
-     * obs-6.12.118: the same mode, owner and size, different contents, fuzz seed 2026 case 102].
-     * 6.17+ refuses the nid before reading it (bit 63 names the metabox inode, which this image
-     * lacks).
+     * at the wrapped position too: the file's own {@code owned\n} [obs-6.1.0-57-amd64 and
+     * obs-6.12.118+deb13-amd64, this image recorded in session 10: sha256 33bff910... and
+     * b0f66adc..., 6 bytes each]. 6.17+ refuses the nid before reading it (bit 63 names the
+     * metabox inode, which this image lacks) [obs-7.3-amd64: {@code failed to read inode meta
+     * block (nid: 18374686479671625037): -117}].
      */
     @Test
     @DisplayName("nid 0xff0000000000054d: inode 1357 on 6.1 and 6.12.118, its data intact on 6.1 only; EUCLEAN on 6.18")

@@ -211,6 +211,25 @@ class FuzzSeed15VmTest {
         assertThat(entry(m618, "/symlink-fast").target()).isEmpty();
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#ZMAP_HEAD_FORMAT_CHECK}: {@code crafted/lzma.erofs} with
+     * {@code /symlink-fast} (nid 877) made a compact COMPRESSED_FULL inode: its map header is the
+     * inline target, head format 11 [obs-7.3-amd64: fuzz seed 15 case 1472, session 10, the line
+     * below and readlink EOPNOTSUPP; obs-6.18.44: EUCLEAN].
+     */
+    @Test
+    @DisplayName("7.3 checks the head algorithms in z_erofs_fill_inode_lazy again ([unsure] commit)")
+    void zmapHeadFormatCheck() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/lzma.erofs"));
+        assertThat(img[28064]).isEqualTo((byte) 0x04); // compact FLAT_INLINE before
+        img[28064] = 0x02;
+        MountOutcome.Mounted m73 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.fileMount("7.3", img, Faults.NONE, null, true));
+        assertThat(m73.log()).contains("erofs (device 0:*): unknown HEAD1 format 11 for nid 877, please upgrade kernel");
+        assertThat(entry(m73, "/symlink-fast").readErrno()).isEqualTo("EOPNOTSUPP");
+        MountOutcome.Mounted m618 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.fileMount("6.18", img, Faults.NONE, null, true));
+        assertThat(entry(m618, "/symlink-fast").readErrno()).isEqualTo("EUCLEAN");
+    }
+
     /** {@code crafted/deflate.erofs} with {@code feature_incompat} 0 (no COMPR_CFGS, no big pcluster), checksum fixed. */
     private static byte[] deflateIncompat0() {
         return org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs")))
