@@ -395,8 +395,9 @@ public enum Behavior {
      * (48-bit layouts) and shifted to 512-byte units in 64 bits, where 6.1-6.18 shift the 32-bit
      * {@code blocks_lo} in 32 bits (a count of 0xffffffff: 4294967288 there) [obs-7.3-amd64 fuzz
      * seed 15, session 8: 68719476728 for blocks_hi 1, blocks_lo 0xffffffff; obs-6.18.44 and
-     * obs-6.12.118: 4294967288]. In the 7.3-rc7 preset only: whether 7.2.13 has it was not
-     * observed. Sites: {@code Iget}.
+     * obs-6.12.118: 4294967288]. In 7.2.13 too [obs-7.2.13+deb14-amd64, session 10: 34359738360
+     * for blocks_lo 0xffffffff of a non-48-bit compressed inode, fuzz seed 15 case 1472; the
+     * blocks_hi part not observed there]. Sites: {@code Iget}.
      */
     INODE_BLOCKS_HI,
     /**

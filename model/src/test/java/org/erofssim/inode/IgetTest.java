@@ -81,6 +81,26 @@ class IgetTest {
         assertThat(blocksOf("6.18", img, "/many/entry-54")).isEqualTo(4294967288L);
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#INODE_BLOCKS_HI} in 7.2.13: {@code crafted/lzma.erofs}
+     * with {@code /symlink-fast} (nid 877) made a compact COMPRESSED_FULL inode, its i_u (the
+     * NULL address 0xffffffff) read as the block count: 34359738360, a 64-bit shift
+     * [obs-7.2.13+deb14-amd64: fuzz seed 15 case 1472, session 10]; 6.18 shifts in 32 bits.
+     */
+    @Test
+    @DisplayName("i_blocks shifted in 64 bits on 7.2.13 as on 7.3 (a 32-bit blocks_lo of 0xffffffff)")
+    void compressedBlockCountShiftedIn64BitsOn72() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/lzma.erofs"));
+        img[28064] = 0x02;
+        assertThat(blocksOfAny("7.2.13", img, "/symlink-fast")).isEqualTo(34359738360L);
+        assertThat(blocksOfAny("6.18", img, "/symlink-fast")).isEqualTo(4294967288L);
+    }
+
+    private static long blocksOfAny(String kernel, byte[] image, String path) {
+        MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
+        return m.tree().stream().filter(t -> t.path().equals(path)).findFirst().orElseThrow().blocks();
+    }
+
     private static long blocksOf(String kernel, byte[] image, String path) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).isInstanceOf(MountOutcome.Mounted.class);

@@ -63,7 +63,8 @@ class ReleasesMatrixTest {
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
                 Behavior.FILEIO_METADATA_BYTE_OFFSET, Behavior.PLAIN_COMPRESSED_SEPARATED,
-                Behavior.ISHARE_XATTR_PREFIX_ID, Behavior.FAST_SYMLINK_LENGTH_CHECK, Behavior.ZMAP_HEAD_FORMAT_CHECK);
+                Behavior.ISHARE_XATTR_PREFIX_ID, Behavior.FAST_SYMLINK_LENGTH_CHECK, Behavior.ZMAP_HEAD_FORMAT_CHECK,
+                Behavior.INODE_BLOCKS_HI);
         assertThat(Releases.linux_7_3_0_rc7().behaviors()).doesNotContain(Behavior.FILEIO_METADATA_BYTE_OFFSET);
         assertThat(Releases.linux_7_3_0_rc7().toBuilder().with(Behavior.FILEIO_METADATA_BYTE_OFFSET).build().behaviors())
                 .containsAll(Releases.linux_7_2_13().behaviors());
