@@ -71,6 +71,12 @@ public final class Iget {
                 }
                 if ((mode & ErofsInode.S_IFMT) == ErofsInode.S_IFLNK) {
                     fast = fastSymlink(layout, size, raw.inlineBase + xattrIsize, bs, raw.afterBlock, raw.afterBlockBase);
+                    if (fast != null && sbi.kernel().has(Behavior.FAST_SYMLINK_LENGTH_CHECK) && (size == 0 || fast.length != size)) {
+                        // "erofs: use inode_set_cached_link()" (7.x): the cached length must be the
+                        // target's (fastSymlink cuts the target at its first NUL)
+                        log.err("erofs_fill_symlink", "invalid fast symlink size " + size + " @ nid " + nidText);
+                        throw new KernelError(Errno.EUCLEAN);
+                    }
                 }
             }
             case ErofsInode.S_IFCHR, ErofsInode.S_IFBLK -> {
@@ -84,6 +90,12 @@ public final class Iget {
                 log.err(READ_INODE, "bogus i_mode (" + Integer.toOctalString(mode) + ") @ nid " + nidText);
                 throw new KernelError(Errno.EUCLEAN);
             }
+        }
+        if ((layout == 1 || layout == 3) && sbi.kernel().has(Behavior.PLAIN_COMPRESSED_SEPARATED)
+                && (!sbi.kernel().enabled(ConfigFlag.EROFS_FS_ZIP) || sbi.availableComprAlgs() == 0)) {
+            // "separate plain and compressed filesystems formally" (7.x): no algorithm, no compressed inode
+            log.err(READ_INODE, "compressed inode (nid " + nidText + ") is invalid in a plain filesystem");
+            throw new KernelError(Errno.EUCLEAN);
         }
         int chunkFormat = 0;
         int chunkBits = 0;
@@ -123,6 +135,11 @@ public final class Iget {
         boolean hasData = type == ErofsInode.S_IFREG || type == ErofsInode.S_IFDIR || type == ErofsInode.S_IFLNK;
         if (hasData && inode.isCompressed() && !sbi.kernel().enabled(ConfigFlag.EROFS_FS_ZIP)) {
             throw new KernelError(Errno.EOPNOTSUPP, "compressed inode without CONFIG_EROFS_FS_ZIP");
+        }
+        if (hasData && inode.isCompressed() && bits != 12 && !sbi.kernel().has(Behavior.SUBPAGE_COMPRESSED_BLOCKS)) {
+            // before sub-page compressed blocks (6.8) erofs_fill_inode gives z_erofs_aops only to
+            // PAGE_SIZE blocks [obs-6.1.0-57: modern/lz4-b1024.erofs, every compressed file EOPNOTSUPP, no line]
+            throw new KernelError(Errno.EOPNOTSUPP, "compressed inode on a " + bs + "-byte block filesystem");
         }
         return inode;
     }
@@ -168,7 +185,10 @@ public final class Iget {
         long iloc = inMetabox ? (nid & Long.MAX_VALUE) << InodeRecord.ISLOTBITS
                 : (sbi.metaBlkaddr() << bits) + (nid << InodeRecord.ISLOTBITS);
         org.erofssim.sb.ErofsBuf rbuf = inMetabox ? sbi.metaboxBuf : buf;
-        long blkaddr = iloc >>> bits;
+        // before 2e1473d5195f (6.15) erofs_blknr yields the u32 erofs_blk_t: a slot at or past 2^32
+        // blocks wraps to the one the low bits name [obs-6.12.118: nid 0xff0000000000054d of
+        // plain.erofs reads inode 1357]; the inode keeps its 64-bit iloc for the other readers
+        long blkaddr = (iloc >>> bits) & blkMask(sbi);
         int ofs = (int) (iloc & (bs - 1));
         long blkpos = blkaddr << bits;
         ByteBuffer page;
@@ -191,6 +211,11 @@ public final class Iget {
             throw e;
         }
         return new Slot(iloc, rbuf, blkaddr, ofs, page, MetaBuf.inPage(blkpos));
+    }
+
+    /** The values an {@code erofs_blk_t} holds: u32 before {@link Behavior#INODE_BLOCK_ADDR_64BIT}, else u64. */
+    private static long blkMask(SbInfo sbi) {
+        return sbi.kernel().has(Behavior.INODE_BLOCK_ADDR_64BIT) ? -1L : 0xFFFF_FFFFL;
     }
 
     /**
@@ -240,7 +265,7 @@ public final class Iget {
         Coverage.hit("erofs_read_inode:across-blocks");
         int gotten = bs - ofs;
         page.get(base + ofs, raw.array(), 0, gotten);
-        long nextPos = (slot.blkaddr + 1) << bits;
+        long nextPos = ((slot.blkaddr + 1) & blkMask(sbi)) << bits;
         ByteBuffer next;
         try {
             next = slot.rbuf.page(nextPos);

@@ -26,7 +26,11 @@ public enum Behavior {
      * {@code lookup_bdev}, whose failure logs {@code <src>: Can't lookup blockdev}, and opens the
      * device only for a new superblock. Without it one {@code blkdev_get_by_path} does both, and
      * any failure (no such path, not a block device, {@code nodev}, a read-only device opened for
-     * writing) logs {@code <src>: Can't open blockdev} [obs-6.1.0-57]. Sites: {@code GetTree.getTreeBdev}.
+     * writing) logs {@code <src>: Can't open blockdev} [obs-6.1.0-57]. It also made the new
+     * superblock the exclusive holder of its device; before, the holder was the file-system type,
+     * as for the extra devices {@code erofs_init_device} opens, so a loop device another erofs
+     * mount holds as its {@code device=} can be mounted (EBUSY after it) [obs-6.1.0-57 and
+     * obs-6.12.118: fuzz seed 15 case 726, session 10]. Sites: {@code GetTree.getTreeBdev}.
      */
     BDEV_LOOKUP_BEFORE_OPEN,
     /**
@@ -51,13 +55,17 @@ public enum Behavior {
      * "erofs: add DEFLATE algorithm support" (hash [unsure]; 6.6-rc1): algorithm 2 and its
      * Kconfig symbol {@code EROFS_FS_ZIP_DEFLATE}. Without it bit 2 of {@code available_compr_algs}
      * is unknown: {@code unidentified algorithms 4, please upgrade kernel}, EOPNOTSUPP
-     * [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     * [obs-6.1.0-57]; and {@code Z_EROFS_COMPRESSION_MAX} is 2, so a map header naming algorithm 2
+     * is {@code unknown HEAD1 format 2 for nid N, please upgrade kernel}, EOPNOTSUPP
+     * [obs-6.1.0-57: crafted/deflate.erofs with feature_incompat 0, fuzz seed 15, session 10].
+     * Sites: {@code CompressionConfigs}, {@code ZMapLegacy.checkHeadAlgorithms}, {@link KernelConfig#enabled}.
      */
     DEFLATE_ALGORITHM,
     /**
      * "erofs: Zstandard compression support" (hash [unsure]; 6.10-rc1): algorithm 3 and
      * {@code EROFS_FS_ZIP_ZSTD}. Without it: {@code unidentified algorithms 8, please upgrade
-     * kernel} [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@link KernelConfig#enabled}.
+     * kernel} [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@code ZMapLegacy.checkHeadAlgorithms}
+     * ({@code Z_EROFS_COMPRESSION_MAX} 4), {@link KernelConfig#enabled}.
      */
     ZSTD_ALGORITHM,
     /**
@@ -284,8 +292,10 @@ public enum Behavior {
      * {@code erofs_show_options} writes {@code cache_strategy=} only for an image that can hold
      * compressed data (commit [unsure]; in 7.2.13 [obs: {@code ro,user_xattr,acl} for an
      * uncompressed image]). The model's condition is the incompat bits a compressing mkfs sets
-     * ({@code ZERO_PADDING} or {@code COMPR_CFGS}) [unsure: the kernel's exact test].
-     * Sites: {@code ShowOptions}.
+     * ({@code ZERO_PADDING} or {@code COMPR_CFGS}) [unsure: the kernel's exact test]; with
+     * {@link #PLAIN_COMPRESSED_SEPARATED}, an available algorithm (a non-zero
+     * {@code lz4_max_distance} counts) [obs-7.3-amd64: fuzz seed 15 cases 333 and 1102, session 10].
+     * Sites: {@code ShowOptions}, {@code Describe}.
      */
     CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
     /**
@@ -349,7 +359,11 @@ public enum Behavior {
      * folios, smaller where the index is not aligned or the folio would reach past the window's
      * last page or EOF [obs-6.12.118: a 3-page file whose pages all fail logs {@code readahead
      * error at folio 0} and {@code folio 2}, an order-1 and an order-0 folio; a 2-page file whose
-     * second page fails returns no byte]. Sites: {@code PlainReader.readahead} (fileio mode only).
+     * second page fails returns no byte; in bdev mode too, where iomap's readahead allocates
+     * through the same function: {@code /f4097} of {@code crafted/twodev.erofs} as a loop device
+     * without {@code device=} (flat mode, its second block unreadable) reads no byte on 6.12.118,
+     * 4096 on 6.18.44, fuzz seed 15 VM run of session 10]. Sites: {@code PlainReader.readahead}
+     * (fileio and bdev modes).
      */
     READAHEAD_HONOURS_NEW_ORDER,
     /**
@@ -381,8 +395,9 @@ public enum Behavior {
      * (48-bit layouts) and shifted to 512-byte units in 64 bits, where 6.1-6.18 shift the 32-bit
      * {@code blocks_lo} in 32 bits (a count of 0xffffffff: 4294967288 there) [obs-7.3-amd64 fuzz
      * seed 15, session 8: 68719476728 for blocks_hi 1, blocks_lo 0xffffffff; obs-6.18.44 and
-     * obs-6.12.118: 4294967288]. In the 7.3-rc7 preset only: whether 7.2.13 has it was not
-     * observed. Sites: {@code Iget}.
+     * obs-6.12.118: 4294967288]. In 7.2.13 too [obs-7.2.13+deb14-amd64, session 10: 34359738360
+     * for blocks_lo 0xffffffff of a non-48-bit compressed inode, fuzz seed 15 case 1472; the
+     * blocks_hi part not observed there]. Sites: {@code Iget}.
      */
     INODE_BLOCKS_HI,
     /**
@@ -424,7 +439,119 @@ public enum Behavior {
      * {@code bogus lookback distance @ nid N} [obs-6.1.0-57-amd64: fuzz seed 15 case 41, session
      * 9 VM run: lz4.erofs with incompat 9 and bytes 28168-28169 = 00 28]. Sites: {@code ZMapBlocks}.
      */
-    LOOKBACK_DISTANCE_MESSAGE;
+    LOOKBACK_DISTANCE_MESSAGE,
+    /**
+     * 4afe6b8d21e5 "erofs: don't round offset down for erofs_read_metabuf()" (Al Viro, 6.10-rc1;
+     * the last of a series that starts with "erofs: switch erofs_bread() to passing offset
+     * instead of block number" and e09815446d69 "erofs: mechanically convert erofs_read_metabuf()
+     * to offsets", with 076d965eb812 for the simple callers): metadata is read at its byte
+     * position. Before it every {@code erofs_read_metabuf} took a block number of type
+     * {@code erofs_blk_t}, a u32 in those releases, so a position computed in 64 bits from an
+     * inode's location ({@code erofs_iloc}: inline data, the xattr body, the chunk and compressed
+     * indexes, the map header) wrapped at 2^32 blocks, 16 TiB with 6.1's only block size of
+     * 4 KiB: a dirent nid with its high bits set reads the slot, the inline data and the xattrs
+     * of the nid the low bits name. After it those reads go to the 64-bit position, past the end
+     * of any image (zeros from a block device's page cache). [unsure which of the series changed
+     * the xattr reads] [obs-6.1.0-57 and obs-6.12.118, session 10: {@code plain.erofs} as a loop
+     * device with the dirent of {@code /owned} given nid 0xff0000000000054d: 6.1 reads its 6 bytes
+     * {@code owned\n}, 6.12.118 6 zero bytes; same mode, owner and size]. Sites: {@code MetaBuf.page}.
+     */
+    METABUF_BYTE_OFFSETS,
+    /**
+     * 2e1473d5195f "erofs: implement 48-bit block addressing for unencoded inodes" (Gao Xiang,
+     * 6.15-rc1): {@code erofs_blk_t} becomes a u64. Before it {@code erofs_read_inode} took its
+     * block as {@code erofs_blknr(sb, erofs_iloc(inode))}, a u32, so a nid whose slot lies at or
+     * past 2^32 blocks reads the slot of the nid its low bits name (and, straddling a block, the
+     * next u32 block), while every other {@code erofs_iloc} user reads at the 64-bit position
+     * ({@link #METABUF_BYTE_OFFSETS}). 6.12.118 thus reads {@code /owned} of {@code plain.erofs}
+     * through dirent nid 0xff0000000000054d as the intact inode 1357 (0640, 1234:5678, 6 bytes)
+     * with 6 zero bytes of content [obs-6.12.118+deb13-amd64, session 10, that crafted image];
+     * 6.15+ reads zeros for the inode: {@code bogus i_mode (0)}, EUCLEAN [obs-6.18.44: the metabox
+     * root nid 0xff00000000000000, session 9; 6.17+ refuse this nid earlier, its bit 63 naming the
+     * metabox inode, obs-7.3-amd64 session 10]. Sites: {@code Iget.slot}, {@code Iget.copyOut}.
+     */
+    INODE_BLOCK_ADDR_64BIT,
+    /**
+     * [unsure which hash] "erofs: separate plain and compressed filesystems formally" (Gao Xiang,
+     * posted January 2026; in 7.2.13 and 7.3-rc7 [obs], first release [unsure]): a
+     * filesystem without {@code COMPR_CFGS} counts as compressed (LZ4 only) when
+     * {@code lz4_max_distance} is non-zero or {@code LZ4_0PADDING} (incompat 0x1) is set, else it
+     * has no algorithm, and {@code erofs_read_inode} refuses a compressed inode where no algorithm
+     * is available (or CONFIG_EROFS_FS_ZIP is off): {@code compressed inode (nid N) is invalid in
+     * a plain filesystem}, EUCLEAN. Before it every filesystem without {@code COMPR_CFGS} had LZ4
+     * [obs-7.3-amd64: fuzz seed 15 case 149, session 10: {@code plain.erofs} as a file with
+     * {@code /owned} made COMPRESSED_FULL (byte[43424]=0x02), EUCLEAN where 6.18.44 lists it].
+     * Not modelled: its LZ4 change (the zero-padding path for every LZ4 pcluster) and the ZIP=n
+     * mount refusal of an {@code LZ4_0PADDING} image. Sites: {@code CompressionConfigs.parse},
+     * {@code Iget}.
+     */
+    PLAIN_COMPRESSED_SEPARATED,
+    /**
+     * [unsure which hash] "erofs: enable sub-page compressed block support" (Gao Xiang, the last
+     * of the series "erofs: basic sub-page compressed data support", December 2023: 6.8-rc1
+     * [unsure]): {@code erofs_fill_inode} gives a compressed regular file, directory or symlink
+     * {@code z_erofs_aops} whatever the block size (and, 6.12+, logs {@code EXPERIMENTAL EROFS
+     * subpage compressed block support in use} once per boot, not modelled). Before it, on a
+     * filesystem whose blocks are smaller than a page, such an inode fails with EOPNOTSUPP and no
+     * line [obs-6.1.0-57-amd64: fuzz seed 15, session 10: {@code modern/lz4-b1024.erofs} as a loop
+     * device, {@code /f4097}, {@code /sub/f9000}, {@code /text20000} and {@code /text64k} not
+     * found, EOPNOTSUPP, where 6.12.118 reads them]. Sites: {@code Iget}.
+     */
+    SUBPAGE_COMPRESSED_BLOCKS,
+    /**
+     * ce529cc25b18 "erofs: enable large folios for iomap mode" (Jingbo Xu, 6.2-rc1; a 6.1 stable
+     * backport was proposed in March 2026 [unsure whether 6.1.192 has it; not observed]): the
+     * mapping of an uncompressed inode supports large folios, so the mm's readahead may build
+     * them in bdev mode (see {@link #READAHEAD_HONOURS_NEW_ORDER}). Without it every folio of
+     * such a read is order 0. Sites: {@code PlainReader.readahead}.
+     */
+    IOMAP_LARGE_FOLIOS,
+    /**
+     * [unsure which hash] "erofs: allow large folios for compressed files" (Gao Xiang, August 2024:
+     * 6.12-rc1): {@code erofs_fill_inode} sets {@code mapping_set_large_folios} for compressed
+     * inodes too, so {@code page_cache_ra_order} builds large folios for them; before, every
+     * folio of a compressed file is order 0 [obs-6.1.0-57: {@code readahead error at page 1},
+     * {@code page 0}, one line per page]. With 6.12's {@code page_cache_ra_order} (no
+     * {@link #READAHEAD_HONOURS_NEW_ORDER}) the first window is order 2 [obs-6.12.118:
+     * {@code readahead error at folio 12}, {@code 8}, {@code 4}, {@code 0} of a 16-page file,
+     * fuzz seed 15 VM runs of sessions 9 and 10]. Sites: {@code DataReader.zopen},
+     * {@code Readahead.raOrder}.
+     */
+    COMPRESSED_LARGE_FOLIOS,
+    /**
+     * [unsure which hash] "erofs: support user-defined fingerprint name" (Hongzhen Luo, the page
+     * cache sharing series of Hongbo Li, posted December 2025; in 7.2.13 and 7.3-rc7 [obs]):
+     * {@code COMPAT_ISHARE_XATTRS} (0x20) makes superblock byte 105, {@code ishare_xattr_prefix_id},
+     * an index into the long xattr prefixes, and {@code erofs_read_superblock} (with
+     * CONFIG_EROFS_FS_XATTR) refuses one at or past {@code xattr_prefix_count}: {@code invalid
+     * ishare xattr prefix id N}, EUCLEAN [obs-7.3-amd64: fuzz seed 15 cases 143, 631 and 883,
+     * session 10, {@code feature_compat} with bit 0x20 on images without long prefixes, where
+     * 6.18.44 mounts or fails later]. The kernel checks it where it reads the xattr fields,
+     * before the root nid and metabox checks; the model after them. Sites: {@code ReadSuperblock}.
+     */
+    ISHARE_XATTR_PREFIX_ID,
+    /**
+     * [unsure which hash] "erofs: use inode_set_cached_link()" (Gao Xiang, February 2026; in
+     * 7.2.13 and 7.3-rc7 [obs]):
+     * {@code erofs_fill_symlink} caches a fast symlink's length and refuses one whose size is 0
+     * or whose target holds a NUL before its end: {@code invalid fast symlink size N @ nid M},
+     * EUCLEAN. Before it such a target was read up to its first NUL [obs-7.3-amd64: fuzz seed 15
+     * case 101, session 10: {@code crafted/deflate.erofs}, {@code /symlink-fast} given 64 xattr
+     * slots so its target reads as zeros; 6.18.44 lists it with an empty target]. Sites:
+     * {@code Iget}.
+     */
+    FAST_SYMLINK_LENGTH_CHECK,
+    /**
+     * [unsure which commit; after 6.18.44, in 7.2.13 and 7.3-rc7 [obs]] {@code z_erofs_fill_inode_lazy} checks the
+     * head algorithms of a compressed inode's map header against {@code Z_EROFS_COMPRESSION_MAX}
+     * again, as before the 6.15-6.18 map rework ({@link #ZMAP_REWORK} dropped it, leaving the
+     * map-time algorithm check): {@code unknown HEAD1 format N for nid M, please upgrade kernel},
+     * EOPNOTSUPP [obs-7.3-amd64: fuzz seed 15 case 1472, session 10: {@code crafted/lzma.erofs}
+     * with {@code /symlink-fast} made a compact COMPRESSED_FULL inode (bytes 28064-28065 = 02 00),
+     * its inline target read as the map header: format 11, EOPNOTSUPP where 6.18.44 answers
+     * EUCLEAN]. Sites: {@code ZMapReworked.checkHeadAlgorithms}.
+     */
+    ZMAP_HEAD_FORMAT_CHECK;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -448,6 +575,9 @@ public enum Behavior {
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
             case INODE_BLOCKS_HI -> null;
             case FILE_BACKED_MOUNTS -> "fb176750266a";
+            case METABUF_BYTE_OFFSETS -> "4afe6b8d21e5";
+            case INODE_BLOCK_ADDR_64BIT -> "2e1473d5195f";
+            case IOMAP_LARGE_FOLIOS -> "ce529cc25b18";
             default -> null;
         };
     }
@@ -507,6 +637,15 @@ public enum Behavior {
             case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
             case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
             case LOOKBACK_DISTANCE_MESSAGE -> "[z_erofs_extent_lookback's error names the distance and lcn]";
+            case METABUF_BYTE_OFFSETS -> "erofs: don't round offset down for erofs_read_metabuf()";
+            case INODE_BLOCK_ADDR_64BIT -> "erofs: implement 48-bit block addressing for unencoded inodes";
+            case PLAIN_COMPRESSED_SEPARATED -> "erofs: separate plain and compressed filesystems formally";
+            case SUBPAGE_COMPRESSED_BLOCKS -> "erofs: enable sub-page compressed block support";
+            case IOMAP_LARGE_FOLIOS -> "erofs: enable large folios for iomap mode";
+            case COMPRESSED_LARGE_FOLIOS -> "erofs: allow large folios for compressed files";
+            case ISHARE_XATTR_PREFIX_ID -> "erofs: support user-defined fingerprint name";
+            case FAST_SYMLINK_LENGTH_CHECK -> "erofs: use inode_set_cached_link()";
+            case ZMAP_HEAD_FORMAT_CHECK -> "[z_erofs_fill_inode_lazy checks the head algorithms again]";
         };
     }
 }

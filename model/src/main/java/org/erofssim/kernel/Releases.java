@@ -71,7 +71,8 @@ public final class Releases {
                     INCOMPAT_CHECK_IN_READ_SUPERBLOCK, XATTR_INIT_FUNCTION_RENAMED, INLINE_ACROSS_BLOCKS_MESSAGE,
                     DAX_NOT_EXPERIMENTAL, BDEV_LOOKUP_BEFORE_OPEN,
                     STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP,
-                    FEATURE_NOTICES_DROPPED, ZDATA_FOLIO_MESSAGES, LOOKBACK_DISTANCE_MESSAGE)
+                    FEATURE_NOTICES_DROPPED, ZDATA_FOLIO_MESSAGES, LOOKBACK_DISTANCE_MESSAGE, METABUF_BYTE_OFFSETS,
+                    SUBPAGE_COMPRESSED_BLOCKS, IOMAP_LARGE_FOLIOS, COMPRESSED_LARGE_FOLIOS)
             .build();
 
     /**
@@ -130,20 +131,21 @@ public final class Releases {
                     DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK,
                     FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
                     ZSTD_1_5_7_ERROR_STRINGS, READAHEAD_HONOURS_NEW_ORDER, FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
-                    READMORE_ENCODED_ONLY, UNALIGNED_ENCODED_DATA)
+                    READMORE_ENCODED_ONLY, UNALIGNED_ENCODED_DATA, INODE_BLOCK_ADDR_64BIT)
             .build();
 
     private static final KernelProfile LINUX_7_2_13 = LINUX_6_18_44.toBuilder()
             .release("7.2.13")
             .description("Debian 7.2.13 (uname 7.2.13+deb14-amd64), observed in a VM")
             .with(FSCACHE_REMOVED, FILEIO_SID_DEVNUM, CACHE_STRATEGY_SHOWN_IF_COMPRESSED, DEFLATE_NOT_EXPERIMENTAL,
-                    DECOMPRESS_ERROR_FORMAT, FILEIO_METADATA_BYTE_OFFSET)
+                    DECOMPRESS_ERROR_FORMAT, FILEIO_METADATA_BYTE_OFFSET, PLAIN_COMPRESSED_SEPARATED,
+                    ISHARE_XATTR_PREFIX_ID, FAST_SYMLINK_LENGTH_CHECK, ZMAP_HEAD_FORMAT_CHECK, INODE_BLOCKS_HI)
             .build();
 
     private static final KernelProfile LINUX_7_3_0_RC7 = LINUX_7_2_13.toBuilder()
             .release("7.3.0-rc7")
             .description("Debian 7.3~rc7 (experimental, uname 7.3-amd64), observed in a VM")
-            .with(SOURCE_PARAMETER, FILEIO_METADATA_SHORT_READ_EIO, INODE_BLOCKS_HI)
+            .with(SOURCE_PARAMETER, FILEIO_METADATA_SHORT_READ_EIO)
             // a 7.2.13 stable change 7.3-rc7 does not have [obs; unsure which commit]
             .without(FILEIO_METADATA_BYTE_OFFSET)
             .build();

@@ -58,7 +58,11 @@ final class CompressionConfigs {
             return;
         }
         if (!sbi.hasIncompat(FeatureIncompat.COMPR_CFGS.bit())) {
-            sbi.availableComprAlgs = 1; // 1 << Z_EROFS_COMPRESSION_LZ4
+            // 1 << Z_EROFS_COMPRESSION_LZ4; since "separate plain and compressed filesystems
+            // formally" only with a non-zero lz4_max_distance or LZ4_0PADDING, else none
+            boolean lz4 = !sbi.kernel.has(Behavior.PLAIN_COMPRESSED_SEPARATED) || dsb.u1() != 0
+                    || sbi.hasIncompat(FeatureIncompat.ZERO_PADDING.bit());
+            sbi.availableComprAlgs = lz4 ? 1 : 0;
             return; // u1 is lz4_max_distance; z_erofs_load_lz4_config without a record cannot fail
         }
         int algs = dsb.u1();

@@ -38,8 +38,13 @@ final class Describe {
     static MountOutcome.Mounted mounted(GetTree.Result r, KernelLog log, List<String> notes, Probes probes) {
         SbInfo sbi = r.sbi();
         List<TreeEntry> tree = tree(r, log, probes);
-        String superOptions = ShowOptions.render(sbi.opts.withDaxAlways(sbi.daxAlways), sbi.mode, sbi.kernel,
-                (sbi.featureIncompat & (FeatureIncompat.ZERO_PADDING.bit() | FeatureIncompat.COMPR_CFGS.bit())) != 0);
+        // with "separate plain and compressed filesystems formally" a filesystem is compressed when it
+        // has an algorithm (a non-zero lz4_max_distance counts) [obs-7.3-amd64: cache_strategy= shown
+        // for an image with neither incompat bit but lz4_max_distance 4, fuzz seed 15 case 333]
+        boolean compressible = sbi.kernel.has(org.erofssim.kernel.Behavior.PLAIN_COMPRESSED_SEPARATED)
+                ? sbi.availableComprAlgs != 0
+                : (sbi.featureIncompat & (FeatureIncompat.ZERO_PADDING.bit() | FeatureIncompat.COMPR_CFGS.bit())) != 0;
+        String superOptions = ShowOptions.render(sbi.opts.withDaxAlways(sbi.daxAlways), sbi.mode, sbi.kernel, compressible);
         Statfs statfs = StatfsModel.statfs(sbi, r.bdevDev());
         List<DeviceInfo> devices = new ArrayList<>();
         for (ErofsDevice d : sbi.devices) {

@@ -118,8 +118,12 @@ final class GetTree {
             }
             return new Result(live.sbi(), live.outcome().superblock(), bdev.dev(), live.filled(), live.outcome());
         }
-        // setup_bdev_super: open with the new superblock as exclusive holder
-        Object holder = new Object();
+        // setup_bdev_super: open with the new superblock as exclusive holder; before "fs: open block
+        // device after superblock creation" blkdev_get_by_path held it for the file-system type, the
+        // holder erofs_init_device gives extra devices too, so a device another erofs mount holds as
+        // its device= is no conflict [obs-6.1.0-57: ENOTBLK from the mount's own device= file where
+        // 6.12.118 answers EBUSY, fuzz seed 15 case 726, session 10]
+        Object holder = lookupFirst ? new Object() : KernelState.EROFS_FS_TYPE;
         try {
             Vfs.claim(ctx.state, bdev, holder);
         } catch (KernelError e) {

@@ -25,6 +25,11 @@ final class ReadSuperblock {
     private static final int PAGE_SIZE = 4096;
     private static final int PAGE_SHIFT = 12;
 
+    /** {@code EROFS_FEATURE_COMPAT_ISHARE_XATTRS}. */
+    private static final int ISHARE_XATTRS = 0x20;
+    /** {@code ishare_xattr_prefix_id}: the byte after {@code xattr_filter_reserved}. */
+    private static final int ISHARE_XATTR_PREFIX_ID_OFFSET = 105;
+
     private ReadSuperblock() {}
 
     static Superblock read(SbInfo sbi, MetaBuf buf, SbLog log, MountContext ctx, boolean hasDaxDev) {
@@ -123,6 +128,14 @@ final class ReadSuperblock {
                 sbi.xattrPrefixCount = dsb.xattrPrefixCount();
             }
             sbi.xattrFilterReserved = dsb.xattrFilterReserved();
+            if (sbi.kernel.has(Behavior.ISHARE_XATTR_PREFIX_ID) && (dsb.featureCompat() & ISHARE_XATTRS) != 0) {
+                // byte 105, ishare_xattr_prefix_id, indexes the long prefixes [obs-7.3-amd64]
+                int id = page.get(MetaBuf.inPage(Superblock.OFFSET + ISHARE_XATTR_PREFIX_ID_OFFSET)) & 0xFF;
+                if (id >= sbi.xattrPrefixCount) {
+                    log.err(FN, "invalid ishare xattr prefix id " + id);
+                    throw new KernelError(Errno.EUCLEAN);
+                }
+            }
         }
         sbi.packedNid = dsb.packedNid();
         sbi.inos = dsb.inos();

@@ -30,9 +30,9 @@ import org.erofssim.sb.SbLog;
  * ({@code org.erofssim.file.DataReader}).
  *
  * <p><b>Granularity (uncompressed inodes).</b> Folios are modelled as single 4 KiB pages, except
- * the large folios a cold fileio readahead builds on kernels without
- * {@link Behavior#READAHEAD_HONOURS_NEW_ORDER} (6.12: order 2, scanned as one folio that fails
- * as a whole and is reported at its first page). The kernel marks its inode mappings
+ * the large folios a cold readahead (fileio's, and iomap's in bdev mode) builds on kernels
+ * without {@link Behavior#READAHEAD_HONOURS_NEW_ORDER} (6.12: order 2, scanned as one folio that
+ * fails as a whole and, in fileio mode, is reported at its first page). The kernel marks its inode mappings
  * {@code mapping_set_large_folios}, so later readahead windows (and iomap's in bdev mode) may
  * build larger folios too, whose failure is then reported at the larger folio's boundary and
  * index; there the model fails at the page that holds the failing byte [not modelled]. Each page is read on its own
@@ -291,7 +291,11 @@ public final class PlainReader {
         long pages = (Math.max(0, inode.size()) + PAGE - 1) / PAGE;
         long end = Math.max(index + 1, Math.min(index + RA_PAGES, pages));
         boolean wholeWindow = sbi.mode() != Mode.BDEV; // fscache: read like fileio, without the log line
-        boolean large = sbi.mode() == Mode.FILEIO && !sbi.kernel().has(Behavior.READAHEAD_HONOURS_NEW_ORDER);
+        // page_cache_ra_order is the mm's, for iomap's readahead (bdev) as for fileio's [obs-6.12.118:
+        // /f4097 of crafted/twodev.erofs as a loop device without device=, its second block
+        // unreadable: no byte, where 6.18.44 returns the first 4096]
+        boolean large = (sbi.mode() == Mode.FILEIO || sbi.mode() == Mode.BDEV && sbi.kernel().has(Behavior.IOMAP_LARGE_FOLIOS))
+                && !sbi.kernel().has(Behavior.READAHEAD_HONOURS_NEW_ORDER);
         for (long i = index; i < end; i++) {
             PageKey key = key(inode, i);
             if (cached.contains(key) || failed.contains(key)) {
@@ -311,7 +315,7 @@ public final class PlainReader {
                         failed.add(k);
                     }
                 }
-                if (lf.scanError() != null && lf.scanError() != Errno.EINTR) {
+                if (sbi.mode() == Mode.FILEIO && lf.scanError() != null && lf.scanError() != Errno.EINTR) {
                     log.err("erofs_fileio_readahead", "readahead error at folio " + i + " @ nid " + inode.nid());
                 }
                 i += n - 1;

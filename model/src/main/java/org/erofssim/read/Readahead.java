@@ -46,9 +46,24 @@ public final class Readahead {
         /** {@code mmap_miss}: page faults that found no folio, less those that found one. */
         int mmapMiss;
 
+        /** {@code mapping_large_folio_support}: without it every window is order 0. */
+        final boolean largeFolios;
+        /**
+         * {@code page_cache_ra_order} before "mm/readahead: honour new_order in
+         * page_cache_ra_order()" (6.12): it adds 2 to the order it is given and falls back to
+         * order-0 folios for a window under 4 pages.
+         */
+        final boolean orderPlusTwo;
+
         public FileRa(long raPages, long ioPages) {
+            this(raPages, ioPages, true, false);
+        }
+
+        public FileRa(long raPages, long ioPages, boolean largeFolios, boolean orderPlusTwo) {
             this.raPages = raPages;
             this.ioPages = ioPages;
+            this.largeFolios = largeFolios;
+            this.orderPlusTwo = orderPlusTwo;
         }
 
         @Override
@@ -303,8 +318,11 @@ public final class Readahead {
             ra.size = start - index + req;
             ra.size = nextSize(ra.size, max);
         }
-        ra.order += 2;
-        long align = 1L << Math.min(ra.order, Long.numberOfTrailingZeros(max));
+        // 6.12 passes the marked folio's order, to which page_cache_ra_order adds 2 [unsure whether
+        // its window end is aligned as below]
+        ra.order = ra.orderPlusTwo ? Long.numberOfTrailingZeros(folio.pages()) : ra.order + 2;
+        int effective = ra.orderPlusTwo ? ra.order + 2 : ra.order;
+        long align = 1L << Math.min(effective, Long.numberOfTrailingZeros(max));
         long end = ra.start + ra.size;
         long alignedEnd = roundDown(end, align);
         if (alignedEnd > ra.start) {
@@ -319,6 +337,14 @@ public final class Readahead {
         long lastPage = (isize - 1) / PAGE;
         if (isize <= 0) {
             return;
+        }
+        if (!ra.largeFolios || (ra.orderPlusTwo && ra.size < 4)) {
+            ra.order = 0; // the fallback: do_page_cache_ra of the whole window, order-0 folios
+            doPageCacheRa(start, ra.size, ra.asyncSize);
+            return;
+        }
+        if (ra.orderPlusTwo && ra.order < MAX_ORDER) {
+            ra.order += 2;
         }
         long index = start;
         long limit = Math.min(lastPage, index + ra.size - 1);

@@ -28,6 +28,12 @@ public final class MetaBuf implements ErofsBuf {
     private final boolean shortReadEio;
     /** 7.2.13 fileio: metadata is read at the exact byte {@code fsoffset + offset} (not page-aligned). */
     private final boolean byteOffset;
+    /**
+     * The metadata positions a read can name: before {@link Behavior#METABUF_BYTE_OFFSETS} (6.1)
+     * {@code erofs_read_metabuf} takes a u32 block number of 4 KiB blocks (6.1's only size), so a
+     * position wraps at 2^44 bytes; after it, any 64-bit position.
+     */
+    private final long positionMask;
     /** The pages read ({@link #touchedPages()} sorts them): a hash set, as the walk adds one per page switch. */
     private final java.util.Set<Long> touched = new java.util.HashSet<>();
     /**
@@ -69,6 +75,7 @@ public final class MetaBuf implements ErofsBuf {
         this.shortReadEio = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_SHORT_READ_EIO);
         this.byteOffset = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_BYTE_OFFSET);
         this.cookie = primary instanceof DeviceBacking.OfCookie c ? c : null;
+        this.positionMask = sbi.kernel().has(Behavior.METABUF_BYTE_OFFSETS) ? -1L : (1L << (32 + 12)) - 1;
     }
 
     /** The contract's name of the cache used: {@code bdev}, {@code file} or {@code fscache}. */
@@ -91,7 +98,8 @@ public final class MetaBuf implements ErofsBuf {
      *
      * @throws org.erofssim.kernel.KernelError the read error (EIO for an injected fault)
      */
-    @Override public ByteBuffer page(long offset) {
+    @Override public ByteBuffer page(long position) {
+        long offset = position & positionMask;
         long index = (fsoffset + offset) >>> 12;
         if (index != heldIndex) {
             if (cookie != null && !touched.contains(index)) {

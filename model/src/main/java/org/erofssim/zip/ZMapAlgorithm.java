@@ -1,5 +1,11 @@
 package org.erofssim.zip;
 
+import org.erofssim.kernel.KernelError;
+
+import org.erofssim.kernel.Errno;
+
+import org.erofssim.kernel.Coverage;
+
 import static org.erofssim.zip.ZMapBlocks.*;
 
 import org.erofssim.sb.ErofsInode;
@@ -41,6 +47,21 @@ abstract class ZMapAlgorithm {
 
     /** The map header's algorithm check (6.13 only; 6.15+ checks each map instead). */
     abstract void checkHeadAlgorithms(ErofsInode inode, ZInode z, String fn);
+
+    /**
+     * {@code z_erofs_fill_inode_lazy}'s check of the two head algorithms against
+     * {@code Z_EROFS_COMPRESSION_MAX} ({@code max}): {@code unknown HEADn format f for nid N,
+     * please upgrade kernel}, EOPNOTSUPP.
+     */
+    final void refuseUnknownHeads(ErofsInode inode, ZInode z, String fn, int max) {
+        if (z.algorithm[0] >= max || z.algorithm[1] >= max) {
+            int headnr = z.algorithm[0] >= max ? 0 : 1;
+            Coverage.hit("z_erofs_fill_inode_lazy:unknown-head-format");
+            log.err(fn, "unknown HEAD" + (headnr + 1) + " format " + z.algorithm[headnr] + " for nid "
+                    + inode.nid() + ", please upgrade kernel");
+            throw new KernelError(Errno.EOPNOTSUPP);
+        }
+    }
 
     /** The bits of {@code h_clusterbits} that count. */
     abstract int clusterBitsMask();

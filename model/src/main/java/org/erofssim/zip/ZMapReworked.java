@@ -213,6 +213,9 @@ final class ZMapReworked extends ZMapAlgorithm {
 
     @Override
     void checkHeadAlgorithms(ErofsInode inode, ZInode z, String fn) {
+        if (sbi.kernel().has(org.erofssim.kernel.Behavior.ZMAP_HEAD_FORMAT_CHECK)) {
+            refuseUnknownHeads(inode, z, fn, COMPRESSION_MAX);
+        }
     }
 
     @Override

@@ -349,12 +349,17 @@ class TreeWalkTest {
             Path img = mkfs(tmp.resolve("badpage.erofs"), tree, "-Enoinline_data");
             ErofsImages.Dumped big = dump(img, "/big");
             long page = big.extents().get(0).physical() / 4096 + 10;
-            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.13",
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.18",
                     ErofsImages.read(img), new Faults(Map.of(page, Faults.Kind.EIO)), null, true));
             TreeEntry e = byPath(m.tree()).get("/big");
             assertThat(e.readErrno()).isEqualTo("EIO");
             assertThat(e.readOkBytes()).isEqualTo(10 * 4096);
             assertThat(e.sha256()).isEqualTo(sha256(BIG, 10 * 4096));
+            // 6.13's cold readahead builds order-2 folios (no READAHEAD_HONOURS_NEW_ORDER): page 10
+            // fails the folio of pages 8-11 [obs-6.12.118: a failing block fails its whole folio]
+            MountOutcome.Mounted m613 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.13",
+                    ErofsImages.read(img), new Faults(Map.of(page, Faults.Kind.EIO)), null, true));
+            assertThat(byPath(m613.tree()).get("/big").readOkBytes()).isEqualTo(8 * 4096);
         }
 
         @Test void aDirectoryThatCannotBeListedKeepsTheEntriesBeforeTheError() {

@@ -81,6 +81,26 @@ class IgetTest {
         assertThat(blocksOf("6.18", img, "/many/entry-54")).isEqualTo(4294967288L);
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#INODE_BLOCKS_HI} in 7.2.13: {@code crafted/lzma.erofs}
+     * with {@code /symlink-fast} (nid 877) made a compact COMPRESSED_FULL inode, its i_u (the
+     * NULL address 0xffffffff) read as the block count: 34359738360, a 64-bit shift
+     * [obs-7.2.13+deb14-amd64: fuzz seed 15 case 1472, session 10]; 6.18 shifts in 32 bits.
+     */
+    @Test
+    @DisplayName("i_blocks shifted in 64 bits on 7.2.13 as on 7.3 (a 32-bit blocks_lo of 0xffffffff)")
+    void compressedBlockCountShiftedIn64BitsOn72() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/lzma.erofs"));
+        img[28064] = 0x02;
+        assertThat(blocksOfAny("7.2.13", img, "/symlink-fast")).isEqualTo(34359738360L);
+        assertThat(blocksOfAny("6.18", img, "/symlink-fast")).isEqualTo(4294967288L);
+    }
+
+    private static long blocksOfAny(String kernel, byte[] image, String path) {
+        MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
+        return m.tree().stream().filter(t -> t.path().equals(path)).findFirst().orElseThrow().blocks();
+    }
+
     private static long blocksOf(String kernel, byte[] image, String path) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).isInstanceOf(MountOutcome.Mounted.class);
@@ -142,5 +162,36 @@ class IgetTest {
                 .containsExactly("erofs (device erofs): failed to read inode meta block (nid: 128): -5");
         assertThat(igetLines("6.18 -READ_INODE_MESSAGE", eio, 128, Errno.EIO))
                 .containsExactly("erofs (device erofs): failed to get inode (nid: 128) page, err -5");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#PLAIN_COMPRESSED_SEPARATED}: {@code plain.erofs} (no
+     * compression feature, {@code lz4_max_distance} 0) with {@code /owned} (nid 1357) made a compact
+     * COMPRESSED_FULL inode (i_format 0x0002): 7.3 refuses it with a line, EUCLEAN
+     * [obs-7.3-amd64: fuzz seed 15 case 149, session 10]; before, it is listed and read through
+     * the LZ4 path every plain filesystem had.
+     */
+    @Test
+    @DisplayName("erofs: separate plain and compressed filesystems formally ([unsure] hash, 7.x)")
+    void plainAndCompressedFilesystemsSeparated() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
+        assertThat(img[43424]).isEqualTo((byte) 0x04); // /owned: compact FLAT_INLINE
+        img[43424] = 0x02;
+        MountOutcome.Mounted with = (MountOutcome.Mounted) MountModel.predict(
+                ErofsImages.fileMount("7.3", img, Faults.NONE, null, true));
+        // 7.2.13+ names a file-backed superblock by its MAJ:MIN (FILEIO_SID_DEVNUM)
+        assertThat(with.log()).contains("erofs (device 0:*): compressed inode (nid 1357) is invalid in a plain filesystem");
+        assertThat(owned(with).readErrno()).isEqualTo("EUCLEAN");
+        assertThat(owned(with).mode()).isNull();
+        for (String k : java.util.List.of("7.3 -PLAIN_COMPRESSED_SEPARATED", "6.18")) {
+            MountOutcome.Mounted without = (MountOutcome.Mounted) MountModel.predict(
+                    ErofsImages.fileMount(k, img, Faults.NONE, null, true));
+            assertThat(without.log()).as(k).noneMatch(l -> l.contains("plain filesystem"));
+            assertThat(owned(without).mode()).as(k).isEqualTo("0640");
+        }
+    }
+
+    private static TreeEntry owned(MountOutcome.Mounted m) {
+        return m.tree().stream().filter(t -> t.path().equals("/owned")).findFirst().orElseThrow();
     }
 }

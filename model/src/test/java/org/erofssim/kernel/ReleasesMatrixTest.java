@@ -52,7 +52,9 @@ class ReleasesMatrixTest {
                 Behavior.DAX_NOT_EXPERIMENTAL,
                 Behavior.BDEV_LOOKUP_BEFORE_OPEN, Behavior.STATFS_FSID_FROM_UUID, Behavior.FILE_BACKED_MOUNTS,
                 Behavior.FILEIO_REGULAR_FILE_CHECK, Behavior.QUIET_BDEV_LOOKUP, Behavior.FEATURE_NOTICES_DROPPED,
-                Behavior.ZDATA_FOLIO_MESSAGES, Behavior.LOOKBACK_DISTANCE_MESSAGE);
+                Behavior.ZDATA_FOLIO_MESSAGES, Behavior.LOOKBACK_DISTANCE_MESSAGE,
+                Behavior.METABUF_BYTE_OFFSETS, Behavior.SUBPAGE_COMPRESSED_BLOCKS,
+                Behavior.IOMAP_LARGE_FOLIOS, Behavior.COMPRESSED_LARGE_FOLIOS);
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                 Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS,
@@ -60,7 +62,9 @@ class ReleasesMatrixTest {
         assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
-                Behavior.FILEIO_METADATA_BYTE_OFFSET);
+                Behavior.FILEIO_METADATA_BYTE_OFFSET, Behavior.PLAIN_COMPRESSED_SEPARATED,
+                Behavior.ISHARE_XATTR_PREFIX_ID, Behavior.FAST_SYMLINK_LENGTH_CHECK, Behavior.ZMAP_HEAD_FORMAT_CHECK,
+                Behavior.INODE_BLOCKS_HI);
         assertThat(Releases.linux_7_3_0_rc7().behaviors()).doesNotContain(Behavior.FILEIO_METADATA_BYTE_OFFSET);
         assertThat(Releases.linux_7_3_0_rc7().toBuilder().with(Behavior.FILEIO_METADATA_BYTE_OFFSET).build().behaviors())
                 .containsAll(Releases.linux_7_2_13().behaviors());

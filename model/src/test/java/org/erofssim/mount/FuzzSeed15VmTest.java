@@ -60,7 +60,8 @@ class FuzzSeed15VmTest {
                 assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_read_folio: failed to read, err [-117]"));
                 assertThat(errs).noneMatch(l -> l.contains("folio 15") || l.contains("read error -"));
             } else {
-                assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_readahead: readahead error at folio 15 @ nid 879"));
+                // 6.12's first window is four order-2 folios (COMPRESSED_LARGE_FOLIOS, test below)
+                assertThat(errs).anyMatch(l -> l.endsWith("z_erofs_readahead: readahead error at folio 12 @ nid 879"));
                 assertThat(errs).noneMatch(l -> l.contains("at page") || l.contains("failed to read, err"));
             }
         }
@@ -82,8 +83,199 @@ class FuzzSeed15VmTest {
                 .fixChecksum().bytes();
         List<String> l61 = MountModel.predict(ErofsImages.bdevMount("6.1", img, Faults.NONE, null, true)).log();
         assertThat(l61).contains("erofs: (device loop0): z_erofs_extent_lookback: bogus lookback distance @ nid 879");
-        List<String> l612 = MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, null, true)).log();
+        // in order-0 folios: 6.12's order-2 folios stop at an earlier error of the same folio before the lookback
+        List<String> l612 = MountModel.predict(ErofsImages.bdevMount("6.12.118 -COMPRESSED_LARGE_FOLIOS", img, Faults.NONE, null, true)).log();
         assertThat(l612).anyMatch(l -> l.matches(".*bogus lookback distance \\d+ @ lcn \\d+ of nid 879"));
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#SUBPAGE_COMPRESSED_BLOCKS}: {@code modern/lz4-b1024.erofs}
+     * (1 KiB blocks) as a loop device: 6.1 mounts it and lists its plain files, but each compressed
+     * file fails its lookup with EOPNOTSUPP and no line; 6.12.118 reads them [obs-6.1.0-57-amd64
+     * and obs-6.12.118: fuzz seed 15, session 10, the unedited image: /f4097 4097 bytes on 6.12].
+     */
+    @Test
+    @DisplayName("erofs: enable sub-page compressed block support ([unsure] hash, 6.8): 6.1 refuses compressed inodes on 1 KiB blocks")
+    void subpageCompressedBlocks() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("modern/lz4-b1024.erofs"));
+        for (String k : List.of("6.1", "6.12.0 -SUBPAGE_COMPRESSED_BLOCKS")) {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount(k, img, Faults.NONE, null, true));
+            org.erofssim.contract.TreeEntry f = entry(m, "/f4097");
+            assertThat(f.mode()).as(k).isNull();
+            assertThat(f.readErrno()).as(k).isEqualTo("EOPNOTSUPP");
+            assertThat(m.log()).as(k).hasSize(1); // the mount line only
+        }
+        MountOutcome.Mounted m612 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, null, true));
+        assertThat(entry(m612, "/f4097").readOkBytes()).isEqualTo(4097);
+        assertThat(entry(m612, "/f4097").readErrno()).isNull();
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#READAHEAD_HONOURS_NEW_ORDER} in bdev mode:
+     * {@code crafted/twodev.erofs} as a loop device without {@code device=} (flat mode: the blob
+     * chunks read from the primary, the second block of {@code /f4097} unreadable): 6.12.118's
+     * cold readahead puts both pages in one order-1 folio, which fails as a whole, so no byte is
+     * read; 6.18.44 reads the first page [obs-6.12.118+deb13-amd64 and obs-6.18.44-fc-v1272: fuzz
+     * seed 15, session 10, the unedited image; readOkBytes 0 and 4096].
+     */
+    @Test
+    @DisplayName("6.12's order-1 readahead folio in bdev mode: /f4097 of twodev.erofs (flat) reads no byte, 4096 on 6.18")
+    void largeReadaheadFolioInBdevMode() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs"));
+        for (String k : List.of("6.12.118", "6.18 -READAHEAD_HONOURS_NEW_ORDER")) {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount(k, img, Faults.NONE, null, true));
+            assertThat(entry(m, "/f4097").readOkBytes()).as(k).isZero();
+            assertThat(m.log()).as(k).noneMatch(l -> l.contains("readahead error")); // iomap's readahead logs none
+        }
+        MountOutcome.Mounted m618 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.18", img, Faults.NONE, null, true));
+        assertThat(entry(m618, "/f4097").readOkBytes()).isEqualTo(4096);
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#BDEV_LOOKUP_BEFORE_OPEN}'s holder: {@code multidev.erofs}
+     * with one extra device, mounted from {@code /dev/loop20} with {@code device=/dev/loop0}, then
+     * {@code /dev/loop0} mounted itself with a regular file as its {@code device=}: 6.1 claims
+     * loop0 for the erofs type again (the first mount's holder) and fails on the file, ENOTBLK;
+     * 6.12 claims it for the new superblock, EBUSY [obs-6.1.0-57-amd64 and obs-6.12.118: fuzz
+     * seed 15 case 726, session 10].
+     */
+    @Test
+    @DisplayName("fs: open block device after superblock creation: a device= of another mount is EBUSY on 6.12, not on 6.1")
+    void bdevHolderBeforeSuperblockCreation(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] img = org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("multidev.erofs")))
+                .set(org.erofssim.ondisk.SuperblockField.EXTRA_DEVICES, 1).fixChecksum().bytes();
+        java.nio.file.Files.write(dir.resolve("image.erofs"), img);
+        String json = """
+                {"version": 1, "kernel": "%s",
+                 "nodes": {"/dev/loop0": {"kind": "bdev", "image": "image.erofs"},
+                           "/dev/loop20": {"kind": "bdev", "image": "image.erofs"},
+                           "/srv/primary0.img": {"kind": "file", "image": "image.erofs", "fs": "ramfs"}},
+                 "before": [{"source": "/dev/loop20", "options": "device=/dev/loop0", "flags": ["ro"]}],
+                 "source": "/dev/loop0", "options": "device=/srv/primary0.img", "flags": ["ro"]}""";
+        for (String k : List.of("6.1", "6.12.118")) {
+            MountOutcome o = MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted(k), dir));
+            assertThat(o).as(k).isInstanceOf(MountOutcome.Failed.class);
+            assertThat(((MountOutcome.Failed) o).errno()).as(k)
+                    .isEqualTo(k.equals("6.1") ? org.erofssim.kernel.Errno.ENOTBLK : org.erofssim.kernel.Errno.EBUSY);
+        }
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#ISHARE_XATTR_PREFIX_ID}: {@code crafted/twodev.erofs} with
+     * {@code feature_compat} all ones (checksum fixed) as a file with its two blobs: 7.3 refuses the
+     * superblock, the ishare prefix id 0 indexing none of its 0 long prefixes [obs-7.3-amd64: fuzz
+     * seed 15 case 631, session 10]; 6.18 mounts it.
+     */
+    @Test
+    @DisplayName("erofs: support user-defined fingerprint name ([unsure] hash, 7.x): an ishare prefix id past the prefixes")
+    void ishareXattrPrefixId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] img = org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs")))
+                .set(org.erofssim.ondisk.SuperblockField.FEATURE_COMPAT, 0xFFFFFFFFL).fixChecksum().bytes();
+        java.nio.file.Files.write(dir.resolve("image.erofs"), img);
+        java.nio.file.Files.write(dir.resolve("blob.img"), new byte[12 * 4096]);
+        String json = """
+                {"version": 1, "kernel": "%s",
+                 "nodes": {"/srv/image.erofs": {"kind": "file", "image": "image.erofs"},
+                           "/srv/dev0.img": {"kind": "file", "image": "blob.img"},
+                           "/srv/dev1.img": {"kind": "file", "image": "blob.img"}},
+                 "source": "/srv/image.erofs", "options": "device=/srv/dev0.img,device=/srv/dev1.img", "flags": ["ro"]}""";
+        MountOutcome o73 = MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted("7.3"), dir));
+        assertThat(o73).isInstanceOf(MountOutcome.Failed.class);
+        assertThat(((MountOutcome.Failed) o73).errno()).isEqualTo(org.erofssim.kernel.Errno.EUCLEAN);
+        assertThat(o73.log()).containsExactly("erofs (device 0:*): invalid ishare xattr prefix id 0");
+        assertThat(MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted("6.18"), dir)))
+                .isInstanceOf(MountOutcome.Mounted.class);
+        assertThat(MountModel.predict(org.erofssim.contract.ScenarioJson.read(json.formatted("7.3"), dir).toBuilder()
+                .kernel(org.erofssim.testing.Scenarios.profile("7.3 -ISHARE_XATTR_PREFIX_ID")).build()))
+                .isInstanceOf(MountOutcome.Mounted.class);
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#FAST_SYMLINK_LENGTH_CHECK}: {@code crafted/deflate.erofs}'s
+     * {@code /symlink-fast} (nid 877, 7 bytes) given 64 xattr slots (byte 28066 = 0x40), so its
+     * inline target reads as zeros: 7.3 logs {@code invalid fast symlink size 7 @ nid 877}, EUCLEAN
+     * [obs-7.3-amd64: fuzz seed 15 case 101, session 10]; 6.18 lists it with the target cut at
+     * its first NUL (empty) [obs-6.18.44].
+     */
+    @Test
+    @DisplayName("erofs: use inode_set_cached_link() ([unsure] hash, 7.x): a fast symlink whose target holds a NUL")
+    void fastSymlinkLengthCheck() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs"));
+        assertThat(img[28066]).isEqualTo((byte) 0); // no xattr slots before
+        img[28066] = 0x40;
+        MountOutcome.Mounted m73 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("7.3", img, Faults.NONE, null, true));
+        assertThat(m73.log()).contains("erofs (device loop0): invalid fast symlink size 7 @ nid 877");
+        assertThat(entry(m73, "/symlink-fast").readErrno()).isEqualTo("EUCLEAN");
+        MountOutcome.Mounted m618 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.18", img, Faults.NONE, null, true));
+        assertThat(entry(m618, "/symlink-fast").mode()).isEqualTo("0777");
+        assertThat(entry(m618, "/symlink-fast").target()).isEmpty();
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#ZMAP_HEAD_FORMAT_CHECK}: {@code crafted/lzma.erofs} with
+     * {@code /symlink-fast} (nid 877) made a compact COMPRESSED_FULL inode: its map header is the
+     * inline target, head format 11 [obs-7.3-amd64: fuzz seed 15 case 1472, session 10, the line
+     * below and readlink EOPNOTSUPP; obs-6.18.44: EUCLEAN].
+     */
+    @Test
+    @DisplayName("7.3 checks the head algorithms in z_erofs_fill_inode_lazy again ([unsure] commit)")
+    void zmapHeadFormatCheck() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/lzma.erofs"));
+        assertThat(img[28064]).isEqualTo((byte) 0x04); // compact FLAT_INLINE before
+        img[28064] = 0x02;
+        MountOutcome.Mounted m73 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.fileMount("7.3", img, Faults.NONE, null, true));
+        assertThat(m73.log()).contains("erofs (device 0:*): unknown HEAD1 format 11 for nid 877, please upgrade kernel");
+        assertThat(entry(m73, "/symlink-fast").readErrno()).isEqualTo("EOPNOTSUPP");
+        MountOutcome.Mounted m618 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.fileMount("6.18", img, Faults.NONE, null, true));
+        assertThat(entry(m618, "/symlink-fast").readErrno()).isEqualTo("EUCLEAN");
+    }
+
+    /** {@code crafted/deflate.erofs} with {@code feature_incompat} 0 (no COMPR_CFGS, no big pcluster), checksum fixed. */
+    private static byte[] deflateIncompat0() {
+        return org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs")))
+                .set(org.erofssim.ondisk.SuperblockField.FEATURE_INCOMPAT, 0).fixChecksum().bytes();
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#DEFLATE_ALGORITHM}'s {@code Z_EROFS_COMPRESSION_MAX}: 6.1
+     * knows algorithms 0 and 1 only, so {@code /text64k}'s DEFLATE map header fails
+     * {@code z_erofs_fill_inode_lazy}'s first check [obs-6.1.0-57-amd64: fuzz seed 15, session 10,
+     * {@code unknown HEAD1 format 2 for nid 879, please upgrade kernel}, EOPNOTSUPP]; 6.12 passes it
+     * and fails the big-pcluster check, EUCLEAN [obs-6.12.118].
+     */
+    @Test
+    @DisplayName("6.1's Z_EROFS_COMPRESSION_MAX 2: a DEFLATE map header is an unknown HEAD1 format")
+    void deflateHeadIsUnknownOn61() {
+        MountOutcome.Mounted m61 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.1", deflateIncompat0(), Faults.NONE, null, true));
+        assertThat(m61.log()).contains("erofs: (device loop0): z_erofs_fill_inode_lazy: unknown HEAD1 format 2 for nid 879, please upgrade kernel")
+                .noneMatch(l -> l.contains("big pcluster"));
+        assertThat(entry(m61, "/text64k").readErrno()).isEqualTo("EOPNOTSUPP");
+        MountOutcome.Mounted m612 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.12.118", deflateIncompat0(), Faults.NONE, null, true));
+        assertThat(m612.log()).contains("erofs: (device loop0): z_erofs_fill_inode_lazy: per-inode big pcluster without sb feature for nid 879");
+        assertThat(entry(m612, "/text64k").readErrno()).isEqualTo("EUCLEAN");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#COMPRESSED_LARGE_FOLIOS} with 6.12's
+     * {@code page_cache_ra_order} (order + 2): the first readahead window of {@code /text64k}
+     * (16 pages) is four order-2 folios, each failing at its first page: {@code readahead error at
+     * folio 12}, {@code 8}, {@code 4}, {@code 0} [obs-6.12.118+deb13-amd64: the same case as a
+     * file, fuzz seed 15, session 10]; 6.18 builds order-0 folios (15, 14, ..., 0).
+     */
+    @Test
+    @DisplayName("erofs: allow large folios for compressed files ([unsure] hash, 6.12): 6.12's first window is order-2 folios")
+    void compressedLargeFolios() {
+        String at = "erofs: (device erofs): z_erofs_readahead: readahead error at folio ";
+        List<String> l612 = MountModel.predict(ErofsImages.fileMount("6.12.118", deflateIncompat0(), Faults.NONE, null, true)).log()
+                .stream().filter(l -> l.contains("readahead error") && l.endsWith("@ nid 879")).toList();
+        assertThat(l612).startsWith(at + "12 @ nid 879", at + "8 @ nid 879", at + "4 @ nid 879", at + "0 @ nid 879");
+        List<String> without = MountModel.predict(ErofsImages.fileMount("6.12.118 -COMPRESSED_LARGE_FOLIOS", deflateIncompat0(),
+                Faults.NONE, null, true)).log().stream().filter(l -> l.contains("readahead error") && l.endsWith("@ nid 879")).toList();
+        assertThat(without).startsWith(at + "15 @ nid 879", at + "14 @ nid 879");
+    }
+
+    private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {
+        return m.tree().stream().filter(t -> t.path().equals(path)).findFirst().orElseThrow();
     }
 
     private static List<String> log(String kernel, String image) {

@@ -203,7 +203,9 @@ class ZReaderTest {
             byte[] bad = ImageEditor.of(o.image()).write(streamStart(o.image(), e), new byte[] {0, (byte) 0xFF, (byte) 0xFF})
                     .bytes();
             long page = e.logical() / 4096;
-            for (String k : List.of("6.13", "6.18")) {
+            // 6.13 in order-0 folios: with COMPRESSED_LARGE_FOLIOS its cold readahead builds order-2
+            // folios, whose scans start at other positions (the subject here is the pages before the damage)
+            for (String k : List.of("6.13 -COMPRESSED_LARGE_FOLIOS", "6.18")) {
                 for (boolean bdev : List.of(false, true)) {
                     Map.Entry<TreeEntry, List<String>> r = read(k, bdev, bad, Faults.NONE);
                     String as = k + (bdev ? " bdev" : " fileio");
