@@ -107,7 +107,10 @@ class PredictServerTest {
 
     private Process start(Path cwd, Map<String, String> extra, byte[] stdin, List<String> args, boolean discardOut)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("bash", launcher.toString()));
+        // env --default-signal=INT: a test run started in the background of a non-interactive shell
+        // (`mvn test &`, `su - user -c ... &`) inherits SIGINT ignored, and bash can then neither
+        // trap nor receive it; the launcher's Ctrl-C path is tested with SIGINT as a terminal sends it
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT", "bash", launcher.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = HostTools.processBuilder(cmd).directory(cwd.toFile());
         pb.environment().remove("EROFS_SIM_SERVER");
