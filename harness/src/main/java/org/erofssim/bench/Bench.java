@@ -771,7 +771,8 @@ public final class Bench {
         }
     }
 
-    private static long countLines(Path p) {
+    /** The lines of file {@code p} (a predict process writes one outcome a line). */
+    static long countLines(Path p) {
         try (BufferedReader r = Files.newBufferedReader(p)) {
             return r.lines().count();
         } catch (IOException e) {

@@ -148,14 +148,6 @@ final class Served implements AutoCloseable {
         return from < 0 || to < 0 ? -1 : (to - from) / 1e9;
     }
 
-    private static long countLines(Path f) {
-        try (Stream<String> s = Files.lines(f)) {
-            return s.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * {@code rate predict-model-served} and {@code ratio predict-vs-kernel-served}: bench's
      * {@code predict} batch ({@code argFile}, {@code n} scenarios) through a warm server.
@@ -178,16 +170,16 @@ final class Served implements AutoCloseable {
         try (Served sv = open(work)) {
             warm = sv.warmUp(() -> {
                 ChildRun w = sv.run(List.of("@" + argFile), outFile, 1800);
-                if (w.exitCode() != 0 || countLines(outFile) != n) {
+                if (w.exitCode() != 0 || Bench.countLines(outFile) != n) {
                     throw new IllegalStateException("served erofs-sim predict (warm-up) exited " + w.exitCode() + " with "
-                            + countLines(outFile) + " outcomes for " + n + ": " + Figure.oneLine(w.stderr()));
+                            + Bench.countLines(outFile) + " outcomes for " + n + ": " + Figure.oneLine(w.stderr()));
                 }
             }, 12);
             cpu0 = sv.serverCpuNanos();
             r = sv.run(List.of("@" + argFile), outFile, 1800);
             cpu1 = sv.serverCpuNanos();
         }
-        if (r.exitCode() != 0 || countLines(outFile) != n) {
+        if (r.exitCode() != 0 || Bench.countLines(outFile) != n) {
             throw new IllegalStateException("served erofs-sim predict exited " + r.exitCode() + ": " + Figure.oneLine(r.stderr()));
         }
         double per = r.nanos() / (double) n;
