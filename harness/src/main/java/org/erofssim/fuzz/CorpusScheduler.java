@@ -1,8 +1,9 @@
 package org.erofssim.fuzz;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,6 +22,12 @@ import org.erofssim.kernel.Coverage;
  * that reached a branch of a kernel function with branches still unreached (the ids of one
  * function share the same record and checks). Weights are recomputed every {@link #REWEIGH}
  * picks and whenever a case is added; the pick is a draw proportional to them.
+ *
+ * <p>Ids are numbered ({@link #number}) in the order the campaign first meets them, and an entry
+ * keeps its ids, the kernel functions of its ids and its hints' distinct ids as arrays made once
+ * at {@link #add}: a reweigh reads arrays instead of iterating sets of strings and looking each up
+ * in a map (JFR, session 11: reweighing after every add was 40% of a model-only campaign's main
+ * thread, quadratic in the corpus). The weights are the same numbers, summed in the same order.
  */
 final class CorpusScheduler {
     static final int REWEIGH = 256;
@@ -28,15 +35,26 @@ final class CorpusScheduler {
     /** A kept case and the comparisons it passed that a mutant can flip. */
     record Entry(FuzzCase c, List<Coverage.Hint> hints) {}
 
+    /** A kept case as the weights read it. */
+    private record Kept(int[] ids, int[] functions, String[] hintIds) {}
+
     private final List<Entry> entries = new ArrayList<>();
-    private final List<Set<String>> ids = new ArrayList<>();
-    /** Per entry: the kernel functions of its ids ({@link #function}), made once at {@link #add}. */
-    private final List<Set<String>> functions = new ArrayList<>();
-    /** The kernel function of each committed id, in {@link Coverage#knownIds()}'s order (made once). */
-    private static final List<String[]> KNOWN_FUNCTIONS = Coverage.knownIds().keySet().stream()
-            .map(id -> new String[] {id, function(id)}).toList();
+    private final List<Kept> kept = new ArrayList<>();
     private final List<int[]> stats = new ArrayList<>(); // {new ids found, times picked}
-    private final Map<String, Integer> hits = new HashMap<>();
+
+    /** Id numbers, in the order the campaign met them; the function number of each. */
+    private final Map<String, Integer> numbers = new HashMap<>();
+    private String[] names = new String[64];
+    private int[] functionOf = new int[64];
+    /** How many evaluated cases reached each id (the rarity the weights use), by number. */
+    private int[] hits = new int[64];
+    private int count;
+    /** Kernel function numbers (the part of an id before its colon). */
+    private final Map<String, Integer> functionNumbers = new HashMap<>();
+    /** The committed ids ({@link Coverage#knownIds()}, in its order) and the function number of each. */
+    private final String[] known;
+    private final int[] knownFunction;
+
     private final Predicate<String> wanted;
     private double[] cumulative = new double[0];
     private int sincePicks = REWEIGH;
@@ -49,30 +67,94 @@ final class CorpusScheduler {
     /** @param wanted the ids still worth steering to (not reached, reachable, hints not used up) */
     CorpusScheduler(Predicate<String> wanted) {
         this.wanted = wanted;
+        this.known = Coverage.knownIds().keySet().toArray(String[]::new);
+        this.knownFunction = new int[known.length];
+        for (int i = 0; i < known.length; i++) {
+            knownFunction[i] = functionNumber(function(known[i]));
+        }
     }
 
-    /** Keeps {@code c}, which reached {@code reached}, {@code newIds} of them first. */
-    void add(FuzzCase c, Set<String> reached, int newIds) {
+    /**
+     * The number of coverage id {@code id}: the next one (the count of ids numbered so far) when
+     * the campaign meets it for the first time.
+     */
+    int number(String id) {
+        Integer n = numbers.get(id);
+        if (n != null) {
+            return n;
+        }
+        if (count == names.length) {
+            names = Arrays.copyOf(names, 2 * count);
+            functionOf = Arrays.copyOf(functionOf, 2 * count);
+            hits = Arrays.copyOf(hits, 2 * count);
+        }
+        names[count] = id;
+        functionOf[count] = functionNumber(function(id));
+        numbers.put(id, count);
+        return count++;
+    }
+
+    /** How many ids have been {@link #number numbered}. */
+    int numbered() {
+        return count;
+    }
+
+    /** The numbers of {@code ids}, in their iteration order. */
+    int[] numbers(Set<String> ids) {
+        int[] out = new int[ids.size()];
+        int i = 0;
+        for (String id : ids) {
+            out[i++] = number(id);
+        }
+        return out;
+    }
+
+    private int functionNumber(String function) {
+        Integer n = functionNumbers.get(function);
+        if (n == null) {
+            n = functionNumbers.size();
+            functionNumbers.put(function, n);
+        }
+        return n;
+    }
+
+    /** Keeps {@code c}, which reached the ids numbered {@code reached}, {@code newIds} of them first. */
+    void add(FuzzCase c, int[] reached, int newIds) {
         add(c, reached, newIds, List.of());
     }
 
-    /** Keeps {@code c}, which reached {@code reached} ({@code newIds} of them first) and passed {@code hints}. */
-    void add(FuzzCase c, Set<String> reached, int newIds, List<Coverage.Hint> hints) {
-        entries.add(new Entry(c, List.copyOf(hints)));
-        ids.add(reached);
-        Set<String> fs = new HashSet<>();
-        for (String id : reached) {
-            fs.add(function(id));
+    /**
+     * Keeps {@code c}, which reached the ids numbered {@code reached} ({@code newIds} of them
+     * first) and passed {@code hints}.
+     */
+    void add(FuzzCase c, int[] reached, int newIds, List<Coverage.Hint> hints) {
+        List<Coverage.Hint> h = List.copyOf(hints);
+        entries.add(new Entry(c, h));
+        int[] fs = new int[reached.length];
+        int n = 0;
+        for (int id : reached) {
+            int f = functionOf[id];
+            boolean seen = false;
+            for (int j = 0; j < n && !seen; j++) {
+                seen = fs[j] == f;
+            }
+            if (!seen) {
+                fs[n++] = f;
+            }
         }
-        functions.add(fs);
+        Set<String> hintIds = new LinkedHashSet<>();
+        for (Coverage.Hint x : h) {
+            hintIds.add(x.id());
+        }
+        kept.add(new Kept(reached.clone(), Arrays.copyOf(fs, n), hintIds.toArray(String[]::new)));
         stats.add(new int[] {newIds, 0});
         sincePicks = REWEIGH;
     }
 
-    /** Counts the ids one evaluated case reached (the rarity the weights use). */
-    void hit(Set<String> reached) {
-        for (String id : reached) {
-            hits.merge(id, 1, Integer::sum);
+    /** Counts the ids (numbered) one evaluated case reached (the rarity the weights use). */
+    void hit(int[] reached) {
+        for (int id : reached) {
+            hits[id]++;
         }
     }
 
@@ -114,38 +196,37 @@ final class CorpusScheduler {
         sincePicks = 0;
         cumulative = new double[entries.size()];
         // the kernel functions with a branch still wanted
-        Set<String> open = new HashSet<>();
-        for (String[] known : KNOWN_FUNCTIONS) {
-            if (wanted.test(known[0])) {
-                open.add(known[1]);
+        boolean[] open = new boolean[functionNumbers.size()];
+        for (int i = 0; i < known.length; i++) {
+            if (wanted.test(known[i])) {
+                open[knownFunction[i]] = true;
             }
         }
         double sum = 0;
-        Set<String> near = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
+            Kept k = kept.get(i);
             int rarest = Integer.MAX_VALUE;
-            for (String id : ids.get(i)) {
-                rarest = Math.min(rarest, hits.getOrDefault(id, 0));
+            for (int id : k.ids()) {
+                rarest = Math.min(rarest, hits[id]);
             }
-            // (JFR: the function of every id of every entry, cut again at each reweigh, was a
-            // quarter of a guided campaign's main thread; the entry's functions are made at add)
             boolean neighbour = false;
-            for (String f : functions.get(i)) {
-                if (open.contains(f)) {
+            for (int f : k.functions()) {
+                if (open[f]) {
                     neighbour = true;
                     break;
                 }
             }
-            near.clear();
-            for (Coverage.Hint h : entries.get(i).hints()) {
-                if (wanted.test(h.id())) {
-                    near.add(h.id());
+            // the distinct ids of its hints still wanted (up to 3 count)
+            int near = 0;
+            for (String id : k.hintIds()) {
+                if (near < 3 && wanted.test(id)) {
+                    near++;
                 }
             }
             int[] s = stats.get(i);
             double w = (1 + 4.0 * s[0]) * (1 + 64.0 / (1 + (rarest == Integer.MAX_VALUE ? 0 : rarest)))
                     / (1 + s[1] / 16.0);
-            w *= (neighbour ? 2 : 1) * (1 + 4.0 * Math.min(3, near.size()));
+            w *= (neighbour ? 2 : 1) * (1 + 4.0 * near);
             sum += w;
             cumulative[i] = sum;
         }

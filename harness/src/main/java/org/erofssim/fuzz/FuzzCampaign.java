@@ -192,9 +192,6 @@ public final class FuzzCampaign {
     }
 
     static final String BLOB = "multidev-blob.img";
-    /** How many places of near misses ({@link Coverage.Hint}) of one wanted branch make a case worth keeping. */
-    static final int NEAR = 16;
-
     private final Settings settings;
     private final Map<BaseImage, byte[]> bases = new EnumMap<>(BaseImage.class);
     private final Path work;
@@ -291,11 +288,9 @@ public final class FuzzCampaign {
             java.util.function.Predicate<String> wanted = id -> !firstCase.containsKey(id)
                     && !unreachable.containsKey(id) && mutator.hintsLeft(id);
             CorpusScheduler corpus = new CorpusScheduler(wanted);
-            // the corpus keeps a case that reached a new feature: a new coverage id, or a new
-            // (id, outcome) pair (an errno or mode first seen behind a branch: AFL's hit-count
-            // buckets, in spirit), so that stepping stones towards deeper branches are kept
-            Set<String> features = new java.util.HashSet<>();
-            Map<String, Integer> nearPlaces = new java.util.HashMap<>();
+            // the corpus keeps a case that reached a new feature (Features), so that stepping
+            // stones towards deeper branches are kept
+            Features features = new Features();
             List<long[]> growth = new ArrayList<>();
             ReleaseDiff diff = settings.releases().size() > 1 ? new ReleaseDiff(settings.releases()) : null;
             VmDifferential vm = vmKernels.isEmpty() ? null : new VmDifferential(this, folders, vmKernels, vmBatch,
@@ -323,40 +318,39 @@ public final class FuzzCampaign {
                     }
                     drawn.add(new Drawn(index, fresh, c));
                 }
-                List<Evaluation> evaluated = evaluateRound(drawn);
+                FuzzRounds.Pending evaluated = evaluateRound(drawn);
                 for (int k = 0; k < drawn.size(); k++) {
                     int index = drawn.get(k).index();
                     boolean fresh = drawn.get(k).fresh();
                     FuzzCase c = drawn.get(k).c();
                     Evaluation e = evaluated.get(k);
+                    if (e.failure() != null || diff != null || vm != null) {
+                        evaluated.awaitAll(); // the round's evaluations done before the slow work, as before rounds overlapped
+                    }
                     done++;
-                    int before = firstCase.size();
+                    // ids are numbered in the order first reached: a new number is a new id
+                    int before = corpus.numbered();
+                    int[] ids = new int[e.ids().size()];
+                    int n = 0;
                     for (String id : e.ids()) {
-                        firstCase.putIfAbsent(id, index);
+                        int number = corpus.number(id);
+                        ids[n++] = number;
+                        if (number >= before) {
+                            firstCase.put(id, index);
+                        }
                     }
                     boolean newFeature = false;
                     if (settings.guided()) {
-                        String outcome = e.model() == null ? "none" : CaseStatistics.label(e.model()) + "/"
-                                + (e.model().mode() == null ? "-" : e.model().mode().contractName());
-                        newFeature = features.add(outcome);
-                        for (String id : e.ids()) {
-                            newFeature |= features.add(id + "|" + outcome);
-                        }
-                        // a near miss is a feature too (libFuzzer's value profile, in spirit): the
-                        // first case that passed a comparison at a new place which, flipped, takes a
-                        // branch still wanted (up to NEAR places per branch: a chain of two flips,
-                        // e.g. a root inode moved to a block's last slot, then made extended, needs
-                        // the first step kept)
-                        newFeature |= nearMiss(e, wanted, features, nearPlaces);
+                        newFeature = features.add(e, ids, wanted);
                         // a case the model hung on is not kept as a parent: its mutants mostly hang
                         // too, each costing the model limit (seed 42 spent most of a 100,000-case
                         // campaign on 285 mutants of one LZMA hang before this)
                         boolean hung = e.failure() != null && e.failure().kind() == Kind.MODEL_HANG;
                         if (newFeature && !hung) {
-                            corpus.add(c, e.ids(), firstCase.size() - before, e.hints());
+                            corpus.add(c, ids, firstCase.size() - before, e.hints());
                         }
                         arms.result(fresh, firstCase.size() - before, newFeature);
-                        corpus.hit(e.ids());
+                        corpus.hit(ids);
                     }
                     if (firstCase.size() > before) {
                         growth.add(new long[] {index + 1, firstCase.size()});
@@ -422,20 +416,6 @@ public final class FuzzCampaign {
         Failure f = again.failure() != null ? again.failure() : e.failure();
         return new Finding(f.kind(), f.what(), c, small, folders.write(small, f, index,
                 stated(again.failure() != null ? again : e)));
-    }
-
-    /** Whether the case's hints add a near miss of a wanted branch at a new place (at most {@link #NEAR} per branch). */
-    private static boolean nearMiss(Evaluation e, java.util.function.Predicate<String> wanted, Set<String> features,
-                                    Map<String, Integer> nearPlaces) {
-        boolean added = false;
-        for (Coverage.Hint h : e.hints()) {
-            if (wanted.test(h.id()) && nearPlaces.getOrDefault(h.id(), 0) < NEAR
-                    && features.add("near|" + h.id() + "|" + h.offset() + "|" + h.option())) {
-                nearPlaces.merge(h.id(), 1, Integer::sum);
-                added = true;
-            }
-        }
-        return added;
     }
 
     private static void report(PrintWriter progress, List<Finding> vmFound, List<Finding> found) {
@@ -623,19 +603,22 @@ public final class FuzzCampaign {
         return FuzzRounds.roundAt(settings, first);
     }
 
-    /** The round's evaluations, in its order: one at a time with a kernel, else on the worker threads. */
-    private List<Evaluation> evaluateRound(List<Drawn> drawn) {
+    /**
+     * The round's evaluations, in its order: one at a time with a kernel, else started on the
+     * worker threads and taken in order as they end ({@link FuzzRounds#start}).
+     */
+    private FuzzRounds.Pending evaluateRound(List<Drawn> drawn) {
         if (settings.kernel() == null) {
             if (rounds == null) {
                 rounds = new FuzzRounds(this, jobs);
             }
-            return rounds.evaluate(drawn);
+            return rounds.start(drawn);
         }
         List<Evaluation> out = new ArrayList<>(drawn.size());
         for (Drawn d : drawn) {
             out.add(evaluate(d.c(), (d.index() & 31) == 0));
         }
-        return out;
+        return FuzzRounds.Pending.of(out);
     }
 
     /** The campaign's settings (for {@link FuzzRounds}). */

@@ -115,23 +115,89 @@ final class FuzzRounds {
 
     /** The round's evaluations, in its order. */
     List<Evaluation> evaluate(List<Drawn> drawn) {
-        List<Evaluation> out = new ArrayList<>(drawn.size());
-        List<RoundCase> tasks = new ArrayList<>(drawn.size());
-        List<Future<Evaluation>> futures = new ArrayList<>(drawn.size());
-        for (Drawn d : drawn) {
-            RoundCase t = new RoundCase(d.c(), (d.index() & 31) == 0);
-            tasks.add(t);
-            futures.add(workers.submit(t));
+        Round r = start(drawn);
+        r.awaitAll();
+        return r.out;
+    }
+
+    /**
+     * Starts the round's evaluations on the worker threads; the campaign takes them in order with
+     * {@link Round#get} while the later ones still run (the main thread's bookkeeping of case k
+     * overlaps the evaluation of the cases after it), and the outcome is the one of
+     * {@link #evaluate}: the cases of a round were drawn before it started, and they are taken
+     * in the same order.
+     */
+    Round start(List<Drawn> drawn) {
+        return new Round(drawn);
+    }
+
+    /** A round's evaluations, taken in index order. */
+    interface Pending {
+        /** The evaluation of the round's case {@code k}, waiting for it (and the ones before it) if need be. */
+        Evaluation get(int k);
+
+        /** Waits for every evaluation of the round (before work that takes long: shrinking a finding). */
+        void awaitAll();
+
+        /** Evaluations already made. */
+        static Pending of(List<Evaluation> done) {
+            return new Pending() {
+                @Override public Evaluation get(int k) {
+                    return done.get(k);
+                }
+
+                @Override public void awaitAll() {
+                    // all done
+                }
+            };
         }
-        long limit = campaign.settings().modelLimit().toNanos();
-        for (int k = 0; k < tasks.size(); k++) {
+    }
+
+    /** A round under way: its evaluations, taken in index order. */
+    final class Round implements Pending {
+        private final List<Drawn> drawn;
+        private final List<RoundCase> tasks;
+        private final List<Future<Evaluation>> futures;
+        private final List<Evaluation> out;
+        private final long limit = campaign.settings().modelLimit().toNanos();
+
+        private Round(List<Drawn> drawn) {
+            this.drawn = drawn;
+            this.out = new ArrayList<>(drawn.size());
+            this.tasks = new ArrayList<>(drawn.size());
+            this.futures = new ArrayList<>(drawn.size());
+            for (Drawn d : drawn) {
+                RoundCase t = new RoundCase(d.c(), (d.index() & 31) == 0);
+                tasks.add(t);
+                futures.add(workers.submit(t));
+            }
+        }
+
+        @Override
+        public void awaitAll() {
+            while (out.size() < tasks.size()) {
+                next();
+            }
+        }
+
+        @Override
+        public Evaluation get(int k) {
+            while (out.size() <= k) {
+                next();
+            }
+            return out.get(k);
+        }
+
+        /** Waits for the next evaluation in order, stopping any case of the round past its limit meanwhile. */
+        private void next() {
+            int k = out.size();
             while (true) {
                 try {
                     out.add(futures.get(k).get(10, TimeUnit.MILLISECONDS));
                     if (caseCpu != null) {
                         recordCpu(drawn.get(k).index(), tasks.get(k), out.get(k));
                     }
-                    break;
+                    return;
                 } catch (TimeoutException stillRunning) {
                     for (int j = k; j < tasks.size(); j++) { // any case of the round past its limit is stopped
                         tasks.get(j).stopIfPast(limit);
@@ -151,14 +217,13 @@ final class FuzzRounds {
                     if (caseCpu != null) {
                         recordCpu(drawn.get(k).index(), tasks.get(k), out.get(k));
                     }
-                    break;
+                    return;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while evaluating a round of cases", e);
                 }
             }
         }
-        return out;
     }
 
     /**
