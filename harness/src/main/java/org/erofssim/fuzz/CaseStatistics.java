@@ -35,9 +35,11 @@ final class CaseStatistics {
     /** Counts one evaluated case ({@code live}: the campaign compares with a kernel). */
     static void collect(CampaignStatistics s, FuzzCase c, FuzzCampaign.Evaluation e, boolean live) {
         s.collect("base", c.base().path());
-        s.collect("source", c.source().name().toLowerCase());
+        s.collect("source", SOURCES[c.source().ordinal()]);
         for (SlotEdit x : c.edits()) {
-            s.collect("field edited", x.slot() < 0 ? x.edit().field().toString() : "slot." + x.edit().field());
+            // a field's label is its name (String.valueOf when read), a slot field's "slot.NAME" made once
+            s.collect("field edited", x.slot() < 0 ? x.edit().field()
+                    : SLOT_FIELDS.computeIfAbsent(x.edit().field(), f -> "slot." + f));
             s.collect("verb", x.edit().verb());
         }
         for (FuzzCase.ByteEdit b : c.bytes()) {
@@ -46,7 +48,8 @@ final class CaseStatistics {
         for (String o : c.options()) {
             s.collect("option", o.length() > 40 ? o.substring(0, 8) + "... (" + o.length() + " bytes)" : o);
         }
-        c.config().forEach((f, on) -> s.collect("config override", f.symbol() + "=" + (on ? "y" : "n")));
+        c.config().forEach((f, on) -> s.collect("config override",
+                CONFIG_LABELS.computeIfAbsent(f, k -> new String[] {k.symbol() + "=n", k.symbol() + "=y"})[on ? 1 : 0]));
         if (c.devices().isEmpty()) {
             s.collect("device= given", "none");
         }
@@ -84,6 +87,13 @@ final class CaseStatistics {
         }
         return shape;
     }
+
+    /** The labels made once: each source in lower case, "slot." and each slot field, each CONFIG override. */
+    private static final String[] SOURCES = Arrays.stream(FuzzCase.Source.values())
+            .map(x -> x.name().toLowerCase()).toArray(String[]::new);
+    private static final java.util.Map<Object, String> SLOT_FIELDS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<org.erofssim.kernel.ConfigFlag, String[]> CONFIG_LABELS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("^erofs( \\(device [^)]*\\))?: ");
     private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("0x[0-9a-f]+");

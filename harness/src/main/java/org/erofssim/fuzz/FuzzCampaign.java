@@ -307,6 +307,8 @@ public final class FuzzCampaign {
                     break;
                 }
                 List<Drawn> drawn = new ArrayList<>(round);
+                // model-only: each case starts on a worker as soon as it is drawn
+                FuzzRounds.Round live = settings.kernel() == null ? workers().begin(round) : null;
                 for (int index = first; index < Math.min(settings.cases(), first + round); index++) {
                     // the guided loop: a fresh draw or a mutant of a parent the scheduler picks by energy
                     // (one in eight of them spliced with another), chosen by what each has been yielding
@@ -317,8 +319,11 @@ public final class FuzzCampaign {
                         continue;
                     }
                     drawn.add(new Drawn(index, fresh, c));
+                    if (live != null) {
+                        live.submit(drawn.get(drawn.size() - 1));
+                    }
                 }
-                FuzzRounds.Pending evaluated = evaluateRound(drawn);
+                FuzzRounds.Pending evaluated = live != null ? live : evaluateOneAtATime(drawn);
                 for (int k = 0; k < drawn.size(); k++) {
                     int index = drawn.get(k).index();
                     boolean fresh = drawn.get(k).fresh();
@@ -603,17 +608,16 @@ public final class FuzzCampaign {
         return FuzzRounds.roundAt(settings, first);
     }
 
-    /**
-     * The round's evaluations, in its order: one at a time with a kernel, else started on the
-     * worker threads and taken in order as they end ({@link FuzzRounds#start}).
-     */
-    private FuzzRounds.Pending evaluateRound(List<Drawn> drawn) {
-        if (settings.kernel() == null) {
-            if (rounds == null) {
-                rounds = new FuzzRounds(this, jobs);
-            }
-            return rounds.start(drawn);
+    /** The model-only rounds' worker threads (made at the first round). */
+    private FuzzRounds workers() {
+        if (rounds == null) {
+            rounds = new FuzzRounds(this, jobs);
         }
+        return rounds;
+    }
+
+    /** The round's evaluations, in its order, one at a time (a campaign with a kernel). */
+    private FuzzRounds.Pending evaluateOneAtATime(List<Drawn> drawn) {
         List<Evaluation> out = new ArrayList<>(drawn.size());
         for (Drawn d : drawn) {
             out.add(evaluate(d.c(), (d.index() & 31) == 0));

@@ -115,20 +115,22 @@ final class FuzzRounds {
 
     /** The round's evaluations, in its order. */
     List<Evaluation> evaluate(List<Drawn> drawn) {
-        Round r = start(drawn);
+        Round r = begin(drawn.size());
+        drawn.forEach(r::submit);
         r.awaitAll();
         return r.out;
     }
 
     /**
-     * Starts the round's evaluations on the worker threads; the campaign takes them in order with
-     * {@link Round#get} while the later ones still run (the main thread's bookkeeping of case k
-     * overlaps the evaluation of the cases after it), and the outcome is the one of
-     * {@link #evaluate}: the cases of a round were drawn before it started, and they are taken
-     * in the same order.
+     * A round whose cases are evaluated on the worker threads as they are {@link Round#submit
+     * submitted}, and taken in order with {@link Round#get}: a case starts while the campaign
+     * draws the next ones, and the campaign's bookkeeping of case k overlaps the evaluation of
+     * the cases after it. The outcome is the one of drawing the whole round, then evaluating it
+     * ({@link #evaluate}): a round's draws depend on nothing it evaluates (only on the corpus
+     * and bandit as they stood at its start), and its evaluations are taken in the same order.
      */
-    Round start(List<Drawn> drawn) {
-        return new Round(drawn);
+    Round begin(int size) {
+        return new Round(size);
     }
 
     /** A round's evaluations, taken in index order. */
@@ -161,16 +163,19 @@ final class FuzzRounds {
         private final List<Evaluation> out;
         private final long limit = campaign.settings().modelLimit().toNanos();
 
-        private Round(List<Drawn> drawn) {
-            this.drawn = drawn;
-            this.out = new ArrayList<>(drawn.size());
-            this.tasks = new ArrayList<>(drawn.size());
-            this.futures = new ArrayList<>(drawn.size());
-            for (Drawn d : drawn) {
-                RoundCase t = new RoundCase(d.c(), (d.index() & 31) == 0);
-                tasks.add(t);
-                futures.add(workers.submit(t));
-            }
+        private Round(int size) {
+            this.drawn = new ArrayList<>(size);
+            this.out = new ArrayList<>(size);
+            this.tasks = new ArrayList<>(size);
+            this.futures = new ArrayList<>(size);
+        }
+
+        /** Starts the evaluation of the round's next case. */
+        void submit(Drawn d) {
+            RoundCase t = new RoundCase(d.c(), (d.index() & 31) == 0);
+            drawn.add(d);
+            tasks.add(t);
+            futures.add(workers.submit(t));
         }
 
         @Override
