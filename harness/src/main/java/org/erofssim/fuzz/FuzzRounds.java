@@ -113,20 +113,12 @@ final class FuzzRounds {
                 + (e.failure() != null ? e.failure().kind() : e.model().outcome()) + " " + entries + " " + bytes);
     }
 
-    /** The round's evaluations, in its order. */
-    List<Evaluation> evaluate(List<Drawn> drawn) {
-        Round r = begin(drawn.size());
-        drawn.forEach(r::submit);
-        r.awaitAll();
-        return r.out;
-    }
-
     /**
      * A round whose cases are evaluated on the worker threads as they are {@link Round#submit
      * submitted}, and taken in order with {@link Round#get}: a case starts while the campaign
      * draws the next ones, and the campaign's bookkeeping of case k overlaps the evaluation of
-     * the cases after it. The outcome is the one of drawing the whole round, then evaluating it
-     * ({@link #evaluate}): a round's draws depend on nothing it evaluates (only on the corpus
+     * the cases after it. The outcome is the one of drawing the whole round, then evaluating it,
+     * then taking its evaluations (as before session 11): a round's draws depend on nothing it evaluates (only on the corpus
      * and bandit as they stood at its start), and its evaluations are taken in the same order.
      */
     Round begin(int size) {
