@@ -90,6 +90,9 @@ final class PredictCommand implements Callable<Integer> {
     /** Whether stderr is a terminal (the counter's condition), null: this process's ({@link Progress#onTerminal}); the predict server sets its client's. */
     Boolean terminal;
 
+    /** Threads computing a batch's outcomes ({@link PredictBatch}); 1: the caller's thread alone. */
+    int threads = PredictBatch.THREADS;
+
     /** The first element of a {@link #loadOnce} key that is an argument's text. */
     private static final Object SAME_ARGUMENT = new Object();
 
@@ -292,15 +295,19 @@ final class PredictCommand implements Callable<Integer> {
                     }
                 }
             };
-            for (int i = 0; i < decoded.size(); i++) {
-                // streamed: a huge walk's tree is never held as one JSON tree and string (issue 12)
-                try {
-                    OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i)), batched);
-                    batched.write(System.lineSeparator()); // what println writes, without its flush
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e); // a PrintWriter does not throw it
+            if (PredictBatch.parallel(decoded.size(), threads)) { // on all cores, the same bytes in the same order
+                PredictBatch.write(decoded, scenarios, threads, batched, counter::update);
+            } else {
+                for (int i = 0; i < decoded.size(); i++) {
+                    // streamed: a huge walk's tree is never held as one JSON tree and string (issue 12)
+                    try {
+                        OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i)), batched);
+                        batched.write(System.lineSeparator()); // what println writes, without its flush
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e); // a PrintWriter does not throw it
+                    }
+                    counter.update(i + 1);
                 }
-                counter.update(i + 1);
             }
             lines.flush();
         }
