@@ -118,7 +118,9 @@ class PredictBatchTest {
         List<Integer> counts = new ArrayList<>();
         PredictBatch.write(decoded, batch, 3, 0, streamed, counts::add);
         assertThat(streamed.toString()).isEqualTo(expected);
-        assertThat(counts).hasSize(batch.size()).isSorted().first().isEqualTo(1);
+        // every outcome streamed is a part of its own: the counter after each line
+        assertThat(counts).isSorted().doesNotHaveDuplicates().last().isEqualTo(batch.size());
+        assertThat(counts).hasSizeGreaterThan(decoded.size() / 2);
     }
 
     /**
