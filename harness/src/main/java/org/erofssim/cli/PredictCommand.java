@@ -22,16 +22,18 @@ import picocli.CommandLine.Spec;
 /**
  * {@code predict SCENARIO.json...}: the model's outcome of each scenario as the contract's
  * outcome JSON, one line per scenario (JSON Lines) in the order given. Every file is decoded
- * before anything is printed, so bad input yields no partial output.
+ * before anything is printed, so bad input yields no partial output. A batch is computed on all
+ * cores ({@link PredictBatch}), a single scenario on the caller's thread.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"The model's outcome of each scenario as contract JSON, one line each.",
                 "",
                 "One outcome per scenario (JSON Lines), in the order given, from one",
-                "process. Every file is decoded before anything is printed. Scenario",
-                "paths are relative to the working directory; image paths inside a",
-                "scenario are relative to the scenario's folder. '-' reads one scenario",
-                "from standard input, its image paths relative to the working directory.",
+                "process, computed on all cores. Every file is decoded before anything",
+                "is printed. Scenario paths are relative to the working directory;",
+                "image paths inside a scenario are relative to the scenario's folder.",
+                "'-' reads one scenario from standard input, its image paths relative to",
+                "the working directory.",
                 "--kernel and --config override every scenario's \"kernel\" and \"config\".",
                 "For several scenarios a counter runs on stderr when it is a terminal",
                 "(not with --quiet)."})
