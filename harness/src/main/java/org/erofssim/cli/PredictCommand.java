@@ -22,16 +22,18 @@ import picocli.CommandLine.Spec;
 /**
  * {@code predict SCENARIO.json...}: the model's outcome of each scenario as the contract's
  * outcome JSON, one line per scenario (JSON Lines) in the order given. Every file is decoded
- * before anything is printed, so bad input yields no partial output.
+ * before anything is printed, so bad input yields no partial output. A batch is computed on all
+ * cores ({@link PredictBatch}), a single scenario on the caller's thread.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"The model's outcome of each scenario as contract JSON, one line each.",
                 "",
                 "One outcome per scenario (JSON Lines), in the order given, from one",
-                "process. Every file is decoded before anything is printed. Scenario",
-                "paths are relative to the working directory; image paths inside a",
-                "scenario are relative to the scenario's folder. '-' reads one scenario",
-                "from standard input, its image paths relative to the working directory.",
+                "process, computed on all cores. Every file is decoded before anything",
+                "is printed. Scenario paths are relative to the working directory;",
+                "image paths inside a scenario are relative to the scenario's folder.",
+                "'-' reads one scenario from standard input, its image paths relative to",
+                "the working directory.",
                 "--kernel and --config override every scenario's \"kernel\" and \"config\".",
                 "For several scenarios a counter runs on stderr when it is a terminal",
                 "(not with --quiet)."})
@@ -89,6 +91,9 @@ final class PredictCommand implements Callable<Integer> {
 
     /** Whether stderr is a terminal (the counter's condition), null: this process's ({@link Progress#onTerminal}); the predict server sets its client's. */
     Boolean terminal;
+
+    /** Threads computing a batch's outcomes ({@link PredictBatch}); 1: the caller's thread alone. */
+    int threads = PredictBatch.THREADS;
 
     /** The first element of a {@link #loadOnce} key that is an argument's text. */
     private static final Object SAME_ARGUMENT = new Object();
@@ -292,15 +297,19 @@ final class PredictCommand implements Callable<Integer> {
                     }
                 }
             };
-            for (int i = 0; i < decoded.size(); i++) {
-                // streamed: a huge walk's tree is never held as one JSON tree and string (issue 12)
-                try {
-                    OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i)), batched);
-                    batched.write(System.lineSeparator()); // what println writes, without its flush
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e); // a PrintWriter does not throw it
+            if (PredictBatch.parallel(decoded.size(), threads)) { // on all cores, the same bytes in the same order
+                PredictBatch.write(decoded, scenarios, threads, batched, counter::update);
+            } else {
+                for (int i = 0; i < decoded.size(); i++) {
+                    // streamed: a huge walk's tree is never held as one JSON tree and string (issue 12)
+                    try {
+                        OutcomeJson.write(Scenarios.predict(decoded.get(i), scenarios.get(i)), batched);
+                        batched.write(System.lineSeparator()); // what println writes, without its flush
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e); // a PrintWriter does not throw it
+                    }
+                    counter.update(i + 1);
                 }
-                counter.update(i + 1);
             }
             lines.flush();
         }

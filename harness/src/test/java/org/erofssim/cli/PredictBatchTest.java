@@ -1,8 +1,11 @@
 package org.erofssim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +13,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.erofssim.contract.Scenario;
+import org.erofssim.contract.ScenarioJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +72,89 @@ class PredictBatchTest {
         Path at = dir.resolve("args");
         Files.writeString(at, String.join("\n", args) + "\n");
         assertThat(Cli.run("@" + at).outLines()).isEqualTo(lines);
+    }
+
+    /**
+     * A batch on all cores ({@link PredictBatch}) writes, byte for byte, the concatenation of what
+     * {@code predict} prints for each scenario alone (a batch of one runs on the caller's thread
+     * alone): the corpus and the damaged images, each twice, on 1, 2, 3 and 7 threads (chunks of
+     * one to several scenarios, a window smaller than the batch), with the outcomes turned into
+     * text on the workers and, with a tree limit of 0, streamed by the writing thread.
+     */
+    @Test
+    void aParallelBatchWritesTheBytesOfEachScenarioAlone() throws IOException {
+        List<String> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(Cli.root().resolve("fixtures/scenarios"))) {
+            s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(p -> files.add(p.toString()));
+        }
+        files.addAll(damaged());
+        StringBuilder alone = new StringBuilder();
+        for (String f : files) {
+            Cli.Result r = Cli.run("predict", f);
+            assertThat(r.exit()).as(f + ": " + r.err()).isZero();
+            alone.append(r.out());
+        }
+        List<String> batch = new ArrayList<>(files);
+        batch.addAll(files);
+        String expected = alone.toString() + alone;
+        List<String> args = new ArrayList<>(List.of("predict", "--quiet"));
+        args.addAll(batch);
+        for (int threads : new int[] {1, 2, 3, 7}) {
+            PredictCommand c = PredictCommand.plain(args.toArray(new String[0]));
+            assertThat(c).isNotNull();
+            c.threads = threads;
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            assertThat(c.runCaught(new PrintWriter(out), new PrintWriter(err))).as(err.toString()).isZero();
+            assertThat(out.toString()).as("%d threads", threads).isEqualTo(expected);
+        }
+        List<Scenario> decoded = new ArrayList<>();
+        for (String f : batch) {
+            decoded.add(ScenarioJson.read(Path.of(f)));
+        }
+        // the walks of the damaged images have trees: every one streamed by the writing thread
+        assertThat(decoded).anyMatch(Scenario::read);
+        StringWriter streamed = new StringWriter();
+        List<Integer> counts = new ArrayList<>();
+        PredictBatch.write(decoded, batch, 3, 0, streamed, counts::add);
+        assertThat(streamed.toString()).isEqualTo(expected);
+        // every outcome streamed is a part of its own: the counter after each line
+        assertThat(counts).isSorted().doesNotHaveDuplicates().last().isEqualTo(batch.size());
+        assertThat(counts).hasSizeGreaterThan(decoded.size() / 2);
+    }
+
+    /**
+     * A scenario on which the model throws (a scenario no file decodes to: no namespace) in the
+     * middle of a parallel batch: every outcome before it is written, in order, then its failure
+     * is thrown, naming it, as the one-thread loop does; nothing after it is written.
+     */
+    @Test
+    void aFailureInAParallelBatchComesAfterTheOutcomesBeforeIt() {
+        Scenario good = ScenarioJson.read(Cli.root().resolve("fixtures/scenarios").resolve(firstScenario()));
+        Scenario bad = new Scenario("bad", good.kernel(), null, good.source(), good.options(), good.readOnly(),
+                good.before(), good.read(), good.extents(), good.probeCache(), good.api(), good.readSize(), good.mmap());
+        String line = Cli.run("predict", Cli.root().resolve("fixtures/scenarios").resolve(firstScenario()).toString()).out();
+        List<Scenario> batch = new ArrayList<>(Collections.nCopies(100, good));
+        batch.set(57, bad);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            names.add("s" + i);
+        }
+        StringWriter out = new StringWriter();
+        assertThatThrownBy(() -> PredictBatch.write(batch, names, 3, out, n -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the model failed on s57: ");
+        assertThat(out.toString()).isEqualTo(line.repeat(57));
+    }
+
+    /** A scenario of the corpus, relative to fixtures/scenarios. */
+    private static String firstScenario() {
+        try (Stream<Path> s = Files.walk(Cli.root().resolve("fixtures/scenarios"))) {
+            Path root = Cli.root().resolve("fixtures/scenarios");
+            return s.filter(p -> p.toString().endsWith(".json")).sorted().findFirst().map(p -> root.relativize(p).toString())
+                    .orElseThrow();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Damaged copies of the fixture images: scenarios reading each whole, as a file and as a loop device. */
