@@ -86,10 +86,12 @@ public enum Behavior {
      */
     LONG_XATTR_PREFIXES,
     /**
-     * The fold of {@code check_layout_compatibility} into {@code erofs_read_superblock}, whose
+     * 2c534624ae70 "erofs: get rid of check_layout_compatibility()" (Hongzhen Luo; 6.11-rc5, the
+     * pull "erofs fixes for 6.11-rc5"): the check folded into {@code erofs_read_superblock}, whose
      * unknown-feature line then ends {@code please upgrade kernel} instead of {@code please
-     * upgrade kernel version} (commit [unsure], between 6.1 and 6.12; function names show only
-     * in the pre-6.13 log format) [obs-6.1.0-57]. Sites: {@code ReadSuperblock}.
+     * upgrade kernel version} (function names show only in the pre-6.13 log format)
+     * [obs-6.1.0-57; the 6.1.0-57 erofs.ko holds the {@code kernel version} string, the
+     * 6.12.118 one the other]. Sites: {@code ReadSuperblock}.
      */
     INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
     /**
@@ -390,7 +392,9 @@ public enum Behavior {
      */
     READMORE_ENCODED_ONLY,
     /**
-     * [unsure which commit: a 2026 patch titled "Combine i_nb.blocks_hi with i_u.blocks_lo"]: a
+     * 803d09a55405 "erofs: handle 48-bit blocks_hi for compressed inodes" (Zhan Xusheng, 7.2-rc1:
+     * the last commit of the pull "erofs updates for 7.2-rc1"; whether this commit also made the
+     * shift 64-bit for images without the 48-bit layout, which 7.2.13 shows, is [unsure]): a
      * compressed inode's {@code i_blocks} is its block count widened with {@code i_nb.blocks_hi}
      * (48-bit layouts) and shifted to 512-byte units in 64 bits, where 6.1-6.18 shift the 32-bit
      * {@code blocks_lo} in 32 bits (a count of 0xffffffff: 4294967288 there) [obs-7.3-amd64 fuzz
@@ -401,9 +405,9 @@ public enum Behavior {
      */
     INODE_BLOCKS_HI,
     /**
-     * [unsure which hash] "erofs: support unaligned encoded data" (6.15-rc1; backported to the
-     * 6.12 stable line in 6.12.110 per Debian's changelog of 6.12.118, whose zdata.c has it and
-     * 6.12.107's has not): a pcluster is keyed by its byte position, and
+     * 7361d1e3763b "erofs: support unaligned encoded data" (Gao Xiang, 6.15-rc1; the hash as a later
+     * {@code Fixes:} tag names it; backported to the 6.12 stable line in 6.12.110 per Debian's
+     * changelog of 6.12.118, whose zdata.c has it and 6.12.107's has not): a pcluster is keyed by its byte position, and
      * {@code z_erofs_register_pcluster} no longer refuses, with a silent EFSCORRUPTED, a
      * non-inline pcluster in block 0 or a map without {@code EROFS_MAP_ENCODED}. A compressed
      * inode whose map header and index read as zeros (a plain pcluster at block 0) then reads the
@@ -472,8 +476,9 @@ public enum Behavior {
      */
     INODE_BLOCK_ADDR_64BIT,
     /**
-     * [unsure which hash] "erofs: separate plain and compressed filesystems formally" (Gao Xiang,
-     * posted January 2026; in 7.2.13 and 7.3-rc7 [obs], first release [unsure]): a
+     * 7cef3c834194 "erofs: separate plain and compressed filesystems formally" (Gao Xiang, 7.0-rc1:
+     * the pull "erofs updates for 7.0-rc1", merged into torvalds/linux as 3893854000a8 on 10 February
+     * 2026; in 7.2.13 and 7.3-rc7 [obs]): a
      * filesystem without {@code COMPR_CFGS} counts as compressed (LZ4 only) when
      * {@code lz4_max_distance} is non-zero or {@code LZ4_0PADDING} (incompat 0x1) is set, else it
      * has no algorithm, and {@code erofs_read_inode} refuses a compressed inode where no algorithm
@@ -487,11 +492,17 @@ public enum Behavior {
      */
     PLAIN_COMPRESSED_SEPARATED,
     /**
-     * [unsure which hash] "erofs: enable sub-page compressed block support" (Gao Xiang, the last
-     * of the series "erofs: basic sub-page compressed data support", December 2023: 6.8-rc1
-     * [unsure]): {@code erofs_fill_inode} gives a compressed regular file, directory or symlink
-     * {@code z_erofs_aops} whatever the block size (and, 6.12+, logs {@code EXPERIMENTAL EROFS
-     * subpage compressed block support in use} once per boot, not modelled). Before it, on a
+     * 0ee3a0d59e00 "erofs: enable sub-page compressed block support" (Gao Xiang, the last of the
+     * series "erofs: basic sub-page compressed data support", December 2023; 6.8-rc1, the pull
+     * "erofs-for-6.8-rc1-2"): {@code erofs_fill_inode} gives a compressed regular file, directory or
+     * symlink {@code z_erofs_aops} whatever the block size, and the same commit logs {@code
+     * EXPERIMENTAL EROFS subpage compressed block support in use. Use at your own risk!} through
+     * {@code DO_ONCE_LITE_IF} for an inode whose blocks are smaller than a page: once per boot (a
+     * static flag per call site; 7.0's 78331814a502 "erofs: add erofs_inode_set_aops helper to set
+     * the aops" moved it into a static inline of internal.h, one flag per file that calls it, so 7.x
+     * prints it up to twice [obs-7.3-amd64, session 10: two lines in one mount; the 7.2.13 and 7.3
+     * erofs.ko hold the string twice]). The model does not print it: whether it appears depends on
+     * the boot's history, so {@code OutcomeComparator} leaves it out of both logs. Before it, on a
      * filesystem whose blocks are smaller than a page, such an inode fails with EOPNOTSUPP and no
      * line [obs-6.1.0-57-amd64: fuzz seed 15, session 10: {@code modern/lz4-b1024.erofs} as a loop
      * device, {@code /f4097}, {@code /sub/f9000}, {@code /text20000} and {@code /text64k} not
@@ -507,8 +518,9 @@ public enum Behavior {
      */
     IOMAP_LARGE_FOLIOS,
     /**
-     * [unsure which hash] "erofs: allow large folios for compressed files" (Gao Xiang, August 2024:
-     * 6.12-rc1): {@code erofs_fill_inode} sets {@code mapping_set_large_folios} for compressed
+     * e080a26725fb "erofs: allow large folios for compressed files" (Gao Xiang, August 2024:
+     * 6.11-rc5, the pull "erofs fixes for 6.11-rc5", not 6.12-rc1 as noted before; the 6.1 -> 6.12.0
+     * preset boundary is unchanged): {@code erofs_fill_inode} sets {@code mapping_set_large_folios} for compressed
      * inodes too, so {@code page_cache_ra_order} builds large folios for them; before, every
      * folio of a compressed file is order 0 [obs-6.1.0-57: {@code readahead error at page 1},
      * {@code page 0}, one line per page]. With 6.12's {@code page_cache_ra_order} (no
@@ -519,8 +531,9 @@ public enum Behavior {
      */
     COMPRESSED_LARGE_FOLIOS,
     /**
-     * [unsure which hash] "erofs: support user-defined fingerprint name" (Hongzhen Luo, the page
-     * cache sharing series of Hongbo Li, posted December 2025; in 7.2.13 and 7.3-rc7 [obs]):
+     * e0bf7d1c074d "erofs: support user-defined fingerprint name" (Hongzhen Luo, the page cache
+     * sharing series of Hongbo Li; 7.0-rc1, the pull "erofs updates for 7.0-rc1"; in 7.2.13 and
+     * 7.3-rc7 [obs]):
      * {@code COMPAT_ISHARE_XATTRS} (0x20) makes superblock byte 105, {@code ishare_xattr_prefix_id},
      * an index into the long xattr prefixes, and {@code erofs_read_superblock} (with
      * CONFIG_EROFS_FS_XATTR) refuses one at or past {@code xattr_prefix_count}: {@code invalid
@@ -531,8 +544,8 @@ public enum Behavior {
      */
     ISHARE_XATTR_PREFIX_ID,
     /**
-     * [unsure which hash] "erofs: use inode_set_cached_link()" (Gao Xiang, February 2026; in
-     * 7.2.13 and 7.3-rc7 [obs]):
+     * 72558e2bed27 "erofs: use inode_set_cached_link()" (Gao Xiang; 7.0-rc1, the pull "erofs
+     * updates for 7.0-rc1"; in 7.2.13 and 7.3-rc7 [obs]):
      * {@code erofs_fill_symlink} caches a fast symlink's length and refuses one whose size is 0
      * or whose target holds a NUL before its end: {@code invalid fast symlink size N @ nid M},
      * EUCLEAN. Before it such a target was read up to its first NUL [obs-7.3-amd64: fuzz seed 15
@@ -551,7 +564,21 @@ public enum Behavior {
      * its inline target read as the map header: format 11, EOPNOTSUPP where 6.18.44 answers
      * EUCLEAN]. Sites: {@code ZMapReworked.checkHeadAlgorithms}.
      */
-    ZMAP_HEAD_FORMAT_CHECK;
+    ZMAP_HEAD_FORMAT_CHECK,
+    /**
+     * 2349d2fa02db "erofs: sunset unneeded NOFAILs" (Gao Xiang, 6.12-rc1, the pull "erofs updates
+     * for 6.12-rc1"): {@code z_erofs_runqueue} returns the error of the pclusters it decoded in
+     * the caller's context, and {@code z_erofs_read_folio} returns that error (and logs its line
+     * for it). Before it {@code z_erofs_read_folio} returned only the error of scanning the folio
+     * (a map error): a pcluster that failed to decompress left its folios not uptodate, with no
+     * line of read_folio's own, and {@code filemap_read_folio} turned that into EIO (the commit
+     * message: "otherwise -EIO will be passed to user space") [obs-6.1.0-57-amd64: fuzz seed 15
+     * case 641, session 10: {@code ztailpacking.erofs} with five edited bytes, mounted with
+     * {@code dax} (turned off: no DAX device): four {@code z_erofs_lz4_decompress_mem} lines, no
+     * {@code failed to read} line, {@code /noise.txt} EIO after 12,288 bytes, where 6.12.118 logs
+     * {@code read error -117} and returns EUCLEAN]. Sites: {@code ZReader.readFolio}.
+     */
+    READ_FOLIO_DECODE_ERROR;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -573,7 +600,15 @@ public enum Behavior {
             case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
             case ZMAP_REWORK -> "b7710262d743";
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
-            case INODE_BLOCKS_HI -> null;
+            case INODE_BLOCKS_HI -> "803d09a55405";
+            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "2c534624ae70";
+            case READ_FOLIO_DECODE_ERROR -> "2349d2fa02db";
+            case UNALIGNED_ENCODED_DATA -> "7361d1e3763b";
+            case PLAIN_COMPRESSED_SEPARATED -> "7cef3c834194";
+            case SUBPAGE_COMPRESSED_BLOCKS -> "0ee3a0d59e00";
+            case COMPRESSED_LARGE_FOLIOS -> "e080a26725fb";
+            case ISHARE_XATTR_PREFIX_ID -> "e0bf7d1c074d";
+            case FAST_SYMLINK_LENGTH_CHECK -> "72558e2bed27";
             case FILE_BACKED_MOUNTS -> "fb176750266a";
             case METABUF_BYTE_OFFSETS -> "4afe6b8d21e5";
             case INODE_BLOCK_ADDR_64BIT -> "2e1473d5195f";
@@ -615,7 +650,7 @@ public enum Behavior {
             case ZSTD_ALGORITHM -> "erofs: Zstandard compression support";
             case FLATTENED_BLOCK_DEVICE -> "erofs: support flattened block device for multi-blob images";
             case LONG_XATTR_PREFIXES -> "erofs: enable long extended attribute name prefixes";
-            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "[check_layout_compatibility folded into erofs_read_superblock]";
+            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "erofs: get rid of check_layout_compatibility()";
             case XATTR_INIT_FUNCTION_RENAMED -> "erofs: rename init_inode_xattrs with erofs_ prefix";
             case INLINE_ACROSS_BLOCKS_MESSAGE -> "[erofs_map_blocks_flatmode error reworded to 'inline data across blocks']";
             case DAX_NOT_EXPERIMENTAL -> "[the DAX experimental warning dropped]";
@@ -632,7 +667,7 @@ public enum Behavior {
             case READAHEAD_HONOURS_NEW_ORDER -> "mm/readahead: honour new_order in page_cache_ra_order()";
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
-            case INODE_BLOCKS_HI -> "[i_blocks of a compressed inode widened with i_nb.blocks_hi, shifted in 64 bits]";
+            case INODE_BLOCKS_HI -> "erofs: handle 48-bit blocks_hi for compressed inodes";
             case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
             case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
             case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
@@ -646,6 +681,7 @@ public enum Behavior {
             case ISHARE_XATTR_PREFIX_ID -> "erofs: support user-defined fingerprint name";
             case FAST_SYMLINK_LENGTH_CHECK -> "erofs: use inode_set_cached_link()";
             case ZMAP_HEAD_FORMAT_CHECK -> "[z_erofs_fill_inode_lazy checks the head algorithms again]";
+            case READ_FOLIO_DECODE_ERROR -> "erofs: sunset unneeded NOFAILs";
         };
     }
 }

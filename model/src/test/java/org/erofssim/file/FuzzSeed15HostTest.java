@@ -46,14 +46,14 @@ class FuzzSeed15HostTest {
     }
 
     /**
-     * "erofs: support unaligned encoded data" (6.15-rc1, 6.12.110 stable): a non-inline
+     * 7361d1e3763b "erofs: support unaligned encoded data" (6.15-rc1, 6.12.110 stable): a non-inline
      * pcluster in block 0 is no longer refused. {@code modern/fragments.erofs} with
      * byte[22083]=0x02 gives {@code /many/entry-39} an xattr count of 512, which moves its map
      * header and index into zeros: a plain pcluster at block 0, read as the image's first 9 bytes
      * (zeros) [obs-6.18.44: sha256 3e7077fd..., 9 bytes, no log line]; 6.12.107 refuses it.
      */
     @Test
-    @DisplayName("support unaligned encoded data: a plain pcluster at block 0 reads on 6.18 and 6.12.118, EUCLEAN on 6.12.107")
+    @DisplayName("7361d1e3763b erofs: support unaligned encoded data: a plain pcluster at block 0 reads on 6.18 and 6.12.118, EUCLEAN on 6.12.107")
     void unalignedEncodedDataPclusterAtBlockZero() {
         byte[] img = ErofsImages.read(ZTrees.fixture("modern/fragments.erofs"));
         img[22083] = 0x02;

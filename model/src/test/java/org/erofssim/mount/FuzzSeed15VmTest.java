@@ -95,7 +95,7 @@ class FuzzSeed15VmTest {
      * and obs-6.12.118: fuzz seed 15, session 10, the unedited image: /f4097 4097 bytes on 6.12].
      */
     @Test
-    @DisplayName("erofs: enable sub-page compressed block support ([unsure] hash, 6.8): 6.1 refuses compressed inodes on 1 KiB blocks")
+    @DisplayName("0ee3a0d59e00 erofs: enable sub-page compressed block support (6.8): 6.1 refuses compressed inodes on 1 KiB blocks")
     void subpageCompressedBlocks() {
         byte[] img = ErofsImages.read(ZTrees.fixture("modern/lz4-b1024.erofs"));
         for (String k : List.of("6.1", "6.12.0 -SUBPAGE_COMPRESSED_BLOCKS")) {
@@ -167,7 +167,7 @@ class FuzzSeed15VmTest {
      * seed 15 case 631, session 10]; 6.18 mounts it.
      */
     @Test
-    @DisplayName("erofs: support user-defined fingerprint name ([unsure] hash, 7.x): an ishare prefix id past the prefixes")
+    @DisplayName("e0bf7d1c074d erofs: support user-defined fingerprint name (7.0): an ishare prefix id past the prefixes")
     void ishareXattrPrefixId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         byte[] img = org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs")))
                 .set(org.erofssim.ondisk.SuperblockField.FEATURE_COMPAT, 0xFFFFFFFFL).fixChecksum().bytes();
@@ -198,7 +198,7 @@ class FuzzSeed15VmTest {
      * its first NUL (empty) [obs-6.18.44].
      */
     @Test
-    @DisplayName("erofs: use inode_set_cached_link() ([unsure] hash, 7.x): a fast symlink whose target holds a NUL")
+    @DisplayName("72558e2bed27 erofs: use inode_set_cached_link() (7.0): a fast symlink whose target holds a NUL")
     void fastSymlinkLengthCheck() {
         byte[] img = ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs"));
         assertThat(img[28066]).isEqualTo((byte) 0); // no xattr slots before
@@ -263,7 +263,7 @@ class FuzzSeed15VmTest {
      * file, fuzz seed 15, session 10]; 6.18 builds order-0 folios (15, 14, ..., 0).
      */
     @Test
-    @DisplayName("erofs: allow large folios for compressed files ([unsure] hash, 6.12): 6.12's first window is order-2 folios")
+    @DisplayName("e080a26725fb erofs: allow large folios for compressed files (6.11): 6.12's first window is order-2 folios")
     void compressedLargeFolios() {
         String at = "erofs: (device erofs): z_erofs_readahead: readahead error at folio ";
         List<String> l612 = MountModel.predict(ErofsImages.fileMount("6.12.118", deflateIncompat0(), Faults.NONE, null, true)).log()
@@ -272,6 +272,41 @@ class FuzzSeed15VmTest {
         List<String> without = MountModel.predict(ErofsImages.fileMount("6.12.118 -COMPRESSED_LARGE_FOLIOS", deflateIncompat0(),
                 Faults.NONE, null, true)).log().stream().filter(l -> l.contains("readahead error") && l.endsWith("@ nid 879")).toList();
         assertThat(without).startsWith(at + "15 @ nid 879", at + "14 @ nid 879");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#READ_FOLIO_DECODE_ERROR}: {@code ztailpacking.erofs} with
+     * the five bytes fuzz seed 15 case 641 edited (checksum fixed), mounted with {@code dax} (no DAX
+     * device: turned off) and read: {@code /noise.txt}'s pclusters fail to decompress. 6.1 logs four
+     * decompress failures (two from readahead, one per read_folio of page 3 in each of two
+     * read(2) calls) and nothing of read_folio's own, and read(2) returns the first 12,288 bytes,
+     * then EIO from {@code filemap_read_folio}; 6.12.118 logs read_folio's line and returns its
+     * EUCLEAN [obs-6.1.0-57-amd64 and obs-6.12.118: the case's recordings, session 10].
+     */
+    @Test
+    @DisplayName("2349d2fa02db erofs: sunset unneeded NOFAILs: a failed decode is filemap's EIO on 6.1, read_folio's EUCLEAN on 6.12")
+    void readFolioReturnsDecodeError() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("ztailpacking.erofs"));
+        assertThat(img[6608]).isEqualTo((byte) 54);
+        img[68] = 1;
+        img[204] = 7;
+        img[1242] = 0x41;
+        img[6608] = 0;
+        img[20530] = 0x6a;
+        img = org.erofssim.ondisk.ImageEditor.of(img).fixChecksum().bytes();
+        String decode = "erofs: (device loop0): z_erofs_lz4_decompress_mem: failed to decompress";
+        MountOutcome.Mounted m61 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.1", img, Faults.NONE, "dax,user_xattr", true));
+        assertThat(entry(m61, "/noise.txt").readErrno()).isEqualTo("EIO");
+        assertThat(entry(m61, "/noise.txt").readOkBytes()).isEqualTo(12288);
+        assertThat(m61.log()).filteredOn(l -> l.startsWith(decode)).hasSize(4);
+        assertThat(m61.log()).noneMatch(l -> l.contains("z_erofs_read_folio"));
+        MountOutcome.Mounted m612 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, "dax,user_xattr", true));
+        assertThat(entry(m612, "/noise.txt").readErrno()).isEqualTo("EUCLEAN");
+        assertThat(m612.log()).contains("erofs: (device loop0): z_erofs_read_folio: read error -117 @ 0 of nid 640");
+        MountOutcome.Mounted without = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount(
+                "6.12.118 -READ_FOLIO_DECODE_ERROR", img, Faults.NONE, "dax,user_xattr", true));
+        assertThat(entry(without, "/noise.txt").readErrno()).isEqualTo("EIO");
+        assertThat(without.log()).noneMatch(l -> l.contains("z_erofs_read_folio"));
     }
 
     private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {
