@@ -348,8 +348,10 @@ public enum Behavior {
      * page that holds it, so a misaligned {@code fsoffset} misses the superblock before the
      * alignment check runs [obs-7.2.13 options/fsoffset-misaligned: {@code cannot find valid
      * erofs superblock}, EINVAL; 6.18.44 and 7.3-rc7 print {@code fsoffset 100 is not aligned to
-     * block size 4096}]. Commit and mechanism [unsure]: a 7.2 stable change that 7.3-rc7 does
-     * not have, so the 7.3 preset removes it. Sites: {@code MetaBuf.page}.
+     * block size 4096}]. Commit and mechanism [unsure]: 7.3-rc7 reads such metadata through
+     * {@link #FILEIO_METADATA_MANAGED_CACHE} instead (which explains its alignment line for 100
+     * and its 7.2.13-like answer for 512), so the 7.3 preset removes this one. Sites:
+     * {@code MetaBuf.page}.
      */
     FILEIO_METADATA_BYTE_OFFSET,
     /**
@@ -578,7 +580,40 @@ public enum Behavior {
      * {@code failed to read} line, {@code /noise.txt} EIO after 12,288 bytes, where 6.12.118 logs
      * {@code read error -117} and returns EUCLEAN]. Sites: {@code ZReader.readFolio}.
      */
-    READ_FOLIO_DECODE_ERROR;
+    READ_FOLIO_DECODE_ERROR,
+    /**
+     * b0975c47c217 "printk: adjust string limit macros" (John Ogness, kernel/printk; 6.3-rc1, the
+     * pull "printk for 6.3"): a printk record reserves at most {@code PRINTKRB_RECORD_MAX}, 1024
+     * bytes, so a logged line keeps at most 1021 characters (the NUL and the two-byte level
+     * prefix of {@code KERN_ERR} and the like come off) and loses the rest, its closing quote too
+     * [obs-6.18.44-fc-v1272, session 11: mount(2) of an erofs file with one unknown option of
+     * 4,100 {@code x}: {@code erofs: Unknown parameter 'xxx...}, 1,021 characters; one of 1,500:
+     * the same]. Before it the limit was {@code LOG_LINE_MAX}, 1024 less {@code PREFIX_MAX} (32
+     * without {@code CONFIG_PRINTK_CALLER}, as Debian's 6.1 config has it): 989 characters
+     * [derived from the patch, not observed]. Not an erofs change: the lines that reach it are
+     * the fs_context ones naming an overlong option. Sites: {@link KernelLog}.
+     */
+    PRINTK_RECORD_MAX_1024,
+    /**
+     * [unsure which commit: 7.3 merge window; the 7.3-rc7 erofs.ko has an {@code
+     * erofs_read_meta_folio} the 7.2.13 one lacks] File-backed metadata is cached in a page cache
+     * of erofs's own (a managed-cache inode) rather than the backing file's, and a page missing
+     * there is read by {@code erofs_read_meta_folio}: its position goes through {@code
+     * erofs_map_dev} as device 0, so a page inside an extra device's unified range
+     * {@code [uniaddr, uniaddr + blocks)} is read from that device, and the read is a bio whose
+     * sector is {@code (fsoffset + position) >> 9}: the backing file is read at the page's
+     * position plus {@code fsoffset} rounded down to 512 bytes (6.18: to the page, 7.2.13: not at
+     * all). [obs-7.3-amd64, session 10: {@code crafted/twodev.erofs} as a file with its two blobs
+     * and device 1's uniaddr 1 (fuzz seed 15 case 430): the inodes of blocks 3 and 4 come from
+     * the blob, {@code bogus i_mode (0) @ nid 430} and {@code unsupported i_format 101 of nid 512}
+     * (the blob's byte {@code e} at 12288), where 6.18.44 reads them from the image;
+     * {@code modern/metabox.erofs} with {@code fsoffset=512} (case 1102): {@code cannot find valid
+     * erofs superblock}, the superblock read at byte 1536; {@code fsoffset=100}: read at byte
+     * 1024, then {@code fsoffset 100 is not aligned to block size 4096}.] The mechanism is read in
+     * a third-party port of a 7.3-cycle erofs ({@code erofs_init_metabuf}, {@code
+     * erofs_read_meta_folio}), not in a torvalds/linux tree. Sites: {@code MetaBuf.page}.
+     */
+    FILEIO_METADATA_MANAGED_CACHE;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -603,6 +638,7 @@ public enum Behavior {
             case INODE_BLOCKS_HI -> "803d09a55405";
             case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "2c534624ae70";
             case READ_FOLIO_DECODE_ERROR -> "2349d2fa02db";
+            case PRINTK_RECORD_MAX_1024 -> "b0975c47c217";
             case UNALIGNED_ENCODED_DATA -> "7361d1e3763b";
             case PLAIN_COMPRESSED_SEPARATED -> "7cef3c834194";
             case SUBPAGE_COMPRESSED_BLOCKS -> "0ee3a0d59e00";
@@ -682,6 +718,8 @@ public enum Behavior {
             case FAST_SYMLINK_LENGTH_CHECK -> "erofs: use inode_set_cached_link()";
             case ZMAP_HEAD_FORMAT_CHECK -> "[z_erofs_fill_inode_lazy checks the head algorithms again]";
             case READ_FOLIO_DECODE_ERROR -> "erofs: sunset unneeded NOFAILs";
+            case PRINTK_RECORD_MAX_1024 -> "printk: adjust string limit macros";
+            case FILEIO_METADATA_MANAGED_CACHE -> "[file-backed metadata in erofs's own cache, read through erofs_map_dev at sector granularity]";
         };
     }
 }

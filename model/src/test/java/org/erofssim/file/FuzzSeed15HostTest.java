@@ -149,6 +149,26 @@ class FuzzSeed15HostTest {
         assertThat(o.log()).last().isEqualTo("erofs (device erofs): bogus i_mode (0) @ nid 18374686479671623680");
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#PRINTK_RECORD_MAX_1024}: one unknown option of 4,100
+     * bytes. The option page keeps 4,095 of them, and printk keeps 1021 characters of the line,
+     * which so loses its closing quote [obs-6.18.44-fc-v1272, session 11: that mount(2), the record
+     * read from {@code /dev/kmsg}: 1021 characters]; before the commit 989 [derived].
+     */
+    @Test
+    @DisplayName("b0975c47c217 printk: adjust string limit macros: a 4,100-byte unknown option's line keeps 1021 characters")
+    void unknownParameterLineCutByPrintk() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
+        String line = "erofs: Unknown parameter '" + "x".repeat(4095) + "'";
+        for (String k : List.of("6.18", "6.1")) {
+            MountOutcome o = MountModel.predict(ErofsImages.fileMount(k, img, Faults.NONE, "x".repeat(4100), false));
+            assertThat(o).as(k).isInstanceOf(MountOutcome.Failed.class);
+            assertThat(((MountOutcome.Failed) o).errno()).as(k).isEqualTo(Errno.EINVAL);
+            assertThat(o.log()).as(k).containsExactly(line.substring(0, k.equals("6.1") ? 989 : 1021));
+            assertThat(o.mode()).as(k).isNull();
+        }
+    }
+
     private static TreeEntry entry(String kernel, byte[] image, String path) {
         MountOutcome o = MountModel.predict(ErofsImages.fileMount(kernel, image, Faults.NONE, null, true));
         assertThat(o).as(kernel).isInstanceOf(MountOutcome.Mounted.class);

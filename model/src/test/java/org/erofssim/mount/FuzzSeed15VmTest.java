@@ -309,6 +309,71 @@ class FuzzSeed15VmTest {
         assertThat(without.log()).noneMatch(l -> l.contains("z_erofs_read_folio"));
     }
 
+    /**
+     * {@link org.erofssim.kernel.Behavior#FILEIO_METADATA_MANAGED_CACHE}'s device mapping:
+     * {@code crafted/twodev.erofs} with fuzz seed 15 case 430's four slot bytes (device 1's
+     * uniaddr 1; slots 2 and 3 lie past the table) as a file with two copies of
+     * {@code multidev-blob.img}: device 1's unified range is blocks 1-12, so 7.3 reads the
+     * inodes of blocks 3 and 4 from the blob, at 8192 + 1472 (zeros) and 12288 (a text byte
+     * {@code e}, i_format 101) [obs-7.3-amd64: that case's recording, session 10]; 7.2.13 keeps
+     * metadata on the primary (6.18.44 alike, obs).
+     */
+    @Test
+    @DisplayName("7.3's erofs_read_meta_folio maps metadata through erofs_map_dev ([unsure] commit): inodes read from a blob")
+    void fileioMetadataThroughUnifiedDevices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs"));
+        assertThat(img[20548]).isEqualTo((byte) 0); // device 1's uniaddr_lo
+        img[20548] = 1;
+        img[20800] = 1;
+        img[20812] = 7;
+        img[20940] = 6;
+        java.nio.file.Files.write(dir.resolve("image.erofs"), img);
+        java.nio.file.Files.copy(ZTrees.fixture("multidev-blob.img"), dir.resolve("blob.img"));
+        String json = """
+                {"version": 1, "kernel": "%s", "read": true,
+                 "nodes": {"/srv/image.erofs": {"kind": "file", "image": "image.erofs"},
+                           "/srv/dev0.img": {"kind": "file", "image": "blob.img"},
+                           "/srv/dev1.img": {"kind": "file", "image": "blob.img"}},
+                 "source": "/srv/image.erofs", "options": "device=/srv/dev0.img,device=/srv/dev1.img", "flags": ["ro"]}""";
+        MountOutcome.Mounted m73 = (MountOutcome.Mounted) MountModel.predict(
+                org.erofssim.contract.ScenarioJson.read(json.formatted("7.3"), dir));
+        assertThat(m73.log()).contains("erofs (device 0:*): bogus i_mode (0) @ nid 430",
+                "erofs (device 0:*): unsupported i_format 101 of nid 512");
+        assertThat(entry(m73, "/noise.txt").mode()).isNull();
+        assertThat(entry(m73, "/noise.txt").readErrno()).isEqualTo("EUCLEAN");
+        assertThat(entry(m73, "/symlink-long").readErrno()).isEqualTo("EOPNOTSUPP");
+        assertThat(entry(m73, "/dir1/hello.txt").readOkBytes()).isEqualTo(6); // block 0's inodes stay on the primary
+        for (String k : List.of("7.2.13", "7.3 -FILEIO_METADATA_MANAGED_CACHE")) {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(org.erofssim.contract.ScenarioJson.read(
+                    json.formatted("7.3"), dir).toBuilder().kernel(org.erofssim.testing.Scenarios.profile(k)).build());
+            assertThat(entry(m, "/noise.txt").mode()).as(k).isEqualTo("0644");
+            assertThat(entry(m, "/noise.txt").readOkBytes()).as(k).isEqualTo(6500);
+        }
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#FILEIO_METADATA_MANAGED_CACHE}'s sector: the metadata bio
+     * starts at {@code (fsoffset + position) >> 9}, so {@code fsoffset=512} reads the superblock
+     * at byte 1536 of {@code plain.erofs} (none there) and {@code fsoffset=100} at 1024, found,
+     * then refused for its alignment [obs-7.3-amd64, session 10: fuzz seed 15 case 1102 with 512
+     * on {@code modern/metabox.erofs}, {@code options/fsoffset-misaligned} with 100]; 6.18's
+     * page-granular read finds the superblock for both.
+     */
+    @Test
+    @DisplayName("7.3's file-backed metadata bio starts at the 512-byte sector of fsoffset ([unsure] commit)")
+    void fileioMetadataAtSectorOfFsoffset() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
+        MountOutcome o512 = MountModel.predict(ErofsImages.fileMount("7.3", img, Faults.NONE, "fsoffset=512", false));
+        assertThat(((MountOutcome.Failed) o512).errno()).isEqualTo(org.erofssim.kernel.Errno.EINVAL);
+        assertThat(o512.log()).containsExactly("erofs (device 0:*): cannot find valid erofs superblock");
+        for (String k : List.of("7.3", "7.3 -FILEIO_METADATA_MANAGED_CACHE")) {
+            MountOutcome o = MountModel.predict(ErofsImages.fileMount(k, img, Faults.NONE, "fsoffset=100", false));
+            assertThat(o.log()).as(k).containsExactly("erofs: fsoffset 100 is not aligned to block size 4096");
+        }
+        assertThat(MountModel.predict(ErofsImages.fileMount("7.3 -FILEIO_METADATA_MANAGED_CACHE", img, Faults.NONE,
+                "fsoffset=512", false)).log()).containsExactly("erofs: fsoffset 512 is not aligned to block size 4096");
+    }
+
     private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {
         return m.tree().stream().filter(t -> t.path().equals(path)).findFirst().orElseThrow();
     }
