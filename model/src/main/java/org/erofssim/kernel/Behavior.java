@@ -339,7 +339,7 @@ public enum Behavior {
      * {@code failed to decompress (<alg>) <reason> @ pa <pa> size <inputsize> => <outputsize>},
      * the reason {@code corrupted compressed data} or Zstandard's error name (commit [unsure];
      * in 7.2.13 and 7.3 [obs]). Without it each decompressor prints its own form with the
-     * remaining input and output. Not observed for LZ4 (unchanged in the model).
+     * remaining input and output. LZ4 joined it in 7.0 ({@link #LZ4_ERROR_STRINGS}).
      * Sites: {@code ZDecompress.failedToDecompress}.
      */
     DECOMPRESS_ERROR_FORMAT,
@@ -613,7 +613,19 @@ public enum Behavior {
      * a third-party port of a 7.3-cycle erofs ({@code erofs_init_metabuf}, {@code
      * erofs_read_meta_folio}), not in a torvalds/linux tree. Sites: {@code MetaBuf.page}.
      */
-    FILEIO_METADATA_MANAGED_CACHE;
+    FILEIO_METADATA_MANAGED_CACHE,
+    /**
+     * 48df6d1bc9d5 "erofs: improve LZ4 error strings" (Gao Xiang; 7.0-rc1, the pull "erofs updates
+     * for 7.0-rc1"): LZ4 returns a reason to the common {@link #DECOMPRESS_ERROR_FORMAT} line
+     * instead of printing its own {@code failed to decompress <ret> in[<inputsize>, <margin>]
+     * out[<outputsize>]}: {@code corrupted compressed data} for a negative result, {@code
+     * unexpected end of stream} for a short one, {@code compressed data start not found} for a
+     * zero-padded pcluster whose first block is all zeros (silent before) [obs-7.3-amd64: fuzz
+     * seed 15 case 641, session 10: {@code failed to decompress (lz4) corrupted compressed data @
+     * pa 12288 size 4096 => 4130} and {@code ... unexpected end of stream @ pa 16384 size 4096 =>
+     * 4123}; the all-zeros reason not observed]. Sites: {@code ZDecompress.lz4}.
+     */
+    LZ4_ERROR_STRINGS;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -639,6 +651,7 @@ public enum Behavior {
             case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "2c534624ae70";
             case READ_FOLIO_DECODE_ERROR -> "2349d2fa02db";
             case PRINTK_RECORD_MAX_1024 -> "b0975c47c217";
+            case LZ4_ERROR_STRINGS -> "48df6d1bc9d5";
             case UNALIGNED_ENCODED_DATA -> "7361d1e3763b";
             case PLAIN_COMPRESSED_SEPARATED -> "7cef3c834194";
             case SUBPAGE_COMPRESSED_BLOCKS -> "0ee3a0d59e00";
@@ -719,6 +732,7 @@ public enum Behavior {
             case ZMAP_HEAD_FORMAT_CHECK -> "[z_erofs_fill_inode_lazy checks the head algorithms again]";
             case READ_FOLIO_DECODE_ERROR -> "erofs: sunset unneeded NOFAILs";
             case PRINTK_RECORD_MAX_1024 -> "printk: adjust string limit macros";
+            case LZ4_ERROR_STRINGS -> "erofs: improve LZ4 error strings";
             case FILEIO_METADATA_MANAGED_CACHE -> "[file-backed metadata in erofs's own cache, read through erofs_map_dev at sector granularity]";
         };
     }

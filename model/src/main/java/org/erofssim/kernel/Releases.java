@@ -140,7 +140,8 @@ public final class Releases {
             .description("Debian 7.2.13 (uname 7.2.13+deb14-amd64), observed in a VM")
             .with(FSCACHE_REMOVED, FILEIO_SID_DEVNUM, CACHE_STRATEGY_SHOWN_IF_COMPRESSED, DEFLATE_NOT_EXPERIMENTAL,
                     DECOMPRESS_ERROR_FORMAT, FILEIO_METADATA_BYTE_OFFSET, PLAIN_COMPRESSED_SEPARATED,
-                    ISHARE_XATTR_PREFIX_ID, FAST_SYMLINK_LENGTH_CHECK, ZMAP_HEAD_FORMAT_CHECK, INODE_BLOCKS_HI)
+                    ISHARE_XATTR_PREFIX_ID, FAST_SYMLINK_LENGTH_CHECK, ZMAP_HEAD_FORMAT_CHECK, INODE_BLOCKS_HI,
+                    LZ4_ERROR_STRINGS)
             .build();
 
     private static final KernelProfile LINUX_7_3_0_RC7 = LINUX_7_2_13.toBuilder()

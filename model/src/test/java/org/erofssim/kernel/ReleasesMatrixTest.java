@@ -65,7 +65,7 @@ class ReleasesMatrixTest {
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
                 Behavior.FILEIO_METADATA_BYTE_OFFSET, Behavior.PLAIN_COMPRESSED_SEPARATED,
                 Behavior.ISHARE_XATTR_PREFIX_ID, Behavior.FAST_SYMLINK_LENGTH_CHECK, Behavior.ZMAP_HEAD_FORMAT_CHECK,
-                Behavior.INODE_BLOCKS_HI);
+                Behavior.INODE_BLOCKS_HI, Behavior.LZ4_ERROR_STRINGS);
         assertThat(Releases.linux_7_3_0_rc7().behaviors()).doesNotContain(Behavior.FILEIO_METADATA_BYTE_OFFSET);
         assertThat(Releases.linux_7_3_0_rc7().toBuilder().with(Behavior.FILEIO_METADATA_BYTE_OFFSET).build().behaviors())
                 .containsAll(Releases.linux_7_2_13().behaviors());

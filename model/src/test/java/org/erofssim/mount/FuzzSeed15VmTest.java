@@ -286,14 +286,7 @@ class FuzzSeed15VmTest {
     @Test
     @DisplayName("2349d2fa02db erofs: sunset unneeded NOFAILs: a failed decode is filemap's EIO on 6.1, read_folio's EUCLEAN on 6.12")
     void readFolioReturnsDecodeError() {
-        byte[] img = ErofsImages.read(ZTrees.fixture("ztailpacking.erofs"));
-        assertThat(img[6608]).isEqualTo((byte) 54);
-        img[68] = 1;
-        img[204] = 7;
-        img[1242] = 0x41;
-        img[6608] = 0;
-        img[20530] = 0x6a;
-        img = org.erofssim.ondisk.ImageEditor.of(img).fixChecksum().bytes();
+        byte[] img = ztailpackingCase641();
         String decode = "erofs: (device loop0): z_erofs_lz4_decompress_mem: failed to decompress";
         MountOutcome.Mounted m61 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.1", img, Faults.NONE, "dax,user_xattr", true));
         assertThat(entry(m61, "/noise.txt").readErrno()).isEqualTo("EIO");
@@ -372,6 +365,36 @@ class FuzzSeed15VmTest {
         }
         assertThat(MountModel.predict(ErofsImages.fileMount("7.3 -FILEIO_METADATA_MANAGED_CACHE", img, Faults.NONE,
                 "fsoffset=512", false)).log()).containsExactly("erofs: fsoffset 512 is not aligned to block size 4096");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#LZ4_ERROR_STRINGS}: the same case on 7.3 prints the
+     * common line with LZ4's reason, for the negative result and for the short one
+     * [obs-7.3-amd64: the case's recording, session 10].
+     */
+    @Test
+    @DisplayName("48df6d1bc9d5 erofs: improve LZ4 error strings: corrupted compressed data, unexpected end of stream")
+    void lz4ErrorStrings() {
+        byte[] img = ztailpackingCase641();
+        List<String> l73 = MountModel.predict(ErofsImages.bdevMount("7.3", img, Faults.NONE, "dax,user_xattr", true)).log();
+        assertThat(l73).contains("erofs (device loop0): failed to decompress (lz4) corrupted compressed data @ pa 12288 size 4096 => 4130",
+                "erofs (device loop0): failed to decompress (lz4) unexpected end of stream @ pa 16384 size 4096 => 4123");
+        assertThat(l73).noneMatch(l -> l.contains(" in["));
+        List<String> without = MountModel.predict(ErofsImages.bdevMount("7.3 -LZ4_ERROR_STRINGS", img, Faults.NONE,
+                "dax,user_xattr", true)).log();
+        assertThat(without).contains("erofs (device loop0): failed to decompress -4010 in[4096, 0] out[4130]");
+    }
+
+    /** {@code ztailpacking.erofs} with the five bytes fuzz seed 15 case 641 edited, checksum fixed. */
+    private static byte[] ztailpackingCase641() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("ztailpacking.erofs"));
+        assertThat(img[6608]).isEqualTo((byte) 54);
+        img[68] = 1;
+        img[204] = 7;
+        img[1242] = 0x41;
+        img[6608] = 0;
+        img[20530] = 0x6a;
+        return org.erofssim.ondisk.ImageEditor.of(img).fixChecksum().bytes();
     }
 
     private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {
