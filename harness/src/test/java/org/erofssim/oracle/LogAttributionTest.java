@@ -137,8 +137,11 @@ class LogAttributionTest {
     void anUnknownParameterCutByThePrintkRecordIsOurs() {
         String options = "x".repeat(4100);
         String cut = ("erofs: Unknown parameter '" + "x".repeat(4095)).substring(0, 1021);
-        LogFilter.Attributed a = attribute(false, false, options, cut);
+        // the mark that finalized the cut line's record (Kmsg.finalizeOpenRecord) is no line of the log
+        LogFilter.Attributed a = attribute(false, false, options, cut, Kmsg.MARK);
         assertThat(a.log()).containsExactly(cut);
+        assertThat(Kmsg.mayLeaveOpenRecord("/srv/a", options)).isTrue();
+        assertThat(Kmsg.mayLeaveOpenRecord("/srv/a", "user_xattr")).isFalse();
         assertThat(a.evidence()).isEmpty();
         LogFilter.Attributed other = attribute(false, false, "y".repeat(4100), cut);
         assertThat(other.log()).isEmpty();

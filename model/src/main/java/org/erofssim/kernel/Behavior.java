@@ -590,7 +590,9 @@ public enum Behavior {
      * 4,100 {@code x}: {@code erofs: Unknown parameter 'xxx...}, 1,021 characters; one of 1,500:
      * the same]. Before it the limit was {@code LOG_LINE_MAX}, 1024 less {@code PREFIX_MAX} (32
      * without {@code CONFIG_PRINTK_CALLER}, as Debian's 6.1 config has it): 989 characters
-     * [derived from the patch, not observed]. Not an erofs change: the lines that reach it are
+     * [obs-6.1.0-57-amd64, session 11: the same option on a loop device, one VM replay]. Either
+     * way the cut takes the newline too, so the record stays open, unread, until the next record
+     * (the oracles write a mark then: {@code Kmsg.finalizeOpenRecord}). Not an erofs change: the lines that reach it are
      * the fs_context ones naming an overlong option. Sites: {@link KernelLog}.
      */
     PRINTK_RECORD_MAX_1024,

@@ -153,7 +153,8 @@ class FuzzSeed15HostTest {
      * {@link org.erofssim.kernel.Behavior#PRINTK_RECORD_MAX_1024}: one unknown option of 4,100
      * bytes. The option page keeps 4,095 of them, and printk keeps 1021 characters of the line,
      * which so loses its closing quote [obs-6.18.44-fc-v1272, session 11: that mount(2), the record
-     * read from {@code /dev/kmsg}: 1021 characters]; before the commit 989 [derived].
+     * read from {@code /dev/kmsg}: 1021 characters]; before the commit 989 [obs-6.1.0-57-amd64,
+     * session 11]. The scenario is {@code fixtures/fuzz-found/scenarios/unknown-option-4100-bytes.json}.
      */
     @Test
     @DisplayName("b0975c47c217 printk: adjust string limit macros: a 4,100-byte unknown option's line keeps 1021 characters")
