@@ -502,6 +502,9 @@ public final class LiveKernelOracle {
             evidence.guard.readNew(); // the guard now starts where the window does
             sb.aboutToMount(mp);
             Attempt a = mountWithTimeout(realSource, mp, flags, realOptions, sc, sb);
+            if ((a.blocked || a.errno != 0) && Kmsg.mayLeaveOpenRecord(realSource, realOptions)) {
+                Kmsg.finalizeOpenRecord();
+            }
             if (a.blocked) {
                 notes.addAll(a.notes);
                 List<String> log = withFc(attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,

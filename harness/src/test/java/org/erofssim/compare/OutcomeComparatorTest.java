@@ -126,4 +126,43 @@ class OutcomeComparatorTest {
                     .extracting(Difference::field).containsExactly("tree[/a].sha256");
         }
     }
+
+    @Nested
+    @DisplayName("0ee3a0d59e00 erofs: enable sub-page compressed block support: its once-per-boot notice")
+    class OncePerBootNotice {
+        static final String NOTICE_612 = "erofs: (device loop0): EXPERIMENTAL EROFS subpage compressed block support in use."
+                + " Use at your own risk!";
+        static final String NOTICE_7X = "erofs (device 0:39): EXPERIMENTAL EROFS subpage compressed block support in use."
+                + " Use at your own risk!";
+        static final String READ_ERROR = "erofs (device 0:39): readahead error at folio 0 @ nid 776";
+
+        private MountOutcome withLog(List<String> log) {
+            return new MountOutcome.Mounted(Mode.FILEIO, log, new SuperblockInfo(true, "0:*", "erofs-*", 4096),
+                    "ro,user_xattr,acl,cache_strategy=readaround", new Statfs(0xE0F5E1E2L, 4096, 1, 0, 0, -1, -9, 255, 0, 0),
+                    List.<DeviceInfo>of(), null, List.of());
+        }
+
+        @Test
+        @DisplayName("DO_ONCE_LITE_IF: left out of both logs, whichever side printed it, as often as 7.x's two call sites do")
+        void leftOut() {
+            MountOutcome model = withLog(List.of(LINE, READ_ERROR));
+            assertThat(OutcomeComparator.compare(model, withLog(List.of(LINE, NOTICE_7X, NOTICE_7X, READ_ERROR)))).isEmpty();
+            assertThat(OutcomeComparator.compare(withLog(List.of(LINE, NOTICE_7X, READ_ERROR)), model)).isEmpty();
+            assertThat(OutcomeComparator.oncePerBoot(NOTICE_612)).isNotNull()
+                    .extracting(OutcomeComparator.OncePerBoot::commit).isEqualTo("0ee3a0d59e00");
+            assertThat(OutcomeComparator.oncePerBoot(NOTICE_7X)).isNotNull();
+        }
+
+        @Test
+        @DisplayName("every other line still compares, in order; a line that only looks like the notice is no notice")
+        void othersStillCompare() {
+            MountOutcome model = withLog(List.of(LINE, READ_ERROR));
+            assertThat(OutcomeComparator.compare(model, withLog(List.of(LINE, NOTICE_7X))))
+                    .extracting(Difference::field).containsExactly("log[1]");
+            assertThat(OutcomeComparator.compare(model, withLog(List.of(READ_ERROR, NOTICE_7X, LINE))))
+                    .extracting(Difference::field).containsExactly("log[0]", "log[1]");
+            assertThat(OutcomeComparator.oncePerBoot("erofs (device 0:39): EXPERIMENTAL EROFS subpage compressed block"
+                    + " support in use.")).isNull();
+        }
+    }
 }

@@ -126,6 +126,28 @@ class LogAttributionTest {
         assertThat(a.evidence()).isEmpty();
     }
 
+    /**
+     * b0975c47c217 "printk: adjust string limit macros": printk keeps 1021 characters of a line, so
+     * an unknown option of 4,100 bytes is logged without its closing quote [obs-6.18.44-fc-v1272,
+     * session 11]; it is this observation's (its key starts the given one), and a cut key that
+     * starts none of the given keys is still foreign.
+     */
+    @Test
+    @org.junit.jupiter.api.DisplayName("b0975c47c217 printk: adjust string limit macros: an unknown option cut by the printk record is ours")
+    void anUnknownParameterCutByThePrintkRecordIsOurs() {
+        String options = "x".repeat(4100);
+        String cut = ("erofs: Unknown parameter '" + "x".repeat(4095)).substring(0, 1021);
+        // the mark that finalized the cut line's record (Kmsg.finalizeOpenRecord) is no line of the log
+        LogFilter.Attributed a = attribute(false, false, options, cut, Kmsg.MARK);
+        assertThat(a.log()).containsExactly(cut);
+        assertThat(Kmsg.mayLeaveOpenRecord("/srv/a", options)).isTrue();
+        assertThat(Kmsg.mayLeaveOpenRecord("/srv/a", "user_xattr")).isFalse();
+        assertThat(a.evidence()).isEmpty();
+        LogFilter.Attributed other = attribute(false, false, "y".repeat(4100), cut);
+        assertThat(other.log()).isEmpty();
+        assertThat(other.evidence()).hasSize(1);
+    }
+
     @Test void twoMountLinesForOneMountAreAmbiguousEvidenceAndBothKept() {
         LogFilter.Attributed a = attribute(false, true, null,
                 "erofs (device erofs): mounted with root inode @ nid 38.",

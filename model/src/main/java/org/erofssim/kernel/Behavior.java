@@ -86,10 +86,12 @@ public enum Behavior {
      */
     LONG_XATTR_PREFIXES,
     /**
-     * The fold of {@code check_layout_compatibility} into {@code erofs_read_superblock}, whose
+     * 2c534624ae70 "erofs: get rid of check_layout_compatibility()" (Hongzhen Luo; 6.11-rc5, the
+     * pull "erofs fixes for 6.11-rc5"): the check folded into {@code erofs_read_superblock}, whose
      * unknown-feature line then ends {@code please upgrade kernel} instead of {@code please
-     * upgrade kernel version} (commit [unsure], between 6.1 and 6.12; function names show only
-     * in the pre-6.13 log format) [obs-6.1.0-57]. Sites: {@code ReadSuperblock}.
+     * upgrade kernel version} (function names show only in the pre-6.13 log format)
+     * [obs-6.1.0-57; the 6.1.0-57 erofs.ko holds the {@code kernel version} string, the
+     * 6.12.118 one the other]. Sites: {@code ReadSuperblock}.
      */
     INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
     /**
@@ -337,7 +339,7 @@ public enum Behavior {
      * {@code failed to decompress (<alg>) <reason> @ pa <pa> size <inputsize> => <outputsize>},
      * the reason {@code corrupted compressed data} or Zstandard's error name (commit [unsure];
      * in 7.2.13 and 7.3 [obs]). Without it each decompressor prints its own form with the
-     * remaining input and output. Not observed for LZ4 (unchanged in the model).
+     * remaining input and output. LZ4 joined it in 7.0 ({@link #LZ4_ERROR_STRINGS}).
      * Sites: {@code ZDecompress.failedToDecompress}.
      */
     DECOMPRESS_ERROR_FORMAT,
@@ -346,8 +348,10 @@ public enum Behavior {
      * page that holds it, so a misaligned {@code fsoffset} misses the superblock before the
      * alignment check runs [obs-7.2.13 options/fsoffset-misaligned: {@code cannot find valid
      * erofs superblock}, EINVAL; 6.18.44 and 7.3-rc7 print {@code fsoffset 100 is not aligned to
-     * block size 4096}]. Commit and mechanism [unsure]: a 7.2 stable change that 7.3-rc7 does
-     * not have, so the 7.3 preset removes it. Sites: {@code MetaBuf.page}.
+     * block size 4096}]. Commit and mechanism [unsure]: 7.3-rc7 reads such metadata through
+     * {@link #FILEIO_METADATA_MANAGED_CACHE} instead (which explains its alignment line for 100
+     * and its 7.2.13-like answer for 512), so the 7.3 preset removes this one. Sites:
+     * {@code MetaBuf.page}.
      */
     FILEIO_METADATA_BYTE_OFFSET,
     /**
@@ -390,7 +394,9 @@ public enum Behavior {
      */
     READMORE_ENCODED_ONLY,
     /**
-     * [unsure which commit: a 2026 patch titled "Combine i_nb.blocks_hi with i_u.blocks_lo"]: a
+     * 803d09a55405 "erofs: handle 48-bit blocks_hi for compressed inodes" (Zhan Xusheng, 7.2-rc1:
+     * the last commit of the pull "erofs updates for 7.2-rc1"; whether this commit also made the
+     * shift 64-bit for images without the 48-bit layout, which 7.2.13 shows, is [unsure]): a
      * compressed inode's {@code i_blocks} is its block count widened with {@code i_nb.blocks_hi}
      * (48-bit layouts) and shifted to 512-byte units in 64 bits, where 6.1-6.18 shift the 32-bit
      * {@code blocks_lo} in 32 bits (a count of 0xffffffff: 4294967288 there) [obs-7.3-amd64 fuzz
@@ -401,9 +407,9 @@ public enum Behavior {
      */
     INODE_BLOCKS_HI,
     /**
-     * [unsure which hash] "erofs: support unaligned encoded data" (6.15-rc1; backported to the
-     * 6.12 stable line in 6.12.110 per Debian's changelog of 6.12.118, whose zdata.c has it and
-     * 6.12.107's has not): a pcluster is keyed by its byte position, and
+     * 7361d1e3763b "erofs: support unaligned encoded data" (Gao Xiang, 6.15-rc1; the hash as a later
+     * {@code Fixes:} tag names it; backported to the 6.12 stable line in 6.12.110 per Debian's
+     * changelog of 6.12.118, whose zdata.c has it and 6.12.107's has not): a pcluster is keyed by its byte position, and
      * {@code z_erofs_register_pcluster} no longer refuses, with a silent EFSCORRUPTED, a
      * non-inline pcluster in block 0 or a map without {@code EROFS_MAP_ENCODED}. A compressed
      * inode whose map header and index read as zeros (a plain pcluster at block 0) then reads the
@@ -472,8 +478,9 @@ public enum Behavior {
      */
     INODE_BLOCK_ADDR_64BIT,
     /**
-     * [unsure which hash] "erofs: separate plain and compressed filesystems formally" (Gao Xiang,
-     * posted January 2026; in 7.2.13 and 7.3-rc7 [obs], first release [unsure]): a
+     * 7cef3c834194 "erofs: separate plain and compressed filesystems formally" (Gao Xiang, 7.0-rc1:
+     * the pull "erofs updates for 7.0-rc1", merged into torvalds/linux as 3893854000a8 on 10 February
+     * 2026; in 7.2.13 and 7.3-rc7 [obs]): a
      * filesystem without {@code COMPR_CFGS} counts as compressed (LZ4 only) when
      * {@code lz4_max_distance} is non-zero or {@code LZ4_0PADDING} (incompat 0x1) is set, else it
      * has no algorithm, and {@code erofs_read_inode} refuses a compressed inode where no algorithm
@@ -487,11 +494,17 @@ public enum Behavior {
      */
     PLAIN_COMPRESSED_SEPARATED,
     /**
-     * [unsure which hash] "erofs: enable sub-page compressed block support" (Gao Xiang, the last
-     * of the series "erofs: basic sub-page compressed data support", December 2023: 6.8-rc1
-     * [unsure]): {@code erofs_fill_inode} gives a compressed regular file, directory or symlink
-     * {@code z_erofs_aops} whatever the block size (and, 6.12+, logs {@code EXPERIMENTAL EROFS
-     * subpage compressed block support in use} once per boot, not modelled). Before it, on a
+     * 0ee3a0d59e00 "erofs: enable sub-page compressed block support" (Gao Xiang, the last of the
+     * series "erofs: basic sub-page compressed data support", December 2023; 6.8-rc1, the pull
+     * "erofs-for-6.8-rc1-2"): {@code erofs_fill_inode} gives a compressed regular file, directory or
+     * symlink {@code z_erofs_aops} whatever the block size, and the same commit logs {@code
+     * EXPERIMENTAL EROFS subpage compressed block support in use. Use at your own risk!} through
+     * {@code DO_ONCE_LITE_IF} for an inode whose blocks are smaller than a page: once per boot (a
+     * static flag per call site; 7.0's 78331814a502 "erofs: add erofs_inode_set_aops helper to set
+     * the aops" moved it into a static inline of internal.h, one flag per file that calls it, so 7.x
+     * prints it up to twice [obs-7.3-amd64, session 10: two lines in one mount; the 7.2.13 and 7.3
+     * erofs.ko hold the string twice]). The model does not print it: whether it appears depends on
+     * the boot's history, so {@code OutcomeComparator} leaves it out of both logs. Before it, on a
      * filesystem whose blocks are smaller than a page, such an inode fails with EOPNOTSUPP and no
      * line [obs-6.1.0-57-amd64: fuzz seed 15, session 10: {@code modern/lz4-b1024.erofs} as a loop
      * device, {@code /f4097}, {@code /sub/f9000}, {@code /text20000} and {@code /text64k} not
@@ -507,8 +520,9 @@ public enum Behavior {
      */
     IOMAP_LARGE_FOLIOS,
     /**
-     * [unsure which hash] "erofs: allow large folios for compressed files" (Gao Xiang, August 2024:
-     * 6.12-rc1): {@code erofs_fill_inode} sets {@code mapping_set_large_folios} for compressed
+     * e080a26725fb "erofs: allow large folios for compressed files" (Gao Xiang, August 2024:
+     * 6.11-rc5, the pull "erofs fixes for 6.11-rc5", not 6.12-rc1 as noted before; the 6.1 -> 6.12.0
+     * preset boundary is unchanged): {@code erofs_fill_inode} sets {@code mapping_set_large_folios} for compressed
      * inodes too, so {@code page_cache_ra_order} builds large folios for them; before, every
      * folio of a compressed file is order 0 [obs-6.1.0-57: {@code readahead error at page 1},
      * {@code page 0}, one line per page]. With 6.12's {@code page_cache_ra_order} (no
@@ -519,8 +533,9 @@ public enum Behavior {
      */
     COMPRESSED_LARGE_FOLIOS,
     /**
-     * [unsure which hash] "erofs: support user-defined fingerprint name" (Hongzhen Luo, the page
-     * cache sharing series of Hongbo Li, posted December 2025; in 7.2.13 and 7.3-rc7 [obs]):
+     * e0bf7d1c074d "erofs: support user-defined fingerprint name" (Hongzhen Luo, the page cache
+     * sharing series of Hongbo Li; 7.0-rc1, the pull "erofs updates for 7.0-rc1"; in 7.2.13 and
+     * 7.3-rc7 [obs]):
      * {@code COMPAT_ISHARE_XATTRS} (0x20) makes superblock byte 105, {@code ishare_xattr_prefix_id},
      * an index into the long xattr prefixes, and {@code erofs_read_superblock} (with
      * CONFIG_EROFS_FS_XATTR) refuses one at or past {@code xattr_prefix_count}: {@code invalid
@@ -531,8 +546,8 @@ public enum Behavior {
      */
     ISHARE_XATTR_PREFIX_ID,
     /**
-     * [unsure which hash] "erofs: use inode_set_cached_link()" (Gao Xiang, February 2026; in
-     * 7.2.13 and 7.3-rc7 [obs]):
+     * 72558e2bed27 "erofs: use inode_set_cached_link()" (Gao Xiang; 7.0-rc1, the pull "erofs
+     * updates for 7.0-rc1"; in 7.2.13 and 7.3-rc7 [obs]):
      * {@code erofs_fill_symlink} caches a fast symlink's length and refuses one whose size is 0
      * or whose target holds a NUL before its end: {@code invalid fast symlink size N @ nid M},
      * EUCLEAN. Before it such a target was read up to its first NUL [obs-7.3-amd64: fuzz seed 15
@@ -551,7 +566,68 @@ public enum Behavior {
      * its inline target read as the map header: format 11, EOPNOTSUPP where 6.18.44 answers
      * EUCLEAN]. Sites: {@code ZMapReworked.checkHeadAlgorithms}.
      */
-    ZMAP_HEAD_FORMAT_CHECK;
+    ZMAP_HEAD_FORMAT_CHECK,
+    /**
+     * 2349d2fa02db "erofs: sunset unneeded NOFAILs" (Gao Xiang, 6.12-rc1, the pull "erofs updates
+     * for 6.12-rc1"): {@code z_erofs_runqueue} returns the error of the pclusters it decoded in
+     * the caller's context, and {@code z_erofs_read_folio} returns that error (and logs its line
+     * for it). Before it {@code z_erofs_read_folio} returned only the error of scanning the folio
+     * (a map error): a pcluster that failed to decompress left its folios not uptodate, with no
+     * line of read_folio's own, and {@code filemap_read_folio} turned that into EIO (the commit
+     * message: "otherwise -EIO will be passed to user space") [obs-6.1.0-57-amd64: fuzz seed 15
+     * case 641, session 10: {@code ztailpacking.erofs} with five edited bytes, mounted with
+     * {@code dax} (turned off: no DAX device): four {@code z_erofs_lz4_decompress_mem} lines, no
+     * {@code failed to read} line, {@code /noise.txt} EIO after 12,288 bytes, where 6.12.118 logs
+     * {@code read error -117} and returns EUCLEAN]. Sites: {@code ZReader.readFolio}.
+     */
+    READ_FOLIO_DECODE_ERROR,
+    /**
+     * b0975c47c217 "printk: adjust string limit macros" (John Ogness, kernel/printk; 6.3-rc1, the
+     * pull "printk for 6.3"): a printk record reserves at most {@code PRINTKRB_RECORD_MAX}, 1024
+     * bytes, so a logged line keeps at most 1021 characters (the NUL and the two-byte level
+     * prefix of {@code KERN_ERR} and the like come off) and loses the rest, its closing quote too
+     * [obs-6.18.44-fc-v1272, session 11: mount(2) of an erofs file with one unknown option of
+     * 4,100 {@code x}: {@code erofs: Unknown parameter 'xxx...}, 1,021 characters; one of 1,500:
+     * the same]. Before it the limit was {@code LOG_LINE_MAX}, 1024 less {@code PREFIX_MAX} (32
+     * without {@code CONFIG_PRINTK_CALLER}, as Debian's 6.1 config has it): 989 characters
+     * [obs-6.1.0-57-amd64, session 11: the same option on a loop device, one VM replay]. Either
+     * way the cut takes the newline too, so the record stays open, unread, until the next record
+     * (the oracles write a mark then: {@code Kmsg.finalizeOpenRecord}). Not an erofs change: the lines that reach it are
+     * the fs_context ones naming an overlong option. Sites: {@link KernelLog}.
+     */
+    PRINTK_RECORD_MAX_1024,
+    /**
+     * [unsure which commit: 7.3 merge window; the 7.3-rc7 erofs.ko has an {@code
+     * erofs_read_meta_folio} the 7.2.13 one lacks] File-backed metadata is cached in a page cache
+     * of erofs's own (a managed-cache inode) rather than the backing file's, and a page missing
+     * there is read by {@code erofs_read_meta_folio}: its position goes through {@code
+     * erofs_map_dev} as device 0, so a page inside an extra device's unified range
+     * {@code [uniaddr, uniaddr + blocks)} is read from that device, and the read is a bio whose
+     * sector is {@code (fsoffset + position) >> 9}: the backing file is read at the page's
+     * position plus {@code fsoffset} rounded down to 512 bytes (6.18: to the page, 7.2.13: not at
+     * all). [obs-7.3-amd64, session 10: {@code crafted/twodev.erofs} as a file with its two blobs
+     * and device 1's uniaddr 1 (fuzz seed 15 case 430): the inodes of blocks 3 and 4 come from
+     * the blob, {@code bogus i_mode (0) @ nid 430} and {@code unsupported i_format 101 of nid 512}
+     * (the blob's byte {@code e} at 12288), where 6.18.44 reads them from the image;
+     * {@code modern/metabox.erofs} with {@code fsoffset=512} (case 1102): {@code cannot find valid
+     * erofs superblock}, the superblock read at byte 1536; {@code fsoffset=100}: read at byte
+     * 1024, then {@code fsoffset 100 is not aligned to block size 4096}.] The mechanism is read in
+     * a third-party port of a 7.3-cycle erofs ({@code erofs_init_metabuf}, {@code
+     * erofs_read_meta_folio}), not in a torvalds/linux tree. Sites: {@code MetaBuf.page}.
+     */
+    FILEIO_METADATA_MANAGED_CACHE,
+    /**
+     * 48df6d1bc9d5 "erofs: improve LZ4 error strings" (Gao Xiang; 7.0-rc1, the pull "erofs updates
+     * for 7.0-rc1"): LZ4 returns a reason to the common {@link #DECOMPRESS_ERROR_FORMAT} line
+     * instead of printing its own {@code failed to decompress <ret> in[<inputsize>, <margin>]
+     * out[<outputsize>]}: {@code corrupted compressed data} for a negative result, {@code
+     * unexpected end of stream} for a short one, {@code compressed data start not found} for a
+     * zero-padded pcluster whose first block is all zeros (silent before) [obs-7.3-amd64: fuzz
+     * seed 15 case 641, session 10: {@code failed to decompress (lz4) corrupted compressed data @
+     * pa 12288 size 4096 => 4130} and {@code ... unexpected end of stream @ pa 16384 size 4096 =>
+     * 4123}; the all-zeros reason not observed]. Sites: {@code ZDecompress.lz4}.
+     */
+    LZ4_ERROR_STRINGS;
 
     /**
      * The 12-hex torvalds/linux commit of the change as its javadoc above names it (the first
@@ -573,7 +649,17 @@ public enum Behavior {
             case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
             case ZMAP_REWORK -> "b7710262d743";
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
-            case INODE_BLOCKS_HI -> null;
+            case INODE_BLOCKS_HI -> "803d09a55405";
+            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "2c534624ae70";
+            case READ_FOLIO_DECODE_ERROR -> "2349d2fa02db";
+            case PRINTK_RECORD_MAX_1024 -> "b0975c47c217";
+            case LZ4_ERROR_STRINGS -> "48df6d1bc9d5";
+            case UNALIGNED_ENCODED_DATA -> "7361d1e3763b";
+            case PLAIN_COMPRESSED_SEPARATED -> "7cef3c834194";
+            case SUBPAGE_COMPRESSED_BLOCKS -> "0ee3a0d59e00";
+            case COMPRESSED_LARGE_FOLIOS -> "e080a26725fb";
+            case ISHARE_XATTR_PREFIX_ID -> "e0bf7d1c074d";
+            case FAST_SYMLINK_LENGTH_CHECK -> "72558e2bed27";
             case FILE_BACKED_MOUNTS -> "fb176750266a";
             case METABUF_BYTE_OFFSETS -> "4afe6b8d21e5";
             case INODE_BLOCK_ADDR_64BIT -> "2e1473d5195f";
@@ -615,7 +701,7 @@ public enum Behavior {
             case ZSTD_ALGORITHM -> "erofs: Zstandard compression support";
             case FLATTENED_BLOCK_DEVICE -> "erofs: support flattened block device for multi-blob images";
             case LONG_XATTR_PREFIXES -> "erofs: enable long extended attribute name prefixes";
-            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "[check_layout_compatibility folded into erofs_read_superblock]";
+            case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "erofs: get rid of check_layout_compatibility()";
             case XATTR_INIT_FUNCTION_RENAMED -> "erofs: rename init_inode_xattrs with erofs_ prefix";
             case INLINE_ACROSS_BLOCKS_MESSAGE -> "[erofs_map_blocks_flatmode error reworded to 'inline data across blocks']";
             case DAX_NOT_EXPERIMENTAL -> "[the DAX experimental warning dropped]";
@@ -632,7 +718,7 @@ public enum Behavior {
             case READAHEAD_HONOURS_NEW_ORDER -> "mm/readahead: honour new_order in page_cache_ra_order()";
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
-            case INODE_BLOCKS_HI -> "[i_blocks of a compressed inode widened with i_nb.blocks_hi, shifted in 64 bits]";
+            case INODE_BLOCKS_HI -> "erofs: handle 48-bit blocks_hi for compressed inodes";
             case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
             case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
             case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
@@ -646,6 +732,10 @@ public enum Behavior {
             case ISHARE_XATTR_PREFIX_ID -> "erofs: support user-defined fingerprint name";
             case FAST_SYMLINK_LENGTH_CHECK -> "erofs: use inode_set_cached_link()";
             case ZMAP_HEAD_FORMAT_CHECK -> "[z_erofs_fill_inode_lazy checks the head algorithms again]";
+            case READ_FOLIO_DECODE_ERROR -> "erofs: sunset unneeded NOFAILs";
+            case PRINTK_RECORD_MAX_1024 -> "printk: adjust string limit macros";
+            case LZ4_ERROR_STRINGS -> "erofs: improve LZ4 error strings";
+            case FILEIO_METADATA_MANAGED_CACHE -> "[file-backed metadata in erofs's own cache, read through erofs_map_dev at sector granularity]";
         };
     }
 }

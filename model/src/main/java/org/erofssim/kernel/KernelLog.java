@@ -15,6 +15,8 @@ public final class KernelLog {
     private final List<String> lines = new ArrayList<>();
     /** The fs_context log of an fsopen mount ({@code fc->log.log}), or null for mount(2). */
     private final List<String> fcLines;
+    /** The characters a printk record keeps of a line ({@link #recordChars}); unlimited unless a kernel is given. */
+    private final int recordChars;
 
     /** The log of a mount(2) attempt: fs_context messages go to the kernel log. */
     public KernelLog() {
@@ -27,10 +29,34 @@ public final class KernelLog {
      */
     public KernelLog(boolean fsContextLog) {
         this.fcLines = fsContextLog ? new ArrayList<>() : null;
+        this.recordChars = Integer.MAX_VALUE;
+    }
+
+    /**
+     * The log of one mount attempt on {@code kernel}, whose printk keeps at most
+     * {@link #recordChars} characters of a line.
+     */
+    public KernelLog(boolean fsContextLog, KernelConfig kernel) {
+        this.fcLines = fsContextLog ? new ArrayList<>() : null;
+        this.recordChars = recordChars(kernel);
+    }
+
+    /**
+     * How many characters of a line a printk record keeps ({@code vprintk_store}: the reserved
+     * size less the NUL, then {@code printk_sprint} strips the two-byte level prefix): 1021 with
+     * {@link Behavior#PRINTK_RECORD_MAX_1024}, 989 before it.
+     */
+    public static int recordChars(KernelConfig kernel) {
+        return kernel.has(Behavior.PRINTK_RECORD_MAX_1024) ? 1021 : 989;
+    }
+
+    /** A line as its printk record keeps it. */
+    private String record(String line) {
+        return line.length() <= recordChars ? line : line.substring(0, recordChars);
     }
 
     public void print(String line) {
-        lines.add(line);
+        lines.add(record(line));
     }
 
     /**
@@ -42,7 +68,7 @@ public final class KernelLog {
      */
     public void fc(char level, String line) {
         if (fcLines == null) {
-            lines.add(line);
+            lines.add(record(line)); // printk; a context log keeps the whole message
         } else {
             fcLines.add(level + " " + line);
         }

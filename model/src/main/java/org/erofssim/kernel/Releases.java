@@ -72,7 +72,8 @@ public final class Releases {
                     DAX_NOT_EXPERIMENTAL, BDEV_LOOKUP_BEFORE_OPEN,
                     STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP,
                     FEATURE_NOTICES_DROPPED, ZDATA_FOLIO_MESSAGES, LOOKBACK_DISTANCE_MESSAGE, METABUF_BYTE_OFFSETS,
-                    SUBPAGE_COMPRESSED_BLOCKS, IOMAP_LARGE_FOLIOS, COMPRESSED_LARGE_FOLIOS)
+                    SUBPAGE_COMPRESSED_BLOCKS, IOMAP_LARGE_FOLIOS, COMPRESSED_LARGE_FOLIOS, READ_FOLIO_DECODE_ERROR,
+                    PRINTK_RECORD_MAX_1024)
             .build();
 
     /**
@@ -139,14 +140,16 @@ public final class Releases {
             .description("Debian 7.2.13 (uname 7.2.13+deb14-amd64), observed in a VM")
             .with(FSCACHE_REMOVED, FILEIO_SID_DEVNUM, CACHE_STRATEGY_SHOWN_IF_COMPRESSED, DEFLATE_NOT_EXPERIMENTAL,
                     DECOMPRESS_ERROR_FORMAT, FILEIO_METADATA_BYTE_OFFSET, PLAIN_COMPRESSED_SEPARATED,
-                    ISHARE_XATTR_PREFIX_ID, FAST_SYMLINK_LENGTH_CHECK, ZMAP_HEAD_FORMAT_CHECK, INODE_BLOCKS_HI)
+                    ISHARE_XATTR_PREFIX_ID, FAST_SYMLINK_LENGTH_CHECK, ZMAP_HEAD_FORMAT_CHECK, INODE_BLOCKS_HI,
+                    LZ4_ERROR_STRINGS)
             .build();
 
     private static final KernelProfile LINUX_7_3_0_RC7 = LINUX_7_2_13.toBuilder()
             .release("7.3.0-rc7")
             .description("Debian 7.3~rc7 (experimental, uname 7.3-amd64), observed in a VM")
-            .with(SOURCE_PARAMETER, FILEIO_METADATA_SHORT_READ_EIO)
-            // a 7.2.13 stable change 7.3-rc7 does not have [obs; unsure which commit]
+            .with(SOURCE_PARAMETER, FILEIO_METADATA_SHORT_READ_EIO, FILEIO_METADATA_MANAGED_CACHE)
+            // 7.2.13's byte-exact file-backed metadata read is replaced by the managed cache's
+            // sector-granular one [obs: fsoffset=100 and 512; unsure which commits]
             .without(FILEIO_METADATA_BYTE_OFFSET)
             .build();
 

@@ -77,7 +77,7 @@ public final class MountModel {
      */
     private static LiveMount mountOnce(Scenario sc, KernelState state, String source, String options,
                                        boolean readOnly, Describe.Probes probes, boolean fsopen) {
-        KernelLog log = new KernelLog(fsopen);
+        KernelLog log = new KernelLog(fsopen, sc.kernel());
         GetTree.Progress progress = new GetTree.Progress();
         MountContext ctx = null;
         try {

@@ -29,6 +29,12 @@ public final class MetaBuf implements ErofsBuf {
     /** 7.2.13 fileio: metadata is read at the exact byte {@code fsoffset + offset} (not page-aligned). */
     private final boolean byteOffset;
     /**
+     * 7.3 fileio ({@link Behavior#FILEIO_METADATA_MANAGED_CACHE}): pages indexed by metadata
+     * position, each read through the unified device ranges at {@code fsoffset} rounded down to
+     * a 512-byte sector; null otherwise.
+     */
+    private final SbInfo managed;
+    /**
      * The metadata positions a read can name: before {@link Behavior#METABUF_BYTE_OFFSETS} (6.1)
      * {@code erofs_read_metabuf} takes a u32 block number of 4 KiB blocks (6.1's only size), so a
      * position wraps at 2^44 bytes; after it, any 64-bit position.
@@ -74,6 +80,7 @@ public final class MetaBuf implements ErofsBuf {
         this.fsoffset = fsoffsetKnown ? sbi.fsoffset() : 0;
         this.shortReadEio = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_SHORT_READ_EIO);
         this.byteOffset = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_BYTE_OFFSET);
+        this.managed = sbi.mode() == Mode.FILEIO && sbi.kernel().has(Behavior.FILEIO_METADATA_MANAGED_CACHE) ? sbi : null;
         this.cookie = primary instanceof DeviceBacking.OfCookie c ? c : null;
         this.positionMask = sbi.kernel().has(Behavior.METABUF_BYTE_OFFSETS) ? -1L : (1L << (32 + 12)) - 1;
     }
@@ -93,23 +100,32 @@ public final class MetaBuf implements ErofsBuf {
 
     /**
      * {@code erofs_bread(buf, offset, EROFS_KMAP)}: the page holding metadata byte {@code offset}
-     * (6.16+: page index {@code (fsoffset + offset) >> PAGE_SHIFT}), as a little-endian buffer
+     * (6.16+: page index {@code (fsoffset + offset) >> PAGE_SHIFT}; 7.3 fileio: {@code offset >>
+     * PAGE_SHIFT} of erofs's own cache, see {@link #managed}), as a little-endian buffer
      * whose index 0 is the page start. Combine with {@link #inPage(long)}.
      *
      * @throws org.erofssim.kernel.KernelError the read error (EIO for an injected fault)
      */
     @Override public ByteBuffer page(long position) {
         long offset = position & positionMask;
-        long index = (fsoffset + offset) >>> 12;
+        long index = (managed != null ? offset : fsoffset + offset) >>> 12;
         if (index != heldIndex) {
             if (cookie != null && !touched.contains(index)) {
                 // erofs_fscache_meta_read_folio: a page not in the anonymous inode's page cache
                 cookie.cache().read(cookie);
             }
-            if (shortReadEio && (index + 1) << 12 > bytes.size()) {
+            ImageBytes from = bytes;
+            long at = byteOffset ? fsoffset + (offset & ~(long) (ImageBytes.PAGE_SIZE - 1)) : index << 12;
+            if (managed != null) {
+                long page = offset & ~(long) (ImageBytes.PAGE_SIZE - 1);
+                ErofsDevice dif = unifiedDevice(page);
+                from = dif == null ? bytes : dif.backing().bytes() == null ? ImageBytes.empty() : dif.backing().bytes();
+                at = dif == null ? page + (fsoffset & ~511L) : page - (dif.mappedBlkaddr() << managed.blkszbits());
+            }
+            if (shortReadEio && (managed != null ? at + ImageBytes.PAGE_SIZE : (index + 1) << 12) > from.size()) {
                 // [obs-7.2.13, obs-7.3: a 512-byte or empty file: "cannot read erofs superblock", EIO]
                 throw new org.erofssim.kernel.KernelError(org.erofssim.kernel.Errno.EIO,
-                        "metadata page " + index + " is not within the backing file (" + bytes.size() + " bytes)");
+                        "metadata page " + index + " is not within the backing file (" + from.size() + " bytes)");
             }
             boolean reuse = reusePages && cookie == null && !byteOffset;
             if (heldReusable) {
@@ -117,14 +133,15 @@ public final class MetaBuf implements ErofsBuf {
                 heldReusable = false;
             }
             byte[] b = reuse && reused != null ? reused.get(index) : null;
-            if (b == null && index == 0 && !byteOffset) {
+            if (b == null && at == 0 && from == bytes) {
                 // the superblock's page, which every mount reads: shared while the image is unchanged
                 b = bytes.firstPage();
             }
             if (b == null) {
                 b = new byte[ImageBytes.PAGE_SIZE];
-                // 7.2.13 fileio: the page's bytes start at fsoffset + its metadata offset, unaligned
-                bytes.read(byteOffset ? fsoffset + (offset & ~(long) (ImageBytes.PAGE_SIZE - 1)) : index << 12, b, 0, b.length);
+                // 7.2.13 fileio: the page's bytes start at fsoffset + its metadata offset, unaligned;
+                // 7.3: at the sector-aligned fsoffset, or on the extra device whose range holds it
+                from.read(at, b, 0, b.length);
             }
             held = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             heldIndex = index;
@@ -132,6 +149,26 @@ public final class MetaBuf implements ErofsBuf {
             touched.add(index);
         }
         return held;
+    }
+
+    /**
+     * {@code erofs_map_dev} of device 0 as {@code erofs_read_meta_folio} calls it for a metadata
+     * page: with extra devices not in flat mode, the first device (in id order) with a non-zero
+     * unified address whose range holds the page, else null (the primary).
+     */
+    private ErofsDevice unifiedDevice(long page) {
+        if (managed.devices().isEmpty() || managed.flatdev()) {
+            return null;
+        }
+        int bits = managed.blkszbits();
+        for (ErofsDevice dif : managed.devices()) {
+            long start = dif.mappedBlkaddr() << bits;
+            if (dif.mappedBlkaddr() != 0 && Long.compareUnsigned(page, start) >= 0
+                    && Long.compareUnsigned(page, start + (dif.blocks() << bits)) < 0) {
+                return dif;
+            }
+        }
+        return null;
     }
 
     private java.util.LinkedHashMap<Long, byte[]> reusedPages() {

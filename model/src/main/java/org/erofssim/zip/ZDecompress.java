@@ -26,7 +26,8 @@ import org.erofssim.sb.SbLog;
  * it wants the whole extent and has ZERO_PADDING, else with {@code LZ4_decompress_safe_partial}
  * ("legacy format could compress extra data in a pcluster"). Any other result than
  * {@code outputsize} bytes logs {@code failed to decompress <ret> in[<inputsize>, <margin>]
- * out[<outputsize>]} and is EUCLEAN (6.11+; EIO with a hex dump before).
+ * out[<outputsize>]} and is EUCLEAN (6.11+; EIO with a hex dump before); 7.0+
+ * ({@link org.erofssim.kernel.Behavior#LZ4_ERROR_STRINGS}) the common line with a reason.
  *
  * <p><b>The decoder.</b> Both calls go to {@link Lz4Block}, a model of the kernel's own
  * {@code lib/lz4} decoder (LZ4 v1.8.3 based), not to lz4-java: what matters here is which
@@ -170,6 +171,10 @@ public final class ZDecompress {
             }
             if (zeros == padlen) {
                 Coverage.hit("z_erofs_fixup_insize:all-zeros-lz4");
+                if (sbi.kernel().has(org.erofssim.kernel.Behavior.LZ4_ERROR_STRINGS)) {
+                    failedToDecompress(log, true, "z_erofs_decompress_pcluster", null, "lz4",
+                            "compressed data start not found", rq);
+                }
                 throw new KernelError(Errno.EUCLEAN, "compressed data is all zeros");
             }
             inputsize -= zeros;
@@ -205,8 +210,15 @@ public final class ZDecompress {
         int ret = d.value();
         if (ret != outputsize) {
             Coverage.hit("z_erofs_lz4_decompress_mem:error");
-            log.err("z_erofs_lz4_decompress_mem", "failed to decompress " + ret + " in[" + inputsize + ", "
-                    + margin + "] out[" + outputsize + "]");
+            if (sbi.kernel().has(org.erofssim.kernel.Behavior.LZ4_ERROR_STRINGS)) {
+                // 48df6d1bc9d5: the reason goes to z_erofs_decompress_pcluster's line, the size is the
+                // request's after z_erofs_fixup_insize took the padding off
+                log.err("z_erofs_decompress_pcluster", "failed to decompress (lz4) " + (ret < 0 ? "corrupted compressed data"
+                        : "unexpected end of stream") + " @ pa " + rq.pa() + " size " + inputsize + " => " + outputsize);
+            } else {
+                log.err("z_erofs_lz4_decompress_mem", "failed to decompress " + ret + " in[" + inputsize + ", "
+                        + margin + "] out[" + outputsize + "]");
+            }
             throw new KernelError(Errno.EUCLEAN, "LZ4 stream of " + inputsize + " bytes decoded to " + ret);
         }
         return new Decoded(d.out(), d.stale());

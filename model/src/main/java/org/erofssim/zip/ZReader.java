@@ -253,7 +253,8 @@ public final class ZReader {
     /**
      * {@code z_erofs_read_folio} on {@code folio} (locked by the caller).
      *
-     * @return its error, or null
+     * @return its error, or null: the decode error of what it ran, else the scan's; without
+     *         {@link Behavior#READ_FOLIO_DECODE_ERROR} (6.1) the scan's only
      */
     public Errno readFolio(ErofsInode inode, PageCache cache, PageCache.Folio folio) {
         settle(cache, folio);
@@ -267,6 +268,9 @@ public final class ZReader {
         readmore(f, null, false);
         f.pcl = null;
         Errno err = runqueue(f, false);
+        if (!sbi.kernel().has(Behavior.READ_FOLIO_DECODE_ERROR)) {
+            err = null; // before 2349d2fa02db a failed decode only leaves the folio not uptodate (EIO from filemap)
+        }
         if (err == null && scan != null) {
             err = scan.errno();
         }

@@ -46,14 +46,14 @@ class FuzzSeed15HostTest {
     }
 
     /**
-     * "erofs: support unaligned encoded data" (6.15-rc1, 6.12.110 stable): a non-inline
+     * 7361d1e3763b "erofs: support unaligned encoded data" (6.15-rc1, 6.12.110 stable): a non-inline
      * pcluster in block 0 is no longer refused. {@code modern/fragments.erofs} with
      * byte[22083]=0x02 gives {@code /many/entry-39} an xattr count of 512, which moves its map
      * header and index into zeros: a plain pcluster at block 0, read as the image's first 9 bytes
      * (zeros) [obs-6.18.44: sha256 3e7077fd..., 9 bytes, no log line]; 6.12.107 refuses it.
      */
     @Test
-    @DisplayName("support unaligned encoded data: a plain pcluster at block 0 reads on 6.18 and 6.12.118, EUCLEAN on 6.12.107")
+    @DisplayName("7361d1e3763b erofs: support unaligned encoded data: a plain pcluster at block 0 reads on 6.18 and 6.12.118, EUCLEAN on 6.12.107")
     void unalignedEncodedDataPclusterAtBlockZero() {
         byte[] img = ErofsImages.read(ZTrees.fixture("modern/fragments.erofs"));
         img[22083] = 0x02;
@@ -147,6 +147,27 @@ class FuzzSeed15HostTest {
         assertThat(o).isInstanceOf(MountOutcome.Failed.class);
         assertThat(((MountOutcome.Failed) o).errno()).isEqualTo(Errno.EUCLEAN);
         assertThat(o.log()).last().isEqualTo("erofs (device erofs): bogus i_mode (0) @ nid 18374686479671623680");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#PRINTK_RECORD_MAX_1024}: one unknown option of 4,100
+     * bytes. The option page keeps 4,095 of them, and printk keeps 1021 characters of the line,
+     * which so loses its closing quote [obs-6.18.44-fc-v1272, session 11: that mount(2), the record
+     * read from {@code /dev/kmsg}: 1021 characters]; before the commit 989 [obs-6.1.0-57-amd64,
+     * session 11]. The scenario is {@code fixtures/fuzz-found/scenarios/unknown-option-4100-bytes.json}.
+     */
+    @Test
+    @DisplayName("b0975c47c217 printk: adjust string limit macros: a 4,100-byte unknown option's line keeps 1021 characters")
+    void unknownParameterLineCutByPrintk() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
+        String line = "erofs: Unknown parameter '" + "x".repeat(4095) + "'";
+        for (String k : List.of("6.18", "6.1")) {
+            MountOutcome o = MountModel.predict(ErofsImages.fileMount(k, img, Faults.NONE, "x".repeat(4100), false));
+            assertThat(o).as(k).isInstanceOf(MountOutcome.Failed.class);
+            assertThat(((MountOutcome.Failed) o).errno()).as(k).isEqualTo(Errno.EINVAL);
+            assertThat(o.log()).as(k).containsExactly(line.substring(0, k.equals("6.1") ? 989 : 1021));
+            assertThat(o.mode()).as(k).isNull();
+        }
     }
 
     private static TreeEntry entry(String kernel, byte[] image, String path) {

@@ -73,7 +73,7 @@ class IgetTest {
      * fuzz seed 15 case 1182, session 8: 68719476728 and 4294967288].
      */
     @Test
-    @DisplayName("i_blocks of a compressed inode is blocks_hi:blocks_lo shifted in 64 bits on 7.3, 32-bit blocks_lo on 6.18")
+    @DisplayName("803d09a55405 erofs: handle 48-bit blocks_hi for compressed inodes: blocks_hi:blocks_lo shifted in 64 bits on 7.3, 32-bit blocks_lo on 6.18")
     void compressedBlockCountWidenedOn73() {
         byte[] img = ErofsImages.read(ZTrees.fixture("modern/48bit-zstd.erofs"));
         img[46848] = 0x03;
@@ -172,7 +172,7 @@ class IgetTest {
      * the LZ4 path every plain filesystem had.
      */
     @Test
-    @DisplayName("erofs: separate plain and compressed filesystems formally ([unsure] hash, 7.x)")
+    @DisplayName("7cef3c834194 erofs: separate plain and compressed filesystems formally (7.0)")
     void plainAndCompressedFilesystemsSeparated() {
         byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
         assertThat(img[43424]).isEqualTo((byte) 0x04); // /owned: compact FLAT_INLINE

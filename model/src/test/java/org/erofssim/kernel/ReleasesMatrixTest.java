@@ -54,7 +54,8 @@ class ReleasesMatrixTest {
                 Behavior.FILEIO_REGULAR_FILE_CHECK, Behavior.QUIET_BDEV_LOOKUP, Behavior.FEATURE_NOTICES_DROPPED,
                 Behavior.ZDATA_FOLIO_MESSAGES, Behavior.LOOKBACK_DISTANCE_MESSAGE,
                 Behavior.METABUF_BYTE_OFFSETS, Behavior.SUBPAGE_COMPRESSED_BLOCKS,
-                Behavior.IOMAP_LARGE_FOLIOS, Behavior.COMPRESSED_LARGE_FOLIOS);
+                Behavior.IOMAP_LARGE_FOLIOS, Behavior.COMPRESSED_LARGE_FOLIOS, Behavior.READ_FOLIO_DECODE_ERROR,
+                Behavior.PRINTK_RECORD_MAX_1024);
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                 Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS,
@@ -64,7 +65,7 @@ class ReleasesMatrixTest {
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
                 Behavior.FILEIO_METADATA_BYTE_OFFSET, Behavior.PLAIN_COMPRESSED_SEPARATED,
                 Behavior.ISHARE_XATTR_PREFIX_ID, Behavior.FAST_SYMLINK_LENGTH_CHECK, Behavior.ZMAP_HEAD_FORMAT_CHECK,
-                Behavior.INODE_BLOCKS_HI);
+                Behavior.INODE_BLOCKS_HI, Behavior.LZ4_ERROR_STRINGS);
         assertThat(Releases.linux_7_3_0_rc7().behaviors()).doesNotContain(Behavior.FILEIO_METADATA_BYTE_OFFSET);
         assertThat(Releases.linux_7_3_0_rc7().toBuilder().with(Behavior.FILEIO_METADATA_BYTE_OFFSET).build().behaviors())
                 .containsAll(Releases.linux_7_2_13().behaviors());

@@ -95,7 +95,7 @@ class FuzzSeed15VmTest {
      * and obs-6.12.118: fuzz seed 15, session 10, the unedited image: /f4097 4097 bytes on 6.12].
      */
     @Test
-    @DisplayName("erofs: enable sub-page compressed block support ([unsure] hash, 6.8): 6.1 refuses compressed inodes on 1 KiB blocks")
+    @DisplayName("0ee3a0d59e00 erofs: enable sub-page compressed block support (6.8): 6.1 refuses compressed inodes on 1 KiB blocks")
     void subpageCompressedBlocks() {
         byte[] img = ErofsImages.read(ZTrees.fixture("modern/lz4-b1024.erofs"));
         for (String k : List.of("6.1", "6.12.0 -SUBPAGE_COMPRESSED_BLOCKS")) {
@@ -167,7 +167,7 @@ class FuzzSeed15VmTest {
      * seed 15 case 631, session 10]; 6.18 mounts it.
      */
     @Test
-    @DisplayName("erofs: support user-defined fingerprint name ([unsure] hash, 7.x): an ishare prefix id past the prefixes")
+    @DisplayName("e0bf7d1c074d erofs: support user-defined fingerprint name (7.0): an ishare prefix id past the prefixes")
     void ishareXattrPrefixId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         byte[] img = org.erofssim.ondisk.ImageEditor.of(ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs")))
                 .set(org.erofssim.ondisk.SuperblockField.FEATURE_COMPAT, 0xFFFFFFFFL).fixChecksum().bytes();
@@ -198,7 +198,7 @@ class FuzzSeed15VmTest {
      * its first NUL (empty) [obs-6.18.44].
      */
     @Test
-    @DisplayName("erofs: use inode_set_cached_link() ([unsure] hash, 7.x): a fast symlink whose target holds a NUL")
+    @DisplayName("72558e2bed27 erofs: use inode_set_cached_link() (7.0): a fast symlink whose target holds a NUL")
     void fastSymlinkLengthCheck() {
         byte[] img = ErofsImages.read(ZTrees.fixture("crafted/deflate.erofs"));
         assertThat(img[28066]).isEqualTo((byte) 0); // no xattr slots before
@@ -263,7 +263,7 @@ class FuzzSeed15VmTest {
      * file, fuzz seed 15, session 10]; 6.18 builds order-0 folios (15, 14, ..., 0).
      */
     @Test
-    @DisplayName("erofs: allow large folios for compressed files ([unsure] hash, 6.12): 6.12's first window is order-2 folios")
+    @DisplayName("e080a26725fb erofs: allow large folios for compressed files (6.11): 6.12's first window is order-2 folios")
     void compressedLargeFolios() {
         String at = "erofs: (device erofs): z_erofs_readahead: readahead error at folio ";
         List<String> l612 = MountModel.predict(ErofsImages.fileMount("6.12.118", deflateIncompat0(), Faults.NONE, null, true)).log()
@@ -272,6 +272,129 @@ class FuzzSeed15VmTest {
         List<String> without = MountModel.predict(ErofsImages.fileMount("6.12.118 -COMPRESSED_LARGE_FOLIOS", deflateIncompat0(),
                 Faults.NONE, null, true)).log().stream().filter(l -> l.contains("readahead error") && l.endsWith("@ nid 879")).toList();
         assertThat(without).startsWith(at + "15 @ nid 879", at + "14 @ nid 879");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#READ_FOLIO_DECODE_ERROR}: {@code ztailpacking.erofs} with
+     * the five bytes fuzz seed 15 case 641 edited (checksum fixed), mounted with {@code dax} (no DAX
+     * device: turned off) and read: {@code /noise.txt}'s pclusters fail to decompress. 6.1 logs four
+     * decompress failures (two from readahead, one per read_folio of page 3 in each of two
+     * read(2) calls) and nothing of read_folio's own, and read(2) returns the first 12,288 bytes,
+     * then EIO from {@code filemap_read_folio}; 6.12.118 logs read_folio's line and returns its
+     * EUCLEAN [obs-6.1.0-57-amd64 and obs-6.12.118: the case's recordings, session 10].
+     */
+    @Test
+    @DisplayName("2349d2fa02db erofs: sunset unneeded NOFAILs: a failed decode is filemap's EIO on 6.1, read_folio's EUCLEAN on 6.12")
+    void readFolioReturnsDecodeError() {
+        byte[] img = ztailpackingCase641();
+        String decode = "erofs: (device loop0): z_erofs_lz4_decompress_mem: failed to decompress";
+        MountOutcome.Mounted m61 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.1", img, Faults.NONE, "dax,user_xattr", true));
+        assertThat(entry(m61, "/noise.txt").readErrno()).isEqualTo("EIO");
+        assertThat(entry(m61, "/noise.txt").readOkBytes()).isEqualTo(12288);
+        assertThat(m61.log()).filteredOn(l -> l.startsWith(decode)).hasSize(4);
+        assertThat(m61.log()).noneMatch(l -> l.contains("z_erofs_read_folio"));
+        MountOutcome.Mounted m612 = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount("6.12.118", img, Faults.NONE, "dax,user_xattr", true));
+        assertThat(entry(m612, "/noise.txt").readErrno()).isEqualTo("EUCLEAN");
+        assertThat(m612.log()).contains("erofs: (device loop0): z_erofs_read_folio: read error -117 @ 0 of nid 640");
+        MountOutcome.Mounted without = (MountOutcome.Mounted) MountModel.predict(ErofsImages.bdevMount(
+                "6.12.118 -READ_FOLIO_DECODE_ERROR", img, Faults.NONE, "dax,user_xattr", true));
+        assertThat(entry(without, "/noise.txt").readErrno()).isEqualTo("EIO");
+        assertThat(without.log()).noneMatch(l -> l.contains("z_erofs_read_folio"));
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#FILEIO_METADATA_MANAGED_CACHE}'s device mapping:
+     * {@code crafted/twodev.erofs} with fuzz seed 15 case 430's four slot bytes (device 1's
+     * uniaddr 1; slots 2 and 3 lie past the table) as a file with two copies of
+     * {@code multidev-blob.img}: device 1's unified range is blocks 1-12, so 7.3 reads the
+     * inodes of blocks 3 and 4 from the blob, at 8192 + 1472 (zeros) and 12288 (a text byte
+     * {@code e}, i_format 101) [obs-7.3-amd64: that case's recording, session 10]; 7.2.13 keeps
+     * metadata on the primary (6.18.44 alike, obs).
+     */
+    @Test
+    @DisplayName("7.3's erofs_read_meta_folio maps metadata through erofs_map_dev ([unsure] commit): inodes read from a blob")
+    void fileioMetadataThroughUnifiedDevices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] img = ErofsImages.read(ZTrees.fixture("crafted/twodev.erofs"));
+        assertThat(img[20548]).isEqualTo((byte) 0); // device 1's uniaddr_lo
+        img[20548] = 1;
+        img[20800] = 1;
+        img[20812] = 7;
+        img[20940] = 6;
+        java.nio.file.Files.write(dir.resolve("image.erofs"), img);
+        java.nio.file.Files.copy(ZTrees.fixture("multidev-blob.img"), dir.resolve("blob.img"));
+        String json = """
+                {"version": 1, "kernel": "%s", "read": true,
+                 "nodes": {"/srv/image.erofs": {"kind": "file", "image": "image.erofs"},
+                           "/srv/dev0.img": {"kind": "file", "image": "blob.img"},
+                           "/srv/dev1.img": {"kind": "file", "image": "blob.img"}},
+                 "source": "/srv/image.erofs", "options": "device=/srv/dev0.img,device=/srv/dev1.img", "flags": ["ro"]}""";
+        MountOutcome.Mounted m73 = (MountOutcome.Mounted) MountModel.predict(
+                org.erofssim.contract.ScenarioJson.read(json.formatted("7.3"), dir));
+        assertThat(m73.log()).contains("erofs (device 0:*): bogus i_mode (0) @ nid 430",
+                "erofs (device 0:*): unsupported i_format 101 of nid 512");
+        assertThat(entry(m73, "/noise.txt").mode()).isNull();
+        assertThat(entry(m73, "/noise.txt").readErrno()).isEqualTo("EUCLEAN");
+        assertThat(entry(m73, "/symlink-long").readErrno()).isEqualTo("EOPNOTSUPP");
+        assertThat(entry(m73, "/dir1/hello.txt").readOkBytes()).isEqualTo(6); // block 0's inodes stay on the primary
+        for (String k : List.of("7.2.13", "7.3 -FILEIO_METADATA_MANAGED_CACHE")) {
+            MountOutcome.Mounted m = (MountOutcome.Mounted) MountModel.predict(org.erofssim.contract.ScenarioJson.read(
+                    json.formatted("7.3"), dir).toBuilder().kernel(org.erofssim.testing.Scenarios.profile(k)).build());
+            assertThat(entry(m, "/noise.txt").mode()).as(k).isEqualTo("0644");
+            assertThat(entry(m, "/noise.txt").readOkBytes()).as(k).isEqualTo(6500);
+        }
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#FILEIO_METADATA_MANAGED_CACHE}'s sector: the metadata bio
+     * starts at {@code (fsoffset + position) >> 9}, so {@code fsoffset=512} reads the superblock
+     * at byte 1536 of {@code plain.erofs} (none there) and {@code fsoffset=100} at 1024, found,
+     * then refused for its alignment [obs-7.3-amd64, session 10: fuzz seed 15 case 1102 with 512
+     * on {@code modern/metabox.erofs}, {@code options/fsoffset-misaligned} with 100]; 6.18's
+     * page-granular read finds the superblock for both.
+     */
+    @Test
+    @DisplayName("7.3's file-backed metadata bio starts at the 512-byte sector of fsoffset ([unsure] commit)")
+    void fileioMetadataAtSectorOfFsoffset() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("plain.erofs"));
+        MountOutcome o512 = MountModel.predict(ErofsImages.fileMount("7.3", img, Faults.NONE, "fsoffset=512", false));
+        assertThat(((MountOutcome.Failed) o512).errno()).isEqualTo(org.erofssim.kernel.Errno.EINVAL);
+        assertThat(o512.log()).containsExactly("erofs (device 0:*): cannot find valid erofs superblock");
+        for (String k : List.of("7.3", "7.3 -FILEIO_METADATA_MANAGED_CACHE")) {
+            MountOutcome o = MountModel.predict(ErofsImages.fileMount(k, img, Faults.NONE, "fsoffset=100", false));
+            assertThat(o.log()).as(k).containsExactly("erofs: fsoffset 100 is not aligned to block size 4096");
+        }
+        assertThat(MountModel.predict(ErofsImages.fileMount("7.3 -FILEIO_METADATA_MANAGED_CACHE", img, Faults.NONE,
+                "fsoffset=512", false)).log()).containsExactly("erofs: fsoffset 512 is not aligned to block size 4096");
+    }
+
+    /**
+     * {@link org.erofssim.kernel.Behavior#LZ4_ERROR_STRINGS}: the same case on 7.3 prints the
+     * common line with LZ4's reason, for the negative result and for the short one
+     * [obs-7.3-amd64: the case's recording, session 10].
+     */
+    @Test
+    @DisplayName("48df6d1bc9d5 erofs: improve LZ4 error strings: corrupted compressed data, unexpected end of stream")
+    void lz4ErrorStrings() {
+        byte[] img = ztailpackingCase641();
+        List<String> l73 = MountModel.predict(ErofsImages.bdevMount("7.3", img, Faults.NONE, "dax,user_xattr", true)).log();
+        assertThat(l73).contains("erofs (device loop0): failed to decompress (lz4) corrupted compressed data @ pa 12288 size 4096 => 4130",
+                "erofs (device loop0): failed to decompress (lz4) unexpected end of stream @ pa 16384 size 4096 => 4123");
+        assertThat(l73).noneMatch(l -> l.contains(" in["));
+        List<String> without = MountModel.predict(ErofsImages.bdevMount("7.3 -LZ4_ERROR_STRINGS", img, Faults.NONE,
+                "dax,user_xattr", true)).log();
+        assertThat(without).contains("erofs (device loop0): failed to decompress -4010 in[4096, 0] out[4130]");
+    }
+
+    /** {@code ztailpacking.erofs} with the five bytes fuzz seed 15 case 641 edited, checksum fixed. */
+    private static byte[] ztailpackingCase641() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("ztailpacking.erofs"));
+        assertThat(img[6608]).isEqualTo((byte) 54);
+        img[68] = 1;
+        img[204] = 7;
+        img[1242] = 0x41;
+        img[6608] = 0;
+        img[20530] = 0x6a;
+        return org.erofssim.ondisk.ImageEditor.of(img).fixChecksum().bytes();
     }
 
     private static org.erofssim.contract.TreeEntry entry(MountOutcome.Mounted m, String path) {

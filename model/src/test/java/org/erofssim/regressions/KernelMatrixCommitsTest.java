@@ -190,7 +190,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("check_layout_compatibility folded into erofs_read_superblock ([unsure] commit)")
+    @DisplayName("2c534624ae70 erofs: get rid of check_layout_compatibility()")
     void incompatCheckInReadSuperblock() throws IOException {
         byte[] img = crafted("incompat-48bit.erofs");
         assertThat(failed(bdevMount(L612, img), Errno.EINVAL).log()).containsExactly(
