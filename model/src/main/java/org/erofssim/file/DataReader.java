@@ -134,6 +134,14 @@ public final class DataReader {
     }
 
     /**
+     * {@link #readMappingFolio} for a caller that only reads the page (lookups, listings): an
+     * uncompressed inode's reused page is not copied ({@link PlainReader#readMappingFolioShared}).
+     */
+    byte[] readMappingFolioShared(ErofsInode inode, long index) {
+        return inode.isCompressed() ? readMappingFolio(inode, index) : plain.readMappingFolioShared(inode, index);
+    }
+
+    /**
      * {@code read_mapping_folio} on a compressed inode ({@code do_read_cache_folio}): the folio
      * holding the page from the page cache, read by {@code z_erofs_read_folio} when it is absent
      * (an order-0 folio is added) or not uptodate; its error as it is, EIO for a folio left not

@@ -215,26 +215,58 @@ public final class PlainReader {
      * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
+        return readMappingFolio(inode, index, false);
+    }
+
+    /**
+     * {@link #readMappingFolio(ErofsInode, long)} for a caller that only reads the page (a
+     * directory's lookups and listings): a reused page is handed out as it is kept, not copied
+     * (issue 12: a 4 KiB copy per step of every lookup's binary search).
+     */
+    public byte[] readMappingFolioShared(ErofsInode inode, long index) {
+        return readMappingFolio(inode, index, true);
+    }
+
+    private byte[] readMappingFolio(ErofsInode inode, long index, boolean shared) {
         PageKey k = key(inode, index);
-        long[] large = largeFolios.get(k);
-        boolean reuse = large == null && MetaBuf.reusePages && sbi.mode() != Mode.FSCACHE; // fscache: reads ask the cookie
+        long[] large = largeFolios.isEmpty() ? null : largeFolios.get(k);
+        boolean reuse = large == null && MetaBuf.reusePages && reusableMode();
         if (reuse) {
             Reused r = mappingFolios.get(k);
             if (r != null && r.inode() == inode) {
-                return r.data().clone();
+                return shared ? r.data() : r.data().clone();
             }
         }
         org.erofssim.kernel.KernelLog.Mark before = reuse ? log.raw().mark() : null;
         Folio f = large == null ? readFolio(inode, index) : pageOf(scanFolio(inode, large[0], (int) large[1]), large[0], index);
         if (f.uptodate()) {
             if (before != null && before.equals(log.raw().mark())) {
-                mappingFolios.put(k, new Reused(inode, f.data().clone()));
+                mappingFolios.put(k, new Reused(inode, shared ? f.data() : f.data().clone()));
             }
             return f.data();
         }
         throw new KernelError(fileio && f.scanError() != null ? f.scanError() : Errno.EIO,
                 "page " + index + " of nid " + inode.nid() + " not uptodate");
     }
+
+    /**
+     * Whether a page {@link #readMappingFolio} read uptodate without a log line may be served
+     * again from memory. fscache: only while the daemon has not left ({@link
+     * org.erofssim.sb.FscacheCache#gone}): a read that succeeded had a bound cache, a blob and a
+     * daemon that answers, none of which changes during a walk but the daemon leaving (after which
+     * the model's re-read fails with ENOBUFS); metadata pages that read asked the cookie for are
+     * remembered by {@link MetaBuf} and not asked for again. So the re-read gives the same bytes,
+     * no line and no change of state ({@code PageReuseProperties}, fscache sources too).
+     */
+    private boolean reusableMode() {
+        if (sbi.mode() != Mode.FSCACHE) {
+            return true;
+        }
+        return reuseFscache && sbi.fscache != null && !sbi.fscache.gone();
+    }
+
+    /** {@code -Derofssim.reuseFscachePages=false}: fscache-mode directory pages read again every time (as before session 11). */
+    public static volatile boolean reuseFscache = !"false".equals(System.getProperty("erofssim.reuseFscachePages"));
 
     /**
      * A page as {@code filemap_read} gets it: from the page cache when a readahead pass left it
