@@ -178,6 +178,10 @@ public final class Namei {
         /** Entry {@code k}'s {@code nameoff}, masked to the block ({@code nameoff_from_disk}). */
         int nameoff(int k) {
             int base = k * Dirent.SIZE + Dirent.OFF_NAMEOFF;
+            int i = at + base;
+            if (base >= 0 && base + 1 < bs && i + 1 < page.length) { // both bytes exist: u8's reads
+                return ((page[i] & 0xFF) | (page[i + 1] & 0xFF) << 8) & (bs - 1);
+            }
             return (u8(base) | u8(base + 1) << 8) & (bs - 1);
         }
 

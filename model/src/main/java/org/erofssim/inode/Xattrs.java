@@ -383,10 +383,15 @@ public final class Xattrs {
         }
 
         boolean next() {
+            ByteBuffer page = null;
+            long pagePos = 0;
             while (inlineLeft > 0) {
                 pos = nextInline;
                 at = inlineBuf;
-                ByteBuffer page = at.page(pos);
+                if (page == null || !at.samePage(pagePos, pos)) { // else at.page(pos) is the page held
+                    page = at.page(pos);
+                    pagePos = pos;
+                }
                 int in = MetaBuf.inPage(pos);
                 int size;
                 if (in + XattrEntry.SIZE <= page.limit() && page.getInt(in) == 0) {

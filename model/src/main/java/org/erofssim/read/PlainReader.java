@@ -2,10 +2,8 @@ package org.erofssim.read;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.erofssim.block.ImageBytes;
@@ -262,11 +260,8 @@ public final class PlainReader {
         if (sbi.mode() != Mode.FSCACHE) {
             return true;
         }
-        return reuseFscache && sbi.fscache != null && !sbi.fscache.gone();
+        return sbi.fscache != null && !sbi.fscache.gone();
     }
-
-    /** {@code -Derofssim.reuseFscachePages=false}: fscache-mode directory pages read again every time (as before session 11). */
-    public static volatile boolean reuseFscache = !"false".equals(System.getProperty("erofssim.reuseFscachePages"));
 
     /**
      * A page as {@code filemap_read} gets it: from the page cache when a readahead pass left it
@@ -425,7 +420,7 @@ public final class PlainReader {
      * default (a note).
      */
     public FileContent readFile(ErofsInode inode, ReadPattern pattern) {
-        MessageDigest md = sha256();
+        MessageDigest md = FileContent.newDigest();
         long size = Math.max(0, inode.size());
         List<String> notes = new ArrayList<>();
         long limit = size;
@@ -458,7 +453,7 @@ public final class PlainReader {
             }
             if (index % LARGEST_FOLIO_PAGES == 0) {
                 marks.clear();
-                marks.put(index, cloneOf(md));
+                marks.put(index, FileContent.cloneOf(md));
             }
             if (pattern.mmap()) {
                 callStart = index * PAGE; // every fault is a call of its own
@@ -542,7 +537,7 @@ public final class PlainReader {
                 }
             }
         }
-        return new FileContent(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+        return new FileContent(FileContent.hex(md.digest()), ok, err, List.copyOf(notes));
     }
 
     /**
@@ -625,7 +620,7 @@ public final class PlainReader {
         }
         long limit = Math.min(size, READ_LIMIT);
         List<String> notes = size > READ_LIMIT ? List.of(cutNote(size)) : List.of();
-        MessageDigest md = sha256();
+        MessageDigest md = FileContent.newDigest();
         long x = 0;
         while (x < limit) {
             MapBlocks.Mapping map = MapBlocks.map(sbi, buf, log, inode, x, size - x);
@@ -680,7 +675,7 @@ public final class PlainReader {
             }
             x += len;
         }
-        return new FileContent(HexFormat.of().formatHex(md.digest()), limit, null, notes);
+        return new FileContent(FileContent.hex(md.digest()), limit, null, notes);
     }
 
     /** SHA-256 of runs of zeros by length, the last few ({@link #zeroHash}). */
@@ -709,14 +704,14 @@ public final class PlainReader {
         }
         String h = ZERO_HASHES.get(n);
         if (h == null) {
-            MessageDigest md = sha256();
+            MessageDigest md = FileContent.newDigest();
             byte[] zeros = new byte[(int) Math.min(DIRECT_CHUNK, Math.max(1, n))];
             for (long done = 0; done < n; ) {
                 int k = (int) Math.min(zeros.length, n - done);
                 md.update(zeros, 0, k);
                 done += k;
             }
-            h = HexFormat.of().formatHex(md.digest());
+            h = FileContent.hex(md.digest());
             ZERO_HASHES.put(n, h);
         }
         return h;
@@ -732,13 +727,6 @@ public final class PlainReader {
     /** {@code MAX_PAGECACHE_ORDER}'s folio in pages: no folio is larger. */
     private static final int LARGEST_FOLIO_PAGES = 1 << Readahead.MAX_ORDER;
 
-    private static MessageDigest cloneOf(MessageDigest md) {
-        try {
-            return (MessageDigest) md.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests of the JDK can be cloned", e);
-        }
-    }
 
     /**
      * One read of the compressed path ({@code z_erofs_submit_queue}): {@code len} bytes at
@@ -805,26 +793,5 @@ public final class PlainReader {
         int in = MetaBuf.inPage(offset);
         int n = Math.max(0, Math.min(len, PAGE - in));
         page.get(in, out, at, n);
-    }
-
-    /** A new SHA-256 digest (the hash of {@link FileContent}). */
-    public static MessageDigest sha256() {
-        try {
-            // a copy of an unused digest: the provider look-up of getInstance per file was 2% of a
-            // model-only fuzz campaign's worker time (JFR, issue 12); the prototype is never updated
-            return (MessageDigest) SHA256_PROTOTYPE.clone();
-        } catch (CloneNotSupportedException e) {
-            return newSha256();
-        }
-    }
-
-    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

@@ -134,6 +134,10 @@ public final class MetaBuf implements ErofsBuf {
         return held;
     }
 
+    @Override public boolean samePage(long a, long b) {
+        return (fsoffset + (a & positionMask)) >>> 12 == (fsoffset + (b & positionMask)) >>> 12;
+    }
+
     private java.util.LinkedHashMap<Long, byte[]> reusedPages() {
         if (reused == null) {
             reused = new java.util.LinkedHashMap<>(64, 0.75f, true) {
