@@ -22,7 +22,7 @@ final class Le {
     // byte-by-byte reads were most of an inode's decode in a tree walk), the same value
 
     static int u16(ByteBuffer buf, long index) {
-        if (index >= 0 && index + 2 <= buf.limit()) {
+        if (index >= 0 && index <= buf.limit() - 2L) {
             short h = buf.getShort((int) index);
             return (buf.order() == ByteOrder.LITTLE_ENDIAN ? h : Short.reverseBytes(h)) & 0xffff;
         }
@@ -30,7 +30,7 @@ final class Le {
     }
 
     static long u32(ByteBuffer buf, long index) {
-        if (index >= 0 && index + 4 <= buf.limit()) {
+        if (index >= 0 && index <= buf.limit() - 4L) {
             int w = buf.getInt((int) index);
             return (buf.order() == ByteOrder.LITTLE_ENDIAN ? w : Integer.reverseBytes(w)) & 0xffffffffL;
         }
@@ -39,7 +39,7 @@ final class Le {
 
     /** 64-bit value; unsigned values at or above 2^63 come back negative. */
     static long u64(ByteBuffer buf, long index) {
-        if (index >= 0 && index + 8 <= buf.limit()) {
+        if (index >= 0 && index <= buf.limit() - 8L) {
             long l = buf.getLong((int) index);
             return buf.order() == ByteOrder.LITTLE_ENDIAN ? l : Long.reverseBytes(l);
         }
