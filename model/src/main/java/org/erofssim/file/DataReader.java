@@ -2,7 +2,6 @@ package org.erofssim.file;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
@@ -134,6 +133,14 @@ public final class DataReader {
     }
 
     /**
+     * {@link #readMappingFolio} for a caller that only reads the page (lookups, listings): an
+     * uncompressed inode's reused page is not copied ({@link PlainReader#readMappingFolioShared}).
+     */
+    byte[] readMappingFolioShared(ErofsInode inode, long index) {
+        return inode.isCompressed() ? readMappingFolio(inode, index) : plain.readMappingFolioShared(inode, index);
+    }
+
+    /**
      * {@code read_mapping_folio} on a compressed inode ({@code do_read_cache_folio}): the folio
      * holding the page from the page cache, read by {@code z_erofs_read_folio} when it is absent
      * (an order-0 folio is added) or not uptodate; its error as it is, EIO for a folio left not
@@ -230,7 +237,7 @@ public final class DataReader {
      * page cache's old contents make the hash unknown ({@link UndefinedBytes#NOTE_PREFIX}).
      */
     private FileContent zReadFile(ErofsInode inode, ReadPattern pattern) {
-        MessageDigest md = PlainReader.sha256();
+        MessageDigest md = FileContent.newDigest();
         long size = Math.max(0, inode.size());
         List<String> notes = new ArrayList<>();
         long limit = size;
@@ -336,7 +343,7 @@ public final class DataReader {
                     + "); hash unknown");
             return new FileContent(null, pos, err, List.copyOf(notes));
         }
-        return new FileContent(HexFormat.of().formatHex(md.digest()), pos, err, List.copyOf(notes));
+        return new FileContent(FileContent.hex(md.digest()), pos, err, List.copyOf(notes));
     }
 
     /** The clean-data direct decoder of compressed files, made on first use. */

@@ -30,4 +30,8 @@ public final class InodeBuf implements ErofsBuf {
         }
         return held;
     }
+
+    @Override public boolean samePage(long a, long b) {
+        return a >>> 12 == b >>> 12;
+    }
 }

@@ -63,19 +63,19 @@ public final class Namei {
                 log.err(FN, "corrupted dir block " + mid + " @ nid " + Long.toUnsignedString(dir.nid()));
                 throw new KernelError(Errno.EUCLEAN);
             }
-            int[] matched = {Math.min(startprfx, endprfx)};
             int end = ndirents == 1 ? bs : b.nameoff(1);
-            int diff = compare(name, b, b.nameoff(0), end, matched);
+            long r = compare(name, b, b.nameoff(0), end, Math.min(startprfx, endprfx));
+            int diff = diff(r);
             if (diff == 0) {
                 return b.entry(0);
             } else if (diff > 0) {
                 head = mid + 1;
-                startprfx = matched[0];
+                startprfx = matched(r);
                 candidate = b;
                 candidate.ndirents = ndirents;
             } else {
                 back = mid - 1;
-                endprfx = matched[0];
+                endprfx = matched(r);
             }
         }
         if (candidate == null) {
@@ -92,17 +92,17 @@ public final class Namei {
         int endprfx = 0;
         while (head <= back) {
             int mid = head + (back - head) / 2;
-            int[] matched = {Math.min(startprfx, endprfx)};
             int end = mid >= b.ndirents - 1 ? bs : b.nameoff(mid + 1);
-            int ret = compare(name, b, b.nameoff(mid), end, matched);
+            long r = compare(name, b, b.nameoff(mid), end, Math.min(startprfx, endprfx));
+            int ret = diff(r);
             if (ret == 0) {
                 return b.entry(mid);
             } else if (ret > 0) {
                 head = mid + 1;
-                startprfx = matched[0];
+                startprfx = matched(r);
             } else {
                 back = mid - 1;
-                endprfx = matched[0];
+                endprfx = matched(r);
             }
         }
         throw new KernelError(Errno.ENOENT);
@@ -110,33 +110,52 @@ public final class Namei {
 
     /**
      * {@code erofs_dirnamecmp}: the sought name (NUL-terminated as a dentry name is) against the
-     * on-disk name at {@code [from, end)} of the block, from byte {@code matched[0]} on; stores
-     * how far the two agreed.
+     * on-disk name at {@code [from, end)} of the block, from byte {@code matched} on.
+     *
+     * @return the comparison's sign ({@link #diff}) and how far the two agreed ({@link #matched})
+     *         in one value (no array per comparison: issue 12)
      */
-    static int compare(byte[] sought, Block b, int from, int end, int[] matched) {
-        int i = matched[0];
-        while (from + i < end && b.u8(from + i) != 0) {
+    static long compare(byte[] sought, Block b, int from, int end, int matched) {
+        int i = matched;
+        // the block's bytes that exist: past them (the block's or the page's end) Block.u8 reads a
+        // zero, which ends the on-disk name as a NUL does
+        int stop = Math.min(end, b.readable()) - from;
+        byte[] page = b.page;
+        int base = b.at + from;
+        while (i < stop && from + i >= 0 && page[base + i] != 0) {
             int q = i < sought.length ? sought[i] & 0xFF : 0;
-            int d = b.u8(from + i);
+            int d = page[base + i] & 0xFF;
             if (q != d) {
-                matched[0] = i;
-                return q > d ? 1 : -1;
+                return pack(q > d ? 1 : -1, i);
             }
             i++;
         }
-        matched[0] = i;
-        return i >= sought.length ? 0 : 1;
+        return pack(i >= sought.length ? 0 : 1, i);
+    }
+
+    private static long pack(int diff, int matched) {
+        return (long) matched << 2 | (diff + 1);
+    }
+
+    /** The sign of a {@link #compare} result: -1, 0 or 1. */
+    static int diff(long r) {
+        return (int) (r & 3) - 1;
+    }
+
+    /** How many bytes a {@link #compare} found equal. */
+    static int matched(long r) {
+        return (int) (r >>> 2);
     }
 
     private static Block block(DataReader reader, ErofsInode dir, long pos, int bs) {
-        byte[] page = reader.readMappingFolio(dir, pos / DataReader.PAGE);
+        byte[] page = reader.readMappingFolioShared(dir, pos / DataReader.PAGE);
         return new Block(page, (int) (pos % DataReader.PAGE), bs);
     }
 
     /** One directory block inside its page. */
     static final class Block {
-        private final byte[] page;
-        private final int at;
+        final byte[] page;
+        final int at;
         private final int bs;
         int ndirents;
 
@@ -144,6 +163,11 @@ public final class Namei {
             this.page = page;
             this.at = at;
             this.bs = bs;
+        }
+
+        /** Offsets {@code [0, readable())} of the block are bytes of its page; {@link #u8} reads the others as 0. */
+        int readable() {
+            return Math.min(bs, page.length - at);
         }
 
         int u8(int off) {
@@ -154,6 +178,10 @@ public final class Namei {
         /** Entry {@code k}'s {@code nameoff}, masked to the block ({@code nameoff_from_disk}). */
         int nameoff(int k) {
             int base = k * Dirent.SIZE + Dirent.OFF_NAMEOFF;
+            int i = at + base;
+            if (base >= 0 && base + 1 < bs && i + 1 < page.length) { // both bytes exist: u8's reads
+                return ((page[i] & 0xFF) | (page[i + 1] & 0xFF) << 8) & (bs - 1);
+            }
             return (u8(base) | u8(base + 1) << 8) & (bs - 1);
         }
 

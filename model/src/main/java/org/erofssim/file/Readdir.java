@@ -1,7 +1,6 @@
 package org.erofssim.file;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Coverage;
@@ -53,7 +52,7 @@ public final class Readdir {
         }
 
         public boolean isDotOrDotDot() {
-            return Arrays.equals(name, new byte[] {'.'}) || Arrays.equals(name, new byte[] {'.', '.'});
+            return name.length == 1 && name[0] == '.' || name.length == 2 && name[0] == '.' && name[1] == '.';
         }
     }
 
@@ -87,7 +86,7 @@ public final class Readdir {
             long index = dbstart / DataReader.PAGE;
             if (index != cachedIndex) {
                 try {
-                    page = reader.readMappingFolio(dir, index);
+                    page = reader.readMappingFolioShared(dir, index);
                 } catch (KernelError e) {
                     Coverage.hit("erofs_readdir:read-error");
                     String what = sbi.kernel().has(Behavior.READDIR_FAILED_MESSAGE) ? "failed" : "fail";
@@ -95,7 +94,7 @@ public final class Readdir {
                     log.err(FN, line);
                     if (emittedInCall > 0) { // the next getdents64 call reads the block again
                         try {
-                            reader.readMappingFolio(dir, index);
+                            reader.readMappingFolioShared(dir, index);
                         } catch (KernelError again) {
                             log.err(FN, line);
                             return new Listing(out, again.errno());

@@ -238,9 +238,13 @@ public final class TreeWalk {
         if (truncated && !out.isEmpty()) {
             out.set(0, withNote(out.get(0), "the model stopped the walk after " + MAX_ENTRIES + " paths"));
         }
-        out.sort(Comparator.comparing(TreeEntry::path, TreeWalk::comparePaths));
+        // every path starts with "/", so plain string order puts "/" (a prefix of all others)
+        // first: comparePaths' order without its two tests per comparison (issue 12)
+        out.sort(BY_PATH);
         return List.copyOf(out);
     }
+
+    private static final Comparator<TreeEntry> BY_PATH = (a, b) -> a.path().compareTo(b.path());
 
     /** {@code /} first, then plain string order. */
     static int comparePaths(String a, String b) {
@@ -299,7 +303,8 @@ public final class TreeWalk {
             }
             Readdir.Entry listed = dir.children.get(dir.next++);
             // a walker gets names as C strings: a name holding a NUL byte is its part before it
-            Readdir.Entry child = new Readdir.Entry(upToNul(listed.name()), listed.nid(), listed.fileType());
+            byte[] cname = upToNul(listed.name());
+            Readdir.Entry child = cname == listed.name() ? listed : new Readdir.Entry(cname, listed.nid(), listed.fileType());
             if (child.isDotOrDotDot()) {
                 continue;
             }
@@ -508,6 +513,21 @@ public final class TreeWalk {
 
     /** {@code %04o} of a permission value (at most four octal digits) without a Formatter: once per entry of a walk. */
     static String octal4(int perm) {
+        if (perm >= 0 && perm < OCTAL4.length) {
+            String o = OCTAL4[perm];
+            if (o == null) {
+                o = octal4Of(perm);
+                OCTAL4[perm] = o; // a benign race: every thread stores an equal string
+            }
+            return o;
+        }
+        return octal4Of(perm);
+    }
+
+    /** {@link #octal4} of each value up to 07777, made on first use (issue 12: a string built per entry of every walk). */
+    private static final String[] OCTAL4 = new String[010000];
+
+    private static String octal4Of(int perm) {
         String o = Integer.toOctalString(perm);
         return o.length() >= 4 ? o : "0000".substring(o.length()) + o;
     }

@@ -18,16 +18,31 @@ final class Le {
         return buf.get((int) index) & 0xff;
     }
 
+    // u16/u32/u64 inside the buffer: one read of the buffer's own width, as uint does (issue 12:
+    // byte-by-byte reads were most of an inode's decode in a tree walk), the same value
+
     static int u16(ByteBuffer buf, long index) {
+        if (index >= 0 && index <= buf.limit() - 2L) {
+            short h = buf.getShort((int) index);
+            return (buf.order() == ByteOrder.LITTLE_ENDIAN ? h : Short.reverseBytes(h)) & 0xffff;
+        }
         return u8(buf, index) | u8(buf, index + 1) << 8;
     }
 
     static long u32(ByteBuffer buf, long index) {
+        if (index >= 0 && index <= buf.limit() - 4L) {
+            int w = buf.getInt((int) index);
+            return (buf.order() == ByteOrder.LITTLE_ENDIAN ? w : Integer.reverseBytes(w)) & 0xffffffffL;
+        }
         return (u16(buf, index) & 0xffffL) | (u16(buf, index + 2) & 0xffffL) << 16;
     }
 
     /** 64-bit value; unsigned values at or above 2^63 come back negative. */
     static long u64(ByteBuffer buf, long index) {
+        if (index >= 0 && index <= buf.limit() - 8L) {
+            long l = buf.getLong((int) index);
+            return buf.order() == ByteOrder.LITTLE_ENDIAN ? l : Long.reverseBytes(l);
+        }
         return u32(buf, index) | u32(buf, index + 4) << 32;
     }
 

@@ -2,10 +2,8 @@ package org.erofssim.read;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.erofssim.block.ImageBytes;
@@ -215,25 +213,54 @@ public final class PlainReader {
      * @throws KernelError fileio: the mapping-step errno, else EIO; bdev: EIO
      */
     public byte[] readMappingFolio(ErofsInode inode, long index) {
+        return readMappingFolio(inode, index, false);
+    }
+
+    /**
+     * {@link #readMappingFolio(ErofsInode, long)} for a caller that only reads the page (a
+     * directory's lookups and listings): a reused page is handed out as it is kept, not copied
+     * (issue 12: a 4 KiB copy per step of every lookup's binary search).
+     */
+    public byte[] readMappingFolioShared(ErofsInode inode, long index) {
+        return readMappingFolio(inode, index, true);
+    }
+
+    private byte[] readMappingFolio(ErofsInode inode, long index, boolean shared) {
         PageKey k = key(inode, index);
-        long[] large = largeFolios.get(k);
-        boolean reuse = large == null && MetaBuf.reusePages && sbi.mode() != Mode.FSCACHE; // fscache: reads ask the cookie
+        long[] large = largeFolios.isEmpty() ? null : largeFolios.get(k);
+        boolean reuse = large == null && MetaBuf.reusePages && reusableMode();
         if (reuse) {
             Reused r = mappingFolios.get(k);
             if (r != null && r.inode() == inode) {
-                return r.data().clone();
+                return shared ? r.data() : r.data().clone();
             }
         }
         org.erofssim.kernel.KernelLog.Mark before = reuse ? log.raw().mark() : null;
         Folio f = large == null ? readFolio(inode, index) : pageOf(scanFolio(inode, large[0], (int) large[1]), large[0], index);
         if (f.uptodate()) {
             if (before != null && before.equals(log.raw().mark())) {
-                mappingFolios.put(k, new Reused(inode, f.data().clone()));
+                mappingFolios.put(k, new Reused(inode, shared ? f.data() : f.data().clone()));
             }
             return f.data();
         }
         throw new KernelError(fileio && f.scanError() != null ? f.scanError() : Errno.EIO,
                 "page " + index + " of nid " + inode.nid() + " not uptodate");
+    }
+
+    /**
+     * Whether a page {@link #readMappingFolio} read uptodate without a log line may be served
+     * again from memory. fscache: only while the daemon has not left ({@link
+     * org.erofssim.sb.FscacheCache#gone}): a read that succeeded had a bound cache, a blob and a
+     * daemon that answers, none of which changes during a walk but the daemon leaving (after which
+     * the model's re-read fails with ENOBUFS); metadata pages that read asked the cookie for are
+     * remembered by {@link MetaBuf} and not asked for again. So the re-read gives the same bytes,
+     * no line and no change of state ({@code PageReuseProperties}, fscache sources too).
+     */
+    private boolean reusableMode() {
+        if (sbi.mode() != Mode.FSCACHE) {
+            return true;
+        }
+        return sbi.fscache != null && !sbi.fscache.gone();
     }
 
     /**
@@ -393,7 +420,7 @@ public final class PlainReader {
      * default (a note).
      */
     public FileContent readFile(ErofsInode inode, ReadPattern pattern) {
-        MessageDigest md = sha256();
+        MessageDigest md = FileContent.newDigest();
         long size = Math.max(0, inode.size());
         List<String> notes = new ArrayList<>();
         long limit = size;
@@ -426,7 +453,7 @@ public final class PlainReader {
             }
             if (index % LARGEST_FOLIO_PAGES == 0) {
                 marks.clear();
-                marks.put(index, cloneOf(md));
+                marks.put(index, FileContent.cloneOf(md));
             }
             if (pattern.mmap()) {
                 callStart = index * PAGE; // every fault is a call of its own
@@ -510,7 +537,7 @@ public final class PlainReader {
                 }
             }
         }
-        return new FileContent(HexFormat.of().formatHex(md.digest()), ok, err, List.copyOf(notes));
+        return new FileContent(FileContent.hex(md.digest()), ok, err, List.copyOf(notes));
     }
 
     /**
@@ -593,7 +620,7 @@ public final class PlainReader {
         }
         long limit = Math.min(size, READ_LIMIT);
         List<String> notes = size > READ_LIMIT ? List.of(cutNote(size)) : List.of();
-        MessageDigest md = sha256();
+        MessageDigest md = FileContent.newDigest();
         long x = 0;
         while (x < limit) {
             MapBlocks.Mapping map = MapBlocks.map(sbi, buf, log, inode, x, size - x);
@@ -648,7 +675,7 @@ public final class PlainReader {
             }
             x += len;
         }
-        return new FileContent(HexFormat.of().formatHex(md.digest()), limit, null, notes);
+        return new FileContent(FileContent.hex(md.digest()), limit, null, notes);
     }
 
     /** SHA-256 of runs of zeros by length, the last few ({@link #zeroHash}). */
@@ -677,14 +704,14 @@ public final class PlainReader {
         }
         String h = ZERO_HASHES.get(n);
         if (h == null) {
-            MessageDigest md = sha256();
+            MessageDigest md = FileContent.newDigest();
             byte[] zeros = new byte[(int) Math.min(DIRECT_CHUNK, Math.max(1, n))];
             for (long done = 0; done < n; ) {
                 int k = (int) Math.min(zeros.length, n - done);
                 md.update(zeros, 0, k);
                 done += k;
             }
-            h = HexFormat.of().formatHex(md.digest());
+            h = FileContent.hex(md.digest());
             ZERO_HASHES.put(n, h);
         }
         return h;
@@ -700,13 +727,6 @@ public final class PlainReader {
     /** {@code MAX_PAGECACHE_ORDER}'s folio in pages: no folio is larger. */
     private static final int LARGEST_FOLIO_PAGES = 1 << Readahead.MAX_ORDER;
 
-    private static MessageDigest cloneOf(MessageDigest md) {
-        try {
-            return (MessageDigest) md.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests of the JDK can be cloned", e);
-        }
-    }
 
     /**
      * One read of the compressed path ({@code z_erofs_submit_queue}): {@code len} bytes at
@@ -773,26 +793,5 @@ public final class PlainReader {
         int in = MetaBuf.inPage(offset);
         int n = Math.max(0, Math.min(len, PAGE - in));
         page.get(in, out, at, n);
-    }
-
-    /** A new SHA-256 digest (the hash of {@link FileContent}). */
-    public static MessageDigest sha256() {
-        try {
-            // a copy of an unused digest: the provider look-up of getInstance per file was 2% of a
-            // model-only fuzz campaign's worker time (JFR, issue 12); the prototype is never updated
-            return (MessageDigest) SHA256_PROTOTYPE.clone();
-        } catch (CloneNotSupportedException e) {
-            return newSha256();
-        }
-    }
-
-    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

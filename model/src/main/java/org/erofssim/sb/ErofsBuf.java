@@ -17,4 +17,13 @@ public interface ErofsBuf {
      * @throws org.erofssim.kernel.KernelError the read error
      */
     ByteBuffer page(long offset);
+
+    /**
+     * Whether {@link #page} of {@code b}, called right after {@link #page} of {@code a}, is that
+     * same page without reading anything (the buffer keeps the page it holds): a caller may then
+     * use the buffer it has instead of asking again. Stands for no kernel step. False when unsure.
+     */
+    default boolean samePage(long a, long b) {
+        return false;
+    }
 }

@@ -171,6 +171,12 @@ public final class MetaBuf implements ErofsBuf {
         return null;
     }
 
+    /** Same page as {@link #page} indexes it (7.3 fileio: without {@code fsoffset}). */
+    @Override public boolean samePage(long a, long b) {
+        long base = managed != null ? 0 : fsoffset;
+        return (base + (a & positionMask)) >>> 12 == (base + (b & positionMask)) >>> 12;
+    }
+
     private java.util.LinkedHashMap<Long, byte[]> reusedPages() {
         if (reused == null) {
             reused = new java.util.LinkedHashMap<>(64, 0.75f, true) {

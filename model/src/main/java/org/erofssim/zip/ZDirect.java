@@ -1,7 +1,6 @@
 package org.erofssim.zip;
 
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import org.erofssim.block.ImageBytes;
 import org.erofssim.ondisk.FeatureIncompat;
@@ -103,7 +102,7 @@ public final class ZDirect {
         if (!inode.isCompressed() || size <= 0 || size > PlainReader.READ_LIMIT || !applies(sbi)) {
             return null;
         }
-        MessageDigest md = PlainReader.sha256();
+        MessageDigest md = FileContent.newDigest();
         long x = 0;
         ZMapBlocks.ZMapping head = null;
         while (x < size) {
@@ -135,7 +134,7 @@ public final class ZDirect {
         if (head == null || !decodeInto(md, head, size - head.la())) {
             return null;
         }
-        return new FileContent(HexFormat.of().formatHex(md.digest()), size, null, List.of());
+        return new FileContent(FileContent.hex(md.digest()), size, null, List.of());
     }
 
     /** Decodes extent {@code m}'s pcluster to exactly {@code len} bytes and hashes them; false: give up. */
