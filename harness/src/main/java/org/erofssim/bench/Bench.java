@@ -62,7 +62,8 @@ import org.erofssim.tools.ErofsUtils;
  *       verify-many-files} in files per second, {@code rss verify-many-files}, {@code ratio
  *       verify-many-files-vs-kernel});</li>
  *   <li>{@code fuzz}: an {@code erofs-sim fuzz} process, model alone ({@code rate fuzz-model} in
- *       cases per second of the campaign's own clock, {@code rss fuzz-model});</li>
+ *       cases per second of the campaign's own clock, {@code rss fuzz-model}), and the same campaign
+ *       in a warm server ({@code rate fuzz-model-served}, {@link Served#fuzz});</li>
  *   <li>{@code fuzz-vm} (only when named in {@code --only}: it boots VMs for minutes): per kernel
  *       of the issue's campaign ({@link #FUZZ_VM_KERNELS}), an {@code erofs-sim fuzz --kernels K}
  *       process whose cases all go to one boot ({@code rate fuzz-vm-<release>}: cases per second of
@@ -88,7 +89,7 @@ public final class Bench {
             Map.entry("ratio predict-vs-kernel", ">= 10"), Map.entry("ratio verify-vs-fsck", ">= 1.5"),
             Map.entry("ratio verify-vs-kernel", ">= 1.0"), Map.entry("rss verify", "<= 512"),
             Map.entry("rate fuzz-model", ">= 20000"), Map.entry("rss verify-many-files", "<= 512"),
-            Map.entry("rss fuzz-model", "<= 512"),
+            Map.entry("rss fuzz-model", "<= 512"), Map.entry("rate fuzz-model-served", ">= 20000"),
             // the same targets for the same work done by a warm predict server (Served)
             Map.entry("ratio predict-vs-kernel-served", ">= 10"), Map.entry("ratio verify-vs-fsck-served", ">= 1.5"),
             Map.entry("ratio verify-vs-kernel-served", ">= 1.0"));
@@ -186,7 +187,7 @@ public final class Bench {
                 yield n;
             }
             case "many-files" -> List.of("rate verify-many-files", "rss verify-many-files", "ratio verify-many-files-vs-kernel");
-            case "fuzz" -> List.of("rate fuzz-model", "rss fuzz-model");
+            case "fuzz" -> List.of("rate fuzz-model", "rss fuzz-model", "rate fuzz-model-served");
             case "fuzz-vm" -> FUZZ_VM_KERNELS.stream().map(k -> "rate fuzz-vm-" + fuzzVmRelease(k)).toList();
             default -> throw new IllegalArgumentException(group);
         };
@@ -634,6 +635,8 @@ public final class Bench {
                 details("cases", done, "seconds", secs, "findings", findings)));
         out.accept(Figure.of(Figure.RSS, "fuzz-model", r.peakMiB(), TARGETS.get("rss fuzz-model"),
                 what + "; peak of the erofs-sim fuzz process", details("peakKiB", r.peakKiB())));
+        Served.fuzz(work, s.progress(), out, List.of("--cases", String.valueOf(cases), "--max-time", maxTime), 12, dir,
+                outFile, s.quick() ? 4 : 8, quick());
     }
 
     // ------------------------------------------------------------------ fuzz-vm

@@ -105,6 +105,11 @@ final class Served implements AutoCloseable {
      * request at several times the server's steady cost. Returns how many ran.
      */
     int warmUp(Runnable request, int max) {
+        return warmUp(request, 1, max);
+    }
+
+    /** {@link #warmUp(Runnable, int)}, at least {@code min} requests before the steadiness test may end it. */
+    int warmUp(Runnable request, int min, int max) {
         long prev = -1;
         int n = 0;
         while (n < max) {
@@ -113,7 +118,7 @@ final class Served implements AutoCloseable {
             long c1 = serverCpuNanos();
             n++;
             long c = c0 < 0 || c1 < 0 ? -1 : c1 - c0;
-            if (prev > 0 && c >= 0 && Math.abs(c - prev) <= prev / 4) {
+            if (n >= min && prev > 0 && c >= 0 && Math.abs(c - prev) <= prev / 4) {
                 break;
             }
             prev = c;
@@ -260,6 +265,117 @@ final class Served implements AutoCloseable {
                             kernelSeconds),
                     Bench.details("modelSeconds", modelS, "kernelSeconds", kernelSeconds, "serverCpuSeconds",
                             cpuSeconds(cpu0, cpu1))));
+        }
+    }
+
+    /** The server's resident set now and at its peak ({@code VmRSS}, {@code VmHWM}), in KiB; zeros when unknown. */
+    long[] serverRssKiB() {
+        long[] kib = new long[2];
+        long pid = serverPid();
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                int i = l.startsWith("VmRSS:") ? 0 : l.startsWith("VmHWM:") ? 1 : -1;
+                if (i >= 0) {
+                    kib[i] = Long.parseLong(l.substring(6).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or no server
+        }
+        return kib;
+    }
+
+    /**
+     * {@code rate fuzz-model-served}: the fuzz group's campaign ({@code erofs-sim fuzz ARGS --seed
+     * SEED --quiet --json --out DIR}, {@code args} as the cold process got them) handed by the
+     * launcher to a warm server (issues 12 and 15: a cold campaign's JIT warm-up is much of its
+     * cost). Warm-up campaigns of the same size with other seeds (1, 2, ...: the measured
+     * campaign's own cases are never run before it in that JVM) until the server's CPU per
+     * campaign is steady ({@link #warmUp}), at least 4 and at most {@code maxWarmUps} (the C2
+     * compiler still recompiles after 2-3 campaigns, and its queue runs on after a request: with 3
+     * the measured campaign's server CPU was 9.45 s, with 4 or more 3.5-6.3 s), then the measured one; the
+     * rate is from the campaign's own clock ("seconds" of its JSON) as the cold figure's, and its
+     * result must be the cold process's ({@code coldJson}: the same JSON but "seconds", when both
+     * ran as many cases; {@code dir}, the cold campaign's {@code --out}, is emptied before each).
+     */
+    static void fuzz(Path work, PrintWriter progress, Consumer<Figure> out, List<String> args, long seed, Path dir,
+                     Path coldJson, int maxWarmUps, String quick) {
+        String target = Bench.target("rate fuzz-model-served");
+        String why = unavailableReason();
+        if (why != null) {
+            out.accept(Figure.unavailable(Figure.RATE, "fuzz-model-served", why, target));
+            return;
+        }
+        progress.println("bench: fuzz: the same campaign through the launcher's warm server (EROFS_SIM_SERVER=1): "
+                + "warm-up campaigns of other seeds until its cost is steady, then the measured one");
+        Path json = work.resolve("fuzz-served.json");
+        ChildRun r;
+        long cpu0;
+        long cpu1;
+        long[] rss;
+        int warm;
+        try (Served sv = open(work)) {
+            long[] next = {1};
+            warm = sv.warmUp(() -> {
+                long s = next[0] == seed ? ++next[0] : next[0];
+                next[0]++;
+                ChildRun w = sv.run(campaign(args, s, dir), json, 1800);
+                if (w.exitCode() != 0 && w.exitCode() != 1) {
+                    throw new IllegalStateException("served erofs-sim fuzz (warm-up, seed " + s + ") exited " + w.exitCode()
+                            + ": " + Figure.oneLine(w.stderr()));
+                }
+            }, Math.min(4, maxWarmUps), maxWarmUps);
+            cpu0 = sv.serverCpuNanos();
+            r = sv.run(campaign(args, seed, dir), json, 1800);
+            cpu1 = sv.serverCpuNanos();
+            rss = sv.serverRssKiB();
+        }
+        if (r.exitCode() != 0 && r.exitCode() != 1) {
+            throw new IllegalStateException("served erofs-sim fuzz exited " + r.exitCode() + ": " + Figure.oneLine(r.stderr()));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode served = readJson(json);
+        com.fasterxml.jackson.databind.node.ObjectNode cold = readJson(coldJson);
+        int done = served.path("cases").asInt();
+        double secs = served.path("seconds").asDouble();
+        String same = "";
+        if (cold != null && done == cold.path("cases").asInt()) { // not when --max-time cut one of them short
+            served.remove("seconds");
+            cold.remove("seconds");
+            if (!served.equals(cold)) {
+                throw new IllegalStateException("the served campaign's result differs from the cold process's");
+            }
+            same = ", the cold process's result";
+        }
+        String how = String.format(Locale.ROOT, "%s%,d cases in %.1f s (the campaign's clock), seed %d%s; a warm server "
+                + "did the work (EROFS_SIM_SERVER=1; the erofs-sim fuzz client process, after %d warm-up campaigns of "
+                + "other seeds): the server's CPU %.2f s, its RSS %.0f MiB (peak %.0f MiB), the client's CPU %.2f s; "
+                + "target %s", quick, done, secs, seed, same, warm, cpuSeconds(cpu0, cpu1), rss[0] / 1024.0, rss[1] / 1024.0,
+                r.cpuSeconds(), target);
+        out.accept(Figure.of(Figure.RATE, "fuzz-model-served", done / secs, target, how,
+                Bench.details("cases", done, "seconds", secs, "clientSeconds", r.seconds(), "serverCpuSeconds",
+                        cpuSeconds(cpu0, cpu1), "clientCpuSeconds", r.cpuSeconds(), "serverRssKiB", rss[0],
+                        "serverPeakKiB", rss[1], "warmUps", warm)));
+    }
+
+    /** {@code fuzz ARGS --seed SEED --quiet --json --out DIR}, DIR emptied first (the findings of the last campaign). */
+    private static List<String> campaign(List<String> args, long seed, Path dir) {
+        try {
+            BenchImages.delete(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of("fuzz"));
+        cmd.addAll(args);
+        cmd.addAll(List.of("--seed", Long.toString(seed), "--quiet", "--json", "--out", dir.toString()));
+        return cmd;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode readJson(Path p) {
+        try {
+            return Files.isRegularFile(p) ? (com.fasterxml.jackson.databind.node.ObjectNode)
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.toFile()) : null;
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalStateException("cannot read the campaign's JSON " + p + ": " + e.getMessage(), e);
         }
     }
 }

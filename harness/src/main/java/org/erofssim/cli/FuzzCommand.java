@@ -131,6 +131,48 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
+    /** Whether stderr is a terminal (the counter's condition), null: this process's; the warm server sets its client's. */
+    Boolean terminal;
+    /** Whether the warm server's client went away (checked after every case: the campaign stops), null: never. */
+    java.util.function.BooleanSupplier cancelled;
+
+    /**
+     * A new command for the command line {@code args} (a whole {@code erofs-sim fuzz} one) when the
+     * warm server ({@link PredictServer}) may run it: a model-only campaign, parsed first as
+     * picocli will parse it; null (the launcher then runs the cold process, as without the server)
+     * for a command line picocli refuses, help or version, an argument file (picocli reads it
+     * relative to the working directory), {@code --live} or {@code --kernels} (root, loop devices,
+     * VMs: never in the server).
+     */
+    static FuzzCommand servable(String[] args) {
+        if (args.length == 0 || !args[0].equals("fuzz")) {
+            return null;
+        }
+        for (String a : args) {
+            if (a.startsWith("@")) {
+                return null;
+            }
+        }
+        FuzzCommand probe = new FuzzCommand();
+        PrintWriter none = new PrintWriter(java.io.Writer.nullWriter());
+        try {
+            picocli.CommandLine.ParseResult r = Main.commandLine(none, none, "fuzz", probe).parseArgs(args);
+            picocli.CommandLine.ParseResult sub = r.subcommand();
+            if (sub == null || r.isUsageHelpRequested() || r.isVersionHelpRequested() || sub.isUsageHelpRequested()
+                    || sub.isVersionHelpRequested()) {
+                return null;
+            }
+        } catch (picocli.CommandLine.PicocliException e) {
+            return null;
+        }
+        return probe.live || probe.vmKernels != null ? null : new FuzzCommand();
+    }
+
+    /** Runs the command line {@code args} on this instance as {@link Main#run} does (picocli's handlers and exit codes). */
+    int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return Main.commandLine(out, err, "fuzz", this).execute(args);
+    }
+
     @Override
     public Integer call() {
         if (cases < 1) {
@@ -212,7 +254,8 @@ final class FuzzCommand implements Callable<Integer> {
         }
         // the counter goes to stderr (a terminal only); the lines (seed, coverage growth,
         // findings) to stdout, or stderr with --json, erasing the counter first
-        Progress counter = Progress.start(err, "fuzz: case", compareBlind ? 2L * cases : cases, quiet);
+        Progress counter = Progress.start(err, "fuzz: case", compareBlind ? 2L * cases : cases, quiet,
+                terminal != null ? terminal : Progress.onTerminal());
         PrintWriter progress = quiet ? new PrintWriter(java.io.Writer.nullWriter())
                 : counter.above(json ? err : o);
         if (shardN > 1 && (!blind || compareBlind)) {
@@ -226,7 +269,7 @@ final class FuzzCommand implements Callable<Integer> {
                 + vms.stream().map(org.erofssim.fuzz.BatchKernel::name).toList() + " (" + vmBatch + " cases per boot)"));
         progress.flush();
         FuzzCampaign.Settings settings = new FuzzCampaign.Settings(s, cases, maxTime, profile, images,
-                out.toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80).guided(!blind)
+                Scenarios.path(out.toString(), "--out").toAbsolutePath().normalize(), kernelUnderTest, Duration.ofSeconds(5), 80).guided(!blind)
                 .sharded(shardK, shardN);
         if (releases) {
             settings = settings.differential(Releases.all());
@@ -329,10 +372,20 @@ final class FuzzCommand implements Callable<Integer> {
         }
     }
 
-    /** The campaign's status as the counter's detail: coverage ids, findings, rate ({@code offset}: cases before). */
-    private static FuzzCampaign.Status status(Progress counter, long offset) {
-        return (done, total, ids, findings, secs) -> counter.update(offset + done, () -> String.format(Locale.ROOT,
-                ", %d coverage ids, %d finding(s), %.0f cases/s", ids, findings, done / Math.max(secs, 0.001)));
+    /**
+     * The campaign's status as the counter's detail: coverage ids, findings, rate ({@code offset}:
+     * cases before); it ends the campaign (its threads and scratch folder go as at its end) once
+     * {@link #cancelled} says the warm server's client went away.
+     */
+    private FuzzCampaign.Status status(Progress counter, long offset) {
+        java.util.function.BooleanSupplier gone = cancelled;
+        return (done, total, ids, findings, secs) -> {
+            if (gone != null && gone.getAsBoolean()) {
+                throw new java.util.concurrent.CancellationException("the client went away");
+            }
+            counter.update(offset + done, () -> String.format(Locale.ROOT,
+                    ", %d coverage ids, %d finding(s), %.0f cases/s", ids, findings, done / Math.max(secs, 0.001)));
+        };
     }
 
     private static void printCoverage(PrintWriter o, FuzzCampaign.Summary sum) {

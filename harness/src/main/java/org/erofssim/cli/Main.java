@@ -87,7 +87,11 @@ public final class Main implements Callable<Integer> {
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         String name = args.length == 0 ? null : firstWord(args[0]);
-        Object only = name == null ? null : command(name);
+        return commandLine(out, err, name, name == null ? null : command(name));
+    }
+
+    /** The lean root of command {@code name} running {@code only} (the predict server's instance), or the whole one when null. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String name, Object only) {
         if (only == null) {
             return commandLine(out, err);
         }

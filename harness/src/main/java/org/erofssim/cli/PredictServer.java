@@ -40,10 +40,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * mount, no root action.
  *
  * <p>It runs exactly the command lines {@link PredictCommand#plain} takes, standard input
- * excepted; for any other it answers {@code fallback} before anything is printed and the launcher
- * runs the plain JVM. Relative paths resolve against the client's working directory ({@link
+ * excepted, and model-only {@code fuzz} campaigns ({@link FuzzCommand#servable}: no {@code
+ * --live}, no {@code --kernels}; issues 12 and 15: a campaign's first 10,000 cases cost 2.5 times
+ * the CPU of the later ones while the JIT compiles, and its compiler threads seconds more); for
+ * any other it answers {@code fallback} before anything is printed and the launcher runs the
+ * plain JVM. Relative paths resolve against the client's working directory ({@link
  * Scenarios#relativeTo}); the outcome bytes, stderr bytes and exit code are the plain process's
- * ({@code PredictServerTest} compares both on the fixtures' scenarios).
+ * ({@code PredictServerTest} compares both on the fixtures' scenarios, and a campaign's JSON,
+ * progress lines and finding folders, twice in one server). A campaign keeps nothing from one
+ * request to the next: its generator, corpus, statistics and threads are its own; what the JVM
+ * keeps is compiled code and the model's content-keyed caches (decoded superblocks, resolved
+ * releases), whose answers are the same whoever asked first.
  *
  * <p>Safety: it listens on 127.0.0.1 only, on a port the kernel picks, and writes {@code PORT
  * TOKEN PID} into its state file (mode 0600, in the launcher's 0700 folder {@code
@@ -53,7 +60,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server's, or a jar or java binary whose size, mtime or inode changed since the start (checked
  * at every request and every second), makes it answer {@code stale} and exit; it also exits after {@code erofssim.server.idle} seconds without a request (600 by
  * default) and on {@code stop}. A client that goes away mid-request (its control connection
- * closes: Ctrl-C, kill) ends its request: the next write of an outcome fails and the batch stops.
+ * closes: Ctrl-C, kill) ends its request: the next write of an outcome fails and the batch stops;
+ * a campaign stops once its current round of cases is evaluated (its threads end and its
+ * scratch folder goes, as at its end).
  *
  * <p>The protocol, one line each (UTF-8, {@code \n}): the client sends {@code erofs-sim-server 1},
  * the token, then a command: {@code stop}, {@code status}, or {@code predict} followed by the
@@ -306,14 +315,12 @@ public final class PredictServer {
             return;
         }
         Path base = cwd == null || cwd.isEmpty() ? null : Path.of(cwd);
-        PredictCommand cmd = base == null || !base.isAbsolute() ? null
-                : Scenarios.relativeTo(base, () -> PredictCommand.plain(args.toArray(new String[0])));
-        if (cmd == null || cmd.scenarios.stream().anyMatch(StdinScenario::is)) {
+        Session s = new Session();
+        Job cmd = base == null || !base.isAbsolute() ? null : Scenarios.relativeTo(base, () -> job(args, "1".equals(tty), s));
+        if (cmd == null) {
             reply(c, "fallback");
             return;
         }
-        cmd.terminal = "1".equals(tty);
-        Session s = new Session();
         byte[] id = new byte[16];
         new SecureRandom().nextBytes(id);
         String sid = HexFormat.of().formatHex(id);
@@ -351,6 +358,37 @@ public final class PredictServer {
         }
     }
 
+    /** A command line the server runs, on the request's writers. */
+    private interface Job {
+        int run(PrintWriter out, PrintWriter err);
+    }
+
+    /**
+     * What the server runs for command line {@code args}, null when the plain JVM must: a plain
+     * {@code predict} without standard input ({@link PredictCommand#plain}), or a model-only
+     * {@code fuzz} campaign ({@link FuzzCommand#servable}: no {@code --live}, no {@code
+     * --kernels}), which stops when its client goes away. {@code tty}: the client's stderr is a
+     * terminal.
+     */
+    private static Job job(List<String> args, boolean tty, Session s) {
+        String[] a = args.toArray(new String[0]);
+        if (a.length > 0 && a[0].equals("fuzz")) {
+            FuzzCommand f = FuzzCommand.servable(a);
+            if (f == null) {
+                return null;
+            }
+            f.terminal = tty;
+            f.cancelled = () -> s.cancelled;
+            return (o, e) -> f.execute(a, o, e);
+        }
+        PredictCommand p = PredictCommand.plain(a);
+        if (p == null || p.scenarios.stream().anyMatch(StdinScenario::is)) {
+            return null;
+        }
+        p.terminal = tty;
+        return p::runCaught;
+    }
+
     /** Ends request {@code s} when its control connection closes before the request is done. */
     private static void watch(InputStream in, Session s) {
         try {
@@ -367,7 +405,7 @@ public final class PredictServer {
      * Runs the command as {@link Main#run} does (the same writers, catches and exit codes) with its
      * output on the request's connections, closed when done.
      */
-    private int run(PredictCommand cmd, Path base, Session s) throws IOException {
+    private int run(Job cmd, Path base, Session s) throws IOException {
         // stdout in writes of up to 256 KiB (the command flushes a batch at least every 50 ms, so
         // it still streams): each write wakes the client's copy, and on a loaded machine every
         // hand-over waits for a time slice (a 10,000-scenario batch writes about 6 MB)
@@ -378,7 +416,7 @@ public final class PredictServer {
                 StandardCharsets.UTF_8), true);
         int code;
         try {
-            code = Scenarios.relativeTo(base, () -> cmd.runCaught(o, e));
+            code = Scenarios.relativeTo(base, () -> cmd.run(o, e));
         } catch (Cancelled x) {
             return ExitCode.INTERNAL;
         } catch (Throwable t) { // an Error (StackOverflowError, OutOfMemoryError), as Main.run

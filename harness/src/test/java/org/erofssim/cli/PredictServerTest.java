@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * launcher script run by bash (issue 12): the same stdout bytes, stderr bytes and exit code as the
  * plain process on the fixtures' scenarios (reads included, relative paths, errors, fallbacks, two
  * clients at once), a wrong token refused, a stale server (jar rebuilt, another key) never used and
- * gone, a client killed mid-request ending its request, {@code server --stop}. The launcher runs
+ * gone, a client killed mid-request ending its request, {@code server --stop}; model-only fuzz
+ * campaigns with the cold process's result, twice in one server, stopped by Ctrl-C, by {@code
+ * --max-time}, and the command lines it leaves to the cold process. The launcher runs
  * in a stand-in checkout whose "jar" is up to date (no build) and whose {@code java} is a script
  * that starts the real JVM on this test's class path; every server a test starts is stopped after
  * it, also when it fails. No time is asserted: the waits are bounded only so a failure cannot hang.
@@ -60,6 +62,7 @@ class PredictServerTest {
         Files.writeString(launcher, Files.readString(Cli.root().resolve("erofs-sim"), StandardCharsets.UTF_8));
         jar = Files.createDirectories(root.resolve("harness/target")).resolve("erofs-sim.jar");
         Files.writeString(jar, "a stand-in jar");
+        Files.createSymbolicLink(root.resolve("fixtures"), Cli.root().resolve("fixtures")); // fuzz's base images
         String realJava = ProcessHandle.current().info().command().orElseThrow();
         Path java = dir.resolve("java");
         // the launcher's "-jar JAR" and "-cp JAR" become this test's class path
@@ -344,5 +347,124 @@ class PredictServerTest {
         assertThat(status).contains(" active 0 ").endsWith(" served 1"); // the batch was not served to its end
         String log = Files.readString(serverDir.resolve(state.getFileName().toString().replace(".server", ".log")));
         assertThat(log).contains("request cancelled: the client went away");
+    }
+
+    /**
+     * A campaign as compared: exit code, JSON without "seconds", stderr lines with times masked,
+     * the files under --out (a finding's scenario.json with the time it was found masked).
+     */
+    private record Campaign(int exit, String json, List<String> lines, Map<String, String> files) {}
+
+    private static final java.util.regex.Pattern FOUND_AT = java.util.regex.Pattern.compile("found \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
+    private static final java.util.regex.Pattern SECONDS = java.util.regex.Pattern.compile("\\(\\d+\\.\\d s\\)");
+
+    /** {@code fuzz ARGS --json --out found} in the test folder (cold, or served with {@link #SERVED}); the folder is removed after. */
+    private Campaign campaign(Map<String, String> extra, List<String> args) throws Exception {
+        Path out = dir.resolve("found");
+        List<String> cmd = new ArrayList<>(List.of("fuzz"));
+        cmd.addAll(args);
+        cmd.addAll(List.of("--json", "--out", "found"));
+        Run r = run(dir, extra, null, cmd);
+        var j = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(j.remove("seconds")).as("%s: %s", args, r.errText()).isNotNull();
+        List<String> lines = r.errText().lines().map(l -> SECONDS.matcher(l).replaceAll("(T s)")).toList();
+        Map<String, String> files = new java.util.TreeMap<>();
+        if (Files.isDirectory(out)) {
+            try (Stream<Path> s = Files.walk(out)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (Files.isRegularFile(p)) {
+                        byte[] bytes = Files.readAllBytes(p);
+                        if (p.endsWith("scenario.json")) { // its comment says when the finding was made
+                            bytes = FOUND_AT.matcher(new String(bytes, StandardCharsets.UTF_8)).replaceAll("found T")
+                                    .getBytes(StandardCharsets.UTF_8);
+                        }
+                        files.put(out.relativize(p).toString(), java.util.HexFormat.of().formatHex(
+                                java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+                    }
+                    Files.delete(p);
+                }
+            }
+        }
+        return new Campaign(r.exit(), j.toString(), lines, files);
+    }
+
+    private String status() throws IOException {
+        return ask(state(), null, "status");
+    }
+
+    @Test
+    void aModelOnlyCampaignInTheServerGivesTheColdResultTwice() throws Exception {
+        // findings (candidate regressions between releases): their folders under --out, resolved in the client's folder
+        List<String> releases = List.of("--releases", "--cases", "100", "--seed", "1");
+        Campaign cold = campaign(Map.of(), releases);
+        assertThat(cold.exit()).isEqualTo(ExitCode.FAILED_CHECK);
+        assertThat(cold.json()).contains("CANDIDATE_REGRESSION", dir.resolve("found/findings") + "/candidate-regression-");
+        assertThat(cold.files().keySet()).anyMatch(f -> f.endsWith("/repro.sh")).anyMatch(f -> f.endsWith("/scenario.json"));
+        assertThat(cold.lines()).anyMatch(l -> l.startsWith("finding CANDIDATE_REGRESSION at case "));
+        // a guided campaign long enough to grow a corpus: nothing of it may be left for the next one
+        List<String> guided = List.of("--cases", "1500", "--seed", "12");
+        Campaign coldGuided = campaign(Map.of(), guided);
+        assertThat(coldGuided.exit()).isZero();
+        assertThat(coldGuided.lines()).anyMatch(l -> l.matches("coverage: \\d+ ids after \\d+ cases \\(T s\\), corpus \\d+"));
+        for (int round = 1; round <= 2; round++) {
+            assertThat(campaign(SERVED, releases)).as("served campaign %d", round).isEqualTo(cold);
+            assertThat(campaign(SERVED, guided)).as("served guided campaign %d", round).isEqualTo(coldGuided);
+        }
+        assertThat(noteServers()).hasSize(1);
+        assertThat(status()).endsWith(" served 4");
+    }
+
+    @Test
+    void aCampaignEndsWithItsClientAndTheServerServesTheNextOne() throws Exception {
+        List<String> small = List.of("--cases", "40", "--seed", "5");
+        Campaign cold = campaign(Map.of(), small);
+        // a campaign far longer than the test; its first served call starts the server
+        Process client = start(dir, SERVED, null, List.of("fuzz", "--cases", "100000000", "--seed", "5", "--quiet",
+                "--out", "long"), true);
+        String status = "";
+        for (int i = 0; i < 2400 && !(status.contains(" active 1 ") && Files.isDirectory(dir.resolve("long/work"))); i++) {
+            Thread.sleep(50);
+            status = Files.isDirectory(serverDir) && noteServers().size() == 1 ? status() : "";
+        }
+        assertThat(status).contains(" active 1 ");
+        assertThat(dir.resolve("long/work")).as("the campaign runs").isDirectory();
+        HostTools.processBuilder(List.of("bash", "-c", "kill -INT " + client.pid())).start().waitFor(); // Ctrl-C
+        assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.exitValue()).isEqualTo(130);
+        for (int i = 0; i < 1200 && !status.contains(" active 0 "); i++) {
+            Thread.sleep(50);
+            status = status();
+        }
+        assertThat(status).contains(" active 0 ").endsWith(" served 0");
+        assertThat(dir.resolve("long/work")).as("the campaign's scratch folder, removed as at its end").doesNotExist();
+        String log = Files.readString(serverDir.resolve(state().getFileName().toString().replace(".server", ".log")));
+        assertThat(log).contains("request cancelled: the client went away");
+        assertThat(campaign(SERVED, small)).isEqualTo(cold);
+        assertThat(status()).endsWith(" served 1");
+    }
+
+    @Test
+    void maxTimeErrorsAndTheCampaignsTheServerLeavesToTheColdProcess() throws Exception {
+        // --max-time: the served campaign stops drawing cases before its budget, as the cold one would
+        Run timed = run(dir, SERVED, null, List.of("fuzz", "--cases", "100000000", "--seed", "3", "--max-time", "2s",
+                "--quiet", "--json", "--out", "timed"));
+        assertThat(timed.exit()).as(timed.errText()).isZero();
+        int cases = new com.fasterxml.jackson.databind.ObjectMapper().readTree(timed.out()).path("cases").asInt();
+        assertThat(cases).isPositive().isLessThan(100_000_000);
+        // bad values: one line and exit 2 from the server; help, picocli's own errors, --live and --kernels: the cold process
+        List<List<String>> lines = List.of(
+                List.of("fuzz", "--cases", "0"),
+                List.of("fuzz", "--kernel", "5.4"),
+                List.of("fuzz", "--shard", "1/2"),
+                List.of("fuzz", "--help"),
+                List.of("fuzz", "--bogus"),
+                List.of("fuzz", "--live", "--kernel", "6.18"),
+                List.of("fuzz", "--kernels", "6.1", "--vm-batch", "0"));
+        List<Integer> exits = new ArrayList<>();
+        for (List<String> l : lines) {
+            exits.add(sameBothWays(dir, null, l).exit());
+        }
+        assertThat(exits).containsExactly(2, 2, 2, 0, 2, 2, 2);
+        assertThat(status()).endsWith(" served 4"); // the timed campaign and the three bad values
     }
 }
