@@ -291,15 +291,17 @@ final class Served implements AutoCloseable {
      * launcher to a warm server (issues 12 and 15: a cold campaign's JIT warm-up is much of its
      * cost). Warm-up campaigns of the same size with other seeds (1, 2, ...: the measured
      * campaign's own cases are never run before it in that JVM) until the server's CPU per
-     * campaign is steady ({@link #warmUp}), at least 4 and at most {@code maxWarmUps} (the C2
-     * compiler still recompiles after 2-3 campaigns, and its queue runs on after a request: with 3
-     * the measured campaign's server CPU was 9.45 s, with 4 or more 3.5-6.3 s), then the measured one; the
+     * campaign is steady ({@link #warmUp}), at least {@code minWarmUps} and at most {@code maxWarmUps}
+     * (the C2 compiler still recompiles after 2-3 campaigns, and its queue runs on after a request:
+     * with 3 the measured campaign's server CPU was 9.45 s, with 4 or more 3.5-6.3 s; session 11,
+     * quiet machine, 30,000 cases: C2 took 1.0-1.4 s of the measured campaign after 5 warm-ups and
+     * 0.13-0.15 s after 12, the campaign 2.1-2.2 s against 1.55-1.63 s), then the measured one; the
      * rate is from the campaign's own clock ("seconds" of its JSON) as the cold figure's, and its
      * result must be the cold process's ({@code coldJson}: the same JSON but "seconds", when both
      * ran as many cases; {@code dir}, the cold campaign's {@code --out}, is emptied before each).
      */
     static void fuzz(Path work, PrintWriter progress, Consumer<Figure> out, List<String> args, long seed, Path dir,
-                     Path coldJson, int maxWarmUps, String quick) {
+                     Path coldJson, int minWarmUps, int maxWarmUps, String quick) {
         String target = Bench.target("rate fuzz-model-served");
         String why = unavailableReason();
         if (why != null) {
@@ -324,7 +326,7 @@ final class Served implements AutoCloseable {
                     throw new IllegalStateException("served erofs-sim fuzz (warm-up, seed " + s + ") exited " + w.exitCode()
                             + ": " + Figure.oneLine(w.stderr()));
                 }
-            }, Math.min(4, maxWarmUps), maxWarmUps);
+            }, Math.min(minWarmUps, maxWarmUps), maxWarmUps);
             cpu0 = sv.serverCpuNanos();
             r = sv.run(campaign(args, seed, dir), json, 1800);
             cpu1 = sv.serverCpuNanos();
