@@ -168,9 +168,7 @@ final class Served implements AutoCloseable {
         progress.println("bench: predict: the same batch through the launcher's warm predict server (EROFS_SIM_SERVER=1): "
                 + "warm-up requests until its cost is steady, then the measured one");
         Path outFile = argFile.resolveSibling("served.jsonl");
-        ChildRun r;
-        long cpu0;
-        long cpu1;
+        Measured m;
         int warm;
         try (Served sv = open(work)) {
             warm = sv.warmUp(() -> {
@@ -180,10 +178,9 @@ final class Served implements AutoCloseable {
                             + Bench.countLines(outFile) + " outcomes for " + n + ": " + Figure.oneLine(w.stderr()));
                 }
             }, 12);
-            cpu0 = sv.serverCpuNanos();
-            r = sv.run(List.of("@" + argFile), outFile, 1800);
-            cpu1 = sv.serverCpuNanos();
+            m = sv.measure(List.of("@" + argFile), outFile, 1800);
         }
+        ChildRun r = m.run();
         if (r.exitCode() != 0 || Bench.countLines(outFile) != n) {
             throw new IllegalStateException("served erofs-sim predict exited " + r.exitCode() + ": " + Figure.oneLine(r.stderr()));
         }
@@ -191,9 +188,9 @@ final class Served implements AutoCloseable {
         String how = String.format(Locale.ROOT, "a warm predict server did the work (EROFS_SIM_SERVER=1; one erofs-sim "
                 + "predict client process of %,d scenarios, JSON in and out, client start included, after %d warm-up "
                 + "requests): %.3f s, %.1f us each; the server's CPU %.2f s, the client's %.2f s", n, warm, r.seconds(),
-                per / 1e3, cpuSeconds(cpu0, cpu1), r.cpuSeconds());
+                per / 1e3, m.serverCpuSeconds(), r.cpuSeconds());
         out.accept(Figure.of(Figure.RATE, "predict-model-served", 1e9 / per, null, quick + "scenarios per second: " + how,
-                Bench.details("clientSeconds", r.seconds(), "scenarios", n, "serverCpuSeconds", cpuSeconds(cpu0, cpu1),
+                Bench.details("clientSeconds", r.seconds(), "scenarios", n, "serverCpuSeconds", m.serverCpuSeconds(),
                         "clientCpuSeconds", r.cpuSeconds())));
         if (kernelWhy != null) {
             out.accept(Figure.unavailable(Figure.RATIO, "predict-vs-kernel-served", kernelWhy,
@@ -226,8 +223,7 @@ final class Served implements AutoCloseable {
         progress.println("bench: verify: the same verify through the launcher's warm predict server (EROFS_SIM_SERVER=1): "
                 + "warm-up requests until its cost is steady, then the measured one");
         ModelVerify m;
-        long cpu0;
-        long cpu1;
+        double serverCpu;
         int warm;
         try (Served sv = open(work)) {
             Path outFile = scenario.resolveSibling("served.json");
@@ -235,10 +231,9 @@ final class Served implements AutoCloseable {
             if (cold) {
                 KernelBench.dropCaches();
             }
-            cpu0 = sv.serverCpuNanos();
-            ChildRun r = sv.run(List.of("predict", scenario.toString()), outFile, 3600);
-            cpu1 = sv.serverCpuNanos();
-            m = ModelVerify.read(r, outFile);
+            Measured r = sv.measure(List.of("predict", scenario.toString()), outFile, 3600);
+            serverCpu = r.serverCpuSeconds();
+            m = ModelVerify.read(r.run(), outFile);
         }
         if (!m.hashes().equals(coldRun.hashes())) {
             throw new IllegalStateException("the served verify's file hashes differ from the cold process's");
@@ -246,7 +241,7 @@ final class Served implements AutoCloseable {
         double modelS = m.run().seconds();
         String how = String.format(Locale.ROOT, "a warm predict server did the work (EROFS_SIM_SERVER=1; the client "
                 + "process, after %d warm-up requests): model %.2f s (the server's CPU %.2f s), same %,d file hashes as "
-                + "the cold process", warm, modelS, cpuSeconds(cpu0, cpu1), m.files());
+                + "the cold process", warm, modelS, serverCpu, m.files());
         if (fsckSeconds == null) {
             out.accept(Figure.unavailable(Figure.RATIO, "verify-vs-fsck-served", "fsck.erofs not measured", fsckTarget));
         } else {
@@ -254,7 +249,7 @@ final class Served implements AutoCloseable {
                     String.format(Locale.ROOT, "%s; target %s; %s; fsck.erofs --extract %.2f s", what, fsckTarget, how,
                             fsckSeconds),
                     Bench.details("modelSeconds", modelS, "fsckSeconds", fsckSeconds, "serverCpuSeconds",
-                            cpuSeconds(cpu0, cpu1))));
+                            serverCpu)));
         }
         if (kernelSeconds == null) {
             out.accept(Figure.unavailable(Figure.RATIO, "verify-vs-kernel-served", "the kernel's read not measured",
@@ -264,7 +259,7 @@ final class Served implements AutoCloseable {
                     String.format(Locale.ROOT, "%s; target %s; %s; kernel %.2f s (in-process)", what, kernelTarget, how,
                             kernelSeconds),
                     Bench.details("modelSeconds", modelS, "kernelSeconds", kernelSeconds, "serverCpuSeconds",
-                            cpuSeconds(cpu0, cpu1))));
+                            serverCpu)));
         }
     }
 
@@ -283,6 +278,17 @@ final class Served implements AutoCloseable {
             // gone, or no server
         }
         return kib;
+    }
+
+    /** The measured request after the warm-ups: its client run, the server's CPU seconds over it, the server's RSS after it ({@link #serverRssKiB}). */
+    record Measured(ChildRun run, double serverCpuSeconds, long[] rssKiB) {}
+
+    /** Runs the measured request ({@link #run}) and reads the server's CPU time around it and its RSS after it. */
+    Measured measure(List<String> args, Path outFile, int timeoutSeconds) {
+        long cpu0 = serverCpuNanos();
+        ChildRun r = run(args, outFile, timeoutSeconds);
+        long cpu1 = serverCpuNanos();
+        return new Measured(r, cpuSeconds(cpu0, cpu1), serverRssKiB());
     }
 
     /**
@@ -311,10 +317,7 @@ final class Served implements AutoCloseable {
         progress.println("bench: fuzz: the same campaign through the launcher's warm server (EROFS_SIM_SERVER=1): "
                 + "warm-up campaigns of other seeds until its cost is steady, then the measured one");
         Path json = work.resolve("fuzz-served.json");
-        ChildRun r;
-        long cpu0;
-        long cpu1;
-        long[] rss;
+        Measured m;
         int warm;
         try (Served sv = open(work)) {
             long[] next = {1};
@@ -327,11 +330,10 @@ final class Served implements AutoCloseable {
                             + ": " + Figure.oneLine(w.stderr()));
                 }
             }, Math.min(minWarmUps, maxWarmUps), maxWarmUps);
-            cpu0 = sv.serverCpuNanos();
-            r = sv.run(campaign(args, seed, dir), json, 1800);
-            cpu1 = sv.serverCpuNanos();
-            rss = sv.serverRssKiB();
+            m = sv.measure(campaign(args, seed, dir), json, 1800);
         }
+        ChildRun r = m.run();
+        long[] rss = m.rssKiB();
         if (r.exitCode() != 0 && r.exitCode() != 1) {
             throw new IllegalStateException("served erofs-sim fuzz exited " + r.exitCode() + ": " + Figure.oneLine(r.stderr()));
         }
@@ -351,11 +353,11 @@ final class Served implements AutoCloseable {
         String how = String.format(Locale.ROOT, "%s%,d cases in %.1f s (the campaign's clock), seed %d%s; a warm server "
                 + "did the work (EROFS_SIM_SERVER=1; the erofs-sim fuzz client process, after %d warm-up campaigns of "
                 + "other seeds): the server's CPU %.2f s, its RSS %.0f MiB (peak %.0f MiB), the client's CPU %.2f s; "
-                + "target %s", quick, done, secs, seed, same, warm, cpuSeconds(cpu0, cpu1), rss[0] / 1024.0, rss[1] / 1024.0,
+                + "target %s", quick, done, secs, seed, same, warm, m.serverCpuSeconds(), rss[0] / 1024.0, rss[1] / 1024.0,
                 r.cpuSeconds(), target);
         out.accept(Figure.of(Figure.RATE, "fuzz-model-served", done / secs, target, how,
                 Bench.details("cases", done, "seconds", secs, "clientSeconds", r.seconds(), "serverCpuSeconds",
-                        cpuSeconds(cpu0, cpu1), "clientCpuSeconds", r.cpuSeconds(), "serverRssKiB", rss[0],
+                        m.serverCpuSeconds(), "clientCpuSeconds", r.cpuSeconds(), "serverRssKiB", rss[0],
                         "serverPeakKiB", rss[1], "warmUps", warm)));
     }
 
