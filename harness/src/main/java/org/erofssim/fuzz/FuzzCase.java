@@ -6,8 +6,15 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.erofssim.block.ImageBytes;
+import org.erofssim.block.OverlayBytes;
 import org.erofssim.kernel.ConfigFlag;
-import org.erofssim.ondisk.ImageEditor;
+import org.erofssim.ondisk.FieldEdit;
+import org.erofssim.ondisk.Superblock;
+import org.erofssim.ondisk.SuperblockChecksum;
+import org.erofssim.ondisk.SuperblockField;
 
 /**
  * One try of a device-slot-table fuzz campaign: a base image, the edits made to its slot table,
@@ -229,29 +236,55 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         }
     }
 
-    /** The base image with the edits applied (checksum recomputed if asked); edits outside the image are skipped. */
-    public byte[] image(byte[] baseBytes) {
-        ImageEditor e = ImageEditor.of(baseBytes);
+    /**
+     * The base image with the edits applied (checksum recomputed if asked), as a copy-on-write
+     * view: {@code base} is shared and never written; the view holds copies of only the pages the
+     * edits touched (issue 12). Slot edits first, then byte edits, then the checksum, computed
+     * through the view; edits outside the image are skipped.
+     */
+    public OverlayBytes view(ImageBytes base) {
+        OverlayBytes v = new OverlayBytes(base);
         for (SlotEdit x : edits) {
-            x.applyTo(e);
+            x.applyTo(v);
         }
-        if (!bytes.isEmpty()) {
-            java.nio.ByteBuffer b = e.buffer();
-            for (ByteEdit x : bytes) {
-                if (x.offset() >= 0 && x.offset() < b.capacity()) {
-                    b.put(x.offset(), (byte) x.value());
-                }
+        for (ByteEdit x : bytes) {
+            if (x.offset() >= 0 && x.offset() < v.size()) {
+                v.put(x.offset(), (byte) x.value());
             }
         }
         if (fixChecksum) {
-            try {
-                e.fixChecksum();
-            } catch (RuntimeException unreadable) {
-                // a blkszbits the checksum cannot be computed with: the checksum stays as it is
-            }
+            fixChecksum(v);
         }
-        // the editor's own copy (it copied the base when made): no second copy per case
-        return e.buffer().array();
+        return v;
+    }
+
+    /** The edited image's bytes in one array, for writing it to a file: {@link #view} materialised. */
+    public byte[] image(byte[] baseBytes) {
+        return view(ImageBytes.of(baseBytes)).toByteArray();
+    }
+
+    /**
+     * Stores the superblock checksum ({@link SuperblockChecksum}) for the view's current
+     * {@code blkszbits} and bytes, whether or not SB_CHKSUM is set; an image too short to hold the
+     * field keeps its bytes.
+     */
+    private static void fixChecksum(OverlayBytes v) {
+        SuperblockField cs = SuperblockField.CHECKSUM;
+        if (v.size() < cs.absoluteOffset() + cs.width()) {
+            return;
+        }
+        int blkszbits = v.readFully(SuperblockField.BLKSZBITS.absoluteOffset(), 1).get(0) & 0xff;
+        // the covered bytes: within page 0 for block sizes up to 4 KiB (its copy or the base's shared one)
+        int n = (int) Math.min(v.size(), Superblock.OFFSET + SuperblockChecksum.coveredLength(blkszbits));
+        byte[] head;
+        if (n <= ImageBytes.PAGE_SIZE) {
+            head = v.firstPage();
+        } else {
+            head = new byte[n];
+            v.read(0, head, 0, n);
+        }
+        ByteBuffer b = ByteBuffer.wrap(head, 0, n).slice().order(ByteOrder.LITTLE_ENDIAN);
+        SlotEdit.write(v, cs.absoluteOffset(), new FieldEdit(cs, FieldEdit.Verb.SET, SuperblockChecksum.compute(b, blkszbits)));
     }
 
     /**

@@ -19,12 +19,13 @@ import org.erofssim.contract.ScenarioJson;
 final class FuzzScenarios {
     private final Path images;
     private final Path work;
-    private final Map<BaseImage, byte[]> bases;
+    /** Each base's bytes, read by every case's copy-on-write view of it ({@link FuzzCase#view}), never written. */
+    private final Map<BaseImage, org.erofssim.block.ImageBytes> bases = new java.util.EnumMap<>(BaseImage.class);
 
     FuzzScenarios(Path images, Path work, Map<BaseImage, byte[]> bases) {
         this.images = images;
         this.work = work;
-        this.bases = bases;
+        bases.forEach((b, bytes) -> this.bases.put(b, org.erofssim.block.ImageBytes.of(bytes)));
     }
 
     /**
@@ -150,10 +151,21 @@ final class FuzzScenarios {
     /**
      * The case's scenario on {@code profile} without writing a file: the scenario JSON naming the
      * unedited base image is parsed once per shape (source, devices, options, CONFIG, base) and
-     * kept; each case then swaps the nodes that hold the primary for ones holding its edited bytes
-     * (an array, no copy of the base beyond the edit itself).
+     * kept; each case then swaps the nodes that hold the primary for ones holding its edited bytes:
+     * a copy-on-write view of the shared base ({@link FuzzCase#view}), no copy of the base beyond
+     * the pages its edits touch.
      */
     Scenario inMemory(FuzzCase c, KernelProfile profile) {
+        return inMemory(c, profile, b -> c.view(bases.get(b)));
+    }
+
+    /**
+     * {@link #inMemory(FuzzCase, KernelProfile)} with the case's edited image given by
+     * {@code edited} (called at most once, with the case's base; not for a case without edits):
+     * {@code FuzzCowProperties} compares the view with a whole copy of the edited bytes.
+     */
+    Scenario inMemory(FuzzCase c, KernelProfile profile,
+                      java.util.function.Function<BaseImage, org.erofssim.block.ImageBytes> edited) {
         // the JSON is written and parsed once per shape (nodes), not per case: a case sets its
         // option string, CONFIG and tree read on the template's builder
         Shape key = Shape.of(c, profile);
@@ -170,17 +182,17 @@ final class FuzzScenarios {
         org.erofssim.kernel.KernelConfig kernel = kernelConfig(profile, c.effectiveConfig());
         org.erofssim.block.VirtualNamespace ns = t.namespace();
         if (!c.edits().isEmpty() || !c.bytes().isEmpty() || c.fixChecksum()) {
-            org.erofssim.block.ImageBytes edited = org.erofssim.block.ImageBytes.of(c.image(bases.get(c.base())));
+            org.erofssim.block.ImageBytes image = edited.apply(c.base());
             Map<String, org.erofssim.block.Node> swapped = new java.util.HashMap<>(4);
             for (String path : c.imageNodes()) {
                 org.erofssim.block.Node n = ns.nodes().get(path);
                 if (n instanceof org.erofssim.block.Node.RegularFile f) {
-                    swapped.put(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, edited), f.fs()));
+                    swapped.put(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, image), f.fs()));
                 } else if (n instanceof org.erofssim.block.Node.BlockDevice d) {
-                    swapped.put(path, new org.erofssim.block.Node.BlockDevice(faulted(c, path, edited), d.dev(),
+                    swapped.put(path, new org.erofssim.block.Node.BlockDevice(faulted(c, path, image), d.dev(),
                             d.readOnly(), d.logicalBlockSize(), d.dax(), d.nodev()));
                 } else if (n instanceof org.erofssim.block.Node.FscacheBlob blob) {
-                    swapped.put(path, new org.erofssim.block.Node.FscacheBlob(edited, blob.daemon(), blob.pastEnd()));
+                    swapped.put(path, new org.erofssim.block.Node.FscacheBlob(image, blob.daemon(), blob.pastEnd()));
                 }
             }
             ns = ns.replacing(swapped);

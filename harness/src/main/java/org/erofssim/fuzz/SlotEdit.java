@@ -1,5 +1,7 @@
 package org.erofssim.fuzz;
 
+import org.erofssim.block.OverlayBytes;
+import org.erofssim.ondisk.DeviceSlot;
 import org.erofssim.ondisk.DeviceSlotField;
 import org.erofssim.ondisk.FieldEdit;
 import org.erofssim.ondisk.ImageEditor;
@@ -53,6 +55,34 @@ public record SlotEdit(FieldEdit edit, int slot) {
         } catch (IllegalArgumentException outside) {
             return false;
         }
+    }
+
+    /**
+     * Applies the edit to a copy-on-write view of the image (what {@link #applyTo(ImageEditor)}
+     * does to a whole copy): the slot is placed by the view's current {@code devt_slotoff}; false
+     * when the field lies outside the image, then nothing is written.
+     */
+    public boolean applyTo(OverlayBytes image) {
+        long pos;
+        if (slot < 0) {
+            pos = ((SuperblockField) edit.field()).absoluteOffset();
+        } else {
+            int slotoff = image.readFully(SuperblockField.DEVT_SLOTOFF.absoluteOffset(), 2).getShort(0) & 0xffff;
+            pos = DeviceSlot.position(slotoff, slot) + edit.field().offset();
+        }
+        if (pos < 0 || pos + edit.field().width() > image.size()) {
+            return false;
+        }
+        write(image, pos, edit);
+        return true;
+    }
+
+    /** Writes {@code edit}'s result over the field's current bytes at {@code pos} (inside the image). */
+    static void write(OverlayBytes image, long pos, FieldEdit edit) {
+        int w = edit.field().width();
+        byte[] cur = new byte[w];
+        image.read(pos, cur, 0, w);
+        image.write(pos, edit.applyTo(cur));
     }
 
     /** The same edit with another operand (for shrinking). */
