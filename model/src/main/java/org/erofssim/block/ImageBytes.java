@@ -46,6 +46,26 @@ public abstract class ImageBytes {
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * Bytes {@code [pos, pos + len)} without a copy: a read-only little-endian buffer whose index
+     * 0 is byte {@code pos}, holding exactly what {@link #read} would copy (so only where all of
+     * them lie before {@link #size()} and no fault is injected), or null where this kind cannot
+     * give one (the caller then copies with {@link #read}). Kinds that hold their bytes in a
+     * Java array answer (issue 12: a metadata page was a new 4 KiB copy per page switch of a
+     * mount); a mapping does not (a direct buffer beside the heap ones would make every buffer
+     * read of the model a megamorphic call).
+     */
+    public ByteBuffer view(long pos, int len) {
+        return null;
+    }
+
+    /**
+     * Whether readers take {@link #view}s where one is given (default true;
+     * {@code -Derofssim.imageViews=false} copies every page as before issue 12's session 12, which
+     * {@code ImageViewProperties} compares on random clean and damaged images).
+     */
+    public static volatile boolean views = !"false".equals(System.getProperty("erofssim.imageViews"));
+
     /** {@link #firstPage()}'s last answer, for the kinds of bytes that can check it ({@link #samePage}). */
     private volatile byte[] firstPage;
 
@@ -228,6 +248,10 @@ public abstract class ImageBytes {
             return inner.faults();
         }
 
+        @Override public ByteBuffer view(long pos, int len) {
+            return pos >= 0 && len >= 0 && pos + len <= whole ? inner.view(pos, len) : null;
+        }
+
         @Override public ImageBytes withoutFaults() {
             ImageBytes clean = inner.withoutFaults();
             return clean == inner ? this : clean.loopRounded();
@@ -256,6 +280,13 @@ public abstract class ImageBytes {
 
         @Override boolean samePage(byte[] page) {
             return bytes.length >= PAGE_SIZE && java.util.Arrays.equals(bytes, 0, PAGE_SIZE, page, 0, PAGE_SIZE);
+        }
+
+        @Override public ByteBuffer view(long pos, int len) {
+            if (pos < 0 || len < 0 || pos + len > bytes.length) {
+                return null;
+            }
+            return ByteBuffer.wrap(bytes, (int) pos, len).slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 

@@ -246,6 +246,7 @@ public final class DataReader {
             notes.add(PlainReader.cutNote(size));
         }
         FilemapRead file = zopen(inode);
+        file.hashInto = md; // a read(2) call hashes the bytes it returns, not copied out
         // a folio whose bytes the loop has hashed is not read again in this read, and the page
         // cache goes when the read ends clean: its bytes go as soon as they are hashed
         // (PageCache.Folio#release), so memory is bounded by the readahead window, not the file
@@ -292,10 +293,9 @@ public final class DataReader {
                     err = c.error();
                     break;
                 }
-                if (c.bytes().length == 0) {
+                if (c.count() == 0) {
                     break;
                 }
-                md.update(c.bytes());
                 for (int k = before; k < file.copied.size(); k++) {
                     long[] r = file.copied.get(k); // file position, bytes, offset in the folio
                     java.util.BitSet st = file.copiedFolios.get(k).stale;
@@ -311,7 +311,7 @@ public final class DataReader {
                         staleLast = r[0] + in.length() - 1;
                     }
                 }
-                pos += c.bytes().length;
+                pos += c.count();
                 if (release) {
                     for (int k = before; k < file.copied.size(); k++) {
                         long[] r = file.copied.get(k);

@@ -72,49 +72,67 @@ public final class SuperblockCache {
          * key; the rest of the block, e.g. a device table, is compared here), else computed.
          */
         public long checksum(ByteBuffer page0, int blkszbits) {
-            boolean whole = bytes != null && page0.limit() == PAGE && page0.hasArray();
+            boolean whole = bytes != null && page0.limit() == PAGE;
             Checksum c = checksum;
-            if (whole && c != null && c.blkszbits() == blkszbits && Arrays.equals(page0.array(),
-                    page0.arrayOffset() + FROM, page0.arrayOffset() + PAGE, c.block(), 0, PAGE - FROM)) {
+            if (whole && c != null && c.blkszbits() == blkszbits && same(page0, FROM, c.block(), PAGE - FROM)) {
                 return c.crc();
             }
             long crc = SuperblockChecksum.compute(page0, blkszbits);
             if (whole) {
-                checksum = new Checksum(Arrays.copyOfRange(page0.array(), page0.arrayOffset() + FROM,
-                        page0.arrayOffset() + PAGE), blkszbits, crc);
+                checksum = new Checksum(copy(page0, FROM, PAGE - FROM), blkszbits, crc);
             }
             return crc;
         }
     }
 
     /**
+     * Whether bytes {@code [from, from + len)} of {@code page} equal {@code b[0, len)}: a page held
+     * in an array or a read-only view of the image's bytes ({@code ImageBytes#view}) alike.
+     */
+    private static boolean same(ByteBuffer page, int from, byte[] b, int len) {
+        if (page.hasArray()) {
+            int at = page.arrayOffset() + from;
+            return Arrays.equals(page.array(), at, at + len, b, 0, len);
+        }
+        return page.slice(from, len).mismatch(ByteBuffer.wrap(b, 0, len)) < 0;
+    }
+
+    /** Bytes {@code [from, from + len)} of {@code page}, copied. */
+    private static byte[] copy(ByteBuffer page, int from, int len) {
+        byte[] out = new byte[len];
+        page.get(from, out, 0, len);
+        return out;
+    }
+
+    /**
      * The decoded superblock of {@code page0} (index 0 = device byte 0): from the cache when a
      * page with the same superblock bytes {@code [1024, 1280)} was decoded before, else decoded
-     * now (and kept when the page is a whole 4 KiB page held in an array).
+     * now (and kept when the page is a whole 4 KiB page).
      */
     public static Entry decode(ByteBuffer page0) {
-        if (!enabled || page0.limit() != PAGE || !page0.hasArray()) {
+        if (!enabled || page0.limit() != PAGE) {
             return new Entry(null, Superblock.decode(page0));
         }
-        byte[] a = page0.array();
-        int from = page0.arrayOffset() + FROM;
-        int to = page0.arrayOffset() + TO;
         Entry l = last;
-        if (l != null && Arrays.equals(a, from, to, l.bytes, 0, TO - FROM)) {
+        if (l != null && same(page0, FROM, l.bytes, TO - FROM)) {
             HITS.increment();
             return l;
         }
         CRC32C crc = new CRC32C();
-        crc.update(a, from, TO - FROM);
+        if (page0.hasArray()) {
+            crc.update(page0.array(), page0.arrayOffset() + FROM, TO - FROM);
+        } else {
+            crc.update(page0.slice(FROM, TO - FROM));
+        }
         Integer key = (int) crc.getValue();
         Entry e = BY_HASH.get(key);
-        if (e != null && Arrays.equals(a, from, to, e.bytes, 0, TO - FROM)) {
+        if (e != null && same(page0, FROM, e.bytes, TO - FROM)) {
             HITS.increment();
             last = e;
             return e;
         }
         MISSES.increment();
-        e = new Entry(Arrays.copyOfRange(a, from, to), Superblock.decode(page0));
+        e = new Entry(copy(page0, FROM, TO - FROM), Superblock.decode(page0));
         if (BY_HASH.size() >= CAPACITY) {
             BY_HASH.clear();
         }

@@ -55,6 +55,35 @@ final class DeviceRequests {
         }
     }
 
+    /**
+     * Page arrays a whole-file read ({@link PlainReader#readFile}) has hashed and handed back, for
+     * the next single-page folio ({@link #zeroPage}): a read of a file of n pages made n new
+     * arrays, 16% of what a model-only fuzz campaign allocated (issue 12). At most
+     * {@link #SPARE_PAGES} (a readahead window's worth).
+     */
+    private final java.util.ArrayDeque<byte[]> spare = new java.util.ArrayDeque<>();
+    private static final int SPARE_PAGES = PlainReader.RA_PAGES;
+
+    /** A page of zeros for a folio's bytes: a handed-back one cleared, or a new one. */
+    byte[] zeroPage() {
+        byte[] p = spare.pollLast();
+        if (p == null) {
+            return new byte[PAGE];
+        }
+        java.util.Arrays.fill(p, (byte) 0);
+        return p;
+    }
+
+    /**
+     * Hands back a page the caller owns alone and will not touch again (a page
+     * {@link PlainReader#readPage} returned, once hashed): nothing else holds it.
+     */
+    void recycle(byte[] page) {
+        if (page.length == PAGE && spare.size() < SPARE_PAGES) {
+            spare.addLast(page);
+        }
+    }
+
     /** Bytes of the primary one {@link #readPhysicalWindowed} refill reads at most. */
     public static final int WINDOW = 128 * 1024;
     private byte[] window;
@@ -175,6 +204,19 @@ final class DeviceRequests {
             nextPa += len;
             length += len;
         }
+
+        /** Where the pieces start in the folio when they are one run of it (each where the last ends), else -1. */
+        int contiguousAt() {
+            int start = pieces.get(0)[0];
+            int end = start;
+            for (int[] p : pieces) {
+                if (p[0] != end) {
+                    return -1;
+                }
+                end += p[1];
+            }
+            return start;
+        }
     }
 
     /**
@@ -190,7 +232,26 @@ final class DeviceRequests {
         if (bytes == null) {
             return false;
         }
-        byte[] data = new byte[rq.length];
+        // the request's pieces one run of out (no hole or inline piece between them, the usual
+        // case): the device's bytes go straight there, not through a request buffer (issue 12);
+        // out is zeros there until now, and is zeros again if the request fails
+        int direct = rq.contiguousAt();
+        byte[] data = direct >= 0 ? out : new byte[rq.length];
+        int at = direct >= 0 ? direct : 0;
+        if (!read(rq, bytes, data, at, out)) {
+            if (direct >= 0) {
+                java.util.Arrays.fill(out, direct, direct + rq.length, (byte) 0);
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The device read of {@link #submit}: the request's bytes into {@code data[at..]}, then (when
+     * {@code data} is not the folio's own array, {@code at} 0) copied to its pieces of {@code out}.
+     */
+    private boolean read(Request rq, ImageBytes bytes, byte[] data, int at, byte[] out) {
         long pos = rq.target.position();
         int n;
         if (!fileio || rq.target.backing() instanceof DeviceBacking.OfBdev) {
@@ -199,20 +260,23 @@ final class DeviceRequests {
                 return false; // bio_check_eod: "attempt to access beyond end of device"
             }
             try {
-                bytes.read(pos, data, 0, rq.length); // short (truncated loop file): zero-filled
+                bytes.read(pos, data, at, rq.length); // short (truncated loop file): zero-filled
             } catch (KernelError e) {
                 return false;
             }
             n = rq.length;
         } else {
             try {
-                n = backingRead(rq.target.backing(), bytes, pos, data);
+                n = backingRead(rq.target.backing(), bytes, pos, data, at, rq.length);
             } catch (KernelError e) {
                 return false;
             }
             if (n < rq.length && sbi.kernel().has(Behavior.FILEIO_SHORT_READ_EIO)) {
                 return false;
             }
+        }
+        if (data == out) {
+            return true; // read in place; past n (a short read) out keeps its zeros
         }
         int done = 0;
         for (int[] p : rq.pieces) {
@@ -228,19 +292,24 @@ final class DeviceRequests {
      * buffered reads ({@code filemap_read} of the backing file) return what precedes it.
      */
     private int backingRead(DeviceBacking backing, ImageBytes bytes, long pos, byte[] data) {
+        return backingRead(backing, bytes, pos, data, 0, data.length);
+    }
+
+    /** {@link #backingRead(DeviceBacking, ImageBytes, long, byte[])} of {@code len} bytes into {@code data[at..]}. */
+    private int backingRead(DeviceBacking backing, ImageBytes bytes, long pos, byte[] data, int at, int len) {
         if (pos < 0) {
             throw new KernelError(Errno.EINVAL, "negative position");
         }
         if (direct && canDirect(backing)) {
-            return bytes.read(pos, data, 0, data.length);
+            return bytes.read(pos, data, at, len);
         }
         int total = 0;
-        while (total < data.length) {
+        while (total < len) {
             long p = pos + total;
-            int chunk = (int) Math.min(data.length - total, PAGE - (p % PAGE));
+            int chunk = (int) Math.min(len - total, PAGE - (p % PAGE));
             int n;
             try {
-                n = bytes.read(p, data, total, chunk);
+                n = bytes.read(p, data, at + total, chunk);
             } catch (KernelError e) {
                 if (total > 0) {
                     return total;

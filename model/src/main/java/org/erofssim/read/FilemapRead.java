@@ -38,6 +38,15 @@ public final class FilemapRead {
     /** Bytes a call over a dataless cache returned, not copied. */
     private long counted;
 
+    /**
+     * Where a {@link #read} hashes the bytes it returns instead of copying them out (its
+     * {@link Call} then has their count and no bytes), or null: a whole-file read that only hashes
+     * them needs no copy of each call (issue 12: the call's buffer was 2% of a model-only fuzz
+     * campaign's allocations). The bytes are hashed in the order a copy would hold them.
+     */
+    public java.security.MessageDigest hashInto;
+    private static final byte[] NONE = new byte[0];
+
     private final PageCache cache;
     private final Readahead.FileRa ra;
     private final long isize;
@@ -116,7 +125,8 @@ public final class FilemapRead {
 
     /** {@code filemap_read}: one {@code read(2)} of {@code count} bytes at {@code pos}. */
     public Call read(long pos, int count) {
-        byte[] out = cache.dataless() ? new byte[0] : new byte[(int) Math.max(0, Math.min(count, isize - pos))];
+        boolean hash = hashInto != null && !cache.dataless();
+        byte[] out = cache.dataless() || hash ? NONE : new byte[(int) Math.max(0, Math.min(count, isize - pos))];
         int outLen = 0;
         long lastPos = ra.prevPos;
         long remaining = count;
@@ -139,7 +149,11 @@ public final class FilemapRead {
                     break;
                 }
                 if (f.bytes().length > 0) {
-                    System.arraycopy(f.data, (int) offset, out, outLen, (int) bytes);
+                    if (hash) {
+                        hashInto.update(f.data, (int) offset, (int) bytes);
+                    } else {
+                        System.arraycopy(f.data, (int) offset, out, outLen, (int) bytes);
+                    }
                     outLen += (int) bytes;
                 } else {
                     counted += bytes; // a dataless cache (FolioLayout): only the count
@@ -152,6 +166,9 @@ public final class FilemapRead {
             }
         } while (remaining > 0 && pos < isize);
         ra.prevPos = lastPos;
+        if (hash) {
+            return new Call(NONE, outLen > 0 ? null : error, outLen);
+        }
         byte[] bytes = outLen == out.length ? out : java.util.Arrays.copyOf(out, outLen);
         if (counted > 0) {
             long n = counted;

@@ -23,7 +23,8 @@ public final class PageCache {
         boolean readahead;
         /**
          * Its bytes once uptodate (zeros where nothing was written); an empty array in a dataless
-         * cache and once {@link #release released}.
+         * cache and once {@link #release released}. Read-only for everyone: a writer takes them
+         * from {@link #writable} (until the first write they are the shared zero array).
          */
         public byte[] data;
         /**
@@ -46,7 +47,12 @@ public final class PageCache {
         Folio(long index, int order, boolean dataless) {
             this.index = index;
             this.order = order;
-            this.data = dataless ? NO_DATA : new byte[PAGE << order];
+            // its bytes start as the shared zero array of its order, copied by the first write
+            // (writable): a folio that no decode writes (a failed or not yet decoded pcluster, a
+            // window the read ends before) holds no bytes of its own; issue 12: new zeroed folios
+            // were 8% of the bytes a model-only fuzz campaign allocated
+            this.data = dataless ? NO_DATA : zeros(order);
+            this.sharedZeros = !dataless;
         }
 
         int pages() {
@@ -65,11 +71,15 @@ public final class PageCache {
         public void release() {
             if (uptodate && stale == null && !locked && waiting.isEmpty() && data.length > 0) {
                 data = NO_DATA;
+                sharedZeros = false;
                 released = true;
             }
         }
 
-        /** {@link #data} is the shared zero array of its order ({@link #shareIfZero}): copy it before writing. */
+        /**
+         * {@link #data} is the shared zero array of its order (a new folio, or {@link #shareIfZero}):
+         * copy it before writing.
+         */
         private boolean sharedZeros;
 
         /**
@@ -145,13 +155,17 @@ public final class PageCache {
     private Folio[] lastChunk;
     private static final byte[] NO_DATA = new byte[0];
     /** The shared zero arrays by folio order ({@link Folio#shareIfZero}); never written. */
-    private static final byte[][] ZEROS = new byte[Readahead.MAX_ORDER + 1][];
+    private static final java.util.concurrent.atomic.AtomicReferenceArray<byte[]> ZEROS =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(Readahead.MAX_ORDER + 1);
 
-    private static synchronized byte[] zeros(int order) {
-        if (ZEROS[order] == null) {
-            ZEROS[order] = new byte[PAGE << order];
+    /** The shared zero array of folios of {@code order} (without a lock: every new folio asks). */
+    private static byte[] zeros(int order) {
+        byte[] z = ZEROS.get(order);
+        if (z == null) {
+            ZEROS.compareAndSet(order, null, new byte[PAGE << order]);
+            z = ZEROS.get(order);
         }
-        return ZEROS[order];
+        return z;
     }
     /** Folios without bytes: a cache that only tracks which folios exist ({@link FolioLayout}). */
     private final boolean dataless;

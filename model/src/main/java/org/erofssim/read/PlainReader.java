@@ -158,7 +158,7 @@ public final class PlainReader {
      */
     private Folio scanFolio(ErofsInode inode, long index, int pages) {
         int end = pages * PAGE;
-        byte[] out = new byte[end];
+        byte[] out = pages == 1 ? io.zeroPage() : new byte[end];
         long pos = index * PAGE;
         int cur = 0;
         MapBlocks.Mapping map = null;
@@ -505,6 +505,7 @@ public final class PlainReader {
             }
             int n = (int) Math.min(PAGE, limit - index * PAGE);
             md.update(page, 0, n);
+            io.recycle(page); // hashed: readPage's pages are the caller's own
             ok += n;
             long past = (index + 1) * PAGE - callStart;
             if (!pattern.mmap() && past >= pattern.size()) {

@@ -48,6 +48,8 @@ public final class MetaBuf implements ErofsBuf {
      * bookkeeping; the kernel's page cache keeps such pages too). Bounded ({@link #REUSED_PAGES}).
      */
     private java.util.LinkedHashMap<Long, byte[]> reused;
+    /** The bytes of a page past the end of the device or file (never written). */
+    private static final byte[] ZERO_PAGE = new byte[ImageBytes.PAGE_SIZE];
     /** How many pages {@link #reused} keeps (2 MiB). */
     static final int REUSED_PAGES = 512;
 
@@ -133,19 +135,26 @@ public final class MetaBuf implements ErofsBuf {
                 heldReusable = false;
             }
             byte[] b = reuse && reused != null ? reused.get(index) : null;
-            if (b == null && at == 0 && from == bytes) {
+            // a page wholly within image bytes held in memory, without faults: its bytes in place
+            // (what the copy below would hold), nothing to keep for reuse; a page wholly past the
+            // end of bytes without faults: the shared zero page (the copy would stay zeros)
+            ByteBuffer view = b != null || !ImageBytes.views ? null : from.view(at, ImageBytes.PAGE_SIZE);
+            if (view == null && b == null && ImageBytes.views && at >= from.size() && from.faults().isEmpty()) {
+                view = ByteBuffer.wrap(ZERO_PAGE).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            }
+            if (view == null && b == null && at == 0 && from == bytes) {
                 // the superblock's page, which every mount reads: shared while the image is unchanged
                 b = bytes.firstPage();
             }
-            if (b == null) {
+            if (b == null && view == null) {
                 b = new byte[ImageBytes.PAGE_SIZE];
                 // 7.2.13 fileio: the page's bytes start at fsoffset + its metadata offset, unaligned;
                 // 7.3: at the sector-aligned fsoffset, or on the extra device whose range holds it
                 from.read(at, b, 0, b.length);
             }
-            held = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            held = view != null ? view : ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             heldIndex = index;
-            heldReusable = reuse;
+            heldReusable = reuse && view == null;
             touched.add(index);
         }
         return held;
