@@ -98,6 +98,30 @@ public final class OverlayBytes extends ImageBytes {
     }
 
     /**
+     * A read-only view as {@link ImageBytes#view} gives one: inside one copied page, of that
+     * page's copy; where no page of the range was copied, the base's own view (null where the
+     * base gives none); null for a range that mixes copied and shared pages (the caller copies).
+     * Only for a view no longer written (see the class comment).
+     */
+    @Override public java.nio.ByteBuffer view(long pos, int len) {
+        if (pos < 0 || len <= 0 || pos + len > size) {
+            return null;
+        }
+        if (count == 0) {
+            return base.view(pos, len);
+        }
+        long first = pos / PAGE_SIZE;
+        long last = (pos + len - 1) / PAGE_SIZE;
+        int i = Arrays.binarySearch(numbers, 0, count, first);
+        if (i >= 0) {
+            return first == last ? java.nio.ByteBuffer.wrap(copies[i], (int) (pos % PAGE_SIZE), len).slice()
+                    .asReadOnlyBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN) : null;
+        }
+        int next = -i - 1;
+        return next >= count || numbers[next] > last ? base.view(pos, len) : null;
+    }
+
+    /**
      * Page 0 as {@link ImageBytes#firstPage} gives it: its copy when it was written (the caller
      * must not write to it), else the base's, which the base hands out again to every view of it
      * while its bytes are unchanged.

@@ -104,4 +104,39 @@ class OverlayBytesTest {
         ImageBytes onTop = new OverlayBytes(ImageBytes.of(pattern())).withFaults(new Faults(Map.of(0L, Faults.Kind.EIO)));
         assertThatThrownBy(() -> onTop.read(0, new byte[8], 0, 8)).isInstanceOf(KernelError.class);
     }
+
+    @Test void viewsHoldWhatReadCopiesInsideOneCopiedPageOrWhereNothingWasCopied() {
+        Random r = new Random(15);
+        for (int t = 0; t < 200; t++) {
+            byte[] expected = pattern();
+            OverlayBytes v = new OverlayBytes(ImageBytes.of(pattern()));
+            for (int w = r.nextInt(3); w > 0; w--) {
+                int pos = r.nextInt(expected.length);
+                v.put(pos, (byte) 0x77);
+                expected[pos] = 0x77;
+            }
+            int views = 0;
+            for (int k = 0; k < 40; k++) {
+                int pos = r.nextInt(expected.length + 64) - 32;
+                int len = r.nextInt(r.nextBoolean() ? 64 : 2 * PAGE);
+                java.nio.ByteBuffer b = v.view(pos, len);
+                boolean inside = pos >= 0 && len > 0 && pos + len <= expected.length;
+                if (!inside) {
+                    assertThat(b).as("view of %d at %d", len, pos).isNull();
+                    continue;
+                }
+                if (b != null) {
+                    views++;
+                    assertThat(b.isReadOnly()).isTrue();
+                    byte[] got = new byte[len];
+                    b.get(0, got);
+                    assertThat(got).as("view of %d at %d", len, pos).isEqualTo(Arrays.copyOfRange(expected, pos, pos + len));
+                    assertThat(b.order()).isEqualTo(java.nio.ByteOrder.LITTLE_ENDIAN);
+                }
+            }
+            assertThat(views).as("some ranges give a view").isPositive();
+        }
+        ImageBytes faulty = ImageBytes.of(pattern()).withFaults(new Faults(Map.of(2L, Faults.Kind.EIO)));
+        assertThat(new OverlayBytes(faulty).view(0, 8)).as("a base that gives no view").isNull();
+    }
 }
