@@ -31,8 +31,13 @@ public final class Sha256Memo extends MessageDigest implements Cloneable {
 
     private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
 
-    /** The contents so far (null once streaming). */
-    private byte[] buf = new byte[8192];
+    private static final byte[] NONE = new byte[0];
+    /**
+     * The contents so far (null once streaming); sized by the first update, then doubled: most
+     * files of a base image are far below a page, and a page-sized buffer per file cost more
+     * zeroing than the digest (a walk of 225 entries, measured).
+     */
+    private byte[] buf = NONE;
     private int len;
     /** The JDK's digest once the contents outgrew {@link #CAP}. */
     private MessageDigest stream;
@@ -61,7 +66,7 @@ public final class Sha256Memo extends MessageDigest implements Cloneable {
             return;
         }
         if (len + n > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(len + n, Math.min(CAP, buf.length * 2)));
+            buf = Arrays.copyOf(buf, Math.max(len + n, Math.min(CAP, buf.length * 2)));  // the first: n bytes
         }
         System.arraycopy(input, offset, buf, len, n);
         len += n;
@@ -76,9 +81,7 @@ public final class Sha256Memo extends MessageDigest implements Cloneable {
 
     @Override
     protected void engineReset() {
-        if (buf == null) {
-            buf = new byte[8192];
-        }
+        buf = NONE;
         len = 0;
         stream = null;
     }
