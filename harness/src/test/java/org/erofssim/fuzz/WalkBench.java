@@ -29,6 +29,9 @@ import org.erofssim.mount.MountModel;
  */
 public class WalkBench {
     static List<Scenario> walks = new ArrayList<>();
+    /** {@code -Dwalkbench.bases=LZ4,LZMA,...}: keep the walks of these bases only (session 12: the compressed ones). */
+    static final java.util.Set<String> ONLY = System.getProperty("walkbench.bases") == null ? null
+            : java.util.Set.of(System.getProperty("walkbench.bases").split(","));
 
     public static String prepare(long seed, int draws, String rootDir) throws Exception {
         Path root = Path.of(rootDir);
@@ -56,7 +59,7 @@ public class WalkBench {
                 } catch (RuntimeException e) {
                     continue; // a model error: not a walk to measure
                 }
-                if (o instanceof MountOutcome.Mounted m && m.tree() != null) {
+                if (o instanceof MountOutcome.Mounted m && m.tree() != null && (ONLY == null || ONLY.contains(c.base().name()))) {
                     long t0 = mx.getCurrentThreadCpuTime();
                     Coverage.record(new Coverage.Recorder(), () -> MountModel.predict(s));
                     if (mx.getCurrentThreadCpuTime() - t0 < 10_000_000L) walks.add(s);

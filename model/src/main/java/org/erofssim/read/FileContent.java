@@ -29,8 +29,21 @@ public record FileContent(String sha256, long okBytes, Errno errno, List<String>
         return new String(out, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    /** A new SHA-256 digest (the hash of {@link FileContent}). */
+    /**
+     * A new SHA-256 digest (the hash of {@link FileContent}): in an evaluation that records
+     * coverage (a fuzz campaign's case) one that remembers the last contents this thread hashed
+     * ({@link Sha256Memo}: the same digest, not computed again for contents equal byte for byte
+     * to remembered ones), else the JDK's.
+     */
     public static MessageDigest newDigest() {
+        if (Sha256Memo.ENABLED && org.erofssim.kernel.Coverage.recording()) {
+            return new Sha256Memo();
+        }
+        return jdkSha256();
+    }
+
+    /** A new SHA-256 digest of the JDK. */
+    static MessageDigest jdkSha256() {
         try {
             // a copy of an unused digest: the provider look-up of getInstance per file was 2% of a
             // model-only fuzz campaign's worker time (JFR, issue 12); the prototype is never updated

@@ -269,9 +269,15 @@ public final class Lz4Block {
             if (bulk && n > 0 && !forwardSafe && staleSet == null && from >= 0 && from < written && to <= written
                     && to + n <= oend) {
                 // an overlapping copy (to > from) over bytes this decode wrote: every byte read
-                // was written before (the source stays below the destination), so none is stale
-                for (int k = 0; k < n; k++) {
-                    dst[to + k] = dst[from + k];
+                // was written before (the source stays below the destination), so none is stale.
+                // The bytes repeat with period to - from: copied from the period's start in
+                // chunks that double, each reading only bytes already in place (session 12:
+                // runs of offset 1-7 were a byte loop)
+                int d = to - from;
+                for (int k = 0; k < n; ) {
+                    int c = (int) Math.min(n - k, (long) d + k);
+                    System.arraycopy(dst, from, dst, to + k, c);
+                    k += c;
                 }
                 wrote(to, (int) (to + n));
                 return;

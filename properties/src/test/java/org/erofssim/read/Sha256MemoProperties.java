@@ -1,0 +1,127 @@
+package org.erofssim.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Session 12's memo of file digests ({@link Sha256Memo}) gives the JDK's SHA-256 of the bytes
+ * it was given, whatever it remembers: each try hashes a sequence of contents drawn from a small
+ * pool (so contents come back and are answered from memory) and variants of them that the memo's
+ * selector cannot tell apart (one byte changed where the selector does not sample, so the
+ * selector names a remembered entry of other contents), cut short, grown past {@link
+ * Sha256Memo#CAP} (streamed, never remembered), given in random pieces, and cloned halfway
+ * ({@code PlainReader} keeps copies of a digest at its marks); every digest, the clone's too,
+ * must equal {@code MessageDigest.getInstance("SHA-256")}'s. Statistics show hits, misses, the
+ * selector collisions (a remembered entry of other contents) and the streamed contents reached.
+ */
+class Sha256MemoProperties {
+    record Item(int pool, String variant, int at, List<Integer> pieces, boolean cloneHalfway) {}
+
+    @Provide
+    Arbitrary<List<Item>> sequences() {
+        Arbitrary<Item> item = Combinators.combine(Arbitraries.integers().between(0, 3),
+                Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just("same")), Tuple.of(3, Arbitraries.just("unsampled-edit")),
+                        Tuple.of(1, Arbitraries.just("cut")), Tuple.of(1, Arbitraries.just("past-cap"))),
+                Arbitraries.integers().between(0, 1_000_000),
+                Arbitraries.integers().between(1, 70_000).list().ofMinSize(0).ofMaxSize(4),
+                Arbitraries.of(false, false, false, true)).as(Item::new);
+        return item.list().ofMinSize(1).ofMaxSize(12);
+    }
+
+    @Property(seed = "20261207", tries = 300, edgeCases = EdgeCasesMode.NONE)
+    void memoDigestIsTheSha256OfTheBytes(@ForAll("sequences") List<Item> items) throws Exception {
+        byte[][] pool = new byte[4][];
+        java.util.Random r = new java.util.Random(items.size());
+        int[] sizes = {0, 100, 40_000, 150_000};
+        for (int i = 0; i < 4; i++) {
+            pool[i] = new byte[sizes[i]];
+            r.nextBytes(pool[i]);
+        }
+        for (Item it : items) {
+            byte[] contents = variant(pool[it.pool()], it);
+            byte[] expected = MessageDigest.getInstance("SHA-256").digest(contents);
+            Sha256Memo md = new Sha256Memo();
+            MessageDigest copy = null;
+            int clonedAt = 0;
+            int pos = 0;
+            for (int p : it.pieces()) {
+                int n = Math.min(p, contents.length - pos);
+                md.update(contents, pos, n);
+                pos += n;
+                if (it.cloneHalfway() && copy == null && pos >= contents.length / 2) {
+                    copy = FileContent.cloneOf(md);
+                    clonedAt = pos;
+                }
+            }
+            md.update(contents, pos, contents.length - pos);
+            if (copy != null) {
+                copy.update(contents, clonedAt, contents.length - clonedAt);
+                assertThat(copy.digest()).isEqualTo(expected);
+            }
+            long[] before = Sha256Memo.counts();
+            assertThat(md.digest()).as("%s of pool %d, %d bytes", it.variant(), it.pool(), contents.length)
+                    .isEqualTo(expected);
+            long[] after = Sha256Memo.counts();
+            String how = contents.length > Sha256Memo.CAP ? "streamed" : after[0] > before[0] ? "hit"
+                    : after[2] > before[2] ? "miss: selector collision" : "miss";
+            Statistics.label("digest").collect(how);
+            Statistics.label("variant").collect(it.variant());
+        }
+        Statistics.label("digest").coverage(c -> {
+            c.check("hit").count(n -> n > 0);
+            c.check("miss").count(n -> n > 0);
+            c.check("streamed").count(n -> n > 0);
+            c.check("miss: selector collision").count(n -> n > 0);
+        });
+        Statistics.label("variant").coverage(c -> c.check("unsampled-edit").count(n -> n > 0));
+    }
+
+    /** The pool's contents as {@code it} changes them. */
+    private static byte[] variant(byte[] base, Item it) {
+        byte[] b = base.clone();
+        switch (it.variant()) {
+            case "unsampled-edit" -> {
+                // a byte the selector does not sample: same length, same samples, other contents
+                List<Integer> free = new ArrayList<>();
+                int n = b.length;
+                java.util.Set<Integer> sampled = new java.util.HashSet<>();
+                for (int i = 0; i < 64 && n > 0; i++) {
+                    sampled.add((int) ((long) i * (n - 1) / 63));
+                }
+                for (int p = 0; p < n && free.size() < 200; p += 1 + n / 200) {
+                    if (!sampled.contains(p)) {
+                        free.add(p);
+                    }
+                }
+                if (!free.isEmpty()) {
+                    int p = free.get(it.at() % free.size());
+                    b[p] ^= 1 + it.at() % 255;
+                }
+                return b;
+            }
+            case "cut" -> {
+                return java.util.Arrays.copyOf(b, b.length == 0 ? 0 : it.at() % b.length);
+            }
+            case "past-cap" -> {
+                byte[] big = java.util.Arrays.copyOf(b, Sha256Memo.CAP + 1 + it.at() % 5000);
+                big[big.length - 1] = (byte) it.at();
+                return big;
+            }
+            default -> {
+                return b;
+            }
+        }
+    }
+}
