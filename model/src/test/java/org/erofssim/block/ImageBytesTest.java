@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageBytesTest {
     private static final int PAGE = ImageBytes.PAGE_SIZE;
 
-    /** Three pages and a half: byte i holds i mod 251. */
-    private static byte[] pattern() {
+    /** Three pages and a half: byte i holds i mod 251 (OverlayBytesTest's base too). */
+    static byte[] pattern() {
         byte[] b = new byte[3 * PAGE + PAGE / 2];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (i % 251);

@@ -16,11 +16,7 @@ class OverlayBytesTest {
 
     /** Three pages and a half: byte i holds i mod 251. */
     private static byte[] pattern() {
-        byte[] b = new byte[3 * PAGE + PAGE / 2];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) (i % 251);
-        }
-        return b;
+        return ImageBytesTest.pattern();
     }
 
     @Test void randomWritesReadBackAsTheSameWritesToAnArray() {

@@ -19,11 +19,10 @@ import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.TreeEntry;
 import org.erofssim.kernel.ConfigFlag;
-import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.KernelConfig;
 import org.erofssim.kernel.Releases;
-import org.erofssim.mount.MountModel;
 import org.erofssim.props.Expect;
+import org.erofssim.props.Predictions;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.testkit.Checkout;
 
@@ -87,9 +86,7 @@ class FscachePageReuseProperties {
         boolean before = MetaBuf.reusePages;
         MetaBuf.reusePages = reuse;
         try {
-            Coverage.Recorder rec = new Coverage.Recorder();
-            MountOutcome o = Coverage.record(rec, () -> MountModel.predict(sc));
-            return OutcomeJson.write(o) + "\n" + new java.util.TreeSet<>(rec.ids()) + "\n" + rec.hints();
+            return Predictions.withCoverage(sc);
         } finally {
             MetaBuf.reusePages = before;
         }

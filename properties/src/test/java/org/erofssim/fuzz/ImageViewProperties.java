@@ -21,11 +21,10 @@ import org.erofssim.contract.MountOutcome;
 import org.erofssim.contract.OutcomeJson;
 import org.erofssim.contract.Scenario;
 import org.erofssim.contract.TreeEntry;
-import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.KernelProfile;
 import org.erofssim.kernel.Releases;
-import org.erofssim.mount.MountModel;
 import org.erofssim.props.Expect;
+import org.erofssim.props.Predictions;
 import org.erofssim.testkit.Checkout;
 
 /**
@@ -70,9 +69,7 @@ class ImageViewProperties {
         boolean before = ImageBytes.views;
         ImageBytes.views = views;
         try {
-            Coverage.Recorder rec = new Coverage.Recorder();
-            MountOutcome o = Coverage.record(rec, () -> MountModel.predict(sc));
-            return OutcomeJson.write(o) + "\n" + new java.util.TreeSet<>(rec.ids()) + "\n" + rec.hints();
+            return Predictions.withCoverage(sc);
         } finally {
             ImageBytes.views = before;
         }
