@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * clients at once), a wrong token refused, a stale server (jar rebuilt, another key) never used and
  * gone, a client killed mid-request ending its request, {@code server --stop}; model-only fuzz
  * campaigns with the cold process's result, twice in one server, stopped by Ctrl-C, by {@code
- * --max-time}, and the command lines it leaves to the cold process. The launcher runs
- * in a stand-in checkout whose "jar" is up to date (no build) and whose {@code java} is a script
- * that starts the real JVM on this test's class path; every server a test starts is stopped after
- * it, also when it fails. No time is asserted: the waits are bounded only so a failure cannot hang.
+ * --max-time}, writing files with the caller's umask, and the command lines it leaves to the cold
+ * process. The launcher runs in a stand-in checkout whose "jar" is up to date (no build) and whose
+ * {@code java} is a script that starts the real JVM on this test's class path; every server a test
+ * starts is stopped after it, also when it fails. No time is asserted: the waits are bounded only so a failure cannot hang.
  */
 class PredictServerTest {
     @TempDir
@@ -47,6 +47,8 @@ class PredictServerTest {
     private Path serverDir;
     private final Map<String, String> env = new HashMap<>();
     private final Set<Long> serverPids = new LinkedHashSet<>();
+    /** The umask the launcher runs with ({@code null}: this JVM's). */
+    private String umask;
 
     /** A finished launcher run. */
     private record Run(int exit, byte[] out, byte[] err) {
@@ -113,7 +115,11 @@ class PredictServerTest {
         // env --default-signal=INT: a test run started in the background of a non-interactive shell
         // (`mvn test &`, `su - user -c ... &`) inherits SIGINT ignored, and bash can then neither
         // trap nor receive it; the launcher's Ctrl-C path is tested with SIGINT as a terminal sends it
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT", "bash", launcher.toString()));
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT", "bash"));
+        if (umask != null) {
+            cmd.addAll(List.of("-c", "umask " + umask + " && exec bash \"$0\" \"$@\""));
+        }
+        cmd.add(launcher.toString());
         cmd.addAll(args);
         ProcessBuilder pb = HostTools.processBuilder(cmd).directory(cwd.toFile());
         pb.environment().remove("EROFS_SIM_SERVER");
@@ -372,13 +378,17 @@ class PredictServerTest {
         if (Files.isDirectory(out)) {
             try (Stream<Path> s = Files.walk(out)) {
                 for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                    if (Files.isDirectory(p)) {
+                        files.put(out.relativize(p) + "/", mode);
+                    }
                     if (Files.isRegularFile(p)) {
                         byte[] bytes = Files.readAllBytes(p);
                         if (p.endsWith("scenario.json")) { // its comment says when the finding was made
                             bytes = FOUND_AT.matcher(new String(bytes, StandardCharsets.UTF_8)).replaceAll("found T")
                                     .getBytes(StandardCharsets.UTF_8);
                         }
-                        files.put(out.relativize(p).toString(), java.util.HexFormat.of().formatHex(
+                        files.put(out.relativize(p).toString(), mode + " " + java.util.HexFormat.of().formatHex(
                                 java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
                     }
                     Files.delete(p);
@@ -412,6 +422,26 @@ class PredictServerTest {
         }
         assertThat(noteServers()).hasSize(1);
         assertThat(status()).endsWith(" served 4");
+    }
+
+    @Test
+    void theFilesOfAServedCampaignGetTheCallersUmaskAsACold() throws Exception {
+        List<String> releases = List.of("--releases", "--cases", "100", "--seed", "1"); // it writes finding folders
+        umask = "077";
+        Campaign cold077 = campaign(Map.of(), releases);
+        umask = "022";
+        Campaign cold022 = campaign(Map.of(), releases);
+        assertThat(cold022.files()).as("the modes of the files and folders written").isNotEqualTo(cold077.files());
+        assertThat(cold077.files().values()).anyMatch(m -> m.startsWith("rw------- "));
+        assertThat(cold022.files().values()).anyMatch(m -> m.startsWith("rw-r--r-- "));
+        // the first served call starts a server with umask 022; a call with 077 gets a server of its own
+        assertThat(campaign(SERVED, releases)).isEqualTo(cold022);
+        long first = noteServers().get(0);
+        umask = "077";
+        assertThat(campaign(SERVED, releases)).isEqualTo(cold077);
+        assertThat(noteServers()).as("the server of umask 022 was told to exit").hasSize(1).doesNotContain(first);
+        umask = "022";
+        assertThat(campaign(SERVED, releases)).isEqualTo(cold022);
     }
 
     @Test
