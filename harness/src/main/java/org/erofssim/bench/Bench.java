@@ -636,7 +636,7 @@ public final class Bench {
         out.accept(Figure.of(Figure.RSS, "fuzz-model", r.peakMiB(), TARGETS.get("rss fuzz-model"),
                 what + "; peak of the erofs-sim fuzz process", details("peakKiB", r.peakKiB())));
         Served.fuzz(work, s.progress(), out, List.of("--cases", String.valueOf(cases), "--max-time", maxTime), 12, dir,
-                outFile, s.quick() ? 4 : 12, s.quick() ? 4 : 16, quick());
+                outFile, s.quick() ? 4 : 12, s.quick() ? 4 : 16, s.quick() ? 1 : 3, quick());
     }
 
     // ------------------------------------------------------------------ fuzz-vm
