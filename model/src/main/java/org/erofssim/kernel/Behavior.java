@@ -109,8 +109,8 @@ public enum Behavior {
      */
     INLINE_ACROSS_BLOCKS_MESSAGE,
     /**
-     * a97b59ed7968 "erofs: drop experimental warning for FSDAX" (Gao Xiang; 6.9-rc2, an erofs fixes
-     * pull): before it, a {@code dax} option logs {@code erofs: DAX enabled. Warning: EXPERIMENTAL,
+     * a97b59ed7968 "erofs: drop experimental warning for FSDAX" (Gao Xiang; 6.9-rc2, the pull
+     * erofs-for-6.9-rc2-fixes): before it, a {@code dax} option logs {@code erofs: DAX enabled. Warning: EXPERIMENTAL,
      * use at your own risk} when parsed [obs-6.1.0-57]. Sites: {@code MountOptionParser}.
      */
     DAX_NOT_EXPERIMENTAL,
