@@ -34,9 +34,10 @@ public enum Behavior {
      */
     BDEV_LOOKUP_BEFORE_OPEN,
     /**
-     * The statfs change that derives {@code f_fsid} from the on-disk UUID ({@code uuid_to_fsid})
-     * and falls back to the device number only for a null UUID (commit [unsure], between 6.1 and
-     * 6.12). Without it {@code f_fsid} is always {@code huge_encode_dev} of the block device
+     * 1872df8dcd87 "erofs: derive fsid from on-disk UUID for .statfs() if possible" (Hongzhen Luo;
+     * 6.10-rc1, the pull erofs-for-6.10-rc1): {@code f_fsid} from the on-disk UUID
+     * ({@code uuid_to_fsid}), the device number only for a null UUID. Without it {@code f_fsid}
+     * is always {@code huge_encode_dev} of the block device
      * [obs-6.1.0-57: {@code 00000700:00000000} for loop0 with a non-null UUID].
      * Sites: {@code StatfsModel}.
      */
@@ -101,15 +102,16 @@ public enum Behavior {
      */
     XATTR_INIT_FUNCTION_RENAMED,
     /**
-     * {@code erofs_map_blocks_flatmode}'s error reworded from {@code inline data cross block
-     * boundary @ nid N} to {@code inline data across blocks @ nid N} (commit [unsure], between
-     * 6.1 and 6.12) [obs-6.1.0-57]. Sites: {@code MapBlocks}.
+     * "erofs: simplify erofs_map_blocks_flatmode()" (Hongzhen Luo, September 2024; hash [unsure];
+     * 6.12-rc1, the erofs pull for 6.12-rc1): {@code erofs_map_blocks_flatmode}'s error reworded from
+     * {@code inline data cross block boundary @ nid N} to {@code inline data across blocks @ nid N}
+     * [obs-6.1.0-57]. Sites: {@code MapBlocks}.
      */
     INLINE_ACROSS_BLOCKS_MESSAGE,
     /**
-     * The end of the DAX experimental warning: before it, a {@code dax} option logs
-     * {@code erofs: DAX enabled. Warning: EXPERIMENTAL, use at your own risk} when parsed
-     * (commit [unsure], between 6.1 and 6.12) [obs-6.1.0-57]. Sites: {@code MountOptionParser}.
+     * a97b59ed7968 "erofs: drop experimental warning for FSDAX" (Gao Xiang; 6.9-rc2, the pull
+     * erofs-for-6.9-rc2-fixes): before it, a {@code dax} option logs {@code erofs: DAX enabled. Warning: EXPERIMENTAL,
+     * use at your own risk} when parsed [obs-6.1.0-57]. Sites: {@code MountOptionParser}.
      */
     DAX_NOT_EXPERIMENTAL,
     /**
@@ -167,15 +169,16 @@ public enum Behavior {
      */
     LAYOUT_48BIT,
     /**
-     * The rewording of {@code erofs_readdir}'s read error from {@code fail to readdir of
-     * logical block} to {@code failed to readdir of logical block} (commit [unsure]; 6.15-rc1
-     * per the model's sources, where the block number became 64-bit). Sites: {@code Readdir}.
+     * 2e1473d5195f "erofs: implement 48-bit block addressing for unencoded inodes" (Gao Xiang;
+     * 6.15-rc1, the erofs pull for 6.15-rc1; also {@link #INODE_BLOCK_ADDR_64BIT}): {@code
+     * erofs_readdir}'s read error reworded from {@code fail to readdir of logical block} to
+     * {@code failed to readdir of logical block}, the block now 64-bit. Sites: {@code Readdir}.
      */
     READDIR_FAILED_MESSAGE,
     /**
-     * The merge of {@code erofs_map_blocks_flatmode} into {@code erofs_map_blocks} (commit
-     * [unsure]; 6.15-rc1 per the model's sources, with 48-bit addressing for unencoded inodes):
-     * the {@code inline data across blocks} error names {@code erofs_map_blocks}. Without it
+     * 8e49c33d0435 "erofs: get rid of erofs_map_blocks_flatmode()" (Gao Xiang; 6.15-rc1, the first
+     * of the 48-bit series in the erofs pull for 6.15-rc1): the {@code inline data across blocks}
+     * error names {@code erofs_map_blocks}. Without it
      * the line names {@code erofs_map_blocks_flatmode}. Sites: {@code MapBlocks}.
      */
     MAP_BLOCKS_FLATMODE_MERGED,
@@ -204,20 +207,20 @@ public enum Behavior {
      */
     METABOX,
     /**
-     * The rewording of {@code erofs_read_inode}'s metadata read error to
-     * {@code failed to read inode meta block (nid: N): -E} (previously
-     * {@code failed to get inode (nid: N) page, err -E}); commit [unsure], 6.17 per the model's
-     * sources (with the metabuf changes of metadata compression). Sites: {@code Iget}.
+     * 5e744cb61536 "erofs: remove need_kmap in erofs_read_metabuf()" (Gao Xiang; 6.17-rc1, the erofs
+     * pull for 6.17-rc1): {@code erofs_read_inode}'s read error reads {@code failed to read inode
+     * meta block (nid: N): -E} (previously {@code failed to get inode (nid: N) page, err -E}).
+     * Sites: {@code Iget}.
      */
     READ_INODE_MESSAGE,
     /**
      * {@code erofs_iomap_begin} sets {@code iomap->addr} for an inline tail too and FIEMAP no
      * longer reads the tail's metadata block: an inline extent is reported at its metadata
      * position, and an unreadable tail block does not end the extent list. Without it the extent
-     * is at physical 0 and the block is read. Commit [unsure]: the model's sources place it at
-     * 6.17 (the {@code erofs_iomap_begin} changes of the metadata-compression series around
-     * 414091322c63); "erofs: hold read context in iomap_iter if needed" (hash [unsure]) also
-     * stops FIEMAP's inline read. Observed on 6.18.44 [obs]. Sites: {@code Fiemap}.
+     * is at physical 0 and the block is read. f768685427c0 "erofs: refine erofs_iomap_begin()" (Gao
+     * Xiang; 6.17-rc1, the erofs pull for 6.17-rc1) sets the address; FIEMAP stops reading the tail
+     * upstream only with 8d407bb32186 "erofs: hold read context in iomap_iter if needed" (Hongbo Li;
+     * 7.0-rc1), so 6.18.44 [obs] would need it backported [unsure]. Sites: {@code Fiemap}.
      */
     IOMAP_INLINE_ADDR,
     /**
@@ -267,13 +270,17 @@ public enum Behavior {
      * inodes (a missing one means one block) and "consolidate z_erofs_extent_lookback()" (Oct
      * 2025: a zero distance is checked before loading and the "invalid logical cluster 0" check
      * is gone) [obs-6.18.44: {@code bogus lookback distance 1 @ lcn 0}]. The other hashes and
-     * which release brought each piece are [unsure]. Sites: {@code ZMapAlgorithm.of} (picks
+     * which release brought each piece are [unsure]; the map-header algorithm check still stands
+     * in {@code z_erofs_fill_inode} in the 6.17 series "erofs: unify meta buffers in
+     * z_erofs_fill_inode()" (July 2025), see {@link #ZMAP_HEAD_FORMAT_CHECK}.
+     * Sites: {@code ZMapAlgorithm.of} (picks
      * {@code ZMapLegacy} or {@code ZMapReworked} once per {@code ZMapBlocks}),
      * {@code ZReader.pclusterBegin}.
      */
     ZMAP_REWORK,
     /**
-     * The removal of the fscache (on-demand) backend in 7.x (commit [unsure]; in 7.2.13 [obs]):
+     * c37460cd9b2f "erofs: remove fscache backend entirely" (Gao Xiang; 7.2-rc1, the pull
+     * erofs-for-7.2-rc1; in 7.2.13 [obs]):
      * {@code fsid} is no parameter any more ({@code erofs: Unknown parameter 'fsid'}, EINVAL),
      * {@code EROFS_FS_ONDEMAND} does not exist (counts as n), and {@code domain_id} is taken
      * silently (it now names a page-cache sharing domain, not modelled further) [obs-7.2.13,
@@ -283,8 +290,10 @@ public enum Behavior {
     /**
      * A file-backed superblock's {@code s_id} (and so the {@code (device X)} of its log lines
      * and its {@code /sys/fs/erofs} entry) is its anonymous device number {@code MAJ:MIN}
-     * instead of {@code erofs} and {@code erofs-N} (commit [unsure]; in 7.2.13 [obs:
-     * {@code erofs (device 0:N): mounted with root inode @ nid 37.}]). The contract writes it
+     * instead of {@code erofs} and {@code erofs-N}: "erofs: use more informative s_id for
+     * file-backed mounts" (Gao Xiang, June 2026, erofs fixes after 7.2-rc1; hash [unsure]:
+     * 1006b2f57f77 in the July fixes branch, 4698de5b9c12 in a later revlist) [obs-7.2.13:
+     * {@code erofs (device 0:N): mounted with root inode @ nid 37.}]. The contract writes it
      * {@code 0:*}, as it writes the anonymous {@code dev}. The rename comes after the stacking
      * refusal, which still names {@code erofs} [obs-7.2.13]. Sites: {@code FillSuper.fill},
      * {@code GetTree.sysfsName}.
@@ -292,17 +301,20 @@ public enum Behavior {
     FILEIO_SID_DEVNUM,
     /**
      * {@code erofs_show_options} writes {@code cache_strategy=} only for an image that can hold
-     * compressed data (commit [unsure]; in 7.2.13 [obs: {@code ro,user_xattr,acl} for an
-     * uncompressed image]). The model's condition is the incompat bits a compressing mkfs sets
-     * ({@code ZERO_PADDING} or {@code COMPR_CFGS}) [unsure: the kernel's exact test]; with
+     * compressed data: "erofs: hide "cache_strategy=" for plain filesystems" (Gao Xiang, July
+     * 2026, erofs fixes after 7.2-rc3; hash [unsure]: 1572282de6d3 or 0bca088f6b08) [obs-7.2.13:
+     * {@code ro,user_xattr,acl} for an uncompressed image]. The kernel tests a non-zero
+     * {@code available_compr_algs}; the model, without {@link #PLAIN_COMPRESSED_SEPARATED}
+     * (7.0, so never without it on a kernel with this commit), the incompat bits; with
      * {@link #PLAIN_COMPRESSED_SEPARATED}, an available algorithm (a non-zero
      * {@code lz4_max_distance} counts) [obs-7.3-amd64: fuzz seed 15 cases 333 and 1102, session 10].
      * Sites: {@code ShowOptions}, {@code Describe}.
      */
     CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
     /**
-     * EROFS parses {@code source} itself as a non-empty string parameter (commit [unsure]; in
-     * 7.3-rc7 [obs], not in 7.2.13): an empty source fails with EINVAL and
+     * EROFS parses {@code source} itself as a non-empty string parameter (commit [unsure]: not in
+     * the stored mails and revlists, likely the 7.3 merge window; in 7.3-rc7 [obs], not 7.2.13):
+     * an empty source fails with EINVAL and
      * {@code erofs: Bad value for 'source'} before {@code get_tree}. Without it the VFS takes
      * the empty source and {@code get_tree} fails on it. Sites: {@code MountOptionParser}.
      */
@@ -310,7 +322,9 @@ public enum Behavior {
     /**
      * The fold of {@code erofs_fill_dentries} into {@code erofs_readdir} (commit [unsure], after
      * 6.12; in 6.18.44): the function name of {@code bogus dirent @ nid N} in the pre-6.13 log
-     * format [obs-6.12.118: {@code erofs_fill_dentries: bogus dirent}]. Sites: {@code Readdir}.
+     * format [obs-6.12.118: {@code erofs_fill_dentries: bogus dirent}]. No such commit upstream:
+     * d18a3b5d337f (April 2026) still edits that line inside {@code erofs_fill_dentries}; the
+     * name shows only before 6.13's log format, so no preset can tell. Sites: {@code Readdir}.
      */
     FILL_DENTRIES_FOLDED,
     /**
@@ -321,9 +335,10 @@ public enum Behavior {
      */
     ZSTD_1_5_7_ERROR_STRINGS,
     /**
-     * The end of DEFLATE's experimental warning: {@code z_erofs_load_deflate_config} no longer
-     * logs {@code EXPERIMENTAL DEFLATE feature in use. Use at your own risk!} (commit [unsure],
-     * after 6.18; in 7.2.13 and 7.3 [obs]). Sites: {@code CompressionConfigs}.
+     * 8f2fb72fd17e "erofs: update compression algorithm status" (Gao Xiang; 7.0-rc1, the pull
+     * erofs-for-7.0-rc1; in 7.2.13 and 7.3 [obs]): {@code z_erofs_load_deflate_config} no longer
+     * logs {@code EXPERIMENTAL DEFLATE feature in use. Use at your own risk!}.
+     * Sites: {@code CompressionConfigs}.
      */
     DEFLATE_NOT_EXPERIMENTAL,
     /**
@@ -331,14 +346,18 @@ public enum Behavior {
      * reading zeros past its end (commit [unsure]; in 7.2.13 and 7.3, not in 6.18.44 [obs: a
      * 512-byte or empty file gives {@code cannot read erofs superblock} and EIO, a root nid past
      * the end {@code failed to read inode meta block (nid: 65535): -5}]). The model's unit is
-     * the 4 KiB metadata page [unsure: the kernel's read size]. Sites: {@code MetaBuf.page}.
+     * the 4 KiB metadata page [unsure: the kernel's read size]. {@code Releases} gives it to the
+     * 7.3 preset only. Not bc804a8d7e86 (7.0), which handles the end of file for data reads.
+     * Sites: {@code MetaBuf.page}.
      */
     FILEIO_METADATA_SHORT_READ_EIO,
     /**
      * One {@code failed to decompress} line for the DEFLATE, LZMA and Zstandard decompressors:
      * {@code failed to decompress (<alg>) <reason> @ pa <pa> size <inputsize> => <outputsize>},
-     * the reason {@code corrupted compressed data} or Zstandard's error name (commit [unsure];
-     * in 7.2.13 and 7.3 [obs]). Without it each decompressor prints its own form with the
+     * the reason {@code corrupted compressed data} or Zstandard's error name: 831faabed812 "erofs:
+     * improve decompression error reporting" (Gao Xiang; 6.19-rc1, the pull erofs-for-6.19-rc1,
+     * with "erofs: improve Zstd, LZMA and DEFLATE error strings") [obs-7.2.13, obs-7.3]. Without
+     * it each decompressor prints its own form with the
      * remaining input and output. LZ4 joined it in 7.0 ({@link #LZ4_ERROR_STRINGS}).
      * Sites: {@code ZDecompress.failedToDecompress}.
      */
@@ -419,8 +438,10 @@ public enum Behavior {
      */
     UNALIGNED_ENCODED_DATA,
     /**
-     * [unsure which commit; after 6.1, before 6.12: 6.12.118's super.c has none of them] the
-     * {@code erofs_read_superblock} notices of three features dropped. Without it (6.1),
+     * 12c2987e896b "erofs: don't warn ztailpacking feature anymore" (Yue Hu; 6.4-rc1, the erofs
+     * pull for 6.4-rc1) and 5ec693ca70dd "erofs: don't warn dedupe and fragments features anymore"
+     * (sunshijie; 6.6-rc1): the {@code erofs_read_superblock} notices of three features dropped.
+     * Without it (6.1),
      * after the device scan, {@code EXPERIMENTAL compressed inline data feature in use. Use at
      * your own risk!} for ztailpacking (incompat 0x10), then (after the fscache line)
      * {@code EXPERIMENTAL compressed fragments feature in use...} and {@code EXPERIMENTAL global
@@ -430,8 +451,10 @@ public enum Behavior {
      */
     FEATURE_NOTICES_DROPPED,
     /**
-     * [unsure which commit; after 6.1, before 6.12: the folio conversion of zdata.c] the
-     * compressed read errors worded for folios: {@code z_erofs_readahead}'s
+     * 491b1105a8e2 "erofs: adapt folios for z_erofs_readahead()" (Gao Xiang; 6.6-rc1, the erofs
+     * pull for 6.6-rc1; the read_folio line with c33ad3b2b710 "erofs: adapt folios for
+     * z_erofs_read_folio()" [unsure]): the compressed read errors worded for folios:
+     * {@code z_erofs_readahead}'s
      * {@code readahead error at folio N @ nid M} (6.1: {@code at page N}) and
      * {@code z_erofs_read_folio}'s {@code read error -E @ N of nid M} (6.1:
      * {@code failed to read, err [-E]}) [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9;
@@ -439,8 +462,8 @@ public enum Behavior {
      */
     ZDATA_FOLIO_MESSAGES,
     /**
-     * [unsure which commit; after 6.1, before 6.12: 6.12.118's zmap.c has it]
-     * {@code z_erofs_extent_lookback}'s error names the distance and the lcluster:
+     * 8241fdd3cdfe "erofs: clean up zmap.c" (Gao Xiang; 6.5-rc1, the last commit of the pull
+     * erofs-for-6.5-rc1): {@code z_erofs_extent_lookback}'s error names the distance and lcluster:
      * {@code bogus lookback distance D @ lcn L of nid N}, where 6.1 logs
      * {@code bogus lookback distance @ nid N} [obs-6.1.0-57-amd64: fuzz seed 15 case 41, session
      * 9 VM run: lz4.erofs with incompat 9 and bytes 28168-28169 = 00 28]. Sites: {@code ZMapBlocks}.
@@ -564,7 +587,9 @@ public enum Behavior {
      * EOPNOTSUPP [obs-7.3-amd64: fuzz seed 15 case 1472, session 10: {@code crafted/lzma.erofs}
      * with {@code /symlink-fast} made a compact COMPRESSED_FULL inode (bytes 28064-28065 = 02 00),
      * its inline target read as the map header: format 11, EOPNOTSUPP where 6.18.44 answers
-     * EUCLEAN]. Sites: {@code ZMapReworked.checkHeadAlgorithms}.
+     * EUCLEAN]. Sites: {@code ZMapReworked.checkHeadAlgorithms}. Not identified in the stored
+     * material; the check is still in {@code z_erofs_fill_inode} in the July 2025 patch "erofs:
+     * unify meta buffers in z_erofs_fill_inode()" (6.17), so the drop would be 6.18 or later.
      */
     ZMAP_HEAD_FORMAT_CHECK,
     /**
@@ -613,7 +638,8 @@ public enum Behavior {
      * erofs superblock}, the superblock read at byte 1536; {@code fsoffset=100}: read at byte
      * 1024, then {@code fsoffset 100 is not aligned to block size 4096}.] The mechanism is read in
      * a third-party port of a 7.3-cycle erofs ({@code erofs_init_metabuf}, {@code
-     * erofs_read_meta_folio}), not in a torvalds/linux tree. Sites: {@code MetaBuf.page}.
+     * erofs_read_meta_folio}), not in a torvalds/linux tree; no erofs patch or revlist naming
+     * {@code erofs_read_meta_folio} is stored (session 13). Sites: {@code MetaBuf.page}.
      */
     FILEIO_METADATA_MANAGED_CACHE,
     /**
@@ -664,6 +690,18 @@ public enum Behavior {
             case METABUF_BYTE_OFFSETS -> "4afe6b8d21e5";
             case INODE_BLOCK_ADDR_64BIT -> "2e1473d5195f";
             case IOMAP_LARGE_FOLIOS -> "ce529cc25b18";
+            case STATFS_FSID_FROM_UUID -> "1872df8dcd87";
+            case DAX_NOT_EXPERIMENTAL -> "a97b59ed7968";
+            case READDIR_FAILED_MESSAGE -> "2e1473d5195f";
+            case MAP_BLOCKS_FLATMODE_MERGED -> "8e49c33d0435";
+            case READ_INODE_MESSAGE -> "5e744cb61536";
+            case IOMAP_INLINE_ADDR -> "f768685427c0";
+            case FSCACHE_REMOVED -> "c37460cd9b2f";
+            case DEFLATE_NOT_EXPERIMENTAL -> "8f2fb72fd17e";
+            case DECOMPRESS_ERROR_FORMAT -> "831faabed812";
+            case FEATURE_NOTICES_DROPPED -> "12c2987e896b";
+            case ZDATA_FOLIO_MESSAGES -> "491b1105a8e2";
+            case LOOKBACK_DISTANCE_MESSAGE -> "8241fdd3cdfe";
             default -> null;
         };
     }
@@ -681,13 +719,13 @@ public enum Behavior {
             case DIRECTIO_OPTION -> "erofs: use buffered I/O for file-backed mounts by default";
             case VOLUME_NAME_16_BYTES -> "erofs: allow 16-byte volume name again";
             case LAYOUT_48BIT -> "erofs: add 48-bit block addressing on-disk support";
-            case READDIR_FAILED_MESSAGE -> "[erofs_readdir error reworded to 'failed to readdir']";
-            case MAP_BLOCKS_FLATMODE_MERGED -> "[erofs_map_blocks_flatmode merged into erofs_map_blocks]";
+            case READDIR_FAILED_MESSAGE -> "erofs: implement 48-bit block addressing for unencoded inodes";
+            case MAP_BLOCKS_FLATMODE_MERGED -> "erofs: get rid of erofs_map_blocks_flatmode()";
             case FSOFFSET_OPTION -> "erofs: add 'fsoffset' mount option to specify filesystem offset";
             case EXTRA_BDEV_ENOTBLK_TO_EINVAL -> "erofs: avoid using multiple devices with different type";
             case METABOX -> "erofs: implement metadata compression";
-            case READ_INODE_MESSAGE -> "[erofs_read_inode error reworded to 'failed to read inode meta block']";
-            case IOMAP_INLINE_ADDR -> "[erofs_iomap_begin sets iomap->addr for an inline tail]";
+            case READ_INODE_MESSAGE -> "erofs: remove need_kmap in erofs_read_metabuf()";
+            case IOMAP_INLINE_ADDR -> "erofs: refine erofs_iomap_begin()";
             case XATTR_PREFIX_PLACEMENT -> "erofs: fix long xattr name prefix placement";
             case DAX_CHECK_IN_DEVICE_SCAN -> "erofs: Fallback to normal access if DAX is not supported on extra device";
             case FILEIO_STACKING_REFUSAL -> "erofs: don't bother with s_stack_depth increasing for now";
@@ -695,7 +733,7 @@ public enum Behavior {
             case DIRENT_NAMEOFF_CHECKS -> "erofs: fix the out-of-bounds nameoff handling for trailing dirents";
             case ZMAP_REWORK -> "[compressed-map rework of 6.15-6.18, from 'erofs: simplify tail inline pcluster handling']";
             case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
-            case STATFS_FSID_FROM_UUID -> "[erofs_statfs derives f_fsid from the on-disk UUID]";
+            case STATFS_FSID_FROM_UUID -> "erofs: derive fsid from on-disk UUID for .statfs() if possible";
             case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";
             case DEFLATE_ALGORITHM -> "erofs: add DEFLATE algorithm support";
             case ZSTD_ALGORITHM -> "erofs: Zstandard compression support";
@@ -703,26 +741,26 @@ public enum Behavior {
             case LONG_XATTR_PREFIXES -> "erofs: enable long extended attribute name prefixes";
             case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "erofs: get rid of check_layout_compatibility()";
             case XATTR_INIT_FUNCTION_RENAMED -> "erofs: rename init_inode_xattrs with erofs_ prefix";
-            case INLINE_ACROSS_BLOCKS_MESSAGE -> "[erofs_map_blocks_flatmode error reworded to 'inline data across blocks']";
-            case DAX_NOT_EXPERIMENTAL -> "[the DAX experimental warning dropped]";
-            case FSCACHE_REMOVED -> "[the fscache (on-demand) backend removed; fsid= unknown]";
-            case FILEIO_SID_DEVNUM -> "[a file-backed superblock is named by its MAJ:MIN]";
-            case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "[cache_strategy= shown only for compressed images]";
+            case INLINE_ACROSS_BLOCKS_MESSAGE -> "erofs: simplify erofs_map_blocks_flatmode()";
+            case DAX_NOT_EXPERIMENTAL -> "erofs: drop experimental warning for FSDAX";
+            case FSCACHE_REMOVED -> "erofs: remove fscache backend entirely";
+            case FILEIO_SID_DEVNUM -> "erofs: use more informative s_id for file-backed mounts";
+            case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "erofs: hide \"cache_strategy=\" for plain filesystems";
             case SOURCE_PARAMETER -> "[erofs parses 'source' itself; an empty one is a bad value]";
             case FILL_DENTRIES_FOLDED -> "[erofs_fill_dentries folded into erofs_readdir]";
             case ZSTD_1_5_7_ERROR_STRINGS -> "zstd: Import upstream v1.5.7";
-            case DEFLATE_NOT_EXPERIMENTAL -> "[the DEFLATE experimental warning dropped]";
+            case DEFLATE_NOT_EXPERIMENTAL -> "erofs: update compression algorithm status";
             case FILEIO_METADATA_SHORT_READ_EIO -> "[file-backed metadata reads past the file's end fail with EIO]";
-            case DECOMPRESS_ERROR_FORMAT -> "[one 'failed to decompress (alg) reason @ pa P size S => O' line]";
+            case DECOMPRESS_ERROR_FORMAT -> "erofs: improve decompression error reporting";
             case FILEIO_METADATA_BYTE_OFFSET -> "[file-backed metadata read at the unaligned fsoffset]";
             case READAHEAD_HONOURS_NEW_ORDER -> "mm/readahead: honour new_order in page_cache_ra_order()";
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
             case INODE_BLOCKS_HI -> "erofs: handle 48-bit blocks_hi for compressed inodes";
             case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
-            case FEATURE_NOTICES_DROPPED -> "[the EXPERIMENTAL notices of ztailpacking, fragments and dedupe dropped]";
-            case ZDATA_FOLIO_MESSAGES -> "[compressed read errors worded for folios]";
-            case LOOKBACK_DISTANCE_MESSAGE -> "[z_erofs_extent_lookback's error names the distance and lcn]";
+            case FEATURE_NOTICES_DROPPED -> "erofs: don't warn ztailpacking feature anymore";
+            case ZDATA_FOLIO_MESSAGES -> "erofs: adapt folios for z_erofs_readahead()";
+            case LOOKBACK_DISTANCE_MESSAGE -> "erofs: clean up zmap.c";
             case METABUF_BYTE_OFFSETS -> "erofs: don't round offset down for erofs_read_metabuf()";
             case INODE_BLOCK_ADDR_64BIT -> "erofs: implement 48-bit block addressing for unencoded inodes";
             case PLAIN_COMPRESSED_SEPARATED -> "erofs: separate plain and compressed filesystems formally";

@@ -179,7 +179,7 @@ class DataReaderTest {
         }
 
         @Test
-        @DisplayName("MAP_BLOCKS_FLATMODE_MERGED ([unsure] commit, 6.15): the function the old log format names")
+        @DisplayName("MAP_BLOCKS_FLATMODE_MERGED (8e49c33d0435, 6.15): the function the old log format names")
         void mapBlocksFlatmodeMerged() {
             // only the pre-90655ee279b2 log format prints the function name
             ErofsImages.Dumped d = dump(inline, "/small");

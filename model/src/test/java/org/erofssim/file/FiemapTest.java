@@ -128,7 +128,7 @@ class FiemapTest {
         }
 
         @Test
-        @DisplayName("IOMAP_INLINE_ADDR ([unsure] commit, 6.17): an inline tail at its metadata position, else at 0")
+        @DisplayName("IOMAP_INLINE_ADDR (f768685427c0, 6.17): an inline tail at its metadata position, else at 0")
         void iomapInlineAddr() {
             ErofsImages.Dumped d = dump(inline, "/small");
             long meta = d.extents().get(0).physical();

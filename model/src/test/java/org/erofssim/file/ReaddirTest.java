@@ -256,7 +256,7 @@ class ReaddirTest {
         }
 
         @Test
-        @DisplayName("READDIR_FAILED_MESSAGE ([unsure] commit, 6.15): 'failed to readdir' with it, 'fail to readdir' without")
+        @DisplayName("READDIR_FAILED_MESSAGE (2e1473d5195f, 6.15): 'failed to readdir' with it, 'fail to readdir' without")
         void readdirFailedMessage() {
             Faults eio = new Faults(Map.of(block0() / 4096, Faults.Kind.EIO));
             assertThat(list("6.18", ErofsImages.read(image), eio, many.nid()).linesAfterMount())

@@ -155,7 +155,7 @@ class IgetTest {
     }
 
     @Test
-    @DisplayName("READ_INODE_MESSAGE ([unsure] commit, 6.17): the erofs_read_inode wording with and without it")
+    @DisplayName("READ_INODE_MESSAGE (5e744cb61536, 6.17): the erofs_read_inode wording with and without it")
     void readInodeMessage() {
         Faults eio = new Faults(Map.of(1L, Faults.Kind.EIO));
         assertThat(igetLines("6.18", eio, 128, Errno.EIO))

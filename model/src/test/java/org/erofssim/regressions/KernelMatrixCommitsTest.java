@@ -76,7 +76,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs_statfs derives f_fsid from the on-disk UUID ([unsure] commit, between 6.1 and 6.12)")
+    @DisplayName("1872df8dcd87 erofs: derive fsid from on-disk UUID for .statfs() if possible (6.10-rc1)")
     void statfsFsidFromUuid() {
         byte[] uuid = ImageEditor.of(plain).setBytes(SuperblockField.UUID,
                 new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).fixChecksum().bytes();
@@ -93,7 +93,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("the fscache backend removed in 7.x ([unsure] commit): fsid= unknown, domain_id= silent")
+    @DisplayName("c37460cd9b2f erofs: remove fscache backend entirely (7.2-rc1): fsid= unknown, domain_id= silent")
     void fscacheRemoved() {
         assertThat(failed(fileMount(L72, plain, "fsid=x"), Errno.EINVAL).log())
                 .containsExactly("erofs: Unknown parameter 'fsid'");
@@ -104,7 +104,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("a file-backed superblock named by its MAJ:MIN in 7.x ([unsure] commit)")
+    @DisplayName("erofs: use more informative s_id for file-backed mounts ([unsure] hash, 7.2-rc)")
     void fileBackedSuperblockNamedByDeviceNumber() {
         MountOutcome.Mounted m = mounted(fileMount(L72, plain, null));
         assertThat(m.log()).containsExactly("erofs (device 0:*): mounted with root inode @ nid 36.");
@@ -115,7 +115,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("cache_strategy= shown only for compressed images in 7.x ([unsure] commit)")
+    @DisplayName("erofs: hide \"cache_strategy=\" for plain filesystems ([unsure] hash, 7.2-rc)")
     void cacheStrategyShownIfCompressed() {
         assertThat(mounted(fileMount(L72, plain, null)).superOptions()).isEqualTo("ro,user_xattr,acl");
         byte[] zeroPadding = ImageEditor.of(plain).set(SuperblockField.FEATURE_INCOMPAT, 0x01).fixChecksum().bytes();
@@ -213,7 +213,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs_map_blocks_flatmode: 'inline data across blocks' ([unsure] commit)")
+    @DisplayName("erofs: simplify erofs_map_blocks_flatmode() ([unsure] hash, 6.12-rc1): 'inline data across blocks'")
     void inlineAcrossBlocksMessage() throws IOException {
         byte[] img = crafted("blkszbits9.erofs");
         assertThat(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", img, "7:0", true, 512).read()
@@ -224,7 +224,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("the DAX experimental warning dropped ([unsure] commit)")
+    @DisplayName("a97b59ed7968 erofs: drop experimental warning for FSDAX (6.9-rc2)")
     void daxNotExperimental() {
         MountOutcome now = MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", plain, "7:0", true, 512)
                 .mount("/dev/loop0", "dax"));
@@ -260,7 +260,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("the DEFLATE experimental warning dropped in 7.x ([unsure] commit)")
+    @DisplayName("8f2fb72fd17e erofs: update compression algorithm status (7.0-rc1): no DEFLATE warning")
     void deflateNotExperimental() throws IOException {
         byte[] img = crafted("deflate.erofs");
         String warning = "erofs (device loop0): EXPERIMENTAL DEFLATE feature in use. Use at your own risk!";
@@ -284,7 +284,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("one 'failed to decompress (alg) reason @ pa P size S => O' line in 7.x ([unsure] commit)")
+    @DisplayName("831faabed812 erofs: improve decompression error reporting (6.19-rc1): one 'failed to decompress' line")
     void decompressErrorFormat() throws IOException {
         byte[] img = crafted("deflate-corrupt.erofs");
         // [obs-7.2.13 algorithms/deflate-corrupt-bdev: pa 28672 size 4096 => 65536]
