@@ -418,7 +418,9 @@ public final class ZReader {
             long pgs = cur - cur % PAGE;
             split++;
             if ((f.mflags & ZMapBlocks.MAPPED) == 0) {
-                java.util.Arrays.fill(folio.writable(), (int) cur, (int) end, (byte) 0);
+                if (!ZERO_SKIP || !ZPcluster.zeros(folio.data, (int) cur, (int) end)) {
+                    java.util.Arrays.fill(folio.writable(), (int) cur, (int) end, (byte) 0);
+                }
                 if (folio.stale != null) {
                     folio.stale.clear((int) cur, (int) end);
                 }
@@ -472,6 +474,13 @@ public final class ZReader {
         }
         return err;
     }
+
+    /**
+     * {@code -Derofssim.zZeroSkip=false}: zero-fill a hole's part of a folio, and copy a decoded
+     * extent's zeros into a page, even when its bytes are zeros already (the old path; same
+     * bytes either way): {@link ZPcluster#zeros}.
+     */
+    static final boolean ZERO_SKIP = !"false".equals(System.getProperty("erofssim.zZeroSkip"));
 
     /**
      * {@code z_erofs_read_fragment}: bytes {@code [cur, end)} of {@code folio} are the packed
