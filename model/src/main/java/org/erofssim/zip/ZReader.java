@@ -477,8 +477,8 @@ public final class ZReader {
 
     /**
      * {@code -Derofssim.zZeroSkip=false}: zero-fill a hole's part of a folio, and copy a decoded
-     * extent's zeros into a page, even when its bytes are zeros already (the old path; same
-     * bytes either way): {@link ZPcluster#zeros}.
+     * extent's or a fragment's zeros into a page, even when its bytes are zeros already (the old
+     * path; same bytes either way): {@link ZPcluster#zeros}.
      */
     static final boolean ZERO_SKIP = !"false".equals(System.getProperty("erofssim.zZeroSkip"));
 
@@ -498,10 +498,16 @@ public final class ZReader {
             cnt = (int) Math.min(end - cur, bs - (pos & (bs - 1)));
             java.nio.ByteBuffer page = packed.page(pos);
             int at = (int) (pos & (PAGE - 1));
-            byte[] data = folio.writable();
             int have = Math.max(0, Math.min(cnt, page.capacity() - at)); // bytes past the page's end read as zeros
-            page.get(at, data, cur, have);
-            java.util.Arrays.fill(data, cur + have, cur + cnt, (byte) 0);
+            // zeros over zeros (a fragment past the packed inode's data) leave the folio's bytes as they are
+            boolean same = ZERO_SKIP && have == cnt && page.hasArray()
+                    && ZPcluster.zeros(page.array(), page.arrayOffset() + at, page.arrayOffset() + at + cnt)
+                    && ZPcluster.zeros(folio.data, cur, cur + cnt);
+            if (!same) {
+                byte[] data = folio.writable();
+                page.get(at, data, cur, have);
+                java.util.Arrays.fill(data, cur + have, cur + cnt, (byte) 0);
+            }
             if (folio.stale != null) {
                 folio.stale.clear(cur, cur + cnt);
             }
