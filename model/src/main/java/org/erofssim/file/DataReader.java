@@ -175,7 +175,7 @@ public final class DataReader {
         return zcaches.size();
     }
 
-    /** The nid whose page cache {@link #lastZcache} is (-1: none). */
+    /** The nid whose page cache {@link #lastZcache} is (when that is not null). */
     private long lastZnid = -1;
     private PageCache lastZcache;
 
