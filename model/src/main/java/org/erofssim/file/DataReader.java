@@ -175,9 +175,22 @@ public final class DataReader {
         return zcaches.size();
     }
 
-    /** The page cache of a compressed inode. */
+    /** The nid whose page cache {@link #lastZcache} is (when that is not null). */
+    private long lastZnid = -1;
+    private PageCache lastZcache;
+
+    /**
+     * The page cache of a compressed inode. The last one asked for is kept at hand: a read of a
+     * fragment asks for the packed inode's cache twice a page ({@code readMappingFolio}), a boxed
+     * map lookup each time (issue 15: a 1 GiB fragment read of a fuzz case).
+     */
     PageCache zcache(ErofsInode inode) {
-        return zcaches.computeIfAbsent(inode.nid(), n -> new PageCache());
+        long nid = inode.nid();
+        if (nid != lastZnid || lastZcache == null) {
+            lastZcache = zcaches.computeIfAbsent(nid, n -> new PageCache());
+            lastZnid = nid;
+        }
+        return lastZcache;
     }
 
     /**
@@ -333,6 +346,7 @@ public final class DataReader {
         if (staleCount == 0 && err == null && (notes.isEmpty() || notes.equals(List.of(PlainReader.cutNote(size))))
                 && !keepPageCaches && !zpagers.containsKey(inode.nid())) {
             PageCache done = zcaches.remove(inode.nid());
+            lastZcache = null;
             if (done != null) {
                 z().forget(done);
             }

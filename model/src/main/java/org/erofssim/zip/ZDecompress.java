@@ -240,15 +240,24 @@ public final class ZDecompress {
             // the first bytes of the extent are at its in-block offset, the rest wraps to the start
             int head = Math.min(bs - (rq.pageofsOut() & (bs - 1)), outputsize);
             int from = rq.pageofsIn() + rq.inputsize() - (bs - (rq.pageofsOut() & (bs - 1)));
-            for (int k = 0; k < head; k++) {
-                out[k] = (byte) at(rq.in(), from + k);
-            }
+            copyIn(rq.in(), from, out, 0, head);
             start = head;
         }
-        for (int k = start; k < outputsize; k++) {
-            out[k] = (byte) at(rq.in(), rq.pageofsIn() + k - start);
-        }
+        copyIn(rq.in(), rq.pageofsIn(), out, start, outputsize - start);
         return out;
+    }
+
+    /**
+     * {@code n} bytes of {@code in} from {@code from} (bytes outside it read as zeros, as
+     * {@link #at}) into the zeroed {@code out} at {@code to}: one array copy instead of a
+     * byte loop (issue 15).
+     */
+    private static void copyIn(byte[] in, int from, byte[] out, int to, int n) {
+        int lo = Math.max(from, 0);
+        int hi = (int) Math.min((long) from + n, in.length);
+        if (lo < hi) {
+            System.arraycopy(in, lo, out, to + (lo - from), hi - lo);
+        }
     }
 
     private static int at(byte[] b, int i) {

@@ -418,7 +418,9 @@ public final class ZReader {
             long pgs = cur - cur % PAGE;
             split++;
             if ((f.mflags & ZMapBlocks.MAPPED) == 0) {
-                java.util.Arrays.fill(folio.writable(), (int) cur, (int) end, (byte) 0);
+                if (!ZERO_SKIP || !ZPcluster.zeros(folio.data, (int) cur, (int) end)) {
+                    java.util.Arrays.fill(folio.writable(), (int) cur, (int) end, (byte) 0);
+                }
                 if (folio.stale != null) {
                     folio.stale.clear((int) cur, (int) end);
                 }
@@ -474,6 +476,13 @@ public final class ZReader {
     }
 
     /**
+     * {@code -Derofssim.zZeroSkip=false}: zero-fill a hole's part of a folio, and copy a decoded
+     * extent's or a fragment's zeros into a page, even when its bytes are zeros already (the old
+     * path; same bytes either way): {@link ZPcluster#zeros}.
+     */
+    static final boolean ZERO_SKIP = !"false".equals(System.getProperty("erofssim.zZeroSkip"));
+
+    /**
      * {@code z_erofs_read_fragment}: bytes {@code [cur, end)} of {@code folio} are the packed
      * inode's bytes from {@code pos}, copied block by block through {@code erofs_bread} on the
      * packed inode's page cache (its read errors as they are; past its end the page cache reads
@@ -489,10 +498,16 @@ public final class ZReader {
             cnt = (int) Math.min(end - cur, bs - (pos & (bs - 1)));
             java.nio.ByteBuffer page = packed.page(pos);
             int at = (int) (pos & (PAGE - 1));
-            byte[] data = folio.writable();
             int have = Math.max(0, Math.min(cnt, page.capacity() - at)); // bytes past the page's end read as zeros
-            page.get(at, data, cur, have);
-            java.util.Arrays.fill(data, cur + have, cur + cnt, (byte) 0);
+            // zeros over zeros (a fragment past the packed inode's data) leave the folio's bytes as they are
+            boolean same = ZERO_SKIP && have == cnt && page.hasArray()
+                    && ZPcluster.zeros(page.array(), page.arrayOffset() + at, page.arrayOffset() + at + cnt)
+                    && ZPcluster.zeros(folio.data, cur, cur + cnt);
+            if (!same) {
+                byte[] data = folio.writable();
+                page.get(at, data, cur, have);
+                java.util.Arrays.fill(data, cur + have, cur + cnt, (byte) 0);
+            }
             if (folio.stale != null) {
                 folio.stale.clear(cur, cur + cnt);
             }

@@ -145,6 +145,39 @@ class ZDecompressTest {
             assertThat(ZDecompress.decompress(live.sbi(), live.sblog(), rq)).isEqualTo(data);
         }
 
+        @Test void shiftedBytesPastTheReadDataAreZeros() {
+            // an inline pcluster near its page's end: the page read holds 100 of its 300 bytes
+            ZTrees.Live live = padded();
+            byte[] page = ErofsImages.noise(4096, 8);
+            ZDecompress.Request rq = new ZDecompress.Request(page, 3996, 300, 0, 250, ZMapBlocks.SHIFTED, true);
+            byte[] want = new byte[250];
+            System.arraycopy(page, 3996, want, 0, 100);
+            assertThat(ZDecompress.decompress(live.sbi(), live.sblog(), rq)).isEqualTo(want);
+        }
+
+        @Test void interlacedBytesOutsideTheReadDataAreZeros() {
+            // the rotated head starts before the array (pageofsIn + inputsize is less than the
+            // block's rest) and runs past its end: both sides read as zeros
+            ZTrees.Live live = padded();
+            byte[] in = ErofsImages.noise(100, 9);
+            ZDecompress.Request rq = new ZDecompress.Request(in, 10, 150, 3900, 150, ZMapBlocks.INTERLACED, true);
+            // head: 196 bytes wanted, min 150, from 10 + 150 - 196 = -36; byte k is in[k - 36]
+            byte[] want = new byte[150];
+            System.arraycopy(in, 0, want, 36, 100);
+            assertThat(ZDecompress.decompress(live.sbi(), live.sblog(), rq)).isEqualTo(want);
+        }
+
+        @Test void zerosSaysWhetherARangeHoldsOnlyZeros() {
+            byte[] a = new byte[3 * 4096];
+            assertThat(ZPcluster.zeros(a, 0, a.length)).isTrue();
+            assertThat(ZPcluster.zeros(a, 5, 5)).isTrue();
+            a[8191] = 1;
+            assertThat(ZPcluster.zeros(a, 0, a.length)).isFalse();
+            assertThat(ZPcluster.zeros(a, 100, 8191)).isTrue();
+            assertThat(ZPcluster.zeros(a, 8191, 8192)).isFalse();
+            assertThat(ZPcluster.zeros(a, 8192, a.length)).isTrue();
+        }
+
         @Test void askingAPlainPclusterForMoreThanItHoldsIsEopnotsupp() {
             ZTrees.Live live = padded();
             ZDecompress.Request rq = new ZDecompress.Request(new byte[4096], 0, 4096, 0, 8192, ZMapBlocks.SHIFTED, true);
