@@ -2,6 +2,8 @@ package org.erofssim.read;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A SHA-256 {@link MessageDigest} that remembers, per thread, the digests of the last file
@@ -123,21 +125,9 @@ public final class Sha256Memo extends MessageDigest implements Cloneable {
         return new long[] {m.hits, m.misses, m.collisions};
     }
 
-    /**
-     * One thread's remembered contents: a table of {@link #SETS} sets of two entries, by selector
-     * (a set's older entry gives way to a new one), the least recently used going first when the
-     * bytes outgrow {@link #MEMO_BYTES}. It was a {@code LinkedHashMap} of boxed selectors, whose
-     * look-ups (node, key, entry: a cache miss each) were 1.5% of a model-only fuzz campaign's
-     * worker samples (JFR); which contents are remembered changes no digest.
-     */
+    /** One thread's remembered contents, least recently used first. */
     private static final class Memo {
-        private static final int SET_BITS = 11;
-        private static final int SETS = 1 << SET_BITS;
-        private final long[] keys = new long[2 * SETS];
-        private final Entry[] slots = new Entry[2 * SETS];
-        /** When each slot was last used ({@link #clock}). */
-        private final long[] used = new long[2 * SETS];
-        private long clock;
+        private final LinkedHashMap<Long, Entry> map = new LinkedHashMap<>(64, 0.75f, true);
         private long bytes;
         long hits;
         long misses;
@@ -165,13 +155,9 @@ public final class Sha256Memo extends MessageDigest implements Cloneable {
         /** The remembered entry of the {@code n} bytes of {@code b}: an equal one, or a new one hashed now. */
         Entry entry(byte[] b, int n) {
             long key = selector(b, n);
-            int set = 2 * (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - SET_BITS));
-            int at = slots[set] != null && keys[set] == key ? set
-                    : slots[set + 1] != null && keys[set + 1] == key ? set + 1 : -1;
-            Entry e = at < 0 ? null : slots[at];
+            Entry e = map.get(key);
             if (e != null && Arrays.equals(e.contents, 0, e.contents.length, b, 0, n)) {
                 hits++;
-                used[at] = ++clock;
                 return e;
             }
             misses++;
@@ -181,35 +167,16 @@ public final class Sha256Memo extends MessageDigest implements Cloneable {
             MessageDigest md = FileContent.jdkSha256();
             md.update(b, 0, n);
             byte[] d = md.digest();
+            // the buffer is the memo's from here (the digest drops it): kept as it is when full
             Entry made = new Entry(b.length == n ? b : Arrays.copyOf(b, n), d);
-            if (at < 0) { // an empty slot of the set, else its older entry
-                at = slots[set] == null ? set : slots[set + 1] == null ? set + 1 : used[set] <= used[set + 1] ? set : set + 1;
-            }
-            drop(at);
-            keys[at] = key;
-            slots[at] = made;
-            used[at] = ++clock;
-            bytes += n;
-            while (bytes > MEMO_BYTES) {
-                int oldest = -1;
-                for (int i = 0; i < slots.length; i++) {
-                    if (slots[i] != null && i != at && (oldest < 0 || used[i] < used[oldest])) {
-                        oldest = i;
-                    }
-                }
-                if (oldest < 0) {
-                    break;
-                }
-                drop(oldest);
+            Entry old = map.put(key, made);
+            bytes += n - (old == null ? 0 : old.contents.length);
+            for (var it = map.entrySet().iterator(); bytes > MEMO_BYTES && it.hasNext(); ) {
+                Map.Entry<Long, Entry> first = it.next();
+                bytes -= first.getValue().contents.length;
+                it.remove();
             }
             return made;
-        }
-
-        private void drop(int i) {
-            if (slots[i] != null) {
-                bytes -= slots[i].contents.length;
-                slots[i] = null;
-            }
         }
 
         /** The length and 64 sampled bytes (the first and last among them): which entry to compare with. */
