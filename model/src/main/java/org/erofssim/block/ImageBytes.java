@@ -90,6 +90,17 @@ public abstract class ImageBytes {
     }
 
     /**
+     * A new array of page {@code page}'s bytes ({@code [page * PAGE_SIZE, +PAGE_SIZE)}, zeros past
+     * the end), as {@link #read} into a new page gives them: {@link OverlayBytes}'s copy at a
+     * page's first write. An array's bytes are copied without first zeroing the new page.
+     */
+    byte[] pageCopy(long page) {
+        byte[] p = new byte[PAGE_SIZE];
+        read(page * PAGE_SIZE, p, 0, PAGE_SIZE);
+        return p;
+    }
+
+    /**
      * Whether bytes {@code [0, PAGE_SIZE)} of a file at least a page long equal {@code page} now,
      * as a {@link #read} would give them; false when this kind cannot tell (the default).
      */
@@ -276,6 +287,14 @@ public abstract class ImageBytes {
             int n = (int) Math.min(len, bytes.length - pos);
             System.arraycopy(bytes, (int) pos, dst, off, n);
             return n;
+        }
+
+        @Override byte[] pageCopy(long page) {
+            long from = page * PAGE_SIZE;
+            if (page < 0 || from > bytes.length || from > Integer.MAX_VALUE - PAGE_SIZE) {
+                return super.pageCopy(page);
+            }
+            return java.util.Arrays.copyOfRange(bytes, (int) from, (int) from + PAGE_SIZE); // zeros past the end
         }
 
         @Override boolean samePage(byte[] page) {

@@ -148,8 +148,7 @@ public final class OverlayBytes extends ImageBytes {
             return copies[i];
         }
         int at = -i - 1;
-        byte[] p = new byte[PAGE_SIZE];
-        base.read(page * PAGE_SIZE, p, 0, PAGE_SIZE);
+        byte[] p = base.pageCopy(page);
         if (count == numbers.length) {
             int grown = Math.max(4, 2 * count);
             numbers = Arrays.copyOf(numbers, grown);

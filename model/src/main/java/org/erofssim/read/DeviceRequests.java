@@ -45,11 +45,14 @@ final class DeviceRequests {
         } catch (KernelError e) {
             return null;
         }
+        if (failsAtEod(t, len)) {
+            return null; // as submit's bio would, before a len-byte array is made and zeroed again
+        }
         byte[] out = new byte[len];
         Request rq = new Request(0, pa, t);
         rq.add(0, len);
         try {
-            return submit(rq, out) ? out : null;
+            return submit(rq, out, false) ? out : null;
         } catch (KernelError e) {
             return null; // fscache: the bio of erofs_fscache_submit_bio ends with an error status
         }
@@ -63,6 +66,28 @@ final class DeviceRequests {
      */
     private final java.util.ArrayDeque<byte[]> spare = new java.util.ArrayDeque<>();
     private static final int SPARE_PAGES = PlainReader.RA_PAGES;
+
+    /**
+     * Whether a request of {@code len} bytes at {@code t} fails before the device is touched, as
+     * {@link #submit}'s {@link #read} finds it (no image bytes; a bio past the device's last whole
+     * sector: {@code bio_check_eod}), so {@link #readPhysical} need not make the array it would
+     * throw away (a corrupt pcluster length of megabytes, a model-only fuzz case's usual read).
+     * Not for fscache, whose cookie read comes first and may change the cache's state.
+     */
+    private boolean failsAtEod(MapDev.Target t, int len) {
+        if (t.backing() == null || t.backing() instanceof DeviceBacking.OfCookie) {
+            return false;
+        }
+        ImageBytes bytes = t.backing().bytes();
+        if (bytes == null) {
+            return true;
+        }
+        if (fileio && !(t.backing() instanceof DeviceBacking.OfBdev)) {
+            return false;
+        }
+        long pos = t.position();
+        return pos < 0 || pos + len > (bytes.size() & ~511L);
+    }
 
     /** A page of zeros for a folio's bytes: a handed-back one cleared, or a new one. */
     byte[] zeroPage() {
@@ -225,6 +250,14 @@ final class DeviceRequests {
      * org.erofssim.sb.FscacheCache#read}, {@code erofs_fscache_read_io_async}).
      */
     boolean submit(Request rq, byte[] out) {
+        return submit(rq, out, true);
+    }
+
+    /**
+     * {@link #submit(Request, byte[])}; {@code keep} false: the caller throws {@code out} away when
+     * the request fails, so its pieces need not be zeros again.
+     */
+    private boolean submit(Request rq, byte[] out, boolean keep) {
         if (rq.target.backing() instanceof DeviceBacking.OfCookie c) {
             c.cache().read(c);
         }
@@ -238,8 +271,9 @@ final class DeviceRequests {
         int direct = rq.contiguousAt();
         byte[] data = direct >= 0 ? out : new byte[rq.length];
         int at = direct >= 0 ? direct : 0;
-        if (!read(rq, bytes, data, at, out)) {
-            if (direct >= 0) {
+        int r = read(rq, bytes, data, at, out);
+        if (r != OK) {
+            if (direct >= 0 && keep && r == FAILED_WRITTEN) {
                 java.util.Arrays.fill(out, direct, direct + rq.length, (byte) 0);
             }
             return false;
@@ -247,36 +281,42 @@ final class DeviceRequests {
         return true;
     }
 
+    /** {@link #read}'s answers: the request read; failed before a byte was written; failed after. */
+    private static final int OK = 0;
+    private static final int FAILED_UNTOUCHED = 1;
+    private static final int FAILED_WRITTEN = 2;
+
     /**
      * The device read of {@link #submit}: the request's bytes into {@code data[at..]}, then (when
-     * {@code data} is not the folio's own array, {@code at} 0) copied to its pieces of {@code out}.
+     * {@code data} is not the folio's own array, {@code at} 0) copied to its pieces of {@code out}:
+     * {@link #OK}, or how it failed ({@link #FAILED_UNTOUCHED}: {@code data} as it was).
      */
-    private boolean read(Request rq, ImageBytes bytes, byte[] data, int at, byte[] out) {
+    private int read(Request rq, ImageBytes bytes, byte[] data, int at, byte[] out) {
         long pos = rq.target.position();
         int n;
         if (!fileio || rq.target.backing() instanceof DeviceBacking.OfBdev) {
             long capacity = bytes.size() & ~511L;
             if (pos < 0 || pos + rq.length > capacity) {
-                return false; // bio_check_eod: "attempt to access beyond end of device"
+                return FAILED_UNTOUCHED; // bio_check_eod: "attempt to access beyond end of device"
             }
             try {
                 bytes.read(pos, data, at, rq.length); // short (truncated loop file): zero-filled
             } catch (KernelError e) {
-                return false;
+                return FAILED_WRITTEN;
             }
             n = rq.length;
         } else {
             try {
                 n = backingRead(rq.target.backing(), bytes, pos, data, at, rq.length);
             } catch (KernelError e) {
-                return false;
+                return FAILED_WRITTEN;
             }
             if (n < rq.length && sbi.kernel().has(Behavior.FILEIO_SHORT_READ_EIO)) {
-                return false;
+                return n == 0 ? FAILED_UNTOUCHED : FAILED_WRITTEN;
             }
         }
         if (data == out) {
-            return true; // read in place; past n (a short read) out keeps its zeros
+            return OK; // read in place; past n (a short read) out keeps its zeros
         }
         int done = 0;
         for (int[] p : rq.pieces) {
@@ -284,7 +324,7 @@ final class DeviceRequests {
             System.arraycopy(data, done, out, p[0], copy);
             done += p[1];
         }
-        return true;
+        return OK;
     }
 
     /**

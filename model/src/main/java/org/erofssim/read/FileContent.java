@@ -30,6 +30,26 @@ public record FileContent(String sha256, long okBytes, Errno errno, List<String>
     }
 
     /**
+     * {@code hex(md.digest())}, and {@code md} reset: from a {@link Sha256Memo}, the string it
+     * remembers for the same contents ({@link Sha256Memo#hexDigest}).
+     */
+    public static String hexDigest(MessageDigest md) {
+        return md instanceof Sha256Memo m ? m.hexDigest() : hex(md.digest());
+    }
+
+    /**
+     * {@link #newDigest()} for contents that will be {@code total} bytes (a hint: a
+     * {@link Sha256Memo} sizes its buffer for them at once; any number of bytes may still come).
+     */
+    public static MessageDigest newDigest(long total) {
+        MessageDigest md = newDigest();
+        if (md instanceof Sha256Memo m) {
+            m.expect(total);
+        }
+        return md;
+    }
+
+    /**
      * A new SHA-256 digest (the hash of {@link FileContent}): in an evaluation that records
      * coverage (a fuzz campaign's case) one that remembers the last contents this thread hashed
      * ({@link Sha256Memo}: the same digest, not computed again for contents equal byte for byte

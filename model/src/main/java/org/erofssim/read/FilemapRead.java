@@ -126,6 +126,9 @@ public final class FilemapRead {
     /** {@code filemap_read}: one {@code read(2)} of {@code count} bytes at {@code pos}. */
     public Call read(long pos, int count) {
         boolean hash = hashInto != null && !cache.dataless();
+        if (hash && pos == 0 && hashInto instanceof Sha256Memo m) {
+            m.expect(isize); // a whole-file read's digest: its buffer sized once, not grown by copies
+        }
         byte[] out = cache.dataless() || hash ? NONE : new byte[(int) Math.max(0, Math.min(count, isize - pos))];
         int outLen = 0;
         long lastPos = ra.prevPos;

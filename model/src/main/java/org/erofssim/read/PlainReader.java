@@ -420,7 +420,6 @@ public final class PlainReader {
      * default (a note).
      */
     public FileContent readFile(ErofsInode inode, ReadPattern pattern) {
-        MessageDigest md = FileContent.newDigest();
         long size = Math.max(0, inode.size());
         List<String> notes = new ArrayList<>();
         long limit = size;
@@ -428,6 +427,7 @@ public final class PlainReader {
             limit = READ_LIMIT;
             notes.add(cutNote(size));
         }
+        MessageDigest md = FileContent.newDigest(limit);
         int logBefore = log.raw().lines().size();
         long ok = 0;
         Errno err = null;
@@ -451,7 +451,7 @@ public final class PlainReader {
                 ok = limit;
                 break;
             }
-            if (index % LARGEST_FOLIO_PAGES == 0) {
+            if (index % LARGEST_FOLIO_PAGES == 0 && index > 0) { // page 0's: a new digest
                 marks.clear();
                 marks.put(index, FileContent.cloneOf(md));
             }
@@ -521,7 +521,7 @@ public final class PlainReader {
                     sbi.mode() == Mode.BDEV ? BDEV_IO_PAGES : RA_PAGES);
             if (start < failPage * PAGE) {
                 long from = start / PAGE / LARGEST_FOLIO_PAGES * LARGEST_FOLIO_PAGES;
-                MessageDigest at = marks.get(from);
+                MessageDigest at = from == 0 && marks.isEmpty() ? FileContent.newDigest() : marks.get(from);
                 if (at == null) {
                     notes.add("not modelled: a failure in a folio that starts " + (failPage * PAGE - start)
                             + " bytes before the failing page; contents unknown");
@@ -538,7 +538,7 @@ public final class PlainReader {
                 }
             }
         }
-        return new FileContent(FileContent.hex(md.digest()), ok, err, List.copyOf(notes));
+        return new FileContent(FileContent.hexDigest(md), ok, err, List.copyOf(notes));
     }
 
     /**
@@ -676,7 +676,7 @@ public final class PlainReader {
             }
             x += len;
         }
-        return new FileContent(FileContent.hex(md.digest()), limit, null, notes);
+        return new FileContent(FileContent.hexDigest(md), limit, null, notes);
     }
 
     /** SHA-256 of runs of zeros by length, the last few ({@link #zeroHash}). */

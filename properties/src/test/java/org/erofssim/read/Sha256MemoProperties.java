@@ -53,6 +53,18 @@ class Sha256MemoProperties {
             byte[] contents = variant(pool[it.pool()], it);
             byte[] expected = MessageDigest.getInstance("SHA-256").digest(contents);
             Sha256Memo md = new Sha256Memo();
+            // a size hint (expect, as PlainReader.readFile gives one): none, right, or wrong
+            String hint = switch (it.at() % 3) {
+                case 0 -> "no hint";
+                case 1 -> "hint: the size";
+                default -> "hint: another size";
+            };
+            if (it.at() % 3 == 1) {
+                md.expect(contents.length);
+            } else if (it.at() % 3 == 2) {
+                md.expect(1 + it.at() % 9000);
+            }
+            Statistics.label("hint").collect(hint);
             MessageDigest copy = null;
             int clonedAt = 0;
             int pos = 0;
@@ -71,9 +83,18 @@ class Sha256MemoProperties {
                 assertThat(copy.digest()).isEqualTo(expected);
             }
             long[] before = Sha256Memo.counts();
-            assertThat(md.digest()).as("%s of pool %d, %d bytes", it.variant(), it.pool(), contents.length)
-                    .isEqualTo(expected);
+            if (it.at() % 2 == 0) {
+                assertThat(md.digest()).as("%s of pool %d, %d bytes", it.variant(), it.pool(), contents.length)
+                        .isEqualTo(expected);
+                Statistics.label("ending").collect("digest");
+            } else {
+                // the remembered hex string (FileContent.hexDigest) against the JDK's formatter
+                assertThat(md.hexDigest()).as("%s of pool %d, %d bytes", it.variant(), it.pool(), contents.length)
+                        .isEqualTo(java.util.HexFormat.of().formatHex(expected));
+                Statistics.label("ending").collect("hexDigest");
+            }
             long[] after = Sha256Memo.counts();
+            assertThat(md.digest()).as("reset after the digest").isEqualTo(MessageDigest.getInstance("SHA-256").digest());
             String how = contents.length > Sha256Memo.CAP ? "streamed" : after[0] > before[0] ? "hit"
                     : after[2] > before[2] ? "miss: selector collision" : "miss";
             Statistics.label("digest").collect(how);
@@ -86,6 +107,11 @@ class Sha256MemoProperties {
             c.check("miss: selector collision").count(n -> n > 0);
         });
         Statistics.label("variant").coverage(c -> c.check("unsampled-edit").count(n -> n > 0));
+        Statistics.label("ending").coverage(c -> c.check("hexDigest").count(n -> n > 0));
+        Statistics.label("hint").coverage(c -> {
+            c.check("hint: the size").count(n -> n > 0);
+            c.check("hint: another size").count(n -> n > 0);
+        });
     }
 
     /** The pool's contents as {@code it} changes them. */
