@@ -96,10 +96,19 @@ public final class Xattrs {
         }
     }
 
+    /** An empty listing: no names, no errno, no remarks. */
+    private static final Listed NONE = new Listed(Map.of(), null, List.of());
+
     /** {@code llistxattr} followed by {@code lgetxattr} of each listed name. */
     public static Listed list(SbInfo sbi, MetaBuf buf, SbLog log, ErofsInode inode) {
         if (!sbi.kernel().enabled(ConfigFlag.EROFS_FS_XATTR)) {
-            return new Listed(Map.of(), null, List.of());
+            return NONE;
+        }
+        if (inode.xattrIsize() < XattrIbodyHeader.SIZE) {
+            // no xattr area: erofs_init_inode_xattrs answers ENODATA before any read, listxattr an
+            // empty list, no getxattr follows; what the steps below give for it, without their
+            // buffers (session 13: most inodes of a walk have no xattrs)
+            return NONE;
         }
         List<String> notes = new ArrayList<>();
         byte[] list;
