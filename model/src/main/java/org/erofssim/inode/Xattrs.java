@@ -395,7 +395,7 @@ public final class Xattrs {
          * After a zero head at {@link #pos} (at {@code in} of {@code page}, held since
          * {@code pagePos}): passes over the zero heads that follow it in the same page, each as
          * {@link #next}'s loop would (4 bytes, no page read: the buffer holds the page; the head
-         * within the page's limit; the area not yet ended), in one {@link Arrays#mismatch}
+         * within the page's limit; the area not yet ended), in one {@link ByteBuffer#mismatch}
          * (session 13: a damaged {@code xattr_isize} makes thousands of them per inode). It
          * stops before the first head the loop would treat otherwise (a head not zero, one past
          * the page's limit or in-page end, one the buffer would read again, the area's end), which
@@ -409,17 +409,9 @@ public final class Xattrs {
                 return; // samePage is monotone within a page: the last head's answer is every one's
             }
             int len = (int) heads * XattrEntry.SIZE;
-            long zero;
-            if (page.hasArray()) {
-                int a = page.arrayOffset() + from;
-                int m = Arrays.mismatch(page.array(), a, a + len, ZEROS, 0, len);
-                zero = (m < 0 ? len : m) / XattrEntry.SIZE;
-            } else {
-                zero = 0;
-                while (zero < heads && page.getInt(from + (int) zero * XattrEntry.SIZE) == 0) {
-                    zero++;
-                }
-            }
+            // the page is often a read-only view (no array): ByteBuffer.mismatch compares it as fast
+            int m = page.slice(from, len).mismatch(ByteBuffer.wrap(ZEROS, 0, len));
+            long zero = (m < 0 ? len : m) / XattrEntry.SIZE;
             if (zero > 0) {
                 inlineLeft -= zero * XattrEntry.SIZE;
                 nextInline += zero * XattrEntry.SIZE;
@@ -488,7 +480,7 @@ public final class Xattrs {
     /** Tests: how many zero heads {@link Entries} passed over in runs (0 with {@link #zeroRuns} off). */
     public static final java.util.concurrent.atomic.LongAdder ZERO_HEADS_SKIPPED = new java.util.concurrent.atomic.LongAdder();
 
-    /** Zeros to compare a run of heads with ({@link Arrays#mismatch}). */
+    /** Zeros to compare a run of heads with ({@link ByteBuffer#mismatch}). */
     private static final byte[] ZEROS = new byte[org.erofssim.block.ImageBytes.PAGE_SIZE];
 
     /**

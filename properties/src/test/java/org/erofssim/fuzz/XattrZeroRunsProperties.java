@@ -21,7 +21,7 @@ import org.erofssim.testkit.Checkout;
 
 /**
  * Session 13: passing over a run of zero xattr entry heads in the page the buffer holds at once
- * ({@link Xattrs#zeroRuns}, one {@code Arrays.mismatch} instead of the iteration's per-head steps)
+ * ({@link Xattrs#zeroRuns}, one {@code ByteBuffer.mismatch} instead of the iteration's per-head steps)
  * changes no outcome byte, coverage id or hint. The cases are the fuzzer's own, drawn and mutated
  * and built in memory as {@link ImageViewProperties} builds them (edited inode fields among them,
  * {@code xattr_isize} too), on 6.12.0, 6.18.44 and 7.3.0-rc7, predicted with the runs on and off.
