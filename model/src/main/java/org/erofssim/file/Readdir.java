@@ -184,10 +184,10 @@ public final class Readdir {
         return n;
     }
 
+    /** {@code dst.length} bytes of {@code page} from {@code from} (not negative), zeros past its end. */
     private static void copy(byte[] page, long from, byte[] dst) {
-        for (int i = 0; i < dst.length; i++) {
-            long p = from + i;
-            dst[i] = p < page.length ? page[(int) p] : 0;
+        if (from < page.length) { // one arraycopy, not a loop of the model's own (session 13)
+            System.arraycopy(page, (int) from, dst, 0, (int) Math.min(dst.length, page.length - from));
         }
     }
 

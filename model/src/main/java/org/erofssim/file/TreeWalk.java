@@ -270,35 +270,40 @@ public final class TreeWalk {
         final int depth;
         final ErofsInode inode;
         final List<Readdir.Entry> children;
-        /** The nids of this directory and its ancestors (a directory may not contain one of them). */
-        final Set<Long> lineage;
         /** Index in {@link #out} of this directory's own entry (for notes). */
         final int me;
         int next;
 
-        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children,
-              Set<Long> lineage, int me) {
+        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children, int me) {
             this.path = path;
             this.rawLength = rawLength;
             this.depth = depth;
             this.inode = inode;
             this.children = children;
-            this.lineage = lineage;
             this.me = me;
         }
     }
 
+    /**
+     * The nids of the directories on the walk's stack: the directory whose children are walked
+     * and its ancestors, which it may not contain (every ancestor of a frame is a frame below it
+     * on the stack, and a nid is on it at most once: a second one is refused as a loop). One set
+     * kept in step with the stack instead of a copy per directory (session 13).
+     */
+    private final Set<Long> lineage = new HashSet<>();
+
     /** Depth first from the root, children in on-disk order, until the tree or {@link #MAX_ENTRIES} ends. */
     private void walkFrom(ErofsInode root) {
         java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
-        Frame first = visit("/", 1, 0, root, Set.of());
+        Frame first = visit("/", 1, 0, root);
         if (first != null) {
             stack.push(first);
+            lineage.add(first.inode.nid());
         }
         while (!stack.isEmpty() && !truncated && (fast == null || !fast.failed())) {
             Frame dir = stack.peek();
             if (dir.next >= dir.children.size()) {
-                stack.pop();
+                lineage.remove(stack.pop().inode.nid());
                 continue;
             }
             Readdir.Entry listed = dir.children.get(dir.next++);
@@ -319,6 +324,7 @@ public final class TreeWalk {
             Frame below = lookup(dir, childPath, childLength, child);
             if (below != null) {
                 stack.push(below);
+                lineage.add(below.inode.nid());
             }
         }
     }
@@ -329,9 +335,8 @@ public final class TreeWalk {
      * @param rawLength the path's length in bytes as the kernel sees it (raw name bytes, not the
      *                  rendered UTF-8 of {@code path}, where a malformed byte becomes 3 bytes)
      * @param depth     levels below {@code /}
-     * @param ancestors the nids of the directories above this path
      */
-    private Frame visit(String path, int rawLength, int depth, ErofsInode inode, Set<Long> ancestors) {
+    private Frame visit(String path, int rawLength, int depth, ErofsInode inode) {
         if (out.size() >= MAX_ENTRIES) {
             truncated = true;
             return null;
@@ -427,9 +432,7 @@ public final class TreeWalk {
         if (children.isEmpty()) {
             return null;
         }
-        Set<Long> lineage = new HashSet<>(ancestors);
-        lineage.add(inode.nid());
-        return new Frame(path, rawLength, depth, inode, children, lineage, out.size() - 1);
+        return new Frame(path, rawLength, depth, inode, children, out.size() - 1);
     }
 
     /**
@@ -459,12 +462,12 @@ public final class TreeWalk {
             }
             icache.put(nid, inode);
         }
-        if (inode.isDir() && parent.lineage.contains(inode.nid())) {
+        if (inode.isDir() && lineage.contains(inode.nid())) { // parent and its ancestors
             out.add(failed(path, dirent, Errno.ELOOP, "directory nid " + inode.nid()
                     + " is an ancestor of this path (d_splice_alias refuses the loop)"));
             return null;
         }
-        return visit(path, rawLength, parent.depth + 1, inode, parent.lineage);
+        return visit(path, rawLength, parent.depth + 1, inode);
     }
 
     private TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {

@@ -42,17 +42,17 @@ public final class Iget {
     public static ErofsInode iget(SbInfo sbi, MetaBuf buf, SbLog log, long nid) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
-        String nidText = Long.toUnsignedString(nid);
-        Slot slot = slot(sbi, buf, log, nid, nidText);
+        // the nid's decimal text is made only for a log line (session 13: once per iget before)
+        Slot slot = slot(sbi, buf, log, nid);
         int ifmt = slot.page.getShort(slot.base + slot.ofs) & 0xFFFF;
         boolean nlink1Bit = sbi.kernel().has(Behavior.LAYOUT_48BIT);
-        int layout = dataLayout(ifmt, nlink1Bit, log, nidText);
+        int layout = dataLayout(ifmt, nlink1Bit, log, nid);
         boolean extended = (ifmt & 1) != 0;
         if (Coverage.recording()) {
             acrossBlocksHints(sbi, buf, slot, nid, ifmt, extended);
         }
         int isize = extended ? InodeRecord.EXTENDED_SIZE : InodeRecord.COMPACT_SIZE;
-        Copied raw = copyOut(sbi, slot, isize, log, nidText);
+        Copied raw = copyOut(sbi, slot, isize, log, nid);
         InodeRecord rec = raw.rec;
         int xattrIsize = rec.xattrIbodySize();
         int mode = rec.mode();
@@ -74,7 +74,7 @@ public final class Iget {
                     if (fast != null && sbi.kernel().has(Behavior.FAST_SYMLINK_LENGTH_CHECK) && (size == 0 || fast.length != size)) {
                         // "erofs: use inode_set_cached_link()" (7.x): the cached length must be the
                         // target's (fastSymlink cuts the target at its first NUL)
-                        log.err("erofs_fill_symlink", "invalid fast symlink size " + size + " @ nid " + nidText);
+                        log.err("erofs_fill_symlink", "invalid fast symlink size " + size + " @ nid " + Long.toUnsignedString(nid));
                         throw new KernelError(Errno.EUCLEAN);
                     }
                 }
@@ -87,14 +87,14 @@ public final class Iget {
             case ErofsInode.S_IFIFO, ErofsInode.S_IFSOCK -> { }
             default -> {
                 Coverage.hit("erofs_read_inode:bogus-mode");
-                log.err(READ_INODE, "bogus i_mode (" + Integer.toOctalString(mode) + ") @ nid " + nidText);
+                log.err(READ_INODE, "bogus i_mode (" + Integer.toOctalString(mode) + ") @ nid " + Long.toUnsignedString(nid));
                 throw new KernelError(Errno.EUCLEAN);
             }
         }
         if ((layout == 1 || layout == 3) && sbi.kernel().has(Behavior.PLAIN_COMPRESSED_SEPARATED)
                 && (!sbi.kernel().enabled(ConfigFlag.EROFS_FS_ZIP) || sbi.availableComprAlgs() == 0)) {
             // "separate plain and compressed filesystems formally" (7.x): no algorithm, no compressed inode
-            log.err(READ_INODE, "compressed inode (nid " + nidText + ") is invalid in a plain filesystem");
+            log.err(READ_INODE, "compressed inode (nid " + Long.toUnsignedString(nid) + ") is invalid in a plain filesystem");
             throw new KernelError(Errno.EUCLEAN);
         }
         int chunkFormat = 0;
@@ -107,7 +107,7 @@ public final class Iget {
             int known = nlink1Bit ? 0x7F : 0x3F;
             if ((chunkFormat & ~known) != 0) {
                 Coverage.hit("erofs_read_inode:unsupported-chunk-format");
-                log.err(READ_INODE, "unsupported chunk format " + Integer.toHexString(chunkFormat) + " of nid " + nidText);
+                log.err(READ_INODE, "unsupported chunk format " + Integer.toHexString(chunkFormat) + " of nid " + Long.toUnsignedString(nid));
                 throw new KernelError(Errno.EOPNOTSUPP);
             }
             chunkBits = bits + (chunkFormat & 0x1F);
@@ -177,7 +177,7 @@ public final class Iget {
      * the inode's position (6.17+: a nid with bit 63 set is a slot of the metabox inode's data)
      * and its block's page; a read error is logged with the release's wording and rethrown.
      */
-    private static Slot slot(SbInfo sbi, MetaBuf buf, SbLog log, long nid, String nidText) {
+    private static Slot slot(SbInfo sbi, MetaBuf buf, SbLog log, long nid) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
         boolean inMetabox = nid < 0 && sbi.kernel().has(Behavior.METABOX)
@@ -206,8 +206,8 @@ public final class Iget {
         } catch (KernelError e) {
             Coverage.hit("erofs_read_inode:meta-block-error");
             log.err(READ_INODE, sbi.kernel().has(Behavior.READ_INODE_MESSAGE)
-                    ? "failed to read inode meta block (nid: " + nidText + "): -" + e.errno().number()
-                    : "failed to get inode (nid: " + nidText + ") page, err -" + e.errno().number());
+                    ? "failed to read inode meta block (nid: " + Long.toUnsignedString(nid) + "): -" + e.errno().number()
+                    : "failed to get inode (nid: " + Long.toUnsignedString(nid) + ") page, err -" + e.errno().number());
             throw e;
         }
         return new Slot(iloc, rbuf, blkaddr, ofs, page, MetaBuf.inPage(blkpos));
@@ -223,17 +223,17 @@ public final class Iget {
      * (6.15+, with {@code EROFS_I_NLINK_1_BIT}) and a data layout below
      * {@code EROFS_INODE_DATALAYOUT_MAX}; both EOPNOTSUPP with a logged line.
      */
-    private static int dataLayout(int ifmt, boolean nlink1Bit, SbLog log, String nidText) {
+    private static int dataLayout(int ifmt, boolean nlink1Bit, SbLog log, long nid) {
         int allBits = nlink1Bit ? 0x1F : 0x0F;
         if ((ifmt & ~allBits) != 0) {
             Coverage.hit("erofs_read_inode:unsupported-format");
-            log.err(READ_INODE, "unsupported i_format " + ifmt + " of nid " + nidText);
+            log.err(READ_INODE, "unsupported i_format " + ifmt + " of nid " + Long.toUnsignedString(nid));
             throw new KernelError(Errno.EOPNOTSUPP);
         }
         int layout = (ifmt >> 1) & 0x7;
         if (layout >= 5) {
             Coverage.hit("erofs_read_inode:unsupported-layout");
-            log.err(READ_INODE, "unsupported datalayout " + layout + " of nid " + nidText);
+            log.err(READ_INODE, "unsupported datalayout " + layout + " of nid " + Long.toUnsignedString(nid));
             throw new KernelError(Errno.EOPNOTSUPP);
         }
         return layout;
@@ -251,7 +251,7 @@ public final class Iget {
      * that straddles a block boundary, its tail from the next block ({@code erofs_read_metabuf}
      * again; a read error is logged as the payload block's and rethrown).
      */
-    private static Copied copyOut(SbInfo sbi, Slot slot, int isize, SbLog log, String nidText) {
+    private static Copied copyOut(SbInfo sbi, Slot slot, int isize, SbLog log, long nid) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
         ByteBuffer page = slot.page;
@@ -271,8 +271,8 @@ public final class Iget {
             next = slot.rbuf.page(nextPos);
         } catch (KernelError e) {
             log.err(READ_INODE, sbi.kernel().has(Behavior.READ_INODE_MESSAGE)
-                    ? "failed to read inode payload block (nid: " + nidText + "): -" + e.errno().number()
-                    : "failed to get inode payload block (nid: " + nidText + "), err -" + e.errno().number());
+                    ? "failed to read inode payload block (nid: " + Long.toUnsignedString(nid) + "): -" + e.errno().number()
+                    : "failed to get inode payload block (nid: " + Long.toUnsignedString(nid) + "), err -" + e.errno().number());
             throw e;
         }
         int nb = MetaBuf.inPage(nextPos);

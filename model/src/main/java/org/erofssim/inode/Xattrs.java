@@ -96,10 +96,19 @@ public final class Xattrs {
         }
     }
 
+    /** An empty listing: no names, no errno, no remarks. */
+    private static final Listed NONE = new Listed(Map.of(), null, List.of());
+
     /** {@code llistxattr} followed by {@code lgetxattr} of each listed name. */
     public static Listed list(SbInfo sbi, MetaBuf buf, SbLog log, ErofsInode inode) {
         if (!sbi.kernel().enabled(ConfigFlag.EROFS_FS_XATTR)) {
-            return new Listed(Map.of(), null, List.of());
+            return NONE;
+        }
+        if (inode.xattrIsize() < XattrIbodyHeader.SIZE) {
+            // no xattr area: erofs_init_inode_xattrs answers ENODATA before any read, listxattr an
+            // empty list, no getxattr follows; what the steps below give for it, without their
+            // buffers (session 13: most inodes of a walk have no xattrs)
+            return NONE;
         }
         List<String> notes = new ArrayList<>();
         byte[] list;
@@ -382,6 +391,34 @@ public final class Xattrs {
             this.nextInline = inode.iloc() + inode.isize() + headerSize;
         }
 
+        /**
+         * After a zero head at {@link #pos} (at {@code in} of {@code page}, held since
+         * {@code pagePos}): passes over the zero heads that follow it in the same page, each as
+         * {@link #next}'s loop would (4 bytes, no page read: the buffer holds the page; the head
+         * within the page's limit; the area not yet ended), in one {@link ByteBuffer#mismatch}
+         * (session 13: a damaged {@code xattr_isize} makes thousands of them per inode). It
+         * stops before the first head the loop would treat otherwise (a head not zero, one past
+         * the page's limit or in-page end, one the buffer would read again, the area's end), which
+         * the loop then takes as before.
+         */
+        private void skipZeroHeads(ByteBuffer page, long pagePos, int in) {
+            int from = in + XattrEntry.SIZE;
+            int room = Math.min(page.limit(), org.erofssim.block.ImageBytes.PAGE_SIZE) - from;
+            long heads = Math.min(room / XattrEntry.SIZE, inlineLeft / XattrEntry.SIZE);
+            if (heads <= 0 || !at.samePage(pagePos, nextInline + (heads - 1) * XattrEntry.SIZE)) {
+                return; // samePage is monotone within a page: the last head's answer is every one's
+            }
+            int len = (int) heads * XattrEntry.SIZE;
+            // the page is often a read-only view (no array): ByteBuffer.mismatch compares it as fast
+            int m = page.slice(from, len).mismatch(ByteBuffer.wrap(ZEROS, 0, len));
+            long zero = (m < 0 ? len : m) / XattrEntry.SIZE;
+            if (zero > 0) {
+                inlineLeft -= zero * XattrEntry.SIZE;
+                nextInline += zero * XattrEntry.SIZE;
+                ZERO_HEADS_SKIPPED.add(zero);
+            }
+        }
+
         boolean next() {
             ByteBuffer page = null;
             long pagePos = 0;
@@ -414,6 +451,9 @@ public final class Xattrs {
                 if (head != null) {
                     return true;
                 }
+                if (zeroRuns) {
+                    skipZeroHeads(page, pagePos, in);
+                }
             }
             if (init.xattrIsize() < XattrIbodyHeader.SIZE) {
                 return false; // no xattr area: erofs_init_inode_xattrs answered ENODATA, nothing iterated
@@ -430,6 +470,18 @@ public final class Xattrs {
             return false;
         }
     }
+
+    /**
+     * Whether {@link Entries} passes over a run of zero heads in the page it holds at once
+     * ({@code -Derofssim.xattrZeroRuns=false}: one head at a time, as before session 13).
+     */
+    public static volatile boolean zeroRuns = !"false".equals(System.getProperty("erofssim.xattrZeroRuns"));
+
+    /** Tests: how many zero heads {@link Entries} passed over in runs (0 with {@link #zeroRuns} off). */
+    public static final java.util.concurrent.atomic.LongAdder ZERO_HEADS_SKIPPED = new java.util.concurrent.atomic.LongAdder();
+
+    /** Zeros to compare a run of heads with ({@link ByteBuffer#mismatch}). */
+    private static final byte[] ZEROS = new byte[org.erofssim.block.ImageBytes.PAGE_SIZE];
 
     /**
      * The metadata buffer {@code erofs_xattr_iter_shared} sets up before its first shared entry,
