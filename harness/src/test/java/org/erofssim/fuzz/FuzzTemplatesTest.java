@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A model-only campaign assembles each shape's scenario template from parsed parts (the template
  * without {@code device=} entries, and each entry's node) instead of writing and parsing a JSON per
  * shape: the assembled template must be the parsed one, node by node (kinds, device numbers, flags,
- * bytes), and predict the same outcomes.
+ * bytes), and predict the same outcomes. Templates are shared by cases whose mount contexts differ
+ * only where the template writes nothing ({@link FuzzScenarios#templateContext}): each case's is
+ * compared with the parse of its own context.
  */
 class FuzzTemplatesTest {
     @TempDir
@@ -70,6 +72,10 @@ class FuzzTemplatesTest {
             }
             reached.merge("context " + (c.context().equals(FuzzCase.Context.NONE) ? "plain" : "other"), 1, Integer::sum);
             reached.merge("source " + c.source(), 1, Integer::sum);
+            // a template shared with cases whose contexts differ only where it writes nothing
+            if (FuzzScenarios.templateContext(c.source(), c.context(), false) != c.context()) {
+                reached.merge("context narrowed for the template", 1, Integer::sum);
+            }
             if (k % 15 == 0 || k >= cases.size() - 2) { // the outcomes too, for one in 15
                 assertThat(OutcomeJson.write(MountModel.predict(assembled))).as("case %d: %s", k, c)
                         .isEqualTo(OutcomeJson.write(MountModel.predict(parsed)));
@@ -84,6 +90,7 @@ class FuzzTemplatesTest {
             assertThat(reached).containsKey("source " + s);
         }
         assertThat(reached).containsKey("context other");
+        assertThat(reached.getOrDefault("context narrowed for the template", 0)).isGreaterThanOrEqualTo(20);
     }
 
     private static Scenario ofCase(Scenario template, FuzzCase c, KernelProfile profile) {
