@@ -257,9 +257,19 @@ final class FuzzScenarios {
     private final Map<String, Map<Map<org.erofssim.kernel.ConfigFlag, Boolean>, org.erofssim.kernel.KernelConfig>>
             configs = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int CONFIGS = 4096;
+    /** The configuration of the last profile cases without CONFIG overrides ran with. */
+    private volatile org.erofssim.kernel.KernelConfig plain;
 
     private org.erofssim.kernel.KernelConfig kernelConfig(KernelProfile profile,
                                                           Map<org.erofssim.kernel.ConfigFlag, Boolean> overrides) {
+        if (overrides.isEmpty()) { // most cases: no lookup by a map key (AbstractMap.equals, hashing its entries)
+            org.erofssim.kernel.KernelConfig k = plain;
+            if (k == null || k.profile() != profile) {
+                k = new org.erofssim.kernel.KernelConfig(profile, overrides);
+                plain = k;
+            }
+            return k;
+        }
         Map<Map<org.erofssim.kernel.ConfigFlag, Boolean>, org.erofssim.kernel.KernelConfig> byOverrides =
                 configs.computeIfAbsent(profile.name(), k -> new java.util.concurrent.ConcurrentHashMap<>());
         org.erofssim.kernel.KernelConfig k = byOverrides.get(overrides);
