@@ -66,8 +66,50 @@ final class BaseRecords {
 
     private final List<Field> fields;
 
+    /** The fields' positions in {@link #fields} sorted by offset (then position), and their offsets in that order. */
+    private final int[] byOffset;
+    private final int[] offsets;
+
     private BaseRecords(List<Field> fields) {
         this.fields = List.copyOf(fields);
+        this.byOffset = java.util.stream.IntStream.range(0, fields.size()).boxed()
+                .sorted(java.util.Comparator.comparingInt((Integer i) -> fields.get(i).offset()).thenComparingInt(i -> i))
+                .mapToInt(Integer::intValue).toArray();
+        this.offsets = new int[byOffset.length];
+        for (int i = 0; i < byOffset.length; i++) {
+            offsets[i] = fields.get(byOffset[i]).offset();
+        }
+    }
+
+    /**
+     * The fields whose offset lies within {@code reach} bytes of {@code at}, in {@link #fields}'
+     * order: the fields of a filter over the whole list, found by a binary search of the sorted
+     * offsets instead (JFR, session 12: the scan of up to {@value #MAX_FIELDS} fields per stacked
+     * mutation was a tenth of a guided campaign's main thread).
+     */
+    List<Field> near(int at, int reach) {
+        long lo = (long) at - reach;
+        int from = 0;
+        int to = offsets.length;
+        while (from < to) {
+            int mid = (from + to) >>> 1;
+            if (offsets[mid] < lo) {
+                from = mid + 1;
+            } else {
+                to = mid;
+            }
+        }
+        int end = from;
+        while (end < offsets.length && offsets[end] <= (long) at + reach) {
+            end++;
+        }
+        int[] positions = java.util.Arrays.copyOfRange(byOffset, from, end);
+        java.util.Arrays.sort(positions);
+        List<Field> out = new ArrayList<>(positions.length);
+        for (int i : positions) {
+            out.add(fields.get(i));
+        }
+        return out;
     }
 
     /** The fields of {@code image}'s records (empty when its superblock does not lead to a root directory). */

@@ -144,12 +144,7 @@ public final class FuzzGenerator {
             return recordEdit(base);
         }
         int at = edited.get(random.nextInt(edited.size())).offset();
-        List<BaseRecords.Field> near = new ArrayList<>();
-        for (BaseRecords.Field f : fields) {
-            if (Math.abs(f.offset() - at) <= reach) {
-                near.add(f);
-            }
-        }
+        List<BaseRecords.Field> near = records.get(base).near(at, reach);
         return near.isEmpty() ? recordEdit(base) : fieldEdit(base, near.get(random.nextInt(near.size())));
     }
 

@@ -137,7 +137,9 @@ final class FuzzMutator {
         List<DeviceArg> devices = new ArrayList<>(c.devices());
         List<String> options = new ArrayList<>(c.options());
         Map<ConfigFlag, Boolean> config = new EnumMap<>(ConfigFlag.class);
-        config.putAll(c.config());
+        if (!c.config().isEmpty()) { // most cases override no CONFIG flag: no iterator made
+            config.putAll(c.config());
+        }
         BaseImage base = c.base();
         FuzzCase.Source source = c.source();
         boolean fix = c.fixChecksum();

@@ -29,13 +29,15 @@ final class FuzzScenarios {
     }
 
     /**
-     * What a case's parsed scenario depends on besides its edits, options, CONFIG and tree read
-     * (which only its description names, or the builder sets): the key of a parsed template.
+     * What a case's parsed scenario depends on besides its image, edits, options, CONFIG and tree
+     * read (which only its description names, or the case sets on the template): the key of a
+     * parsed template. Not the base: the nodes holding the image are the case's own
+     * ({@link #inMemory}).
      */
-    private record Shape(String profile, BaseImage base, FuzzCase.Source source, List<DeviceArg> devices,
-                         FuzzCase.Context context) {
+    private record Shape(String profile, FuzzCase.Source source, List<DeviceArg> devices, FuzzCase.Context context) {
         static Shape of(FuzzCase c, KernelProfile p) {
-            return new Shape(p.name(), c.base(), c.source(), c.devices(), c.context());
+            return new Shape(p.name(), c.source(), c.devices(),
+                    templateContext(c.source(), c.context(), c.devices().contains(DeviceArg.PRIMARY_FILE)));
         }
 
         // written out (every case looks its shape up): a record's own equals and hashCode go
@@ -44,7 +46,7 @@ final class FuzzScenarios {
             if (this == o) {
                 return true;
             }
-            if (!(o instanceof Shape s) || base != s.base || source != s.source || !profile.equals(s.profile)
+            if (!(o instanceof Shape s) || source != s.source || !profile.equals(s.profile)
                     || !devices.equals(s.devices)) {
                 return false;
             }
@@ -58,7 +60,6 @@ final class FuzzScenarios {
         @Override public int hashCode() {
             FuzzCase.Context x = context;
             int h = profile.hashCode();
-            h = 31 * h + base.ordinal();
             h = 31 * h + source.ordinal();
             for (DeviceArg d : devices) {
                 h = 31 * h + d.ordinal();
@@ -71,12 +72,12 @@ final class FuzzScenarios {
     }
 
     /**
-     * Parsed scenarios by their shape (images named by the unedited base files), shared by the
+     * Parsed scenarios by their shape (images named by an unedited base file), shared by the
      * worker threads. A campaign meets thousands of shapes (4,022 in 20,000 guided cases of seed
      * 12): the earlier 2,048-entry LRU reparsed a shape a few cases after evicting it (a tenth of a
      * model-only campaign's time, JFR); this one is emptied when it reaches {@value #TEMPLATES}.
-     * A template's scenario differs from case to case only in its description, which no
-     * prediction reads.
+     * A template's scenario differs from case to case in its description, which no prediction
+     * reads, and the image its nodes hold, which each case puts in.
      */
     private final Map<Shape, Scenario> templates = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int TEMPLATES = 65_536;
@@ -95,11 +96,44 @@ final class FuzzScenarios {
         return ScenarioJson.read(json.toString(), work, "fuzz");
     }
 
-    /** What a template depends on besides its {@code device=} entries. */
-    private record Core(String profile, BaseImage base, FuzzCase.Source source, FuzzCase.Context context) {}
+    /**
+     * The part of a case's mount context its template depends on (what {@link FuzzCase#scenario}
+     * writes of it besides the description, {@code "config"}, {@code "options"} and {@code "read"},
+     * which a case sets on its template): the mount API, the mount before and fscache mode always;
+     * the backing filesystem of a primary file ({@code FILE}, a {@code SYMLINK}'s target, a
+     * {@code device=} entry naming the primary when {@code primaryFileDevice}); a loop device
+     * primary's block size and DAX; page 0's EIO on a primary. The rest (a block size with a file
+     * primary, a filesystem with a loop device, anything of a primary the source does not hold)
+     * writes nothing: keying templates by the whole context parsed the same template again for
+     * each such combination (3,983 templates without {@code device=} entries in 100,000 cases of
+     * seed 12, a parse each: 9% of the workers' CPU, issue 15).
+     */
+    static FuzzCase.Context templateContext(FuzzCase.Source source, FuzzCase.Context x, boolean primaryFileDevice) {
+        boolean bdev = source == FuzzCase.Source.BDEV;
+        boolean file = source == FuzzCase.Source.FILE || source == FuzzCase.Source.SYMLINK;
+        String fs = file || primaryFileDevice ? x.fs() : null;
+        int lbs = bdev ? x.logicalBlockSize() : 0;
+        boolean dax = bdev && x.dax();
+        boolean eio = (bdev || file) && x.eio();
+        if (java.util.Objects.equals(fs, x.fs()) && lbs == x.logicalBlockSize() && dax == x.dax() && eio == x.eio()) {
+            return x;
+        }
+        return new FuzzCase.Context(x.fsopen(), fs, lbs, dax, x.before(), eio, x.fscache());
+    }
 
-    /** What one {@code device=} entry's node depends on: its kind, its place, the base and backing filesystem. */
-    private record DeviceShape(String profile, BaseImage base, DeviceArg arg, int index, String fs) {}
+    /** What a template depends on besides its {@code device=} entries. */
+    private record Core(String profile, FuzzCase.Source source, FuzzCase.Context context) {}
+
+    /** What one {@code device=} entry's node depends on: its kind, its place and a primary file's backing filesystem. */
+    private record DeviceShape(String profile, DeviceArg arg, int index, String fs) {}
+
+    /**
+     * The base image every template names ({@link #assembledTemplate}): a case's scenario holds
+     * its own image in those nodes ({@link #inMemory}). Templates were parsed per base before, 14
+     * times as many (2,023 without {@code device=} entries in 100,000 cases of seed 12, a parse
+     * each: 6% of the workers' CPU).
+     */
+    static final BaseImage TEMPLATE_BASE = BaseImage.MULTIDEV;
 
     /** Parsed templates without {@code device=} entries (a few hundred in a campaign). */
     private final Map<Core, Scenario> cores = new java.util.concurrent.ConcurrentHashMap<>();
@@ -111,17 +145,20 @@ final class FuzzScenarios {
      * The shape's template without a JSON of its own (JFR: writing and parsing one per shape was
      * a tenth of a model-only campaign, thousands of shapes differing mostly in their
      * {@code device=} lists): the parsed template of the case without {@code device=} entries
-     * (one per profile, base, source and mount context) with each entry's node added, parsed once
-     * per (kind, index, base, backing filesystem) from a scenario holding that node alone. The
-     * result is the template {@link #parsedTemplate} gives: nodes are added in the JSON's order
+     * (one per profile, source and the part of the mount context it depends on,
+     * {@link #templateContext}) with each entry's node added, parsed once per (kind, index,
+     * backing filesystem of a primary file) from a scenario holding that node alone; both name
+     * {@link #TEMPLATE_BASE} as the image. The result is the template {@link #parsedTemplate}
+     * gives for that base: nodes are added in the JSON's order
      * (a device path equal to an earlier node's replaces it, as a JSON key written again does),
      * and a node's parse depends on nothing else of its scenario (the device numbers of
      * {@code /dev/loopN} paths are their own; the entries' other nodes are files and directories).
      */
     Scenario assembledTemplate(FuzzCase c, KernelProfile profile) {
-        Scenario core = cores.computeIfAbsent(new Core(profile.name(), c.base(), c.source(), c.context()),
-                k -> parsedTemplate(c.with(c.base(), c.source(), c.fixChecksum(), c.edits(), List.of(), c.read(),
-                        c.bytes(), c.options(), c.config()), profile));
+        FuzzCase.Context context = templateContext(c.source(), c.context(), false);
+        Scenario core = cores.computeIfAbsent(new Core(profile.name(), c.source(), context),
+                k -> parsedTemplate(new FuzzCase(TEMPLATE_BASE, c.source(), false, List.of(), List.of(), false, List.of(),
+                        List.of(), Map.of(), context), profile));
         if (c.devices().isEmpty()) {
             return core;
         }
@@ -129,8 +166,10 @@ final class FuzzScenarios {
         for (int i = 0; i < c.devices().size(); i++) {
             DeviceArg d = c.devices().get(i);
             int index = i;
-            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), c.base(), d, i, c.context().fs()),
-                    k -> deviceNode(c.base(), d, index, c.context().fs(), profile));
+            // the backing filesystem is a node field of a primary file alone
+            String fs = d == DeviceArg.PRIMARY_FILE ? c.context().fs() : null;
+            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), d, i, fs),
+                    k -> deviceNode(TEMPLATE_BASE, d, index, fs, profile));
             if (n != NO_NODE) {
                 b.node(d.path(i), (org.erofssim.block.Node) n);
             }
@@ -149,11 +188,11 @@ final class FuzzScenarios {
     }
 
     /**
-     * The case's scenario on {@code profile} without writing a file: the scenario JSON naming the
-     * unedited base image is parsed once per shape (source, devices, options, CONFIG, base) and
-     * kept; each case then swaps the nodes that hold the primary for ones holding its edited bytes:
-     * a copy-on-write view of the shared base ({@link FuzzCase#view}), no copy of the base beyond
-     * the pages its edits touch.
+     * The case's scenario on {@code profile} without writing a file: the scenario JSON naming an
+     * unedited base image is parsed once per shape (source, devices, the part of the mount context
+     * the JSON writes) and kept; each case then swaps the nodes that hold the image for ones
+     * holding its own bytes: its base, or with edits a copy-on-write view of the shared base
+     * ({@link FuzzCase#view}), no copy of the base beyond the pages its edits touch.
      */
     Scenario inMemory(FuzzCase c, KernelProfile profile) {
         return inMemory(c, profile, b -> c.view(bases.get(b)));
@@ -161,8 +200,9 @@ final class FuzzScenarios {
 
     /**
      * {@link #inMemory(FuzzCase, KernelProfile)} with the case's edited image given by
-     * {@code edited} (called at most once, with the case's base; not for a case without edits):
-     * {@code FuzzCowProperties} compares the view with a whole copy of the edited bytes.
+     * {@code edited} (called at most once, with the case's base; not for a case without edits,
+     * whose image is the base): {@code FuzzCowProperties} compares the view with a whole copy of
+     * the edited bytes.
      */
     Scenario inMemory(FuzzCase c, KernelProfile profile,
                       java.util.function.Function<BaseImage, org.erofssim.block.ImageBytes> edited) {
@@ -181,10 +221,17 @@ final class FuzzScenarios {
         // toBuilder()...build() gives, without copying the nodes into a builder: issue 12)
         org.erofssim.kernel.KernelConfig kernel = kernelConfig(profile, c.effectiveConfig());
         org.erofssim.block.VirtualNamespace ns = t.namespace();
-        if (!c.edits().isEmpty() || !c.bytes().isEmpty() || c.fixChecksum()) {
-            org.erofssim.block.ImageBytes image = edited.apply(c.base());
+        List<String> paths = c.imageNodes();
+        if (!paths.isEmpty()) {
+            boolean edits = !c.edits().isEmpty() || !c.bytes().isEmpty() || c.fixChecksum();
+            org.erofssim.block.ImageBytes image = edits ? edited.apply(c.base()) : bases.get(c.base());
             Map<String, org.erofssim.block.Node> swapped = new java.util.HashMap<>(4);
-            for (String path : c.imageNodes()) {
+            for (String path : paths) {
+                // an edited case's image goes to every node of imageNodes, as before templates left
+                // the base out: /dev/loop20 too when an 11th device= entry made it the blob
+                if (!edits && !holdsImage(c, path)) {
+                    continue;
+                }
                 org.erofssim.block.Node n = ns.nodes().get(path);
                 if (n instanceof org.erofssim.block.Node.RegularFile f) {
                     swapped.put(path, new org.erofssim.block.Node.RegularFile(faulted(c, path, image), f.fs()));
@@ -210,9 +257,19 @@ final class FuzzScenarios {
     private final Map<String, Map<Map<org.erofssim.kernel.ConfigFlag, Boolean>, org.erofssim.kernel.KernelConfig>>
             configs = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int CONFIGS = 4096;
+    /** The configuration of the last profile cases without CONFIG overrides ran with. */
+    private volatile org.erofssim.kernel.KernelConfig plain;
 
     private org.erofssim.kernel.KernelConfig kernelConfig(KernelProfile profile,
                                                           Map<org.erofssim.kernel.ConfigFlag, Boolean> overrides) {
+        if (overrides.isEmpty()) { // most cases: no lookup by a map key (AbstractMap.equals, hashing its entries)
+            org.erofssim.kernel.KernelConfig k = plain;
+            if (k == null || k.profile() != profile) {
+                k = new org.erofssim.kernel.KernelConfig(profile, overrides);
+                plain = k;
+            }
+            return k;
+        }
         Map<Map<org.erofssim.kernel.ConfigFlag, Boolean>, org.erofssim.kernel.KernelConfig> byOverrides =
                 configs.computeIfAbsent(profile.name(), k -> new java.util.concurrent.ConcurrentHashMap<>());
         org.erofssim.kernel.KernelConfig k = byOverrides.get(overrides);
@@ -224,6 +281,21 @@ final class FuzzScenarios {
             byOverrides.put(overrides, k);
         }
         return k;
+    }
+
+    /**
+     * Whether the node at {@code path}, one of {@link FuzzCase#imageNodes}, names the image in the
+     * case's JSON ({@link FuzzCase#scenario}): not when a later {@code device=} entry of another
+     * kind wrote that path again (the 11th, {@code /dev/loop20}, over an earlier mount's loop device).
+     */
+    private static boolean holdsImage(FuzzCase c, String path) {
+        for (int i = 0; i < c.devices().size(); i++) {
+            DeviceArg d = c.devices().get(i);
+            if (d != DeviceArg.PRIMARY_FILE && d != DeviceArg.MISSING && d.path(i).equals(path)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The edited bytes, with the case's page-0 EIO when {@code path} is the primary's node. */

@@ -82,4 +82,29 @@ class FuzzContextTest {
         byte[] p = bases.get(BaseImage.PLAIN);
         assertThat(((p[mode.offset()] & 0xff) | (p[mode.offset() + 1] & 0xff) << 8) & 0xF000).isEqualTo(0x4000);
     }
+
+    /** {@link BaseRecords#near}'s binary search gives the fields of a scan of the whole list, in its order. */
+    @Test
+    void nearFieldsAreTheFilteredOnes() throws Exception {
+        Map<BaseImage, byte[]> bases = FuzzCampaignTest.bases();
+        int compared = 0;
+        int nonEmpty = 0;
+        for (BaseImage b : BaseImage.values()) {
+            BaseRecords r = BaseRecords.of(bases.get(b));
+            java.util.Random random = new java.util.Random(b.ordinal());
+            for (int i = 0; i < 400; i++) {
+                // around real fields, and anywhere in (and past) the image
+                int at = i % 2 == 0 && !r.fields().isEmpty() ? r.fields().get(random.nextInt(r.fields().size())).offset()
+                        + random.nextInt(129) - 64 : random.nextInt(bases.get(b).length + 256) - 128;
+                int reach = i % 3 == 0 ? 0 : 64;
+                java.util.List<BaseRecords.Field> scan = r.fields().stream()
+                        .filter(f -> Math.abs(f.offset() - at) <= reach).toList();
+                assertThat(r.near(at, reach)).as("%s at %d reach %d", b, at, reach).isEqualTo(scan);
+                compared++;
+                nonEmpty += scan.isEmpty() ? 0 : 1;
+            }
+        }
+        System.out.println("near fields: " + compared + " windows compared, " + nonEmpty + " with fields");
+        assertThat(nonEmpty).isGreaterThan(compared / 3);
+    }
 }
