@@ -343,11 +343,12 @@ public enum Behavior {
     DEFLATE_NOT_EXPERIMENTAL,
     /**
      * File-backed metadata reads that the backing file does not fill fail with EIO instead of
-     * reading zeros past its end (commit [unsure]; in 7.2.13 and 7.3, not in 6.18.44 [obs: a
+     * reading zeros past its end (commit [unsure]; in 7.3, not in 7.2.13 or 6.18.44 [obs-7.3: a
      * 512-byte or empty file gives {@code cannot read erofs superblock} and EIO, a root nid past
-     * the end {@code failed to read inode meta block (nid: 65535): -5}]). The model's unit is
-     * the 4 KiB metadata page [unsure: the kernel's read size]. {@code Releases} gives it to the
-     * 7.3 preset only. Not bc804a8d7e86 (7.0), which handles the end of file for data reads.
+     * the end {@code failed to read inode meta block (nid: 65535): -5}; the recordings of
+     * {@code superblock/truncated-512} on 7.2.13 and 6.18.44 answer {@code cannot find valid erofs
+     * superblock}, EINVAL]). The model's unit is the 4 KiB metadata page [unsure: the kernel's
+     * read size]. Not bc804a8d7e86 (7.0), which handles the end of file for data reads.
      * Sites: {@code MetaBuf.page}.
      */
     FILEIO_METADATA_SHORT_READ_EIO,
