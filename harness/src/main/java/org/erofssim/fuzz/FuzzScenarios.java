@@ -227,9 +227,10 @@ final class FuzzScenarios {
             org.erofssim.block.ImageBytes image = edits ? edited.apply(c.base()) : bases.get(c.base());
             Map<String, org.erofssim.block.Node> swapped = new java.util.HashMap<>(4);
             for (String path : paths) {
-                // an edited case's image goes to every node of imageNodes, as before templates left
-                // the base out: /dev/loop20 too when an 11th device= entry made it the blob
-                if (!edits && !holdsImage(c, path)) {
+                // the nodes that name the image in the case's JSON: not /dev/loop20 when an 11th
+                // device= entry made it the blob (an edited case put its image there too until
+                // session 13, where its JSON, a finding's scenario.json, has the blob)
+                if (!holdsImage(c, path)) {
                     continue;
                 }
                 org.erofssim.block.Node n = ns.nodes().get(path);
