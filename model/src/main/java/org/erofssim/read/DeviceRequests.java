@@ -82,10 +82,19 @@ final class DeviceRequests {
         if (bytes == null) {
             return true;
         }
-        if (fileio && !(t.backing() instanceof DeviceBacking.OfBdev)) {
-            return false;
-        }
-        long pos = t.position();
+        return blockIo(t.backing()) && pastEod(bytes, t.position(), len);
+    }
+
+    /**
+     * Whether requests to {@code backing} are bios that {@code bio_check_eod} checks: every
+     * request of a block-device mount, and a file-backed mount's requests to block devices.
+     */
+    private boolean blockIo(DeviceBacking backing) {
+        return !fileio || backing instanceof DeviceBacking.OfBdev;
+    }
+
+    /** {@code bio_check_eod}: {@code len} bytes at {@code pos} run past the device's last whole 512-byte sector. */
+    private static boolean pastEod(ImageBytes bytes, long pos, long len) {
         return pos < 0 || pos + len > (bytes.size() & ~511L);
     }
 
@@ -155,7 +164,7 @@ final class DeviceRequests {
         }
         long pos = t.position();
         // submit(): bdev requests end at the device's capacity in whole sectors, fileio at its size
-        long limit = !fileio || t.backing() instanceof DeviceBacking.OfBdev ? bytes.size() & ~511L : bytes.size();
+        long limit = blockIo(t.backing()) ? bytes.size() & ~511L : bytes.size();
         if (pos < 0 || pos + len > limit) {
             return -1;
         }
@@ -294,10 +303,9 @@ final class DeviceRequests {
     private int read(Request rq, ImageBytes bytes, byte[] data, int at, byte[] out) {
         long pos = rq.target.position();
         int n;
-        if (!fileio || rq.target.backing() instanceof DeviceBacking.OfBdev) {
-            long capacity = bytes.size() & ~511L;
-            if (pos < 0 || pos + rq.length > capacity) {
-                return FAILED_UNTOUCHED; // bio_check_eod: "attempt to access beyond end of device"
+        if (blockIo(rq.target.backing())) {
+            if (pastEod(bytes, pos, rq.length)) {
+                return FAILED_UNTOUCHED; // "attempt to access beyond end of device"
             }
             try {
                 bytes.read(pos, data, at, rq.length); // short (truncated loop file): zero-filled
