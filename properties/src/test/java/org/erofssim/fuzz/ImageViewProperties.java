@@ -58,10 +58,41 @@ class ImageViewProperties {
         return bases;
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
+    /** The fuzzer's cases: a generator seed, one to six draws, mutated or not, one of three kernels. */
+    static Arbitrary<Case> drawnCases() {
         return Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1, 6), Arbitraries.of(false, true),
                 Arbitraries.of("6.12.0", "6.18.44", "7.3.0-rc7")).as(Case::new);
+    }
+
+    @Provide
+    Arbitrary<Case> cases() {
+        return drawnCases();
+    }
+
+    /** What a property checks of one drawn case: the fuzz case and its scenario as a campaign builds it. */
+    interface DrawnCheck {
+        void check(FuzzCase fc, Scenario sc) throws Exception;
+    }
+
+    /**
+     * Draws {@code c}'s fuzz case ({@link FuzzGenerator}, {@link FuzzMutator} when it says so),
+     * builds its scenario in memory as a campaign does ({@link FuzzScenarios#inMemory}, in a
+     * scratch folder removed after) and hands both to {@code check}.
+     */
+    static void withDrawn(Case c, DrawnCheck check) throws Exception {
+        FuzzGenerator gen = new FuzzGenerator(c.seed(), bases());
+        FuzzCase fc = gen.next();
+        for (int i = 1; i < c.draws(); i++) {
+            FuzzCase next = gen.next();
+            fc = c.mutate() ? new FuzzMutator(gen).mutate(fc, next) : next;
+        }
+        KernelProfile profile = Releases.resolve(c.kernel()).profile();
+        Path work = Files.createTempDirectory("erofs-sim-drawn");
+        try {
+            check.check(fc, new FuzzScenarios(Checkout.images(), work, bases()).inMemory(fc, profile));
+        } finally {
+            org.erofssim.testkit.BenchTree.delete(work);
+        }
     }
 
     /** The outcome JSON, the coverage ids (sorted) and the hints of one prediction. */
@@ -77,16 +108,7 @@ class ImageViewProperties {
 
     @Property(seed = "20261212", tries = 300, edgeCases = EdgeCasesMode.NONE)
     void readingPagesInPlaceChangesNoOutcomeCoverageIdOrHint(@ForAll("cases") Case c) throws Exception {
-        FuzzGenerator gen = new FuzzGenerator(c.seed(), bases());
-        FuzzCase fc = gen.next();
-        for (int i = 1; i < c.draws(); i++) {
-            FuzzCase next = gen.next();
-            fc = c.mutate() ? new FuzzMutator(gen).mutate(fc, next) : next;
-        }
-        KernelProfile profile = Releases.resolve(c.kernel()).profile();
-        Path work = Files.createTempDirectory("erofs-sim-image-views");
-        try {
-            Scenario sc = new FuzzScenarios(Checkout.images(), work, bases()).inMemory(fc, profile);
+        withDrawn(c, (fc, sc) -> {
             String viewed = predict(sc, true);
             String copied = predict(sc, false);
             assertThat(viewed).as("%s: %s", c, fc).isEqualTo(copied);
@@ -110,12 +132,6 @@ class ImageViewProperties {
                 cov.check("every entry read").count(n -> n >= 20);
                 cov.check("no tree").count(n -> n >= 30);
             });
-        } finally {
-            try (java.util.stream.Stream<Path> all = Files.walk(work)) {
-                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
+        });
     }
 }
