@@ -82,66 +82,7 @@ public record SlotEdit(FieldEdit edit, int slot) {
         int w = edit.field().width();
         byte[] cur = new byte[w];
         image.read(pos, cur, 0, w);
-        image.write(pos, applied(edit, cur));
-    }
-
-    /**
-     * {@code -Derofssim.fuzzFieldEdit=big}: every edit through {@link FieldEdit#applyTo} (its
-     * {@link java.math.BigInteger} arithmetic) instead of {@link #applied}'s bytewise one.
-     */
-    static final boolean BIG = "big".equals(System.getProperty("erofssim.fuzzFieldEdit"));
-
-    /**
-     * {@link FieldEdit#applyTo}{@code (current)} a byte at a time: the same little-endian number
-     * of {@code 8 * width} bits, the operand sign-extended to that width, carries and borrows
-     * dropped past the last byte (modulo {@code 2^(8*width)}), the same bytes
-     * ({@code FieldEditProperties} compares the two). A fuzz case applies its edits every time it
-     * is evaluated, and FieldEdit's {@link java.math.BigInteger} arithmetic cost the campaign's
-     * workers run time and the JIT its compilations of BigInteger (JFR, issue 15).
-     *
-     * @param current the field's bytes, at least {@code width} of them (not written)
-     */
-    static byte[] applied(FieldEdit edit, byte[] current) {
-        int w = edit.field().width();
-        if (BIG || current.length < w) {
-            return edit.applyTo(current);
-        }
-        long v = edit.value();
-        byte[] out = java.util.Arrays.copyOf(current, w);
-        switch (edit.verb()) {
-            case ZEROES -> java.util.Arrays.fill(out, (byte) 0);
-            case ONES -> java.util.Arrays.fill(out, (byte) 0xff);
-            case FIRSTBIT -> out[0] ^= 1;
-            case MIDDLEBIT -> out[w / 2] ^= (byte) (1 << (4 * w % 8));
-            case LASTBIT -> out[w - 1] ^= (byte) 0x80;
-            case SET -> {
-                for (int i = 0; i < w; i++) {
-                    out[i] = operandByte(v, i);
-                }
-            }
-            case ADD -> {
-                int carry = 0;
-                for (int i = 0; i < w; i++) {
-                    int sum = (out[i] & 0xff) + (operandByte(v, i) & 0xff) + carry;
-                    out[i] = (byte) sum;
-                    carry = sum >>> 8;
-                }
-            }
-            case SUB -> {
-                int borrow = 0;
-                for (int i = 0; i < w; i++) {
-                    int diff = (out[i] & 0xff) - (operandByte(v, i) & 0xff) - borrow;
-                    out[i] = (byte) diff;
-                    borrow = diff < 0 ? 1 : 0;
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Byte {@code i} (little-endian) of {@code v} sign-extended to any width. */
-    private static byte operandByte(long v, int i) {
-        return i < 8 ? (byte) (v >>> (8 * i)) : (byte) (v < 0 ? 0xff : 0);
+        image.write(pos, edit.applyTo(cur));
     }
 
     /** The same edit with another operand (for shrinking). */
