@@ -169,11 +169,22 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
 
     /**
      * The launcher's compiler options for {@code fuzz}: the model's methods with C1 alone (C2 gives
-     * each up at once under a node limit of 10, and HotSpot compiles it at tier 1), the JDK's with
-     * C2 as usual, SHA-256 among them (the launcher script says why; issues 12 and 15).
+     * each up at once under a node limit of 10, and HotSpot compiles it at tier 1), reached after
+     * a twentieth of the usual invocation counts; the same node limit for the libraries a
+     * campaign runs rarely or only at its start and end (Jackson, picocli, regex, streams, the
+     * JDK's ASM that spins LambdaForms, {@code FutureTask.run} into which C2 inlined a whole case);
+     * the rest of the JDK with C2 as usual, SHA-256 among them (the launcher script says why and
+     * what it saved; issues 12 and 15).
      */
     public static final List<String> FUZZ_JIT = List.of("-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=MaxNodeLimit,org.erofssim.*::*,10");
+            "-XX:CompileCommand=MaxNodeLimit,org.erofssim.*::*,10",
+            "-XX:CompileCommand=CompileThresholdScaling,org.erofssim.*::*,0.05",
+            "-XX:CompileCommand=MaxNodeLimit,com.fasterxml.*::*,10",
+            "-XX:CompileCommand=MaxNodeLimit,picocli.*::*,10",
+            "-XX:CompileCommand=MaxNodeLimit,java.util.regex.*::*,10",
+            "-XX:CompileCommand=MaxNodeLimit,java.util.stream.*::*,10",
+            "-XX:CompileCommand=MaxNodeLimit,jdk.internal.org.objectweb.asm.*::*,10",
+            "-XX:CompileCommand=MaxNodeLimit,java.util.concurrent.FutureTask::run,10");
 
     /**
      * The compiler options the launcher adds for a {@code fuzz} command line: {@link #FUZZ_JIT}, the

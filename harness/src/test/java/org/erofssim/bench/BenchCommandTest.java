@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.erofssim.cli.Main;
 import org.erofssim.testkit.Checkout;
@@ -198,8 +199,11 @@ class BenchCommandTest {
                 .isEqualTo(ChildRun.JVM_OPTIONS);
         // a fuzz campaign's compiler: the launcher's jit=(...) for fuzz, and ChildRun's
         assertThat(exec).contains("${jit[@]+\"${jit[@]}\"}");
+        // the launcher quotes every option but the first (its patterns hold '*')
+        String fuzzJit = ChildRun.FUZZ_JIT.get(0) + ChildRun.FUZZ_JIT.subList(1, ChildRun.FUZZ_JIT.size()).stream()
+                .map(o -> " '" + o + "'").collect(Collectors.joining());
         assertThat(launcher).contains("if [ \"${1:-}\" = fuzz ]; then", "client) jit=(-XX:TieredStopAtLevel=1) ;;",
-                "server) ;;", "*) jit=(" + ChildRun.FUZZ_JIT.get(0) + " '" + ChildRun.FUZZ_JIT.get(1) + "') ;;");
+                "server) ;;", "*) jit=(" + fuzzJit + ") ;;");
         assertThat(ChildRun.commandOptions(List.of("predict"))).isEmpty();
         assertThat(ChildRun.erofsSim(List.of("predict"))).doesNotContain("-XX:TieredStopAtLevel=1");
         assertThat(ChildRun.erofsSim(List.of("predict", "x.json"), true)).contains("-XX:TieredStopAtLevel=1");
