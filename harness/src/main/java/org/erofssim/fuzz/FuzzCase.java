@@ -40,6 +40,10 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
                        List<DeviceArg> devices, boolean read, List<ByteEdit> bytes, List<String> options,
                        Map<ConfigFlag, Boolean> config, Context context) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The node path of the fscache blob of fscache mode ({@code fsid=fs1}). */
+    static final String FSCACHE_BLOB = "fscache:erofs,fs1/fs1";
+    /** The node path of the loop device of an earlier mount that claims the source ({@link Before#SOURCE_CLAIMED}). */
+    static final String CLAIMING_LOOP = "/dev/loop20";
 
     public FuzzCase {
         edits = List.copyOf(edits);
@@ -322,7 +326,7 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         }
         Map<ConfigFlag, Boolean> cfgs = effectiveConfig();
         if (context.fscache()) {
-            nodes.putObject("fscache:erofs,fs1/fs1").put("kind", "blob").put("image", image);
+            nodes.putObject(FSCACHE_BLOB).put("kind", "blob").put("image", image);
         }
         if (!cfgs.isEmpty()) {
             ObjectNode cfg = s.putObject("config");
@@ -336,9 +340,9 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
             m.put("source", src);
             m.putArray("flags").add("ro");
         } else if (context.before() == Before.SOURCE_CLAIMED) {
-            nodes.putObject("/dev/loop20").put("kind", "bdev").put("image", image);
+            nodes.putObject(CLAIMING_LOOP).put("kind", "bdev").put("image", image);
             ObjectNode m = s.putArray("before").addObject();
-            m.put("source", "/dev/loop20");
+            m.put("source", CLAIMING_LOOP);
             m.put("options", "device=" + src);
             m.putArray("flags").add("ro");
         }
@@ -383,10 +387,10 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
             }
         }
         if (context.before() == Before.SOURCE_CLAIMED) {
-            out.add("/dev/loop20");
+            out.add(CLAIMING_LOOP);
         }
         if (context.fscache()) {
-            out.add("fscache:erofs,fs1/fs1");
+            out.add(FSCACHE_BLOB);
         }
         return out;
     }

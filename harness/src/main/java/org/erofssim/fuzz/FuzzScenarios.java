@@ -157,8 +157,7 @@ final class FuzzScenarios {
     Scenario assembledTemplate(FuzzCase c, KernelProfile profile) {
         FuzzCase.Context context = templateContext(c.source(), c.context(), false);
         Scenario core = cores.computeIfAbsent(new Core(profile.name(), c.source(), context),
-                k -> parsedTemplate(new FuzzCase(TEMPLATE_BASE, c.source(), false, List.of(), List.of(), false, List.of(),
-                        List.of(), Map.of(), context), profile));
+                k -> PARSE_EACH_CORE ? partTemplate(c.source(), context, profile) : coreTemplate(c.source(), context, profile));
         if (c.devices().isEmpty()) {
             return core;
         }
@@ -168,11 +167,76 @@ final class FuzzScenarios {
             int index = i;
             // the backing filesystem is a node field of a primary file alone
             String fs = d == DeviceArg.PRIMARY_FILE ? c.context().fs() : null;
-            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), d, i, fs),
+            // only a loop device's node depends on its place (its device number is the path's)
+            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), d, d == DeviceArg.BLOB_BDEV ? i : -1, fs),
                     k -> deviceNode(TEMPLATE_BASE, d, index, fs, profile));
             if (n != NO_NODE) {
                 b.node(d.path(i), (org.erofssim.block.Node) n);
             }
+        }
+        return b.build();
+    }
+
+    /**
+     * Whether each template without {@code device=} entries is parsed from its own JSON
+     * ({@code -Derofssim.fuzzCores=parse}, as before session 14) instead of assembled from parsed
+     * parts ({@link #coreTemplate}).
+     */
+    static final boolean PARSE_EACH_CORE = "parse".equals(System.getProperty("erofssim.fuzzCores"));
+
+    /** Parsed parts of templates without {@code device=} entries, by what each depends on ({@link #coreTemplate}). */
+    private final Map<Core, Scenario> parts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The template without {@code device=} entries of {@code source} in {@code context}, parsed from its JSON. */
+    Scenario partTemplate(FuzzCase.Source source, FuzzCase.Context context, KernelProfile profile) {
+        return parsedTemplate(new FuzzCase(TEMPLATE_BASE, source, false, List.of(), List.of(), false, List.of(),
+                List.of(), Map.of(), context), profile);
+    }
+
+    /** A part of {@link #coreTemplate}: the template of {@code source} in {@code context}, parsed once. */
+    private Scenario part(FuzzCase.Source source, FuzzCase.Context context, KernelProfile profile) {
+        return parts.computeIfAbsent(new Core(profile.name(), source, context), k -> partTemplate(source, context, profile));
+    }
+
+    /**
+     * The template without {@code device=} entries of {@code source} in {@code context} (narrowed
+     * by {@link #templateContext}) without a JSON of its own (JFR, session 14: the few hundred
+     * such templates of a campaign, a parse each, were 7% of the workers' samples in 30,000
+     * cases of seed 12, each parse cold): assembled from templates parsed once per part of the
+     * context the JSON ({@link FuzzCase#scenario}) writes independently of the rest. The primary's
+     * nodes (their backing filesystem, block size, DAX and page-0 EIO) come from the template of
+     * the source in a context with those fields alone; the mount before, with the
+     * {@code /dev/loop20} node of an earlier mount that claims the source, from the template of
+     * the source with that mount alone; the fscache blob node and its CONFIG from the template
+     * with no source in fscache mode, with its option string ({@code fsid=fs1}); {@code "api":
+     * "fsopen"} is the field set. Nodes are put in
+     * at their own paths (no two parts write the same path), so the result is the template
+     * {@link #partTemplate} parses for that context ({@code FuzzTemplatesTest} compares both).
+     */
+    Scenario coreTemplate(FuzzCase.Source source, FuzzCase.Context context, KernelProfile profile) {
+        FuzzCase.Context primaryOnly = new FuzzCase.Context(false, context.fs(), context.logicalBlockSize(),
+                context.dax(), FuzzCase.Before.NONE, context.eio(), false);
+        Scenario primary = part(source, primaryOnly, profile);
+        if (primaryOnly.equals(context)) {
+            return primary;
+        }
+        Scenario.Builder b = primary.toBuilder();
+        if (context.before() != FuzzCase.Before.NONE) {
+            Scenario before = part(source, FuzzCase.Context.NONE.withBefore(context.before()), profile);
+            b.before(before.before());
+            org.erofssim.block.Node loop = before.namespace().nodes().get(FuzzCase.CLAIMING_LOOP);
+            if (loop != null) {
+                b.node(FuzzCase.CLAIMING_LOOP, loop);
+            }
+        }
+        if (context.fscache()) {
+            Scenario fscache = part(FuzzCase.Source.MISSING, FuzzCase.Context.NONE.withFscache(true), profile);
+            b.kernel(fscache.kernel());
+            b.options(fscache.options()); // fsid=fs1
+            b.node(FuzzCase.FSCACHE_BLOB, fscache.namespace().nodes().get(FuzzCase.FSCACHE_BLOB));
+        }
+        if (context.fsopen()) {
+            b.api(Scenario.MountApi.FSOPEN);
         }
         return b.build();
     }
