@@ -40,6 +40,8 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
                        List<DeviceArg> devices, boolean read, List<ByteEdit> bytes, List<String> options,
                        Map<ConfigFlag, Boolean> config, Context context) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<ConfigFlag, Boolean> NO_CONFIG =
+            java.util.Collections.unmodifiableMap(new EnumMap<>(ConfigFlag.class));
     /** The node path of the fscache blob of fscache mode ({@code fsid=fs1}). */
     static final String FSCACHE_BLOB = "fscache:erofs,fs1/fs1";
     /** The node path of the loop device of an earlier mount that claims the source ({@link Before#SOURCE_CLAIMED}). */
@@ -50,9 +52,13 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         devices = List.copyOf(devices);
         bytes = List.copyOf(bytes);
         options = List.copyOf(options);
-        EnumMap<ConfigFlag, Boolean> c = new EnumMap<>(ConfigFlag.class);
-        c.putAll(config);
-        config = java.util.Collections.unmodifiableMap(c);
+        if (config.isEmpty()) { // most cases: one shared empty map instead of an EnumMap each
+            config = NO_CONFIG;
+        } else {
+            EnumMap<ConfigFlag, Boolean> c = new EnumMap<>(ConfigFlag.class);
+            c.putAll(config);
+            config = java.util.Collections.unmodifiableMap(c);
+        }
         java.util.Objects.requireNonNull(context, "context");
     }
 
