@@ -235,7 +235,23 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         /** A path that does not exist. */
         MISSING;
 
+        /** The paths of the first {@value #PATHS} places, made once (a case asks for them a few times). */
+        private static final int PATHS = 16;
+        private static final String[][] PATH = new String[values().length][PATHS];
+
+        static {
+            for (DeviceArg d : values()) {
+                for (int i = 0; i < PATHS; i++) {
+                    PATH[d.ordinal()][i] = d.pathOf(i);
+                }
+            }
+        }
+
         String path(int i) {
+            return i >= 0 && i < PATHS ? PATH[ordinal()][i] : pathOf(i);
+        }
+
+        private String pathOf(int i) {
             return switch (this) {
                 case BLOB_FILE -> "/srv/dev" + i + ".img";
                 case BLOB_BDEV -> "/dev/loop" + (10 + i);
@@ -406,15 +422,23 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
      * {@code fsid=fs1} in fscache mode; null when there are none.
      */
     public String optionString() {
-        List<String> opts = new ArrayList<>();
+        if (devices.isEmpty() && options.isEmpty() && !context.fscache()) {
+            return null;
+        }
+        // the items joined by commas (String.join of a list of them, without the list)
+        StringBuilder b = new StringBuilder(64);
         for (int i = 0; i < devices.size(); i++) {
-            opts.add("device=" + devices.get(i).path(i));
+            b.append(i == 0 ? "device=" : ",device=").append(devices.get(i).path(i));
         }
-        opts.addAll(options);
+        boolean first = devices.isEmpty();
+        for (String o : options) {
+            b.append(first ? "" : ",").append(o);
+            first = false;
+        }
         if (context.fscache()) {
-            opts.add("fsid=fs1");
+            b.append(first ? "" : ",").append("fsid=fs1");
         }
-        return opts.isEmpty() ? null : String.join(",", opts);
+        return b.toString();
     }
 
     /** The CONFIG overrides the mount runs with: the case's, and ONDEMAND on in fscache mode. */

@@ -392,7 +392,10 @@ final class FuzzScenarios {
 
     /** The edited bytes, with the case's page-0 EIO when {@code path} is the primary's node. */
     private static org.erofssim.block.ImageBytes faulted(FuzzCase c, String path, org.erofssim.block.ImageBytes edited) {
-        return c.context().eio() && path.equals(c.primaryNode()) ? edited.withFaults(new org.erofssim.block.Faults(
-                Map.of(0L, org.erofssim.block.Faults.Kind.EIO))) : edited;
+        return c.context().eio() && path.equals(c.primaryNode()) ? edited.withFaults(EIO_ON_PAGE_0) : edited;
     }
+
+    /** Page 0 failing with EIO (immutable: one for every case). */
+    private static final org.erofssim.block.Faults EIO_ON_PAGE_0 = new org.erofssim.block.Faults(
+            Map.of(0L, org.erofssim.block.Faults.Kind.EIO));
 }
