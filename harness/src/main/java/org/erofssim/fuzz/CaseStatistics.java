@@ -59,11 +59,27 @@ final class CaseStatistics {
         if (e.model() != null) {
             s.collect("model outcome", label(e.model()));
             s.collect("model mode", e.model().mode() == null ? "none" : e.model().mode().contractName());
-            for (String line : new java.util.LinkedHashSet<>(e.model().log())) {
-                s.collect("model log line", logShape(line));
+            // each distinct line once: a short log (most cases: a few lines) without a set made per case
+            List<String> log = e.model().log();
+            if (log.size() <= 16) {
+                for (int i = 0; i < log.size(); i++) {
+                    if (log.indexOf(log.get(i)) == i) {
+                        s.collect("model log line", logShape(log.get(i)));
+                    }
+                }
+            } else {
+                for (String line : new java.util.LinkedHashSet<>(log)) {
+                    s.collect("model log line", logShape(line));
+                }
             }
             if (e.model() instanceof MountOutcome.Mounted m && m.tree() != null) {
-                boolean failed = m.tree().stream().anyMatch(t -> t.readErrno() != null);
+                boolean failed = false;
+                for (org.erofssim.contract.TreeEntry t : m.tree()) {
+                    if (t.readErrno() != null) {
+                        failed = true;
+                        break;
+                    }
+                }
                 s.collect("model tree read", failed ? "some file failed" : "every file read");
             }
         }

@@ -40,15 +40,25 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
                        List<DeviceArg> devices, boolean read, List<ByteEdit> bytes, List<String> options,
                        Map<ConfigFlag, Boolean> config, Context context) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<ConfigFlag, Boolean> NO_CONFIG =
+            java.util.Collections.unmodifiableMap(new EnumMap<>(ConfigFlag.class));
+    /** The node path of the fscache blob of fscache mode ({@code fsid=fs1}). */
+    static final String FSCACHE_BLOB = "fscache:erofs,fs1/fs1";
+    /** The node path of the loop device of an earlier mount that claims the source ({@link Before#SOURCE_CLAIMED}). */
+    static final String CLAIMING_LOOP = "/dev/loop20";
 
     public FuzzCase {
         edits = List.copyOf(edits);
         devices = List.copyOf(devices);
         bytes = List.copyOf(bytes);
         options = List.copyOf(options);
-        EnumMap<ConfigFlag, Boolean> c = new EnumMap<>(ConfigFlag.class);
-        c.putAll(config);
-        config = java.util.Collections.unmodifiableMap(c);
+        if (config.isEmpty()) { // most cases: one shared empty map instead of an EnumMap each
+            config = NO_CONFIG;
+        } else {
+            EnumMap<ConfigFlag, Boolean> c = new EnumMap<>(ConfigFlag.class);
+            c.putAll(config);
+            config = java.util.Collections.unmodifiableMap(c);
+        }
         java.util.Objects.requireNonNull(context, "context");
     }
 
@@ -225,7 +235,23 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         /** A path that does not exist. */
         MISSING;
 
+        /** The paths of the first {@value #PATHS} places, made once (a case asks for them a few times). */
+        private static final int PATHS = 16;
+        private static final String[][] PATH = new String[values().length][PATHS];
+
+        static {
+            for (DeviceArg d : values()) {
+                for (int i = 0; i < PATHS; i++) {
+                    PATH[d.ordinal()][i] = d.pathOf(i);
+                }
+            }
+        }
+
         String path(int i) {
+            return i >= 0 && i < PATHS ? PATH[ordinal()][i] : pathOf(i);
+        }
+
+        private String pathOf(int i) {
             return switch (this) {
                 case BLOB_FILE -> "/srv/dev" + i + ".img";
                 case BLOB_BDEV -> "/dev/loop" + (10 + i);
@@ -322,7 +348,7 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         }
         Map<ConfigFlag, Boolean> cfgs = effectiveConfig();
         if (context.fscache()) {
-            nodes.putObject("fscache:erofs,fs1/fs1").put("kind", "blob").put("image", image);
+            nodes.putObject(FSCACHE_BLOB).put("kind", "blob").put("image", image);
         }
         if (!cfgs.isEmpty()) {
             ObjectNode cfg = s.putObject("config");
@@ -336,9 +362,9 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
             m.put("source", src);
             m.putArray("flags").add("ro");
         } else if (context.before() == Before.SOURCE_CLAIMED) {
-            nodes.putObject("/dev/loop20").put("kind", "bdev").put("image", image);
+            nodes.putObject(CLAIMING_LOOP).put("kind", "bdev").put("image", image);
             ObjectNode m = s.putArray("before").addObject();
-            m.put("source", "/dev/loop20");
+            m.put("source", CLAIMING_LOOP);
             m.put("options", "device=" + src);
             m.putArray("flags").add("ro");
         }
@@ -383,10 +409,10 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
             }
         }
         if (context.before() == Before.SOURCE_CLAIMED) {
-            out.add("/dev/loop20");
+            out.add(CLAIMING_LOOP);
         }
         if (context.fscache()) {
-            out.add("fscache:erofs,fs1/fs1");
+            out.add(FSCACHE_BLOB);
         }
         return out;
     }
@@ -396,15 +422,23 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
      * {@code fsid=fs1} in fscache mode; null when there are none.
      */
     public String optionString() {
-        List<String> opts = new ArrayList<>();
+        if (devices.isEmpty() && options.isEmpty() && !context.fscache()) {
+            return null;
+        }
+        // the items joined by commas (String.join of a list of them, without the list)
+        StringBuilder b = new StringBuilder(64);
         for (int i = 0; i < devices.size(); i++) {
-            opts.add("device=" + devices.get(i).path(i));
+            b.append(i == 0 ? "device=" : ",device=").append(devices.get(i).path(i));
         }
-        opts.addAll(options);
+        boolean first = devices.isEmpty();
+        for (String o : options) {
+            b.append(first ? "" : ",").append(o);
+            first = false;
+        }
         if (context.fscache()) {
-            opts.add("fsid=fs1");
+            b.append(first ? "" : ",").append("fsid=fs1");
         }
-        return opts.isEmpty() ? null : String.join(",", opts);
+        return b.toString();
     }
 
     /** The CONFIG overrides the mount runs with: the case's, and ONDEMAND on in fscache mode. */

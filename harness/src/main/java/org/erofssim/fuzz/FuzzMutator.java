@@ -233,7 +233,7 @@ final class FuzzMutator {
         trim(bytes, MAX_BYTES);
         trim(devices, 4);
         trim(options, 4);
-        return c.with(base, source, fix, edits, devices, read, bytes, options, config).with(context);
+        return new FuzzCase(base, source, fix, edits, devices, read, bytes, options, config, context);
     }
 
     private void trim(List<?> l, int max) {

@@ -50,24 +50,16 @@ final class FuzzScenarios {
                     || !devices.equals(s.devices)) {
                 return false;
             }
-            FuzzCase.Context a = context;
-            FuzzCase.Context b = s.context;
-            return a == b || a.fsopen() == b.fsopen() && a.logicalBlockSize() == b.logicalBlockSize()
-                    && a.dax() == b.dax() && a.before() == b.before() && a.eio() == b.eio()
-                    && a.fscache() == b.fscache() && java.util.Objects.equals(a.fs(), b.fs());
+            return sameContext(context, s.context);
         }
 
         @Override public int hashCode() {
-            FuzzCase.Context x = context;
             int h = profile.hashCode();
             h = 31 * h + source.ordinal();
             for (DeviceArg d : devices) {
                 h = 31 * h + d.ordinal();
             }
-            h = 31 * h + (x.fsopen() ? 1 : 0) + (x.dax() ? 2 : 0) + (x.eio() ? 4 : 0) + (x.fscache() ? 8 : 0);
-            h = 31 * h + x.logicalBlockSize();
-            h = 31 * h + x.before().ordinal();
-            return 31 * h + (x.fs() == null ? 0 : x.fs().hashCode());
+            return 31 * h + contextHash(context);
         }
     }
 
@@ -122,10 +114,45 @@ final class FuzzScenarios {
     }
 
     /** What a template depends on besides its {@code device=} entries. */
-    private record Core(String profile, FuzzCase.Source source, FuzzCase.Context context) {}
+    private record Core(String profile, FuzzCase.Source source, FuzzCase.Context context) {
+        // written out, as Shape's: a record's own equals and hashCode (and the context's) go
+        // through method handles, slow until compiled (JFR, session 14: 2% of the workers' samples)
+        @Override public boolean equals(Object o) {
+            return o instanceof Core k && source == k.source && profile.equals(k.profile)
+                    && sameContext(context, k.context);
+        }
+
+        @Override public int hashCode() {
+            return (31 * profile.hashCode() + source.ordinal()) * 31 + contextHash(context);
+        }
+    }
 
     /** What one {@code device=} entry's node depends on: its kind, its place and a primary file's backing filesystem. */
-    private record DeviceShape(String profile, DeviceArg arg, int index, String fs) {}
+    private record DeviceShape(String profile, DeviceArg arg, int index, String fs) {
+        @Override public boolean equals(Object o) {
+            return o instanceof DeviceShape k && arg == k.arg && index == k.index && profile.equals(k.profile)
+                    && java.util.Objects.equals(fs, k.fs);
+        }
+
+        @Override public int hashCode() {
+            return ((31 * profile.hashCode() + arg.ordinal()) * 31 + index) * 31 + (fs == null ? 0 : fs.hashCode());
+        }
+    }
+
+    /** {@code a.equals(b)}, field by field. */
+    private static boolean sameContext(FuzzCase.Context a, FuzzCase.Context b) {
+        return a == b || a.fsopen() == b.fsopen() && a.logicalBlockSize() == b.logicalBlockSize()
+                && a.dax() == b.dax() && a.before() == b.before() && a.eio() == b.eio()
+                && a.fscache() == b.fscache() && java.util.Objects.equals(a.fs(), b.fs());
+    }
+
+    /** A hash of a context's fields (consistent with {@link #sameContext}). */
+    private static int contextHash(FuzzCase.Context x) {
+        int h = (x.fsopen() ? 1 : 0) + (x.dax() ? 2 : 0) + (x.eio() ? 4 : 0) + (x.fscache() ? 8 : 0);
+        h = 31 * h + x.logicalBlockSize();
+        h = 31 * h + x.before().ordinal();
+        return 31 * h + (x.fs() == null ? 0 : x.fs().hashCode());
+    }
 
     /**
      * The base image every template names ({@link #assembledTemplate}): a case's scenario holds
@@ -157,8 +184,7 @@ final class FuzzScenarios {
     Scenario assembledTemplate(FuzzCase c, KernelProfile profile) {
         FuzzCase.Context context = templateContext(c.source(), c.context(), false);
         Scenario core = cores.computeIfAbsent(new Core(profile.name(), c.source(), context),
-                k -> parsedTemplate(new FuzzCase(TEMPLATE_BASE, c.source(), false, List.of(), List.of(), false, List.of(),
-                        List.of(), Map.of(), context), profile));
+                k -> PARSE_EACH_CORE ? partTemplate(c.source(), context, profile) : coreTemplate(c.source(), context, profile));
         if (c.devices().isEmpty()) {
             return core;
         }
@@ -168,11 +194,76 @@ final class FuzzScenarios {
             int index = i;
             // the backing filesystem is a node field of a primary file alone
             String fs = d == DeviceArg.PRIMARY_FILE ? c.context().fs() : null;
-            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), d, i, fs),
+            // only a loop device's node depends on its place (its device number is the path's)
+            Object n = deviceNodes.computeIfAbsent(new DeviceShape(profile.name(), d, d == DeviceArg.BLOB_BDEV ? i : -1, fs),
                     k -> deviceNode(TEMPLATE_BASE, d, index, fs, profile));
             if (n != NO_NODE) {
                 b.node(d.path(i), (org.erofssim.block.Node) n);
             }
+        }
+        return b.build();
+    }
+
+    /**
+     * Whether each template without {@code device=} entries is parsed from its own JSON
+     * ({@code -Derofssim.fuzzCores=parse}, as before session 14) instead of assembled from parsed
+     * parts ({@link #coreTemplate}).
+     */
+    static final boolean PARSE_EACH_CORE = "parse".equals(System.getProperty("erofssim.fuzzCores"));
+
+    /** Parsed parts of templates without {@code device=} entries, by what each depends on ({@link #coreTemplate}). */
+    private final Map<Core, Scenario> parts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The template without {@code device=} entries of {@code source} in {@code context}, parsed from its JSON. */
+    Scenario partTemplate(FuzzCase.Source source, FuzzCase.Context context, KernelProfile profile) {
+        return parsedTemplate(new FuzzCase(TEMPLATE_BASE, source, false, List.of(), List.of(), false, List.of(),
+                List.of(), Map.of(), context), profile);
+    }
+
+    /** A part of {@link #coreTemplate}: the template of {@code source} in {@code context}, parsed once. */
+    private Scenario part(FuzzCase.Source source, FuzzCase.Context context, KernelProfile profile) {
+        return parts.computeIfAbsent(new Core(profile.name(), source, context), k -> partTemplate(source, context, profile));
+    }
+
+    /**
+     * The template without {@code device=} entries of {@code source} in {@code context} (narrowed
+     * by {@link #templateContext}) without a JSON of its own (JFR, session 14: the few hundred
+     * such templates of a campaign, a parse each, were 7% of the workers' samples in 30,000
+     * cases of seed 12, each parse cold): assembled from templates parsed once per part of the
+     * context the JSON ({@link FuzzCase#scenario}) writes independently of the rest. The primary's
+     * nodes (their backing filesystem, block size, DAX and page-0 EIO) come from the template of
+     * the source in a context with those fields alone; the mount before, with the
+     * {@code /dev/loop20} node of an earlier mount that claims the source, from the template of
+     * the source with that mount alone; the fscache blob node and its CONFIG from the template
+     * with no source in fscache mode, with its option string ({@code fsid=fs1}); {@code "api":
+     * "fsopen"} is the field set. Nodes are put in
+     * at their own paths (no two parts write the same path), so the result is the template
+     * {@link #partTemplate} parses for that context ({@code FuzzTemplatesTest} compares both).
+     */
+    Scenario coreTemplate(FuzzCase.Source source, FuzzCase.Context context, KernelProfile profile) {
+        FuzzCase.Context primaryOnly = new FuzzCase.Context(false, context.fs(), context.logicalBlockSize(),
+                context.dax(), FuzzCase.Before.NONE, context.eio(), false);
+        Scenario primary = part(source, primaryOnly, profile);
+        if (sameContext(primaryOnly, context)) {
+            return primary;
+        }
+        Scenario.Builder b = primary.toBuilder();
+        if (context.before() != FuzzCase.Before.NONE) {
+            Scenario before = part(source, FuzzCase.Context.NONE.withBefore(context.before()), profile);
+            b.before(before.before());
+            org.erofssim.block.Node loop = before.namespace().nodes().get(FuzzCase.CLAIMING_LOOP);
+            if (loop != null) {
+                b.node(FuzzCase.CLAIMING_LOOP, loop);
+            }
+        }
+        if (context.fscache()) {
+            Scenario fscache = part(FuzzCase.Source.MISSING, FuzzCase.Context.NONE.withFscache(true), profile);
+            b.kernel(fscache.kernel());
+            b.options(fscache.options()); // fsid=fs1
+            b.node(FuzzCase.FSCACHE_BLOB, fscache.namespace().nodes().get(FuzzCase.FSCACHE_BLOB));
+        }
+        if (context.fsopen()) {
+            b.api(Scenario.MountApi.FSOPEN);
         }
         return b.build();
     }
@@ -301,7 +392,10 @@ final class FuzzScenarios {
 
     /** The edited bytes, with the case's page-0 EIO when {@code path} is the primary's node. */
     private static org.erofssim.block.ImageBytes faulted(FuzzCase c, String path, org.erofssim.block.ImageBytes edited) {
-        return c.context().eio() && path.equals(c.primaryNode()) ? edited.withFaults(new org.erofssim.block.Faults(
-                Map.of(0L, org.erofssim.block.Faults.Kind.EIO))) : edited;
+        return c.context().eio() && path.equals(c.primaryNode()) ? edited.withFaults(EIO_ON_PAGE_0) : edited;
     }
+
+    /** Page 0 failing with EIO (immutable: one for every case). */
+    private static final org.erofssim.block.Faults EIO_ON_PAGE_0 = new org.erofssim.block.Faults(
+            Map.of(0L, org.erofssim.block.Faults.Kind.EIO));
 }

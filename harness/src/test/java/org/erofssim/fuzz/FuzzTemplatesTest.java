@@ -118,6 +118,54 @@ class FuzzTemplatesTest {
         assertThat(reached.getOrDefault("context narrowed for the template", 0)).isGreaterThanOrEqualTo(20);
     }
 
+    /**
+     * Every template without {@code device=} entries a campaign can ask for (each source in every
+     * mount context the generator and mutator can make, narrowed as the templates are keyed),
+     * assembled from parsed parts ({@link FuzzScenarios#coreTemplate}), is the one its own JSON
+     * gives ({@link FuzzScenarios#partTemplate}): nodes, device numbers, the mount before, the
+     * mount API, CONFIG.
+     */
+    @Test
+    void everyCoreTemplateAssembledFromPartsIsTheParsedOne() throws Exception {
+        FuzzScenarios scenarios = new FuzzScenarios(FuzzRoundsTest.IMAGES, out, FuzzCampaignTest.bases());
+        KernelProfile profile = Releases.DEFAULT;
+        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+        Map<String, Integer> reached = new TreeMap<>();
+        String[] filesystems = {null, "tmpfs", "ramfs", "proc", "overlay", "erofs", "erofs-bdev"};
+        for (FuzzCase.Source source : FuzzCase.Source.values()) {
+            for (int bits = 0; bits < 16; bits++) {
+                for (String fs : filesystems) {
+                    for (int lbs : new int[] {0, 1024, 2048, 4096}) {
+                        for (FuzzCase.Before before : FuzzCase.Before.values()) {
+                            FuzzCase.Context x = FuzzScenarios.templateContext(source, new FuzzCase.Context(
+                                    (bits & 1) != 0, fs, lbs, (bits & 2) != 0, before, (bits & 4) != 0, (bits & 8) != 0),
+                                    false);
+                            if (!seen.add(List.of(source, x.toString()))) {
+                                continue;
+                            }
+                            Scenario assembled = scenarios.coreTemplate(source, x, profile);
+                            Scenario parsed = scenarios.partTemplate(source, x, profile);
+                            assertThat(describe(assembled)).as("%s in %s", source, x).isEqualTo(describe(parsed));
+                            reached.merge("source " + source, 1, Integer::sum);
+                            reached.merge("before " + before, 1, Integer::sum);
+                            reached.merge(x.fscache() ? "fscache" : "no fscache", 1, Integer::sum);
+                            reached.merge(x.fsopen() ? "fsopen" : "mount(2)", 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println("FuzzTemplatesTest: " + seen.size() + " core templates; " + reached);
+        for (FuzzCase.Source s : FuzzCase.Source.values()) {
+            assertThat(reached).containsKey("source " + s);
+        }
+        for (FuzzCase.Before b : FuzzCase.Before.values()) {
+            assertThat(reached).containsKey("before " + b);
+        }
+        assertThat(reached).containsKeys("fscache", "no fscache", "fsopen", "mount(2)");
+        assertThat(seen).hasSizeGreaterThan(400);
+    }
+
     /** Everything of a scenario but its name and description, nodes in path order, bytes by content. */
     private static String describe(Scenario s) {
         StringBuilder b = new StringBuilder();

@@ -83,6 +83,27 @@ public final class VirtualNamespace {
         if (replaced.isEmpty()) {
             return this;
         }
+        boolean sameKeys = true;
+        for (Map.Entry<String, Node> e : replaced.entrySet()) {
+            Node old = nodes.get(e.getKey());
+            if (old == null || (old instanceof Node.Directory) != (e.getValue() instanceof Node.Directory)) {
+                sameKeys = false;
+                break;
+            }
+        }
+        if (sameKeys) {
+            // the entries in this namespace's order with the replacements: what Map.copyOf of the
+            // LinkedHashMap below inserts (Map.ofEntries in its order), without that map per call
+            // (JFR, session 14: a fuzz case's nodes swapped in, 1.5% of a model-only campaign)
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, Node>[] entries = new Map.Entry[nodes.size()];
+            int i = 0;
+            for (Map.Entry<String, Node> e : nodes.entrySet()) {
+                Node r = replaced.get(e.getKey());
+                entries[i++] = r == null ? e : Map.entry(e.getKey(), r);
+            }
+            return new VirtualNamespace(Map.ofEntries(entries), implicitDirs);
+        }
         Map<String, Node> all = new java.util.LinkedHashMap<>(nodes);
         for (Map.Entry<String, Node> e : replaced.entrySet()) {
             Node old = all.put(e.getKey(), java.util.Objects.requireNonNull(e.getValue(), "node"));
