@@ -45,6 +45,15 @@ public final class Namei {
      *                     entries, or the error of a directory block read
      */
     public static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name) {
+        return lookup(sbi, reader, log, dir, name, noNul(name));
+    }
+
+    /**
+     * As {@link #lookup(SbInfo, DataReader, SbLog, ErofsInode, byte[])} where the caller knows
+     * whether {@code name} holds a NUL byte ({@code noNul}: it holds none; a walker's names, cut
+     * at their first NUL, never do).
+     */
+    static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name, boolean noNul) {
         if (dir.size() == 0) {
             throw new KernelError(Errno.ENOENT);
         }
@@ -56,7 +65,6 @@ public final class Namei {
         int startprfx = 0;
         int endprfx = 0;
         Block candidate = null;
-        boolean noNul = noNul(name);
         while (head <= back) {
             int mid = head + (back - head) / 2;
             Block b = block(reader, dir, (long) mid << bits, bs);
@@ -197,17 +205,20 @@ public final class Namei {
         final byte[] page;
         final int at;
         private final int bs;
+        /** {@link #readable()}, computed once per block (session 14: asked per comparison). */
+        private final int readable;
         int ndirents;
 
         Block(byte[] page, int at, int bs) {
             this.page = page;
             this.at = at;
             this.bs = bs;
+            this.readable = Math.min(bs, page.length - at);
         }
 
         /** Offsets {@code [0, readable())} of the block are bytes of its page; {@link #u8} reads the others as 0. */
         int readable() {
-            return Math.min(bs, page.length - at);
+            return readable;
         }
 
         int u8(int off) {
@@ -218,8 +229,8 @@ public final class Namei {
         /** Entry {@code k}'s {@code nameoff}, masked to the block ({@code nameoff_from_disk}). */
         int nameoff(int k) {
             int base = k * Dirent.SIZE + Dirent.OFF_NAMEOFF;
-            int i = at + base;
-            if (base >= 0 && base + 1 < bs && i + 1 < page.length) { // both bytes exist: u8's reads
+            if (base >= 0 && base + 1 < readable) { // both bytes exist: u8's reads
+                int i = at + base;
                 return ((page[i] & 0xFF) | (page[i + 1] & 0xFF) << 8) & (bs - 1);
             }
             return (u8(base) | u8(base + 1) << 8) & (bs - 1);
@@ -227,6 +238,14 @@ public final class Namei {
 
         Found entry(int k) {
             int base = k * Dirent.SIZE;
+            if (base >= 0 && base + Dirent.SIZE <= readable) { // the whole dirent exists: u8's reads
+                int i = at + base;
+                long v = 0;
+                for (int j = 7; j >= 0; j--) {
+                    v = v << 8 | (page[i + j] & 0xFF);
+                }
+                return new Found(v, page[i + Dirent.OFF_FILE_TYPE] & 0xFF);
+            }
             long nid = 0;
             for (int j = 7; j >= 0; j--) {
                 nid = nid << 8 | u8(base + j);

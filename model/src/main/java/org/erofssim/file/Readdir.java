@@ -201,6 +201,12 @@ public final class Readdir {
 
     private static long u64(byte[] b, int i) {
         long v = 0;
+        if (i >= 0 && i + 8 <= b.length) { // all eight bytes exist: u8's reads without its test each
+            for (int k = 7; k >= 0; k--) {
+                v = v << 8 | (b[i + k] & 0xFF);
+            }
+            return v;
+        }
         for (int k = 7; k >= 0; k--) {
             v = v << 8 | u8(b, i + k);
         }
