@@ -54,6 +54,18 @@ public final class Namei {
      * at their first NUL, never do).
      */
     static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name, boolean noNul) {
+        return lookup(sbi, reader, log, dir, name, noNul, null, -1);
+    }
+
+    /**
+     * As {@link #lookup(SbInfo, DataReader, SbLog, ErofsInode, byte[], boolean)} for the name of
+     * entry {@code t} of {@code index} (the listing's index; {@code t} -1 or {@code index} null:
+     * none): the same blocks are read in the same order, and a comparison with a name of a block
+     * that holds the bytes the index was made from is answered by the two positions
+     * ({@link DirIndex}); the first block that does not hold them ends that for this lookup.
+     */
+    static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name, boolean noNul,
+                        DirIndex index, int t) {
         if (dir.size() == 0) {
             throw new KernelError(Errno.ENOENT);
         }
@@ -65,6 +77,10 @@ public final class Namei {
         int startprfx = 0;
         int endprfx = 0;
         Block candidate = null;
+        int candidateBlock = -1;
+        boolean byPosition = index != null && t >= 0;
+        Block below = null; // byPosition: the last block whose first name is smaller, and greater
+        Block above = null;
         while (head <= back) {
             int mid = head + (back - head) / 2;
             Block b = block(reader, dir, (long) mid << bits, bs);
@@ -74,25 +90,50 @@ public final class Namei {
                 log.err(FN, "corrupted dir block " + mid + " @ nid " + Long.toUnsignedString(dir.nid()));
                 throw new KernelError(Errno.EUCLEAN);
             }
-            int end = ndirents == 1 ? bs : b.nameoff(1);
-            long r = compare(name, noNul, b, b.nameoff(0), end, Math.min(startprfx, endprfx));
-            int diff = diff(r);
+            b.ndirents = ndirents;
+            int diff;
+            long r = 0;
+            if (byPosition && index.holds(mid, b)) {
+                diff = Integer.compare(t, index.first(mid));
+            } else {
+                if (byPosition) { // from here the bytes answer, with the prefixes the comparisons so far matched
+                    byPosition = false;
+                    startprfx = below == null ? 0 : matched(compareFirst(name, noNul, below, bs, 0));
+                    endprfx = above == null ? 0 : matched(compareFirst(name, noNul, above, bs, 0));
+                }
+                r = compareFirst(name, noNul, b, bs, Math.min(startprfx, endprfx));
+                diff = diff(r);
+            }
             if (diff == 0) {
                 return b.entry(0);
             } else if (diff > 0) {
                 head = mid + 1;
                 startprfx = matched(r);
                 candidate = b;
-                candidate.ndirents = ndirents;
+                candidateBlock = mid;
+                below = b;
             } else {
                 back = mid - 1;
                 endprfx = matched(r);
+                above = b;
             }
         }
         if (candidate == null) {
             throw new KernelError(Errno.ENOENT);
         }
+        if (byPosition) { // the candidate's entries are sorted too: the search inside it ends at entry t
+            int j = t - index.first(candidateBlock);
+            if (j >= 1 && j < candidate.ndirents) {
+                return candidate.entry(j);
+            }
+        }
         return targetDirent(name, noNul, candidate, bs);
+    }
+
+    /** The comparison of {@code name} with block {@code b}'s first name (it ends at the second entry's {@code nameoff}). */
+    private static long compareFirst(byte[] name, boolean noNul, Block b, int bs, int matched) {
+        int end = b.ndirents == 1 ? bs : b.nameoff(1);
+        return compare(name, noNul, b, b.nameoff(0), end, matched);
     }
 
     /** {@code erofs_find_target_dirent}: entries 1 .. ndirents-1 of the candidate block. */

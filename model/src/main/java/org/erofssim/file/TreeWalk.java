@@ -134,6 +134,24 @@ public final class TreeWalk {
      */
     static final ThreadLocal<long[]> LAST_DIRECT = new ThreadLocal<>();
 
+    /**
+     * Whether a directory's lookups use the index of its listing where its names are sorted
+     * ({@link DirIndex}: the search's comparisons answered by positions, the same blocks read);
+     * {@code -Derofssim.dirIndex=false} turns it off (for measurements and {@code DirIndexProperties}).
+     */
+    public static volatile boolean dirIndex = !"false".equals(System.getProperty("erofssim.dirIndex"));
+
+    /** This walk's lookups, as {@link #indexCounts} counts them. */
+    private final long[] lookups = new long[3];
+
+    /** Tests: this thread's lookups so far by whether the index knew the name, did not, or there was none. */
+    private static final ThreadLocal<long[]> INDEX_COUNTS = ThreadLocal.withInitial(() -> new long[3]);
+
+    /** Tests: this thread's lookups so far: with the index knowing the name, the index not knowing it, without an index. */
+    public static long[] indexCounts() {
+        return INDEX_COUNTS.get().clone();
+    }
+
     /** The fast path's reads (null: the full model reads in walk order). */
     private CleanReads fast;
     /** Fast path: the index in {@link #out} and the nid of each regular file read. */
@@ -246,6 +264,10 @@ public final class TreeWalk {
     private List<TreeEntry> finish(ErofsInode root) {
         icache.put(root.nid(), root);
         walkFrom(root);
+        long[] c = INDEX_COUNTS.get();
+        for (int i = 0; i < c.length; i++) {
+            c[i] += lookups[i];
+        }
         return sorted();
     }
 
@@ -290,9 +312,13 @@ public final class TreeWalk {
         final int me;
         /** What a child's path starts with: this path and a {@code /} (the root's: just {@code /}). */
         final String prefix;
+        /** The listing's {@link DirIndex}, or null: every lookup compares names. */
+        final DirIndex index;
         int next;
 
-        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children, int me) {
+        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children, int me,
+              DirIndex index) {
+            this.index = index;
             this.path = path;
             this.prefix = path.equals("/") ? "/" : path.concat("/");
             this.rawLength = rawLength;
@@ -341,7 +367,7 @@ public final class TreeWalk {
             // one concat per child, the directory's part made once (session 14)
             String childPath = dir.prefix.concat(name);
             int childLength = (dir.prefix.length() == 1 ? 1 : dir.rawLength + 1) + child.name().length;
-            Frame below = lookup(dir, childPath, childLength, child);
+            Frame below = lookup(dir, childPath, childLength, child, dir.next - 1);
             if (below != null) {
                 stack.push(below);
                 lineage.add(below.inode.nid());
@@ -368,6 +394,7 @@ public final class TreeWalk {
         long okBytes = 0;
         String target = null;
         List<Readdir.Entry> children = List.of();
+        DirIndex index = null;
         if (inode.isSymlink()) {
             if (inode.fastSymlink() != null) {
                 target = new String(inode.fastSymlink(), StandardCharsets.UTF_8);
@@ -418,8 +445,12 @@ public final class TreeWalk {
                 notes = note(notes, "directory nid " + inode.nid() + " was listed under another path already");
             } else {
                 try {
-                    Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES);
+                    List<byte[]> blockPages = dirIndex ? new ArrayList<>() : null;
+                    Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES, blockPages);
                     children = l.entries();
+                    if (blockPages != null && l.errno() == null && !l.truncated()) {
+                        index = DirIndex.of(inode, sbi.blocksizeBits(), blockPages, children.size());
+                    }
                     readErrno = l.errno() == null ? null : l.errno().name();
                     if (l.truncated()) {
                         notes = note(notes, "the model stopped listing after " + MAX_ENTRIES + " entries");
@@ -457,7 +488,7 @@ public final class TreeWalk {
         if (children.isEmpty()) {
             return null;
         }
-        return new Frame(path, rawLength, depth, inode, children, out.size() - 1);
+        return new Frame(path, rawLength, depth, inode, children, out.size() - 1, index);
     }
 
     /**
@@ -465,14 +496,18 @@ public final class TreeWalk {
      * the parent, which may find another nid than the listed entry's, or nothing) →
      * {@code erofs_iget}, then the visit.
      */
-    private Frame lookup(Frame parent, String path, int rawLength, Readdir.Entry dirent) {
+    private Frame lookup(Frame parent, String path, int rawLength, Readdir.Entry dirent, int listed) {
         if (rawLength >= PATH_MAX) {
             out.add(failed(path, dirent, Errno.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more"));
             return null;
         }
         long nid;
         try {
-            nid = Namei.lookup(sbi, reader, log, parent.inode, dirent.name(), true).nid(); // cut at a NUL: none left
+            // a name cut at its NUL holds none; where the listing's index knows the name, its
+            // position answers the search's comparisons (the same blocks are read)
+            int t = parent.index == null ? -1 : parent.index.position(listed, dirent.name());
+            lookups[parent.index == null ? 2 : t < 0 ? 1 : 0]++;
+            nid = Namei.lookup(sbi, reader, log, parent.inode, dirent.name(), true, parent.index, t).nid();
         } catch (KernelError e) {
             out.add(failed(path, dirent, e.errno(), "lookup of the listed name: " + e.errno().name()));
             return null;
