@@ -282,9 +282,9 @@ public final class Iget {
         int base = slot.base;
         int ofs = slot.ofs;
         if (ofs + isize <= bs) {
-            // decoded where it lies, not from a copy (session 14): decode reads the isize bytes
-            // the copy held (its version bit is the one isize came from) and bytes past the
-            // page as the copy's zeros
+            // decoded from the page (session 14: decode makes its own copy, without a ByteBuffer):
+            // it reads the isize bytes this copy held (its version bit is the one isize came
+            // from) and bytes past the page as zeros, as the copy had them
             return new Copied(InodeRecord.decode(page, base + ofs), ofs + isize, page, base);
         }
         ByteBuffer raw = ByteBuffer.allocate(InodeRecord.EXTENDED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
