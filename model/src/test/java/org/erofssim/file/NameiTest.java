@@ -172,4 +172,30 @@ class NameiTest {
         assertThat(l.errno()).isNull();
         assertThat(DirIndex.of(d.dir(), d.live().sbi().blocksizeBits(), pages, l.entries().size())).isNull();
     }
+    @Test void aSearchHandedOverBetweenTwoProbedBlocksGoesOnWithThePrefixesTheyMatched() {
+        // 600 names of hashed hex digits (short common prefixes) in about ten blocks; the index
+        // holds block 1 with a reserved byte changed: a search for a name of blocks 0-1 probes a
+        // block above and block 0 below it first, then hands over at block 1 with both prefixes
+        Path tree = tmp.resolve("hashed");
+        for (int i = 0; i < 600; i++) {
+            write(tree.resolve("d/" + Long.toHexString((i + 1) * 0x9E3779B97F4A7C15L)), new byte[0]);
+        }
+        Path img = mkfs(tmp.resolve("hashed.erofs"), tree);
+        Dir d = open(ErofsImages.read(img), dump(img, "/d").nid());
+        List<byte[]> pages = new java.util.ArrayList<>();
+        Readdir.Listing l = listed(d, pages);
+        int bits = d.live().sbi().blocksizeBits();
+        assertThat(pages.size()).isGreaterThanOrEqualTo(4);
+        List<byte[]> changed = new java.util.ArrayList<>(pages);
+        byte[] p1 = pages.get(1).clone();
+        p1[(int) ((1L << bits) % DataReader.PAGE) + 11] ^= 1;
+        changed.set(1, p1);
+        DirIndex index = DirIndex.of(d.dir(), bits, changed, l.entries().size());
+        assertThat(index).isNotNull();
+        for (int k = 0; k < l.entries().size(); k++) {
+            byte[] name = l.entries().get(k).name();
+            assertThat(Namei.lookup(d.live().sbi(), d.reader(), d.log(), d.dir(), name, true, index, index.position(k, name)))
+                    .as("entry %d", k).isEqualTo(Namei.lookup(d.live().sbi(), d.reader(), d.log(), d.dir(), name));
+        }
+    }
 }
