@@ -45,6 +45,27 @@ public final class Namei {
      *                     entries, or the error of a directory block read
      */
     public static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name) {
+        return lookup(sbi, reader, log, dir, name, noNul(name));
+    }
+
+    /**
+     * As {@link #lookup(SbInfo, DataReader, SbLog, ErofsInode, byte[])} where the caller knows
+     * whether {@code name} holds a NUL byte ({@code noNul}: it holds none; a walker's names, cut
+     * at their first NUL, never do).
+     */
+    static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name, boolean noNul) {
+        return lookup(sbi, reader, log, dir, name, noNul, null, -1);
+    }
+
+    /**
+     * As {@link #lookup(SbInfo, DataReader, SbLog, ErofsInode, byte[], boolean)} for the name of
+     * entry {@code t} of {@code index} (the listing's index; {@code t} -1 or {@code index} null:
+     * none): the same blocks are read in the same order, and a comparison with a name of a block
+     * that holds the bytes the index was made from is answered by the two positions
+     * ({@link DirIndex}); the first block that does not hold them ends that for this lookup.
+     */
+    static Found lookup(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, byte[] name, boolean noNul,
+                        DirIndex index, int t) {
         if (dir.size() == 0) {
             throw new KernelError(Errno.ENOENT);
         }
@@ -56,7 +77,10 @@ public final class Namei {
         int startprfx = 0;
         int endprfx = 0;
         Block candidate = null;
-        boolean noNul = noNul(name);
+        int candidateBlock = -1;
+        boolean byPosition = index != null && t >= 0;
+        Block below = null; // byPosition: the last block whose first name is smaller, and greater
+        Block above = null;
         while (head <= back) {
             int mid = head + (back - head) / 2;
             Block b = block(reader, dir, (long) mid << bits, bs);
@@ -66,25 +90,50 @@ public final class Namei {
                 log.err(FN, "corrupted dir block " + mid + " @ nid " + Long.toUnsignedString(dir.nid()));
                 throw new KernelError(Errno.EUCLEAN);
             }
-            int end = ndirents == 1 ? bs : b.nameoff(1);
-            long r = compare(name, noNul, b, b.nameoff(0), end, Math.min(startprfx, endprfx));
-            int diff = diff(r);
+            b.ndirents = ndirents;
+            int diff;
+            long r = 0;
+            if (byPosition && index.holds(mid, b)) {
+                diff = Integer.compare(t, index.first(mid));
+            } else {
+                if (byPosition) { // from here the bytes answer, with the prefixes the comparisons so far matched
+                    byPosition = false;
+                    startprfx = below == null ? 0 : matched(compareFirst(name, noNul, below, bs, 0));
+                    endprfx = above == null ? 0 : matched(compareFirst(name, noNul, above, bs, 0));
+                }
+                r = compareFirst(name, noNul, b, bs, Math.min(startprfx, endprfx));
+                diff = diff(r);
+            }
             if (diff == 0) {
                 return b.entry(0);
             } else if (diff > 0) {
                 head = mid + 1;
                 startprfx = matched(r);
                 candidate = b;
-                candidate.ndirents = ndirents;
+                candidateBlock = mid;
+                below = b;
             } else {
                 back = mid - 1;
                 endprfx = matched(r);
+                above = b;
             }
         }
         if (candidate == null) {
             throw new KernelError(Errno.ENOENT);
         }
+        if (byPosition) { // the candidate's entries are sorted too: the search inside it ends at entry t
+            int j = t - index.first(candidateBlock);
+            if (j >= 1 && j < candidate.ndirents) {
+                return candidate.entry(j);
+            }
+        }
         return targetDirent(name, noNul, candidate, bs);
+    }
+
+    /** The comparison of {@code name} with block {@code b}'s first name (it ends at the second entry's {@code nameoff}). */
+    private static long compareFirst(byte[] name, boolean noNul, Block b, int bs, int matched) {
+        int end = b.ndirents == 1 ? bs : b.nameoff(1);
+        return compare(name, noNul, b, b.nameoff(0), end, matched);
     }
 
     /** {@code erofs_find_target_dirent}: entries 1 .. ndirents-1 of the candidate block. */
@@ -197,17 +246,20 @@ public final class Namei {
         final byte[] page;
         final int at;
         private final int bs;
+        /** {@link #readable()}, computed once per block (session 14: asked per comparison). */
+        private final int readable;
         int ndirents;
 
         Block(byte[] page, int at, int bs) {
             this.page = page;
             this.at = at;
             this.bs = bs;
+            this.readable = Math.min(bs, page.length - at);
         }
 
         /** Offsets {@code [0, readable())} of the block are bytes of its page; {@link #u8} reads the others as 0. */
         int readable() {
-            return Math.min(bs, page.length - at);
+            return readable;
         }
 
         int u8(int off) {
@@ -218,8 +270,8 @@ public final class Namei {
         /** Entry {@code k}'s {@code nameoff}, masked to the block ({@code nameoff_from_disk}). */
         int nameoff(int k) {
             int base = k * Dirent.SIZE + Dirent.OFF_NAMEOFF;
-            int i = at + base;
-            if (base >= 0 && base + 1 < bs && i + 1 < page.length) { // both bytes exist: u8's reads
+            if (base >= 0 && base + 1 < readable) { // both bytes exist: u8's reads
+                int i = at + base;
                 return ((page[i] & 0xFF) | (page[i + 1] & 0xFF) << 8) & (bs - 1);
             }
             return (u8(base) | u8(base + 1) << 8) & (bs - 1);
@@ -227,6 +279,14 @@ public final class Namei {
 
         Found entry(int k) {
             int base = k * Dirent.SIZE;
+            if (base >= 0 && base + Dirent.SIZE <= readable) { // the whole dirent exists: u8's reads
+                int i = at + base;
+                long v = 0;
+                for (int j = 7; j >= 0; j--) {
+                    v = v << 8 | (page[i + j] & 0xFF);
+                }
+                return new Found(v, page[i + Dirent.OFF_FILE_TYPE] & 0xFF);
+            }
             long nid = 0;
             for (int j = 7; j >= 0; j--) {
                 nid = nid << 8 | u8(base + j);

@@ -73,6 +73,15 @@ public final class Readdir {
 
     /** As {@link #list(SbInfo, DataReader, SbLog, ErofsInode)}, stopping after {@code limit} entries. */
     public static Listing list(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, int limit) {
+        return list(sbi, reader, log, dir, limit, null);
+    }
+
+    /**
+     * As {@link #list(SbInfo, DataReader, SbLog, ErofsInode, int)}, adding to {@code blockPages}
+     * (when not null) the page each directory block was listed from, one per block in order
+     * (for {@link DirIndex}).
+     */
+    static Listing list(SbInfo sbi, DataReader reader, SbLog log, ErofsInode dir, int limit, List<byte[]> blockPages) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
         long size = dir.size();
@@ -105,6 +114,9 @@ public final class Readdir {
                 cachedIndex = index;
             }
             int at = (int) (dbstart % DataReader.PAGE);
+            if (blockPages != null) {
+                blockPages.add(page);
+            }
             int nameoff0 = u16(page, at + Dirent.OFF_NAMEOFF);
             boolean strict = sbi.kernel().has(Behavior.DIRENT_NAMEOFF_CHECKS);
             if (nameoff0 < Dirent.SIZE || nameoff0 >= bs || (strict && nameoff0 % Dirent.SIZE != 0)) {
@@ -201,6 +213,12 @@ public final class Readdir {
 
     private static long u64(byte[] b, int i) {
         long v = 0;
+        if (i >= 0 && i + 8 <= b.length) { // all eight bytes exist: u8's reads without its test each
+            for (int k = 7; k >= 0; k--) {
+                v = v << 8 | (b[i + k] & 0xFF);
+            }
+            return v;
+        }
         for (int k = 7; k >= 0; k--) {
             v = v << 8 | u8(b, i + k);
         }

@@ -72,7 +72,15 @@ public final class TreeWalk {
     private final SbLog log;
     private final boolean extents;
     private final DataReader reader;
-    private final Map<Long, ErofsInode> icache = new HashMap<>();
+    /** The release's answers {@link Iget} asks per inode, asked once per walk. */
+    private final Iget.Release release;
+    /**
+     * Whether {@link SbInfo#ino} maps nids ({@code erofs_nid_to_ino64} on a metabox image with
+     * a release that has one): asked once per walk, not once per entry (session 14).
+     */
+    private final boolean metaboxIno;
+    /** Inodes read so far, by nid; sized for a fixture image's walk (about 230 paths) without a rehash. */
+    private final Map<Long, ErofsInode> icache = new HashMap<>(512);
     private final Set<Long> listedDirs = new HashSet<>();
     /**
      * What a clean read of a regular inode gave, by nid: a hard link to a file read before is
@@ -80,7 +88,7 @@ public final class TreeWalk {
      * hashed again (issue 11: 201 links to one 1 GiB file). A read that failed or left notes is
      * made again, as the kernel would retry it.
      */
-    private final Map<Long, FileContent> cleanReads = new HashMap<>();
+    private final Map<Long, FileContent> cleanReads = new HashMap<>(256);
     private final List<TreeEntry> out = new ArrayList<>();
     private boolean truncated;
 
@@ -126,6 +134,24 @@ public final class TreeWalk {
      */
     static final ThreadLocal<long[]> LAST_DIRECT = new ThreadLocal<>();
 
+    /**
+     * Whether a directory's lookups use the index of its listing where its names are sorted
+     * ({@link DirIndex}: the search's comparisons answered by positions, the same blocks read);
+     * {@code -Derofssim.dirIndex=false} turns it off (for measurements and {@code DirIndexProperties}).
+     */
+    public static volatile boolean dirIndex = !"false".equals(System.getProperty("erofssim.dirIndex"));
+
+    /** This walk's lookups, as {@link #indexCounts} counts them. */
+    private final long[] lookups = new long[3];
+
+    /** Tests: this thread's lookups so far by whether the index knew the name, did not, or there was none. */
+    private static final ThreadLocal<long[]> INDEX_COUNTS = ThreadLocal.withInitial(() -> new long[3]);
+
+    /** Tests: this thread's lookups so far: with the index knowing the name, the index not knowing it, without an index. */
+    public static long[] indexCounts() {
+        return INDEX_COUNTS.get().clone();
+    }
+
     /** The fast path's reads (null: the full model reads in walk order). */
     private CleanReads fast;
     /** Fast path: the index in {@link #out} and the nid of each regular file read. */
@@ -139,6 +165,14 @@ public final class TreeWalk {
         this.log = new SbLog(log, sbi.kernel(), sbi.sId());
         this.extents = extents;
         this.reader = new DataReader(sbi, buf, this.log, race);
+        this.release = Iget.Release.of(sbi);
+        // SbInfo.ino is the identity or SbInfo.metaboxIno, which moves bit 31 of a nid to bit 32
+        this.metaboxIno = sbi.ino(1L << 31) != 1L << 31;
+    }
+
+    /** {@link SbInfo#ino} of {@code nid}. */
+    private long ino(long nid) {
+        return metaboxIno ? SbInfo.metaboxIno(nid) : nid;
     }
 
     /**
@@ -230,6 +264,10 @@ public final class TreeWalk {
     private List<TreeEntry> finish(ErofsInode root) {
         icache.put(root.nid(), root);
         walkFrom(root);
+        long[] c = INDEX_COUNTS.get();
+        for (int i = 0; i < c.length; i++) {
+            c[i] += lookups[i];
+        }
         return sorted();
     }
 
@@ -272,10 +310,17 @@ public final class TreeWalk {
         final List<Readdir.Entry> children;
         /** Index in {@link #out} of this directory's own entry (for notes). */
         final int me;
+        /** What a child's path starts with: this path and a {@code /} (the root's: just {@code /}). */
+        final String prefix;
+        /** The listing's {@link DirIndex}, or null: every lookup compares names. */
+        final DirIndex index;
         int next;
 
-        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children, int me) {
+        Frame(String path, int rawLength, int depth, ErofsInode inode, List<Readdir.Entry> children, int me,
+              DirIndex index) {
+            this.index = index;
             this.path = path;
+            this.prefix = path.equals("/") ? "/" : path.concat("/");
             this.rawLength = rawLength;
             this.depth = depth;
             this.inode = inode;
@@ -319,9 +364,10 @@ public final class TreeWalk {
                         + "' (nid " + child.nid() + ") cannot be looked up and is left out"));
                 continue;
             }
-            String childPath = dir.path.equals("/") ? "/" + name : dir.path + "/" + name;
-            int childLength = (dir.path.equals("/") ? 1 : dir.rawLength + 1) + child.name().length;
-            Frame below = lookup(dir, childPath, childLength, child);
+            // one concat per child, the directory's part made once (session 14)
+            String childPath = dir.prefix.concat(name);
+            int childLength = (dir.prefix.length() == 1 ? 1 : dir.rawLength + 1) + child.name().length;
+            Frame below = lookup(dir, childPath, childLength, child, dir.next - 1);
             if (below != null) {
                 stack.push(below);
                 lineage.add(below.inode.nid());
@@ -341,12 +387,14 @@ public final class TreeWalk {
             truncated = true;
             return null;
         }
-        List<String> notes = new ArrayList<>();
+        // most entries have no note: the list is made for the first one (session 14)
+        List<String> notes = List.of();
         String sha = null;
         String readErrno = null;
         long okBytes = 0;
         String target = null;
         List<Readdir.Entry> children = List.of();
+        DirIndex index = null;
         if (inode.isSymlink()) {
             if (inode.fastSymlink() != null) {
                 target = new String(inode.fastSymlink(), StandardCharsets.UTF_8);
@@ -356,14 +404,16 @@ public final class TreeWalk {
                 } catch (KernelError e) {
                     readErrno = e.errno().name();
                 } catch (NotModelled e) {
-                    notes.add("not modelled: " + e.getMessage() + "; target unknown");
+                    notes = note(notes, "not modelled: " + e.getMessage() + "; target unknown");
                 }
             }
         }
         // the walkers (live TreeWalker, the VM guest runner) call llistxattr before they read a
         // file or list a directory, after readlink: the kernel's log lines come in that order
         Xattrs.Listed x = Xattrs.list(sbi, buf, log, inode);
-        notes.addAll(x.notes());
+        for (String n : x.notes()) {
+            notes = note(notes, n);
+        }
         Map<String, String> xattrs = x.values();
         if (x.errno() == Errno.EOPNOTSUPP && xattrs == null) {
             // a walker reads llistxattr's EOPNOTSUPP as "no xattrs here" (as on filesystems without
@@ -371,7 +421,7 @@ public final class TreeWalk {
             xattrs = Map.of();
         }
         if (x.errno() != null) {
-            notes.add("listxattr: " + x.errno().name());
+            notes = note(notes, "listxattr: " + x.errno().name());
         }
         if (inode.isReg() && fast != null) {
             fast.submit(inode); // clean, or the walk is made again: no errno, no note; the hash comes later
@@ -387,23 +437,29 @@ public final class TreeWalk {
             sha = c.sha256();
             okBytes = c.okBytes();
             readErrno = c.errno() == null ? null : c.errno().name();
-            notes.addAll(c.notes());
+            for (String n : c.notes()) {
+                notes = note(notes, n);
+            }
         } else if (inode.isDir()) {
             if (!listedDirs.add(inode.nid())) {
-                notes.add("directory nid " + inode.nid() + " was listed under another path already");
+                notes = note(notes, "directory nid " + inode.nid() + " was listed under another path already");
             } else {
                 try {
-                    Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES);
+                    List<byte[]> blockPages = dirIndex ? new ArrayList<>() : null;
+                    Readdir.Listing l = Readdir.list(sbi, reader, log, inode, MAX_ENTRIES, blockPages);
                     children = l.entries();
+                    if (blockPages != null && l.errno() == null && !l.truncated()) {
+                        index = DirIndex.of(inode, sbi.blocksizeBits(), blockPages, children.size());
+                    }
                     readErrno = l.errno() == null ? null : l.errno().name();
                     if (l.truncated()) {
-                        notes.add("the model stopped listing after " + MAX_ENTRIES + " entries");
+                        notes = note(notes, "the model stopped listing after " + MAX_ENTRIES + " entries");
                     }
                 } catch (NotModelled e) {
-                    notes.add("not modelled: " + e.getMessage() + "; entries unknown");
+                    notes = note(notes, "not modelled: " + e.getMessage() + "; entries unknown");
                 }
                 if (depth >= TreeEntry.MAX_DEPTH && !children.isEmpty()) {
-                    notes.add("deeper than " + TreeEntry.MAX_DEPTH + " levels; not walked (the contract's walk limit)");
+                    notes = note(notes, "deeper than " + TreeEntry.MAX_DEPTH + " levels; not walked (the contract's walk limit)");
                     children = List.of();
                 }
             }
@@ -414,10 +470,10 @@ public final class TreeWalk {
                 Fiemap.Result f = Fiemap.fiemap(sbi, buf, log, inode, reader);
                 ext = f.extents();
                 if (f.errno() != null) {
-                    notes.add("FIEMAP: " + f.errno().name());
+                    notes = note(notes, "FIEMAP: " + f.errno().name());
                 }
             } catch (NotModelled e) {
-                notes.add("not modelled: " + e.getMessage() + "; extents unknown");
+                notes = note(notes, "not modelled: " + e.getMessage() + "; extents unknown");
             }
         }
         String rdev = null;
@@ -425,14 +481,14 @@ public final class TreeWalk {
         if (type == ErofsInode.S_IFCHR || type == ErofsInode.S_IFBLK) {
             rdev = inode.rdevMajor() + ":" + inode.rdevMinor();
         }
-        out.add(new TreeEntry(path, sbi.ino(inode.nid()), inode.typeName(), octal4(inode.mode() & 07777),
+        out.add(new TreeEntry(path, ino(inode.nid()), inode.typeName(), octal4(inode.mode() & 07777),
                 inode.uid(), inode.gid(), inode.size(), inode.blocks(), inode.nlink(), inode.mtime(),
                 inode.mtimeNsec(), target, rdev, xattrs, sha, readErrno, okBytes, ext,
-                List.copyOf(notes)));
+                notes.isEmpty() ? List.of() : List.copyOf(notes)));
         if (children.isEmpty()) {
             return null;
         }
-        return new Frame(path, rawLength, depth, inode, children, out.size() - 1);
+        return new Frame(path, rawLength, depth, inode, children, out.size() - 1, index);
     }
 
     /**
@@ -440,14 +496,18 @@ public final class TreeWalk {
      * the parent, which may find another nid than the listed entry's, or nothing) →
      * {@code erofs_iget}, then the visit.
      */
-    private Frame lookup(Frame parent, String path, int rawLength, Readdir.Entry dirent) {
+    private Frame lookup(Frame parent, String path, int rawLength, Readdir.Entry dirent, int listed) {
         if (rawLength >= PATH_MAX) {
             out.add(failed(path, dirent, Errno.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more"));
             return null;
         }
         long nid;
         try {
-            nid = Namei.lookup(sbi, reader, log, parent.inode, dirent.name()).nid();
+            // a name cut at its NUL holds none; where the listing's index knows the name, its
+            // position answers the search's comparisons (the same blocks are read)
+            int t = parent.index == null ? -1 : parent.index.position(listed, dirent.name());
+            lookups[parent.index == null ? 2 : t < 0 ? 1 : 0]++;
+            nid = Namei.lookup(sbi, reader, log, parent.inode, dirent.name(), true, parent.index, t).nid();
         } catch (KernelError e) {
             out.add(failed(path, dirent, e.errno(), "lookup of the listed name: " + e.errno().name()));
             return null;
@@ -455,7 +515,7 @@ public final class TreeWalk {
         ErofsInode inode = icache.get(nid);
         if (inode == null) {
             try {
-                inode = Iget.iget(sbi, buf, log, nid);
+                inode = Iget.iget(sbi, buf, log, nid, release);
             } catch (KernelError e) {
                 out.add(failed(path, dirent, e.errno(), null));
                 return null;
@@ -470,8 +530,15 @@ public final class TreeWalk {
         return visit(path, rawLength, parent.depth + 1, inode);
     }
 
+    /** {@code notes} with {@code note} added: a new list for the first note, then that list. */
+    private static List<String> note(List<String> notes, String note) {
+        List<String> l = notes.isEmpty() ? new ArrayList<>() : notes;
+        l.add(note);
+        return l;
+    }
+
     private TreeEntry failed(String path, Readdir.Entry dirent, Errno errno, String note) {
-        return new TreeEntry(path, sbi.ino(dirent.nid()), direntType(dirent.fileType()), null, 0, 0, 0, 0, 0, 0, 0,
+        return new TreeEntry(path, ino(dirent.nid()), direntType(dirent.fileType()), null, 0, 0, 0, 0, 0, 0, 0,
                 null, null, null, null, errno.name(), 0, null, note == null ? List.of() : List.of(note));
     }
 

@@ -40,19 +40,43 @@ public final class Iget {
      * ({@code i_mode} switch), the chunk format and {@code i_blocks} here.
      */
     public static ErofsInode iget(SbInfo sbi, MetaBuf buf, SbLog log, long nid) {
+        return iget(sbi, buf, log, nid, Release.of(sbi));
+    }
+
+    /**
+     * The release's answers {@code erofs_iget} asks on every inode, asked once per walk instead
+     * of four times per inode (session 14: {@code KernelProfile.has} was 6% of a fuzz campaign's
+     * tree walks). A superblock's kernel does not change while it is mounted.
+     *
+     * @param layout48 {@link Behavior#LAYOUT_48BIT}
+     * @param metabox  {@link Behavior#METABOX}
+     * @param addr64   {@link Behavior#INODE_BLOCK_ADDR_64BIT}
+     * @param blocksHi {@link Behavior#INODE_BLOCKS_HI}
+     */
+    public record Release(boolean layout48, boolean metabox, boolean addr64, boolean blocksHi) {
+        /** What {@code sbi}'s kernel answers. */
+        public static Release of(SbInfo sbi) {
+            org.erofssim.kernel.KernelConfig k = sbi.kernel();
+            return new Release(k.has(Behavior.LAYOUT_48BIT), k.has(Behavior.METABOX),
+                    k.has(Behavior.INODE_BLOCK_ADDR_64BIT), k.has(Behavior.INODE_BLOCKS_HI));
+        }
+    }
+
+    /** As {@link #iget(SbInfo, MetaBuf, SbLog, long)}, with {@code rel}, {@link Release#of} of {@code sbi}. */
+    public static ErofsInode iget(SbInfo sbi, MetaBuf buf, SbLog log, long nid, Release rel) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
         // the nid's decimal text is made only for a log line (session 13: once per iget before)
-        Slot slot = slot(sbi, buf, log, nid);
+        Slot slot = slot(sbi, buf, log, nid, rel);
         int ifmt = slot.page.getShort(slot.base + slot.ofs) & 0xFFFF;
-        boolean nlink1Bit = sbi.kernel().has(Behavior.LAYOUT_48BIT);
+        boolean nlink1Bit = rel.layout48();
         int layout = dataLayout(ifmt, nlink1Bit, log, nid);
         boolean extended = (ifmt & 1) != 0;
         if (Coverage.recording()) {
             acrossBlocksHints(sbi, buf, slot, nid, ifmt, extended);
         }
         int isize = extended ? InodeRecord.EXTENDED_SIZE : InodeRecord.COMPACT_SIZE;
-        Copied raw = copyOut(sbi, slot, isize, log, nid);
+        Copied raw = copyOut(sbi, slot, isize, log, nid, rel);
         InodeRecord rec = raw.rec;
         int xattrIsize = rec.xattrIbodySize();
         int mode = rec.mode();
@@ -122,7 +146,7 @@ public final class Iget {
         // [obs-6.18.44: st_blocks 0 for a 16 KiB -zlz4 -Eztailpacking file] (6.13 fell back
         // there to round_up(i_size), as every release does on the other layouts)
         boolean compressed48 = (layout == 1 || layout == 3) && nlink1Bit;
-        boolean widened = sbi.kernel().has(Behavior.INODE_BLOCKS_HI);
+        boolean widened = rel.blocksHi();
         long count = widened && compressed48 ? (v.startHi << 32) | nblks : nblks;
         long sectors = count << (bits - 9);
         long blocks = count == 0 && !compressed48 ? roundUp(size, bs) >>> 9
@@ -177,10 +201,10 @@ public final class Iget {
      * the inode's position (6.17+: a nid with bit 63 set is a slot of the metabox inode's data)
      * and its block's page; a read error is logged with the release's wording and rethrown.
      */
-    private static Slot slot(SbInfo sbi, MetaBuf buf, SbLog log, long nid) {
+    private static Slot slot(SbInfo sbi, MetaBuf buf, SbLog log, long nid, Release rel) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
-        boolean inMetabox = nid < 0 && sbi.kernel().has(Behavior.METABOX)
+        boolean inMetabox = nid < 0 && rel.metabox()
                 && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) != 0;
         long iloc = inMetabox ? (nid & Long.MAX_VALUE) << InodeRecord.ISLOTBITS
                 : (sbi.metaBlkaddr() << bits) + (nid << InodeRecord.ISLOTBITS);
@@ -188,12 +212,12 @@ public final class Iget {
         // before 2e1473d5195f (6.15) erofs_blknr yields the u32 erofs_blk_t: a slot at or past 2^32
         // blocks wraps to the one the low bits name [obs-6.12.118: nid 0xff0000000000054d of
         // plain.erofs reads inode 1357]; the inode keeps its 64-bit iloc for the other readers
-        long blkaddr = (iloc >>> bits) & blkMask(sbi);
+        long blkaddr = (iloc >>> bits) & blkMask(rel);
         int ofs = (int) (iloc & (bs - 1));
         long blkpos = blkaddr << bits;
         ByteBuffer page;
         try {
-            if (sbi.kernel().has(Behavior.METABOX) && nid < 0 && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) == 0) {
+            if (nid < 0 && rel.metabox() && (sbi.featureIncompat() & FeatureIncompat.METABOX.bit()) == 0) {
                 // 6.17+ erofs_inode_in_metabox: nid bit 63 asks for the metabox inode's mapping;
                 // erofs_init_metabuf refuses without one [obs-6.18.44: a dirent nid 0xffffffff0000005d
                 // on a plain image gives "failed to read inode meta block (nid: 18446744069414584413): -117"]
@@ -214,8 +238,8 @@ public final class Iget {
     }
 
     /** The values an {@code erofs_blk_t} holds: u32 before {@link Behavior#INODE_BLOCK_ADDR_64BIT}, else u64. */
-    private static long blkMask(SbInfo sbi) {
-        return sbi.kernel().has(Behavior.INODE_BLOCK_ADDR_64BIT) ? -1L : 0xFFFF_FFFFL;
+    private static long blkMask(Release rel) {
+        return rel.addr64() ? -1L : 0xFFFF_FFFFL;
     }
 
     /**
@@ -251,21 +275,23 @@ public final class Iget {
      * that straddles a block boundary, its tail from the next block ({@code erofs_read_metabuf}
      * again; a read error is logged as the payload block's and rethrown).
      */
-    private static Copied copyOut(SbInfo sbi, Slot slot, int isize, SbLog log, long nid) {
+    private static Copied copyOut(SbInfo sbi, Slot slot, int isize, SbLog log, long nid, Release rel) {
         int bits = sbi.blocksizeBits();
         int bs = 1 << bits;
         ByteBuffer page = slot.page;
         int base = slot.base;
         int ofs = slot.ofs;
-        ByteBuffer raw = ByteBuffer.allocate(InodeRecord.EXTENDED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         if (ofs + isize <= bs) {
-            page.get(base + ofs, raw.array(), 0, Math.min(isize, page.capacity() - base - ofs));
-            return new Copied(InodeRecord.decode(raw, 0), ofs + isize, page, base);
+            // decoded from the page (session 14: decode makes its own copy, without a ByteBuffer):
+            // it reads the isize bytes this copy held (its version bit is the one isize came
+            // from) and bytes past the page as zeros, as the copy had them
+            return new Copied(InodeRecord.decode(page, base + ofs), ofs + isize, page, base);
         }
+        ByteBuffer raw = ByteBuffer.allocate(InodeRecord.EXTENDED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         Coverage.hit("erofs_read_inode:across-blocks");
         int gotten = bs - ofs;
         page.get(base + ofs, raw.array(), 0, gotten);
-        long nextPos = ((slot.blkaddr + 1) & blkMask(sbi)) << bits;
+        long nextPos = ((slot.blkaddr + 1) & blkMask(rel)) << bits;
         ByteBuffer next;
         try {
             next = slot.rbuf.page(nextPos);

@@ -51,26 +51,44 @@ public record InodeRecord(int format, boolean extended, int layoutBits, int xatt
      * is set. Bytes outside the buffer read as zero; never throws.
      */
     public static InodeRecord decode(ByteBuffer buf, int base) {
-        long b = base;
-        int format = Le.u16(buf, b + OFF_FORMAT);
+        // the record's 64 bytes copied out in one bulk read, those outside the buffer left zero,
+        // then the fields read from the array (session 14: a ByteBuffer read per field was most
+        // of an inode's decode in a fuzz campaign's tree walk, where the model runs on C1)
+        byte[] raw = new byte[EXTENDED_SIZE];
+        long from = Math.max(0L, base);
+        long to = Math.min((long) buf.limit(), (long) base + EXTENDED_SIZE);
+        if (from < to) {
+            buf.get((int) from, raw, (int) (from - base), (int) (to - from));
+        }
+        int format = u16(raw, OFF_FORMAT);
         boolean ext = (format & 1) != 0;
         int layout = (format >> 1) & 0x7;
-        int icount = Le.u16(buf, b + OFF_XATTR_ICOUNT);
-        int mode = Le.u16(buf, b + OFF_MODE);
-        long nb = Le.u16(buf, b + OFF_NB);
-        long iu = Le.u32(buf, b + OFF_IU);
-        long ino = Le.u32(buf, b + OFF_INO);
+        int icount = u16(raw, OFF_XATTR_ICOUNT);
+        int mode = u16(raw, OFF_MODE);
+        long nb = u16(raw, OFF_NB);
+        long iu = u32(raw, OFF_IU);
+        long ino = u32(raw, OFF_INO);
         if (ext) {
             return new InodeRecord(format, true, layout, icount, mode, nb,
-                    Le.u64(buf, b + OFF_SIZE), iu, ino,
-                    Le.u32(buf, b + OFF_UID), Le.u32(buf, b + EXTENDED_OFF_GID),
-                    Le.u64(buf, b + EXTENDED_OFF_MTIME), Le.u32(buf, b + EXTENDED_OFF_MTIME_NSEC),
-                    Le.u32(buf, b + EXTENDED_OFF_NLINK));
+                    u32(raw, OFF_SIZE) | u32(raw, OFF_SIZE + 4) << 32, iu, ino,
+                    u32(raw, OFF_UID), u32(raw, EXTENDED_OFF_GID),
+                    u32(raw, EXTENDED_OFF_MTIME) | u32(raw, EXTENDED_OFF_MTIME + 4) << 32,
+                    u32(raw, EXTENDED_OFF_MTIME_NSEC), u32(raw, EXTENDED_OFF_NLINK));
         }
         return new InodeRecord(format, false, layout, icount, mode, nb,
-                Le.u32(buf, b + OFF_SIZE), iu, ino,
-                Le.u16(buf, b + OFF_UID), Le.u16(buf, b + COMPACT_OFF_GID),
-                Le.u32(buf, b + COMPACT_OFF_MTIME), 0, nb);
+                u32(raw, OFF_SIZE), iu, ino,
+                u16(raw, OFF_UID), u16(raw, COMPACT_OFF_GID),
+                u32(raw, COMPACT_OFF_MTIME), 0, nb);
+    }
+
+    /** Little-endian u16 of {@code raw} at {@code i}. */
+    private static int u16(byte[] raw, int i) {
+        return (raw[i] & 0xff) | (raw[i + 1] & 0xff) << 8;
+    }
+
+    /** Little-endian u32 of {@code raw} at {@code i}. */
+    private static long u32(byte[] raw, int i) {
+        return (u16(raw, i) | (long) u16(raw, i + 2) << 16) & 0xffffffffL;
     }
 
     /** On-disk size of this record: {@link #COMPACT_SIZE} or {@link #EXTENDED_SIZE}. */

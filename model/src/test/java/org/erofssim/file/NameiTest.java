@@ -126,4 +126,76 @@ class NameiTest {
         assertThatThrownBy(() -> Namei.lookup(d.live().sbi(), d.reader(), d.log(), empty, new byte[] {'a'}))
                 .isInstanceOfSatisfying(KernelError.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
     }
+    /** The listing of {@code d}'s directory with the page each block was listed from. */
+    private static Readdir.Listing listed(Dir d, List<byte[]> pages) {
+        return Readdir.list(d.live().sbi(), d.reader(), d.log(), d.dir(), Integer.MAX_VALUE, pages);
+    }
+
+    @Test void theListingsIndexAnswersEveryLookupAsTheBytesDoAndHandsOverToThemWhereABlockDiffers() {
+        Dir d = open(ErofsImages.read(image), many.nid());
+        List<byte[]> pages = new java.util.ArrayList<>();
+        Readdir.Listing l = listed(d, pages);
+        int bits = d.live().sbi().blocksizeBits();
+        assertThat(pages).hasSize(2);
+        DirIndex same = DirIndex.of(d.dir(), bits, pages, l.entries().size());
+        // block 1 as the index holds it differs from what a lookup reads in a reserved byte (of
+        // no name): a search that reaches it goes on by the bytes, with the prefixes matched so far
+        byte[] p1 = pages.get(1).clone();
+        int at1 = (int) ((1L << bits) % DataReader.PAGE);
+        p1[at1 + 11] ^= 1;
+        DirIndex differs = DirIndex.of(d.dir(), bits, List.of(pages.get(0), p1), l.entries().size());
+        assertThat(same).isNotNull();
+        assertThat(differs).isNotNull();
+        int logged = d.live().log().lines().size();
+        for (int k = 0; k < l.entries().size(); k++) {
+            byte[] name = l.entries().get(k).name();
+            Namei.Found want = Namei.lookup(d.live().sbi(), d.reader(), d.log(), d.dir(), name);
+            for (DirIndex index : java.util.Arrays.asList(same, differs)) {
+                int t = index.position(k, name);
+                assertThat(t).as("entry %d", k).isEqualTo(k);
+                assertThat(Namei.lookup(d.live().sbi(), d.reader(), d.log(), d.dir(), name, true, index, t))
+                        .as("entry %d", k).isEqualTo(want);
+            }
+            assertThat(same.position(k, "entry-200".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+        }
+        assertThat(d.live().log().lines()).hasSize(logged);
+    }
+
+    @Test void aDirectoryWhoseNamesAreOutOfOrderHasNoIndex() {
+        ImageEditor ed = ImageEditor.read(image);
+        long block0 = many.extents().get(0).physical();
+        int nameoff0 = ed.buffer().getShort((int) block0 + 8) & 0xFFFF;
+        ed.write(block0 + nameoff0, new byte[] {'z'}); // "." becomes "z", before ".."
+        Dir d = open(ed.fixChecksum().bytes(), many.nid());
+        List<byte[]> pages = new java.util.ArrayList<>();
+        Readdir.Listing l = listed(d, pages);
+        assertThat(l.errno()).isNull();
+        assertThat(DirIndex.of(d.dir(), d.live().sbi().blocksizeBits(), pages, l.entries().size())).isNull();
+    }
+    @Test void aSearchHandedOverBetweenTwoProbedBlocksGoesOnWithThePrefixesTheyMatched() {
+        // 600 names of hashed hex digits (short common prefixes) in about ten blocks; the index
+        // holds block 1 with a reserved byte changed: a search for a name of blocks 0-1 probes a
+        // block above and block 0 below it first, then hands over at block 1 with both prefixes
+        Path tree = tmp.resolve("hashed");
+        for (int i = 0; i < 600; i++) {
+            write(tree.resolve("d/" + Long.toHexString((i + 1) * 0x9E3779B97F4A7C15L)), new byte[0]);
+        }
+        Path img = mkfs(tmp.resolve("hashed.erofs"), tree);
+        Dir d = open(ErofsImages.read(img), dump(img, "/d").nid());
+        List<byte[]> pages = new java.util.ArrayList<>();
+        Readdir.Listing l = listed(d, pages);
+        int bits = d.live().sbi().blocksizeBits();
+        assertThat(pages.size()).isGreaterThanOrEqualTo(4);
+        List<byte[]> changed = new java.util.ArrayList<>(pages);
+        byte[] p1 = pages.get(1).clone();
+        p1[(int) ((1L << bits) % DataReader.PAGE) + 11] ^= 1;
+        changed.set(1, p1);
+        DirIndex index = DirIndex.of(d.dir(), bits, changed, l.entries().size());
+        assertThat(index).isNotNull();
+        for (int k = 0; k < l.entries().size(); k++) {
+            byte[] name = l.entries().get(k).name();
+            assertThat(Namei.lookup(d.live().sbi(), d.reader(), d.log(), d.dir(), name, true, index, index.position(k, name)))
+                    .as("entry %d", k).isEqualTo(Namei.lookup(d.live().sbi(), d.reader(), d.log(), d.dir(), name));
+        }
+    }
 }
