@@ -146,7 +146,7 @@ public final class Sha256Memo extends MessageDigest implements Cloneable {
     private static final class Memo {
         private static final int SLOTS = 4096;
         private final Entry[] table = new Entry[SLOTS];
-        /** The scratch buffer of the digest {@link #owner} (null: none holds it). */
+        /** The thread's scratch buffer, and the digest that holds it ({@link #owner}; null: none). */
         private byte[] scratch = NONE;
         private Sha256Memo owner;
 
