@@ -114,6 +114,50 @@ class Sha256MemoProperties {
         });
     }
 
+    /**
+     * Session 14: the digests of one thread share its scratch buffer ({@code Sha256Memo.Memo#take});
+     * a digest that starts while another is unfinished (or one dropped unfinished, as a read that
+     * throws leaves it) takes it over and the other keeps a copy of its bytes: each still gives the
+     * JDK's SHA-256 of what it was given, whichever finishes first. Statistics show the orders reached.
+     */
+    @Property(seed = "20261214", tries = 200, edgeCases = EdgeCasesMode.NONE)
+    void interleavedDigestsOfOneThreadKeepTheirBytes(@ForAll("sequences") List<Item> items) throws Exception {
+        java.util.Random r = new java.util.Random(items.size());
+        List<byte[]> contents = new ArrayList<>();
+        for (Item it : items) {
+            byte[] b = new byte[it.at() % 3 == 0 ? it.at() % 300 : it.at() % 120_000];
+            r.nextBytes(b);
+            contents.add(b);
+        }
+        Sha256Memo dropped = new Sha256Memo(); // left unfinished: holds the scratch until taken over
+        dropped.update(contents.get(0), 0, contents.get(0).length / 2);
+        for (int i = 0; i + 1 < contents.size(); i += 2) {
+            byte[] a = contents.get(i);
+            byte[] b = contents.get(i + 1);
+            Sha256Memo first = new Sha256Memo();
+            Sha256Memo second = new Sha256Memo();
+            if (items.get(i).at() % 2 == 0) {
+                first.expect(a.length);
+            }
+            first.update(a, 0, a.length / 2);
+            second.expect(b.length);
+            second.update(b, 0, b.length / 3);
+            first.update(a, a.length / 2, a.length - a.length / 2); // grows past the scratch or writes its copy
+            second.update(b, b.length / 3, b.length - b.length / 3);
+            boolean firstEnds = items.get(i + 1).at() % 2 == 0;
+            Sha256Memo one = firstEnds ? first : second;
+            Sha256Memo other = firstEnds ? second : first;
+            assertThat(one.hexDigest()).isEqualTo(java.util.HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(firstEnds ? a : b)));
+            assertThat(other.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(firstEnds ? b : a));
+            Statistics.label("order").collect(firstEnds ? "started first, ends first" : "started second, ends first");
+        }
+        Statistics.label("order").coverage(c -> {
+            c.check("started first, ends first").count(n -> n > 0);
+            c.check("started second, ends first").count(n -> n > 0);
+        });
+    }
+
     /** The pool's contents as {@code it} changes them. */
     private static byte[] variant(byte[] base, Item it) {
         byte[] b = base.clone();
