@@ -14,24 +14,47 @@ import java.util.Set;
  */
 final class BehaviorSet extends AbstractSet<Behavior> {
     private static final Behavior[] ALL = Behavior.values();
-    private final long[] bits = new long[(ALL.length + 63) >>> 6];
+
+    static {
+        if (ALL.length > 128) {
+            throw new ExceptionInInitializerError("BehaviorSet holds at most 128 behaviours: two longs");
+        }
+    }
+
+    /** Bit {@code o} of {@code lo} (ordinals 0 to 63) or of {@code hi} (64 to 127): two fields, no array to load and check (session 14). */
+    private final long lo;
+    private final long hi;
     private final int size;
 
     BehaviorSet(Set<Behavior> from) {
-        int n = 0;
+        long l = 0;
+        long h = 0;
         for (Behavior b : from) {
             int o = b.ordinal();
-            if ((bits[o >>> 6] & (1L << o)) == 0) {
-                bits[o >>> 6] |= 1L << o;
-                n++;
+            if (o < 64) {
+                l |= 1L << o;
+            } else {
+                h |= 1L << o;
             }
         }
-        size = n;
+        lo = l;
+        hi = h;
+        size = Long.bitCount(l) + Long.bitCount(h);
     }
 
     boolean has(Behavior b) {
+        return has(lo, hi, b);
+    }
+
+    /** Whether {@code b} is in the set whose bits are {@code lo} and {@code hi} ({@link #bits}). */
+    static boolean has(long lo, long hi, Behavior b) {
         int o = b.ordinal();
-        return (bits[o >>> 6] & (1L << o)) != 0;
+        return ((o < 64 ? lo : hi) & (1L << o)) != 0;
+    }
+
+    /** The set's bits: ordinals 0 to 63, then 64 to 127 (for {@link ConfigValues}, which keeps them flat). */
+    long[] bits() {
+        return new long[] {lo, hi};
     }
 
     @Override public boolean contains(Object o) {

@@ -22,7 +22,7 @@ public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> confi
             m.put(ConfigFlag.EROFS_FS_ZIP_DEFLATE, false);
             m.put(ConfigFlag.EROFS_FS_ZIP_ZSTD, false);
         }
-        config = new ConfigValues(m);
+        config = new ConfigValues(m, profile);
     }
 
     public static KernelConfig of(KernelProfile profile) {
@@ -37,20 +37,12 @@ public record KernelConfig(KernelProfile profile, Map<ConfigFlag, Boolean> confi
      * {@link Behavior#ZSTD_ALGORITHM}.
      */
     public boolean enabled(ConfigFlag flag) {
-        if (flag == ConfigFlag.EROFS_FS_BACKED_BY_FILE && !profile.has(Behavior.FILE_BACKED_MOUNTS)) {
-            return false;
-        }
-        if (flag == ConfigFlag.EROFS_FS_ONDEMAND && profile.has(Behavior.FSCACHE_REMOVED)) {
-            return false;
-        }
-        if (flag == ConfigFlag.EROFS_FS_ZIP_DEFLATE && !profile.has(Behavior.DEFLATE_ALGORITHM)
-                || flag == ConfigFlag.EROFS_FS_ZIP_ZSTD && !profile.has(Behavior.ZSTD_ALGORITHM)) {
-            return false;
-        }
-        return ((ConfigValues) config).on(flag);
+        // the gates above are applied once, when the values are made (ConfigValues.gate)
+        return ((ConfigValues) config).enabled(flag);
     }
 
+    /** {@code profile().has(b)}, from the bits {@link ConfigValues} keeps (one object less to load per call). */
     public boolean has(Behavior b) {
-        return profile.has(b);
+        return ((ConfigValues) config).has(b);
     }
 }

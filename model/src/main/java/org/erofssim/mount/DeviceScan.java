@@ -63,11 +63,11 @@ final class DeviceScan {
     /** {@code erofs_init_device}. */
     private static void initDevice(SbInfo sbi, ErofsDevice dif, long pos, MetaBuf buf, SbLog log, MountContext ctx) {
         ByteBuffer page = buf.page(pos);
-        DeviceSlot slot = DeviceSlot.decode(page, MetaBuf.inPage(pos));
-        dif.tag = slot.tagString();
+        // the slot's fields read in place (DeviceSlot.decode's values without its copies)
+        int base = MetaBuf.inPage(pos);
+        dif.tag = DeviceSlot.tagString(page, base);
         if (!sbi.flatdev && dif.path == null) {
-            byte[] tag = slot.tag();
-            if (tag[0] == 0) {
+            if (dif.tag.isEmpty()) { // the tag's first byte is NUL
                 Coverage.hit("erofs_init_device:empty-tag");
                 log.err("erofs_init_device", "empty device tag @ pos " + pos);
                 throw new KernelError(Errno.EINVAL);
@@ -82,8 +82,8 @@ final class DeviceScan {
             Coverage.hit(sbi.mode == Mode.FILEIO ? "erofs_init_device:open-file" : "erofs_init_device:open-bdev");
             dif.backing = sbi.mode == Mode.FILEIO ? openFile(ctx, dif.path) : openBdev(sbi, ctx, dif.path);
         }
-        dif.blocks = slot.blocksLo();
-        dif.mappedBlkaddr = slot.uniaddrLo();
+        dif.blocks = DeviceSlot.blocksLo(page, base);
+        dif.mappedBlkaddr = DeviceSlot.uniaddrLo(page, base);
         sbi.totalBlocks += dif.blocks;
     }
 

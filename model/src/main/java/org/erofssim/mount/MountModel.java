@@ -16,7 +16,6 @@ import org.erofssim.kernel.KernelLog;
 import org.erofssim.sb.ErofsInode;
 import org.erofssim.sb.MetaBuf;
 import org.erofssim.sb.MountOptions;
-import org.erofssim.sb.SbFlag;
 import org.erofssim.sb.SbInfo;
 
 /**
@@ -83,8 +82,7 @@ public final class MountModel {
         try {
             MountOptions opts = MountOptionParser.parse(options == null ? "" : options, source, sc.kernel(), log);
             String effectiveSource = source != null ? source : opts.source().orElse(null);
-            boolean ro = opts.effectiveSbFlags(readOnly ? java.util.Set.of(SbFlag.RDONLY) : java.util.Set.of())
-                    .contains(SbFlag.RDONLY);
+            boolean ro = opts.readOnly(readOnly); // SB_RDONLY of opts.effectiveSbFlags
             ctx = new MountContext(sc.kernel(), sc.namespace(), state, effectiveSource, opts, ro, log);
             GetTree.Result r = GetTree.getTree(ctx, progress);
             if (r.reused() != null) {

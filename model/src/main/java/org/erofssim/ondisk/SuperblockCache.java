@@ -2,7 +2,6 @@ package org.erofssim.ondisk;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 
@@ -21,9 +20,12 @@ import java.util.zip.CRC32C;
  * <p>Never stale: an entry is found by a CRC-32C of those bytes and served only when they are
  * byte for byte equal to the copy it was decoded from (an image edited inside that range is a new
  * content, so a miss; an edit outside it changes nothing decode reads), and a checksum only when
- * the whole block equals the one it was computed over. Bounded: at most {@link #CAPACITY}
- * entries (about 3 KiB each), emptied when full. Thread-safe: fuzz rounds run on
- * several threads. {@code -Derofssim.superblockCache=false} or {@link #enabled} {@code = false}
+ * the whole block equals the one it was computed over. Bounded: {@link #CAPACITY} slots
+ * (about 3 KiB each) chosen by the CRC, a new entry taking its slot's place (session 14: a table
+ * instead of a {@code ConcurrentHashMap} of boxed keys emptied when full, whose lookups cost more
+ * than the decoding in a fuzz campaign, where two in three superblocks are new). Thread-safe: fuzz
+ * rounds run on several threads; an entry's bytes and record are final, so a slot read racily
+ * holds a whole entry or an older one (a miss), never a partial one. {@code -Derofssim.superblockCache=false} or {@link #enabled} {@code = false}
  * decodes every time ({@code SuperblockCacheProperties} compares both).
  */
 public final class SuperblockCache {
@@ -32,13 +34,14 @@ public final class SuperblockCache {
     static final int TO = Superblock.OFFSET + Superblock.ENCODED_SIZE;
     /** The bytes of page 0 that {@link SuperblockChecksum#compute} may read (past them: zeros). */
     static final int PAGE = 4096;
-    /** How many distinct superblocks are kept. */
+    /** How many distinct superblocks are kept at most (a power of two: the slots of {@link #TABLE}). */
     static final int CAPACITY = 256;
 
     /** Whether decoded superblocks are served again (default true). */
     public static volatile boolean enabled = !"false".equals(System.getProperty("erofssim.superblockCache"));
 
-    private static final ConcurrentHashMap<Integer, Entry> BY_HASH = new ConcurrentHashMap<>();
+    /** Entries by their bytes' CRC-32C, direct-mapped. */
+    private static final Entry[] TABLE = new Entry[CAPACITY];
     /** The entry found or made last: a batch of one image finds it without hashing. */
     private static volatile Entry last;
     private static final LongAdder HITS = new LongAdder();
@@ -54,6 +57,8 @@ public final class SuperblockCache {
         private final byte[] bytes;
         private final Superblock superblock;
         private volatile Checksum checksum;
+        /** Whether a checksum was computed for this entry before (only a second one is kept). */
+        private volatile boolean computedOnce;
 
         private Entry(byte[] bytes, Superblock superblock) {
             this.bytes = bytes;
@@ -69,7 +74,9 @@ public final class SuperblockCache {
          * {@link SuperblockChecksum#compute}{@code (page0, blkszbits)}: served again when this
          * entry's last checksum was computed over the same bytes {@code [1024, 4096)} of a whole
          * page with the same block size (the superblock's own bytes are the same by the entry's
-         * key; the rest of the block, e.g. a device table, is compared here), else computed.
+         * key; the rest of the block, e.g. a device table, is compared here), else computed, and
+         * kept from the entry's second computation on (session 14: two in three superblocks of a
+         * fuzz campaign are asked once, and keeping each one's block was a 3 KiB copy per mount).
          */
         public long checksum(ByteBuffer page0, int blkszbits) {
             boolean whole = bytes != null && page0.limit() == PAGE;
@@ -79,7 +86,11 @@ public final class SuperblockCache {
             }
             long crc = SuperblockChecksum.compute(page0, blkszbits);
             if (whole) {
-                checksum = new Checksum(copy(page0, FROM, PAGE - FROM), blkszbits, crc);
+                if (computedOnce) {
+                    checksum = new Checksum(copy(page0, FROM, PAGE - FROM), blkszbits, crc);
+                } else {
+                    computedOnce = true;
+                }
             }
             return crc;
         }
@@ -124,8 +135,9 @@ public final class SuperblockCache {
         } else {
             crc.update(page0.slice(FROM, TO - FROM));
         }
-        Integer key = (int) crc.getValue();
-        Entry e = BY_HASH.get(key);
+        int h = (int) crc.getValue();
+        int slot = (h ^ (h >>> 16)) & (CAPACITY - 1);
+        Entry e = TABLE[slot];
         if (e != null && same(page0, FROM, e.bytes, TO - FROM)) {
             HITS.increment();
             last = e;
@@ -133,10 +145,7 @@ public final class SuperblockCache {
         }
         MISSES.increment();
         e = new Entry(copy(page0, FROM, TO - FROM), Superblock.decode(page0));
-        if (BY_HASH.size() >= CAPACITY) {
-            BY_HASH.clear();
-        }
-        BY_HASH.put(key, e);
+        TABLE[slot] = e;
         last = e;
         return e;
     }
@@ -153,7 +162,7 @@ public final class SuperblockCache {
 
     /** Forgets every entry (tests). */
     public static void clear() {
-        BY_HASH.clear();
+        Arrays.fill(TABLE, null);
         last = null;
     }
 }

@@ -11,6 +11,9 @@ public enum CacheStrategy {
     READAHEAD("readahead"),
     READAROUND("readaround");
 
+    /** {@code values()} once, not a new array per lookup (session 14). */
+    private static final CacheStrategy[] ALL = values();
+
     private final String optionName;
 
     CacheStrategy(String optionName) {
@@ -24,7 +27,7 @@ public enum CacheStrategy {
 
     /** The strategy an option value names (exact, case-sensitive match), if any. */
     public static Optional<CacheStrategy> byOptionName(String value) {
-        for (CacheStrategy s : values()) {
+        for (CacheStrategy s : ALL) {
             if (s.optionName.equals(value)) {
                 return Optional.of(s);
             }

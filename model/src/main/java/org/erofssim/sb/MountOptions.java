@@ -83,6 +83,16 @@ public record MountOptions(boolean userXattr, boolean acl, CacheStrategy cacheSt
         return out;
     }
 
+    /**
+     * Whether {@link SbFlag#RDONLY} is in {@link #effectiveSbFlags} of a context created with it
+     * ({@code initial}) or without it: the last {@code ro}/{@code rw} of the option string, else
+     * {@code initial}. The same answer without building the set (session 14: one per mount).
+     */
+    public boolean readOnly(boolean initial) {
+        Boolean set = sbFlags.get(SbFlag.RDONLY);
+        return set == null ? initial : set;
+    }
+
     /** The same options with {@code DAX_ALWAYS} set or cleared (fill_super's DAX downgrade). */
     public MountOptions withDaxAlways(boolean always) {
         return new MountOptions(userXattr, acl, cacheStrategy, always, daxNever, devices, fsid,
