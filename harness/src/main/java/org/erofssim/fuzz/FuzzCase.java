@@ -237,18 +237,28 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
 
         /** The paths of the first {@value #PATHS} places, made once (a case asks for them a few times). */
         private static final int PATHS = 16;
-        private static final String[][] PATH = new String[values().length][PATHS];
 
-        static {
-            for (DeviceArg d : values()) {
-                for (int i = 0; i < PATHS; i++) {
-                    PATH[d.ordinal()][i] = d.pathOf(i);
+        /**
+         * The table of {@link #path} answers, made on the first call, not in {@code DeviceArg}'s own
+         * initialiser: {@link #pathOf}'s switch reads a table of the enclosing class that javac makes
+         * (with the constants of every enum a {@code FuzzCase} switch names), and a class that
+         * initialises that table first would reach {@code DeviceArg}'s initialiser halfway through it
+         * and find its row not there yet ({@code FuzzCaseInitOrderTest}).
+         */
+        private static final class Paths {
+            static final String[][] PATH = new String[values().length][PATHS];
+
+            static {
+                for (DeviceArg d : values()) {
+                    for (int i = 0; i < PATHS; i++) {
+                        PATH[d.ordinal()][i] = d.pathOf(i);
+                    }
                 }
             }
         }
 
         String path(int i) {
-            return i >= 0 && i < PATHS ? PATH[ordinal()][i] : pathOf(i);
+            return i >= 0 && i < PATHS ? Paths.PATH[ordinal()][i] : pathOf(i);
         }
 
         private String pathOf(int i) {
