@@ -166,8 +166,7 @@ public final class TreeWalk {
         this.extents = extents;
         this.reader = new DataReader(sbi, buf, this.log, race);
         this.release = Iget.Release.of(sbi);
-        // SbInfo.ino is the identity or SbInfo.metaboxIno, which moves bit 31 of a nid to bit 32
-        this.metaboxIno = sbi.ino(1L << 31) != 1L << 31;
+        this.metaboxIno = sbi.metaboxInodeNumbers();
     }
 
     /** {@link SbInfo#ino} of {@code nid}. */

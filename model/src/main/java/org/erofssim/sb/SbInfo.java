@@ -55,21 +55,21 @@ public final class SbInfo {
     public ErofsBuf metaboxBuf;
 
     /**
-     * {@code erofs_init_metabuf(buf, sb, erofs_inode_in_metabox(inode))}: where the metadata of
-     * {@code inode} (its record, inline xattrs, inline data, compressed indexes) is read: the
-     * metabox inode's page cache for a nid with bit 63 set, else {@code primary}.
-     */
-    /**
      * {@code erofs_nid_to_ino64} (6.17+): on a metabox image the metabox bit 63 of a nid moves to
      * bit 31 of the inode number and bits 31-62 move up one, so inode numbers stay small; other
      * images use the nid as it is [obs-6.18.44: root nid 2^63 has st_ino 2147483648].
      */
     public long ino(long nid) {
-        if (!kernel.has(org.erofssim.kernel.Behavior.METABOX)
-                || (featureIncompat() & org.erofssim.ondisk.FeatureIncompat.METABOX.bit()) == 0) {
-            return nid;
-        }
-        return metaboxIno(nid);
+        return metaboxInodeNumbers() ? metaboxIno(nid) : nid;
+    }
+
+    /**
+     * Whether {@link #ino} maps nids with {@link #metaboxIno}: a metabox image on a release with
+     * {@code erofs_nid_to_ino64}; else an inode number is its nid (a walk asks once, not per entry).
+     */
+    public boolean metaboxInodeNumbers() {
+        return kernel.has(org.erofssim.kernel.Behavior.METABOX)
+                && (featureIncompat() & org.erofssim.ondisk.FeatureIncompat.METABOX.bit()) != 0;
     }
 
     /** The inode number {@code erofs_nid_to_ino64} gives {@code nid} on a metabox image. */
