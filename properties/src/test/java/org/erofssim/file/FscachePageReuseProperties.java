@@ -83,13 +83,7 @@ class FscachePageReuseProperties {
 
     /** The outcome JSON, the coverage ids (sorted) and the hints of one prediction. */
     static String predict(Scenario sc, boolean reuse) {
-        boolean before = MetaBuf.reusePages;
-        MetaBuf.reusePages = reuse;
-        try {
-            return Predictions.withCoverage(sc);
-        } finally {
-            MetaBuf.reusePages = before;
-        }
+        return Predictions.withCoverage(sc, () -> MetaBuf.reusePages, x -> MetaBuf.reusePages = x, reuse);
     }
 
     private static byte[][] bigRoot;

@@ -56,12 +56,6 @@ class DirIndexProperties {
 
     /** The outcome JSON, coverage ids and hints of {@code sc} with the index on or off. */
     private static String predict(Scenario sc, boolean index) {
-        boolean was = TreeWalk.dirIndex;
-        TreeWalk.dirIndex = index;
-        try {
-            return Predictions.withCoverage(sc);
-        } finally {
-            TreeWalk.dirIndex = was;
-        }
+        return Predictions.withCoverage(sc, () -> TreeWalk.dirIndex, x -> TreeWalk.dirIndex = x, index);
     }
 }

@@ -97,13 +97,7 @@ class ImageViewProperties {
 
     /** The outcome JSON, the coverage ids (sorted) and the hints of one prediction. */
     static String predict(Scenario sc, boolean views) {
-        boolean before = ImageBytes.views;
-        ImageBytes.views = views;
-        try {
-            return Predictions.withCoverage(sc);
-        } finally {
-            ImageBytes.views = before;
-        }
+        return Predictions.withCoverage(sc, () -> ImageBytes.views, x -> ImageBytes.views = x, views);
     }
 
     @Property(seed = "20261212", tries = 300, edgeCases = EdgeCasesMode.NONE)

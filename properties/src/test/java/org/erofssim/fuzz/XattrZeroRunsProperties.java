@@ -33,13 +33,7 @@ class XattrZeroRunsProperties {
     }
 
     static String predict(Scenario sc, boolean runs) {
-        boolean before = Xattrs.zeroRuns;
-        Xattrs.zeroRuns = runs;
-        try {
-            return Predictions.withCoverage(sc);
-        } finally {
-            Xattrs.zeroRuns = before;
-        }
+        return Predictions.withCoverage(sc, () -> Xattrs.zeroRuns, x -> Xattrs.zeroRuns = x, runs);
     }
 
     /** The outcome's kind, from its JSON (an outcome with a failed getxattr does not read back as a scenario's). */
