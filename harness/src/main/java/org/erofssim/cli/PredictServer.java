@@ -326,6 +326,7 @@ public final class PredictServer {
         String sid = HexFormat.of().formatHex(id);
         sessions.put(sid, s);
         active.incrementAndGet();
+        boolean counted = false;
         try {
             reply(c, "ok " + sid);
             boolean ready;
@@ -347,14 +348,20 @@ public final class PredictServer {
                 log("request cancelled: the client went away (" + args.size() + " arguments)");
                 return;
             }
+            // counted before the client learns its exit code: a status asked once the client has exited shows it
+            served.incrementAndGet();
+            lastActivity = System.nanoTime();
+            active.decrementAndGet();
+            counted = true;
             c.getOutputStream().write((code + "\n").getBytes(StandardCharsets.UTF_8));
             c.getOutputStream().flush();
-            served.incrementAndGet();
         } finally {
             sessions.remove(sid);
             s.cancel();
-            lastActivity = System.nanoTime();
-            active.decrementAndGet();
+            if (!counted) {
+                lastActivity = System.nanoTime();
+                active.decrementAndGet();
+            }
         }
     }
 
