@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * {@link Behavior#commit()} and {@link Behavior#title()}, which {@code matrix} prints, say what
  * each constant's javadoc says: the hash and the quoted subject line occur in the javadoc right
  * above the constant; a null hash is one the javadoc does not give (a bracketed title is a
- * description, not a quoted subject).
+ * description, not a quoted subject), and a javadoc that opens with a hash and a quoted subject
+ * has that hash as {@code commit()}.
  */
 class BehaviorCommitsTest {
     @Test
@@ -26,6 +27,10 @@ class BehaviorCommitsTest {
             if (b.commit() != null) {
                 assertThat(b.commit()).matches("[0-9a-f]{12}");
                 assertThat(doc).as(b.name()).contains(b.commit());
+            }
+            Matcher lead = Pattern.compile("^\\s*([0-9a-f]{12}) \"").matcher(doc);
+            if (lead.find()) { // a javadoc that opens with a hash and a subject names its commit
+                assertThat(b.commit()).as(b.name()).isEqualTo(lead.group(1));
             }
             if (!b.title().startsWith("[")) {
                 assertThat(doc).as(b.name()).contains("\"" + b.title() + "\"");

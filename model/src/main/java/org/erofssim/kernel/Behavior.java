@@ -21,15 +21,15 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1.0")
 public enum Behavior {
     /**
-     * "fs: open block device after superblock creation" (VFS, Christian Brauner; hash [unsure];
-     * 6.6-rc1 [unsure]): {@code get_tree_bdev} first resolves the source with
-     * {@code lookup_bdev}, whose failure logs {@code <src>: Can't lookup blockdev}, and opens the
-     * device only for a new superblock. Without it one {@code blkdev_get_by_path} does both, and
-     * any failure (no such path, not a block device, {@code nodev}, a read-only device opened for
-     * writing) logs {@code <src>: Can't open blockdev} [obs-6.1.0-57]. It also made the new
-     * superblock the exclusive holder of its device; before, the holder was the file-system type,
-     * as for the extra devices {@code erofs_init_device} opens, so a loop device another erofs
-     * mount holds as its {@code device=} can be mounted (EBUSY after it) [obs-6.1.0-57 and
+     * aca740cecbe5 "fs: open block device after superblock creation" (VFS: Christoph Hellwig, applied by
+     * Christian Brauner; 6.6-rc1: in the mainline revlist of the 6.6-rc1 merge window, and erofs mails date
+     * its side effects "6.6"): {@code get_tree_bdev} first resolves the source with {@code lookup_bdev}, whose
+     * failure logs {@code <src>: Can't lookup blockdev}, and opens the device only for a new superblock.
+     * Without it one {@code blkdev_get_by_path} does both, and any failure (no such path, not a block device,
+     * {@code nodev}, a read-only device opened for writing) logs {@code <src>: Can't open blockdev}
+     * [obs-6.1.0-57]. It also made the new superblock the exclusive holder of its device; before, the holder
+     * was the file-system type, as for the extra devices {@code erofs_init_device} opens, so a loop device
+     * another erofs mount holds as its {@code device=} can be mounted (EBUSY after it) [obs-6.1.0-57 and
      * obs-6.12.118: fuzz seed 15 case 726, session 10]. Sites: {@code GetTree.getTreeBdev}.
      */
     BDEV_LOOKUP_BEFORE_OPEN,
@@ -53,37 +53,40 @@ public enum Behavior {
      */
     FILE_BACKED_MOUNTS,
     /**
-     * "erofs: add DEFLATE algorithm support" (hash [unsure]; 6.6-rc1): algorithm 2 and its
-     * Kconfig symbol {@code EROFS_FS_ZIP_DEFLATE}. Without it bit 2 of {@code available_compr_algs}
-     * is unknown: {@code unidentified algorithms 4, please upgrade kernel}, EOPNOTSUPP
-     * [obs-6.1.0-57]; and {@code Z_EROFS_COMPRESSION_MAX} is 2, so a map header naming algorithm 2
-     * is {@code unknown HEAD1 format 2 for nid N, please upgrade kernel}, EOPNOTSUPP
-     * [obs-6.1.0-57: crafted/deflate.erofs with feature_incompat 0, fuzz seed 15, session 10].
-     * Sites: {@code CompressionConfigs}, {@code ZMapLegacy.checkHeadAlgorithms}, {@link KernelConfig#enabled}.
+     * ffa09b3bd024 "erofs: DEFLATE compression support" (Gao Xiang; 6.6-rc1: the 6.6-rc1 mainline revlist, and
+     * later {@code Fixes:} tags with {@code stable 6.6+}; session 13's subject "add DEFLATE algorithm support"
+     * was not the upstream one): algorithm 2 and its Kconfig symbol {@code EROFS_FS_ZIP_DEFLATE}. Without it
+     * bit 2 of {@code available_compr_algs} is unknown: {@code unidentified algorithms 4, please upgrade
+     * kernel}, EOPNOTSUPP [obs-6.1.0-57]; and {@code Z_EROFS_COMPRESSION_MAX} is 2, so a map header naming
+     * algorithm 2 is {@code unknown HEAD1 format 2 for nid N, please upgrade kernel}, EOPNOTSUPP
+     * [obs-6.1.0-57: crafted/deflate.erofs with feature_incompat 0, fuzz seed 15, session 10]. Sites: {@code
+     * CompressionConfigs}, {@code ZMapLegacy.checkHeadAlgorithms}, {@link KernelConfig#enabled}.
      */
     DEFLATE_ALGORITHM,
     /**
-     * "erofs: Zstandard compression support" (hash [unsure]; 6.10-rc1): algorithm 3 and
-     * {@code EROFS_FS_ZIP_ZSTD}. Without it: {@code unidentified algorithms 8, please upgrade
+     * 7c35de4df105 "erofs: Zstandard compression support" (6.10-rc1: the head of the pull erofs-for-6.10-rc1):
+     * algorithm 3 and {@code EROFS_FS_ZIP_ZSTD}. Without it: {@code unidentified algorithms 8, please upgrade
      * kernel} [obs-6.1.0-57]. Sites: {@code CompressionConfigs}, {@code ZMapLegacy.checkHeadAlgorithms}
      * ({@code Z_EROFS_COMPRESSION_MAX} 4), {@link KernelConfig#enabled}.
      */
     ZSTD_ALGORITHM,
     /**
-     * "erofs: support flattened block device for multi-blob images" (hash [unsure]; 6.3-rc1):
-     * with no {@code device=} option outside fscache mode, the extra devices of the table are
-     * ranges of the primary device (flat mode) and a slot's tag may be empty. Without it every
-     * slot names a device by its tag, an empty tag fails with EINVAL and {@code empty device tag
-     * @ pos N} [obs-6.1.0-57]. Sites: {@code DeviceScan.scan}.
+     * 8b465fecc35a "erofs: support flattened block device for multi-blob images" (Jia Zhu; 6.4-rc1, the pull
+     * erofs-for-6.4-rc1, not 6.3-rc1 as noted before): with no {@code device=} option outside fscache mode,
+     * the extra devices of the table are ranges of the primary device (flat mode). A slot's tag may be empty
+     * only from "erofs: allow empty device tags in flatdev mode" (Jingbo Xu, {@code Fixes: 8b465fecc35a},
+     * September 2023: 6.6-rc, in 6.5.7; hash [unsure]): two steps, which no preset tells apart (6.1 has
+     * neither, 6.12.0 both). Without it every slot names a device by its tag, an empty tag fails with EINVAL
+     * and {@code empty device tag @ pos N} [obs-6.1.0-57]. Sites: {@code DeviceScan.scan}.
      */
     FLATTENED_BLOCK_DEVICE,
     /**
-     * "erofs: enable long extended attribute name prefixes" (hash [unsure]; 6.4-rc1, the last
-     * of the long-prefix series): incompat 0x40 ({@code XATTR_PREFIXES}) and the superblock's
-     * {@code xattr_prefix_start}/{@code xattr_prefix_count}. Without it bit 0x40 is an unknown
-     * incompatible feature, the two fields are reserved bytes, and an entry whose name index has
-     * bit 7 set has no handler and is left out [obs-6.1.0-57]. Sites:
-     * {@link KernelProfile#supportedIncompat}, {@code ReadSuperblock}.
+     * 6a318ccd7e08 "erofs: enable long extended attribute name prefixes" (Jingbo Xu; 6.4-rc1, the last of the
+     * long-prefix series in the pull erofs-for-6.4-rc1): incompat 0x40 ({@code XATTR_PREFIXES}) and the
+     * superblock's {@code xattr_prefix_start}/{@code xattr_prefix_count}. Without it bit 0x40 is an unknown
+     * incompatible feature, the two fields are reserved bytes, and an entry whose name index has bit 7 set has
+     * no handler and is left out [obs-6.1.0-57]. Sites: {@link KernelProfile#supportedIncompat}, {@code
+     * ReadSuperblock}.
      */
     LONG_XATTR_PREFIXES,
     /**
@@ -96,16 +99,17 @@ public enum Behavior {
      */
     INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
     /**
-     * "erofs: rename init_inode_xattrs with erofs_ prefix" (hash [unsure]; between 6.1 and
-     * 6.12): the function name in pre-6.13 log lines [obs-6.1.0-57: {@code init_inode_xattrs:
+     * 6020ffe76d11 "erofs: rename init_inode_xattrs with erofs_ prefix" (Jingbo Xu; 6.4-rc1, the pull
+     * erofs-for-6.4-rc1): the function name in pre-6.13 log lines [obs-6.1.0-57: {@code init_inode_xattrs:
      * xattr_isize 12 ...}]. Sites: {@code Xattrs}.
      */
     XATTR_INIT_FUNCTION_RENAMED,
     /**
-     * "erofs: simplify erofs_map_blocks_flatmode()" (Hongzhen Luo, September 2024; hash [unsure];
-     * 6.12-rc1, the erofs pull for 6.12-rc1): {@code erofs_map_blocks_flatmode}'s error reworded from
-     * {@code inline data cross block boundary @ nid N} to {@code inline data across blocks @ nid N}
-     * [obs-6.1.0-57]. Sites: {@code MapBlocks}.
+     * 8bdb6a8393dc "erofs: simplify erofs_map_blocks_flatmode()" (Hongzhen Luo, September 2024; 6.12-rc1, the
+     * erofs pull for 6.12-rc1; the hash the revlists carry together with 2349d2fa02db, after the erofs tree
+     * rewrote the commits above it): {@code erofs_map_blocks_flatmode}'s error reworded from {@code inline
+     * data cross block boundary @ nid N} to {@code inline data across blocks @ nid N} [obs-6.1.0-57]. Sites:
+     * {@code MapBlocks}.
      */
     INLINE_ACROSS_BLOCKS_MESSAGE,
     /**
@@ -115,11 +119,11 @@ public enum Behavior {
      */
     DAX_NOT_EXPERIMENTAL,
     /**
-     * "erofs: ensure regular inodes for file-backed mounts" (hash [unsure]; Fixes fb176750266a,
-     * syzbot 001306cd9c92; 6.12-rc): the primary must be a regular file whose mapping has
-     * {@code read_folio}, else ENOTBLK; a fileio extra device must be a regular file, else EINVAL.
-     * Without it any opened path became a fileio mount.
-     * Sites: {@code GetTree.getTree} (twice), {@code DeviceScan.openFile}.
+     * 416a8b2c02fe "erofs: ensure regular inodes for file-backed mounts" (Fixes fb176750266a, syzbot
+     * 001306cd9c92; 6.12-rc4, the pull erofs-for-6.12-rc4-fixes): the primary must be a regular file whose
+     * mapping has {@code read_folio}, else ENOTBLK; a fileio extra device must be a regular file, else EINVAL.
+     * Without it any opened path became a fileio mount. Sites: {@code GetTree.getTree} (twice), {@code
+     * DeviceScan.openFile}.
      */
     FILEIO_REGULAR_FILE_CHECK,
     /**
@@ -153,19 +157,19 @@ public enum Behavior {
      */
     DIRECTIO_OPTION,
     /**
-     * "erofs: allow 16-byte volume name again" (hash [unsure]: the parent of b7710262d743;
-     * 6.15-rc1): a volume name filling all 16 bytes without a NUL mounts. Without it such a name
-     * fails with EUCLEAN and {@code bad volume name without NIL terminator}.
-     * Sites: {@code ReadSuperblock}, {@code ImageInspector} (harness).
+     * 579450277780 "erofs: allow 16-byte volume name again" (the parent of b7710262d743; 6.15-rc1, the pull
+     * erofs-for-6.15-rc1; in no 6.12.y up to 6.12.118 per Debian's changelog): a volume name filling all 16
+     * bytes without a NUL mounts. Without it such a name fails with EUCLEAN and {@code bad volume name without
+     * NIL terminator}. Sites: {@code ReadSuperblock}, {@code ImageInspector} (harness).
      */
     VOLUME_NAME_16_BYTES,
     /**
-     * The 48-bit layout series, from 61ba89b57905 "erofs: add 48-bit block addressing on-disk
-     * support" (6.15-rc1) to the commit that adds incompat 0x80 to
-     * {@code EROFS_ALL_FEATURE_INCOMPAT} (hash [unsure], same merge window): incompat 0x80,
-     * {@code rootnid_8b}, {@code blocks_hi}, the epoch and compact {@code i_mtime}, the
-     * {@code NLINK_1} i_format bit. Sites: {@link KernelProfile#supportedIncompat},
-     * {@code ReadSuperblock}, {@code Iget} (i_format bits), {@code ImageInspector} (harness).
+     * The 48-bit layout series, from 61ba89b57905 "erofs: add 48-bit block addressing on-disk support"
+     * (6.15-rc1) to 0f24e3c05afe "erofs: enable 48-bit layout support", the head of the pull
+     * erofs-for-6.15-rc1, which adds incompat 0x80 to {@code EROFS_ALL_FEATURE_INCOMPAT}: incompat 0x80,
+     * {@code rootnid_8b}, {@code blocks_hi}, the epoch and compact {@code i_mtime}, the {@code NLINK_1}
+     * i_format bit. Sites: {@link KernelProfile#supportedIncompat}, {@code ReadSuperblock}, {@code Iget}
+     * (i_format bits), {@code ImageInspector} (harness).
      */
     LAYOUT_48BIT,
     /**
@@ -189,10 +193,11 @@ public enum Behavior {
      */
     FSOFFSET_OPTION,
     /**
-     * "erofs: avoid using multiple devices with different type" (Sheng Yong, 2025-05; hash
-     * [unsure]; 6.16-rc1): ENOTBLK from opening an extra block device becomes EINVAL. Without it
-     * ENOTBLK leaks out of fill_super and get_tree takes the file-backed fallback on a freed
-     * superblock info (use-after-free). Sites: {@code DeviceScan}.
+     * 9748f2f54f66 "erofs: avoid using multiple devices with different type" (Sheng Yong, 2025-05; 6.16-rc1:
+     * CVE-2025-38172 has 6.15 affected up to 6.15.3; in 6.12.34; the hash a stable review's "Upstream commit"
+     * names): ENOTBLK from opening an extra block device becomes EINVAL. Without it ENOTBLK leaks out of
+     * fill_super and get_tree takes the file-backed fallback on a freed superblock info (use-after-free).
+     * Sites: {@code DeviceScan}.
      */
     EXTRA_BDEV_ENOTBLK_TO_EINVAL,
     /**
@@ -214,23 +219,22 @@ public enum Behavior {
      */
     READ_INODE_MESSAGE,
     /**
-     * {@code erofs_iomap_begin} sets {@code iomap->addr} for an inline tail too and FIEMAP no
-     * longer reads the tail's metadata block: an inline extent is reported at its metadata
-     * position, and an unreadable tail block does not end the extent list. Without it the extent
-     * is at physical 0 and the block is read. f768685427c0 "erofs: refine erofs_iomap_begin()" (Gao
-     * Xiang; 6.17-rc1, the erofs pull for 6.17-rc1) sets the address; FIEMAP stops reading the tail
-     * upstream only with 8d407bb32186 "erofs: hold read context in iomap_iter if needed" (Hongbo Li;
-     * 7.0-rc1), so 6.18.44 [obs] would need it backported [unsure]. Sites: {@code Fiemap}.
+     * {@code erofs_iomap_begin} sets {@code iomap->addr} for an inline tail too and FIEMAP no longer reads the
+     * tail's metadata block: an inline extent is reported at its metadata position, and an unreadable tail
+     * block does not end the extent list. Without it the extent is at physical 0 and the block is read.
+     * f768685427c0 "erofs: refine erofs_iomap_begin()" (Gao Xiang; 6.17-rc1, the erofs pull for 6.17-rc1) sets
+     * the address; FIEMAP stops reading the tail upstream only with 8d407bb32186 "erofs: hold read context in
+     * iomap_iter if needed" (Hongbo Li; 7.0-rc1, through the vfs tree), so 6.18.44 [obs] would need it
+     * backported [unsure: no stable review of it is stored]. Sites: {@code Fiemap}.
      */
     IOMAP_INLINE_ADDR,
     /**
-     * 1fcf686def19 "erofs: fix long xattr name prefix placement" (Fixes 414091322c63; release
-     * [unsure], in 6.18.44 [obs]): {@code erofs_xattr_prefixes_init} reads the table from the
-     * metadata area when {@code COMPAT_PLAIN_XATTR_PFX} is set, else from the metabox inode
-     * (with {@link #METABOX}), else the packed inode, else the metadata area. Without it: the
-     * packed inode when there is one, else the metadata area [obs-6.18.44: an image with both a
-     * packed inode and PLAIN_XATTR_PFX takes its prefixes from the metadata area].
-     * Sites: {@code XattrPrefixes}.
+     * 1fcf686def19 "erofs: fix long xattr name prefix placement" (Fixes 414091322c63; 6.17-rc6, the head of
+     * erofs-for-6.17-rc6-fixes, so in every 6.18): {@code erofs_xattr_prefixes_init} reads the table from the
+     * metadata area when {@code COMPAT_PLAIN_XATTR_PFX} is set, else from the metabox inode (with {@link
+     * #METABOX}), else the packed inode, else the metadata area. Without it: the packed inode when there is
+     * one, else the metadata area [obs-6.18.44: an image with both a packed inode and PLAIN_XATTR_PFX takes
+     * its prefixes from the metadata area]. Sites: {@code XattrPrefixes}.
      */
     XATTR_PREFIX_PLACEMENT,
     /**
@@ -240,11 +244,12 @@ public enum Behavior {
      */
     DAX_CHECK_IN_DEVICE_SCAN,
     /**
-     * 072a7c7cdbea "erofs: don't bother with s_stack_depth increasing for now" and its follow-up
-     * fix that looks at the backing superblock's {@code s_bdev} (hash [unsure]) (6.19-rc,
-     * backported; in 6.18.44 [obs]): a file-backed mount whose backing file lives on a
-     * file-backed/fscache erofs or on a stacked fs fails with ENOTBLK and
-     * {@code file-backed mounts cannot be applied to stacked fses}. Sites: {@code FillSuper}.
+     * 072a7c7cdbea "erofs: don't bother with s_stack_depth increasing for now" and 7893cc12251f "erofs: fix
+     * file-backed mounts no longer working on EROFS partitions", which looks at the backing superblock's
+     * {@code s_bdev} (6.19-rc, after -rc4; both in 6.12.66 and in the 6.18 stable review of January 2026; in
+     * 6.18.44 [obs]): a file-backed mount whose backing file lives on a file-backed/fscache erofs or on a
+     * stacked fs fails with ENOTBLK and {@code file-backed mounts cannot be applied to stacked fses}. Sites:
+     * {@code FillSuper}.
      */
     FILEIO_STACKING_REFUSAL,
     /**
@@ -254,28 +259,27 @@ public enum Behavior {
      */
     FILEIO_SHORT_READ_EIO,
     /**
-     * d18a3b5d337f "erofs: fix the out-of-bounds nameoff handling for trailing dirents" (April
-     * 2026, Cc stable; release [unsure], in 6.18.44 [obs]): {@code de[0].nameoff} must also be a
-     * multiple of 12, a trailing dirent whose {@code nameoff} is at or past the block's valid
-     * bytes is bogus, and a name length must lie in 1..255 [obs-6.18.44: {@code invalid
-     * de[0].nameoff 13}]. Sites: {@code Readdir}.
+     * d18a3b5d337f "erofs: fix the out-of-bounds nameoff handling for trailing dirents" (April 2026; 7.1-rc,
+     * and 6.1.175, 6.12.86, 6.18.27, 7.0.4 by CVE-2026-46078's ranges; 6.18.44 [obs]; the 6.1.192 preset lacks
+     * it though 6.1.175 has it [unsure: unobserved on 6.1]): {@code de[0].nameoff} must also be a multiple of
+     * 12, a trailing dirent whose {@code nameoff} is at or past the block's valid bytes is bogus, and a name
+     * length must lie in 1..255 [obs-6.18.44: {@code invalid de[0].nameoff 13}]. Sites: {@code Readdir}.
      */
     DIRENT_NAMEOFF_CHECKS,
     /**
-     * The compressed-map rework of 6.15–6.18 as one switch, not yet split per commit: it
-     * includes b7710262d743 "erofs: simplify tail inline pcluster handling" (6.15-rc1: a
-     * ztailpacking inode is one with a non-zero {@code h_idata_size}; idataoff and fragmentoff
-     * merged), {@code z_erofs_map_sanity_check} (the algorithm checks move from the map header
-     * to every map), 4 cluster bits, CBLKCNT read for PLAIN and HEAD2 pclusters of big-pcluster
-     * inodes (a missing one means one block) and "consolidate z_erofs_extent_lookback()" (Oct
-     * 2025: a zero distance is checked before loading and the "invalid logical cluster 0" check
-     * is gone) [obs-6.18.44: {@code bogus lookback distance 1 @ lcn 0}]. The other hashes and
-     * which release brought each piece are [unsure]; the map-header algorithm check still stands
-     * in {@code z_erofs_fill_inode} in the 6.17 series "erofs: unify meta buffers in
-     * z_erofs_fill_inode()" (July 2025), see {@link #ZMAP_HEAD_FORMAT_CHECK}.
-     * Sites: {@code ZMapAlgorithm.of} (picks
-     * {@code ZMapLegacy} or {@code ZMapReworked} once per {@code ZMapBlocks}),
-     * {@code ZReader.pclusterBegin}.
+     * The compressed-map rework of 6.15–6.18 as one switch, not yet split per commit: it includes b7710262d743
+     * "erofs: simplify tail inline pcluster handling" (6.15-rc1: a ztailpacking inode is one with a non-zero
+     * {@code h_idata_size}; idataoff and fragmentoff merged), {@code z_erofs_map_sanity_check} (the algorithm
+     * checks move from the map header to every map), 4 cluster bits, CBLKCNT read for PLAIN and HEAD2
+     * pclusters of big-pcluster inodes (a missing one means one block) and "consolidate
+     * z_erofs_extent_lookback()" (Oct 2025: a zero distance is checked before loading and the "invalid logical
+     * cluster 0" check is gone; 2a13fc417f49, 6.18-rc3) [obs-6.18.44: {@code bogus lookback distance 1 @ lcn
+     * 0}]. Other hashes and releases [unsure]; 6.12.41 took b7710262d743 and four zmap neighbours, 6.12.91 the
+     * m->type check (Debian's 6.12.118 changelog), yet the 6.12.118 preset has no switch for them [unsure
+     * which pieces those are]; the map-header algorithm check still stands in {@code z_erofs_fill_inode} in
+     * the 6.17 series "erofs: unify meta buffers in z_erofs_fill_inode()" (July 2025), see {@link
+     * #ZMAP_HEAD_FORMAT_CHECK}. Sites: {@code ZMapAlgorithm.of} (picks {@code ZMapLegacy} or {@code
+     * ZMapReworked} once per {@code ZMapBlocks}), {@code ZReader.pclusterBegin}.
      */
     ZMAP_REWORK,
     /**
@@ -288,27 +292,25 @@ public enum Behavior {
      */
     FSCACHE_REMOVED,
     /**
-     * A file-backed superblock's {@code s_id} (and so the {@code (device X)} of its log lines
-     * and its {@code /sys/fs/erofs} entry) is its anonymous device number {@code MAJ:MIN}
-     * instead of {@code erofs} and {@code erofs-N}: "erofs: use more informative s_id for
-     * file-backed mounts" (Gao Xiang, June 2026, erofs fixes after 7.2-rc1; hash [unsure]:
-     * 1006b2f57f77 in the July fixes branch, 4698de5b9c12 in a later revlist) [obs-7.2.13:
-     * {@code erofs (device 0:N): mounted with root inode @ nid 37.}]. The contract writes it
-     * {@code 0:*}, as it writes the anonymous {@code dev}. The rename comes after the stacking
-     * refusal, which still names {@code erofs} [obs-7.2.13]. Sites: {@code FillSuper.fill},
-     * {@code GetTree.sysfsName}.
+     * A file-backed superblock's {@code s_id} (and so the {@code (device X)} of its log lines and its {@code
+     * /sys/fs/erofs} entry) is its anonymous device number {@code MAJ:MIN} instead of {@code erofs} and {@code
+     * erofs-N}: "erofs: use more informative s_id for file-backed mounts" (Gao Xiang, June 2026, erofs fixes
+     * after 7.2-rc1): 4698de5b9c12, the hash in an August revlist of a branch on mainline (1006b2f57f77 was
+     * the erofs fixes branch's before a rebase) [obs-7.2.13: {@code erofs (device 0:N): mounted with root
+     * inode @ nid 37.}]. The contract writes it {@code 0:*}, as it writes the anonymous {@code dev}. The
+     * rename comes after the stacking refusal, which still names {@code erofs} [obs-7.2.13]. Sites: {@code
+     * FillSuper.fill}, {@code GetTree.sysfsName}.
      */
     FILEIO_SID_DEVNUM,
     /**
-     * {@code erofs_show_options} writes {@code cache_strategy=} only for an image that can hold
-     * compressed data: "erofs: hide "cache_strategy=" for plain filesystems" (Gao Xiang, July
-     * 2026, erofs fixes after 7.2-rc3; hash [unsure]: 1572282de6d3 or 0bca088f6b08) [obs-7.2.13:
-     * {@code ro,user_xattr,acl} for an uncompressed image]. The kernel tests a non-zero
-     * {@code available_compr_algs}; the model, without {@link #PLAIN_COMPRESSED_SEPARATED}
-     * (7.0, so never without it on a kernel with this commit), the incompat bits; with
-     * {@link #PLAIN_COMPRESSED_SEPARATED}, an available algorithm (a non-zero
-     * {@code lz4_max_distance} counts) [obs-7.3-amd64: fuzz seed 15 cases 333 and 1102, session 10].
-     * Sites: {@code ShowOptions}, {@code Describe}.
+     * {@code erofs_show_options} writes {@code cache_strategy=} only for an image that can hold compressed
+     * data: "erofs: hide "cache_strategy=" for plain filesystems" (Gao Xiang, July 2026, erofs fixes after
+     * 7.2-rc3): 0bca088f6b08, in that revlist (1572282de6d3 was a dev-test head) [obs-7.2.13: {@code
+     * ro,user_xattr,acl} for an uncompressed image]. The kernel tests a non-zero {@code available_compr_algs};
+     * the model, without {@link #PLAIN_COMPRESSED_SEPARATED} (7.0, so never without it on a kernel with this
+     * commit), the incompat bits; with {@link #PLAIN_COMPRESSED_SEPARATED}, an available algorithm (a non-zero
+     * {@code lz4_max_distance} counts) [obs-7.3-amd64: fuzz seed 15 cases 333 and 1102, session 10]. Sites:
+     * {@code ShowOptions}, {@code Describe}.
      */
     CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
     /**
@@ -328,9 +330,9 @@ public enum Behavior {
      */
     FILL_DENTRIES_FOLDED,
     /**
-     * "zstd: Import upstream v1.5.7" (lib/zstd; hash [unsure], after 6.12; in 6.18.44): the
-     * library's error strings, e.g. {@code Data corruption detected} where 1.5.6 said
-     * {@code Corrupted block detected} [obs-6.12.118]. Only that string is mapped back.
+     * 65d1f5507ed2 "zstd: Import upstream v1.5.7" (lib/zstd, Nick Terrell; 6.15-rc1, the head of
+     * zstd-linus-v6.15-rc1; in 6.18.44): the library's error strings, e.g. {@code Data corruption detected}
+     * where 1.5.6 said {@code Corrupted block detected} [obs-6.12.118]. Only that string is mapped back.
      * Sites: {@code ZstdDecompressor}.
      */
     ZSTD_1_5_7_ERROR_STRINGS,
@@ -375,19 +377,18 @@ public enum Behavior {
      */
     FILEIO_METADATA_BYTE_OFFSET,
     /**
-     * "mm/readahead: honour new_order in page_cache_ra_order()" (Ryan Roberts, mm, 2025; merged
-     * after 6.12, mainline hash [unsure]; in 6.18.44 [obs]): a cold synchronous readahead builds
-     * order-0 folios. Without it (6.12.118, read in its mm/readahead.c) {@code page_cache_ra_order}
-     * adds 2 to the order it is given, so the first readahead of a file whose mapping supports
-     * large folios (erofs sets {@code mapping_set_large_folios} on every inode) builds order-2
-     * folios, smaller where the index is not aligned or the folio would reach past the window's
-     * last page or EOF [obs-6.12.118: a 3-page file whose pages all fail logs {@code readahead
-     * error at folio 0} and {@code folio 2}, an order-1 and an order-0 folio; a 2-page file whose
-     * second page fails returns no byte; in bdev mode too, where iomap's readahead allocates
-     * through the same function: {@code /f4097} of {@code crafted/twodev.erofs} as a loop device
-     * without {@code device=} (flat mode, its second block unreadable) reads no byte on 6.12.118,
-     * 4096 on 6.18.44, fuzz seed 15 VM run of session 10]. Sites: {@code PlainReader.readahead}
-     * (fileio and bdev modes).
+     * "mm/readahead: honour new_order in page_cache_ra_order()" (Ryan Roberts, mm; 6.17-rc1, the series
+     * "Readahead tweaks for larger folios" in "MM updates for 6.17-rc1"; mainline hash [unsure]: only rebased
+     * mm-unstable hashes are stored; in 6.18.44 [obs]): a cold synchronous readahead builds order-0 folios.
+     * Without it (6.12.118, read in its mm/readahead.c) {@code page_cache_ra_order} adds 2 to the order it is
+     * given, so the first readahead of a file whose mapping supports large folios (erofs sets {@code
+     * mapping_set_large_folios} on every inode) builds order-2 folios, smaller where the index is not aligned
+     * or the folio would reach past the window's last page or EOF [obs-6.12.118: a 3-page file whose pages all
+     * fail logs {@code readahead error at folio 0} and {@code folio 2}, an order-1 and an order-0 folio; a
+     * 2-page file whose second page fails returns no byte; in bdev mode too, where iomap's readahead allocates
+     * through the same function: {@code /f4097} of {@code crafted/twodev.erofs} as a loop device without
+     * {@code device=} (flat mode, its second block unreadable) reads no byte on 6.12.118, 4096 on 6.18.44,
+     * fuzz seed 15 VM run of session 10]. Sites: {@code PlainReader.readahead} (fileio and bdev modes).
      */
     READAHEAD_HONOURS_NEW_ORDER,
     /**
@@ -452,14 +453,13 @@ public enum Behavior {
      */
     FEATURE_NOTICES_DROPPED,
     /**
-     * 491b1105a8e2 "erofs: adapt folios for z_erofs_readahead()" (Gao Xiang; 6.6-rc1, the erofs
-     * pull for 6.6-rc1; the read_folio line with c33ad3b2b710 "erofs: adapt folios for
-     * z_erofs_read_folio()" [unsure]): the compressed read errors worded for folios:
-     * {@code z_erofs_readahead}'s
-     * {@code readahead error at folio N @ nid M} (6.1: {@code at page N}) and
-     * {@code z_erofs_read_folio}'s {@code read error -E @ N of nid M} (6.1:
-     * {@code failed to read, err [-E]}) [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9;
-     * 6.12.118's zdata.c has the folio wording]. Sites: {@code ZReader}.
+     * 491b1105a8e2 "erofs: adapt folios for z_erofs_readahead()" (Gao Xiang; 6.6-rc1, the erofs pull for
+     * 6.6-rc1; the read_folio line from e3157bb55d3e "erofs: refine warning messages for zdata I/Os" (Ferry
+     * Meng, same pull), not c33ad3b2b710, which leaves it and is in 6.1.146): the compressed read errors
+     * worded for folios: {@code z_erofs_readahead}'s {@code readahead error at folio N @ nid M} (6.1: {@code
+     * at page N}) and {@code z_erofs_read_folio}'s {@code read error -E @ N of nid M} (6.1: {@code failed to
+     * read, err [-E]}) [obs-6.1.0-57-amd64: fuzz seed 15 VM run of session 9; 6.12.118's zdata.c has the folio
+     * wording]. Sites: {@code ZReader}.
      */
     ZDATA_FOLIO_MESSAGES,
     /**
@@ -536,11 +536,11 @@ public enum Behavior {
      */
     SUBPAGE_COMPRESSED_BLOCKS,
     /**
-     * ce529cc25b18 "erofs: enable large folios for iomap mode" (Jingbo Xu, 6.2-rc1; a 6.1 stable
-     * backport was proposed in March 2026 [unsure whether 6.1.192 has it; not observed]): the
-     * mapping of an uncompressed inode supports large folios, so the mm's readahead may build
-     * them in bdev mode (see {@link #READAHEAD_HONOURS_NEW_ORDER}). Without it every folio of
-     * such a read is order 0. Sites: {@code PlainReader.readahead}.
+     * ce529cc25b18 "erofs: enable large folios for iomap mode" (Jingbo Xu, 6.2-rc1; a 6.1 stable backport was
+     * proposed in March 2026; Debian's 6.1.192 changelog lists none): the mapping of an uncompressed inode
+     * supports large folios, so the mm's readahead may build them in bdev mode (see {@link
+     * #READAHEAD_HONOURS_NEW_ORDER}). Without it every folio of such a read is order 0. Sites: {@code
+     * PlainReader.readahead}.
      */
     IOMAP_LARGE_FOLIOS,
     /**
@@ -703,6 +703,19 @@ public enum Behavior {
             case FEATURE_NOTICES_DROPPED -> "12c2987e896b";
             case ZDATA_FOLIO_MESSAGES -> "491b1105a8e2";
             case LOOKBACK_DISTANCE_MESSAGE -> "8241fdd3cdfe";
+            case BDEV_LOOKUP_BEFORE_OPEN -> "aca740cecbe5";
+            case DEFLATE_ALGORITHM -> "ffa09b3bd024";
+            case ZSTD_ALGORITHM -> "7c35de4df105";
+            case FLATTENED_BLOCK_DEVICE -> "8b465fecc35a";
+            case LONG_XATTR_PREFIXES -> "6a318ccd7e08";
+            case XATTR_INIT_FUNCTION_RENAMED -> "6020ffe76d11";
+            case INLINE_ACROSS_BLOCKS_MESSAGE -> "8bdb6a8393dc";
+            case FILEIO_REGULAR_FILE_CHECK -> "416a8b2c02fe";
+            case VOLUME_NAME_16_BYTES -> "579450277780";
+            case EXTRA_BDEV_ENOTBLK_TO_EINVAL -> "9748f2f54f66";
+            case FILEIO_SID_DEVNUM -> "4698de5b9c12";
+            case CACHE_STRATEGY_SHOWN_IF_COMPRESSED -> "0bca088f6b08";
+            case ZSTD_1_5_7_ERROR_STRINGS -> "65d1f5507ed2";
             default -> null;
         };
     }
@@ -736,7 +749,7 @@ public enum Behavior {
             case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
             case STATFS_FSID_FROM_UUID -> "erofs: derive fsid from on-disk UUID for .statfs() if possible";
             case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";
-            case DEFLATE_ALGORITHM -> "erofs: add DEFLATE algorithm support";
+            case DEFLATE_ALGORITHM -> "erofs: DEFLATE compression support";
             case ZSTD_ALGORITHM -> "erofs: Zstandard compression support";
             case FLATTENED_BLOCK_DEVICE -> "erofs: support flattened block device for multi-blob images";
             case LONG_XATTR_PREFIXES -> "erofs: enable long extended attribute name prefixes";

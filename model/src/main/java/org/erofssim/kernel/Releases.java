@@ -90,7 +90,7 @@ public final class Releases {
             new StableBackport("6.12", 7, DIRECTIO_OPTION,
                     "6422cde1b0d5 erofs: use buffered I/O for file-backed mounts by default (ChangeLog-6.12.7)"),
             new StableBackport("6.12", 34, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
-                    "erofs: avoid using multiple devices with different type (ChangeLog-6.12.34)"),
+                    "9748f2f54f66 erofs: avoid using multiple devices with different type (ChangeLog-6.12.34)"),
             new StableBackport("6.12", 66, FILEIO_STACKING_REFUSAL,
                     "072a7c7cdbea erofs: don't bother with s_stack_depth increasing for now, and its fix for EROFS"
                             + " partitions (ChangeLog-6.12.66)"),

@@ -61,7 +61,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("fs: open block device after superblock creation ([unsure] hash, VFS, 6.6-rc1 [unsure])")
+    @DisplayName("aca740cecbe5 fs: open block device after superblock creation (VFS, 6.6-rc1)")
     void openBlockDeviceAfterSuperblockCreation() {
         KernelProfile before = without(L612, Behavior.BDEV_LOOKUP_BEFORE_OPEN);
         // a missing path: quiet lookup on 6.12 (14c2d97265ea), "Can't open blockdev" before the split
@@ -104,7 +104,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: use more informative s_id for file-backed mounts ([unsure] hash, 7.2-rc)")
+    @DisplayName("4698de5b9c12 erofs: use more informative s_id for file-backed mounts (7.2-rc)")
     void fileBackedSuperblockNamedByDeviceNumber() {
         MountOutcome.Mounted m = mounted(fileMount(L72, plain, null));
         assertThat(m.log()).containsExactly("erofs (device 0:*): mounted with root inode @ nid 36.");
@@ -115,7 +115,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: hide \"cache_strategy=\" for plain filesystems ([unsure] hash, 7.2-rc)")
+    @DisplayName("0bca088f6b08 erofs: hide \"cache_strategy=\" for plain filesystems (7.2-rc)")
     void cacheStrategyShownIfCompressed() {
         assertThat(mounted(fileMount(L72, plain, null)).superOptions()).isEqualTo("ro,user_xattr,acl");
         byte[] zeroPadding = ImageEditor.of(plain).set(SuperblockField.FEATURE_INCOMPAT, 0x01).fixChecksum().bytes();
@@ -150,7 +150,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: add DEFLATE algorithm support ([unsure] hash, 6.6-rc1)")
+    @DisplayName("ffa09b3bd024 erofs: DEFLATE compression support (6.6-rc1)")
     void addDeflateAlgorithmSupport() throws IOException {
         byte[] deflate = crafted("deflate.erofs");
         assertThat(bdevMount(L612, deflate)).isInstanceOf(MountOutcome.Mounted.class);
@@ -159,7 +159,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: Zstandard compression support ([unsure] hash, 6.10-rc1)")
+    @DisplayName("7c35de4df105 erofs: Zstandard compression support (6.10-rc1)")
     void zstandardCompressionSupport() throws IOException {
         byte[] zstd = crafted("zstd.erofs");
         assertThat(bdevMount(L612, zstd)).isInstanceOf(MountOutcome.Mounted.class);
@@ -168,7 +168,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: support flattened block device for multi-blob images ([unsure] hash, 6.3-rc1)")
+    @DisplayName("8b465fecc35a erofs: support flattened block device for multi-blob images (6.4-rc1)")
     void supportFlattenedBlockDevice() throws IOException {
         byte[] flat = crafted("flat-concat.erofs");
         assertThat(bdevMount(L612, flat)).isInstanceOf(MountOutcome.Mounted.class);
@@ -178,7 +178,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: enable long extended attribute name prefixes ([unsure] hash, 6.4-rc1)")
+    @DisplayName("6a318ccd7e08 erofs: enable long extended attribute name prefixes (6.4-rc1)")
     void enableLongExtendedAttributeNamePrefixes() throws IOException {
         byte[] img = crafted("long-prefixes.erofs");
         assertThat(bdevMount(L612, img)).isInstanceOf(MountOutcome.Mounted.class);
@@ -201,7 +201,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: rename init_inode_xattrs with erofs_ prefix ([unsure] hash)")
+    @DisplayName("6020ffe76d11 erofs: rename init_inode_xattrs with erofs_ prefix (6.4-rc1)")
     void renameInitInodeXattrs() throws IOException {
         byte[] img = crafted("fuzz-xattr-isize-12.erofs");
         String line = "xattr_isize 12 of nid ";
@@ -213,7 +213,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: simplify erofs_map_blocks_flatmode() ([unsure] hash, 6.12-rc1): 'inline data across blocks'")
+    @DisplayName("8bdb6a8393dc erofs: simplify erofs_map_blocks_flatmode() (6.12-rc1): 'inline data across blocks'")
     void inlineAcrossBlocksMessage() throws IOException {
         byte[] img = crafted("blkszbits9.erofs");
         assertThat(MountModel.predict(Scenarios.on(L612).bdev("/dev/loop0", img, "7:0", true, 512).read()
@@ -248,7 +248,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("zstd: Import upstream v1.5.7 ([unsure] hash): the library's error strings")
+    @DisplayName("65d1f5507ed2 zstd: Import upstream v1.5.7 (6.15-rc1): the library's error strings")
     void zstdImportUpstream157() throws IOException {
         KernelProfile l618 = Releases.linux_6_18_44();
         byte[] img = crafted("zstd-corrupt.erofs");
@@ -306,7 +306,7 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("mm/readahead: honour new_order in page_cache_ra_order() ([unsure] hash, mm 2025): cold readahead builds order-0 folios")
+    @DisplayName("mm/readahead: honour new_order in page_cache_ra_order() ([unsure] hash, mm, 6.17-rc1): cold readahead builds order-0 folios")
     void readaheadHonoursNewOrder() throws IOException {
         KernelProfile l618 = Releases.linux_6_18_44();
         KernelProfile before = without(l618, Behavior.READAHEAD_HONOURS_NEW_ORDER);

@@ -49,7 +49,7 @@ class MountPathCommitsTest {
     static final String MOUNTED = "erofs (device erofs): mounted with root inode @ nid 36.";
 
     @Test
-    @DisplayName("erofs: ensure regular inodes for file-backed mounts ([unsure] hash, 6.12-rc)")
+    @DisplayName("416a8b2c02fe erofs: ensure regular inodes for file-backed mounts (6.12-rc4)")
     void ensureRegularInodesForFileBackedMounts() {
         Scenarios dir = Scenarios.on(L618).node("/d", new Node.Directory());
         // a directory is no block device and, with the check, no file-backed source either
@@ -96,7 +96,7 @@ class MountPathCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: allow 16-byte volume name again ([unsure] hash, 6.15-rc1)")
+    @DisplayName("579450277780 erofs: allow 16-byte volume name again (6.15-rc1)")
     void allow16ByteVolumeNameAgain() {
         byte[] name16 = ImageEditor.of(plain).setBytes(SuperblockField.VOLUME_NAME, "0123456789abcdef".getBytes())
                 .fixChecksum().bytes();
@@ -127,7 +127,7 @@ class MountPathCommitsTest {
     }
 
     @Test
-    @DisplayName("erofs: avoid using multiple devices with different type ([unsure] hash, 6.16-rc1)")
+    @DisplayName("9748f2f54f66 erofs: avoid using multiple devices with different type (6.16-rc1)")
     void avoidUsingMultipleDevicesWithDifferentType() throws IOException {
         Path[] blob = TestImages.withBlob();
         byte[] primary = Files.readAllBytes(blob[0]);

@@ -70,7 +70,7 @@ class Stable612BackportsTest {
     }
 
     @Test
-    @DisplayName("erofs: avoid using multiple devices with different type: in 6.12.34")
+    @DisplayName("9748f2f54f66 erofs: avoid using multiple devices with different type: in 6.12.34")
     void avoidUsingMultipleDevicesWithDifferentTypeIn61234() throws IOException {
         Path[] blob = TestImages.withBlob();
         byte[] primary = Files.readAllBytes(blob[0]);
