@@ -74,10 +74,10 @@ public enum Behavior {
      * 8b465fecc35a "erofs: support flattened block device for multi-blob images" (Jia Zhu; 6.4-rc1, the pull
      * erofs-for-6.4-rc1, not 6.3-rc1 as noted before): with no {@code device=} option outside fscache mode,
      * the extra devices of the table are ranges of the primary device (flat mode). A slot's tag may be empty
-     * only from "erofs: allow empty device tags in flatdev mode" (Jingbo Xu, {@code Fixes: 8b465fecc35a},
-     * September 2023: 6.6-rc, in 6.5.7; hash [unsure]): two steps, which no preset tells apart (6.1 has
-     * neither, 6.12.0 both). Without it every slot names a device by its tag, an empty tag fails with EINVAL
-     * and {@code empty device tag @ pos N} [obs-6.1.0-57]. Sites: {@code DeviceScan.scan}.
+     * only from f939aeea7ab7 "erofs: allow empty device tags in flatdev mode" (Jingbo Xu, {@code Fixes:
+     * 8b465fecc35a}; 6.6-rc5, the pull erofs-for-6.6-rc5-fixes; in 6.5.7): two steps, which no preset tells
+     * apart (6.1 has neither, 6.12.0 both). Without it every slot names a device by its tag, an empty tag
+     * fails with EINVAL and {@code empty device tag @ pos N} [obs-6.1.0-57]. Sites: {@code DeviceScan.scan}.
      */
     FLATTENED_BLOCK_DEVICE,
     /**
