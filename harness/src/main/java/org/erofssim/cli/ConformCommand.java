@@ -156,7 +156,7 @@ final class ConformCommand implements Callable<Integer> {
             throw CliException.badInput("--recorded " + recDir + ": not a directory");
         }
         // the default run covers the bundled corpus and the host-recorded corpora beside it (Corpus.EXTRA:
-        // modern, readpattern, mount-api, fuzz-found, fscache), each with its own recordings; --corpus/--recorded
+        // modern, readpattern, mount-api, fuzz-found, fscache, nofileio, backports), each with its own recordings; --corpus/--recorded
         // (or a VM kernel) pick one corpus as before
         corpora = new LinkedHashMap<>();
         corpora.put(dir, recDir);

@@ -41,12 +41,15 @@ final class Corpus {
      * n/a. The erofs-utils 1.9 images, the read patterns
      * (issue 10), the new mount API (issue 9), the fuzz findings (issue 15), fscache mode (issue 9,
      * recorded on the source-built ONDEMAND kernel only), the {@code EROFS_FS_BACKED_BY_FILE=n}
-     * kernel (issue 9, recorded on the source-built 6.12.107-nofileio kernel only).
+     * kernel (issue 9, recorded on the source-built 6.12.107-nofileio kernel only), the stable
+     * backports (which stable release of a line took a change; recorded on every VM kernel and
+     * the host, so a new case needs no recording on the main corpus's older host build).
      */
     static final List<String> EXTRA = List.of(MODERN, "fixtures/readpattern/scenarios", "fixtures/mount-api/scenarios",
             "fixtures/fuzz-found/scenarios",
             "fixtures/fscache/scenarios",
-            "fixtures/nofileio/scenarios");
+            "fixtures/nofileio/scenarios",
+            "fixtures/backports/scenarios");
 
     /** The {@link #EXTRA} corpora this checkout has, in that order. */
     static List<Path> extras() {

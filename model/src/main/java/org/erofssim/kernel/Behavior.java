@@ -260,8 +260,8 @@ public enum Behavior {
     FILEIO_SHORT_READ_EIO,
     /**
      * d18a3b5d337f "erofs: fix the out-of-bounds nameoff handling for trailing dirents" (April 2026; 7.1-rc,
-     * and 6.1.175, 6.12.86, 6.18.27, 7.0.4 by CVE-2026-46078's ranges; 6.18.44 [obs]; the 6.1.192 preset lacks
-     * it though 6.1.175 has it [unsure: unobserved on 6.1]): {@code de[0].nameoff} must also be a multiple of
+     * and 6.1.175, 6.12.86, 6.18.27, 7.0.4 by CVE-2026-46078's ranges; 6.18.44 [obs]; 6.1.192 [obs-6.1.0-57:
+     * plain.erofs, bdev, de[0].nameoff 13, session 15]): {@code de[0].nameoff} must also be a multiple of
      * 12, a trailing dirent whose {@code nameoff} is at or past the block's valid bytes is bogus, and a name
      * length must lie in 1..255 [obs-6.18.44: {@code invalid de[0].nameoff 13}]. Sites: {@code Readdir}.
      */

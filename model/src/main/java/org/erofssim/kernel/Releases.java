@@ -54,14 +54,26 @@ public final class Releases {
      * DEFLATE (6.6) and ZSTD (6.10) Kconfig symbols do not exist yet (n), and Debian's bookworm
      * config leaves EROFS_FS_ZIP_LZMA off [obs: {@code algorithm 1 isn't enabled on this kernel}].
      */
-    private static final KernelProfile LINUX_6_1_192 = new KernelProfile.Builder("6.1.192",
+    private static final KernelProfile LINUX_6_1 = new KernelProfile.Builder("6.1.192",
             "Debian 6.1.192 (uname 6.1.0-57-amd64), observed in a VM: no file-backed mounts", UPSTREAM_CONFIG)
             .config(ConfigFlag.EROFS_FS_ZIP_LZMA, false)
             .config(ConfigFlag.EROFS_FS_ZIP_DEFLATE, false)
             .config(ConfigFlag.EROFS_FS_ZIP_ZSTD, false)
             .build();
 
-    private static final KernelProfile LINUX_6_12_0 = LINUX_6_1_192.toBuilder()
+    /**
+     * The changes the 6.1 stable line took that the model has switches for, with the first 6.1.y
+     * release that has each. 6.12.0 derives from the 6.1 line without them (it got each later, as
+     * a 6.12 backport or in mainline).
+     */
+    private static final List<StableBackport> STABLE_6_1 = List.of(
+            new StableBackport("6.1", 175, DIRENT_NAMEOFF_CHECKS,
+                    "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (CVE-2026-46078's"
+                            + " affected ranges; observed on 6.1.0-57, session 15)"));
+
+    private static final KernelProfile LINUX_6_1_192 = withBackports(LINUX_6_1, STABLE_6_1, 192).build();
+
+    private static final KernelProfile LINUX_6_12_0 = LINUX_6_1.toBuilder()
             .release("6.12.0")
             .description("Linux 6.12.0 (fb176750266a + 6.12-rc fixes), from source")
             .config(ConfigFlag.EROFS_FS_ZIP_LZMA, true)
@@ -178,7 +190,9 @@ public final class Releases {
     /**
      * Debian's 6.1.192 ({@code 6.1.0-57-amd64}): no file-backed mounts (every non-block source
      * fails with ENOTBLK and {@code <src>: Can't open blockdev}), the old log format,
-     * {@code f_fsid} from the device number. The oldest preset; the others derive from it.
+     * {@code f_fsid} from the device number; with the 6.1 line's backport of the dirent nameoff
+     * checks (6.1.175, {@link #stableBackports}). The oldest preset; the others derive from the 6.1
+     * line without that backport.
      */
     public static KernelProfile linux_6_1_192() {
         return LINUX_6_1_192;
@@ -265,7 +279,11 @@ public final class Releases {
 
     /** The stable backports the model knows, per line, oldest first (empty for a line without any). */
     public static List<StableBackport> stableBackports(String line) {
-        return "6.12".equals(line) ? STABLE_6_12 : List.of();
+        return switch (line) {
+            case "6.1" -> STABLE_6_1;
+            case "6.12" -> STABLE_6_12;
+            default -> List.of();
+        };
     }
 
     private static KernelProfile.Builder withBackports(KernelProfile base, List<StableBackport> backports, long patch) {

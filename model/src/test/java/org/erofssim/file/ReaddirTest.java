@@ -90,6 +90,14 @@ class ReaddirTest {
         return new Listing(live, Readdir.list(live.sbi(), reader, log, dir));
     }
 
+    /** As {@link #list}, the image on a block device (6.1 has no file-backed mounts). */
+    static Listing listBdev(String kernel, byte[] img, long nid) {
+        MountModel.LiveMount live = ErofsImages.mount(ErofsImages.bdevMount(kernel, img, Faults.NONE, null, false));
+        SbLog log = new SbLog(live.log(), live.sbi().kernel(), live.sbi().sId());
+        ErofsInode dir = Iget.iget(live.sbi(), live.buf(), log, nid);
+        return new Listing(live, Readdir.list(live.sbi(), new DataReader(live.sbi(), live.buf(), log), log, dir));
+    }
+
     static byte[] u16(int v) {
         return new byte[] {(byte) v, (byte) (v >> 8)};
     }
@@ -278,6 +286,23 @@ class ReaddirTest {
                     + many.nid());
             Listing without = list("6.18 -DIRENT_NAMEOFF_CHECKS", img, Faults.NONE, many.nid());
             assertThat(without.linesAfterMount()).noneMatch(x -> x.contains("invalid de[0].nameoff"));
+        }
+
+        @Test
+        @DisplayName("d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents: in 6.1.175")
+        void d18a3b5d337fIn61175() {
+            ImageEditor ed = ImageEditor.read(image);
+            ed.write(dirent(block0(), 0) + 8, u16(13));
+            byte[] img = ed.fixChecksum().bytes();
+            // 6.1 mounts block devices only; its erofs_err names the function [obs-6.1.0-57 (6.1.192):
+            // fixtures/recorded/6.1.0-57-amd64/found/plain-de0-nameoff-13-bdev.json]
+            Listing with = listBdev("6.1.192", img, many.nid());
+            assertThat(with.listing()).isEqualTo(new Readdir.Listing(List.of(), Errno.EUCLEAN));
+            assertThat(with.linesAfterMount()).containsExactly(
+                    "erofs: (device loop0): erofs_readdir: invalid de[0].nameoff 13 @ nid " + many.nid());
+            // 6.12.0 derives from the 6.1 line without the backport (6.12 took it in 6.12.86)
+            assertThat(listBdev("6.12.0", img, many.nid()).linesAfterMount())
+                    .noneMatch(x -> x.contains("invalid de[0].nameoff"));
         }
 
         @Test

@@ -45,7 +45,10 @@ class ReleasesMatrixTest {
 
     @Test
     void presetsAreTheirPredecessorPlusCommits() {
-        assertThat(added(Releases.linux_6_1_192(), Releases.linux_6_12_0())).containsExactlyInAnyOrder(
+        // 6.12.0 derives from the 6.1 line, not from 6.1.192: 6.1.175's backport came to 6.12 in 6.12.86
+        KernelProfile.Builder line61 = Releases.linux_6_1_192().toBuilder();
+        Releases.stableBackports("6.1").forEach(bp -> line61.without(bp.behavior()));
+        assertThat(added(line61.build(), Releases.linux_6_12_0())).containsExactlyInAnyOrder(
                 Behavior.FLATTENED_BLOCK_DEVICE, Behavior.DEFLATE_ALGORITHM, Behavior.ZSTD_ALGORITHM,
                 Behavior.LONG_XATTR_PREFIXES, Behavior.INCOMPAT_CHECK_IN_READ_SUPERBLOCK,
                 Behavior.XATTR_INIT_FUNCTION_RENAMED, Behavior.INLINE_ACROSS_BLOCKS_MESSAGE,
@@ -69,7 +72,11 @@ class ReleasesMatrixTest {
         assertThat(Releases.linux_7_3_0_rc7().behaviors()).doesNotContain(Behavior.FILEIO_METADATA_BYTE_OFFSET);
         assertThat(Releases.linux_7_3_0_rc7().toBuilder().with(Behavior.FILEIO_METADATA_BYTE_OFFSET).build().behaviors())
                 .containsAll(Releases.linux_7_2_13().behaviors());
-        assertThat(Releases.linux_6_1_192().behaviors()).isEmpty();
+        // the oldest preset: the 6.1 line's backports alone, none of which 6.12.0 inherits
+        assertThat(Releases.linux_6_1_192().behaviors()).containsExactlyInAnyOrderElementsOf(
+                Releases.stableBackports("6.1").stream().map(Releases.StableBackport::behavior).toList());
+        assertThat(Releases.linux_6_1_192().behaviors()).containsExactly(Behavior.DIRENT_NAMEOFF_CHECKS);
+        assertThat(Releases.linux_6_12_0().has(Behavior.DIRENT_NAMEOFF_CHECKS)).isFalse();
         // the DEFLATE and ZSTD symbols came after 6.1; Debian's 6.1 has no LZMA
         assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_LZMA)).isFalse();
         assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_ZSTD)).isFalse();
