@@ -59,7 +59,8 @@ class ReleasesMatrixTest {
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                 Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS,
-                Behavior.UNALIGNED_ENCODED_DATA);
+                Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL, Behavior.ZMAP_COMPRESSEDLEN_REFINED,
+                Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED, Behavior.ZMAP_CLUSTERBITS_4BIT, Behavior.UNALIGNED_ENCODED_DATA);
         assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
