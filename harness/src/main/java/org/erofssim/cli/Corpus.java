@@ -39,12 +39,14 @@ final class Corpus {
      * The corpora beside the main one that the default {@code conform} also runs, each with its
      * recordings beside it ({@code ../recorded}); a release that recorded none of one shows it as
      * n/a. The erofs-utils 1.9 images, the read patterns
-     * (issue 10), the new mount API (issue 9), the fuzz findings (issue 15), fscache mode (issue 9,
+     * (issue 10), the new mount API (issue 9), the fuzz findings (issue 15), the 6.12.y compressed-map
+     * backports (docs/zmap-6.12.md; not recorded on 6.18.44-fc-v782), fscache mode (issue 9,
      * recorded on the source-built ONDEMAND kernel only), the {@code EROFS_FS_BACKED_BY_FILE=n}
      * kernel (issue 9, recorded on the source-built 6.12.107-nofileio kernel only).
      */
     static final List<String> EXTRA = List.of(MODERN, "fixtures/readpattern/scenarios", "fixtures/mount-api/scenarios",
             "fixtures/fuzz-found/scenarios",
+            "fixtures/zmap-6.12/scenarios",
             "fixtures/fscache/scenarios",
             "fixtures/nofileio/scenarios");
 

@@ -275,16 +275,16 @@ public enum Behavior {
      */
     ZMAP_REWORK,
     /** 0bc8061ffc73 "erofs: handle NONHEAD !delta[1] lclusters gracefully" (6.13-rc1; 6.12.2): compact lclusters
-     * over 16 KiB EINVAL, a zero delta[1] read as 1 [obs-6.12.107/118 zmap-6.12/cbits3]. docs/zmap-6.12.md. */
+     * over 16 KiB EINVAL, a zero delta[1] read as 1 [obs-6.12.107/118 zmap-6.12/clusterbits3]. docs/zmap-6.12.md. */
     ZMAP_NONHEAD_DELTA1_GRACEFUL,
     /** 8f9530aeeb4f "erofs: refine z_erofs_get_extent_compressedlen()" (6.14-rc1; 6.12.41): a missing CBLKCNT
      * means one block [unsure: source only]. Sites: {@code ZMapLegacy.compressedLen}; docs/zmap-6.12.md. */
     ZMAP_COMPRESSEDLEN_REFINED,
     /** b7710262d743 "erofs: simplify tail inline pcluster handling" with 540787d38b10 (6.15-rc1; 6.12.41): tail
-     * inline iff h_idata_size != 0, checked per map [obs-6.12.107/118 zmap-6.12/tail-*]. docs/zmap-6.12.md. */
+     * inline iff h_idata_size != 0, checked per map [obs-6.12.107/118 zmap-6.12/tail-idata4040]. docs/zmap-6.12.md. */
     ZMAP_TAIL_INLINE_SIMPLIFIED,
     /** efb2aef569b3 "erofs: add encoded extent on-disk definition" (6.15-rc1; 6.12.91): 4 bits of h_clusterbits
-     * count [obs-6.12.107/118 zmap-6.12/cbits8: EINVAL, 6.1: reads]. docs/zmap-6.12.md. */
+     * count [obs-6.12.107/118 zmap-6.12/clusterbits8: EINVAL, 6.1: reads]. docs/zmap-6.12.md. */
     ZMAP_CLUSTERBITS_4BIT,
     /**
      * c37460cd9b2f "erofs: remove fscache backend entirely" (Gao Xiang; 7.2-rc1, the pull

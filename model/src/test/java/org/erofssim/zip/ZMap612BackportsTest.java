@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * makes them (docs/zmap-6.12.md). The images are those of {@code fixtures/images/crafted/zmap-*}
  * (made from {@code ztailpacking.erofs} the same way here); the expected lines and errnos are
  * what Debian's 6.12.107 and 6.12.118 printed in the VM oracle and 6.1.192 for the older side
- * ({@code fixtures/recorded/<kernel>/damaged/zmap-*}), in 6.12's log format.
+ * ({@code fixtures/zmap-6.12/recorded/<kernel>/}), in 6.12's log format.
  */
 @DisplayName("6.12 stable backports of the compressed-map rework, at their releases")
 class ZMap612BackportsTest {
@@ -76,7 +76,7 @@ class ZMap612BackportsTest {
         assertThat(map("6.12.2", plain, F4097, 0, after).errno()).isEqualTo(Errno.EINVAL);
         assertThat(before).isEmpty();
         assertThat(after).isEmpty();
-        // with the inline tail (damaged/zmap-clusterbits3) the fill-time size check overrides the
+        // with the inline tail (zmap-6.12/clusterbits3) the fill-time size check overrides the
         // EINVAL until 6.12.41 [obs-6.1.0-57: 'invalid tail-packing pclustersize 0'], then it shows
         // [obs-6.12.107, obs-6.12.118: read error -22, no line of the map's own]
         byte[] inline = ztailpacking(F4097_CLUSTERBITS, new byte[] {3});
@@ -118,7 +118,7 @@ class ZMap612BackportsTest {
         assertThat(map("6.12.40", across, NOISE, 0, before).errno()).isEqualTo(Errno.EUCLEAN);
         assertThat(before).containsExactly(P + "z_erofs_fill_inode_lazy: invalid tail-packing pclustersize 4040");
         List<String> after = new ArrayList<>();
-        // [obs-6.12.107, obs-6.12.118 damaged/zmap-tail-idata4040]
+        // [obs-6.12.107, obs-6.12.118 zmap-6.12/tail-idata4040]
         assertThat(map("6.12.41", across, NOISE, 0, after).errno()).isEqualTo(Errno.EUCLEAN);
         assertThat(after).containsExactly(P + "z_erofs_do_map_blocks: invalid tail-packing pclustersize 4040");
         // a zero h_idata_size: no inline tail at all from 6.12.41, the last lcluster maps to a block
@@ -142,7 +142,7 @@ class ZMap612BackportsTest {
         List<String> before = new ArrayList<>();
         assertThat(map("6.12.90", img, F4097, 0, before)).isNull();
         assertThat(before).isEmpty();
-        // 6.12.91: 1 MiB lclusters, refused by the compact index [obs-6.12.107/118 damaged/zmap-clusterbits8]
+        // 6.12.91: 1 MiB lclusters, refused by the compact index [obs-6.12.107/118 zmap-6.12/clusterbits8]
         List<String> after = new ArrayList<>();
         assertThat(map("6.12.91", img, F4097, 0, after).errno()).isEqualTo(Errno.EINVAL);
         assertThat(after).isEmpty();
