@@ -43,7 +43,8 @@ final class Corpus {
      * recorded on the source-built ONDEMAND kernel only), the {@code EROFS_FS_BACKED_BY_FILE=n}
      * kernel (issue 9, recorded on the source-built 6.12.107-nofileio kernel only), the stable
      * backports (which stable release of a line took a change; recorded on every VM kernel and
-     * the host, so a new case needs no recording on the main corpus's older host build).
+     * the host, so a new case needs no recording on the main corpus's older host build: 6.1's dirent
+     * nameoff checks, the 6.12.y compressed-map pieces of docs/zmap-6.12.md).
      */
     static final List<String> EXTRA = List.of(MODERN, "fixtures/readpattern/scenarios", "fixtures/mount-api/scenarios",
             "fixtures/fuzz-found/scenarios",

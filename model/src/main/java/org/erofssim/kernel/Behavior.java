@@ -267,21 +267,25 @@ public enum Behavior {
      */
     DIRENT_NAMEOFF_CHECKS,
     /**
-     * The compressed-map rework of 6.15–6.18 as one switch, not yet split per commit: it includes b7710262d743
-     * "erofs: simplify tail inline pcluster handling" (6.15-rc1: a ztailpacking inode is one with a non-zero
-     * {@code h_idata_size}; idataoff and fragmentoff merged), {@code z_erofs_map_sanity_check} (the algorithm
-     * checks move from the map header to every map), 4 cluster bits, CBLKCNT read for PLAIN and HEAD2
-     * pclusters of big-pcluster inodes (a missing one means one block) and "consolidate
-     * z_erofs_extent_lookback()" (Oct 2025: a zero distance is checked before loading and the "invalid logical
-     * cluster 0" check is gone; 2a13fc417f49, 6.18-rc3) [obs-6.18.44: {@code bogus lookback distance 1 @ lcn
-     * 0}]. Other hashes and releases [unsure]; 6.12.41 took b7710262d743 and four zmap neighbours, 6.12.91 the
-     * m->type check (Debian's 6.12.118 changelog), yet the 6.12.118 preset has no switch for them [unsure
-     * which pieces those are]; the map-header algorithm check still stands in {@code z_erofs_fill_inode} in
-     * the 6.17 series "erofs: unify meta buffers in z_erofs_fill_inode()" (July 2025), see {@link
-     * #ZMAP_HEAD_FORMAT_CHECK}. Sites: {@code ZMapAlgorithm.of} (picks {@code ZMapLegacy} or {@code
-     * ZMapReworked} once per {@code ZMapBlocks}), {@code ZReader.pclusterBegin}.
+     * The rest of the 6.15-6.18 compressed-map rework as one switch (hashes [unsure]): encoded extents,
+     * {@code z_erofs_map_sanity_check}, the "ztailpacking inline data across blocks" and lookback checks
+     * of 2a13fc417f49 [obs-6.18.44: {@code bogus lookback distance 1 @ lcn 0}]; the pieces 6.12.y took
+     * are the four constants below (docs/zmap-6.12.md). Sites: {@code ZMapAlgorithm.of}, {@code
+     * ZReader.pclusterBegin}.
      */
     ZMAP_REWORK,
+    /** 0bc8061ffc73 "erofs: handle NONHEAD !delta[1] lclusters gracefully" (6.13-rc1; 6.12.2, 6.1.127): compact lclusters
+     * over 16 KiB EINVAL, a zero delta[1] read as 1 [obs-6.12.107/118 backports/zmap-clusterbits3]. docs/zmap-6.12.md. */
+    ZMAP_NONHEAD_DELTA1_GRACEFUL,
+    /** 8f9530aeeb4f "erofs: refine z_erofs_get_extent_compressedlen()" (6.14-rc1; 6.12.41): a missing CBLKCNT
+     * means one block [unsure: source only]. Sites: {@code ZMapLegacy.compressedLen}; docs/zmap-6.12.md. */
+    ZMAP_COMPRESSEDLEN_REFINED,
+    /** b7710262d743 "erofs: simplify tail inline pcluster handling" with 540787d38b10 (6.15-rc1; 6.12.41): tail
+     * inline iff h_idata_size != 0, checked per map [obs-6.12.107/118 backports/zmap-tail-idata4040]. docs/zmap-6.12.md. */
+    ZMAP_TAIL_INLINE_SIMPLIFIED,
+    /** efb2aef569b3 "erofs: add encoded extent on-disk definition" (6.15-rc1; 6.12.91): 4 bits of h_clusterbits
+     * count [obs-6.12.107/118 backports/zmap-clusterbits8: EINVAL, 6.1: reads]. docs/zmap-6.12.md. */
+    ZMAP_CLUSTERBITS_4BIT,
     /**
      * c37460cd9b2f "erofs: remove fscache backend entirely" (Gao Xiang; 7.2-rc1, the pull
      * erofs-for-7.2-rc1; in 7.2.13 [obs]):
@@ -582,15 +586,9 @@ public enum Behavior {
     FAST_SYMLINK_LENGTH_CHECK,
     /**
      * [unsure which commit; after 6.18.44, in 7.2.13 and 7.3-rc7 [obs]] {@code z_erofs_fill_inode_lazy} checks the
-     * head algorithms of a compressed inode's map header against {@code Z_EROFS_COMPRESSION_MAX}
-     * again, as before the 6.15-6.18 map rework ({@link #ZMAP_REWORK} dropped it, leaving the
-     * map-time algorithm check): {@code unknown HEAD1 format N for nid M, please upgrade kernel},
-     * EOPNOTSUPP [obs-7.3-amd64: fuzz seed 15 case 1472, session 10: {@code crafted/lzma.erofs}
-     * with {@code /symlink-fast} made a compact COMPRESSED_FULL inode (bytes 28064-28065 = 02 00),
-     * its inline target read as the map header: format 11, EOPNOTSUPP where 6.18.44 answers
-     * EUCLEAN]. Sites: {@code ZMapReworked.checkHeadAlgorithms}. Not identified in the stored
-     * material; the check is still in {@code z_erofs_fill_inode} in the July 2025 patch "erofs:
-     * unify meta buffers in z_erofs_fill_inode()" (6.17), so the drop would be 6.18 or later.
+     * map header's head algorithms against {@code Z_EROFS_COMPRESSION_MAX} again ({@link #ZMAP_REWORK} had
+     * dropped it): {@code unknown HEAD1 format N for nid M, please upgrade kernel}, EOPNOTSUPP [obs-7.3-amd64:
+     * fuzz seed 15 case 1472; evidence in docs/zmap-6.12.md]. Sites: {@code ZMapReworked.checkHeadAlgorithms}.
      */
     ZMAP_HEAD_FORMAT_CHECK,
     /**
@@ -674,7 +672,10 @@ public enum Behavior {
             case FILEIO_STACKING_REFUSAL -> "072a7c7cdbea";
             case FILEIO_SHORT_READ_EIO -> "eade54040384";
             case DIRENT_NAMEOFF_CHECKS -> "d18a3b5d337f";
-            case ZMAP_REWORK -> "b7710262d743";
+            case ZMAP_NONHEAD_DELTA1_GRACEFUL -> "0bc8061ffc73";
+            case ZMAP_COMPRESSEDLEN_REFINED -> "8f9530aeeb4f";
+            case ZMAP_TAIL_INLINE_SIMPLIFIED -> "b7710262d743";
+            case ZMAP_CLUSTERBITS_4BIT -> "efb2aef569b3";
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
             case INODE_BLOCKS_HI -> "803d09a55405";
             case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "2c534624ae70";
@@ -745,7 +746,11 @@ public enum Behavior {
             case FILEIO_STACKING_REFUSAL -> "erofs: don't bother with s_stack_depth increasing for now";
             case FILEIO_SHORT_READ_EIO -> "erofs: set fileio bio failed in short read case";
             case DIRENT_NAMEOFF_CHECKS -> "erofs: fix the out-of-bounds nameoff handling for trailing dirents";
-            case ZMAP_REWORK -> "[compressed-map rework of 6.15-6.18, from 'erofs: simplify tail inline pcluster handling']";
+            case ZMAP_REWORK -> "[the rest of the compressed-map rework of 6.15-6.18]";
+            case ZMAP_NONHEAD_DELTA1_GRACEFUL -> "erofs: handle NONHEAD !delta[1] lclusters gracefully";
+            case ZMAP_COMPRESSEDLEN_REFINED -> "erofs: refine z_erofs_get_extent_compressedlen()";
+            case ZMAP_TAIL_INLINE_SIMPLIFIED -> "erofs: simplify tail inline pcluster handling";
+            case ZMAP_CLUSTERBITS_4BIT -> "erofs: add encoded extent on-disk definition";
             case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
             case STATFS_FSID_FROM_UUID -> "erofs: derive fsid from on-disk UUID for .statfs() if possible";
             case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";

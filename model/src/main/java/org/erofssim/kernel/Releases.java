@@ -63,10 +63,13 @@ public final class Releases {
 
     /**
      * The changes the 6.1 stable line took that the model has switches for, with the first 6.1.y
-     * release that has each. 6.12.0 derives from the 6.1 line without them (it got each later, as
+     * release that has each (0bc8061ffc73: s15-zmap, docs/zmap-6.12.md). 6.12.0 derives from the 6.1 line without them (it got each later, as
      * a 6.12 backport or in mainline).
      */
     private static final List<StableBackport> STABLE_6_1 = List.of(
+            new StableBackport("6.1", 127, ZMAP_NONHEAD_DELTA1_GRACEFUL,
+                    "0bc8061ffc73 erofs: handle NONHEAD !delta[1] lclusters gracefully (CVE-2024-53234; in the 6.1.y"
+                            + " stable revlist at 6.1.127; not observable on 6.1 with the zmap images)"),
             new StableBackport("6.1", 175, DIRENT_NAMEOFF_CHECKS,
                     "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (CVE-2026-46078's"
                             + " affected ranges; observed on 6.1.0-57, session 15)"));
@@ -94,15 +97,24 @@ public final class Releases {
      * linux 6.12.118-1 lists each change under (6.12.7 and later), CVE-2024-56750's affected range
      * (6.12.2), and the fs/erofs sources of 6.12.107 (upstream tarball) and 6.12.118 (Debian), whose
      * super.c, fileio.c and dir.c are the same file: every change below but the last is in
-     * 6.12.107 (the last is in 6.12.118's zdata.c and not in 6.12.107's).
+     * 6.12.107 (the last is in 6.12.118's zdata.c and not in 6.12.107's). The zmap.c entries:
+     * docs/zmap-6.12.md (6.12.90's and 6.12.107's sources, the stable revlists).
      */
     private static final List<StableBackport> STABLE_6_12 = List.of(
             new StableBackport("6.12", 2, FILEIO_SUBPAGE_BLOCKSIZE,
                     "bae085416093 erofs: fix blksize < PAGE_SIZE for file-backed mounts (CVE-2024-56750: affected < 6.12.2)"),
+            new StableBackport("6.12", 2, ZMAP_NONHEAD_DELTA1_GRACEFUL,
+                    "0bc8061ffc73 erofs: handle NONHEAD !delta[1] lclusters gracefully (CVE-2024-53234; next to"
+                            + " bae085416093's backport in the 6.12.y stable revlist)"),
             new StableBackport("6.12", 7, DIRECTIO_OPTION,
                     "6422cde1b0d5 erofs: use buffered I/O for file-backed mounts by default (ChangeLog-6.12.7)"),
             new StableBackport("6.12", 34, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                     "9748f2f54f66 erofs: avoid using multiple devices with different type (ChangeLog-6.12.34)"),
+            new StableBackport("6.12", 41, ZMAP_COMPRESSEDLEN_REFINED,
+                    "8f9530aeeb4f erofs: refine z_erofs_get_extent_compressedlen() (ChangeLog-6.12.41)"),
+            new StableBackport("6.12", 41, ZMAP_TAIL_INLINE_SIMPLIFIED,
+                    "b7710262d743 erofs: simplify tail inline pcluster handling, with 540787d38b10 erofs: clean up"
+                            + " header parsing for ztailpacking and fragments (ChangeLog-6.12.41)"),
             new StableBackport("6.12", 66, FILEIO_STACKING_REFUSAL,
                     "072a7c7cdbea erofs: don't bother with s_stack_depth increasing for now, and its fix for EROFS"
                             + " partitions (ChangeLog-6.12.66)"),
@@ -110,6 +122,9 @@ public final class Releases {
                     "eade54040384 erofs: set fileio bio failed in short read case (ChangeLog-6.12.80)"),
             new StableBackport("6.12", 86, DIRENT_NAMEOFF_CHECKS,
                     "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (ChangeLog-6.12.86)"),
+            new StableBackport("6.12", 91, ZMAP_CLUSTERBITS_4BIT,
+                    "efb2aef569b3 erofs: add encoded extent on-disk definition (ChangeLog-6.12.91; 6.12.90's zmap.c"
+                            + " still masks h_clusterbits with 7)"),
             new StableBackport("6.12", 110, UNALIGNED_ENCODED_DATA,
                     "erofs: support unaligned encoded data (ChangeLog-6.12.110; in 6.12.118's zdata.c, not 6.12.107's)"));
 
@@ -132,7 +147,7 @@ public final class Releases {
     private static final KernelProfile LINUX_6_13_0_RC4 = LINUX_6_12_0.toBuilder()
             .release("6.13.0-rc4")
             .description("torvalds/linux 6422cde1b0d5 (v6.13-rc4), from source")
-            .with(FILEIO_SUBPAGE_BLOCKSIZE, DEVICE_LOG_PREFIX, DIRECTIO_OPTION)
+            .with(FILEIO_SUBPAGE_BLOCKSIZE, DEVICE_LOG_PREFIX, DIRECTIO_OPTION, ZMAP_NONHEAD_DELTA1_GRACEFUL)
             .build();
 
     private static final KernelProfile LINUX_6_18_44 = LINUX_6_13_0_RC4.toBuilder()
@@ -141,7 +156,8 @@ public final class Releases {
             .with(VOLUME_NAME_16_BYTES, LAYOUT_48BIT, READDIR_FAILED_MESSAGE, MAP_BLOCKS_FLATMODE_MERGED,
                     FSOFFSET_OPTION, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                     METABOX, READ_INODE_MESSAGE, IOMAP_INLINE_ADDR, XATTR_PREFIX_PLACEMENT,
-                    DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK,
+                    DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK, ZMAP_COMPRESSEDLEN_REFINED,
+                    ZMAP_TAIL_INLINE_SIMPLIFIED, ZMAP_CLUSTERBITS_4BIT,
                     FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
                     ZSTD_1_5_7_ERROR_STRINGS, READAHEAD_HONOURS_NEW_ORDER, FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
                     READMORE_ENCODED_ONLY, UNALIGNED_ENCODED_DATA, INODE_BLOCK_ADDR_64BIT)

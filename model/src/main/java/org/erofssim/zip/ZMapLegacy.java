@@ -4,6 +4,7 @@ import static org.erofssim.zip.ZMapBlocks.*;
 
 import org.erofssim.sb.ErofsInode;
 
+import org.erofssim.kernel.Behavior;
 import org.erofssim.kernel.Coverage;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
@@ -12,10 +13,21 @@ import org.erofssim.sb.SbLog;
 import org.erofssim.ondisk.LclusterIndex;
 import org.erofssim.ondisk.ZMapHeader;
 
-/** The 6.13 code ({@code z_erofs_fill_inode_lazy}, {@code z_erofs_do_map_blocks}). */
+/**
+ * The 6.13 code ({@code z_erofs_fill_inode_lazy}, {@code z_erofs_do_map_blocks}), with the pieces of
+ * the 6.14-6.15 map rework that the 6.12 stable line took each behind its own {@link Behavior}:
+ * {@link Behavior#ZMAP_NONHEAD_DELTA1_GRACEFUL}, {@link Behavior#ZMAP_COMPRESSEDLEN_REFINED},
+ * {@link Behavior#ZMAP_TAIL_INLINE_SIMPLIFIED}, {@link Behavior#ZMAP_CLUSTERBITS_4BIT}.
+ */
 final class ZMapLegacy extends ZMapAlgorithm {
+    /** The reworked steps the 6.12 stable line shares with 6.15+ (compressed length). */
+    private final ZMapReworked reworked;
+    private final boolean tailSimplified;
+
     ZMapLegacy(ZMapBlocks maps, SbInfo sbi, SbLog log) {
         super(maps, sbi, log);
+        this.reworked = new ZMapReworked(maps, sbi, log);
+        this.tailSimplified = sbi.kernel().has(Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED);
     }
 
     @Override
@@ -60,16 +72,34 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     int clusterBitsMask() {
-        return 7;
+        return sbi.kernel().has(Behavior.ZMAP_CLUSTERBITS_4BIT) ? 15 : 7;
     }
 
+    /**
+     * With {@link Behavior#ZMAP_TAIL_INLINE_SIMPLIFIED} the header gives {@code h_fragmentoff} or
+     * (without FRAGMENT_PCLUSTER) {@code h_idata_size}, never both; no encoded extents yet.
+     */
     @Override
     boolean readHeaderTail(ErofsInode inode, ZInode z, ZMapHeader h) {
+        if (tailSimplified) {
+            if ((z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0) {
+                z.fragmentoff = h.fragmentOff();
+            } else if ((z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0) {
+                z.idataSize = h.idataSize();
+            }
+        }
         return false;
     }
 
     @Override
     void findTail(ErofsInode inode, ZInode z, ZMapHeader h, String fn) {
+        if (tailSimplified) {
+            // one FINDTAIL map; the inline size check is the map's own (checkInlineTail)
+            if (z.idataSize != 0 || (z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0) {
+                maps.doMapBlocks(new Recorder(inode, z), 0, GET_BLOCKS_FINDTAIL);
+            }
+            return;
+        }
         int bits = sbi.blkszbits();
         if ((z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0) {
             z.idataSize = h.idataSize();
@@ -97,7 +127,7 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     boolean ztailpacking(ZInode z) {
-        return (z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0;
+        return tailSimplified ? z.idataSize != 0 : (z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0;
     }
 
     @Override
@@ -107,12 +137,16 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     void setTailOffset(ZInode z, long offset) {
-        z.idataoff = offset;
+        if (tailSimplified) {
+            z.fragmentoff = offset; // idataoff and fragmentoff are one field
+        } else {
+            z.idataoff = offset;
+        }
     }
 
     @Override
     long tailOffset(ZInode z) {
-        return z.idataoff;
+        return tailSimplified ? z.fragmentoff : z.idataoff;
     }
 
     @Override
@@ -125,6 +159,11 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     void checkInlineTail(Recorder m, String fn) {
+        // with ZMAP_TAIL_INLINE_SIMPLIFIED every map of the tail checks it, with the old message
+        if (tailSimplified && (m.mpa & ((1L << sbi.blkszbits()) - 1)) + m.mplen > (1L << sbi.blkszbits())) {
+            log.err(fn, "invalid tail-packing pclustersize " + m.mplen);
+            throw new KernelError(Errno.EUCLEAN);
+        }
     }
 
     @Override
@@ -142,7 +181,7 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     boolean compactUnitTooLarge(int lclusterbits) {
-        return false;
+        return sbi.kernel().has(Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL) && lclusterbits > 14;
     }
 
     @Override
@@ -152,6 +191,10 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     void compressedLen(Recorder m, long initialLcn) {
+        if (sbi.kernel().has(Behavior.ZMAP_COMPRESSEDLEN_REFINED)) {
+            reworked.compressedLen(m, initialLcn);
+            return;
+        }
         String fn = "z_erofs_get_extent_compressedlen";
         ZInode z = m.z;
         int bits = z.lclusterbits;
@@ -185,6 +228,9 @@ final class ZMapLegacy extends ZMapAlgorithm {
 
     @Override
     void fixZeroDelta1(Recorder m) {
-        // 6.13 keeps a zero delta[1]: the extent ends there
+        // without ZMAP_NONHEAD_DELTA1_GRACEFUL a zero delta[1] is kept: the extent ends there
+        if (sbi.kernel().has(Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL)) {
+            reworked.fixZeroDelta1(m);
+        }
     }
 }

@@ -62,7 +62,8 @@ class ReleasesMatrixTest {
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                 Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS,
-                Behavior.UNALIGNED_ENCODED_DATA);
+                Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL, Behavior.ZMAP_COMPRESSEDLEN_REFINED,
+                Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED, Behavior.ZMAP_CLUSTERBITS_4BIT, Behavior.UNALIGNED_ENCODED_DATA);
         assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
@@ -75,8 +76,14 @@ class ReleasesMatrixTest {
         // the oldest preset: the 6.1 line's backports alone, none of which 6.12.0 inherits
         assertThat(Releases.linux_6_1_192().behaviors()).containsExactlyInAnyOrderElementsOf(
                 Releases.stableBackports("6.1").stream().map(Releases.StableBackport::behavior).toList());
-        assertThat(Releases.linux_6_1_192().behaviors()).containsExactly(Behavior.DIRENT_NAMEOFF_CHECKS);
-        assertThat(Releases.linux_6_12_0().has(Behavior.DIRENT_NAMEOFF_CHECKS)).isFalse();
+        assertThat(Releases.linux_6_1_192().behaviors()).containsExactlyInAnyOrder(Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL,
+                Behavior.DIRENT_NAMEOFF_CHECKS);
+        assertThat(Releases.linux_6_12_0().behaviors()).doesNotContain(Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL,
+                Behavior.DIRENT_NAMEOFF_CHECKS);
+        // the spec's source commit (v6.13-rc4) has 0bc8061ffc73 (6.13-rc1)
+        assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_13_0_rc4())).containsExactlyInAnyOrder(
+                Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DEVICE_LOG_PREFIX, Behavior.DIRECTIO_OPTION,
+                Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL);
         // the DEFLATE and ZSTD symbols came after 6.1; Debian's 6.1 has no LZMA
         assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_LZMA)).isFalse();
         assertThat(Releases.linux_6_1_192().defaultConfig().get(ConfigFlag.EROFS_FS_ZIP_ZSTD)).isFalse();
