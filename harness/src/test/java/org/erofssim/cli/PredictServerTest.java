@@ -317,6 +317,8 @@ class PredictServerTest {
         long last = noteServers().get(0);
         Run stop = run(dir, Map.of(), null, List.of("server", "--stop"));
         assertThat(stop.exit()).isZero();
+        // the launcher waits 10 s at most for the server to go: a loaded machine's JVM may take longer to exit
+        awaitGone(last);
         assertThat(alive(last)).isFalse();
         try (Stream<Path> s = Files.list(serverDir)) {
             assertThat(s.filter(p -> p.toString().endsWith(".server"))).isEmpty();
@@ -351,8 +353,34 @@ class PredictServerTest {
             status = ask(state, null, "status");
         }
         assertThat(status).contains(" active 0 ").endsWith(" served 1"); // the batch was not served to its end
-        String log = Files.readString(serverDir.resolve(state.getFileName().toString().replace(".server", ".log")));
-        assertThat(log).contains("request cancelled: the client went away");
+        Path logFile = serverDir.resolve(state.getFileName().toString().replace(".server", ".log"));
+        assertThat(Files.readString(logFile)).contains("request cancelled: the client went away");
+
+        // a client gone after "ok" but before it attached its output (a Ctrl-C there, a wide window
+        // on a loaded machine, where "active 1" already shows): its request ends as the client goes,
+        // not when the server gives up waiting for the output connections
+        String[] w = Files.readString(state).strip().split(" ");
+        String key = new String(Files.readAllBytes(Path.of("/proc", w[2], "cmdline")), StandardCharsets.UTF_8)
+                .lines().flatMap(l -> Stream.of(l.split("\0"))).filter(a -> a.startsWith("-Derofssim.server.key="))
+                .findFirst().orElseThrow().substring("-Derofssim.server.key=".length());
+        try (Socket c = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(w[0]))) {
+            c.setSoTimeout(60_000);
+            c.getOutputStream().write((PredictServer.PROTOCOL + "\n" + w[1] + "\npredict\n" + key + "\n" + dir + "\n0\n2\n"
+                    + "predict\ns.json\n").getBytes(StandardCharsets.UTF_8));
+            c.getOutputStream().flush();
+            byte[] ok = new byte[3];
+            assertThat(c.getInputStream().readNBytes(ok, 0, 3)).isEqualTo(3);
+            assertThat(new String(ok, StandardCharsets.UTF_8)).isEqualTo("ok ");
+            assertThat(status()).contains(" active 1 ");
+        }
+        status = "";
+        for (int i = 0; i < 1200 && !status.contains(" active 0 "); i++) {
+            Thread.sleep(50);
+            status = ask(state, null, "status");
+        }
+        assertThat(status).contains(" active 0 ").endsWith(" served 1");
+        assertThat(Files.readString(logFile).lines().filter(l -> l.contains("request cancelled: the client went away")))
+                .hasSize(2);
     }
 
     /**
