@@ -325,6 +325,64 @@ class PredictServerTest {
         }
     }
 
+    /**
+     * Bytes received on a connection to {@code port} that no process has accepted yet (the server
+     * side of it, in the listening socket's accept queue), from /proc/net/tcp and tcp6; -1 when none.
+     */
+    private static long queuedBytes(int port) throws IOException {
+        String hexPort = String.format(":%04X", port);
+        for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String l : Files.readAllLines(Path.of(f)).subList(1, Files.readAllLines(Path.of(f)).size())) {
+                String[] w = l.strip().split("\\s+");
+                if (w[1].endsWith(hexPort) && w[3].equals("01")) { // ESTABLISHED, our side of it
+                    return Long.parseLong(w[4].substring(w[4].indexOf(':') + 1), 16);
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void aServerThatClosesWithTheRequestNotYetAcceptedIsReplaced() throws Exception {
+        Files.copy(Cli.root().resolve("fixtures/images/plain.erofs"), dir.resolve("plain.erofs"));
+        Files.writeString(dir.resolve("s.json"), "{\"version\": 1, \"nodes\": {\"/srv/i\": {\"kind\": \"file\", "
+                + "\"image\": \"plain.erofs\"}}, \"source\": \"/srv/i\", \"read\": true}");
+        Run first = run(dir, SERVED, null, List.of("predict", "s.json")); // a server, for its state file's name
+        assertThat(first.exit()).as(first.errText()).isZero();
+        Path state = state();
+        long pid = noteServers().get(0);
+        assertThat(run(dir, Map.of(), null, List.of("server", "--stop")).exit()).isZero();
+        awaitGone(pid);
+        // a server in its last moment (idle, stale, stopped: it closes its listening socket), with a
+        // client's connection made by the kernel but not yet accepted: the client's request is
+        // reset unanswered, and it must go to a new server as after "stale"
+        Process client;
+        String fake;
+        try (java.net.ServerSocket last = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            fake = last.getLocalPort() + " " + "0".repeat(64) + " " + Long.MAX_VALUE + "\n"; // no process of that pid
+            Files.writeString(state, fake);
+            client = start(dir, SERVED, null, List.of("predict", "s.json"), false);
+            for (int i = 0; i < 2400 && queuedBytes(last.getLocalPort()) <= 0; i++) {
+                assertThat(client.isAlive()).as("the client waits for its answer").isTrue();
+                Thread.sleep(50);
+            }
+            assertThat(queuedBytes(last.getLocalPort())).as("the client's request, queued").isPositive();
+        }
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(client.getErrorStream()));
+        byte[] out = client.getInputStream().readAllBytes();
+        assertThat(client.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        boolean fellBack = Files.exists(state) && Files.readString(state).equals(fake);
+        if (fellBack) {
+            Files.delete(state); // the stand-in's, not a server's (never to be noted as one)
+        }
+        assertThat(fellBack).as("the client ran the plain JVM instead of starting a new server").isFalse();
+        assertThat(client.exitValue()).as(new String(err.get(60, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isZero();
+        assertThat(out).isEqualTo(first.out());
+        List<Long> now = noteServers();
+        assertThat(now).hasSize(1).doesNotContain(pid);
+        assertThat(ask(state(), null, "status")).endsWith(" active 0 served 1");
+    }
+
     @Test
     void aClientKilledMidRequestEndsItsRequestOnTheServer() throws Exception {
         Files.copy(Cli.root().resolve("fixtures/images/deep.erofs"), dir.resolve("deep.erofs"));
