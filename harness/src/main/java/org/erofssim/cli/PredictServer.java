@@ -114,6 +114,9 @@ public final class PredictServer {
             cancelled = true;
             closeQuietly(out);
             closeQuietly(err);
+            while (attached.getCount() > 0) { // a request still waiting for its output connections ends now
+                attached.countDown();
+            }
         }
     }
 
@@ -266,7 +269,9 @@ public final class PredictServer {
                 Session s = sessions.get(cmd.substring(4));
                 if (s != null) {
                     synchronized (s) {
-                        if (cmd.startsWith("out ") && s.out == null) {
+                        if (s.cancelled) {
+                            // its request ended (the client went away): closed below
+                        } else if (cmd.startsWith("out ") && s.out == null) {
                             s.out = c;
                             keep = true;
                         } else if (cmd.startsWith("err ") && s.err == null) {
@@ -329,20 +334,26 @@ public final class PredictServer {
         boolean counted = false;
         try {
             reply(c, "ok " + sid);
+            // watched from here on: a client that goes away before it attaches its output (Ctrl-C
+            // right after "ok", which a loaded machine makes a wide window) ends the request now,
+            // not after the handshake's limit with the request still counted active
+            c.setSoTimeout(0);
+            pool.execute(() -> watch(in, s));
             boolean ready;
             try {
-                ready = s.attached.await(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
+                ready = s.attached.await(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS) && !s.cancelled;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ready = false;
             }
             sessions.remove(sid);
             if (!ready) {
+                boolean gone = s.cancelled;
                 s.cancel();
+                log("request cancelled: " + (gone ? "the client went away" : "its output was not attached in time")
+                        + " (" + args.size() + " arguments)");
                 return;
             }
-            c.setSoTimeout(0);
-            pool.execute(() -> watch(in, s));
             int code = run(cmd, base, s);
             if (s.cancelled) {
                 log("request cancelled: the client went away (" + args.size() + " arguments)");

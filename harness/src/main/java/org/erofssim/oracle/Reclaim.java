@@ -194,6 +194,14 @@ final class Reclaim {
         }
     }
 
+    /**
+     * How long an added loop device's removal waits for other openers to close it (EBUSY): udev's
+     * blkid probes every new device, and on a loaded machine (CI's, with .ci/busy-erofs mounting
+     * loop devices meanwhile) it held one past the 200 ms this used to wait, which left the device
+     * behind (RemoveDemo, an opener holding it 1 s). The wait ends as soon as the device goes.
+     */
+    static final long REMOVE_WAIT_MILLIS = 10_000;
+
     /** {@code LOOP_CTL_REMOVE} of loop device {@code n} when it exists and is not bound. */
     static boolean removeIfUnbound(int n) {
         if (!Files.exists(Path.of("/sys/block/loop" + n)) || backingFile(n) != null) {
@@ -206,18 +214,18 @@ final class Reclaim {
             return false;
         }
         try {
-            for (int i = 0; i < 10; i++) {
+            long deadline = System.nanoTime() + REMOVE_WAIT_MILLIS * 1_000_000L;
+            while (true) {
                 try {
                     Syscalls.loopCtlRemove(ctl, n);
                     return true;
                 } catch (SyscallException e) {
-                    if (e.errno() != Syscalls.EBUSY) {
+                    if (e.errno() != Syscalls.EBUSY || System.nanoTime() > deadline) {
                         return false;
                     }
                 }
                 sleep(20);
             }
-            return false;
         } finally {
             Syscalls.close(ctl);
         }

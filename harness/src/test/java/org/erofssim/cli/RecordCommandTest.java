@@ -191,11 +191,12 @@ class RecordCommandTest {
      * (e.g. .ci/busy-erofs mounting erofs images while the tests run), not the oracle's.
      */
     /**
-     * Loop devices of oracle sandboxes still bound, after waiting up to 5 s: a cleared loop device
-     * stays bound until its last opener (udev's blkid, another process) closes it.
+     * Loop devices of oracle sandboxes still bound, after waiting up to 60 s: a cleared loop device
+     * stays bound until its last opener (udev's blkid, another process) closes it, which a loaded
+     * machine can delay past a few seconds (the wait ends as soon as they are gone).
      */
     static List<String> settledLoops(Set<String> before) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         List<String> left = leaked(before, loops());
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);

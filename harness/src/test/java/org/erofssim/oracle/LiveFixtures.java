@@ -265,7 +265,8 @@ final class LiveFixtures {
         }
     }
 
-    static final long SETTLE_MILLIS = 5000;
+    /** Long for a loaded machine (udev's probes wait their turn): the wait ends as soon as the devices go. */
+    static final long SETTLE_MILLIS = 60_000;
 
     static void deleteTree(Path p) {
         Reclaim.deleteTree(p);

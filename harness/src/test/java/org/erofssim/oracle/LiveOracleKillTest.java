@@ -2,6 +2,7 @@ package org.erofssim.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -98,13 +99,25 @@ class LiveOracleKillTest {
         assertThat(Path.of("/sys/block", added.get(0))).exists();
         assertThat(mountsUnder(dir)).as("a SIGKILL unmounts nothing").isNotEmpty();
 
-        // the next run: any observe reclaims stale sandboxes first
-        MountOutcome o = new LiveKernelOracle().observe(ScenarioJson.read("""
-                {"version": 1, "name": "next-run", "nodes": {"/d": {"kind": "dir"}}, "source": "/d"}""", work));
+        // another process has the added device open for 4 s as the next run reclaims it (udev's
+        // blkid probes every new device, and a loaded machine runs it late): the removal waits for it
+        Process holder = org.erofssim.tools.HostTools.processBuilder("sh", "-c",
+                "exec 3</dev/" + added.get(0) + " && echo open && sleep 4").start();
+        MountOutcome o;
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(5), StandardCharsets.UTF_8))
+                    .as("the holder opened it").isEqualTo("open\n");
+            // the next run: any observe reclaims stale sandboxes first
+            o = new LiveKernelOracle().observe(ScenarioJson.read("""
+                    {"version": 1, "name": "next-run", "nodes": {"/d": {"kind": "dir"}}, "source": "/d"}""", work));
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
         assertThat(o).isInstanceOf(MountOutcome.Failed.class);
 
         assertThat(mountsUnder(dir)).as("mounts left by the killed run").isEmpty();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LiveFixtures.SETTLE_MILLIS);
         while (!loopsUnder(dir).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
@@ -141,7 +154,7 @@ class LiveOracleKillTest {
         }
         // no later run has reclaimed anything: the child's shutdown hook released it all
         assertThat(mountsUnder(dir)).as("mounts left by the terminated run").isEmpty();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LiveFixtures.SETTLE_MILLIS);
         while (!loopsUnder(dir).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }

