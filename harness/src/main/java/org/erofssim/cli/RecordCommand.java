@@ -129,6 +129,7 @@ final class RecordCommand implements Callable<Integer> {
         int recorded = 0;
         int unchanged = 0;
         int absent = 0;
+        Map<String, String> refusedBefore = Recordings.refused(out, release);
         for (int i = 0; i < files.size(); i++) {
             counter.update(i);
             Path f = files.get(i);
@@ -147,6 +148,10 @@ final class RecordCommand implements Callable<Integer> {
             Observation observation = ref.observe(c);
             if (observation instanceof Observation.Unchecked u && u.why() == Observation.Why.NOT_RECORDED) {
                 absent++; // --from-observations: the earlier run did not observe this scenario
+                String before = refusedBefore.get(name);
+                if (before != null) {
+                    refused.put(name, before); // nor refuse it now: its earlier refusal stands
+                }
                 continue;
             }
             if (!(observation instanceof Observation.Observed observed)) {

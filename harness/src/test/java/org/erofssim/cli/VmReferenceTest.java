@@ -81,6 +81,19 @@ class VmReferenceTest {
     }
 
     @Test
+    void recordFromPartialObservationsKeepsTheRefusalsOfScenariosTheyDoNotHold() throws Exception {
+        // a refusal recorded earlier for a scenario these observations do not hold (s15-zmap lost the committed ones)
+        Path out = tmp.resolve("recorded");
+        Files.createDirectories(out.resolve("6.1.0-57-amd64"));
+        Files.writeString(out.resolve("6.1.0-57-amd64/refused.tsv"), "# header\ndecision-table/row03-bdev\tearlier reason\n");
+        Cli.Result r = Cli.run("record", "--from-observations", observations().toString(), "--out", out.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("3 refused, 0 not recorded", "not in the observations");
+        assertThat(Files.readString(out.resolve("6.1.0-57-amd64/refused.tsv")))
+                .contains("decision-table/row03-bdev\tearlier reason", "decision-table/row12-fifo\tFIFO");
+    }
+
+    @Test
     void badObservationFilesAreOneLineExit2() throws Exception {
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"scenario\":\"/x/not-in-corpus.json\",\"release\":\"6.1.0-57-amd64\",\"exit\":0}\n");
