@@ -186,16 +186,41 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
             "-XX:CompileCommand=MaxNodeLimit,jdk.internal.org.objectweb.asm.*::*,10",
             "-XX:CompileCommand=MaxNodeLimit,java.util.concurrent.FutureTask::run,10");
 
+    /** Transparent huge pages for the heap: the launcher's for a {@code fuzz} campaign where the kernel offers them (see the script). */
+    public static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+
+    /** The kernel's transparent huge page mode, which the launcher reads. */
+    static final Path THP_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
     /**
-     * The compiler options the launcher adds for a {@code fuzz} command line: {@link #FUZZ_JIT}, the
-     * client compiler alone with {@code EROFS_SIM_JIT=client}, the JVM's own tiers with
-     * {@code EROFS_SIM_JIT=server}; none for any other command (a {@code predict}'s choice is bench's:
-     * {@link #erofsSim(List, boolean)}).
+     * Whether the mode file {@code enabled} says the kernel gives transparent huge pages to memory
+     * that asks for them ({@code [always]} or {@code [madvise]}), as the launcher decides; false
+     * when it cannot be read.
+     */
+    static boolean hugePagesOffered(Path enabled) {
+        try {
+            String mode = Files.readString(enabled);
+            return mode.contains("[always]") || mode.contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The options the launcher adds for a {@code fuzz} command line: its compiler's ({@link #FUZZ_JIT},
+     * the client compiler alone with {@code EROFS_SIM_JIT=client}, the JVM's own tiers with
+     * {@code EROFS_SIM_JIT=server}) and {@link #HUGE_PAGES} where the kernel offers them; none for any
+     * other command (a {@code predict}'s choice is bench's: {@link #erofsSim(List, boolean)}).
      */
     public static List<String> commandOptions(List<String> args) {
         if (!args.isEmpty() && args.get(0).equals("fuzz")) {
             String jit = System.getenv("EROFS_SIM_JIT");
-            return "client".equals(jit) ? CLIENT_COMPILER : "server".equals(jit) ? List.of() : FUZZ_JIT;
+            List<String> options = new ArrayList<>("client".equals(jit) ? CLIENT_COMPILER
+                    : "server".equals(jit) ? List.of() : FUZZ_JIT);
+            if (hugePagesOffered(THP_MODE)) {
+                options.add(HUGE_PAGES);
+            }
+            return options;
         }
         return List.of();
     }

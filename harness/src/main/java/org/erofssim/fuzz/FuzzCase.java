@@ -113,6 +113,21 @@ public record FuzzCase(BaseImage base, Source source, boolean fixChecksum, List<
         Context withEio(boolean v) { return new Context(fsopen, fs, logicalBlockSize, dax, before, v, fscache); }
         Context withFscache(boolean v) { return new Context(fsopen, fs, logicalBlockSize, dax, before, eio, v); }
 
+        // equals and hashCode written out, as the record's generated ones (same hash): those go
+        // through method handles, spun at the first call and slow until compiled (issue 12)
+        @Override public boolean equals(Object o) {
+            return this == o || o instanceof Context x && fsopen == x.fsopen && java.util.Objects.equals(fs, x.fs)
+                    && logicalBlockSize == x.logicalBlockSize && dax == x.dax && before == x.before && eio == x.eio
+                    && fscache == x.fscache;
+        }
+
+        @Override public int hashCode() {
+            int h = 31 * Boolean.hashCode(fsopen) + java.util.Objects.hashCode(fs);
+            h = 31 * (31 * h + logicalBlockSize) + Boolean.hashCode(dax);
+            h = 31 * h + java.util.Objects.hashCode(before);
+            return 31 * (31 * h + Boolean.hashCode(eio)) + Boolean.hashCode(fscache);
+        }
+
         @Override public String toString() {
             List<String> p = new ArrayList<>();
             if (fsopen) {

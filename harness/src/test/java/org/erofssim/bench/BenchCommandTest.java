@@ -212,10 +212,34 @@ class BenchCommandTest {
         if ("client".equals(jit)) {
             assertThat(fuzz).contains("-XX:TieredStopAtLevel=1").doesNotContainAnyElementsOf(ChildRun.FUZZ_JIT);
         } else if ("server".equals(jit)) {
-            assertThat(ChildRun.commandOptions(List.of("fuzz", "--cases", "3"))).isEmpty();
+            assertThat(ChildRun.commandOptions(List.of("fuzz", "--cases", "3"))).doesNotContainAnyElementsOf(ChildRun.FUZZ_JIT)
+                    .doesNotContain("-XX:TieredStopAtLevel=1");
         } else {
             assertThat(fuzz).containsSequence(ChildRun.FUZZ_JIT).doesNotContain("-XX:TieredStopAtLevel=1");
         }
+        // huge pages for a campaign's heap where the kernel offers them: the launcher's thp=(...), and ChildRun's
+        assertThat(exec).contains("${jit[@]+\"${jit[@]}\"} ${thp[@]+\"${thp[@]}\"}");
+        assertThat(launcher).contains("thp=(" + ChildRun.HUGE_PAGES + ")", "< " + ChildRun.THP_MODE + ";",
+                "[[ $thp_mode == *'[always]'* || $thp_mode == *'[madvise]'* ]]");
+        if (ChildRun.hugePagesOffered(ChildRun.THP_MODE)) {
+            assertThat(fuzz).contains(ChildRun.HUGE_PAGES);
+        } else {
+            assertThat(fuzz).doesNotContain(ChildRun.HUGE_PAGES);
+        }
+        assertThat(ChildRun.erofsSim(List.of("predict"))).doesNotContain(ChildRun.HUGE_PAGES);
+    }
+
+    /** The kernel's huge page mode as the launcher reads it: offered in modes always and madvise only. */
+    @Test
+    void hugePagesAreOfferedInModesAlwaysAndMadvise() throws Exception {
+        Path mode = dir.resolve("enabled");
+        Files.writeString(mode, "always [madvise] never\n");
+        assertThat(ChildRun.hugePagesOffered(mode)).isTrue();
+        Files.writeString(mode, "[always] madvise never\n");
+        assertThat(ChildRun.hugePagesOffered(mode)).isTrue();
+        Files.writeString(mode, "always madvise [never]\n");
+        assertThat(ChildRun.hugePagesOffered(mode)).isFalse();
+        assertThat(ChildRun.hugePagesOffered(dir.resolve("absent"))).isFalse();
     }
 
     /** ChildRun's CPU time: utime + stime of /proc/PID/stat, found after the command name (which may hold spaces and parentheses). */

@@ -25,4 +25,15 @@ public record DevT(int major, int minor) {
     @Override public String toString() {
         return major + ":" + minor;
     }
+
+    // equals and hashCode written out, component by component as the record's generated ones
+    // (same hash): those go through method handles (ObjectMethods), spun as LambdaForm classes at the
+    // first call and slow until compiled (a cold campaign's first second, issue 12)
+    @Override public boolean equals(Object o) {
+        return this == o || o instanceof DevT d && major == d.major && minor == d.minor;
+    }
+
+    @Override public int hashCode() {
+        return 31 * major + minor;
+    }
 }

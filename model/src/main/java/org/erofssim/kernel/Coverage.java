@@ -71,6 +71,20 @@ public final class Coverage {
                 throw new IllegalArgumentException("a hint writes 1 to 8 bytes at an offset >= 0: " + width + "@" + offset);
             }
         }
+
+        // equals and hashCode written out, component by component as the record's generated ones
+        // (same hash): those go through method handles (ObjectMethods), spun as LambdaForm classes at
+        // the first call and slow until compiled; a recorder's hints are a set (issue 12)
+        @Override public boolean equals(Object o) {
+            return this == o || o instanceof Hint h && java.util.Objects.equals(id, h.id) && offset == h.offset
+                    && width == h.width && value == h.value && java.util.Objects.equals(option, h.option);
+        }
+
+        @Override public int hashCode() {
+            int h = 31 * java.util.Objects.hashCode(id) + Long.hashCode(offset);
+            h = 31 * (31 * h + width) + Long.hashCode(value);
+            return 31 * h + java.util.Objects.hashCode(option);
+        }
     }
 
     /**
