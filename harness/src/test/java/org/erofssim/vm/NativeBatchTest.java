@@ -92,6 +92,12 @@ class NativeBatchTest {
         assertTrue(script.contains("if [ -e /proc/config.gz ]; then"), script);
         assertTrue(script.contains("'" + tmp.resolve("runner") + "' '"), script);
         assertTrue(script.strip().endsWith("'" + jvmOnly + "'"), script);
+        // the console is quiet while the runner observes, and set back before the JVM's cases
+        int quiet = script.indexOf("echo " + NativeBatch.RUNNER_CONSOLE_LEVEL + " > /proc/sys/kernel/printk");
+        int runner = script.indexOf("'" + tmp.resolve("runner") + "' '");
+        int back = script.indexOf("echo \"$ERV_CONSOLE_LEVEL\" > /proc/sys/kernel/printk");
+        assertTrue(script.indexOf("read ERV_CONSOLE_LEVEL ERV_REST < /proc/sys/kernel/printk") < quiet && quiet < runner
+                && runner < back && back < script.indexOf("GuestBatch", runner), script);
     }
 
     @Test
