@@ -136,7 +136,7 @@ public final class VmKernel {
             }
             return nb.script(Path.of("").toAbsolutePath(), java, copy, System.getProperty("erofssim.root"), run,
                     nativeRunner);
-        }, run -> nb.observations(run, kernel.release()));
+        }, nb.reader(kernel.release()));
     }
 
     /** The environment variable that chooses the guest's observer: {@code jvm} for the guest JVM only. */
@@ -241,6 +241,14 @@ public final class VmKernel {
     /** Reads a run folder's observations so far (it may be cut short by a crash). */
     interface Reader {
         List<Observation> read(Path run) throws IOException;
+
+        /**
+         * Called while the guest runs (every quarter second): a reader may take what the guest
+         * has written so far, so that {@link #read} at the end has less left to do.
+         */
+        default void progress(Path run) throws IOException {
+            // nothing early by default
+        }
     }
 
     /**
@@ -330,6 +338,13 @@ public final class VmKernel {
             while (!p.waitFor(250, TimeUnit.MILLISECONDS)) {
                 if (toCmd == null && consoleHas(console, "ERV-CMD-START")) {
                     toCmd = (System.nanoTime() - t0) / 1e9;
+                }
+                if (toCmd != null) {
+                    try {
+                        partial.progress(run);
+                    } catch (IOException | RuntimeException e) {
+                        // nothing taken early: the read at the end takes it all, and says what is wrong
+                    }
                 }
                 if (System.nanoTime() > deadline) {
                     ProcessTree.kill(p);
