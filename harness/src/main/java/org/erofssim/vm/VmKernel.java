@@ -238,6 +238,14 @@ public final class VmKernel {
         }
     }
 
+    /**
+     * Whether the host takes the guest's answers while it runs ({@link Reader#progress}); {@code
+     * -Derofssim.vm.earlyReadBack=false} reads them all after QEMU exits, as before session 15
+     * (the same observations either way: an A/B switch, since the early read uses a host core
+     * that a loaded machine may not have spare).
+     */
+    static final boolean EARLY_READ_BACK = !"false".equals(System.getProperty("erofssim.vm.earlyReadBack"));
+
     /** Reads a run folder's observations so far (it may be cut short by a crash). */
     interface Reader {
         List<Observation> read(Path run) throws IOException;
@@ -339,7 +347,7 @@ public final class VmKernel {
                 if (toCmd == null && consoleHas(console, "ERV-CMD-START")) {
                     toCmd = (System.nanoTime() - t0) / 1e9;
                 }
-                if (toCmd != null) {
+                if (toCmd != null && EARLY_READ_BACK) {
                     try {
                         partial.progress(run);
                     } catch (IOException | RuntimeException e) {
