@@ -92,11 +92,15 @@ class NativeBatchTest {
         assertTrue(script.contains("if [ -e /proc/config.gz ]; then"), script);
         assertTrue(script.contains("'" + tmp.resolve("runner") + "' '"), script);
         assertTrue(script.strip().endsWith("'" + jvmOnly + "'"), script);
-        // the console is quiet while the runner observes, and set back before the JVM's cases
+        assertTrue(!script.contains("/proc/sys/kernel/printk") || NativeBatch.quietConsole(System.getenv()), script);
+        // asked for, the console is quiet while the runner observes, and set back before the JVM's cases
+        script = NativeBatch.split(List.of(pa, jvmOnly, pb)).script(Path.of("/"), Path.of("/usr/bin/java"),
+                tmp.resolve("erofs-sim.jar"), null, tmp, tmp.resolve("runner"), true);
         int quiet = script.indexOf("echo " + NativeBatch.RUNNER_CONSOLE_LEVEL + " > /proc/sys/kernel/printk");
         int runner = script.indexOf("'" + tmp.resolve("runner") + "' '");
         int back = script.indexOf("echo \"$ERV_CONSOLE_LEVEL\" > /proc/sys/kernel/printk");
-        assertTrue(script.indexOf("read ERV_CONSOLE_LEVEL ERV_REST < /proc/sys/kernel/printk") < quiet && quiet < runner
+        int read = script.indexOf("read ERV_CONSOLE_LEVEL ERV_REST < /proc/sys/kernel/printk");
+        assertTrue(read >= 0 && read < quiet && quiet < runner
                 && runner < back && back < script.indexOf("GuestBatch", runner), script);
     }
 
