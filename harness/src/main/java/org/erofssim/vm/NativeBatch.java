@@ -155,7 +155,7 @@ final class NativeBatch {
      * ({@link #RUNNER_CONSOLE_LEVEL}): {@code EROFSSIM_VM_QUIET_CONSOLE=1} (or {@code
      * -Derofssim.vm.quietConsole=true}). Off by default: it makes a 6.1 batch much faster, but two
      * of its 284 cases (reads that print more records than the guest's log buffer holds) then
-     * observed a different log in 3 of 11 runs, the kernel's order of readahead errors racing the
+     * observed a different log in 3 of 10 runs, the kernel's order of readahead errors racing the
      * reader once the console no longer slows each message (docs/VM-ORACLE.md, session 15).
      */
     public static final String QUIET_CONSOLE_ENV = "EROFSSIM_VM_QUIET_CONSOLE";
