@@ -136,7 +136,7 @@ public final class VmKernel {
             }
             return nb.script(Path.of("").toAbsolutePath(), java, copy, System.getProperty("erofssim.root"), run,
                     nativeRunner);
-        }, run -> nb.observations(run, kernel.release()));
+        }, nb.reader(kernel.release()));
     }
 
     /** The environment variable that chooses the guest's observer: {@code jvm} for the guest JVM only. */
@@ -238,9 +238,25 @@ public final class VmKernel {
         }
     }
 
+    /**
+     * Whether the host takes the guest's answers while it runs ({@link Reader#progress}); {@code
+     * -Derofssim.vm.earlyReadBack=false} reads them all after QEMU exits, as before session 15
+     * (the same observations either way: an A/B switch, since the early read uses a host core
+     * that a loaded machine may not have spare).
+     */
+    static final boolean EARLY_READ_BACK = !"false".equals(System.getProperty("erofssim.vm.earlyReadBack"));
+
     /** Reads a run folder's observations so far (it may be cut short by a crash). */
     interface Reader {
         List<Observation> read(Path run) throws IOException;
+
+        /**
+         * Called while the guest runs (every quarter second): a reader may take what the guest
+         * has written so far, so that {@link #read} at the end has less left to do.
+         */
+        default void progress(Path run) throws IOException {
+            // nothing early by default
+        }
     }
 
     /**
@@ -330,6 +346,13 @@ public final class VmKernel {
             while (!p.waitFor(250, TimeUnit.MILLISECONDS)) {
                 if (toCmd == null && consoleHas(console, "ERV-CMD-START")) {
                     toCmd = (System.nanoTime() - t0) / 1e9;
+                }
+                if (toCmd != null && EARLY_READ_BACK) {
+                    try {
+                        partial.progress(run);
+                    } catch (IOException | RuntimeException e) {
+                        // nothing taken early: the read at the end takes it all, and says what is wrong
+                    }
                 }
                 if (System.nanoTime() > deadline) {
                     ProcessTree.kill(p);

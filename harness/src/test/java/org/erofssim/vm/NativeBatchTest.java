@@ -92,6 +92,16 @@ class NativeBatchTest {
         assertTrue(script.contains("if [ -e /proc/config.gz ]; then"), script);
         assertTrue(script.contains("'" + tmp.resolve("runner") + "' '"), script);
         assertTrue(script.strip().endsWith("'" + jvmOnly + "'"), script);
+        assertTrue(!script.contains("/proc/sys/kernel/printk") || NativeBatch.quietConsole(System.getenv()), script);
+        // asked for, the console is quiet while the runner observes, and set back before the JVM's cases
+        script = NativeBatch.split(List.of(pa, jvmOnly, pb)).script(Path.of("/"), Path.of("/usr/bin/java"),
+                tmp.resolve("erofs-sim.jar"), null, tmp, tmp.resolve("runner"), true);
+        int quiet = script.indexOf("echo " + NativeBatch.RUNNER_CONSOLE_LEVEL + " > /proc/sys/kernel/printk");
+        int runner = script.indexOf("'" + tmp.resolve("runner") + "' '");
+        int back = script.indexOf("echo \"$ERV_CONSOLE_LEVEL\" > /proc/sys/kernel/printk");
+        int read = script.indexOf("read ERV_CONSOLE_LEVEL ERV_REST < /proc/sys/kernel/printk");
+        assertTrue(read >= 0 && read < quiet && quiet < runner
+                && runner < back && back < script.indexOf("GuestBatch", runner), script);
     }
 
     @Test
@@ -123,5 +133,55 @@ class NativeBatchTest {
                 c.getMessage());
         assertEquals(1, c.before().size());
         assertTrue(c.console().contains("Oops"));
+    }
+
+    /**
+     * The raw lines taken while the guest runs ({@link NativeBatch#convertSoFar}, a line at a time
+     * as the guest's writes arrive, a half-written line left for later) give the same observations
+     * as reading them all at the end; a line that is not what was taken early is converted again.
+     */
+    @Test
+    void linesTakenWhileTheGuestRunsGiveTheSameObservations() throws Exception {
+        List<JsonNode> lines = captured();
+        List<Path> files = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
+        for (JsonNode l : lines.subList(0, Math.min(6, lines.size()))) {
+            files.add(Checkout.root().resolve(l.get("scenario").asText()));
+            raw.add(JSON.writeValueAsString(l.get("raw")));
+        }
+        Path endOnly = Files.createDirectories(tmp.resolve("end-only"));
+        NativeBatch all = NativeBatch.split(files);
+        all.writePlan(endOnly);
+        int n = all.nativeIndices().size();
+        assertTrue(n >= 3, "captured lines for the runner: " + n);
+        String text = String.join("\n", raw.subList(0, n)) + "\n";
+        Files.writeString(endOnly.resolve(NativeBatch.RAW), text);
+        List<VmKernel.Observation> expected = all.observations(endOnly, "9.9.9-fake");
+        assertEquals(files.size(), expected.size());
+
+        Path run = Files.createDirectories(tmp.resolve("early"));
+        NativeBatch nb = NativeBatch.split(files);
+        nb.writePlan(run);
+        VmKernel.Reader r = nb.reader("9.9.9-fake");
+        Path rawFile = run.resolve(NativeBatch.RAW);
+        r.progress(run); // nothing written yet
+        int cut = text.indexOf('\n') + 1 + 7; // the first line and a bit of the second
+        Files.writeString(rawFile, text.substring(0, cut));
+        r.progress(run);
+        Files.writeString(rawFile, text.substring(0, text.length() - 1)); // all but the last newline
+        r.progress(run);
+        Files.writeString(rawFile, text);
+        r.progress(run);
+        assertEquals(expected, r.read(run));
+
+        // a file that changed under the early reader: the end converts what it reads
+        Path other = Files.createDirectories(tmp.resolve("changed"));
+        NativeBatch nc = NativeBatch.split(files);
+        nc.writePlan(other);
+        VmKernel.Reader rc = nc.reader("9.9.9-fake");
+        Files.writeString(other.resolve(NativeBatch.RAW), raw.get(1) + "\n" + raw.get(0) + "\n");
+        rc.progress(other);
+        Files.writeString(other.resolve(NativeBatch.RAW), text);
+        assertEquals(expected, rc.read(other));
     }
 }
