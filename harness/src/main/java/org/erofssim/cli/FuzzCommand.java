@@ -93,7 +93,7 @@ final class FuzzCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--max-time", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "stop drawing cases after this long: 90s, 10m, 2h")
+            description = "stop drawing cases after this long (the first round of up to 64 always runs): 90s, 10m, 2h")
     Duration maxTime;
 
     @Option(names = "--blind", description = "draw every case fresh (no coverage feedback), as the first fuzzer did")

@@ -87,7 +87,7 @@ public final class FuzzCampaign {
     /**
      * @param seed       the generator's seed
      * @param cases      how many cases at most
-     * @param maxTime    stop drawing new cases after this long (null: no limit)
+     * @param maxTime    stop drawing new cases after this long, after the first round (null: no limit)
      * @param profile    the profile the model runs on (the running kernel's when comparing live)
      * @param images     the {@code fixtures/images} folder (bases and the blob)
      * @param out        the campaign's folder (findings, in-flight case, scratch images)
@@ -302,7 +302,9 @@ public final class FuzzCampaign {
             // cores, then taken in order): see FuzzRounds
             for (int first = 0, round; first < settings.cases(); first += round) {
                 round = roundAt(first);
-                if (settings.maxTime() != null && (first & 63) == 0
+                // the first round always runs: a set-up slower than the budget (a loaded machine) would
+                // otherwise end the campaign with no case at all
+                if (settings.maxTime() != null && first > 0 && (first & 63) == 0
                         && Duration.between(start, Instant.now()).compareTo(settings.maxTime()) > 0) {
                     break;
                 }

@@ -229,4 +229,13 @@ class FuzzCampaignTest {
         assertThat(s.count("model outcome", "mounted")).isPositive();
         assertThat(s.count("model outcome", "EINVAL")).isPositive();
     }
+
+    @Test
+    void aCampaignWhoseBudgetIsGoneBeforeItsFirstCaseStillRunsItsFirstRound() {
+        // a set-up slower than --max-time (a loaded machine) once ended the campaign with no case at all
+        FuzzCampaign.Summary s = new FuzzCampaign(new FuzzCampaign.Settings(5, 100_000, Duration.ZERO, Releases.DEFAULT,
+                IMAGES, out, null, Duration.ofSeconds(5), 80)).run(new PrintWriter(new StringWriter()));
+        assertThat(s.cases()).isEqualTo(FuzzRounds.roundAt(new FuzzCampaign.Settings(5, 100_000, Duration.ZERO,
+                Releases.DEFAULT, IMAGES, out, null, Duration.ofSeconds(5), 80), 0));
+    }
 }
