@@ -213,9 +213,14 @@ public final class BootKernel {
         if (Files.isRegularFile(memo) && Files.readString(memo).equals(text)) {
             return;
         }
-        Path tmp = memo.resolveSibling(CLOSURE_FILE + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, memo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // a temporary file of its own: two processes preparing the same kernel must not share one
+        Path tmp = Files.createTempFile(memo.getParent(), CLOSURE_FILE + ".", ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, memo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** A module's bytes, as the initramfs holds them (uncompressed). */

@@ -307,9 +307,14 @@ public final class KernelCache {
             Files.deleteIfExists(mark);
             return false;
         }
-        Path tmp = mark.resolveSibling(mark.getFileName() + ".tmp");
-        Files.writeString(tmp, id);
-        Files.move(tmp, mark, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // a temporary file of its own: two processes fetching the same kernel must not share one
+        Path tmp = Files.createTempFile(mark.getParent(), mark.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(tmp, id);
+            Files.move(tmp, mark, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         return true;
     }
 

@@ -91,6 +91,12 @@ abstract class ZMapAlgorithm {
     /** 6.15+: an inline pcluster must not cross a block. */
     abstract void checkInlineTail(Recorder m, String fn);
 
+    /** Whether the inline pcluster {@code m} mapped (its position and length) runs past its block's end. */
+    final boolean acrossBlock(Recorder m) {
+        long bs = 1L << sbi.blkszbits();
+        return (m.mpa & (bs - 1)) + m.mplen > bs;
+    }
+
     abstract int fragmentFlags(int mflags);
 
     /** 6.13: the head's algorithm must be one the superblock enables. */

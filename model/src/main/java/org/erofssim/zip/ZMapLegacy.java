@@ -100,7 +100,6 @@ final class ZMapLegacy extends ZMapAlgorithm {
             }
             return;
         }
-        int bits = sbi.blkszbits();
         if ((z.advise & ZMapHeader.ADVISE_INLINE_PCLUSTER) != 0) {
             z.idataSize = h.idataSize();
             Recorder r = new Recorder(inode, z);
@@ -111,7 +110,7 @@ final class ZMapLegacy extends ZMapAlgorithm {
                 failed = e;
             }
             // the size check runs whatever the map returned (and overrides its error)
-            if (r.mplen == 0 || (r.mpa & ((1L << bits) - 1)) + r.mplen > (1L << bits)) {
+            if (r.mplen == 0 || acrossBlock(r)) {
                 log.err(fn, "invalid tail-packing pclustersize " + r.mplen);
                 throw new KernelError(Errno.EUCLEAN);
             }
@@ -160,7 +159,7 @@ final class ZMapLegacy extends ZMapAlgorithm {
     @Override
     void checkInlineTail(Recorder m, String fn) {
         // with ZMAP_TAIL_INLINE_SIMPLIFIED every map of the tail checks it, with the old message
-        if (tailSimplified && (m.mpa & ((1L << sbi.blkszbits()) - 1)) + m.mplen > (1L << sbi.blkszbits())) {
+        if (tailSimplified && acrossBlock(m)) {
             log.err(fn, "invalid tail-packing pclustersize " + m.mplen);
             throw new KernelError(Errno.EUCLEAN);
         }

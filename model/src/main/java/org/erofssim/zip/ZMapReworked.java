@@ -277,7 +277,7 @@ final class ZMapReworked extends ZMapAlgorithm {
 
     @Override
     void checkInlineTail(Recorder m, String fn) {
-        if ((m.mpa & ((1L << sbi.blkszbits()) - 1)) + m.mplen > (1L << sbi.blkszbits())) {
+        if (acrossBlock(m)) {
             Coverage.hit("z_erofs_map_blocks_fo:inline-across-blocks");
             log.err(fn, "ztailpacking inline data across blocks @ nid " + m.inode.nid());
             throw new KernelError(Errno.EUCLEAN);
