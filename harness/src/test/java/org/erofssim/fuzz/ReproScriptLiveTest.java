@@ -89,9 +89,20 @@ class ReproScriptLiveTest {
             // nothing left: the folder, its mounts, its loop devices
             assertThat(Path.of(work)).doesNotExist();
             assertThat(Files.readString(Path.of("/proc/self/mounts"))).doesNotContain(work);
-            String loops = new String(HostTools.processBuilder("losetup", "-a").start().getInputStream().readAllBytes(),
-                    StandardCharsets.UTF_8);
+            // a loop device repro.sh detached (losetup -d) stays bound until its last opener closes it, and
+            // other processes probing loop devices (udev's blkid, CI's .ci/busy-erofs) can hold it a moment:
+            // wait for it to go, as LiveFixtures.settled does for the oracle's (fresh-root saw one bound)
+            String loops = losetup();
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    loops.contains(work) && System.nanoTime() < deadline; loops = losetup()) {
+                Thread.sleep(50);
+            }
             assertThat(loops).doesNotContain(work);
         }
+    }
+
+    private static String losetup() throws java.io.IOException {
+        return new String(HostTools.processBuilder("losetup", "-a").start().getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8);
     }
 }
