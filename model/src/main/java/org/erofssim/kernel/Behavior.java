@@ -522,21 +522,11 @@ public enum Behavior {
      */
     PLAIN_COMPRESSED_SEPARATED,
     /**
-     * 0ee3a0d59e00 "erofs: enable sub-page compressed block support" (Gao Xiang, the last of the
-     * series "erofs: basic sub-page compressed data support", December 2023; 6.8-rc1, the pull
-     * "erofs-for-6.8-rc1-2"): {@code erofs_fill_inode} gives a compressed regular file, directory or
-     * symlink {@code z_erofs_aops} whatever the block size, and the same commit logs {@code
-     * EXPERIMENTAL EROFS subpage compressed block support in use. Use at your own risk!} through
-     * {@code DO_ONCE_LITE_IF} for an inode whose blocks are smaller than a page: once per boot (a
-     * static flag per call site; 7.0's 78331814a502 "erofs: add erofs_inode_set_aops helper to set
-     * the aops" moved it into a static inline of internal.h, one flag per file that calls it, so 7.x
-     * prints it up to twice [obs-7.3-amd64, session 10: two lines in one mount; the 7.2.13 and 7.3
-     * erofs.ko hold the string twice]). The model does not print it: whether it appears depends on
-     * the boot's history, so {@code OutcomeComparator} leaves it out of both logs. Before it, on a
-     * filesystem whose blocks are smaller than a page, such an inode fails with EOPNOTSUPP and no
-     * line [obs-6.1.0-57-amd64: fuzz seed 15, session 10: {@code modern/lz4-b1024.erofs} as a loop
-     * device, {@code /f4097}, {@code /sub/f9000}, {@code /text20000} and {@code /text64k} not
-     * found, EOPNOTSUPP, where 6.12.118 reads them]. Sites: {@code Iget}.
+     * 0ee3a0d59e00 "erofs: enable sub-page compressed block support" (Gao Xiang, 6.8-rc1): a
+     * compressed inode gets {@code z_erofs_aops} whatever the block size, with a once-per-boot
+     * EXPERIMENTAL line the model does not print ({@code OutcomeComparator} leaves it out of both
+     * logs). Before it, on blocks smaller than a page, such an inode fails with EOPNOTSUPP and no
+     * line [obs-6.1.0-57]. Evidence: {@code docs/behavior-evidence.md}. Sites: {@code Iget}.
      */
     SUBPAGE_COMPRESSED_BLOCKS,
     /**
@@ -621,24 +611,11 @@ public enum Behavior {
      */
     PRINTK_RECORD_MAX_1024,
     /**
-     * [unsure which commit: 7.3 merge window; the 7.3-rc7 erofs.ko has an {@code
-     * erofs_read_meta_folio} the 7.2.13 one lacks] File-backed metadata is cached in a page cache
-     * of erofs's own (a managed-cache inode) rather than the backing file's, and a page missing
-     * there is read by {@code erofs_read_meta_folio}: its position goes through {@code
-     * erofs_map_dev} as device 0, so a page inside an extra device's unified range
-     * {@code [uniaddr, uniaddr + blocks)} is read from that device, and the read is a bio whose
-     * sector is {@code (fsoffset + position) >> 9}: the backing file is read at the page's
-     * position plus {@code fsoffset} rounded down to 512 bytes (6.18: to the page, 7.2.13: not at
-     * all). [obs-7.3-amd64, session 10: {@code crafted/twodev.erofs} as a file with its two blobs
-     * and device 1's uniaddr 1 (fuzz seed 15 case 430): the inodes of blocks 3 and 4 come from
-     * the blob, {@code bogus i_mode (0) @ nid 430} and {@code unsupported i_format 101 of nid 512}
-     * (the blob's byte {@code e} at 12288), where 6.18.44 reads them from the image;
-     * {@code modern/metabox.erofs} with {@code fsoffset=512} (case 1102): {@code cannot find valid
-     * erofs superblock}, the superblock read at byte 1536; {@code fsoffset=100}: read at byte
-     * 1024, then {@code fsoffset 100 is not aligned to block size 4096}.] The mechanism is read in
-     * a third-party port of a 7.3-cycle erofs ({@code erofs_init_metabuf}, {@code
-     * erofs_read_meta_folio}), not in a torvalds/linux tree; no erofs patch or revlist naming
-     * {@code erofs_read_meta_folio} is stored (session 13). Sites: {@code MetaBuf.page}.
+     * [unsure which commit: 7.3 merge window] File-backed metadata is cached in erofs's own page
+     * cache, and a missing page is read by {@code erofs_read_meta_folio}: through {@code erofs_map_dev}
+     * as device 0 (an extra device's unified range is read from that device) at the page's position
+     * plus {@code fsoffset} rounded down to 512 bytes. Evidence (obs-7.3-amd64, session 10) and
+     * sources: {@code docs/behavior-evidence.md}. Sites: {@code MetaBuf.page}.
      */
     FILEIO_METADATA_MANAGED_CACHE,
     /**
