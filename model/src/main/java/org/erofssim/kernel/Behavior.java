@@ -286,6 +286,12 @@ public enum Behavior {
     /** efb2aef569b3 "erofs: add encoded extent on-disk definition" (6.15-rc1; 6.12.91): 4 bits of h_clusterbits
      * count [obs-6.12.107/118 backports/zmap-clusterbits8: EINVAL, 6.1: reads]. docs/zmap-6.12.md. */
     ZMAP_CLUSTERBITS_4BIT,
+    /** 862427ebb81d "erofs: fix interlaced ztailpacking pclusters" (7.3-rc1; 6.1.191, 6.12.114, 6.18.52, 7.2.6): an inline
+     * plain tail is SHIFTED, never INTERLACED [obs backports/zmap-interlaced-tail]. Sites: {@code ZMapBlocks}; docs/zmap-6.12.md. */
+    ZMAP_INLINE_TAIL_SHIFTED,
+    /** e13d315ae077 "erofs: avoid infinite loops due to corrupted subpage compact indexes" (6.18-rc3; 6.12.91): a compact
+     * HEAD clusterofs past a sub-page lcluster is EUCLEAN [obs backports/zmap-b1024-clusterofs]. Sites: {@code ZMapBlocks.load}. */
+    ZMAP_COMPACT_CLUSTEROFS_CHECK,
     /**
      * c37460cd9b2f "erofs: remove fscache backend entirely" (Gao Xiang; 7.2-rc1, the pull
      * erofs-for-7.2-rc1; in 7.2.13 [obs]):
@@ -653,6 +659,8 @@ public enum Behavior {
             case ZMAP_COMPRESSEDLEN_REFINED -> "8f9530aeeb4f";
             case ZMAP_TAIL_INLINE_SIMPLIFIED -> "b7710262d743";
             case ZMAP_CLUSTERBITS_4BIT -> "efb2aef569b3";
+            case ZMAP_INLINE_TAIL_SHIFTED -> "862427ebb81d";
+            case ZMAP_COMPACT_CLUSTEROFS_CHECK -> "e13d315ae077";
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
             case INODE_BLOCKS_HI -> "803d09a55405";
             case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "2c534624ae70";
@@ -728,6 +736,8 @@ public enum Behavior {
             case ZMAP_COMPRESSEDLEN_REFINED -> "erofs: refine z_erofs_get_extent_compressedlen()";
             case ZMAP_TAIL_INLINE_SIMPLIFIED -> "erofs: simplify tail inline pcluster handling";
             case ZMAP_CLUSTERBITS_4BIT -> "erofs: add encoded extent on-disk definition";
+            case ZMAP_INLINE_TAIL_SHIFTED -> "erofs: fix interlaced ztailpacking pclusters";
+            case ZMAP_COMPACT_CLUSTEROFS_CHECK -> "erofs: avoid infinite loops due to corrupted subpage compact indexes";
             case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
             case STATFS_FSID_FROM_UUID -> "erofs: derive fsid from on-disk UUID for .statfs() if possible";
             case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";

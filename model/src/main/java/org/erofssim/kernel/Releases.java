@@ -72,7 +72,10 @@ public final class Releases {
                             + " stable revlist at 6.1.127; not observable on 6.1 with the zmap images)"),
             new StableBackport("6.1", 175, DIRENT_NAMEOFF_CHECKS,
                     "d18a3b5d337f erofs: fix the out-of-bounds nameoff handling for trailing dirents (CVE-2026-46078's"
-                            + " affected ranges; observed on 6.1.0-57, session 15)"));
+                            + " affected ranges; observed on 6.1.0-57, session 15)"),
+            new StableBackport("6.1", 191, ZMAP_INLINE_TAIL_SHIFTED,
+                    "862427ebb81d erofs: fix interlaced ztailpacking pclusters (CVE-2026-90161; Debian's changelog of"
+                            + " 6.1.192 under ChangeLog-6.1.191; observed on 6.1.0-57, session 16)"));
 
     private static final KernelProfile LINUX_6_1_192 = withBackports(LINUX_6_1, STABLE_6_1, 192).build();
 
@@ -96,9 +99,9 @@ public final class Releases {
      * has it, oldest first. Sources: the upstream stable ChangeLog sections Debian's changelog of
      * linux 6.12.118-1 lists each change under (6.12.7 and later), CVE-2024-56750's affected range
      * (6.12.2), and the fs/erofs sources of 6.12.107 (upstream tarball) and 6.12.118 (Debian), whose
-     * super.c, fileio.c and dir.c are the same file: every change below but the last is in
-     * 6.12.107 (the last is in 6.12.118's zdata.c and not in 6.12.107's). The zmap.c entries:
-     * docs/zmap-6.12.md (6.12.90's and 6.12.107's sources, the stable revlists).
+     * super.c, fileio.c and dir.c are the same file: every change below but the last two is in
+     * 6.12.107 (they are in 6.12.118's zdata.c and zmap.c, not in 6.12.107's). The zmap.c entries:
+     * docs/zmap-6.12.md (6.12.90's, 6.12.107's and 6.12.118's sources, the stable revlists).
      */
     private static final List<StableBackport> STABLE_6_12 = List.of(
             new StableBackport("6.12", 2, FILEIO_SUBPAGE_BLOCKSIZE,
@@ -125,8 +128,14 @@ public final class Releases {
             new StableBackport("6.12", 91, ZMAP_CLUSTERBITS_4BIT,
                     "efb2aef569b3 erofs: add encoded extent on-disk definition (ChangeLog-6.12.91; 6.12.90's zmap.c"
                             + " still masks h_clusterbits with 7)"),
+            new StableBackport("6.12", 91, ZMAP_COMPACT_CLUSTEROFS_CHECK,
+                    "e13d315ae077 erofs: avoid infinite loops due to corrupted subpage compact indexes (CVE-2025-68251;"
+                            + " ChangeLog-6.12.91; 6.12.90's zmap.c checks full indexes only)"),
             new StableBackport("6.12", 110, UNALIGNED_ENCODED_DATA,
-                    "erofs: support unaligned encoded data (ChangeLog-6.12.110; in 6.12.118's zdata.c, not 6.12.107's)"));
+                    "erofs: support unaligned encoded data (ChangeLog-6.12.110; in 6.12.118's zdata.c, not 6.12.107's)"),
+            new StableBackport("6.12", 114, ZMAP_INLINE_TAIL_SHIFTED,
+                    "862427ebb81d erofs: fix interlaced ztailpacking pclusters (CVE-2026-90161; ChangeLog-6.12.114; the"
+                            + " only difference of 6.12.107's and 6.12.118's zmap.c)"));
 
     /**
      * Stable releases whose state between two backports the model does not have: the release
@@ -157,7 +166,7 @@ public final class Releases {
                     FSOFFSET_OPTION, EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                     METABOX, READ_INODE_MESSAGE, IOMAP_INLINE_ADDR, XATTR_PREFIX_PLACEMENT,
                     DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK, ZMAP_COMPRESSEDLEN_REFINED,
-                    ZMAP_TAIL_INLINE_SIMPLIFIED, ZMAP_CLUSTERBITS_4BIT,
+                    ZMAP_TAIL_INLINE_SIMPLIFIED, ZMAP_CLUSTERBITS_4BIT, ZMAP_COMPACT_CLUSTEROFS_CHECK,
                     FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
                     ZSTD_1_5_7_ERROR_STRINGS, READAHEAD_HONOURS_NEW_ORDER, FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
                     READMORE_ENCODED_ONLY, UNALIGNED_ENCODED_DATA, INODE_BLOCK_ADDR_64BIT)
@@ -169,7 +178,7 @@ public final class Releases {
             .with(FSCACHE_REMOVED, FILEIO_SID_DEVNUM, CACHE_STRATEGY_SHOWN_IF_COMPRESSED, DEFLATE_NOT_EXPERIMENTAL,
                     DECOMPRESS_ERROR_FORMAT, FILEIO_METADATA_BYTE_OFFSET, PLAIN_COMPRESSED_SEPARATED,
                     ISHARE_XATTR_PREFIX_ID, FAST_SYMLINK_LENGTH_CHECK, ZMAP_HEAD_FORMAT_CHECK, INODE_BLOCKS_HI,
-                    LZ4_ERROR_STRINGS)
+                    LZ4_ERROR_STRINGS, ZMAP_INLINE_TAIL_SHIFTED) // 862427ebb81d: 7.3-rc1, in 7.2.6 (stable-rc revlist)
             .build();
 
     private static final KernelProfile LINUX_7_3_0_RC7 = LINUX_7_2_13.toBuilder()

@@ -240,6 +240,13 @@ public final class ZDecompress {
             // the first bytes of the extent are at its in-block offset, the rest wraps to the start
             int head = Math.min(bs - (rq.pageofsOut() & (bs - 1)), outputsize);
             int from = rq.pageofsIn() + rq.inputsize() - (bs - (rq.pageofsOut() & (bs - 1)));
+            if (from < 0) {
+                // an input shorter than the rotation (an inline tail, before ZMAP_INLINE_TAIL_SHIFTED): the
+                // offset is taken modulo the page, near the end of the one input page [obs-6.18.44,
+                // obs-6.12.107 backports/zmap-interlaced-wrap]; what the kernel reads past the page is
+                // the next page's memory, zeros here
+                from += PAGE;
+            }
             copyIn(rq.in(), from, out, 0, head);
             start = head;
         }

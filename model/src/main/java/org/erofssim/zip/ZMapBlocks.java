@@ -178,6 +178,8 @@ public final class ZMapBlocks {
     private final SbLog log;
     private final ZMapAlgorithm alg;
     private final Map<Long, ZInode> inited;
+    /** {@link Behavior#ZMAP_COMPACT_CLUSTEROFS_CHECK}. */
+    private final boolean compactClusterofsCheck;
     private ZMapBlocks quiet;
 
     public ZMapBlocks(SbInfo sbi, MetaBuf buf, SbLog log) {
@@ -190,6 +192,7 @@ public final class ZMapBlocks {
         this.log = log;
         this.alg = ZMapAlgorithm.of(this, sbi, log);
         this.inited = inited;
+        this.compactClusterofsCheck = sbi.kernel().has(Behavior.ZMAP_COMPACT_CLUSTEROFS_CHECK);
     }
 
     /**
@@ -428,7 +431,10 @@ public final class ZMapBlocks {
                 Coverage.hit("z_erofs_map_blocks_fo:plain-longer-than-pcluster");
                 throw new KernelError(Errno.EUCLEAN, "plain extent of nid " + inode.nid() + " longer than its pcluster");
             }
-            m.malg = (z.advise & ZMapHeader.ADVISE_INTERLACED_PCLUSTER) != 0 ? INTERLACED : SHIFTED;
+            // an inline tail is no interlaced pcluster since Behavior.ZMAP_INLINE_TAIL_SHIFTED
+            boolean interlaced = (z.advise & ZMapHeader.ADVISE_INTERLACED_PCLUSTER) != 0
+                    && ((m.mflags & META) == 0 || !sbi.kernel().has(Behavior.ZMAP_INLINE_TAIL_SHIFTED));
+            m.malg = interlaced ? INTERLACED : SHIFTED;
         } else {
             int afmt = m.headtype == LclusterIndex.TYPE_HEAD2 ? z.algorithm[1] : z.algorithm[0];
             alg.checkAlgorithmType(inode, afmt, fn);
@@ -453,6 +459,10 @@ public final class ZMapBlocks {
             loadFull(m, lcn);
         } else if (layout == DataLayout.COMPRESSED_COMPACT.value()) {
             loadCompact(m, lcn, lookahead);
+            // a HEAD's 12-bit clusterofs of a sub-page lcluster may pass its end (silent EUCLEAN)
+            if (compactClusterofsCheck && m.type != LclusterIndex.TYPE_NONHEAD && m.clusterofs >= 1L << m.z.lclusterbits) {
+                throw new KernelError(Errno.EUCLEAN, "clusterofs beyond the lcluster, nid " + m.inode.nid());
+            }
         } else {
             throw new KernelError(Errno.EINVAL, "not a compressed layout");
         }

@@ -63,13 +63,14 @@ class ReleasesMatrixTest {
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                 Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS,
                 Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL, Behavior.ZMAP_COMPRESSEDLEN_REFINED,
-                Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED, Behavior.ZMAP_CLUSTERBITS_4BIT, Behavior.UNALIGNED_ENCODED_DATA);
+                Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED, Behavior.ZMAP_CLUSTERBITS_4BIT, Behavior.UNALIGNED_ENCODED_DATA,
+                Behavior.ZMAP_INLINE_TAIL_SHIFTED, Behavior.ZMAP_COMPACT_CLUSTEROFS_CHECK);
         assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,
                 Behavior.FILEIO_METADATA_BYTE_OFFSET, Behavior.PLAIN_COMPRESSED_SEPARATED,
                 Behavior.ISHARE_XATTR_PREFIX_ID, Behavior.FAST_SYMLINK_LENGTH_CHECK, Behavior.ZMAP_HEAD_FORMAT_CHECK,
-                Behavior.INODE_BLOCKS_HI, Behavior.LZ4_ERROR_STRINGS);
+                Behavior.INODE_BLOCKS_HI, Behavior.LZ4_ERROR_STRINGS, Behavior.ZMAP_INLINE_TAIL_SHIFTED);
         assertThat(Releases.linux_7_3_0_rc7().behaviors()).doesNotContain(Behavior.FILEIO_METADATA_BYTE_OFFSET);
         assertThat(Releases.linux_7_3_0_rc7().toBuilder().with(Behavior.FILEIO_METADATA_BYTE_OFFSET).build().behaviors())
                 .containsAll(Releases.linux_7_2_13().behaviors());
@@ -77,9 +78,9 @@ class ReleasesMatrixTest {
         assertThat(Releases.linux_6_1_192().behaviors()).containsExactlyInAnyOrderElementsOf(
                 Releases.stableBackports("6.1").stream().map(Releases.StableBackport::behavior).toList());
         assertThat(Releases.linux_6_1_192().behaviors()).containsExactlyInAnyOrder(Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL,
-                Behavior.DIRENT_NAMEOFF_CHECKS);
+                Behavior.DIRENT_NAMEOFF_CHECKS, Behavior.ZMAP_INLINE_TAIL_SHIFTED);
         assertThat(Releases.linux_6_12_0().behaviors()).doesNotContain(Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL,
-                Behavior.DIRENT_NAMEOFF_CHECKS);
+                Behavior.DIRENT_NAMEOFF_CHECKS, Behavior.ZMAP_INLINE_TAIL_SHIFTED);
         // the spec's source commit (v6.13-rc4) has 0bc8061ffc73 (6.13-rc1)
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_13_0_rc4())).containsExactlyInAnyOrder(
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DEVICE_LOG_PREFIX, Behavior.DIRECTIO_OPTION,
@@ -97,12 +98,12 @@ class ReleasesMatrixTest {
                 .containsExactlyInAnyOrderElementsOf(added(Releases.linux_6_12_0(), Releases.linux_6_12_118()));
         // before the first backport: the 6.12.0 preset itself
         assertThat(Releases.resolve("6.12.1").profile()).isSameAs(Releases.linux_6_12_0());
-        // the source-built kernels of the recipes: 6.12.107 has every backport but the 6.12.110 one
-        // (its fs/erofs super.c, fileio.c and dir.c are 6.12.118's; its zdata.c is older), under its own name
+        // the source-built kernels of the recipes: 6.12.107 has every backport but the 6.12.110 and 6.12.114 ones
+        // (its fs/erofs super.c, fileio.c and dir.c are 6.12.118's; its zdata.c and zmap.c are older), under its own name
         Releases.Resolution r107 = Releases.resolve("6.12.107-erofssim-nofileio");
         assertThat(r107.profile().release()).isEqualTo("6.12.107");
         assertThat(r107.profile().behaviors()).isEqualTo(Releases.linux_6_12_118().toBuilder()
-                .without(Behavior.UNALIGNED_ENCODED_DATA).build().behaviors());
+                .without(Behavior.UNALIGNED_ENCODED_DATA).without(Behavior.ZMAP_INLINE_TAIL_SHIFTED).build().behaviors());
         assertThat(r107.note()).contains("6.12.0 + the stable backports up to 6.12.107", "build -erofssim-nofileio");
         // a release resolves back to the same profile under its name (what written outcomes carry)
         assertThat(Releases.resolve(r107.profile().name()).profile()).isEqualTo(r107.profile());

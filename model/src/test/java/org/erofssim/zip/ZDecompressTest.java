@@ -155,15 +155,17 @@ class ZDecompressTest {
             assertThat(ZDecompress.decompress(live.sbi(), live.sblog(), rq)).isEqualTo(want);
         }
 
-        @Test void interlacedBytesOutsideTheReadDataAreZeros() {
-            // the rotated head starts before the array (pageofsIn + inputsize is less than the
-            // block's rest) and runs past its end: both sides read as zeros
+        @Test void interlacedOffsetBeforeThePageWrapsToItsEnd() {
+            // the rotated head would start before the input (pageofsIn + inputsize is less than the
+            // block's rest): the kernel takes the offset modulo the page, so it starts near the page's
+            // end, and what runs past the page reads as zeros here [obs-6.12.107, obs-6.18.44
+            // backports/zmap-interlaced-wrap]
             ZTrees.Live live = padded();
-            byte[] in = ErofsImages.noise(100, 9);
-            ZDecompress.Request rq = new ZDecompress.Request(in, 10, 150, 3900, 150, ZMapBlocks.INTERLACED, true);
-            // head: 196 bytes wanted, min 150, from 10 + 150 - 196 = -36; byte k is in[k - 36]
+            byte[] page = ErofsImages.noise(4096, 9);
+            ZDecompress.Request rq = new ZDecompress.Request(page, 10, 150, 3900, 150, ZMapBlocks.INTERLACED, true);
+            // head: 196 bytes wanted, min 150, from (10 + 150 - 196) mod 4096 = 4060: 36 bytes of the page
             byte[] want = new byte[150];
-            System.arraycopy(in, 0, want, 36, 100);
+            System.arraycopy(page, 4060, want, 0, 36);
             assertThat(ZDecompress.decompress(live.sbi(), live.sblog(), rq)).isEqualTo(want);
         }
 

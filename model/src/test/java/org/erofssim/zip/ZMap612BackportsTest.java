@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.erofssim.block.Faults;
 import org.erofssim.kernel.Errno;
 import org.erofssim.kernel.KernelError;
 import org.erofssim.ondisk.ImageEditor;
@@ -146,5 +147,73 @@ class ZMap612BackportsTest {
         List<String> after = new ArrayList<>();
         assertThat(map("6.12.91", img, F4097, 0, after).errno()).isEqualTo(Errno.EINVAL);
         assertThat(after).isEmpty();
+    }
+
+    @Test
+    @DisplayName("862427ebb81d erofs: fix interlaced ztailpacking pclusters: in 6.12.114 (an inline plain tail is SHIFTED)")
+    void c862427ebb81dIn612114() {
+        // zmap-interlaced-tail.erofs: /noise.txt's tail lcluster 4 (compact entry at 20536) HEAD1 -> PLAIN, its
+        // h_idata_size 2970 -> 4032 (the tail ends at its block's end), h_advise 0x0009 -> 0x0019 (INTERLACED)
+        byte[] img = ImageEditor.of(ztailpacking(NOISE_IDATA_SIZE, u16(4032))).write(NOISE_IDATA_SIZE + 2, u16(0x19))
+                .write(20536, u16(LclusterIndex.TYPE_PLAIN << 12 | 133)).bytes();
+        ZTrees.Live before = ZTrees.mount("6.12.113", img, false);
+        ZMapBlocks.ZMapping b = new ZMapBlocks(before.sbi(), before.buf(), before.sblog()).map(before.inode(NOISE), 19_000, 0);
+        assertThat(b.meta()).isTrue();
+        assertThat(b.algorithm()).isEqualTo(ZMapBlocks.INTERLACED);
+        ZTrees.Live after = ZTrees.mount("6.12.114", img, false);
+        assertThat(new ZMapBlocks(after.sbi(), after.buf(), after.sblog()).map(after.inode(NOISE), 19_000, 0).algorithm())
+                .isEqualTo(ZMapBlocks.SHIFTED);
+        // the file's last 2983 bytes from block offset 133 (un-rotated as interlaced) or 64 (copied)
+        // [obs-6.12.107 and obs-6.12.118, fileio and bdev, backports/zmap-interlaced-tail]
+        assertThat(noiseSha("6.12.113", img)).isEqualTo("14a9d779c3ab89cf81a8008ccc9e0e581b5422c9ec763ff96262657227e981f4");
+        assertThat(noiseSha("6.12.114", img)).isEqualTo("6ef6f1896ec3e68fac356526af01d8ed9e1a65ce9a5ce7b2b0e3d8319bd3c6e4");
+    }
+
+    @Test
+    @DisplayName("862427ebb81d erofs: fix interlaced ztailpacking pclusters: in 6.12.114 (a short inline tail, the offset modulo the page)")
+    void c862427ebb81dIn612114ShortTail() {
+        // zmap-interlaced-wrap.erofs: as above with h_idata_size kept (2970) and i_size 19500 -> 17017: a 500-byte
+        // tail at 16517, whose interlaced copy starts at (64 + 2970 - (4096 - 133)) mod 4096 = 3167
+        byte[] img = ImageEditor.of(ErofsImages.read(ZTrees.fixture("ztailpacking.erofs"))).write(20488, u32(17017))
+                .write(NOISE_IDATA_SIZE + 2, u16(0x19)).write(20536, u16(LclusterIndex.TYPE_PLAIN << 12 | 133)).bytes();
+        // [obs-6.12.107 and obs-6.18.44: bytes 3167..3667 of the metadata block; obs-6.12.118: 64..564;
+        // fileio and bdev, backports/zmap-interlaced-wrap]
+        assertThat(noiseSha("6.12.113", img)).isEqualTo("c3a245838b15c40b94dc76732c5e756dee86422b14ac63f16bf21356a53700d3");
+        assertThat(noiseSha("6.12.114", img)).isEqualTo("ca0214b6edeb06ebc965748e421b77bba09f8ac99428dab5c9f2ba9dee56cc62");
+    }
+
+    @Test
+    @DisplayName("e13d315ae077 erofs: avoid infinite loops due to corrupted subpage compact indexes: in 6.12.91")
+    void e13d315ae077In61291() {
+        // zmap-b1024-clusterofs.erofs: /text20000 (nid 772) of lz4-b1024.erofs, compact indexes of 1 KiB lclusters;
+        // lcn 0's HEAD1 entry (byte 24744) gets clusterofs 1030, which its 12-bit field holds
+        byte[] img = ImageEditor.of(ErofsImages.read(ZTrees.fixture("modern/lz4-b1024.erofs")))
+                .write(24744, u16(LclusterIndex.TYPE_HEAD1 << 12 | 1030)).bytes();
+        ZTrees.Live before = ZTrees.mount("6.12.90", img, true);
+        // 6.12.90 takes it: the extent of lcn 1 starts at 1030 [source only: 6.12.90 checks full indexes only]
+        assertThat(new ZMapBlocks(before.sbi(), before.buf(), before.sblog()).map(before.inode(772), 1500, 0).la())
+                .isEqualTo(1030);
+        ZTrees.Live after = ZTrees.mount("6.12.91", img, true);
+        List<String> log = new ArrayList<>();
+        KernelError e = null;
+        try {
+            new ZMapBlocks(after.sbi(), after.buf(), after.sblog()).map(after.inode(772), 1500, 0);
+        } catch (KernelError k) {
+            e = k;
+        }
+        log.addAll(after.lines());
+        // [obs-6.12.107/118, obs-6.18.44, obs-7.2.13/7.3 backports/zmap-b1024-clusterofs: read error -117, no line of the map's own]
+        assertThat(e).isNotNull();
+        assertThat(e.errno()).isEqualTo(Errno.EUCLEAN);
+        assertThat(log).isEmpty();
+    }
+
+    static byte[] u32(long v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array();
+    }
+
+    static String noiseSha(String kernel, byte[] img) {
+        return ZTrees.walk(ErofsImages.fileMount(kernel, img, Faults.NONE, null, true)).stream()
+                .filter(e -> e.path().equals("/noise.txt")).findFirst().orElseThrow().sha256();
     }
 }
