@@ -40,6 +40,12 @@ import org.erofssim.contract.MountOutcome;
  * saw other processes' erofs activity in every observation and could not attribute the kernel
  * log) has its {@code log} left out of the comparison; that note says why.
  *
+ * <p>A kernel outcome whose notes hold a line starting with {@link #LOG_INCOMPLETE} (records of
+ * its window were overwritten in the kernel's log buffer before the observer read them) has its
+ * {@code log} compared as a subsequence: its lines must appear in the other side's log in the
+ * same order, lines the other has beyond them are not differences. Where one does not, that line
+ * is the one difference reported for the log.
+ *
  * <p>A kernel log line a release prints at most once per boot ({@link #ONCE_PER_BOOT}) is left
  * out of both logs before they are compared: whether an observation shows it depends on what the
  * machine mounted earlier in the same boot, which neither a scenario nor the model knows. Every
@@ -80,6 +86,13 @@ public final class OutcomeComparator {
     /** A kernel-outcome note: its kernel log could not be attributed, so {@code log} is not compared. */
     public static final String LOG_UNCERTAIN = "kernel log attribution uncertain, log not compared: ";
 
+    /**
+     * A kernel-outcome note: records of its kernel log were lost before the observer read them
+     * (a {@code /dev/kmsg} read failed with {@code EPIPE}), so {@code log} is compared as a
+     * subsequence of the other side's. The note goes on with how many were lost, at least.
+     */
+    public static final String LOG_INCOMPLETE = "kernel log incomplete, its surviving lines compared as a subsequence: ";
+
     private OutcomeComparator() {}
 
     public static List<Difference> compare(MountOutcome model, MountOutcome kernel) {
@@ -98,6 +111,22 @@ public final class OutcomeComparator {
         if (hasOncePerBoot(model) || hasOncePerBoot(kernel)) {
             model = withoutOncePerBoot(model);
             kernel = withoutOncePerBoot(kernel);
+        }
+        boolean kernelPart = hasNote(kernel, LOG_INCOMPLETE);
+        boolean modelPart = hasNote(model, LOG_INCOMPLETE);
+        if (kernelPart || modelPart) {
+            Difference d = kernelPart ? unmatchedLine(kernel.path("log"), model.path("log"), false)
+                    : unmatchedLine(model.path("log"), kernel.path("log"), true);
+            if (d != null && kernelPart && modelPart && unmatchedLine(model.path("log"), kernel.path("log"), true) == null) {
+                d = null; // two incomplete logs (two kernels): either may hold the other
+            }
+            if (d != null) {
+                out.add(d);
+            }
+            model = model.deepCopy();
+            kernel = kernel.deepCopy();
+            model.remove("log");
+            kernel.remove("log");
         }
         compareObject("", model, kernel, out, fsidByDev);
         return out;
@@ -237,12 +266,38 @@ public final class OutcomeComparator {
 
     /** True where an outcome's notes say its kernel log could not be attributed. */
     static boolean logUncertain(JsonNode outcome) {
+        return hasNote(outcome, LOG_UNCERTAIN);
+    }
+
+    private static boolean hasNote(JsonNode outcome, String prefix) {
         for (JsonNode n : outcome.path("notes")) {
-            if (n.asText().startsWith(LOG_UNCERTAIN)) {
+            if (n.asText().startsWith(prefix)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The first line of the incomplete log {@code part} that is not in {@code whole} in order
+     * (greedily matched: a subsequence test), as a difference of {@code log[i]}; null when
+     * {@code part} is a subsequence of {@code whole}. {@code partIsModel}: which side is which.
+     */
+    static Difference unmatchedLine(JsonNode part, JsonNode whole, boolean partIsModel) {
+        int j = 0;
+        for (int i = 0; i < part.size(); i++) {
+            String line = part.get(i).asText();
+            while (j < whole.size() && !whole.get(j).asText().equals(line)) {
+                j++;
+            }
+            if (j == whole.size()) {
+                String other = "no such line in order (an incomplete log: line " + i + " of its " + part.size()
+                        + " surviving lines, after " + i + " matched in the other's " + whole.size() + ")";
+                return partIsModel ? new Difference("log[" + i + "]", line, other) : new Difference("log[" + i + "]", other, line);
+            }
+            j++;
+        }
+        return null;
     }
 
     /** A model tree entry that says the kernel returns undefined bytes (null hash, the note). */

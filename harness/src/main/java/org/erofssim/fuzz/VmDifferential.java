@@ -46,6 +46,12 @@ import org.erofssim.report.Difference;
  * written, one boot of that kernel per shrinking round ({@link VmShrinker}).
  */
 final class VmDifferential {
+    /**
+     * The tally line of the answers whose kernel log lost records before the guest read them
+     * (counted besides "agrees"/"differs"): their log is compared as a subsequence of the model's.
+     */
+    static final String LOG_INCOMPLETE_TALLY = "kernel log incomplete (lost records; its surviving lines compared as a subsequence)";
+
     /** A case waiting for its batch, with the host kernel's outcome (null: not live or not observed). */
     private record Pending(int index, FuzzCase c, MountOutcome host, String hostRelease) {}
 
@@ -212,6 +218,9 @@ final class VmDifferential {
                     continue;
                 }
                 observed.get(i).put(ref.release(), obs.outcome());
+                if (obs.outcome().notes().stream().anyMatch(n -> n.startsWith(OutcomeComparator.LOG_INCOMPLETE))) {
+                    t.merge(LOG_INCOMPLETE_TALLY, 1, Integer::sum);
+                }
                 if (profile == null) {
                     t.merge("observed (no modelled profile)", 1, Integer::sum);
                     continue;

@@ -37,6 +37,12 @@ import org.erofssim.sb.Mode;
  * {@link OutcomeComparator#LOG_UNCERTAIN} note the oracle gives after its last try. The guard
  * after the window reads the records printed until the sandbox is released, without the
  * oracle's 60 ms wait.
+ *
+ * <p>A window whose records were overwritten in the guest's log buffer before the runner read
+ * them ({@code kmsgLost}: its reads of {@code /dev/kmsg} failed with {@code EPIPE}, at least that
+ * many records lost) gets the {@link OutcomeComparator#LOG_INCOMPLETE} note: the comparison then
+ * takes its surviving lines as a subsequence. Lost guard records ({@code guardLost}) are not noted:
+ * the guard re-reads the window, whose loss is already known, and nothing else prints in a guest.
  */
 public final class NativeObservation {
     private NativeObservation() {}
@@ -167,12 +173,22 @@ public final class NativeObservation {
         if (raw.has("left")) {
             o = LiveKernelOracle.withNote(o, "the native runner could not unmount " + text(raw.get("left")));
         }
+        long lost = raw.path("kmsgLost").asLong(0);
+        if (lost > 0) {
+            o = LiveKernelOracle.withNote(o, logIncomplete(lost));
+        }
         if (w.ambiguous) {
             o = LiveKernelOracle.withNote(o, OutcomeComparator.LOG_UNCERTAIN + "erofs activity that may not be this "
                     + "observation's during the guest's one observation (the native runner does not observe again: "
                     + String.join("; ", w.evidence) + ")");
         }
         return o;
+    }
+
+    /** The {@link OutcomeComparator#LOG_INCOMPLETE} note of a window that lost at least {@code lost} records. */
+    static String logIncomplete(long lost) {
+        return OutcomeComparator.LOG_INCOMPLETE + "at least " + lost + " record(s) of the window were overwritten in the "
+                + "kernel's log buffer before the native runner read them (/dev/kmsg: EPIPE)";
     }
 
     /**

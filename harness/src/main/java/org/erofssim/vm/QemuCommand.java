@@ -17,9 +17,21 @@ import java.util.List;
  * miss its ticks and panic ("IO-APIC + timer doesn't work!", seen once on 7.3 at load 16-17 in
  * session 15), which a fuzz batch would take for a kernel crash; the check only decides how the
  * timer interrupt is wired at boot, nothing erofs does.
+ * {@code log_buf_len=4M} ({@link #LOG_BUF_LEN}): Debian's kernels keep 128 KiB of log
+ * ({@code CONFIG_LOG_BUF_SHIFT=17}, about 1,250 erofs error lines); a fuzz case whose reads print
+ * more lost its oldest records before the runner read its window (6.1, seed 15: cases 48 and 246
+ * print about 1,430), and which ones survived raced the kernel's readahead. 4 MiB keeps about 40,000
+ * such lines (about 19 MiB of the guest's 2 GiB with the record descriptors); a case that still
+ * overflows it is flagged ({@code kmsgLost}, docs/VM-ORACLE.md "Session 16").
  */
 public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int cpus, int memoryMiB, Path scratchDisk,
         Path keep) {
+    /**
+     * The guest kernel's log buffer ({@code log_buf_len=}); {@code -Derofssim.vm.logBufLen=} (empty)
+     * leaves the kernel's own size, another value replaces it (for measurements).
+     */
+    static final String LOG_BUF_LEN = System.getProperty("erofssim.vm.logBufLen", "4M");
+
     /** The research's defaults: {@code -smp 2 -m 2048}; no scratch disk. */
     public static QemuCommand of(Path qemu, BootKernel.Prepared k, Path runDir) {
         return of(qemu, k, runDir, null);
@@ -59,7 +71,8 @@ public record QemuCommand(Path qemu, Path vmlinuz, Path initrd, Path runDir, int
                 "-smp", Integer.toString(cpus), "-m", Integer.toString(memoryMiB),
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-kernel", vmlinuz.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda")
+                "-append", "console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check"
+                        + (LOG_BUF_LEN.matches("[0-9]+[KMG]?") ? " log_buf_len=" + LOG_BUF_LEN : "") + " erv.out=" + out + (scratchDisk == null ? "" : " erv.scratch=vda")
                         + (keep == null ? "" : " erv.keep=" + keep),
                 "-fsdev", "local,id=" + GuestInit.ROOT_TAG + ",path=/,security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + GuestInit.ROOT_TAG + ",mount_tag=" + GuestInit.ROOT_TAG,

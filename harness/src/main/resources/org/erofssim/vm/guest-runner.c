@@ -385,37 +385,71 @@ static int kmsg_open(void) {
     if (fd >= 0) lseek(fd, 0, SEEK_END);
     return fd;
 }
-/* the records printed since the last read, as a JSON array of hex strings (Kmsg.parse reads them) */
-static void kmsg_dump(int fd) {
-    static char rec[8192 + 512];
-    int first = 1;
+/* the sequence number of a /dev/kmsg record ("prio,seq,ts,flags;message", NUL-terminated), -1 if none */
+static long long kmsg_seq(const char *rec) {
+    const char *c = strchr(rec, ',');
+    return c ? strtoll(c + 1, NULL, 10) : -1;
+}
+/* the records printed since the last read, as a JSON array of hex strings (Kmsg.parse reads them).
+ * A read that fails with EPIPE means the records after the last one read were overwritten in the
+ * kernel's log buffer before this read; the next read goes on at the oldest record left. Returns how
+ * many were lost, at least: the gap from next (the sequence number expected, -1 if unknown) to the
+ * record read after the EPIPE, or 1 when the gap is unknown. */
+static long long kmsg_dump(int fd, long long next) {
+    static char rec[8192 + 512 + 1];
+    int first = 1, lostHere = 0;
+    long long lost = 0;
     os("[");
     for (;;) {
-        ssize_t n = read(fd, rec, sizeof rec);
-        if (n < 0) { if (errno == EPIPE || errno == EINTR) continue; break; }
+        ssize_t n = read(fd, rec, sizeof rec - 1);
+        if (n < 0) {
+            if (errno == EPIPE) { lostHere = 1; continue; }
+            if (errno == EINTR) continue;
+            break;
+        }
         if (n == 0) break;
+        rec[n] = 0;
+        long long seq = kmsg_seq(rec);
+        if (lostHere) { lost += next >= 0 && seq > next ? seq - next : 1; lostHere = 0; }
+        if (seq >= 0) next = seq + 1;
         if (!first) os(",");
         first = 0;
         ohexn((unsigned char *)rec, n);
     }
     os("]");
+    return lost + lostHere;
 }
 /* a line cut by printk's record size has no newline, and its record stays open (unread) until the
  * next record: one of ours finalizes it (Kmsg.finalizeOpenRecord, the same mark) */
-static void kmsg_mark(void) {
-    static const char mark[] = "erofs-sim: end of an observation (finalizes a cut printk record)\n";
+static void kmsg_write(const char *line) {
     int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
     if (fd < 0) return;
-    if (write(fd, mark, sizeof mark - 1) < 0) { /* the line stays unread, as before */ }
+    if (write(fd, line, strlen(line)) < 0) { /* the line stays unwritten, as before */ }
     close(fd);
 }
-static void kmsg_drain(int fd) {
-    static char rec[8192 + 512];
+static void kmsg_mark(void) {
+    kmsg_write("erofs-sim: end of an observation (finalizes a cut printk record)\n");
+}
+/* a debug-level record (below the console's level) written just before a window opens: the guard reads
+ * it, so its sequence number tells where the window begins and how many records an EPIPE skipped */
+static void kmsg_start(void) {
+    kmsg_write("<7>erofs-sim: an observation's window begins after this record\n");
+}
+/* reads and drops the records printed since the last read; returns the sequence number after the last
+ * one read (-1 if none): a window opened just before begins there or before it, so kmsg_dump's count
+ * of lost records from there is a lower bound (exact when nothing printed in between) */
+static long long kmsg_drain(int fd) {
+    static char rec[8192 + 512 + 1];
+    long long next = -1;
     for (;;) {
-        ssize_t n = read(fd, rec, sizeof rec);
+        ssize_t n = read(fd, rec, sizeof rec - 1);
         if (n < 0 && (errno == EPIPE || errno == EINTR)) continue;
         if (n <= 0) break;
+        rec[n] = 0;
+        long long seq = kmsg_seq(rec);
+        if (seq >= 0) next = seq + 1;
     }
+    return next;
 }
 static void sysfs_dump(void) {
     DIR *d = opendir("/sys/fs/erofs");
@@ -836,6 +870,7 @@ static void run_case(pcase *c, const char *release, FILE *out) {
     os("{\"case\":"); ohex(c->name);
     os(",\"release\":"); ohex(release);
     int guard = kmsg_open();
+    long long windowFrom = -1; /* the window's first sequence number, as far as the guard tells */
     strcpy(sbdir, "/tmp/erofs-sim-live-XXXXXX");
     if (!mkdtemp(sbdir)) { of(",\"setupErrno\":%d}", errno); goto write; }
     snprintf(sbroot, sizeof sbroot, "%s/root", sbdir);
@@ -920,8 +955,9 @@ static void run_case(pcase *c, const char *release, FILE *out) {
         os(",\"sourceKind\":"); if (kind) of("\"%s\"", kind); else os("null");
         of(",\"sourceNodev\":%s", nodev ? "true" : "false");
         os(",\"sysfsBefore\":"); sysfs_dump();
+        kmsg_start();
         int win = kmsg_open();
-        kmsg_drain(guard);
+        windowFrom = kmsg_drain(guard);
         int r;
         if (c->api == 1) r = fsopen_mount(rs, mp, c->ro, ro, 1);
         else {
@@ -980,14 +1016,20 @@ static void run_case(pcase *c, const char *release, FILE *out) {
             struct stat rs2;
             of(",\"rootIno\":%lld", stat(mp, &rs2) == 0 ? (long long)rs2.st_ino : -1LL);
         }
-        os(",\"kmsg\":"); if (win >= 0) kmsg_dump(win); else os("[]");
+        os(",\"kmsg\":");
+        long long lost = 0;
+        if (win >= 0) lost = kmsg_dump(win, windowFrom); else os("[]");
+        if (lost > 0) of(",\"kmsgLost\":%lld", lost);
         os(",\"sysfsAtLog\":"); sysfs_dump();
         if (win >= 0) close(win);
         tObserved = since(&t0);
     }
 release:
     release_all();
-    os(",\"guard\":"); if (guard >= 0) kmsg_dump(guard); else os("[]");
+    os(",\"guard\":");
+    long long guardLost = 0;
+    if (guard >= 0) guardLost = kmsg_dump(guard, windowFrom); else os("[]");
+    if (guardLost > 0) of(",\"guardLost\":%lld", guardLost);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* where the time went (seconds since the case started): namespace built, mount(2) returned, observed */
     of(",\"phases\":[%.4f,%.4f,%.4f]", tSetup, tMount, tObserved);

@@ -165,4 +165,61 @@ class OutcomeComparatorTest {
                     + " support in use.")).isNull();
         }
     }
+
+    @Nested
+    @DisplayName("a kernel log that lost records before they were read (the LOG_INCOMPLETE note)")
+    class IncompleteLog {
+        static final String NOTE = OutcomeComparator.LOG_INCOMPLETE + "at least 187 record(s) ...";
+        static final String LAZY = "erofs: (device loop0): z_erofs_fill_inode_lazy: per-inode big pcluster without sb feature"
+                + " for nid 741";
+        static final String READ = "erofs: (device loop0): z_erofs_read_folio: failed to read, err [-117]";
+        static final String MOUNT = "erofs: (device loop0): mounted with root inode @ nid 36.";
+        static final String READMORE = "erofs: (device loop0): z_erofs_pcluster_readmore: readmore error at page 0 @ nid 117";
+
+        private MountOutcome failed(Errno e, List<String> log, List<String> notes) {
+            return new MountOutcome.Failed(e, null, log, notes);
+        }
+
+        @Test
+        @DisplayName("its surviving lines in the model's order: no log difference, the errno still compared")
+        void survivorsAsASubsequence() {
+            List<String> model = List.of(MOUNT, LAZY, LAZY, READ, LAZY, READ);
+            // the oldest records (the mount line, the first LAZY) were overwritten
+            assertThat(OutcomeComparator.compare(failed(Errno.EIO, model, List.of()),
+                    failed(Errno.EIO, List.of(LAZY, READ, LAZY, READ), List.of(NOTE)))).isEmpty();
+            assertThat(OutcomeComparator.compare(failed(Errno.EIO, model, List.of()),
+                    failed(Errno.EINVAL, List.of(LAZY, READ), List.of(NOTE)))).extracting(Difference::field)
+                    .containsExactly("errno");
+            // without the note the same cut log is a difference line by line
+            assertThat(OutcomeComparator.compare(failed(Errno.EIO, model, List.of()),
+                    failed(Errno.EIO, List.of(LAZY, READ, LAZY, READ), List.of()))).isNotEmpty();
+        }
+
+        @Test
+        @DisplayName("a surviving line the model does not have (or not in that order) is one difference naming it")
+        void aLineOutOfTheModel() {
+            List<Difference> d = OutcomeComparator.compare(failed(Errno.EIO, List.of(MOUNT, LAZY, READ), List.of()),
+                    failed(Errno.EIO, List.of(LAZY, READMORE, READ), List.of(NOTE)));
+            assertThat(d).hasSize(1);
+            assertThat(d.get(0).field()).isEqualTo("log[1]");
+            assertThat(d.get(0).reference()).isEqualTo(READMORE);
+            assertThat(d.get(0).model()).contains("no such line in order");
+            assertThat(OutcomeComparator.compare(failed(Errno.EIO, List.of(LAZY, READ), List.of()),
+                    failed(Errno.EIO, List.of(READ, LAZY), List.of(NOTE)))).extracting(Difference::field)
+                    .containsExactly("log[1]");
+        }
+
+        @Test
+        @DisplayName("two kernels that both lost records agree when one's survivors hold the other's")
+        void twoIncompleteLogs() {
+            MountOutcome a = failed(Errno.EIO, List.of(LAZY, READ, LAZY, READ), List.of(NOTE));
+            MountOutcome b = failed(Errno.EIO, List.of(LAZY, READ), List.of(NOTE));
+            assertThat(OutcomeComparator.compare(a, b)).isEmpty();
+            assertThat(OutcomeComparator.compare(b, a)).isEmpty();
+            assertThat(OutcomeComparator.compare(a, failed(Errno.EIO, List.of(READMORE), List.of(NOTE))))
+                    .extracting(Difference::field).containsExactly("log[0]");
+            // a complete side (the model of a kernel-vs-model pair, say) against an incomplete one, either way round
+            assertThat(OutcomeComparator.compare(b, failed(Errno.EIO, List.of(MOUNT, LAZY, READ), List.of()))).isEmpty();
+        }
+    }
 }

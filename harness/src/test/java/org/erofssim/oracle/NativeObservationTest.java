@@ -103,6 +103,37 @@ class NativeObservationTest {
                 && n.contains("2 mount lines for one mount(2)"));
     }
 
+    /**
+     * A window whose /dev/kmsg reads failed with EPIPE (records overwritten before the runner read
+     * them): the runner's {@code kmsgLost} count becomes the LOG_INCOMPLETE note with that count,
+     * and nothing else of the outcome changes; lost guard records alone add no note.
+     */
+    @Test
+    void aWindowThatLostRecordsSaysSo() throws IOException {
+        JsonNode line = null;
+        for (JsonNode l : lines()) {
+            if (l.get("raw").path("kmsg").size() > 0 && line == null) {
+                line = l;
+            }
+        }
+        assertThat(line).as("a captured line with a kernel log").isNotNull();
+        Scenario sc = scenario(line);
+        MountOutcome complete = NativeObservation.outcome(sc, line.get("raw"));
+        assertThat(complete.notes()).noneMatch(n -> n.startsWith(OutcomeComparator.LOG_INCOMPLETE));
+        ObjectNode raw = line.get("raw").deepCopy();
+        raw.put("kmsgLost", 187);
+        raw.put("guardLost", 190);
+        MountOutcome cut = NativeObservation.outcome(sc, raw);
+        assertThat(cut.notes()).containsExactlyElementsOf(java.util.stream.Stream.concat(complete.notes().stream(),
+                java.util.stream.Stream.of(NativeObservation.logIncomplete(187))).toList());
+        assertThat(NativeObservation.logIncomplete(187)).startsWith(OutcomeComparator.LOG_INCOMPLETE)
+                .contains("at least 187 record(s)");
+        assertThat(cut.log()).isEqualTo(complete.log());
+        ObjectNode guardOnly = line.get("raw").deepCopy();
+        guardOnly.put("guardLost", 3);
+        assertThat(OutcomeJson.write(NativeObservation.outcome(sc, guardOnly))).isEqualTo(OutcomeJson.write(complete));
+    }
+
     @Test
     void aNamespaceTheGuestCouldNotBuildIsTheOraclesRefusal() throws IOException {
         JsonNode line = lines().get(0);

@@ -87,7 +87,7 @@ class CpioAndInitTest {
         assertTrue(line.contains("-accel tcg,thread=multi -cpu max -smp 2 -m 2048"), line);
         assertTrue(line.contains("-no-reboot"));
         assertTrue(line.contains("-kernel /c/boot/6.1/vmlinuz -initrd /c/boot/6.1/initrd.img"));
-        assertEquals("console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check erv.out=/c/runs/run-1", a.get(a.indexOf("-append") + 1));
+        assertEquals("console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check log_buf_len=4M erv.out=/c/runs/run-1", a.get(a.indexOf("-append") + 1));
         assertTrue(line.contains("-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"));
         assertTrue(line.contains("-fsdev local,id=erv_out,path=/c/runs/run-1,security_model=none,multidevs=remap"));
         assertTrue(line.contains("-device virtio-9p-pci,fsdev=erv_out,mount_tag=erv_out"));
@@ -95,12 +95,12 @@ class CpioAndInitTest {
                 () -> QemuCommand.of(Path.of("q"), k, Path.of("/c/a,b")).argv());
         assertTrue(a.stream().noneMatch(x -> x.equals("-drive")));
         List<String> d = QemuCommand.of(Path.of("q"), k, Path.of("/c/r"), Path.of("/c/r/scratch.ext4")).argv();
-        assertEquals("console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check erv.out=/c/r erv.scratch=vda", d.get(d.indexOf("-append") + 1));
+        assertEquals("console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check log_buf_len=4M erv.out=/c/r erv.scratch=vda", d.get(d.indexOf("-append") + 1));
         assertEquals("file=/c/r/scratch.ext4,if=virtio,format=raw,cache=unsafe", d.get(d.indexOf("-drive") + 1));
         // a checkout under /tmp is kept visible over the guest's own /tmp; one elsewhere needs nothing
         QemuCommand c = QemuCommand.of(Path.of("q"), k, Path.of("/c/r"), Path.of("/c/r/scratch.ext4"));
         List<String> t = c.keeping(Path.of("/tmp/x")).argv();
-        assertEquals("console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check erv.out=/c/r erv.scratch=vda erv.keep=/tmp/x",
+        assertEquals("console=ttyS0 loglevel=4 panic=-1 mitigations=off no_timer_check log_buf_len=4M erv.out=/c/r erv.scratch=vda erv.keep=/tmp/x",
                 t.get(t.indexOf("-append") + 1));
         assertEquals(d, c.keeping(Path.of("/work/main")).argv());
         assertEquals(d, c.keeping(Path.of("/tmp")).argv());

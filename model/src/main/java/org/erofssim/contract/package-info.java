@@ -120,6 +120,14 @@
  *       divergence. Two observations that give the same log do not settle it (on a busy host two
  *       in a row held the same foreign line). Undetectable: a foreign file-backed mount that
  *       prints read errors inside the window and nothing around it.</li>
+ *   <li>An incomplete kernel log. When an observation's records were overwritten in the kernel's
+ *       log buffer before the observer read them ({@code /dev/kmsg} answers {@code EPIPE}), its
+ *       {@code log} holds only the records that survived, and the outcome carries the note
+ *       {@code kernel log incomplete, its surviving lines compared as a subsequence: } followed by
+ *       {@code at least N record(s)} lost (the VM guest's native runner counts them). The
+ *       comparator then takes that log to agree when its lines appear in the other side's log in
+ *       the same order; where one does not, that line is the only difference reported for
+ *       {@code log}. Every other field compares as always.</li>
  * </ul>
  */
 package org.erofssim.contract;
