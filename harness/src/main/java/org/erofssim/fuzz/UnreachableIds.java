@@ -37,6 +37,8 @@ public final class UnreachableIds {
         only(out, profile, Behavior.METABOX, true, "erofs_read_superblock:metabox-no-extslot",
                 "erofs_read_superblock:metabox-nid-bit63");
         only(out, profile, Behavior.LAYOUT_48BIT, true, "erofs_read_superblock:rootnid-8b");
+        only(out, profile, Behavior.ZMAP_COMPACT_CLUSTEROFS_CHECK, true,
+                "z_erofs_load_lcluster_from_disk:compact-clusterofs-beyond");
         only(out, profile, Behavior.DIRECTIO_OPTION, true, "erofs_fc_parse_param:directio",
                 "erofs_fc_parse_param:directio-unsupported");
         return out;

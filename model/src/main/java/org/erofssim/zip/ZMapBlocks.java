@@ -461,6 +461,7 @@ public final class ZMapBlocks {
             loadCompact(m, lcn, lookahead);
             // a HEAD's 12-bit clusterofs of a sub-page lcluster may pass its end (silent EUCLEAN)
             if (compactClusterofsCheck && m.type != LclusterIndex.TYPE_NONHEAD && m.clusterofs >= 1L << m.z.lclusterbits) {
+                Coverage.hit("z_erofs_load_lcluster_from_disk:compact-clusterofs-beyond");
                 throw new KernelError(Errno.EUCLEAN, "clusterofs beyond the lcluster, nid " + m.inode.nid());
             }
         } else {
