@@ -303,9 +303,8 @@ public final class DataReader {
                 if (pattern.mmap()) {
                     // filemap_fault of the page at pos, then its bytes as the mapping shows them
                     long index = pos / PAGE;
-                    Errno e = file.touch(index);
-                    if (e != null) {
-                        err = e;
+                    if (file.touch(index) != null) {
+                        err = Errno.EIO; // a SIGBUS carries no errno: the walk records EIO whatever read_folio returned
                         break;
                     }
                     PageCache.Folio f = zcache(inode).at(index);
