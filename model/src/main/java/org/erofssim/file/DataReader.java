@@ -230,8 +230,10 @@ public final class DataReader {
         Readahead.FileRa ra = new Readahead.FileRa(RA_PAGES, sbi.mode() == Mode.BDEV ? PlainReader.BDEV_IO_PAGES : RA_PAGES,
                 sbi.kernel().has(org.erofssim.kernel.Behavior.COMPRESSED_LARGE_FOLIOS),
                 !sbi.kernel().has(org.erofssim.kernel.Behavior.READAHEAD_HONOURS_NEW_ORDER));
-        return new FilemapRead(cache, ra, Math.max(0, inode.size()), rac -> z().readahead(inode, cache, rac),
+        FilemapRead file = new FilemapRead(cache, ra, Math.max(0, inode.size()), rac -> z().readahead(inode, cache, rac),
                 folio -> z().readFolio(inode, cache, folio), folio -> z().settle(cache, folio));
+        file.updatesBatchEnd = !sbi.kernel().has(org.erofssim.kernel.Behavior.FILEMAP_READ_STOPS_AT_FAILED_FOLIO);
+        return file;
     }
 
     /**
@@ -301,9 +303,8 @@ public final class DataReader {
                 if (pattern.mmap()) {
                     // filemap_fault of the page at pos, then its bytes as the mapping shows them
                     long index = pos / PAGE;
-                    Errno e = file.touch(index);
-                    if (e != null) {
-                        err = e;
+                    if (file.touch(index) != null) {
+                        err = Errno.EIO; // a SIGBUS carries no errno: the walk records EIO whatever read_folio returned
                         break;
                     }
                     PageCache.Folio f = zcache(inode).at(index);

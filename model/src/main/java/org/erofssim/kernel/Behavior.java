@@ -402,14 +402,11 @@ public enum Behavior {
      */
     READAHEAD_HONOURS_NEW_ORDER,
     /**
-     * A {@code read(2)} that copied pages before a folio whose {@code read_folio} failed returns
-     * them without calling {@code read_folio} on that folio a second time (commit and mechanism
-     * [unsure], after 6.12; in 6.18.44 [obs: an inline tail across blocks on page 2 of a
-     * file-backed file logs its line three times]). Without it (6.12.118's mm/filemap.c:
-     * {@code filemap_get_pages} returns the partial batch, {@code filemap_read}'s loop asks
-     * again and {@code filemap_update_page} runs {@code read_folio} once more before the call
-     * returns) the line appears four times [obs-6.12.118 superblock/blkszbits10].
-     * Sites: {@code PlainReader.readFile}.
+     * 35224da7e30b "mm/filemap: skip non-uptodate folio if there are available folios" (Chi Zhiling,
+     * mm; 6.18-rc1): {@code filemap_get_pages} drops a not-uptodate last folio of a batch of more than
+     * one without {@code filemap_update_page}, so a failing read_folio runs once less per read(2) call
+     * that copied pages before it (6.1, 6.12: once more; plain and compressed files alike; evidence in
+     * docs/zmap-6.12.md, "The read path"). Sites: {@code PlainReader.readFile}, {@code FilemapRead}.
      */
     FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
     /**
@@ -661,6 +658,7 @@ public enum Behavior {
             case ZMAP_CLUSTERBITS_4BIT -> "efb2aef569b3";
             case ZMAP_INLINE_TAIL_SHIFTED -> "862427ebb81d";
             case ZMAP_COMPACT_CLUSTEROFS_CHECK -> "e13d315ae077";
+            case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "35224da7e30b";
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
             case INODE_BLOCKS_HI -> "803d09a55405";
             case INCOMPAT_CHECK_IN_READ_SUPERBLOCK -> "2c534624ae70";
@@ -760,7 +758,7 @@ public enum Behavior {
             case DECOMPRESS_ERROR_FORMAT -> "erofs: improve decompression error reporting";
             case FILEIO_METADATA_BYTE_OFFSET -> "[file-backed metadata read at the unaligned fsoffset]";
             case READAHEAD_HONOURS_NEW_ORDER -> "mm/readahead: honour new_order in page_cache_ra_order()";
-            case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "[read(2) returns the pages before a failed folio without a second read_folio]";
+            case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "mm/filemap: skip non-uptodate folio if there are available folios";
             case READMORE_ENCODED_ONLY -> "erofs: avoid reading more for fragment maps";
             case INODE_BLOCKS_HI -> "erofs: handle 48-bit blocks_hi for compressed inodes";
             case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";

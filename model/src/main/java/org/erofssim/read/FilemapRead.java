@@ -19,7 +19,8 @@ import org.erofssim.kernel.Errno;
  * filemap_update_page}, whose {@code filemap_read_folio} returns read_folio's error as it is
  * (the folio may even be uptodate by then) or EIO for a folio read_folio left not uptodate.
  * A failure after bytes were copied ends the call with those bytes; the next call starts at
- * the failing folio.
+ * the failing folio. Before 6.18 ({@link #updatesBatchEnd}) the last folio of a longer batch
+ * goes to {@code filemap_update_page} too.
  */
 public final class FilemapRead {
     static final int PAGE = PlainReader.PAGE;
@@ -46,6 +47,18 @@ public final class FilemapRead {
      */
     public java.security.MessageDigest hashInto;
     private static final byte[] NONE = new byte[0];
+
+    /**
+     * {@code filemap_get_pages} without "mm/filemap: skip non-uptodate folio if there are
+     * available folios" ({@link org.erofssim.kernel.Behavior#FILEMAP_READ_STOPS_AT_FAILED_FOLIO}
+     * absent: 6.1, 6.12): a last folio not uptodate at the end of a batch of more than one goes to
+     * {@code filemap_update_page} as a lone one does. A folio still locked by a read in flight is
+     * waited for and dropped ({@code folio_put_wait_locked}, {@code AOP_TRUNCATED_PAGE}); an
+     * unlocked one is read by {@code filemap_read_folio}, and dropped from the batch when that
+     * fails, so a failing read_folio runs once more in the same call than on 6.18
+     * [obs-6.12.107, obs-6.12.118, file-backed: the read error line three times, not twice].
+     */
+    public boolean updatesBatchEnd;
 
     private final PageCache cache;
     private final Readahead.FileRa ra;
@@ -209,10 +222,13 @@ public final class FilemapRead {
         if (last.readahead) {
             readahead.asyncRa(last, lastIndex - last.index);
         }
+        boolean inFlight = last.locked; // filemap_update_page's folio_trylock fails on it
         settle.accept(last);
         if (!last.uptodate) {
             if (batch.size() > 1) {
-                batch.remove(batch.size() - 1);
+                if (!updatesBatchEnd || inFlight || readFolio(last) != null) {
+                    batch.remove(batch.size() - 1);
+                }
                 return new Batch(batch, null);
             }
             Errno e = readFolio(last);

@@ -471,7 +471,7 @@ public final class PlainReader {
                             try {
                                 readMappingFolio(inode, index);
                             } catch (KernelError again) {
-                                err = again.errno();
+                                err = Errno.EIO; // a SIGBUS: the walk records EIO whatever read_folio returned
                             }
                         }
                         break;

@@ -324,8 +324,8 @@ class KernelMatrixCommitsTest {
     }
 
     @Test
-    @DisplayName("read(2) returns the pages before a failed folio without a second read_folio ([unsure] commit, after 6.12)")
-    void filemapReadStopsAtFailedFolio() throws IOException {
+    @DisplayName("35224da7e30b mm/filemap: skip non-uptodate folio if there are available folios (plain, file-backed)")
+    void c35224da7e30b() throws IOException {
         KernelProfile l618 = Releases.linux_6_18_44();
         byte[] img = crafted("blkszbits10.erofs");
         String line = "erofs (device erofs): inline data across blocks @ nid 87";

@@ -215,9 +215,13 @@ class ZReaderTest {
                     String dev = bdev ? "erofs (device loop0): " : P;
                     // readahead decodes the whole extent, read_folio the part up to the page's end; the
                     // pages before it were read in the same read(2) call, so the next call starts at
-                    // the failing page and runs its read_folio again (2 more lines, as on 6.18.44)
-                    assertThat(r.getValue()).as(as).hasSize(5);
-                    assertThat(r.getValue().subList(3, 5)).as(as).isEqualTo(r.getValue().subList(1, 3));
+                    // the failing page and runs its read_folio again (2 more lines, as on 6.18.44);
+                    // 6.13 has no 35224da7e30b (6.18-rc1): the first call reads that folio twice
+                    int readFolios = k.startsWith("6.13") ? 3 : 2;
+                    assertThat(r.getValue()).as(as).hasSize(1 + 2 * readFolios);
+                    for (int i = 1; i < readFolios; i++) {
+                        assertThat(r.getValue().subList(1 + 2 * i, 3 + 2 * i)).as(as).isEqualTo(r.getValue().subList(1, 3));
+                    }
                     assertThat(r.getValue().get(0)).matches(java.util.regex.Pattern.quote(dev)
                             + "failed to decompress -\\d+ in\\[\\d+, \\d+\\] out\\[" + e.length() + "\\]");
                     assertThat(r.getValue().get(1)).matches(java.util.regex.Pattern.quote(dev)
