@@ -67,7 +67,7 @@ public final class ZstdLibrary {
             return true;
         }
         byte[] magic = new byte[4];
-        try (InputStream in = Files.newInputStream(Path.of(path))) {
+        try (InputStream in = new java.io.FileInputStream(path)) { // not NIO's: its first use loads libnio and libnet
             return in.readNBytes(magic, 0, 4) == 4 && Arrays.equals(magic, new byte[] {0x7f, 'E', 'L', 'F'});
         }
     }
