@@ -253,6 +253,11 @@ public record ChildRun(int exitCode, long nanos, long peakKiB, String stderr, lo
             // the launcher's class-data archive of this jar (erofs-sim script, issue 12), as a user's run has it
             cmd.addAll(List.of("-Xlog:cds*=off", "-XX:SharedArchiveFile=" + cds, "-Derofssim.cdsArchive=" + cds));
         }
+        String zstd = System.getProperty("ZstdNativePath"); // org.erofssim.cli.ZstdLibrary.PATH_PROPERTY
+        if (zstd != null && Files.isRegularFile(Path.of(zstd))) {
+            // the launcher's copy of zstd-jni's library (unless this JVM could not load it), as a user's run has it
+            cmd.add("-DZstdNativePath=" + zstd);
+        }
         String root = System.getProperty("erofssim.root");
         if (root != null) {
             cmd.add("-Derofssim.root=" + root);

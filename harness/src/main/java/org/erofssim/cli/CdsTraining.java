@@ -34,6 +34,7 @@ public final class CdsTraining {
     private CdsTraining() {}
 
     public static void main(String[] args) {
+        ZstdLibrary.preload(); // as Main does: its classes are archived too
         String root = System.getProperty("erofssim.root");
         if (root == null) {
             return;

@@ -52,6 +52,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ZstdLibrary.preload(); // the launcher's cached copy of zstd-jni's library, or zstd-jni's own loading (issue 12)
         System.exit(run(args, System.out, System.err));
     }
 

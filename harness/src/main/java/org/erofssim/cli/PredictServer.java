@@ -150,6 +150,7 @@ public final class PredictServer {
      * -Derofssim.server.jar=JAR [-Derofssim.server.idle=SECONDS]}; exits 0 when it stops.
      */
     public static void main(String[] args) throws Exception {
+        ZstdLibrary.preload(); // the launcher's cached copy of zstd-jni's library (issue 12)
         Path state = Path.of(System.getProperty("erofssim.server.file"));
         String key = System.getProperty("erofssim.server.key", "");
         Path jar = Path.of(System.getProperty("erofssim.server.jar"));
@@ -186,13 +187,7 @@ public final class PredictServer {
             }
         } finally {
             closeQuietly(socket); // no new request; the ones running finish (60 s at most)
-            try {
-                if (Files.readString(stateFile, StandardCharsets.UTF_8).equals(me)) {
-                    Files.deleteIfExists(stateFile);
-                }
-            } catch (IOException e) {
-                // already gone (a client removed it)
-            }
+            removeOwn(stateFile, me, () -> { });
             for (int i = 0; i < 600 && active.get() > 0; i++) {
                 try {
                     Thread.sleep(100);
@@ -202,6 +197,48 @@ public final class PredictServer {
                 }
             }
             log("exits: " + stopReason + " (" + served.get() + " requests served)");
+        }
+    }
+
+    /**
+     * Removes {@code stateFile} if it is this server's own (its text is {@code me}: port, token, pid)
+     * and leaves any other server's in place; {@code decided} runs once the file is found to be its
+     * own, before it goes (tests use it to publish a replacement right then). Reading the file and
+     * then deleting it by name, as the server did before session 16, removed a replacement published
+     * between the two (a stalled server's exit: the replacement's clients found no state file and
+     * started a third server, the replacement ran on unused until its idle limit). So the file is
+     * first renamed to a name of this process's own (rename(2) takes one file, whoever wrote it),
+     * and only that file is read and deleted; another server's goes back under the state file's
+     * name unless a newer one is there already (link(2) never replaces). Never throws.
+     *
+     * @return whether a file of this server's was removed
+     */
+    static boolean removeOwn(Path stateFile, String me, Runnable decided) {
+        Path taken = stateFile.resolveSibling(stateFile.getFileName() + "." + ProcessHandle.current().pid() + ".exit");
+        try {
+            Files.move(stateFile, taken, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            return false; // already gone (a client removed it)
+        }
+        try {
+            if (Files.readString(taken, StandardCharsets.UTF_8).equals(me)) {
+                decided.run();
+                return true;
+            }
+            try {
+                Files.createLink(stateFile, taken);
+            } catch (IOException e) {
+                // a newer server's is there already
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(taken);
+            } catch (IOException e) {
+                // left behind: a name no client reads
+            }
         }
     }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * for a {@code predict} that reads no file (bench, which writes its own scenarios, gives its child
  * processes the same choice itself: its batch's argument file is checked here too); and its class-data archive, which is made again when it was damaged (a
  * truncated or rewritten archive made every JVM die at start) and removed by a JVM that dies
- * with it. A stand-in {@code java} (a shell script that logs its arguments) stands for the JVM, in
+ * with it; and its copy of zstd-jni's library (passed as {@code ZstdNativePath}), made once per build,
+ * made again when damaged and left out when it does not work. A stand-in {@code java} (a shell script that logs its arguments) stands for the JVM, in
  * a stand-in checkout whose jar is up to date, so no build and no JVM runs here.
  */
 class LauncherScriptTest {
@@ -126,17 +127,31 @@ class LauncherScriptTest {
         Path java = dir.resolve("java");
         Files.writeString(java, "#!/bin/sh\n"
                 + "echo \"$*\" >> \"" + dir.resolve("starts") + "\"\n"
-                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) printf 'an archive' > \"${a#*=}\";; esac; done\n");
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) printf 'an archive' > \"${a#*=}\";; esac; done\n"
+                // ZstdLibrary OUT: copies zstd-jni's library to OUT, or fails when told to
+                + "case \"$*\" in *org.erofssim.cli.ZstdLibrary*) [ -e \"" + dir.resolve("zstd-fails") + "\" ] && exit 1\n"
+                + "  for a in \"$@\"; do out=$a; done; printf 'a library' > \"$out\";; esac\n");
         for (Path p : List.of(java, root.resolve("erofs-sim"))) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return Map.of("JAVA", java.toString(), "XDG_CACHE_HOME", dir.resolve("cache").toString());
     }
 
+    /** {@code env} with the launcher's copy of zstd-jni's library turned off. */
+    private static Map<String, String> withoutZstdCache(Map<String, String> env) {
+        Map<String, String> off = new java.util.HashMap<>(env);
+        off.put("EROFS_SIM_ZSTD_CACHE", "0");
+        return off;
+    }
+
     private List<Path> archives() throws IOException {
+        return cached(".jsa");
+    }
+
+    private List<Path> cached(String suffix) throws IOException {
         Path cds = dir.resolve("cache/erofs-sim/cds");
         try (Stream<Path> s = Files.list(cds)) {
-            return s.sorted().collect(Collectors.toList());
+            return s.filter(p -> p.toString().endsWith(suffix)).sorted().collect(Collectors.toList());
         }
     }
 
@@ -148,7 +163,7 @@ class LauncherScriptTest {
 
     @Test
     void aDamagedClassDataArchiveIsMadeAgainAndAJvmThatDiesRemovesIt() throws Exception {
-        Map<String, String> env = standIn();
+        Map<String, String> env = withoutZstdCache(standIn());
         List<String> cmd = List.of("bash", dir.resolve("checkout/erofs-sim").toString(), "inspect", "x");
         run(dir, env, cmd);
         List<Path> made = archives();
@@ -197,5 +212,81 @@ class LauncherScriptTest {
         run(dir, env, cmd);
         assertThat(starts().get(0)).contains("-XX:ArchiveClassesAtExit=");
         assertThat(archives()).hasSize(1);
+    }
+
+    @Test
+    void zstdJnisLibraryIsCopiedOncePerBuildPassedToEachJvmAndCopiedAgainWhenDamaged() throws Exception {
+        Map<String, String> env = standIn();
+        List<String> cmd = List.of("bash", dir.resolve("checkout/erofs-sim").toString(), "inspect", "x");
+        run(dir, env, cmd);
+        List<Path> libs = cached(".so");
+        assertThat(libs).hasSize(1);
+        // named after the jar and its size (9 bytes), mtime and inode as made, beside the archive
+        assertThat(libs.get(0).getFileName().toString()).matches("erofs-sim-[0-9]+-[0-9]+-9-[0-9.]+-[0-9]+\\.so");
+        String property = "-DZstdNativePath=" + libs.get(0);
+        List<String> first = starts();
+        assertThat(first).hasSize(4);
+        // copied through a temporary name of this process, then the archive's training, its check and the command
+        assertThat(first.get(0)).contains("org.erofssim.cli.ZstdLibrary " + dir.resolve("cache/erofs-sim/cds")).endsWith(".so.tmp");
+        assertThat(first.get(1)).contains("-XX:ArchiveClassesAtExit=", property);
+        // a JVM that dies removes both files it was given
+        assertThat(first.get(3)).contains(property, "-XX:SharedArchiveFile=",
+                "-XX:OnError=rm -f '" + archives().get(0) + "' '" + libs.get(0) + "'").endsWith(" inspect x");
+        assertThat(cached(".tmp")).isEmpty();
+
+        run(dir, env, cmd); // kept: one start, with the library
+        assertThat(starts()).singleElement().asString().contains(property);
+        assertThat(cached(".so")).isEqualTo(libs);
+
+        // rewritten in place (same size): its mtime no longer matches its name, so it is copied again
+        Thread.sleep(20);
+        Files.writeString(libs.get(0), "A LIBRARY");
+        run(dir, env, cmd);
+        List<String> again = starts();
+        assertThat(again).hasSize(2);
+        assertThat(again.get(0)).contains("org.erofssim.cli.ZstdLibrary");
+        List<Path> remade = cached(".so");
+        assertThat(remade).hasSize(1).doesNotContainAnyElementsOf(libs);
+        assertThat(again.get(1)).contains("-DZstdNativePath=" + remade.get(0));
+
+        // truncated: copied again
+        Files.writeString(remade.get(0), "a lib");
+        run(dir, env, cmd);
+        List<String> third = starts();
+        assertThat(third.get(0)).contains("org.erofssim.cli.ZstdLibrary");
+        assertThat(third.get(1)).contains("-DZstdNativePath=" + cached(".so").get(0));
+
+        // a copy that does not work (the JVM that makes it cannot load it): the command runs without the
+        // property (zstd-jni's own loading), and the copy is not tried again for this build
+        Files.delete(cached(".so").get(0));
+        Files.writeString(dir.resolve("zstd-fails"), "");
+        run(dir, env, cmd);
+        List<String> failed = starts();
+        assertThat(failed).hasSize(2);
+        assertThat(failed.get(0)).contains("org.erofssim.cli.ZstdLibrary");
+        assertThat(failed.get(1)).doesNotContain("ZstdNativePath").contains("-XX:OnError=rm -f '" + archives().get(0) + "' ")
+                .endsWith(" inspect x");
+        assertThat(cached(".so")).isEmpty();
+        assertThat(cached(".so-failed")).hasSize(1);
+        assertThat(cached(".tmp")).isEmpty();
+        run(dir, env, cmd);
+        assertThat(starts()).singleElement().asString().doesNotContain("ZstdNativePath");
+
+        // turned off: no copy, no property
+        Files.delete(cached(".so-failed").get(0));
+        run(dir, withoutZstdCache(env), cmd);
+        assertThat(starts()).singleElement().asString().doesNotContain("ZstdNativePath");
+        assertThat(cached(".so")).isEmpty();
+
+        // the archive off, the library on: it alone is removed by a JVM that dies
+        Map<String, String> noCds = new java.util.HashMap<>(env);
+        noCds.put("EROFS_SIM_CDS", "0");
+        Files.delete(dir.resolve("zstd-fails"));
+        run(dir, noCds, cmd);
+        List<String> alone = starts();
+        assertThat(alone).hasSize(2);
+        Path lib = cached(".so").get(0);
+        assertThat(alone.get(1)).doesNotContain("SharedArchiveFile").contains("-DZstdNativePath=" + lib,
+                "-XX:OnError=rm -f '" + lib + "' ");
     }
 }
