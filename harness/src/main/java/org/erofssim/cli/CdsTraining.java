@@ -73,8 +73,12 @@ public final class CdsTraining {
             // the 55 classes of the jar that the 30,000 cases of seed 12 loaded from outside an
             // archive trained on 8 cases: the LZMA, zstd and deflate decompressors, device and
             // fscache nodes, ...), with its JSON summary; about 1.5 s of CPU once per build
-            Main.run(new String[] {"fuzz", "--cases", "400", "--seed", "1", "--quiet", "--json",
-                    "--out", dir.resolve("fuzz").toString()}, none, none);
+            String[] fuzz = {"fuzz", "--cases", "400", "--seed", "1", "--quiet", "--json", "--out", dir.resolve("fuzz").toString()};
+            Main.run(fuzz, none, none);
+            // that command line runs without picocli (FuzzCommand.runPlain); picocli's parse of it
+            // (what the predict server does, and every other command) keeps the JDK classes
+            // picocli's reflection loads in the archive, as when the campaign ran through picocli
+            FuzzCommand.servable(fuzz);
         } catch (IOException | RuntimeException e) {
             // a smaller archive
         } finally {

@@ -60,7 +60,13 @@ final class FuzzCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cases", paramLabel = "N", defaultValue = "500", description = "cases to draw (default ${DEFAULT-VALUE})")
+    /** The defaults of the options that have one: picocli's ({@code defaultValue}) and {@link #plain}'s. */
+    static final String CASES = "500";
+    static final String VM_BATCH = "250";
+    static final String VM_SHRINK_ROUNDS = "4";
+    static final String OUT = "report/fuzz";
+
+    @Option(names = "--cases", paramLabel = "N", defaultValue = CASES, description = "cases to draw (default ${DEFAULT-VALUE})")
     int cases;
 
     @Option(names = "--seed", paramLabel = "SEED", description = "the generator's seed (default: a random one, printed)")
@@ -75,11 +81,11 @@ final class FuzzCommand implements Callable<Integer> {
                     + " (and the host with --live) compared with each other in release order, e.g. 6.1,6.12,7.3")
     java.util.List<String> vmKernels;
 
-    @Option(names = "--vm-batch", paramLabel = "N", defaultValue = "250",
+    @Option(names = "--vm-batch", paramLabel = "N", defaultValue = VM_BATCH,
             description = "cases per VM boot with --kernels (default ${DEFAULT-VALUE})")
     int vmBatch;
 
-    @Option(names = "--vm-shrink-rounds", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--vm-shrink-rounds", paramLabel = "N", defaultValue = VM_SHRINK_ROUNDS,
             description = "with --kernels: at most N shrinking boots per kernel per batch with findings (default"
                     + " ${DEFAULT-VALUE}; 0: findings as drawn, as bench's fuzz-vm group runs it)")
     int vmShrinkRounds;
@@ -88,7 +94,7 @@ final class FuzzCommand implements Callable<Integer> {
             description = "the model's profile without --live (default: the newest); --live uses the running kernel's")
     String kernel;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "report/fuzz",
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = OUT,
             description = "findings and the in-flight case go here (default ${DEFAULT-VALUE})")
     Path out;
 
@@ -168,6 +174,89 @@ final class FuzzCommand implements Callable<Integer> {
         return probe.live || probe.vmKernels != null ? null : new FuzzCommand();
     }
 
+    /** stdout and stderr of a run without picocli ({@link #runPlain}); null: the picocli spec's. */
+    private PrintWriter plainOut;
+    private PrintWriter plainErr;
+
+    /**
+     * The command line {@code args} (a whole {@code erofs-sim} one) run without picocli when it is
+     * a plain model-only campaign, else null (picocli runs it). Plain: {@code fuzz}, then only the
+     * options {@code --cases}, {@code --seed}, {@code --jobs} (plain decimal values), {@code --out},
+     * {@code --kernel} (values that start with neither {@code -} nor {@code @}), each value
+     * attached with {@code =} or the next argument, and {@code --quiet}, {@code --json}; each at
+     * most once. Anything else (another option, help, an argument file, a repeated option, a value
+     * picocli might read otherwise) is left to picocli. picocli builds its model of the command
+     * by reflection, in interpreted code, from 171 classes the class-data archive cannot hold
+     * (Java 5 class files): about 125 ms of CPU of a cold campaign's main thread (session 16,
+     * docs/performance-history.md). The same messages and exit codes as picocli's execution
+     * ({@code PlainFuzzTest} runs command lines both ways).
+     */
+    static Integer runPlain(String[] args, PrintWriter out, PrintWriter err) {
+        FuzzCommand c = plain(args);
+        if (c == null) {
+            return null;
+        }
+        c.plainOut = out;
+        c.plainErr = err;
+        String name = "erofs-sim fuzz"; // picocli's qualified name of the command (Main's handler)
+        try {
+            return c.call();
+        } catch (CliException e) {
+            err.println(name + ": " + CliException.oneLine(e.getMessage()));
+            return e.exitCode();
+        } catch (org.erofssim.contract.ScenarioException | org.erofssim.reference.ReferenceInputException e) {
+            err.println(name + ": " + CliException.oneLine(e.getMessage()));
+            return ExitCode.BAD_INPUT;
+        } catch (Exception e) {
+            return Main.internalError(name, e, err);
+        }
+    }
+
+    /** The command a plain {@code fuzz} command line is ({@link #runPlain}), its options set as picocli sets them; else null. */
+    static FuzzCommand plain(String[] args) {
+        if (args.length == 0 || !args[0].equals("fuzz")) {
+            return null;
+        }
+        FuzzCommand c = new FuzzCommand();
+        c.cases = Integer.parseInt(CASES);
+        c.vmBatch = Integer.parseInt(VM_BATCH);
+        c.vmShrinkRounds = Integer.parseInt(VM_SHRINK_ROUNDS);
+        c.out = Path.of(OUT);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 1; i < args.length; i++) {
+            String w = args[i];
+            int eq = w.indexOf('=');
+            String option = eq < 0 ? w : w.substring(0, eq);
+            if (!seen.add(option)) {
+                return null;
+            }
+            if (eq < 0 && (option.equals("--quiet") || option.equals("--json"))) {
+                c.quiet |= option.equals("--quiet");
+                c.json |= option.equals("--json");
+                continue;
+            }
+            String value = eq >= 0 ? w.substring(eq + 1) : i + 1 < args.length ? args[++i] : null;
+            if (value == null || value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
+                return null;
+            }
+            boolean number = option.equals("--cases") || option.equals("--jobs") || option.equals("--seed");
+            if (number && !value.matches(option.equals("--seed") ? "0|[1-9][0-9]{0,17}" : "0|[1-9][0-9]{0,8}")) {
+                return null;
+            }
+            switch (option) {
+                case "--cases" -> c.cases = Integer.parseInt(value);
+                case "--jobs" -> c.jobs = Integer.valueOf(value);
+                case "--seed" -> c.seed = Long.valueOf(value);
+                case "--out" -> c.out = Path.of(value);
+                case "--kernel" -> c.kernel = value;
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return c;
+    }
+
     /** Runs the command line {@code args} on this instance as {@link Main#run} does (picocli's handlers and exit codes). */
     int execute(String[] args, PrintWriter out, PrintWriter err) {
         return Main.commandLine(out, err, "fuzz", this).execute(args);
@@ -225,8 +314,8 @@ final class FuzzCommand implements Callable<Integer> {
             }
         }
         long s = seed != null ? seed : new SecureRandom().nextLong();
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter o = plainOut != null ? plainOut : spec.commandLine().getOut();
+        PrintWriter err = plainErr != null ? plainErr : spec.commandLine().getErr();
         if ((compareBlind || releases) && (live || vmKernels != null)) {
             throw CliException.badInput("--compare-blind and --releases are model-only: drop --live and --kernels");
         }

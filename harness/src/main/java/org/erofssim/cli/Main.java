@@ -37,7 +37,10 @@ import picocli.CommandLine.Spec;
                 "  77  kernel oracle unavailable",
                 "  70  internal error of erofs-sim (ERO_SIM_DEBUG=1 prints the trace)"})
 public final class Main implements Callable<Integer> {
-    /** Whether a plain {@code predict} command line runs without picocli ({@link PredictCommand#runPlain}); tests turn it off to compare. */
+    /**
+     * Whether a plain {@code predict} or {@code fuzz} command line runs without picocli ({@link
+     * PredictCommand#runPlain}, {@link FuzzCommand#runPlain}); tests turn it off to compare.
+     */
     static boolean PLAIN_PREDICT = true;
 
     /** The environment variable that makes internal errors print their stack trace. */
@@ -62,6 +65,9 @@ public final class Main implements Callable<Integer> {
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
             Integer plain = PLAIN_PREDICT ? PredictCommand.runPlain(args, o, e) : null; // without picocli (issue 12)
+            if (plain == null && PLAIN_PREDICT) {
+                plain = FuzzCommand.runPlain(args, o, e); // a model-only campaign's plain command line, likewise
+            }
             return plain != null ? plain : commandLine(o, e, args).execute(args);
         } catch (Throwable t) { // an Error picocli lets through (StackOverflowError, OutOfMemoryError)
             return internalError("erofs-sim", t, e);
