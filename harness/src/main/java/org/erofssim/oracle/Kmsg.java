@@ -10,6 +10,14 @@ import java.util.List;
  * The kernel log, read through {@code /dev/kmsg} from a position taken before an attempt:
  * {@link #open()} seeks to the end, {@link #readNew()} returns the records printed since.
  * The log is never cleared (other users of the machine share it).
+ *
+ * <p>Records overwritten in the kernel's log buffer before they were read (a busy log, or a
+ * window that printed more than the buffer holds) are counted, not silently skipped: a read whose
+ * next record is gone fails with {@code EPIPE} and the next read goes on at the oldest record
+ * left (the kernel's {@code devkmsg_read}), so the records lost are the gap between the sequence
+ * number expected (after the last record read, or {@link #expectFrom} before the first) and the
+ * one read after the {@code EPIPE}; 1 for each {@code EPIPE} whose gap is unknown. {@link #lost()}
+ * is a lower bound, the same count as the native guest runner's {@code kmsgLost}.
  */
 public final class Kmsg implements AutoCloseable {
     /** One record: {@code prio,seq,ts,flags;message}. */
@@ -17,11 +25,28 @@ public final class Kmsg implements AutoCloseable {
 
     private static final int RECORD_MAX = 8192 + 512;
 
-    private final int fd;
-    private final Memory buf = new Memory(RECORD_MAX);
+    /** Where the records come from: {@code /dev/kmsg} ({@link #open}), or a test's stream. */
+    interface Source extends AutoCloseable {
+        /**
+         * The next record's bytes, or null when there is none yet ({@code EAGAIN}); throws a
+         * {@link SyscallException} of {@code EPIPE} when the next record was overwritten (the next
+         * call returns the oldest one left) or of {@code EINTR}.
+         */
+        byte[] read();
 
-    private Kmsg(int fd) {
-        this.fd = fd;
+        @Override void close();
+    }
+
+    private final Source source;
+    /** The sequence number of the next record expected; -1 until known. */
+    private long next = -1;
+    /** Records lost to the {@code EPIPE}s so far (counted when the record after each was read). */
+    private long lost;
+    /** An {@code EPIPE} whose gap is not counted yet: no record read after it so far. */
+    private boolean skipped;
+
+    Kmsg(Source source) {
+        this.source = source;
     }
 
     /** Opens {@code /dev/kmsg} non-blocking, positioned after the last record printed so far. */
@@ -33,35 +58,95 @@ public final class Kmsg implements AutoCloseable {
             Syscalls.close(fd);
             throw e;
         }
-        return new Kmsg(fd);
+        return new Kmsg(new Device(fd));
     }
 
-    /** The records printed since the last call (or since {@link #open()}), in order. */
-    public List<Record> readNew() {
-        List<Record> out = new ArrayList<>();
-        while (true) {
+    /** {@code /dev/kmsg} opened non-blocking: one record per {@code read(2)}. */
+    private static final class Device implements Source {
+        private final int fd;
+        private final Memory buf = new Memory(RECORD_MAX);
+
+        Device(int fd) {
+            this.fd = fd;
+        }
+
+        @Override public byte[] read() {
             int n;
             try {
                 n = Syscalls.read(fd, buf, RECORD_MAX);
             } catch (SyscallException e) {
                 if (e.errno() == Syscalls.EAGAIN) {
-                    return out;
+                    return null;
                 }
+                throw e;
+            }
+            return n <= 0 ? null : buf.getByteArray(0, n);
+        }
+
+        @Override public void close() {
+            Syscalls.close(fd);
+            buf.close();
+        }
+    }
+
+    /** The records printed since the last call (or since {@link #open()}), in order; losses go to {@link #lost()}. */
+    public List<Record> readNew() {
+        List<Record> out = new ArrayList<>();
+        while (true) {
+            byte[] raw;
+            try {
+                raw = source.read();
+            } catch (SyscallException e) {
                 if (e.errno() == Syscalls.EPIPE) {
-                    continue; // records were overwritten; the next read goes on after them
+                    skipped = true; // records were overwritten; the next read goes on at the oldest left
+                    continue;
                 }
                 if (e.errno() == Syscalls.EINTR) {
                     continue;
                 }
                 throw e;
             }
-            if (n <= 0) {
+            if (raw == null) {
                 return out;
             }
-            Record r = parse(buf.getByteArray(0, n));
-            if (r != null) {
-                out.add(r);
+            Record r = parse(raw);
+            if (r == null) {
+                continue;
             }
+            if (skipped) {
+                lost += next >= 0 && r.seq() > next ? r.seq() - next : 1;
+                skipped = false;
+            }
+            next = r.seq() + 1;
+            out.add(r);
+        }
+    }
+
+    /**
+     * How many records the reads so far skipped because they were overwritten before they were
+     * read (at least; 0 when none were): each {@code EPIPE}'s gap of sequence numbers, 1 for one
+     * whose gap is unknown (no number expected, or no record read after it yet).
+     */
+    public long lost() {
+        return lost + (skipped ? 1 : 0);
+    }
+
+    /**
+     * The sequence number after the last record read (where this reader goes on), or -1 when it
+     * read none.
+     */
+    public long nextSeq() {
+        return next;
+    }
+
+    /**
+     * Sets the sequence number this reader's first record should have (where it was opened, or a
+     * lower bound of it: {@link #lost()} stays a lower bound), so an {@code EPIPE} before its first
+     * record is counted by its gap; ignored when {@code seq} is negative or a record was read.
+     */
+    public void expectFrom(long seq) {
+        if (next < 0 && seq >= 0) {
+            next = seq;
         }
     }
 
@@ -87,7 +172,27 @@ public final class Kmsg implements AutoCloseable {
      * record]. Adds one line to the shared log; clears nothing. A failure to write is ignored.
      */
     static void finalizeOpenRecord() {
-        byte[] b = (MARK + "\n").getBytes(StandardCharsets.US_ASCII);
+        write(MARK + "\n");
+    }
+
+    /** The text of {@link #markWindowStart}'s record (the native guest runner writes the same). */
+    static final String WINDOW_START = "erofs-sim: an observation's window begins after this record";
+
+    /**
+     * Writes {@link #WINDOW_START} to {@code /dev/kmsg} at debug level (below a console's usual
+     * level, so no console prints it), just before an observation opens its window: the guard,
+     * drained right after, reads it, so {@link #nextSeq()} of the guard tells where the window
+     * begins, or a number after that, and {@link #expectFrom} counts what an {@code EPIPE} of the
+     * window skipped. Adds one line to the shared log; clears nothing. A failure to write is
+     * ignored (the gap is then known only when the guard read another record).
+     */
+    static void markWindowStart() {
+        write("<7>" + WINDOW_START + "\n");
+    }
+
+    /** Writes one record to {@code /dev/kmsg}; a failure is ignored. */
+    private static void write(String line) {
+        byte[] b = line.getBytes(StandardCharsets.US_ASCII);
         int fd;
         try {
             fd = Syscalls.open("/dev/kmsg", Syscalls.O_WRONLY | Syscalls.O_CLOEXEC);
@@ -98,7 +203,7 @@ public final class Kmsg implements AutoCloseable {
             m.write(0, b, 0, b.length);
             Syscalls.write(fd, m, b.length);
         } catch (SyscallException e) {
-            // the record stays open: the line is then missing from this observation, as before
+            // not written: for the mark, the record stays open and its line is missing, as before
         } finally {
             Syscalls.close(fd);
         }
@@ -147,7 +252,6 @@ public final class Kmsg implements AutoCloseable {
     }
 
     @Override public void close() {
-        Syscalls.close(fd);
-        buf.close();
+        source.close();
     }
 }

@@ -43,7 +43,8 @@ import org.erofssim.contract.TreeEntry;
  * the errno; the kernel log since just before the call (erofs lines and the VFS lines the spec
  * names, real names mapped back); {@code /proc/self/mountinfo} (device number, super options);
  * {@code statfs}; the new {@code /sys/fs/erofs/} entry; and when {@code read}, the tree. The
- * log is read after the tree walk, so read-time erofs lines are part of it. Everything mounted
+ * log is read after the tree walk, so read-time erofs lines are part of it ({@link LogWindow}
+ * attributes it and counts records lost before it was read). Everything mounted
  * or attached is released before {@code observe} returns, on every path; a run killed with
  * SIGKILL is cleaned up by the next one (journal under the folder).
  *
@@ -254,7 +255,10 @@ public final class LiveKernelOracle {
      * file-backed observation does); after {@link #MAX_OBSERVATIONS} the last outcome carries a
      * note starting with {@link org.erofssim.compare.OutcomeComparator#LOG_UNCERTAIN}, and its log
      * is not compared. Two observations giving the same log do not settle it: on a busy host two
-     * in a row held the same foreign {@code mounted with root inode} line.
+     * in a row held the same foreign {@code mounted with root inode} line. An observation whose
+     * window lost records before it was read ({@link Kmsg#lost}: a busy log overwrote them) carries
+     * the {@link org.erofssim.compare.OutcomeComparator#LOG_INCOMPLETE} note with the count
+     * ({@link LogWindow#withLostNote}), so its surviving lines are compared as a subsequence.
      */
     private MountOutcome attributed(Scenario sc) {
         List<String> seen = new ArrayList<>();
@@ -262,9 +266,9 @@ public final class LiveKernelOracle {
             lastCacheProbe = null;
             MountOutcome o;
             List<String> evidence;
-            Window w;
+            LogWindow w;
             try (Kmsg guard = Kmsg.open()) {
-                w = new Window(guard);
+                w = new LogWindow(guard);
                 evidence = w.evidence;
                 try (org.erofssim.oracle.fscache.FscacheSession fsc = startFscache(sc);
                         Sandbox sb = Sandbox.create(TMP)) {
@@ -274,8 +278,9 @@ public final class LiveKernelOracle {
                 } finally {
                     fscache = null;
                 }
-                guardWindow(guard, w);
+                w.guardAfter();
             }
+            o = w.withLostNote(o, "the live oracle");
             // a re-observation that settles it is told on stderr, not in the outcome: an outcome (and a
             // recording) must not depend on what other processes did while it was observed
             if (!w.ambiguous) { // no evidence, or only of foreign lines recognised and left out
@@ -316,53 +321,6 @@ public final class LiveKernelOracle {
         }
     }
 
-    /** One observation's attribution: the evidence of foreign erofs activity, the last record of its log window. */
-    static final class Window {
-        final List<String> evidence = new ArrayList<>();
-        /** Opened before the sandbox; drained right after the window opens; read again after the sandbox is released. */
-        final Kmsg guard;
-        final Set<Long> windowSeqs = new java.util.HashSet<>();
-        /** Foreign lines may remain in the log (foreign file-backed activity during a file-backed observation). */
-        boolean ambiguous;
-        /** The observation's source is a block device: every {@code (device erofs)} line is foreign. */
-        boolean blockSource;
-
-        Window(Kmsg guard) {
-            this.guard = guard;
-        }
-    }
-
-    /** How long after an observation's sandbox is released the log is watched for foreign erofs lines. */
-    static final long GUARD_MILLIS = 60;
-
-    /**
-     * The guard after the window: erofs lines printed after the observation's window closed, up to
-     * {@link #GUARD_MILLIS} after its sandbox was released, are not its own (its file system is
-     * unmounted and nothing of it reads any more); they show another process's erofs work going on
-     * around the window (a tree walk printing read errors, say), which may have printed into it.
-     */
-    private static void guardWindow(Kmsg guard, Window w) {
-        try {
-            Thread.sleep(GUARD_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        guardCheck(guard.readNew(), w);
-    }
-
-    /** {@link #guardWindow}'s check of the records read after the window (shared with {@link NativeObservation}). */
-    static void guardCheck(List<Kmsg.Record> after, Window w) {
-        for (Kmsg.Record r : after) {
-            String m = r.message();
-            DeviceLine line = DeviceLine.parse(m);
-            if (!w.windowSeqs.contains(r.seq()) && !w.blockSource && line != null && line.fileBacked()) {
-                w.evidence.add("file-backed erofs lines right after the observation (" + m + ")");
-                w.ambiguous = true;
-                return;
-            }
-        }
-    }
-
     static MountOutcome withNote(MountOutcome o, String note) {
         List<String> notes = new ArrayList<>(o.notes());
         notes.add(note);
@@ -380,59 +338,6 @@ public final class LiveKernelOracle {
             return new MountOutcome.Crashed(c.what(), c.mode(), c.log(), List.copyOf(notes));
         }
         return o;
-    }
-
-    /** The window's log, attributed; evidence of foreign erofs activity (log lines, sysfs) goes to {@code evidence}. */
-    private static List<String> attributedLog(LogFilter logs, Kmsg kmsg, boolean blockSource,
-                                              boolean mounted, String options, Set<String> sysfsBefore,
-                                              Window w, long rootNid, Set<Long> treeNids) {
-        return attributedLog(logs, kmsg.readNew(), blockSource, mounted, options, sysfsBefore, sysfsEntries(), w, rootNid,
-                treeNids);
-    }
-
-    /**
-     * {@link #attributedLog(LogFilter, Kmsg, boolean, boolean, String, Set, Window, long, Set)} on
-     * the window's records and the {@code /sys/fs/erofs} entries read at its end (shared with
-     * {@link NativeObservation}).
-     */
-    static List<String> attributedLog(LogFilter logs, List<Kmsg.Record> records, boolean blockSource,
-                                      boolean mounted, String options, Set<String> sysfsBefore, Set<String> sysfsNow,
-                                      Window w, long rootNid, Set<Long> treeNids) {
-        List<String> evidence = w.evidence;
-        records.forEach(r -> w.windowSeqs.add(r.seq()));
-        LogFilter.Attributed a = logs.attribute(records, blockSource, mounted, options, rootNid, treeNids);
-        evidence.addAll(a.evidence());
-        w.ambiguous |= a.ambiguous();
-        Set<String> after = sysfsNow;
-        Set<String> gone = new TreeSet<>(sysfsBefore);
-        gone.removeAll(after);
-        Set<String> added = new TreeSet<>(after);
-        added.removeAll(sysfsBefore);
-        // a file-backed superblock's entry is erofs-N, a block device's is its name (loopN: recognisable)
-        gone.removeIf(n -> !n.startsWith("erofs-") && !n.matches("0:\\d+"));
-        added.removeIf(n -> !n.startsWith("erofs-") && !n.matches("0:\\d+"));
-        if (!gone.isEmpty()) {
-            evidence.add("/sys/fs/erofs lost " + gone + " during the observation");
-            w.ambiguous |= !blockSource;
-        }
-        if (added.size() > (mounted && !blockSource ? 1 : 0)) {
-            evidence.add("/sys/fs/erofs gained " + added + " during the observation");
-            w.ambiguous |= !blockSource;
-        }
-        return a.log();
-    }
-
-    /** The nids a walked tree holds (each entry's {@code ino}, the root's), or null when not walked. */
-    static Set<Long> treeNids(List<TreeEntry> tree, long rootNid) {
-        if (tree == null) {
-            return null;
-        }
-        Set<Long> out = new java.util.HashSet<>();
-        out.add(rootNid);
-        for (TreeEntry e : tree) {
-            out.add(e.ino());
-        }
-        return out;
     }
 
     /** {@code st_ino} of a mount's root: erofs numbers inodes by nid, so this is the root nid; -1 if unknown. */
@@ -455,7 +360,7 @@ public final class LiveKernelOracle {
         }
     }
 
-    private MountOutcome observeIn(Sandbox sb, Scenario sc, Window evidence) {
+    private MountOutcome observeIn(Sandbox sb, Scenario sc, LogWindow evidence) {
         List<String> notes = new ArrayList<>();
         String release = kernelRelease();
         String profile = sc.kernel().profile().name();
@@ -498,8 +403,10 @@ public final class LiveKernelOracle {
         boolean blockSource = isBlockDevice(realSource);
         evidence.blockSource = blockSource;
         Set<String> sysfsBefore = sysfsEntries();
+        Kmsg.markWindowStart(); // the guard's last record before the window: where the window begins
         try (Kmsg kmsg = Kmsg.open()) {
             evidence.guard.readNew(); // the guard now starts where the window does
+            kmsg.expectFrom(evidence.guard.nextSeq()); // records an EPIPE skips are counted from there
             sb.aboutToMount(mp);
             Attempt a = mountWithTimeout(realSource, mp, flags, realOptions, sc, sb);
             if ((a.blocked || a.errno != 0) && Kmsg.mayLeaveOpenRecord(realSource, realOptions)) {
@@ -507,14 +414,14 @@ public final class LiveKernelOracle {
             }
             if (a.blocked) {
                 notes.addAll(a.notes);
-                List<String> log = withFc(attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence, -1, null), logs, a.fcLog);
+                List<String> log = withFc(evidence.attributedLog(logs, kmsg, false, sc.options(), sysfsBefore,
+                        -1, null), logs, a.fcLog);
                 return new MountOutcome.Blocked("mount(2) did not return within " + options.mountTimeout().toMillis()
                         + " ms", FailedMode.infer(log, realSource, -1, notes), log, List.copyOf(notes));
             }
             if (a.errno != 0) {
-                List<String> log = withFc(attributedLog(logs, kmsg, blockSource, false, sc.options(), sysfsBefore,
-                        evidence, -1, null), logs, a.fcLog);
+                List<String> log = withFc(evidence.attributedLog(logs, kmsg, false, sc.options(), sysfsBefore,
+                        -1, null), logs, a.fcLog);
                 Errno e = Errno.ofNumber(a.errno);
                 if (e == null) {
                     notes.add("mount(2) failed with errno " + a.errno + ", which the model's Errno does not name");
@@ -530,7 +437,7 @@ public final class LiveKernelOracle {
             if (hook != null) {
                 hook.accept(sb.dir);
             }
-            MountOutcome o = describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes, cacheRun, blockSource,
+            MountOutcome o = describeMounted(sb, sc, mp, sysfsBefore, kmsg, logs, notes, cacheRun,
                     evidence);
             return a.fcLog.isEmpty() || !(o instanceof MountOutcome.Mounted m) ? o : new MountOutcome.Mounted(m.mode(), withFc(m.log(), logs, a.fcLog),
                     m.superblock(), m.superOptions(), m.statfs(), m.devices(), m.tree(), m.notes(), m.metadataCache(),
@@ -669,7 +576,7 @@ public final class LiveKernelOracle {
 
     private MountOutcome describeMounted(Sandbox sb, Scenario sc, String mp, Set<String> sysfsBefore, Kmsg kmsg,
                                          LogFilter logs, List<String> notes, CacheProbe.Run cacheRun,
-                                         boolean blockSource, Window evidence) {
+                                         LogWindow evidence) {
         MountInfo mi = null;
         for (MountInfo m : MountInfo.read()) {
             if (m.mountPoint().equals(mp)) {
@@ -700,8 +607,8 @@ public final class LiveKernelOracle {
             lastCacheProbe = probed;
             cache = probed.cache();
         }
-        List<String> log = attributedLog(logs, kmsg, blockSource, true, sc.options(), sysfsBefore, evidence,
-                rootIno(mp), treeNids(tree, rootIno(mp)));
+        List<String> log = evidence.attributedLog(logs, kmsg, true, sc.options(), sysfsBefore, rootIno(mp),
+                LogWindow.treeNids(tree, rootIno(mp)));
         notes.addAll(fscache.notes());
         return new MountOutcome.Mounted(mode, log, sbInfo, mi.superOptions(), statfs, null, tree, List.copyOf(notes),
                 cache);

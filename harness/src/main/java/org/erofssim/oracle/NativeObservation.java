@@ -25,7 +25,7 @@ import org.erofssim.sb.Mode;
 /**
  * The contract outcome of one raw line of the native guest runner ({@code vm/guest-runner.c}),
  * made with the live oracle's own code: the same log attribution and mapping ({@link LogFilter},
- * {@link LiveKernelOracle#attributedLog}, the guard check), the same failed-mode inference
+ * {@link LogWindow#attributedLog}, the guard check), the same failed-mode inference
  * ({@link FailedMode}), the same mode/superblock/statfs naming
  * ({@link LiveKernelOracle#mountedFacts}) and the same notes as {@link LiveKernelOracle}'s
  * observation of a scenario the runner supports ({@link NativePlan#unsupported} is null). The
@@ -123,7 +123,7 @@ public final class NativeObservation {
         LogFilter logs = new LogFilter(names, realToScenario);
         String kind = raw.path("sourceKind").isTextual() ? raw.get("sourceKind").asText() : null;
         boolean blockSource = "blk".equals(kind);
-        LiveKernelOracle.Window w = new LiveKernelOracle.Window(null);
+        LogWindow w = new LogWindow(null);
         w.blockSource = blockSource;
         Set<String> sysfsBefore = strings(raw.path("sysfsBefore"));
         List<Kmsg.Record> records = records(raw.path("kmsg"));
@@ -134,8 +134,8 @@ public final class NativeObservation {
         int err = raw.path("errno").asInt();
         MountOutcome o;
         if (err != 0) {
-            List<String> log = LiveKernelOracle.withFc(LiveKernelOracle.attributedLog(logs, records, blockSource, false,
-                    sc.options(), sysfsBefore, strings(raw.path("sysfsAtLog")), w, -1, null), logs, fcLog);
+            List<String> log = LiveKernelOracle.withFc(w.attributedLog(logs, records, false, sc.options(), sysfsBefore,
+                    strings(raw.path("sysfsAtLog")), -1, null), logs, fcLog);
             Errno e = Errno.ofNumber(err);
             if (e == null) {
                 notes.add("mount(2) failed with errno " + err + ", which the model's Errno does not name");
@@ -164,12 +164,12 @@ public final class NativeObservation {
                 }
             }
             long rootIno = raw.path("rootIno").asLong(-1);
-            List<String> log = LiveKernelOracle.attributedLog(logs, records, blockSource, true, sc.options(), sysfsBefore,
-                    strings(raw.path("sysfsAtLog")), w, rootIno, LiveKernelOracle.treeNids(tree, rootIno));
+            List<String> log = w.attributedLog(logs, records, true, sc.options(), sysfsBefore, strings(raw.path("sysfsAtLog")),
+                    rootIno, LogWindow.treeNids(tree, rootIno));
             o = new MountOutcome.Mounted(facts.mode(), LiveKernelOracle.withFc(log, logs, fcLog), facts.superblock(),
                     mi.superOptions(), facts.statfs(), null, tree, List.copyOf(notes), null);
         }
-        LiveKernelOracle.guardCheck(records(raw.path("guard")), w);
+        w.guardCheck(records(raw.path("guard")));
         if (raw.has("left")) {
             o = LiveKernelOracle.withNote(o, "the native runner could not unmount " + text(raw.get("left")));
         }
@@ -187,8 +187,7 @@ public final class NativeObservation {
 
     /** The {@link OutcomeComparator#LOG_INCOMPLETE} note of a window that lost at least {@code lost} records. */
     static String logIncomplete(long lost) {
-        return OutcomeComparator.LOG_INCOMPLETE + "at least " + lost + " record(s) of the window were overwritten in the "
-                + "kernel's log buffer before the native runner read them (/dev/kmsg: EPIPE)";
+        return LogWindow.incompleteNote(lost, "the native runner");
     }
 
     /**
