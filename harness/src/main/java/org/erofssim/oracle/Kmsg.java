@@ -175,21 +175,6 @@ public final class Kmsg implements AutoCloseable {
         write(MARK + "\n");
     }
 
-    /** The text of {@link #markWindowStart}'s record (the native guest runner writes the same). */
-    static final String WINDOW_START = "erofs-sim: an observation's window begins after this record";
-
-    /**
-     * Writes {@link #WINDOW_START} to {@code /dev/kmsg} at debug level (below a console's usual
-     * level, so no console prints it), just before an observation opens its window: the guard,
-     * drained right after, reads it, so {@link #nextSeq()} of the guard tells where the window
-     * begins, or a number after that, and {@link #expectFrom} counts what an {@code EPIPE} of the
-     * window skipped. Adds one line to the shared log; clears nothing. A failure to write is
-     * ignored (the gap is then known only when the guard read another record).
-     */
-    static void markWindowStart() {
-        write("<7>" + WINDOW_START + "\n");
-    }
-
     /** Writes one record to {@code /dev/kmsg}; a failure is ignored. */
     private static void write(String line) {
         byte[] b = line.getBytes(StandardCharsets.US_ASCII);

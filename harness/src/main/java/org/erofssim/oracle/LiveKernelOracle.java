@@ -403,10 +403,12 @@ public final class LiveKernelOracle {
         boolean blockSource = isBlockDevice(realSource);
         evidence.blockSource = blockSource;
         Set<String> sysfsBefore = sysfsEntries();
-        Kmsg.markWindowStart(); // the guard's last record before the window: where the window begins
         try (Kmsg kmsg = Kmsg.open()) {
-            evidence.guard.readNew(); // the guard now starts where the window does
-            kmsg.expectFrom(evidence.guard.nextSeq()); // records an EPIPE skips are counted from there
+            // the guard now starts where the window does; records an EPIPE skips are counted from its
+            // next sequence number when it has read one (else an EPIPE counts as 1: the host's shared
+            // log gets no marker record of ours, it only gets what the mount prints)
+            evidence.guard.readNew();
+            kmsg.expectFrom(evidence.guard.nextSeq());
             sb.aboutToMount(mp);
             Attempt a = mountWithTimeout(realSource, mp, flags, realOptions, sc, sb);
             if ((a.blocked || a.errno != 0) && Kmsg.mayLeaveOpenRecord(realSource, realOptions)) {
