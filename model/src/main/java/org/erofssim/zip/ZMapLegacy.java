@@ -56,6 +56,16 @@ final class ZMapLegacy extends ZMapAlgorithm {
         return m;
     }
 
+    /**
+     * {@code z_erofs_alloc_pcluster}: no pool takes more than 1 MiB of compressed pages (EINVAL).
+     * Reached only without {@link Behavior#PCLUSTER_SIZE_LIMITS} (6.1), whose map does not refuse it.
+     */
+    static void allocPcluster(SbInfo sbi, ZMapping map) {
+        if (!sbi.kernel().has(Behavior.PCLUSTER_SIZE_LIMITS) && map.plen() > PCLUSTER_MAX_SIZE) {
+            throw new KernelError(Errno.EINVAL, "no pcluster pool for " + map.plen() + " bytes");
+        }
+    }
+
     @Override
     String fillFunction() {
         return "z_erofs_fill_inode_lazy";
