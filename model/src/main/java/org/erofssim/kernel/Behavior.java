@@ -292,6 +292,12 @@ public enum Behavior {
     /** e13d315ae077 "erofs: avoid infinite loops due to corrupted subpage compact indexes" (6.18-rc3; 6.12.91): a compact
      * HEAD clusterofs past a sub-page lcluster is EUCLEAN [obs backports/zmap-b1024-clusterofs]. Sites: {@code ZMapBlocks.load}. */
     ZMAP_COMPACT_CLUSTEROFS_CHECK,
+    /** b44686c8391b "erofs: fix large fragment handling" (6.16-rc6; 6.12.41): a fragment map is MAPPED|FRAGMENT, not ENCODED, so a
+     * tail fragment over 12 MiB reads [obs backports/fragment-large-tail]. Sites: {@code ZMapLegacy}; docs/zmap-6.12.md. */
+    ZMAP_FRAGMENT_NOT_ENCODED,
+    /** 7c3ca1838a78 "erofs: restrict pcluster size limitations" (6.12-rc1; not in 6.1.192): an ENCODED map over 1 MiB encoded or
+     * 12 MiB decoded is EOPNOTSUPP [obs-6.1.0-57 backports/fragment-large-tail: reads]. Sites: {@code ZMapLegacy.mapIter}. */
+    PCLUSTER_SIZE_LIMITS,
     /**
      * c37460cd9b2f "erofs: remove fscache backend entirely" (Gao Xiang; 7.2-rc1, the pull
      * erofs-for-7.2-rc1; in 7.2.13 [obs]):
@@ -658,6 +664,8 @@ public enum Behavior {
             case ZMAP_CLUSTERBITS_4BIT -> "efb2aef569b3";
             case ZMAP_INLINE_TAIL_SHIFTED -> "862427ebb81d";
             case ZMAP_COMPACT_CLUSTEROFS_CHECK -> "e13d315ae077";
+            case ZMAP_FRAGMENT_NOT_ENCODED -> "b44686c8391b";
+            case PCLUSTER_SIZE_LIMITS -> "7c3ca1838a78";
             case FILEMAP_READ_STOPS_AT_FAILED_FOLIO -> "35224da7e30b";
             case READMORE_ENCODED_ONLY -> "334c0e493c2a";
             case INODE_BLOCKS_HI -> "803d09a55405";
@@ -736,6 +744,8 @@ public enum Behavior {
             case ZMAP_CLUSTERBITS_4BIT -> "erofs: add encoded extent on-disk definition";
             case ZMAP_INLINE_TAIL_SHIFTED -> "erofs: fix interlaced ztailpacking pclusters";
             case ZMAP_COMPACT_CLUSTEROFS_CHECK -> "erofs: avoid infinite loops due to corrupted subpage compact indexes";
+            case ZMAP_FRAGMENT_NOT_ENCODED -> "erofs: fix large fragment handling";
+            case PCLUSTER_SIZE_LIMITS -> "erofs: restrict pcluster size limitations";
             case BDEV_LOOKUP_BEFORE_OPEN -> "fs: open block device after superblock creation";
             case STATFS_FSID_FROM_UUID -> "erofs: derive fsid from on-disk UUID for .statfs() if possible";
             case FILE_BACKED_MOUNTS -> "erofs: add file-backed mount support";

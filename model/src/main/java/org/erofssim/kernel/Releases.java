@@ -91,7 +91,7 @@ public final class Releases {
                     STATFS_FSID_FROM_UUID, FILE_BACKED_MOUNTS, FILEIO_REGULAR_FILE_CHECK, QUIET_BDEV_LOOKUP,
                     FEATURE_NOTICES_DROPPED, ZDATA_FOLIO_MESSAGES, LOOKBACK_DISTANCE_MESSAGE, METABUF_BYTE_OFFSETS,
                     SUBPAGE_COMPRESSED_BLOCKS, IOMAP_LARGE_FOLIOS, COMPRESSED_LARGE_FOLIOS, READ_FOLIO_DECODE_ERROR,
-                    PRINTK_RECORD_MAX_1024)
+                    PRINTK_RECORD_MAX_1024, PCLUSTER_SIZE_LIMITS)
             .build();
 
     /**
@@ -118,6 +118,8 @@ public final class Releases {
             new StableBackport("6.12", 41, ZMAP_TAIL_INLINE_SIMPLIFIED,
                     "b7710262d743 erofs: simplify tail inline pcluster handling, with 540787d38b10 erofs: clean up"
                             + " header parsing for ztailpacking and fragments (ChangeLog-6.12.41)"),
+            new StableBackport("6.12", 41, ZMAP_FRAGMENT_NOT_ENCODED,
+                    "b44686c8391b erofs: fix large fragment handling (ChangeLog-6.12.41)"),
             new StableBackport("6.12", 66, FILEIO_STACKING_REFUSAL,
                     "072a7c7cdbea erofs: don't bother with s_stack_depth increasing for now, and its fix for EROFS"
                             + " partitions (ChangeLog-6.12.66)"),
@@ -167,7 +169,7 @@ public final class Releases {
                     METABOX, READ_INODE_MESSAGE, IOMAP_INLINE_ADDR, XATTR_PREFIX_PLACEMENT,
                     DAX_CHECK_IN_DEVICE_SCAN, ZMAP_REWORK, ZMAP_COMPRESSEDLEN_REFINED,
                     ZMAP_TAIL_INLINE_SIMPLIFIED, ZMAP_CLUSTERBITS_4BIT, ZMAP_COMPACT_CLUSTEROFS_CHECK,
-                    FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
+                    ZMAP_FRAGMENT_NOT_ENCODED, FILEIO_STACKING_REFUSAL, FILEIO_SHORT_READ_EIO, DIRENT_NAMEOFF_CHECKS, FILL_DENTRIES_FOLDED,
                     ZSTD_1_5_7_ERROR_STRINGS, READAHEAD_HONOURS_NEW_ORDER, FILEMAP_READ_STOPS_AT_FAILED_FOLIO,
                     READMORE_ENCODED_ONLY, UNALIGNED_ENCODED_DATA, INODE_BLOCK_ADDR_64BIT)
             .build();

@@ -17,31 +17,53 @@ import org.erofssim.ondisk.ZMapHeader;
  * The 6.13 code ({@code z_erofs_fill_inode_lazy}, {@code z_erofs_do_map_blocks}), with the pieces of
  * the 6.14-6.15 map rework that the 6.12 stable line took each behind its own {@link Behavior}:
  * {@link Behavior#ZMAP_NONHEAD_DELTA1_GRACEFUL}, {@link Behavior#ZMAP_COMPRESSEDLEN_REFINED},
- * {@link Behavior#ZMAP_TAIL_INLINE_SIMPLIFIED}, {@link Behavior#ZMAP_CLUSTERBITS_4BIT}.
+ * {@link Behavior#ZMAP_TAIL_INLINE_SIMPLIFIED}, {@link Behavior#ZMAP_CLUSTERBITS_4BIT},
+ * {@link Behavior#ZMAP_FRAGMENT_NOT_ENCODED}.
  */
 final class ZMapLegacy extends ZMapAlgorithm {
     /** The reworked steps the 6.12 stable line shares with 6.15+ (compressed length). */
     private final ZMapReworked reworked;
     private final boolean tailSimplified;
+    /** {@link Behavior#ZMAP_FRAGMENT_NOT_ENCODED}: fragment maps are MAPPED|FRAGMENT only. */
+    private final boolean fragmentNotEncoded;
 
     ZMapLegacy(ZMapBlocks maps, SbInfo sbi, SbLog log) {
         super(maps, sbi, log);
         this.reworked = new ZMapReworked(maps, sbi, log);
         this.tailSimplified = sbi.kernel().has(Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED);
+        this.fragmentNotEncoded = sbi.kernel().has(Behavior.ZMAP_FRAGMENT_NOT_ENCODED);
     }
 
+    /**
+     * {@code z_erofs_map_blocks_iter}: a whole-file fragment, or {@code z_erofs_do_map_blocks}; an
+     * ENCODED map over 1 MiB physical or 12 MiB logical is EOPNOTSUPP from
+     * {@link Behavior#PCLUSTER_SIZE_LIMITS} on (before {@link Behavior#ZMAP_FRAGMENT_NOT_ENCODED} a
+     * tail fragment's map is ENCODED too).
+     */
     @Override
     ZMapping mapIter(ErofsInode inode, ZInode z, long la, int flags) {
         ZMapping m;
         if ((z.advise & ZMapHeader.ADVISE_FRAGMENT_PCLUSTER) != 0 && z.tailextentHeadlcn == 0) {
-            m = new ZMapping(0, inode.size(), 0, 0, MAPPED | FULL_MAPPED | FRAGMENT, 0);
+            int wholeFile = fragmentNotEncoded ? MAPPED | FRAGMENT : MAPPED | FULL_MAPPED | FRAGMENT;
+            m = new ZMapping(0, inode.size(), 0, 0, wholeFile, 0);
         } else {
             m = maps.mapBlocks(inode, z, la, flags);
         }
-        if ((m.flags() & ENCODED) != 0 && (m.plen() > PCLUSTER_MAX_SIZE || m.llen() > PCLUSTER_MAX_DSIZE)) {
+        if (sbi.kernel().has(Behavior.PCLUSTER_SIZE_LIMITS) && (m.flags() & ENCODED) != 0
+                && (m.plen() > PCLUSTER_MAX_SIZE || m.llen() > PCLUSTER_MAX_DSIZE)) {
             throw new KernelError(Errno.EOPNOTSUPP, "pcluster of nid " + inode.nid() + " too large");
         }
         return m;
+    }
+
+    /**
+     * {@code z_erofs_alloc_pcluster}: no pool takes more than 1 MiB of compressed pages (EINVAL).
+     * Reached only without {@link Behavior#PCLUSTER_SIZE_LIMITS} (6.1), whose map does not refuse it.
+     */
+    static void allocPcluster(SbInfo sbi, ZMapping map) {
+        if (!sbi.kernel().has(Behavior.PCLUSTER_SIZE_LIMITS) && map.plen() > PCLUSTER_MAX_SIZE) {
+            throw new KernelError(Errno.EINVAL, "no pcluster pool for " + map.plen() + " bytes");
+        }
     }
 
     @Override
@@ -165,9 +187,10 @@ final class ZMapLegacy extends ZMapAlgorithm {
         }
     }
 
+    /** The tail fragment's flags: or-ed into the map's (MAPPED|ENCODED, ...), or assigned since {@link Behavior#ZMAP_FRAGMENT_NOT_ENCODED}. */
     @Override
     int fragmentFlags(int mflags) {
-        return mflags | FRAGMENT;
+        return fragmentNotEncoded ? MAPPED | FRAGMENT : mflags | FRAGMENT;
     }
 
     @Override

@@ -553,6 +553,7 @@ public final class ZReader {
             f.icur = p.pages;
             return;
         }
+        ZMapLegacy.allocPcluster(sbi, map);
         p = new ZPcluster(map);
         f.byPa.put(map.pa(), p);
         f.chain.add(0, p);

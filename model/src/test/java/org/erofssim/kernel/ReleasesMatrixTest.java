@@ -58,13 +58,14 @@ class ReleasesMatrixTest {
                 Behavior.ZDATA_FOLIO_MESSAGES, Behavior.LOOKBACK_DISTANCE_MESSAGE,
                 Behavior.METABUF_BYTE_OFFSETS, Behavior.SUBPAGE_COMPRESSED_BLOCKS,
                 Behavior.IOMAP_LARGE_FOLIOS, Behavior.COMPRESSED_LARGE_FOLIOS, Behavior.READ_FOLIO_DECODE_ERROR,
-                Behavior.PRINTK_RECORD_MAX_1024);
+                Behavior.PRINTK_RECORD_MAX_1024, Behavior.PCLUSTER_SIZE_LIMITS);
         assertThat(added(Releases.linux_6_12_0(), Releases.linux_6_12_118())).containsExactlyInAnyOrder(
                 Behavior.FILEIO_SUBPAGE_BLOCKSIZE, Behavior.DIRECTIO_OPTION, Behavior.EXTRA_BDEV_ENOTBLK_TO_EINVAL,
                 Behavior.FILEIO_STACKING_REFUSAL, Behavior.FILEIO_SHORT_READ_EIO, Behavior.DIRENT_NAMEOFF_CHECKS,
                 Behavior.ZMAP_NONHEAD_DELTA1_GRACEFUL, Behavior.ZMAP_COMPRESSEDLEN_REFINED,
                 Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED, Behavior.ZMAP_CLUSTERBITS_4BIT, Behavior.UNALIGNED_ENCODED_DATA,
-                Behavior.ZMAP_INLINE_TAIL_SHIFTED, Behavior.ZMAP_COMPACT_CLUSTEROFS_CHECK);
+                Behavior.ZMAP_INLINE_TAIL_SHIFTED, Behavior.ZMAP_COMPACT_CLUSTEROFS_CHECK,
+                Behavior.ZMAP_FRAGMENT_NOT_ENCODED);
         assertThat(added(Releases.linux_6_18_44(), Releases.linux_7_2_13())).containsExactlyInAnyOrder(
                 Behavior.FSCACHE_REMOVED, Behavior.FILEIO_SID_DEVNUM, Behavior.CACHE_STRATEGY_SHOWN_IF_COMPRESSED,
                 Behavior.DEFLATE_NOT_EXPERIMENTAL, Behavior.DECOMPRESS_ERROR_FORMAT,

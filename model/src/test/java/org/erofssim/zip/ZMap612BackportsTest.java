@@ -208,6 +208,59 @@ class ZMap612BackportsTest {
         assertThat(log).isEmpty();
     }
 
+    @Test
+    @DisplayName("b44686c8391b erofs: fix large fragment handling: in 6.12.41 (a 13 MiB tail fragment reads)")
+    void b44686c8391bIn61241() {
+        // large-fragment.erofs: /tail (nid 384) maps two PLAIN blocks and a 13,631,488-byte tail fragment from lcn 2;
+        // /big (nid 42) is wholly a fragment
+        byte[] img = ErofsImages.read(ZTrees.fixture("modern/large-fragment.erofs"));
+        ZTrees.Live before = ZTrees.mount("6.12.40", img, true);
+        ZMapBlocks beforeMaps = new ZMapBlocks(before.sbi(), before.buf(), before.sblog());
+        assertThat(beforeMaps.map(before.inode(384), 0, 0).llen()).isEqualTo(4096);
+        // 6.12.40: a map of the tail fragment is ENCODED; from lcn 2 to the lcluster of its last byte it is longer
+        // than Z_EROFS_PCLUSTER_MAX_DSIZE [source only]
+        assertThat(beforeMaps.map(before.inode(384), 8192, 0).llen()).isEqualTo(4096);
+        KernelError e = null;
+        try {
+            beforeMaps.map(before.inode(384), 13_639_679, 0);
+        } catch (KernelError k) {
+            e = k;
+        }
+        assertThat(e).isNotNull();
+        assertThat(e.errno()).isEqualTo(Errno.EOPNOTSUPP);
+        assertThat(beforeMaps.map(before.inode(42), 0, 0).flags())
+                .isEqualTo(ZMapBlocks.MAPPED | ZMapBlocks.FULL_MAPPED | ZMapBlocks.FRAGMENT);
+        ZTrees.Live after = ZTrees.mount("6.12.41", img, true);
+        ZMapBlocks afterMaps = new ZMapBlocks(after.sbi(), after.buf(), after.sblog());
+        ZMapBlocks.ZMapping tail = afterMaps.map(after.inode(384), 13_639_679, 0);
+        assertThat(tail.la()).isEqualTo(8192);
+        assertThat(tail.llen()).isEqualTo(13_631_488);
+        assertThat(tail.flags()).isEqualTo(ZMapBlocks.MAPPED | ZMapBlocks.FRAGMENT);
+        assertThat(afterMaps.map(after.inode(42), 0, 0).flags()).isEqualTo(ZMapBlocks.MAPPED | ZMapBlocks.FRAGMENT);
+        // [obs-6.12.107/118, 6.1.0-57, 7.2.13, 7.3, 6.18.44: /tail reads whole; backports/fragment-large-tail]
+        var read = ZTrees.walk(ErofsImages.bdevMount("6.12.41", img, Faults.NONE, null, true)).stream()
+                .filter(t -> t.path().equals("/tail")).findFirst().orElseThrow();
+        assertThat(read.readErrno()).isNull();
+        assertThat(read.sha256()).isEqualTo(TAIL_SHA);
+        var failed = ZTrees.walk(ErofsImages.bdevMount("6.12.40", img, Faults.NONE, null, true)).stream()
+                .filter(t -> t.path().equals("/tail")).findFirst().orElseThrow();
+        assertThat(failed.readErrno()).isEqualTo("EOPNOTSUPP");
+    }
+
+    /** sha256 of large-fragment.erofs' /tail as every VM kernel and the host read it. */
+    static final String TAIL_SHA = "b7280fa84b0ea6d349cac347775102bc98f3c83fa8f865c5b0a9f61c9fa6709e";
+
+    @Test
+    @DisplayName("7c3ca1838a78 erofs: restrict pcluster size limitations: not in 6.1.192 (its tail fragment reads)")
+    void c7c3ca1838a78NotIn61192() {
+        byte[] img = ErofsImages.read(ZTrees.fixture("modern/large-fragment.erofs"));
+        // [obs-6.1.0-57 backports/fragment-large-tail-bdev: reads, no line but the mount's]
+        var read = ZTrees.walk(ErofsImages.bdevMount("6.1.192", img, Faults.NONE, null, true)).stream()
+                .filter(t -> t.path().equals("/tail")).findFirst().orElseThrow();
+        assertThat(read.readErrno()).isNull();
+        assertThat(read.sha256()).isEqualTo(TAIL_SHA);
+    }
+
     static byte[] u32(long v) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array();
     }
