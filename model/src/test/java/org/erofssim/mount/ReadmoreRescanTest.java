@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * ({@link org.erofssim.kernel.Behavior#READMORE_ERRORS_SILENT}). Image: {@code
  * crafted/readmore-packed-bigpcl.erofs}, one file /f4097 (nid 43, two pages, all a fragment)
  * whose packed inode (nid 228) fails every map; recorded in {@code fixtures/backports}
- * ({@code readmore-packed-bigpcl-bdev}) on 6.1.0-57, 6.12.118 and the host's 6.18.44; found as
+ * ({@code readmore-packed-bigpcl-bdev}) on the five VM kernels and the host's 6.18.44; found as
  * fuzz seed 15 cases 48 and 246 on 6.1.0-57 (docs/readmore-6.1.md).
  */
 @DisplayName("readmore rescans a failed page; 6.1 logs it (e3157bb55d3e)")
