@@ -476,6 +476,12 @@ public enum Behavior {
      */
     ZDATA_FOLIO_MESSAGES,
     /**
+     * e3157bb55d3e "erofs: refine warning messages for zdata I/Os" (6.6-rc1): {@code
+     * z_erofs_pcluster_readmore} no longer logs {@code readmore error at page N @ nid M} for a grabbed
+     * page whose scan fails. Evidence: docs/readmore-6.1.md. Sites: {@code ZReader.readmore}.
+     */
+    READMORE_ERRORS_SILENT,
+    /**
      * 8241fdd3cdfe "erofs: clean up zmap.c" (Gao Xiang; 6.5-rc1, the last commit of the pull
      * erofs-for-6.5-rc1): {@code z_erofs_extent_lookback}'s error names the distance and lcluster:
      * {@code bogus lookback distance D @ lcn L of nid N}, where 6.1 logs
@@ -694,6 +700,7 @@ public enum Behavior {
             case DECOMPRESS_ERROR_FORMAT -> "831faabed812";
             case FEATURE_NOTICES_DROPPED -> "12c2987e896b";
             case ZDATA_FOLIO_MESSAGES -> "491b1105a8e2";
+            case READMORE_ERRORS_SILENT -> "e3157bb55d3e";
             case LOOKBACK_DISTANCE_MESSAGE -> "8241fdd3cdfe";
             case BDEV_LOOKUP_BEFORE_OPEN -> "aca740cecbe5";
             case DEFLATE_ALGORITHM -> "ffa09b3bd024";
@@ -774,6 +781,7 @@ public enum Behavior {
             case UNALIGNED_ENCODED_DATA -> "erofs: support unaligned encoded data";
             case FEATURE_NOTICES_DROPPED -> "erofs: don't warn ztailpacking feature anymore";
             case ZDATA_FOLIO_MESSAGES -> "erofs: adapt folios for z_erofs_readahead()";
+            case READMORE_ERRORS_SILENT -> "erofs: refine warning messages for zdata I/Os";
             case LOOKBACK_DISTANCE_MESSAGE -> "erofs: clean up zmap.c";
             case METABUF_BYTE_OFFSETS -> "erofs: don't round offset down for erofs_read_metabuf()";
             case INODE_BLOCK_ADDR_64BIT -> "erofs: implement 48-bit block addressing for unencoded inodes";

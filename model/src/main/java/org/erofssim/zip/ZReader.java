@@ -312,7 +312,8 @@ public final class ZReader {
     /**
      * {@code z_erofs_pcluster_readmore}. With {@link Behavior#READMORE_ENCODED_ONLY} (6.18) a map
      * that is no pcluster (a fragment extent, a hole) reads no more: no expansion, no folios
-     * grabbed before the requested one.
+     * grabbed before the requested one. Before {@link Behavior#READMORE_ERRORS_SILENT} (6.1) a
+     * folio it grabbed whose scan fails logs {@code readmore error at page N @ nid M}.
      */
     private void readmore(Frontend f, Readahead.Rac rac, boolean backmost) {
         long end;
@@ -358,16 +359,12 @@ public final class ZReader {
         while (cur >= end && cur < isize) {
             long index = cur / PAGE;
             PageCache.Folio folio = f.cache.at(index);
-            if (folio == null) {
-                folio = f.cache.add(index, 0);
+            if (folio == null || !folio.locked && !folio.uptodate) {
+                folio = folio != null ? folio : f.cache.add(index, 0);
                 folio.locked = true;
                 f.lockedHere.add(folio);
-                scanFolio(f, folio);
-            } else if (!folio.locked) {
-                if (!folio.uptodate) {
-                    folio.locked = true;
-                    f.lockedHere.add(folio);
-                    scanFolio(f, folio);
+                if (scanFolio(f, folio) != null && !sbi.kernel().has(Behavior.READMORE_ERRORS_SILENT)) {
+                    log.err("z_erofs_pcluster_readmore", "readmore error at page " + index + " @ nid " + f.inode.nid());
                 }
             }
             if (cur < PAGE) {
@@ -471,6 +468,12 @@ public final class ZReader {
         } while (end > 0);
         if (err != null) {
             folio.failed = true;
+            if (folio.waiting.isEmpty()) {
+                // z_erofs_onlinepage_end: nothing of it pending, so it is unlocked now, not uptodate;
+                // a later readmore of the same request grabs and scans it again
+                f.touched.remove(folio);
+                completeFolio(folio);
+            }
         }
         return err;
     }

@@ -55,7 +55,7 @@ class ReleasesMatrixTest {
                 Behavior.DAX_NOT_EXPERIMENTAL,
                 Behavior.BDEV_LOOKUP_BEFORE_OPEN, Behavior.STATFS_FSID_FROM_UUID, Behavior.FILE_BACKED_MOUNTS,
                 Behavior.FILEIO_REGULAR_FILE_CHECK, Behavior.QUIET_BDEV_LOOKUP, Behavior.FEATURE_NOTICES_DROPPED,
-                Behavior.ZDATA_FOLIO_MESSAGES, Behavior.LOOKBACK_DISTANCE_MESSAGE,
+                Behavior.ZDATA_FOLIO_MESSAGES, Behavior.READMORE_ERRORS_SILENT, Behavior.LOOKBACK_DISTANCE_MESSAGE,
                 Behavior.METABUF_BYTE_OFFSETS, Behavior.SUBPAGE_COMPRESSED_BLOCKS,
                 Behavior.IOMAP_LARGE_FOLIOS, Behavior.COMPRESSED_LARGE_FOLIOS, Behavior.READ_FOLIO_DECODE_ERROR,
                 Behavior.PRINTK_RECORD_MAX_1024, Behavior.PCLUSTER_SIZE_LIMITS);
