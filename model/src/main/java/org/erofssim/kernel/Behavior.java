@@ -490,20 +490,11 @@ public enum Behavior {
      */
     LOOKBACK_DISTANCE_MESSAGE,
     /**
-     * 4afe6b8d21e5 "erofs: don't round offset down for erofs_read_metabuf()" (Al Viro, 6.10-rc1;
-     * the last of a series that starts with "erofs: switch erofs_bread() to passing offset
-     * instead of block number" and e09815446d69 "erofs: mechanically convert erofs_read_metabuf()
-     * to offsets", with 076d965eb812 for the simple callers): metadata is read at its byte
-     * position. Before it every {@code erofs_read_metabuf} took a block number of type
-     * {@code erofs_blk_t}, a u32 in those releases, so a position computed in 64 bits from an
-     * inode's location ({@code erofs_iloc}: inline data, the xattr body, the chunk and compressed
-     * indexes, the map header) wrapped at 2^32 blocks, 16 TiB with 6.1's only block size of
-     * 4 KiB: a dirent nid with its high bits set reads the slot, the inline data and the xattrs
-     * of the nid the low bits name. After it those reads go to the 64-bit position, past the end
-     * of any image (zeros from a block device's page cache). [unsure which of the series changed
-     * the xattr reads] [obs-6.1.0-57 and obs-6.12.118, session 10: {@code plain.erofs} as a loop
-     * device with the dirent of {@code /owned} given nid 0xff0000000000054d: 6.1 reads its 6 bytes
-     * {@code owned\n}, 6.12.118 6 zero bytes; same mode, owner and size]. Sites: {@code MetaBuf.page}.
+     * 4afe6b8d21e5 "erofs: don't round offset down for erofs_read_metabuf()" (Al Viro, 6.10-rc1, the
+     * last of a series): metadata is read at its 64-bit byte position; before it a block number of
+     * 32 bits wrapped at 2^32 blocks, so a dirent nid with its high bits set reads the slot, inline
+     * data and xattrs of the nid its low bits name [obs-6.1.0-57, obs-6.12.118] [unsure which of the
+     * series changed the xattr reads]. Evidence: {@code docs/behavior-evidence.md}. Sites: {@code MetaBuf.page}.
      */
     METABUF_BYTE_OFFSETS,
     /**
@@ -521,19 +512,12 @@ public enum Behavior {
      */
     INODE_BLOCK_ADDR_64BIT,
     /**
-     * 7cef3c834194 "erofs: separate plain and compressed filesystems formally" (Gao Xiang, 7.0-rc1:
-     * the pull "erofs updates for 7.0-rc1", merged into torvalds/linux as 3893854000a8 on 10 February
-     * 2026; in 7.2.13 and 7.3-rc7 [obs]): a
-     * filesystem without {@code COMPR_CFGS} counts as compressed (LZ4 only) when
-     * {@code lz4_max_distance} is non-zero or {@code LZ4_0PADDING} (incompat 0x1) is set, else it
-     * has no algorithm, and {@code erofs_read_inode} refuses a compressed inode where no algorithm
-     * is available (or CONFIG_EROFS_FS_ZIP is off): {@code compressed inode (nid N) is invalid in
-     * a plain filesystem}, EUCLEAN. Before it every filesystem without {@code COMPR_CFGS} had LZ4
-     * [obs-7.3-amd64: fuzz seed 15 case 149, session 10: {@code plain.erofs} as a file with
-     * {@code /owned} made COMPRESSED_FULL (byte[43424]=0x02), EUCLEAN where 6.18.44 lists it].
-     * Not modelled: its LZ4 change (the zero-padding path for every LZ4 pcluster) and the ZIP=n
-     * mount refusal of an {@code LZ4_0PADDING} image. Sites: {@code CompressionConfigs.parse},
-     * {@code Iget}.
+     * 7cef3c834194 "erofs: separate plain and compressed filesystems formally" (Gao Xiang, 7.0-rc1): a
+     * filesystem without {@code COMPR_CFGS} is compressed (LZ4) only with a non-zero
+     * {@code lz4_max_distance} or {@code LZ4_0PADDING}, and a compressed inode without an available
+     * algorithm is EUCLEAN ({@code compressed inode (nid N) is invalid in a plain filesystem})
+     * [obs-7.3-amd64]. Evidence and what is not modelled: {@code docs/behavior-evidence.md}. Sites:
+     * {@code CompressionConfigs.parse}, {@code Iget}.
      */
     PLAIN_COMPRESSED_SEPARATED,
     /**
