@@ -41,7 +41,7 @@ public final class Main implements Callable<Integer> {
      * Whether a plain {@code predict} or {@code fuzz} command line runs without picocli ({@link
      * PredictCommand#runPlain}, {@link FuzzCommand#runPlain}); tests turn it off to compare.
      */
-    static boolean PLAIN_PREDICT = true;
+    static boolean PLAIN_PARSE = true;
 
     /** The environment variable that makes internal errors print their stack trace. */
     public static final String DEBUG_ENV = "ERO_SIM_DEBUG";
@@ -64,8 +64,8 @@ public final class Main implements Callable<Integer> {
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            Integer plain = PLAIN_PREDICT ? PredictCommand.runPlain(args, o, e) : null; // without picocli (issue 12)
-            if (plain == null && PLAIN_PREDICT) {
+            Integer plain = PLAIN_PARSE ? PredictCommand.runPlain(args, o, e) : null; // without picocli (issue 12)
+            if (plain == null && PLAIN_PARSE) {
                 plain = FuzzCommand.runPlain(args, o, e); // a model-only campaign's plain command line, likewise
             }
             return plain != null ? plain : commandLine(o, e, args).execute(args);

@@ -29,6 +29,16 @@ final class Cli {
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** {@link #run} with the plain command lines of predict and fuzz taken by picocli too ({@link Main#PLAIN_PARSE} off). */
+    static Result runWithPicocli(String... args) {
+        Main.PLAIN_PARSE = false;
+        try {
+            return run(args);
+        } finally {
+            Main.PLAIN_PARSE = true;
+        }
+    }
+
     /** The checkout ({@link Checkout#root()}). */
     static Path root() {
         return Checkout.root();

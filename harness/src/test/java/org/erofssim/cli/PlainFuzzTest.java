@@ -33,15 +33,6 @@ class PlainFuzzTest {
         return c;
     }
 
-    private static Cli.Result withPicocli(String... args) {
-        Main.PLAIN_PREDICT = false;
-        try {
-            return Cli.run(args);
-        } finally {
-            Main.PLAIN_PREDICT = true;
-        }
-    }
-
     /** A run's result with the campaign's clock ("seconds" and the rate lines) taken out. */
     private static Cli.Result clockless(Cli.Result r) {
         String out = r.out().replaceAll("\"seconds\":[0-9.Ee+-]+", "\"seconds\":0")
@@ -110,7 +101,7 @@ class PlainFuzzTest {
         for (String[] args : lines) {
             assertThat(FuzzCommand.plain(args)).isNotNull();
             Cli.Result plain = clockless(Cli.run(args));
-            Cli.Result picocli = clockless(withPicocli(args));
+            Cli.Result picocli = clockless(Cli.runWithPicocli(args));
             assertThat(plain).as("%s", Arrays.toString(args)).isEqualTo(picocli);
             results.add(plain);
         }

@@ -34,15 +34,6 @@ class PlainPredictTest {
         return "@" + f;
     }
 
-    private static Cli.Result withPicocli(String... args) {
-        Main.PLAIN_PREDICT = false;
-        try {
-            return Cli.run(args);
-        } finally {
-            Main.PLAIN_PREDICT = true;
-        }
-    }
-
     private static boolean runsPlain(String... args) {
         PrintWriter sink = new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         return PredictCommand.runPlain(args, sink, sink) != null;
@@ -102,7 +93,7 @@ class PlainPredictTest {
         int failures = 0;
         for (String[] args : all) {
             Cli.Result both = Cli.run(args);
-            assertThat(both).as(String.join(" ", args)).isEqualTo(withPicocli(args));
+            assertThat(both).as(String.join(" ", args)).isEqualTo(Cli.runWithPicocli(args));
             failures += both.exit() == 0 ? 0 : 1;
         }
         // the lines reach both the outcomes and the errors they were written for
