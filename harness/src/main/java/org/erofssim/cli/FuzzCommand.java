@@ -201,14 +201,8 @@ final class FuzzCommand implements Callable<Integer> {
         String name = "erofs-sim fuzz"; // picocli's qualified name of the command (Main's handler)
         try {
             return c.call();
-        } catch (CliException e) {
-            err.println(name + ": " + CliException.oneLine(e.getMessage()));
-            return e.exitCode();
-        } catch (org.erofssim.contract.ScenarioException | org.erofssim.reference.ReferenceInputException e) {
-            err.println(name + ": " + CliException.oneLine(e.getMessage()));
-            return ExitCode.BAD_INPUT;
         } catch (Exception e) {
-            return Main.internalError(name, e, err);
+            return Main.failure(name, e, err);
         }
     }
 

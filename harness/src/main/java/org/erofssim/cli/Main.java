@@ -170,20 +170,25 @@ public final class Main implements Callable<Integer> {
                     + " (see '" + name + " --help')");
             return ExitCode.BAD_INPUT;
         });
-        cl.setExecutionExceptionHandler((ex, where, parseResult) -> {
-            String name = where.getCommandSpec().qualifiedName();
-            PrintWriter w = where.getErr();
-            if (ex instanceof CliException) {
-                w.println(name + ": " + CliException.oneLine(ex.getMessage()));
-                return ((CliException) ex).exitCode();
-            }
-            if (ex instanceof ScenarioException || ex instanceof ReferenceInputException) {
-                w.println(name + ": " + CliException.oneLine(ex.getMessage()));
-                return ExitCode.BAD_INPUT;
-            }
-            return internalError(name, ex, w);
-        });
+        cl.setExecutionExceptionHandler((ex, where, parseResult) ->
+                failure(where.getCommandSpec().qualifiedName(), ex, where.getErr()));
         return cl;
+    }
+
+    /**
+     * A command's failure as one line on {@code w} and its exit code: picocli's execution handler,
+     * and the plain runs of predict and fuzz that do without picocli, give the same.
+     */
+    static int failure(String name, Exception ex, PrintWriter w) {
+        if (ex instanceof CliException) {
+            w.println(name + ": " + CliException.oneLine(ex.getMessage()));
+            return ((CliException) ex).exitCode();
+        }
+        if (ex instanceof ScenarioException || ex instanceof ReferenceInputException) {
+            w.println(name + ": " + CliException.oneLine(ex.getMessage()));
+            return ExitCode.BAD_INPUT;
+        }
+        return internalError(name, ex, w);
     }
 
     /** One line for an unexpected exception, the trace only when {@value #DEBUG_ENV} is set. */

@@ -224,14 +224,8 @@ final class PredictCommand implements Callable<Integer> {
     int runCaught(PrintWriter out, PrintWriter err) {
         try {
             return run(out, err);
-        } catch (CliException e) {
-            err.println("erofs-sim predict: " + CliException.oneLine(e.getMessage()));
-            return e.exitCode();
-        } catch (org.erofssim.contract.ScenarioException | org.erofssim.reference.ReferenceInputException e) {
-            err.println("erofs-sim predict: " + CliException.oneLine(e.getMessage()));
-            return ExitCode.BAD_INPUT;
         } catch (Exception e) {
-            return Main.internalError("erofs-sim predict", e, err);
+            return Main.failure("erofs-sim predict", e, err);
         }
     }
 
