@@ -26,12 +26,15 @@ final class ZMapLegacy extends ZMapAlgorithm {
     private final boolean tailSimplified;
     /** {@link Behavior#ZMAP_FRAGMENT_NOT_ENCODED}: fragment maps are MAPPED|FRAGMENT only. */
     private final boolean fragmentNotEncoded;
+    /** {@link Behavior#PCLUSTER_SIZE_LIMITS}: an ENCODED map over 1 MiB / 12 MiB is refused. */
+    private final boolean sizeLimits;
 
     ZMapLegacy(ZMapBlocks maps, SbInfo sbi, SbLog log) {
         super(maps, sbi, log);
         this.reworked = new ZMapReworked(maps, sbi, log);
         this.tailSimplified = sbi.kernel().has(Behavior.ZMAP_TAIL_INLINE_SIMPLIFIED);
         this.fragmentNotEncoded = sbi.kernel().has(Behavior.ZMAP_FRAGMENT_NOT_ENCODED);
+        this.sizeLimits = sbi.kernel().has(Behavior.PCLUSTER_SIZE_LIMITS);
     }
 
     /**
@@ -49,7 +52,7 @@ final class ZMapLegacy extends ZMapAlgorithm {
         } else {
             m = maps.mapBlocks(inode, z, la, flags);
         }
-        if (sbi.kernel().has(Behavior.PCLUSTER_SIZE_LIMITS) && (m.flags() & ENCODED) != 0
+        if (sizeLimits && (m.flags() & ENCODED) != 0
                 && (m.plen() > PCLUSTER_MAX_SIZE || m.llen() > PCLUSTER_MAX_DSIZE)) {
             throw new KernelError(Errno.EOPNOTSUPP, "pcluster of nid " + inode.nid() + " too large");
         }
